@@ -1,0 +1,116 @@
+package probes
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Group names a group of facts gathered (and failing) together.
+type Group string
+
+// The fact groups.
+const (
+	GroupHost      Group = "host"
+	GroupFDs       Group = "fds"
+	GroupMemory    Group = "memory"
+	GroupNet       Group = "net"
+	GroupModules   Group = "modules"
+	GroupIdentity  Group = "identity"
+	GroupSecurity  Group = "security"
+	GroupDenials   Group = "denials"
+	GroupTun       Group = "tun"
+	GroupNetConfig Group = "netconfig"
+	GroupSysctls   Group = "sysctls"
+	GroupContainer Group = "container"
+)
+
+// AllGroups lists every group, in the order they are shown.
+var AllGroups = []Group{GroupHost, GroupFDs, GroupMemory, GroupNet, GroupModules, GroupIdentity,
+	GroupSecurity, GroupDenials, GroupTun, GroupNetConfig, GroupSysctls, GroupContainer}
+
+// Facts is everything the probes found, group by group. A group that could
+// not be read at all has a Gap named after the group; single facts that
+// could not be read have their own Gaps inside their group.
+type Facts struct {
+	Collected time.Time   `json:"collected"`
+	Took      Duration    `json:"took"`
+	Target    TargetFacts `json:"target"`
+	Host      HostFacts   `json:"host"`
+	FDs       FDFacts     `json:"fds"`
+	Memory    MemoryFacts `json:"memory"`
+	Net       NetFacts    `json:"net"`
+	Identity  IdentityFacts `json:"identity"`
+	// Gathered lists the groups this gather read (a partial gather, for a
+	// fix's verification, reads only some).
+	Gathered []Group `json:"gathered"`
+	// Gaps are whole groups that failed (timed out).
+	Gaps Gaps `json:"unavailable,omitempty"`
+}
+
+// Duration marshals as a string like "12.3ms".
+type Duration time.Duration
+
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// Gather reads the given groups (all when none are given) for the target.
+// Groups run concurrently, each bounded by the target's timeout; a group that
+// times out is reported in Facts.Gaps and the others are kept.
+func Gather(ctx context.Context, t Target, groups ...Group) *Facts {
+	start := time.Now()
+	e, tf := resolve(t)
+	f := &Facts{Collected: start, Target: tf}
+	if len(groups) == 0 {
+		groups = AllGroups
+	}
+	f.Gathered = groups
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, g := range groups {
+		wg.Add(1)
+		go func(g Group) {
+			defer wg.Done()
+			err := runGroup(ctx, e, g, f, &mu)
+			if err != nil {
+				mu.Lock()
+				f.Gaps.AddReason(string(g), "timed out after "+e.timeout.String()+" (a read is stuck: hung filesystem or unresponsive helper)")
+				mu.Unlock()
+			}
+		}(g)
+	}
+	wg.Wait()
+	f.Took = Duration(time.Since(start))
+	return f
+}
+
+// runGroup gathers one group within the timeout and stores it under mu.
+func runGroup(ctx context.Context, e *env, g Group, f *Facts, mu *sync.Mutex) error {
+	store := func(set func()) {
+		mu.Lock()
+		set()
+		mu.Unlock()
+	}
+	switch g {
+	case GroupHost:
+		v, err := bounded(ctx, e.timeout, func(context.Context) HostFacts { return gatherHost(e) })
+		store(func() { f.Host = v })
+		return err
+	case GroupFDs:
+		v, err := bounded(ctx, e.timeout, func(context.Context) FDFacts { return gatherFDs(e) })
+		store(func() { f.FDs = v })
+		return err
+	case GroupMemory:
+		v, err := bounded(ctx, e.timeout, func(ctx context.Context) MemoryFacts { return gatherMemory(ctx, e) })
+		store(func() { f.Memory = v })
+		return err
+	case GroupNet:
+		v, err := bounded(ctx, e.timeout, func(context.Context) NetFacts { return gatherNet(e) })
+		store(func() { f.Net = v })
+		return err
+	case GroupIdentity:
+		v, err := bounded(ctx, e.timeout, func(context.Context) IdentityFacts { return gatherIdentity(e) })
+		store(func() { f.Identity = v })
+		return err
+	}
+	return nil
+}

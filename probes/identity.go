@@ -1,0 +1,178 @@
+package probes
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+
+	"kernel.org/pub/linux/libs/security/libcap/cap"
+)
+
+// IdentityFacts are who the target process is and what it may do:
+// credentials, capability sets by name, no_new_privs, seccomp, its user
+// namespace, and the file capabilities of its executable.
+type IdentityFacts struct {
+	Name   string   `json:"name,omitempty"`
+	UID    uint32   `json:"uid"`
+	EUID   uint32   `json:"euid"`
+	GID    uint32   `json:"gid"`
+	EGID   uint32   `json:"egid"`
+	Groups []uint32 `json:"groups,omitempty"`
+	Caps   *CapSets `json:"caps,omitempty"`
+	// NoNewPrivs: execve can no longer grant privileges (setuid bits and
+	// file capabilities are ignored).
+	NoNewPrivs     bool   `json:"no_new_privs"`
+	Seccomp        string `json:"seccomp,omitempty"` // disabled, strict, filter
+	SeccompFilters int    `json:"seccomp_filters,omitempty"`
+	UIDMap         []IDMap `json:"uid_map,omitempty"`
+	GIDMap         []IDMap `json:"gid_map,omitempty"`
+	// InitialUserNS is true when the process runs in the initial user
+	// namespace (its uid_map is the identity map), so its capabilities hold
+	// over the host's network namespace too.
+	InitialUserNS *bool `json:"initial_userns,omitempty"`
+	// UserNSOwnsNetNS is whether the process's user namespace owns the
+	// network namespace being examined (capabilities only count there).
+	UserNSInode uint64    `json:"userns_inode,omitempty"`
+	FileCaps    *FileCaps `json:"file_caps,omitempty"`
+	Gaps        Gaps      `json:"unavailable,omitempty"`
+}
+
+// CapSets are a process's capability sets, as capability names.
+type CapSets struct {
+	Effective   []string `json:"effective"`
+	Permitted   []string `json:"permitted"`
+	Inheritable []string `json:"inheritable"`
+	Bounding    []string `json:"bounding"`
+	Ambient     []string `json:"ambient"`
+	// Masks are the raw bitmaps, for exact comparisons.
+	EffMask uint64 `json:"eff_mask"`
+	PrmMask uint64 `json:"prm_mask"`
+	InhMask uint64 `json:"inh_mask"`
+	BndMask uint64 `json:"bnd_mask"`
+	AmbMask uint64 `json:"amb_mask"`
+}
+
+// Has reports whether the mask holds capability v.
+func HasCap(mask uint64, v cap.Value) bool { return v < 64 && mask&(1<<uint(v)) != 0 }
+
+// FileCaps are the capabilities stored in an executable's security.capability
+// attribute.
+type FileCaps struct {
+	Path string `json:"path"`
+	// Text is libcap's text form ("cap_net_admin=ep"), "" when the file has
+	// none.
+	Text string `json:"text"`
+	// RootID is the owner uid of namespaced (v3) file capabilities.
+	RootID int    `json:"rootid,omitempty"`
+	Reason string `json:"unavailable,omitempty"`
+}
+
+// CapNames turns a capability bitmap into names ("cap_net_admin", ...).
+func CapNames(mask uint64) []string {
+	names := []string{}
+	for v := cap.Value(0); v < 64; v++ {
+		if mask&(1<<uint(v)) != 0 {
+			names = append(names, v.String())
+		}
+	}
+	return names
+}
+
+func gatherIdentity(e *env) IdentityFacts {
+	var id IdentityFacts
+	b, err := e.root.ReadFile(e.proc + "/status")
+	if err != nil {
+		id.Gaps.Add("status", err)
+	} else if st, err := parseStatus(b); err != nil {
+		id.Gaps.Add("status", err)
+	} else {
+		id.Name = st.Name
+		id.UID, id.EUID = st.UID[0], st.UID[1]
+		id.GID, id.EGID = st.GID[0], st.GID[1]
+		id.Groups = st.Groups
+		if st.Have["CapEff"] {
+			id.Caps = &CapSets{
+				Effective: CapNames(st.CapEff), Permitted: CapNames(st.CapPrm), Inheritable: CapNames(st.CapInh),
+				Bounding: CapNames(st.CapBnd), Ambient: CapNames(st.CapAmb),
+				EffMask: st.CapEff, PrmMask: st.CapPrm, InhMask: st.CapInh, BndMask: st.CapBnd, AmbMask: st.CapAmb,
+			}
+		} else {
+			id.Gaps.AddReason("caps", "no capability lines in "+e.root.Path(e.proc+"/status"))
+		}
+		id.NoNewPrivs = st.NoNewPrivs
+		switch st.Seccomp {
+		case 0:
+			id.Seccomp = "disabled"
+		case 1:
+			id.Seccomp = "strict"
+		case 2:
+			id.Seccomp = "filter"
+		}
+		id.SeccompFilters = st.SeccompFilters
+	}
+	if b, err := e.root.ReadFile(e.proc + "/uid_map"); err != nil {
+		id.Gaps.Add("uid_map", err)
+	} else if m, err := parseIDMap(b); err != nil {
+		id.Gaps.Add("uid_map", err)
+	} else {
+		id.UIDMap = m
+		initial := IsInitialMap(m)
+		id.InitialUserNS = &initial
+	}
+	if b, err := e.root.ReadFile(e.proc + "/gid_map"); err == nil {
+		id.GIDMap, _ = parseIDMap(b)
+	}
+	var st syscall.Stat_t
+	if syscall.Stat(e.root.Path(e.proc+"/ns/user"), &st) == nil {
+		id.UserNSInode = st.Ino
+	}
+	id.FileCaps = fileCaps(e)
+	return id
+}
+
+// fileCaps reads the file capabilities of Target.Exec, or of the target's
+// executable (through /proc/PID/exe, which works even if the file was
+// replaced or deleted since it started).
+func fileCaps(e *env) *FileCaps {
+	path := e.exec
+	show := path
+	if path == "" {
+		if !e.root.Live() {
+			l, err := os.Readlink(e.root.Path(e.proc + "/exe"))
+			if err != nil {
+				return &FileCaps{Path: e.proc + "/exe", Reason: Reason(err)}
+			}
+			path, show = e.root.Path(l), l
+		} else {
+			path = e.proc + "/exe"
+			show = path
+			if l, err := os.Readlink(path); err == nil {
+				show = l
+			}
+		}
+	} else {
+		path = e.root.Path(path)
+	}
+	fc := &FileCaps{Path: show}
+	set, err := cap.GetFile(path)
+	switch {
+	case errors.Is(err, syscall.ENODATA):
+		return fc // no file capabilities: Text stays ""
+	case err != nil:
+		fc.Reason = Reason(&os.PathError{Op: "getxattr", Path: show, Err: err})
+		return fc
+	}
+	fc.Text = strings.TrimPrefix(set.String(), "=")
+	if strings.HasPrefix(fc.Text, " ") {
+		fc.Text = strings.TrimSpace(fc.Text)
+	}
+	if id, err := set.GetNSOwner(); err == nil && id != 0 {
+		fc.RootID = id
+	}
+	return fc
+}
+
+// capName is the canonical name of a capability, for messages.
+func capName(v cap.Value) string { return fmt.Sprint(v) }

@@ -1,0 +1,212 @@
+package probes
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/prometheus/procfs"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/netns"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/rtnl"
+	"golang.org/x/sys/unix"
+)
+
+// NetFacts are the links, addresses and routes of the examined network
+// namespace, read over rtnetlink, plus /proc/net/dev as a cross-check.
+type NetFacts struct {
+	Links  []Link  `json:"links"`
+	Addrs  []Addr  `json:"addrs"`
+	Routes []Route `json:"routes"` // the main table
+	// NetDev are the interface names /proc/net/dev lists.
+	NetDev []string `json:"netdev,omitempty"`
+	Gaps   Gaps     `json:"unavailable,omitempty"`
+
+	byIndex map[int32]int
+}
+
+// LinkByName finds a link by its name or one of its altnames.
+func (n *NetFacts) LinkByName(name string) (Link, bool) {
+	for _, l := range n.Links {
+		if l.Name == name {
+			return l, true
+		}
+	}
+	for _, l := range n.Links {
+		for _, a := range l.AltNames {
+			if a == name {
+				return l, true
+			}
+		}
+	}
+	return Link{}, false
+}
+
+// LinkByIndex finds a link by its index.
+func (n *NetFacts) LinkByIndex(i int32) (Link, bool) {
+	if n.byIndex == nil || len(n.byIndex) != len(n.Links) {
+		n.byIndex = make(map[int32]int, len(n.Links))
+		for k, l := range n.Links {
+			n.byIndex[l.Index] = k
+		}
+	}
+	if k, ok := n.byIndex[i]; ok && k < len(n.Links) && n.Links[k].Index == i {
+		return n.Links[k], true
+	}
+	return Link{}, false
+}
+
+// AddrsOf returns the addresses of the link with index i.
+func (n *NetFacts) AddrsOf(i int32) []Addr {
+	var out []Addr
+	for _, a := range n.Addrs {
+		if a.Index == i {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// DialRoute opens a NETLINK_ROUTE socket in the target's network namespace.
+func (e *env) dialRoute(groups ...uint32) (*rtnl.Sock, error) {
+	if e.netnsErr != nil {
+		return nil, e.netnsErr
+	}
+	s, err := rtnl.Dial(e.netnsPath, groups...)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open a netlink socket in the network namespace %s: %s", e.netnsDesc, Reason(err))
+	}
+	return s, nil
+}
+
+func gatherNet(e *env) NetFacts {
+	var n NetFacts
+	n.NetDev, _ = readNetDev(e, &n.Gaps)
+	if !e.root.Live() {
+		reason := fmt.Sprintf("offline root %s: links, addresses and routes come from the live kernel over rtnetlink, not from files", e.root.Dir)
+		n.Gaps.AddReason("links", reason)
+		n.Gaps.AddReason("addrs", reason)
+		n.Gaps.AddReason("routes", reason)
+		return n
+	}
+	s, err := e.dialRoute()
+	if err != nil {
+		for _, f := range []string{"links", "addrs", "routes"} {
+			n.Gaps.AddReason(f, err.Error())
+		}
+		return n
+	}
+	defer s.Close()
+	_ = s.SetTimeout(e.timeout)
+	links, err := dumpLinks(s)
+	if err != nil {
+		n.Gaps.AddReason("links", "link dump failed: "+Reason(err))
+	}
+	n.Links = links
+	addrs, err := dumpAddrs(s)
+	if err != nil {
+		n.Gaps.AddReason("addrs", "address dump failed: "+Reason(err))
+	}
+	n.Addrs = addrs
+	routes, err := dumpRoutes(s, unix.RT_TABLE_MAIN)
+	if err != nil {
+		n.Gaps.AddReason("routes", "route dump failed: "+Reason(err))
+	}
+	n.Routes = routes
+	return n
+}
+
+func dumpLinks(s *rtnl.Sock) ([]Link, error) {
+	var links []Link
+	err := dumpRetry(func() error {
+		links = links[:0]
+		return s.Dump(unix.RTM_GETLINK, linkDumpRequest(), func(typ uint16, data []byte) error {
+			if typ != unix.RTM_NEWLINK {
+				return nil
+			}
+			if l, err := decodeLink(data); err == nil {
+				links = append(links, l)
+			}
+			return nil
+		})
+	})
+	sort.Slice(links, func(i, j int) bool { return links[i].Index < links[j].Index })
+	return links, err
+}
+
+func dumpAddrs(s *rtnl.Sock) ([]Addr, error) {
+	var addrs []Addr
+	err := dumpRetry(func() error {
+		addrs = addrs[:0]
+		return s.Dump(unix.RTM_GETADDR, make([]byte, unix.SizeofIfAddrmsg), func(typ uint16, data []byte) error {
+			if typ != unix.RTM_NEWADDR {
+				return nil
+			}
+			if a, err := decodeAddr(data); err == nil {
+				addrs = append(addrs, a)
+			}
+			return nil
+		})
+	})
+	return addrs, err
+}
+
+func dumpRoutes(s *rtnl.Sock, table uint32) ([]Route, error) {
+	var routes []Route
+	err := dumpRetry(func() error {
+		routes = routes[:0]
+		return s.Dump(unix.RTM_GETROUTE, make([]byte, sizeofRtmsg), func(typ uint16, data []byte) error {
+			if typ != unix.RTM_NEWROUTE {
+				return nil
+			}
+			if r, err := decodeRoute(data); err == nil && (table == 0 || r.Table == table) {
+				routes = append(routes, r)
+			}
+			return nil
+		})
+	})
+	return routes, err
+}
+
+// dumpRetry repeats a dump the kernel interrupted because the table changed
+// under it (NLM_F_DUMP_INTR), a few times.
+func dumpRetry(fn func() error) error {
+	var err error
+	for range 3 {
+		if err = fn(); !errors.Is(err, rtnl.ErrDumpInterrupted) {
+			return err
+		}
+	}
+	return err
+}
+
+// readNetDev lists the interface names in the namespace's /proc/net/dev.
+func readNetDev(e *env, gaps *Gaps) ([]string, error) {
+	var nd procfs.NetDev
+	var err error
+	read := func(dir string) error {
+		fs, err := procfs.NewFS(dir)
+		if err != nil {
+			return err
+		}
+		nd, err = fs.NetDev()
+		return err
+	}
+	switch {
+	case e.netnsErr != nil:
+		err = e.netnsErr
+	case e.netnsPath == "" || !e.root.Live():
+		err = read(e.root.Path(e.proc))
+	default:
+		err = netns.Do(e.netnsPath, func() error { return read("/proc/thread-self") })
+	}
+	if err != nil {
+		gaps.Add("netdev", err)
+		return nil, err
+	}
+	names := make([]string, 0, len(nd))
+	for name := range nd {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names, nil
+}

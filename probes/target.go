@@ -1,0 +1,171 @@
+package probes
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Target names what the probes examine.
+type Target struct {
+	// Root is the directory the system is read below: "" or "/" is the live
+	// system; anything else is a captured tree (offline: no netlink).
+	Root string
+	// PID is the process examined (credentials, limits, fds, namespaces,
+	// security label). 0 means this process, or Root/proc/self under a
+	// captured root.
+	PID int
+	// NetNS is the network namespace whose links, addresses, routes and net.*
+	// sysctls are read: a name under /run/netns, or a path such as
+	// /proc/PID/ns/net. "" means the target process's namespace.
+	NetNS string
+	// Exec is an executable whose file capabilities are read; "" means the
+	// target process's own executable.
+	Exec string
+	// Interfaces names the interfaces whose per-interface sysctls
+	// (rp_filter, disable_ipv6) are read besides "all" and "default".
+	Interfaces []string
+	// Timeout bounds each fact group; 0 means DefaultTimeout.
+	Timeout time.Duration
+}
+
+// DefaultTimeout bounds each fact group when Target.Timeout is 0.
+const DefaultTimeout = 3 * time.Second
+
+// TargetFacts says what was examined.
+type TargetFacts struct {
+	Root    string `json:"root"`
+	Live    bool   `json:"live"`
+	PID     int    `json:"pid,omitempty"`
+	Self    bool   `json:"self"`
+	Comm    string `json:"comm,omitempty"`
+	Exe     string `json:"exe,omitempty"`
+	Cmdline string `json:"cmdline,omitempty"`
+	// NetNS describes the network namespace examined ("this process's",
+	// "named foo", "of PID 42").
+	NetNS string `json:"netns"`
+	// NetNSInode identifies the namespace (the inode of its nsfs file).
+	NetNSInode uint64 `json:"netns_inode,omitempty"`
+	// HostNetNS is true when the namespace is the one PID 1 uses.
+	HostNetNS *bool `json:"host_netns,omitempty"`
+	Gaps      Gaps  `json:"unavailable,omitempty"`
+}
+
+// env is a resolved Target.
+type env struct {
+	root    Root
+	pid     int    // the target's PID on the examined system; 0 if unknown
+	self    bool   // the target is this process (or proc/self of a capture)
+	proc    string // "/proc/1234" or "/proc/self", below root
+	timeout time.Duration
+	exec    string
+	ifaces  []string
+
+	netnsPath string // host path of the nsfs file to enter; "" = our own
+	netnsDesc string
+	netnsErr  error // why the namespace cannot be used
+
+	klog kernelLog // read once per gather, shared by the memory and denials probes
+}
+
+func resolve(t Target) (*env, TargetFacts) {
+	e := &env{root: NewRoot(t.Root), timeout: t.Timeout, exec: t.Exec, ifaces: t.Interfaces}
+	if e.timeout <= 0 {
+		e.timeout = DefaultTimeout
+	}
+	tf := TargetFacts{Root: e.root.Dir, Live: e.root.Live()}
+	switch {
+	case t.PID > 0:
+		e.pid = t.PID
+		e.proc = "/proc/" + strconv.Itoa(t.PID)
+		e.self = e.root.Live() && t.PID == os.Getpid()
+	case e.root.Live():
+		e.pid = os.Getpid()
+		e.proc = "/proc/" + strconv.Itoa(e.pid)
+		e.self = true
+	default:
+		e.proc = "/proc/self"
+		e.self = true
+		if l, err := os.Readlink(e.root.Path("/proc/self")); err == nil {
+			if n, err := strconv.Atoi(filepath.Base(l)); err == nil {
+				e.pid = n
+			}
+		}
+	}
+	tf.PID, tf.Self = e.pid, e.self
+	if _, err := os.Stat(e.root.Path(e.proc)); err != nil {
+		if t.PID > 0 {
+			tf.Gaps.AddReason("process", fmt.Sprintf("process %d does not exist (it exited, or the PID is wrong)", t.PID))
+		} else {
+			tf.Gaps.Add("process", err)
+		}
+	} else {
+		if s, err := e.root.ReadString(e.proc + "/comm"); err == nil {
+			tf.Comm = s
+		}
+		if l, err := os.Readlink(e.root.Path(e.proc + "/exe")); err == nil {
+			tf.Exe = l
+		}
+		if b, err := e.root.ReadFile(e.proc + "/cmdline"); err == nil {
+			tf.Cmdline = strings.TrimSpace(strings.ReplaceAll(string(b), "\x00", " "))
+		}
+	}
+
+	switch {
+	case t.NetNS == "":
+		if e.self {
+			e.netnsDesc = "this process's"
+		} else {
+			e.netnsDesc = fmt.Sprintf("of PID %d", e.pid)
+			e.netnsPath = e.root.Path(e.proc + "/ns/net")
+		}
+	case strings.HasPrefix(t.NetNS, "/"):
+		e.netnsPath = e.root.Path(t.NetNS)
+		e.netnsDesc = t.NetNS
+	default:
+		if err := validNetnsName(t.NetNS); err != nil {
+			e.netnsErr = err
+		}
+		e.netnsPath = e.root.Path("/run/netns", t.NetNS)
+		e.netnsDesc = "named " + strconv.Quote(t.NetNS)
+	}
+	tf.NetNS = e.netnsDesc
+	if e.netnsErr == nil {
+		p := e.netnsPath
+		if p == "" {
+			p = e.root.Path(e.proc + "/ns/net")
+		}
+		var st syscall.Stat_t
+		if err := syscall.Stat(p, &st); err != nil {
+			e.netnsErr = fmt.Errorf("network namespace %s: %s", e.netnsDesc, Reason(err))
+		} else {
+			tf.NetNSInode = st.Ino
+			var host syscall.Stat_t
+			if syscall.Stat(e.root.Path("/proc/1/ns/net"), &host) == nil {
+				same := host.Ino == st.Ino && host.Dev == st.Dev
+				tf.HostNetNS = &same
+			}
+			// No need to enter a namespace we are already in.
+			var own syscall.Stat_t
+			if e.root.Live() && syscall.Stat("/proc/self/ns/net", &own) == nil && own.Ino == st.Ino && own.Dev == st.Dev {
+				e.netnsPath = ""
+			}
+		}
+	}
+	if e.netnsErr != nil {
+		tf.Gaps.AddReason("netns", e.netnsErr.Error())
+	}
+	return e, tf
+}
+
+// validNetnsName accepts what `ip netns add` accepts: a single path element.
+func validNetnsName(s string) error {
+	if s == "" || s == "." || s == ".." || strings.ContainsAny(s, "/\x00") || len(s) > 255 {
+		return fmt.Errorf("%q is not a valid network namespace name", clip(s, 40))
+	}
+	return nil
+}
