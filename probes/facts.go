@@ -33,13 +33,13 @@ var AllGroups = []Group{GroupHost, GroupFDs, GroupMemory, GroupNet, GroupModules
 // not be read at all has a Gap named after the group; single facts that
 // could not be read have their own Gaps inside their group.
 type Facts struct {
-	Collected time.Time   `json:"collected"`
-	Took      Duration    `json:"took"`
-	Target    TargetFacts `json:"target"`
-	Host      HostFacts   `json:"host"`
-	FDs       FDFacts     `json:"fds"`
-	Memory    MemoryFacts `json:"memory"`
-	Net       NetFacts    `json:"net"`
+	Collected time.Time     `json:"collected"`
+	Took      Duration      `json:"took"`
+	Target    TargetFacts   `json:"target"`
+	Host      HostFacts     `json:"host"`
+	FDs       FDFacts       `json:"fds"`
+	Memory    MemoryFacts   `json:"memory"`
+	Net       NetFacts      `json:"net"`
 	Identity  IdentityFacts `json:"identity"`
 	// Gathered lists the groups this gather read (a partial gather, for a
 	// fix's verification, reads only some).

@@ -23,9 +23,9 @@ type IdentityFacts struct {
 	Caps   *CapSets `json:"caps,omitempty"`
 	// NoNewPrivs: execve can no longer grant privileges (setuid bits and
 	// file capabilities are ignored).
-	NoNewPrivs     bool   `json:"no_new_privs"`
-	Seccomp        string `json:"seccomp,omitempty"` // disabled, strict, filter
-	SeccompFilters int    `json:"seccomp_filters,omitempty"`
+	NoNewPrivs     bool    `json:"no_new_privs"`
+	Seccomp        string  `json:"seccomp,omitempty"` // disabled, strict, filter
+	SeccompFilters int     `json:"seccomp_filters,omitempty"`
 	UIDMap         []IDMap `json:"uid_map,omitempty"`
 	GIDMap         []IDMap `json:"gid_map,omitempty"`
 	// InitialUserNS is true when the process runs in the initial user

@@ -18,7 +18,7 @@ type Route struct {
 	OutIndex int32        `json:"oif,omitempty"`
 	// NextHops are the legs of a multipath route (Gateway/OutIndex then stay
 	// empty).
-	NextHops []NextHop `json:"nexthops,omitempty"`
+	NextHops []NextHop  `json:"nexthops,omitempty"`
 	PrefSrc  netip.Addr `json:"prefsrc,omitzero"`
 	Table    uint32     `json:"table"`
 	Protocol string     `json:"protocol"`
