@@ -33,14 +33,18 @@ var AllGroups = []Group{GroupHost, GroupFDs, GroupMemory, GroupNet, GroupModules
 // not be read at all has a Gap named after the group; single facts that
 // could not be read have their own Gaps inside their group.
 type Facts struct {
-	Collected time.Time     `json:"collected"`
-	Took      Duration      `json:"took"`
-	Target    TargetFacts   `json:"target"`
-	Host      HostFacts     `json:"host"`
-	FDs       FDFacts       `json:"fds"`
-	Memory    MemoryFacts   `json:"memory"`
-	Net       NetFacts      `json:"net"`
-	Identity  IdentityFacts `json:"identity"`
+	Collected time.Time      `json:"collected"`
+	Took      Duration       `json:"took"`
+	Target    TargetFacts    `json:"target"`
+	Host      HostFacts      `json:"host"`
+	FDs       FDFacts        `json:"fds"`
+	Memory    MemoryFacts    `json:"memory"`
+	Net       NetFacts       `json:"net"`
+	Modules   ModulesFacts   `json:"modules"`
+	Identity  IdentityFacts  `json:"identity"`
+	Tun       TunFacts       `json:"tun"`
+	Sysctls   SysctlFacts    `json:"sysctls"`
+	Container ContainerFacts `json:"container"`
 	// Gathered lists the groups this gather read (a partial gather, for a
 	// fix's verification, reads only some).
 	Gathered []Group `json:"gathered"`
@@ -85,32 +89,34 @@ func Gather(ctx context.Context, t Target, groups ...Group) *Facts {
 
 // runGroup gathers one group within the timeout and stores it under mu.
 func runGroup(ctx context.Context, e *env, g Group, f *Facts, mu *sync.Mutex) error {
-	store := func(set func()) {
-		mu.Lock()
-		set()
-		mu.Unlock()
-	}
 	switch g {
 	case GroupHost:
-		v, err := bounded(ctx, e.timeout, func(context.Context) HostFacts { return gatherHost(e) })
-		store(func() { f.Host = v })
-		return err
+		return run(ctx, e, mu, &f.Host, func(context.Context) HostFacts { return gatherHost(e) })
 	case GroupFDs:
-		v, err := bounded(ctx, e.timeout, func(context.Context) FDFacts { return gatherFDs(e) })
-		store(func() { f.FDs = v })
-		return err
+		return run(ctx, e, mu, &f.FDs, func(context.Context) FDFacts { return gatherFDs(e) })
 	case GroupMemory:
-		v, err := bounded(ctx, e.timeout, func(ctx context.Context) MemoryFacts { return gatherMemory(ctx, e) })
-		store(func() { f.Memory = v })
-		return err
+		return run(ctx, e, mu, &f.Memory, func(ctx context.Context) MemoryFacts { return gatherMemory(ctx, e) })
 	case GroupNet:
-		v, err := bounded(ctx, e.timeout, func(context.Context) NetFacts { return gatherNet(e) })
-		store(func() { f.Net = v })
-		return err
+		return run(ctx, e, mu, &f.Net, func(context.Context) NetFacts { return gatherNet(e) })
+	case GroupModules:
+		return run(ctx, e, mu, &f.Modules, func(context.Context) ModulesFacts { return gatherModules(e) })
 	case GroupIdentity:
-		v, err := bounded(ctx, e.timeout, func(context.Context) IdentityFacts { return gatherIdentity(e) })
-		store(func() { f.Identity = v })
-		return err
+		return run(ctx, e, mu, &f.Identity, func(context.Context) IdentityFacts { return gatherIdentity(e) })
+	case GroupTun:
+		return run(ctx, e, mu, &f.Tun, func(context.Context) TunFacts { return gatherTun(e) })
+	case GroupSysctls:
+		return run(ctx, e, mu, &f.Sysctls, func(context.Context) SysctlFacts { return gatherSysctls(e) })
+	case GroupContainer:
+		return run(ctx, e, mu, &f.Container, func(context.Context) ContainerFacts { return gatherContainer(e) })
 	}
 	return nil
+}
+
+// run gathers one group with the target's timeout and stores the result.
+func run[T any](ctx context.Context, e *env, mu *sync.Mutex, dst *T, fn func(context.Context) T) error {
+	v, err := bounded(ctx, e.timeout, fn)
+	mu.Lock()
+	*dst = v
+	mu.Unlock()
+	return err
 }

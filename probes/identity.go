@@ -2,7 +2,6 @@ package probes
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 	"syscall"
@@ -31,12 +30,17 @@ type IdentityFacts struct {
 	// InitialUserNS is true when the process runs in the initial user
 	// namespace (its uid_map is the identity map), so its capabilities hold
 	// over the host's network namespace too.
-	InitialUserNS *bool `json:"initial_userns,omitempty"`
-	// UserNSOwnsNetNS is whether the process's user namespace owns the
-	// network namespace being examined (capabilities only count there).
-	UserNSInode uint64    `json:"userns_inode,omitempty"`
-	FileCaps    *FileCaps `json:"file_caps,omitempty"`
-	Gaps        Gaps      `json:"unavailable,omitempty"`
+	InitialUserNS *bool  `json:"initial_userns,omitempty"`
+	UserNSInode   uint64 `json:"userns_inode,omitempty"`
+	// NetNSOwnerInode is the user namespace that owns the examined network
+	// namespace. CapsApplyToNetNS is whether the target's capabilities count
+	// there: its user namespace is the owner or an ancestor of it. A root in
+	// a child user namespace has CAP_NET_ADMIN only over network namespaces
+	// its own user namespace owns: acting on the host's gives EPERM.
+	NetNSOwnerInode  uint64    `json:"netns_owner_userns_inode,omitempty"`
+	CapsApplyToNetNS *bool     `json:"caps_apply_to_netns,omitempty"`
+	FileCaps         *FileCaps `json:"file_caps,omitempty"`
+	Gaps             Gaps      `json:"unavailable,omitempty"`
 }
 
 // CapSets are a process's capability sets, as capability names.
@@ -54,7 +58,7 @@ type CapSets struct {
 	AmbMask uint64 `json:"amb_mask"`
 }
 
-// Has reports whether the mask holds capability v.
+// HasCap reports whether the mask holds capability v.
 func HasCap(mask uint64, v cap.Value) bool { return v < 64 && mask&(1<<uint(v)) != 0 }
 
 // FileCaps are the capabilities stored in an executable's security.capability
@@ -128,8 +132,85 @@ func gatherIdentity(e *env) IdentityFacts {
 	if syscall.Stat(e.root.Path(e.proc+"/ns/user"), &st) == nil {
 		id.UserNSInode = st.Ino
 	}
+	if e.root.Live() {
+		id.netnsOwner(e)
+	}
 	id.FileCaps = fileCaps(e)
 	return id
+}
+
+// Namespace ioctls (Linux 4.9): the user namespace owning a namespace, and
+// the parent of a user namespace.
+const (
+	nsGetUserNS = 0xb701 // _IO(0xb7, 0x1)
+	nsGetParent = 0xb702 // _IO(0xb7, 0x2)
+)
+
+// netnsOwner asks the kernel which user namespace owns the examined network
+// namespace, and walks up from it looking for the target's user namespace.
+func (id *IdentityFacts) netnsOwner(e *env) {
+	if e.netnsErr != nil || id.UserNSInode == 0 {
+		return
+	}
+	p := e.netnsPath
+	if p == "" {
+		p = e.root.Path(e.proc + "/ns/net")
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		id.Gaps.Add("netns_owner", err)
+		return
+	}
+	defer f.Close()
+	fd, err := nsIoctl(int(f.Fd()), nsGetUserNS)
+	if err != nil {
+		id.Gaps.AddReason("netns_owner", "NS_GET_USERNS: "+Reason(err))
+		return
+	}
+	ino, err := fdInode(fd)
+	if err != nil {
+		syscall.Close(fd)
+		id.Gaps.Add("netns_owner", err)
+		return
+	}
+	id.NetNSOwnerInode = ino
+	applies := false
+	for depth := 0; depth < 33; depth++ { // user namespaces nest at most 32 deep
+		if ino == id.UserNSInode {
+			applies = true
+			break
+		}
+		parent, err := nsIoctl(fd, nsGetParent)
+		syscall.Close(fd)
+		if err != nil { // EPERM at the top of our own view: not an ancestor
+			fd = -1
+			break
+		}
+		fd = parent
+		if ino, err = fdInode(fd); err != nil {
+			break
+		}
+	}
+	if fd >= 0 {
+		syscall.Close(fd)
+	}
+	id.CapsApplyToNetNS = &applies
+}
+
+func nsIoctl(fd int, req uintptr) (int, error) {
+	r, _, errno := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), req, 0)
+	if errno != 0 {
+		return -1, errno
+	}
+	return int(r), nil
+}
+
+func fdInode(fd int) (uint64, error) {
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return 0, err
+	}
+	return st.Ino, nil
 }
 
 // fileCaps reads the file capabilities of Target.Exec, or of the target's
@@ -173,6 +254,3 @@ func fileCaps(e *env) *FileCaps {
 	}
 	return fc
 }
-
-// capName is the canonical name of a capability, for messages.
-func capName(v cap.Value) string { return fmt.Sprint(v) }

@@ -134,7 +134,14 @@ func resolve(t Target) (*env, TargetFacts) {
 		e.netnsDesc = "named " + strconv.Quote(t.NetNS)
 	}
 	tf.NetNS = e.netnsDesc
-	if e.netnsErr == nil {
+	if !e.root.Live() {
+		// A captured tree holds the namespace links as text: "net:[4026531840]".
+		tf.NetNSInode = nsLinkInode(e.root.Path(e.proc + "/ns/net"))
+		if host := nsLinkInode(e.root.Path("/proc/1/ns/net")); host != 0 && tf.NetNSInode != 0 {
+			same := host == tf.NetNSInode
+			tf.HostNetNS = &same
+		}
+	} else if e.netnsErr == nil {
 		p := e.netnsPath
 		if p == "" {
 			p = e.root.Path(e.proc + "/ns/net")
@@ -151,7 +158,7 @@ func resolve(t Target) (*env, TargetFacts) {
 			}
 			// No need to enter a namespace we are already in.
 			var own syscall.Stat_t
-			if e.root.Live() && syscall.Stat("/proc/self/ns/net", &own) == nil && own.Ino == st.Ino && own.Dev == st.Dev {
+			if syscall.Stat("/proc/self/ns/net", &own) == nil && own.Ino == st.Ino && own.Dev == st.Dev {
 				e.netnsPath = ""
 			}
 		}
@@ -168,4 +175,19 @@ func validNetnsName(s string) error {
 		return fmt.Errorf("%q is not a valid network namespace name", clip(s, 40))
 	}
 	return nil
+}
+
+// nsLinkInode reads a namespace link's text ("net:[4026531840]") and returns
+// the inode number in it, or 0.
+func nsLinkInode(path string) uint64 {
+	l, err := os.Readlink(path)
+	if err != nil {
+		return 0
+	}
+	i, j := strings.IndexByte(l, '['), strings.IndexByte(l, ']')
+	if i < 0 || j <= i {
+		return 0
+	}
+	n, _ := strconv.ParseUint(l[i+1:j], 10, 64)
+	return n
 }

@@ -1,0 +1,217 @@
+package probes
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
+)
+
+func roots(names ...string) []string {
+	out := []string{filepath.Join("testdata", "roots", "base")}
+	for _, n := range names {
+		out = append(out, filepath.Join("testdata", "roots", n))
+	}
+	return out
+}
+
+func gatherFixture(t *testing.T, tgt Target, overlays ...string) *Facts {
+	t.Helper()
+	tgt.Root = fixture.Root(t, roots(overlays...)...)
+	return Gather(context.Background(), tgt)
+}
+
+func TestGatherBase(t *testing.T) {
+	f := gatherFixture(t, Target{Interfaces: []string{"eth0"}})
+	if len(f.Gaps) != 0 {
+		t.Fatalf("group gaps: %v", f.Gaps)
+	}
+	if f.Target.PID != 4242 || f.Target.Comm != "ip" || f.Target.Live || f.Target.NetNSInode != 4026531840 {
+		t.Errorf("target = %+v", f.Target)
+	}
+	if f.Host.Hostname != "node1" || f.Host.KernelRelease != "6.8.0-45-generic" {
+		t.Errorf("host = %+v", f.Host)
+	}
+	fd := f.FDs
+	if fd.FileNR == nil || fd.FileNR.Allocated != 2816 || fd.Limit == nil || fd.Limit.Soft != 1024 || fd.Limit.Hard != 524288 {
+		t.Errorf("fds = %+v", fd)
+	}
+	if fd.Open != 6 || fd.Sockets != 2 || fd.Netlink != 1 || fd.Tun != 1 {
+		t.Errorf("fd classes open=%d sockets=%d netlink=%d tun=%d", fd.Open, fd.Sockets, fd.Netlink, fd.Tun)
+	}
+	m := f.Memory
+	if m.Meminfo == nil || m.Meminfo.MemTotal == 0 || len(m.TopSlabs) != topSlabs || len(m.Buddy) == 0 || m.Pressure == nil || m.MinFreeKbytes != 67584 {
+		t.Errorf("memory = %+v", m)
+	}
+	if m.KernelLog != "/var/log/kern.log" || len(m.AllocFailures) != 0 {
+		t.Errorf("kernel log %q, failures %v", m.KernelLog, m.AllocFailures)
+	}
+	if r, ok := f.Net.Gaps.Reason("links"); !ok || !strings.Contains(r, "offline root") {
+		t.Errorf("links gap = %q", r)
+	}
+	if len(f.Net.NetDev) != 3 || f.Net.NetDev[0] != "docker0" {
+		t.Errorf("netdev = %v", f.Net.NetDev)
+	}
+	mods := f.Modules
+	if mods.Supported == nil || !*mods.Supported || !mods.ModDirExists || mods.Loaded != 18 {
+		t.Errorf("modules = %+v", mods)
+	}
+	wantKinds := map[string]string{"veth": ModLoaded, "dummy": ModLoadable, "vlan": ModLoaded, "wireguard": ModLoaded,
+		"hsr": ModMissing, "bond": ModLoadable, "gretap": ModLoadable}
+	for k, want := range wantKinds {
+		if ks, _ := mods.Kind(k); ks.State != want {
+			t.Errorf("kind %s = %s %v, want %s", k, ks.State, ks.Evidence, want)
+		}
+	}
+	id := f.Identity
+	if id.Caps == nil || id.Name != "ip" || id.InitialUserNS == nil || !*id.InitialUserNS {
+		t.Errorf("identity = %+v", id)
+	}
+	if v, _ := f.Sysctls.Get("net.ipv4.conf.eth0.rp_filter"); v != "2" {
+		t.Errorf("eth0 rp_filter = %q (%v)", v, f.Sysctls.Gaps)
+	}
+	if v, _ := f.Sysctls.Get("user.max_user_namespaces"); v != "127562" {
+		t.Errorf("max_user_namespaces = %q", v)
+	}
+	if f.Sysctls.ProcSysReadOnly == nil || *f.Sysctls.ProcSysReadOnly {
+		t.Errorf("proc sys ro = %v %q", f.Sysctls.ProcSysReadOnly, f.Sysctls.ProcSysMount)
+	}
+	if f.Container.InContainer {
+		t.Errorf("container = %+v", f.Container)
+	}
+	if f.Tun.Exists {
+		t.Errorf("a captured tree holds no device node: %+v", f.Tun)
+	}
+	if _, err := json.Marshal(f); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGatherEmptyRoot(t *testing.T) {
+	f := Gather(context.Background(), Target{Root: t.TempDir()})
+	if len(f.Gaps) != 0 {
+		t.Fatalf("group gaps: %v", f.Gaps)
+	}
+	b, _ := json.Marshal(f)
+	var all map[string]json.RawMessage
+	_ = json.Unmarshal(b, &all)
+	for _, g := range []string{"fds", "memory", "net", "modules", "identity", "sysctls"} {
+		var grp struct {
+			Gaps Gaps `json:"unavailable"`
+		}
+		_ = json.Unmarshal(all[g], &grp)
+		if len(grp.Gaps) == 0 {
+			t.Errorf("group %s: no gap recorded for an empty root", g)
+		}
+		for _, gap := range grp.Gaps {
+			if gap.Reason == "" {
+				t.Errorf("group %s: gap %s without a reason", g, gap.Fact)
+			}
+		}
+	}
+	if r, _ := f.FDs.Gaps.Reason("file_nr"); !strings.Contains(r, "missing file") {
+		t.Errorf("file_nr reason = %q", r)
+	}
+}
+
+func TestGatherContainer(t *testing.T) {
+	f := gatherFixture(t, Target{}, "container-docker")
+	c := f.Container
+	if !c.InContainer || c.Runtime != "docker" || !strings.HasPrefix(c.ID, "3f5c2a9d") || len(c.Evidence) != 2 {
+		t.Fatalf("container = %+v", c)
+	}
+	if f.Sysctls.ProcSysReadOnly == nil || !*f.Sysctls.ProcSysReadOnly || f.Sysctls.ProcSysMount != "/proc/sys (proc, ro)" {
+		t.Fatalf("proc/sys mount = %v %q", f.Sysctls.ProcSysReadOnly, f.Sysctls.ProcSysMount)
+	}
+	if f.Identity.NoNewPrivs != true || f.Identity.Seccomp != "filter" || HasCap(f.Identity.Caps.BndMask, 12) {
+		t.Fatalf("identity = %+v", f.Identity)
+	}
+}
+
+func TestGatherCgroupRuntimes(t *testing.T) {
+	for file, want := range map[string]string{"cgroup-docker-v1": "docker", "cgroup-kubepods": "kubernetes", "cgroup-podman": "podman", "cgroup-lxc": "lxc", "cgroup-host": ""} {
+		root := fixture.Root(t, roots()...)
+		if err := writeFile(filepath.Join(root, "proc/4242/cgroup"), sample(t, file)); err != nil {
+			t.Fatal(err)
+		}
+		e, _ := resolve(Target{Root: root})
+		if c := gatherContainer(e); c.Runtime != want {
+			t.Errorf("%s: runtime %q, want %q (%v)", file, c.Runtime, want, c.Evidence)
+		}
+	}
+}
+
+func TestGatherModulesCases(t *testing.T) {
+	f := gatherFixture(t, Target{}, "kernel-upgraded")
+	m := f.Modules
+	if m.ModDirExists || len(m.OtherModDirs) != 1 || m.OtherModDirs[0] != "6.8.0-49-generic" {
+		t.Fatalf("upgraded: %+v", m)
+	}
+	ks, _ := m.Kind("veth")
+	if ks.State != ModMissing || !strings.Contains(strings.Join(ks.Evidence, "; "), "upgraded without a reboot") {
+		t.Fatalf("veth after upgrade: %+v", ks)
+	}
+	if ks, _ := m.Kind("ifb"); ks.State != ModMissing {
+		t.Fatalf("ifb after upgrade: %+v", ks)
+	}
+
+	f = gatherFixture(t, Target{}, "no-modules")
+	m = f.Modules
+	if m.Supported == nil || *m.Supported || m.Kconfig != "/proc/config.gz" {
+		t.Fatalf("no modules: %+v", m)
+	}
+	if ks, _ := m.Kind("tun"); ks.State != ModBuiltin {
+		t.Fatalf("tun with CONFIG_TUN=y: %+v", ks)
+	}
+	if ks, _ := m.Kind("veth"); ks.State != ModMissing {
+		t.Fatalf("veth (=m, no module support): %+v", ks)
+	}
+	if ks, _ := m.Kind("ipv6"); ks.Kind != "" {
+		t.Fatal("ipv6 is not a link kind")
+	}
+}
+
+func TestGatherUsernsRemap(t *testing.T) {
+	f := gatherFixture(t, Target{}, "userns-remap")
+	c := f.Container
+	if c.Docker == nil || c.Docker.RemapUser != "dockremap" || c.SubUIDOwner != "dockremap" || len(c.SubUID) != 0 || len(c.SubGID) != 0 {
+		t.Fatalf("remap = %+v %+v", c, c.Docker)
+	}
+	if f.Identity.InitialUserNS == nil || *f.Identity.InitialUserNS || f.Identity.UIDMap[0].Outside != 165536 {
+		t.Fatalf("identity = %+v", f.Identity)
+	}
+}
+
+func TestGatherMemoryCases(t *testing.T) {
+	f := gatherFixture(t, Target{}, "memory-fragmented")
+	m := f.Memory
+	if len(m.AllocFailures) != 2 || m.AllocFailures[0].Order != 4 || m.AllocFailures[0].Comm != "containerd" {
+		t.Fatalf("failures = %+v", m.AllocFailures)
+	}
+	if m.FreeAtLeast(4) != 9+2 { // DMA 2+1+1+0+1+1+3, Normal 2
+		t.Fatalf("free order>=4 = %d", m.FreeAtLeast(4))
+	}
+	if m.Meminfo.MemAvailable != 9120400 {
+		t.Fatalf("meminfo = %+v", m.Meminfo)
+	}
+	f = gatherFixture(t, Target{}, "fd-exhaustion")
+	if f.FDs.FileNR.Max != 200000 || f.FDs.FileNR.InUse() != 199812 {
+		t.Fatalf("file-nr = %+v", f.FDs.FileNR)
+	}
+}
+
+func TestGatherMissingPID(t *testing.T) {
+	f := gatherFixture(t, Target{PID: 999999})
+	if r, ok := f.Target.Gaps.Reason("process"); !ok || !strings.Contains(r, "does not exist") {
+		t.Fatalf("process gap = %q", r)
+	}
+	if _, ok := f.FDs.Gaps.Reason("limit_nofile"); !ok {
+		t.Fatal("limits of a missing process must be a gap")
+	}
+	if f.FDs.FileNR == nil {
+		t.Fatal("system facts must survive a missing process")
+	}
+}

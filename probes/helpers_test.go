@@ -1,0 +1,46 @@
+package probes
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// sample reads a file from testdata/samples.
+func sample(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "samples", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// seedSamples adds every sample file whose name starts with prefix to a
+// fuzz corpus.
+func seedSamples(f *testing.F, prefix string) {
+	m, _ := filepath.Glob(filepath.Join("testdata", "samples", prefix+"*"))
+	for _, p := range m {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+}
+
+// writeTree creates files (path -> content) below a new temporary root.
+func writeTree(t testing.TB, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for p, c := range files {
+		full := filepath.Join(root, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func writeFile(p string, b []byte) error { return os.WriteFile(p, b, 0o644) }

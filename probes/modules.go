@@ -1,0 +1,285 @@
+package probes
+
+import (
+	"os"
+	"sort"
+	"strings"
+)
+
+// LinkKind ties a link kind (`ip link add ... type KIND`) to the module that
+// provides it and the kernel option that builds it.
+type LinkKind struct {
+	Kind   string `json:"kind"`
+	Module string `json:"module"`
+	Config string `json:"config"`
+}
+
+// LinkKinds are the kinds rtnl-doctor knows. "tap" and "tun" are both the tun
+// module (created through /dev/net/tun, not `ip link add`).
+var LinkKinds = []LinkKind{
+	{"veth", "veth", "CONFIG_VETH"},
+	{"tun", "tun", "CONFIG_TUN"},
+	{"tap", "tun", "CONFIG_TUN"},
+	{"bridge", "bridge", "CONFIG_BRIDGE"},
+	{"vxlan", "vxlan", "CONFIG_VXLAN"},
+	{"macvlan", "macvlan", "CONFIG_MACVLAN"},
+	{"macvtap", "macvtap", "CONFIG_MACVTAP"},
+	{"ipvlan", "ipvlan", "CONFIG_IPVLAN"},
+	{"ipvtap", "ipvtap", "CONFIG_IPVTAP"},
+	{"bond", "bonding", "CONFIG_BONDING"},
+	{"vlan", "8021q", "CONFIG_VLAN_8021Q"},
+	{"wireguard", "wireguard", "CONFIG_WIREGUARD"},
+	{"gre", "ip_gre", "CONFIG_NET_IPGRE"},
+	{"gretap", "ip_gre", "CONFIG_NET_IPGRE"},
+	{"ip6gre", "ip6_gre", "CONFIG_IPV6_GRE"},
+	{"ip6gretap", "ip6_gre", "CONFIG_IPV6_GRE"},
+	{"ipip", "ipip", "CONFIG_NET_IPIP"},
+	{"sit", "sit", "CONFIG_IPV6_SIT"},
+	{"ip6tnl", "ip6_tunnel", "CONFIG_IPV6_TUNNEL"},
+	{"vti", "ip_vti", "CONFIG_NET_IPVTI"},
+	{"vti6", "ip6_vti", "CONFIG_IPV6_VTI"},
+	{"geneve", "geneve", "CONFIG_GENEVE"},
+	{"bareudp", "bareudp", "CONFIG_BAREUDP"},
+	{"vrf", "vrf", "CONFIG_NET_VRF"},
+	{"dummy", "dummy", "CONFIG_DUMMY"},
+	{"ifb", "ifb", "CONFIG_IFB"},
+	{"team", "team", "CONFIG_NET_TEAM"},
+	{"macsec", "macsec", "CONFIG_MACSEC"},
+	{"nlmon", "nlmon", "CONFIG_NLMON"},
+	{"vcan", "vcan", "CONFIG_CAN_VCAN"},
+	{"vxcan", "vxcan", "CONFIG_CAN_VXCAN"},
+	{"xfrm", "xfrm_interface", "CONFIG_XFRM_INTERFACE"},
+	{"batadv", "batman_adv", "CONFIG_BATMAN_ADV"},
+	{"hsr", "hsr", "CONFIG_HSR"},
+	{"netkit", "", "CONFIG_NETKIT"},
+}
+
+// KindInfo returns the module and kernel option behind a kind.
+func KindInfo(kind string) (LinkKind, bool) {
+	for _, k := range LinkKinds {
+		if k.Kind == kind {
+			return k, true
+		}
+	}
+	return LinkKind{}, false
+}
+
+// Module states.
+const (
+	ModBuiltin  = "builtin"  // compiled into the kernel
+	ModLoaded   = "loaded"   // a module, loaded now
+	ModLoadable = "loadable" // a module for the running kernel exists on disk
+	ModMissing  = "missing"  // neither built in nor available for this kernel
+	ModUnknown  = "unknown"  // the evidence needed is unreadable
+)
+
+// KindSupport says whether the running kernel can create links of a kind.
+type KindSupport struct {
+	LinkKind
+	State string `json:"state"`
+	// Evidence are the facts behind State, in words.
+	Evidence []string `json:"evidence"`
+}
+
+// ModulesFacts say which link kinds the running kernel supports, and whether
+// it can load modules at all.
+type ModulesFacts struct {
+	KernelRelease string `json:"kernel_release,omitempty"`
+	// Supported: the kernel has module support (/proc/modules exists).
+	Supported *bool `json:"supported,omitempty"`
+	// Disabled: kernel.modules_disabled=1, no module can be loaded until
+	// reboot.
+	Disabled *bool `json:"disabled,omitempty"`
+	// Modprobe is kernel.modprobe, the helper the kernel runs for
+	// request_module(); ModprobeExists whether that file is there.
+	Modprobe       string `json:"modprobe,omitempty"`
+	ModprobeExists bool   `json:"modprobe_exists,omitempty"`
+	// ModDir is /lib/modules/RELEASE; ModDirExists false after a kernel
+	// upgrade without reboot (the old kernel's modules were removed).
+	ModDir       string `json:"mod_dir,omitempty"`
+	ModDirExists bool   `json:"mod_dir_exists"`
+	// OtherModDirs are the /lib/modules directories present for other
+	// kernels (evidence of an upgrade).
+	OtherModDirs []string `json:"other_mod_dirs,omitempty"`
+	Loaded       int      `json:"loaded"`
+	// Kconfig is where the kernel configuration was read from.
+	Kconfig string        `json:"kconfig,omitempty"`
+	Kinds   []KindSupport `json:"kinds"`
+	Gaps    Gaps          `json:"unavailable,omitempty"`
+}
+
+// Kind returns the support of one kind.
+func (m ModulesFacts) Kind(kind string) (KindSupport, bool) {
+	for _, k := range m.Kinds {
+		if k.Kind == kind {
+			return k, true
+		}
+	}
+	return KindSupport{}, false
+}
+
+func gatherModules(e *env) ModulesFacts {
+	var m ModulesFacts
+	rel, err := e.root.ReadString("/proc/sys/kernel/osrelease")
+	if err != nil {
+		m.Gaps.Add("kernel_release", err)
+	}
+	m.KernelRelease = rel
+
+	var loaded map[string]string
+	if b, err := e.root.ReadFile("/proc/modules"); err != nil {
+		if os.IsNotExist(err) && e.root.Exists("/proc/self") {
+			no := false
+			m.Supported = &no
+		} else {
+			m.Gaps.Add("loaded", err)
+		}
+	} else {
+		yes := true
+		m.Supported = &yes
+		loaded = parseProcModules(b)
+		m.Loaded = len(loaded)
+	}
+	if v, err := e.root.ReadInt("/proc/sys/kernel/modules_disabled"); err == nil {
+		d := v == 1
+		m.Disabled = &d
+	}
+	if s, err := e.root.ReadString("/proc/sys/kernel/modprobe"); err == nil {
+		m.Modprobe = s
+		m.ModprobeExists = s != "" && e.root.Exists(s)
+	}
+
+	var builtin, onDisk map[string]bool
+	var aliases map[string][]string
+	if rel != "" {
+		m.ModDir = "/lib/modules/" + rel
+		if st, err := os.Stat(e.root.Path(m.ModDir)); err == nil && st.IsDir() {
+			m.ModDirExists = true
+			if b, err := e.root.ReadFile(m.ModDir + "/modules.builtin"); err == nil {
+				builtin = parseModulesList(b)
+			} else {
+				m.Gaps.Add("modules.builtin", err)
+			}
+			if b, err := e.root.ReadFile(m.ModDir + "/modules.dep"); err == nil {
+				onDisk = parseModulesList(b)
+			} else {
+				m.Gaps.Add("modules.dep", err)
+			}
+			if b, err := e.root.ReadFile(m.ModDir + "/modules.alias"); err == nil {
+				aliases = parseModulesAlias(b, func(a string) bool { return strings.HasPrefix(a, "rtnl-link-") })
+			}
+		}
+		if ents, err := os.ReadDir(e.root.Path("/lib/modules")); err == nil {
+			for _, d := range ents {
+				if d.Name() != rel {
+					m.OtherModDirs = append(m.OtherModDirs, d.Name())
+				}
+			}
+			sort.Strings(m.OtherModDirs)
+		}
+	}
+	kconf, src, kerr := readKconfig(e.root, rel)
+	m.Kconfig = src
+
+	for _, k := range LinkKinds {
+		m.Kinds = append(m.Kinds, m.kindSupport(e, k, loaded, builtin, onDisk, aliases, kconf, kerr))
+	}
+	return m
+}
+
+func (m *ModulesFacts) kindSupport(e *env, k LinkKind, loaded map[string]string, builtin, onDisk map[string]bool,
+	aliases map[string][]string, kconf map[string]string, kerr error) KindSupport {
+	ks := KindSupport{LinkKind: k, State: ModUnknown}
+	say := func(s string) { ks.Evidence = append(ks.Evidence, s) }
+	mod := k.Module
+	cfg := ""
+	if kconf != nil {
+		cfg = kconf[k.Config]
+	}
+	// Built in: modules.builtin, the kernel configuration, or a /sys/module
+	// directory without initstate (only modules have initstate).
+	switch {
+	case mod != "" && builtin[mod]:
+		ks.State = ModBuiltin
+		say(mod + " is listed in " + m.ModDir + "/modules.builtin")
+		return ks
+	case cfg == "y":
+		ks.State = ModBuiltin
+		say(k.Config + "=y in " + m.Kconfig)
+		return ks
+	}
+	if mod != "" && e.root.Exists("/sys/module/"+mod) {
+		if e.root.Exists("/sys/module/" + mod + "/initstate") {
+			ks.State = ModLoaded
+			say("/sys/module/" + mod + " has an initstate: the module is loaded")
+			return ks
+		}
+		ks.State = ModBuiltin
+		say("/sys/module/" + mod + " exists without initstate: built into the kernel")
+		return ks
+	}
+	if st, ok := loaded[mod]; ok && mod != "" {
+		ks.State = ModLoaded
+		say("module " + mod + " is in /proc/modules (" + st + ")")
+		return ks
+	}
+	// Loadable: a module file for this kernel, found by name or through the
+	// rtnl-link-KIND alias the kernel asks modprobe for.
+	if m.Supported != nil && !*m.Supported {
+		ks.State = ModMissing
+		say("the kernel has no module support (no /proc/modules), so only built-in kinds exist")
+		if cfg == "n" {
+			say(k.Config + " is not set in " + m.Kconfig)
+		} else if kerr != nil {
+			say("kernel configuration unreadable: " + Reason(kerr))
+		}
+		return ks
+	}
+	if m.ModDirExists {
+		names := []string{}
+		if mod != "" {
+			names = append(names, mod)
+		}
+		names = append(names, aliases["rtnl-link-"+k.Kind]...)
+		for _, n := range names {
+			if onDisk[n] {
+				ks.State = ModLoadable
+				say("module " + n + " is available in " + m.ModDir + " (modprobe " + n + ")")
+				if m.Disabled != nil && *m.Disabled {
+					say("but kernel.modules_disabled=1: no module can be loaded until reboot")
+				}
+				return ks
+			}
+		}
+		if onDisk != nil {
+			ks.State = ModMissing
+			say("no module " + orDash(mod) + " and no rtnl-link-" + k.Kind + " alias for kernel " + m.KernelRelease)
+			if cfg == "n" {
+				say(k.Config + " is not set in " + m.Kconfig)
+			}
+			return ks
+		}
+	} else if m.ModDir != "" && m.Supported != nil {
+		ks.State = ModMissing
+		say("no " + m.ModDir + ": no module can be loaded for the running kernel " + m.KernelRelease)
+		if len(m.OtherModDirs) > 0 {
+			say("modules exist for " + strings.Join(m.OtherModDirs, ", ") + ": the kernel was upgraded without a reboot")
+		}
+		return ks
+	}
+	if cfg == "m" {
+		ks.State = ModUnknown
+		say(k.Config + "=m in " + m.Kconfig + " but the module files could not be checked")
+	} else if cfg == "n" {
+		ks.State = ModMissing
+		say(k.Config + " is not set in " + m.Kconfig)
+	}
+	return ks
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,128 @@
+package probes
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// TunFacts describe /dev/net/tun as the target process sees it (through
+// /proc/PID/root, so inside its container), and whether it may open it.
+type TunFacts struct {
+	// Path is where the node was looked for.
+	Path    string `json:"path"`
+	Exists  bool   `json:"exists"`
+	CharDev bool   `json:"char_dev"`
+	Major   uint32 `json:"major,omitempty"`
+	Minor   uint32 `json:"minor,omitempty"`
+	Mode    string `json:"mode,omitempty"` // as ls prints it: crw-rw-rw-
+	Perm    uint32 `json:"perm,omitempty"` // 0666
+	UID     uint32 `json:"uid"`
+	GID     uint32 `json:"gid"`
+	// TargetCanOpen is whether the target's credentials pass the node's
+	// permission bits (a device cgroup or LSM can still refuse: those are
+	// separate causes).
+	TargetCanOpen *bool  `json:"target_can_open,omitempty"`
+	Why           string `json:"why,omitempty"`
+	Gaps          Gaps   `json:"unavailable,omitempty"`
+}
+
+// IsTunNode reports whether the node is the real tun device, char 10:200.
+func (t TunFacts) IsTunNode() bool { return t.Exists && t.CharDev && t.Major == 10 && t.Minor == 200 }
+
+func gatherTun(e *env) TunFacts {
+	t := TunFacts{Path: "/dev/net/tun"}
+	p := e.root.Path("/dev/net/tun")
+	if e.root.Live() && !e.self && e.pid > 0 {
+		// The target's own view of /dev, inside its mount namespace.
+		p = e.root.Path(e.proc + "/root/dev/net/tun")
+		t.Path = e.proc + "/root/dev/net/tun"
+	}
+	st, err := os.Lstat(p)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return t
+		}
+		t.Gaps.Add("node", err)
+		return t
+	}
+	t.Exists = true
+	t.Mode = lsMode(st.Mode())
+	t.Perm = uint32(st.Mode().Perm())
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+		t.UID, t.GID = sys.Uid, sys.Gid
+		if st.Mode()&fs.ModeCharDevice != 0 {
+			t.CharDev = true
+			t.Major, t.Minor = unix.Major(uint64(sys.Rdev)), unix.Minor(uint64(sys.Rdev))
+		}
+	}
+	b, err := e.root.ReadFile(e.proc + "/status")
+	if err != nil {
+		t.Gaps.Add("target_can_open", err)
+		return t
+	}
+	s, err := parseStatus(b)
+	if err != nil {
+		t.Gaps.Add("target_can_open", err)
+		return t
+	}
+	ok, why := mayOpenRW(s, t)
+	t.TargetCanOpen, t.Why = &ok, why
+	return t
+}
+
+// mayOpenRW applies the kernel's DAC check for a read-write open: owner,
+// group or other bits by the filesystem uid and groups, or
+// CAP_DAC_OVERRIDE.
+func mayOpenRW(s Status, t TunFacts) (bool, string) {
+	fsuid, fsgid := s.UID[3], s.GID[3]
+	if s.CapEff&(1<<unix.CAP_DAC_OVERRIDE) != 0 {
+		return true, "the process has CAP_DAC_OVERRIDE"
+	}
+	var bits uint32
+	var class string
+	switch {
+	case fsuid == t.UID:
+		bits, class = (t.Perm>>6)&7, fmt.Sprintf("owner (uid %d)", fsuid)
+	case fsgid == t.GID || containsGID(s.Groups, t.GID):
+		bits, class = (t.Perm>>3)&7, fmt.Sprintf("group (gid %d)", t.GID)
+	default:
+		bits, class = t.Perm&7, "other"
+	}
+	if bits&6 == 6 {
+		return true, fmt.Sprintf("mode %04o grants read-write to the process as %s", t.Perm, class)
+	}
+	return false, fmt.Sprintf("mode %04o denies read-write to uid %d as %s, and the process lacks CAP_DAC_OVERRIDE", t.Perm, fsuid, class)
+}
+
+func containsGID(gs []uint32, g uint32) bool {
+	for _, x := range gs {
+		if x == g {
+			return true
+		}
+	}
+	return false
+}
+
+// lsMode renders a file mode as ls -l does ("crw-rw-rw-").
+func lsMode(m fs.FileMode) string {
+	kind := byte('-')
+	switch {
+	case m&fs.ModeCharDevice != 0:
+		kind = 'c'
+	case m&fs.ModeDevice != 0:
+		kind = 'b'
+	case m.IsDir():
+		kind = 'd'
+	case m&fs.ModeSymlink != 0:
+		kind = 'l'
+	case m&fs.ModeNamedPipe != 0:
+		kind = 'p'
+	case m&fs.ModeSocket != 0:
+		kind = 's'
+	}
+	return string(kind) + m.Perm().String()[1:]
+}
