@@ -137,7 +137,7 @@ func resolve(t Target) (*env, TargetFacts) {
 	if !e.root.Live() {
 		// A captured tree holds the namespace links as text: "net:[4026531840]".
 		tf.NetNSInode = nsLinkInode(e.root.Path(e.proc + "/ns/net"))
-		if host := nsLinkInode(e.root.Path("/proc/1/ns/net")); host != 0 && tf.NetNSInode != 0 {
+		if host := hostNetNSInode(e.root); host != 0 && tf.NetNSInode != 0 {
 			same := host == tf.NetNSInode
 			tf.HostNetNS = &same
 		}
@@ -151,9 +151,8 @@ func resolve(t Target) (*env, TargetFacts) {
 			e.netnsErr = fmt.Errorf("network namespace %s: %s", e.netnsDesc, Reason(err))
 		} else {
 			tf.NetNSInode = st.Ino
-			var host syscall.Stat_t
-			if syscall.Stat(e.root.Path("/proc/1/ns/net"), &host) == nil {
-				same := host.Ino == st.Ino && host.Dev == st.Dev
+			if host := hostNetNSInode(e.root); host != 0 {
+				same := host == st.Ino
 				tf.HostNetNS = &same
 			}
 			// No need to enter a namespace we are already in.
@@ -190,4 +189,17 @@ func nsLinkInode(path string) uint64 {
 	}
 	n, _ := strconv.ParseUint(l[i+1:j], 10, 64)
 	return n
+}
+
+// hostNetNSInode identifies the initial network namespace: kernel threads
+// (kthreadd is PID 2) always live in it; PID 1 is the fallback (inside a
+// PID namespace, PID 2 is an ordinary process). Some sandboxes refuse access
+// to PID 1's namespaces: then this returns 0, "unknown".
+func hostNetNSInode(r Root) uint64 {
+	if comm, err := r.ReadString("/proc/2/comm"); err == nil && comm == "kthreadd" {
+		if ino := nsLinkInode(r.Path("/proc/2/ns/net")); ino != 0 {
+			return ino
+		}
+	}
+	return nsLinkInode(r.Path("/proc/1/ns/net"))
 }
