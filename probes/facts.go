@@ -42,6 +42,8 @@ type Facts struct {
 	Net       NetFacts       `json:"net"`
 	Modules   ModulesFacts   `json:"modules"`
 	Identity  IdentityFacts  `json:"identity"`
+	Security  SecurityFacts  `json:"security"`
+	Denials   DenialFacts    `json:"denials"`
 	Tun       TunFacts       `json:"tun"`
 	Sysctls   SysctlFacts    `json:"sysctls"`
 	Container ContainerFacts `json:"container"`
@@ -102,6 +104,10 @@ func runGroup(ctx context.Context, e *env, g Group, f *Facts, mu *sync.Mutex) er
 		return run(ctx, e, mu, &f.Modules, func(context.Context) ModulesFacts { return gatherModules(e) })
 	case GroupIdentity:
 		return run(ctx, e, mu, &f.Identity, func(context.Context) IdentityFacts { return gatherIdentity(e) })
+	case GroupSecurity:
+		return run(ctx, e, mu, &f.Security, func(context.Context) SecurityFacts { return gatherSecurity(e) })
+	case GroupDenials:
+		return run(ctx, e, mu, &f.Denials, func(ctx context.Context) DenialFacts { return gatherDenials(ctx, e) })
 	case GroupTun:
 		return run(ctx, e, mu, &f.Tun, func(context.Context) TunFacts { return gatherTun(e) })
 	case GroupSysctls:

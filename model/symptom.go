@@ -1,0 +1,505 @@
+package model
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Operations a symptom can name.
+const (
+	OpLinkAdd    = "link add"
+	OpLinkSet    = "link set"
+	OpLinkDel    = "link del"
+	OpTuntapAdd  = "tuntap add"
+	OpAddrAdd    = "addr add"
+	OpAddrDel    = "addr del"
+	OpRouteAdd   = "route add"
+	OpRouteDel   = "route del"
+	OpNeighAdd   = "neigh add"
+	OpSysctl     = "sysctl write"
+	OpNetlink    = "netlink socket open"
+	OpUserns     = "user-namespace setup"
+	OpTunOpen    = "tun open"
+	OpModprobe   = "module load"
+	OpNetnsEnter = "netns enter"
+)
+
+// Symptom is what the user saw, parsed: the operation that failed, on what,
+// and how it failed.
+type Symptom struct {
+	Raw string `json:"raw"`
+	// Recognised is false when nothing in the text matched a known form:
+	// the diagnosis then runs as a general health check.
+	Recognised bool   `json:"recognised"`
+	Source     string `json:"source,omitempty"` // iproute2, busybox, go, rust, docker, cni, networkd, NetworkManager, openvpn, wireguard, libvirt, lxc, sysctl, unshare, modprobe, selinux, apparmor
+	Operation  string `json:"operation,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	Device     string `json:"device,omitempty"`
+	Peer       string `json:"peer,omitempty"`
+	Master     string `json:"master,omitempty"`
+	Lower      string `json:"lower,omitempty"` // "link DEV" of a vlan/macvlan/ipvlan/vxlan
+	Netns      string `json:"netns,omitempty"`
+	Address    string `json:"address,omitempty"` // a prefix being added or deleted
+	Route      string `json:"route,omitempty"`   // a route's destination ("default" or a prefix)
+	Gateway    string `json:"gateway,omitempty"`
+	Family     string `json:"family,omitempty"` // inet, inet6
+	Errno      Errno  `json:"errno,omitempty"`
+	// Message is the error as printed; ExtAck the kernel's extended-ACK
+	// message when iproute2 showed one ("Unknown device type").
+	Message   string `json:"message,omitempty"`
+	ExtAck    string `json:"ext_ack,omitempty"`
+	SysctlKey string `json:"sysctl_key,omitempty"`
+	Path      string `json:"path,omitempty"`
+	Module    string `json:"module,omitempty"`
+	// Invalid is set when iproute2 rejected a name before asking the kernel.
+	InvalidName bool `json:"invalid_name,omitempty"`
+	// Command is the failing command line when one was pasted.
+	Command string `json:"command,omitempty"`
+}
+
+// maxSymptom bounds what is parsed of a pasted symptom.
+const maxSymptom = 64 << 10
+
+// ParseSymptom parses pasted text: a command line and its output, or a log
+// line from a daemon. It never fails: unknown text gives Recognised=false.
+func ParseSymptom(text string) Symptom {
+	if len(text) > maxSymptom {
+		text = text[:maxSymptom]
+	}
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, "\uFFFD")
+	}
+	s := Symptom{Raw: text}
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	for _, line := range lines {
+		line = strings.TrimSpace(stripANSI(line))
+		if line == "" {
+			continue
+		}
+		if argv, ok := commandLine(line); ok {
+			s.parseCommand(argv)
+			continue
+		}
+		s.parseLine(line)
+	}
+	s.infer()
+	s.Recognised = s.Errno != "" || s.Operation != "" || s.ExtAck != ""
+	return s
+}
+
+var ansiRE = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]`)
+
+func stripANSI(s string) string {
+	if !strings.ContainsRune(s, 0x1b) {
+		return s
+	}
+	return ansiRE.ReplaceAllString(s, "")
+}
+
+// promptRE matches shell prompts pasted with the command: "$ ", "# ",
+// "root@host:~# ", "[user@host dir]$ ".
+var promptRE = regexp.MustCompile(`^(?:[^\s#$%]*[@:][^\s#$%]*\s?[#$%]\s+|\[[^\]]*\]\s?[#$%]\s+|[~/]\S*\s[#$%]\s+|[#$%>]\s+)`)
+
+// commandLine recognises a pasted command line and splits it into argv
+// (simple quoting only: this is for reading, never for running).
+func commandLine(line string) ([]string, bool) {
+	line = promptRE.ReplaceAllString(line, "")
+	argv := splitWords(line)
+	for len(argv) > 0 && (argv[0] == "sudo" || argv[0] == "doas" || argv[0] == "busybox" || argv[0] == "exec" ||
+		strings.HasPrefix(argv[0], "-")) {
+		argv = argv[1:]
+	}
+	if len(argv) == 0 {
+		return nil, false
+	}
+	base := argv[0]
+	if i := strings.LastIndexByte(base, '/'); i >= 0 {
+		base = base[i+1:]
+	}
+	switch base {
+	case "ip", "sysctl", "unshare", "modprobe", "wg-quick", "openvpn", "tunctl", "brctl", "nsenter", "docker", "podman":
+		if len(argv) == 1 && base != "ip" {
+			return argv, true
+		}
+		if len(argv) > 1 && !strings.HasSuffix(argv[1], ":") {
+			argv[0] = base
+			return argv, true
+		}
+	}
+	return nil, false
+}
+
+func splitWords(s string) []string {
+	var out []string
+	var cur strings.Builder
+	quote := byte(0)
+	have := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			} else {
+				cur.WriteByte(c)
+			}
+		case c == '\'' || c == '"':
+			quote, have = c, true
+		case c == ' ' || c == '\t':
+			if have || cur.Len() > 0 {
+				out = append(out, cur.String())
+				cur.Reset()
+				have = false
+			}
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	if have || cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// parseCommand reads a command line for the operation and its objects.
+func (s *Symptom) parseCommand(argv []string) {
+	s.Command = clipText(strings.Join(argv, " "), 300)
+	switch argv[0] {
+	case "ip":
+		s.parseIP(argv[1:])
+	case "sysctl":
+		s.Operation = OpSysctl
+		for _, a := range argv[1:] {
+			if k, v, ok := strings.Cut(a, "="); ok && !strings.HasPrefix(a, "-") {
+				s.SysctlKey, _ = k, v
+			}
+		}
+	case "unshare":
+		s.Operation = OpUserns
+		s.Source = "unshare"
+	case "modprobe":
+		s.Operation = OpModprobe
+		for _, a := range argv[1:] {
+			if !strings.HasPrefix(a, "-") {
+				s.Module = a
+				s.setKindFromModule(a)
+				break
+			}
+		}
+	case "wg-quick":
+		s.Operation, s.Kind, s.Source = OpLinkAdd, "wireguard", "wireguard"
+		if len(argv) > 2 {
+			s.Device = argv[2]
+		}
+	case "openvpn":
+		s.Operation, s.Kind, s.Source = OpTunOpen, "tun", "openvpn"
+	case "tunctl":
+		s.Operation, s.Kind = OpTuntapAdd, "tap"
+	case "brctl":
+		if len(argv) > 2 && argv[1] == "addbr" {
+			s.Operation, s.Kind, s.Device = OpLinkAdd, "bridge", argv[2]
+		}
+	case "docker", "podman":
+		s.Source = argv[0]
+	}
+}
+
+// parseIP reads an iproute2 command line (after "ip").
+func (s *Symptom) parseIP(a []string) {
+	if s.Source == "" {
+		s.Source = "iproute2"
+	}
+	// Global options.
+	for len(a) > 0 && strings.HasPrefix(a[0], "-") {
+		switch a[0] {
+		case "-6":
+			s.Family = "inet6"
+		case "-4":
+			s.Family = "inet"
+		case "-n", "-netns", "--netns":
+			if len(a) > 1 {
+				s.Netns = a[1]
+				a = a[1:]
+			}
+		}
+		a = a[1:]
+	}
+	if len(a) < 2 {
+		return
+	}
+	obj, verb, rest := a[0], a[1], a[2:]
+	isVerb := func(prefixes ...string) bool {
+		for _, p := range prefixes {
+			if verb == p || (len(verb) >= 1 && strings.HasPrefix(p, verb) && len(verb) >= 3) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case prefixOf(obj, "link", 1):
+		switch {
+		case isVerb("add"):
+			s.Operation = OpLinkAdd
+			s.parseLinkAdd(rest)
+		case isVerb("set", "change"):
+			s.Operation = OpLinkSet
+			s.parseLinkSet(rest)
+		case isVerb("delete", "del"):
+			s.Operation = OpLinkDel
+			s.Device = firstDev(rest)
+		case verb == "property":
+			s.Operation = OpLinkSet
+			s.Device = valueAfter(rest, "dev")
+		}
+	case prefixOf(obj, "tuntap", 2):
+		if isVerb("add") {
+			s.Operation = OpTuntapAdd
+			s.Kind = "tun"
+			for i := 0; i < len(rest); i++ {
+				switch rest[i] {
+				case "dev", "name":
+					if i+1 < len(rest) {
+						s.Device = rest[i+1]
+						i++
+					}
+				case "mode":
+					if i+1 < len(rest) {
+						s.Kind = rest[i+1]
+						i++
+					}
+				case "user", "group":
+					i++
+				case "tun", "tap":
+					s.Kind = rest[i]
+				default:
+					if s.Device == "" && !strings.HasPrefix(rest[i], "-") && !isTuntapFlag(rest[i]) {
+						s.Device = rest[i]
+					}
+				}
+			}
+		}
+	case prefixOf(obj, "address", 1):
+		if isVerb("add", "replace", "change") {
+			s.Operation = OpAddrAdd
+		} else if isVerb("delete", "del") {
+			s.Operation = OpAddrDel
+		} else {
+			return
+		}
+		for i := 0; i < len(rest); i++ {
+			switch rest[i] {
+			case "dev":
+				if i+1 < len(rest) {
+					s.Device = rest[i+1]
+					i++
+				}
+			case "peer", "broadcast", "brd", "label", "scope", "valid_lft", "preferred_lft", "local", "metric":
+				if rest[i] == "local" && i+1 < len(rest) && s.Address == "" {
+					s.Address = rest[i+1]
+				}
+				i++
+			default:
+				if s.Address == "" && looksLikeAddr(rest[i]) {
+					s.Address = rest[i]
+				}
+			}
+		}
+		s.setFamily(s.Address)
+	case prefixOf(obj, "route", 1):
+		if isVerb("add", "replace", "append", "change") {
+			s.Operation = OpRouteAdd
+		} else if isVerb("delete", "del") {
+			s.Operation = OpRouteDel
+		} else {
+			return
+		}
+		for i := 0; i < len(rest); i++ {
+			switch rest[i] {
+			case "via":
+				if i+1 < len(rest) {
+					s.Gateway = rest[i+1]
+					i++
+				}
+			case "dev", "oif":
+				if i+1 < len(rest) {
+					s.Device = rest[i+1]
+					i++
+				}
+			case "table", "metric", "proto", "scope", "src", "mtu", "weight", "nexthop", "type", "onlink":
+				if rest[i] != "onlink" {
+					i++
+				}
+			default:
+				if s.Route == "" && (rest[i] == "default" || looksLikeAddr(rest[i])) {
+					s.Route = rest[i]
+				}
+			}
+		}
+		s.setFamily(s.Route)
+		s.setFamily(s.Gateway)
+	case prefixOf(obj, "neighbour", 1) || obj == "neighbor":
+		if isVerb("add", "replace") {
+			s.Operation = OpNeighAdd
+			s.Device = valueAfter(rest, "dev")
+		}
+	case obj == "netns":
+		if isVerb("exec") || isVerb("add") {
+			s.Operation = OpNetnsEnter
+		}
+	}
+}
+
+func isTuntapFlag(w string) bool {
+	switch w {
+	case "multi_queue", "pi", "one_queue", "vnet_hdr", "numqueues":
+		return true
+	}
+	return false
+}
+
+// prefixOf reports whether w abbreviates word (iproute2 accepts prefixes:
+// "l" for link, "a" for address) with at least min letters.
+func prefixOf(w, word string, min int) bool {
+	return len(w) >= min && strings.HasPrefix(word, w)
+}
+
+func valueAfter(a []string, key string) string {
+	for i := 0; i+1 < len(a); i++ {
+		if a[i] == key {
+			return a[i+1]
+		}
+	}
+	return ""
+}
+
+func firstDev(a []string) string {
+	if v := valueAfter(a, "dev"); v != "" {
+		return v
+	}
+	if len(a) > 0 {
+		return a[0]
+	}
+	return ""
+}
+
+func (s *Symptom) parseLinkAdd(a []string) {
+	for i := 0; i < len(a); i++ {
+		w := a[i]
+		next := ""
+		if i+1 < len(a) {
+			next = a[i+1]
+		}
+		switch w {
+		case "link":
+			s.Lower, i = next, i+1
+		case "name", "dev":
+			s.Device, i = next, i+1
+		case "master":
+			s.Master, i = next, i+1
+		case "netns":
+			i++
+		case "address", "mtu", "txqueuelen", "txqlen", "numtxqueues", "numrxqueues", "index", "group", "alias", "broadcast", "brd":
+			i++
+		case "type":
+			s.Kind = next
+			s.parseTypeArgs(a[min(i+2, len(a)):])
+			return
+		default:
+			if s.Device == "" {
+				s.Device = w
+			}
+		}
+	}
+}
+
+// parseTypeArgs reads the kind-specific arguments after "type KIND".
+func (s *Symptom) parseTypeArgs(a []string) {
+	for i := 0; i < len(a); i++ {
+		switch a[i] {
+		case "peer":
+			if i+2 < len(a) && a[i+1] == "name" {
+				s.Peer = a[i+2]
+				i += 2
+			} else if i+1 < len(a) {
+				s.Peer = a[i+1]
+				i++
+			}
+		case "dev":
+			if s.Lower == "" && i+1 < len(a) {
+				s.Lower = a[i+1]
+			}
+			i++
+		}
+	}
+}
+
+func (s *Symptom) parseLinkSet(a []string) {
+	for i := 0; i < len(a); i++ {
+		switch a[i] {
+		case "dev":
+			if i+1 < len(a) {
+				s.Device = a[i+1]
+				i++
+			}
+		case "master":
+			if i+1 < len(a) {
+				s.Master = a[i+1]
+				i++
+			}
+		case "netns":
+			if i+1 < len(a) {
+				s.Netns = a[i+1]
+				i++
+			}
+		case "up", "down", "nomaster", "arp", "multicast", "promisc", "on", "off":
+		case "mtu", "name", "address", "alias", "txqueuelen", "group", "type":
+			i++
+		default:
+			if s.Device == "" {
+				s.Device = a[i]
+			}
+		}
+	}
+}
+
+var addrRE = regexp.MustCompile(`^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)(?:/\d{1,3})?$`)
+
+func looksLikeAddr(w string) bool { return len(w) <= 64 && addrRE.MatchString(w) }
+
+func (s *Symptom) setFamily(addr string) {
+	if s.Family != "" || addr == "" || addr == "default" {
+		return
+	}
+	if strings.Contains(addr, ":") {
+		s.Family = "inet6"
+	} else if looksLikeAddr(addr) {
+		s.Family = "inet"
+	}
+}
+
+// moduleKinds maps a module name to the link kind it provides.
+var moduleKinds = map[string]string{
+	"veth": "veth", "tun": "tun", "bridge": "bridge", "vxlan": "vxlan", "macvlan": "macvlan", "ipvlan": "ipvlan",
+	"bonding": "bond", "8021q": "vlan", "wireguard": "wireguard", "ip_gre": "gre", "ipip": "ipip", "sit": "sit",
+	"geneve": "geneve", "vrf": "vrf", "dummy": "dummy", "ifb": "ifb", "team": "team", "macsec": "macsec",
+	"nlmon": "nlmon", "vcan": "vcan", "vxcan": "vxcan", "macvtap": "macvtap", "ip6_gre": "ip6gre",
+}
+
+func (s *Symptom) setKindFromModule(mod string) {
+	mod = strings.ReplaceAll(mod, "-", "_")
+	if k, ok := moduleKinds[mod]; ok && s.Kind == "" {
+		s.Kind = k
+	}
+}
+
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
