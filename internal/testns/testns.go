@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -124,7 +123,8 @@ func Start(t testing.TB, n *NS, want string, argv ...string) *exec.Cmd {
 		argv = append([]string{IP, "netns", "exec", n.Name}, argv...)
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	// No Pdeathsig: it fires when the OS thread that forked the child exits,
+	// and netns.Do discards threads, so a child could die mid-test.
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %v: %v", argv, err)
 	}
