@@ -15,12 +15,16 @@ import (
 	"os"
 	"strings"
 
+	"github.com/rtnl-doctor/rtnl-doctor/model"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
 const usage = `rtnl-doctor: find out why an RTNETLINK operation failed, and fix it.
 
 Usage:
+  rtnl-doctor report [--json | --markdown] [--symptom TEXT|-] [--no-reproduce] [target flags]
+                       rank the causes of a failure (or check every cause) with their evidence and fixes;
+                       exit 0 when no cause is proven, 1 when one is, 2 for a usage error
   rtnl-doctor probe [--json] [target flags]   print the facts the diagnosis uses, as JSON
 
 Target flags (every command):
@@ -28,6 +32,7 @@ Target flags (every command):
   --pid PID       examine this process (credentials, limits, fds, namespaces)
   --netns NAME    examine this network namespace (a name under /run/netns, or a path)
   --exec PATH     read the file capabilities of this executable
+  --iface IF,...  also read per-interface sysctls of these interfaces
   --timeout D     bound each group of facts (default 3s)
 `
 
@@ -45,6 +50,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "probe":
 		return cmdProbe(ctx, args[1:], stdout, stderr)
+	case "report":
+		return cmdReport(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -94,6 +101,61 @@ func cmdProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(probes.Gather(ctx, target())); err != nil {
 		fmt.Fprintln(stderr, "rtnl-doctor:", err)
+		return 1
+	}
+	return 0
+}
+
+// readSymptom takes the symptom text from --symptom, "-" meaning stdin.
+func readSymptom(arg string, stdin io.Reader) (string, error) {
+	if arg != "-" {
+		return arg, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(stdin, 64<<10))
+	return string(b), err
+}
+
+func cmdReport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print JSON (the documented shape)")
+	asMD := fs.Bool("markdown", false, "print Markdown, for a ticket")
+	symptomArg := fs.String("symptom", "", "what failed: the command and its output, or a log line; - reads stdin")
+	noRepro := fs.Bool("no-reproduce", false, "do not try the operation in a throwaway network namespace")
+	target := targetFlags(fs)
+	if err := parse(fs, args, stderr); err != nil {
+		return 2
+	}
+	if *asJSON && *asMD {
+		fmt.Fprintln(stderr, "rtnl-doctor report: --json and --markdown exclude each other")
+		return 2
+	}
+	text, err := readSymptom(*symptomArg, stdin)
+	if err != nil {
+		fmt.Fprintln(stderr, "rtnl-doctor report: reading the symptom:", err)
+		return 2
+	}
+	sym := model.ParseSymptom(text)
+	t := target()
+	t.Interfaces = append(t.Interfaces, sym.Interfaces()...)
+	facts := probes.Gather(ctx, t)
+	var repro *model.Reproduction
+	if !*noRepro && model.CanReproduce(sym, facts) {
+		repro = model.Reproduce(sym, "")
+	}
+	d := model.Diagnose(facts, sym, repro)
+	switch {
+	case *asJSON:
+		err = d.WriteJSON(stdout)
+	case *asMD:
+		err = d.WriteMarkdown(stdout)
+	default:
+		err = d.WriteText(stdout)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "rtnl-doctor report:", err)
+		return 2
+	}
+	if d.Failed() {
 		return 1
 	}
 	return 0

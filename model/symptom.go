@@ -503,3 +503,15 @@ func clipText(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// Interfaces are the interface names the symptom involves, for the probes
+// that read per-interface settings.
+func (s Symptom) Interfaces() []string {
+	var out []string
+	for _, n := range []string{s.Device, s.Lower, s.Master} {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -44,6 +44,7 @@ type Facts struct {
 	Identity  IdentityFacts  `json:"identity"`
 	Security  SecurityFacts  `json:"security"`
 	Denials   DenialFacts    `json:"denials"`
+	NetConfig NetConfigFacts `json:"netconfig"`
 	Tun       TunFacts       `json:"tun"`
 	Sysctls   SysctlFacts    `json:"sysctls"`
 	Container ContainerFacts `json:"container"`
@@ -108,6 +109,8 @@ func runGroup(ctx context.Context, e *env, g Group, f *Facts, mu *sync.Mutex) er
 		return run(ctx, e, mu, &f.Security, func(context.Context) SecurityFacts { return gatherSecurity(e) })
 	case GroupDenials:
 		return run(ctx, e, mu, &f.Denials, func(ctx context.Context) DenialFacts { return gatherDenials(ctx, e) })
+	case GroupNetConfig:
+		return run(ctx, e, mu, &f.NetConfig, func(ctx context.Context) NetConfigFacts { return gatherNetConfig(ctx, e) })
 	case GroupTun:
 		return run(ctx, e, mu, &f.Tun, func(context.Context) TunFacts { return gatherTun(e) })
 	case GroupSysctls:

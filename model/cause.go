@@ -1,0 +1,182 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/assets"
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+// Status is the verdict on one cause.
+type Status string
+
+// Verdicts, from most to least alarming.
+const (
+	Fail    Status = "fail"    // the evidence proves it
+	Warn    Status = "warn"    // plausible, or a limit is near
+	Unknown Status = "unknown" // a needed fact was unavailable
+	OK      Status = "ok"      // ruled out, with the evidence
+)
+
+func (s Status) rank() int {
+	switch s {
+	case Fail:
+		return 3
+	case Warn:
+		return 2
+	case Unknown:
+		return 1
+	}
+	return 0
+}
+
+// Symbol is the status as one character, so it is never shown by colour
+// alone.
+func (s Status) Symbol() string {
+	switch s {
+	case Fail:
+		return "✗"
+	case Warn:
+		return "!"
+	case Unknown:
+		return "?"
+	}
+	return "✓"
+}
+
+// Verdict is a cause's status and the concrete evidence behind it.
+type Verdict struct {
+	Status   Status   `json:"status"`
+	Evidence []string `json:"evidence"`
+}
+
+// add records one piece of evidence and raises the status to st if st is
+// more alarming.
+func (v *Verdict) add(st Status, format string, args ...any) {
+	v.Evidence = append(v.Evidence, fmt.Sprintf(format, args...))
+	if st.rank() > v.Status.rank() {
+		v.Status = st
+	}
+}
+
+func (v *Verdict) fail(format string, args ...any)    { v.add(Fail, format, args...) }
+func (v *Verdict) warn(format string, args ...any)    { v.add(Warn, format, args...) }
+func (v *Verdict) ok(format string, args ...any)      { v.add(OK, format, args...) }
+func (v *Verdict) unknown(format string, args ...any) { v.add(Unknown, format, args...) }
+
+// Context is what a cause is evaluated against.
+type Context struct {
+	Facts   *probes.Facts
+	Symptom Symptom
+	// Repro is the result of reproducing the failure in a throwaway
+	// namespace, when that was done.
+	Repro *Reproduction
+}
+
+// who names the examined process for evidence: "PID 4242 (ip)".
+func (c *Context) who() string {
+	t := c.Facts.Target
+	name := t.Comm
+	if name == "" {
+		name = c.Facts.Identity.Name
+	}
+	switch {
+	case t.Self && t.Live:
+		return fmt.Sprintf("rtnl-doctor itself (PID %d)", t.PID)
+	case t.PID > 0 && name != "":
+		return fmt.Sprintf("PID %d (%s)", t.PID, name)
+	case t.PID > 0:
+		return fmt.Sprintf("PID %d", t.PID)
+	}
+	return "the captured process"
+}
+
+// examinesSelf is true when the examined process is rtnl-doctor itself,
+// not the program that failed.
+func (c *Context) examinesSelf() bool { return c.Facts.Target.Self && c.Facts.Target.Live }
+
+// gathered reports whether a group was read in this snapshot.
+func (c *Context) gathered(g probes.Group) bool {
+	for _, x := range c.Facts.Gathered {
+		if x == g {
+			return true
+		}
+	}
+	return false
+}
+
+// groupGap returns why a whole group is missing (timed out), if it is.
+func (c *Context) groupGap(g probes.Group) (string, bool) {
+	if !c.gathered(g) {
+		return "not gathered", true
+	}
+	return c.Facts.Gaps.Reason(string(g))
+}
+
+// Cause is one entry of the catalogue: a way an RTNETLINK operation fails.
+type Cause struct {
+	ID string
+	// Checks says in one line what is examined.
+	Checks string
+	// Needs are the fact groups the evaluation reads: a fix's verification
+	// re-gathers exactly these.
+	Needs []probes.Group
+	Eval  func(c *Context) Verdict
+	Fixes func(c *Context, v Verdict) []Fix
+	// Next is what usually comes next once this cause is fixed (the seeds'
+	// follow-ups), checked by the walk-through.
+	Next string
+}
+
+// Title is the cause's title, from its explanation in assets/.
+func (k *Cause) Title() string { return assets.CauseTitle(k.ID) }
+
+// Explanation is the text a person reads, from assets/.
+func (k *Cause) Explanation() string { return assets.CauseBody(k.ID) }
+
+// Catalogue is every cause, in the order a health check lists them.
+var Catalogue = []*Cause{
+	causeNameConflict,
+	causeAlreadyExists,
+	causeModuleMissing,
+	causeCapNetAdmin,
+	causeContainerRestricted,
+	causeUsernsRemap,
+	causeMACDenial,
+	causeSysctl,
+	causeLinkState,
+	causeTunDevice,
+	causeFDExhaustion,
+	causeKernelMemory,
+	causeNetconfig,
+}
+
+// CauseByID finds a cause.
+func CauseByID(id string) *Cause {
+	for _, k := range Catalogue {
+		if k.ID == id {
+			return k
+		}
+	}
+	return nil
+}
+
+// plural returns "1 thing" or "2 things".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// quoteList renders names as "a, b and c".
+func quoteList(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}

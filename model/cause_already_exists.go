@@ -1,0 +1,218 @@
+package model
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+var causeAlreadyExists = &Cause{
+	ID:     "already-exists",
+	Checks: "whether the address or route the command adds is already there, and what it looks like",
+	Needs:  []probes.Group{probes.GroupNet},
+	Eval:   evalAlreadyExists,
+	Fixes:  fixesAlreadyExists,
+	Next:   "With the object in place, check that traffic flows: the link up, the route used (ip route get ADDRESS).",
+}
+
+// symptomPrefix parses the symptom's address ("10.0.0.1/24", or a bare
+// address taken as a host prefix).
+func symptomPrefix(s string) (netip.Prefix, bool) {
+	if s == "" {
+		return netip.Prefix{}, false
+	}
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p, true
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		return netip.PrefixFrom(a, a.BitLen()), true
+	}
+	return netip.Prefix{}, false
+}
+
+// symptomRoute parses the symptom's route destination ("default" included).
+func symptomRoute(s Symptom) (netip.Prefix, bool) {
+	if s.Route == "default" || s.Route == "0/0" {
+		if s.Family == "inet6" {
+			return netip.PrefixFrom(netip.IPv6Unspecified(), 0), true
+		}
+		return netip.PrefixFrom(netip.IPv4Unspecified(), 0), true
+	}
+	p, ok := symptomPrefix(s.Route)
+	if ok && p.Bits() == p.Addr().BitLen() && !strings.Contains(s.Route, "/") {
+		return p, true
+	}
+	return p.Masked(), ok
+}
+
+func (c *Context) linkName(i int32) string {
+	if l, ok := c.Facts.Net.LinkByIndex(i); ok {
+		return l.Name
+	}
+	return fmt.Sprintf("index %d", i)
+}
+
+// describeRoute renders a route as `ip route` does.
+func (c *Context) describeRoute(r probes.Route) string {
+	dst := r.Dst.String()
+	if r.Default() {
+		dst = "default"
+	}
+	parts := []string{dst}
+	if r.Gateway.IsValid() {
+		parts = append(parts, "via", r.Gateway.String())
+	}
+	if r.OutIndex != 0 {
+		parts = append(parts, "dev", c.linkName(r.OutIndex))
+	}
+	for _, nh := range r.NextHops {
+		parts = append(parts, "nexthop")
+		if nh.Gateway.IsValid() {
+			parts = append(parts, "via", nh.Gateway.String())
+		}
+		parts = append(parts, "dev", c.linkName(nh.OutIndex))
+	}
+	if r.Protocol != "" && r.Protocol != "boot" {
+		parts = append(parts, "proto", r.Protocol)
+	}
+	if r.Metric != 0 {
+		parts = append(parts, "metric", fmt.Sprint(r.Metric))
+	}
+	if r.Linkdown {
+		parts = append(parts, "linkdown")
+	}
+	return strings.Join(parts, " ")
+}
+
+func evalAlreadyExists(c *Context) Verdict {
+	var v Verdict
+	s := c.Symptom
+	if s.Operation != OpAddrAdd && s.Operation != OpRouteAdd {
+		v.ok("the symptom adds no address or route")
+		return v
+	}
+	if r, gap := c.Facts.Net.Gaps.Reason("addrs"); gap && s.Operation == OpAddrAdd {
+		v.unknown("addresses unavailable: %s", r)
+		return v
+	}
+	if r, gap := c.Facts.Net.Gaps.Reason("routes"); gap && s.Operation == OpRouteAdd {
+		v.unknown("routes unavailable: %s", r)
+		return v
+	}
+	n := &c.Facts.Net
+	if s.Operation == OpAddrAdd {
+		p, ok := symptomPrefix(s.Address)
+		if !ok {
+			if s.Device != "" {
+				if l, ok := n.LinkByName(s.Device); ok {
+					var have []string
+					for _, a := range n.AddrsOf(l.Index) {
+						if a.Scope != "link" && a.Scope != "host" {
+							have = append(have, a.Prefix.String())
+						}
+					}
+					if len(have) > 0 && s.Errno == EEXIST {
+						v.fail("%s already has %s", s.Device, strings.Join(have, ", "))
+						return v
+					}
+				}
+			}
+			v.unknown("the symptom does not say which address was added")
+			return v
+		}
+		for _, a := range n.Addrs {
+			if a.Prefix.Addr() != p.Addr() {
+				continue
+			}
+			on := c.linkName(a.Index)
+			switch {
+			case s.Device == "" || on == s.Device:
+				v.fail("%s is already on %s (as %s, scope %s%s)", p.Addr(), on, a.Prefix, a.Scope, addrFlags(a))
+			default:
+				v.warn("%s is on %s as %s (another link: the kernel allows that, but replies will leave by one of them)", p.Addr(), on, a.Prefix)
+			}
+		}
+		if v.Status != Fail {
+			if s.Device != "" {
+				if l, ok := n.LinkByName(s.Device); ok {
+					for _, a := range n.AddrsOf(l.Index) {
+						if a.Prefix.Addr().Is4() == p.Addr().Is4() && a.Scope == "global" && a.Prefix != p {
+							v.warn("%s has another address %s (a CNI bridge \"already has an IP address different from\" the one configured)", s.Device, a.Prefix)
+						}
+					}
+				}
+			}
+			if len(v.Evidence) == 0 {
+				v.ok("%s is on no link now (%s checked)", p.Addr(), plural(len(n.Addrs), "address", "addresses"))
+			}
+		}
+		return v
+	}
+	dst, ok := symptomRoute(s)
+	if !ok {
+		v.unknown("the symptom does not say which route was added")
+		return v
+	}
+	for _, r := range n.Routes {
+		if r.Dst == dst {
+			v.fail("the route %s already exists in the main table", c.describeRoute(r))
+		}
+	}
+	if len(v.Evidence) == 0 {
+		v.ok("no route to %s in the main table (%s checked)", dst, plural(len(n.Routes), "route", "routes"))
+	}
+	return v
+}
+
+func addrFlags(a probes.Addr) string {
+	var f []string
+	if a.Tentative() {
+		f = append(f, "tentative")
+	}
+	if a.DADFailed() {
+		f = append(f, "dadfailed")
+	}
+	if len(f) == 0 {
+		return ""
+	}
+	return ", " + strings.Join(f, ", ")
+}
+
+func fixesAlreadyExists(c *Context, v Verdict) []Fix {
+	if v.Status != Fail {
+		return nil
+	}
+	s := c.Symptom
+	var fixes []Fix
+	ipv := func(args ...string) []string {
+		if s.Family == "inet6" {
+			return append([]string{"ip", "-6"}, args...)
+		}
+		return append([]string{"ip"}, args...)
+	}
+	if s.Operation == OpAddrAdd && s.Address != "" && s.Device != "" {
+		fixes = append(fixes,
+			Fix{ID: "already-exists/replace-address", Title: fmt.Sprintf("Replace: make %s on %s exactly what the command asked (idempotent)", s.Address, s.Device),
+				Command: argv(ipv("addr", "replace", s.Address, "dev", s.Device)...), NeedsRoot: true},
+			Fix{ID: "already-exists/delete-address", Title: fmt.Sprintf("Delete the existing %s from %s", s.Address, s.Device),
+				Command: argv(ipv("addr", "del", s.Address, "dev", s.Device)...), NeedsRoot: true})
+	}
+	if s.Operation == OpRouteAdd && s.Route != "" {
+		args := []string{"route", "replace", s.Route}
+		if s.Gateway != "" {
+			args = append(args, "via", s.Gateway)
+		}
+		if s.Device != "" {
+			args = append(args, "dev", s.Device)
+		}
+		del := []string{"route", "del", s.Route}
+		fixes = append(fixes,
+			Fix{ID: "already-exists/replace-route", Title: fmt.Sprintf("Replace the existing route to %s with the one the command asked for", s.Route),
+				Command: argv(ipv(args...)...), NeedsRoot: true},
+			Fix{ID: "already-exists/delete-route", Title: fmt.Sprintf("Delete the existing route to %s", s.Route),
+				Command: argv(ipv(del...)...), NeedsRoot: true})
+	}
+	return fixes
+}

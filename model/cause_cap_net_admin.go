@@ -1,0 +1,132 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+	"golang.org/x/sys/unix"
+)
+
+var causeCapNetAdmin = &Cause{
+	ID:     "cap-net-admin",
+	Checks: "the examined process's capability sets: CAP_NET_ADMIN effective, permitted, bounding, ambient; file capabilities of its program",
+	Needs:  []probes.Group{probes.GroupIdentity, probes.GroupContainer},
+	Eval:   evalCapNetAdmin,
+	Fixes:  fixesCapNetAdmin,
+	Next:   "With permission granted, the same command usually fails next with \"File exists\" when an earlier attempt or another tool already created the object.",
+}
+
+func hasCap(mask uint64, c int) bool { return c < 64 && mask&(1<<uint(c)) != 0 }
+
+// privilegeOps are the operations CAP_NET_ADMIN governs.
+func needsNetAdmin(s Symptom) bool {
+	switch s.Operation {
+	case OpLinkAdd, OpLinkSet, OpLinkDel, OpTuntapAdd, OpAddrAdd, OpAddrDel, OpRouteAdd, OpRouteDel, OpNeighAdd, OpTunOpen, "":
+		return true
+	}
+	return false
+}
+
+func evalCapNetAdmin(c *Context) Verdict {
+	var v Verdict
+	id := &c.Facts.Identity
+	if r, gap := c.groupGap(probes.GroupIdentity); gap {
+		v.unknown("identity unavailable: %s", r)
+		return v
+	}
+	if id.Caps == nil {
+		r, _ := id.Gaps.Reason("status")
+		if r == "" {
+			r, _ = id.Gaps.Reason("caps")
+		}
+		v.unknown("capabilities of %s unavailable: %s", c.who(), r)
+		return v
+	}
+	caps := id.Caps
+	who := c.who()
+	eff := hasCap(caps.EffMask, unix.CAP_NET_ADMIN)
+	bnd := hasCap(caps.BndMask, unix.CAP_NET_ADMIN)
+	prm := hasCap(caps.PrmMask, unix.CAP_NET_ADMIN)
+	amb := hasCap(caps.AmbMask, unix.CAP_NET_ADMIN)
+	if eff {
+		v.ok("CapEff of %s has cap_net_admin (uid %d)", who, id.EUID)
+		if c.examinesSelf() && c.Symptom.Recognised {
+			v.Evidence = append(v.Evidence, "this examined rtnl-doctor itself: pass --pid of the failing process (or --exec for its program) to check that one")
+		}
+		return v
+	}
+	st := Warn
+	if needsNetAdmin(c.Symptom) && (c.Symptom.Errno == EPERM || c.Symptom.Errno == EACCES) {
+		st = Fail
+	}
+	msg := fmt.Sprintf("CapEff of %s lacks cap_net_admin (uid %d", who, id.EUID)
+	if id.EUID == 0 {
+		msg += ": root, but root's power is its capabilities"
+	}
+	msg += ")"
+	switch {
+	case !bnd:
+		msg += "; the bounding set lacks it too: it was started without it (a container without --cap-add NET_ADMIN, capsh/setpriv --bounding-set, or systemd CapabilityBoundingSet=), and nothing it runs can regain it"
+	case prm:
+		msg += "; it is permitted but not effective: the program could raise it itself (or run with AmbientCapabilities)"
+	case amb:
+		msg += "; it is ambient but not effective"
+	default:
+		msg += "; the bounding set allows it: a file capability or starting it with the capability would give it"
+	}
+	v.add(st, "%s", msg)
+	if id.NoNewPrivs {
+		v.Evidence = append(v.Evidence, "NoNewPrivs=1: setuid bits and file capabilities are ignored for the programs it executes")
+	}
+	if fc := id.FileCaps; fc != nil {
+		switch {
+		case fc.Reason != "":
+			v.Evidence = append(v.Evidence, fmt.Sprintf("file capabilities of %s: unavailable (%s)", fc.Path, fc.Reason))
+		case fc.Text == "":
+			v.Evidence = append(v.Evidence, fmt.Sprintf("%s has no file capabilities", fc.Path))
+		default:
+			v.Evidence = append(v.Evidence, fmt.Sprintf("%s has file capabilities %s", fc.Path, fc.Text))
+		}
+	}
+	return v
+}
+
+// failingProgram is the executable to grant a file capability to.
+func failingProgram(c *Context) string {
+	if fc := c.Facts.Identity.FileCaps; fc != nil && strings.HasPrefix(fc.Path, "/") && !strings.HasPrefix(fc.Path, "/proc/") {
+		return fc.Path
+	}
+	if c.Facts.Target.Exe != "" {
+		return c.Facts.Target.Exe
+	}
+	return "/path/to/program"
+}
+
+func fixesCapNetAdmin(c *Context, v Verdict) []Fix {
+	if v.Status != Fail && v.Status != Warn {
+		return nil
+	}
+	caps := c.Facts.Identity.Caps
+	if caps != nil && !hasCap(caps.BndMask, unix.CAP_NET_ADMIN) && c.Facts.Container.InContainer {
+		// Only a re-created container helps: container-restricted says how.
+		return nil
+	}
+	prog := failingProgram(c)
+	unit := "your.service"
+	fixes := []Fix{
+		{ID: "cap-net-admin/systemd-ambient", Title: "Run the service with CAP_NET_ADMIN only (narrowest: one service, one capability)",
+			Command:   lines("systemctl edit "+unit, "# add:", "[Service]", "AmbientCapabilities=CAP_NET_ADMIN", "CapabilityBoundingSet=CAP_NET_ADMIN", "systemctl restart "+unit),
+			NeedsRoot: true, Manual: true, Why: "rtnl-doctor does not know which unit starts the program"},
+		{ID: "cap-net-admin/setpriv", Title: "Or start the program with the capability in its ambient set",
+			Command:   argv("setpriv", "--inh-caps", "+net_admin", "--ambient-caps", "+net_admin", prog),
+			NeedsRoot: true, Manual: true, Why: "the program has to be restarted by whoever runs it"},
+		{ID: "cap-net-admin/setcap", Title: "Or grant cap_net_admin+ep to " + prog + " (every user who can run it gets the capability)",
+			Command: argv("setcap", "cap_net_admin+ep", prog), NeedsRoot: true,
+			Risk: "a file capability applies to every user allowed to execute the file: restrict its mode or group first; never on a shell, an interpreter or a container runtime"},
+	}
+	if c.Facts.Identity.NoNewPrivs {
+		fixes[2].Risk += "; and this process runs with NoNewPrivs=1, which ignores file capabilities"
+	}
+	return fixes
+}

@@ -1,0 +1,131 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+	"golang.org/x/sys/unix"
+)
+
+var causeContainerRestricted = &Cause{
+	ID:     "container-restricted",
+	Checks: "whether the process runs in a container, and what the runtime withheld: NET_ADMIN, a writable /proc/sys, /dev/net/tun",
+	Needs:  []probes.Group{probes.GroupContainer, probes.GroupIdentity, probes.GroupSysctls},
+	Eval:   evalContainerRestricted,
+	Fixes:  fixesContainerRestricted,
+	Next:   "Re-create the container with the option; inside, the command then needs the same addresses and routes as on a host.",
+}
+
+func evalContainerRestricted(c *Context) Verdict {
+	var v Verdict
+	ct := &c.Facts.Container
+	if r, gap := c.groupGap(probes.GroupContainer); gap {
+		v.unknown("container facts unavailable: %s", r)
+		return v
+	}
+	if !ct.InContainer {
+		if r, gap := ct.Gaps.Reason("cgroup"); gap {
+			v.unknown("cannot tell whether %s runs in a container: %s", c.who(), r)
+			return v
+		}
+		v.ok("%s does not run in a container (no runtime cgroup, no /.dockerenv or /run/.containerenv, no container= variable)", c.who())
+		return v
+	}
+	rt := ct.Runtime
+	desc := rt + " container"
+	if ct.ID != "" {
+		desc += " " + shortID(ct.ID)
+	}
+	v.Evidence = append(v.Evidence, fmt.Sprintf("%s runs in a %s (%s)", c.who(), desc, strings.Join(ct.Evidence, "; ")))
+	s := c.Symptom
+	if caps := c.Facts.Identity.Caps; caps != nil {
+		if !hasCap(caps.BndMask, unix.CAP_NET_ADMIN) {
+			st := Warn
+			if needsNetAdmin(s) && (s.Errno == EPERM || s.Errno == EACCES || s.Errno == "") {
+				st = Fail
+			}
+			v.add(st, "its bounding set lacks cap_net_admin: the container was started without NET_ADMIN, and nothing inside can gain it")
+		} else {
+			v.ok("its bounding set has cap_net_admin")
+		}
+	}
+	if ro := c.Facts.Sysctls.ProcSysReadOnly; ro != nil && *ro {
+		st := Warn
+		if s.Operation == OpSysctl || s.Errno == EROFS {
+			st = Fail
+		}
+		v.add(st, "/proc/sys is mounted read-only inside (%s): sysctl writes fail with \"Read-only file system\"", c.Facts.Sysctls.ProcSysMount)
+	}
+	if s.Operation == OpModprobe {
+		v.fail("modprobe inside a container cannot work: modules belong to the host's kernel")
+	}
+	if (s.Operation == OpTuntapAdd || s.Operation == OpTunOpen) && !c.Facts.Tun.Exists && c.gathered(probes.GroupTun) {
+		v.fail("/dev/net/tun is not in the container: it was started without --device /dev/net/tun")
+	}
+	if c.Facts.Identity.Seccomp == "filter" {
+		v.Evidence = append(v.Evidence, fmt.Sprintf("a seccomp filter is active (%d filters): the runtime's default profile", c.Facts.Identity.SeccompFilters))
+	}
+	if v.Status == "" {
+		v.Status = OK
+	}
+	return v
+}
+
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+func fixesContainerRestricted(c *Context, v Verdict) []Fix {
+	if v.Status != Fail && v.Status != Warn {
+		return nil
+	}
+	ct := &c.Facts.Container
+	why := "a running container cannot be changed from outside: it must be re-created with the option"
+	name := "CONTAINER"
+	if ct.ID != "" {
+		name = shortID(ct.ID)
+	}
+	var fixes []Fix
+	caps := c.Facts.Identity.Caps
+	if caps != nil && !hasCap(caps.BndMask, unix.CAP_NET_ADMIN) {
+		switch ct.Runtime {
+		case "kubernetes":
+			fixes = append(fixes, Fix{ID: "container-restricted/k8s-cap-add", Title: "Add NET_ADMIN to the pod's container securityContext",
+				Command: lines("securityContext:", "  capabilities:", "    add: [\"NET_ADMIN\"]"), Manual: true, Why: why})
+		default:
+			tool := "docker"
+			if ct.Runtime == "podman" {
+				tool = "podman"
+			}
+			fixes = append(fixes,
+				Fix{ID: "container-restricted/cap-add", Title: "Re-create the container with NET_ADMIN (only that capability)",
+					Command: lines(fmt.Sprintf("%s inspect --format '{{.Config.Image}}' %s", tool, name), tool+" run --cap-add NET_ADMIN ... IMAGE"), Manual: true, Why: why},
+				Fix{ID: "container-restricted/compose-cap-add", Title: "With docker compose: add cap_add to the service",
+					Command: lines("services:", "  SERVICE:", "    cap_add:", "      - NET_ADMIN"), Manual: true, Why: why,
+					Risk: "docker stack deploy ignored cap_add before Docker 20.10"})
+		}
+	}
+	if ro := c.Facts.Sysctls.ProcSysReadOnly; ro != nil && *ro {
+		key := c.Symptom.SysctlKey
+		if key == "" {
+			key = "net.ipv4.ip_forward"
+		}
+		fixes = append(fixes, Fix{ID: "container-restricted/sysctl", Title: "Set the namespaced sysctl when the container starts",
+			Command: lines(argv("docker", "run", "--sysctl", key+"=1", "IMAGE"), "# compose:", "    sysctls:", "      - "+key+"=1"), Manual: true, Why: why})
+	}
+	if (c.Symptom.Operation == OpTuntapAdd || c.Symptom.Operation == OpTunOpen) && !c.Facts.Tun.Exists {
+		fixes = append(fixes, Fix{ID: "container-restricted/device-tun", Title: "Give the container /dev/net/tun",
+			Command: lines("docker run --device /dev/net/tun --cap-add NET_ADMIN ... IMAGE", "# compose:", "    devices:", "      - /dev/net/tun"), Manual: true, Why: why})
+	}
+	if len(fixes) > 0 {
+		fixes = append(fixes, Fix{ID: "container-restricted/not-privileged", Title: "Avoid --privileged",
+			Command: "# do not use: docker run --privileged", Manual: true,
+			Why:  "listed for its cost only",
+			Risk: "--privileged grants every capability and device and removes seccomp and LSM confinement: the container becomes root on the host"})
+	}
+	return fixes
+}

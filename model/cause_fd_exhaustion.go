@@ -1,0 +1,124 @@
+package model
+
+import (
+	"fmt"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+var causeFDExhaustion = &Cause{
+	ID:     "fd-exhaustion",
+	Checks: "the system file table (fs.file-nr against fs.file-max) and the process's open descriptors against its RLIMIT_NOFILE, netlink sockets and tun queues among them",
+	Needs:  []probes.Group{probes.GroupFDs},
+	Eval:   evalFDExhaustion,
+	Fixes:  fixesFDExhaustion,
+	Next:   "If one daemon keeps growing its netlink sockets, raising limits only buys time: restart it and report the leak.",
+}
+
+func pct(a, b uint64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return 100 * float64(a) / float64(b)
+}
+
+func fdSymptom(s Symptom) bool {
+	return s.Errno == EMFILE || s.Errno == ENFILE || s.Operation == OpNetlink
+}
+
+func evalFDExhaustion(c *Context) Verdict {
+	var v Verdict
+	f := &c.Facts.FDs
+	if r, gap := c.groupGap(probes.GroupFDs); gap {
+		v.unknown("fd facts unavailable: %s", r)
+		return v
+	}
+	strong := fdSymptom(c.Symptom)
+	if nr := f.FileNR; nr != nil {
+		used := nr.InUse()
+		p := pct(used, nr.Max)
+		switch {
+		case p >= 99 || (strong && c.Symptom.Errno == ENFILE && p >= 90):
+			v.fail("file-nr %d of %d allocated (%.1f%%): the system file table is full", used, nr.Max, p)
+		case p >= 90:
+			v.warn("file-nr %d of %d allocated (%.1f%%): the system file table is nearly full", used, nr.Max, p)
+		default:
+			v.ok("file-nr %d of %d allocated (%.2f%%)", used, nr.Max, p)
+		}
+	} else if r, gap := f.Gaps.Reason("file_nr"); gap {
+		v.unknown("file-nr unavailable: %s", r)
+	}
+	who := c.who()
+	switch {
+	case f.Limit == nil:
+		r, _ := f.Gaps.Reason("limit_nofile")
+		v.unknown("RLIMIT_NOFILE of %s unavailable: %s", who, r)
+	case f.Limit.Soft == probes.Unlimited:
+		v.ok("%s has no RLIMIT_NOFILE soft limit", who)
+	default:
+		soft := uint64(f.Limit.Soft)
+		open := uint64(f.Open)
+		p := pct(open, soft)
+		detail := fmt.Sprintf("%s holds %d fds, its RLIMIT_NOFILE soft limit is %d (hard %s)", who, f.Open, f.Limit.Soft, limitText(f.Limit.Hard))
+		if f.Netlink > 0 || f.Tun > 0 {
+			detail += fmt.Sprintf("; of those %s and %s", plural(f.Netlink, "netlink socket", "netlink sockets"), plural(f.Tun, "tun queue", "tun queues"))
+		}
+		switch {
+		case open >= soft || (strong && c.Symptom.Errno == EMFILE && p >= 90):
+			v.fail("%s: no descriptor is left", detail)
+		case p >= 90:
+			v.warn("%s (%.0f%% used)", detail, p)
+		default:
+			v.ok("%s", detail)
+		}
+		if f.Netlink > 256 {
+			v.warn("%d netlink sockets in one process: a leak (each `ip` command opens one and closes it)", f.Netlink)
+		}
+	}
+	if strong && c.examinesSelf() {
+		v.Evidence = append(v.Evidence, "this examined rtnl-doctor itself: pass --pid of the process that printed the error")
+	}
+	return v
+}
+
+func limitText(n int64) string {
+	if n == probes.Unlimited {
+		return "unlimited"
+	}
+	return fmt.Sprint(n)
+}
+
+func fixesFDExhaustion(c *Context, v Verdict) []Fix {
+	if v.Status != Fail && v.Status != Warn {
+		return nil
+	}
+	f := &c.Facts.FDs
+	var fixes []Fix
+	if f.Limit != nil && f.Limit.Soft != probes.Unlimited && !c.examinesSelf() && c.Facts.Target.PID > 0 {
+		newSoft := f.Limit.Soft * 4
+		if newSoft < 65536 {
+			newSoft = 65536
+		}
+		hard := f.Limit.Hard
+		if hard != probes.Unlimited && newSoft > hard {
+			if f.NrOpen > 0 && newSoft > f.NrOpen {
+				newSoft = f.NrOpen
+			}
+			hard = newSoft
+		}
+		pid := fmt.Sprint(c.Facts.Target.PID)
+		fixes = append(fixes, Fix{ID: "fd-exhaustion/raise-nofile", Title: fmt.Sprintf("Raise RLIMIT_NOFILE of %s to %d now (no restart)", c.who(), newSoft),
+			Command: argv("prlimit", "--pid", pid, fmt.Sprintf("--nofile=%d:%s", newSoft, limitText(hard))), NeedsRoot: true})
+		fixes = append(fixes, Fix{ID: "fd-exhaustion/persist-nofile", Title: "Keep the higher limit for the service",
+			Command: lines("# systemd service: systemctl edit UNIT, then", "[Service]", fmt.Sprintf("LimitNOFILE=%d", newSoft),
+				"# login sessions: /etc/security/limits.d/90-rtnl-doctor.conf", fmt.Sprintf("*  soft  nofile  %d", newSoft)),
+			NeedsRoot: true, Manual: true, Why: "which unit or user starts the process is yours to say"})
+	}
+	if nr := f.FileNR; nr != nil && pct(nr.InUse(), nr.Max) >= 90 {
+		max := nr.Max * 2
+		fixes = append(fixes, Fix{ID: "fd-exhaustion/raise-file-max", Title: fmt.Sprintf("Raise fs.file-max from %d to %d", nr.Max, max),
+			Command: lines(argv("sysctl", "-w", fmt.Sprintf("fs.file-max=%d", max)), fmt.Sprintf("echo 'fs.file-max = %d' > /etc/sysctl.d/90-rtnl-doctor-files.conf", max)), NeedsRoot: true,
+			Risk: "each open file costs kernel memory (about 1 KiB): a leak can then use more before it is stopped"})
+	}
+	return fixes
+}

@@ -1,0 +1,240 @@
+package model
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+var causeLinkState = &Cause{
+	ID:     "link-state",
+	Checks: "the interfaces the command uses: present, up, carrier; for a route, whether its gateway is reachable; the default route",
+	Needs:  []probes.Group{probes.GroupNet},
+	Eval:   evalLinkState,
+	Fixes:  fixesLinkState,
+	Next:   "With the link up and addressed, add the routes that use it; check with `ip route get DESTINATION`.",
+}
+
+// stateOps are the operations that depend on an existing link.
+func usesLink(s Symptom) bool {
+	switch s.Operation {
+	case OpAddrAdd, OpAddrDel, OpRouteAdd, OpRouteDel, OpLinkSet, OpLinkDel, OpNeighAdd:
+		return true
+	case OpLinkAdd:
+		return s.Lower != "" || s.Master != ""
+	}
+	return false
+}
+
+func describeLinkState(l probes.Link) string {
+	switch {
+	case !l.Up():
+		return fmt.Sprintf("%s is administratively down (state %s)", l.Name, strings.ToUpper(l.OperState))
+	case !l.LowerUp() && l.Flags&0x8 == 0: // not loopback
+		return fmt.Sprintf("%s is up but has no carrier (NO-CARRIER, state %s)", l.Name, strings.ToUpper(l.OperState))
+	}
+	return fmt.Sprintf("%s is up (state %s)", l.Name, strings.ToUpper(l.OperState))
+}
+
+// gatewayReachable finds an up link with an address whose prefix holds gw.
+func gatewayReachable(c *Context, gw netip.Addr, dev string) (ok bool, why string) {
+	n := &c.Facts.Net
+	var downMatch string
+	for _, a := range n.Addrs {
+		if !a.Prefix.Masked().Contains(gw) || a.Prefix.Bits() == a.Prefix.Addr().BitLen() {
+			continue
+		}
+		l, found := n.LinkByIndex(a.Index)
+		if !found || (dev != "" && l.Name != dev) {
+			continue
+		}
+		if l.Up() {
+			return true, fmt.Sprintf("gateway %s is on the subnet of %s on %s, which is up", gw, a.Prefix, l.Name)
+		}
+		downMatch = fmt.Sprintf("gateway %s is on the subnet of %s on %s, but %s is down", gw, a.Prefix, l.Name, l.Name)
+	}
+	if downMatch != "" {
+		return false, downMatch
+	}
+	for _, r := range n.Routes {
+		if r.Gateway.IsValid() || r.Default() || !r.Dst.Contains(gw) {
+			continue
+		}
+		if l, found := n.LinkByIndex(r.OutIndex); found && (dev == "" || l.Name == dev) && l.Up() {
+			return true, fmt.Sprintf("gateway %s is reachable through the route %s", gw, c.describeRoute(r))
+		}
+	}
+	where := "any up interface"
+	if dev != "" {
+		where = dev
+	}
+	return false, fmt.Sprintf("no address or direct route on %s covers gateway %s", where, gw)
+}
+
+func evalLinkState(c *Context) Verdict {
+	var v Verdict
+	n := &c.Facts.Net
+	if r, gap := n.Gaps.Reason("links"); gap {
+		v.unknown("links unavailable: %s", r)
+		return v
+	}
+	s := c.Symptom
+	if !usesLink(s) {
+		up, total := 0, len(n.Links)
+		for _, l := range n.Links {
+			if l.Up() {
+				up++
+			}
+		}
+		def := ""
+		for _, r := range n.Routes {
+			if r.Default() {
+				def = c.describeRoute(r)
+				break
+			}
+		}
+		if def == "" && len(n.Routes) > 0 {
+			v.warn("%s, %d up; no default route in the main table (only local subnets are reachable)", plural(total, "link", "links"), up)
+		} else if def == "" {
+			v.ok("%s, %d up; no routes", plural(total, "link", "links"), up)
+		} else {
+			v.ok("%s, %d up; default route %s", plural(total, "link", "links"), up, def)
+		}
+		return v
+	}
+	strong := func() Status {
+		switch s.Errno {
+		case ENODEV, ENETDOWN, ENETUNREACH, EINVAL, EADDRNOTAVAIL:
+			return Fail
+		}
+		return Warn
+	}()
+	check := func(role, name string) (probes.Link, bool) {
+		if name == "" {
+			return probes.Link{}, false
+		}
+		l, ok := n.LinkByName(name)
+		if !ok {
+			v.add(strong, "no link named %q (%s) in the network namespace %s%s", name, role, c.Facts.Target.NetNS, similarNames(n, name))
+			return l, false
+		}
+		return l, true
+	}
+	if l, ok := check("the device", s.Device); ok {
+		st := describeLinkState(l)
+		switch {
+		case !l.Up() && (s.Operation == OpRouteAdd || s.Errno == ENETDOWN):
+			v.add(strong, "%s", st)
+		case !l.Up():
+			v.warn("%s (an address can be added to a down link, but nothing is reachable through it)", st)
+		case !l.LowerUp() && l.Flags&0x8 == 0:
+			v.warn("%s%s", st, peerNote(c, l))
+		default:
+			v.ok("%s", st)
+		}
+	}
+	check("the lower device", s.Lower)
+	check("the master", s.Master)
+	if s.Operation == OpRouteAdd && s.Gateway != "" {
+		if gw, err := netip.ParseAddr(s.Gateway); err == nil {
+			ok, why := gatewayReachable(c, gw, s.Device)
+			if ok {
+				v.ok("%s", why)
+			} else {
+				v.add(strong, "%s: the kernel refuses the route (\"Nexthop has invalid gateway\" or \"Network is unreachable\")", why)
+			}
+		}
+	}
+	if v.Status == "" {
+		v.Status = OK
+	}
+	return v
+}
+
+// peerNote explains a veth without carrier.
+func peerNote(c *Context, l probes.Link) string {
+	if l.Kind != "veth" || l.Parent == 0 {
+		return ""
+	}
+	if l.ParentNetNSID != nil {
+		return ": its veth peer is in another namespace and is down there"
+	}
+	if p, ok := c.Facts.Net.LinkByIndex(l.Parent); ok && !p.Up() {
+		return fmt.Sprintf(": its veth peer %s is down", p.Name)
+	}
+	return ""
+}
+
+// similarNames suggests existing names close to a missing one.
+func similarNames(n *probes.NetFacts, name string) string {
+	var close []string
+	for _, l := range n.Links {
+		if levenshtein(l.Name, name) <= 2 || (len(name) > 2 && strings.HasPrefix(l.Name, name[:len(name)-1])) {
+			close = append(close, l.Name)
+		}
+		if len(close) == 4 {
+			break
+		}
+	}
+	if len(close) == 0 {
+		return ""
+	}
+	return "; did you mean " + quoteList(close) + "?"
+}
+
+func levenshtein(a, b string) int {
+	if len(a) > 32 || len(b) > 32 {
+		if a == b {
+			return 0
+		}
+		return 99
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func fixesLinkState(c *Context, v Verdict) []Fix {
+	if v.Status != Fail && v.Status != Warn {
+		return nil
+	}
+	s := c.Symptom
+	n := &c.Facts.Net
+	var fixes []Fix
+	if l, ok := n.LinkByName(s.Device); ok && !l.Up() {
+		fixes = append(fixes, Fix{ID: "link-state/link-up", Title: "Bring " + l.Name + " up",
+			Command: argv("ip", "link", "set", "dev", l.Name, "up"), NeedsRoot: true})
+	}
+	if l, ok := n.LinkByName(s.Device); ok && l.Up() && l.Kind == "veth" && l.Parent != 0 && l.ParentNetNSID == nil {
+		if p, ok := n.LinkByIndex(l.Parent); ok && !p.Up() {
+			fixes = append(fixes, Fix{ID: "link-state/peer-up", Title: "Bring the veth peer " + p.Name + " up",
+				Command: argv("ip", "link", "set", "dev", p.Name, "up"), NeedsRoot: true})
+		}
+	}
+	if s.Operation == OpRouteAdd && s.Gateway != "" && s.Device != "" {
+		if gw, err := netip.ParseAddr(s.Gateway); err == nil {
+			if ok, _ := gatewayReachable(c, gw, s.Device); !ok {
+				fixes = append(fixes, Fix{ID: "link-state/onlink", Title: "If the gateway is really on " + s.Device + "'s segment, add the route with onlink",
+					Command: argv("ip", "route", "add", s.Route, "via", s.Gateway, "dev", s.Device, "onlink"), NeedsRoot: true, Manual: true,
+					Why: "only you know whether the gateway is on that segment; adding the subnet's address is usually the right fix"})
+			}
+		}
+	}
+	return fixes
+}

@@ -1,0 +1,246 @@
+package model
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+var causeMACDenial = &Cause{
+	ID:     "mac-denial",
+	Checks: "SELinux and AppArmor: whether they enforce, the process's label, and recent denials of netlink, tun, capabilities and user namespaces",
+	Needs:  []probes.Group{probes.GroupSecurity, probes.GroupDenials, probes.GroupIdentity},
+	Eval:   evalMACDenial,
+	Fixes:  fixesMACDenial,
+	Next:   "Once the policy allows it, the operation can still fail on capabilities or an existing object: run the check again.",
+}
+
+// recentDenial is how old a denial may be and still explain a failure that
+// just happened.
+const recentDenial = 24 * time.Hour
+
+// recent reports whether a logged event at t can explain a failure that
+// just happened: within a day of now on a live system. A captured tree is
+// the moment of interest itself, so everything in it counts.
+func (c *Context) recent(t, now time.Time) bool {
+	if !c.Facts.Target.Live || t.IsZero() || now.IsZero() {
+		return true
+	}
+	return now.Sub(t) <= recentDenial
+}
+
+// failingComm is the program name the denial should name: the examined
+// process's, or the command in the symptom.
+func failingComms(c *Context) []string {
+	var out []string
+	if !c.examinesSelf() {
+		if c.Facts.Target.Comm != "" {
+			out = append(out, c.Facts.Target.Comm)
+		}
+	}
+	if c.Symptom.Command != "" {
+		if f := strings.Fields(c.Symptom.Command); len(f) > 0 {
+			out = append(out, filepath.Base(f[0]))
+		}
+	}
+	switch c.Symptom.Source {
+	case "docker", "cni", "networkd", "NetworkManager", "openvpn", "wireguard", "libvirt", "lxc":
+		out = append(out, map[string]string{"docker": "dockerd", "cni": "bridge", "networkd": "systemd-network",
+			"NetworkManager": "NetworkManager", "openvpn": "openvpn", "wireguard": "wg-quick", "libvirt": "libvirtd", "lxc": "lxc-start"}[c.Symptom.Source])
+	}
+	return out
+}
+
+// describeDenial renders a denial in one line for evidence.
+func describeDenial(d probes.Denial) string {
+	var b strings.Builder
+	if d.Kind == "selinux" {
+		b.WriteString("SELinux denied")
+	} else {
+		b.WriteString("AppArmor denied")
+	}
+	if d.Operation != "" {
+		fmt.Fprintf(&b, " %s", d.Operation)
+	}
+	if d.Capability != "" {
+		fmt.Fprintf(&b, " (capability %s)", d.Capability)
+	}
+	if d.Class != "" {
+		fmt.Fprintf(&b, " on %s", d.Class)
+	}
+	if d.Family != "" {
+		fmt.Fprintf(&b, " family %s", d.Family)
+	}
+	if d.Name != "" {
+		fmt.Fprintf(&b, " %s", d.Name)
+	}
+	fmt.Fprintf(&b, " to %s", d.Comm)
+	if d.PID > 0 {
+		fmt.Fprintf(&b, " (pid %d)", d.PID)
+	}
+	if d.Scontext != "" {
+		fmt.Fprintf(&b, " scontext=%s", d.Scontext)
+	}
+	if d.Profile != "" {
+		fmt.Fprintf(&b, " profile=%s", d.Profile)
+	}
+	if !d.Time.IsZero() {
+		fmt.Fprintf(&b, " at %s", d.Time.Local().Format("2006-01-02 15:04:05"))
+	}
+	if d.Source != "" {
+		fmt.Fprintf(&b, " [%s]", d.Source)
+	}
+	return b.String()
+}
+
+// matchingDenials are the relevant, enforced denials that name the failing
+// process, newest first (the probe's order).
+func matchingDenials(c *Context) (match, other []probes.Denial) {
+	comms := failingComms(c)
+	pid := c.Facts.Target.PID
+	now := c.Facts.Collected
+	for _, d := range c.Facts.Denials.Denials {
+		if !d.Relevant || d.Permissive {
+			continue
+		}
+		if !c.recent(d.Time, now) {
+			continue
+		}
+		hit := (!c.examinesSelf() && pid > 0 && d.PID == pid)
+		for _, cm := range comms {
+			hit = hit || (cm != "" && d.Comm == cm)
+		}
+		if hit || len(comms) == 0 && c.examinesSelf() && c.Symptom.Recognised {
+			match = append(match, d)
+		} else {
+			other = append(other, d)
+		}
+	}
+	return match, other
+}
+
+func evalMACDenial(c *Context) Verdict {
+	var v Verdict
+	sec := &c.Facts.Security
+	se, aa := sec.SELinux, sec.AppArmor
+	enforcing := false
+	switch {
+	case se.Present && se.Mode == "enforcing":
+		enforcing = true
+		v.Evidence = append(v.Evidence, fmt.Sprintf("SELinux is enforcing (policy %s); %s runs as %s", orDash(se.ConfigPolicy), c.who(), orDash(se.Context)))
+	case se.Present:
+		v.Evidence = append(v.Evidence, fmt.Sprintf("SELinux is %s", orDash(se.Mode)))
+	}
+	if aa.Enabled {
+		if aa.Mode == "enforce" {
+			enforcing = true
+		}
+		v.Evidence = append(v.Evidence, fmt.Sprintf("AppArmor is enabled (%s loaded); %s is %s", plural(aa.ProfileCount, "profile", "profiles"), c.who(), orDash(aa.Label)))
+	}
+	match, other := matchingDenials(c)
+	for i, d := range match {
+		if i == 3 {
+			v.Evidence = append(v.Evidence, fmt.Sprintf("and %d more", len(match)-3))
+			break
+		}
+		v.fail("%s: %s", describeDenial(d), d.Why)
+	}
+	if len(match) == 0 {
+		for i, d := range other {
+			if i == 2 {
+				break
+			}
+			v.warn("a networking denial of another program: %s", describeDenial(d))
+		}
+	}
+	if len(match) > 0 || len(other) > 0 {
+		return v
+	}
+	if r, gap := c.Facts.Denials.Gaps.Reason("denials"); gap && enforcing {
+		v.unknown("a security module enforces but no denial log could be read: %s", r)
+		return v
+	}
+	if r, gap := c.Facts.Denials.Gaps.Reason("audit.log"); gap && enforcing {
+		v.unknown("%s", r)
+		return v
+	}
+	switch {
+	case enforcing && se.Present && se.Mode == "enforcing":
+		v.ok("no recent networking denial in %s; SELinux dontaudit rules can hide some: `semodule -DB` logs them until `semodule -B`", strings.Join(c.Facts.Denials.Sources, ", "))
+	case enforcing:
+		v.ok("no recent networking denial in %s", strings.Join(c.Facts.Denials.Sources, ", "))
+	default:
+		v.ok("no security module confines %s (SELinux %s, AppArmor %s)", c.who(), seState(se), aaState(aa))
+	}
+	return v
+}
+
+func seState(s probes.SELinuxFacts) string {
+	if !s.Present {
+		return "absent"
+	}
+	return orDash(s.Mode)
+}
+
+func aaState(a probes.AppArmorFacts) string {
+	if !a.Enabled {
+		return "disabled"
+	}
+	return "label " + orDash(a.Label)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func fixesMACDenial(c *Context, v Verdict) []Fix {
+	if v.Status != Fail {
+		return nil
+	}
+	match, _ := matchingDenials(c)
+	if len(match) == 0 {
+		return nil
+	}
+	d := match[0]
+	var fixes []Fix
+	if d.Kind == "selinux" {
+		domain := d.Scontext
+		if f := strings.Split(d.Scontext, ":"); len(f) >= 3 {
+			domain = f[2]
+		}
+		fixes = append(fixes,
+			Fix{ID: "mac-denial/selinux-module", Title: "Allow exactly the denied access with a local policy module (narrowest)",
+				Command:   lines(argv("ausearch", "-m", "AVC", "-c", d.Comm, "--raw")+" | audit2allow -M rtnl_doctor_local", argv("semodule", "-i", "rtnl_doctor_local.pp")),
+				NeedsRoot: true, Manual: true, Why: "read the generated rtnl_doctor_local.te before installing it: it is a policy change"},
+			Fix{ID: "mac-denial/selinux-permissive-domain", Title: "Or make only the " + domain + " domain permissive",
+				Command: argv("semanage", "permissive", "-a", domain), NeedsRoot: true,
+				Risk: "every process running as " + domain + " is no longer confined by SELinux (its denials are only logged)"},
+			Fix{ID: "mac-denial/setenforce", Title: "Only to confirm the diagnosis for a minute: setenforce 0",
+				Command: lines(argv("setenforce", "0"), "# retry the command, then:", argv("setenforce", "1")), NeedsRoot: true,
+				Risk: "turns SELinux enforcement off for the whole system: every confined service loses its protection until setenforce 1"})
+	} else {
+		prof := d.Profile
+		rule := "network netlink raw,"
+		if d.Capability != "" {
+			rule = "capability " + d.Capability + ","
+		} else if d.Name == "/dev/net/tun" {
+			rule = "/dev/net/tun rw,"
+		} else if d.Operation == "userns_create" {
+			rule = "userns,"
+		}
+		fixes = append(fixes,
+			Fix{ID: "mac-denial/apparmor-rule", Title: "Add the missing rule to the profile " + prof + " (narrowest)",
+				Command:   lines("# in the profile's local override, e.g. /etc/apparmor.d/local/"+strings.ReplaceAll(prof, "/", "."), "  "+rule, argv("apparmor_parser", "-r", "/etc/apparmor.d/"+strings.ReplaceAll(strings.TrimPrefix(prof, "/"), "/", "."))),
+				NeedsRoot: true, Manual: true, Why: "where the profile lives depends on who ships it (docker-default is generated by dockerd: use --security-opt apparmor=PROFILE instead)"},
+			Fix{ID: "mac-denial/apparmor-complain", Title: "Or put only the profile " + prof + " in complain mode",
+				Command: argv("aa-complain", prof), NeedsRoot: true,
+				Risk: "the profile " + prof + " no longer enforces anything: its processes are unconfined (denials are only logged)"})
+	}
+	return fixes
+}

@@ -1,0 +1,186 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+var causeNameConflict = &Cause{
+	ID:     "name-conflict",
+	Checks: "the names the failing command asks for: valid for the kernel, and not already used by a link or an altname",
+	Needs:  []probes.Group{probes.GroupNet},
+	Eval:   evalNameConflict,
+	Fixes:  fixesNameConflict,
+	Next:   "Once the link exists it has no address and no route: add them (the next error is often \"File exists\" from an address or route that is already there).",
+}
+
+// proposedNames are the interface names the symptom asks the kernel to
+// create (the device, a veth's peer, a tuntap device).
+func proposedNames(s Symptom) []string {
+	var out []string
+	if s.Operation == OpLinkAdd || s.Operation == OpTuntapAdd || s.InvalidName {
+		if s.Device != "" {
+			out = append(out, s.Device)
+		}
+		if s.Peer != "" {
+			out = append(out, s.Peer)
+		}
+	}
+	return out
+}
+
+// linkNames are the links to compare against: rtnetlink's when read, else
+// /proc/net/dev's names (the seed's cross-check, names only).
+func linkNames(c *Context) ([]probes.Link, string, bool) {
+	n := &c.Facts.Net
+	if _, gap := n.Gaps.Reason("links"); !gap && c.gathered(probes.GroupNet) {
+		return n.Links, "rtnetlink", true
+	}
+	if len(n.NetDev) > 0 {
+		links := make([]probes.Link, len(n.NetDev))
+		for i, name := range n.NetDev {
+			links[i] = probes.Link{Name: name}
+		}
+		return links, "/proc/net/dev (no altnames)", true
+	}
+	return nil, "", false
+}
+
+func evalNameConflict(c *Context) Verdict {
+	var v Verdict
+	names := proposedNames(c.Symptom)
+	if len(names) == 0 {
+		v.ok("the symptom names no interface to create, so there is no name to check")
+		return v
+	}
+	links, src, have := linkNames(c)
+	for _, name := range names {
+		nc := probes.CheckIfName(name, links)
+		if nc.Problem != "" {
+			v.fail("%s", nc.Problem)
+		}
+		if !have {
+			r, _ := c.Facts.Net.Gaps.Reason("links")
+			v.unknown("cannot check whether %q is taken: links unavailable (%s)", name, r)
+			continue
+		}
+		if nc.Clash != nil {
+			v.fail("%s", describeClash(c, nc))
+		} else if nc.Problem == "" {
+			if nc.Template {
+				v.ok("%q is a template: the kernel picks the first free number", name)
+			} else {
+				v.ok("no link is named %q now (%s, %s checked)", name, src, plural(len(links), "link", "links"))
+			}
+		}
+		if len(nc.Suggestions) > 0 && (nc.Problem != "" || nc.Clash != nil) {
+			v.Evidence = append(v.Evidence, fmt.Sprintf("free valid names: %s", strings.Join(nc.Suggestions, ", ")))
+		}
+	}
+	if v.Status == OK && c.Symptom.Errno == EEXIST && c.Symptom.Operation == OpLinkAdd {
+		v.Evidence = append(v.Evidence, "the name is free now: the clashing link may have been removed since the error, or the peer's name clashed in the namespace the peer was created in")
+	}
+	return v
+}
+
+// describeClash says what the existing link is and what it is attached to.
+func describeClash(c *Context, nc probes.NameCheck) string {
+	l := *nc.Clash
+	n := &c.Facts.Net
+	var b strings.Builder
+	if nc.ClashIsAltName {
+		fmt.Fprintf(&b, "%q is already an altname of link %s (index %d)", nc.Name, l.Name, l.Index)
+	} else {
+		fmt.Fprintf(&b, "a link named %q already exists (index %d", nc.Name, l.Index)
+		if l.Kind != "" {
+			b.WriteString(", " + l.Kind)
+		}
+		b.WriteString(")")
+	}
+	var att []string
+	state := "down"
+	if l.Up() {
+		state = "up, " + l.OperState
+	}
+	att = append(att, "state "+state)
+	if l.Master != 0 {
+		if m, ok := n.LinkByIndex(l.Master); ok {
+			att = append(att, "port of "+m.Name)
+		}
+	}
+	if l.Kind == "veth" && l.Parent != 0 {
+		if l.ParentNetNSID != nil {
+			att = append(att, fmt.Sprintf("its peer is in another namespace (netnsid %d)", *l.ParentNetNSID))
+		} else if p, ok := n.LinkByIndex(l.Parent); ok {
+			att = append(att, "peer "+p.Name)
+		}
+	}
+	if addrs := n.AddrsOf(l.Index); len(addrs) > 0 {
+		var as []string
+		for _, a := range addrs {
+			if a.Scope != "link" {
+				as = append(as, a.Prefix.String())
+			}
+		}
+		if len(as) > 0 {
+			att = append(att, "addresses "+strings.Join(as, ", "))
+		}
+	}
+	if l.Alias != "" {
+		att = append(att, fmt.Sprintf("alias %q", l.Alias))
+	}
+	b.WriteString(": " + strings.Join(att, "; "))
+	return b.String()
+}
+
+func fixesNameConflict(c *Context, v Verdict) []Fix {
+	if v.Status != Fail {
+		return nil
+	}
+	links, _, _ := linkNames(c)
+	var fixes []Fix
+	for _, name := range proposedNames(c.Symptom) {
+		nc := probes.CheckIfName(name, links)
+		if (nc.Problem != "" || nc.Clash != nil) && len(nc.Suggestions) > 0 {
+			cmd := strings.Replace(c.Symptom.Command, name, nc.Suggestions[0], 1)
+			if cmd == "" || cmd == c.Symptom.Command {
+				cmd = argv("ip", "link", "add", nc.Suggestions[0], "type", orKind(c.Symptom.Kind))
+			}
+			fixes = append(fixes, Fix{
+				ID:      "name-conflict/use-free-name",
+				Title:   fmt.Sprintf("Use the free name %q instead of %q", nc.Suggestions[0], name),
+				Command: cmd,
+			})
+		}
+		if nc.Clash != nil && !nc.ClashIsAltName {
+			title := fmt.Sprintf("Delete the existing link %s (check first that nothing uses it)", nc.Clash.Name)
+			if nc.Clash.Kind == "veth" {
+				title = fmt.Sprintf("Delete the leftover veth %s (this deletes its peer too)", nc.Clash.Name)
+			}
+			fixes = append(fixes, Fix{
+				ID:        "name-conflict/delete-stale",
+				Title:     title,
+				Command:   argv("ip", "link", "del", "dev", nc.Clash.Name),
+				NeedsRoot: true,
+			})
+		}
+		if nc.Clash != nil && nc.ClashIsAltName {
+			fixes = append(fixes, Fix{
+				ID:        "name-conflict/delete-altname",
+				Title:     fmt.Sprintf("Remove the altname %q from %s", name, nc.Clash.Name),
+				Command:   argv("ip", "link", "property", "del", "dev", nc.Clash.Name, "altname", name),
+				NeedsRoot: true,
+			})
+		}
+	}
+	return fixes
+}
+
+func orKind(k string) string {
+	if k == "" {
+		return "KIND"
+	}
+	return k
+}

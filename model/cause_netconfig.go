@@ -1,0 +1,126 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+var causeNetconfig = &Cause{
+	ID:     "netconfig",
+	Checks: "systemd-networkd (.netdev, .network, .link files and its journal) and NetworkManager (keyfiles, their modes, unmanaged devices, its journal)",
+	Needs:  []probes.Group{probes.GroupNetConfig},
+	Eval:   evalNetconfig,
+	Fixes:  fixesNetconfig,
+	Next:   "After reloading, check the link the file describes (`networkctl status NAME` or `nmcli device show NAME`).",
+}
+
+func running(p *bool) bool { return p != nil && *p }
+
+// configFindings are all findings, errors first.
+func configFindings(c *Context) []probes.Finding {
+	nc := &c.Facts.NetConfig
+	all := append(append([]probes.Finding{}, nc.Networkd.Findings...), nc.NetworkManager.Findings...)
+	var out []probes.Finding
+	for _, sev := range []string{probes.SeverityError, probes.SeverityWarning} {
+		for _, f := range all {
+			if f.Severity == sev {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+func evalNetconfig(c *Context) Verdict {
+	var v Verdict
+	if r, gap := c.groupGap(probes.GroupNetConfig); gap {
+		v.unknown("network configuration unavailable: %s", r)
+		return v
+	}
+	nc := &c.Facts.NetConfig
+	s := c.Symptom
+	fromDaemon := s.Source == "networkd" || s.Source == "NetworkManager"
+	nd, nm := running(nc.Networkd.Running), running(nc.NetworkManager.Running)
+	for i, f := range configFindings(c) {
+		if i == 6 {
+			v.Evidence = append(v.Evidence, "and more findings (see the Config pane)")
+			break
+		}
+		managerOn := (f.Manager == probes.ManagerNetworkd && nd) || (f.Manager == probes.ManagerNetworkManager && nm)
+		st := Warn
+		if f.Severity == probes.SeverityError && (managerOn || fromDaemon) {
+			st = Fail
+		}
+		if s.Device != "" && !strings.Contains(f.Message, s.Device) && !fromDaemon {
+			st = minStatus(st, Warn)
+		}
+		where := f.File
+		if f.Line > 0 {
+			where = fmt.Sprintf("%s:%d", f.File, f.Line)
+		}
+		v.add(st, "%s: %s", where, f.Message)
+	}
+	for _, j := range append(append([]probes.LogLine{}, nc.Networkd.Journal...), nc.NetworkManager.Journal...) {
+		if s.Device != "" && strings.Contains(j.Text, s.Device) {
+			v.warn("journal: %s", j.Text)
+		}
+	}
+	if len(v.Evidence) == 0 {
+		var parts []string
+		parts = append(parts, "systemd-networkd "+runState(nc.Networkd.Running)+fmt.Sprintf(" (%s)", plural(len(nc.Networkd.Files), "file", "files")))
+		parts = append(parts, "NetworkManager "+runState(nc.NetworkManager.Running)+fmt.Sprintf(" (%s)", plural(nc.NetworkManager.Keyfiles, "keyfile", "keyfiles")))
+		v.ok("no configuration problem found: %s", strings.Join(parts, "; "))
+	}
+	for _, g := range nc.Gaps {
+		if v.Status == OK {
+			v.Evidence = append(v.Evidence, fmt.Sprintf("%s unavailable: %s", g.Fact, g.Reason))
+		}
+	}
+	return v
+}
+
+func runState(p *bool) string {
+	switch {
+	case p == nil:
+		return "state unknown"
+	case *p:
+		return "running"
+	}
+	return "not running"
+}
+
+func fixesNetconfig(c *Context, v Verdict) []Fix {
+	if v.Status != Fail && v.Status != Warn {
+		return nil
+	}
+	var fixes []Fix
+	seen := map[string]bool{}
+	for _, f := range configFindings(c) {
+		if seen[f.File] {
+			continue
+		}
+		seen[f.File] = true
+		editor := "${EDITOR:-vi}"
+		at := f.File
+		if f.Line > 0 {
+			at = fmt.Sprintf("+%d %s", f.Line, f.File)
+		}
+		reload := "networkctl reload"
+		if f.Manager == probes.ManagerNetworkManager {
+			reload = "nmcli connection reload"
+		}
+		if strings.Contains(f.Message, "0600") {
+			fixes = append(fixes, Fix{ID: "netconfig/keyfile-mode", Title: "Make " + f.File + " mode 0600 and owned by root, so NetworkManager loads it",
+				Command: lines(argv("chown", "root:root", f.File), argv("chmod", "0600", f.File), reload), NeedsRoot: true})
+			continue
+		}
+		fixes = append(fixes, Fix{ID: "netconfig/edit", Title: fmt.Sprintf("Edit %s (%s), then reload", f.File, f.Message),
+			Command: lines(editor+" "+at, reload), NeedsRoot: true})
+		if len(fixes) >= 4 {
+			break
+		}
+	}
+	return fixes
+}

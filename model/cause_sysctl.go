@@ -1,0 +1,165 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+var causeSysctl = &Cause{
+	ID:     "sysctl",
+	Checks: "the kernel settings that refuse operations (disable_ipv6, ipv6.disable=1, the sysctl being written) and the ones the seed suspects (ip_forward, rp_filter)",
+	Needs:  []probes.Group{probes.GroupSysctls, probes.GroupHost},
+	Eval:   evalSysctl,
+	Fixes:  fixesSysctl,
+	Next:   "With IPv6 enabled on the interface, add the address again; the kernel then runs duplicate address detection (tentative for a second).",
+}
+
+// ipv6Op is true when the symptom adds an IPv6 address or route.
+func ipv6Op(s Symptom) bool {
+	return (s.Operation == OpAddrAdd || s.Operation == OpRouteAdd) && s.Family == "inet6" ||
+		strings.Contains(strings.ToLower(s.ExtAck), "ipv6 is disabled")
+}
+
+// disabledIPv6 lists the disable_ipv6 keys that are 1 for the device.
+func disabledIPv6(c *Context, dev string) (on []string, read bool) {
+	keys := []string{"net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.default.disable_ipv6"}
+	if dev != "" {
+		keys = append([]string{"net.ipv6.conf." + dev + ".disable_ipv6"}, keys...)
+	}
+	for _, k := range keys {
+		if v, ok := c.Facts.Sysctls.Get(k); ok {
+			read = true
+			if v == "1" {
+				on = append(on, k+"=1")
+			}
+		}
+	}
+	return on, read
+}
+
+func evalSysctl(c *Context) Verdict {
+	var v Verdict
+	s := c.Symptom
+	sc := &c.Facts.Sysctls
+	if r, gap := c.groupGap(probes.GroupSysctls); gap {
+		v.unknown("sysctls unavailable: %s", r)
+		return v
+	}
+	if sc.IPv6DisabledBoot {
+		st := Warn
+		if ipv6Op(s) || strings.HasPrefix(s.SysctlKey, "net.ipv6.") {
+			st = Fail
+		}
+		v.add(st, "the kernel was booted with ipv6.disable=1: there is no IPv6 at all (no /proc/sys/net/ipv6)")
+	}
+	if ipv6Op(s) || s.Errno == EACCES && s.Family == "inet6" {
+		on, read := disabledIPv6(c, s.Device)
+		dev := s.Device
+		if dev == "" {
+			dev = "the interface"
+		}
+		switch {
+		case len(on) > 0 && strings.HasPrefix(on[0], "net.ipv6.conf."+s.Device+".") && s.Device != "":
+			v.fail("%s: IPv6 is disabled on %s, so adding an IPv6 address fails with EACCES \"Permission denied\" (not a privilege problem)", on[0], dev)
+		case len(on) > 0:
+			v.fail("%s: IPv6 is disabled (all/default), so adding an IPv6 address to %s fails with EACCES", strings.Join(on, ", "), dev)
+		case read:
+			v.ok("disable_ipv6 is 0 for %s, all and default", dev)
+		default:
+			r, _ := sc.Gaps.Reason("net.ipv6.conf.all.disable_ipv6")
+			v.unknown("disable_ipv6 unreadable: %s", r)
+		}
+	}
+	if s.Operation == OpSysctl && s.SysctlKey != "" {
+		val, ok := sc.Get(s.SysctlKey)
+		switch {
+		case s.Errno == EROFS:
+			if ro := sc.ProcSysReadOnly; ro != nil && *ro {
+				v.fail("%s cannot be written: /proc/sys is mounted read-only for %s (%s)", s.SysctlKey, c.who(), sc.ProcSysMount)
+			} else {
+				v.warn("%s: \"Read-only file system\" although /proc/sys is writable for %s: the failing process is in another mount namespace (a container)", s.SysctlKey, c.who())
+			}
+		case s.Errno == EACCES || s.Errno == EPERM:
+			v.fail("%s: writing a sysctl needs root (or CAP_NET_ADMIN for net.* in a namespace it owns); %s was refused", s.SysctlKey, orDash(s.Command))
+		case s.Errno == ENOENT:
+			v.fail("%s does not exist on this kernel: %s", s.SysctlKey, missingSysctlWhy(s.SysctlKey, sc))
+		case ok:
+			v.ok("%s = %s", s.SysctlKey, val)
+		}
+	}
+	// The seed's suspects: worth knowing, never an RTNETLINK error.
+	if fwd, ok := sc.Get("net.ipv4.ip_forward"); ok {
+		if fwd == "0" {
+			v.Evidence = append(v.Evidence, "net.ipv4.ip_forward=0: this host does not route between interfaces (containers and VMs behind it lose outbound traffic), but that never makes ip link/addr/route fail")
+		} else {
+			v.Evidence = append(v.Evidence, "net.ipv4.ip_forward="+fwd)
+		}
+	}
+	if rp, ok := sc.Get("net.ipv4.conf.all.rp_filter"); ok && rp == "1" {
+		v.Evidence = append(v.Evidence, "net.ipv4.conf.all.rp_filter=1 (strict): asymmetric routes drop packets, but configuration calls are not refused")
+	}
+	if v.Status == "" {
+		v.Status = OK
+		if !ipv6Op(s) && s.Operation != OpSysctl {
+			v.Evidence = append([]string{"no sysctl refuses this operation"}, v.Evidence...)
+		}
+	}
+	return v
+}
+
+func missingSysctlWhy(key string, sc *probes.SysctlFacts) string {
+	switch {
+	case strings.HasPrefix(key, "net.ipv6.") && sc.IPv6DisabledBoot:
+		return "IPv6 is disabled at boot (ipv6.disable=1)"
+	case strings.HasPrefix(key, "net.ipv4.conf.") || strings.HasPrefix(key, "net.ipv6.conf."):
+		return "the interface it names does not exist in this namespace"
+	case strings.HasPrefix(key, "net.bridge."):
+		return "the br_netfilter module is not loaded"
+	case strings.HasPrefix(key, "net.netfilter.") || strings.HasPrefix(key, "net.nf_conntrack"):
+		return "the nf_conntrack module is not loaded"
+	}
+	return "the feature behind it is not built or not loaded"
+}
+
+func fixesSysctl(c *Context, v Verdict) []Fix {
+	if v.Status != Fail {
+		return nil
+	}
+	s := c.Symptom
+	var fixes []Fix
+	in := func(args ...string) []string {
+		if c.Facts.Target.NetNS != "" && strings.HasPrefix(c.Facts.Target.NetNS, "named ") {
+			name := strings.Trim(strings.TrimPrefix(c.Facts.Target.NetNS, "named "), `"`)
+			return append([]string{"ip", "netns", "exec", name}, args...)
+		}
+		return args
+	}
+	if ipv6Op(s) && !c.Facts.Sysctls.IPv6DisabledBoot {
+		on, _ := disabledIPv6(c, s.Device)
+		for _, kv := range on {
+			key := strings.TrimSuffix(kv, "=1")
+			fixes = append(fixes, Fix{ID: "sysctl/enable-ipv6", Title: "Enable IPv6: " + key + "=0 (in this network namespace)",
+				Command: argv(in("sysctl", "-w", key+"=0")...), NeedsRoot: true})
+		}
+		if len(on) > 0 {
+			fixes = append(fixes, Fix{ID: "sysctl/persist", Title: "Keep it after reboot in a file of our own",
+				Command: fmt.Sprintf("printf '%%s\\n' %s > /etc/sysctl.d/90-rtnl-doctor.conf", sysctlLines(on)), NeedsRoot: true})
+		}
+	}
+	if c.Facts.Sysctls.IPv6DisabledBoot {
+		fixes = append(fixes, Fix{ID: "sysctl/boot-ipv6", Title: "Remove ipv6.disable=1 from the kernel command line and reboot",
+			Command: lines("# edit GRUB_CMDLINE_LINUX in /etc/default/grub, then:", "update-grub && systemctl reboot"), NeedsRoot: true, Manual: true,
+			Why: "a boot parameter can only change with a reboot"})
+	}
+	return fixes
+}
+
+func sysctlLines(on []string) string {
+	var q []string
+	for _, kv := range on {
+		q = append(q, argv(strings.TrimSuffix(kv, "=1")+" = 0"))
+	}
+	return strings.Join(q, " ")
+}

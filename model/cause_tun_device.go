@@ -1,0 +1,110 @@
+package model
+
+import (
+	"fmt"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+var causeTunDevice = &Cause{
+	ID:     "tun-device",
+	Checks: "/dev/net/tun as the process sees it: present, character device 10:200, its mode against the process's ids; the tun driver",
+	Needs:  []probes.Group{probes.GroupTun, probes.GroupModules, probes.GroupIdentity, probes.GroupContainer},
+	Eval:   evalTunDevice,
+	Fixes:  fixesTunDevice,
+	Next:   "With the device node in place, creating the tun/tap interface still needs CAP_NET_ADMIN (or a persistent device owned by the user).",
+}
+
+func tunOp(s Symptom) bool {
+	return s.Operation == OpTuntapAdd || s.Operation == OpTunOpen || s.Path == "/dev/net/tun"
+}
+
+func evalTunDevice(c *Context) Verdict {
+	var v Verdict
+	t := &c.Facts.Tun
+	if r, gap := c.groupGap(probes.GroupTun); gap {
+		v.unknown("tun facts unavailable: %s", r)
+		return v
+	}
+	if r, gap := t.Gaps.Reason("node"); gap {
+		v.unknown("cannot examine %s: %s", t.Path, r)
+		return v
+	}
+	relevant := tunOp(c.Symptom)
+	st := Warn
+	if relevant {
+		st = Fail
+	}
+	if ks, ok := c.Facts.Modules.Kind("tun"); ok && ks.State == probes.ModMissing {
+		v.add(st, "the tun driver is missing: %s", ks.Evidence[0])
+	}
+	where := t.Path
+	switch {
+	case !t.Exists:
+		if !c.Facts.Target.Live {
+			v.add(minStatus(st, Warn), "%s is not in the captured tree (device nodes are often left out of captures; a container's /dev may really lack it)", where)
+		} else {
+			v.add(st, "%s does not exist (as %s sees it)", where, c.who())
+		}
+	case !t.CharDev:
+		v.add(st, "%s is not a character device (%s): something replaced the node", where, t.Mode)
+	case t.Major != 10 || t.Minor != 200:
+		v.add(st, "%s is char %d:%d, not the tun device 10:200", where, t.Major, t.Minor)
+	case t.TargetCanOpen != nil && !*t.TargetCanOpen:
+		v.add(st, "%s is %s uid %d gid %d: %s", where, t.Mode, t.UID, t.GID, t.Why)
+	default:
+		msg := fmt.Sprintf("%s is the tun device (char 10:200, %s)", where, t.Mode)
+		if t.TargetCanOpen != nil {
+			msg += "; " + t.Why
+		}
+		v.ok("%s", msg)
+	}
+	if v.Status == "" {
+		v.Status = OK
+	}
+	return v
+}
+
+// minStatus lowers a to b when b is less alarming.
+func minStatus(a, b Status) Status {
+	if b.rank() < a.rank() {
+		return b
+	}
+	return a
+}
+
+func fixesTunDevice(c *Context, v Verdict) []Fix {
+	if v.Status != Fail && v.Status != Warn {
+		return nil
+	}
+	t := &c.Facts.Tun
+	if c.Facts.Container.InContainer && !t.Exists {
+		return nil // container-restricted gives --device /dev/net/tun
+	}
+	var fixes []Fix
+	if ks, ok := c.Facts.Modules.Kind("tun"); ok && ks.State == probes.ModLoadable {
+		fixes = append(fixes, Fix{ID: "tun-device/modprobe", Title: "Load the tun driver (devtmpfs then creates the node)", Command: argv("modprobe", "tun"), NeedsRoot: true})
+	}
+	if !t.Exists || !t.IsTunNode() {
+		fixes = append(fixes, Fix{ID: "tun-device/mknod", Title: "Create /dev/net/tun (char 10:200, mode 0666 as distributions ship it)",
+			Command: lines(argv("mkdir", "-p", "-m", "0755", "/dev/net"), argv("mknod", "-m", "0666", "/dev/net/tun", "c", "10", "200")), NeedsRoot: true,
+			Risk: "mode 0666 lets every local user open the node; creating an interface still needs CAP_NET_ADMIN, so this is the distribution default"})
+	} else if t.TargetCanOpen != nil && !*t.TargetCanOpen {
+		uid := c.Facts.Identity.EUID
+		fixes = append(fixes,
+			Fix{ID: "tun-device/persistent-tap", Title: fmt.Sprintf("Create a persistent tap owned by uid %d (narrowest: that user may attach to it, nothing else changes)", uid),
+				Command: argv("ip", "tuntap", "add", "dev", orDash(c.Symptom.Device), "mode", tunMode(c.Symptom.Kind), "user", fmt.Sprint(uid)), NeedsRoot: true, Manual: c.Symptom.Device == "",
+				Why: "name the device the program expects"},
+			Fix{ID: "tun-device/chmod", Title: "Or give /dev/net/tun the distribution default mode 0666",
+				Command: argv("chmod", "0666", "/dev/net/tun"), NeedsRoot: true,
+				Risk: "every local user may open /dev/net/tun and attach to persistent tun/tap devices they own; creating devices still needs CAP_NET_ADMIN"})
+	}
+	return fixes
+}
+
+func tunMode(kind string) string {
+	if kind == "tap" {
+		return "tap"
+	}
+	return "tun"
+}

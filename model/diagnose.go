@@ -1,0 +1,204 @@
+package model
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+// Result is one evaluated cause, with its fixes.
+type Result struct {
+	Cause *Cause `json:"-"`
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Verdict
+	Fixes []Fix `json:"fixes"`
+	// Plausible is true when the symptom points at this cause.
+	Plausible bool `json:"plausible"`
+}
+
+// Diagnosis is every cause evaluated against one snapshot, most likely
+// first.
+type Diagnosis struct {
+	Symptom Symptom       `json:"symptom"`
+	Repro   *Reproduction `json:"reproduction,omitempty"`
+	Results []Result      `json:"causes"`
+	Facts   *probes.Facts `json:"facts"`
+}
+
+// Failed reports whether any cause is proven.
+func (d *Diagnosis) Failed() bool {
+	for _, r := range d.Results {
+		if r.Status == Fail {
+			return true
+		}
+	}
+	return false
+}
+
+// Result finds one cause's result.
+func (d *Diagnosis) Result(id string) (Result, bool) {
+	for _, r := range d.Results {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Result{}, false
+}
+
+// Diagnose evaluates every cause and ranks them.
+func Diagnose(f *probes.Facts, s Symptom, repro *Reproduction) *Diagnosis {
+	c := &Context{Facts: f, Symptom: s, Repro: repro}
+	d := &Diagnosis{Symptom: s, Repro: repro, Facts: f}
+	prior := priors(s)
+	for _, k := range Catalogue {
+		d.Results = append(d.Results, Evaluate(k, c, prior))
+	}
+	rank(d.Results, prior)
+	return d
+}
+
+// Evaluate runs one cause's evaluation and builds its fixes.
+func Evaluate(k *Cause, c *Context, prior map[string]int) Result {
+	v := safeEval(k, c)
+	if v.Status == "" {
+		v.Status = OK
+	}
+	_, plausible := prior[k.ID]
+	r := Result{Cause: k, ID: k.ID, Title: k.Title(), Verdict: v, Plausible: plausible}
+	if k.Fixes != nil {
+		r.Fixes = k.Fixes(c, v)
+	}
+	if r.Fixes == nil {
+		r.Fixes = []Fix{}
+	}
+	return r
+}
+
+// safeEval turns a panic in one evaluation (a bug meeting strange facts)
+// into an unknown verdict instead of losing the whole diagnosis.
+func safeEval(k *Cause, c *Context) (v Verdict) {
+	defer func() {
+		if p := recover(); p != nil {
+			v = Verdict{Status: Unknown, Evidence: []string{"the evaluation failed on these facts (a bug in rtnl-doctor): please report it"}}
+		}
+	}()
+	return k.Eval(c)
+}
+
+// priors orders the causes the symptom makes plausible, most likely first.
+func priors(s Symptom) map[string]int {
+	var order []string
+	add := func(ids ...string) {
+		for _, id := range ids {
+			for _, o := range order {
+				if o == id {
+					goto next
+				}
+			}
+			order = append(order, id)
+		next:
+		}
+	}
+	// The operation first: it narrows more than the errno.
+	switch s.Operation {
+	case OpUserns:
+		add("userns-remap", "mac-denial", "container-restricted")
+	case OpTuntapAdd, OpTunOpen:
+		if s.Errno == ENOENT || s.Errno == EACCES || s.Errno == ENODEV {
+			add("tun-device", "container-restricted")
+		}
+	case OpSysctl:
+		add("container-restricted", "sysctl")
+	case OpModprobe:
+		add("module-missing", "container-restricted")
+	case OpNetlink:
+		add("fd-exhaustion")
+	}
+	ext := strings.ToLower(s.ExtAck)
+	switch {
+	case strings.Contains(ext, "unknown device type"):
+		add("module-missing", "container-restricted", "netconfig")
+	case strings.Contains(ext, "ipv6 is disabled"):
+		add("sysctl")
+	case strings.Contains(ext, "nexthop"):
+		add("link-state", "already-exists")
+	case strings.Contains(ext, "policy validation"):
+		add("name-conflict")
+	}
+	switch s.Errno {
+	case EPERM:
+		add("cap-net-admin", "container-restricted", "userns-remap", "mac-denial", "sysctl", "tun-device")
+	case EACCES:
+		if s.Family == "inet6" {
+			add("sysctl")
+		}
+		add("mac-denial", "cap-net-admin", "tun-device", "container-restricted", "userns-remap", "sysctl")
+	case EEXIST:
+		if s.Operation == OpAddrAdd || s.Operation == OpRouteAdd || s.Operation == OpNeighAdd {
+			add("already-exists", "name-conflict")
+		} else {
+			add("name-conflict", "already-exists")
+		}
+		add("netconfig")
+	case EOPNOTSUPP, EPROTONOSUPPORT:
+		add("module-missing", "container-restricted", "netconfig")
+	case EINVAL:
+		add("name-conflict", "link-state", "module-missing", "netconfig")
+	case ENODEV:
+		add("link-state", "name-conflict", "module-missing", "netconfig")
+	case ENOENT:
+		if s.Path == "/dev/net/tun" {
+			add("tun-device", "container-restricted")
+		}
+		add("module-missing", "sysctl", "link-state")
+	case EBUSY:
+		add("link-state", "tun-device", "name-conflict")
+	case EMFILE, ENFILE:
+		add("fd-exhaustion", "kernel-memory")
+	case ENOMEM, ENOBUFS:
+		add("kernel-memory", "fd-exhaustion")
+	case ENETUNREACH, ENETDOWN, EADDRNOTAVAIL:
+		add("link-state", "already-exists")
+	case EROFS:
+		add("container-restricted", "sysctl")
+	case ENOSPC:
+		add("userns-remap", "kernel-memory")
+	}
+	if s.Source == "networkd" || s.Source == "NetworkManager" {
+		add("netconfig")
+	}
+	out := map[string]int{}
+	for i, id := range order {
+		out[id] = i
+	}
+	return out
+}
+
+// rank orders results: proven causes first (most plausible first), then
+// the causes the symptom points at by plausibility, then the rest by how
+// alarming their verdict is, in catalogue order.
+func rank(rs []Result, prior map[string]int) {
+	key := func(r Result) (int, int, int) {
+		p, plausible := prior[r.ID]
+		if !plausible {
+			p = 1000
+		}
+		switch {
+		case r.Status == Fail:
+			return 0, p, 0
+		case plausible:
+			return 1, p, 0
+		}
+		return 2, 3 - r.Status.rank(), 0
+	}
+	sort.SliceStable(rs, func(i, j int) bool {
+		a1, a2, _ := key(rs[i])
+		b1, b2, _ := key(rs[j])
+		if a1 != b1 {
+			return a1 < b1
+		}
+		return a2 < b2
+	})
+}

@@ -1,0 +1,41 @@
+package model
+
+import (
+	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sysexec"
+)
+
+// Fix is one way to remove a cause: what it does, the exact equivalent
+// shell commands, and what it costs when it widens access.
+type Fix struct {
+	// ID is stable: "CAUSE/what", e.g. "fd-exhaustion/raise-nofile".
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Command is the exact equivalent shell commands, one per line.
+	Command   string `json:"command"`
+	NeedsRoot bool   `json:"needs_root"`
+	// Risk says what the fix costs when it widens access for the whole
+	// system (setenforce 0, chmod 666, disabling userns-remap, ...).
+	Risk string `json:"risk,omitempty"`
+	// Manual is true when rtnl-doctor cannot apply the fix itself (a
+	// container must be re-created, a reboot is needed): the commands are
+	// instructions, and Why says why.
+	Manual bool   `json:"manual,omitempty"`
+	Why    string `json:"why,omitempty"`
+}
+
+// argv renders one command line from its arguments, quoting each as a shell
+// would need: the result is for people to read and copy, never executed.
+func argv(args ...string) string { return sysexec.Quote(args...) }
+
+// lines joins command lines.
+func lines(cmds ...string) string {
+	out := cmds[:0:0]
+	for _, c := range cmds {
+		if c != "" {
+			out = append(out, c)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -1,0 +1,202 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+// WriteJSON writes the diagnosis in the documented, stable shape:
+// {"symptom":{...},"causes":[{"id","status","title","evidence","fixes":[...]}],"facts":{...}}.
+// Strings are escaped by the encoder, so no terminal sequence survives.
+func (d *Diagnosis) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(d)
+}
+
+// SymptomLine describes the symptom in one line.
+func (s Symptom) SymptomLine() string {
+	if strings.TrimSpace(s.Raw) == "" {
+		return "none given: a health check of every cause"
+	}
+	if !s.Recognised {
+		return "not recognised: a health check of every cause"
+	}
+	var parts []string
+	if s.Operation != "" {
+		op := s.Operation
+		if s.Kind != "" {
+			op += " (" + s.Kind + ")"
+		}
+		parts = append(parts, op)
+	}
+	for _, kv := range [][2]string{{"device", s.Device}, {"peer", s.Peer}, {"lower", s.Lower}, {"master", s.Master},
+		{"address", s.Address}, {"route", s.Route}, {"via", s.Gateway}, {"sysctl", s.SysctlKey}, {"path", s.Path}, {"module", s.Module}} {
+		if kv[1] != "" {
+			parts = append(parts, kv[0]+" "+kv[1])
+		}
+	}
+	if s.Errno != "" {
+		parts = append(parts, string(s.Errno))
+	}
+	line := strings.Join(parts, ", ")
+	if s.Message != "" {
+		line += fmt.Sprintf(" — %q", s.Message)
+	}
+	if s.Source != "" {
+		line += " [" + s.Source + "]"
+	}
+	return line
+}
+
+// Unavailable lists every fact that could not be read, as "group.fact:
+// reason", sorted.
+func Unavailable(f *probes.Facts) []string {
+	var out []string
+	for _, g := range f.Gaps {
+		out = append(out, g.Fact+": "+g.Reason)
+	}
+	v := reflect.ValueOf(f).Elem()
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		fv := v.Field(i)
+		if fv.Kind() != reflect.Struct {
+			continue
+		}
+		gf := fv.FieldByName("Gaps")
+		if !gf.IsValid() {
+			continue
+		}
+		gaps, ok := gf.Interface().(probes.Gaps)
+		if !ok {
+			continue
+		}
+		name := strings.Split(t.Field(i).Tag.Get("json"), ",")[0]
+		for _, g := range gaps {
+			out = append(out, name+"."+g.Fact+": "+g.Reason)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// WriteText writes the diagnosis for a terminal, sanitised.
+func (d *Diagnosis) WriteText(w io.Writer) error {
+	var b strings.Builder
+	f := d.Facts
+	fmt.Fprintf(&b, "rtnl-doctor report: %s, kernel %s, %s\n", orDash(f.Host.Hostname), orDash(f.Host.KernelRelease), f.Collected.Local().Format("2006-01-02 15:04:05"))
+	fmt.Fprintf(&b, "Symptom:   %s\n", d.Symptom.SymptomLine())
+	c := &Context{Facts: f}
+	fmt.Fprintf(&b, "Examined:  %s; network namespace %s\n", c.who(), f.Target.NetNS)
+	if r := d.Repro; r != nil {
+		fmt.Fprintf(&b, "Reproduced: %s\n           %s\n", r.Tried, r.Conclusion)
+	}
+	b.WriteString("\n")
+	for _, r := range d.Results {
+		fmt.Fprintf(&b, "%s %-7s %s: %s\n", r.Status.Symbol(), strings.ToUpper(string(r.Status)), r.ID, r.Title)
+		for _, e := range r.Evidence {
+			fmt.Fprintf(&b, "      - %s\n", e)
+		}
+		for i, fx := range r.Fixes {
+			fmt.Fprintf(&b, "      fix %d: %s%s\n", i+1, fx.Title, fixNote(fx))
+			for _, line := range strings.Split(fx.Command, "\n") {
+				fmt.Fprintf(&b, "          $ %s\n", line)
+			}
+			if fx.Risk != "" {
+				fmt.Fprintf(&b, "          cost: %s\n", fx.Risk)
+			}
+		}
+	}
+	if un := Unavailable(f); len(un) > 0 {
+		fmt.Fprintf(&b, "\nCould not see (%d):\n", len(un))
+		for _, u := range un {
+			fmt.Fprintf(&b, "  - %s\n", u)
+		}
+	}
+	_, err := io.WriteString(w, sanitize.Text(b.String()))
+	return err
+}
+
+func fixNote(fx Fix) string {
+	var n []string
+	if fx.NeedsRoot {
+		n = append(n, "needs root")
+	}
+	if fx.Manual {
+		n = append(n, "by hand: "+fx.Why)
+	}
+	if len(n) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(n, "; ") + ")"
+}
+
+// WriteMarkdown writes the diagnosis for pasting into a ticket, sanitised.
+func (d *Diagnosis) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	f := d.Facts
+	fmt.Fprintf(&b, "## rtnl-doctor report: %s\n\n", mdEscape(orDash(f.Host.Hostname)))
+	fmt.Fprintf(&b, "- **Kernel:** %s\n", mdEscape(orDash(f.Host.KernelRelease)))
+	fmt.Fprintf(&b, "- **Time:** %s\n", f.Collected.UTC().Format(time.RFC3339))
+	fmt.Fprintf(&b, "- **Symptom:** %s\n", mdEscape(d.Symptom.SymptomLine()))
+	c := &Context{Facts: f}
+	fmt.Fprintf(&b, "- **Examined:** %s; network namespace %s\n", mdEscape(c.who()), mdEscape(f.Target.NetNS))
+	if r := d.Repro; r != nil {
+		fmt.Fprintf(&b, "- **Reproduced:** `%s`: %s\n", mdCode(r.Tried), mdEscape(r.Conclusion))
+	}
+	if strings.TrimSpace(d.Symptom.Raw) != "" {
+		fmt.Fprintf(&b, "\n```\n%s\n```\n", mdFence(strings.TrimSpace(d.Symptom.Raw)))
+	}
+	b.WriteString("\n| status | cause | first evidence |\n|---|---|---|\n")
+	for _, r := range d.Results {
+		first := ""
+		if len(r.Evidence) > 0 {
+			first = r.Evidence[0]
+		}
+		fmt.Fprintf(&b, "| %s %s | %s | %s |\n", r.Status.Symbol(), r.Status, r.ID, mdCell(first))
+	}
+	for _, r := range d.Results {
+		if r.Status == OK {
+			continue
+		}
+		fmt.Fprintf(&b, "\n### %s %s: %s\n\n", r.Status.Symbol(), r.ID, mdEscape(r.Title))
+		for _, e := range r.Evidence {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(e))
+		}
+		for i, fx := range r.Fixes {
+			fmt.Fprintf(&b, "\n**Fix %d: %s**%s\n\n```sh\n%s\n```\n", i+1, mdEscape(fx.Title), mdEscape(fixNote(fx)), mdFence(fx.Command))
+			if fx.Risk != "" {
+				fmt.Fprintf(&b, "\n> Cost: %s\n", mdEscape(fx.Risk))
+			}
+		}
+	}
+	if un := Unavailable(f); len(un) > 0 {
+		b.WriteString("\n<details><summary>Could not see</summary>\n\n")
+		for _, u := range un {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(u))
+		}
+		b.WriteString("\n</details>\n")
+	}
+	_, err := io.WriteString(w, sanitize.Text(b.String()))
+	return err
+}
+
+var mdReplacer = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "|", "\\|")
+
+// mdEscape keeps text from the system from becoming Markdown or HTML.
+func mdEscape(s string) string { return mdReplacer.Replace(s) }
+
+func mdCell(s string) string { return strings.ReplaceAll(mdEscape(s), "\n", " ") }
+
+func mdCode(s string) string { return strings.ReplaceAll(s, "`", "'") }
+
+// mdFence keeps a code block from being closed early by text inside it.
+func mdFence(s string) string { return strings.ReplaceAll(s, "```", "`\u200b``") }
