@@ -23,7 +23,7 @@ func usesLink(s Symptom) bool {
 	case OpAddrAdd, OpAddrDel, OpRouteAdd, OpRouteDel, OpLinkSet, OpLinkDel, OpNeighAdd:
 		return true
 	case OpLinkAdd:
-		return s.Lower != "" || s.Master != ""
+		return s.Lower != "" || s.Master != "" || needsLower(s.Kind)
 	}
 	return false
 }
@@ -137,6 +137,9 @@ func evalLinkState(c *Context) Verdict {
 	}
 	check("the lower device", s.Lower)
 	check("the master", s.Master)
+	if s.Operation == OpLinkAdd && s.Lower == "" && needsLower(s.Kind) {
+		v.add(strong, "a %s link is stacked on a lower device (`ip link add NAME link DEV type %s`), and the command names none: the kernel refuses it with EINVAL", s.Kind, s.Kind)
+	}
 	if s.Operation == OpRouteAdd && s.Gateway != "" {
 		if gw, err := netip.ParseAddr(s.Gateway); err == nil {
 			ok, why := gatewayReachable(c, gw, s.Device)
@@ -237,4 +240,13 @@ func fixesLinkState(c *Context, v Verdict) []Fix {
 		}
 	}
 	return fixes
+}
+
+// needsLower reports whether a kind is stacked on a lower device.
+func needsLower(kind string) bool {
+	switch kind {
+	case "vlan", "macvlan", "macvtap", "ipvlan", "ipvtap", "macsec":
+		return true
+	}
+	return false
 }

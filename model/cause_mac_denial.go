@@ -113,9 +113,13 @@ func matchingDenials(c *Context) (match, other []probes.Denial) {
 		for _, cm := range comms {
 			hit = hit || (cm != "" && d.Comm == cm)
 		}
-		if hit || len(comms) == 0 && c.examinesSelf() && c.Symptom.Recognised {
+		switch {
+		case !c.examinesSelf() && pid > 0 && d.PID == pid:
+			// The examined process itself: the strongest match, first.
+			match = append([]probes.Denial{d}, match...)
+		case hit || len(comms) == 0 && c.examinesSelf() && c.Symptom.Recognised:
 			match = append(match, d)
-		} else {
+		default:
 			other = append(other, d)
 		}
 	}

@@ -52,6 +52,7 @@ func Diagnose(f *probes.Facts, s Symptom, repro *Reproduction) *Diagnosis {
 	c := &Context{Facts: f, Symptom: s, Repro: repro}
 	d := &Diagnosis{Symptom: s, Repro: repro, Facts: f}
 	prior := priors(s)
+	adjustPriors(prior, f)
 	for _, k := range Catalogue {
 		d.Results = append(d.Results, Evaluate(k, c, prior))
 	}
@@ -201,4 +202,18 @@ func rank(rs []Result, prior map[string]int) {
 		}
 		return a2 < b2
 	})
+}
+
+// adjustPriors lets the facts reorder plausible causes: in a container whose
+// bounding set lacks CAP_NET_ADMIN the container is the root cause, ahead of
+// the missing capability it explains.
+func adjustPriors(prior map[string]int, f *probes.Facts) {
+	cap, okc := prior["cap-net-admin"]
+	ct, okt := prior["container-restricted"]
+	if !okc || !okt || ct < cap || !f.Container.InContainer || f.Identity.Caps == nil {
+		return
+	}
+	if !hasCap(f.Identity.Caps.BndMask, 12) {
+		prior["cap-net-admin"], prior["container-restricted"] = ct, cap
+	}
 }

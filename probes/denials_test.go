@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -48,20 +49,6 @@ func addLogSeeds(f *testing.F) {
 	}
 }
 
-// writeSecurityTree creates files (path -> content) below dir.
-func writeSecurityTree(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for p, content := range files {
-		full := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func readTestdata(t *testing.T, p string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", p))
@@ -99,7 +86,7 @@ func findDenial(df DenialFacts, serial uint64) (Denial, int) {
 
 func TestGatherDenialsFixture(t *testing.T) {
 	dir := t.TempDir()
-	writeSecurityTree(t, dir, map[string]string{
+	fixture.Write(t, dir, map[string]string{
 		auditLogPath:        readTestdata(t, "audit/audit.log"),
 		"/var/log/kern.log": readTestdata(t, "log/kern.log"),
 		// syslog repeats a kernel line (a copy to drop) and has one of its own.
@@ -191,7 +178,7 @@ func TestGatherDenialsGarbageAndLongLines(t *testing.T) {
 	for i := range garbage {
 		garbage[i] = byte(i*7 + i/256)
 	}
-	writeSecurityTree(t, dir, map[string]string{
+	fixture.Write(t, dir, map[string]string{
 		"/var/log/kern.log": readTestdata(t, "log/kern.log") + long + "\n" + string(garbage) + "\n" +
 			"Nov 22 06:53:00 node1 kernel: audit: type=1400 audit(1732258380.000:7002): apparmor=\"DENIED\" operation=\"capable\" class=\"cap\" profile=\"p\" pid=2 comm=\"ip\" capability=12  capname=\"net_admin\"\n",
 	})
@@ -223,7 +210,7 @@ func TestGatherDenialsAuditLogUnreadable(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, auditLogPath), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writeSecurityTree(t, dir, map[string]string{"/var/log/kern.log": readTestdata(t, "log/kern.log")})
+	fixture.Write(t, dir, map[string]string{"/var/log/kern.log": readTestdata(t, "log/kern.log")})
 	df := gatherDenialsAt(t, dir)
 	if r, ok := df.Gaps.Reason("audit.log"); !ok || !strings.Contains(r, "not a regular file") {
 		t.Errorf("audit.log gap = %q, %v; gaps %+v", r, ok, df.Gaps)
@@ -246,7 +233,7 @@ func TestGatherDenialsAuditLogPermission(t *testing.T) {
 		t.Skip("running as root: file modes do not stop reads")
 	}
 	dir := t.TempDir()
-	writeSecurityTree(t, dir, map[string]string{auditLogPath: readTestdata(t, "audit/audit.log")})
+	fixture.Write(t, dir, map[string]string{auditLogPath: readTestdata(t, "audit/audit.log")})
 	if err := os.Chmod(filepath.Join(dir, auditLogPath), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +292,7 @@ func TestDenialsKeepsRelevantWhenCutting(t *testing.T) {
 		fmt.Fprintf(&b, "type=AVC msg=audit(%d.000:%d): avc:  denied  { read } for  pid=2 comm=\"httpd\" name=\"f\" scontext=a:b:c tcontext=a:b:d tclass=file permissive=0\n", 2000+i, 100+i)
 	}
 	dir := t.TempDir()
-	writeSecurityTree(t, dir, map[string]string{auditLogPath: b.String()})
+	fixture.Write(t, dir, map[string]string{auditLogPath: b.String()})
 	df := gatherDenialsAt(t, dir)
 	if len(df.Denials) != maxDenials || df.Cut != 310-maxDenials || df.Relevant != 10 {
 		t.Fatalf("%d denials, cut %d, relevant %d", len(df.Denials), df.Cut, df.Relevant)

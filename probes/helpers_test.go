@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
 	"os"
 	"path/filepath"
 	"testing"
@@ -31,15 +32,7 @@ func seedSamples(f *testing.F, prefix string) {
 func writeTree(t testing.TB, files map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
-	for p, c := range files {
-		full := filepath.Join(root, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fixture.Write(t, root, files)
 	return root
 }
 

@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -112,7 +113,7 @@ func gatherSecurityAt(t *testing.T, dir string) SecurityFacts {
 
 func TestGatherSecuritySELinuxEnforcing(t *testing.T) {
 	dir := t.TempDir()
-	writeSecurityTree(t, dir, map[string]string{
+	fixture.Write(t, dir, map[string]string{
 		"/sys/kernel/security/lsm":   "lockdown,capability,yama,selinux,bpf",
 		"/sys/fs/selinux/enforce":    "1",
 		"/sys/fs/selinux/policyvers": "33",
@@ -139,7 +140,7 @@ func TestGatherSecuritySELinuxEnforcing(t *testing.T) {
 
 func TestGatherSecuritySELinuxPermissiveNoConfig(t *testing.T) {
 	dir := t.TempDir()
-	writeSecurityTree(t, dir, map[string]string{
+	fixture.Write(t, dir, map[string]string{
 		"/sys/fs/selinux/enforce":    "0",
 		"/sys/fs/selinux/policyvers": "garbage",
 		"/sys/module/tun/refcnt":     "0\n",
@@ -157,7 +158,7 @@ func TestGatherSecuritySELinuxPermissiveNoConfig(t *testing.T) {
 
 func TestGatherSecuritySELinuxInContainer(t *testing.T) {
 	dir := t.TempDir()
-	writeSecurityTree(t, dir, map[string]string{
+	fixture.Write(t, dir, map[string]string{
 		"/sys/fs/cgroup/cgroup.controllers": "cpu memory\n",
 		"/sys/module/tun/refcnt":            "0\n",
 		"/proc/self/attr/current":           "system_u:system_r:container_t:s0:c5,c9\x00",
@@ -173,7 +174,7 @@ func TestGatherSecuritySELinuxInContainer(t *testing.T) {
 
 func TestGatherSecurityAppArmor(t *testing.T) {
 	dir := t.TempDir()
-	writeSecurityTree(t, dir, map[string]string{
+	fixture.Write(t, dir, map[string]string{
 		"/sys/kernel/security/lsm":                               "lockdown,capability,landlock,yama,apparmor",
 		"/sys/module/apparmor/parameters/enabled":                "Y\n",
 		"/sys/kernel/security/apparmor/profiles":                 "docker-default (enforce)\n/usr/bin/man (complain)\nunprivileged_userns (unconfined)\nlsb_release (enforce)\n",
@@ -203,7 +204,7 @@ func TestGatherSecurityAppArmor(t *testing.T) {
 
 func TestGatherSecurityAppArmorOldKernelAndHiddenProfiles(t *testing.T) {
 	dir := t.TempDir()
-	writeSecurityTree(t, dir, map[string]string{
+	fixture.Write(t, dir, map[string]string{
 		"/sys/module/apparmor/parameters/enabled": "Y\n",
 		"/sys/fs/cgroup/cgroup.controllers":       "cpu\n",
 		"/proc/self/attr/current":                 "unconfined\n", // no attr/apparmor/ before Linux 5.8
@@ -229,7 +230,7 @@ func TestGatherSecurityAppArmorProfilesUnreadable(t *testing.T) {
 
 	// A directory where the file should be: read fails even for root.
 	dir := t.TempDir()
-	writeSecurityTree(t, dir, map[string]string{
+	fixture.Write(t, dir, map[string]string{
 		"/sys/module/apparmor/parameters/enabled": "Y\n",
 		"/proc/self/attr/apparmor/current":        "unconfined\n",
 	})
@@ -251,7 +252,7 @@ func TestGatherSecurityAppArmorProfilesUnreadable(t *testing.T) {
 	if err := os.Remove(p); err != nil {
 		t.Fatal(err)
 	}
-	writeSecurityTree(t, dir, map[string]string{apparmorProfiles: "docker-default (enforce)\n"})
+	fixture.Write(t, dir, map[string]string{apparmorProfiles: "docker-default (enforce)\n"})
 	if err := os.Chmod(p, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +276,7 @@ func TestGatherSecurityEmptyRoot(t *testing.T) {
 
 func TestGatherSecurityNoLSM(t *testing.T) {
 	dir := t.TempDir()
-	writeSecurityTree(t, dir, map[string]string{
+	fixture.Write(t, dir, map[string]string{
 		"/sys/fs/cgroup/cgroup.controllers": "cpu\n",
 		"/sys/module/tun/refcnt":            "0\n",
 		"/sys/kernel/security/lsm":          "capability,landlock,yama",

@@ -3,63 +3,18 @@ package probes
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"io/fs"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// copyRoot copies a fixture root into a temporary directory, keeping
-// symlinks, and gives keyfiles the mode NetworkManager wants (git keeps no
-// modes but the executable bit).
+// ncCopyRoot copies a fixture root into a temporary directory (keyfiles
+// get mode 0600: git keeps no modes but the executable bit).
 func ncCopyRoot(t *testing.T, name string) string {
 	t.Helper()
-	src := filepath.Join("testdata", "roots", name)
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		to := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(to, 0o755)
-		case d.Type()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(target, to)
-		}
-		in, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		mode := os.FileMode(0o644)
-		if strings.Contains(filepath.ToSlash(rel), "/system-connections/") {
-			mode = 0o600
-		}
-		out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode)
-		if err != nil {
-			return err
-		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
-			return err
-		}
-		if err := out.Close(); err != nil {
-			return err
-		}
-		return os.Chmod(to, mode) // the umask may have cut it
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	return fixture.Root(t, filepath.Join("testdata", "roots", name))
 }
 
 func ncGather(t *testing.T, dir string) NetConfigFacts {
@@ -305,32 +260,11 @@ func TestNetConfigEmptyRoot(t *testing.T) {
 	}
 }
 
-// writeFiles creates files below dir; a value starting with "->" makes a
+// ncWriteFiles creates files below dir; a value starting with "->" makes a
 // symlink.
 func ncWriteFiles(t *testing.T, dir string, files map[string]string) {
 	t.Helper()
-	for p, content := range files {
-		full := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if target, ok := strings.CutPrefix(content, "->"); ok {
-			if err := os.Symlink(target, full); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		mode := os.FileMode(0o644)
-		if strings.Contains(p, "/system-connections/") {
-			mode = 0o600
-		}
-		if err := os.WriteFile(full, []byte(content), mode); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chmod(full, mode); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fixture.Write(t, dir, files)
 }
 
 func TestNetworkdPrecedenceAndDropins(t *testing.T) {
