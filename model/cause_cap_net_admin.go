@@ -108,7 +108,8 @@ func fixesCapNetAdmin(c *Context, v Verdict) []Fix {
 		return nil
 	}
 	caps := c.Facts.Identity.Caps
-	if caps != nil && !hasCap(caps.BndMask, unix.CAP_NET_ADMIN) && c.Facts.Container.InContainer {
+	ct := &c.Facts.Container
+	if caps != nil && !hasCap(caps.BndMask, unix.CAP_NET_ADMIN) && ct.InContainer && !(ct.WithTool && c.Facts.Host.Tool.BoundingNetAdmin) {
 		// Only a re-created container helps: container-restricted says how.
 		return nil
 	}

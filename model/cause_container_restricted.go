@@ -40,13 +40,16 @@ func evalContainerRestricted(c *Context) Verdict {
 	v.Evidence = append(v.Evidence, fmt.Sprintf("%s runs in a %s (%s)", c.who(), desc, strings.Join(ct.Evidence, "; ")))
 	s := c.Symptom
 	if caps := c.Facts.Identity.Caps; caps != nil {
-		if !hasCap(caps.BndMask, unix.CAP_NET_ADMIN) {
+		switch {
+		case !hasCap(caps.BndMask, unix.CAP_NET_ADMIN) && ct.WithTool && c.Facts.Host.Tool.BoundingNetAdmin && !c.examinesSelf():
+			v.ok("the container allows NET_ADMIN (rtnl-doctor runs in the same container with it in its bounding set): %s dropped it itself, see cap-net-admin", c.who())
+		case !hasCap(caps.BndMask, unix.CAP_NET_ADMIN):
 			st := Warn
-			if needsNetAdmin(s) && (s.Errno == EPERM || s.Errno == EACCES || s.Errno == "") {
+			if s.Recognised && needsNetAdmin(s) && (s.Errno == EPERM || s.Errno == EACCES || s.Errno == "") {
 				st = Fail
 			}
 			v.add(st, "its bounding set lacks cap_net_admin: the container was started without NET_ADMIN, and nothing inside can gain it")
-		} else {
+		default:
 			v.ok("its bounding set has cap_net_admin")
 		}
 	}
@@ -91,7 +94,7 @@ func fixesContainerRestricted(c *Context, v Verdict) []Fix {
 	}
 	var fixes []Fix
 	caps := c.Facts.Identity.Caps
-	if caps != nil && !hasCap(caps.BndMask, unix.CAP_NET_ADMIN) {
+	if caps != nil && !hasCap(caps.BndMask, unix.CAP_NET_ADMIN) && !(ct.WithTool && c.Facts.Host.Tool.BoundingNetAdmin) {
 		switch ct.Runtime {
 		case "kubernetes":
 			fixes = append(fixes, Fix{ID: "container-restricted/k8s-cap-add", Title: "Add NET_ADMIN to the pod's container securityContext",

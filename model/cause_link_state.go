@@ -40,6 +40,13 @@ func describeLinkState(l probes.Link) string {
 
 // gatewayReachable finds an up link with an address whose prefix holds gw.
 func gatewayReachable(c *Context, gw netip.Addr, dev string) (ok bool, why string) {
+	ok, why, _ = gatewayLink(c, gw, dev)
+	return ok, why
+}
+
+// gatewayLink is gatewayReachable that also names the down link whose
+// subnet holds the gateway, when that is the problem.
+func gatewayLink(c *Context, gw netip.Addr, dev string) (ok bool, why string, down string) {
 	n := &c.Facts.Net
 	var downMatch string
 	for _, a := range n.Addrs {
@@ -51,26 +58,27 @@ func gatewayReachable(c *Context, gw netip.Addr, dev string) (ok bool, why strin
 			continue
 		}
 		if l.Up() {
-			return true, fmt.Sprintf("gateway %s is on the subnet of %s on %s, which is up", gw, a.Prefix, l.Name)
+			return true, fmt.Sprintf("gateway %s is on the subnet of %s on %s, which is up", gw, a.Prefix, l.Name), ""
 		}
 		downMatch = fmt.Sprintf("gateway %s is on the subnet of %s on %s, but %s is down", gw, a.Prefix, l.Name, l.Name)
+		down = l.Name
 	}
 	if downMatch != "" {
-		return false, downMatch
+		return false, downMatch, down
 	}
 	for _, r := range n.Routes {
 		if r.Gateway.IsValid() || r.Default() || !r.Dst.Contains(gw) {
 			continue
 		}
 		if l, found := n.LinkByIndex(r.OutIndex); found && (dev == "" || l.Name == dev) && l.Up() {
-			return true, fmt.Sprintf("gateway %s is reachable through the route %s", gw, c.describeRoute(r))
+			return true, fmt.Sprintf("gateway %s is reachable through the route %s", gw, c.describeRoute(r)), ""
 		}
 	}
 	where := "any up interface"
 	if dev != "" {
 		where = dev
 	}
-	return false, fmt.Sprintf("no address or direct route on %s covers gateway %s", where, gw)
+	return false, fmt.Sprintf("no address or direct route on %s covers gateway %s", where, gw), ""
 }
 
 func evalLinkState(c *Context) Verdict {
@@ -100,7 +108,7 @@ func evalLinkState(c *Context) Verdict {
 		} else if def == "" {
 			v.ok("%s, %d up; no routes", plural(total, "link", "links"), up)
 		} else {
-			v.ok("%s, %d up; default route %s", plural(total, "link", "links"), up, def)
+			v.ok("%s, %d up; %s", plural(total, "link", "links"), up, def)
 		}
 		return v
 	}
@@ -220,11 +228,19 @@ func fixesLinkState(c *Context, v Verdict) []Fix {
 	s := c.Symptom
 	n := &c.Facts.Net
 	var fixes []Fix
-	if l, ok := n.LinkByName(s.Device); ok && !l.Up() {
+	dev := s.Device
+	if s.Operation == OpRouteAdd && s.Gateway != "" {
+		if gw, err := netip.ParseAddr(s.Gateway); err == nil {
+			if _, _, down := gatewayLink(c, gw, s.Device); down != "" {
+				dev = down
+			}
+		}
+	}
+	if l, ok := n.LinkByName(dev); ok && !l.Up() {
 		fixes = append(fixes, Fix{ID: "link-state/link-up", Title: "Bring " + l.Name + " up",
 			Command: argv("ip", "link", "set", "dev", l.Name, "up"), NeedsRoot: true})
 	}
-	if l, ok := n.LinkByName(s.Device); ok && l.Up() && l.Kind == "veth" && l.Parent != 0 && l.ParentNetNSID == nil {
+	if l, ok := n.LinkByName(dev); ok && l.Up() && l.Kind == "veth" && l.Parent != 0 && l.ParentNetNSID == nil {
 		if p, ok := n.LinkByIndex(l.Parent); ok && !p.Up() {
 			fixes = append(fixes, Fix{ID: "link-state/peer-up", Title: "Bring the veth peer " + p.Name + " up",
 				Command: argv("ip", "link", "set", "dev", p.Name, "up"), NeedsRoot: true})

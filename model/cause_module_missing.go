@@ -45,6 +45,14 @@ func evalModuleMissing(c *Context) Verdict {
 				m.ModDir, m.KernelRelease, strings.Join(m.OtherModDirs, ", "))
 		case m.Disabled != nil && *m.Disabled:
 			v.warn("kernel.modules_disabled=1: no module can be loaded until reboot")
+		case strings.Contains(strings.ToLower(c.Symptom.ExtAck), "unknown device type") || c.Symptom.Errno == EOPNOTSUPP && c.Symptom.Operation == OpLinkAdd:
+			var missing []string
+			for _, k := range m.Kinds {
+				if k.State == probes.ModMissing {
+					missing = append(missing, k.Kind)
+				}
+			}
+			v.warn("the kernel has no driver for the kind that was requested, but the symptom does not name it: paste the command line too (kinds this kernel cannot create: %s)", strings.Join(missing, ", "))
 		default:
 			v.ok("no link kind in the symptom; %s", kindSummary(m))
 		}

@@ -213,7 +213,7 @@ func adjustPriors(prior map[string]int, f *probes.Facts) {
 	if !okc || !okt || ct < cap || !f.Container.InContainer || f.Identity.Caps == nil {
 		return
 	}
-	if !hasCap(f.Identity.Caps.BndMask, 12) {
+	if !hasCap(f.Identity.Caps.BndMask, 12) && !(f.Container.WithTool && f.Host.Tool.BoundingNetAdmin) {
 		prior["cap-net-admin"], prior["container-restricted"] = ct, cap
 	}
 }

@@ -39,3 +39,11 @@ func lines(cmds ...string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// orName is name, or a placeholder when the symptom gave none.
+func orName(name, placeholder string) string {
+	if name == "" {
+		return placeholder
+	}
+	return name
+}

@@ -145,6 +145,16 @@ var linePatterns = []linePattern{
 		s.setIf(&s.Path, "/dev/net/tun")
 		s.setErr(ErrnoFromText(m[1]), m[0])
 	}},
+	// The dynamic loader, when a program starts without a free descriptor:
+	// "ip: error while loading shared libraries: libbpf.so.1: cannot open
+	// shared object file: Error 24".
+	{regexp.MustCompile(`error while loading shared libraries: (\S+): cannot open shared object file: (?:Error (\d+)|(.+?))\s*$`), func(s *Symptom, m []string) {
+		e := ErrnoFromNumber(m[2])
+		if e == "" {
+			e = ErrnoFromText(m[3])
+		}
+		s.setErr(e, m[0])
+	}},
 	// OpenVPN.
 	{regexp.MustCompile(`Cannot (?:open TUN/TAP dev (\S+)|ioctl TUNSETIFF (\S+)): (.+?)(?: \(errno=(\d+)\))?\s*$`), func(s *Symptom, m []string) {
 		s.setIf(&s.Source, "openvpn")

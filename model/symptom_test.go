@@ -55,6 +55,8 @@ var symptomCases = []struct {
 	{"netlink fd exhaustion", "Cannot open netlink socket: Too many open files", Symptom{Operation: OpNetlink, Errno: EMFILE}},
 	{"netlink fd exhaustion daemon", "Nov 22 06:29:01 node1 keepalived[812]: Netlink: Cannot open netlink socket: (Too many open files)",
 		Symptom{Operation: OpNetlink, Errno: EMFILE}},
+	{"loader out of fds", "ip: error while loading shared libraries: libbpf.so.1: cannot open shared object file: Error 24",
+		Symptom{Errno: EMFILE}},
 	{"tun missing", "ip tuntap add dev tap0 mode tap\nopen: No such file or directory",
 		Symptom{Operation: OpTuntapAdd, Kind: "tap", Device: "tap0", Errno: ENOENT, Path: "/dev/net/tun"}},
 	{"tun denied", "ip tuntap add tun0 mode tun\nopen: Permission denied",

@@ -16,8 +16,12 @@ type ContainerFacts struct {
 	Runtime     string `json:"runtime,omitempty"` // docker, podman, kubernetes, containerd, lxc, systemd-nspawn
 	ID          string `json:"id,omitempty"`
 	// Evidence are the facts behind the verdict, in words.
-	Evidence []string      `json:"evidence,omitempty"`
-	Cgroups  []string      `json:"cgroups,omitempty"`
+	Evidence []string `json:"evidence,omitempty"`
+	Cgroups  []string `json:"cgroups,omitempty"`
+	// WithTool is true when the target has rtnl-doctor's root directory:
+	// the same container (or none), so what rtnl-doctor itself may do shows
+	// what the runtime allows.
+	WithTool bool          `json:"with_tool,omitempty"`
 	Docker   *DockerDaemon `json:"docker,omitempty"`
 	// SubUID and SubGID are the ranges of the docker remap user (or of the
 	// target's user when no remap is configured).
@@ -117,6 +121,13 @@ func gatherContainer(e *env) ContainerFacts {
 			}
 		}
 	}
+	if e.root.Live() {
+		if e.self {
+			c.WithTool = true
+		} else {
+			c.WithTool = sameFile("/proc/self/root/", e.root.Path(e.proc+"/root/"))
+		}
+	}
 	c.dockerRemap(e)
 	return c
 }
@@ -181,4 +192,11 @@ func (c *ContainerFacts) dockerRemap(e *env) {
 		}
 	}
 	sort.Strings(c.SubIDProblems)
+}
+
+// sameFile reports whether two paths are the same file (device and inode).
+func sameFile(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
