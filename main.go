@@ -15,6 +15,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/rtnl-doctor/rtnl-doctor/internal/cli"
 	"github.com/rtnl-doctor/rtnl-doctor/model"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -25,6 +26,10 @@ Usage:
   rtnl-doctor report [--json | --markdown] [--symptom TEXT|-] [--no-reproduce] [target flags]
                        rank the causes of a failure (or check every cause) with their evidence and fixes;
                        exit 0 when no cause is proven, 1 when one is, 2 for a usage error
+  rtnl-doctor fix [--list] [FIX-ID] [--symptom TEXT|-] [--yes] [--dry-run] [--read-only] [target flags]
+                       list the fixes for the diagnosis, or preview, confirm, apply and verify one
+  rtnl-doctor undo [--list] [--dry-run] [JOURNAL-ID]
+                       revert the last applied fix (or the one named) from the journal
   rtnl-doctor probe [--json] [target flags]   print the facts the diagnosis uses, as JSON
 
 Target flags (every command):
@@ -52,6 +57,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdProbe(ctx, args[1:], stdout, stderr)
 	case "report":
 		return cmdReport(ctx, args[1:], os.Stdin, stdout, stderr)
+	case "fix":
+		return cmdFix(ctx, args[1:], os.Stdin, stdout, stderr)
+	case "undo":
+		return cmdUndo(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -78,16 +87,31 @@ func targetFlags(fs *flag.FlagSet) func() probes.Target {
 }
 
 func parse(fs *flag.FlagSet, args []string, stderr io.Writer) error {
+	_, err := parseN(fs, args, 0, stderr)
+	return err
+}
+
+// parseN parses flags anywhere on the line (flag stops at the first
+// argument, so the rest is parsed again) and allows n positional arguments.
+func parseN(fs *flag.FlagSet, args []string, n int, stderr io.Writer) ([]string, error) {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
-	if err := fs.Parse(args); err != nil {
-		return err
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "rtnl-doctor %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return errors.New("usage")
+	if len(pos) > n {
+		fmt.Fprintf(stderr, "rtnl-doctor %s: unexpected argument %q\n", fs.Name(), pos[n])
+		return nil, errors.New("usage")
 	}
-	return nil
+	return pos, nil
 }
 
 func cmdProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -159,4 +183,53 @@ func cmdReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return 1
 	}
 	return 0
+}
+
+func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("fix", flag.ContinueOnError)
+	list := fs.Bool("list", false, "list the fixes and whether each can be applied here")
+	yes := fs.Bool("yes", false, "apply without asking")
+	dry := fs.Bool("dry-run", false, "preview only; change and journal nothing")
+	ro := fs.Bool("read-only", false, "change nothing (fixes are shown as instructions)")
+	journal := fs.String("journal", "", "journal directory (default /var/lib/rtnl-doctor, or $XDG_STATE_HOME/rtnl-doctor)")
+	symptomArg := fs.String("symptom", "", "what failed; - reads stdin")
+	target := targetFlags(fs)
+	positional, err := parseN(fs, args, 1, stderr)
+	if err != nil {
+		return 2
+	}
+	text, err := readSymptom(*symptomArg, stdin)
+	if err != nil {
+		fmt.Fprintln(stderr, "rtnl-doctor fix: reading the symptom:", err)
+		return 2
+	}
+	sym := model.ParseSymptom(text)
+	t := target()
+	t.Interfaces = append(t.Interfaces, sym.Interfaces()...)
+	o := cli.FixOptions{Target: t, Symptom: sym, List: *list, Yes: *yes, DryRun: *dry, ReadOnly: *ro,
+		JournalDir: *journal, In: stdin, Out: stdout, Err: stderr}
+	if len(positional) == 1 {
+		o.FixID = positional[0]
+	}
+	if *symptomArg == "-" && !*yes && !*list && !*dry {
+		fmt.Fprintln(stderr, "rtnl-doctor fix: the symptom came from stdin, so confirmation cannot: add --yes (or --dry-run)")
+		return 2
+	}
+	return cli.Fix(ctx, o)
+}
+
+func cmdUndo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("undo", flag.ContinueOnError)
+	list := fs.Bool("list", false, "list the journal")
+	dry := fs.Bool("dry-run", false, "say what would be undone")
+	journal := fs.String("journal", "", "journal directory")
+	positional, err := parseN(fs, args, 1, stderr)
+	if err != nil {
+		return 2
+	}
+	id := ""
+	if len(positional) == 1 {
+		id = positional[0]
+	}
+	return cli.Undo(ctx, *journal, id, *list, *dry, stdout, stderr)
 }

@@ -195,9 +195,11 @@ func fixesAlreadyExists(c *Context, v Verdict) []Fix {
 	if s.Operation == OpAddrAdd && s.Address != "" && s.Device != "" {
 		fixes = append(fixes,
 			Fix{ID: "already-exists/replace-address", Title: fmt.Sprintf("Replace: make %s on %s exactly what the command asked (idempotent)", s.Address, s.Device),
-				Command: argv(ipv("addr", "replace", s.Address, "dev", s.Device)...), NeedsRoot: true},
+				Command: argv(ipv("addr", "replace", s.Address, "dev", s.Device)...), NeedsRoot: true,
+				Action: act("addr-replace", "netns", netnsParam(c), "dev", s.Device, "prefix", s.Address)},
 			Fix{ID: "already-exists/delete-address", Title: fmt.Sprintf("Delete the existing %s from %s", s.Address, s.Device),
-				Command: argv(ipv("addr", "del", s.Address, "dev", s.Device)...), NeedsRoot: true})
+				Command: argv(ipv("addr", "del", s.Address, "dev", s.Device)...), NeedsRoot: true,
+				Action: act("addr-delete", "netns", netnsParam(c), "dev", s.Device, "prefix", s.Address)})
 	}
 	if s.Operation == OpRouteAdd && s.Route != "" {
 		args := []string{"route", "replace", s.Route}
@@ -210,9 +212,11 @@ func fixesAlreadyExists(c *Context, v Verdict) []Fix {
 		del := []string{"route", "del", s.Route}
 		fixes = append(fixes,
 			Fix{ID: "already-exists/replace-route", Title: fmt.Sprintf("Replace the existing route to %s with the one the command asked for", s.Route),
-				Command: argv(ipv(args...)...), NeedsRoot: true},
+				Command: argv(ipv(args...)...), NeedsRoot: true,
+				Action: act("route-replace", "netns", netnsParam(c), "dst", s.Route, "via", s.Gateway, "dev", s.Device, "family", s.Family)},
 			Fix{ID: "already-exists/delete-route", Title: fmt.Sprintf("Delete the existing route to %s", s.Route),
-				Command: argv(ipv(del...)...), NeedsRoot: true})
+				Command: argv(ipv(del...)...), NeedsRoot: true,
+				Action: act("route-delete", "netns", netnsParam(c), "dst", s.Route, "family", s.Family)})
 	}
 	return fixes
 }

@@ -126,8 +126,28 @@ func fixesCapNetAdmin(c *Context, v Verdict) []Fix {
 			Command: argv("setcap", "cap_net_admin+ep", prog), NeedsRoot: true,
 			Risk: "a file capability applies to every user allowed to execute the file: restrict its mode or group first; never on a shell, an interpreter or a container runtime"},
 	}
+	switch {
+	case prog == "/path/to/program":
+		fixes[2].Manual, fixes[2].Why = true, "the failing program is not known: pass --exec PATH"
+	case isShellOrRuntime(prog):
+		fixes[2].Manual, fixes[2].Why = true, prog+" is a shell, interpreter or container runtime: a file capability there is root for everyone who runs it"
+	default:
+		fixes[2].Action = act("setcap", "path", prog, "caps", "cap_net_admin+ep")
+	}
 	if c.Facts.Identity.NoNewPrivs {
 		fixes[2].Risk += "; and this process runs with NoNewPrivs=1, which ignores file capabilities"
 	}
 	return fixes
+}
+
+// isShellOrRuntime refuses the programs a file capability must never go on.
+func isShellOrRuntime(p string) bool {
+	base := p[strings.LastIndexByte(p, '/')+1:]
+	for _, prefix := range []string{"sh", "bash", "dash", "zsh", "fish", "ksh", "python", "perl", "ruby", "node", "lua", "php",
+		"docker", "dockerd", "containerd", "runc", "crun", "podman", "busybox", "env", "sudo", "su"} {
+		if base == prefix || strings.HasPrefix(base, prefix) && len(base) > len(prefix) && (base[len(prefix)] >= '0' && base[len(prefix)] <= '9' || base[len(prefix)] == '.') {
+			return true
+		}
+	}
+	return false
 }

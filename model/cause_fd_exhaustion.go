@@ -108,17 +108,21 @@ func fixesFDExhaustion(c *Context, v Verdict) []Fix {
 		}
 		pid := fmt.Sprint(c.Facts.Target.PID)
 		fixes = append(fixes, Fix{ID: "fd-exhaustion/raise-nofile", Title: fmt.Sprintf("Raise RLIMIT_NOFILE of %s to %d now (no restart)", c.who(), newSoft),
-			Command: argv("prlimit", "--pid", pid, fmt.Sprintf("--nofile=%d:%s", newSoft, limitText(hard))), NeedsRoot: true})
-		fixes = append(fixes, Fix{ID: "fd-exhaustion/persist-nofile", Title: "Keep the higher limit for the service",
-			Command: lines("# systemd service: systemctl edit UNIT, then", "[Service]", fmt.Sprintf("LimitNOFILE=%d", newSoft),
-				"# login sessions: /etc/security/limits.d/90-rtnl-doctor.conf", fmt.Sprintf("*  soft  nofile  %d", newSoft)),
-			NeedsRoot: true, Manual: true, Why: "which unit or user starts the process is yours to say"})
+			Command: argv("prlimit", "--pid", pid, fmt.Sprintf("--nofile=%d:%s", newSoft, limitText(hard))), NeedsRoot: true,
+			Action: act("prlimit", "pid", pid, "soft", fmt.Sprint(newSoft), "hard", limitText(hard))})
+		fixes = append(fixes, Fix{ID: "fd-exhaustion/persist-nofile", Title: "Keep the higher limit for login sessions (limits.d)",
+			Command:   fmt.Sprintf("printf '*  soft  nofile  %d\\n' > /etc/security/limits.d/90-rtnl-doctor.conf", newSoft),
+			NeedsRoot: true,
+			Risk:      "applies to every user's new login sessions; a systemd service needs LimitNOFILE= in its unit instead (systemctl edit UNIT)",
+			Action:    act("write-file", "path", "/etc/security/limits.d/90-rtnl-doctor.conf", "content", fmt.Sprintf("# Written by rtnl-doctor\n*  soft  nofile  %d\n", newSoft), "mode", "0644")})
 	}
 	if nr := f.FileNR; nr != nil && pct(nr.InUse(), nr.Max) >= 90 {
 		max := nr.Max * 2
 		fixes = append(fixes, Fix{ID: "fd-exhaustion/raise-file-max", Title: fmt.Sprintf("Raise fs.file-max from %d to %d", nr.Max, max),
-			Command: lines(argv("sysctl", "-w", fmt.Sprintf("fs.file-max=%d", max)), fmt.Sprintf("echo 'fs.file-max = %d' > /etc/sysctl.d/90-rtnl-doctor-files.conf", max)), NeedsRoot: true,
-			Risk: "each open file costs kernel memory (about 1 KiB): a leak can then use more before it is stopped"})
+			Command: argv("sysctl", "-w", fmt.Sprintf("fs.file-max=%d", max)), NeedsRoot: true,
+			Risk:   "each open file costs kernel memory (about 1 KiB): a leak can then use more before it is stopped",
+			Action: act("sysctl", "key", "fs.file-max", "value", fmt.Sprint(max))},
+			persistFix("fd-exhaustion/persist-file-max", "fs.file-max", fmt.Sprint(max)))
 	}
 	return fixes
 }

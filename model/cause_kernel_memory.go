@@ -124,7 +124,7 @@ func fixesKernelMemory(c *Context, v Verdict) []Fix {
 	}
 	m := &c.Facts.Memory
 	fixes := []Fix{{ID: "kernel-memory/compact", Title: "Compact memory now, to rebuild high-order blocks",
-		Command: "echo 1 > /proc/sys/vm/compact_memory", NeedsRoot: true}}
+		Command: "echo 1 > /proc/sys/vm/compact_memory", NeedsRoot: true, Action: act("compact-memory")}}
 	if m.Meminfo != nil && m.MinFreeKbytes > 0 {
 		target := int64(m.Meminfo.MemTotal / 100) // 1% of RAM
 		if target > 262144 {
@@ -132,8 +132,10 @@ func fixesKernelMemory(c *Context, v Verdict) []Fix {
 		}
 		if target > m.MinFreeKbytes {
 			fixes = append(fixes, Fix{ID: "kernel-memory/min-free", Title: fmt.Sprintf("Raise vm.min_free_kbytes from %d to %d (about 1%% of RAM)", m.MinFreeKbytes, target),
-				Command:   lines(argv("sysctl", "-w", fmt.Sprintf("vm.min_free_kbytes=%d", target)), fmt.Sprintf("echo 'vm.min_free_kbytes = %d' > /etc/sysctl.d/90-rtnl-doctor-memory.conf", target)),
-				NeedsRoot: true, Risk: "memory kept free is not usable by programs; too high a value brings the OOM killer sooner"})
+				Command:   argv("sysctl", "-w", fmt.Sprintf("vm.min_free_kbytes=%d", target)),
+				NeedsRoot: true, Risk: "memory kept free is not usable by programs; too high a value brings the OOM killer sooner",
+				Action: act("sysctl", "key", "vm.min_free_kbytes", "value", fmt.Sprint(target))},
+				persistFix("kernel-memory/persist-min-free", "vm.min_free_kbytes", fmt.Sprint(target)))
 		}
 	}
 	return fixes

@@ -238,12 +238,14 @@ func fixesLinkState(c *Context, v Verdict) []Fix {
 	}
 	if l, ok := n.LinkByName(dev); ok && !l.Up() {
 		fixes = append(fixes, Fix{ID: "link-state/link-up", Title: "Bring " + l.Name + " up",
-			Command: argv("ip", "link", "set", "dev", l.Name, "up"), NeedsRoot: true})
+			Command: argv("ip", "link", "set", "dev", l.Name, "up"), NeedsRoot: true,
+			Action: act("link-set", "netns", netnsParam(c), "name", l.Name, "state", "up")})
 	}
 	if l, ok := n.LinkByName(dev); ok && l.Up() && l.Kind == "veth" && l.Parent != 0 && l.ParentNetNSID == nil {
 		if p, ok := n.LinkByIndex(l.Parent); ok && !p.Up() {
 			fixes = append(fixes, Fix{ID: "link-state/peer-up", Title: "Bring the veth peer " + p.Name + " up",
-				Command: argv("ip", "link", "set", "dev", p.Name, "up"), NeedsRoot: true})
+				Command: argv("ip", "link", "set", "dev", p.Name, "up"), NeedsRoot: true,
+				Action: act("link-set", "netns", netnsParam(c), "name", p.Name, "state", "up")})
 		}
 	}
 	if s.Operation == OpRouteAdd && s.Gateway != "" && s.Device != "" {

@@ -148,9 +148,11 @@ func fixesModuleMissing(c *Context, v Verdict) []Fix {
 				Command: argv("modprobe", ks.Module), NeedsRoot: true, Manual: true, Why: "modules belong to the host's kernel"})
 		} else {
 			fixes = append(fixes,
-				Fix{ID: "module-missing/modprobe", Title: "Load the " + ks.Module + " module now", Command: argv("modprobe", ks.Module), NeedsRoot: true},
+				Fix{ID: "module-missing/modprobe", Title: "Load the " + ks.Module + " module now", Command: argv("modprobe", ks.Module), NeedsRoot: true,
+					Action: act("modprobe", "module", ks.Module)},
 				Fix{ID: "module-missing/load-at-boot", Title: "Load it at every boot",
-					Command: "echo " + ks.Module + " > /etc/modules-load.d/rtnl-doctor-" + ks.Module + ".conf", NeedsRoot: true})
+					Command: "echo " + ks.Module + " > /etc/modules-load.d/rtnl-doctor-" + ks.Module + ".conf", NeedsRoot: true,
+					Action: act("write-file", "path", "/etc/modules-load.d/rtnl-doctor-"+ks.Module+".conf", "content", ks.Module+"\n", "mode", "0644")})
 		}
 	case ks.State == probes.ModMissing:
 		fixes = append(fixes, Fix{ID: "module-missing/extra-modules", Title: "Install the package that ships " + orKind(ks.Module) + " for kernel " + m.KernelRelease,

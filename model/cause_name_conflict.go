@@ -152,6 +152,8 @@ func fixesNameConflict(c *Context, v Verdict) []Fix {
 				ID:      "name-conflict/use-free-name",
 				Title:   fmt.Sprintf("Use the free name %q instead of %q", nc.Suggestions[0], name),
 				Command: cmd,
+				Manual:  true,
+				Why:     "rtnl-doctor does not run your command for you: copy it with the free name",
 			})
 		}
 		if nc.Clash != nil && !nc.ClashIsAltName {
@@ -164,6 +166,8 @@ func fixesNameConflict(c *Context, v Verdict) []Fix {
 				Title:     title,
 				Command:   argv("ip", "link", "del", "dev", nc.Clash.Name),
 				NeedsRoot: true,
+				Risk:      "whatever used the link (a container, a VM, a bridge port) loses it; a deleted link cannot be undone",
+				Action:    act("link-delete", "netns", netnsParam(c), "name", nc.Clash.Name, "attached", describeClash(c, nc)),
 			})
 		}
 		if nc.Clash != nil && nc.ClashIsAltName {
@@ -172,6 +176,7 @@ func fixesNameConflict(c *Context, v Verdict) []Fix {
 				Title:     fmt.Sprintf("Remove the altname %q from %s", name, nc.Clash.Name),
 				Command:   argv("ip", "link", "property", "del", "dev", nc.Clash.Name, "altname", name),
 				NeedsRoot: true,
+				Action:    act("altname-delete", "netns", netnsParam(c), "name", nc.Clash.Name, "altname", name),
 			})
 		}
 	}

@@ -111,13 +111,19 @@ func fixesNetconfig(c *Context, v Verdict) []Fix {
 		if f.Manager == probes.ManagerNetworkManager {
 			reload = "nmcli connection reload"
 		}
+		reloadArgv := argvJSON("networkctl", "reload")
+		if f.Manager == probes.ManagerNetworkManager {
+			reloadArgv = argvJSON("nmcli", "connection", "reload")
+		}
 		if strings.Contains(f.Message, "0600") {
 			fixes = append(fixes, Fix{ID: "netconfig/keyfile-mode", Title: "Make " + f.File + " mode 0600 and owned by root, so NetworkManager loads it",
-				Command: lines(argv("chown", "root:root", f.File), argv("chmod", "0600", f.File), reload), NeedsRoot: true})
+				Command: lines(argv("chown", "root:root", f.File), argv("chmod", "0600", f.File), reload), NeedsRoot: true,
+				Action: act("chmod", "path", f.File, "mode", "0600", "uid", "0", "gid", "0")})
 			continue
 		}
 		fixes = append(fixes, Fix{ID: "netconfig/edit", Title: fmt.Sprintf("Edit %s (%s), then reload", f.File, f.Message),
-			Command: lines(editor+" "+at, reload), NeedsRoot: true})
+			Command: lines(editor+" "+at, reload), NeedsRoot: true,
+			Action: act("edit", "path", f.File, "line", fmt.Sprint(f.Line), "argv", reloadArgv)})
 		if len(fixes) >= 4 {
 			break
 		}

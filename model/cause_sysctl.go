@@ -140,12 +140,23 @@ func fixesSysctl(c *Context, v Verdict) []Fix {
 		on, _ := disabledIPv6(c, s.Device)
 		for _, kv := range on {
 			key := strings.TrimSuffix(kv, "=1")
+			dev := ""
+			if strings.HasPrefix(key, "net.ipv6.conf."+s.Device+".") {
+				dev = s.Device
+			}
 			fixes = append(fixes, Fix{ID: "sysctl/enable-ipv6", Title: "Enable IPv6: " + key + "=0 (in this network namespace)",
-				Command: argv(in("sysctl", "-w", key+"=0")...), NeedsRoot: true})
+				Command: argv(in("sysctl", "-w", key+"=0")...), NeedsRoot: true,
+				Action: act("sysctl", "key", key, "value", "0", "netns", netnsParam(c), "dev", dev)})
 		}
-		if len(on) > 0 {
-			fixes = append(fixes, Fix{ID: "sysctl/persist", Title: "Keep it after reboot in a file of our own",
-				Command: fmt.Sprintf("printf '%%s\\n' %s > /etc/sysctl.d/90-rtnl-doctor.conf", sysctlLines(on)), NeedsRoot: true})
+		for _, kv := range on {
+			key := strings.TrimSuffix(kv, "=1")
+			if netnsParam(c) != "" {
+				break // /etc/sysctl.d applies to the host's namespace at boot, not to this one
+			}
+			if !strings.HasPrefix(key, "net.ipv6.conf.all.") && !strings.HasPrefix(key, "net.ipv6.conf.default.") {
+				continue // an interface's own setting is recreated with the interface
+			}
+			fixes = append(fixes, persistFix("sysctl/persist", key, "0"))
 		}
 	}
 	if c.Facts.Sysctls.IPv6DisabledBoot {
@@ -156,10 +167,12 @@ func fixesSysctl(c *Context, v Verdict) []Fix {
 	return fixes
 }
 
-func sysctlLines(on []string) string {
-	var q []string
-	for _, kv := range on {
-		q = append(q, argv(strings.TrimSuffix(kv, "=1")+" = 0"))
-	}
-	return strings.Join(q, " ")
+// persistFix keeps a sysctl across reboots in rtnl-doctor's own file under
+// /etc/sysctl.d (never by editing /etc/sysctl.conf).
+func persistFix(id, key, value string) Fix {
+	const file = "/etc/sysctl.d/90-rtnl-doctor.conf"
+	return Fix{ID: id, Title: "Keep " + key + " = " + value + " after reboot (" + file + ")",
+		Command:   fmt.Sprintf("echo %s >> %s", argv(key+" = "+value), file),
+		NeedsRoot: true,
+		Action:    act("sysctl-persist", "path", file, "key", key, "value", value)}
 }

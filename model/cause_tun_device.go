@@ -83,12 +83,18 @@ func fixesTunDevice(c *Context, v Verdict) []Fix {
 	}
 	var fixes []Fix
 	if ks, ok := c.Facts.Modules.Kind("tun"); ok && ks.State == probes.ModLoadable {
-		fixes = append(fixes, Fix{ID: "tun-device/modprobe", Title: "Load the tun driver (devtmpfs then creates the node)", Command: argv("modprobe", "tun"), NeedsRoot: true})
+		fixes = append(fixes, Fix{ID: "tun-device/modprobe", Title: "Load the tun driver (devtmpfs then creates the node)", Command: argv("modprobe", "tun"), NeedsRoot: true,
+			Action: act("modprobe", "module", "tun")})
 	}
 	if !t.Exists || !t.IsTunNode() {
 		fixes = append(fixes, Fix{ID: "tun-device/mknod", Title: "Create /dev/net/tun (char 10:200, mode 0666 as distributions ship it)",
 			Command: lines(argv("mkdir", "-p", "-m", "0755", "/dev/net"), argv("mknod", "-m", "0666", "/dev/net/tun", "c", "10", "200")), NeedsRoot: true,
 			Risk: "mode 0666 lets every local user open the node; creating an interface still needs CAP_NET_ADMIN, so this is the distribution default"})
+		if c.Facts.Container.WithTool || c.examinesSelf() {
+			fixes[len(fixes)-1].Action = act("mknod-tun", "path", "/dev/net/tun", "mode", "0666")
+		} else {
+			fixes[len(fixes)-1].Manual, fixes[len(fixes)-1].Why = true, "the process sees another /dev than rtnl-doctor: run this inside its mount namespace (nsenter -t PID -m)"
+		}
 	} else if t.TargetCanOpen != nil && !*t.TargetCanOpen {
 		uid := c.Facts.Identity.EUID
 		fixes = append(fixes,
@@ -97,7 +103,8 @@ func fixesTunDevice(c *Context, v Verdict) []Fix {
 				Why: "name the device the program expects"},
 			Fix{ID: "tun-device/chmod", Title: "Or give /dev/net/tun the distribution default mode 0666",
 				Command: argv("chmod", "0666", "/dev/net/tun"), NeedsRoot: true,
-				Risk: "every local user may open /dev/net/tun and attach to persistent tun/tap devices they own; creating devices still needs CAP_NET_ADMIN"})
+				Risk:   "every local user may open /dev/net/tun and attach to persistent tun/tap devices they own; creating devices still needs CAP_NET_ADMIN",
+				Action: act("chmod", "path", "/dev/net/tun", "mode", "0666")})
 	}
 	return fixes
 }

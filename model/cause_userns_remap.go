@@ -126,8 +126,10 @@ func fixesUsernsRemap(c *Context, v Verdict) []Fix {
 	}
 	if n, ok := sysctlInt(c, "user.max_user_namespaces"); ok && n == 0 && (c.Symptom.Operation == OpUserns || c.Symptom.Errno == ENOSPC) {
 		fixes = append(fixes, Fix{ID: "userns-remap/max-user-namespaces", Title: "Allow user namespaces again",
-			Command: lines(argv("sysctl", "-w", "user.max_user_namespaces=15000"), "echo user.max_user_namespaces=15000 > /etc/sysctl.d/90-rtnl-doctor-userns.conf"), NeedsRoot: true,
-			Risk: "user namespaces let unprivileged users reach more kernel code; the limit was set to 0 on purpose on some hardened systems"})
+			Command: argv("sysctl", "-w", "user.max_user_namespaces=15000"), NeedsRoot: true,
+			Risk:   "user namespaces let unprivileged users reach more kernel code; the limit was set to 0 on purpose on some hardened systems",
+			Action: act("sysctl", "key", "user.max_user_namespaces", "value", "15000")},
+			persistFix("userns-remap/persist-max-user-namespaces", "user.max_user_namespaces", "15000"))
 	}
 	if n, ok := sysctlInt(c, "kernel.apparmor_restrict_unprivileged_userns"); ok && n == 1 && c.Symptom.Operation == OpUserns {
 		prog := failingProgram(c)
@@ -136,7 +138,8 @@ func fixesUsernsRemap(c *Context, v Verdict) []Fix {
 				argv("apparmor_parser", "-r", "/etc/apparmor.d/rtnl-doctor-userns")), NeedsRoot: true, Manual: true, Why: "a profile for a program is a policy decision: review it"},
 			Fix{ID: "userns-remap/apparmor-sysctl", Title: "Or lift the restriction for every program",
 				Command: argv("sysctl", "-w", "kernel.apparmor_restrict_unprivileged_userns=0"), NeedsRoot: true,
-				Risk: "every unprivileged program may create user namespaces again, the attack surface Ubuntu closed in 23.10"})
+				Risk:   "every unprivileged program may create user namespaces again, the attack surface Ubuntu closed in 23.10",
+				Action: act("sysctl", "key", "kernel.apparmor_restrict_unprivileged_userns", "value", "0")})
 	}
 	return fixes
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -57,7 +58,24 @@ func Diagnose(f *probes.Facts, s Symptom, repro *Reproduction) *Diagnosis {
 		d.Results = append(d.Results, Evaluate(k, c, prior))
 	}
 	rank(d.Results, prior)
+	uniqueFixIDs(d.Results)
 	return d
+}
+
+// uniqueFixIDs numbers fixes that share an id ("sysctl/enable-ipv6" for two
+// keys becomes "sysctl/enable-ipv6" and "sysctl/enable-ipv6-2"), so every
+// fix can be named on the command line.
+func uniqueFixIDs(rs []Result) {
+	seen := map[string]int{}
+	for i := range rs {
+		for j := range rs[i].Fixes {
+			id := rs[i].Fixes[j].ID
+			seen[id]++
+			if n := seen[id]; n > 1 {
+				rs[i].Fixes[j].ID = fmt.Sprintf("%s-%d", id, n)
+			}
+		}
+	}
 }
 
 // Evaluate runs one cause's evaluation and builds its fixes.

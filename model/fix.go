@@ -23,6 +23,19 @@ type Fix struct {
 	// instructions, and Why says why.
 	Manual bool   `json:"manual,omitempty"`
 	Why    string `json:"why,omitempty"`
+	// Action is what rtnl-doctor runs to apply the fix (nil when Manual).
+	Action *Action `json:"action,omitempty"`
+}
+
+// act attaches an action to a fix.
+func act(kind string, params ...string) *Action {
+	a := &Action{Kind: kind, Params: map[string]string{}}
+	for i := 0; i+1 < len(params); i += 2 {
+		if params[i+1] != "" {
+			a.Params[params[i]] = params[i+1]
+		}
+	}
+	return a
 }
 
 // argv renders one command line from its arguments, quoting each as a shell

@@ -1,0 +1,223 @@
+// Package cli implements the interactive parts of the fix and undo
+// commands: listing, previewing, asking, applying, verifying. main.go parses
+// the flags and calls these.
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/editor"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
+	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+// FixOptions are the fix command's settings.
+type FixOptions struct {
+	Target   probes.Target
+	Symptom  model.Symptom
+	FixID    string
+	List     bool
+	Yes      bool
+	DryRun   bool
+	ReadOnly bool
+	// JournalDir is where the journal lives ("" for the default).
+	JournalDir string
+	In         io.Reader
+	Out, Err   io.Writer
+}
+
+// Env builds the action environment: the journal, and an editor that takes
+// over the terminal.
+func Env(journalDir string, dryRun, readOnly bool) (*model.ActionEnv, error) {
+	env := &model.ActionEnv{DryRun: dryRun, ReadOnly: readOnly, Edit: runEditor}
+	if dryRun || readOnly {
+		return env, nil
+	}
+	if journalDir == "" {
+		journalDir = model.DefaultJournalDir()
+	}
+	j, err := model.OpenJournal(journalDir)
+	if err != nil {
+		return nil, err
+	}
+	env.Journal = j
+	return env, nil
+}
+
+func runEditor(path string, line int) error {
+	cmd, err := editor.Command(path, line)
+	if err != nil {
+		return err
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	return cmd.Run()
+}
+
+// p prints sanitised text.
+func p(w io.Writer, format string, args ...any) {
+	io.WriteString(w, sanitize.Text(fmt.Sprintf(format, args...)))
+}
+
+// Fix runs the fix command and returns the exit status: 0 applied (and
+// verified, or listed), 1 not applied or not verified, 2 usage errors.
+func Fix(ctx context.Context, o FixOptions) int {
+	facts := probes.Gather(ctx, o.Target)
+	d := model.Diagnose(facts, o.Symptom, nil)
+	env, err := Env(o.JournalDir, o.DryRun, o.ReadOnly)
+	if err != nil {
+		p(o.Err, "rtnl-doctor fix: %v\n", err)
+		return 1
+	}
+	if o.List || o.FixID == "" {
+		listFixes(o.Out, d, env)
+		if o.FixID == "" && !o.List {
+			p(o.Err, "\nname one fix: rtnl-doctor fix FIX-ID\n")
+			return 2
+		}
+		return 0
+	}
+	f, res, ok := d.FindFix(o.FixID)
+	if !ok {
+		p(o.Err, "rtnl-doctor fix: no fix %q applies to this diagnosis; `rtnl-doctor fix --list` lists them\n", o.FixID)
+		return 2
+	}
+	p(o.Out, "%s (for %s: %s)\n", f.Title, res.ID, res.Status)
+	if can, why := model.CanApply(f, env); !can {
+		p(o.Out, "rtnl-doctor cannot apply this here: %s\nDo it by hand:\n%s\n", why, indent(f.Command))
+		if f.Risk != "" {
+			p(o.Out, "Cost: %s\n", f.Risk)
+		}
+		return 1
+	}
+	pv, err := model.PreviewFix(ctx, env, f)
+	if err != nil {
+		p(o.Err, "rtnl-doctor fix: cannot preview: %v\nNothing was changed. The equivalent commands:\n%s\n", err, indent(f.Command))
+		return 1
+	}
+	p(o.Out, "Will change:\n")
+	for _, c := range pv.Changes {
+		p(o.Out, "  - %s\n", c)
+	}
+	p(o.Out, "Equivalent commands:\n%s\n", indent(f.Command))
+	if f.Risk != "" {
+		p(o.Out, "Cost: %s\n", f.Risk)
+	}
+	p(o.Out, "Undo: %s\n", pv.Undo)
+	if o.DryRun {
+		p(o.Out, "Dry run: nothing was changed.\n")
+		return 0
+	}
+	if !o.Yes && !confirm(o.In, o.Out) {
+		p(o.Out, "Not applied.\n")
+		return 1
+	}
+	e, err := model.ApplyFix(ctx, env, f)
+	if err != nil {
+		p(o.Err, "rtnl-doctor fix: failed: %v\n", err)
+		if e.ID != "" {
+			p(o.Err, "journal %s: %s (%s)\n", e.ID, e.Phase, orNothing(e.Note))
+		}
+		return 1
+	}
+	p(o.Out, "Applied (journal %s, %s). Undo with: rtnl-doctor undo %s\n", e.ID, env.Journal.Path(), e.ID)
+	vctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	v := model.Verify(vctx, o.Target, res.Cause, o.Symptom)
+	if v.Status == model.OK {
+		model.RecordVerified(env, e.ID, v)
+		p(o.Out, "Verified: %s is now ok: %s\n", res.ID, strings.Join(v.Evidence, "; "))
+		if res.Cause.Next != "" {
+			p(o.Out, "Next: %s\n", res.Cause.Next)
+		}
+		return 0
+	}
+	p(o.Out, "Not verified yet: %s is %s: %s\n", res.ID, v.Status, strings.Join(v.Evidence, "; "))
+	return 1
+}
+
+func orNothing(s string) string {
+	if s == "" {
+		return "no detail"
+	}
+	return s
+}
+
+func indent(s string) string { return "    " + strings.ReplaceAll(s, "\n", "\n    ") }
+
+// confirm asks on the terminal; anything but y/yes is no.
+func confirm(in io.Reader, out io.Writer) bool {
+	p(out, "Apply this change? [y/N] ")
+	line, err := bufio.NewReader(in).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return false
+	}
+	a := strings.ToLower(strings.TrimSpace(line))
+	return a == "y" || a == "yes"
+}
+
+func listFixes(w io.Writer, d *model.Diagnosis, env *model.ActionEnv) {
+	any := false
+	for _, r := range d.Results {
+		for _, f := range r.Fixes {
+			any = true
+			how := "applies with rtnl-doctor fix " + f.ID
+			if can, why := model.CanApply(f, env); !can {
+				how = "instructions only: " + why
+			}
+			p(w, "%-40s %s %s: %s\n    %s\n", f.ID, r.Status.Symbol(), r.ID, f.Title, how)
+		}
+	}
+	if !any {
+		p(w, "No fix applies: no cause is failing or warning for this symptom and target.\n")
+	}
+}
+
+// Undo reverts one journaled action (the last one when id is "").
+func Undo(ctx context.Context, journalDir, id string, list, dryRun bool, out, errw io.Writer) int {
+	env, err := Env(journalDir, false, false)
+	if err != nil {
+		p(errw, "rtnl-doctor undo: %v\n", err)
+		return 1
+	}
+	env.DryRun = dryRun
+	if list {
+		actions, err := env.Journal.Actions()
+		if err != nil {
+			p(errw, "rtnl-doctor undo: %v\n", err)
+			return 1
+		}
+		if len(actions) == 0 {
+			p(out, "The journal %s is empty.\n", env.Journal.Path())
+		}
+		for _, a := range actions {
+			p(out, "%s  %-11s %s: %s\n", a.ID, a.Phase, a.Fix, a.Title)
+		}
+		return 0
+	}
+	e, err := model.UndoFix(ctx, env, id)
+	if err != nil {
+		if errors.Is(err, model.ErrDryRun) {
+			p(out, "Dry run: would undo %s (%s).\n", e.ID, e.Title)
+			return 0
+		}
+		p(errw, "rtnl-doctor undo: %v\n", err)
+		return 1
+	}
+	p(out, "Undone: %s (%s)%s\n", e.ID, e.Title, noteSuffix(e.Note))
+	return 0
+}
+
+func noteSuffix(n string) string {
+	if n == "" {
+		return ""
+	}
+	return ": " + n
+}

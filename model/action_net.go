@@ -1,0 +1,634 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strings"
+
+	"github.com/jsimonetti/rtnetlink/v2"
+	"github.com/mdlayher/netlink"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/rtnl"
+	"golang.org/x/sys/unix"
+	"kernel.org/pub/linux/libs/security/libcap/cap"
+)
+
+// Changes to links, addresses and routes go through jsimonetti/rtnetlink
+// (the probes read dumps with their own lean decoder; changes are few and
+// the library's typed messages are worth it).
+
+var needNetAdmin = func(a *Action) []capNeed {
+	n := []capNeed{{cap.NET_ADMIN, "changing links, addresses and routes needs CAP_NET_ADMIN"}}
+	if a.p("netns") != "" {
+		n = append(n, capNeed{cap.SYS_ADMIN, "entering another network namespace needs CAP_SYS_ADMIN"})
+	}
+	return n
+}
+
+// dialAction opens an rtnetlink connection in the action's namespace.
+func dialAction(a *Action) (*rtnetlink.Conn, error) {
+	cfg := &netlink.Config{Strict: true}
+	if ns := a.p("netns"); ns != "" {
+		f, err := os.Open(ns)
+		if err != nil {
+			return nil, fmt.Errorf("network namespace %s: %w", ns, err)
+		}
+		defer f.Close()
+		cfg.NetNS = int(f.Fd())
+	}
+	c, err := rtnetlink.Dial(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("netlink: %w", err)
+	}
+	return c, nil
+}
+
+// nlErr renders a netlink error as iproute2 would.
+func nlErr(err error) error {
+	var oe *netlink.OpError
+	if errors.As(err, &oe) {
+		var en unix.Errno
+		if errors.As(oe.Err, &en) {
+			if oe.Message != "" {
+				return fmt.Errorf("Error: %s. (%w)", oe.Message, en)
+			}
+			return fmt.Errorf("RTNETLINK answers: %s (%w)", ErrnoFromSyscall(en).Strerror(), en)
+		}
+	}
+	return err
+}
+
+// linkByName asks the kernel for one link by name.
+func linkByName(c *rtnetlink.Conn, name string) (rtnetlink.LinkMessage, error) {
+	msgs, err := c.Execute(&rtnetlink.LinkMessage{Attributes: &rtnetlink.LinkAttributes{Name: name}}, unix.RTM_GETLINK, netlink.Request)
+	if err != nil {
+		if errors.Is(err, unix.ENODEV) {
+			return rtnetlink.LinkMessage{}, fmt.Errorf("Cannot find device %q", name)
+		}
+		return rtnetlink.LinkMessage{}, nlErr(err)
+	}
+	for _, m := range msgs {
+		if lm, ok := m.(*rtnetlink.LinkMessage); ok {
+			return *lm, nil
+		}
+	}
+	return rtnetlink.LinkMessage{}, fmt.Errorf("Cannot find device %q", name)
+}
+
+func withConn(a *Action, fn func(c *rtnetlink.Conn) error) error {
+	c, err := dialAction(a)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return fn(c)
+}
+
+func setLinkUp(c *rtnetlink.Conn, idx uint32, up bool) error {
+	var flags uint32
+	if up {
+		flags = unix.IFF_UP
+	}
+	return nlErr(c.Link.Set(&rtnetlink.LinkMessage{Family: unix.AF_UNSPEC, Index: idx, Flags: flags, Change: unix.IFF_UP}))
+}
+
+var linkSetAction = actionKind{
+	needs: needNetAdmin,
+	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
+		var p Preview
+		err := withConn(a, func(c *rtnetlink.Conn) error {
+			l, err := linkByName(c, a.p("name"))
+			if err != nil {
+				return err
+			}
+			cur := "down"
+			if l.Flags&unix.IFF_UP != 0 {
+				cur = "up"
+			}
+			p = Preview{Changes: []string{fmt.Sprintf("%s%s: %s → %s", a.p("name"), where(a), cur, a.p("state"))},
+				Reversible: true, Undo: "sets it " + cur + " again", Old: map[string]string{"state": cur}}
+			return nil
+		})
+		return p, err
+	},
+	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
+		return map[string]string{"state": a.p("state")}, withConn(a, func(c *rtnetlink.Conn) error {
+			l, err := linkByName(c, a.p("name"))
+			if err != nil {
+				return err
+			}
+			return setLinkUp(c, l.Index, a.p("state") == "up")
+		})
+	},
+	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
+		return withConn(a, func(c *rtnetlink.Conn) error {
+			l, err := linkByName(c, a.p("name"))
+			if err != nil {
+				return err
+			}
+			return setLinkUp(c, l.Index, old["state"] == "up")
+		})
+	},
+}
+
+var linkDeleteAction = actionKind{
+	needs: needNetAdmin,
+	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
+		var p Preview
+		err := withConn(a, func(c *rtnetlink.Conn) error {
+			l, err := linkByName(c, a.p("name"))
+			if err != nil {
+				return err
+			}
+			desc := a.p("name")
+			if l.Attributes != nil && l.Attributes.Info != nil && l.Attributes.Info.Kind != "" {
+				desc += " (" + l.Attributes.Info.Kind + ")"
+			}
+			ch := []string{desc + where(a) + ": exists → deleted"}
+			if a.p("attached") != "" {
+				ch = append(ch, "it is attached to: "+a.p("attached"))
+			}
+			p = Preview{Changes: ch, Undo: "a deleted link cannot be restored by rtnl-doctor: its description stays in the journal",
+				Old: map[string]string{"index": fmt.Sprint(l.Index), "attached": a.p("attached")}}
+			return nil
+		})
+		return p, err
+	},
+	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
+		return map[string]string{"deleted": a.p("name")}, withConn(a, func(c *rtnetlink.Conn) error {
+			l, err := linkByName(c, a.p("name"))
+			if err != nil {
+				return err
+			}
+			return nlErr(c.Link.Delete(l.Index))
+		})
+	},
+}
+
+// linkProp adds or removes an altname (RTM_NEWLINKPROP/RTM_DELLINKPROP,
+// which the rtnetlink library does not wrap).
+func linkProp(a *Action, typ uint16) error {
+	return inNetnsSock(a, func(s *rtnl.Sock) error {
+		req := rtnl.Attr(make([]byte, 16), unix.IFLA_IFNAME, cstr(a.p("name")))
+		props := rtnl.Attr(nil, unix.IFLA_ALT_IFNAME, cstr(a.p("altname")))
+		req = rtnl.Attr(req, unix.IFLA_PROP_LIST|unix.NLA_F_NESTED, props)
+		flags := uint16(0)
+		if typ == unix.RTM_NEWLINKPROP {
+			flags = unix.NLM_F_CREATE | unix.NLM_F_EXCL
+		}
+		return s.Request(typ, flags, req)
+	})
+}
+
+func inNetnsSock(a *Action, fn func(s *rtnl.Sock) error) error {
+	s, err := rtnl.Dial(a.p("netns"))
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return fn(s)
+}
+
+var altnameDeleteAction = actionKind{
+	needs: needNetAdmin,
+	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
+		return Preview{Changes: []string{fmt.Sprintf("%s%s: altname %s → removed", a.p("name"), where(a), a.p("altname"))},
+			Reversible: true, Undo: "adds the altname back", Old: map[string]string{}}, nil
+	},
+	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
+		return map[string]string{}, linkProp(a, unix.RTM_DELLINKPROP)
+	},
+	undo: func(_ context.Context, _ *ActionEnv, a *Action, _, _ map[string]string) error {
+		return linkProp(a, unix.RTM_NEWLINKPROP)
+	},
+}
+
+// --- addresses -----------------------------------------------------------------
+
+func addrMessage(idx uint32, p netip.Prefix) *rtnetlink.AddressMessage {
+	fam := uint8(unix.AF_INET)
+	if p.Addr().Is6() {
+		fam = unix.AF_INET6
+	}
+	ip := net.IP(p.Addr().AsSlice())
+	m := &rtnetlink.AddressMessage{Family: fam, PrefixLength: uint8(p.Bits()), Index: idx,
+		Attributes: &rtnetlink.AddressAttributes{Address: ip}}
+	if fam == unix.AF_INET {
+		m.Attributes.Local = ip
+	}
+	return m
+}
+
+// addrsOn lists the addresses of a link.
+func addrsOn(c *rtnetlink.Conn, idx uint32) ([]netip.Prefix, error) {
+	all, err := c.Address.List()
+	if err != nil {
+		return nil, nlErr(err)
+	}
+	var out []netip.Prefix
+	for _, m := range all {
+		if m.Index != idx || m.Attributes == nil {
+			continue
+		}
+		ip := m.Attributes.Local
+		if ip == nil {
+			ip = m.Attributes.Address
+		}
+		if a, ok := netip.AddrFromSlice(ip); ok {
+			out = append(out, netip.PrefixFrom(a.Unmap(), int(m.PrefixLength)))
+		}
+	}
+	return out, nil
+}
+
+func prefixParam(a *Action) (netip.Prefix, error) {
+	p, ok := symptomPrefix(a.p("prefix"))
+	if !ok {
+		return p, fmt.Errorf("%q is not an address", a.p("prefix"))
+	}
+	return p, nil
+}
+
+func addAddr(c *rtnetlink.Conn, idx uint32, p netip.Prefix, replace bool) error {
+	flags := netlink.Request | netlink.Create | netlink.Acknowledge
+	if replace {
+		flags |= netlink.Replace
+	} else {
+		flags |= netlink.Excl
+	}
+	_, err := c.Execute(addrMessage(idx, p), unix.RTM_NEWADDR, flags)
+	return nlErr(err)
+}
+
+// addrState previews an address change: whether the exact prefix is there.
+func addrState(a *Action) (uint32, bool, []netip.Prefix, error) {
+	p, err := prefixParam(a)
+	if err != nil {
+		return 0, false, nil, err
+	}
+	var idx uint32
+	var present bool
+	var have []netip.Prefix
+	err = withConn(a, func(c *rtnetlink.Conn) error {
+		l, err := linkByName(c, a.p("dev"))
+		if err != nil {
+			return err
+		}
+		idx = l.Index
+		have, err = addrsOn(c, idx)
+		for _, h := range have {
+			if h == p {
+				present = true
+			}
+		}
+		return err
+	})
+	return idx, present, have, err
+}
+
+var addrReplaceAction = actionKind{
+	needs: needNetAdmin,
+	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
+		_, present, have, err := addrState(a)
+		if err != nil {
+			return Preview{}, err
+		}
+		cur := fmt.Sprintf("%v", have)
+		ch := fmt.Sprintf("%s%s: addresses %s → with %s (replace: created, or its flags and lifetimes reset)", a.p("dev"), where(a), cur, a.p("prefix"))
+		return Preview{Changes: []string{ch}, Reversible: true, Undo: "removes the address again if it was not there before",
+			Old: map[string]string{"present": fmt.Sprint(present)}}, nil
+	},
+	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
+		p, err := prefixParam(a)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{"present": "true"}, withConn(a, func(c *rtnetlink.Conn) error {
+			l, err := linkByName(c, a.p("dev"))
+			if err != nil {
+				return err
+			}
+			return addAddr(c, l.Index, p, true)
+		})
+	},
+	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
+		if old["present"] == "true" {
+			return nil
+		}
+		p, _ := prefixParam(a)
+		return withConn(a, func(c *rtnetlink.Conn) error {
+			l, err := linkByName(c, a.p("dev"))
+			if err != nil {
+				return err
+			}
+			return nlErr(c.Address.Delete(addrMessage(l.Index, p)))
+		})
+	},
+}
+
+var addrDeleteAction = actionKind{
+	needs: needNetAdmin,
+	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
+		_, present, _, err := addrState(a)
+		if err != nil {
+			return Preview{}, err
+		}
+		if !present {
+			return Preview{}, fmt.Errorf("%s is not on %s", a.p("prefix"), a.p("dev"))
+		}
+		return Preview{Changes: []string{fmt.Sprintf("%s%s: %s → removed", a.p("dev"), where(a), a.p("prefix"))},
+			Reversible: true, Undo: "adds " + a.p("prefix") + " back", Old: map[string]string{"present": "true"}}, nil
+	},
+	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
+		p, err := prefixParam(a)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{"present": "false"}, withConn(a, func(c *rtnetlink.Conn) error {
+			l, err := linkByName(c, a.p("dev"))
+			if err != nil {
+				return err
+			}
+			return nlErr(c.Address.Delete(addrMessage(l.Index, p)))
+		})
+	},
+	undo: func(_ context.Context, _ *ActionEnv, a *Action, _, _ map[string]string) error {
+		p, _ := prefixParam(a)
+		return withConn(a, func(c *rtnetlink.Conn) error {
+			l, err := linkByName(c, a.p("dev"))
+			if err != nil {
+				return err
+			}
+			return addAddr(c, l.Index, p, false)
+		})
+	},
+}
+
+// --- routes --------------------------------------------------------------------
+
+// routeSpec is a route in the main table, as the journal keeps it.
+type routeSpec struct {
+	dst netip.Prefix
+	gw  netip.Addr
+	dev string
+}
+
+func (r routeSpec) text() string {
+	s := r.dst.String()
+	if r.dst.Bits() == 0 {
+		s = "default"
+	}
+	if r.gw.IsValid() {
+		s += " via " + r.gw.String()
+	}
+	if r.dev != "" {
+		s += " dev " + r.dev
+	}
+	return s
+}
+
+func routeParam(a *Action, prefix string) (routeSpec, error) {
+	var r routeSpec
+	dst := a.p(prefix + "dst")
+	fam := a.p("family")
+	switch {
+	case dst == "default" && fam == "inet6":
+		r.dst = netip.PrefixFrom(netip.IPv6Unspecified(), 0)
+	case dst == "default":
+		r.dst = netip.PrefixFrom(netip.IPv4Unspecified(), 0)
+	default:
+		p, ok := symptomPrefix(dst)
+		if !ok {
+			return r, fmt.Errorf("%q is not a route destination", dst)
+		}
+		r.dst = p.Masked()
+	}
+	if gw := a.p(prefix + "via"); gw != "" {
+		g, err := netip.ParseAddr(gw)
+		if err != nil {
+			return r, fmt.Errorf("%q is not a gateway address", gw)
+		}
+		r.gw = g
+	}
+	r.dev = a.p(prefix + "dev")
+	return r, nil
+}
+
+func routeMessage(c *rtnetlink.Conn, r routeSpec) (*rtnetlink.RouteMessage, error) {
+	fam := uint8(unix.AF_INET)
+	if r.dst.Addr().Is6() {
+		fam = unix.AF_INET6
+	}
+	m := &rtnetlink.RouteMessage{Family: fam, DstLength: uint8(r.dst.Bits()), Table: unix.RT_TABLE_MAIN,
+		Protocol: unix.RTPROT_STATIC, Scope: unix.RT_SCOPE_UNIVERSE, Type: unix.RTN_UNICAST}
+	if r.dst.Bits() > 0 {
+		m.Attributes.Dst = net.IP(r.dst.Addr().AsSlice())
+	}
+	if r.gw.IsValid() {
+		m.Attributes.Gateway = net.IP(r.gw.AsSlice())
+	} else {
+		m.Scope = unix.RT_SCOPE_LINK
+	}
+	if r.dev != "" {
+		l, err := linkByName(c, r.dev)
+		if err != nil {
+			return nil, err
+		}
+		m.Attributes.OutIface = l.Index
+	}
+	return m, nil
+}
+
+// currentRoute finds the main-table route to dst.
+func currentRoute(c *rtnetlink.Conn, dst netip.Prefix) (routeSpec, bool, error) {
+	routes, err := c.Route.List()
+	if err != nil {
+		return routeSpec{}, false, nlErr(err)
+	}
+	for _, m := range routes {
+		t := uint32(m.Table)
+		if m.Attributes.Table != 0 {
+			t = m.Attributes.Table
+		}
+		if t != unix.RT_TABLE_MAIN || m.Type != unix.RTN_UNICAST {
+			continue
+		}
+		var d netip.Addr
+		if m.Attributes.Dst != nil {
+			d, _ = netip.AddrFromSlice(m.Attributes.Dst)
+		} else if m.Family == unix.AF_INET6 {
+			d = netip.IPv6Unspecified()
+		} else {
+			d = netip.IPv4Unspecified()
+		}
+		d = d.Unmap()
+		if netip.PrefixFrom(d, int(m.DstLength)) != dst {
+			continue
+		}
+		r := routeSpec{dst: dst}
+		if m.Attributes.Gateway != nil {
+			r.gw, _ = netip.AddrFromSlice(m.Attributes.Gateway)
+			r.gw = r.gw.Unmap()
+		}
+		if m.Attributes.OutIface != 0 {
+			if l, err := c.Link.Get(m.Attributes.OutIface); err == nil && l.Attributes != nil {
+				r.dev = l.Attributes.Name
+			}
+		}
+		return r, true, nil
+	}
+	return routeSpec{}, false, nil
+}
+
+func routeOld(r routeSpec, present bool) map[string]string {
+	if !present {
+		return map[string]string{"present": "false"}
+	}
+	old := map[string]string{"present": "true", "old_dst": a2s(r.dst), "old_dev": r.dev}
+	if r.gw.IsValid() {
+		old["old_via"] = r.gw.String()
+	}
+	return old
+}
+
+func a2s(p netip.Prefix) string {
+	if p.Bits() == 0 {
+		return "default"
+	}
+	return p.String()
+}
+
+// routeFromOld rebuilds the journaled previous route.
+func routeFromOld(a *Action, old map[string]string) (routeSpec, error) {
+	tmp := &Action{Params: map[string]string{"old_dst": old["old_dst"], "old_via": old["old_via"], "old_dev": old["old_dev"], "family": a.p("family")}}
+	return routeParam(tmp, "old_")
+}
+
+var routeReplaceAction = actionKind{
+	needs: needNetAdmin,
+	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
+		want, err := routeParam(a, "")
+		if err != nil {
+			return Preview{}, err
+		}
+		var p Preview
+		err = withConn(a, func(c *rtnetlink.Conn) error {
+			cur, present, err := currentRoute(c, want.dst)
+			if err != nil {
+				return err
+			}
+			from := "none"
+			if present {
+				from = cur.text()
+			}
+			p = Preview{Changes: []string{fmt.Sprintf("route to %s%s: %s → %s", a2s(want.dst), where(a), from, want.text())},
+				Reversible: true, Undo: "puts the previous route back (or removes the new one)", Old: routeOld(cur, present)}
+			return nil
+		})
+		return p, err
+	},
+	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
+		want, err := routeParam(a, "")
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{"route": want.text()}, withConn(a, func(c *rtnetlink.Conn) error {
+			m, err := routeMessage(c, want)
+			if err != nil {
+				return err
+			}
+			return nlErr(c.Route.Replace(m))
+		})
+	},
+	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
+		want, _ := routeParam(a, "")
+		return withConn(a, func(c *rtnetlink.Conn) error {
+			if old["present"] != "true" {
+				m, err := routeMessage(c, routeSpec{dst: want.dst})
+				if err != nil {
+					return err
+				}
+				m.Scope = unix.RT_SCOPE_NOWHERE
+				return nlErr(c.Route.Delete(m))
+			}
+			prev, err := routeFromOld(a, old)
+			if err != nil {
+				return err
+			}
+			m, err := routeMessage(c, prev)
+			if err != nil {
+				return err
+			}
+			return nlErr(c.Route.Replace(m))
+		})
+	},
+}
+
+var routeDeleteAction = actionKind{
+	needs: needNetAdmin,
+	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
+		want, err := routeParam(a, "")
+		if err != nil {
+			return Preview{}, err
+		}
+		var p Preview
+		err = withConn(a, func(c *rtnetlink.Conn) error {
+			cur, present, err := currentRoute(c, want.dst)
+			if err != nil {
+				return err
+			}
+			if !present {
+				return fmt.Errorf("no route to %s in the main table", a2s(want.dst))
+			}
+			p = Preview{Changes: []string{fmt.Sprintf("route %s%s → removed", cur.text(), where(a))}, Reversible: true,
+				Undo: "adds " + cur.text() + " back", Old: routeOld(cur, true)}
+			return nil
+		})
+		return p, err
+	},
+	apply: func(_ context.Context, _ *ActionEnv, a *Action, old map[string]string) (map[string]string, error) {
+		prev, err := routeFromOld(a, old)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{"present": "false"}, withConn(a, func(c *rtnetlink.Conn) error {
+			m, err := routeMessage(c, prev)
+			if err != nil {
+				return err
+			}
+			m.Scope = unix.RT_SCOPE_NOWHERE
+			return nlErr(c.Route.Delete(m))
+		})
+	},
+	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
+		prev, err := routeFromOld(a, old)
+		if err != nil {
+			return err
+		}
+		return withConn(a, func(c *rtnetlink.Conn) error {
+			m, err := routeMessage(c, prev)
+			if err != nil {
+				return err
+			}
+			return nlErr(c.Route.Replace(m))
+		})
+	},
+}
+
+// netnsParam is the nsfs path of the examined namespace for actions ("" for
+// rtnl-doctor's own).
+func netnsParam(c *Context) string {
+	t := c.Facts.Target
+	switch {
+	case strings.HasPrefix(t.NetNS, "named "):
+		return "/run/netns/" + strings.Trim(strings.TrimPrefix(t.NetNS, "named "), `"`)
+	case strings.HasPrefix(t.NetNS, "of PID "):
+		return fmt.Sprintf("/proc/%d/ns/net", t.PID)
+	case strings.HasPrefix(t.NetNS, "/"):
+		return t.NetNS
+	}
+	return ""
+}

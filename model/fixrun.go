@@ -1,0 +1,223 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+	"kernel.org/pub/linux/libs/security/libcap/cap"
+)
+
+// CanApply says whether this process can apply the fix itself, and if not,
+// why (the fix is then shown as instructions).
+func CanApply(f Fix, env *ActionEnv) (bool, string) {
+	switch {
+	case f.Action == nil:
+		if f.Why != "" {
+			return false, f.Why
+		}
+		return false, "rtnl-doctor cannot make this change itself"
+	case env != nil && env.ReadOnly:
+		return false, "read-only mode: nothing is changed (run without --read-only to apply)"
+	}
+	k, ok := actionKinds[f.Action.Kind]
+	if !ok {
+		return false, "unknown action " + f.Action.Kind
+	}
+	if k.needs != nil {
+		proc := cap.GetProc()
+		for _, n := range k.needs(f.Action) {
+			if on, err := proc.GetFlag(cap.Effective, n.cap); err != nil || !on {
+				return false, fmt.Sprintf("needs %s (%s): run with sudo", strings.ToUpper(n.cap.String()), n.why)
+			}
+		}
+	}
+	return true, ""
+}
+
+// PreviewFix reads the live state and says what the fix would change.
+func PreviewFix(ctx context.Context, env *ActionEnv, f Fix) (Preview, error) {
+	if f.Action == nil {
+		return Preview{}, errors.New("this fix is instructions only")
+	}
+	k, ok := actionKinds[f.Action.Kind]
+	if !ok {
+		return Preview{}, fmt.Errorf("unknown action %q", f.Action.Kind)
+	}
+	p, err := k.preview(ctx, env, f.Action)
+	if err == nil && k.undo == nil {
+		p.Reversible = false
+	}
+	return p, err
+}
+
+// ErrDryRun is returned by ApplyFix with ActionEnv.DryRun: nothing changed.
+var ErrDryRun = errors.New("dry run: nothing was changed")
+
+// ApplyFix previews, journals the old state, applies the action, journals
+// the result, and returns the journal record. Termination signals are held
+// back while the change is made, so the journal and the system agree: the
+// change is complete or absent. A failed action has already left the
+// system as it was (each action changes one thing, or undoes its own
+// earlier steps), and the journal says so.
+func ApplyFix(ctx context.Context, env *ActionEnv, f Fix) (Entry, error) {
+	if ok, why := CanApply(f, env); !ok {
+		return Entry{}, errors.New(why)
+	}
+	p, err := PreviewFix(ctx, env, f)
+	if err != nil {
+		return Entry{}, fmt.Errorf("preview: %w", err)
+	}
+	e := Entry{ID: newID(), Phase: PhaseBegin, Fix: f.ID, Title: f.Title, Action: f.Action, Command: f.Command, Old: p.Old}
+	if env.DryRun {
+		return e, ErrDryRun
+	}
+	if env.Journal == nil {
+		return e, errors.New("no journal: refusing to change anything that could not be undone")
+	}
+	// Hold SIGINT, SIGTERM and SIGHUP until the journal records the end.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer func() {
+		signal.Stop(sigs)
+		select {
+		case s := <-sigs:
+			// Deliver what arrived, now that the journal is consistent.
+			signal.Reset(s)
+			if p, err := os.FindProcess(os.Getpid()); err == nil {
+				p.Signal(s)
+			}
+		default:
+		}
+	}()
+	if err := env.Journal.Append(e); err != nil {
+		return e, fmt.Errorf("journal (nothing was changed): %w", err)
+	}
+	k := actionKinds[f.Action.Kind]
+	newState, aerr := k.apply(ctx, env, f.Action, p.Old)
+	end := Entry{ID: e.ID, Phase: PhaseDone, Fix: f.ID, New: newState}
+	if aerr != nil {
+		end.Phase, end.Error = PhaseFailed, aerr.Error()
+		// A file write or netlink request either happened or did not; if the
+		// action got part of the way (a reload after a saved edit), say so.
+		if newState != nil && newState["changed"] == "true" {
+			end.Note = "the file was saved; only the reload failed"
+		} else {
+			end.Note = "nothing was changed"
+		}
+	}
+	if err := env.Journal.Append(end); err != nil && aerr == nil {
+		aerr = fmt.Errorf("the change was made but the journal could not record it (%v): undo it by hand: %s", err, f.Command)
+	}
+	e.Phase, e.New, e.Error, e.Note = end.Phase, end.New, end.Error, end.Note
+	return e, aerr
+}
+
+// UndoFix reverts the journaled action with the given id, or the last one
+// applied and not yet undone when id is "".
+func UndoFix(ctx context.Context, env *ActionEnv, id string) (Entry, error) {
+	if env.Journal == nil {
+		return Entry{}, errors.New("no journal")
+	}
+	if env.ReadOnly {
+		return Entry{}, errors.New("read-only mode: nothing is changed")
+	}
+	actions, err := env.Journal.Actions()
+	if err != nil {
+		return Entry{}, err
+	}
+	var target *Entry
+	for i := len(actions) - 1; i >= 0; i-- {
+		a := &actions[i]
+		if id != "" && a.ID != id {
+			continue
+		}
+		if id == "" && a.Phase != PhaseDone && a.Phase != PhaseVerified && a.Phase != PhaseUndoFailed {
+			continue
+		}
+		target = a
+		break
+	}
+	if target == nil {
+		if id != "" {
+			return Entry{}, fmt.Errorf("no journal entry %q", id)
+		}
+		return Entry{}, errors.New("nothing to undo: no applied fix in the journal " + env.Journal.Path())
+	}
+	switch target.Phase {
+	case PhaseUndone:
+		return *target, fmt.Errorf("%s was already undone", target.ID)
+	case PhaseFailed:
+		return *target, fmt.Errorf("%s failed and changed nothing: nothing to undo", target.ID)
+	case PhaseBegin:
+		return *target, fmt.Errorf("%s never finished (interrupted before the change was recorded): check by hand: %s", target.ID, target.Command)
+	}
+	if target.Action == nil {
+		return *target, errors.New("the journal entry has no action")
+	}
+	k, ok := actionKinds[target.Action.Kind]
+	if !ok || k.undo == nil {
+		return *target, fmt.Errorf("%s (%s) cannot be undone: %s", target.ID, target.Title, irreversibleWhy(target))
+	}
+	if env.DryRun {
+		return *target, ErrDryRun
+	}
+	uerr := k.undo(ctx, env, target.Action, target.Old, target.New)
+	end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix}
+	var gone errGone
+	switch {
+	case errors.As(uerr, &gone):
+		end.Note, uerr = gone.msg, nil
+	case uerr != nil:
+		end.Phase, end.Error = PhaseUndoFailed, uerr.Error()
+	}
+	if err := env.Journal.Append(end); err != nil && uerr == nil {
+		uerr = fmt.Errorf("undone, but the journal could not record it: %w", err)
+	}
+	target.Phase, target.Error, target.Note = end.Phase, end.Error, end.Note
+	return *target, uerr
+}
+
+func irreversibleWhy(e *Entry) string {
+	switch e.Action.Kind {
+	case "link-delete":
+		return "a deleted link is gone; it was: " + e.Old["attached"]
+	case "exec":
+		return "a reload only re-reads files"
+	}
+	return "this kind of change has no undo"
+}
+
+// Verify re-reads the facts the cause depends on and evaluates it again:
+// a fix is only done when its cause turns ok.
+func Verify(ctx context.Context, t probes.Target, k *Cause, s Symptom) Result {
+	t.Interfaces = append(t.Interfaces, s.Interfaces()...)
+	groups := append([]probes.Group{probes.GroupHost}, k.Needs...)
+	f := probes.Gather(ctx, t, groups...)
+	return Evaluate(k, &Context{Facts: f, Symptom: s}, priors(s))
+}
+
+// RecordVerified journals that a fix's cause turned ok.
+func RecordVerified(env *ActionEnv, id string, r Result) {
+	if env.Journal == nil || id == "" {
+		return
+	}
+	env.Journal.Append(Entry{ID: id, Phase: PhaseVerified, Fix: r.ID, Note: strings.Join(r.Evidence, "; ")})
+}
+
+// FindFix looks a fix up by id in a diagnosis.
+func (d *Diagnosis) FindFix(id string) (Fix, *Result, bool) {
+	for i := range d.Results {
+		for _, f := range d.Results[i].Fixes {
+			if f.ID == id {
+				return f, &d.Results[i], true
+			}
+		}
+	}
+	return Fix{}, nil, false
+}
