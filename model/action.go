@@ -360,14 +360,20 @@ func getNofile(pid int) (unix.Rlimit, error) {
 }
 
 var prlimitAction = actionKind{
-	needs: func(a *Action) []capNeed {
-		return []capNeed{{cap.SYS_RESOURCE, "changing another process's limits (and raising a hard limit) needs CAP_SYS_RESOURCE"}}
-	},
+	// The kernel lets a process change the limits of processes with its own
+	// credentials without CAP_SYS_RESOURCE, unless it raises a hard limit;
+	// the preview checks the hard limit, the kernel the rest.
 	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
 		pid, _ := strconv.Atoi(a.p("pid"))
 		cur, err := getNofile(pid)
 		if err != nil {
 			return Preview{}, err
+		}
+		if hard := parseRlim(a.p("hard")); hard > cur.Max {
+			if on, _ := cap.GetProc().GetFlag(cap.Effective, cap.SYS_RESOURCE); !on {
+				return Preview{}, fmt.Errorf("raising the hard limit from %s to %s needs CAP_SYS_RESOURCE, which rtnl-doctor lacks: raise the soft limit only (up to %s), or restart the process with a higher LimitNOFILE",
+					rlimText(cur.Max), a.p("hard"), rlimText(cur.Max))
+			}
 		}
 		return Preview{Changes: []string{fmt.Sprintf("RLIMIT_NOFILE of PID %d: soft %s → %s, hard %s → %s", pid,
 			rlimText(cur.Cur), a.p("soft"), rlimText(cur.Max), a.p("hard"))},

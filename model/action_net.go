@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/jsimonetti/rtnetlink/v2"
@@ -371,9 +372,11 @@ var addrDeleteAction = actionKind{
 
 // routeSpec is a route in the main table, as the journal keeps it.
 type routeSpec struct {
-	dst netip.Prefix
-	gw  netip.Addr
-	dev string
+	dst    netip.Prefix
+	gw     netip.Addr
+	dev    string
+	proto  uint8 // 0: static, for routes rtnl-doctor adds
+	metric uint32
 }
 
 func (r routeSpec) text() string {
@@ -414,6 +417,12 @@ func routeParam(a *Action, prefix string) (routeSpec, error) {
 		r.gw = g
 	}
 	r.dev = a.p(prefix + "dev")
+	if v, err := strconv.ParseUint(a.p(prefix+"proto"), 10, 8); err == nil {
+		r.proto = uint8(v)
+	}
+	if v, err := strconv.ParseUint(a.p(prefix+"metric"), 10, 32); err == nil {
+		r.metric = uint32(v)
+	}
 	return r, nil
 }
 
@@ -424,6 +433,10 @@ func routeMessage(c *rtnetlink.Conn, r routeSpec) (*rtnetlink.RouteMessage, erro
 	}
 	m := &rtnetlink.RouteMessage{Family: fam, DstLength: uint8(r.dst.Bits()), Table: unix.RT_TABLE_MAIN,
 		Protocol: unix.RTPROT_STATIC, Scope: unix.RT_SCOPE_UNIVERSE, Type: unix.RTN_UNICAST}
+	if r.proto != 0 {
+		m.Protocol = r.proto
+	}
+	m.Attributes.Priority = r.metric
 	if r.dst.Bits() > 0 {
 		m.Attributes.Dst = net.IP(r.dst.Addr().AsSlice())
 	}
@@ -468,7 +481,7 @@ func currentRoute(c *rtnetlink.Conn, dst netip.Prefix) (routeSpec, bool, error) 
 		if netip.PrefixFrom(d, int(m.DstLength)) != dst {
 			continue
 		}
-		r := routeSpec{dst: dst}
+		r := routeSpec{dst: dst, proto: m.Protocol, metric: m.Attributes.Priority}
 		if m.Attributes.Gateway != nil {
 			r.gw, _ = netip.AddrFromSlice(m.Attributes.Gateway)
 			r.gw = r.gw.Unmap()
@@ -487,7 +500,8 @@ func routeOld(r routeSpec, present bool) map[string]string {
 	if !present {
 		return map[string]string{"present": "false"}
 	}
-	old := map[string]string{"present": "true", "old_dst": a2s(r.dst), "old_dev": r.dev}
+	old := map[string]string{"present": "true", "old_dst": a2s(r.dst), "old_dev": r.dev,
+		"old_proto": strconv.Itoa(int(r.proto)), "old_metric": strconv.FormatUint(uint64(r.metric), 10)}
 	if r.gw.IsValid() {
 		old["old_via"] = r.gw.String()
 	}
@@ -503,7 +517,8 @@ func a2s(p netip.Prefix) string {
 
 // routeFromOld rebuilds the journaled previous route.
 func routeFromOld(a *Action, old map[string]string) (routeSpec, error) {
-	tmp := &Action{Params: map[string]string{"old_dst": old["old_dst"], "old_via": old["old_via"], "old_dev": old["old_dev"], "family": a.p("family")}}
+	tmp := &Action{Params: map[string]string{"old_dst": old["old_dst"], "old_via": old["old_via"], "old_dev": old["old_dev"],
+		"old_proto": old["old_proto"], "old_metric": old["old_metric"], "family": a.p("family")}}
 	return routeParam(tmp, "old_")
 }
 

@@ -99,12 +99,21 @@ func fixesFDExhaustion(c *Context, v Verdict) []Fix {
 		if newSoft < 65536 {
 			newSoft = 65536
 		}
+		if f.NrOpen > 0 && newSoft > f.NrOpen {
+			newSoft = f.NrOpen
+		}
 		hard := f.Limit.Hard
 		if hard != probes.Unlimited && newSoft > hard {
-			if f.NrOpen > 0 && newSoft > f.NrOpen {
-				newSoft = f.NrOpen
+			if c.Facts.Host.Tool.SysResource {
+				hard = newSoft
+			} else {
+				// Without CAP_SYS_RESOURCE only the soft limit can rise, up
+				// to the hard one.
+				newSoft = hard
 			}
-			hard = newSoft
+		}
+		if newSoft <= f.Limit.Soft {
+			return fixes
 		}
 		pid := fmt.Sprint(c.Facts.Target.PID)
 		fixes = append(fixes, Fix{ID: "fd-exhaustion/raise-nofile", Title: fmt.Sprintf("Raise RLIMIT_NOFILE of %s to %d now (no restart)", c.who(), newSoft),

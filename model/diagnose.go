@@ -59,7 +59,26 @@ func Diagnose(f *probes.Facts, s Symptom, repro *Reproduction) *Diagnosis {
 	}
 	rank(d.Results, prior)
 	uniqueFixIDs(d.Results)
+	if !f.Target.Live {
+		offlineFixes(d.Results, f.Target.Root)
+	}
 	return d
+}
+
+// offlineFixes turns every fix into instructions: facts read from a
+// captured tree describe another system (or another moment), so nothing is
+// changed on this one.
+func offlineFixes(rs []Result, root string) {
+	for i := range rs {
+		for j := range rs[i].Fixes {
+			f := &rs[i].Fixes[j]
+			if f.Action != nil {
+				f.Action = nil
+				f.Manual = true
+				f.Why = "the facts come from a captured tree (" + root + "): run this on the system it was captured from"
+			}
+		}
+	}
 }
 
 // uniqueFixIDs numbers fixes that share an id ("sysctl/enable-ipv6" for two

@@ -24,6 +24,8 @@ type ToolPrivileges struct {
 	UID      int  `json:"uid"`
 	NetAdmin bool `json:"cap_net_admin"`
 	SysAdmin bool `json:"cap_sys_admin"`
+	// SysResource: rtnl-doctor may raise hard resource limits.
+	SysResource bool `json:"cap_sys_resource"`
 	// BoundingNetAdmin: CAP_NET_ADMIN is in rtnl-doctor's bounding set,
 	// so the container it runs in (if any) did not withhold it.
 	BoundingNetAdmin bool `json:"bounding_net_admin"`
@@ -71,6 +73,7 @@ func toolPrivileges() ToolPrivileges {
 			if mask, err := parseCapHex(strings.TrimSpace(v)); err == nil {
 				t.NetAdmin = mask&(1<<unix.CAP_NET_ADMIN) != 0
 				t.SysAdmin = mask&(1<<unix.CAP_SYS_ADMIN) != 0
+				t.SysResource = mask&(1<<unix.CAP_SYS_RESOURCE) != 0
 			}
 		}
 		if v, ok := strings.CutPrefix(line, "CapBnd:"); ok {
