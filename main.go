@@ -14,15 +14,21 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/cli"
 	"github.com/rtnl-doctor/rtnl-doctor/model"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
+	"github.com/rtnl-doctor/rtnl-doctor/ui"
+	"golang.org/x/sys/unix"
 )
 
 const usage = `rtnl-doctor: find out why an RTNETLINK operation failed, and fix it.
 
 Usage:
+  rtnl-doctor [--symptom TEXT|-] [--interval 2s] [--read-only] [--dry-run] [target flags]
+                       the dashboard (needs a terminal: over SSH use ssh -t)
   rtnl-doctor report [--json | --markdown] [--symptom TEXT|-] [--no-reproduce] [target flags]
                        rank the causes of a failure (or check every cause) with their evidence and fixes;
                        exit 0 when no cause is proven, 1 when one is, 2 for a usage error
@@ -48,9 +54,8 @@ func main() {
 // run dispatches a command line and returns the exit status: 0 success, 1 a
 // cause was found (report), 2 a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+		return cmdDashboard(ctx, args, stdout, stderr)
 	}
 	switch args[0] {
 	case "probe":
@@ -232,4 +237,59 @@ func cmdUndo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		id = positional[0]
 	}
 	return cli.Undo(ctx, *journal, id, *list, *dry, stdout, stderr)
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}
+
+func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("rtnl-doctor", flag.ContinueOnError)
+	symptomArg := fs.String("symptom", "", "what failed; - reads stdin")
+	interval := fs.Duration("interval", 2*time.Second, "how often to refresh")
+	ro := fs.Bool("read-only", false, "change nothing (fixes are shown as instructions)")
+	dry := fs.Bool("dry-run", false, "preview fixes, apply none")
+	journal := fs.String("journal", "", "journal directory")
+	target := targetFlags(fs)
+	if err := parse(fs, args, stderr); err != nil {
+		return 2
+	}
+	text, err := readSymptom(*symptomArg, os.Stdin)
+	if err != nil {
+		fmt.Fprintln(stderr, "rtnl-doctor: reading the symptom:", err)
+		return 2
+	}
+	// The dashboard needs a terminal: on stdout, and for keys on stdin or
+	// /dev/tty (ssh without -t has neither).
+	tty, ttyErr := os.Open("/dev/tty")
+	if ttyErr == nil {
+		tty.Close()
+	}
+	if !isTerminal(os.Stdout) || (!isTerminal(os.Stdin) && ttyErr != nil) || *symptomArg == "-" && ttyErr != nil {
+		fmt.Fprintln(stderr, "rtnl-doctor: no terminal here. Over SSH, use `ssh -t host rtnl-doctor`; in a script or pipe, use `rtnl-doctor report`.")
+		return 2
+	}
+	env, err := cli.Env(*journal, *dry, *ro)
+	if err != nil {
+		// Without a journal nothing can be undone: run read-only and say why.
+		fmt.Fprintf(stderr, "rtnl-doctor: %v: running read-only\n", err)
+		env = &model.ActionEnv{ReadOnly: true}
+		*ro = true
+	}
+	m := ui.New(ui.Options{Target: target(), Symptom: text, Interval: *interval, ReadOnly: *ro, DryRun: *dry, Env: env})
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(30)}
+	if *symptomArg == "-" {
+		// stdin held the symptom: read keys from the terminal.
+		if in, err := os.Open("/dev/tty"); err == nil {
+			defer in.Close()
+			opts = append(opts, tea.WithInput(in))
+		}
+	}
+	if _, err := tea.NewProgram(m, opts...).Run(); err != nil {
+		fmt.Fprintln(stderr, "rtnl-doctor:", err)
+		return 1
+	}
+	return 0
 }

@@ -129,3 +129,66 @@ func run[T any](ctx context.Context, e *env, mu *sync.Mutex, dst *T, fn func(con
 	mu.Unlock()
 	return err
 }
+
+// Merge returns a copy of f with the groups newer gathered replaced by
+// newer's (a dashboard refreshes cheap groups often and costly ones rarely).
+// Target, Collected and Took come from newer.
+func (f *Facts) Merge(newer *Facts) *Facts {
+	if f == nil {
+		return newer
+	}
+	out := *f
+	out.Target, out.Collected, out.Took = newer.Target, newer.Collected, newer.Took
+	out.Gaps = nil
+	for _, g := range f.Gaps { // keep old whole-group failures of groups not re-read
+		if !hasGroup(newer.Gathered, Group(g.Fact)) {
+			out.Gaps = append(out.Gaps, g)
+		}
+	}
+	out.Gaps = append(out.Gaps, newer.Gaps...)
+	for _, g := range newer.Gathered {
+		switch g {
+		case GroupHost:
+			out.Host = newer.Host
+		case GroupFDs:
+			out.FDs = newer.FDs
+		case GroupMemory:
+			out.Memory = newer.Memory
+		case GroupNet:
+			out.Net = newer.Net
+		case GroupModules:
+			out.Modules = newer.Modules
+		case GroupIdentity:
+			out.Identity = newer.Identity
+		case GroupSecurity:
+			out.Security = newer.Security
+		case GroupDenials:
+			out.Denials = newer.Denials
+		case GroupTun:
+			out.Tun = newer.Tun
+		case GroupNetConfig:
+			out.NetConfig = newer.NetConfig
+		case GroupSysctls:
+			out.Sysctls = newer.Sysctls
+		case GroupContainer:
+			out.Container = newer.Container
+		}
+	}
+	gathered := append([]Group{}, f.Gathered...)
+	for _, g := range newer.Gathered {
+		if !hasGroup(gathered, g) {
+			gathered = append(gathered, g)
+		}
+	}
+	out.Gathered = gathered
+	return &out
+}
+
+func hasGroup(gs []Group, g Group) bool {
+	for _, x := range gs {
+		if x == g {
+			return true
+		}
+	}
+	return false
+}

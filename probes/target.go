@@ -155,11 +155,10 @@ func resolve(t Target) (*env, TargetFacts) {
 				same := host == st.Ino
 				tf.HostNetNS = &same
 			}
-			// No need to enter a namespace we are already in.
-			var own syscall.Stat_t
-			if syscall.Stat("/proc/self/ns/net", &own) == nil && own.Ino == st.Ino && own.Dev == st.Dev {
-				e.netnsPath = ""
-			}
+			// The namespace is always entered, even when it looks like our
+			// own: /proc/self/ns/net is the main thread's, and a thread that
+			// entered a namespace may be the main one (Go keeps a locked main
+			// thread wedged instead of ending it).
 		}
 	}
 	if e.netnsErr != nil {

@@ -1,0 +1,182 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/editor"
+	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+// Messages. Every piece of I/O runs in a command and comes back as one of
+// these; Update never reads or writes the system.
+type (
+	// tickMsg re-arms the poll.
+	tickMsg struct{ gen int }
+	// factsMsg carries freshly gathered facts (some groups or all).
+	factsMsg struct {
+		facts *probes.Facts
+		full  bool
+	}
+	// diagMsg carries a diagnosis of the current facts and symptom.
+	diagMsg struct {
+		diag *model.Diagnosis
+		gen  int
+	}
+	previewMsg struct {
+		fix     model.Fix
+		cause   string
+		preview model.Preview
+		err     error
+	}
+	appliedMsg struct {
+		fix   model.Fix
+		cause string
+		entry model.Entry
+		err   error
+	}
+	verifiedMsg struct {
+		cause   string
+		result  model.Result
+		journal string
+	}
+	undoneMsg struct {
+		entry model.Entry
+		err   error
+	}
+	reproMsg    struct{ repro *model.Reproduction }
+	editDoneMsg struct {
+		fix   model.Fix
+		cause string
+		entry model.Entry
+		err   error
+	}
+	// graceMsg ends a confirmation's grace period.
+	graceMsg  struct{}
+	statusMsg struct {
+		text string
+		err  bool
+	}
+)
+
+// slowGroups are re-read every slowEvery polls (and on r): they read logs,
+// walk configuration directories or run journalctl.
+var slowGroups = map[probes.Group]bool{
+	probes.GroupModules: true, probes.GroupDenials: true, probes.GroupNetConfig: true,
+	probes.GroupSecurity: true, probes.GroupContainer: true, probes.GroupHost: true,
+}
+
+const slowEvery = 15
+
+func fastGroups() []probes.Group {
+	var out []probes.Group
+	for _, g := range probes.AllGroups {
+		if !slowGroups[g] {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// gatherCmd reads facts: all groups, or the cheap ones.
+func gatherCmd(g Gatherer, t probes.Target, full bool) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		var f *probes.Facts
+		if full {
+			f = g(ctx, t)
+		} else {
+			f = g(ctx, t, fastGroups()...)
+		}
+		return factsMsg{facts: f, full: full}
+	}
+}
+
+func tickCmd(d time.Duration, gen int) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return tickMsg{gen: gen} })
+}
+
+// diagnoseCmd evaluates the causes (pure computation, kept off Update so a
+// slow evaluation never stalls the keyboard).
+func diagnoseCmd(f *probes.Facts, s model.Symptom, r *model.Reproduction, gen int) tea.Cmd {
+	return func() tea.Msg { return diagMsg{diag: model.Diagnose(f, s, r), gen: gen} }
+}
+
+func previewCmd(env *model.ActionEnv, f model.Fix, cause string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		p, err := model.PreviewFix(ctx, env, f)
+		return previewMsg{fix: f, cause: cause, preview: p, err: err}
+	}
+}
+
+func applyCmd(env *model.ActionEnv, f model.Fix, cause string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		e, err := model.ApplyFix(ctx, env, f)
+		return appliedMsg{fix: f, cause: cause, entry: e, err: err}
+	}
+}
+
+func verifyCmd(t probes.Target, k *model.Cause, s model.Symptom, journal string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return verifiedMsg{cause: k.ID, result: model.Verify(ctx, t, k, s), journal: journal}
+	}
+}
+
+func undoCmd(env *model.ActionEnv) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		e, err := model.UndoFix(ctx, env, "")
+		return undoneMsg{entry: e, err: err}
+	}
+}
+
+func reproCmd(s model.Symptom) tea.Cmd {
+	return func() tea.Msg { return reproMsg{repro: model.Reproduce(s, "")} }
+}
+
+// editCmd applies an edit fix: the action takes its backup and journals,
+// then calls Edit, which hands the terminal to the editor (tea.ExecProcess
+// gives it back afterwards); when the editor exits the action reloads the
+// daemon if the file changed.
+func editCmd(env *model.ActionEnv, f model.Fix, cause string, path string, line int) tea.Cmd {
+	cmd, err := editor.Command(path, line)
+	if err != nil {
+		return func() tea.Msg { return editDoneMsg{fix: f, cause: cause, err: err} }
+	}
+	ready := make(chan struct{})    // Edit was called: backup taken, journal begun
+	finished := make(chan error, 1) // the editor's exit
+	result := make(chan editDoneMsg, 1)
+	e2 := *env
+	e2.Edit = func(string, int) error {
+		close(ready)
+		return <-finished
+	}
+	go func() {
+		ent, err := model.ApplyFix(context.Background(), &e2, f)
+		result <- editDoneMsg{fix: f, cause: cause, entry: ent, err: err}
+	}()
+	return func() tea.Msg {
+		select {
+		case <-ready:
+			return tea.ExecProcess(cmd, func(err error) tea.Msg {
+				finished <- err
+				return <-result
+			})()
+		case r := <-result: // refused or failed before the editor
+			return r
+		}
+	}
+}
+
+// Gatherer reads facts (probes.Gather, or a fixture in tests).
+type Gatherer func(ctx context.Context, t probes.Target, groups ...probes.Group) *probes.Facts

@@ -1,0 +1,666 @@
+// Package ui is the dashboard: a Bubble Tea program that renders the facts
+// and the diagnosis, and sends the model commands. All I/O runs in commands
+// (cmds.go); Update only changes state.
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	tea "charm.land/bubbletea/v2"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
+	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+// pane identifies a pane.
+type pane int
+
+const (
+	paneTroubleshoot pane = iota
+	paneResources
+	paneLinks
+	paneModules
+	paneCaps
+	paneDenials
+	paneConfig
+)
+
+var paneNames = []string{"Troubleshoot", "Resources", "Links", "Modules", "Capabilities", "Denials", "Config"}
+
+// dialog is what takes the keyboard before the panes.
+type dialog int
+
+const (
+	dialogNone dialog = iota
+	dialogSymptom
+	dialogConfirm
+	dialogHelp
+	dialogDetail
+)
+
+// confirmGrace is how long a confirmation ignores keys after it opens, so
+// type-ahead cannot confirm a fix by accident.
+const confirmGrace = 400 * time.Millisecond
+
+// Minimum size; below it the dashboard says so instead of drawing.
+const minWidth, minHeight = 60, 16
+
+// Options configure the dashboard.
+type Options struct {
+	Target   probes.Target
+	Symptom  string
+	Interval time.Duration
+	ReadOnly bool
+	DryRun   bool
+	Env      *model.ActionEnv
+	// Gather reads facts; nil means probes.Gather.
+	Gather Gatherer
+	// Now is the clock (tests fix it); nil means time.Now.
+	Now func() time.Time
+	// NoPoll stops the periodic refresh (tests drive updates by hand).
+	NoPoll bool
+	Dark   bool
+}
+
+// Model is the root model: it owns the facts, the diagnosis and the
+// state of every pane and dialog.
+type Model struct {
+	opt    Options
+	keys   KeyMap
+	styles Styles
+	help   help.Model
+
+	width, height int
+	pane          pane
+
+	facts   *probes.Facts
+	diag    *model.Diagnosis
+	symptom model.Symptom
+	repro   *model.Reproduction
+	diagGen int // bumps with each new fact set or symptom
+
+	interval    time.Duration
+	tickGen     int
+	polls       int
+	gathering   bool
+	lastRefresh time.Time
+
+	status    string
+	statusErr bool
+
+	// walk-through
+	step      int
+	fixSel    int
+	detailTop int
+	lastFix   string // journal id of the last applied fix
+	verifyOf  string // cause being verified
+	// toTop makes the next diagnosis open on its first cause (a new
+	// symptom), instead of staying on the cause shown.
+	toTop bool
+
+	// tables
+	links, modules, denials, config, resources, caps scrollState
+	linkFilter                                       string
+	filtering                                        bool
+
+	dialog    dialog
+	input     textarea.Model
+	confirm   *confirmState
+	detail    string // text of the detail dialog
+	detailOff int
+
+	cache renderCache
+}
+
+type confirmState struct {
+	fix      model.Fix
+	cause    string
+	preview  model.Preview
+	openedAt time.Time
+}
+
+// New builds the dashboard.
+func New(o Options) *Model {
+	if o.Gather == nil {
+		o.Gather = probes.Gather
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Interval <= 0 {
+		o.Interval = 2 * time.Second
+	}
+	in := textarea.New()
+	in.Placeholder = "Paste what failed: the command and its output, or a log line. Enter twice or ctrl+d to diagnose."
+	in.ShowLineNumbers = false
+	in.CharLimit = 64 << 10
+	m := &Model{opt: o, keys: DefaultKeys(), styles: NewStyles(o.Dark || true), help: help.New(), input: in, interval: o.Interval}
+	m.help.Styles = help.DefaultStyles(true)
+	if o.Symptom != "" {
+		m.symptom = model.ParseSymptom(o.Symptom)
+		m.pane = paneTroubleshoot
+	}
+	m.target()
+	return m
+}
+
+// target is the probe target, with the interfaces the symptom names.
+func (m *Model) target() probes.Target {
+	t := m.opt.Target
+	t.Interfaces = append(append([]string{}, t.Interfaces...), m.symptom.Interfaces()...)
+	return t
+}
+
+// Init starts the first gather, the poll and asks for the background.
+func (m *Model) Init() tea.Cmd {
+	m.gathering = true
+	cmds := []tea.Cmd{gatherCmd(m.opt.Gather, m.target(), true), tea.RequestBackgroundColor}
+	if !m.opt.NoPoll {
+		cmds = append(cmds, tickCmd(m.interval, m.tickGen))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) setStatus(err bool, format string, args ...any) {
+	m.status, m.statusErr = sanitize.Line(fmt.Sprintf(format, args...)), err
+	m.cache.invalidate()
+}
+
+// Update handles one message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.input.SetWidth(max(20, m.width-6))
+		m.input.SetHeight(max(3, min(10, m.height-10)))
+		m.help.SetWidth(m.width)
+		m.cache.invalidate()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.styles = NewStyles(msg.IsDark())
+		m.help.Styles = help.DefaultStyles(msg.IsDark())
+		m.cache.invalidate()
+		return m, nil
+	case tickMsg:
+		if msg.gen != m.tickGen || m.opt.NoPoll {
+			return m, nil
+		}
+		m.polls++
+		cmds := []tea.Cmd{tickCmd(m.interval, m.tickGen)}
+		if !m.gathering {
+			m.gathering = true
+			cmds = append(cmds, gatherCmd(m.opt.Gather, m.target(), m.polls%slowEvery == 0))
+		}
+		return m, tea.Batch(cmds...)
+	case factsMsg:
+		m.gathering = false
+		m.facts = m.facts.Merge(msg.facts)
+		m.lastRefresh = m.opt.Now()
+		m.diagGen++
+		m.cache.invalidateData()
+		return m, diagnoseCmd(m.facts, m.symptom, m.repro, m.diagGen)
+	case diagMsg:
+		if msg.gen != m.diagGen {
+			return m, nil // facts or symptom changed since: a newer one is coming
+		}
+		m.setDiag(msg.diag)
+		return m, nil
+	case previewMsg:
+		if msg.err != nil {
+			m.setStatus(true, "cannot preview %s: %v (nothing was changed)", msg.fix.ID, msg.err)
+			return m, nil
+		}
+		m.confirm = &confirmState{fix: msg.fix, cause: msg.cause, preview: msg.preview, openedAt: m.opt.Now()}
+		m.dialog = dialogConfirm
+		m.cache.invalidate()
+		// Redraw when the grace period ends, to show the keys.
+		return m, tea.Tick(confirmGrace, func(time.Time) tea.Msg { return graceMsg{} })
+	case graceMsg:
+		m.cache.invalidate()
+		return m, nil
+	case appliedMsg:
+		return m, m.afterApply(msg.fix, msg.cause, msg.entry, msg.err)
+	case editDoneMsg:
+		return m, m.afterApply(msg.fix, msg.cause, msg.entry, msg.err)
+	case verifiedMsg:
+		m.verifyOf = ""
+		r := msg.result
+		if r.Status == model.OK {
+			if msg.journal != "" {
+				model.RecordVerified(m.opt.Env, msg.journal, r)
+			}
+			next := ""
+			if r.Cause != nil && r.Cause.Next != "" {
+				next = " Next: " + r.Cause.Next
+			}
+			m.setStatus(false, "✓ verified: %s is now ok (%s).%s", r.ID, first(r.Evidence), next)
+		} else {
+			m.setStatus(true, "%s %s is still %s: %s", r.Status.Symbol(), r.ID, r.Status, first(r.Evidence))
+		}
+		return m, m.refreshAll()
+	case undoneMsg:
+		if msg.err != nil {
+			m.setStatus(true, "undo: %v", msg.err)
+			return m, nil
+		}
+		m.lastFix = ""
+		m.setStatus(false, "↶ undone: %s (%s)%s", msg.entry.Title, msg.entry.ID, suffix(msg.entry.Note))
+		return m, m.refreshAll()
+	case reproMsg:
+		m.repro = msg.repro
+		m.setStatus(!msg.repro.Ran, "reproduction: %s", msg.repro.Conclusion)
+		m.diagGen++
+		return m, diagnoseCmd(m.facts, m.symptom, m.repro, m.diagGen)
+	case statusMsg:
+		m.setStatus(msg.err, "%s", msg.text)
+		return m, nil
+	case tea.PasteMsg:
+		if m.dialog == dialogNone {
+			m.openSymptom()
+		}
+		if m.dialog == dialogSymptom {
+			var cmd tea.Cmd
+			m.input, cmd = m.input.Update(msg)
+			m.cache.invalidate()
+			return m, cmd
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	}
+	if m.dialog == dialogSymptom {
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		m.cache.invalidate()
+		return m, cmd
+	}
+	return m, nil
+}
+
+func first(ev []string) string {
+	if len(ev) == 0 {
+		return ""
+	}
+	return ev[0]
+}
+
+func suffix(s string) string {
+	if s == "" {
+		return ""
+	}
+	return ": " + s
+}
+
+// setDiag installs a diagnosis, keeping the walk-through on the same cause.
+func (m *Model) setDiag(d *model.Diagnosis) {
+	cur := ""
+	if m.diag != nil && m.step < len(m.diag.Results) && !m.toTop {
+		cur = m.diag.Results[m.step].ID
+	}
+	m.toTop = false
+	m.diag = d
+	m.step = 0
+	for i, r := range d.Results {
+		if r.ID == cur {
+			m.step = i
+		}
+	}
+	if m.fixSel >= len(m.currentFixes()) {
+		m.fixSel = 0
+	}
+	m.cache.invalidateData()
+}
+
+func (m *Model) refreshAll() tea.Cmd {
+	if m.gathering {
+		return nil
+	}
+	m.gathering = true
+	return gatherCmd(m.opt.Gather, m.target(), true)
+}
+
+// afterApply reports an applied fix and starts its verification.
+func (m *Model) afterApply(f model.Fix, cause string, e model.Entry, err error) tea.Cmd {
+	if err != nil {
+		if err == model.ErrDryRun {
+			m.setStatus(false, "dry run: %s was not applied", f.ID)
+			return nil
+		}
+		m.setStatus(true, "✗ %s failed: %v (%s)", f.ID, err, orText(e.Note, "journal "+e.ID))
+		return nil
+	}
+	m.lastFix = e.ID
+	m.setStatus(false, "applied %s (journal %s): verifying…", f.ID, e.ID)
+	k := model.CauseByID(cause)
+	if k == nil {
+		return nil
+	}
+	m.verifyOf = cause
+	return verifyCmd(m.target(), k, m.symptom, e.ID)
+}
+
+func orText(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+// currentResult is the cause the walk-through shows.
+func (m *Model) currentResult() *model.Result {
+	if m.diag == nil || len(m.diag.Results) == 0 {
+		return nil
+	}
+	if m.step >= len(m.diag.Results) {
+		m.step = len(m.diag.Results) - 1
+	}
+	return &m.diag.Results[m.step]
+}
+
+func (m *Model) currentFixes() []model.Fix {
+	if r := m.currentResult(); r != nil {
+		return r.Fixes
+	}
+	return nil
+}
+
+func (m *Model) openSymptom() {
+	m.dialog = dialogSymptom
+	m.input.Reset()
+	if m.symptom.Raw != "" {
+		m.input.SetValue(m.symptom.Raw)
+	}
+	m.input.Focus()
+	m.cache.invalidate()
+}
+
+// submitSymptom parses the pasted text and re-diagnoses.
+func (m *Model) submitSymptom() tea.Cmd {
+	text := strings.TrimSpace(m.input.Value())
+	m.input.Blur()
+	m.dialog = dialogNone
+	m.symptom = model.ParseSymptom(text)
+	m.repro = nil
+	m.pane = paneTroubleshoot
+	m.step, m.fixSel, m.detailTop = 0, 0, 0
+	m.toTop = true
+	m.diagGen++
+	if !m.symptom.Recognised && text != "" {
+		m.setStatus(true, "the text matches no known error form: showing the health check of every cause")
+	} else {
+		m.setStatus(false, "symptom: %s", m.symptom.SymptomLine())
+	}
+	// New interfaces may need their sysctls: gather again, then diagnose.
+	cmds := []tea.Cmd{}
+	if m.facts != nil {
+		cmds = append(cmds, diagnoseCmd(m.facts, m.symptom, m.repro, m.diagGen))
+	}
+	if c := m.refreshAll(); c != nil {
+		cmds = append(cmds, c)
+	}
+	return tea.Batch(cmds...)
+}
+
+// key handles a key press: dialogs first, then global keys, then the pane.
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch m.dialog {
+	case dialogSymptom:
+		switch msg.String() {
+		case "esc":
+			m.input.Blur()
+			m.dialog = dialogNone
+			m.cache.invalidate()
+			return nil
+		case "ctrl+d":
+			return m.submitSymptom()
+		case "enter":
+			// Enter on an empty last line submits (a paste keeps its newlines).
+			v := m.input.Value()
+			if strings.TrimSpace(v) != "" && strings.HasSuffix(v, "\n") {
+				return m.submitSymptom()
+			}
+		}
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		m.cache.invalidate()
+		return cmd
+	case dialogConfirm:
+		if m.opt.Now().Sub(m.confirm.openedAt) < confirmGrace {
+			return nil // type-ahead guard
+		}
+		switch {
+		case key.Matches(msg, k.Confirm):
+			c := m.confirm
+			m.confirm, m.dialog = nil, dialogNone
+			m.setStatus(false, "applying %s…", c.fix.ID)
+			if c.fix.Action != nil && c.fix.Action.Kind == "edit" {
+				return editCmd(m.opt.Env, c.fix, c.cause, c.fix.Action.Params["path"], atoi(c.fix.Action.Params["line"]))
+			}
+			return applyCmd(m.opt.Env, c.fix, c.cause)
+		case key.Matches(msg, k.Cancel), key.Matches(msg, k.Quit):
+			m.confirm, m.dialog = nil, dialogNone
+			m.setStatus(false, "not applied")
+		}
+		return nil
+	case dialogHelp:
+		m.dialog = dialogNone
+		m.cache.invalidate()
+		return nil
+	case dialogDetail:
+		switch {
+		case key.Matches(msg, k.Down):
+			m.detailOff++
+		case key.Matches(msg, k.Up):
+			m.detailOff = max(0, m.detailOff-1)
+		case key.Matches(msg, k.PageDown):
+			m.detailOff += m.bodyHeight() - 4
+		case key.Matches(msg, k.PageUp):
+			m.detailOff = max(0, m.detailOff-(m.bodyHeight()-4))
+		case key.Matches(msg, k.Quit) && msg.String() == "ctrl+c":
+			return tea.Quit
+		default:
+			m.dialog = dialogNone
+		}
+		m.cache.invalidate()
+		return nil
+	}
+	if m.filtering {
+		return m.filterKey(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		m.dialog = dialogHelp
+		m.cache.invalidate()
+		return nil
+	case key.Matches(msg, k.NextPane):
+		m.pane = (m.pane + 1) % pane(len(paneNames))
+		m.cache.invalidate()
+		return nil
+	case key.Matches(msg, k.PrevPane):
+		m.pane = (m.pane + pane(len(paneNames)) - 1) % pane(len(paneNames))
+		m.cache.invalidate()
+		return nil
+	case key.Matches(msg, k.Refresh):
+		m.setStatus(false, "refreshing…")
+		return m.refreshAll()
+	case key.Matches(msg, k.Faster), key.Matches(msg, k.Slower):
+		return m.changeInterval(key.Matches(msg, k.Faster))
+	case key.Matches(msg, k.Symptom):
+		m.openSymptom()
+		return textarea.Blink
+	case key.Matches(msg, k.CopyReport):
+		return m.copyReport()
+	}
+	for i, b := range k.Panes {
+		if key.Matches(msg, b) {
+			m.pane = pane(i)
+			m.cache.invalidate()
+			return nil
+		}
+	}
+	if m.pane == paneTroubleshoot {
+		return m.walkKey(msg)
+	}
+	return m.tableKey(msg)
+}
+
+func atoi(s string) int {
+	n := 0
+	fmt.Sscan(s, &n)
+	return n
+}
+
+func (m *Model) changeInterval(faster bool) tea.Cmd {
+	steps := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 30 * time.Second}
+	i := 0
+	for i < len(steps)-1 && steps[i] < m.interval {
+		i++
+	}
+	if faster && i > 0 {
+		i--
+	} else if !faster && i < len(steps)-1 {
+		i++
+	}
+	m.interval = steps[i]
+	m.tickGen++
+	m.setStatus(false, "polling every %s", m.interval)
+	if m.opt.NoPoll {
+		return nil
+	}
+	return tickCmd(m.interval, m.tickGen)
+}
+
+// walkKey handles the walk-through's keys.
+func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	r := m.currentResult()
+	switch {
+	case key.Matches(msg, k.NextCause):
+		if m.diag != nil && m.step < len(m.diag.Results)-1 {
+			m.step++
+			m.fixSel, m.detailTop = 0, 0
+		}
+	case key.Matches(msg, k.PrevCause):
+		if m.step > 0 {
+			m.step--
+			m.fixSel, m.detailTop = 0, 0
+		}
+	case key.Matches(msg, k.Down):
+		if n := len(m.currentFixes()); m.fixSel < n-1 {
+			m.fixSel++
+		} else {
+			m.detailTop++
+		}
+	case key.Matches(msg, k.Up):
+		if m.fixSel > 0 {
+			m.fixSel--
+		} else if m.detailTop > 0 {
+			m.detailTop--
+		}
+	case key.Matches(msg, k.PageDown):
+		m.detailTop += max(1, m.bodyHeight()-4)
+	case key.Matches(msg, k.PageUp):
+		m.detailTop = max(0, m.detailTop-max(1, m.bodyHeight()-4))
+	case key.Matches(msg, k.Top):
+		m.detailTop = 0
+	case key.Matches(msg, k.Apply):
+		return m.startApply(false)
+	case key.Matches(msg, k.Edit):
+		return m.startApply(true)
+	case key.Matches(msg, k.Verify):
+		if r == nil {
+			return nil
+		}
+		m.verifyOf = r.ID
+		m.setStatus(false, "verifying %s…", r.ID)
+		return verifyCmd(m.target(), r.Cause, m.symptom, m.lastFix)
+	case key.Matches(msg, k.Undo):
+		if m.opt.Env == nil || m.opt.Env.Journal == nil {
+			m.setStatus(true, "undo: no journal (read-only or dry-run mode)")
+			return nil
+		}
+		m.setStatus(false, "undoing the last fix…")
+		return undoCmd(m.opt.Env)
+	case key.Matches(msg, k.Reproduce):
+		if m.facts == nil || !model.CanReproduce(m.symptom, m.facts) {
+			m.setStatus(true, "cannot reproduce: %s", reproWhy(m.symptom, m.facts))
+			return nil
+		}
+		m.setStatus(false, "reproducing in a throwaway network namespace…")
+		return reproCmd(m.symptom)
+	case key.Matches(msg, k.CopyFix):
+		fixes := m.currentFixes()
+		if len(fixes) == 0 {
+			m.setStatus(true, "this cause has no fix to copy")
+			return nil
+		}
+		f := fixes[min(m.fixSel, len(fixes)-1)]
+		m.setStatus(false, "copied the commands of %s to the clipboard (OSC 52)", f.ID)
+		return tea.SetClipboard(sanitize.Text(f.Command))
+	default:
+		return nil
+	}
+	m.cache.invalidate()
+	return nil
+}
+
+func reproWhy(s model.Symptom, f *probes.Facts) string {
+	switch {
+	case f == nil:
+		return "no facts yet"
+	case !f.Target.Live:
+		return "the facts come from a captured tree"
+	case !f.Host.Tool.SysAdmin:
+		return "creating a throwaway network namespace needs CAP_SYS_ADMIN: run as root"
+	}
+	return "the symptom names no link kind to create (paste the command line, e.g. `ip link add x type dummy`)"
+}
+
+// startApply opens the confirmation for the selected fix (or the cause's
+// edit fix with e), after previewing it in a command.
+func (m *Model) startApply(edit bool) tea.Cmd {
+	r := m.currentResult()
+	if r == nil || len(r.Fixes) == 0 {
+		m.setStatus(true, "this cause has no fix")
+		return nil
+	}
+	f := r.Fixes[min(m.fixSel, len(r.Fixes)-1)]
+	if edit {
+		found := false
+		for _, x := range r.Fixes {
+			if x.Action != nil && x.Action.Kind == "edit" {
+				f, found = x, true
+				break
+			}
+		}
+		if !found {
+			m.setStatus(true, "no configuration file to edit for %s", r.ID)
+			return nil
+		}
+	}
+	if ok, why := model.CanApply(f, m.opt.Env); !ok {
+		m.setStatus(true, "%s: instructions only: %s (y copies the commands)", f.ID, why)
+		return nil
+	}
+	m.setStatus(false, "previewing %s…", f.ID)
+	return previewCmd(m.opt.Env, f, r.ID)
+}
+
+func (m *Model) copyReport() tea.Cmd {
+	if m.diag == nil {
+		m.setStatus(true, "no diagnosis yet")
+		return nil
+	}
+	var b strings.Builder
+	m.diag.WriteMarkdown(&b)
+	m.setStatus(false, "copied the report as Markdown (%d bytes) to the clipboard (OSC 52)", b.Len())
+	return tea.SetClipboard(b.String())
+}

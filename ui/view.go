@@ -1,0 +1,367 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
+	"github.com/rtnl-doctor/rtnl-doctor/model"
+)
+
+// clean is the one place where text from the system or the user is made
+// safe for the terminal before it is styled and drawn.
+func clean(s string) string { return sanitize.Line(s) }
+
+// renderCache keeps the last frame: View runs after every message, even
+// ignored ones, and most do not change what is shown.
+type renderCache struct {
+	frame string
+	valid bool
+}
+
+func (c *renderCache) invalidate()     { c.valid = false }
+func (c *renderCache) invalidateData() { c.valid = false }
+
+// wide is the layout breakpoint: side panels appear from this width.
+const wide = 120
+
+func (m *Model) bodyHeight() int { return max(1, m.height-5) }
+
+// View draws the screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.frame())
+	v.AltScreen = true
+	v.WindowTitle = "rtnl-doctor"
+	if m.dialog == dialogSymptom {
+		v.Cursor = nil
+	}
+	return v
+}
+
+func (m *Model) frame() string {
+	if m.cache.valid {
+		return m.cache.frame
+	}
+	var out string
+	switch {
+	case m.width == 0:
+		out = "rtnl-doctor: starting…"
+	case m.width < minWidth || m.height < minHeight:
+		out = fmt.Sprintf("Terminal too small: %dx%d.\nrtnl-doctor needs at least %dx%d.\nEnlarge the window, or use `rtnl-doctor report`.\nq quits.",
+			m.width, m.height, minWidth, minHeight)
+		out = ansi.Truncate(out, max(1, m.width*m.height), "")
+		out = clipLines(out, m.width, m.height)
+	default:
+		body := m.body()
+		parts := []string{m.header(), m.tabs(), body, m.statusLine(), m.footer()}
+		out = strings.Join(parts, "\n")
+		out = m.overlay(out)
+		out = clipLines(out, m.width, m.height)
+	}
+	m.cache.frame, m.cache.valid = out, true
+	return out
+}
+
+// clipLines bounds a frame to the window: at most h lines of w cells.
+func clipLines(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fit makes a block exactly h lines of at most w cells.
+func fit(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) header() string {
+	st := m.styles
+	f := m.facts
+	host, kernel, target, priv, when := "…", "…", "…", "", "gathering…"
+	if f != nil {
+		host, kernel = clean(f.Host.Hostname), clean(f.Host.KernelRelease)
+		switch {
+		case f.Target.Self && f.Target.Live:
+			target = "this process"
+		case f.Target.PID > 0:
+			target = fmt.Sprintf("PID %d (%s)", f.Target.PID, clean(f.Target.Comm))
+		default:
+			target = "captured " + clean(f.Target.Root)
+		}
+		target += " · netns " + clean(f.Target.NetNS)
+		t := f.Host.Tool
+		switch {
+		case t.UID == 0 && t.NetAdmin:
+			priv = "root"
+		case t.NetAdmin:
+			priv = "CAP_NET_ADMIN"
+		default:
+			priv = fmt.Sprintf("uid %d, no CAP_NET_ADMIN", t.UID)
+		}
+		if m.opt.ReadOnly || m.opt.Env == nil || m.opt.Env.ReadOnly {
+			priv += ", read-only"
+		} else if m.opt.DryRun {
+			priv += ", dry-run"
+		} else if !t.NetAdmin {
+			priv += " (fixes shown as instructions)"
+		}
+		when = fmt.Sprintf("%s every %s", m.lastRefresh.Format("15:04:05"), m.interval)
+		if m.gathering {
+			when += " ↻"
+		}
+	}
+	line1 := st.Header.Render("rtnl-doctor") + " " + st.HeaderDim.Render(fmt.Sprintf("%s · %s · %s · %s · %s", host, kernel, target, priv, when))
+	sym := "no symptom: health check of every cause (s to paste the error)"
+	if strings.TrimSpace(m.symptom.Raw) != "" {
+		sym = "symptom: " + clean(m.symptom.SymptomLine())
+	}
+	line2 := st.Dim.Render(sym)
+	if m.diag != nil {
+		line2 = m.counts() + "  " + line2
+	}
+	return ansi.Truncate(line1, m.width, "…") + "\n" + ansi.Truncate(line2, m.width, "…")
+}
+
+// counts summarises the verdicts: everything visible at a glance.
+func (m *Model) counts() string {
+	n := map[model.Status]int{}
+	for _, r := range m.diag.Results {
+		n[r.Status]++
+	}
+	var parts []string
+	for _, s := range []model.Status{model.Fail, model.Warn, model.Unknown, model.OK} {
+		parts = append(parts, m.styles.Status(s).Render(fmt.Sprintf("%s%d", s.Symbol(), n[s])))
+	}
+	return strings.Join(parts, " ")
+}
+
+func (m *Model) tabs() string {
+	var parts []string
+	for i, name := range paneNames {
+		label := fmt.Sprintf("%d %s", i+1, name)
+		if m.width < 100 {
+			label = fmt.Sprintf("%d %s", i+1, shortPane(name))
+		}
+		if pane(i) == m.pane {
+			parts = append(parts, m.styles.TabActive.Render(label))
+		} else {
+			parts = append(parts, m.styles.Tab.Render(label))
+		}
+	}
+	return ansi.Truncate(strings.Join(parts, ""), m.width, "")
+}
+
+func shortPane(n string) string {
+	switch n {
+	case "Troubleshoot":
+		return "Fix"
+	case "Resources":
+		return "Res"
+	case "Capabilities":
+		return "Caps"
+	case "Denials":
+		return "Deny"
+	case "Modules":
+		return "Mods"
+	case "Config":
+		return "Conf"
+	}
+	return n
+}
+
+func (m *Model) statusLine() string {
+	if m.status == "" {
+		return m.styles.Dim.Render(ansi.Truncate("ready", m.width, ""))
+	}
+	s := ansi.Truncate(m.status, m.width, "…")
+	if m.statusErr {
+		return m.styles.Error.Render(s)
+	}
+	return m.styles.Notice.Render(s)
+}
+
+// footer shows the keys that matter here, from the key map.
+func (m *Model) footer() string {
+	k := m.keys
+	var b []key.Binding
+	switch {
+	case m.dialog == dialogSymptom:
+		return m.styles.Dim.Render(ansi.Truncate("paste or type · enter on an empty line or ctrl+d: diagnose · esc: cancel", m.width, ""))
+	case m.dialog == dialogConfirm:
+		b = []key.Binding{k.Confirm, k.Cancel}
+	case m.filtering:
+		return m.styles.Dim.Render(ansi.Truncate("filter: type · enter: keep · esc: clear", m.width, ""))
+	case m.pane == paneTroubleshoot:
+		b = []key.Binding{k.NextCause, k.Up, k.Apply, k.Verify, k.Undo, k.Reproduce, k.Edit, k.CopyFix, k.CopyReport, k.Symptom, k.Help, k.Quit}
+	default:
+		b = []key.Binding{k.NextPane, k.Up, k.Enter}
+		if m.pane == paneLinks {
+			b = append(b, k.Filter)
+		}
+		b = append(b, k.Refresh, k.Symptom, k.Help, k.Quit)
+	}
+	return m.help.ShortHelpView(b)
+}
+
+// body draws the focused pane, with the causes column on wide screens.
+func (m *Model) body() string {
+	h := m.bodyHeight()
+	w := m.width
+	var main string
+	side := ""
+	if w >= wide && m.pane != paneTroubleshoot {
+		side = m.causesColumn(h)
+		w -= lipgloss.Width(side) + 1
+	}
+	switch m.pane {
+	case paneTroubleshoot:
+		main = m.troubleshoot(w, h)
+	case paneResources:
+		main = m.resourcesPane(w, h)
+	case paneLinks:
+		main = m.linksPane(w, h)
+	case paneModules:
+		main = m.modulesPane(w, h)
+	case paneCaps:
+		main = m.capsPane(w, h)
+	case paneDenials:
+		main = m.denialsPane(w, h)
+	case paneConfig:
+		main = m.configPane(w, h)
+	}
+	main = fit(main, w, h)
+	if side == "" {
+		return main
+	}
+	return lipgloss.JoinHorizontal(lipgloss.Top, main, " ", fit(side, lipgloss.Width(side), h))
+}
+
+// causesColumn lists every cause with its status.
+func (m *Model) causesColumn(h int) string {
+	var b strings.Builder
+	b.WriteString(m.styles.Section.Render("Causes"))
+	if m.diag == nil {
+		b.WriteString("\n" + m.styles.Dim.Render("diagnosing…"))
+		return b.String()
+	}
+	for _, r := range m.diag.Results {
+		b.WriteString("\n" + m.styles.Status(r.Status).Render(r.Status.Symbol()+" "+pad(r.ID, 22)))
+	}
+	return b.String()
+}
+
+// overlay draws the open dialog over the frame.
+func (m *Model) overlay(frame string) string {
+	var box string
+	switch m.dialog {
+	case dialogSymptom:
+		box = m.symptomDialog()
+	case dialogConfirm:
+		box = m.confirmDialog()
+	case dialogHelp:
+		box = m.helpDialog()
+	case dialogDetail:
+		box = m.detailDialog()
+	default:
+		return frame
+	}
+	x := max(0, (m.width-lipgloss.Width(box))/2)
+	y := max(0, (m.height-lipgloss.Height(box))/2)
+	c := lipgloss.NewCompositor(lipgloss.NewLayer(frame), lipgloss.NewLayer(box).X(x).Y(y).Z(1))
+	return c.Render()
+}
+
+func (m *Model) dialogWidth() int { return min(m.width-4, 100) }
+
+func (m *Model) symptomDialog() string {
+	st := m.styles
+	w := m.dialogWidth()
+	body := st.Title.Render("What failed?") + "\n" +
+		st.Dim.Render("Paste the command and its output, or a log line (docker, CNI, networkd, NetworkManager, audit…).") + "\n\n" +
+		m.input.View()
+	return st.Dialog.Width(w).Render(body)
+}
+
+func (m *Model) confirmDialog() string {
+	st := m.styles
+	c := m.confirm
+	w := m.dialogWidth()
+	inner := w - 4
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Apply this fix?") + "\n")
+	b.WriteString(wrap(clean(c.fix.Title), inner) + "\n\n")
+	b.WriteString(st.Bold.Render("Will change:") + "\n")
+	for _, ch := range c.preview.Changes {
+		for _, line := range strings.Split(ch, "\n") {
+			b.WriteString(wrap("  "+sanitize.Line(line), inner) + "\n")
+		}
+	}
+	b.WriteString(st.Bold.Render("Equivalent commands:") + "\n")
+	for _, line := range strings.Split(c.fix.Command, "\n") {
+		b.WriteString(st.Code.Render(ansi.Truncate("  $ "+clean(line), inner, "…")) + "\n")
+	}
+	if c.fix.Risk != "" {
+		b.WriteString(st.Error.Render(wrap("Cost: "+clean(c.fix.Risk), inner)) + "\n")
+	}
+	b.WriteString(st.Dim.Render(wrap("Undo: "+clean(c.preview.Undo), inner)) + "\n\n")
+	grace := m.opt.Now().Sub(c.openedAt) < confirmGrace
+	if grace {
+		b.WriteString(st.Dim.Render("(keys are ignored for a moment)"))
+	} else {
+		b.WriteString(st.Key.Render("y") + " apply   " + st.Key.Render("n") + " cancel")
+	}
+	body := fit(b.String(), inner, min(strings.Count(b.String(), "\n")+1, m.height-4))
+	return st.Dialog.Width(w).Render(body)
+}
+
+func (m *Model) helpDialog() string {
+	st := m.styles
+	h := m.help
+	h.ShowAll = true
+	h.SetWidth(m.dialogWidth() - 4)
+	body := st.Title.Render("Keys") + "\n" + h.FullHelpView(m.keys.full()) + "\n\n" + st.Dim.Render("any key closes")
+	return st.Dialog.Width(m.dialogWidth()).Render(body)
+}
+
+func (m *Model) detailDialog() string {
+	st := m.styles
+	w := m.dialogWidth()
+	inner := w - 4
+	lines := strings.Split(wrap(m.detail, inner), "\n")
+	h := m.height - 6
+	off := min(m.detailOff, max(0, len(lines)-h))
+	m.detailOff = off
+	lines = lines[off:min(len(lines), off+h)]
+	return st.Dialog.Width(w).Render(strings.Join(lines, "\n") + "\n" + st.Dim.Render("↑/↓ scroll · any other key closes"))
+}
+
+// wrap wraps plain text to w cells.
+func wrap(s string, w int) string {
+	if w <= 0 {
+		return s
+	}
+	return ansi.Wrap(s, w, " ,/")
+}
