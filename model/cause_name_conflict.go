@@ -100,9 +100,9 @@ func describeClash(c *Context, nc probes.NameCheck) string {
 		b.WriteString(")")
 	}
 	var att []string
-	state := "down"
+	state := "DOWN"
 	if l.Up() {
-		state = "up, " + l.OperState
+		state = "UP (operstate " + l.OperState + ")"
 	}
 	att = append(att, "state "+state)
 	if l.Master != 0 {

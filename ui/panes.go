@@ -125,7 +125,15 @@ func (m *Model) resourcesPane(w, h int) string {
 		add(label("pressure") + st.Dim.Render(clean(r)))
 	}
 	for _, a := range mem.AllocFailures {
-		add(label("alloc failure") + st.Level(2).Render(clean(strings.TrimSpace(a.Text))))
+		text := a.Text
+		if i := strings.Index(text, a.Comm+": page allocation failure"); a.Comm != "" && i > 0 {
+			text = text[i:]
+		}
+		when := ""
+		if !a.Time.IsZero() {
+			when = a.Time.Local().Format("15:04:05 ")
+		}
+		add(label("alloc failure") + st.Level(2).Render(clean(when+strings.TrimSpace(text))))
 	}
 	add("", st.Section.Render("Top slab caches"))
 	if len(mem.TopSlabs) == 0 {
