@@ -363,5 +363,5 @@ func wrap(s string, w int) string {
 	if w <= 0 {
 		return s
 	}
-	return ansi.Wrap(s, w, " ,/")
+	return ansi.Hardwrap(ansi.Wordwrap(s, w, ""), w, true)
 }
