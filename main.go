@@ -7,7 +7,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -126,12 +125,11 @@ func cmdProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := parse(fs, args, stderr); err != nil {
 		return 2
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(probes.Gather(ctx, target())); err != nil {
+	if err := probes.Gather(ctx, target()).WriteJSON(stdout); err != nil {
 		fmt.Fprintln(stderr, "rtnl-doctor:", err)
 		return 1
 	}
+	fmt.Fprintln(stdout)
 	return 0
 }
 

@@ -16,10 +16,40 @@ import (
 // WriteJSON writes the diagnosis in the documented, stable shape:
 // {"symptom":{...},"causes":[{"id","status","title","evidence","fixes":[...]}],"facts":{...}}.
 // Strings are escaped by the encoder, so no terminal sequence survives.
+//
+// The facts are streamed (probes.Facts.WriteJSON): 20,000 links never sit in
+// memory as one JSON document.
 func (d *Diagnosis) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(d)
+	part := func(prefix string, v any) error {
+		b, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, prefix); err != nil {
+			return err
+		}
+		_, err = w.Write(probes.EscapeTerminal(b))
+		return err
+	}
+	if err := part("{\n\"symptom\": ", d.Symptom); err != nil {
+		return err
+	}
+	if d.Repro != nil {
+		if err := part(",\n\"reproduction\": ", d.Repro); err != nil {
+			return err
+		}
+	}
+	if err := part(",\n\"causes\": ", d.Results); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, ",\n\"facts\": "); err != nil {
+		return err
+	}
+	if err := d.Facts.WriteJSON(w); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n}\n")
+	return err
 }
 
 // SymptomLine describes the symptom in one line.

@@ -31,6 +31,9 @@ type Target struct {
 	Interfaces []string
 	// Timeout bounds each fact group; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// Watcher, when set, answers for the links, addresses and routes from
+	// notifications instead of a new dump (the dashboard keeps one).
+	Watcher *NetWatcher
 }
 
 // DefaultTimeout bounds each fact group when Target.Timeout is 0.
@@ -70,10 +73,12 @@ type env struct {
 	netnsErr  error // why the namespace cannot be used
 
 	klog kernelLog // read once per gather, shared by the memory and denials probes
+
+	watcher *NetWatcher
 }
 
 func resolve(t Target) (*env, TargetFacts) {
-	e := &env{root: NewRoot(t.Root), timeout: t.Timeout, exec: t.Exec, ifaces: t.Interfaces}
+	e := &env{root: NewRoot(t.Root), timeout: t.Timeout, exec: t.Exec, ifaces: t.Interfaces, watcher: t.Watcher}
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}

@@ -53,6 +53,11 @@ type (
 		entry model.Entry
 		err   error
 	}
+	// watcherMsg carries the link/address/route watcher (or why not).
+	watcherMsg struct {
+		w   *probes.NetWatcher
+		err error
+	}
 	// graceMsg ends a confirmation's grace period.
 	graceMsg  struct{}
 	statusMsg struct {
@@ -92,6 +97,15 @@ func gatherCmd(g Gatherer, t probes.Target, full bool) tea.Cmd {
 			f = g(ctx, t, fastGroups()...)
 		}
 		return factsMsg{facts: f, full: full}
+	}
+}
+
+// watchCmd subscribes to the namespace's rtnetlink notifications, so that
+// refreshes stop re-dumping every link.
+func watchCmd(t probes.Target) tea.Cmd {
+	return func() tea.Msg {
+		w, err := probes.NewNetWatcher(t)
+		return watcherMsg{w: w, err: err}
 	}
 }
 

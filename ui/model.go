@@ -162,6 +162,9 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{gatherCmd(m.opt.Gather, m.target(), true), tea.RequestBackgroundColor}
 	if !m.opt.NoPoll {
 		cmds = append(cmds, tickCmd(m.interval, m.tickGen))
+		if r := m.opt.Target.Root; r == "" || r == "/" {
+			cmds = append(cmds, watchCmd(m.opt.Target))
+		}
 	}
 	return tea.Batch(cmds...)
 }
@@ -197,6 +200,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, gatherCmd(m.opt.Gather, m.target(), m.polls%slowEvery == 0))
 		}
 		return m, tea.Batch(cmds...)
+	case watcherMsg:
+		if msg.err == nil {
+			m.opt.Target.Watcher = msg.w
+		}
+		return m, nil
 	case factsMsg:
 		m.gathering = false
 		m.facts = m.facts.Merge(msg.facts)
@@ -475,6 +483,10 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
+		if w := m.opt.Target.Watcher; w != nil {
+			w.Close()
+			m.opt.Target.Watcher = nil
+		}
 		return tea.Quit
 	case key.Matches(msg, k.Help):
 		m.dialog = dialogHelp

@@ -212,10 +212,35 @@ func (s *Sock) Receive(fn func(h Header, data []byte)) error {
 	return err
 }
 
+// Poll reads every datagram already queued, without waiting, and calls fn
+// for each message; it returns how many datagrams were read. ENOBUFS (the
+// kernel dropped notifications because the queue overflowed) sets Lost and
+// is returned.
+func (s *Sock) Poll(fn func(h Header, data []byte)) (int, error) {
+	n := 0
+	for {
+		_, err := s.receiveFlags(unix.MSG_DONTWAIT, 0, func(h Header, data []byte) (bool, error) {
+			fn(h, data)
+			return false, nil
+		})
+		if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EWOULDBLOCK) {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+}
+
 // receive reads one datagram and walks its messages. Messages with a sequence
 // number other than seq (when seq != 0) are notifications and are skipped.
 func (s *Sock) receive(seq uint32, fn func(h Header, data []byte) (bool, error)) (bool, error) {
-	n, _, err := unix.Recvfrom(s.fd, s.buf, 0)
+	return s.receiveFlags(0, seq, fn)
+}
+
+func (s *Sock) receiveFlags(flags int, seq uint32, fn func(h Header, data []byte) (bool, error)) (bool, error) {
+	n, _, err := unix.Recvfrom(s.fd, s.buf, flags)
 	if err != nil {
 		if errors.Is(err, unix.ENOBUFS) {
 			s.Lost.Store(true)

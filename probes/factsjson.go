@@ -1,0 +1,283 @@
+package probes
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net/netip"
+	"strconv"
+	"unicode/utf8"
+)
+
+// WriteJSON writes the facts as JSON, streaming the links and addresses one
+// per line instead of building the whole document in memory (20,000 links
+// are 6 MB of JSON). The shape is encoding/json's for the Facts struct.
+// Besides what JSON requires, DEL, the C1 controls and the bidirectional
+// overrides are written as \u escapes, so the output is safe on a terminal.
+func (f *Facts) WriteJSON(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	fields := []struct {
+		name string
+		v    any
+	}{
+		{"collected", f.Collected}, {"took", f.Took}, {"target", f.Target}, {"host", f.Host}, {"fds", f.FDs},
+		{"memory", f.Memory}, {"net", nil}, {"modules", f.Modules}, {"identity", f.Identity}, {"security", f.Security},
+		{"denials", f.Denials}, {"netconfig", f.NetConfig}, {"tun", f.Tun}, {"sysctls", f.Sysctls}, {"container", f.Container},
+		{"gathered", f.Gathered},
+	}
+	bw.WriteString("{")
+	for i, fld := range fields {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n" + strconv.Quote(fld.name) + ":")
+		if fld.name == "net" {
+			f.Net.writeJSON(bw)
+			continue
+		}
+		if err := writeValue(bw, fld.v); err != nil {
+			return err
+		}
+	}
+	if len(f.Gaps) > 0 {
+		bw.WriteString(",\n\"unavailable\":")
+		if err := writeValue(bw, f.Gaps); err != nil {
+			return err
+		}
+	}
+	bw.WriteString("\n}")
+	return bw.Flush()
+}
+
+// writeValue marshals a small value and writes it with the extra escapes.
+func writeValue(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(EscapeTerminal(b))
+	return err
+}
+
+// MarshalJSON makes encoding/json use the streaming writer's encoding.
+func (n NetFacts) MarshalJSON() ([]byte, error) {
+	var b bytesWriter
+	bw := bufio.NewWriter(&b)
+	n.writeJSON(bw)
+	bw.Flush()
+	return b, nil
+}
+
+type bytesWriter []byte
+
+func (b *bytesWriter) Write(p []byte) (int, error) {
+	*b = append(*b, p...)
+	return len(p), nil
+}
+
+func (n *NetFacts) writeJSON(bw *bufio.Writer) {
+	buf := make([]byte, 0, 512)
+	bw.WriteString(`{"links":[`)
+	for i := range n.Links {
+		buf = buf[:0]
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '\n')
+		buf = appendLink(buf, &n.Links[i])
+		bw.Write(buf)
+	}
+	bw.WriteString(`],"addrs":[`)
+	for i := range n.Addrs {
+		buf = buf[:0]
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '\n')
+		buf = appendAddr(buf, &n.Addrs[i])
+		bw.Write(buf)
+	}
+	bw.WriteString("],\"routes\":")
+	writeValue(bw, n.Routes)
+	if len(n.NetDev) > 0 {
+		bw.WriteString(`,"netdev":`)
+		writeValue(bw, n.NetDev)
+	}
+	if len(n.Gaps) > 0 {
+		bw.WriteString(`,"unavailable":`)
+		writeValue(bw, n.Gaps)
+	}
+	bw.WriteString("}")
+}
+
+func appendKey(b []byte, k string) []byte {
+	b = append(b, ',', '"')
+	b = append(b, k...)
+	return append(b, '"', ':')
+}
+
+// appendLink encodes a Link exactly as encoding/json would (same keys,
+// same omitempty rules), without reflection.
+func appendLink(b []byte, l *Link) []byte {
+	b = append(b, `{"index":`...)
+	b = strconv.AppendInt(b, int64(l.Index), 10)
+	b = appendKey(b, "name")
+	b = AppendJSONString(b, l.Name)
+	if len(l.AltNames) > 0 {
+		b = appendKey(b, "altnames")
+		b = append(b, '[')
+		for i, a := range l.AltNames {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendJSONString(b, a)
+		}
+		b = append(b, ']')
+	}
+	if l.Kind != "" {
+		b = appendKey(b, "kind")
+		b = AppendJSONString(b, l.Kind)
+	}
+	if l.SlaveKind != "" {
+		b = appendKey(b, "slave_kind")
+		b = AppendJSONString(b, l.SlaveKind)
+	}
+	b = appendKey(b, "flags")
+	b = strconv.AppendUint(b, uint64(l.Flags), 10)
+	b = appendKey(b, "operstate")
+	b = AppendJSONString(b, l.OperState)
+	if l.Carrier != nil {
+		b = appendKey(b, "carrier")
+		b = strconv.AppendBool(b, *l.Carrier)
+	}
+	b = appendKey(b, "mtu")
+	b = strconv.AppendUint(b, uint64(l.MTU), 10)
+	if l.Master != 0 {
+		b = appendKey(b, "master")
+		b = strconv.AppendInt(b, int64(l.Master), 10)
+	}
+	if l.Parent != 0 {
+		b = appendKey(b, "link")
+		b = strconv.AppendInt(b, int64(l.Parent), 10)
+	}
+	if l.ParentNetNSID != nil {
+		b = appendKey(b, "link_netnsid")
+		b = strconv.AppendInt(b, int64(*l.ParentNetNSID), 10)
+	}
+	if l.Alias != "" {
+		b = appendKey(b, "alias")
+		b = AppendJSONString(b, l.Alias)
+	}
+	if l.HWAddr != "" {
+		b = appendKey(b, "address")
+		b = AppendJSONString(b, l.HWAddr)
+	}
+	return append(b, '}')
+}
+
+func appendAddr(b []byte, a *Addr) []byte {
+	b = append(b, `{"index":`...)
+	b = strconv.AppendInt(b, int64(a.Index), 10)
+	b = appendKey(b, "family")
+	b = AppendJSONString(b, a.Family)
+	b = appendKey(b, "prefix")
+	b = appendPrefix(b, a.Prefix)
+	if a.Peer.IsValid() {
+		b = appendKey(b, "peer")
+		b = append(b, '"')
+		b = a.Peer.AppendTo(b)
+		b = append(b, '"')
+	}
+	b = appendKey(b, "scope")
+	b = AppendJSONString(b, a.Scope)
+	if a.Label != "" {
+		b = appendKey(b, "label")
+		b = AppendJSONString(b, a.Label)
+	}
+	if a.Flags != 0 {
+		b = appendKey(b, "flags")
+		b = strconv.AppendUint(b, uint64(a.Flags), 10)
+	}
+	return append(b, '}')
+}
+
+func appendPrefix(b []byte, p netip.Prefix) []byte {
+	if !p.IsValid() {
+		return append(b, `""`...)
+	}
+	b = append(b, '"')
+	b = p.AppendTo(b)
+	return append(b, '"')
+}
+
+// terminalRune reports the runes that are valid in JSON strings but must not
+// reach a terminal raw: DEL, the C1 controls (U+009B is a one-character CSI)
+// and the bidirectional overrides.
+func terminalRune(r rune) bool {
+	return r == 0x7f || r >= 0x80 && r < 0xa0 || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x2028 || r == 0x2029
+}
+
+const hexDigits = "0123456789abcdef"
+
+func appendU(b []byte, r rune) []byte {
+	return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+}
+
+// AppendJSONString appends s as a JSON string: quotes, backslashes and
+// controls escaped, invalid UTF-8 replaced by U+FFFD, terminal-unsafe runes
+// escaped.
+func AppendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20 || c == 0x7f:
+				b = appendU(b, rune(c))
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, `\ufffd`...)
+		case terminalRune(r):
+			b = appendU(b, r)
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+// EscapeTerminal rewrites terminal-unsafe runes in encoding/json output as
+// \u escapes (they can only occur inside strings, so the JSON stays valid).
+func EscapeTerminal(b []byte) []byte {
+	clean := true
+	for _, c := range b {
+		if c >= utf8.RuneSelf || c == 0x7f {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if terminalRune(r) {
+			out = appendU(out, r)
+		} else {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}
