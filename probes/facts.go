@@ -153,7 +153,14 @@ func (f *Facts) Merge(newer *Facts) *Facts {
 		case GroupFDs:
 			out.FDs = newer.FDs
 		case GroupMemory:
-			out.Memory = newer.Memory
+			mem := newer.Memory
+			if mem.LogSkipped { // keep the last kernel log scan
+				mem.AllocFailures, mem.KernelLog, mem.LogSkipped = f.Memory.AllocFailures, f.Memory.KernelLog, f.Memory.LogSkipped
+				if r, ok := f.Memory.Gaps.Reason("alloc_failures"); ok {
+					mem.Gaps.AddReason("alloc_failures", r)
+				}
+			}
+			out.Memory = mem
 		case GroupNet:
 			out.Net = newer.Net
 		case GroupModules:

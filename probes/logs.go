@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -178,9 +179,76 @@ func parseSyslogTime(line string) (time.Time, string) {
 	return time.Time{}, line
 }
 
+// journalCache keeps journalctl's answers while the journal files are
+// unchanged: a dashboard refreshing every 30 s then runs no process at all
+// on a quiet system.
+var journalCache struct {
+	sync.Mutex
+	m map[string]journalEntry
+}
+
+type journalEntry struct {
+	stamp string
+	lines []LogLine
+	err   error
+}
+
+// journalStamp summarises the journal files (names, sizes, times) below the
+// journal directories, two levels deep; "" when there is no journal.
+func journalStamp(r Root) string {
+	var b strings.Builder
+	for _, d := range []string{"/var/log/journal", "/run/log/journal"} {
+		ents, err := os.ReadDir(r.Path(d))
+		if err != nil {
+			continue
+		}
+		b.WriteString(d)
+		for _, m := range ents {
+			if !m.IsDir() {
+				continue
+			}
+			files, _ := os.ReadDir(r.Path(d, m.Name()))
+			for i, f := range files {
+				if i == 10000 {
+					break
+				}
+				if info, err := f.Info(); err == nil {
+					fmt.Fprintf(&b, "|%s:%d:%d", f.Name(), info.Size(), info.ModTime().UnixNano())
+				}
+			}
+		}
+	}
+	return b.String()
+}
+
 // readJournal runs journalctl (by absolute path, with a timeout) for the last
 // lines matching args; under a captured root it reads ROOT/var/log/journal.
+// Answers are reused while the journal files do not change.
 func readJournal(ctx context.Context, r Root, args ...string) ([]LogLine, error) {
+	stamp := journalStamp(r)
+	if stamp == "" {
+		return nil, &os.PathError{Op: "open", Path: r.Path("/var/log/journal"), Err: os.ErrNotExist}
+	}
+	key := r.Dir + "\x00" + strings.Join(args, "\x00")
+	journalCache.Lock()
+	if c, ok := journalCache.m[key]; ok && c.stamp == stamp {
+		journalCache.Unlock()
+		return c.lines, c.err
+	}
+	journalCache.Unlock()
+	lines, err := runJournal(ctx, r, args...)
+	if ctx.Err() == nil {
+		journalCache.Lock()
+		if journalCache.m == nil {
+			journalCache.m = map[string]journalEntry{}
+		}
+		journalCache.m[key] = journalEntry{stamp: stamp, lines: lines, err: err}
+		journalCache.Unlock()
+	}
+	return lines, err
+}
+
+func runJournal(ctx context.Context, r Root, args ...string) ([]LogLine, error) {
 	argv := []string{"--no-pager", "-q", "-o", "short-iso-precise", "-n", "5000"}
 	if !r.Live() {
 		dir := r.Path("/var/log/journal")

@@ -31,6 +31,8 @@ type MemoryFacts struct {
 	AllocFailures []AllocFailure `json:"alloc_failures,omitempty"`
 	// KernelLog says which kernel log was searched.
 	KernelLog string `json:"kernel_log,omitempty"`
+	// LogSkipped is set when this gather did not scan the kernel log.
+	LogSkipped bool `json:"-"`
 	Gaps      Gaps   `json:"unavailable,omitempty"`
 }
 
@@ -142,6 +144,10 @@ func gatherMemory(ctx context.Context, e *env) MemoryFacts {
 			p.FullAvg10, p.FullAvg60, p.FullAvg300 = ps.Full.Avg10, ps.Full.Avg60, ps.Full.Avg300
 		}
 		m.Pressure = p
+	}
+	if e.noKlog {
+		m.LogSkipped = true
+		return m
 	}
 	lines, src, err := e.kernelLog(ctx)
 	if err != nil {

@@ -66,11 +66,15 @@ type (
 	}
 )
 
-// slowGroups are re-read every slowEvery polls (and on r): they read logs,
-// walk configuration directories or run journalctl.
+// slowGroups are re-read every slowEvery polls (and on r, and for v): they
+// read logs, walk configuration directories, run journalctl, or hardly ever
+// change (credentials, the tun node, sysctls, which a fix's verification
+// re-reads anyway). The fast ones are what moves by itself: file handles,
+// memory, and links (from notifications).
 var slowGroups = map[probes.Group]bool{
 	probes.GroupModules: true, probes.GroupDenials: true, probes.GroupNetConfig: true,
 	probes.GroupSecurity: true, probes.GroupContainer: true, probes.GroupHost: true,
+	probes.GroupIdentity: true, probes.GroupTun: true, probes.GroupSysctls: true,
 }
 
 const slowEvery = 15
@@ -94,6 +98,7 @@ func gatherCmd(g Gatherer, t probes.Target, full bool) tea.Cmd {
 		if full {
 			f = g(ctx, t)
 		} else {
+			t.NoKernelLog = true
 			f = g(ctx, t, fastGroups()...)
 		}
 		return factsMsg{facts: f, full: full}

@@ -159,11 +159,15 @@ func (m *Model) target() probes.Target {
 // Init starts the first gather, the poll and asks for the background.
 func (m *Model) Init() tea.Cmd {
 	m.gathering = true
-	cmds := []tea.Cmd{gatherCmd(m.opt.Gather, m.target(), true), tea.RequestBackgroundColor}
-	if !m.opt.NoPoll {
-		cmds = append(cmds, tickCmd(m.interval, m.tickGen))
-		if r := m.opt.Target.Root; r == "" || r == "/" {
-			cmds = append(cmds, watchCmd(m.opt.Target))
+	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	if r := m.opt.Target.Root; !m.opt.NoPoll && (r == "" || r == "/") {
+		// Subscribe first; the first gather then reads the links from the
+		// watcher's dump instead of dumping them a second time.
+		cmds = append(cmds, watchCmd(m.opt.Target), tickCmd(m.interval, m.tickGen))
+	} else {
+		cmds = append(cmds, gatherCmd(m.opt.Gather, m.target(), true))
+		if !m.opt.NoPoll {
+			cmds = append(cmds, tickCmd(m.interval, m.tickGen))
 		}
 	}
 	return tea.Batch(cmds...)
@@ -204,7 +208,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err == nil {
 			m.opt.Target.Watcher = msg.w
 		}
-		return m, nil
+		return m, gatherCmd(m.opt.Gather, m.target(), true)
 	case factsMsg:
 		m.gathering = false
 		m.facts = m.facts.Merge(msg.facts)
