@@ -33,7 +33,7 @@ type MemoryFacts struct {
 	KernelLog string `json:"kernel_log,omitempty"`
 	// LogSkipped is set when this gather did not scan the kernel log.
 	LogSkipped bool `json:"-"`
-	Gaps      Gaps   `json:"unavailable,omitempty"`
+	Gaps       Gaps `json:"unavailable,omitempty"`
 }
 
 // Meminfo holds the /proc/meminfo fields the diagnosis uses, in kB.
