@@ -35,7 +35,8 @@ Usage:
                        list the fixes for the diagnosis, or preview, confirm, apply and verify one
   rtnl-doctor undo [--list] [--dry-run] [JOURNAL-ID]
                        revert the last applied fix (or the one named) from the journal
-  rtnl-doctor probe [--json] [target flags]   print the facts the diagnosis uses, as JSON
+  rtnl-doctor probe [--json] [--group net,memory,...] [target flags]
+                       print the facts the diagnosis uses, as JSON
 
 Target flags (every command):
   --root DIR      read a captured tree instead of the live system (offline: no netlink)
@@ -121,11 +122,23 @@ func parseN(fs *flag.FlagSet, args []string, n int, stderr io.Writer) ([]string,
 func cmdProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
 	fs.Bool("json", true, "print the facts as JSON (the only format: the report is the readable one)")
+	only := fs.String("group", "", "comma-separated fact groups to read (default all): "+groupNames())
 	target := targetFlags(fs)
 	if err := parse(fs, args, stderr); err != nil {
 		return 2
 	}
-	if err := probes.Gather(ctx, target()).WriteJSON(stdout); err != nil {
+	var groups []probes.Group
+	for _, g := range strings.Split(*only, ",") {
+		if g = strings.TrimSpace(g); g == "" {
+			continue
+		}
+		if !validGroup(g) {
+			fmt.Fprintf(stderr, "rtnl-doctor probe: unknown group %q (groups: %s)\n", g, groupNames())
+			return 2
+		}
+		groups = append(groups, probes.Group(g))
+	}
+	if err := probes.Gather(ctx, target(), groups...).WriteJSON(stdout); err != nil {
 		fmt.Fprintln(stderr, "rtnl-doctor:", err)
 		return 1
 	}
@@ -290,4 +303,21 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return 1
 	}
 	return 0
+}
+
+func groupNames() string {
+	var n []string
+	for _, g := range probes.AllGroups {
+		n = append(n, string(g))
+	}
+	return strings.Join(n, ",")
+}
+
+func validGroup(g string) bool {
+	for _, x := range probes.AllGroups {
+		if string(x) == g {
+			return true
+		}
+	}
+	return false
 }
