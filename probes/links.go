@@ -45,18 +45,31 @@ func (n *NetFacts) LinkByName(name string) (Link, bool) {
 	return Link{}, false
 }
 
-// LinkByIndex finds a link by its index.
+// LinkByIndex finds a link by its index. The index map is built when the
+// facts are made (Index); facts are read concurrently (the dashboard renders
+// while a diagnosis runs), so lookups never write.
 func (n *NetFacts) LinkByIndex(i int32) (Link, bool) {
-	if n.byIndex == nil || len(n.byIndex) != len(n.Links) {
-		n.byIndex = make(map[int32]int, len(n.Links))
-		for k, l := range n.Links {
-			n.byIndex[l.Index] = k
+	if n.byIndex != nil {
+		if k, ok := n.byIndex[i]; ok && k < len(n.Links) && n.Links[k].Index == i {
+			return n.Links[k], true
+		}
+		return Link{}, false
+	}
+	for _, l := range n.Links {
+		if l.Index == i {
+			return l, true
 		}
 	}
-	if k, ok := n.byIndex[i]; ok && k < len(n.Links) && n.Links[k].Index == i {
-		return n.Links[k], true
-	}
 	return Link{}, false
+}
+
+// Index builds the index-to-link map LinkByIndex uses. Call it before the
+// facts are shared.
+func (n *NetFacts) Index() {
+	n.byIndex = make(map[int32]int, len(n.Links))
+	for k, l := range n.Links {
+		n.byIndex[l.Index] = k
+	}
 }
 
 // AddrsOf returns the addresses of the link with index i.
@@ -126,6 +139,7 @@ func gatherNetDump(e *env) NetFacts {
 		n.Gaps.AddReason("routes", "route dump failed: "+Reason(err))
 	}
 	n.Routes = routes
+	n.Index()
 	return n
 }
 

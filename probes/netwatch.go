@@ -196,6 +196,7 @@ func (w *NetWatcher) build() NetFacts {
 		}
 		return prefixLess(a.Dst, b.Dst)
 	})
+	n.Index()
 	return n
 }
 

@@ -64,6 +64,7 @@ func syntheticNet(pairs int) probes.NetFacts {
 		n.Links = append(n.Links, a, b)
 		idx += 2
 	}
+	n.Index()
 	return n
 }
 

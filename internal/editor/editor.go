@@ -1,6 +1,8 @@
 // Package editor builds the command that opens a file at a line in the
 // user's editor: $VISUAL or $EDITOR split into words (never given to a
-// shell), resolved to an absolute path, else vi or nano.
+// shell); a name without a slash is taken from the fixed system directories
+// only (never from $PATH, which a root shell may have inherited from a
+// user); else vi or nano.
 package editor
 
 import (
@@ -36,13 +38,14 @@ func Command(path string, line int) (*exec.Cmd, error) {
 		return nil, fmt.Errorf("no editor: set EDITOR (looked for vi and nano in %s)", strings.Join(sysexec.Dirs, ", "))
 	}
 	bin := argv[0]
-	if !filepath.IsAbs(bin) {
-		p, err := exec.LookPath(bin)
+	switch {
+	case filepath.IsAbs(bin):
+	case strings.ContainsRune(bin, '/'):
+		return nil, fmt.Errorf("editor %q: give an absolute path or a program name", bin)
+	default:
+		p, err := sysexec.Find(bin)
 		if err != nil {
-			return nil, fmt.Errorf("editor %q: %w", bin, err)
-		}
-		if p, err = filepath.Abs(p); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("editor: %w (set EDITOR to an absolute path)", err)
 		}
 		bin = p
 	}
