@@ -283,6 +283,9 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return 2
 	}
 	env, err := cli.Env(*journal, *dry, *ro)
+	if err == nil && env.JournalErr != nil {
+		err = env.JournalErr
+	}
 	if err != nil {
 		// Without a journal nothing can be undone: run read-only and say why.
 		fmt.Fprintf(stderr, "rtnl-doctor: %v: running read-only\n", err)
@@ -298,7 +301,12 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			opts = append(opts, tea.WithInput(in))
 		}
 	}
-	if _, err := tea.NewProgram(m, opts...).Run(); err != nil {
+	_, err = tea.NewProgram(m, opts...).Run()
+	// A fix being applied finishes (and is journaled) before the process ends.
+	if !model.WaitApplying(30 * time.Second) {
+		fmt.Fprintln(stderr, "rtnl-doctor: a fix was still being applied after 30 s: check the journal (rtnl-doctor undo --list)")
+	}
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		fmt.Fprintln(stderr, "rtnl-doctor:", err)
 		return 1
 	}

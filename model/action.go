@@ -50,6 +50,8 @@ type ActionEnv struct {
 	DryRun   bool
 	ReadOnly bool
 	Journal  *Journal
+	// JournalErr says why there is no journal (nothing is applied without one).
+	JournalErr error
 	// Timeout bounds each external program (modprobe, networkctl, ...).
 	Timeout time.Duration
 	// Edit opens path at line in the user's editor and returns when it

@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 	"kernel.org/pub/linux/libs/security/libcap/cap"
@@ -78,23 +80,29 @@ func ApplyFix(ctx context.Context, env *ActionEnv, f Fix) (Entry, error) {
 		return e, ErrDryRun
 	}
 	if env.Journal == nil {
-		return e, errors.New("no journal: refusing to change anything that could not be undone")
+		why := "no journal"
+		if env.JournalErr != nil {
+			why = env.JournalErr.Error()
+		}
+		return e, fmt.Errorf("%s: refusing to change anything that could not be undone", why)
 	}
-	// Hold SIGINT, SIGTERM and SIGHUP until the journal records the end.
+	// Hold SIGINT, SIGTERM and SIGHUP until the journal records the end:
+	// the change is then complete or absent, never half made. The caller
+	// learns of the signal from Entry.Signal and decides how to stop (the
+	// dashboard's own handler has seen it too; the CLI exits).
+	applying.Add(1)
+	defer applying.Done()
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	defer func() {
-		signal.Stop(sigs)
+	defer signal.Stop(sigs)
+	held := func() string {
 		select {
 		case s := <-sigs:
-			// Deliver what arrived, now that the journal is consistent.
-			signal.Reset(s)
-			if p, err := os.FindProcess(os.Getpid()); err == nil {
-				p.Signal(s)
-			}
+			return s.String()
 		default:
+			return ""
 		}
-	}()
+	}
 	if err := env.Journal.Append(e); err != nil {
 		return e, fmt.Errorf("journal (nothing was changed): %w", err)
 	}
@@ -111,17 +119,40 @@ func ApplyFix(ctx context.Context, env *ActionEnv, f Fix) (Entry, error) {
 			end.Note = "nothing was changed"
 		}
 	}
+	end.Signal = held()
+	if end.Signal != "" {
+		end.Note = strings.TrimPrefix(end.Note+"; "+end.Signal+" arrived during the change and was held until it was complete", "; ")
+	}
 	if err := env.Journal.Append(end); err != nil && aerr == nil {
 		aerr = fmt.Errorf("the change was made but the journal could not record it (%v): undo it by hand: %s", err, f.Command)
 	}
-	e.Phase, e.New, e.Error, e.Note = end.Phase, end.New, end.Error, end.Note
+	e.Phase, e.New, e.Error, e.Note, e.Signal = end.Phase, end.New, end.Error, end.Note, end.Signal
 	return e, aerr
+}
+
+// applying counts fixes being applied right now.
+var applying sync.WaitGroup
+
+// WaitApplying waits (at most d) for fixes being applied to finish: a
+// program that is quitting calls it so that no change is cut off half way.
+func WaitApplying(d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { applying.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
 }
 
 // UndoFix reverts the journaled action with the given id, or the last one
 // applied and not yet undone when id is "".
 func UndoFix(ctx context.Context, env *ActionEnv, id string) (Entry, error) {
 	if env.Journal == nil {
+		if env.JournalErr != nil {
+			return Entry{}, env.JournalErr
+		}
 		return Entry{}, errors.New("no journal")
 	}
 	if env.ReadOnly {

@@ -42,6 +42,10 @@ type Entry struct {
 	New   map[string]string `json:"new,omitempty"`
 	Note  string            `json:"note,omitempty"`
 	Error string            `json:"error,omitempty"`
+	// Signal names a termination signal that arrived while the change was
+	// being made: it was held until the change and its journal entry were
+	// complete.
+	Signal string `json:"signal,omitempty"`
 }
 
 // Journal is an append-only JSON-lines file, mode 0600.
@@ -190,6 +194,9 @@ func (j *Journal) Actions() ([]Entry, error) {
 		}
 		if e.Note != "" {
 			cur.Note = e.Note
+		}
+		if e.Signal != "" {
+			cur.Signal = e.Signal
 		}
 	}
 	out := make([]Entry, 0, len(order))

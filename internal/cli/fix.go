@@ -46,7 +46,9 @@ func Env(journalDir string, dryRun, readOnly bool) (*model.ActionEnv, error) {
 	}
 	j, err := model.OpenJournal(journalDir)
 	if err != nil {
-		return nil, err
+		// Listing and previewing still work; applying refuses, saying why.
+		env.JournalErr = err
+		return env, nil
 	}
 	env.Journal = j
 	return env, nil
@@ -128,6 +130,10 @@ func Fix(ctx context.Context, o FixOptions) int {
 		return 1
 	}
 	p(o.Out, "Applied (journal %s, %s). Undo with: rtnl-doctor undo %s\n", e.ID, env.Journal.Path(), e.ID)
+	if e.Signal != "" {
+		p(o.Err, "rtnl-doctor fix: %s arrived while applying: the change was completed and journaled; stopping before verification\n", e.Signal)
+		return 1
+	}
 	vctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	v := model.Verify(vctx, o.Target, res.Cause, o.Symptom)
@@ -183,6 +189,9 @@ func listFixes(w io.Writer, d *model.Diagnosis, env *model.ActionEnv) {
 // Undo reverts one journaled action (the last one when id is "").
 func Undo(ctx context.Context, journalDir, id string, list, dryRun bool, out, errw io.Writer) int {
 	env, err := Env(journalDir, false, false)
+	if err == nil && env.JournalErr != nil {
+		err = env.JournalErr
+	}
 	if err != nil {
 		p(errw, "rtnl-doctor undo: %v\n", err)
 		return 1
