@@ -88,6 +88,18 @@ func withConn(a *Action, fn func(c *rtnetlink.Conn) error) error {
 	return fn(c)
 }
 
+// withLink runs fn with a connection in the action's namespace and the
+// link named name.
+func withLink(a *Action, name string, fn func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error) error {
+	return withConn(a, func(c *rtnetlink.Conn) error {
+		l, err := linkByName(c, name)
+		if err != nil {
+			return err
+		}
+		return fn(c, l)
+	})
+}
+
 func setLinkUp(c *rtnetlink.Conn, idx uint32, up bool) error {
 	var flags uint32
 	if up {
@@ -100,11 +112,7 @@ var linkSetAction = actionKind{
 	needs: needNetAdmin,
 	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
 		var p Preview
-		err := withConn(a, func(c *rtnetlink.Conn) error {
-			l, err := linkByName(c, a.p("name"))
-			if err != nil {
-				return err
-			}
+		err := withLink(a, a.p("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			cur := "down"
 			if l.Flags&unix.IFF_UP != 0 {
 				cur = "up"
@@ -116,20 +124,12 @@ var linkSetAction = actionKind{
 		return p, err
 	},
 	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
-		return map[string]string{"state": a.p("state")}, withConn(a, func(c *rtnetlink.Conn) error {
-			l, err := linkByName(c, a.p("name"))
-			if err != nil {
-				return err
-			}
+		return map[string]string{"state": a.p("state")}, withLink(a, a.p("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			return setLinkUp(c, l.Index, a.p("state") == "up")
 		})
 	},
 	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
-		return withConn(a, func(c *rtnetlink.Conn) error {
-			l, err := linkByName(c, a.p("name"))
-			if err != nil {
-				return err
-			}
+		return withLink(a, a.p("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			return setLinkUp(c, l.Index, old["state"] == "up")
 		})
 	},
@@ -139,11 +139,7 @@ var linkDeleteAction = actionKind{
 	needs: needNetAdmin,
 	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
 		var p Preview
-		err := withConn(a, func(c *rtnetlink.Conn) error {
-			l, err := linkByName(c, a.p("name"))
-			if err != nil {
-				return err
-			}
+		err := withLink(a, a.p("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			desc := a.p("name")
 			if l.Attributes != nil && l.Attributes.Info != nil && l.Attributes.Info.Kind != "" {
 				desc += " (" + l.Attributes.Info.Kind + ")"
@@ -159,11 +155,7 @@ var linkDeleteAction = actionKind{
 		return p, err
 	},
 	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
-		return map[string]string{"deleted": a.p("name")}, withConn(a, func(c *rtnetlink.Conn) error {
-			l, err := linkByName(c, a.p("name"))
-			if err != nil {
-				return err
-			}
+		return map[string]string{"deleted": a.p("name")}, withLink(a, a.p("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			return nlErr(c.Link.Delete(l.Index))
 		})
 	},
@@ -264,22 +256,17 @@ func addAddr(c *rtnetlink.Conn, idx uint32, p netip.Prefix, replace bool) error 
 	return nlErr(err)
 }
 
-// addrState previews an address change: whether the exact prefix is there.
-func addrState(a *Action) (uint32, bool, []netip.Prefix, error) {
+// addrState previews an address change: whether the exact prefix is on
+// the link, and what is.
+func addrState(a *Action) (bool, []netip.Prefix, error) {
 	p, err := prefixParam(a)
 	if err != nil {
-		return 0, false, nil, err
+		return false, nil, err
 	}
-	var idx uint32
 	var present bool
 	var have []netip.Prefix
-	err = withConn(a, func(c *rtnetlink.Conn) error {
-		l, err := linkByName(c, a.p("dev"))
-		if err != nil {
-			return err
-		}
-		idx = l.Index
-		have, err = addrsOn(c, idx)
+	err = withLink(a, a.p("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+		have, err = addrsOn(c, l.Index)
 		for _, h := range have {
 			if h == p {
 				present = true
@@ -287,13 +274,13 @@ func addrState(a *Action) (uint32, bool, []netip.Prefix, error) {
 		}
 		return err
 	})
-	return idx, present, have, err
+	return present, have, err
 }
 
 var addrReplaceAction = actionKind{
 	needs: needNetAdmin,
 	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
-		_, present, have, err := addrState(a)
+		present, have, err := addrState(a)
 		if err != nil {
 			return Preview{}, err
 		}
@@ -307,11 +294,7 @@ var addrReplaceAction = actionKind{
 		if err != nil {
 			return nil, err
 		}
-		return map[string]string{"present": "true"}, withConn(a, func(c *rtnetlink.Conn) error {
-			l, err := linkByName(c, a.p("dev"))
-			if err != nil {
-				return err
-			}
+		return map[string]string{"present": "true"}, withLink(a, a.p("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			return addAddr(c, l.Index, p, true)
 		})
 	},
@@ -320,11 +303,7 @@ var addrReplaceAction = actionKind{
 			return nil
 		}
 		p, _ := prefixParam(a)
-		return withConn(a, func(c *rtnetlink.Conn) error {
-			l, err := linkByName(c, a.p("dev"))
-			if err != nil {
-				return err
-			}
+		return withLink(a, a.p("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			return nlErr(c.Address.Delete(addrMessage(l.Index, p)))
 		})
 	},
@@ -333,7 +312,7 @@ var addrReplaceAction = actionKind{
 var addrDeleteAction = actionKind{
 	needs: needNetAdmin,
 	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
-		_, present, _, err := addrState(a)
+		present, _, err := addrState(a)
 		if err != nil {
 			return Preview{}, err
 		}
@@ -348,21 +327,13 @@ var addrDeleteAction = actionKind{
 		if err != nil {
 			return nil, err
 		}
-		return map[string]string{"present": "false"}, withConn(a, func(c *rtnetlink.Conn) error {
-			l, err := linkByName(c, a.p("dev"))
-			if err != nil {
-				return err
-			}
+		return map[string]string{"present": "false"}, withLink(a, a.p("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			return nlErr(c.Address.Delete(addrMessage(l.Index, p)))
 		})
 	},
 	undo: func(_ context.Context, _ *ActionEnv, a *Action, _, _ map[string]string) error {
 		p, _ := prefixParam(a)
-		return withConn(a, func(c *rtnetlink.Conn) error {
-			l, err := linkByName(c, a.p("dev"))
-			if err != nil {
-				return err
-			}
+		return withLink(a, a.p("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			return addAddr(c, l.Index, p, false)
 		})
 	},
@@ -522,114 +493,105 @@ func routeFromOld(a *Action, old map[string]string) (routeSpec, error) {
 	return routeParam(tmp, "old_")
 }
 
+// putRoute creates or replaces the route r in the main table.
+func putRoute(a *Action, r routeSpec) error {
+	return withConn(a, func(c *rtnetlink.Conn) error {
+		m, err := routeMessage(c, r)
+		if err != nil {
+			return err
+		}
+		return nlErr(c.Route.Replace(m))
+	})
+}
+
+// dropRoute deletes the main-table route to r.dst (matching r's gateway
+// and device when they are set).
+func dropRoute(a *Action, r routeSpec) error {
+	return withConn(a, func(c *rtnetlink.Conn) error {
+		m, err := routeMessage(c, r)
+		if err != nil {
+			return err
+		}
+		m.Scope = unix.RT_SCOPE_NOWHERE
+		return nlErr(c.Route.Delete(m))
+	})
+}
+
+// routeNow previews a route change: the current route to the destination.
+func routeNow(a *Action) (routeSpec, routeSpec, bool, error) {
+	want, err := routeParam(a, "")
+	if err != nil {
+		return want, routeSpec{}, false, err
+	}
+	var cur routeSpec
+	var present bool
+	err = withConn(a, func(c *rtnetlink.Conn) error {
+		cur, present, err = currentRoute(c, want.dst)
+		return err
+	})
+	return want, cur, present, err
+}
+
 var routeReplaceAction = actionKind{
 	needs: needNetAdmin,
 	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
-		want, err := routeParam(a, "")
+		want, cur, present, err := routeNow(a)
 		if err != nil {
 			return Preview{}, err
 		}
-		var p Preview
-		err = withConn(a, func(c *rtnetlink.Conn) error {
-			cur, present, err := currentRoute(c, want.dst)
-			if err != nil {
-				return err
-			}
-			from := "none"
-			if present {
-				from = cur.text()
-			}
-			p = Preview{Changes: []string{fmt.Sprintf("route to %s%s: %s → %s", a2s(want.dst), where(a), from, want.text())},
-				Reversible: true, Undo: "puts the previous route back (or removes the new one)", Old: routeOld(cur, present)}
-			return nil
-		})
-		return p, err
+		from := "none"
+		if present {
+			from = cur.text()
+		}
+		return Preview{Changes: []string{fmt.Sprintf("route to %s%s: %s → %s", a2s(want.dst), where(a), from, want.text())},
+			Reversible: true, Undo: "puts the previous route back (or removes the new one)", Old: routeOld(cur, present)}, nil
 	},
 	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
 		want, err := routeParam(a, "")
 		if err != nil {
 			return nil, err
 		}
-		return map[string]string{"route": want.text()}, withConn(a, func(c *rtnetlink.Conn) error {
-			m, err := routeMessage(c, want)
-			if err != nil {
-				return err
-			}
-			return nlErr(c.Route.Replace(m))
-		})
+		return map[string]string{"route": want.text()}, putRoute(a, want)
 	},
 	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
-		want, _ := routeParam(a, "")
-		return withConn(a, func(c *rtnetlink.Conn) error {
-			if old["present"] != "true" {
-				m, err := routeMessage(c, routeSpec{dst: want.dst})
-				if err != nil {
-					return err
-				}
-				m.Scope = unix.RT_SCOPE_NOWHERE
-				return nlErr(c.Route.Delete(m))
-			}
-			prev, err := routeFromOld(a, old)
-			if err != nil {
-				return err
-			}
-			m, err := routeMessage(c, prev)
-			if err != nil {
-				return err
-			}
-			return nlErr(c.Route.Replace(m))
-		})
+		if old["present"] != "true" {
+			want, _ := routeParam(a, "")
+			return dropRoute(a, routeSpec{dst: want.dst})
+		}
+		prev, err := routeFromOld(a, old)
+		if err != nil {
+			return err
+		}
+		return putRoute(a, prev)
 	},
 }
 
 var routeDeleteAction = actionKind{
 	needs: needNetAdmin,
 	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
-		want, err := routeParam(a, "")
+		want, cur, present, err := routeNow(a)
 		if err != nil {
 			return Preview{}, err
 		}
-		var p Preview
-		err = withConn(a, func(c *rtnetlink.Conn) error {
-			cur, present, err := currentRoute(c, want.dst)
-			if err != nil {
-				return err
-			}
-			if !present {
-				return fmt.Errorf("no route to %s in the main table", a2s(want.dst))
-			}
-			p = Preview{Changes: []string{fmt.Sprintf("route %s%s → removed", cur.text(), where(a))}, Reversible: true,
-				Undo: "adds " + cur.text() + " back", Old: routeOld(cur, true)}
-			return nil
-		})
-		return p, err
+		if !present {
+			return Preview{}, fmt.Errorf("no route to %s in the main table", a2s(want.dst))
+		}
+		return Preview{Changes: []string{fmt.Sprintf("route %s%s → removed", cur.text(), where(a))}, Reversible: true,
+			Undo: "adds " + cur.text() + " back", Old: routeOld(cur, true)}, nil
 	},
 	apply: func(_ context.Context, _ *ActionEnv, a *Action, old map[string]string) (map[string]string, error) {
 		prev, err := routeFromOld(a, old)
 		if err != nil {
 			return nil, err
 		}
-		return map[string]string{"present": "false"}, withConn(a, func(c *rtnetlink.Conn) error {
-			m, err := routeMessage(c, prev)
-			if err != nil {
-				return err
-			}
-			m.Scope = unix.RT_SCOPE_NOWHERE
-			return nlErr(c.Route.Delete(m))
-		})
+		return map[string]string{"present": "false"}, dropRoute(a, prev)
 	},
 	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
 		prev, err := routeFromOld(a, old)
 		if err != nil {
 			return err
 		}
-		return withConn(a, func(c *rtnetlink.Conn) error {
-			m, err := routeMessage(c, prev)
-			if err != nil {
-				return err
-			}
-			return nlErr(c.Route.Replace(m))
-		})
+		return putRoute(a, prev)
 	},
 }
 
