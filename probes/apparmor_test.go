@@ -1,20 +1,12 @@
 package probes
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
 
 func TestParseAppArmor(t *testing.T) {
-	tests := []struct {
-		name string
-		line string
-		ok   bool
-		want Denial // compared when ok, without Raw, Relevant and Why
-		rel  bool
-		why  string // a substring of Why
-	}{
+	tests := []denialCase{
 		{
 			name: "audit.log netlink create",
 			line: `type=AVC msg=audit(1732258210.120:9050): apparmor="DENIED" operation="create" class="net" info="failed protocol match" error=-13 profile="docker-default" pid=2133 comm="ip" family="netlink" sock_type="raw" protocol=0 requested="create" denied="create"`,
@@ -111,36 +103,7 @@ func TestParseAppArmor(t *testing.T) {
 		{name: "binary garbage", line: "\x00\x01\xff\xfe\x1b[31mavc:\xc3\x28  denied { \xf0\x28\x8c\x28 apparmor=\"DENIED\x00\x7f audit(\xff.\xff:\xff) comm=ZZ"},
 		{name: "empty", line: ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			d, ok := parseAppArmor(tt.line)
-			checkDenialBounds(t, d)
-			if ok != tt.ok {
-				t.Fatalf("parseAppArmor ok = %v, want %v (%+v)", ok, tt.ok, d)
-			}
-			if !ok {
-				return
-			}
-			if d.Raw != tt.line {
-				t.Errorf("Raw = %q, want the line", d.Raw)
-			}
-			if d.Relevant != tt.rel {
-				t.Errorf("Relevant = %v, want %v (Why %q)", d.Relevant, tt.rel, d.Why)
-			}
-			if !strings.Contains(d.Why, tt.why) || (!tt.rel && d.Why != "") {
-				t.Errorf("Why = %q, want it to mention %q", d.Why, tt.why)
-			}
-			got := d
-			got.Raw, got.Relevant, got.Why = "", false, ""
-			if !got.Time.Equal(tt.want.Time) {
-				t.Errorf("Time = %v, want %v", got.Time, tt.want.Time)
-			}
-			got.Time, tt.want.Time = time.Time{}, time.Time{}
-			if got != tt.want {
-				t.Errorf("parseAppArmor =\n %+v\nwant\n %+v", got, tt.want)
-			}
-		})
-	}
+	runDenialCases(t, "parseAppArmor", parseAppArmor, tests)
 }
 
 func FuzzParseAppArmor(f *testing.F) {

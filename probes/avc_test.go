@@ -9,14 +9,7 @@ import (
 func TestParseAVC(t *testing.T) {
 	const ctr = "system_u:system_r:container_t:s0:c123,c456"
 	stamp := time.Date(2024, 11, 22, 6, 49, 1, 312e6, time.UTC)
-	tests := []struct {
-		name string
-		line string
-		ok   bool
-		want Denial // fields compared when ok; Raw, Relevant and Why checked apart
-		rel  bool
-		why  string // a substring of Why
-	}{
+	tests := []denialCase{
 		{
 			name: "audit.log rtnetlink write",
 			line: `type=AVC msg=audit(1732258141.312:8812): avc:  denied  { nlmsg_write } for  pid=4242 comm="ip" scontext=` + ctr + ` tcontext=` + ctr + ` tclass=netlink_route_socket permissive=0`,
@@ -130,36 +123,7 @@ func TestParseAVC(t *testing.T) {
 		{name: "empty line", line: ""},
 		{name: "unrelated kernel line", line: `[ 8812.123456] containerd: page allocation failure: order:4, mode:0x40dc0(GFP_KERNEL|__GFP_COMP|__GFP_ZERO), nodemask=(null),cpuset=/,mems_allowed=0`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			d, ok := parseAVC(tt.line)
-			checkDenialBounds(t, d)
-			if ok != tt.ok {
-				t.Fatalf("parseAVC ok = %v, want %v (%+v)", ok, tt.ok, d)
-			}
-			if !ok {
-				return
-			}
-			if d.Raw != tt.line {
-				t.Errorf("Raw = %q, want the line", d.Raw)
-			}
-			if d.Relevant != tt.rel {
-				t.Errorf("Relevant = %v, want %v (Why %q)", d.Relevant, tt.rel, d.Why)
-			}
-			if !strings.Contains(d.Why, tt.why) || (!tt.rel && d.Why != "") {
-				t.Errorf("Why = %q, want it to mention %q", d.Why, tt.why)
-			}
-			got := d
-			got.Raw, got.Relevant, got.Why = "", false, ""
-			if !got.Time.Equal(tt.want.Time) {
-				t.Errorf("Time = %v, want %v", got.Time, tt.want.Time)
-			}
-			got.Time, tt.want.Time = time.Time{}, time.Time{}
-			if got != tt.want {
-				t.Errorf("parseAVC =\n %+v\nwant\n %+v", got, tt.want)
-			}
-		})
-	}
+	runDenialCases(t, "parseAVC", parseAVC, tests)
 }
 
 func TestParseAVCBoundsFields(t *testing.T) {

@@ -369,3 +369,47 @@ func TestLeadingTime(t *testing.T) {
 		}
 	}
 }
+
+// denialCase is one line given to a denial parser and what it must yield.
+type denialCase struct {
+	name string
+	line string
+	ok   bool
+	want Denial // fields compared when ok; Raw, Relevant and Why checked apart
+	rel  bool
+	why  string // a substring of Why
+}
+
+// runDenialCases runs table tests for parseAVC and parseAppArmor.
+func runDenialCases(t *testing.T, name string, parse func(string) (Denial, bool), tests []denialCase) {
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, ok := parse(tt.line)
+			checkDenialBounds(t, d)
+			if ok != tt.ok {
+				t.Fatalf("%s ok = %v, want %v (%+v)", name, ok, tt.ok, d)
+			}
+			if !ok {
+				return
+			}
+			if d.Raw != tt.line {
+				t.Errorf("Raw = %q, want the line", d.Raw)
+			}
+			if d.Relevant != tt.rel {
+				t.Errorf("Relevant = %v, want %v (Why %q)", d.Relevant, tt.rel, d.Why)
+			}
+			if !strings.Contains(d.Why, tt.why) || (!tt.rel && d.Why != "") {
+				t.Errorf("Why = %q, want it to mention %q", d.Why, tt.why)
+			}
+			got := d
+			got.Raw, got.Relevant, got.Why = "", false, ""
+			if !got.Time.Equal(tt.want.Time) {
+				t.Errorf("Time = %v, want %v", got.Time, tt.want.Time)
+			}
+			got.Time, tt.want.Time = time.Time{}, time.Time{}
+			if got != tt.want {
+				t.Errorf("%s =\n %+v\nwant\n %+v", name, got, tt.want)
+			}
+		})
+	}
+}
