@@ -37,6 +37,7 @@ func fixtureFacts(t testing.TB) *probes.Facts {
 	f := probes.Gather(context.Background(), probes.Target{Root: dir, Interfaces: []string{"veth0"}})
 	f.Collected = clock
 	f.Target.Root = "/captured"
+	f.Host.Tool = probes.ToolPrivileges{UID: 0, NetAdmin: true, SysAdmin: true, BoundingNetAdmin: true} // not the test runner's
 	f.Net = syntheticNet(4)
 	return f
 }
