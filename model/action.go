@@ -77,7 +77,10 @@ func (e *ActionEnv) timeout() time.Duration {
 type actionKind struct {
 	// needs names the privilege the action needs ("root", "CAP_NET_ADMIN"),
 	// checked against this process before anything runs.
-	needs   func(a *Action) []capNeed
+	needs func(a *Action) []capNeed
+	// writes names the file an action writes: instead of a capability, the
+	// process must be able to write its directory (root, or its owner).
+	writes  func(a *Action) string
 	preview func(ctx context.Context, env *ActionEnv, a *Action) (Preview, error)
 	apply   func(ctx context.Context, env *ActionEnv, a *Action, old map[string]string) (map[string]string, error)
 	// undo reverts using the journaled old and new states; nil when the
@@ -271,8 +274,10 @@ func restoreFile(env *ActionEnv, path string, old map[string]string) error {
 	return atomicfile.Restore(env.path(path), prev)
 }
 
+func pathParam(a *Action) string { return a.p("path") }
+
 var writeFileAction = actionKind{
-	needs: needRoot("writing under /etc needs root"),
+	writes: pathParam,
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
 		return fileChange(env, a.p("path"), a.p("content"))
 	},
@@ -313,7 +318,7 @@ func persistContent(existing, key, value string) string {
 }
 
 var sysctlPersistAction = actionKind{
-	needs: needRoot("writing /etc/sysctl.d needs root"),
+	writes: pathParam,
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
 		prev, err := atomicfile.Read(env.path(a.p("path")))
 		if err != nil {
@@ -701,7 +706,7 @@ func undoArgv(a *Action) []string {
 }
 
 var editAction = actionKind{
-	needs: needRoot("editing system configuration needs root"),
+	writes: pathParam,
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
 		prev, err := atomicfile.Read(env.path(a.p("path")))
 		if err != nil {

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
+	"golang.org/x/sys/unix"
 	"kernel.org/pub/linux/libs/security/libcap/cap"
 )
 
@@ -30,6 +32,11 @@ func CanApply(f Fix, env *ActionEnv) (bool, string) {
 	k, ok := actionKinds[f.Action.Kind]
 	if !ok {
 		return false, "unknown action " + f.Action.Kind
+	}
+	if k.writes != nil {
+		if why := writable(env, k.writes(f.Action)); why != "" {
+			return false, why
+		}
 	}
 	if k.needs != nil {
 		proc := cap.GetProc()
@@ -251,4 +258,31 @@ func (d *Diagnosis) FindFix(id string) (Fix, *Result, bool) {
 		}
 	}
 	return Fix{}, nil, false
+}
+
+// writable says why the file at p (below env's root) cannot be written by
+// this process, or "": the nearest existing directory above it must be
+// writable (root can; so can the owner of a directory of their own).
+func writable(env *ActionEnv, p string) string {
+	root := "/"
+	if env != nil && env.Root != "" {
+		root = env.Root
+	}
+	dir := filepath.Dir(filepath.Join(root, p))
+	for {
+		if _, err := os.Lstat(dir); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	// A read-only filesystem is not a matter of privilege: the action is
+	// tried and its failure journaled (nothing is changed).
+	if err := unix.Faccessat(unix.AT_FDCWD, dir, unix.W_OK, unix.AT_EACCESS); err != nil && err != unix.EROFS {
+		return fmt.Sprintf("needs root: %s is not writable for uid %d (%v): run with sudo", dir, os.Geteuid(), err)
+	}
+	return ""
 }
