@@ -175,14 +175,14 @@ func cmdReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return 2
 	}
 	sym := model.ParseSymptom(text)
-	t := target()
-	t.Interfaces = append(t.Interfaces, sym.Interfaces()...)
+	t, note := model.TargetFor(sym, target())
 	facts := probes.Gather(ctx, t)
 	var repro *model.Reproduction
 	if !*noRepro && model.CanReproduce(sym, facts) {
 		repro = model.Reproduce(sym, "")
 	}
 	d := model.Diagnose(facts, sym, repro)
+	d.Note = note
 	switch {
 	case *asJSON:
 		err = d.WriteJSON(stdout)
@@ -220,8 +220,7 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		return 2
 	}
 	sym := model.ParseSymptom(text)
-	t := target()
-	t.Interfaces = append(t.Interfaces, sym.Interfaces()...)
+	t, _ := model.TargetFor(sym, target())
 	o := cli.FixOptions{Target: t, Symptom: sym, List: *list, Yes: *yes, DryRun: *dry, ReadOnly: *ro,
 		JournalDir: *journal, In: stdin, Out: stdout, Err: stderr}
 	if len(positional) == 1 {

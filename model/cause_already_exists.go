@@ -188,9 +188,9 @@ func fixesAlreadyExists(c *Context, v Verdict) []Fix {
 	var fixes []Fix
 	ipv := func(args ...string) []string {
 		if s.Family == "inet6" {
-			return append([]string{"ip", "-6"}, args...)
+			args = append([]string{"-6"}, args...)
 		}
-		return append([]string{"ip"}, args...)
+		return nsArgv(c, append([]string{"ip"}, args...)...)
 	}
 	if s.Operation == OpAddrAdd && s.Address != "" && s.Device != "" {
 		fixes = append(fixes,

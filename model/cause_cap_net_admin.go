@@ -50,10 +50,11 @@ func evalCapNetAdmin(c *Context) Verdict {
 	prm := hasCap(caps.PrmMask, unix.CAP_NET_ADMIN)
 	amb := hasCap(caps.AmbMask, unix.CAP_NET_ADMIN)
 	if eff {
-		v.ok("CapEff of %s has cap_net_admin (uid %d)", who, id.EUID)
-		if c.examinesSelf() && c.Symptom.Recognised {
-			v.Evidence = append(v.Evidence, "this examined rtnl-doctor itself: pass --pid of the failing process (or --exec for its program) to check that one")
+		if c.examinesSelf() && (c.Symptom.Errno == EPERM || c.Symptom.Errno == EACCES) {
+			v.unknown("the failing process is unknown: only rtnl-doctor itself was examined (it has cap_net_admin); pass --pid of the failing process, or --exec for its program")
+			return v
 		}
+		v.ok("CapEff of %s has cap_net_admin (uid %d)", who, id.EUID)
 		return v
 	}
 	st := Warn

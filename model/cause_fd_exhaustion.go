@@ -50,6 +50,8 @@ func evalFDExhaustion(c *Context) Verdict {
 	}
 	who := c.who()
 	switch {
+	case strong && c.examinesSelf() && c.Symptom.Errno != ENFILE:
+		v.unknown("the failing process is unknown: only rtnl-doctor itself was examined (%d of %s fds); pass --pid of the process that printed the error", f.Open, limitStrOf(f.Limit))
 	case f.Limit == nil:
 		r, _ := f.Gaps.Reason("limit_nofile")
 		v.unknown("RLIMIT_NOFILE of %s unavailable: %s", who, r)
@@ -75,10 +77,14 @@ func evalFDExhaustion(c *Context) Verdict {
 			v.warn("%d netlink sockets in one process: a leak (each `ip` command opens one and closes it)", f.Netlink)
 		}
 	}
-	if strong && c.examinesSelf() {
-		v.Evidence = append(v.Evidence, "this examined rtnl-doctor itself: pass --pid of the process that printed the error")
-	}
 	return v
+}
+
+func limitStrOf(l *probes.Limit) string {
+	if l == nil {
+		return "unknown"
+	}
+	return limitText(l.Soft)
 }
 
 func limitText(n int64) string {

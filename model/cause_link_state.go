@@ -238,13 +238,13 @@ func fixesLinkState(c *Context, v Verdict) []Fix {
 	}
 	if l, ok := n.LinkByName(dev); ok && !l.Up() {
 		fixes = append(fixes, Fix{ID: "link-state/link-up", Title: "Bring " + l.Name + " up",
-			Command: argv("ip", "link", "set", "dev", l.Name, "up"), NeedsRoot: true,
+			Command: ipCmd(c, "link", "set", "dev", l.Name, "up"), NeedsRoot: true,
 			Action: act("link-set", "netns", netnsParam(c), "name", l.Name, "state", "up")})
 	}
 	if l, ok := n.LinkByName(dev); ok && l.Up() && l.Kind == "veth" && l.Parent != 0 && l.ParentNetNSID == nil {
 		if p, ok := n.LinkByIndex(l.Parent); ok && !p.Up() {
 			fixes = append(fixes, Fix{ID: "link-state/peer-up", Title: "Bring the veth peer " + p.Name + " up",
-				Command: argv("ip", "link", "set", "dev", p.Name, "up"), NeedsRoot: true,
+				Command: ipCmd(c, "link", "set", "dev", p.Name, "up"), NeedsRoot: true,
 				Action: act("link-set", "netns", netnsParam(c), "name", p.Name, "state", "up")})
 		}
 	}
@@ -252,7 +252,7 @@ func fixesLinkState(c *Context, v Verdict) []Fix {
 		if gw, err := netip.ParseAddr(s.Gateway); err == nil {
 			if ok, _ := gatewayReachable(c, gw, s.Device); !ok {
 				fixes = append(fixes, Fix{ID: "link-state/onlink", Title: "If the gateway is really on " + s.Device + "'s segment, add the route with onlink",
-					Command: argv("ip", "route", "add", s.Route, "via", s.Gateway, "dev", s.Device, "onlink"), NeedsRoot: true, Manual: true,
+					Command: ipCmd(c, "route", "add", s.Route, "via", s.Gateway, "dev", s.Device, "onlink"), NeedsRoot: true, Manual: true,
 					Why: "only you know whether the gateway is on that segment; adding the subnet's address is usually the right fix"})
 			}
 		}

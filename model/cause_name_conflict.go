@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
@@ -141,21 +142,50 @@ func fixesNameConflict(c *Context, v Verdict) []Fix {
 	}
 	links, _, _ := linkNames(c)
 	var fixes []Fix
+	// One command with every clashing or invalid name replaced: a veth's
+	// name and its peer's may both be taken.
+	rename := map[string]string{}
+	var from, to []string
+	taken := map[string]bool{}
 	for _, name := range proposedNames(c.Symptom) {
 		nc := probes.CheckIfName(name, links)
-		if (nc.Problem != "" || nc.Clash != nil) && len(nc.Suggestions) > 0 {
-			cmd := strings.Replace(c.Symptom.Command, name, nc.Suggestions[0], 1)
-			if cmd == "" || cmd == c.Symptom.Command {
-				cmd = argv("ip", "link", "add", nc.Suggestions[0], "type", orKind(c.Symptom.Kind))
-			}
-			fixes = append(fixes, Fix{
-				ID:      "name-conflict/use-free-name",
-				Title:   fmt.Sprintf("Use the free name %q instead of %q", nc.Suggestions[0], name),
-				Command: cmd,
-				Manual:  true,
-				Why:     "rtnl-doctor does not run your command for you: copy it with the free name",
-			})
+		if nc.Problem == "" && nc.Clash == nil {
+			continue
 		}
+		for _, sug := range nc.Suggestions {
+			if !taken[sug] {
+				rename[name], taken[sug] = sug, true
+				from, to = append(from, strconv.Quote(name)), append(to, strconv.Quote(sug))
+				break
+			}
+		}
+	}
+	if len(rename) > 0 {
+		words := splitWords(c.Symptom.Command)
+		changed := false
+		for i, w := range words {
+			if r, ok := rename[w]; ok {
+				words[i], changed = r, true
+			}
+		}
+		cmd := argv(words...)
+		if !changed {
+			args := []string{"link", "add", rename[c.Symptom.Device], "type", orKind(c.Symptom.Kind)}
+			if p, ok := rename[c.Symptom.Peer]; ok {
+				args = append(args, "peer", "name", p)
+			}
+			cmd = ipCmd(c, args...)
+		}
+		fixes = append(fixes, Fix{
+			ID:      "name-conflict/use-free-name",
+			Title:   fmt.Sprintf("Use the free name %s instead of %s", quoteList(to), quoteList(from)),
+			Command: cmd,
+			Manual:  true,
+			Why:     "rtnl-doctor does not run your command for you: copy it with the free names",
+		})
+	}
+	for _, name := range proposedNames(c.Symptom) {
+		nc := probes.CheckIfName(name, links)
 		if nc.Clash != nil && !nc.ClashIsAltName {
 			title := fmt.Sprintf("Delete the existing link %s (check first that nothing uses it)", nc.Clash.Name)
 			if nc.Clash.Kind == "veth" {
@@ -164,7 +194,7 @@ func fixesNameConflict(c *Context, v Verdict) []Fix {
 			fixes = append(fixes, Fix{
 				ID:        "name-conflict/delete-stale",
 				Title:     title,
-				Command:   argv("ip", "link", "del", "dev", nc.Clash.Name),
+				Command:   ipCmd(c, "link", "del", "dev", nc.Clash.Name),
 				NeedsRoot: true,
 				Risk:      "whatever used the link (a container, a VM, a bridge port) loses it; a deleted link cannot be undone",
 				Action:    act("link-delete", "netns", netnsParam(c), "name", nc.Clash.Name, "attached", describeClash(c, nc)),
@@ -174,7 +204,7 @@ func fixesNameConflict(c *Context, v Verdict) []Fix {
 			fixes = append(fixes, Fix{
 				ID:        "name-conflict/delete-altname",
 				Title:     fmt.Sprintf("Remove the altname %q from %s", name, nc.Clash.Name),
-				Command:   argv("ip", "link", "property", "del", "dev", nc.Clash.Name, "altname", name),
+				Command:   ipCmd(c, "link", "property", "del", "dev", nc.Clash.Name, "altname", name),
 				NeedsRoot: true,
 				Action:    act("altname-delete", "netns", netnsParam(c), "name", nc.Clash.Name, "altname", name),
 			})

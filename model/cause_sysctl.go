@@ -129,13 +129,6 @@ func fixesSysctl(c *Context, v Verdict) []Fix {
 	}
 	s := c.Symptom
 	var fixes []Fix
-	in := func(args ...string) []string {
-		if c.Facts.Target.NetNS != "" && strings.HasPrefix(c.Facts.Target.NetNS, "named ") {
-			name := strings.Trim(strings.TrimPrefix(c.Facts.Target.NetNS, "named "), `"`)
-			return append([]string{"ip", "netns", "exec", name}, args...)
-		}
-		return args
-	}
 	if ipv6Op(s) && !c.Facts.Sysctls.IPv6DisabledBoot {
 		on, _ := disabledIPv6(c, s.Device)
 		for _, kv := range on {
@@ -145,7 +138,7 @@ func fixesSysctl(c *Context, v Verdict) []Fix {
 				dev = s.Device
 			}
 			fixes = append(fixes, Fix{ID: "sysctl/enable-ipv6", Title: "Enable IPv6: " + key + "=0 (in this network namespace)",
-				Command: argv(in("sysctl", "-w", key+"=0")...), NeedsRoot: true,
+				Command: argv(nsArgv(c, "sysctl", "-w", key+"=0")...), NeedsRoot: true,
 				Action: act("sysctl", "key", key, "value", "0", "netns", netnsParam(c), "dev", dev)})
 		}
 		for _, kv := range on {

@@ -99,7 +99,7 @@ func fixesTunDevice(c *Context, v Verdict) []Fix {
 		uid := c.Facts.Identity.EUID
 		fixes = append(fixes,
 			Fix{ID: "tun-device/persistent-tap", Title: fmt.Sprintf("Create a persistent tap owned by uid %d (narrowest: that user may attach to it, nothing else changes)", uid),
-				Command: argv("ip", "tuntap", "add", "dev", orName(c.Symptom.Device, "tap0"), "mode", tunMode(c.Symptom.Kind), "user", fmt.Sprint(uid)), NeedsRoot: true, Manual: c.Symptom.Device == "",
+				Command: ipCmd(c, "tuntap", "add", "dev", orName(c.Symptom.Device, "tap0"), "mode", tunMode(c.Symptom.Kind), "user", fmt.Sprint(uid)), NeedsRoot: true, Manual: c.Symptom.Device == "",
 				Why: "name the device the program expects"},
 			Fix{ID: "tun-device/chmod", Title: "Or give /dev/net/tun the distribution default mode 0666",
 				Command: argv("chmod", "0666", "/dev/net/tun"), NeedsRoot: true,

@@ -37,6 +37,8 @@ func evalUsernsRemap(c *Context) Verdict {
 	case id.InitialUserNS == nil:
 		r, _ := id.Gaps.Reason("uid_map")
 		v.unknown("user namespace of %s unknown: %s", who, r)
+	case *id.InitialUserNS && c.examinesSelf() && (s.Errno == EPERM || s.Errno == EACCES):
+		v.unknown("the failing process is unknown: only rtnl-doctor itself was examined (it runs in the initial user namespace); pass --pid of the failing process")
 	case *id.InitialUserNS:
 		v.ok("%s runs in the initial user namespace (uid_map 0 0 4294967295)", who)
 	default:

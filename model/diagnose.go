@@ -26,6 +26,8 @@ type Diagnosis struct {
 	Repro   *Reproduction `json:"reproduction,omitempty"`
 	Results []Result      `json:"causes"`
 	Facts   *probes.Facts `json:"facts"`
+	// Note says what was taken from the symptom (a namespace, a PID).
+	Note string `json:"note,omitempty"`
 }
 
 // Failed reports whether any cause is proven.

@@ -126,8 +126,11 @@ func (d *Diagnosis) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "Symptom:   %s\n", d.Symptom.SymptomLine())
 	c := &Context{Facts: f}
 	fmt.Fprintf(&b, "Examined:  %s; network namespace %s\n", c.who(), f.Target.NetNS)
+	if d.Note != "" {
+		fmt.Fprintf(&b, "           (%s)\n", d.Note)
+	}
 	if r := d.Repro; r != nil {
-		fmt.Fprintf(&b, "Reproduced: %s\n           %s\n", r.Tried, r.Conclusion)
+		fmt.Fprintf(&b, "Reproduced: %s (in a throwaway network namespace)\n           %s\n", r.Tried, r.Conclusion)
 	}
 	b.WriteString("\n")
 	for _, r := range d.Results {

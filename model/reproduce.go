@@ -18,7 +18,8 @@ import (
 // throwaway network namespace: the kernel's own answer, with this tool's
 // privileges, away from the host's state.
 type Reproduction struct {
-	// Tried describes the attempt as the equivalent command.
+	// Tried describes the attempt as the equivalent command, run in a
+	// throwaway network namespace.
 	Tried string `json:"tried"`
 	Kind  string `json:"kind,omitempty"`
 	// Ran is false when the attempt could not be made (Skipped says why).
@@ -78,9 +79,9 @@ func Reproduce(s Symptom, kind string) *Reproduction {
 		}
 	}
 	if kind == "tun" || kind == "tap" {
-		r.Tried = argv("ip", "tuntap", "add", "dev", name, "mode", kind) + "   (in a throwaway network namespace)"
+		r.Tried = argv("ip", "tuntap", "add", "dev", name, "mode", kind)
 	} else {
-		r.Tried = argv(reproArgs(kind, name, peer)...) + "   (in a throwaway network namespace)"
+		r.Tried = argv(reproArgs(kind, name, peer)...)
 	}
 	err := netns.DoFresh(func() error {
 		if kind == "tun" || kind == "tap" {

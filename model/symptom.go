@@ -1,9 +1,14 @@
 package model
 
 import (
+	"fmt"
+	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
 // Operations a symptom can name.
@@ -39,12 +44,19 @@ type Symptom struct {
 	Peer       string `json:"peer,omitempty"`
 	Master     string `json:"master,omitempty"`
 	Lower      string `json:"lower,omitempty"` // "link DEV" of a vlan/macvlan/ipvlan/vxlan
-	Netns      string `json:"netns,omitempty"`
-	Address    string `json:"address,omitempty"` // a prefix being added or deleted
-	Route      string `json:"route,omitempty"`   // a route's destination ("default" or a prefix)
-	Gateway    string `json:"gateway,omitempty"`
-	Family     string `json:"family,omitempty"` // inet, inet6
-	Errno      Errno  `json:"errno,omitempty"`
+	// Netns is the namespace the command ran in (ip -n NS, ip netns exec NS);
+	// PeerNetns the one a veth's peer is created in (peer ... netns NS).
+	Netns     string `json:"netns,omitempty"`
+	PeerNetns string `json:"peer_netns,omitempty"`
+	// PID and Program name the process that logged the error
+	// ("dockerd[812]: ..." or an audit record's pid=).
+	PID     int    `json:"pid,omitempty"`
+	Program string `json:"program,omitempty"`
+	Address string `json:"address,omitempty"` // a prefix being added or deleted
+	Route   string `json:"route,omitempty"`   // a route's destination ("default" or a prefix)
+	Gateway string `json:"gateway,omitempty"`
+	Family  string `json:"family,omitempty"` // inet, inet6
+	Errno   Errno  `json:"errno,omitempty"`
 	// Message is the error as printed; ExtAck the kernel's extended-ACK
 	// message when iproute2 showed one ("Unknown device type").
 	Message   string `json:"message,omitempty"`
@@ -167,6 +179,14 @@ func (s *Symptom) parseCommand(argv []string) {
 	s.Command = clipText(strings.Join(argv, " "), 300)
 	switch argv[0] {
 	case "ip":
+		// ip netns exec NS COMMAND...: the command ran inside NS.
+		if len(argv) > 4 && argv[1] == "netns" && argv[2] == "exec" {
+			s.Netns = clipText(argv[3], 256)
+			if inner, ok := commandLine(strings.Join(argv[4:], " ")); ok {
+				s.parseCommand(inner)
+			}
+			return
+		}
 		s.parseIP(argv[1:])
 	case "sysctl":
 		s.Operation = OpSysctl
@@ -426,6 +446,11 @@ func (s *Symptom) parseTypeArgs(a []string) {
 				s.Peer = a[i+1]
 				i++
 			}
+		case "netns":
+			if s.Peer != "" && i+1 < len(a) {
+				s.PeerNetns = a[i+1]
+				i++
+			}
 		case "dev":
 			if s.Lower == "" && i+1 < len(a) {
 				s.Lower = a[i+1]
@@ -514,4 +539,28 @@ func (s Symptom) Interfaces() []string {
 		}
 	}
 	return out
+}
+
+// TargetFor completes what to examine from the symptom: the interfaces it
+// names; the namespace the command ran in (ip -n NS, ip netns exec NS) unless
+// one was chosen; and the process that logged the error when none was
+// chosen and it still runs. note says what was taken from the symptom.
+func TargetFor(s Symptom, t probes.Target) (probes.Target, string) {
+	t.Interfaces = append(append([]string{}, t.Interfaces...), s.Interfaces()...)
+	live := t.Root == "" || t.Root == "/"
+	var notes []string
+	if t.NetNS == "" && s.Netns != "" && live && !strings.ContainsAny(s.Netns, "/\x00") {
+		if _, err := os.Stat("/run/netns/" + s.Netns); err == nil {
+			t.NetNS = s.Netns
+			notes = append(notes, "network namespace "+strconv.Quote(s.Netns)+" from the command")
+		}
+	}
+	if t.PID == 0 && s.PID > 0 && live {
+		if comm, err := os.ReadFile("/proc/" + strconv.Itoa(s.PID) + "/comm"); err == nil &&
+			(s.Program == "" || strings.HasPrefix(s.Program, strings.TrimSpace(string(comm))) || strings.HasPrefix(strings.TrimSpace(string(comm)), s.Program)) {
+			t.PID = s.PID
+			notes = append(notes, fmt.Sprintf("PID %d (%s) from the log line", s.PID, strings.TrimSpace(string(comm))))
+		}
+	}
+	return t, strings.Join(notes, "; ")
 }

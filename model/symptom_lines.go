@@ -399,10 +399,25 @@ var linePatterns = []linePattern{
 // "RTNETLINK: File exists", "bind: too many open files").
 var goErrRE = regexp.MustCompile(`(?i)(?:^|: )(operation not permitted|permission denied|file exists|operation not supported|not supported|no such device|no such file or directory|invalid argument|device or resource busy|too many open files(?: in system)?|cannot allocate memory|no buffer space available|network is unreachable|network is down|read-only file system|no space left on device|protocol not supported|cannot assign requested address|address family not supported by protocol)[."'\s]*$`)
 
+// programRE finds the process that logged a line: "dockerd[812]: ..."
+// (syslog and journal), or an audit record's pid= and comm=.
+var (
+	programRE = regexp.MustCompile(`(?:^|\s)([A-Za-z][\w.@-]{0,40})\[(\d{1,9})\]:`)
+	auditPID  = regexp.MustCompile(`\bpid=(\d{1,9})\b.*?\bcomm="?([^"\s]{1,40})`)
+)
+
 // parseLine reads one output or log line for the error and its objects.
 func (s *Symptom) parseLine(line string) {
 	if len(line) > 4096 {
 		line = line[:4096]
+	}
+	if s.PID == 0 {
+		if m := programRE.FindStringSubmatch(line); m != nil && m[1] != "kernel" {
+			s.Program = m[1]
+			s.PID = atoiSafe(m[2])
+		} else if m := auditPID.FindStringSubmatch(line); m != nil {
+			s.PID, s.Program = atoiSafe(m[1]), m[2]
+		}
 	}
 	matched := false
 	for _, p := range linePatterns {
@@ -452,4 +467,15 @@ func (s *Symptom) infer() {
 	if s.Operation == "" && s.SysctlKey != "" {
 		s.Operation = OpSysctl
 	}
+}
+
+func atoiSafe(s string) int {
+	n := 0
+	for _, c := range s {
+		if c < '0' || c > '9' || n > 1<<30 {
+			return 0
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
 }

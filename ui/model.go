@@ -149,10 +149,10 @@ func New(o Options) *Model {
 	return m
 }
 
-// target is the probe target, with the interfaces the symptom names.
+// target is the probe target, completed from the symptom (its interfaces,
+// the namespace and process it names).
 func (m *Model) target() probes.Target {
-	t := m.opt.Target
-	t.Interfaces = append(append([]string{}, t.Interfaces...), m.symptom.Interfaces()...)
+	t, _ := model.TargetFor(m.symptom, m.opt.Target)
 	return t
 }
 

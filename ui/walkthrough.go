@@ -127,7 +127,7 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 // plainMarkdown drops the Markdown emphasis of the explanations and joins
 // each paragraph's lines, so that it reflows to the pane's width.
 func plainMarkdown(s string) string {
-	s = strings.NewReplacer("**", "", "`", "").Replace(s)
+	s = strings.NewReplacer("*", "", "`", "").Replace(s)
 	paras := strings.Split(s, "\n\n")
 	for i, p := range paras {
 		paras[i] = strings.Join(strings.Fields(p), " ")
