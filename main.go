@@ -291,7 +291,7 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		env = &model.ActionEnv{ReadOnly: true}
 		*ro = true
 	}
-	m := ui.New(ui.Options{Target: target(), Symptom: text, Interval: *interval, ReadOnly: *ro, DryRun: *dry, Env: env})
+	m := ui.New(ui.Options{Target: target(), Symptom: text, Interval: *interval, ReadOnly: *ro, DryRun: *dry, Env: env, AutoReproduce: true})
 	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(30)}
 	if *symptomArg == "-" {
 		// stdin held the symptom: read keys from the terminal.

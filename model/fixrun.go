@@ -240,12 +240,13 @@ func Verify(ctx context.Context, t probes.Target, k *Cause, s Symptom) Result {
 	return Evaluate(k, &Context{Facts: f, Symptom: s}, priors(s))
 }
 
-// RecordVerified journals that a fix's cause turned ok.
-func RecordVerified(env *ActionEnv, id string, r Result) {
+// RecordVerified journals that the cause fixed by journal entry id (fix
+// fixID) turned ok.
+func RecordVerified(env *ActionEnv, id, fixID string, r Result) {
 	if env.Journal == nil || id == "" {
 		return
 	}
-	env.Journal.Append(Entry{ID: id, Phase: PhaseVerified, Fix: r.ID, Note: strings.Join(r.Evidence, "; ")})
+	env.Journal.Append(Entry{ID: id, Phase: PhaseVerified, Fix: fixID, Note: "verified: " + r.ID + " is ok: " + strings.Join(r.Evidence, "; ")})
 }
 
 // FindFix looks a fix up by id in a diagnosis.

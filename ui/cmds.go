@@ -150,11 +150,11 @@ func verifyCmd(t probes.Target, k *model.Cause, s model.Symptom, journal string)
 	}
 }
 
-func undoCmd(env *model.ActionEnv) tea.Cmd {
+func undoCmd(env *model.ActionEnv, id string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		e, err := model.UndoFix(ctx, env, "")
+		e, err := model.UndoFix(ctx, env, id)
 		return undoneMsg{entry: e, err: err}
 	}
 }

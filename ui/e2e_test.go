@@ -115,6 +115,9 @@ func TestEndToEndTmux(t *testing.T) {
 
 	// Undo it.
 	x.run("send-keys", "-t", "e2e", "u")
+	x.waitFor(5*time.Second, "Undo this fix?", "Bring veth0 up")
+	time.Sleep(confirmGrace + 200*time.Millisecond)
+	x.run("send-keys", "-t", "e2e", "y")
 	x.waitFor(10*time.Second, "undone: Bring veth0 up")
 	if strings.Contains(ns.IP("link", "show", "veth0"), ",UP") {
 		t.Fatal("undo left veth0 up")

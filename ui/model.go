@@ -5,6 +5,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,6 +66,10 @@ type Options struct {
 	// NoPoll stops the periodic refresh (tests drive updates by hand).
 	NoPoll bool
 	Dark   bool
+	// AutoReproduce retries a pasted link or tun creation in a throwaway
+	// network namespace as soon as the facts allow it (the t key does it
+	// by hand).
+	AutoReproduce bool
 }
 
 // Model is the root model: it owns the facts, the diagnosis and the
@@ -82,7 +87,9 @@ type Model struct {
 	diag    *model.Diagnosis
 	symptom model.Symptom
 	repro   *model.Reproduction
-	diagGen int // bumps with each new fact set or symptom
+	// reproPending: a new symptom waits for facts to be reproduced.
+	reproPending bool
+	diagGen      int // bumps with each new fact set or symptom
 
 	interval    time.Duration
 	tickGen     int
@@ -97,8 +104,9 @@ type Model struct {
 	step      int
 	fixSel    int
 	detailTop int
-	lastFix   string // journal id of the last applied fix
-	verifyOf  string // cause being verified
+	lastFix   string      // journal id of the last fix applied in this session
+	lastEntry model.Entry // its journal entry (undone: cleared)
+	verifyOf  string      // cause being verified
 	// toTop makes the next diagnosis open on its first cause (a new
 	// symptom), instead of staying on the cause shown.
 	toTop bool
@@ -118,6 +126,9 @@ type Model struct {
 }
 
 type confirmState struct {
+	// undo, when set, asks to undo this journal entry instead of applying
+	// fix.
+	undo     *model.Entry
 	fix      model.Fix
 	cause    string
 	preview  model.Preview
@@ -144,6 +155,7 @@ func New(o Options) *Model {
 	if o.Symptom != "" {
 		m.symptom = model.ParseSymptom(o.Symptom)
 		m.pane = paneTroubleshoot
+		m.reproPending = o.AutoReproduce && !o.ReadOnly
 	}
 	m.target()
 	return m
@@ -215,6 +227,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.lastRefresh = m.opt.Now()
 		m.diagGen++
 		m.cache.invalidateData()
+		if m.reproPending && slices.Contains(msg.facts.Gathered, probes.GroupHost) {
+			m.reproPending = false
+			if model.CanReproduce(m.symptom, m.facts) {
+				m.setStatus(false, "reproducing in a throwaway network namespace…")
+				return m, tea.Batch(diagnoseCmd(m.facts, m.symptom, m.repro, m.diagGen), reproCmd(m.symptom))
+			}
+		}
 		return m, diagnoseCmd(m.facts, m.symptom, m.repro, m.diagGen)
 	case diagMsg:
 		if msg.gen != m.diagGen {
@@ -244,7 +263,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		r := msg.result
 		if r.Status == model.OK {
 			if msg.journal != "" {
-				model.RecordVerified(m.opt.Env, msg.journal, r)
+				fixID := ""
+				if msg.journal == m.lastEntry.ID {
+					fixID = m.lastEntry.Fix
+				}
+				model.RecordVerified(m.opt.Env, msg.journal, fixID, r)
 			}
 			next := ""
 			if r.Cause != nil && r.Cause.Next != "" {
@@ -260,7 +283,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setStatus(true, "undo: %v", msg.err)
 			return m, nil
 		}
-		m.lastFix = ""
+		m.lastFix, m.lastEntry = "", model.Entry{}
 		m.setStatus(false, "↶ undone: %s (%s)%s", msg.entry.Title, msg.entry.ID, suffix(msg.entry.Note))
 		return m, m.refreshAll()
 	case reproMsg:
@@ -346,7 +369,7 @@ func (m *Model) afterApply(f model.Fix, cause string, e model.Entry, err error) 
 		m.setStatus(true, "✗ %s failed: %v (%s)", f.ID, err, orText(e.Note, "journal "+e.ID))
 		return nil
 	}
-	m.lastFix = e.ID
+	m.lastFix, m.lastEntry = e.ID, e
 	m.setStatus(false, "applied %s (journal %s): verifying…", f.ID, e.ID)
 	k := model.CauseByID(cause)
 	if k == nil {
@@ -383,10 +406,8 @@ func (m *Model) currentFixes() []model.Fix {
 
 func (m *Model) openSymptom() {
 	m.dialog = dialogSymptom
+	// Always empty: a paste replaces the symptom, it never appends to it.
 	m.input.Reset()
-	if m.symptom.Raw != "" {
-		m.input.SetValue(m.symptom.Raw)
-	}
 	m.input.Focus()
 	m.cache.invalidate()
 }
@@ -398,6 +419,7 @@ func (m *Model) submitSymptom() tea.Cmd {
 	m.dialog = dialogNone
 	m.symptom = model.ParseSymptom(text)
 	m.repro = nil
+	m.reproPending = m.opt.AutoReproduce && !m.opt.ReadOnly
 	m.pane = paneTroubleshoot
 	m.step, m.fixSel, m.detailTop = 0, 0, 0
 	m.toTop = true
@@ -421,6 +443,13 @@ func (m *Model) submitSymptom() tea.Cmd {
 // key handles a key press: dialogs first, then global keys, then the pane.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
+	if m.tooSmall() {
+		// Nothing is visible to act on: only quitting works.
+		if msg.String() == "q" || msg.String() == "ctrl+c" {
+			return m.quit()
+		}
+		return nil
+	}
 	switch m.dialog {
 	case dialogSymptom:
 		switch msg.String() {
@@ -450,14 +479,22 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.Confirm):
 			c := m.confirm
 			m.confirm, m.dialog = nil, dialogNone
+			if c.undo != nil {
+				m.setStatus(false, "undoing %s…", c.undo.ID)
+				return undoCmd(m.opt.Env, c.undo.ID)
+			}
 			m.setStatus(false, "applying %s…", c.fix.ID)
 			if c.fix.Action != nil && c.fix.Action.Kind == "edit" {
 				return editCmd(m.opt.Env, c.fix, c.cause, c.fix.Action.Params["path"], atoi(c.fix.Action.Params["line"]))
 			}
 			return applyCmd(m.opt.Env, c.fix, c.cause)
 		case key.Matches(msg, k.Cancel), key.Matches(msg, k.Quit):
+			if m.confirm.undo != nil {
+				m.setStatus(false, "not undone")
+			} else {
+				m.setStatus(false, "not applied")
+			}
 			m.confirm, m.dialog = nil, dialogNone
-			m.setStatus(false, "not applied")
 		}
 		return nil
 	case dialogHelp:
@@ -487,11 +524,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
-		if w := m.opt.Target.Watcher; w != nil {
-			w.Close()
-			m.opt.Target.Watcher = nil
-		}
-		return tea.Quit
+		return m.quit()
 	case key.Matches(msg, k.Help):
 		m.dialog = dialogHelp
 		m.cache.invalidate()
@@ -526,6 +559,20 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.walkKey(msg)
 	}
 	return m.tableKey(msg)
+}
+
+func (m *Model) quit() tea.Cmd {
+	if w := m.opt.Target.Watcher; w != nil {
+		w.Close()
+		m.opt.Target.Watcher = nil
+	}
+	return tea.Quit
+}
+
+// tooSmall: the window cannot show the dashboard (before the first size
+// arrives it is 0x0, which is not "too small").
+func (m *Model) tooSmall() bool {
+	return m.width > 0 && (m.width < minWidth || m.height < minHeight)
 }
 
 func atoi(s string) int {
@@ -603,9 +650,20 @@ func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.setStatus(true, "undo: no journal (read-only or dry-run mode)")
 			return nil
 		}
-		m.setStatus(false, "undoing the last fix…")
-		return undoCmd(m.opt.Env)
+		if m.lastFix == "" {
+			m.setStatus(true, "undo: no fix was applied in this session (earlier ones: rtnl-doctor undo --list)")
+			return nil
+		}
+		e := m.lastEntry
+		m.confirm = &confirmState{undo: &e, openedAt: m.opt.Now()}
+		m.dialog = dialogConfirm
+		m.cache.invalidate()
+		return tea.Tick(confirmGrace, func(time.Time) tea.Msg { return graceMsg{} })
 	case key.Matches(msg, k.Reproduce):
+		if m.opt.ReadOnly {
+			m.setStatus(true, "cannot reproduce in read-only mode: it creates (and deletes) a network namespace")
+			return nil
+		}
 		if m.facts == nil || !model.CanReproduce(m.symptom, m.facts) {
 			m.setStatus(true, "cannot reproduce: %s", reproWhy(m.symptom, m.facts))
 			return nil
@@ -649,16 +707,18 @@ func (m *Model) startApply(edit bool) tea.Cmd {
 		return nil
 	}
 	f := r.Fixes[min(m.fixSel, len(r.Fixes)-1)]
-	if edit {
+	isEdit := func(x model.Fix) bool { return x.Action != nil && x.Action.Kind == "edit" }
+	if edit && !isEdit(f) {
+		// The selected fix is not an edit: take the cause's first one.
 		found := false
 		for _, x := range r.Fixes {
-			if x.Action != nil && x.Action.Kind == "edit" {
+			if isEdit(x) {
 				f, found = x, true
 				break
 			}
 		}
 		if !found {
-			m.setStatus(true, "no configuration file to edit for %s", r.ID)
+			m.setStatus(true, "e opens a configuration file in $EDITOR, and no fix of %s edits one: f applies the selected fix", r.ID)
 			return nil
 		}
 	}

@@ -203,8 +203,15 @@ func TestSmallAndResize(t *testing.T) {
 	f := fixtureFacts(t)
 	m := newTestModel(t, f, "", 20, 5)
 	out := ansi.Strip(content(m))
-	if !strings.Contains(out, "Terminal too") || len(strings.Split(out, "\n")) > 5 {
+	if !strings.Contains(out, "too small") || len(strings.Split(out, "\n")) > 5 {
 		t.Fatalf("20x5:\n%s", out)
+	}
+	// Nothing is visible, so no key but q acts.
+	before := m.pane
+	press(m, "2")
+	press(m, "s")
+	if m.pane != before || m.dialog != dialogNone {
+		t.Fatalf("a key acted on an invisible dashboard: pane %v dialog %v", m.pane, m.dialog)
 	}
 	feed(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	checkFrame(t, content(m), 80, 24)
@@ -283,5 +290,44 @@ func BenchmarkRenderPanes(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+func TestUndoOnlyThisSessionAndAsks(t *testing.T) {
+	m := newTestModel(t, fixtureFacts(t), veth0Exists, 100, 30)
+	j, err := model.OpenJournal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.opt.Env = &model.ActionEnv{Journal: j}
+	press(m, "u")
+	if m.dialog != dialogNone || !strings.Contains(m.status, "no fix was applied in this session") {
+		t.Fatalf("u with nothing applied: dialog %v, status %q", m.dialog, m.status)
+	}
+	m.lastFix = "20261122-101500-abcdef"
+	m.lastEntry = model.Entry{ID: m.lastFix, Fix: "link-state-up-veth0", Title: "Bring veth0 up", Command: "ip link set veth0 up",
+		Old: map[string]string{"up": "false"}, Time: clock}
+	press(m, "u")
+	if m.dialog != dialogConfirm || m.confirm == nil || m.confirm.undo == nil {
+		t.Fatalf("u after a fix did not ask: dialog %v", m.dialog)
+	}
+	plain := ansi.Strip(content(m))
+	for _, want := range []string{"Undo this fix?", "Bring veth0 up", "$ ip link set veth0 up", "up: false"} {
+		if !strings.Contains(plain, want) {
+			t.Fatalf("the undo confirmation lacks %q:\n%s", want, plain)
+		}
+	}
+	m.confirm.openedAt = clock.Add(-time.Second)
+	press(m, "n")
+	if m.dialog != dialogNone || m.status != "not undone" || m.lastFix == "" {
+		t.Fatalf("n did not cancel the undo: dialog %v status %q", m.dialog, m.status)
+	}
+}
+
+func TestEditKeyExplainsWhenNoEdit(t *testing.T) {
+	m := newTestModel(t, fixtureFacts(t), veth0Exists, 100, 30)
+	press(m, "e")
+	if !strings.Contains(m.status, "no fix of name-conflict edits one") {
+		t.Fatalf("e on a cause without an edit fix: %q", m.status)
 	}
 }

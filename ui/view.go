@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -50,8 +51,8 @@ func (m *Model) frame() string {
 	switch {
 	case m.width == 0:
 		out = "rtnl-doctor: starting…"
-	case m.width < minWidth || m.height < minHeight:
-		out = fmt.Sprintf("Terminal too small: %dx%d.\nrtnl-doctor needs at least %dx%d.\nEnlarge the window, or use `rtnl-doctor report`.\nq quits.",
+	case m.tooSmall():
+		out = fmt.Sprintf("%dx%d is too small:\nneeds %dx%d.\nq quits.\n`rtnl-doctor report`\nprints the diagnosis.",
 			m.width, m.height, minWidth, minHeight)
 		out = ansi.Truncate(out, max(1, m.width*m.height), "")
 		out = clipLines(out, m.width, m.height)
@@ -311,6 +312,9 @@ func (m *Model) confirmDialog() string {
 	w := m.dialogWidth()
 	inner := w - 4
 	var b strings.Builder
+	if c.undo != nil {
+		return st.Dialog.Width(w).Render(m.undoDialogBody(inner))
+	}
 	b.WriteString(st.Title.Render("Apply this fix?") + "\n")
 	b.WriteString(wrap(clean(c.fix.Title), inner) + "\n\n")
 	b.WriteString(st.Bold.Render("Will change:") + "\n")
@@ -327,14 +331,49 @@ func (m *Model) confirmDialog() string {
 		b.WriteString(st.Error.Render(wrap("Cost: "+clean(c.fix.Risk), inner)) + "\n")
 	}
 	b.WriteString(st.Dim.Render(wrap("Undo: "+clean(c.preview.Undo), inner)) + "\n\n")
-	grace := m.opt.Now().Sub(c.openedAt) < confirmGrace
-	if grace {
-		b.WriteString(st.Dim.Render("(keys are ignored for a moment)"))
-	} else {
-		b.WriteString(st.Key.Render("y") + " apply   " + st.Key.Render("n") + " cancel")
-	}
+	m.confirmKeys(&b, "apply")
 	body := fit(b.String(), inner, min(strings.Count(b.String(), "\n")+1, m.height-4))
 	return st.Dialog.Width(w).Render(body)
+}
+
+// confirmKeys ends a confirmation: its keys, once the grace period is over.
+func (m *Model) confirmKeys(b *strings.Builder, verb string) {
+	st := m.styles
+	if m.opt.Now().Sub(m.confirm.openedAt) < confirmGrace {
+		b.WriteString(st.Dim.Render("(keys are ignored for a moment)"))
+	} else {
+		b.WriteString(st.Key.Render("y") + " " + verb + "   " + st.Key.Render("n") + " cancel")
+	}
+}
+
+// undoDialogBody asks before undoing the fix applied in this session.
+func (m *Model) undoDialogBody(inner int) string {
+	st := m.styles
+	e := m.confirm.undo
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Undo this fix?") + "\n")
+	b.WriteString(wrap(clean(e.Title), inner) + "\n")
+	b.WriteString(st.Dim.Render(wrap("journal "+e.ID+", applied "+e.Time.Local().Format("15:04:05"), inner)) + "\n\n")
+	if e.Command != "" {
+		b.WriteString(st.Bold.Render("It ran:") + "\n")
+		for _, line := range strings.Split(e.Command, "\n") {
+			b.WriteString(st.Code.Render(ansi.Truncate("  $ "+clean(line), inner, "…")) + "\n")
+		}
+	}
+	if len(e.Old) > 0 {
+		b.WriteString(st.Bold.Render("Undo restores:") + "\n")
+		keys := make([]string, 0, len(e.Old))
+		for k := range e.Old {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			b.WriteString(wrap("  "+clean(k)+": "+clean(e.Old[k]), inner) + "\n")
+		}
+	}
+	b.WriteString("\n")
+	m.confirmKeys(&b, "undo")
+	return fit(b.String(), inner, min(strings.Count(b.String(), "\n")+1, m.height-4))
 }
 
 func (m *Model) helpDialog() string {

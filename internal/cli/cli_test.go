@@ -139,6 +139,17 @@ func TestFixAndUndoCommands(t *testing.T) {
 	if code, out, _ := runCLI(t, "undo", "--list", "--journal", j); code != 0 || !strings.Contains(out, "empty") {
 		t.Fatalf("undo --list: %d %s", code, out)
 	}
+	// Neither undo nor its list creates a journal that does not exist.
+	none := filepath.Join(t.TempDir(), "never")
+	if code, out, _ := runCLI(t, "undo", "--list", "--journal", none); code != 0 || !strings.Contains(out, "no fix has been applied") {
+		t.Fatalf("undo --list without a journal: %d %s", code, out)
+	}
+	if code, _, errs := runCLI(t, "undo", "--journal", none); code != 1 || !strings.Contains(errs, "nothing to undo") {
+		t.Fatalf("undo without a journal: %d %s", code, errs)
+	}
+	if _, err := os.Stat(none); !os.IsNotExist(err) {
+		t.Fatalf("undo created %s: %v", none, err)
+	}
 }
 
 func TestLiveFixCommand(t *testing.T) {
@@ -155,6 +166,10 @@ func TestLiveFixCommand(t *testing.T) {
 	code, o, e = runCLI(t, "fix", "link-state/link-up", "--yes", "--netns", ns.Name, "--symptom", symptom, "--journal", j)
 	if code != 0 || !strings.Contains(o, "Verified: link-state is now ok") || !strings.Contains(ns.IP("link", "show", "veth0"), ",UP") {
 		t.Fatalf("apply: %d\n%s%s", code, o, e)
+	}
+	code, o, e = runCLI(t, "undo", "--list", "--journal", j)
+	if code != 0 || !strings.Contains(o, "verified") || !strings.Contains(o, "link-state/link-up [netns "+ns.Name+"]") {
+		t.Fatalf("undo --list after a verified fix: %d\n%s%s", code, o, e)
 	}
 	code, o, e = runCLI(t, "undo", "--journal", j)
 	if code != 0 || strings.Contains(ns.IP("link", "show", "veth0"), ",UP") {

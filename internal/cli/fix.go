@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -138,7 +139,7 @@ func Fix(ctx context.Context, o FixOptions) int {
 	defer cancel()
 	v := model.Verify(vctx, o.Target, res.Cause, o.Symptom)
 	if v.Status == model.OK {
-		model.RecordVerified(env, e.ID, v)
+		model.RecordVerified(env, e.ID, e.Fix, v)
 		p(o.Out, "Verified: %s is now ok: %s\n", res.ID, strings.Join(v.Evidence, "; "))
 		if res.Cause.Next != "" {
 			p(o.Out, "Next: %s\n", res.Cause.Next)
@@ -188,6 +189,19 @@ func listFixes(w io.Writer, d *model.Diagnosis, env *model.ActionEnv) {
 
 // Undo reverts one journaled action (the last one when id is "").
 func Undo(ctx context.Context, journalDir, id string, list, dryRun bool, out, errw io.Writer) int {
+	if journalDir == "" {
+		journalDir = model.DefaultJournalDir()
+	}
+	// Neither listing nor undoing creates the journal: no journal means
+	// nothing was ever applied from this account.
+	if _, err := os.Lstat(filepath.Join(journalDir, "journal.jsonl")); errors.Is(err, os.ErrNotExist) {
+		if list {
+			p(out, "No journal at %s: no fix has been applied from this account.\n", journalDir)
+			return 0
+		}
+		p(errw, "rtnl-doctor undo: nothing to undo: no journal at %s (no fix has been applied from this account)\n", journalDir)
+		return 1
+	}
 	env, err := Env(journalDir, false, false)
 	if err == nil && env.JournalErr != nil {
 		err = env.JournalErr
@@ -207,7 +221,15 @@ func Undo(ctx context.Context, journalDir, id string, list, dryRun bool, out, er
 			p(out, "The journal %s is empty.\n", env.Journal.Path())
 		}
 		for _, a := range actions {
-			p(out, "%s  %-11s %s: %s\n", a.ID, a.Phase, a.Fix, a.Title)
+			where := ""
+			if a.Action != nil {
+				if ns := a.Action.Params["netns"]; ns != "" {
+					where = " [netns " + strings.TrimPrefix(ns, "/run/netns/") + "]"
+				} else if pid := a.Action.Params["pid"]; pid != "" {
+					where = " [pid " + pid + "]"
+				}
+			}
+			p(out, "%s  %s  %-11s %s%s: %s\n", a.ID, a.Time.Local().Format("2006-01-02 15:04:05"), a.Phase, a.Fix, where, a.Title)
 		}
 		return 0
 	}
