@@ -86,6 +86,13 @@ type actionKind struct {
 	// undo reverts using the journaled old and new states; nil when the
 	// change cannot be reverted.
 	undo func(ctx context.Context, env *ActionEnv, a *Action, old, new map[string]string) error
+	// done reads back whether the change is in place, in words for the
+	// operator; nil when the cause's own re-evaluation is the only check.
+	done func(a *Action) (evidence string, ok bool, err error)
+	// reachesGoal: once done, the command that failed has nothing left to
+	// do (a replace makes the object exactly what it asked for), even
+	// though the cause's condition, "it already exists", still holds.
+	reachesGoal bool
 }
 
 // capNeed is one capability an action needs, and why.

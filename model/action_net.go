@@ -133,6 +133,15 @@ var linkSetAction = actionKind{
 			return setLinkUp(c, l.Index, old["state"] == "up")
 		})
 	},
+	done: func(a *Action) (string, bool, error) {
+		var up bool
+		err := withLink(a, a.p("name"), func(_ *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+			up = l.Flags&unix.IFF_UP != 0
+			return nil
+		})
+		state := map[bool]string{true: "up", false: "down"}[up]
+		return fmt.Sprintf("%s%s is %s", a.p("name"), where(a), state), err == nil && state == a.p("state"), err
+	},
 }
 
 var linkDeleteAction = actionKind{
@@ -158,6 +167,21 @@ var linkDeleteAction = actionKind{
 		return map[string]string{"deleted": a.p("name")}, withLink(a, a.p("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			return nlErr(c.Link.Delete(l.Index))
 		})
+	},
+	done: func(a *Action) (string, bool, error) {
+		var gone bool
+		err := withConn(a, func(c *rtnetlink.Conn) error {
+			_, err := linkByName(c, a.p("name"))
+			gone = err != nil && strings.HasPrefix(err.Error(), "Cannot find device")
+			if gone {
+				return nil
+			}
+			return err
+		})
+		if gone {
+			return fmt.Sprintf("%s%s is gone", a.p("name"), where(a)), true, nil
+		}
+		return fmt.Sprintf("%s%s still exists", a.p("name"), where(a)), false, err
 	},
 }
 
@@ -277,6 +301,18 @@ func addrState(a *Action) (bool, []netip.Prefix, error) {
 	return present, have, err
 }
 
+// addrDone reads back whether the action's address is on (or off) its link.
+func addrDone(want bool) func(a *Action) (string, bool, error) {
+	return func(a *Action) (string, bool, error) {
+		present, _, err := addrState(a)
+		if err != nil {
+			return "", false, err
+		}
+		on := map[bool]string{true: "is on", false: "is not on"}[present]
+		return fmt.Sprintf("%s %s %s%s", a.p("prefix"), on, a.p("dev"), where(a)), present == want, nil
+	}
+}
+
 var addrReplaceAction = actionKind{
 	needs: needNetAdmin,
 	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
@@ -284,8 +320,10 @@ var addrReplaceAction = actionKind{
 		if err != nil {
 			return Preview{}, err
 		}
-		cur := fmt.Sprintf("%v", have)
-		ch := fmt.Sprintf("%s%s: addresses %s → with %s (replace: created, or its flags and lifetimes reset)", a.p("dev"), where(a), cur, a.p("prefix"))
+		ch := fmt.Sprintf("%s%s: addresses %v → with %s", a.p("dev"), where(a), have, a.p("prefix"))
+		if present {
+			ch = fmt.Sprintf("%s%s already has %s: no change but its flags and lifetimes reset", a.p("dev"), where(a), a.p("prefix"))
+		}
 		return Preview{Changes: []string{ch}, Reversible: true, Undo: "removes the address again if it was not there before",
 			Old: map[string]string{"present": fmt.Sprint(present)}}, nil
 	},
@@ -298,6 +336,8 @@ var addrReplaceAction = actionKind{
 			return addAddr(c, l.Index, p, true)
 		})
 	},
+	done:        addrDone(true),
+	reachesGoal: true,
 	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
 		if old["present"] == "true" {
 			return nil
@@ -331,6 +371,7 @@ var addrDeleteAction = actionKind{
 			return nlErr(c.Address.Delete(addrMessage(l.Index, p)))
 		})
 	},
+	done: addrDone(false),
 	undo: func(_ context.Context, _ *ActionEnv, a *Action, _, _ map[string]string) error {
 		p, _ := prefixParam(a)
 		return withLink(a, a.p("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
@@ -346,7 +387,7 @@ type routeSpec struct {
 	dst    netip.Prefix
 	gw     netip.Addr
 	dev    string
-	proto  uint8 // 0: static, for routes rtnl-doctor adds
+	proto  uint8 // 0: boot, as `ip route add/replace` sets by default
 	metric uint32
 }
 
@@ -362,6 +403,12 @@ func (r routeSpec) text() string {
 		s += " dev " + r.dev
 	}
 	return s
+}
+
+// matches: the route cur is what r asks for (its gateway, and its device
+// when r names one).
+func (r routeSpec) matches(cur routeSpec) bool {
+	return r.dst == cur.dst && r.gw == cur.gw && (r.dev == "" || r.dev == cur.dev)
 }
 
 func routeParam(a *Action, prefix string) (routeSpec, error) {
@@ -403,7 +450,7 @@ func routeMessage(c *rtnetlink.Conn, r routeSpec) (*rtnetlink.RouteMessage, erro
 		fam = unix.AF_INET6
 	}
 	m := &rtnetlink.RouteMessage{Family: fam, DstLength: uint8(r.dst.Bits()), Table: unix.RT_TABLE_MAIN,
-		Protocol: unix.RTPROT_STATIC, Scope: unix.RT_SCOPE_UNIVERSE, Type: unix.RTN_UNICAST}
+		Protocol: unix.RTPROT_BOOT, Scope: unix.RT_SCOPE_UNIVERSE, Type: unix.RTN_UNICAST}
 	if r.proto != 0 {
 		m.Protocol = r.proto
 	}
@@ -543,7 +590,11 @@ var routeReplaceAction = actionKind{
 		if present {
 			from = cur.text()
 		}
-		return Preview{Changes: []string{fmt.Sprintf("route to %s%s: %s → %s", a2s(want.dst), where(a), from, want.text())},
+		ch := fmt.Sprintf("route to %s%s: %s → %s", a2s(want.dst), where(a), from, want.text())
+		if present && want.matches(cur) {
+			ch = fmt.Sprintf("route %s%s is already as asked: no change", cur.text(), where(a))
+		}
+		return Preview{Changes: []string{ch},
 			Reversible: true, Undo: "puts the previous route back (or removes the new one)", Old: routeOld(cur, present)}, nil
 	},
 	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
@@ -553,6 +604,17 @@ var routeReplaceAction = actionKind{
 		}
 		return map[string]string{"route": want.text()}, putRoute(a, want)
 	},
+	done: func(a *Action) (string, bool, error) {
+		want, cur, present, err := routeNow(a)
+		if err != nil {
+			return "", false, err
+		}
+		if !present {
+			return fmt.Sprintf("no route to %s%s", a2s(want.dst), where(a)), false, nil
+		}
+		return fmt.Sprintf("the route is %s%s", cur.text(), where(a)), want.matches(cur), nil
+	},
+	reachesGoal: true,
 	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
 		if old["present"] != "true" {
 			want, _ := routeParam(a, "")
@@ -585,6 +647,16 @@ var routeDeleteAction = actionKind{
 			return nil, err
 		}
 		return map[string]string{"present": "false"}, dropRoute(a, prev)
+	},
+	done: func(a *Action) (string, bool, error) {
+		want, cur, present, err := routeNow(a)
+		if err != nil {
+			return "", false, err
+		}
+		if present {
+			return fmt.Sprintf("the route %s%s is still there", cur.text(), where(a)), false, nil
+		}
+		return fmt.Sprintf("no route to %s%s", a2s(want.dst), where(a)), true, nil
 	},
 	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
 		prev, err := routeFromOld(a, old)

@@ -233,11 +233,40 @@ func irreversibleWhy(e *Entry) string {
 
 // Verify re-reads the facts the cause depends on and evaluates it again:
 // a fix is only done when its cause turns ok.
-func Verify(ctx context.Context, t probes.Target, k *Cause, s Symptom) Result {
+//
+// applied, when not nil, is the journal entry of the fix just applied for
+// this cause: its change is read back too. A replace that is in place
+// reaches the failed command's goal even though the cause's condition (the
+// object exists) still holds, so the cause counts as ok; any other change
+// that is in place while the cause still fails is said so, and a change
+// that is not in place is named.
+func Verify(ctx context.Context, t probes.Target, k *Cause, s Symptom, applied *Entry) Result {
 	t.Interfaces = append(t.Interfaces, s.Interfaces()...)
 	groups := append([]probes.Group{probes.GroupHost}, k.Needs...)
 	f := probes.Gather(ctx, t, groups...)
-	return Evaluate(k, &Context{Facts: f, Symptom: s}, priors(s))
+	r := Evaluate(k, &Context{Facts: f, Symptom: s}, priors(s))
+	if applied == nil || applied.Action == nil || !strings.HasPrefix(applied.Fix, k.ID+"/") {
+		return r
+	}
+	kind, ok := actionKinds[applied.Action.Kind]
+	if !ok || kind.done == nil {
+		return r
+	}
+	ev, done, err := kind.done(applied.Action)
+	switch {
+	case err != nil:
+		r.Evidence = append([]string{"the fix's change could not be read back: " + err.Error()}, r.Evidence...)
+	case !done:
+		r.Evidence = append([]string{"the fix's change is not in place: " + ev}, r.Evidence...)
+	case r.Status == OK:
+		r.Evidence = append([]string{ev}, r.Evidence...)
+	case kind.reachesGoal:
+		r.Status = OK
+		r.Evidence = []string{ev + ", as the command asked: nothing is left to do (running the command again would only fail with File exists)"}
+	default:
+		r.Evidence = append([]string{"the change is in place (" + ev + "), but the cause remains"}, r.Evidence...)
+	}
+	return r
 }
 
 // RecordVerified journals that the cause fixed by journal entry id (fix

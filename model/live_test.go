@@ -229,3 +229,62 @@ func TestLiveHealthCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveVerifyReadsTheFixBack: after "File exists", a replace leaves the
+// object in place, so the cause's condition holds; verification reads the
+// change back and says the command's goal is met.
+func TestLiveVerifyReadsTheFixBack(t *testing.T) {
+	ns := testns.New(t)
+	ns.IP("link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
+	ns.IP("link", "set", "veth0", "up")
+	ns.IP("link", "set", "veth1", "up")
+	ns.IP("addr", "add", "10.0.0.1/24", "dev", "veth0")
+	ns.IP("route", "add", "10.9.0.0/16", "via", "10.0.0.254")
+	cmdline := "ip route add 10.9.0.0/16 via 10.0.0.253"
+	out, _ := ns.TryIP("route", "add", "10.9.0.0/16", "via", "10.0.0.253")
+	tgt := probes.Target{NetNS: ns.Name}
+	d := diagnoseLive(t, tgt, cmdline, out)
+	f, res, ok := d.FindFix("already-exists/replace-route")
+	if !ok {
+		t.Fatalf("no replace fix:\n%s", dump(d))
+	}
+	env := testEnv(t, "")
+	p, err := PreviewFix(context.Background(), env, f)
+	if err != nil || !strings.Contains(strings.Join(p.Changes, " "), "via 10.0.0.254 dev veth0 → 10.9.0.0/16 via 10.0.0.253") {
+		t.Fatalf("preview: %v %q", err, p.Changes)
+	}
+	e, err := ApplyFix(context.Background(), env, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := ParseSymptom("$ " + cmdline + "\n" + out)
+	if r := Verify(context.Background(), tgt, res.Cause, s, nil); r.Status == OK {
+		t.Fatalf("without the fix read back, the route still exists and the cause still fails: %+v", r)
+	}
+	r := Verify(context.Background(), tgt, res.Cause, s, &e)
+	if r.Status != OK || !strings.Contains(first(r.Evidence), "the route is 10.9.0.0/16 via 10.0.0.253 dev veth0") {
+		t.Fatalf("verify with the fix read back: %s %q", r.Status, r.Evidence)
+	}
+	// ip route replace sets proto boot (which ip does not print), not static.
+	if got := ns.IP("route", "show", "10.9.0.0/16"); strings.Contains(got, "proto static") {
+		t.Fatalf("the replace used proto static, unlike ip route replace: %s", got)
+	}
+	// The same replace again changes nothing, and says so.
+	p, err = PreviewFix(context.Background(), env, f)
+	if err != nil || !strings.Contains(strings.Join(p.Changes, " "), "already as asked: no change") {
+		t.Fatalf("second preview: %v %q", err, p.Changes)
+	}
+	// A link the fix did not bring up is named.
+	e2 := Entry{ID: "x", Fix: "already-exists/replace-route", Action: act("link-set", "netns", ns.Path(), "name", "veth0", "state", "down")}
+	r = Verify(context.Background(), tgt, res.Cause, s, &e2)
+	if r.Status == OK || !strings.Contains(first(r.Evidence), "not in place: veth0") {
+		t.Fatalf("a change not in place: %s %q", r.Status, r.Evidence)
+	}
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}

@@ -142,11 +142,17 @@ func applyCmd(env *model.ActionEnv, f model.Fix, cause string) tea.Cmd {
 	}
 }
 
-func verifyCmd(t probes.Target, k *model.Cause, s model.Symptom, journal string) tea.Cmd {
+// verifyCmd re-probes cause k; applied is the fix just applied for it
+// (or nil), whose change is read back too.
+func verifyCmd(t probes.Target, k *model.Cause, s model.Symptom, applied *model.Entry) tea.Cmd {
+	journal := ""
+	if applied != nil {
+		journal = applied.ID
+	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		return verifiedMsg{cause: k.ID, result: model.Verify(ctx, t, k, s), journal: journal}
+		return verifiedMsg{cause: k.ID, result: model.Verify(ctx, t, k, s, applied), journal: journal}
 	}
 }
 

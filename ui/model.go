@@ -376,7 +376,16 @@ func (m *Model) afterApply(f model.Fix, cause string, e model.Entry, err error) 
 		return nil
 	}
 	m.verifyOf = cause
-	return verifyCmd(m.target(), k, m.symptom, e.ID)
+	return verifyCmd(m.target(), k, m.symptom, m.appliedFor(cause))
+}
+
+// appliedFor is this session's last applied fix when it belongs to cause.
+func (m *Model) appliedFor(cause string) *model.Entry {
+	if m.lastFix == "" || !strings.HasPrefix(m.lastEntry.Fix, cause+"/") {
+		return nil
+	}
+	e := m.lastEntry
+	return &e
 }
 
 func orText(s, alt string) string {
@@ -644,7 +653,7 @@ func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.verifyOf = r.ID
 		m.setStatus(false, "verifying %s…", r.ID)
-		return verifyCmd(m.target(), r.Cause, m.symptom, m.lastFix)
+		return verifyCmd(m.target(), r.Cause, m.symptom, m.appliedFor(r.ID))
 	case key.Matches(msg, k.Undo):
 		if m.opt.Env == nil || m.opt.Env.Journal == nil {
 			m.setStatus(true, "undo: no journal (read-only or dry-run mode)")

@@ -137,7 +137,7 @@ func Fix(ctx context.Context, o FixOptions) int {
 	}
 	vctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	v := model.Verify(vctx, o.Target, res.Cause, o.Symptom)
+	v := model.Verify(vctx, o.Target, res.Cause, o.Symptom, &e)
 	if v.Status == model.OK {
 		model.RecordVerified(env, e.ID, e.Fix, v)
 		p(o.Out, "Verified: %s is now ok: %s\n", res.ID, strings.Join(v.Evidence, "; "))
