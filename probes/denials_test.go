@@ -413,3 +413,57 @@ func runDenialCases(t *testing.T, name string, parse func(string) (Denial, bool)
 		})
 	}
 }
+
+// FuzzDenialCollector feeds arbitrary lines through the collector
+// gatherDenials uses, as audit.log, a syslog file and the journal would hand
+// them over (the same lines from several logs, so copies are dropped), with a
+// fuzzed LogLine.Source: whatever the logs hold, the counts add up and every
+// field stays bounded.
+func FuzzDenialCollector(f *testing.F) {
+	for _, p := range logSeedFiles() {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, "")
+		f.Add(b, auditLogPath)
+	}
+	for _, s := range journalSeeds {
+		f.Add([]byte(s), "journal")
+	}
+	f.Fuzz(func(t *testing.T, data []byte, source string) {
+		c := newDenialCollector()
+		// audit.log: read as readLogFile reads it.
+		c.add(splitLog(data, auditLogPath, parseSyslogTime), auditLogPath)
+		// A syslog file read without its time stamps parsed, and the
+		// journal, whose lines may name any source.
+		c.add(splitLog(data, "/var/log/syslog", nil), "/var/log/syslog")
+		var journal []LogLine
+		for _, line := range strings.Split(string(data), "\n") {
+			journal = append(journal, LogLine{Source: source, Text: line})
+		}
+		c.add(journal, "journal")
+
+		kept, relevant, cut := c.result()
+		total := len(kept) + cut
+		if len(kept) > maxDenials || cut < 0 || relevant < 0 || relevant > total {
+			t.Fatalf("%d kept, %d cut, %d relevant", len(kept), cut, relevant)
+		}
+		keptRelevant := 0
+		for _, d := range kept {
+			checkDenialBounds(t, d)
+			if d.Relevant {
+				keptRelevant++
+			}
+			if d.Kind != "selinux" && d.Kind != "apparmor" {
+				t.Fatalf("kind %q: %+v", d.Kind, d)
+			}
+			if d.Source == "" {
+				t.Fatalf("no source: %+v", d)
+			}
+		}
+		if keptRelevant > relevant {
+			t.Fatalf("%d relevant denials kept, but %d counted", keptRelevant, relevant)
+		}
+	})
+}

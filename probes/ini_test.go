@@ -355,3 +355,100 @@ func FuzzParseINI(f *testing.F) {
 		}
 	})
 }
+
+// keyfileEscape writes value so that keyfileUnescape reads it back.
+func keyfileEscape(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; c {
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		case ' ':
+			if i == 0 {
+				b.WriteString(`\s`)
+			} else {
+				b.WriteByte(c)
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// FuzzNMKeyfile parses arbitrary bytes as a NetworkManager keyfile (GLib
+// key-file syntax). Beyond the invariants of every mode: lines are counted
+// as GLib counts them, every group and key kept is one GLib accepts, and a
+// file without warnings reads back the same once written out again.
+func FuzzNMKeyfile(f *testing.F) {
+	roots, _ := filepath.Glob(filepath.Join("testdata", "roots", "netconfig-*"))
+	for _, root := range roots {
+		_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err != nil || !d.Type().IsRegular() || !strings.HasSuffix(p, ".nmconnection") {
+				return nil
+			}
+			if b, err := os.ReadFile(p); err == nil {
+				f.Add(b)
+			}
+			return nil
+		})
+	}
+	f.Add([]byte("[connection]\r\nid=a\\sb\\\\c\\;d\nname[de_DE.UTF-8@euro]=x\x00y\n[ipv4]\naddress1=10.0.0.1/24,10.0.0.254\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, max := range []int{0, 16} {
+			got := parseINI(data, iniOptions{Mode: iniKeyfile, MaxLine: max})
+			checkINIInvariants(t, data, got)
+			lines := bytes.Count(data, []byte{'\n'})
+			if len(data) > 0 && data[len(data)-1] != '\n' {
+				lines++
+			}
+			if got.Lines != lines {
+				t.Fatalf("Lines = %d, want %d", got.Lines, lines)
+			}
+			for _, s := range got.Sections {
+				if !keyfileGroupName([]byte(s.Name)) {
+					t.Fatalf("group %q kept, GLib refuses it", s.Name)
+				}
+				for _, e := range s.Entries {
+					if !keyfileKeyName([]byte(e.Key)) || strings.IndexByte(e.Key, 0) >= 0 {
+						t.Fatalf("key %q kept, GLib refuses it", e.Key)
+					}
+					if strings.IndexByte(e.Value, 0) >= 0 {
+						t.Fatalf("value %q holds a NUL", e.Value)
+					}
+				}
+			}
+			if len(got.Warnings) > 0 || max != 0 {
+				continue
+			}
+			var out bytes.Buffer
+			for _, s := range got.Sections {
+				out.WriteString("[" + s.Name + "]\n")
+				for _, e := range s.Entries {
+					out.WriteString(e.Key + "=" + keyfileEscape(e.Value) + "\n")
+				}
+			}
+			again := parseINI(out.Bytes(), iniOptions{Mode: iniKeyfile})
+			if len(again.Warnings) > 0 || len(again.Sections) != len(got.Sections) {
+				t.Fatalf("written out again as %q: %+v", out.String(), again)
+			}
+			for i, s := range got.Sections {
+				a := again.Sections[i]
+				if a.Name != s.Name || len(a.Entries) != len(s.Entries) {
+					t.Fatalf("section %d: %+v, read back as %+v", i, s, a)
+				}
+				for j, e := range s.Entries {
+					if a.Entries[j].Key != e.Key || a.Entries[j].Value != e.Value {
+						t.Fatalf("entry %+v read back as %+v (written %q)", e, a.Entries[j], out.String())
+					}
+				}
+			}
+		}
+	})
+}
