@@ -26,15 +26,16 @@ import (
 const usage = `rtnl-doctor: find out why an RTNETLINK operation failed, and fix it.
 
 Usage:
-  rtnl-doctor [--symptom TEXT|-] [--interval 2s] [--read-only] [--dry-run] [target flags]
+  rtnl-doctor [--symptom TEXT|-] [--interval 2s] [--read-only] [--dry-run] [--journal DIR] [target flags]
                        the dashboard (needs a terminal: over SSH use ssh -t)
   rtnl-doctor report [--json | --markdown] [--symptom TEXT|-] [--no-reproduce] [target flags]
                        rank the causes of a failure (or check every cause) with their evidence and fixes;
                        exit 0 when no cause is proven, 1 when one is, 2 for a usage error
-  rtnl-doctor fix [--list] [FIX-ID] [--symptom TEXT|-] [--yes] [--dry-run] [--read-only] [target flags]
+  rtnl-doctor fix [--list] [FIX-ID] [--symptom TEXT|-] [--yes] [--dry-run] [--read-only] [--journal DIR] [target flags]
                        list the fixes for the diagnosis, or preview, confirm, apply and verify one
-  rtnl-doctor undo [--list] [--dry-run] [JOURNAL-ID]
+  rtnl-doctor undo [--list] [--dry-run] [--journal DIR] [JOURNAL-ID]
                        revert the last applied fix (or the one named) from the journal
+                       (default /var/lib/rtnl-doctor as root, else $XDG_STATE_HOME/rtnl-doctor)
   rtnl-doctor probe [--json] [--group net,memory,...] [target flags]
                        print the facts the diagnosis uses, as JSON
 
@@ -227,8 +228,14 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		o.FixID = positional[0]
 	}
 	if *symptomArg == "-" && !*yes && !*list && !*dry {
-		fmt.Fprintln(stderr, "rtnl-doctor fix: the symptom came from stdin, so confirmation cannot: add --yes (or --dry-run)")
-		return 2
+		// stdin held the symptom: ask on the terminal instead.
+		tty, err := os.Open("/dev/tty")
+		if err != nil {
+			fmt.Fprintln(stderr, "rtnl-doctor fix: the symptom came from stdin and there is no terminal to confirm on: add --yes (or --dry-run)")
+			return 2
+		}
+		defer tty.Close()
+		o.In = tty
 	}
 	return cli.Fix(ctx, o)
 }

@@ -554,7 +554,13 @@ func atoiOr(s string, def int) int {
 }
 
 var chmodAction = actionKind{
-	needs: needRoot("changing a file's mode or owner needs root"),
+	needs: func(a *Action) []capNeed {
+		n := []capNeed{{cap.FOWNER, "changing the mode of a file one does not own needs CAP_FOWNER"}}
+		if a.p("uid") != "" {
+			n = append(n, capNeed{cap.CHOWN, "changing a file's owner needs CAP_CHOWN"})
+		}
+		return n
+	},
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
 		st, err := statNoFollow(env.path(a.p("path")))
 		if err != nil {

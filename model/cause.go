@@ -162,8 +162,8 @@ func CauseByID(id string) *Cause {
 	return nil
 }
 
-// plural returns "1 thing" or "2 things".
-func plural(n int, one, many string) string {
+// Plural returns "1 thing" or "2 things".
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}

@@ -89,6 +89,10 @@ func (c *Context) describeRoute(r probes.Route) string {
 func evalAlreadyExists(c *Context) Verdict {
 	var v Verdict
 	s := c.Symptom
+	if bareExists(s) {
+		v.unknown("the error is File exists, but not what was being added: paste the command line with it to check whether that address or route is already there")
+		return v
+	}
 	if s.Operation != OpAddrAdd && s.Operation != OpRouteAdd {
 		v.ok("the symptom adds no address or route")
 		return v
@@ -145,7 +149,7 @@ func evalAlreadyExists(c *Context) Verdict {
 				}
 			}
 			if len(v.Evidence) == 0 {
-				v.ok("%s is on no link now (%s checked)", p.Addr(), plural(len(n.Addrs), "address", "addresses"))
+				v.ok("%s is on no link now (%s checked)", p.Addr(), Plural(len(n.Addrs), "address", "addresses"))
 			}
 		}
 		return v
@@ -161,7 +165,7 @@ func evalAlreadyExists(c *Context) Verdict {
 		}
 	}
 	if len(v.Evidence) == 0 {
-		v.ok("no route to %s in the main table (%s checked)", dst, plural(len(n.Routes), "route", "routes"))
+		v.ok("no route to %s in the main table (%s checked)", dst, Plural(len(n.Routes), "route", "routes"))
 	}
 	return v
 }

@@ -115,13 +115,27 @@ func fixesCapNetAdmin(c *Context, v Verdict) []Fix {
 		return nil
 	}
 	prog := failingProgram(c)
-	unit := "your.service"
+	unit, unitWhy := c.Facts.Target.Unit, "restarting the service is yours to decide: it interrupts what it serves"
+	if unit == "" {
+		unit, unitWhy = "UNIT.service", "rtnl-doctor does not know which unit starts the program (it runs in none)"
+	}
+	dropIn := "/etc/systemd/system/" + unit + ".d"
+	// As root, setpriv switches to the program's user keeping only this
+	// capability (ambient, so it survives the exec of a program without
+	// file capabilities).
+	setpriv := []string{"setpriv"}
+	if id := c.Facts.Identity; id.UID != 0 {
+		setpriv = append(setpriv, fmt.Sprintf("--reuid=%d", id.UID), fmt.Sprintf("--regid=%d", id.GID), "--init-groups")
+	}
+	setpriv = append(setpriv, "--inh-caps=+net_admin", "--ambient-caps=+net_admin", prog)
 	fixes := []Fix{
-		{ID: "cap-net-admin/systemd-ambient", Title: "Run the service with CAP_NET_ADMIN only (narrowest: one service, one capability)",
-			Command:   lines("systemctl edit "+unit, "# add:", "[Service]", "AmbientCapabilities=CAP_NET_ADMIN", "CapabilityBoundingSet=CAP_NET_ADMIN", "systemctl restart "+unit),
-			NeedsRoot: true, Manual: true, Why: "rtnl-doctor does not know which unit starts the program"},
+		{ID: "cap-net-admin/systemd-ambient", Title: "Run the service " + unit + " with CAP_NET_ADMIN only (narrowest: one service, one capability)",
+			Command: lines(argv("mkdir", "-p", dropIn),
+				"cat > "+argv(dropIn+"/50-net-admin.conf")+" <<'EOF'", "[Service]", "AmbientCapabilities=CAP_NET_ADMIN", "EOF",
+				"systemctl daemon-reload", argv("systemctl", "restart", unit)),
+			NeedsRoot: true, Manual: true, Why: unitWhy},
 		{ID: "cap-net-admin/setpriv", Title: "Or start the program with the capability in its ambient set",
-			Command:   argv("setpriv", "--inh-caps", "+net_admin", "--ambient-caps", "+net_admin", prog),
+			Command:   argv(setpriv...),
 			NeedsRoot: true, Manual: true, Why: "the program has to be restarted by whoever runs it"},
 		{ID: "cap-net-admin/setcap", Title: "Or grant cap_net_admin+ep to " + prog + " (every user who can run it gets the capability)",
 			Command: argv("setcap", "cap_net_admin+ep", prog), NeedsRoot: true,

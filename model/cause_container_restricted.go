@@ -98,7 +98,8 @@ func fixesContainerRestricted(c *Context, v Verdict) []Fix {
 		switch ct.Runtime {
 		case "kubernetes":
 			fixes = append(fixes, Fix{ID: "container-restricted/k8s-cap-add", Title: "Add NET_ADMIN to the pod's container securityContext",
-				Command: lines("securityContext:", "  capabilities:", "    add: [\"NET_ADMIN\"]"), Manual: true, Why: why})
+				Command: lines("# in the pod spec, under the container:", "#   securityContext:", "#     capabilities:", "#       add: [\"NET_ADMIN\"]",
+					"kubectl apply -f POD.yaml"), Manual: true, Why: why})
 		default:
 			tool := "docker"
 			if ct.Runtime == "podman" {
@@ -108,7 +109,7 @@ func fixesContainerRestricted(c *Context, v Verdict) []Fix {
 				Fix{ID: "container-restricted/cap-add", Title: "Re-create the container with NET_ADMIN (only that capability)",
 					Command: lines(fmt.Sprintf("%s inspect --format '{{.Config.Image}}' %s", tool, name), tool+" run --cap-add NET_ADMIN ... IMAGE"), Manual: true, Why: why},
 				Fix{ID: "container-restricted/compose-cap-add", Title: "With docker compose: add cap_add to the service",
-					Command: lines("services:", "  SERVICE:", "    cap_add:", "      - NET_ADMIN"), Manual: true, Why: why,
+					Command: lines("# in compose.yaml, under the service:", "#   cap_add:", "#     - NET_ADMIN", "docker compose up -d --force-recreate SERVICE"), Manual: true, Why: why,
 					Risk: "docker stack deploy ignored cap_add before Docker 20.10"})
 		}
 	}
@@ -118,11 +119,11 @@ func fixesContainerRestricted(c *Context, v Verdict) []Fix {
 			key = "net.ipv4.ip_forward"
 		}
 		fixes = append(fixes, Fix{ID: "container-restricted/sysctl", Title: "Set the namespaced sysctl when the container starts",
-			Command: lines(argv("docker", "run", "--sysctl", key+"=1", "IMAGE"), "# compose:", "    sysctls:", "      - "+key+"=1"), Manual: true, Why: why})
+			Command: lines(argv("docker", "run", "--sysctl", key+"=1", "IMAGE"), "# or in compose.yaml, under the service:", "#   sysctls:", "#     - "+key+"=1"), Manual: true, Why: why})
 	}
 	if (c.Symptom.Operation == OpTuntapAdd || c.Symptom.Operation == OpTunOpen) && !c.Facts.Tun.Exists {
 		fixes = append(fixes, Fix{ID: "container-restricted/device-tun", Title: "Give the container /dev/net/tun",
-			Command: lines("docker run --device /dev/net/tun --cap-add NET_ADMIN ... IMAGE", "# compose:", "    devices:", "      - /dev/net/tun"), Manual: true, Why: why})
+			Command: lines("docker run --device /dev/net/tun --cap-add NET_ADMIN ... IMAGE", "# or in compose.yaml, under the service:", "#   devices:", "#     - /dev/net/tun"), Manual: true, Why: why})
 	}
 	if len(fixes) > 0 {
 		fixes = append(fixes, Fix{ID: "container-restricted/not-privileged", Title: "Avoid --privileged",

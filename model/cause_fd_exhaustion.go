@@ -63,7 +63,7 @@ func evalFDExhaustion(c *Context) Verdict {
 		p := pct(open, soft)
 		detail := fmt.Sprintf("%s holds %d fds, its RLIMIT_NOFILE soft limit is %d (hard %s)", who, f.Open, f.Limit.Soft, limitText(f.Limit.Hard))
 		if f.Netlink > 0 || f.Tun > 0 {
-			detail += fmt.Sprintf("; of those %s and %s", plural(f.Netlink, "netlink socket", "netlink sockets"), plural(f.Tun, "tun queue", "tun queues"))
+			detail += fmt.Sprintf("; of those %s and %s", Plural(f.Netlink, "netlink socket", "netlink sockets"), Plural(f.Tun, "tun queue", "tun queues"))
 		}
 		switch {
 		case open >= soft || (strong && c.Symptom.Errno == EMFILE && p >= 90):
@@ -109,19 +109,27 @@ func fixesFDExhaustion(c *Context, v Verdict) []Fix {
 			newSoft = f.NrOpen
 		}
 		hard := f.Limit.Hard
+		pid := fmt.Sprint(c.Facts.Target.PID)
 		if hard != probes.Unlimited && newSoft > hard {
 			if c.Facts.Host.Tool.SysResource {
 				hard = newSoft
-			} else {
+			} else if hard > f.Limit.Soft {
 				// Without CAP_SYS_RESOURCE only the soft limit can rise, up
 				// to the hard one.
 				newSoft = hard
+			} else {
+				// The soft limit is already the hard one: only root raises it.
+				fixes = append(fixes, Fix{ID: "fd-exhaustion/raise-nofile",
+					Title:     fmt.Sprintf("Raise RLIMIT_NOFILE of %s to %d, soft and hard (as root)", c.who(), newSoft),
+					Command:   argv("prlimit", "--pid", pid, fmt.Sprintf("--nofile=%d:%d", newSoft, newSoft)),
+					NeedsRoot: true, Manual: true,
+					Why: fmt.Sprintf("the soft limit already equals the hard limit (%d), and raising a hard limit needs CAP_SYS_RESOURCE, which rtnl-doctor does not have: run the command as root, or restart the program with a higher LimitNOFILE=", hard)})
+				newSoft = f.Limit.Soft
 			}
 		}
 		if newSoft <= f.Limit.Soft {
-			return fixes
+			return append(fixes, fileMaxFixes(f)...)
 		}
-		pid := fmt.Sprint(c.Facts.Target.PID)
 		fixes = append(fixes, Fix{ID: "fd-exhaustion/raise-nofile", Title: fmt.Sprintf("Raise RLIMIT_NOFILE of %s to %d now (no restart)", c.who(), newSoft),
 			Command: argv("prlimit", "--pid", pid, fmt.Sprintf("--nofile=%d:%s", newSoft, limitText(hard))), NeedsRoot: true,
 			Action: act("prlimit", "pid", pid, "soft", fmt.Sprint(newSoft), "hard", limitText(hard))})
@@ -131,13 +139,19 @@ func fixesFDExhaustion(c *Context, v Verdict) []Fix {
 			Risk:      "applies to every user's new login sessions; a systemd service needs LimitNOFILE= in its unit instead (systemctl edit UNIT)",
 			Action:    act("write-file", "path", "/etc/security/limits.d/90-rtnl-doctor.conf", "content", fmt.Sprintf("# Written by rtnl-doctor\n*  soft  nofile  %d\n", newSoft), "mode", "0644")})
 	}
-	if nr := f.FileNR; nr != nil && pct(nr.InUse(), nr.Max) >= 90 {
-		max := nr.Max * 2
-		fixes = append(fixes, Fix{ID: "fd-exhaustion/raise-file-max", Title: fmt.Sprintf("Raise fs.file-max from %d to %d", nr.Max, max),
-			Command: argv("sysctl", "-w", fmt.Sprintf("fs.file-max=%d", max)), NeedsRoot: true,
-			Risk:   "each open file costs kernel memory (about 1 KiB): a leak can then use more before it is stopped",
-			Action: act("sysctl", "key", "fs.file-max", "value", fmt.Sprint(max))},
-			persistFix("fd-exhaustion/persist-file-max", "fs.file-max", fmt.Sprint(max)))
+	return append(fixes, fileMaxFixes(f)...)
+}
+
+// fileMaxFixes raise the system-wide limit when it is nearly reached.
+func fileMaxFixes(f *probes.FDFacts) []Fix {
+	nr := f.FileNR
+	if nr == nil || pct(nr.InUse(), nr.Max) < 90 {
+		return nil
 	}
-	return fixes
+	max := nr.Max * 2
+	return []Fix{{ID: "fd-exhaustion/raise-file-max", Title: fmt.Sprintf("Raise fs.file-max from %d to %d", nr.Max, max),
+		Command: argv("sysctl", "-w", fmt.Sprintf("fs.file-max=%d", max)), NeedsRoot: true,
+		Risk:   "each open file costs kernel memory (about 1 KiB): a leak can then use more before it is stopped",
+		Action: act("sysctl", "key", "fs.file-max", "value", fmt.Sprint(max))},
+		persistFix("fd-exhaustion/persist-file-max", "fs.file-max", fmt.Sprint(max))}
 }

@@ -40,7 +40,7 @@ func evalKernelMemory(c *Context) Verdict {
 		if !last.Time.IsZero() {
 			when = ", last at " + last.Time.Local().Format("2006-01-02 15:04:05")
 		}
-		v.fail("kernel log (%s): %s (%s%s)", m.KernelLog, strings.TrimSpace(trimLogPrefix(last.Text)), plural(len(recent), "report", "reports"), when)
+		v.fail("kernel log (%s): %s (%s%s)", m.KernelLog, strings.TrimSpace(trimLogPrefix(last.Text)), Plural(len(recent), "report", "reports"), when)
 	} else if r, gap := m.Gaps.Reason("alloc_failures"); gap {
 		v.unknown("%s", r)
 	}
@@ -50,7 +50,7 @@ func evalKernelMemory(c *Context) Verdict {
 		if free < 16 {
 			st = Warn
 		}
-		v.add(st, "%d free blocks of order >= %d (64 KiB and larger) across %s%s", free, highOrder, plural(len(m.Buddy), "zone", "zones"), fragNote(free))
+		v.add(st, "%d free blocks of order >= %d (64 KiB and larger) across %s%s", free, highOrder, Plural(len(m.Buddy), "zone", "zones"), fragNote(free))
 	}
 	if mi := m.Meminfo; mi != nil && mi.MemTotal > 0 {
 		avail := pct(mi.MemAvailable, mi.MemTotal)

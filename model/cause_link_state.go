@@ -103,12 +103,16 @@ func evalLinkState(c *Context) Verdict {
 				break
 			}
 		}
-		if def == "" && len(n.Routes) > 0 {
-			v.warn("%s, %d up; no default route in the main table (only local subnets are reachable)", plural(total, "link", "links"), up)
+		if def == "" && len(n.Routes) > 0 && strings.TrimSpace(s.Raw) == "" {
+			// Worth a warning in the health check; next to an unrelated
+			// error it is only a fact.
+			v.warn("%s, %d up; no default route in the main table (only local subnets are reachable)", Plural(total, "link", "links"), up)
+		} else if def == "" && len(n.Routes) > 0 {
+			v.ok("%s, %d up; no default route in the main table", Plural(total, "link", "links"), up)
 		} else if def == "" {
-			v.ok("%s, %d up; no routes", plural(total, "link", "links"), up)
+			v.ok("%s, %d up; no routes", Plural(total, "link", "links"), up)
 		} else {
-			v.ok("%s, %d up; %s", plural(total, "link", "links"), up, def)
+			v.ok("%s, %d up; %s", Plural(total, "link", "links"), up, def)
 		}
 		return v
 	}
@@ -248,7 +252,9 @@ func fixesLinkState(c *Context, v Verdict) []Fix {
 				Action: act("link-set", "netns", netnsParam(c), "name", p.Name, "state", "up")})
 		}
 	}
-	if s.Operation == OpRouteAdd && s.Gateway != "" && s.Device != "" {
+	// onlink skips the gateway check but not the link's: on a down link
+	// the kernel answers "Nexthop device is not up" (ENETDOWN) instead.
+	if l, ok := n.LinkByName(s.Device); ok && l.Up() && s.Operation == OpRouteAdd && s.Gateway != "" {
 		if gw, err := netip.ParseAddr(s.Gateway); err == nil {
 			if ok, _ := gatewayReachable(c, gw, s.Device); !ok {
 				fixes = append(fixes, Fix{ID: "link-state/onlink", Title: "If the gateway is really on " + s.Device + "'s segment, add the route with onlink",

@@ -49,10 +49,17 @@ func linkNames(c *Context) ([]probes.Link, string, bool) {
 	return nil, "", false
 }
 
+// bareExists: the symptom is EEXIST without the command that got it.
+func bareExists(s Symptom) bool { return s.Errno == EEXIST && s.Operation == "" }
+
 func evalNameConflict(c *Context) Verdict {
 	var v Verdict
 	names := proposedNames(c.Symptom)
 	if len(names) == 0 {
+		if bareExists(c.Symptom) {
+			v.unknown("the error is File exists, but not what was being added: paste the command line with it (ip link add NAME …, ip addr add …, ip route add …) to find what already exists")
+			return v
+		}
 		v.ok("the symptom names no interface to create, so there is no name to check")
 		return v
 	}
@@ -73,7 +80,7 @@ func evalNameConflict(c *Context) Verdict {
 			if nc.Template {
 				v.ok("%q is a template: the kernel picks the first free number", name)
 			} else {
-				v.ok("no link is named %q now (%s, %s checked)", name, src, plural(len(links), "link", "links"))
+				v.ok("no link is named %q now (%s, %s checked)", name, src, Plural(len(links), "link", "links"))
 			}
 		}
 		if len(nc.Suggestions) > 0 && (nc.Problem != "" || nc.Clash != nil) {

@@ -69,8 +69,8 @@ func evalNetconfig(c *Context) Verdict {
 	}
 	if len(v.Evidence) == 0 {
 		var parts []string
-		parts = append(parts, "systemd-networkd "+runState(nc.Networkd.Running)+fmt.Sprintf(" (%s)", plural(len(nc.Networkd.Files), "file", "files")))
-		parts = append(parts, "NetworkManager "+runState(nc.NetworkManager.Running)+fmt.Sprintf(" (%s)", plural(nc.NetworkManager.Keyfiles, "keyfile", "keyfiles")))
+		parts = append(parts, "systemd-networkd "+runState(nc.Networkd.Running)+fmt.Sprintf(" (%s)", Plural(len(nc.Networkd.Files), "file", "files")))
+		parts = append(parts, "NetworkManager "+runState(nc.NetworkManager.Running)+fmt.Sprintf(" (%s)", Plural(nc.NetworkManager.Keyfiles, "keyfile", "keyfiles")))
 		v.ok("no configuration problem found: %s", strings.Join(parts, "; "))
 	}
 	for _, g := range nc.Gaps {

@@ -9,7 +9,7 @@ import (
 
 var causeSysctl = &Cause{
 	ID:     "sysctl",
-	Checks: "the kernel settings that refuse operations (disable_ipv6, ipv6.disable=1, the sysctl being written) and the ones the seed suspects (ip_forward, rp_filter)",
+	Checks: "the kernel settings that refuse operations (disable_ipv6, ipv6.disable=1, the sysctl being written) and two often blamed that never refuse one (ip_forward, rp_filter)",
 	Needs:  []probes.Group{probes.GroupSysctls, probes.GroupHost},
 	Eval:   evalSysctl,
 	Fixes:  fixesSysctl,
@@ -22,21 +22,25 @@ func ipv6Op(s Symptom) bool {
 		strings.Contains(strings.ToLower(s.ExtAck), "ipv6 is disabled")
 }
 
-// disabledIPv6 lists the disable_ipv6 keys that are 1 for the device.
-func disabledIPv6(c *Context, dev string) (on []string, read bool) {
-	keys := []string{"net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.default.disable_ipv6"}
+// ipv6Disabled reads disable_ipv6. For an existing interface its own key is
+// the one that counts: writing all copies the value to every existing
+// interface, and default only seeds interfaces created later. dev is the
+// interface's value ("" when it has none: no such interface, or not
+// read); others lists all and default when they are 1.
+func ipv6Disabled(c *Context, dev string) (devVal string, others []string, read bool) {
 	if dev != "" {
-		keys = append([]string{"net.ipv6.conf." + dev + ".disable_ipv6"}, keys...)
+		devVal, _ = c.Facts.Sysctls.Get("net.ipv6.conf." + dev + ".disable_ipv6")
 	}
-	for _, k := range keys {
+	read = devVal != ""
+	for _, k := range []string{"net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.default.disable_ipv6"} {
 		if v, ok := c.Facts.Sysctls.Get(k); ok {
 			read = true
 			if v == "1" {
-				on = append(on, k+"=1")
+				others = append(others, k+"=1")
 			}
 		}
 	}
-	return on, read
+	return devVal, others, read
 }
 
 func evalSysctl(c *Context) Verdict {
@@ -55,18 +59,26 @@ func evalSysctl(c *Context) Verdict {
 		v.add(st, "the kernel was booted with ipv6.disable=1: there is no IPv6 at all (no /proc/sys/net/ipv6)")
 	}
 	if ipv6Op(s) || s.Errno == EACCES && s.Family == "inet6" {
-		on, read := disabledIPv6(c, s.Device)
+		devVal, others, read := ipv6Disabled(c, s.Device)
 		dev := s.Device
 		if dev == "" {
 			dev = "the interface"
 		}
 		switch {
-		case len(on) > 0 && strings.HasPrefix(on[0], "net.ipv6.conf."+s.Device+".") && s.Device != "":
-			v.fail("%s: IPv6 is disabled on %s, so adding an IPv6 address fails with EACCES \"Permission denied\" (not a privilege problem)", on[0], dev)
-		case len(on) > 0:
-			v.fail("%s: IPv6 is disabled (all/default), so adding an IPv6 address to %s fails with EACCES", strings.Join(on, ", "), dev)
+		case devVal == "1":
+			v.fail("net.ipv6.conf.%s.disable_ipv6=1: IPv6 is disabled on %s, so adding an IPv6 address fails with EACCES \"Permission denied\" (not a privilege problem)", s.Device, dev)
+			if len(others) > 0 {
+				v.Evidence = append(v.Evidence, strings.Join(others, ", ")+": likely why (default seeds new interfaces, all is copied to every existing one)")
+			}
+		case devVal == "0":
+			v.ok("net.ipv6.conf.%s.disable_ipv6=0: IPv6 is enabled on %s (its own key is the one that counts for an existing interface)", s.Device, dev)
+			if len(others) > 0 {
+				v.Evidence = append(v.Evidence, strings.Join(others, ", ")+": interfaces created later start without IPv6, and writing all again disables it everywhere")
+			}
+		case len(others) > 0:
+			v.fail("%s: IPv6 is disabled (all/default), so adding an IPv6 address to %s fails with EACCES", strings.Join(others, ", "), dev)
 		case read:
-			v.ok("disable_ipv6 is 0 for %s, all and default", dev)
+			v.ok("disable_ipv6 is 0 for all and default")
 		default:
 			r, _ := sc.Gaps.Reason("net.ipv6.conf.all.disable_ipv6")
 			v.unknown("disable_ipv6 unreadable: %s", r)
@@ -89,7 +101,23 @@ func evalSysctl(c *Context) Verdict {
 			v.ok("%s = %s", s.SysctlKey, val)
 		}
 	}
-	// The seed's suspects: worth knowing, never an RTNETLINK error.
+	// Often blamed, never an RTNETLINK error: shown in the health check and
+	// when the symptom writes them, not next to an unrelated error.
+	if strings.TrimSpace(s.Raw) == "" || strings.Contains(s.SysctlKey, "ip_forward") || strings.Contains(s.SysctlKey, "rp_filter") {
+		forwardingNotes(sc, &v)
+	}
+	if v.Status == "" {
+		v.Status = OK
+		if !ipv6Op(s) && s.Operation != OpSysctl {
+			v.Evidence = append([]string{"no sysctl refuses this operation"}, v.Evidence...)
+		}
+	}
+	return v
+}
+
+// forwardingNotes adds ip_forward and rp_filter, which decide whether
+// traffic is routed or dropped but never refuse a configuration call.
+func forwardingNotes(sc *probes.SysctlFacts, v *Verdict) {
 	if fwd, ok := sc.Get("net.ipv4.ip_forward"); ok {
 		if fwd == "0" {
 			v.Evidence = append(v.Evidence, "net.ipv4.ip_forward=0: this host does not route between interfaces (containers and VMs behind it lose outbound traffic), but that never makes ip link/addr/route fail")
@@ -100,13 +128,6 @@ func evalSysctl(c *Context) Verdict {
 	if rp, ok := sc.Get("net.ipv4.conf.all.rp_filter"); ok && rp == "1" {
 		v.Evidence = append(v.Evidence, "net.ipv4.conf.all.rp_filter=1 (strict): asymmetric routes drop packets, but configuration calls are not refused")
 	}
-	if v.Status == "" {
-		v.Status = OK
-		if !ipv6Op(s) && s.Operation != OpSysctl {
-			v.Evidence = append([]string{"no sysctl refuses this operation"}, v.Evidence...)
-		}
-	}
-	return v
 }
 
 func missingSysctlWhy(key string, sc *probes.SysctlFacts) string {
@@ -130,26 +151,30 @@ func fixesSysctl(c *Context, v Verdict) []Fix {
 	s := c.Symptom
 	var fixes []Fix
 	if ipv6Op(s) && !c.Facts.Sysctls.IPv6DisabledBoot {
-		on, _ := disabledIPv6(c, s.Device)
-		for _, kv := range on {
-			key := strings.TrimSuffix(kv, "=1")
-			dev := ""
-			if strings.HasPrefix(key, "net.ipv6.conf."+s.Device+".") {
-				dev = s.Device
-			}
-			fixes = append(fixes, Fix{ID: "sysctl/enable-ipv6", Title: "Enable IPv6: " + key + "=0 (in this network namespace)",
+		devVal, others, _ := ipv6Disabled(c, s.Device)
+		if devVal == "1" {
+			key := "net.ipv6.conf." + s.Device + ".disable_ipv6"
+			fixes = append(fixes, Fix{ID: "sysctl/enable-ipv6", Title: "Enable IPv6 on " + s.Device + ": " + key + "=0 (in this network namespace)",
 				Command: argv(nsArgv(c, "sysctl", "-w", key+"=0")...), NeedsRoot: true,
-				Action: act("sysctl", "key", key, "value", "0", "netns", netnsParam(c), "dev", dev)})
+				Action: act("sysctl", "key", key, "value", "0", "netns", netnsParam(c), "dev", s.Device)})
 		}
-		for _, kv := range on {
+		for _, kv := range others {
 			key := strings.TrimSuffix(kv, "=1")
+			which := strings.TrimSuffix(strings.TrimPrefix(key, "net.ipv6.conf."), ".disable_ipv6")
+			title := "Enable IPv6 for interfaces created from now on: " + key + "=0"
+			if which == "all" {
+				title = "Enable IPv6 on every interface: " + key + "=0 (copied to each existing one)"
+			}
+			fixes = append(fixes, Fix{ID: "sysctl/enable-ipv6-" + which, Title: title + " (in this network namespace)",
+				Command: argv(nsArgv(c, "sysctl", "-w", key+"=0")...), NeedsRoot: true,
+				Action: act("sysctl", "key", key, "value", "0", "netns", netnsParam(c))})
+		}
+		for _, kv := range others {
 			if netnsParam(c) != "" {
 				break // /etc/sysctl.d applies to the host's namespace at boot, not to this one
 			}
-			if !strings.HasPrefix(key, "net.ipv6.conf.all.") && !strings.HasPrefix(key, "net.ipv6.conf.default.") {
-				continue // an interface's own setting is recreated with the interface
-			}
-			fixes = append(fixes, persistFix("sysctl/persist", key, "0"))
+			key := strings.TrimSuffix(kv, "=1")
+			fixes = append(fixes, persistFix("sysctl/persist-"+strings.TrimSuffix(strings.TrimPrefix(key, "net.ipv6.conf."), ".disable_ipv6"), key, "0"))
 		}
 	}
 	if c.Facts.Sysctls.IPv6DisabledBoot {

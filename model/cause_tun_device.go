@@ -97,10 +97,15 @@ func fixesTunDevice(c *Context, v Verdict) []Fix {
 		}
 	} else if t.TargetCanOpen != nil && !*t.TargetCanOpen {
 		uid := c.Facts.Identity.EUID
+		mode := tunMode(c.Symptom.Kind)
+		why := "a persistent device outlives the program: rtnl-doctor leaves creating it to you (it is removed with ip tuntap del)"
+		if c.Symptom.Device == "" {
+			why = "the symptom names no device: use the name the program expects"
+		}
 		fixes = append(fixes,
-			Fix{ID: "tun-device/persistent-tap", Title: fmt.Sprintf("Create a persistent tap owned by uid %d (narrowest: that user may attach to it, nothing else changes)", uid),
-				Command: ipCmd(c, "tuntap", "add", "dev", orName(c.Symptom.Device, "tap0"), "mode", tunMode(c.Symptom.Kind), "user", fmt.Sprint(uid)), NeedsRoot: true, Manual: c.Symptom.Device == "",
-				Why: "name the device the program expects"},
+			Fix{ID: "tun-device/persistent-tap", Title: fmt.Sprintf("Create a persistent %s owned by uid %d (narrowest: that user may attach to it, nothing else changes)", mode, uid),
+				Command: ipCmd(c, "tuntap", "add", "dev", orName(c.Symptom.Device, mode+"0"), "mode", mode, "user", fmt.Sprint(uid)), NeedsRoot: true, Manual: true,
+				Why: why},
 			Fix{ID: "tun-device/chmod", Title: "Or give /dev/net/tun the distribution default mode 0666",
 				Command: argv("chmod", "0666", "/dev/net/tun"), NeedsRoot: true,
 				Risk:   "every local user may open /dev/net/tun and attach to persistent tun/tap devices they own; creating devices still needs CAP_NET_ADMIN",

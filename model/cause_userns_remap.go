@@ -97,7 +97,7 @@ func evalUsernsRemap(c *Context) Verdict {
 			v.fail("%s sets userns-remap=%q (user %s) but %s has no range for %s: dockerd cannot map container ids", d.Path, d.UsernsRemap, d.RemapUser, quoteList(missing), d.RemapUser)
 		} else {
 			v.ok("docker userns-remap=%q: %s has %s in /etc/subuid (from %d) and /etc/subgid", d.UsernsRemap, d.RemapUser,
-				plural(len(ct.SubUID), "range", "ranges"), ct.SubUID[0].Start)
+				Plural(len(ct.SubUID), "range", "ranges"), ct.SubUID[0].Start)
 		}
 	}
 	if v.Status == "" {

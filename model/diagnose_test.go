@@ -221,3 +221,44 @@ func TestReportFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestFDFixesWhenTheHardLimitIsReached: with soft = hard and no
+// CAP_SYS_RESOURCE, the raise is an instruction saying why, and the
+// system-wide fixes are still offered.
+func TestFDFixesWhenTheHardLimitIsReached(t *testing.T) {
+	f := &probes.Facts{}
+	f.Target = probes.TargetFacts{PID: 4242, Comm: "dockerd", Live: true}
+	f.FDs = probes.FDFacts{Limit: &probes.Limit{Soft: 1024, Hard: 1024}, Open: 1024, NrOpen: 1048576,
+		FileNR: &probes.FileNR{Allocated: 99000, Max: 100000}}
+	fixes := fixesFDExhaustion(&Context{Facts: f}, Verdict{Status: Fail})
+	ids := map[string]Fix{}
+	for _, x := range fixes {
+		ids[x.ID] = x
+	}
+	r, ok := ids["fd-exhaustion/raise-nofile"]
+	if !ok || !r.Manual || r.Action != nil || !strings.Contains(r.Why, "already equals the hard limit (1024)") ||
+		r.Command != "prlimit --pid 4242 --nofile=65536:65536" {
+		t.Fatalf("raise-nofile = %+v", r)
+	}
+	if _, ok := ids["fd-exhaustion/raise-file-max"]; !ok {
+		t.Fatalf("the system-wide fix is missing: %+v", fixes)
+	}
+	// With CAP_SYS_RESOURCE rtnl-doctor raises both limits itself.
+	f.Host.Tool.SysResource = true
+	fixes = fixesFDExhaustion(&Context{Facts: f}, Verdict{Status: Fail})
+	if fixes[0].Manual || fixes[0].Command != "prlimit --pid 4242 --nofile=65536:65536" {
+		t.Fatalf("with CAP_SYS_RESOURCE: %+v", fixes[0])
+	}
+}
+
+// TestBareFileExists: "File exists" without the command cannot be checked,
+// and says what to paste instead of claiming all is well.
+func TestBareFileExists(t *testing.T) {
+	d := diagnoseFixture(t, "RTNETLINK answers: File exists")
+	for _, id := range []string{"name-conflict", "already-exists"} {
+		r, _ := d.Result(id)
+		if r.Status != Unknown || !strings.Contains(strings.Join(r.Evidence, " "), "paste the command line") {
+			t.Errorf("%s: %s %q", id, r.Status, r.Evidence)
+		}
+	}
+}

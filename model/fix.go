@@ -54,6 +54,33 @@ func lines(cmds ...string) string {
 	return strings.Join(out, "\n")
 }
 
+// PromptLines renders a fix's commands for reading: "$ " before each
+// command, nothing before a comment ("# ...") or the body of a here-document
+// (after `<<'EOF'`, up to the line EOF), so what looks typed is typed.
+func PromptLines(cmd string) []string {
+	var out []string
+	end := ""
+	for _, line := range strings.Split(cmd, "\n") {
+		switch {
+		case end != "":
+			out = append(out, "  "+line)
+			if line == end {
+				end = ""
+			}
+		case strings.HasPrefix(line, "#"):
+			out = append(out, line)
+		default:
+			out = append(out, "$ "+line)
+			if i := strings.Index(line, "<<'"); i >= 0 {
+				if j := strings.Index(line[i+3:], "'"); j > 0 {
+					end = line[i+3 : i+3+j]
+				}
+			}
+		}
+	}
+	return out
+}
+
 // orName is name, or a placeholder when the symptom gave none.
 func orName(name, placeholder string) string {
 	if name == "" {

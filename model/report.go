@@ -140,8 +140,8 @@ func (d *Diagnosis) WriteText(w io.Writer) error {
 		}
 		for i, fx := range r.Fixes {
 			fmt.Fprintf(&b, "      fix %d: %s%s\n", i+1, fx.Title, fixNote(fx))
-			for _, line := range strings.Split(fx.Command, "\n") {
-				fmt.Fprintf(&b, "          $ %s\n", line)
+			for _, line := range PromptLines(fx.Command) {
+				fmt.Fprintf(&b, "          %s\n", line)
 			}
 			if fx.Risk != "" {
 				fmt.Fprintf(&b, "          cost: %s\n", fx.Risk)

@@ -35,7 +35,7 @@ var extAcks = map[string]Errno{
 	"unknown device type":                          EOPNOTSUPP,
 	"attribute failed policy validation":           EINVAL,
 	"address already assigned":                     EEXIST,
-	"nexthop has invalid gateway":                  EINVAL,
+	"nexthop has invalid gateway":                  ENETUNREACH, // IPv4: no route to the gateway (IPv6 and a non-unicast gateway: EINVAL)
 	"device for nexthop is not up":                 ENETDOWN,
 	"nexthop device is not up":                     ENETDOWN,
 	"ipv6 is disabled on this device":              EACCES,

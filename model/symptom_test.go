@@ -46,7 +46,7 @@ var symptomCases = []struct {
 	{"route twice", "ip route add 10.9.0.0/16 via 10.0.0.254\nRTNETLINK answers: File exists",
 		Symptom{Operation: OpRouteAdd, Route: "10.9.0.0/16", Gateway: "10.0.0.254", Errno: EEXIST}},
 	{"route via down link", "ip route add 10.11.0.0/16 via 10.0.0.254 dev br0\nError: Nexthop has invalid gateway.",
-		Symptom{Operation: OpRouteAdd, Route: "10.11.0.0/16", Gateway: "10.0.0.254", Device: "br0", Errno: EINVAL, ExtAck: "Nexthop has invalid gateway"}},
+		Symptom{Operation: OpRouteAdd, Route: "10.11.0.0/16", Gateway: "10.0.0.254", Device: "br0", Errno: ENETUNREACH, ExtAck: "Nexthop has invalid gateway"}},
 	{"route dev down", "ip r add 10.11.0.0/16 dev br0\nError: Device for nexthop is not up.",
 		Symptom{Operation: OpRouteAdd, Device: "br0", Errno: ENETDOWN}},
 	{"default route unreachable", "ip route add default via 192.168.1.1\nRTNETLINK answers: Network is unreachable",
@@ -181,4 +181,12 @@ func FuzzParseSymptom(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestPromptLines(t *testing.T) {
+	got := PromptLines("mkdir -p /etc/x.d\ncat > /etc/x.d/a.conf <<'EOF'\n[Service]\n# not a comment here\nEOF\n# a comment\nsystemctl daemon-reload")
+	want := []string{"$ mkdir -p /etc/x.d", "$ cat > /etc/x.d/a.conf <<'EOF'", "  [Service]", "  # not a comment here", "  EOF", "# a comment", "$ systemctl daemon-reload"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("PromptLines:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

@@ -25,8 +25,15 @@ func (f *Facts) WriteJSON(w io.Writer) error {
 		{"denials", f.Denials}, {"netconfig", f.NetConfig}, {"tun", f.Tun}, {"sysctls", f.Sysctls}, {"container", f.Container},
 		{"gathered", f.Gathered},
 	}
+	gathered := map[string]bool{}
+	for _, g := range f.Gathered {
+		gathered[string(g)] = true
+	}
 	bw.WriteString("{")
 	for i, fld := range fields {
+		if isGroup(fld.name) && !gathered[fld.name] {
+			continue // not read in this gather (probe --group): absent, not empty
+		}
 		if i > 0 {
 			bw.WriteString(",")
 		}
@@ -47,6 +54,15 @@ func (f *Facts) WriteJSON(w io.Writer) error {
 	}
 	bw.WriteString("\n}")
 	return bw.Flush()
+}
+
+func isGroup(name string) bool {
+	for _, g := range AllGroups {
+		if string(g) == name {
+			return true
+		}
+	}
+	return false
 }
 
 // writeValue marshals a small value and writes it with the extra escapes.

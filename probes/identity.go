@@ -2,6 +2,7 @@ package probes
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"syscall"
@@ -22,7 +23,10 @@ type IdentityFacts struct {
 	Caps   *CapSets `json:"caps,omitempty"`
 	// NoNewPrivs: execve can no longer grant privileges (setuid bits and
 	// file capabilities are ignored).
-	NoNewPrivs     bool    `json:"no_new_privs"`
+	NoNewPrivs bool `json:"no_new_privs"`
+	// LastCap is kernel.cap_last_cap, the highest capability this kernel
+	// knows (0 when unreadable).
+	LastCap        int     `json:"cap_last_cap,omitempty"`
 	Seccomp        string  `json:"seccomp,omitempty"` // disabled, strict, filter
 	SeccompFilters int     `json:"seccomp_filters,omitempty"`
 	UIDMap         []IDMap `json:"uid_map,omitempty"`
@@ -73,6 +77,26 @@ type FileCaps struct {
 	Reason string `json:"unavailable,omitempty"`
 }
 
+// DescribeCaps names the capabilities of mask briefly: "all 41" when it
+// holds every capability the kernel knows (lastCap, 40 when unknown), "all
+// but cap_x cap_y" when it lacks a few, else their names.
+func DescribeCaps(mask uint64, lastCap int) string {
+	if lastCap <= 0 || lastCap >= 64 {
+		lastCap = 40
+	}
+	full := uint64(1)<<uint(lastCap+1) - 1
+	have, lack := CapNames(mask&full), CapNames(full&^mask)
+	switch {
+	case len(lack) == 0:
+		return fmt.Sprintf("all %d", len(have))
+	case len(have) == 0:
+		return "none"
+	case len(lack) < len(have):
+		return "all but " + strings.Join(lack, " ")
+	}
+	return strings.Join(have, " ")
+}
+
 // CapNames turns a capability bitmap into names ("cap_net_admin", ...).
 func CapNames(mask uint64) []string {
 	names := []string{}
@@ -86,6 +110,9 @@ func CapNames(mask uint64) []string {
 
 func gatherIdentity(e *env) IdentityFacts {
 	var id IdentityFacts
+	if v, err := e.root.ReadInt("/proc/sys/kernel/cap_last_cap"); err == nil && v > 0 && v < 64 {
+		id.LastCap = int(v)
+	}
 	b, err := e.root.ReadFile(e.proc + "/status")
 	if err != nil {
 		id.Gaps.Add("status", err)

@@ -51,7 +51,10 @@ type TargetFacts struct {
 	Comm    string `json:"comm,omitempty"`
 	Exe     string `json:"exe,omitempty"`
 	Cmdline string `json:"cmdline,omitempty"`
-	// NetNS describes the network namespace examined ("this process's",
+	// Unit is the systemd service the process runs in ("docker.service"),
+	// from its cgroup; "" when it is not in one.
+	Unit string `json:"unit,omitempty"`
+	// NetNS describes the network namespace examined ("of this process",
 	// "named foo", "of PID 42").
 	NetNS string `json:"netns"`
 	// NetNSInode identifies the namespace (the inode of its nsfs file).
@@ -122,12 +125,15 @@ func resolve(t Target) (*env, TargetFacts) {
 		if b, err := e.root.ReadFile(e.proc + "/cmdline"); err == nil {
 			tf.Cmdline = strings.TrimSpace(strings.ReplaceAll(string(b), "\x00", " "))
 		}
+		if b, err := e.root.ReadFile(e.proc + "/cgroup"); err == nil {
+			tf.Unit = serviceUnit(string(b))
+		}
 	}
 
 	switch {
 	case t.NetNS == "":
 		if e.self {
-			e.netnsDesc = "this process's"
+			e.netnsDesc = "of this process"
 		} else {
 			e.netnsDesc = fmt.Sprintf("of PID %d", e.pid)
 			e.netnsPath = e.root.Path(e.proc + "/ns/net")
@@ -210,4 +216,38 @@ func hostNetNSInode(r Root) uint64 {
 		}
 	}
 	return nsLinkInode(r.Path("/proc/1/ns/net"))
+}
+
+// serviceUnit finds the systemd service in a /proc/PID/cgroup file: the
+// last ".service" component of the unified (or name=systemd) hierarchy's
+// path, "" when there is none (a login session, a container's own tree).
+func serviceUnit(cgroup string) string {
+	for _, line := range strings.Split(cgroup, "\n") {
+		parts := strings.SplitN(line, ":", 3)
+		if len(parts) != 3 || (parts[0] != "0" && parts[1] != "name=systemd") {
+			continue
+		}
+		comps := strings.Split(parts[2], "/")
+		for i := len(comps) - 1; i >= 0; i-- {
+			c := comps[i]
+			if strings.HasSuffix(c, ".service") && len(c) <= 256 && CheckUnitName(c) {
+				return c
+			}
+		}
+	}
+	return ""
+}
+
+// CheckUnitName: a systemd unit name holds only ASCII letters, digits and
+// ":-_.\@" (systemd's unit_name_is_valid).
+func CheckUnitName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(":-_.\\@", r)) {
+			return false
+		}
+	}
+	return true
 }

@@ -1,6 +1,10 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // KeyMap is every key the dashboard answers to: the help overlay (?) and
 // the footer are generated from it.
@@ -44,7 +48,7 @@ func DefaultKeys() KeyMap {
 		PrevCause:  key.NewBinding(key.WithKeys("p", "left"), key.WithHelp("p/←", "previous cause")),
 		Apply:      k("apply the selected fix", "f"),
 		Verify:     k("verify (re-probe)", "v"),
-		Undo:       k("undo the last fix", "u"),
+		Undo:       k("undo this session's fix", "u"),
 		Reproduce:  k("reproduce in a throwaway netns", "t"),
 		Edit:       k("edit the config file", "e"),
 		CopyFix:    k("copy the fix's commands", "y"),
@@ -69,12 +73,23 @@ type helpMap struct {
 func (h helpMap) ShortHelp() []key.Binding  { return h.short }
 func (h helpMap) FullHelp() [][]key.Binding { return h.full }
 
-// full lists every key, grouped, for the ? overlay.
-func (k KeyMap) full() [][]key.Binding {
-	return [][]key.Binding{
-		{k.Help, k.Quit, k.Back, k.NextPane, k.PrevPane, k.Refresh, k.Faster, k.Symptom},
-		k.Panes,
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Enter, k.Filter},
-		{k.NextCause, k.PrevCause, k.Apply, k.Verify, k.Undo, k.Reproduce, k.Edit, k.CopyFix, k.CopyReport},
+// helpGroup is one titled column of the ? overlay.
+type helpGroup struct {
+	title string
+	keys  []key.Binding
+}
+
+// groups lists every key for the ? overlay, by where it works. Keys that
+// come in pairs share a line (display-only bindings).
+func (k KeyMap) groups() []helpGroup {
+	show := func(keys, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys), key.WithHelp(keys, desc))
+	}
+	return []helpGroup{
+		{"Everywhere", []key.Binding{k.Help, k.Quit, k.Back, show("tab/⇧tab", "next/previous pane"),
+			show(fmt.Sprintf("1…%d", len(k.Panes)), "pane by number"), k.Refresh, k.Faster, k.Symptom}},
+		{"Troubleshoot (pane 1)", []key.Binding{k.NextCause, k.PrevCause, show("↑↓/jk", "select a fix, scroll"),
+			k.Apply, k.Edit, k.Verify, k.Undo, k.Reproduce, k.CopyFix, k.CopyReport}},
+		{"Tables (panes 2–7)", []key.Binding{show("↑↓/jk", "move"), show("pgup/pgdn", "page"), show("g/G", "top/bottom"), k.Enter, k.Filter}},
 	}
 }

@@ -248,6 +248,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.confirm = &confirmState{fix: msg.fix, cause: msg.cause, preview: msg.preview, openedAt: m.opt.Now()}
 		m.dialog = dialogConfirm
+		m.status = "" // the preview is done: the dialog shows it
 		m.cache.invalidate()
 		// Redraw when the grace period ends, to show the keys.
 		return m, tea.Tick(confirmGrace, func(time.Time) tea.Msg { return graceMsg{} })

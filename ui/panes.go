@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/rtnl-doctor/rtnl-doctor/model"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -75,7 +76,7 @@ func (m *Model) resourcesPane(w, h int) string {
 	} else if r, ok := fd.Gaps.Reason("limit_nofile"); ok {
 		add(label("target fds") + m.unavailable("limits", r))
 	}
-	add(label("") + st.Dim.Render(fmt.Sprintf("%d sockets, %d netlink, %d tun queues · fs.nr_open %d", fd.Sockets, fd.Netlink, fd.Tun, fd.NrOpen)))
+	add(label("") + st.Dim.Render(fmt.Sprintf("%s, %d netlink, %s · fs.nr_open %d", model.Plural(fd.Sockets, "socket", "sockets"), fd.Netlink, model.Plural(fd.Tun, "tun queue", "tun queues"), fd.NrOpen)))
 	mem := f.Memory
 	if mi := mem.Meminfo; mi != nil {
 		g, _ := m.gauge(mi.MemTotal-mi.MemAvailable, mi.MemTotal, gw)
@@ -173,6 +174,9 @@ func (m *Model) filteredLinks() []probes.Link {
 	var out []probes.Link
 	for _, l := range all {
 		hay := strings.ToLower(l.Name + " " + l.Kind + " " + l.Alias + " " + strings.Join(l.AltNames, " "))
+		for _, a := range m.facts.Net.AddrsOf(l.Index) {
+			hay += " " + a.Prefix.String()
+		}
 		if strings.Contains(hay, q) {
 			out = append(out, l)
 		}
@@ -335,11 +339,10 @@ func (m *Model) capsPane(w, h int) string {
 	add(label("needs") + st.Bold.Render(need))
 	if c := id.Caps; c != nil {
 		for _, set := range []struct {
-			name  string
-			names []string
-			mask  uint64
-		}{{"effective", c.Effective, c.EffMask}, {"permitted", c.Permitted, c.PrmMask}, {"bounding", c.Bounding, c.BndMask},
-			{"inheritable", c.Inheritable, c.InhMask}, {"ambient", c.Ambient, c.AmbMask}} {
+			name string
+			mask uint64
+		}{{"effective", c.EffMask}, {"permitted", c.PrmMask}, {"bounding", c.BndMask},
+			{"inheritable", c.InhMask}, {"ambient", c.AmbMask}} {
 			has := set.mask&(1<<12) != 0
 			mark := st.Level(2).Render("✗ no cap_net_admin")
 			if has {
@@ -348,13 +351,7 @@ func (m *Model) capsPane(w, h int) string {
 			if set.name == "inheritable" || set.name == "ambient" {
 				mark = st.Dim.Render(map[bool]string{true: "has cap_net_admin", false: "—"}[has])
 			}
-			names := strings.TrimPrefix(strings.Join(set.names, " "), "")
-			if len(set.names) == 41 || len(set.names) >= 40 {
-				names = fmt.Sprintf("all %d", len(set.names))
-			}
-			if len(set.names) == 0 {
-				names = "none"
-			}
+			names := probes.DescribeCaps(set.mask, id.LastCap)
 			add(label(set.name) + mark + "  " + st.Dim.Render(fit(names, max(10, w-35), 1)))
 		}
 	}
@@ -426,7 +423,7 @@ func (m *Model) denialsPane(w, h int) string {
 		head += " · " + clean(g.Fact) + " unavailable: " + clean(g.Reason)
 	}
 	t := table{
-		cols:  []column{{"", 2}, {"TIME", 8}, {"LSM", 8}, {"COMM", 14}, {"PID", 7}, {"DENIED", 22}, {"CLASS", 20}, {"BY", 0}},
+		cols:  []column{{"", 2}, {"TIME", 12}, {"LSM", 8}, {"COMM", 14}, {"PID", 7}, {"DENIED", 22}, {"CLASS", 20}, {"BY", 0}},
 		rows:  len(d.Denials),
 		state: &m.denials, width: w, height: h - 2,
 		cell: func(r, c int) (string, func(...string) string) {
@@ -441,7 +438,12 @@ func (m *Model) denialsPane(w, h int) string {
 				if x.Time.IsZero() {
 					return "-", nil
 				}
-				return x.Time.Local().Format("15:04:05"), nil
+				// Today's denials by their time; older ones by their day.
+				now := m.opt.Now().Local()
+				if t := x.Time.Local(); t.YearDay() == now.YearDay() && t.Year() == now.Year() {
+					return t.Format("15:04:05"), nil
+				}
+				return x.Time.Local().Format("Jan 02 15:04"), nil
 			case 2:
 				return x.Kind, nil
 			case 3:
@@ -520,11 +522,23 @@ func (m *Model) configPane(w, h int) string {
 	nc := f.NetConfig
 	head := fmt.Sprintf("systemd-networkd %s (%d files) · NetworkManager %s (%d keyfiles)", runState(nc.Networkd.Running), len(nc.Networkd.Files),
 		runState(nc.NetworkManager.Running), nc.NetworkManager.Keyfiles)
+	var idle []string
+	if r := nc.Networkd.Running; r != nil && !*r && len(nc.Networkd.Files) > 0 {
+		idle = append(idle, "systemd-networkd")
+	}
+	if r := nc.NetworkManager.Running; r != nil && !*r && nc.NetworkManager.Keyfiles > 0 {
+		idle = append(idle, "NetworkManager")
+	}
+	headLines := 1
+	if len(idle) > 0 {
+		head = fit(head, w, 1) + "\n" + fit(strings.Join(idle, " and ")+" not running: its files change nothing until it starts", w, 1)
+		headLines = 2
+	}
 	rows := m.configRows()
 	t := table{
 		cols:  []column{{"SEVERITY", 8}, {"MANAGER", 14}, {"WHERE", 40}, {"FINDING", 0}},
 		rows:  len(rows),
-		state: &m.config, width: w, height: h - 2,
+		state: &m.config, width: w, height: h - 1 - headLines,
 		cell: func(r, c int) (string, func(...string) string) {
 			x := rows[r]
 			switch c {
@@ -545,7 +559,7 @@ func (m *Model) configPane(w, h int) string {
 			}
 		},
 	}
-	return fit(st.Dim.Render(head), w, 1) + "\n" + t.render(st, true)
+	return st.Dim.Render(head) + "\n" + t.render(st, true)
 }
 
 // paneTable is the scroll state and row count of the focused pane.

@@ -331,3 +331,12 @@ func TestEditKeyExplainsWhenNoEdit(t *testing.T) {
 		t.Fatalf("e on a cause without an edit fix: %q", m.status)
 	}
 }
+
+func TestLinkFilterMatchesAddresses(t *testing.T) {
+	m := newTestModel(t, fixtureFacts(t), "", 100, 30)
+	m.linkFilter = "172.17."
+	got := m.filteredLinks()
+	if len(got) != 1 || got[0].Index != 3 {
+		t.Fatalf("filter by address: %+v", got)
+	}
+}

@@ -30,7 +30,20 @@ func (c *renderCache) invalidateData() { c.valid = false }
 // wide is the layout breakpoint: side panels appear from this width.
 const wide = 120
 
-func (m *Model) bodyHeight() int { return max(1, m.height-5) }
+func (m *Model) bodyHeight() int { return max(1, m.height-4-len(m.statusLines())) }
+
+// statusLines is the status message wrapped to at most two lines (a
+// verification's evidence is worth reading whole).
+func (m *Model) statusLines() []string {
+	if m.status == "" || m.width <= 0 {
+		return []string{"ready"}
+	}
+	lines := strings.Split(wrap(m.status, m.width), "\n")
+	if len(lines) > 2 {
+		lines = []string{lines[0], ansi.Truncate(strings.Join(lines[1:], " "), m.width, "…")}
+	}
+	return lines
+}
 
 // View draws the screen.
 func (m *Model) View() tea.View {
@@ -134,7 +147,7 @@ func (m *Model) header() string {
 			when += " ↻"
 		}
 	}
-	line1 := st.Header.Render("rtnl-doctor") + " " + st.HeaderDim.Render(fmt.Sprintf("%s · %s · %s · %s · %s", host, kernel, target, priv, when))
+	line1 := st.Header.Render("rtnl-doctor") + " " + st.HeaderDim.Render(fmt.Sprintf("%s · %s · %s · %s · %s", host, priv, when, target, kernel))
 	sym := "no symptom: health check of every cause (s to paste the error)"
 	if strings.TrimSpace(m.symptom.Raw) != "" {
 		sym = "symptom: " + clean(m.symptom.SymptomLine())
@@ -194,14 +207,18 @@ func shortPane(n string) string {
 }
 
 func (m *Model) statusLine() string {
-	if m.status == "" {
-		return m.styles.Dim.Render(ansi.Truncate("ready", m.width, ""))
+	style := m.styles.Notice
+	switch {
+	case m.status == "":
+		style = m.styles.Dim
+	case m.statusErr:
+		style = m.styles.Error
 	}
-	s := ansi.Truncate(m.status, m.width, "…")
-	if m.statusErr {
-		return m.styles.Error.Render(s)
+	lines := m.statusLines()
+	for i, l := range lines {
+		lines[i] = style.Render(ansi.Truncate(l, m.width, ""))
 	}
-	return m.styles.Notice.Render(s)
+	return strings.Join(lines, "\n")
 }
 
 // footer shows the keys that matter here, from the key map.
@@ -216,13 +233,13 @@ func (m *Model) footer() string {
 	case m.filtering:
 		return m.styles.Dim.Render(ansi.Truncate("filter: type · enter: keep · esc: clear", m.width, ""))
 	case m.pane == paneTroubleshoot:
-		b = []key.Binding{k.NextCause, k.Up, k.Apply, k.Verify, k.Undo, k.Reproduce, k.Edit, k.CopyFix, k.CopyReport, k.Symptom, k.Help, k.Quit}
+		b = []key.Binding{k.Help, k.NextCause, k.Apply, k.Verify, k.Undo, k.Symptom, k.Reproduce, k.Edit, k.CopyFix, k.CopyReport, k.Quit}
 	default:
-		b = []key.Binding{k.NextPane, k.Up, k.Enter}
+		b = []key.Binding{k.Help, k.NextPane, k.Up, k.Enter}
 		if m.pane == paneLinks {
 			b = append(b, k.Filter)
 		}
-		b = append(b, k.Refresh, k.Symptom, k.Help, k.Quit)
+		b = append(b, k.Refresh, k.Symptom, k.Quit)
 	}
 	return m.help.ShortHelpView(b)
 }
@@ -320,17 +337,17 @@ func (m *Model) confirmDialog() string {
 	b.WriteString(st.Bold.Render("Will change:") + "\n")
 	for _, ch := range c.preview.Changes {
 		for _, line := range strings.Split(ch, "\n") {
-			b.WriteString(wrap("  "+sanitize.Line(line), inner) + "\n")
+			b.WriteString(hang("  ", sanitize.Line(line), inner) + "\n")
 		}
 	}
 	b.WriteString(st.Bold.Render("Equivalent commands:") + "\n")
-	for _, line := range strings.Split(c.fix.Command, "\n") {
-		b.WriteString(st.Code.Render(ansi.Truncate("  $ "+clean(line), inner, "…")) + "\n")
+	for _, line := range model.PromptLines(c.fix.Command) {
+		b.WriteString(st.Code.Render(ansi.Truncate("  "+clean(line), inner, "…")) + "\n")
 	}
 	if c.fix.Risk != "" {
-		b.WriteString(st.Error.Render(wrap("Cost: "+clean(c.fix.Risk), inner)) + "\n")
+		b.WriteString(st.Error.Render(hang("Cost: ", clean(c.fix.Risk), inner)) + "\n")
 	}
-	b.WriteString(st.Dim.Render(wrap("Undo: "+clean(c.preview.Undo), inner)) + "\n\n")
+	b.WriteString(st.Dim.Render(hang("Undo: ", clean(c.preview.Undo), inner)) + "\n\n")
 	m.confirmKeys(&b, "apply")
 	body := fit(b.String(), inner, min(strings.Count(b.String(), "\n")+1, m.height-4))
 	return st.Dialog.Width(w).Render(body)
@@ -356,8 +373,8 @@ func (m *Model) undoDialogBody(inner int) string {
 	b.WriteString(st.Dim.Render(wrap("journal "+e.ID+", applied "+e.Time.Local().Format("15:04:05"), inner)) + "\n\n")
 	if e.Command != "" {
 		b.WriteString(st.Bold.Render("It ran:") + "\n")
-		for _, line := range strings.Split(e.Command, "\n") {
-			b.WriteString(st.Code.Render(ansi.Truncate("  $ "+clean(line), inner, "…")) + "\n")
+		for _, line := range model.PromptLines(e.Command) {
+			b.WriteString(st.Code.Render(ansi.Truncate("  "+clean(line), inner, "…")) + "\n")
 		}
 	}
 	if len(e.Old) > 0 {
@@ -368,7 +385,7 @@ func (m *Model) undoDialogBody(inner int) string {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			b.WriteString(wrap("  "+clean(k)+": "+clean(e.Old[k]), inner) + "\n")
+			b.WriteString(hang("  ", clean(k)+": "+clean(e.Old[k]), inner) + "\n")
 		}
 	}
 	b.WriteString("\n")
@@ -380,9 +397,28 @@ func (m *Model) helpDialog() string {
 	st := m.styles
 	h := m.help
 	h.ShowAll = true
-	h.SetWidth(m.dialogWidth() - 4)
-	body := st.Title.Render("Keys") + "\n" + h.FullHelpView(m.keys.full()) + "\n\n" + st.Dim.Render("any key closes")
-	return st.Dialog.Width(m.dialogWidth()).Render(body)
+	inner := m.dialogWidth() - 4
+	// Each group is one bubbles/help column under its title; the groups
+	// fill rows as wide as the dialog, so none is cut at 80 columns.
+	var rows, row []string
+	rowW := 0
+	for _, g := range m.keys.groups() {
+		col := st.Bold.Render(g.title) + "\n" + h.FullHelpView([][]key.Binding{g.keys})
+		w := lipgloss.Width(col)
+		if len(row) > 0 && rowW+3+w > inner {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, rowW = nil, 0
+		}
+		if len(row) > 0 {
+			row = append(row, "   ")
+			rowW += 3
+		}
+		row = append(row, col)
+		rowW += w
+	}
+	rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	body := st.Title.Render("Keys") + "  " + st.Dim.Render("(any key closes)") + "\n" + strings.Join(rows, "\n\n")
+	return st.Dialog.Width(m.dialogWidth()).Render(fit(body, inner, min(strings.Count(body, "\n")+1, m.height-2)))
 }
 
 func (m *Model) detailDialog() string {
@@ -395,6 +431,14 @@ func (m *Model) detailDialog() string {
 	m.detailOff = off
 	lines = lines[off:min(len(lines), off+h)]
 	return st.Dialog.Width(w).Render(strings.Join(lines, "\n") + "\n" + st.Dim.Render("↑/↓ scroll · any other key closes"))
+}
+
+// hang wraps s to w cells after prefix, indenting the continuation lines
+// under the text, not the prefix.
+func hang(prefix, s string, w int) string {
+	pw := ansi.StringWidth(prefix)
+	body := wrap(s, max(10, w-pw))
+	return prefix + strings.ReplaceAll(body, "\n", "\n"+strings.Repeat(" ", pw))
 }
 
 // wrap wraps plain text to w cells.

@@ -79,7 +79,7 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 	}
 	b.WriteString("\n" + st.Section.Render("Evidence") + "\n")
 	for _, e := range r.Evidence {
-		b.WriteString(wrap("• "+clean(e), w) + "\n")
+		b.WriteString(hang("• ", clean(e), w) + "\n")
 	}
 	if rp := m.repro; rp != nil {
 		b.WriteString("\n" + st.Section.Render("Reproduced") + "\n")
@@ -99,20 +99,20 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 		if !can {
 			how = st.Dim.Render("[by hand]")
 		}
-		line := fmt.Sprintf("%s%s %s", marker, how, clean(f.Title))
+		line := hang(fmt.Sprintf("%s%s ", marker, how), clean(f.Title), w)
 		if i == m.fixSel {
 			line = st.Bold.Render(line)
 		}
-		b.WriteString(wrap(line, w) + "\n")
+		b.WriteString(line + "\n")
 		if i == m.fixSel {
-			for _, c := range strings.Split(f.Command, "\n") {
-				b.WriteString(st.Code.Render(fit("    $ "+clean(c), w, 1)) + "\n")
+			for _, c := range model.PromptLines(f.Command) {
+				b.WriteString(st.Code.Render(fit("    "+clean(c), w, 1)) + "\n")
 			}
 			if !can {
-				b.WriteString(st.Dim.Render(wrap("    why by hand: "+clean(why), w)) + "\n")
+				b.WriteString(st.Dim.Render(hang("    why by hand: ", clean(why), w)) + "\n")
 			}
 			if f.Risk != "" {
-				b.WriteString(st.Level(1).Render(wrap("    cost: "+clean(f.Risk), w)) + "\n")
+				b.WriteString(st.Level(1).Render(hang("    cost: ", clean(f.Risk), w)) + "\n")
 			}
 		}
 	}
