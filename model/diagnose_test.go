@@ -262,3 +262,34 @@ func TestBareFileExists(t *testing.T) {
 		}
 	}
 }
+
+// TestDisableIPv6TheInterfaceDecides: for an existing interface its own
+// disable_ipv6 counts; all and default only explain it.
+func TestDisableIPv6TheInterfaceDecides(t *testing.T) {
+	s := ParseSymptom("$ ip -6 addr add 2001:db8::1/64 dev eth0\nRTNETLINK answers: Permission denied")
+	for _, tt := range []struct {
+		dev, all, def string
+		want          Status
+		fixes         []string
+	}{
+		{"1", "0", "0", Fail, []string{"sysctl/enable-ipv6"}},
+		{"0", "1", "1", OK, nil},
+		{"1", "0", "1", Fail, []string{"sysctl/enable-ipv6", "sysctl/enable-ipv6-default", "sysctl/persist-default"}},
+		{"", "1", "0", Fail, []string{"sysctl/enable-ipv6-all", "sysctl/persist-all"}},
+	} {
+		f := &probes.Facts{Gathered: probes.AllGroups}
+		f.Sysctls.Values = map[string]string{"net.ipv6.conf.all.disable_ipv6": tt.all, "net.ipv6.conf.default.disable_ipv6": tt.def}
+		if tt.dev != "" {
+			f.Sysctls.Values["net.ipv6.conf.eth0.disable_ipv6"] = tt.dev
+		}
+		c := &Context{Facts: f, Symptom: s}
+		v := evalSysctl(c)
+		var ids []string
+		for _, x := range fixesSysctl(c, v) {
+			ids = append(ids, x.ID)
+		}
+		if v.Status != tt.want || strings.Join(ids, " ") != strings.Join(tt.fixes, " ") {
+			t.Errorf("eth0=%q all=%s default=%s: %s %q, fixes %v, want %s %v", tt.dev, tt.all, tt.def, v.Status, v.Evidence, ids, tt.want, tt.fixes)
+		}
+	}
+}
