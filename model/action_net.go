@@ -155,7 +155,7 @@ var linkDeleteAction = actionKind{
 			}
 			ch := []string{desc + where(a) + ": exists → deleted"}
 			if a.p("attached") != "" {
-				ch = append(ch, "it is attached to: "+a.p("attached"))
+				ch = append(ch, "currently: "+a.p("attached"))
 			}
 			p = Preview{Changes: ch, Undo: "a deleted link cannot be restored by rtnl-doctor: its description stays in the journal",
 				Old: map[string]string{"index": fmt.Sprint(l.Index), "attached": a.p("attached")}}

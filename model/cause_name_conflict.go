@@ -96,7 +96,6 @@ func evalNameConflict(c *Context) Verdict {
 // describeClash says what the existing link is and what it is attached to.
 func describeClash(c *Context, nc probes.NameCheck) string {
 	l := *nc.Clash
-	n := &c.Facts.Net
 	var b strings.Builder
 	if nc.ClashIsAltName {
 		fmt.Fprintf(&b, "%q is already an altname of link %s (index %d)", nc.Name, l.Name, l.Index)
@@ -107,6 +106,13 @@ func describeClash(c *Context, nc probes.NameCheck) string {
 		}
 		b.WriteString(")")
 	}
+	b.WriteString(": " + linkDetails(c, l))
+	return b.String()
+}
+
+// linkDetails is a link's state and what it is attached to.
+func linkDetails(c *Context, l probes.Link) string {
+	n := &c.Facts.Net
 	var att []string
 	state := "DOWN"
 	if l.Up() {
@@ -139,8 +145,7 @@ func describeClash(c *Context, nc probes.NameCheck) string {
 	if l.Alias != "" {
 		att = append(att, fmt.Sprintf("alias %q", l.Alias))
 	}
-	b.WriteString(": " + strings.Join(att, "; "))
-	return b.String()
+	return strings.Join(att, "; ")
 }
 
 func fixesNameConflict(c *Context, v Verdict) []Fix {
@@ -204,7 +209,7 @@ func fixesNameConflict(c *Context, v Verdict) []Fix {
 				Command:   ipCmd(c, "link", "del", "dev", nc.Clash.Name),
 				NeedsRoot: true,
 				Risk:      "whatever used the link (a container, a VM, a bridge port) loses it; a deleted link cannot be undone",
-				Action:    act("link-delete", "netns", netnsParam(c), "name", nc.Clash.Name, "attached", describeClash(c, nc)),
+				Action:    act("link-delete", "netns", netnsParam(c), "name", nc.Clash.Name, "attached", linkDetails(c, *nc.Clash)),
 			})
 		}
 		if nc.Clash != nil && nc.ClashIsAltName {

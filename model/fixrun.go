@@ -221,6 +221,17 @@ func UndoFix(ctx context.Context, env *ActionEnv, id string) (Entry, error) {
 	return *target, uerr
 }
 
+// CanUndo says whether a journaled action can be reverted, and why not.
+func CanUndo(e Entry) (bool, string) {
+	if e.Action == nil {
+		return false, "the journal entry has no action"
+	}
+	if k, ok := actionKinds[e.Action.Kind]; !ok || k.undo == nil {
+		return false, irreversibleWhy(&e)
+	}
+	return true, ""
+}
+
 func irreversibleWhy(e *Entry) string {
 	switch e.Action.Kind {
 	case "link-delete":

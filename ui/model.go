@@ -289,7 +289,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.refreshAll()
 	case reproMsg:
 		m.repro = msg.repro
-		m.setStatus(!msg.repro.Ran, "reproduction: %s", msg.repro.Conclusion)
+		if rp := msg.repro; rp.Ran {
+			m.setStatus(false, "reproduced in a throwaway namespace: the kernel answered %s (details under the fixes)", rp.Message())
+		} else {
+			m.setStatus(true, "reproduction: %s", rp.Conclusion)
+		}
 		m.diagGen++
 		return m, diagnoseCmd(m.facts, m.symptom, m.repro, m.diagGen)
 	case statusMsg:
@@ -665,6 +669,10 @@ func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		e := m.lastEntry
+		if ok, why := model.CanUndo(e); !ok {
+			m.setStatus(true, "%s cannot be undone: %s", e.Title, why)
+			return nil
+		}
 		m.confirm = &confirmState{undo: &e, openedAt: m.opt.Now()}
 		m.dialog = dialogConfirm
 		m.cache.invalidate()

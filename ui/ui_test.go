@@ -306,7 +306,7 @@ func TestUndoOnlyThisSessionAndAsks(t *testing.T) {
 	}
 	m.lastFix = "20261122-101500-abcdef"
 	m.lastEntry = model.Entry{ID: m.lastFix, Fix: "link-state-up-veth0", Title: "Bring veth0 up", Command: "ip link set veth0 up",
-		Old: map[string]string{"up": "false"}, Time: clock}
+		Old: map[string]string{"up": "false"}, Time: clock, Action: &model.Action{Kind: "link-set", Params: map[string]string{"name": "veth0", "state": "up"}}}
 	press(m, "u")
 	if m.dialog != dialogConfirm || m.confirm == nil || m.confirm.undo == nil {
 		t.Fatalf("u after a fix did not ask: dialog %v", m.dialog)
@@ -321,6 +321,13 @@ func TestUndoOnlyThisSessionAndAsks(t *testing.T) {
 	press(m, "n")
 	if m.dialog != dialogNone || m.status != "not undone" || m.lastFix == "" {
 		t.Fatalf("n did not cancel the undo: dialog %v status %q", m.dialog, m.status)
+	}
+	// A deleted link cannot come back: u says so instead of asking.
+	m.lastEntry.Action = &model.Action{Kind: "link-delete", Params: map[string]string{"name": "veth0"}}
+	m.lastEntry.Old = map[string]string{"attached": "peer veth1"}
+	press(m, "u")
+	if m.dialog != dialogNone || !strings.Contains(m.status, "cannot be undone: a deleted link is gone; it was: peer veth1") {
+		t.Fatalf("u after a delete: dialog %v status %q", m.dialog, m.status)
 	}
 }
 

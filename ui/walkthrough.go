@@ -81,10 +81,6 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 	for _, e := range r.Evidence {
 		b.WriteString(hang("• ", clean(e), w) + "\n")
 	}
-	if rp := m.repro; rp != nil {
-		b.WriteString("\n" + st.Section.Render("Reproduced") + "\n")
-		b.WriteString(st.Code.Render(wrap(clean(rp.Tried), w)) + "\n" + wrap(clean(rp.Conclusion), w) + "\n")
-	}
 	b.WriteString("\n" + st.Section.Render("Fixes") + "\n")
 	if len(r.Fixes) == 0 {
 		b.WriteString(st.Dim.Render("none needed") + "\n")
@@ -115,6 +111,10 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 				b.WriteString(st.Level(1).Render(hang("    cost: ", clean(f.Risk), w)) + "\n")
 			}
 		}
+	}
+	if rp := m.repro; rp != nil {
+		b.WriteString("\n" + st.Section.Render("Reproduced in a throwaway network namespace") + "\n")
+		b.WriteString(st.Code.Render(wrap("$ "+clean(rp.Tried), w)) + "\n" + wrap(clean(rp.Conclusion), w) + "\n")
 	}
 	if r.Status == model.OK && r.Cause.Next != "" && m.lastFix != "" {
 		b.WriteString("\n" + st.Notice.Render(wrap("Next: "+r.Cause.Next, w)) + "\n")
