@@ -61,9 +61,9 @@ func evalKernelMemory(c *Context) Verdict {
 				st = Fail
 			}
 		}
-		v.add(st, "MemAvailable %s of %s (%.0f%%)", kb(mi.MemAvailable), kb(mi.MemTotal), avail)
+		v.add(st, "MemAvailable %s of %s (%.0f%%)", KiB(mi.MemAvailable), KiB(mi.MemTotal), avail)
 		if un := pct(mi.SUnreclaim, mi.MemTotal); un > 20 {
-			v.warn("SUnreclaim %s (%.0f%% of RAM) is kernel memory that cannot be freed: look at the top slab caches", kb(mi.SUnreclaim), un)
+			v.warn("SUnreclaim %s (%.0f%% of RAM) is kernel memory that cannot be freed: look at the top slab caches", KiB(mi.SUnreclaim), un)
 		}
 	}
 	if len(m.TopSlabs) > 0 {
@@ -72,7 +72,7 @@ func evalKernelMemory(c *Context) Verdict {
 			if i == 3 {
 				break
 			}
-			top = append(top, fmt.Sprintf("%s %s", s.Name, kb(s.Bytes/1024)))
+			top = append(top, fmt.Sprintf("%s %s", s.Name, KiB(s.Bytes/1024)))
 		}
 		v.Evidence = append(v.Evidence, "largest slab caches: "+strings.Join(top, ", "))
 	} else if r, gap := m.Gaps.Reason("slabinfo"); gap {
@@ -97,7 +97,8 @@ func fragNote(free uint64) string {
 	return ""
 }
 
-func kb(k uint64) string {
+// KiB renders a size given in KiB as /proc/meminfo does, scaled.
+func KiB(k uint64) string {
 	switch {
 	case k >= 1<<20:
 		return fmt.Sprintf("%.1f GiB", float64(k)/(1<<20))

@@ -416,6 +416,32 @@ func ncReadFile(r Root, cf ncFile) ([]byte, error) {
 // system, resolved below the root), at most maxDirEntries of them, and the
 // resolved directory. A missing directory is not an error: it returns
 // ("", nil, nil).
+// confDropins lists the *.conf files (not hidden ones) of dirs, by name in
+// name order: byName[name] holds every directory's copy, the first
+// directory's first (it wins; the others are shadowed). A directory that
+// cannot be listed is a gap under key.
+func confDropins(r Root, dirs []string, key string, gaps *Gaps) ([]string, map[string][]string) {
+	byName := map[string][]string{}
+	for _, d := range dirs {
+		_, names, err := ncListDir(r, d)
+		if err != nil {
+			gaps.AddReason(key, d+": "+Reason(err))
+			continue
+		}
+		for _, n := range names {
+			if !strings.HasPrefix(n, ".") && strings.HasSuffix(n, ".conf") {
+				byName[n] = append(byName[n], path.Join(d, n))
+			}
+		}
+	}
+	names := make([]string, 0, len(byName))
+	for n := range byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names, byName
+}
+
 func ncListDir(r Root, dir string) (string, []string, error) {
 	res, err := resolveInRoot(r, dir)
 	if errors.Is(err, os.ErrNotExist) || errors.Is(err, errMaskedLink) || errors.Is(err, syscall.ENOTDIR) {

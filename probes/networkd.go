@@ -397,25 +397,7 @@ func networkdReadInto(e *env, f *NetworkdFacts, gaps *Gaps, u *ndUnit, cf ncFile
 // networkdDropins reads u's drop-ins: *.conf in NAME.d in every directory,
 // the first directory winning for a given drop-in name, in name order.
 func networkdDropins(e *env, f *NetworkdFacts, gaps *Gaps, u *ndUnit, dirs []string, budget *readBudget) {
-	byName := map[string][]string{}
-	for _, d := range dirs {
-		_, names, err := ncListDir(e.root, d)
-		if err != nil {
-			gaps.AddReason("networkd.files", d+": "+Reason(err))
-			continue
-		}
-		for _, n := range names {
-			if strings.HasPrefix(n, ".") || !strings.HasSuffix(n, ".conf") {
-				continue
-			}
-			byName[n] = append(byName[n], path.Join(d, n))
-		}
-	}
-	names := make([]string, 0, len(byName))
-	for n := range byName {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names, byName := confDropins(e.root, dirs, "networkd.files", gaps)
 	for _, n := range names {
 		paths := byName[n]
 		cf := ncExamine(e.root, paths[0])

@@ -114,24 +114,7 @@ func gatherNM(e *env, gaps *Gaps) NMFacts {
 // collects what makes devices unmanaged, and returns the keyfile directory
 // ([keyfile] path=, by default /etc/NetworkManager/system-connections).
 func (f *NMFacts) ncReadFile(e *env, gaps *Gaps) string {
-	byName := map[string][]string{}
-	for _, d := range nmConfDirs {
-		_, names, err := ncListDir(e.root, d)
-		if err != nil {
-			gaps.AddReason("network_manager.conf", d+": "+Reason(err))
-			continue
-		}
-		for _, n := range names {
-			if !strings.HasPrefix(n, ".") && strings.HasSuffix(n, ".conf") {
-				byName[n] = append(byName[n], path.Join(d, n))
-			}
-		}
-	}
-	names := make([]string, 0, len(byName))
-	for n := range byName {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names, byName := confDropins(e.root, nmConfDirs, "network_manager.conf", gaps)
 	var system, user []string
 	for _, n := range names {
 		paths := byName[n]

@@ -303,23 +303,22 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.dialog == dialogNone {
 			m.openSymptom()
 		}
-		if m.dialog == dialogSymptom {
-			var cmd tea.Cmd
-			m.input, cmd = m.input.Update(msg)
-			m.cache.invalidate()
-			return m, cmd
-		}
-		return m, nil
+		return m, m.updateInput(msg)
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	}
-	if m.dialog == dialogSymptom {
-		var cmd tea.Cmd
-		m.input, cmd = m.input.Update(msg)
-		m.cache.invalidate()
-		return m, cmd
+	return m, m.updateInput(msg)
+}
+
+// updateInput hands a message to the symptom input while it is open.
+func (m *Model) updateInput(msg tea.Msg) tea.Cmd {
+	if m.dialog != dialogSymptom {
+		return nil
 	}
-	return m, nil
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	m.cache.invalidate()
+	return cmd
 }
 
 func first(ev []string) string {
@@ -481,10 +480,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 				return m.submitSymptom()
 			}
 		}
-		var cmd tea.Cmd
-		m.input, cmd = m.input.Update(msg)
-		m.cache.invalidate()
-		return cmd
+		return m.updateInput(msg)
 	case dialogConfirm:
 		if m.opt.Now().Sub(m.confirm.openedAt) < confirmGrace {
 			return nil // type-ahead guard

@@ -33,16 +33,6 @@ func (m *Model) gauge(used, total uint64, width int) (string, int) {
 	return fmt.Sprintf("%s %5.1f%%", bar, 100*p), level
 }
 
-func kib(k uint64) string {
-	switch {
-	case k >= 1<<20:
-		return fmt.Sprintf("%.1f GiB", float64(k)/(1<<20))
-	case k >= 1<<10:
-		return fmt.Sprintf("%.0f MiB", float64(k)/(1<<10))
-	}
-	return fmt.Sprintf("%d KiB", k)
-}
-
 // resourcesPane: file handles, the target's fds, memory, fragmentation,
 // pressure, slabs and allocation failures, thresholds coloured and explained.
 func (m *Model) resourcesPane(w, h int) string {
@@ -80,14 +70,14 @@ func (m *Model) resourcesPane(w, h int) string {
 	mem := f.Memory
 	if mi := mem.Meminfo; mi != nil {
 		g, _ := m.gauge(mi.MemTotal-mi.MemAvailable, mi.MemTotal, gw)
-		add(label("memory in use") + g + fmt.Sprintf("  available %s of %s", kib(mi.MemAvailable), kib(mi.MemTotal)))
+		add(label("memory in use") + g + fmt.Sprintf("  available %s of %s", model.KiB(mi.MemAvailable), model.KiB(mi.MemTotal)))
 		unrec := st.Dim
 		note := ""
 		if mi.MemTotal > 0 && mi.SUnreclaim*5 > mi.MemTotal {
 			unrec, note = st.Level(1), "  (over 20% of RAM cannot be reclaimed)"
 		}
-		add(label("slab") + fmt.Sprintf("%s: %s reclaimable, ", kib(mi.Slab), kib(mi.SReclaimable)) + unrec.Render(kib(mi.SUnreclaim)+" unreclaimable"+note))
-		add(label("kernel") + st.Dim.Render(fmt.Sprintf("stacks %s, page tables %s, vmalloc %s, committed %s", kib(mi.KernelStack), kib(mi.PageTables), kib(mi.VmallocUsed), kib(mi.CommittedAS))))
+		add(label("slab") + fmt.Sprintf("%s: %s reclaimable, ", model.KiB(mi.Slab), model.KiB(mi.SReclaimable)) + unrec.Render(model.KiB(mi.SUnreclaim)+" unreclaimable"+note))
+		add(label("kernel") + st.Dim.Render(fmt.Sprintf("stacks %s, page tables %s, vmalloc %s, committed %s", model.KiB(mi.KernelStack), model.KiB(mi.PageTables), model.KiB(mi.VmallocUsed), model.KiB(mi.CommittedAS))))
 	} else if r, ok := mem.Gaps.Reason("meminfo"); ok {
 		add(label("memory") + m.unavailable("meminfo", r))
 	}
@@ -143,7 +133,7 @@ func (m *Model) resourcesPane(w, h int) string {
 		}
 	}
 	for _, s := range mem.TopSlabs {
-		add(fmt.Sprintf("  %-28s %10s  %9d objs × %d B", clean(s.Name), kib(s.Bytes/1024), s.Objects, s.ObjSize))
+		add(fmt.Sprintf("  %-28s %10s  %9d objs × %d B", clean(s.Name), model.KiB(s.Bytes/1024), s.Objects, s.ObjSize))
 	}
 	return scrollLines(lines, &m.resources, h)
 }
