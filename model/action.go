@@ -121,6 +121,7 @@ func init() {
 		"altname-delete": altnameDeleteAction,
 		"addr-replace":   addrReplaceAction,
 		"addr-delete":    addrDeleteAction,
+		"route-add":      routeAddAction,
 		"route-replace":  routeReplaceAction,
 		"route-delete":   routeDeleteAction,
 	} {

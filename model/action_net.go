@@ -604,16 +604,7 @@ var routeReplaceAction = actionKind{
 		}
 		return map[string]string{"route": want.text()}, putRoute(a, want)
 	},
-	done: func(a *Action) (string, bool, error) {
-		want, cur, present, err := routeNow(a)
-		if err != nil {
-			return "", false, err
-		}
-		if !present {
-			return fmt.Sprintf("no route to %s%s", a2s(want.dst), where(a)), false, nil
-		}
-		return fmt.Sprintf("the route is %s%s", cur.text(), where(a)), want.matches(cur), nil
-	},
+	done:        routeIsAsked,
 	reachesGoal: true,
 	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
 		if old["present"] != "true" {
@@ -625,6 +616,56 @@ var routeReplaceAction = actionKind{
 			return err
 		}
 		return putRoute(a, prev)
+	},
+}
+
+// routeIsAsked reads back whether the route the action asks for is there.
+func routeIsAsked(a *Action) (string, bool, error) {
+	want, cur, present, err := routeNow(a)
+	if err != nil {
+		return "", false, err
+	}
+	if !present {
+		return fmt.Sprintf("no route to %s%s", a2s(want.dst), where(a)), false, nil
+	}
+	return fmt.Sprintf("the route is %s%s", cur.text(), where(a)), want.matches(cur), nil
+}
+
+// routeAddAction adds the route a command asked for, as `ip route add`
+// does: it refuses to replace one that is there.
+var routeAddAction = actionKind{
+	needs: needNetAdmin,
+	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
+		want, cur, present, err := routeNow(a)
+		if err != nil {
+			return Preview{}, err
+		}
+		if present {
+			return Preview{}, fmt.Errorf("a route to %s is already there: %s", a2s(want.dst), cur.text())
+		}
+		return Preview{Changes: []string{fmt.Sprintf("route to %s%s: none → %s", a2s(want.dst), where(a), want.text())},
+			Reversible: true, Undo: "deletes the route again", Old: map[string]string{"present": "false"}}, nil
+	},
+	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
+		want, err := routeParam(a, "")
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{"route": want.text()}, withConn(a, func(c *rtnetlink.Conn) error {
+			m, err := routeMessage(c, want)
+			if err != nil {
+				return err
+			}
+			return nlErr(c.Route.Add(m))
+		})
+	},
+	done: routeIsAsked,
+	undo: func(_ context.Context, _ *ActionEnv, a *Action, _, _ map[string]string) error {
+		want, err := routeParam(a, "")
+		if err != nil {
+			return err
+		}
+		return dropRoute(a, want)
 	},
 }
 

@@ -120,18 +120,36 @@ func fixesCapNetAdmin(c *Context, v Verdict) []Fix {
 		unit, unitWhy = "UNIT.service", "rtnl-doctor does not know which unit starts the program (it runs in none)"
 	}
 	dropIn := "/etc/systemd/system/" + unit + ".d"
+	// A capability outside the bounding set cannot be made ambient: when
+	// the unit's CapabilityBoundingSet= left it out, add it back (repeated
+	// lines add to the set; in an unrestricted unit the line would shrink
+	// it, so it is written only when needed).
+	bounding := ""
+	if caps != nil && !hasCap(caps.BndMask, unix.CAP_NET_ADMIN) {
+		bounding = "CapabilityBoundingSet=CAP_NET_ADMIN"
+	}
 	// As root, setpriv switches to the program's user keeping only this
 	// capability (ambient, so it survives the exec of a program without
 	// file capabilities).
 	setpriv := []string{"setpriv"}
 	if id := c.Facts.Identity; id.UID != 0 {
-		setpriv = append(setpriv, fmt.Sprintf("--reuid=%d", id.UID), fmt.Sprintf("--regid=%d", id.GID), "--init-groups")
+		// The process's own supplementary groups, not --init-groups: that
+		// needs a passwd entry, which a DynamicUser= or mapped uid lacks.
+		groups := "--clear-groups"
+		if len(id.Groups) > 0 {
+			gs := make([]string, len(id.Groups))
+			for i, g := range id.Groups {
+				gs[i] = fmt.Sprint(g)
+			}
+			groups = "--groups=" + strings.Join(gs, ",")
+		}
+		setpriv = append(setpriv, fmt.Sprintf("--reuid=%d", id.UID), fmt.Sprintf("--regid=%d", id.GID), groups)
 	}
 	setpriv = append(setpriv, "--inh-caps=+net_admin", "--ambient-caps=+net_admin", prog)
 	fixes := []Fix{
 		{ID: "cap-net-admin/systemd-ambient", Title: "Run the service " + unit + " with CAP_NET_ADMIN only (narrowest: one service, one capability)",
 			Command: lines(argv("mkdir", "-p", dropIn),
-				"cat > "+argv(dropIn+"/50-net-admin.conf")+" <<'EOF'", "[Service]", "AmbientCapabilities=CAP_NET_ADMIN", "EOF",
+				"cat > "+argv(dropIn+"/50-net-admin.conf")+" <<'EOF'", "[Service]", "AmbientCapabilities=CAP_NET_ADMIN", bounding, "EOF",
 				"systemctl daemon-reload", argv("systemctl", "restart", unit)),
 			NeedsRoot: true, Manual: true, Why: unitWhy},
 		{ID: "cap-net-admin/setpriv", Title: "Or start the program with the capability in its ambient set",

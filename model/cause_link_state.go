@@ -244,6 +244,19 @@ func fixesLinkState(c *Context, v Verdict) []Fix {
 		fixes = append(fixes, Fix{ID: "link-state/link-up", Title: "Bring " + l.Name + " up",
 			Command: ipCmd(c, "link", "set", "dev", l.Name, "up"), NeedsRoot: true,
 			Action: act("link-set", "netns", netnsParam(c), "name", l.Name, "state", "up")})
+		if s.Operation == OpRouteAdd && s.Route != "" {
+			// The route the command asked for, once the link is up.
+			args := []string{"route", "add", s.Route}
+			if s.Gateway != "" {
+				args = append(args, "via", s.Gateway)
+			}
+			if s.Device != "" {
+				args = append(args, "dev", s.Device)
+			}
+			fixes = append(fixes, Fix{ID: "link-state/add-route", Title: "Then add the route the command asked for (after " + l.Name + " is up)",
+				Command: ipCmd(c, args...), NeedsRoot: true,
+				Action: act("route-add", "netns", netnsParam(c), "dst", s.Route, "via", s.Gateway, "dev", s.Device, "family", s.Family)})
+		}
 	}
 	if l, ok := n.LinkByName(dev); ok && l.Up() && l.Kind == "veth" && l.Parent != 0 && l.ParentNetNSID == nil {
 		if p, ok := n.LinkByIndex(l.Parent); ok && !p.Up() {
@@ -257,6 +270,9 @@ func fixesLinkState(c *Context, v Verdict) []Fix {
 	if l, ok := n.LinkByName(s.Device); ok && l.Up() && s.Operation == OpRouteAdd && s.Gateway != "" {
 		if gw, err := netip.ParseAddr(s.Gateway); err == nil {
 			if ok, _ := gatewayReachable(c, gw, s.Device); !ok {
+				fixes = append(fixes, Fix{ID: "link-state/add-address", Title: "Give " + s.Device + " an address on the gateway's subnet, then add the route again",
+					Command: ipCmd(c, "addr", "add", "ADDRESS/PREFIX", "dev", s.Device), NeedsRoot: true, Manual: true,
+					Why: "only you know this host's address on " + s.Gateway + "'s segment"})
 				fixes = append(fixes, Fix{ID: "link-state/onlink", Title: "If the gateway is really on " + s.Device + "'s segment, add the route with onlink",
 					Command: ipCmd(c, "route", "add", s.Route, "via", s.Gateway, "dev", s.Device, "onlink"), NeedsRoot: true, Manual: true,
 					Why: "only you know whether the gateway is on that segment; adding the subnet's address is usually the right fix"})

@@ -75,8 +75,10 @@ func evalSysctl(c *Context) Verdict {
 			if len(others) > 0 {
 				v.Evidence = append(v.Evidence, strings.Join(others, ", ")+": interfaces created later start without IPv6, and writing all again disables it everywhere")
 			}
-		case len(others) > 0:
+		case len(others) > 0 && strings.HasPrefix(others[0], "net.ipv6.conf.all."):
 			v.fail("%s: IPv6 is disabled (all/default), so adding an IPv6 address to %s fails with EACCES", strings.Join(others, ", "), dev)
+		case len(others) > 0:
+			v.warn("%s: interfaces created since start with IPv6 disabled; %s's own disable_ipv6 could not be read to tell", strings.Join(others, ", "), dev)
 		case read:
 			v.ok("disable_ipv6 is 0 for all and default")
 		default:

@@ -293,3 +293,10 @@ func TestDisableIPv6TheInterfaceDecides(t *testing.T) {
 		}
 	}
 }
+
+func TestActionFitsSymptom(t *testing.T) {
+	s := ParseSymptom("$ ip route add 10.2.0.0/16 via 10.0.0.1\nRTNETLINK answers: File exists")
+	if actionFitsSymptom(act("route-replace", "dst", "10.1.0.0/16"), s) || !actionFitsSymptom(act("route-replace", "dst", "10.2.0.0/16"), s) {
+		t.Fatal("a route fix must concern the symptom's route to verify it")
+	}
+}

@@ -82,7 +82,7 @@ func ApplyFix(ctx context.Context, env *ActionEnv, f Fix) (Entry, error) {
 	if err != nil {
 		return Entry{}, fmt.Errorf("preview: %w", err)
 	}
-	e := Entry{ID: newID(), Phase: PhaseBegin, Fix: f.ID, Title: f.Title, Action: f.Action, Command: f.Command, Old: p.Old}
+	e := Entry{ID: newID(), Time: time.Now(), Phase: PhaseBegin, Fix: f.ID, Title: f.Title, Action: f.Action, Command: f.Command, Old: p.Old}
 	if env.DryRun {
 		return e, ErrDryRun
 	}
@@ -260,7 +260,7 @@ func Verify(ctx context.Context, t probes.Target, k *Cause, s Symptom, applied *
 		return r
 	}
 	kind, ok := actionKinds[applied.Action.Kind]
-	if !ok || kind.done == nil {
+	if !ok || kind.done == nil || !actionFitsSymptom(applied.Action, s) {
 		return r
 	}
 	ev, done, err := kind.done(applied.Action)
@@ -278,6 +278,18 @@ func Verify(ctx context.Context, t probes.Target, k *Cause, s Symptom, applied *
 		r.Evidence = append([]string{"the change is in place (" + ev + "), but the cause remains"}, r.Evidence...)
 	}
 	return r
+}
+
+// actionFitsSymptom: an address or route action concerns the object the
+// symptom's command names (another symptom's fix proves nothing about it).
+func actionFitsSymptom(a *Action, s Symptom) bool {
+	switch a.Kind {
+	case "addr-replace", "addr-delete":
+		return a.p("prefix") == s.Address && a.p("dev") == s.Device
+	case "route-add", "route-replace", "route-delete":
+		return a.p("dst") == s.Route
+	}
+	return true
 }
 
 // RecordVerified journals that the cause fixed by journal entry id (fix

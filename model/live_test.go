@@ -288,3 +288,46 @@ func first(s []string) string {
 	}
 	return s[0]
 }
+
+// TestLiveLinkUpThenRoute: a route through a down link fails; the walk
+// brings the link up, then adds the route the command asked for, reads it
+// back, and undoes it.
+func TestLiveLinkUpThenRoute(t *testing.T) {
+	ns := testns.New(t)
+	ns.IP("link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
+	ns.IP("addr", "add", "10.0.0.1/24", "dev", "veth0")
+	cmdline := "ip route add 10.9.0.0/16 via 10.0.0.254"
+	out, err := ns.TryIP("route", "add", "10.9.0.0/16", "via", "10.0.0.254")
+	if err == nil {
+		t.Fatal("route via a down link succeeded")
+	}
+	tgt := probes.Target{NetNS: ns.Name}
+	d := diagnoseLive(t, tgt, cmdline, out)
+	up, res, ok := d.FindFix("link-state/link-up")
+	add, _, ok2 := d.FindFix("link-state/add-route")
+	if !ok || !ok2 {
+		t.Fatalf("fixes:\n%s", dump(d))
+	}
+	env := testEnv(t, "")
+	if _, err := ApplyFix(context.Background(), env, up); err != nil {
+		t.Fatal(err)
+	}
+	e, err := ApplyFix(context.Background(), env, add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := ParseSymptom("$ " + cmdline + "\n" + out)
+	if r := Verify(context.Background(), tgt, res.Cause, s, &e); r.Status != OK || !strings.Contains(first(r.Evidence), "the route is 10.9.0.0/16 via 10.0.0.254 dev veth0") {
+		t.Fatalf("verify: %s %q", r.Status, r.Evidence)
+	}
+	// Adding it again is refused before anything changes.
+	if _, err := PreviewFix(context.Background(), env, add); err == nil || !strings.Contains(err.Error(), "already there") {
+		t.Fatalf("second preview: %v", err)
+	}
+	if _, err := UndoFix(context.Background(), env, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := ns.IP("route", "show", "10.9.0.0/16"); strings.TrimSpace(got) != "" {
+		t.Fatalf("undo left the route: %s", got)
+	}
+}

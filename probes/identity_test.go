@@ -24,13 +24,14 @@ func TestDescribeCaps(t *testing.T) {
 
 func TestServiceUnit(t *testing.T) {
 	for in, want := range map[string]string{
-		"0::/system.slice/docker.service\n":                                   "docker.service",
-		"0::/system.slice/containerd.service/kubepods-burstable-pod1.slice\n": "containerd.service",
-		"0::/user.slice/user-1000.slice/session-3.scope\n":                    "",
-		"12:name=systemd:/system.slice/NetworkManager.service\n1:cpu:/\n":     "NetworkManager.service",
-		"0::/system.slice/evil$(id).service\n":                                "",
-		"0::/\n":                                                              "",
-		"garbage":                                                             "",
+		"0::/system.slice/docker.service\n":                                         "docker.service",
+		"0::/system.slice/containerd.service/kubepods-burstable-pod1.slice\n":       "containerd.service",
+		"0::/user.slice/user-1000.slice/session-3.scope\n":                          "",
+		"12:name=systemd:/system.slice/NetworkManager.service\n1:cpu:/\n":           "NetworkManager.service",
+		"0::/system.slice/evil$(id).service\n":                                      "",
+		"0::/\n":                                                                    "",
+		"0::/user.slice/user-1000.slice/user@1000.service/app.slice/tmux.service\n": "",
+		"garbage": "",
 	} {
 		if got := serviceUnit(in); got != want {
 			t.Errorf("serviceUnit(%q) = %q, want %q", in, got, want)

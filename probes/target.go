@@ -228,6 +228,11 @@ func serviceUnit(cgroup string) string {
 			continue
 		}
 		comps := strings.Split(parts[2], "/")
+		for _, c := range comps {
+			if strings.HasPrefix(c, "user@") && strings.HasSuffix(c, ".service") {
+				return "" // a user's own service manager: its units are not system units
+			}
+		}
 		for i := len(comps) - 1; i >= 0; i-- {
 			c := comps[i]
 			if strings.HasSuffix(c, ".service") && len(c) <= 256 && CheckUnitName(c) {

@@ -46,7 +46,10 @@ type (
 		entry model.Entry
 		err   error
 	}
-	reproMsg    struct{ repro *model.Reproduction }
+	reproMsg struct {
+		repro   *model.Reproduction
+		symptom string // the symptom it reproduced (a newer paste drops it)
+	}
 	editDoneMsg struct {
 		fix   model.Fix
 		cause string
@@ -166,7 +169,7 @@ func undoCmd(env *model.ActionEnv, id string) tea.Cmd {
 }
 
 func reproCmd(s model.Symptom) tea.Cmd {
-	return func() tea.Msg { return reproMsg{repro: model.Reproduce(s, "")} }
+	return func() tea.Msg { return reproMsg{repro: model.Reproduce(s, ""), symptom: s.Raw} }
 }
 
 // editCmd applies an edit fix: the action takes its backup and journals,

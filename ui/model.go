@@ -106,7 +106,9 @@ type Model struct {
 	detailTop int
 	lastFix   string      // journal id of the last fix applied in this session
 	lastEntry model.Entry // its journal entry (undone: cleared)
-	verifyOf  string      // cause being verified
+	// appliedSymptom is the symptom lastFix was applied for.
+	appliedSymptom string
+	verifyOf       string // cause being verified
 	// toTop makes the next diagnosis open on its first cause (a new
 	// symptom), instead of staying on the cause shown.
 	toTop bool
@@ -155,7 +157,7 @@ func New(o Options) *Model {
 	if o.Symptom != "" {
 		m.symptom = model.ParseSymptom(o.Symptom)
 		m.pane = paneTroubleshoot
-		m.reproPending = o.AutoReproduce && !o.ReadOnly
+		m.reproPending = o.AutoReproduce && !o.ReadOnly && !o.DryRun
 	}
 	m.target()
 	return m
@@ -227,14 +229,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.lastRefresh = m.opt.Now()
 		m.diagGen++
 		m.cache.invalidateData()
-		if m.reproPending && slices.Contains(msg.facts.Gathered, probes.GroupHost) {
-			m.reproPending = false
-			if model.CanReproduce(m.symptom, m.facts) {
-				m.setStatus(false, "reproducing in a throwaway network namespace…")
-				return m, tea.Batch(diagnoseCmd(m.facts, m.symptom, m.repro, m.diagGen), reproCmd(m.symptom))
-			}
-		}
-		return m, diagnoseCmd(m.facts, m.symptom, m.repro, m.diagGen)
+		return m, tea.Batch(diagnoseCmd(m.facts, m.symptom, m.repro, m.diagGen), m.autoReproduce())
 	case diagMsg:
 		if msg.gen != m.diagGen {
 			return m, nil // facts or symptom changed since: a newer one is coming
@@ -242,6 +237,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setDiag(msg.diag)
 		return m, nil
 	case previewMsg:
+		if m.dialog != dialogNone {
+			// Another dialog opened meanwhile: never swap it for this one.
+			m.setStatus(true, "%s was not applied: another dialog was open (press f again)", msg.fix.ID)
+			return m, nil
+		}
 		if msg.err != nil {
 			m.setStatus(true, "cannot preview %s: %v (nothing was changed)", msg.fix.ID, msg.err)
 			return m, nil
@@ -288,6 +288,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setStatus(false, "↶ undone: %s (%s)%s", msg.entry.Title, msg.entry.ID, suffix(msg.entry.Note))
 		return m, m.refreshAll()
 	case reproMsg:
+		if msg.symptom != m.symptom.Raw {
+			return m, nil // it was for a symptom since replaced
+		}
 		m.repro = msg.repro
 		if rp := msg.repro; rp.Ran {
 			m.setStatus(false, "reproduced in a throwaway namespace: the kernel answered %s (details under the fixes)", rp.Message())
@@ -373,7 +376,7 @@ func (m *Model) afterApply(f model.Fix, cause string, e model.Entry, err error) 
 		m.setStatus(true, "✗ %s failed: %v (%s)", f.ID, err, orText(e.Note, "journal "+e.ID))
 		return nil
 	}
-	m.lastFix, m.lastEntry = e.ID, e
+	m.lastFix, m.lastEntry, m.appliedSymptom = e.ID, e, m.symptom.Raw
 	m.setStatus(false, "applied %s (journal %s): verifying…", f.ID, e.ID)
 	k := model.CauseByID(cause)
 	if k == nil {
@@ -383,9 +386,24 @@ func (m *Model) afterApply(f model.Fix, cause string, e model.Entry, err error) 
 	return verifyCmd(m.target(), k, m.symptom, m.appliedFor(cause))
 }
 
-// appliedFor is this session's last applied fix when it belongs to cause.
+// autoReproduce starts the reproduction a new symptom waits for, once the
+// facts say whether it can run (the host group: privileges).
+func (m *Model) autoReproduce() tea.Cmd {
+	if !m.reproPending || m.facts == nil || !slices.Contains(m.facts.Gathered, probes.GroupHost) {
+		return nil
+	}
+	m.reproPending = false
+	if !model.CanReproduce(m.symptom, m.facts) {
+		return nil
+	}
+	m.setStatus(false, "reproducing in a throwaway network namespace…")
+	return reproCmd(m.symptom)
+}
+
+// appliedFor is this session's last applied fix when it belongs to cause
+// and was applied for the symptom shown now.
 func (m *Model) appliedFor(cause string) *model.Entry {
-	if m.lastFix == "" || !strings.HasPrefix(m.lastEntry.Fix, cause+"/") {
+	if m.lastFix == "" || m.appliedSymptom != m.symptom.Raw || !strings.HasPrefix(m.lastEntry.Fix, cause+"/") {
 		return nil
 	}
 	e := m.lastEntry
@@ -432,7 +450,10 @@ func (m *Model) submitSymptom() tea.Cmd {
 	m.dialog = dialogNone
 	m.symptom = model.ParseSymptom(text)
 	m.repro = nil
-	m.reproPending = m.opt.AutoReproduce && !m.opt.ReadOnly
+	m.reproPending = m.opt.AutoReproduce && !m.opt.ReadOnly && !m.opt.DryRun
+	// The symptom's session-fix link ends here: v verifies against the new
+	// symptom, not the fix applied for the old one (u still undoes it).
+	m.appliedSymptom = ""
 	m.pane = paneTroubleshoot
 	m.step, m.fixSel, m.detailTop = 0, 0, 0
 	m.toTop = true
@@ -450,7 +471,7 @@ func (m *Model) submitSymptom() tea.Cmd {
 	if c := m.refreshAll(); c != nil {
 		cmds = append(cmds, c)
 	}
-	return tea.Batch(cmds...)
+	return tea.Batch(append(cmds, m.autoReproduce())...)
 }
 
 // key handles a key press: dialogs first, then global keys, then the pane.

@@ -347,3 +347,18 @@ func TestLinkFilterMatchesAddresses(t *testing.T) {
 		t.Fatalf("filter by address: %+v", got)
 	}
 }
+
+// TestLateResultsDoNotLand: a reproduction of a replaced symptom, or a
+// preview finishing while another dialog is open, changes nothing.
+func TestLateResultsDoNotLand(t *testing.T) {
+	m := newTestModel(t, fixtureFacts(t), veth0Exists, 100, 30)
+	feed(m, reproMsg{repro: &model.Reproduction{Ran: true, Conclusion: "old"}, symptom: "ip link add other type dummy"})
+	if m.repro != nil {
+		t.Fatal("a reproduction of another symptom was kept")
+	}
+	m.dialog = dialogHelp
+	feed(m, previewMsg{fix: model.Fix{ID: "x/y"}, cause: "name-conflict"})
+	if m.dialog != dialogHelp || m.confirm != nil {
+		t.Fatalf("a late preview replaced the open dialog: %v", m.dialog)
+	}
+}

@@ -418,7 +418,11 @@ func (m *Model) helpDialog() string {
 	}
 	rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
 	body := st.Title.Render("Keys") + "  " + st.Dim.Render("(any key closes)") + "\n" + strings.Join(rows, "\n\n")
-	return st.Dialog.Width(m.dialogWidth()).Render(fit(body, inner, min(strings.Count(body, "\n")+1, m.height-2)))
+	lines := strings.Split(body, "\n")
+	if room := max(2, m.height-2); len(lines) > room {
+		lines = append(lines[:room-1], st.Dim.Render("… more keys: enlarge the window"))
+	}
+	return st.Dialog.Width(m.dialogWidth()).Render(fit(strings.Join(lines, "\n"), inner, len(lines)))
 }
 
 func (m *Model) detailDialog() string {
