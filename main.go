@@ -299,7 +299,11 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		*ro = true
 	}
 	m := ui.New(ui.Options{Target: target(), Symptom: text, Interval: *interval, ReadOnly: *ro, DryRun: *dry, Env: env, AutoReproduce: true})
-	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(30)}
+	// The frame ticker wakes the process at this rate even when nothing
+	// changes: measured idle with 20,000 links, 30 FPS cost 0.80% of a core,
+	// 15 FPS 0.52-0.57%, 10 FPS 0.40-0.42% (the target is under 0.5%). A key
+	// shows its effect within 100 ms.
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithFPS(10)}
 	if *symptomArg == "-" {
 		// stdin held the symptom: read keys from the terminal.
 		if in, err := os.Open("/dev/tty"); err == nil {

@@ -91,8 +91,8 @@ func evalLinkState(c *Context) Verdict {
 	s := c.Symptom
 	if !usesLink(s) {
 		up, total := 0, len(n.Links)
-		for _, l := range n.Links {
-			if l.Up() {
+		for i := range n.Links { // by index: a Link is too big to copy 20,000 times
+			if n.Links[i].Up() {
 				up++
 			}
 		}

@@ -154,10 +154,14 @@ func (f *Facts) Merge(newer *Facts) *Facts {
 			out.FDs = newer.FDs
 		case GroupMemory:
 			mem := newer.Memory
-			if mem.LogSkipped { // keep the last kernel log scan
-				mem.AllocFailures, mem.KernelLog, mem.LogSkipped = f.Memory.AllocFailures, f.Memory.KernelLog, f.Memory.LogSkipped
-				if r, ok := f.Memory.Gaps.Reason("alloc_failures"); ok {
-					mem.Gaps.AddReason("alloc_failures", r)
+			if mem.Quick { // keep the last kernel log scan and slabinfo
+				old := f.Memory
+				mem.AllocFailures, mem.KernelLog, mem.Quick = old.AllocFailures, old.KernelLog, old.Quick
+				mem.TopSlabs, mem.NetSlabs, mem.SlabBytes, mem.SlabCaches = old.TopSlabs, old.NetSlabs, old.SlabBytes, old.SlabCaches
+				for _, k := range []string{"alloc_failures", "slabinfo"} {
+					if r, ok := old.Gaps.Reason(k); ok {
+						mem.Gaps.AddReason(k, r)
+					}
 				}
 			}
 			out.Memory = mem

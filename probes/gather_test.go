@@ -215,3 +215,20 @@ func TestGatherMissingPID(t *testing.T) {
 		t.Fatal("system facts must survive a missing process")
 	}
 }
+
+// TestMergeKeepsWhatAQuickGatherSkips: the dashboard's frequent refreshes
+// skip the kernel log and slabinfo; the last full read stays.
+func TestMergeKeepsWhatAQuickGatherSkips(t *testing.T) {
+	full := &Facts{Gathered: AllGroups, Memory: MemoryFacts{
+		TopSlabs: []SlabCache{{Name: "net_namespace"}}, SlabCaches: 200, KernelLog: "/var/log/kern.log",
+		AllocFailures: []AllocFailure{{Order: 4}}}}
+	full.Memory.Gaps.AddReason("slabinfo", "old reason")
+	quick := &Facts{Gathered: []Group{GroupMemory}, Memory: MemoryFacts{Quick: true, MinFreeKbytes: 67584}}
+	m := full.Merge(quick).Memory
+	if m.MinFreeKbytes != 67584 || len(m.TopSlabs) != 1 || m.SlabCaches != 200 || len(m.AllocFailures) != 1 || m.KernelLog == "" || m.Quick {
+		t.Fatalf("merged memory = %+v", m)
+	}
+	if r, ok := m.Gaps.Reason("slabinfo"); !ok || r != "old reason" {
+		t.Fatalf("the slabinfo gap was lost: %q", r)
+	}
+}

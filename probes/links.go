@@ -30,15 +30,15 @@ type NetFacts struct {
 
 // LinkByName finds a link by its name or one of its altnames.
 func (n *NetFacts) LinkByName(name string) (Link, bool) {
-	for _, l := range n.Links {
-		if l.Name == name {
-			return l, true
+	for i := range n.Links {
+		if n.Links[i].Name == name {
+			return n.Links[i], true
 		}
 	}
-	for _, l := range n.Links {
-		for _, a := range l.AltNames {
+	for i := range n.Links {
+		for _, a := range n.Links[i].AltNames {
 			if a == name {
-				return l, true
+				return n.Links[i], true
 			}
 		}
 	}
@@ -55,9 +55,9 @@ func (n *NetFacts) LinkByIndex(i int32) (Link, bool) {
 		}
 		return Link{}, false
 	}
-	for _, l := range n.Links {
-		if l.Index == i {
-			return l, true
+	for k := range n.Links {
+		if n.Links[k].Index == i {
+			return n.Links[k], true
 		}
 	}
 	return Link{}, false
@@ -67,8 +67,8 @@ func (n *NetFacts) LinkByIndex(i int32) (Link, bool) {
 // facts are shared.
 func (n *NetFacts) Index() {
 	n.byIndex = make(map[int32]int, len(n.Links))
-	for k, l := range n.Links {
-		n.byIndex[l.Index] = k
+	for k := range n.Links {
+		n.byIndex[n.Links[k].Index] = k
 	}
 }
 

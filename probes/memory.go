@@ -31,9 +31,10 @@ type MemoryFacts struct {
 	AllocFailures []AllocFailure `json:"alloc_failures,omitempty"`
 	// KernelLog says which kernel log was searched.
 	KernelLog string `json:"kernel_log,omitempty"`
-	// LogSkipped is set when this gather did not scan the kernel log.
-	LogSkipped bool `json:"-"`
-	Gaps       Gaps `json:"unavailable,omitempty"`
+	// Quick is set when this gather skipped the kernel log and slabinfo
+	// (Target.Quick): Facts.Merge keeps the previous ones.
+	Quick bool `json:"-"`
+	Gaps  Gaps `json:"unavailable,omitempty"`
 }
 
 // Meminfo holds the /proc/meminfo fields the diagnosis uses, in kB.
@@ -108,7 +109,11 @@ func gatherMemory(ctx context.Context, e *env) MemoryFacts {
 	} else {
 		m.Meminfo = convertMeminfo(mi)
 	}
-	if si, err := fs.SlabInfo(); err != nil && len(si.Slabs) == 0 {
+	if e.quick {
+		// slabinfo costs the kernel a walk of every cache, and procfs a
+		// regular expression per line: the frequent refreshes skip it.
+		m.Quick = true
+	} else if si, err := fs.SlabInfo(); err != nil && len(si.Slabs) == 0 {
 		m.Gaps.AddReason("slabinfo", slabReason(e, err))
 	} else {
 		m.setSlabs(si)
@@ -145,8 +150,7 @@ func gatherMemory(ctx context.Context, e *env) MemoryFacts {
 		}
 		m.Pressure = p
 	}
-	if e.noKlog {
-		m.LogSkipped = true
+	if e.quick {
 		return m
 	}
 	lines, src, err := e.kernelLog(ctx)

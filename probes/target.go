@@ -34,9 +34,10 @@ type Target struct {
 	// Watcher, when set, answers for the links, addresses and routes from
 	// notifications instead of a new dump (the dashboard keeps one).
 	Watcher *NetWatcher
-	// NoKernelLog skips scanning the kernel log for allocation failures
-	// (the dashboard's frequent refreshes; Facts.Merge keeps the last scan).
-	NoKernelLog bool
+	// Quick skips the costly reads of the memory group, the kernel log
+	// scan and /proc/slabinfo (the dashboard's frequent refreshes;
+	// Facts.Merge keeps the last ones).
+	Quick bool
 }
 
 // DefaultTimeout bounds each fact group when Target.Timeout is 0.
@@ -81,11 +82,11 @@ type env struct {
 	klog kernelLog // read once per gather, shared by the memory and denials probes
 
 	watcher *NetWatcher
-	noKlog  bool
+	quick   bool
 }
 
 func resolve(t Target) (*env, TargetFacts) {
-	e := &env{root: NewRoot(t.Root), timeout: t.Timeout, exec: t.Exec, ifaces: t.Interfaces, watcher: t.Watcher, noKlog: t.NoKernelLog}
+	e := &env{root: NewRoot(t.Root), timeout: t.Timeout, exec: t.Exec, ifaces: t.Interfaces, watcher: t.Watcher, quick: t.Quick}
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}

@@ -101,7 +101,7 @@ func gatherCmd(g Gatherer, t probes.Target, full bool) tea.Cmd {
 		if full {
 			f = g(ctx, t)
 		} else {
-			t.NoKernelLog = true
+			t.Quick = true
 			f = g(ctx, t, fastGroups()...)
 		}
 		return factsMsg{facts: f, full: full}

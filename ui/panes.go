@@ -161,12 +161,14 @@ func (m *Model) filteredLinks() []probes.Link {
 		return all
 	}
 	q := strings.ToLower(m.linkFilter)
+	// One pass over the addresses, not one per link (20,000 of each).
+	addrs := map[int32]string{}
+	for _, a := range m.facts.Net.Addrs {
+		addrs[a.Index] += " " + a.Prefix.String()
+	}
 	var out []probes.Link
 	for _, l := range all {
-		hay := strings.ToLower(l.Name + " " + l.Kind + " " + l.Alias + " " + strings.Join(l.AltNames, " "))
-		for _, a := range m.facts.Net.AddrsOf(l.Index) {
-			hay += " " + a.Prefix.String()
-		}
+		hay := strings.ToLower(l.Name + " " + l.Kind + " " + l.Alias + " " + strings.Join(l.AltNames, " ") + addrs[l.Index])
 		if strings.Contains(hay, q) {
 			out = append(out, l)
 		}

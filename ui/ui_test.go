@@ -362,3 +362,17 @@ func TestLateResultsDoNotLand(t *testing.T) {
 		t.Fatalf("a late preview replaced the open dialog: %v", m.dialog)
 	}
 }
+
+// BenchmarkIdlePoll20k is one unchanged poll of the dashboard with 20,000
+// links, as it costs in Update: merging the facts, diagnosing them, and
+// drawing the frame.
+func BenchmarkIdlePoll20k(b *testing.B) {
+	f := fixtureFacts(b)
+	f.Net = syntheticNet(10000)
+	m := newTestModel(b, f, "", 80, 24)
+	b.ReportAllocs()
+	for b.Loop() {
+		feed(m, factsMsg{facts: f})
+		_ = m.View()
+	}
+}
