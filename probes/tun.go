@@ -43,6 +43,11 @@ func gatherTun(e *env) TunFacts {
 	}
 	st, err := os.Lstat(p)
 	if err != nil {
+		if os.IsNotExist(err) && e.root.Live() && !e.self && e.pid > 0 && !e.root.Exists(e.proc) {
+			// Not a missing node: the process is gone, its root with it.
+			t.Gaps.AddReason("node", fmt.Sprintf("process %d does not exist (it exited, or the PID is wrong)", e.pid))
+			return t
+		}
 		if os.IsNotExist(err) {
 			return t
 		}

@@ -304,6 +304,10 @@ func TestTargetExitsMidRead(t *testing.T) {
 	if !strings.Contains(out, "does not exist") {
 		t.Fatalf("a missing PID is not explained:\n%s", out)
 	}
+	// Its /dev is gone with it: that proves nothing about /dev/net/tun.
+	if !strings.Contains(out, "UNKNOWN tun-device") {
+		t.Fatalf("a missing PID's tun node is judged:\n%s", out)
+	}
 }
 
 // TestHugeAndBinaryLogs: a 1 GiB audit log (sparse) and a log of binary
