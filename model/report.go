@@ -118,40 +118,46 @@ func Unavailable(f *probes.Facts) []string {
 	return out
 }
 
-// WriteText writes the diagnosis for a terminal, sanitised.
+// ln passes one value from the system through the one line sanitiser: a
+// newline in a process name, an audit field or an interface alias must not
+// start a line of the report (a fake "✓ OK" or "$ ..." line, a heading).
+func ln(s string) string { return sanitize.Line(s) }
+
+// WriteText writes the diagnosis for a terminal, sanitised: every value
+// from the system is made one line first.
 func (d *Diagnosis) WriteText(w io.Writer) error {
 	var b strings.Builder
 	f := d.Facts
-	fmt.Fprintf(&b, "rtnl-doctor report: %s, kernel %s, %s\n", orDash(f.Host.Hostname), orDash(f.Host.KernelRelease), f.Collected.Local().Format("2006-01-02 15:04:05"))
-	fmt.Fprintf(&b, "Symptom:   %s\n", d.Symptom.SymptomLine())
+	fmt.Fprintf(&b, "rtnl-doctor report: %s, kernel %s, %s\n", ln(orDash(f.Host.Hostname)), ln(orDash(f.Host.KernelRelease)), f.Collected.Local().Format("2006-01-02 15:04:05"))
+	fmt.Fprintf(&b, "Symptom:   %s\n", ln(d.Symptom.SymptomLine()))
 	c := &Context{Facts: f}
-	fmt.Fprintf(&b, "Examined:  %s; network namespace %s\n", c.who(), f.Target.NetNS)
+	fmt.Fprintf(&b, "Examined:  %s; network namespace %s\n", ln(c.who()), ln(f.Target.NetNS))
 	if d.Note != "" {
-		fmt.Fprintf(&b, "           (%s)\n", d.Note)
+		fmt.Fprintf(&b, "           (%s)\n", ln(d.Note))
 	}
 	if r := d.Repro; r != nil {
-		fmt.Fprintf(&b, "Reproduced: %s (in a throwaway network namespace)\n           %s\n", r.Tried, r.Conclusion)
+		fmt.Fprintf(&b, "Reproduced: %s (in a throwaway network namespace)\n           %s\n", ln(r.Tried), ln(r.Conclusion))
 	}
 	b.WriteString("\n")
 	for _, r := range d.Results {
-		fmt.Fprintf(&b, "%s %-7s %s: %s\n", r.Status.Symbol(), strings.ToUpper(string(r.Status)), r.ID, r.Title)
+		fmt.Fprintf(&b, "%s %-7s %s: %s\n", r.Status.Symbol(), strings.ToUpper(string(r.Status)), ln(r.ID), ln(r.Title))
 		for _, e := range r.Evidence {
-			fmt.Fprintf(&b, "      - %s\n", e)
+			fmt.Fprintf(&b, "      - %s\n", ln(e))
 		}
 		for i, fx := range r.Fixes {
-			fmt.Fprintf(&b, "      fix %d: %s%s\n", i+1, fx.Title, fixNote(fx))
+			fmt.Fprintf(&b, "      fix %d: %s%s\n", i+1, ln(fx.Title), ln(fixNote(fx)))
 			for _, line := range PromptLines(fx.Command) {
-				fmt.Fprintf(&b, "          %s\n", line)
+				fmt.Fprintf(&b, "          %s\n", ln(line))
 			}
 			if fx.Risk != "" {
-				fmt.Fprintf(&b, "          cost: %s\n", fx.Risk)
+				fmt.Fprintf(&b, "          cost: %s\n", ln(fx.Risk))
 			}
 		}
 	}
 	if un := Unavailable(f); len(un) > 0 {
 		fmt.Fprintf(&b, "\nCould not see (%d):\n", len(un))
 		for _, u := range un {
-			fmt.Fprintf(&b, "  - %s\n", u)
+			fmt.Fprintf(&b, "  - %s\n", ln(u))
 		}
 	}
 	_, err := io.WriteString(w, sanitize.Text(b.String()))
@@ -172,7 +178,8 @@ func fixNote(fx Fix) string {
 	return " (" + strings.Join(n, "; ") + ")"
 }
 
-// WriteMarkdown writes the diagnosis for pasting into a ticket, sanitised.
+// WriteMarkdown writes the diagnosis for pasting into a ticket, sanitised:
+// every value from the system is made one line, then escaped.
 func (d *Diagnosis) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	f := d.Facts
@@ -194,18 +201,22 @@ func (d *Diagnosis) WriteMarkdown(w io.Writer) error {
 		if len(r.Evidence) > 0 {
 			first = r.Evidence[0]
 		}
-		fmt.Fprintf(&b, "| %s %s | %s | %s |\n", r.Status.Symbol(), r.Status, r.ID, mdCell(first))
+		fmt.Fprintf(&b, "| %s %s | %s | %s |\n", r.Status.Symbol(), r.Status, mdEscape(r.ID), mdCell(first))
 	}
 	for _, r := range d.Results {
 		if r.Status == OK {
 			continue
 		}
-		fmt.Fprintf(&b, "\n### %s %s: %s\n\n", r.Status.Symbol(), r.ID, mdEscape(r.Title))
+		fmt.Fprintf(&b, "\n### %s %s: %s\n\n", r.Status.Symbol(), mdEscape(r.ID), mdEscape(r.Title))
 		for _, e := range r.Evidence {
 			fmt.Fprintf(&b, "- %s\n", mdEscape(e))
 		}
 		for i, fx := range r.Fixes {
-			fmt.Fprintf(&b, "\n**Fix %d: %s**%s\n\n```sh\n%s\n```\n", i+1, mdEscape(fx.Title), mdEscape(fixNote(fx)), mdFence(fx.Command))
+			var cmd []string
+			for _, line := range strings.Split(fx.Command, "\n") {
+				cmd = append(cmd, ln(line))
+			}
+			fmt.Fprintf(&b, "\n**Fix %d: %s**%s\n\n```sh\n%s\n```\n", i+1, mdEscape(fx.Title), mdEscape(fixNote(fx)), mdFence(strings.Join(cmd, "\n")))
 			if fx.Risk != "" {
 				fmt.Fprintf(&b, "\n> Cost: %s\n", mdEscape(fx.Risk))
 			}
@@ -224,12 +235,13 @@ func (d *Diagnosis) WriteMarkdown(w io.Writer) error {
 
 var mdReplacer = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "|", "\\|")
 
-// mdEscape keeps text from the system from becoming Markdown or HTML.
-func mdEscape(s string) string { return mdReplacer.Replace(s) }
+// mdEscape keeps text from the system from becoming Markdown or HTML: it
+// is made one line by the line sanitiser first, then escaped.
+func mdEscape(s string) string { return mdReplacer.Replace(ln(s)) }
 
-func mdCell(s string) string { return strings.ReplaceAll(mdEscape(s), "\n", " ") }
+func mdCell(s string) string { return mdEscape(s) }
 
-func mdCode(s string) string { return strings.ReplaceAll(s, "`", "'") }
+func mdCode(s string) string { return strings.ReplaceAll(ln(s), "`", "'") }
 
 // mdFence keeps a code block from being closed early by text inside it.
 func mdFence(s string) string { return strings.ReplaceAll(s, "```", "`\u200b``") }

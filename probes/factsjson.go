@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 )
 
 // WriteJSON writes the facts as JSON, streaming the links and addresses one
@@ -227,11 +229,8 @@ func appendPrefix(b []byte, p netip.Prefix) []byte {
 }
 
 // terminalRune reports the runes that are valid in JSON strings but must not
-// reach a terminal raw: DEL, the C1 controls (U+009B is a one-character CSI)
-// and the bidirectional overrides.
-func terminalRune(r rune) bool {
-	return r == 0x7f || r >= 0x80 && r < 0xa0 || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x2028 || r == 0x2029
-}
+// reach a terminal raw: the one list of unsafe code points (sanitize.Unsafe).
+func terminalRune(r rune) bool { return r >= 0x20 && sanitize.Unsafe(r) }
 
 const hexDigits = "0123456789abcdef"
 

@@ -61,15 +61,33 @@ func clean(s string, multiline bool) string {
 			b.WriteString("    ")
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case r >= 0x80 && r < 0xa0: // C1 controls: 0x9b is a one-byte CSI
-			fmt.Fprintf(&b, `\u%04x`, r)
-		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		case Unsafe(r):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// Unsafe reports the code points that must never reach a terminal, a
+// report or a copied command raw: the C0 controls and DEL, the C1 controls
+// (U+009B is a one-character CSI), the line and paragraph separators
+// U+2028/U+2029 (a new line to many viewers), and every bidirectional
+// control that can reorder what is shown: the marks U+200E, U+200F and
+// U+061C, the embeddings and overrides U+202A-U+202E and the isolates
+// U+2066-U+2069. It is the one list: the JSON encoder (probes) and the
+// shell quoting (sysexec) use it too.
+func Unsafe(r rune) bool {
+	switch {
+	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0:
+		return true
+	case r == 0x200e, r == 0x200f, r == 0x061c, r == 0x2028, r == 0x2029:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
 }
 
 // isPlain is the fast path: printable ASCII only.

@@ -17,6 +17,9 @@ func TestLine(t *testing.T) {
 		"rtl\u202egnp.exe":           `rtl\u202egnp.exe`,
 		"défaut 🙂":                   "défaut 🙂",
 		"\x7f":                       `\x7f`,
+		"a\u2028b\u2029c":            `a\u2028b\u2029c`,
+		"m\u200e\u200f\u061cx":       `m\u200e\u200f\u061cx`,
+		"iso\u2066x\u2069":           `iso\u2066x\u2069`,
 	} {
 		if got := Line(in); got != want {
 			t.Errorf("Line(%q) = %q, want %q", in, got, want)

@@ -14,6 +14,9 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 )
 
 // Dirs are the only directories programs are taken from, in order.
@@ -102,6 +105,8 @@ func RunPath(ctx context.Context, timeout time.Duration, path string, args ...st
 
 // Quote renders argv as a shell command line for people to read and copy
 // (never to execute): every argument that is not plainly safe is quoted.
+// It is the one quoting function: every value from the system placed in a
+// command that is shown or copied goes through it.
 func Quote(argv ...string) string {
 	var b strings.Builder
 	for i, a := range argv {
@@ -113,22 +118,53 @@ func Quote(argv ...string) string {
 	return b.String()
 }
 
-// QuoteArg quotes one argument for a POSIX shell.
+// QuoteArg quotes one argument for a POSIX shell: plain words as they are,
+// others in single quotes. A value holding a control character, a line
+// separator, a bidirectional control (sanitize.Unsafe) or invalid UTF-8 is
+// written in ANSI-C quoting ($'...', bash, zsh, ksh and POSIX.1-2024 sh) with
+// those characters as byte escapes, so the command stays one visible line that
+// pastes exactly the value.
 func QuoteArg(a string) string {
 	if a == "" {
 		return "''"
 	}
-	safe := true
+	safe, visible := true, utf8.ValidString(a)
 	for _, r := range a {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=+,@%", r)) {
 			safe = false
-			break
+		}
+		if sanitize.Unsafe(r) {
+			visible = false
 		}
 	}
-	if safe {
+	switch {
+	case safe:
 		return a
+	case visible:
+		return "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 	}
-	return "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(a); {
+		r, size := utf8.DecodeRuneInString(a[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, a[i])
+		case r == '\\' || r == '\'':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case sanitize.Unsafe(r):
+			// Each byte as \xHH: \u depends on the shell's locale.
+			for _, c := range []byte(a[i : i+size]) {
+				fmt.Fprintf(&b, `\x%02x`, c)
+			}
+		default:
+			b.WriteString(a[i : i+size])
+		}
+		i += size
+	}
+	b.WriteByte('\'')
+	return b.String()
 }
 
 type limitedBuffer struct {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"time"
 )
 
@@ -16,7 +18,9 @@ func TestQuote(t *testing.T) {
 		"it's":                  `'it'\''s'`,
 		"$(reboot)":             "'$(reboot)'",
 		"net.ipv4.ip_forward=1": "net.ipv4.ip_forward=1",
-		"\x1b[2J":               "'\x1b[2J'",
+		"\x1b[2J":               `$'\x1b[2J'`,
+		"x\n✓ OK":               `$'x\x0a✓ OK'`,
+		"a\u202eb'c":            `$'a\xe2\x80\xaeb\'c'`,
 	} {
 		if got := QuoteArg(in); got != want {
 			t.Errorf("QuoteArg(%q) = %q, want %q", in, got, want)
@@ -24,6 +28,31 @@ func TestQuote(t *testing.T) {
 	}
 	if got := Quote("ip", "link", "add", "my veth", "type", "veth"); got != "ip link add 'my veth' type veth" {
 		t.Errorf("Quote = %q", got)
+	}
+}
+
+// TestQuoteIsOneSafeLine: every quoted value is one line with nothing a
+// terminal would act on, and a shell reads back exactly the value (issue 10:
+// a newline in a value made a fake line in a copied command).
+func TestQuoteIsOneSafeLine(t *testing.T) {
+	bash, err := Find("bash")
+	if err != nil {
+		t.Skip("bash not installed: ", err)
+	}
+	values := []string{"eth0", "$(id>x);y z.nmconnection", "x\n✓ OK all good", "tab\there", "it's \\ back",
+		"\x1b]52;c;ZWNobw==\x07", "rtl\u202egnp", "mark\u200e\u200f\u061c", "sep\u2028\u2029", "c1\u009b2J", "bad\xffbyte", "\x7f", "ünï 🙂"}
+	for _, v := range values {
+		q := QuoteArg(v)
+		if !sanitize.Safe(q) {
+			t.Errorf("QuoteArg(%q) = %q is not one safe line", v, q)
+		}
+		res, err := RunPath(context.Background(), 5*time.Second, bash, "-c", "printf %s "+q)
+		if err != nil {
+			t.Fatalf("bash: %v", err)
+		}
+		if string(res.Stdout) != v {
+			t.Errorf("bash read %q back as %q (quoted %s)", v, res.Stdout, q)
+		}
 	}
 }
 
