@@ -107,7 +107,7 @@ func fixesContainerRestricted(c *Context, v Verdict) []Fix {
 			}
 			fixes = append(fixes,
 				Fix{ID: "container-restricted/cap-add", Title: "Re-create the container with NET_ADMIN (only that capability)",
-					Command: lines(fmt.Sprintf("%s inspect --format '{{.Config.Image}}' %s", tool, name), tool+" run --cap-add NET_ADMIN ... IMAGE"), Manual: true, Why: why},
+					Command: lines(argv(tool, "inspect", "--format", "{{.Config.Image}}", name), tool+" run --cap-add NET_ADMIN ... IMAGE"), Manual: true, Why: why},
 				Fix{ID: "container-restricted/compose-cap-add", Title: "With docker compose: add cap_add to the service",
 					Command: lines("# in compose.yaml, under the service:", "#   cap_add:", "#     - NET_ADMIN", "docker compose up -d --force-recreate SERVICE"), Manual: true, Why: why,
 					Risk: "docker stack deploy ignored cap_add before Docker 20.10"})
@@ -119,7 +119,7 @@ func fixesContainerRestricted(c *Context, v Verdict) []Fix {
 			key = "net.ipv4.ip_forward"
 		}
 		fixes = append(fixes, Fix{ID: "container-restricted/sysctl", Title: "Set the namespaced sysctl when the container starts",
-			Command: lines(argv("docker", "run", "--sysctl", key+"=1", "IMAGE"), "# or in compose.yaml, under the service:", "#   sysctls:", "#     - "+key+"=1"), Manual: true, Why: why})
+			Command: lines(argv("docker", "run", "--sysctl", key+"=1", "IMAGE"), "# or in compose.yaml, under the service, the same setting in a sysctls: list"), Manual: true, Why: why})
 	}
 	if (c.Symptom.Operation == OpTuntapAdd || c.Symptom.Operation == OpTunOpen) && !c.Facts.Tun.Exists {
 		fixes = append(fixes, Fix{ID: "container-restricted/device-tun", Title: "Give the container /dev/net/tun",

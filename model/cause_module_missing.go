@@ -133,7 +133,7 @@ func fixesModuleMissing(c *Context, v Verdict) []Fix {
 			cfg = "the option for this kind"
 		}
 		fixes = append(fixes, Fix{ID: "module-missing/kernel-option", Title: fmt.Sprintf("Boot a kernel built with %s=y (this kernel has no module support)", cfg),
-			Command: "# rebuild or replace the kernel with " + cfg + "=y", Manual: true,
+			Command: "# rebuild or replace the kernel with the option in the title built in (=y)", Manual: true,
 			Why: "the running kernel cannot load modules at all"})
 	case upgraded:
 		fixes = append(fixes,
@@ -151,13 +151,21 @@ func fixesModuleMissing(c *Context, v Verdict) []Fix {
 				Fix{ID: "module-missing/modprobe", Title: "Load the " + ks.Module + " module now", Command: argv("modprobe", ks.Module), NeedsRoot: true,
 					Action: act("modprobe", "module", ks.Module)},
 				Fix{ID: "module-missing/load-at-boot", Title: "Load it at every boot",
-					Command: "echo " + ks.Module + " > /etc/modules-load.d/rtnl-doctor-" + ks.Module + ".conf", NeedsRoot: true,
+					Command: argv("echo", ks.Module) + " > " + argv("/etc/modules-load.d/rtnl-doctor-"+ks.Module+".conf"), NeedsRoot: true,
 					Action: act("write-file", "path", "/etc/modules-load.d/rtnl-doctor-"+ks.Module+".conf", "content", ks.Module+"\n", "mode", "0644")})
 		}
 	case ks.State == probes.ModMissing:
 		fixes = append(fixes, Fix{ID: "module-missing/extra-modules", Title: "Install the package that ships " + orKind(ks.Module) + " for kernel " + m.KernelRelease,
-			Command:   lines("# Ubuntu:", argv("apt-get", "install", "linux-modules-extra-"+m.KernelRelease), "# otherwise: a kernel built with "+ks.Config+"=m or =y"),
-			NeedsRoot: true, Manual: true, Why: "which package has the module depends on the distribution"})
+			Command:   lines("# Ubuntu:", argv("apt-get", "install", "linux-modules-extra-"+m.KernelRelease), "# otherwise: a kernel built with the option as a module (=m) or built in (=y)"),
+			NeedsRoot: true, Manual: true, Why: "which package has the module depends on the distribution" + configNote(ks.Config)})
 	}
 	return fixes
+}
+
+// configNote names the kernel option in prose, never in a command comment.
+func configNote(cfg string) string {
+	if cfg == "" {
+		return ""
+	}
+	return "; the kernel option is " + cfg
 }

@@ -103,9 +103,9 @@ func fixesNetconfig(c *Context, v Verdict) []Fix {
 		}
 		seen[f.File] = true
 		editor := "${EDITOR:-vi}"
-		at := f.File
+		at := argv(f.File)
 		if f.Line > 0 {
-			at = fmt.Sprintf("+%d %s", f.Line, f.File)
+			at = argv(fmt.Sprintf("+%d", f.Line), f.File)
 		}
 		reload := "networkctl reload"
 		if f.Manager == probes.ManagerNetworkManager {

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -136,7 +137,10 @@ func fixesUsernsRemap(c *Context, v Verdict) []Fix {
 	if n, ok := sysctlInt(c, "kernel.apparmor_restrict_unprivileged_userns"); ok && n == 1 && c.Symptom.Operation == OpUserns {
 		prog := failingProgram(c)
 		fixes = append(fixes, Fix{ID: "userns-remap/apparmor-profile", Title: "Allow user namespaces for " + prog + " only, with an AppArmor profile",
-			Command: lines("cat > /etc/apparmor.d/rtnl-doctor-userns <<'EOF'", "abi <abi/4.0>,", "include <tunables/global>", "profile rtnl-doctor-userns "+prog+" flags=(unconfined) {", "  userns,", "}", "EOF",
+			// The program's path is a value from the system: it goes
+			// through the quoting function as printf's argument, never
+			// into a here-document.
+			Command: lines(argv("printf", `%s\n`, "abi <abi/4.0>,", "include <tunables/global>", "profile rtnl-doctor-userns "+aaPath(prog)+" flags=(unconfined) {", "  userns,", "}")+" > /etc/apparmor.d/rtnl-doctor-userns",
 				argv("apparmor_parser", "-r", "/etc/apparmor.d/rtnl-doctor-userns")), NeedsRoot: true, Manual: true, Why: "a profile for a program is a policy decision: review it"},
 			Fix{ID: "userns-remap/apparmor-sysctl", Title: "Or lift the restriction for every program",
 				Command: argv("sysctl", "-w", "kernel.apparmor_restrict_unprivileged_userns=0"), NeedsRoot: true,
@@ -144,4 +148,13 @@ func fixesUsernsRemap(c *Context, v Verdict) []Fix {
 				Action: act("sysctl", "key", "kernel.apparmor_restrict_unprivileged_userns", "value", "0")})
 	}
 	return fixes
+}
+
+// aaPath writes a program path for an AppArmor profile header: quoted when
+// it holds a space or a quote (AppArmor's own quoting).
+func aaPath(p string) string {
+	if strings.ContainsAny(p, " \t\"") {
+		return `"` + strings.ReplaceAll(p, `"`, `\"`) + `"`
+	}
+	return p
 }
