@@ -12,7 +12,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -48,7 +50,27 @@ Target flags (every command):
   --timeout D     bound each group of facts (default 3s)
 `
 
+// systemPATH is the only PATH rtnl-doctor runs with as root.
+const systemPATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// callerPATH is the PATH rtnl-doctor was started with, kept for a command
+// that runs the user's own program (never used to find a helper).
+var callerPATH string
+
+// securePATH sets PATH to the fixed system directories when running as
+// root (euid 0), before any library runs a program: charmbracelet's
+// colorprofile runs `tmux info` through PATH when $TMUX is set, and a
+// `tmux` earlier in the caller's PATH would run as root. The caller's PATH
+// is kept in callerPATH.
+func securePATH(euid int) {
+	callerPATH = os.Getenv("PATH")
+	if euid == 0 {
+		os.Setenv("PATH", systemPATH)
+	}
+}
+
 func main() {
+	securePATH(os.Geteuid())
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -311,7 +333,13 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			opts = append(opts, tea.WithInput(in))
 		}
 	}
-	_, err = tea.NewProgram(m, opts...).Run()
+	prog := tea.NewProgram(m, opts...)
+	// SIGHUP (the SSH connection or the terminal closed, or kill -HUP):
+	// quit like q does, so the terminal leaves the alternate screen and
+	// raw mode. Bubble Tea itself handles only SIGINT and SIGTERM.
+	stopHUP := quitOnHangup(prog)
+	defer stopHUP()
+	_, err = prog.Run()
 	// A fix being applied finishes (and is journaled) before the process ends.
 	if !model.WaitApplying(30 * time.Second) {
 		fmt.Fprintln(stderr, "rtnl-doctor: a fix was still being applied after 30 s: check the journal (rtnl-doctor undo --list)")
@@ -321,6 +349,25 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return 1
 	}
 	return 0
+}
+
+// quitOnHangup makes SIGHUP quit the program (restoring the terminal);
+// the returned function stops listening.
+func quitOnHangup(p interface{ Quit() }) func() {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-hup:
+			p.Quit()
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(hup)
+		close(done)
+	}
 }
 
 func groupNames() string {
