@@ -382,13 +382,32 @@ var addrDeleteAction = actionKind{
 
 // --- routes --------------------------------------------------------------------
 
-// routeSpec is a route in the main table, as the journal keeps it.
+// routeSpec is a route, as the journal keeps it: every attribute of the
+// user's command (dev, via, metric, table, proto, scope, src).
 type routeSpec struct {
 	dst    netip.Prefix
 	gw     netip.Addr
 	dev    string
 	proto  uint8 // 0: boot, as `ip route add/replace` sets by default
 	metric uint32
+	table  uint32 // 0: main
+	scope  uint8
+	scoped bool // scope given (else universe with a gateway, link without)
+	src    netip.Addr
+}
+
+func (r routeSpec) tableID() uint32 {
+	if r.table == 0 {
+		return unix.RT_TABLE_MAIN
+	}
+	return r.table
+}
+
+// key is what the kernel tells routes apart by: table, destination and
+// metric (IPv6 routes added without a metric get 1024).
+func (r routeSpec) sameKey(o routeSpec) bool {
+	v6 := r.dst.Addr().Is6()
+	return r.dst == o.dst && r.tableID() == o.tableID() && effMetric(r.metric, v6) == effMetric(o.metric, v6)
 }
 
 func (r routeSpec) text() string {
@@ -402,13 +421,23 @@ func (r routeSpec) text() string {
 	if r.dev != "" {
 		s += " dev " + r.dev
 	}
+	if r.src.IsValid() {
+		s += " src " + r.src.String()
+	}
+	if r.metric != 0 {
+		s += fmt.Sprintf(" metric %d", r.metric)
+	}
+	if r.tableID() != unix.RT_TABLE_MAIN {
+		s += fmt.Sprintf(" table %d", r.tableID())
+	}
 	return s
 }
 
 // matches: the route cur is what r asks for (its gateway, and its device
 // when r names one).
 func (r routeSpec) matches(cur routeSpec) bool {
-	return r.dst == cur.dst && r.gw == cur.gw && (r.dev == "" || r.dev == cur.dev)
+	return r.sameKey(cur) && r.gw == cur.gw && (r.dev == "" || r.dev == cur.dev) &&
+		(!r.src.IsValid() || r.src == cur.src) && (r.proto == 0 || r.proto == cur.proto) && (!r.scoped || r.scope == cur.scope)
 }
 
 func routeParam(a *Action, prefix string) (routeSpec, error) {
@@ -441,6 +470,19 @@ func routeParam(a *Action, prefix string) (routeSpec, error) {
 	if v, err := strconv.ParseUint(a.p(prefix+"metric"), 10, 32); err == nil {
 		r.metric = uint32(v)
 	}
+	if v, err := strconv.ParseUint(a.p(prefix+"table"), 10, 32); err == nil {
+		r.table = uint32(v)
+	}
+	if v, err := strconv.ParseUint(a.p(prefix+"scope"), 10, 8); err == nil {
+		r.scope, r.scoped = uint8(v), true
+	}
+	if src := a.p(prefix + "src"); src != "" {
+		s, err := netip.ParseAddr(src)
+		if err != nil {
+			return r, fmt.Errorf("%q is not a source address", src)
+		}
+		r.src = s
+	}
 	return r, nil
 }
 
@@ -454,6 +496,15 @@ func routeMessage(c *rtnetlink.Conn, r routeSpec) (*rtnetlink.RouteMessage, erro
 	if r.proto != 0 {
 		m.Protocol = r.proto
 	}
+	if t := r.tableID(); t < 256 {
+		m.Table = uint8(t)
+	} else {
+		m.Table = unix.RT_TABLE_UNSPEC
+		m.Attributes.Table = t
+	}
+	if r.src.IsValid() {
+		m.Attributes.Src = net.IP(r.src.AsSlice())
+	}
 	m.Attributes.Priority = r.metric
 	if r.dst.Bits() > 0 {
 		m.Attributes.Dst = net.IP(r.dst.Addr().AsSlice())
@@ -462,6 +513,9 @@ func routeMessage(c *rtnetlink.Conn, r routeSpec) (*rtnetlink.RouteMessage, erro
 		m.Attributes.Gateway = net.IP(r.gw.AsSlice())
 	} else {
 		m.Scope = unix.RT_SCOPE_LINK
+	}
+	if r.scoped {
+		m.Scope = r.scope
 	}
 	if r.dev != "" {
 		l, err := linkByName(c, r.dev)
@@ -473,18 +527,19 @@ func routeMessage(c *rtnetlink.Conn, r routeSpec) (*rtnetlink.RouteMessage, erro
 	return m, nil
 }
 
-// currentRoute finds the main-table route to dst.
-func currentRoute(c *rtnetlink.Conn, dst netip.Prefix) (routeSpec, bool, error) {
+// routesTo lists the routes to dst in table.
+func routesTo(c *rtnetlink.Conn, dst netip.Prefix, table uint32) ([]routeSpec, error) {
 	routes, err := c.Route.List()
 	if err != nil {
-		return routeSpec{}, false, nlErr(err)
+		return nil, nlErr(err)
 	}
+	var out []routeSpec
 	for _, m := range routes {
 		t := uint32(m.Table)
 		if m.Attributes.Table != 0 {
 			t = m.Attributes.Table
 		}
-		if t != unix.RT_TABLE_MAIN || m.Type != unix.RTN_UNICAST {
+		if t != table || m.Type != unix.RTN_UNICAST {
 			continue
 		}
 		var d netip.Addr
@@ -499,17 +554,36 @@ func currentRoute(c *rtnetlink.Conn, dst netip.Prefix) (routeSpec, bool, error) 
 		if netip.PrefixFrom(d, int(m.DstLength)) != dst {
 			continue
 		}
-		r := routeSpec{dst: dst, proto: m.Protocol, metric: m.Attributes.Priority}
+		r := routeSpec{dst: dst, proto: m.Protocol, metric: m.Attributes.Priority, table: t, scope: m.Scope, scoped: true}
 		if m.Attributes.Gateway != nil {
 			r.gw, _ = netip.AddrFromSlice(m.Attributes.Gateway)
 			r.gw = r.gw.Unmap()
+		}
+		if m.Attributes.Src != nil {
+			r.src, _ = netip.AddrFromSlice(m.Attributes.Src)
+			r.src = r.src.Unmap()
 		}
 		if m.Attributes.OutIface != 0 {
 			if l, err := c.Link.Get(m.Attributes.OutIface); err == nil && l.Attributes != nil {
 				r.dev = l.Attributes.Name
 			}
 		}
-		return r, true, nil
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// currentRoute finds the route with want's key (table, destination,
+// metric): the one a replace changes.
+func currentRoute(c *rtnetlink.Conn, want routeSpec) (routeSpec, bool, error) {
+	all, err := routesTo(c, want.dst, want.tableID())
+	if err != nil {
+		return routeSpec{}, false, err
+	}
+	for _, r := range all {
+		if want.sameKey(r) {
+			return r, true, nil
+		}
 	}
 	return routeSpec{}, false, nil
 }
@@ -519,9 +593,16 @@ func routeOld(r routeSpec, present bool) map[string]string {
 		return map[string]string{"present": "false"}
 	}
 	old := map[string]string{"present": "true", "old_dst": a2s(r.dst), "old_dev": r.dev,
-		"old_proto": strconv.Itoa(int(r.proto)), "old_metric": strconv.FormatUint(uint64(r.metric), 10)}
+		"old_proto": strconv.Itoa(int(r.proto)), "old_metric": strconv.FormatUint(uint64(r.metric), 10),
+		"old_table": strconv.FormatUint(uint64(r.tableID()), 10)}
 	if r.gw.IsValid() {
 		old["old_via"] = r.gw.String()
+	}
+	if r.scoped {
+		old["old_scope"] = strconv.Itoa(int(r.scope))
+	}
+	if r.src.IsValid() {
+		old["old_src"] = r.src.String()
 	}
 	return old
 }
@@ -536,7 +617,8 @@ func a2s(p netip.Prefix) string {
 // routeFromOld rebuilds the journaled previous route.
 func routeFromOld(a *Action, old map[string]string) (routeSpec, error) {
 	tmp := &Action{Params: map[string]string{"old_dst": old["old_dst"], "old_via": old["old_via"], "old_dev": old["old_dev"],
-		"old_proto": old["old_proto"], "old_metric": old["old_metric"], "family": a.p("family")}}
+		"old_proto": old["old_proto"], "old_metric": old["old_metric"], "old_table": old["old_table"], "old_scope": old["old_scope"],
+		"old_src": old["old_src"], "family": a.p("family")}}
 	return routeParam(tmp, "old_")
 }
 
@@ -573,10 +655,27 @@ func routeNow(a *Action) (routeSpec, routeSpec, bool, error) {
 	var cur routeSpec
 	var present bool
 	err = withConn(a, func(c *rtnetlink.Conn) error {
-		cur, present, err = currentRoute(c, want.dst)
+		cur, present, err = currentRoute(c, want)
 		return err
 	})
 	return want, cur, present, err
+}
+
+// routeDuplicates lists the other routes to want's destination in its
+// table with want's gateway and device: a replace that added one instead
+// of changing the route left two.
+func routeDuplicates(a *Action, want routeSpec) ([]routeSpec, error) {
+	var dup []routeSpec
+	err := withConn(a, func(c *rtnetlink.Conn) error {
+		all, err := routesTo(c, want.dst, want.tableID())
+		for _, r := range all {
+			if !want.sameKey(r) && r.gw == want.gw && (want.dev == "" || r.dev == want.dev) {
+				dup = append(dup, r)
+			}
+		}
+		return err
+	})
+	return dup, err
 }
 
 var routeReplaceAction = actionKind{
@@ -608,8 +707,12 @@ var routeReplaceAction = actionKind{
 	reachesGoal: true,
 	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
 		if old["present"] != "true" {
-			want, _ := routeParam(a, "")
-			return dropRoute(a, routeSpec{dst: want.dst})
+			// Exactly the route the replace created (its table and metric).
+			want, err := routeParam(a, "")
+			if err != nil {
+				return err
+			}
+			return dropRoute(a, want)
 		}
 		prev, err := routeFromOld(a, old)
 		if err != nil {
@@ -627,6 +730,13 @@ func routeIsAsked(a *Action) (string, bool, error) {
 	}
 	if !present {
 		return fmt.Sprintf("no route to %s%s", a2s(want.dst), where(a)), false, nil
+	}
+	dup, err := routeDuplicates(a, want)
+	if err != nil {
+		return "", false, err
+	}
+	if len(dup) > 0 {
+		return fmt.Sprintf("the route is %s%s, but %s is there too: two routes where the command asked for one", cur.text(), where(a), dup[0].text()), false, nil
 	}
 	return fmt.Sprintf("the route is %s%s", cur.text(), where(a)), want.matches(cur), nil
 }

@@ -124,6 +124,10 @@ type Cause struct {
 	Needs []probes.Group
 	Eval  func(c *Context) Verdict
 	Fixes func(c *Context, v Verdict) []Fix
+	// Answers are the failures (operation, errno) the cause's fixes
+	// answer, unless a fix declares its own: a fix is never offered for
+	// another errno (no route deletion for "Network is unreachable").
+	Answers []Answer
 	// Next is what usually comes next once this cause is fixed (the seeds'
 	// follow-ups), checked by the walk-through.
 	Next string

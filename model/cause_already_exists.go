@@ -6,15 +6,17 @@ import (
 	"strings"
 
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
+	"golang.org/x/sys/unix"
 )
 
 var causeAlreadyExists = &Cause{
-	ID:     "already-exists",
-	Checks: "whether the address or route the command adds is already there, and what it looks like",
-	Needs:  []probes.Group{probes.GroupNet},
-	Eval:   evalAlreadyExists,
-	Fixes:  fixesAlreadyExists,
-	Next:   "With the object in place, check that traffic flows: the link up, the route used (ip route get ADDRESS).",
+	ID:      "already-exists",
+	Checks:  "whether the address or route the command adds is already there, and what it looks like",
+	Needs:   []probes.Group{probes.GroupNet},
+	Eval:    evalAlreadyExists,
+	Fixes:   fixesAlreadyExists,
+	Answers: answers([]string{OpAddrAdd, OpRouteAdd, OpNeighAdd}, EEXIST),
+	Next:    "With the object in place, check that traffic flows: the link up, the route used (ip route get ADDRESS).",
 }
 
 // symptomPrefix parses the symptom's address ("10.0.0.1/24", or a bare
@@ -132,6 +134,8 @@ func evalAlreadyExists(c *Context) Verdict {
 			}
 			on := c.linkName(a.Index)
 			switch {
+			case s.Errno != "" && s.Errno != EEXIST:
+				v.ok("%s is on %s, but the error is %s, not File exists: an existing address does not explain it", p.Addr(), on, s.Errno)
 			case s.Device == "" || on == s.Device:
 				v.fail("%s is already on %s (as %s, scope %s%s)", p.Addr(), on, a.Prefix, a.Scope, addrFlags(a))
 			default:
@@ -159,13 +163,25 @@ func evalAlreadyExists(c *Context) Verdict {
 		v.unknown("the symptom does not say which route was added")
 		return v
 	}
+	want := symptomRouteAttrs(s)
+	if want.tableN != unix.RT_TABLE_MAIN {
+		v.unknown("the command adds to %s; only the main table is read", tableName(want.tableN))
+		return v
+	}
 	for _, r := range n.Routes {
-		if r.Dst == dst {
-			v.fail("the route %s already exists in the main table", c.describeRoute(r))
+		if r.Dst != dst || !want.sameKey(r) {
+			continue
 		}
+		if s.Errno != "" && s.Errno != EEXIST {
+			// The kernel checks the nexthop before looking for an
+			// existing route: an existing one does not explain this error.
+			v.ok("the route %s is there, but the error is %s, not File exists: an existing route does not explain it", c.describeRoute(r), s.Errno)
+			continue
+		}
+		v.fail("the route %s already exists in %s", c.describeRoute(r), tableName(want.tableN))
 	}
 	if len(v.Evidence) == 0 {
-		v.ok("no route to %s in the main table (%s checked)", dst, Plural(len(n.Routes), "route", "routes"))
+		v.ok("no route to %s in %s (%s checked)", dst, tableName(want.tableN), Plural(len(n.Routes), "route", "routes"))
 	}
 	return v
 }
@@ -200,27 +216,48 @@ func fixesAlreadyExists(c *Context, v Verdict) []Fix {
 		fixes = append(fixes,
 			Fix{ID: "already-exists/replace-address", Title: fmt.Sprintf("Replace: make %s on %s exactly what the command asked (idempotent)", s.Address, s.Device),
 				Command: argv(ipv("addr", "replace", s.Address, "dev", s.Device)...), NeedsRoot: true,
-				Action: act("addr-replace", "netns", netnsParam(c), "dev", s.Device, "prefix", s.Address)},
+				Action: act("addr-replace", "netns", netnsParam(c), "dev", s.Device, "prefix", s.Address), Answers: answers([]string{OpAddrAdd}, EEXIST)},
 			Fix{ID: "already-exists/delete-address", Title: fmt.Sprintf("Delete the existing %s from %s", s.Address, s.Device),
 				Command: argv(ipv("addr", "del", s.Address, "dev", s.Device)...), NeedsRoot: true,
-				Action: act("addr-delete", "netns", netnsParam(c), "dev", s.Device, "prefix", s.Address)})
+				Action: act("addr-delete", "netns", netnsParam(c), "dev", s.Device, "prefix", s.Address), Answers: answers([]string{OpAddrAdd}, EEXIST)})
 	}
 	if s.Operation == OpRouteAdd && s.Route != "" {
-		args := []string{"route", "replace", s.Route}
-		if s.Gateway != "" {
-			args = append(args, "via", s.Gateway)
+		// Every attribute of the command: the kernel tells routes apart by
+		// table and metric, so a replace without them would add a second
+		// route instead of changing this one.
+		ra := symptomRouteAttrs(s)
+		key := []string{}
+		if ra.metricSet {
+			key = append(key, "metric", ra.metric)
 		}
-		if s.Device != "" {
-			args = append(args, "dev", s.Device)
+		if ra.tableSet {
+			key = append(key, "table", ra.table)
 		}
-		del := []string{"route", "del", s.Route}
-		fixes = append(fixes,
-			Fix{ID: "already-exists/replace-route", Title: fmt.Sprintf("Replace the existing route to %s with the one the command asked for", s.Route),
-				Command: argv(ipv(args...)...), NeedsRoot: true,
-				Action: act("route-replace", "netns", netnsParam(c), "dst", s.Route, "via", s.Gateway, "dev", s.Device, "family", s.Family)},
-			Fix{ID: "already-exists/delete-route", Title: fmt.Sprintf("Delete the existing route to %s", s.Route),
-				Command: argv(ipv(del...)...), NeedsRoot: true,
-				Action: act("route-delete", "netns", netnsParam(c), "dst", s.Route, "family", s.Family)})
+		replace := Fix{ID: "already-exists/replace-route", Title: fmt.Sprintf("Replace the existing route to %s with the one the command asked for", s.Route),
+			Command: argv(ipv(append([]string{"route", "replace", s.Route}, ra.args()...)...)...), NeedsRoot: true,
+			Action:  act("route-replace", append([]string{"netns", netnsParam(c), "dst", s.Route, "family", s.Family}, ra.params()...)...),
+			Answers: answers([]string{OpRouteAdd}, EEXIST)}
+		del := Fix{ID: "already-exists/delete-route", Title: fmt.Sprintf("Delete the existing route to %s", s.Route),
+			Command: argv(ipv(append([]string{"route", "del", s.Route}, key...)...)...), NeedsRoot: true,
+			Action:  act("route-delete", append([]string{"netns", netnsParam(c), "dst", s.Route, "family", s.Family}, keyParams(ra)...)...),
+			Answers: answers([]string{OpRouteAdd}, EEXIST)}
+		if ra.problem != "" {
+			replace.Action, replace.Manual, replace.Why = nil, true, ra.problem
+			del.Action, del.Manual, del.Why = nil, true, ra.problem
+		}
+		fixes = append(fixes, replace, del)
 	}
 	return fixes
+}
+
+// keyParams are the parameters that name a route's key (table, metric).
+func keyParams(ra routeAttrs) []string {
+	var p []string
+	if ra.metricSet {
+		p = append(p, "metric", fmt.Sprint(ra.metricN))
+	}
+	if ra.tableSet {
+		p = append(p, "table", fmt.Sprint(ra.tableN))
+	}
+	return p
 }

@@ -9,12 +9,13 @@ import (
 )
 
 var causeCapNetAdmin = &Cause{
-	ID:     "cap-net-admin",
-	Checks: "the examined process's capability sets: CAP_NET_ADMIN effective, permitted, bounding, ambient; file capabilities of its program",
-	Needs:  []probes.Group{probes.GroupIdentity, probes.GroupContainer},
-	Eval:   evalCapNetAdmin,
-	Fixes:  fixesCapNetAdmin,
-	Next:   "With permission granted, the same command usually fails next with \"File exists\" when an earlier attempt or another tool already created the object.",
+	ID:      "cap-net-admin",
+	Checks:  "the examined process's capability sets: CAP_NET_ADMIN effective, permitted, bounding, ambient; file capabilities of its program",
+	Needs:   []probes.Group{probes.GroupIdentity, probes.GroupContainer},
+	Eval:    evalCapNetAdmin,
+	Fixes:   fixesCapNetAdmin,
+	Answers: answers(nil, EPERM, EACCES),
+	Next:    "With permission granted, the same command usually fails next with \"File exists\" when an earlier attempt or another tool already created the object.",
 }
 
 func hasCap(mask uint64, c int) bool { return c < 64 && mask&(1<<uint(c)) != 0 }

@@ -9,12 +9,13 @@ import (
 )
 
 var causeContainerRestricted = &Cause{
-	ID:     "container-restricted",
-	Checks: "whether the process runs in a container, and what the runtime withheld: NET_ADMIN, a writable /proc/sys, /dev/net/tun",
-	Needs:  []probes.Group{probes.GroupContainer, probes.GroupIdentity, probes.GroupSysctls},
-	Eval:   evalContainerRestricted,
-	Fixes:  fixesContainerRestricted,
-	Next:   "Re-create the container with the option; inside, the command then needs the same addresses and routes as on a host.",
+	ID:      "container-restricted",
+	Checks:  "whether the process runs in a container, and what the runtime withheld: NET_ADMIN, a writable /proc/sys, /dev/net/tun",
+	Needs:   []probes.Group{probes.GroupContainer, probes.GroupIdentity, probes.GroupSysctls},
+	Eval:    evalContainerRestricted,
+	Fixes:   fixesContainerRestricted,
+	Answers: answers(nil, EPERM, EACCES, EROFS, EOPNOTSUPP, EPROTONOSUPPORT, ENOENT, ENODEV),
+	Next:    "Re-create the container with the option; inside, the command then needs the same addresses and routes as on a host.",
 }
 
 func evalContainerRestricted(c *Context) Verdict {

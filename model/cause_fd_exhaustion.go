@@ -7,12 +7,13 @@ import (
 )
 
 var causeFDExhaustion = &Cause{
-	ID:     "fd-exhaustion",
-	Checks: "the system file table (fs.file-nr against fs.file-max) and the process's open descriptors against its RLIMIT_NOFILE, netlink sockets and tun queues among them",
-	Needs:  []probes.Group{probes.GroupFDs},
-	Eval:   evalFDExhaustion,
-	Fixes:  fixesFDExhaustion,
-	Next:   "If one daemon keeps growing its netlink sockets, raising limits only buys time: restart it and report the leak.",
+	ID:      "fd-exhaustion",
+	Checks:  "the system file table (fs.file-nr against fs.file-max) and the process's open descriptors against its RLIMIT_NOFILE, netlink sockets and tun queues among them",
+	Needs:   []probes.Group{probes.GroupFDs},
+	Eval:    evalFDExhaustion,
+	Fixes:   fixesFDExhaustion,
+	Answers: answers(nil, EMFILE, ENFILE, ENOBUFS, ENOMEM),
+	Next:    "If one daemon keeps growing its netlink sockets, raising limits only buys time: restart it and report the leak.",
 }
 
 func pct(a, b uint64) float64 {

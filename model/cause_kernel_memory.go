@@ -8,12 +8,13 @@ import (
 )
 
 var causeKernelMemory = &Cause{
-	ID:     "kernel-memory",
-	Checks: "page allocation failures in the kernel log, free high-order blocks (buddyinfo), MemAvailable, unreclaimable slab, memory pressure",
-	Needs:  []probes.Group{probes.GroupMemory},
-	Eval:   evalKernelMemory,
-	Fixes:  fixesKernelMemory,
-	Next:   "After compaction, retry the operation soon: fragmentation returns as the system runs.",
+	ID:      "kernel-memory",
+	Checks:  "page allocation failures in the kernel log, free high-order blocks (buddyinfo), MemAvailable, unreclaimable slab, memory pressure",
+	Needs:   []probes.Group{probes.GroupMemory},
+	Eval:    evalKernelMemory,
+	Fixes:   fixesKernelMemory,
+	Answers: answers(nil, ENOMEM, ENOBUFS, EMFILE, ENFILE, ENOSPC),
+	Next:    "After compaction, retry the operation soon: fragmentation returns as the system runs.",
 }
 
 // highOrder is the order a veth's queue allocation needs (64 KiB blocks).

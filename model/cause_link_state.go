@@ -9,12 +9,13 @@ import (
 )
 
 var causeLinkState = &Cause{
-	ID:     "link-state",
-	Checks: "the interfaces the command uses: present, up, carrier; for a route, whether its gateway is reachable; the default route",
-	Needs:  []probes.Group{probes.GroupNet},
-	Eval:   evalLinkState,
-	Fixes:  fixesLinkState,
-	Next:   "With the link up and addressed, add the routes that use it; check with `ip route get DESTINATION`.",
+	ID:      "link-state",
+	Checks:  "the interfaces the command uses: present, up, carrier; for a route, whether its gateway is reachable; the default route",
+	Needs:   []probes.Group{probes.GroupNet},
+	Eval:    evalLinkState,
+	Fixes:   fixesLinkState,
+	Answers: answers([]string{OpAddrAdd, OpAddrDel, OpRouteAdd, OpRouteDel, OpLinkSet, OpLinkDel, OpNeighAdd, OpLinkAdd}, ENODEV, ENETDOWN, ENETUNREACH, EINVAL, EADDRNOTAVAIL, EBUSY, ENOENT),
+	Next:    "With the link up and addressed, add the routes that use it; check with `ip route get DESTINATION`.",
 }
 
 // stateOps are the operations that depend on an existing link.
@@ -245,17 +246,16 @@ func fixesLinkState(c *Context, v Verdict) []Fix {
 			Command: ipCmd(c, "link", "set", "dev", l.Name, "up"), NeedsRoot: true,
 			Action: act("link-set", "netns", netnsParam(c), "name", l.Name, "state", "up")})
 		if s.Operation == OpRouteAdd && s.Route != "" {
-			// The route the command asked for, once the link is up.
-			args := []string{"route", "add", s.Route}
-			if s.Gateway != "" {
-				args = append(args, "via", s.Gateway)
+			// The route the command asked for, with every attribute it
+			// gave, once the link is up.
+			ra := symptomRouteAttrs(s)
+			add := Fix{ID: "link-state/add-route", Title: "Then add the route the command asked for (after " + l.Name + " is up)",
+				Command: ipCmd(c, append([]string{"route", "add", s.Route}, ra.args()...)...), NeedsRoot: true,
+				Action: act("route-add", append([]string{"netns", netnsParam(c), "dst", s.Route, "family", s.Family}, ra.params()...)...)}
+			if ra.problem != "" {
+				add.Action, add.Manual, add.Why = nil, true, ra.problem
 			}
-			if s.Device != "" {
-				args = append(args, "dev", s.Device)
-			}
-			fixes = append(fixes, Fix{ID: "link-state/add-route", Title: "Then add the route the command asked for (after " + l.Name + " is up)",
-				Command: ipCmd(c, args...), NeedsRoot: true,
-				Action: act("route-add", "netns", netnsParam(c), "dst", s.Route, "via", s.Gateway, "dev", s.Device, "family", s.Family)})
+			fixes = append(fixes, add)
 		}
 	}
 	if l, ok := n.LinkByName(dev); ok && l.Up() && l.Kind == "veth" && l.Parent != 0 && l.ParentNetNSID == nil {

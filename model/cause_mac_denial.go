@@ -10,12 +10,13 @@ import (
 )
 
 var causeMACDenial = &Cause{
-	ID:     "mac-denial",
-	Checks: "SELinux and AppArmor: whether they enforce, the process's label, and recent denials of netlink, tun, capabilities and user namespaces",
-	Needs:  []probes.Group{probes.GroupSecurity, probes.GroupDenials, probes.GroupIdentity},
-	Eval:   evalMACDenial,
-	Fixes:  fixesMACDenial,
-	Next:   "Once the policy allows it, the operation can still fail on capabilities or an existing object: run the check again.",
+	ID:      "mac-denial",
+	Checks:  "SELinux and AppArmor: whether they enforce, the process's label, and recent denials of netlink, tun, capabilities and user namespaces",
+	Needs:   []probes.Group{probes.GroupSecurity, probes.GroupDenials, probes.GroupIdentity},
+	Eval:    evalMACDenial,
+	Fixes:   fixesMACDenial,
+	Answers: answers(nil, EPERM, EACCES),
+	Next:    "Once the policy allows it, the operation can still fail on capabilities or an existing object: run the check again.",
 }
 
 // recentDenial is how old a denial may be and still explain a failure that

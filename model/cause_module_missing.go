@@ -8,12 +8,13 @@ import (
 )
 
 var causeModuleMissing = &Cause{
-	ID:     "module-missing",
-	Checks: "whether the running kernel can create the link kind: built in, loaded, loadable for this kernel, or missing",
-	Needs:  []probes.Group{probes.GroupModules, probes.GroupHost, probes.GroupContainer},
-	Eval:   evalModuleMissing,
-	Fixes:  fixesModuleMissing,
-	Next:   "With the driver loaded, run the command again: the link is created, then needs its addresses and routes.",
+	ID:      "module-missing",
+	Checks:  "whether the running kernel can create the link kind: built in, loaded, loadable for this kernel, or missing",
+	Needs:   []probes.Group{probes.GroupModules, probes.GroupHost, probes.GroupContainer},
+	Eval:    evalModuleMissing,
+	Fixes:   fixesModuleMissing,
+	Answers: answers(nil, EOPNOTSUPP, EPROTONOSUPPORT, EAFNOSUPPORT, EINVAL, ENODEV, ENOENT),
+	Next:    "With the driver loaded, run the command again: the link is created, then needs its addresses and routes.",
 }
 
 // symptomKind is the link kind the symptom needs, "" if none.

@@ -9,12 +9,13 @@ import (
 )
 
 var causeNameConflict = &Cause{
-	ID:     "name-conflict",
-	Checks: "the names the failing command asks for: valid for the kernel, and not already used by a link or an altname",
-	Needs:  []probes.Group{probes.GroupNet},
-	Eval:   evalNameConflict,
-	Fixes:  fixesNameConflict,
-	Next:   "Once the link exists it has no address and no route: add them (the next error is often \"File exists\" from an address or route that is already there).",
+	ID:      "name-conflict",
+	Checks:  "the names the failing command asks for: valid for the kernel, and not already used by a link or an altname",
+	Needs:   []probes.Group{probes.GroupNet},
+	Eval:    evalNameConflict,
+	Fixes:   fixesNameConflict,
+	Answers: answers([]string{OpLinkAdd, OpTuntapAdd, OpLinkSet}, EEXIST, EINVAL, ENODEV, EBUSY, ERANGE),
+	Next:    "Once the link exists it has no address and no route: add them (the next error is often \"File exists\" from an address or route that is already there).",
 }
 
 // proposedNames are the interface names the symptom asks the kernel to

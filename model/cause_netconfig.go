@@ -8,12 +8,13 @@ import (
 )
 
 var causeNetconfig = &Cause{
-	ID:     "netconfig",
-	Checks: "systemd-networkd (.netdev, .network, .link files and its journal) and NetworkManager (keyfiles, their modes, unmanaged devices, its journal)",
-	Needs:  []probes.Group{probes.GroupNetConfig},
-	Eval:   evalNetconfig,
-	Fixes:  fixesNetconfig,
-	Next:   "After reloading, check the link the file describes (`networkctl status NAME` or `nmcli device show NAME`).",
+	ID:      "netconfig",
+	Checks:  "systemd-networkd (.netdev, .network, .link files and its journal) and NetworkManager (keyfiles, their modes, unmanaged devices, its journal)",
+	Needs:   []probes.Group{probes.GroupNetConfig},
+	Eval:    evalNetconfig,
+	Fixes:   fixesNetconfig,
+	Answers: answers(nil, EEXIST, EOPNOTSUPP, EPROTONOSUPPORT, EINVAL, ENODEV, ENETUNREACH, ENETDOWN, EADDRNOTAVAIL, ERANGE, EACCES, EPERM),
+	Next:    "After reloading, check the link the file describes (`networkctl status NAME` or `nmcli device show NAME`).",
 }
 
 func running(p *bool) bool { return p != nil && *p }

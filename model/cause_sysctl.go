@@ -8,12 +8,13 @@ import (
 )
 
 var causeSysctl = &Cause{
-	ID:     "sysctl",
-	Checks: "the kernel settings that refuse operations (disable_ipv6, ipv6.disable=1, the sysctl being written) and two often blamed that never refuse one (ip_forward, rp_filter)",
-	Needs:  []probes.Group{probes.GroupSysctls, probes.GroupHost},
-	Eval:   evalSysctl,
-	Fixes:  fixesSysctl,
-	Next:   "With IPv6 enabled on the interface, add the address again; the kernel then runs duplicate address detection (tentative for a second).",
+	ID:      "sysctl",
+	Checks:  "the kernel settings that refuse operations (disable_ipv6, ipv6.disable=1, the sysctl being written) and two often blamed that never refuse one (ip_forward, rp_filter)",
+	Needs:   []probes.Group{probes.GroupSysctls, probes.GroupHost},
+	Eval:    evalSysctl,
+	Fixes:   fixesSysctl,
+	Answers: answers(nil, EACCES, EPERM, EROFS, ENOENT, EINVAL, EADDRNOTAVAIL),
+	Next:    "With IPv6 enabled on the interface, add the address again; the kernel then runs duplicate address detection (tentative for a second).",
 }
 
 // ipv6Op is true when the symptom adds an IPv6 address or route.

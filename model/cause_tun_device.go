@@ -7,12 +7,13 @@ import (
 )
 
 var causeTunDevice = &Cause{
-	ID:     "tun-device",
-	Checks: "/dev/net/tun as the process sees it: present, character device 10:200, its mode against the process's ids; the tun driver",
-	Needs:  []probes.Group{probes.GroupTun, probes.GroupModules, probes.GroupIdentity, probes.GroupContainer},
-	Eval:   evalTunDevice,
-	Fixes:  fixesTunDevice,
-	Next:   "With the device node in place, creating the tun/tap interface still needs CAP_NET_ADMIN (or a persistent device owned by the user).",
+	ID:      "tun-device",
+	Checks:  "/dev/net/tun as the process sees it: present, character device 10:200, its mode against the process's ids; the tun driver",
+	Needs:   []probes.Group{probes.GroupTun, probes.GroupModules, probes.GroupIdentity, probes.GroupContainer},
+	Eval:    evalTunDevice,
+	Fixes:   fixesTunDevice,
+	Answers: answers(nil, ENOENT, EACCES, ENODEV, EPERM, EBUSY),
+	Next:    "With the device node in place, creating the tun/tap interface still needs CAP_NET_ADMIN (or a persistent device owned by the user).",
 }
 
 func tunOp(s Symptom) bool {

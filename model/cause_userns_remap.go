@@ -11,10 +11,11 @@ var causeUsernsRemap = &Cause{
 	ID: "userns-remap",
 	Checks: "the process's user namespace against the network namespace it acts on; limits on creating user namespaces; " +
 		"docker's userns-remap and its /etc/subuid, /etc/subgid ranges",
-	Needs: []probes.Group{probes.GroupIdentity, probes.GroupSysctls, probes.GroupContainer, probes.GroupSecurity},
-	Eval:  evalUsernsRemap,
-	Fixes: fixesUsernsRemap,
-	Next:  "Once the namespaces line up, the operation needs CAP_NET_ADMIN in the owning namespace, which its root has.",
+	Needs:   []probes.Group{probes.GroupIdentity, probes.GroupSysctls, probes.GroupContainer, probes.GroupSecurity},
+	Eval:    evalUsernsRemap,
+	Fixes:   fixesUsernsRemap,
+	Answers: answers(nil, EPERM, EACCES, ENOSPC, EINVAL),
+	Next:    "Once the namespaces line up, the operation needs CAP_NET_ADMIN in the owning namespace, which its root has.",
 }
 
 func sysctlInt(c *Context, key string) (int, bool) {

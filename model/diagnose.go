@@ -108,7 +108,7 @@ func Evaluate(k *Cause, c *Context, prior map[string]int) Result {
 	_, plausible := prior[k.ID]
 	r := Result{Cause: k, ID: k.ID, Title: k.Title(), Verdict: v, Plausible: plausible}
 	if k.Fixes != nil {
-		r.Fixes = k.Fixes(c, v)
+		r.Fixes = fitting(k, c.Symptom, k.Fixes(c, v))
 	}
 	if r.Fixes == nil {
 		r.Fixes = []Fix{}

@@ -26,6 +26,62 @@ type Fix struct {
 	Why    string `json:"why,omitempty"`
 	// Action is what rtnl-doctor runs to apply the fix (nil when Manual).
 	Action *Action `json:"action,omitempty"`
+	// Answers are the failures this fix answers: an operation (or any)
+	// and the errno. A fix is offered only for a symptom it answers
+	// (Fits); its cause's Answers when the fix names none.
+	Answers []Answer `json:"answers"`
+}
+
+// Answer is one failure a fix answers: the operation ("" for any
+// operation) and the errno.
+type Answer struct {
+	Op    string `json:"op,omitempty"`
+	Errno Errno  `json:"errno"`
+}
+
+// answers is every pair of ops (nil: any operation) and errnos.
+func answers(ops []string, errnos ...Errno) []Answer {
+	if ops == nil {
+		ops = []string{""}
+	}
+	var out []Answer
+	for _, op := range ops {
+		for _, e := range errnos {
+			out = append(out, Answer{Op: op, Errno: e})
+		}
+	}
+	return out
+}
+
+// Fits reports whether the fix answers the symptom's failure: its errno
+// (and its operation, when both name one). A symptom without an errno (a
+// health check, an error not recognised) leaves the decision to the
+// evidence.
+func (f Fix) Fits(s Symptom) bool {
+	if s.Errno == "" {
+		return true
+	}
+	for _, a := range f.Answers {
+		if a.Errno == s.Errno && (a.Op == "" || s.Operation == "" || a.Op == s.Operation) {
+			return true
+		}
+	}
+	return false
+}
+
+// fitting gives each fix its cause's answers when it declares none, and
+// keeps only the fixes that answer the symptom.
+func fitting(k *Cause, s Symptom, fixes []Fix) []Fix {
+	out := fixes[:0]
+	for _, f := range fixes {
+		if len(f.Answers) == 0 {
+			f.Answers = k.Answers
+		}
+		if f.Fits(s) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // act attaches an action to a fix.

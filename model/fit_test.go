@@ -1,0 +1,173 @@
+package model
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+// TestEveryFixDeclaresWhatItAnswers: every cause with fixes declares the
+// (operation, errno) its fixes answer, and every fix offered for the
+// symptoms users paste, against every captured tree, carries its answers
+// and fits the symptom's errno (issue 10, finding 5).
+func TestEveryFixDeclaresWhatItAnswers(t *testing.T) {
+	for _, k := range Catalogue {
+		if k.Fixes != nil && len(k.Answers) == 0 {
+			t.Errorf("%s offers fixes but declares no (op, errno) they answer", k.ID)
+		}
+	}
+	roots := filepath.Join("..", "probes", "testdata", "roots")
+	overlays, _ := os.ReadDir(roots)
+	offered := 0
+	for _, o := range overlays {
+		if !o.IsDir() || o.Name() == "base" {
+			continue
+		}
+		root := fixtureRoot(t, o.Name())
+		facts := probes.Gather(context.Background(), probes.Target{Root: root, Interfaces: []string{"eth0", "docker0"}})
+		for _, c := range symptomCases {
+			s := ParseSymptom(c.in)
+			for _, r := range Diagnose(facts, s, nil).Results {
+				for _, f := range r.Fixes {
+					offered++
+					if len(f.Answers) == 0 {
+						t.Errorf("%s: no declared answers", f.ID)
+					}
+					if !f.Fits(s) {
+						t.Errorf("%s offered for %s %s, which it does not answer (%v)", f.ID, s.Operation, s.Errno, f.Answers)
+					}
+				}
+			}
+		}
+	}
+	if offered == 0 {
+		t.Fatal("no fix was offered: the test reaches nothing")
+	}
+	// A fix answering EEXIST is not offered for ENETUNREACH.
+	f := Fix{Answers: answers([]string{OpRouteAdd}, EEXIST)}
+	if f.Fits(Symptom{Operation: OpRouteAdd, Errno: ENETUNREACH}) || !f.Fits(Symptom{Operation: OpRouteAdd, Errno: EEXIST}) {
+		t.Fatal("Fits does not follow the declared answers")
+	}
+}
+
+// TestLiveNoRouteDeletionForUnreachableGateway: `ip route add default via
+// G` failing with "Nexthop has invalid gateway" (ENETUNREACH) while a
+// default route exists: already-exists is not proven and no fix deletes
+// the default route (on a remote box that cuts the operator off).
+func TestLiveNoRouteDeletionForUnreachableGateway(t *testing.T) {
+	ns := testns.New(t)
+	ns.IP("link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
+	ns.IP("link", "set", "veth0", "up")
+	ns.IP("link", "set", "veth1", "up")
+	ns.IP("addr", "add", "10.0.0.1/24", "dev", "veth0")
+	ns.IP("route", "add", "default", "via", "10.0.0.254")
+	out, err := ns.TryIP("route", "add", "default", "via", "10.9.9.9")
+	if err == nil {
+		t.Fatal("a route via an unreachable gateway was added")
+	}
+	d := diagnoseLive(t, probes.Target{NetNS: ns.Name}, "ip route add default via 10.9.9.9", out)
+	if d.Symptom.Errno != ENETUNREACH {
+		t.Fatalf("errno = %s from %q", d.Symptom.Errno, out)
+	}
+	if r, _ := d.Result("already-exists"); r.Status == Fail {
+		t.Fatalf("already-exists proven for ENETUNREACH: %q", r.Evidence)
+	}
+	for _, r := range d.Results {
+		for _, f := range r.Fixes {
+			if (f.Action != nil && f.Action.Kind == "route-delete") || strings.Contains(f.Command, "route del") {
+				t.Errorf("%s deletes a route for ENETUNREACH: %s", f.ID, f.Command)
+			}
+		}
+	}
+}
+
+// routeLines is `ip route show ARGS` in the namespace, one route a line.
+func routeLines(ns *testns.NS, args ...string) []string {
+	out := strings.TrimSpace(ns.IP(append([]string{"route", "show"}, args...)...))
+	if out == "" {
+		return nil
+	}
+	return strings.Split(out, "\n")
+}
+
+// TestLiveReplaceCarriesEveryAttribute: the replace offered for "File
+// exists" carries the command's metric, proto, scope and src: it changes
+// the colliding route instead of adding a second one, verification reads
+// one route, and undo leaves exactly the old route (no duplicate).
+func TestLiveReplaceCarriesEveryAttribute(t *testing.T) {
+	ns := testns.New(t)
+	ns.IP("link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
+	ns.IP("link", "set", "veth0", "up")
+	ns.IP("link", "set", "veth1", "up")
+	ns.IP("addr", "add", "10.0.0.1/24", "dev", "veth0")
+	ns.IP("route", "add", "10.9.0.0/16", "via", "10.0.0.254", "metric", "100", "proto", "static")
+	cmd := []string{"route", "add", "10.9.0.0/16", "via", "10.0.0.253", "dev", "veth0", "metric", "100", "proto", "static", "scope", "global", "src", "10.0.0.1"}
+	out, err := ns.TryIP(cmd...)
+	if err == nil {
+		t.Fatal("the second route was added")
+	}
+	cmdline := "ip " + strings.Join(cmd, " ")
+	tgt := probes.Target{NetNS: ns.Name}
+	d := diagnoseLive(t, tgt, cmdline, out)
+	f, res, ok := d.FindFix("already-exists/replace-route")
+	if !ok {
+		t.Fatalf("no replace fix:\n%s", dump(d))
+	}
+	for _, w := range []string{"via 10.0.0.253", "dev veth0", "metric 100", "proto static", "scope global", "src 10.0.0.1"} {
+		if !strings.Contains(f.Command, w) {
+			t.Errorf("the replace drops %q: %s", w, f.Command)
+		}
+	}
+	env := testEnv(t, "")
+	e, err := ApplyFix(context.Background(), env, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := routeLines(ns, "10.9.0.0/16")
+	if len(got) != 1 || !strings.Contains(got[0], "via 10.0.0.253") || !strings.Contains(got[0], "metric 100") || !strings.Contains(got[0], "src 10.0.0.1") {
+		t.Fatalf("after the replace: %q (want one route via 10.0.0.253 metric 100)", got)
+	}
+	s := ParseSymptom("$ " + cmdline + "\n" + out)
+	if r := Verify(context.Background(), tgt, res.Cause, s, &e); r.Status != OK {
+		t.Fatalf("verify: %s %q", r.Status, r.Evidence)
+	}
+	if _, err := UndoFix(context.Background(), env, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	got = routeLines(ns, "10.9.0.0/16")
+	if len(got) != 1 || !strings.Contains(got[0], "via 10.0.0.254") || !strings.Contains(got[0], "metric 100") {
+		t.Fatalf("after undo: %q (want exactly the old route)", got)
+	}
+
+	// A duplicate left by a replace is not "verified".
+	ns.IP("route", "add", "10.9.0.0/16", "via", "10.0.0.254", "metric", "7")
+	a := act("route-replace", "netns", ns.Path(), "dst", "10.9.0.0/16", "via", "10.0.0.254", "metric", "100")
+	if ev, done, err := routeIsAsked(a); err != nil || done {
+		t.Fatalf("two routes via the same gateway read back as done: %v %s", err, ev)
+	}
+
+	// Table: the action changes the route in the command's table only.
+	ns.IP("route", "add", "10.8.0.0/16", "via", "10.0.0.254", "table", "100")
+	a = act("route-replace", "netns", ns.Path(), "dst", "10.8.0.0/16", "via", "10.0.0.253", "table", "100")
+	e, err = ApplyFix(context.Background(), env, Fix{ID: "already-exists/replace-route", Action: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := routeLines(ns, "table", "100"); len(got) != 1 || !strings.Contains(got[0], "via 10.0.0.253") {
+		t.Fatalf("table 100 after the replace: %q", got)
+	}
+	if got := routeLines(ns, "10.8.0.0/16"); len(got) != 0 {
+		t.Fatalf("the replace touched the main table: %q", got)
+	}
+	if _, err := UndoFix(context.Background(), env, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := routeLines(ns, "table", "100"); len(got) != 1 || !strings.Contains(got[0], "via 10.0.0.254") {
+		t.Fatalf("table 100 after undo: %q", got)
+	}
+}
