@@ -147,31 +147,52 @@ func fixesCapNetAdmin(c *Context, v Verdict) []Fix {
 		setpriv = append(setpriv, fmt.Sprintf("--reuid=%d", id.UID), fmt.Sprintf("--regid=%d", id.GID), groups)
 	}
 	setpriv = append(setpriv, "--inh-caps=+net_admin", "--ambient-caps=+net_admin", prog)
+	setprivTitle := "Or start the program with the capability in its inheritable and ambient sets"
+	if isIproute2(prog) {
+		setprivTitle += " (iproute2's ip keeps CAP_NET_ADMIN only when it is inheritable)"
+	}
 	fixes := []Fix{
 		{ID: "cap-net-admin/systemd-ambient", Title: "Run the service " + unit + " with CAP_NET_ADMIN only (narrowest: one service, one capability)",
 			Command: lines(argv("mkdir", "-p", dropIn),
 				"cat > "+argv(dropIn+"/50-net-admin.conf")+" <<'EOF'", "[Service]", "AmbientCapabilities=CAP_NET_ADMIN", bounding, "EOF",
 				"systemctl daemon-reload", argv("systemctl", "restart", unit)),
 			NeedsRoot: true, Manual: true, Why: unitWhy},
-		{ID: "cap-net-admin/setpriv", Title: "Or start the program with the capability in its ambient set",
+		{ID: "cap-net-admin/setpriv", Title: setprivTitle,
 			Command:   argv(setpriv...),
 			NeedsRoot: true, Manual: true, Why: "the program has to be restarted by whoever runs it"},
-		{ID: "cap-net-admin/setcap", Title: "Or grant cap_net_admin+ep to " + prog + " (every user who can run it gets the capability)",
-			Command: argv("setcap", "cap_net_admin+ep", prog), NeedsRoot: true,
-			Risk: "a file capability applies to every user allowed to execute the file: restrict its mode or group first; never on a shell, an interpreter or a container runtime"},
 	}
+	// A file capability cannot work for iproute2's ip: for a non-root uid
+	// its drop_cap() clears every capability unless CAP_NET_ADMIN is in
+	// the inheritable set. Nor outside the bounding set: file capabilities
+	// are masked by it at exec.
+	if isIproute2(prog) || caps != nil && !hasCap(caps.BndMask, unix.CAP_NET_ADMIN) {
+		return fixes
+	}
+	setcap := Fix{ID: "cap-net-admin/setcap", Title: "Or grant cap_net_admin+ep to " + prog + " (every user who can run it gets the capability)",
+		Command: argv("setcap", "cap_net_admin+ep", prog), NeedsRoot: true,
+		Risk: "a file capability applies to every user allowed to execute the file: restrict its mode or group first; never on a shell, an interpreter or a container runtime"}
 	switch {
 	case prog == "/path/to/program":
-		fixes[2].Manual, fixes[2].Why = true, "the failing program is not known: pass --exec PATH"
+		setcap.Manual, setcap.Why = true, "the failing program is not known: pass --exec PATH"
 	case isShellOrRuntime(prog):
-		fixes[2].Manual, fixes[2].Why = true, prog+" is a shell, interpreter or container runtime: a file capability there is root for everyone who runs it"
+		setcap.Manual, setcap.Why = true, prog+" is a shell, interpreter or container runtime: a file capability there is root for everyone who runs it"
 	default:
-		fixes[2].Action = act("setcap", "path", prog, "caps", "cap_net_admin+ep")
+		setcap.Action = act("setcap", "path", prog, "caps", "cap_net_admin+ep")
 	}
 	if c.Facts.Identity.NoNewPrivs {
-		fixes[2].Risk += "; and this process runs with NoNewPrivs=1, which ignores file capabilities"
+		setcap.Risk += "; and this process runs with NoNewPrivs=1, which ignores file capabilities"
 	}
-	return fixes
+	return append(fixes, setcap)
+}
+
+// isIproute2 reports whether p is iproute2's ip (or one of its tools that
+// share drop_cap()).
+func isIproute2(p string) bool {
+	switch p[strings.LastIndexByte(p, '/')+1:] {
+	case "ip", "tc", "bridge", "ss", "rtmon":
+		return true
+	}
+	return false
 }
 
 // isShellOrRuntime refuses the programs a file capability must never go on.

@@ -173,7 +173,7 @@ func fixesSysctl(c *Context, v Verdict) []Fix {
 				Action: act("sysctl", "key", key, "value", "0", "netns", netnsParam(c))})
 		}
 		for _, kv := range others {
-			if netnsParam(c) != "" {
+			if !hostNetNS(c) {
 				break // /etc/sysctl.d applies to the host's namespace at boot, not to this one
 			}
 			key := strings.TrimSuffix(kv, "=1")
@@ -196,4 +196,13 @@ func persistFix(id, key, value string) Fix {
 		Command:   fmt.Sprintf("echo %s >> %s", argv(key+" = "+value), file),
 		NeedsRoot: true,
 		Action:    act("sysctl-persist", "path", file, "key", key, "value", value)}
+}
+
+// hostNetNS is true only when the examined network namespace is known to
+// be the host's (PID 1's): /etc/sysctl.d sets net.* keys there at boot,
+// not in a namespace entered with --netns, under `ip netns exec`, or of a
+// container's process.
+func hostNetNS(c *Context) bool {
+	t := c.Facts.Target
+	return netnsParam(c) == "" && t.HostNetNS != nil && *t.HostNetNS
 }

@@ -171,3 +171,67 @@ func TestLiveReplaceCarriesEveryAttribute(t *testing.T) {
 		t.Fatalf("table 100 after undo: %q", got)
 	}
 }
+
+// TestPersistOnlyInTheHostNetNS: a /etc/sysctl.d fix for a net.* key is
+// offered only when the examined namespace is the host's, not when
+// rtnl-doctor runs under `ip netns exec` (its own namespace, not PID 1's)
+// or when that is unknown.
+func TestPersistOnlyInTheHostNetNS(t *testing.T) {
+	yes, no := true, false
+	for _, tc := range []struct {
+		host *bool
+		want bool
+	}{{&yes, true}, {&no, false}, {nil, false}} {
+		f := &probes.Facts{}
+		f.Target.NetNS, f.Target.HostNetNS = "of this process", tc.host
+		f.Sysctls.Values = map[string]string{"net.ipv6.conf.all.disable_ipv6": "1", "net.ipv6.conf.default.disable_ipv6": "1"}
+		c := &Context{Facts: f, Symptom: Symptom{Operation: OpAddrAdd, Family: "inet6", Address: "fd00::1/64", Errno: EACCES}}
+		persist := false
+		for _, fx := range fixesSysctl(c, Verdict{Status: Fail}) {
+			if fx.Action != nil && fx.Action.Kind == "sysctl-persist" {
+				persist = true
+			}
+		}
+		if persist != tc.want {
+			t.Errorf("host netns %v: persist offered = %v, want %v", tc.host, persist, tc.want)
+		}
+	}
+}
+
+// TestCapabilityFixesThatCanWork: `setcap cap_net_admin+ep` is not offered
+// for iproute2's ip (drop_cap() clears every capability of a non-root uid
+// unless CAP_NET_ADMIN is inheritable) nor when the bounding set lacks
+// CAP_NET_ADMIN; setpriv with inheritable and ambient capabilities and the
+// systemd AmbientCapabilities= drop-in are.
+func TestCapabilityFixesThatCanWork(t *testing.T) {
+	const netAdmin = uint64(1) << 12
+	for _, tc := range []struct {
+		exe    string
+		bnd    uint64
+		setcap bool
+	}{
+		{"/usr/sbin/ip", ^uint64(0), false},
+		{"/usr/bin/mytool", ^uint64(0) &^ netAdmin, false},
+		{"/usr/bin/mytool", ^uint64(0), true},
+	} {
+		f := &probes.Facts{}
+		f.Target.Exe, f.Target.PID = tc.exe, 4242
+		f.Identity.UID, f.Identity.EUID = 1000, 1000
+		f.Identity.Caps = &probes.CapSets{BndMask: tc.bnd}
+		c := &Context{Facts: f, Symptom: Symptom{Operation: OpLinkAdd, Errno: EPERM}}
+		got := map[string]Fix{}
+		for _, fx := range fixesCapNetAdmin(c, Verdict{Status: Fail}) {
+			got[fx.ID] = fx
+		}
+		if _, ok := got["cap-net-admin/setcap"]; ok != tc.setcap {
+			t.Errorf("%s, bounding %x: setcap offered = %v, want %v", tc.exe, tc.bnd, ok, tc.setcap)
+		}
+		sp, ok := got["cap-net-admin/setpriv"]
+		if !ok || !strings.Contains(sp.Command, "--inh-caps=+net_admin") || !strings.Contains(sp.Command, "--ambient-caps=+net_admin") {
+			t.Errorf("%s: no working setpriv fix: %+v", tc.exe, sp)
+		}
+		if sd, ok := got["cap-net-admin/systemd-ambient"]; !ok || !strings.Contains(sd.Command, "AmbientCapabilities=CAP_NET_ADMIN") {
+			t.Errorf("%s: no systemd drop-in: %+v", tc.exe, sd)
+		}
+	}
+}
