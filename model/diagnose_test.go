@@ -278,6 +278,8 @@ func TestDisableIPv6TheInterfaceDecides(t *testing.T) {
 		{"", "1", "0", Fail, []string{"sysctl/enable-ipv6-all", "sysctl/persist-all"}},
 	} {
 		f := &probes.Facts{Gathered: probes.AllGroups}
+		host := true // the host's namespace: persisting applies to it
+		f.Target.HostNetNS = &host
 		f.Sysctls.Values = map[string]string{"net.ipv6.conf.all.disable_ipv6": tt.all, "net.ipv6.conf.default.disable_ipv6": tt.def}
 		if tt.dev != "" {
 			f.Sysctls.Values["net.ipv6.conf.eth0.disable_ipv6"] = tt.dev
