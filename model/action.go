@@ -39,6 +39,10 @@ type Preview struct {
 	Reversible bool   `json:"reversible"`
 	// Old is the state undo restores (journaled before applying).
 	Old map[string]string `json:"-"`
+	// Traffic, when set, says that the change destroys an object that
+	// carries traffic now (a link UP, with addresses, carrying the default
+	// route): the fix is confirmed twice.
+	Traffic string `json:"traffic,omitempty"`
 }
 
 // ActionEnv is where and how actions run.

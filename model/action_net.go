@@ -159,7 +159,9 @@ var linkDeleteAction = actionKind{
 			}
 			p = Preview{Changes: ch, Undo: "a deleted link cannot be restored by rtnl-doctor: its description stays in the journal",
 				Old: map[string]string{"index": fmt.Sprint(l.Index), "attached": a.p("attached")}}
-			return nil
+			t, err := linkTraffic(c, l)
+			p.Traffic = t
+			return err
 		})
 		return p, err
 	},
@@ -183,6 +185,55 @@ var linkDeleteAction = actionKind{
 		}
 		return fmt.Sprintf("%s%s still exists", a.p("name"), where(a)), false, err
 	},
+}
+
+// linkTraffic says what traffic a link carries now, read live: UP, its
+// addresses, the default route through it ("" when none of these).
+func linkTraffic(c *rtnetlink.Conn, l rtnetlink.LinkMessage) (string, error) {
+	var what []string
+	if l.Flags&unix.IFF_UP != 0 {
+		what = append(what, "it is UP")
+	}
+	addrs, err := addrsOn(c, l.Index)
+	if err != nil {
+		return "", err
+	}
+	var global []string
+	for _, p := range addrs {
+		if !p.Addr().IsLinkLocalUnicast() {
+			global = append(global, p.String())
+		}
+	}
+	if len(global) > 0 {
+		what = append(what, "it has the addresses "+strings.Join(global, ", "))
+	}
+	routes, err := c.Route.List()
+	if err != nil {
+		return "", nlErr(err)
+	}
+	for _, m := range routes {
+		if m.DstLength == 0 && m.Type == unix.RTN_UNICAST && routeUses(m, l.Index) {
+			what = append(what, "the default route goes through it")
+			break
+		}
+	}
+	if len(what) == 0 {
+		return "", nil
+	}
+	return strings.Join(what, "; "), nil
+}
+
+// routeUses: the route leaves through link idx (itself or a nexthop).
+func routeUses(m rtnetlink.RouteMessage, idx uint32) bool {
+	if m.Attributes.OutIface == idx {
+		return true
+	}
+	for _, nh := range m.Attributes.Multipath {
+		if nh.Hop.IfIndex == idx {
+			return true
+		}
+	}
+	return false
 }
 
 // linkProp adds or removes an altname (RTM_NEWLINKPROP/RTM_DELLINKPROP,
@@ -789,8 +840,12 @@ var routeDeleteAction = actionKind{
 		if !present {
 			return Preview{}, fmt.Errorf("no route to %s in the main table", a2s(want.dst))
 		}
-		return Preview{Changes: []string{fmt.Sprintf("route %s%s → removed", cur.text(), where(a))}, Reversible: true,
-			Undo: "adds " + cur.text() + " back", Old: routeOld(cur, true)}, nil
+		p := Preview{Changes: []string{fmt.Sprintf("route %s%s → removed", cur.text(), where(a))}, Reversible: true,
+			Undo: "adds " + cur.text() + " back", Old: routeOld(cur, true)}
+		if want.dst.Bits() == 0 {
+			p.Traffic = "it is the default route: every connection to another network, an SSH session included, goes through it"
+		}
+		return p, nil
 	},
 	apply: func(_ context.Context, _ *ActionEnv, a *Action, old map[string]string) (map[string]string, error) {
 		prev, err := routeFromOld(a, old)

@@ -242,9 +242,9 @@ func fixesLinkState(c *Context, v Verdict) []Fix {
 		}
 	}
 	if l, ok := n.LinkByName(dev); ok && !l.Up() {
-		fixes = append(fixes, Fix{ID: "link-state/link-up", Title: "Bring " + l.Name + " up",
+		up := Fix{ID: "link-state/link-up", Title: "Bring " + l.Name + " up",
 			Command: ipCmd(c, "link", "set", "dev", l.Name, "up"), NeedsRoot: true,
-			Action: act("link-set", "netns", netnsParam(c), "name", l.Name, "state", "up")})
+			Action: act("link-set", "netns", netnsParam(c), "name", l.Name, "state", "up")}
 		if s.Operation == OpRouteAdd && s.Route != "" {
 			// The route the command asked for, with every attribute it
 			// gave, once the link is up.
@@ -255,8 +255,12 @@ func fixesLinkState(c *Context, v Verdict) []Fix {
 			if ra.problem != "" {
 				add.Action, add.Manual, add.Why = nil, true, ra.problem
 			}
-			fixes = append(fixes, add)
+			// One plan: the route is added once the link is verified up.
+			up.Title += ", then add the route the command asked for"
+			up.Command = lines(up.Command, add.Command)
+			up.Then = &add
 		}
+		fixes = append(fixes, up)
 	}
 	if l, ok := n.LinkByName(dev); ok && l.Up() && l.Kind == "veth" && l.Parent != 0 && l.ParentNetNSID == nil {
 		if p, ok := n.LinkByIndex(l.Parent); ok && !p.Up() {

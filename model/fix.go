@@ -30,6 +30,10 @@ type Fix struct {
 	// and the errno. A fix is offered only for a symptom it answers
 	// (Fits); its cause's Answers when the fix names none.
 	Answers []Answer `json:"answers"`
+	// Then is the next step of a plan (bring the link up, then add the
+	// route): offered once this step is verified, by `fix` and by the
+	// dashboard alike.
+	Then *Fix `json:"then,omitempty"`
 }
 
 // Answer is one failure a fix answers: the operation ("" for any
@@ -74,8 +78,10 @@ func (f Fix) Fits(s Symptom) bool {
 func fitting(k *Cause, s Symptom, fixes []Fix) []Fix {
 	out := fixes[:0]
 	for _, f := range fixes {
-		if len(f.Answers) == 0 {
-			f.Answers = k.Answers
+		for s := &f; s != nil; s = s.Then {
+			if len(s.Answers) == 0 {
+				s.Answers = k.Answers
+			}
 		}
 		if f.Fits(s) {
 			out = append(out, f)

@@ -305,8 +305,10 @@ func RecordVerified(env *ActionEnv, id, fixID string, r Result) {
 func (d *Diagnosis) FindFix(id string) (Fix, *Result, bool) {
 	for i := range d.Results {
 		for _, f := range d.Results[i].Fixes {
-			if f.ID == id {
-				return f, &d.Results[i], true
+			for s := &f; s != nil; s = s.Then {
+				if s.ID == id {
+					return *s, &d.Results[i], true
+				}
 			}
 		}
 	}

@@ -167,9 +167,19 @@ func TestLiveFixCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(o, "Verified: link-state is now ok") || !strings.Contains(ns.IP("link", "show", "veth0"), ",UP") {
 		t.Fatalf("apply: %d\n%s%s", code, o, e)
 	}
+	// One plan: after the link is verified up, the route the command asked
+	// for is added and verified too (issue 10: the chain broke after step 1).
+	if !strings.Contains(o, "Next step of this plan") || !strings.Contains(ns.IP("route", "show", "10.9.0.0/16"), "via 10.0.0.254") {
+		t.Fatalf("the plan stopped after its first step: %d\n%s%s", code, o, e)
+	}
 	code, o, e = runCLI(t, "undo", "--list", "--journal", j)
 	if code != 0 || !strings.Contains(o, "verified") || !strings.Contains(o, "link-state/link-up [netns "+ns.Name+"]") {
 		t.Fatalf("undo --list after a verified fix: %d\n%s%s", code, o, e)
+	}
+	// Undo goes back step by step: the route, then the link.
+	code, o, e = runCLI(t, "undo", "--journal", j)
+	if code != 0 || strings.TrimSpace(ns.IP("route", "show", "10.9.0.0/16")) != "" {
+		t.Fatalf("undo of the route: %d\n%s%s", code, o, e)
 	}
 	code, o, e = runCLI(t, "undo", "--journal", j)
 	if code != 0 || strings.Contains(ns.IP("link", "show", "veth0"), ",UP") {

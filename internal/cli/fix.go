@@ -64,10 +64,26 @@ func runEditor(path string, line int) error {
 	return cmd.Run()
 }
 
-// p prints sanitised text.
+// p prints sanitised text: every string or error argument (a value from
+// the system: a title, evidence, an error) is made one line first, so a
+// newline in it cannot print a fake line; a block (commands, one per line)
+// keeps its lines.
 func p(w io.Writer, format string, args ...any) {
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			args[i] = sanitize.Line(v)
+		case error:
+			args[i] = sanitize.Line(v.Error())
+		case block:
+			args[i] = string(v)
+		}
+	}
 	io.WriteString(w, sanitize.Text(fmt.Sprintf(format, args...)))
 }
+
+// block is multi-line text this package laid out (indented commands).
+type block string
 
 // Fix runs the fix command and returns the exit status: 0 applied (and
 // verified, or listed), 1 not applied or not verified, 2 usage errors.
@@ -92,6 +108,23 @@ func Fix(ctx context.Context, o FixOptions) int {
 		p(o.Err, "rtnl-doctor fix: no fix %q applies to this diagnosis; `rtnl-doctor fix --list` lists them\n", o.FixID)
 		return 2
 	}
+	// A plan (bring the link up, then add the route) continues with its
+	// next step after each verified one.
+	in := bufio.NewReader(o.In)
+	for step := &f; step != nil; step = step.Then {
+		if step != &f {
+			p(o.Out, "\nNext step of this plan: ")
+		}
+		if rc := applyStep(ctx, o, env, in, *step, res); rc != 0 || o.DryRun {
+			return rc
+		}
+	}
+	return 0
+}
+
+// applyStep previews, confirms, applies and verifies one fix (one step of
+// a plan): 0 when verified.
+func applyStep(ctx context.Context, o FixOptions, env *model.ActionEnv, in *bufio.Reader, f model.Fix, res *model.Result) int {
 	p(o.Out, "%s (for %s: %s)\n", f.Title, res.ID, res.Status)
 	if can, why := model.CanApply(f, env); !can {
 		p(o.Out, "rtnl-doctor cannot apply this here: %s\nDo it by hand:\n%s\n", why, indent(f.Command))
@@ -109,6 +142,9 @@ func Fix(ctx context.Context, o FixOptions) int {
 	for _, c := range pv.Changes {
 		p(o.Out, "  - %s\n", c)
 	}
+	if pv.Traffic != "" {
+		p(o.Out, "Carries traffic now: %s\n", pv.Traffic)
+	}
 	p(o.Out, "Equivalent commands:\n%s\n", indent(f.Command))
 	if f.Risk != "" {
 		p(o.Out, "Cost: %s\n", f.Risk)
@@ -118,7 +154,12 @@ func Fix(ctx context.Context, o FixOptions) int {
 		p(o.Out, "Dry run: nothing was changed.\n")
 		return 0
 	}
-	if !o.Yes && !confirm(o.In, o.Out) {
+	if !o.Yes && !confirm(in, o.Out, "Apply this change? [y/N] ") {
+		p(o.Out, "Not applied.\n")
+		return 1
+	}
+	// Destroying what carries traffic is asked twice, --yes or not.
+	if pv.Traffic != "" && !confirm(in, o.Out, "This cuts traffic that flows now. Apply it anyway? [y/N] ") {
 		p(o.Out, "Not applied.\n")
 		return 1
 	}
@@ -130,7 +171,11 @@ func Fix(ctx context.Context, o FixOptions) int {
 		}
 		return 1
 	}
-	p(o.Out, "Applied (journal %s, %s). Undo with: rtnl-doctor undo %s\n", e.ID, env.Journal.Path(), e.ID)
+	if pv.Reversible {
+		p(o.Out, "Applied (journal %s, %s). Undo with: rtnl-doctor undo %s\n", e.ID, env.Journal.Path(), e.ID)
+	} else {
+		p(o.Out, "Applied (journal %s, %s). It cannot be undone: %s\n", e.ID, env.Journal.Path(), pv.Undo)
+	}
 	if e.Signal != "" {
 		p(o.Err, "rtnl-doctor fix: %s arrived while applying: the change was completed and journaled; stopping before verification\n", e.Signal)
 		return 1
@@ -141,7 +186,7 @@ func Fix(ctx context.Context, o FixOptions) int {
 	if v.Status == model.OK {
 		model.RecordVerified(env, e.ID, e.Fix, v)
 		p(o.Out, "Verified: %s is now ok: %s\n", res.ID, strings.Join(v.Evidence, "; "))
-		if res.Cause.Next != "" {
+		if res.Cause.Next != "" && f.Then == nil {
 			p(o.Out, "Next: %s\n", res.Cause.Next)
 		}
 		return 0
@@ -157,12 +202,12 @@ func orNothing(s string) string {
 	return s
 }
 
-func indent(s string) string { return "    " + strings.ReplaceAll(s, "\n", "\n    ") }
+func indent(s string) block { return block("    " + strings.ReplaceAll(s, "\n", "\n    ")) }
 
 // confirm asks on the terminal; anything but y/yes is no.
-func confirm(in io.Reader, out io.Writer) bool {
-	p(out, "Apply this change? [y/N] ")
-	line, err := bufio.NewReader(in).ReadString('\n')
+func confirm(in *bufio.Reader, out io.Writer, question string) bool {
+	p(out, "%s", question)
+	line, err := in.ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return false
 	}
