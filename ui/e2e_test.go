@@ -108,19 +108,27 @@ func TestEndToEndTmux(t *testing.T) {
 	x.waitFor(5*time.Second, "Apply this fix?", "down → up")
 	time.Sleep(confirmGrace + 200*time.Millisecond)
 	x.run("send-keys", "-t", "e2e", "y")
-	x.waitFor(10*time.Second, "verified: link-state is now ok")
+	// One plan: once the link is verified up, its next step (the route the
+	// command asked for) is previewed and confirmed in turn.
+	x.waitFor(10*time.Second, "Apply this fix?", "Then add the route", "none → 10.9.0.0/16 via 10.0.0.254")
 	if !strings.Contains(ns.IP("link", "show", "veth0"), ",UP") {
 		t.Fatal("the fix did not bring veth0 up")
 	}
-
-	// Undo it.
-	x.run("send-keys", "-t", "e2e", "u")
-	x.waitFor(5*time.Second, "Undo this fix?", "Bring veth0 up")
 	time.Sleep(confirmGrace + 200*time.Millisecond)
 	x.run("send-keys", "-t", "e2e", "y")
-	x.waitFor(10*time.Second, "undone: Bring veth0 up")
-	if strings.Contains(ns.IP("link", "show", "veth0"), ",UP") {
-		t.Fatal("undo left veth0 up")
+	x.waitFor(10*time.Second, "verified: link-state is now ok")
+	if !strings.Contains(ns.IP("route", "show", "10.9.0.0/16"), "via 10.0.0.254") {
+		t.Fatal("the plan's second step did not add the route")
+	}
+
+	// Undo the last step: the route.
+	x.run("send-keys", "-t", "e2e", "u")
+	x.waitFor(5*time.Second, "Undo this fix?", "Then add the route")
+	time.Sleep(confirmGrace + 200*time.Millisecond)
+	x.run("send-keys", "-t", "e2e", "y")
+	x.waitFor(10*time.Second, "undone: Then add the route")
+	if strings.TrimSpace(ns.IP("route", "show", "10.9.0.0/16")) != "" {
+		t.Fatal("undo left the route")
 	}
 
 	x.run("send-keys", "-t", "e2e", "q")

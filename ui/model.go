@@ -109,6 +109,11 @@ type Model struct {
 	// appliedSymptom is the symptom lastFix was applied for.
 	appliedSymptom string
 	verifyOf       string // cause being verified
+	// plan is the next step of the plan whose step was just applied (a
+	// link brought up, then the route added): previewed once that step
+	// is verified; planCause is its cause.
+	plan      *model.Fix
+	planCause string
 	// toTop makes the next diagnosis open on its first cause (a new
 	// symptom), instead of staying on the cause shown.
 	toTop bool
@@ -135,6 +140,9 @@ type confirmState struct {
 	cause    string
 	preview  model.Preview
 	openedAt time.Time
+	// again: the first y was given for a change that cuts traffic
+	// (preview.Traffic); a second y applies it.
+	again bool
 }
 
 // New builds the dashboard.
@@ -270,13 +278,24 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				}
 				model.RecordVerified(m.opt.Env, msg.journal, fixID, r)
 			}
+			if step := m.plan; step != nil && m.planCause == r.ID {
+				// The plan continues: preview its next step.
+				m.plan = nil
+				m.setStatus(false, "✓ verified: %s is now ok (%s). Next step of this plan: %s", r.ID, first(r.Evidence), step.Title)
+				return m, tea.Batch(m.refreshAll(), previewCmd(m.opt.Env, *step, r.ID))
+			}
 			next := ""
 			if r.Cause != nil && r.Cause.Next != "" {
 				next = " Next: " + r.Cause.Next
 			}
 			m.setStatus(false, "✓ verified: %s is now ok (%s).%s", r.ID, first(r.Evidence), next)
 		} else {
-			m.setStatus(true, "%s %s is still %s: %s", r.Status.Symbol(), r.ID, r.Status, first(r.Evidence))
+			stopped := ""
+			if m.plan != nil {
+				stopped = " (the plan stops here: " + m.plan.Title + " waits until this is ok)"
+			}
+			m.plan = nil
+			m.setStatus(true, "%s %s is still %s: %s%s", r.Status.Symbol(), r.ID, r.Status, first(r.Evidence), stopped)
 		}
 		return m, m.refreshAll()
 	case undoneMsg:
@@ -377,6 +396,7 @@ func (m *Model) afterApply(f model.Fix, cause string, e model.Entry, err error) 
 		return nil
 	}
 	m.lastFix, m.lastEntry, m.appliedSymptom = e.ID, e, m.symptom.Raw
+	m.plan, m.planCause = f.Then, cause
 	m.setStatus(false, "applied %s (journal %s): verifying…", f.ID, e.ID)
 	k := model.CauseByID(cause)
 	if k == nil {
@@ -507,6 +527,12 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil // type-ahead guard
 		}
 		switch {
+		case key.Matches(msg, k.Confirm) && m.confirm.undo == nil && m.confirm.preview.Traffic != "" && !m.confirm.again:
+			// A change that cuts traffic is confirmed twice, with a new
+			// grace period so one held key cannot confirm both.
+			m.confirm.again, m.confirm.openedAt = true, m.opt.Now()
+			m.cache.invalidate()
+			return tea.Tick(confirmGrace, func(time.Time) tea.Msg { return graceMsg{} })
 		case key.Matches(msg, k.Confirm):
 			c := m.confirm
 			m.confirm, m.dialog = nil, dialogNone

@@ -347,7 +347,14 @@ func (m *Model) confirmDialog() string {
 	if c.fix.Risk != "" {
 		b.WriteString(st.Error.Render(hang("Cost: ", clean(c.fix.Risk), inner)) + "\n")
 	}
-	b.WriteString(st.Dim.Render(hang("Undo: ", clean(c.preview.Undo), inner)) + "\n\n")
+	b.WriteString(st.Dim.Render(hang("Undo: ", clean(c.preview.Undo), inner)) + "\n")
+	if c.preview.Traffic != "" {
+		b.WriteString(st.Error.Render(hang("Carries traffic now: ", clean(c.preview.Traffic), inner)) + "\n")
+		if c.again {
+			b.WriteString(st.Error.Render(hang("", "This cuts traffic that flows now: press y again to apply it anyway.", inner)) + "\n")
+		}
+	}
+	b.WriteString("\n")
 	m.confirmKeys(&b, "apply")
 	body := fit(b.String(), inner, min(strings.Count(b.String(), "\n")+1, m.height-4))
 	return st.Dialog.Width(w).Render(body)
