@@ -235,3 +235,35 @@ func TestCapabilityFixesThatCanWork(t *testing.T) {
 		}
 	}
 }
+
+// TestAppArmorRuleGoesWhereTheProfileReadsIt: the rule is appended to the
+// local file the profile includes; a profile that includes none is edited
+// itself after a backup (a rule in an unread local file changes nothing);
+// a profile without a file says why.
+func TestAppArmorRuleGoesWhereTheProfileReadsIt(t *testing.T) {
+	for _, tc := range []struct {
+		pf        probes.AppArmorProfileFile
+		want, not string
+	}{
+		{probes.AppArmorProfileFile{File: "/etc/apparmor.d/usr.sbin.foo", LocalInclude: "/etc/apparmor.d/local/usr.sbin.foo"},
+			"echo '  capability net_admin,' >> /etc/apparmor.d/local/usr.sbin.foo", ".bak"},
+		{probes.AppArmorProfileFile{File: "/etc/apparmor.d/usr.sbin.foo"},
+			"cp -a -- /etc/apparmor.d/usr.sbin.foo /etc/apparmor.d/usr.sbin.foo.rtnl-doctor.bak", "local/"},
+		{probes.AppArmorProfileFile{}, "aa-status", "local/"},
+	} {
+		f := &probes.Facts{}
+		f.Target.PID = 4242
+		f.Denials.Denials = []probes.Denial{{Kind: "apparmor", Relevant: true, PID: 4242, Comm: "foo", Profile: "/usr/sbin/foo", Capability: "net_admin"}}
+		f.Denials.AppArmorProfiles = map[string]probes.AppArmorProfileFile{"/usr/sbin/foo": tc.pf}
+		c := &Context{Facts: f, Symptom: Symptom{Operation: OpLinkAdd, Errno: EPERM}}
+		var rule Fix
+		for _, fx := range fixesMACDenial(c, Verdict{Status: Fail}) {
+			if fx.ID == "mac-denial/apparmor-rule" {
+				rule = fx
+			}
+		}
+		if !strings.Contains(rule.Command, tc.want) || strings.Contains(rule.Command, tc.not) {
+			t.Errorf("profile file %+v: command %q, want %q and not %q", tc.pf, rule.Command, tc.want, tc.not)
+		}
+	}
+}

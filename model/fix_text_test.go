@@ -85,6 +85,7 @@ func TestFixCommandsQuoteSystemValues(t *testing.T) {
 	f.Target.Exe = "/opt/" + hostile + "/bin/tool"
 	f.Sysctls.Values = map[string]string{"kernel.apparmor_restrict_unprivileged_userns": "1"}
 	f.Denials.Denials = []probes.Denial{{Kind: "apparmor", Relevant: true, PID: 4242, Comm: "ip", Profile: "/usr/bin/" + hostile, Operation: "create"}}
+	f.Denials.AppArmorProfiles = map[string]probes.AppArmorProfileFile{"/usr/bin/" + hostile: {File: "/etc/apparmor.d/usr.bin." + hostile, LocalInclude: "/etc/apparmor.d/local/usr.bin." + hostile}}
 	f.Target.PID = 4242
 	f.Container.InContainer, f.Container.ID = true, hostile
 	c := &Context{Facts: f, Symptom: Symptom{Operation: OpUserns, Errno: EPERM, Command: "unshare -r"}}
@@ -101,7 +102,7 @@ func TestFixCommandsQuoteSystemValues(t *testing.T) {
 		}
 		checkCommand(t, fx.ID, fx.Command)
 	}
-	if seen < 4 {
+	if seen < 5 {
 		t.Fatalf("only %d fixes carry the hostile value: the test no longer reaches them: %+v", seen, all)
 	}
 }

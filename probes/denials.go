@@ -81,6 +81,9 @@ type DenialFacts struct {
 	Cut int `json:"cut,omitempty"`
 	// Sources are the logs read, e.g. "/var/log/audit/audit.log (last 4 MiB)".
 	Sources []string `json:"sources,omitempty"`
+	// AppArmorProfiles are the files of the AppArmor profiles named in
+	// relevant denials, by profile.
+	AppArmorProfiles map[string]AppArmorProfileFile `json:"apparmor_profiles,omitempty"`
 	Gaps    Gaps     `json:"unavailable,omitempty"`
 }
 
@@ -161,6 +164,7 @@ func gatherDenials(ctx context.Context, e *env) DenialFacts {
 		df.Gaps.AddReason("denials", "no log that records security denials could be read: "+strings.Join(absent, "; "))
 	}
 	df.Denials, df.Relevant, df.Cut = c.result()
+	df.AppArmorProfiles = appArmorProfileFiles(e.root, df.Denials)
 	return df
 }
 
