@@ -81,10 +81,11 @@ type DenialFacts struct {
 	Cut int `json:"cut,omitempty"`
 	// Sources are the logs read, e.g. "/var/log/audit/audit.log (last 4 MiB)".
 	Sources []string `json:"sources,omitempty"`
+	Gaps    Gaps     `json:"unavailable,omitempty"`
+
 	// AppArmorProfiles are the files of the AppArmor profiles named in
 	// relevant denials, by profile.
 	AppArmorProfiles map[string]AppArmorProfileFile `json:"apparmor_profiles,omitempty"`
-	Gaps    Gaps     `json:"unavailable,omitempty"`
 }
 
 // maxDenials bounds DenialFacts.Denials.
