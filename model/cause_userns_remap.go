@@ -114,9 +114,22 @@ func fixesUsernsRemap(c *Context, v Verdict) []Fix {
 	}
 	var fixes []Fix
 	if d := c.Facts.Container.Docker; d != nil && d.RemapUser != "" && (len(c.Facts.Container.SubUID) == 0 || len(c.Facts.Container.SubGID) == 0) {
+		// A range no user has in /etc/subuid or /etc/subgid: an overlap
+		// would let two users' containers share ids.
+		rng, why := "START-END", "restarting dockerd stops every container"
+		if r, gap := c.Facts.Container.Gaps.Reason("subuid"); gap {
+			why += "; /etc/subuid could not be read (" + r + "): choose a range no other user has"
+		} else if r, gap := c.Facts.Container.Gaps.Reason("subgid"); gap {
+			why += "; /etc/subgid could not be read (" + r + "): choose a range no other user has"
+		} else if start, ok := freeSubIDRange(c.Facts.Container.SubIDTaken, 65536); ok {
+			rng = fmt.Sprintf("%d-%d", start, start+65536-1)
+			why += fmt.Sprintf("; %s overlaps none of the %s in /etc/subuid and /etc/subgid", rng, Plural(len(c.Facts.Container.SubIDTaken), "range", "ranges"))
+		} else {
+			why += "; no free range of 65536 ids is left below 2^32"
+		}
 		fixes = append(fixes, Fix{ID: "userns-remap/subid-ranges", Title: "Give " + d.RemapUser + " subordinate id ranges (narrowest: keeps remapping on)",
-			Command:   lines(argv("usermod", "--add-subuids", "100000-165535", "--add-subgids", "100000-165535", d.RemapUser), "systemctl restart docker"),
-			NeedsRoot: true, Manual: true, Why: "restarting dockerd stops every container; choose ranges that do not overlap other users' (see /etc/subuid)"},
+			Command:   lines(argv("usermod", "--add-subuids", rng, "--add-subgids", rng, d.RemapUser), "systemctl restart docker"),
+			NeedsRoot: true, Manual: true, Why: why},
 			Fix{ID: "userns-remap/disable", Title: "Or remove userns-remap from " + d.Path,
 				Command: "# delete the \"userns-remap\" line, then: systemctl restart docker", NeedsRoot: true, Manual: true,
 				Why:  "listed for its cost",
@@ -158,4 +171,29 @@ func aaPath(p string) string {
 		return `"` + strings.ReplaceAll(p, `"`, `\"`) + `"`
 	}
 	return p
+}
+
+// freeSubIDRange finds the lowest start (from 100000, on a 65536 boundary
+// above it) of count ids that overlaps none of the taken ranges.
+func freeSubIDRange(taken []probes.SubIDRange, count uint64) (uint64, bool) {
+	const first, limit = 100000, 1 << 32
+	start := uint64(first)
+	for start+count <= limit {
+		moved := false
+		for _, r := range taken {
+			if start < r.Start+r.Count && r.Start < start+count {
+				// Past this range, on the next 65536 boundary after 100000.
+				end := r.Start + r.Count
+				start = first + (end-first+65535)/65536*65536
+				if end <= first {
+					start = first
+				}
+				moved = true
+			}
+		}
+		if !moved {
+			return start, true
+		}
+	}
+	return 0, false
 }

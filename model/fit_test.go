@@ -267,3 +267,29 @@ func TestAppArmorRuleGoesWhereTheProfileReadsIt(t *testing.T) {
 		}
 	}
 }
+
+// TestSubIDRangeIsFree: the subordinate range offered overlaps no range
+// of any user in /etc/subuid or /etc/subgid.
+func TestSubIDRangeIsFree(t *testing.T) {
+	taken := []probes.SubIDRange{{Owner: "alice", Start: 100000, Count: 65536}, {Owner: "bob", Start: 165536, Count: 65536},
+		{Owner: "lxd", Start: 1000000, Count: 1000000000}, {Owner: "odd", Start: 240000, Count: 10}}
+	f := &probes.Facts{}
+	f.Container.Docker = &probes.DockerDaemon{RemapUser: "dockremap"}
+	f.Container.SubIDTaken = taken
+	c := &Context{Facts: f, Symptom: Symptom{Operation: OpUserns, Errno: EPERM}}
+	var cmd string
+	for _, fx := range fixesUsernsRemap(c, Verdict{Status: Fail}) {
+		if fx.ID == "userns-remap/subid-ranges" {
+			cmd = fx.Command
+		}
+	}
+	if !strings.Contains(cmd, "--add-subuids 296608-362143 --add-subgids 296608-362143 dockremap") {
+		t.Fatalf("command %q", cmd)
+	}
+	start, ok := freeSubIDRange(taken, 65536)
+	for _, r := range taken {
+		if !ok || start < r.Start+r.Count && r.Start < start+65536 {
+			t.Fatalf("%d overlaps %+v", start, r)
+		}
+	}
+}

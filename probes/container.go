@@ -31,6 +31,10 @@ type ContainerFacts struct {
 	// SubIDProblems are lines of /etc/subuid and /etc/subgid that do not parse.
 	SubIDProblems []string `json:"subid_problems,omitempty"`
 	Gaps          Gaps     `json:"unavailable,omitempty"`
+
+	// SubIDTaken are every range of /etc/subuid and /etc/subgid, of every
+	// owner: a range given to a user must overlap none of them.
+	SubIDTaken []SubIDRange `json:"subid_taken,omitempty"`
 }
 
 var (
@@ -185,6 +189,7 @@ func (c *ContainerFacts) dockerRemap(e *env) {
 			c.SubIDProblems = append(c.SubIDProblems, f.path+" "+p)
 		}
 		ok := match(f.who)
+		c.SubIDTaken = append(c.SubIDTaken, ranges...)
 		for _, r := range ranges {
 			if ok(r) {
 				*f.dst = append(*f.dst, r)
