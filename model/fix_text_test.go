@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -105,4 +106,57 @@ func TestFixCommandsQuoteSystemValues(t *testing.T) {
 	if seen < 5 {
 		t.Fatalf("only %d fixes carry the hostile value: the test no longer reaches them: %+v", seen, all)
 	}
+}
+
+// TestNoSymptomValueUnquoted: whatever the pasted symptom names (device,
+// peer, address, route, module, sysctl key, path, program), every fix of
+// every cause, against every captured tree, quotes it and keeps it out of
+// comments and here-documents.
+func TestNoSymptomValueUnquoted(t *testing.T) {
+	roots := []string{"", "container-docker", "fd-exhaustion", "memory-fragmented"}
+	reached := map[string]bool{}
+	ops := []string{OpLinkAdd, OpLinkSet, OpLinkDel, OpTuntapAdd, OpAddrAdd, OpRouteAdd, OpNeighAdd, OpSysctl, OpNetlink, OpUserns, OpTunOpen, OpModprobe}
+	for _, o := range roots {
+		var root string
+		if o == "" {
+			root = fixtureRoot(t)
+		} else {
+			root = fixtureRoot(t, o)
+		}
+		f := probes.Gather(context.Background(), probes.Target{Root: root})
+		for _, op := range ops {
+			for _, errno := range []Errno{EPERM, EEXIST, ENOENT, EOPNOTSUPP, EACCES} {
+				s := Symptom{Recognised: true, Operation: op, Errno: errno, Kind: "veth", Device: hostile, Peer: hostile + "p", Master: hostile,
+					Lower: hostile, Netns: hostile, Address: hostile, Route: hostile, Gateway: hostile, Module: hostile, SysctlKey: "net." + hostile,
+					Path: "/dev/" + hostile, Program: hostile, Command: "ip link add " + hostile + " type veth"}
+				c := &Context{Facts: f, Symptom: s}
+				for _, k := range Catalogue {
+					if k.Fixes == nil {
+						continue
+					}
+					for _, st := range []Status{Fail, Warn} {
+						func() {
+							defer func() {
+								if p := recover(); p != nil {
+									t.Errorf("%s fixes panic on hostile values: %v", k.ID, p)
+								}
+							}()
+							for _, fx := range k.Fixes(c, Verdict{Status: st}) {
+								for s := &fx; s != nil; s = s.Then {
+									checkCommand(t, s.ID, s.Command)
+									if strings.Contains(s.Command, "PWNED") {
+										reached[s.ID] = true
+									}
+								}
+							}
+						}()
+					}
+				}
+			}
+		}
+	}
+	if len(reached) < 5 {
+		t.Fatalf("only %d fixes carried a symptom value: the test reaches too little: %v", len(reached), reached)
+	}
+	t.Logf("fixes carrying a symptom value: %v", reached)
 }
