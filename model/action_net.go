@@ -410,8 +410,15 @@ var addrDeleteAction = actionKind{
 		if !present {
 			return Preview{}, fmt.Errorf("%s is not on %s", a.p("prefix"), a.p("dev"))
 		}
-		return Preview{Changes: []string{fmt.Sprintf("%s%s: %s → removed", a.p("dev"), where(a), a.p("prefix"))},
-			Reversible: true, Undo: "adds " + a.p("prefix") + " back", Old: map[string]string{"present": "true"}}, nil
+		p := Preview{Changes: []string{fmt.Sprintf("%s%s: %s → removed", a.p("dev"), where(a), a.p("prefix"))},
+			Reversible: true, Undo: "adds " + a.p("prefix") + " back", Old: map[string]string{"present": "true"}}
+		err = withLink(a, a.p("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+			if l.Flags&unix.IFF_UP != 0 {
+				p.Traffic = fmt.Sprintf("%s is UP: connections using %s are cut", a.p("dev"), a.p("prefix"))
+			}
+			return nil
+		})
+		return p, err
 	},
 	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
 		p, err := prefixParam(a)

@@ -293,3 +293,35 @@ func TestSubIDRangeIsFree(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveTrafficInPreviews: deleting a link that is UP, addressed and
+// carries the default route, the default route itself, or an address of
+// an UP link says so in the preview (Traffic: confirmed twice); a DOWN
+// link without addresses does not.
+func TestLiveTrafficInPreviews(t *testing.T) {
+	ns := testns.New(t)
+	ns.IP("link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
+	ns.IP("link", "set", "veth0", "up")
+	ns.IP("link", "set", "veth1", "up")
+	ns.IP("addr", "add", "10.0.0.1/24", "dev", "veth0")
+	ns.IP("route", "add", "default", "via", "10.0.0.254")
+	ns.IP("link", "add", "idle0", "type", "veth", "peer", "name", "idle1")
+	env := testEnv(t, "")
+	for _, tc := range []struct {
+		a    *Action
+		want string
+	}{
+		{act("link-delete", "netns", ns.Path(), "name", "veth0"), "it is UP; it has the addresses 10.0.0.1/24; the default route goes through it"},
+		{act("route-delete", "netns", ns.Path(), "dst", "default"), "it is the default route"},
+		{act("addr-delete", "netns", ns.Path(), "dev", "veth0", "prefix", "10.0.0.1/24"), "veth0 is UP"},
+		{act("link-delete", "netns", ns.Path(), "name", "idle0"), ""},
+	} {
+		p, err := PreviewFix(context.Background(), env, Fix{ID: "t/" + tc.a.Kind, Action: tc.a})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.want == "" && p.Traffic != "" || !strings.Contains(p.Traffic, tc.want) {
+			t.Errorf("%s %v: traffic %q, want %q", tc.a.Kind, tc.a.Params, p.Traffic, tc.want)
+		}
+	}
+}
