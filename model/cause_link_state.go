@@ -257,7 +257,6 @@ func fixesLinkState(c *Context, v Verdict) []Fix {
 			}
 			// One plan: the route is added once the link is verified up.
 			up.Title += ", then add the route the command asked for"
-			up.Command = lines(up.Command, add.Command)
 			up.Then = &add
 		}
 		fixes = append(fixes, up)

@@ -73,6 +73,16 @@ func (f Fix) Fits(s Symptom) bool {
 	return false
 }
 
+// PlanCommand is the commands of the fix and of every next step of its
+// plan, one per line: what a person copies to do the whole plan by hand.
+func (f Fix) PlanCommand() string {
+	cmds := []string{f.Command}
+	for s := f.Then; s != nil; s = s.Then {
+		cmds = append(cmds, s.Command)
+	}
+	return lines(cmds...)
+}
+
 // fitting gives each fix its cause's answers when it declares none, and
 // keeps only the fixes that answer the symptom.
 func fitting(k *Cause, s Symptom, fixes []Fix) []Fix {

@@ -308,6 +308,11 @@ func TestLiveLinkUpThenRoute(t *testing.T) {
 	if !ok || !ok2 {
 		t.Fatalf("fixes:\n%s", dump(d))
 	}
+	// One plan: the route is the link-up's next step, and copying the fix
+	// copies both commands.
+	if up.Then == nil || up.Then.ID != add.ID || !strings.Contains(up.PlanCommand(), "link set dev veth0 up\nip -n "+ns.Name+" route add 10.9.0.0/16 via 10.0.0.254") {
+		t.Fatalf("the link-up is not a plan ending with the route: %+v\n%s", up.Then, up.PlanCommand())
+	}
 	env := testEnv(t, "")
 	if _, err := ApplyFix(context.Background(), env, up); err != nil {
 		t.Fatal(err)

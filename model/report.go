@@ -146,7 +146,7 @@ func (d *Diagnosis) WriteText(w io.Writer) error {
 		}
 		for i, fx := range r.Fixes {
 			fmt.Fprintf(&b, "      fix %d: %s%s\n", i+1, ln(fx.Title), ln(fixNote(fx)))
-			for _, line := range PromptLines(fx.Command) {
+			for _, line := range PromptLines(fx.PlanCommand()) {
 				fmt.Fprintf(&b, "          %s\n", ln(line))
 			}
 			if fx.Risk != "" {
@@ -213,7 +213,7 @@ func (d *Diagnosis) WriteMarkdown(w io.Writer) error {
 		}
 		for i, fx := range r.Fixes {
 			var cmd []string
-			for _, line := range strings.Split(fx.Command, "\n") {
+			for _, line := range strings.Split(fx.PlanCommand(), "\n") {
 				cmd = append(cmd, ln(line))
 			}
 			fmt.Fprintf(&b, "\n**Fix %d: %s**%s\n\n```sh\n%s\n```\n", i+1, mdEscape(fx.Title), mdEscape(fixNote(fx)), mdFence(strings.Join(cmd, "\n")))

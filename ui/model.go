@@ -739,7 +739,7 @@ func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		f := fixes[min(m.fixSel, len(fixes)-1)]
 		m.setStatus(false, "copied the commands of %s to the clipboard (OSC 52)", f.ID)
-		return tea.SetClipboard(sanitize.Text(f.Command))
+		return tea.SetClipboard(sanitize.Text(f.PlanCommand()))
 	default:
 		return nil
 	}

@@ -101,7 +101,7 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 		}
 		b.WriteString(line + "\n")
 		if i == m.fixSel {
-			for _, c := range model.PromptLines(f.Command) {
+			for _, c := range model.PromptLines(f.PlanCommand()) {
 				b.WriteString(st.Code.Render(fit("    "+clean(c), w, 1)) + "\n")
 			}
 			if !can {
