@@ -89,12 +89,12 @@ func fixesTunDevice(c *Context, v Verdict) []Fix {
 	}
 	if !t.Exists || !t.IsTunNode() {
 		fixes = append(fixes, Fix{ID: "tun-device/mknod", Title: "Create /dev/net/tun (char 10:200, mode 0666 as distributions ship it)",
-			Command: lines(argv("mkdir", "-p", "-m", "0755", "/dev/net"), argv("mknod", "-m", "0666", "/dev/net/tun", "c", "10", "200")), NeedsRoot: true,
+			Command: lines(argv(devArgv(c, "mkdir", "-p", "-m", "0755", "/dev/net")...), argv(devArgv(c, "mknod", "-m", "0666", "/dev/net/tun", "c", "10", "200")...)), NeedsRoot: true,
 			Risk: "mode 0666 lets every local user open the node; creating an interface still needs CAP_NET_ADMIN, so this is the distribution default"})
-		if c.Facts.Container.WithTool || c.examinesSelf() {
+		if sameDev(c) {
 			fixes[len(fixes)-1].Action = act("mknod-tun", "path", "/dev/net/tun", "mode", "0666")
 		} else {
-			fixes[len(fixes)-1].Manual, fixes[len(fixes)-1].Why = true, "the process sees another /dev than rtnl-doctor: run this inside its mount namespace (nsenter -t PID -m)"
+			fixes[len(fixes)-1].Manual, fixes[len(fixes)-1].Why = true, otherDevWhy
 		}
 	} else if t.TargetCanOpen != nil && !*t.TargetCanOpen {
 		uid := c.Facts.Identity.EUID
@@ -108,9 +108,13 @@ func fixesTunDevice(c *Context, v Verdict) []Fix {
 				Command: ipCmd(c, "tuntap", "add", "dev", orName(c.Symptom.Device, mode+"0"), "mode", mode, "user", fmt.Sprint(uid)), NeedsRoot: true, Manual: true,
 				Why: why},
 			Fix{ID: "tun-device/chmod", Title: "Or give /dev/net/tun the distribution default mode 0666",
-				Command: argv("chmod", "0666", "/dev/net/tun"), NeedsRoot: true,
-				Risk:   "every local user may open /dev/net/tun and attach to persistent tun/tap devices they own; creating devices still needs CAP_NET_ADMIN",
-				Action: act("chmod", "path", "/dev/net/tun", "mode", "0666")})
+				Command: argv(devArgv(c, "chmod", "0666", "/dev/net/tun")...), NeedsRoot: true,
+				Risk: "every local user may open /dev/net/tun and attach to persistent tun/tap devices they own; creating devices still needs CAP_NET_ADMIN"})
+		if sameDev(c) {
+			fixes[len(fixes)-1].Action = act("chmod", "path", "/dev/net/tun", "mode", "0666")
+		} else {
+			fixes[len(fixes)-1].Manual, fixes[len(fixes)-1].Why = true, otherDevWhy
+		}
 	}
 	return fixes
 }
@@ -120,4 +124,23 @@ func tunMode(kind string) string {
 		return "tap"
 	}
 	return "tun"
+}
+
+// otherDevWhy: rtnl-doctor's own /dev is not the examined process's.
+const otherDevWhy = "the process sees another /dev than rtnl-doctor (another mount namespace): rtnl-doctor would change its own; the commands run in the process's mount namespace"
+
+// sameDev: the examined process sees rtnl-doctor's /dev (it is
+// rtnl-doctor, or shares its root), so an action on /dev/net/tun acts on
+// the node the process opens.
+func sameDev(c *Context) bool {
+	return c.examinesSelf() || c.Facts.Container.WithTool || c.Facts.Target.PID <= 0
+}
+
+// devArgv runs a command on /dev in the examined process's mount
+// namespace when it is not rtnl-doctor's.
+func devArgv(c *Context, args ...string) []string {
+	if sameDev(c) {
+		return args
+	}
+	return append([]string{"nsenter", "-t", fmt.Sprint(c.Facts.Target.PID), "-m", "--"}, args...)
 }

@@ -325,3 +325,29 @@ func TestLiveTrafficInPreviews(t *testing.T) {
 		}
 	}
 }
+
+// TestTunFixesActOnTheTargetsDev: for a process in another mount
+// namespace, /dev/net/tun fixes are not applied to rtnl-doctor's own /dev:
+// their commands run in the process's mount namespace (nsenter -t PID -m).
+func TestTunFixesActOnTheTargetsDev(t *testing.T) {
+	no := false
+	for _, own := range []bool{true, false} {
+		f := &probes.Facts{}
+		f.Target.PID, f.Container.WithTool = 4242, own
+		f.Tun = probes.TunFacts{Exists: true, CharDev: true, Major: 10, Minor: 200, Mode: "crw-------", TargetCanOpen: &no}
+		c := &Context{Facts: f, Symptom: Symptom{Operation: OpTunOpen, Errno: EACCES}}
+		found := false
+		for _, fx := range fixesTunDevice(c, Verdict{Status: Fail}) {
+			if fx.ID != "tun-device/chmod" {
+				continue
+			}
+			found = true
+			if own != (fx.Action != nil) || own == strings.HasPrefix(fx.Command, "nsenter -t 4242 -m -- chmod") {
+				t.Errorf("same /dev %v: action %v, command %q", own, fx.Action, fx.Command)
+			}
+		}
+		if !found {
+			t.Fatalf("no chmod fix offered (same /dev %v)", own)
+		}
+	}
+}
