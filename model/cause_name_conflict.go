@@ -204,6 +204,9 @@ func fixesNameConflict(c *Context, v Verdict) []Fix {
 			if nc.Clash.Kind == "veth" {
 				title = fmt.Sprintf("Delete the leftover veth %s (this deletes its peer too)", nc.Clash.Name)
 			}
+			if t := linkCarries(c, *nc.Clash); t != "" {
+				title += "; it carries traffic now (" + t + "): asked twice"
+			}
 			fixes = append(fixes, Fix{
 				ID:        "name-conflict/delete-stale",
 				Title:     title,
@@ -231,4 +234,27 @@ func orKind(k string) string {
 		return "KIND"
 	}
 	return k
+}
+
+// linkCarries says what traffic a link carries in the snapshot: UP, its
+// addresses, the default route through it ("" when none).
+func linkCarries(c *Context, l probes.Link) string {
+	n := &c.Facts.Net
+	var what []string
+	if l.Up() {
+		what = append(what, "UP")
+	}
+	for _, a := range n.AddrsOf(l.Index) {
+		if a.Scope != "link" && a.Scope != "host" {
+			what = append(what, "addresses")
+			break
+		}
+	}
+	for _, r := range n.Routes {
+		if r.Default() && r.OutIndex == l.Index {
+			what = append(what, "the default route")
+			break
+		}
+	}
+	return quoteList(what)
 }

@@ -31,6 +31,10 @@ func TestDeletingALinkThatCarriesTrafficIsAskedTwice(t *testing.T) {
 			Yes: yes, In: strings.NewReader(answers), Out: &o, Err: &e, JournalDir: t.TempDir()})
 		return code, o.String() + e.String()
 	}
+	d := model.Diagnose(probes.Gather(context.Background(), probes.Target{NetNS: ns.Name, Interfaces: s.Interfaces()}), s, nil)
+	if f, _, ok := d.FindFix("name-conflict/delete-stale"); !ok || !strings.Contains(f.Title, "it carries traffic now (UP, addresses and the default route)") {
+		t.Fatalf("the offer does not say the link carries traffic: %+v", f)
+	}
 	exists := func() bool { return strings.Contains(ns.IP("link", "show"), "veth0") }
 	for _, tc := range []struct {
 		yes     bool
