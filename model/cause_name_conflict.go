@@ -205,7 +205,7 @@ func fixesNameConflict(c *Context, v Verdict) []Fix {
 				title = fmt.Sprintf("Delete the leftover veth %s (this deletes its peer too)", nc.Clash.Name)
 			}
 			if t := linkCarries(c, *nc.Clash); t != "" {
-				title += "; it carries traffic now (" + t + "): asked twice"
+				title += "; it carries traffic now (" + t + ")"
 			}
 			fixes = append(fixes, Fix{
 				ID:        "name-conflict/delete-stale",
