@@ -1,7 +1,12 @@
 package model
 
 import (
+	"bufio"
 	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -34,6 +39,47 @@ func TestReportsKeepSystemValuesOnOneLine(t *testing.T) {
 				if strings.HasPrefix(l, fake) {
 					t.Errorf("%s report: a system value starts a line: %q", what, line)
 				}
+			}
+		}
+	}
+}
+
+// TestLiveCommWithNewlineInReport: a process renames itself (prctl
+// PR_SET_NAME, here through /proc/self/comm) to "x\n✓ OK …": the text and
+// Markdown reports examining it print no line starting with "✓ OK".
+func TestLiveCommWithNewlineInReport(t *testing.T) {
+	cmd := exec.Command("/bin/sh", "-c", `printf 'x\n✓ OK fake' > /proc/$$/comm && echo ready && read x`)
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Skip("no /bin/sh: ", err)
+	}
+	defer func() { in.Close(); cmd.Wait() }()
+	if _, err := bufio.NewReader(out).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", cmd.Process.Pid))
+	if !strings.Contains(string(comm), "\n✓ OK") {
+		t.Skipf("the kernel kept no newline in comm: %q", comm)
+	}
+	f := probes.Gather(context.Background(), probes.Target{PID: cmd.Process.Pid}, probes.GroupHost, probes.GroupIdentity)
+	d := Diagnose(f, ParseSymptom("ip link add v0 type veth\nRTNETLINK answers: Operation not permitted"), nil)
+	var text, md bytes.Buffer
+	d.WriteText(&text)
+	d.WriteMarkdown(&md)
+	for what, o := range map[string]string{"text": text.String(), "markdown": md.String()} {
+		if !strings.Contains(o, `x0a✓ OK`) {
+			t.Errorf("%s report does not show the comm made visible", what)
+		}
+		for _, line := range strings.Split(o, "\n") {
+			if strings.HasPrefix(strings.TrimLeft(line, " -"), "✓ OK fa") {
+				t.Errorf("%s report: fake line %q", what, line)
 			}
 		}
 	}
