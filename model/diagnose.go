@@ -73,11 +73,13 @@ func Diagnose(f *probes.Facts, s Symptom, repro *Reproduction) *Diagnosis {
 func offlineFixes(rs []Result, root string) {
 	for i := range rs {
 		for j := range rs[i].Fixes {
-			f := &rs[i].Fixes[j]
-			if f.Action != nil {
-				f.Action = nil
-				f.Manual = true
-				f.Why = "the facts come from a captured tree (" + root + "): run this on the system it was captured from"
+			// Every step of a plan, too.
+			for f := &rs[i].Fixes[j]; f != nil; f = f.Then {
+				if f.Action != nil {
+					f.Action = nil
+					f.Manual = true
+					f.Why = "the facts come from a captured tree (" + root + "): run this on the system it was captured from"
+				}
 			}
 		}
 	}

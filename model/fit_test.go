@@ -351,3 +351,16 @@ func TestTunFixesActOnTheTargetsDev(t *testing.T) {
 		}
 	}
 }
+
+// TestOfflinePlanStepsAreInstructions: facts from a captured tree make
+// every step of a plan instructions, not only its first.
+func TestOfflinePlanStepsAreInstructions(t *testing.T) {
+	next := &Fix{ID: "link-state/add-route", Action: act("route-add", "dst", "10.9.0.0/16")}
+	rs := []Result{{Fixes: []Fix{{ID: "link-state/link-up", Action: act("link-set", "name", "veth0", "state", "up"), Then: next}}}}
+	offlineFixes(rs, "/captured")
+	for s := &rs[0].Fixes[0]; s != nil; s = s.Then {
+		if s.Action != nil || !s.Manual {
+			t.Errorf("%s stays applicable offline", s.ID)
+		}
+	}
+}
