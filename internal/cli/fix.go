@@ -113,7 +113,9 @@ func Fix(ctx context.Context, o FixOptions) int {
 	in := bufio.NewReader(o.In)
 	for step := &f; step != nil; step = step.Then {
 		if step != &f {
-			p(o.Out, "\nNext step of this plan: ")
+			p(o.Out, "\nNext step of this plan: %s\n", step.Title)
+		} else {
+			p(o.Out, "%s (for %s: %s)\n", f.Title, res.ID, res.Status)
 		}
 		if rc := applyStep(ctx, o, env, in, *step, res); rc != 0 || o.DryRun {
 			return rc
@@ -125,7 +127,6 @@ func Fix(ctx context.Context, o FixOptions) int {
 // applyStep previews, confirms, applies and verifies one fix (one step of
 // a plan): 0 when verified.
 func applyStep(ctx context.Context, o FixOptions, env *model.ActionEnv, in *bufio.Reader, f model.Fix, res *model.Result) int {
-	p(o.Out, "%s (for %s: %s)\n", f.Title, res.ID, res.Status)
 	if can, why := model.CanApply(f, env); !can {
 		p(o.Out, "rtnl-doctor cannot apply this here: %s\nDo it by hand:\n%s\n", why, indent(f.Command))
 		if f.Risk != "" {
