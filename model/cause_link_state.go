@@ -282,6 +282,17 @@ func fixesLinkState(c *Context, v Verdict) []Fix {
 			}
 		}
 	}
+	// No device named: the gateway is on no up link's subnet. Which link
+	// leads to it is the operator's knowledge.
+	if s.Device == "" && s.Operation == OpRouteAdd && s.Gateway != "" {
+		if gw, err := netip.ParseAddr(s.Gateway); err == nil {
+			if ok, _, down := gatewayLink(c, gw, ""); !ok && down == "" {
+				fixes = append(fixes, Fix{ID: "link-state/add-address", Title: "Give the link towards " + s.Gateway + " an address on its subnet, then add the route again",
+					Command: ipCmd(c, "addr", "add", "ADDRESS/PREFIX", "dev", "DEVICE"), NeedsRoot: true, Manual: true,
+					Why: "only you know which link leads to " + s.Gateway + " and this host's address there (or whether the gateway is a typo)"})
+			}
+		}
+	}
 	return fixes
 }
 

@@ -364,3 +364,16 @@ func TestOfflinePlanStepsAreInstructions(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreachableGatewayWithoutDevice: `ip route add default via G` with G
+// on no link's subnet (ENETUNREACH) offers the address to add, by hand,
+// and nothing that deletes.
+func TestUnreachableGatewayWithoutDevice(t *testing.T) {
+	f := &probes.Facts{Gathered: probes.AllGroups}
+	s := ParseSymptom("$ ip route add default via 10.9.9.9\nError: Nexthop has invalid gateway.")
+	d := Diagnose(f, s, nil)
+	r, _ := d.Result("link-state")
+	if r.Status != Fail || len(r.Fixes) != 1 || r.Fixes[0].ID != "link-state/add-address" || !r.Fixes[0].Manual {
+		t.Fatalf("link-state: %s %q fixes %+v", r.Status, r.Evidence, r.Fixes)
+	}
+}

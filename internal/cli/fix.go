@@ -229,7 +229,7 @@ func listFixes(w io.Writer, d *model.Diagnosis, env *model.ActionEnv) {
 		}
 	}
 	if !any {
-		p(w, "No fix applies: no cause is failing or warning for this symptom and target.\n")
+		p(w, "No fix applies to this symptom and target: %s.\n", noFixWhy(d))
 	}
 }
 
@@ -297,4 +297,19 @@ func noteSuffix(n string) string {
 		return ""
 	}
 	return ": " + n
+}
+
+// noFixWhy says why no fix is listed: no cause fails or warns, or those
+// that do offer none rtnl-doctor can name.
+func noFixWhy(d *model.Diagnosis) string {
+	var ids []string
+	for _, r := range d.Results {
+		if r.Status == model.Fail || r.Status == model.Warn {
+			ids = append(ids, r.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return "no cause is failing or warning"
+	}
+	return "the evidence of " + strings.Join(ids, ", ") + " names no change to make (see rtnl-doctor report)"
 }
