@@ -13,7 +13,7 @@ var causeNetconfig = &Cause{
 	Needs:   []probes.Group{probes.GroupNetConfig},
 	Eval:    evalNetconfig,
 	Fixes:   fixesNetconfig,
-	Answers: answers(nil, EEXIST, EOPNOTSUPP, EPROTONOSUPPORT, EINVAL, ENODEV, ENETUNREACH, ENETDOWN, EADDRNOTAVAIL, ERANGE, EACCES, EPERM),
+	Answers: answers(nil, EEXIST, EOPNOTSUPP, EPROTONOSUPPORT, EINVAL, ENODEV, ENOENT, ENETUNREACH, ENETDOWN, EADDRNOTAVAIL, ERANGE, EACCES, EPERM),
 	Next:    "After reloading, check the link the file describes (`networkctl status NAME` or `nmcli device show NAME`).",
 }
 

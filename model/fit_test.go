@@ -48,6 +48,7 @@ func TestEveryFixDeclaresWhatItAnswers(t *testing.T) {
 	if offered == 0 {
 		t.Fatal("no fix was offered: the test reaches nothing")
 	}
+	t.Logf("%d fix offers checked (%d symptoms × %d captured trees)", offered, len(symptomCases), len(overlays)-1)
 	// A fix answering EEXIST is not offered for ENETUNREACH.
 	f := Fix{Answers: answers([]string{OpRouteAdd}, EEXIST)}
 	if f.Fits(Symptom{Operation: OpRouteAdd, Errno: ENETUNREACH}) || !f.Fits(Symptom{Operation: OpRouteAdd, Errno: EEXIST}) {
