@@ -17,6 +17,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/cli"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/version"
 	"github.com/rtnl-doctor/rtnl-doctor/model"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 	"github.com/rtnl-doctor/rtnl-doctor/ui"
@@ -28,9 +29,13 @@ const usage = `rtnl-doctor: find out why an RTNETLINK operation failed, and fix 
 Usage:
   rtnl-doctor [--symptom TEXT|-] [--interval 2s] [--read-only] [--dry-run] [--journal DIR] [target flags]
                        the dashboard (needs a terminal: over SSH use ssh -t)
-  rtnl-doctor report [--json | --markdown] [--symptom TEXT|-] [--no-reproduce] [target flags]
+  rtnl-doctor report [--json | --markdown | --format text|json|markdown|prometheus] [--textfile DIR]
+                     [--symptom TEXT|-] [--no-reproduce] [target flags]
                        rank the causes of a failure (or check every cause) with their evidence and fixes;
-                       exit 0 when no cause is proven, 1 when one is, 2 for a usage error
+                       exit 0 when no cause is proven, 1 when one is, 2 for a usage error.
+                       prometheus (and --textfile DIR, which writes DIR/rtnl_doctor.prom atomically for
+                       node_exporter's textfile collector) exits 0 once the metrics are written
+  rtnl-doctor --version  print the version
   rtnl-doctor fix [--list] [FIX-ID] [--symptom TEXT|-] [--yes] [--dry-run] [--read-only] [--journal DIR] [target flags]
                        list the fixes for the diagnosis, or preview, confirm, apply and verify one
   rtnl-doctor undo [--list] [--dry-run] [--journal DIR] [JOURNAL-ID]
@@ -55,7 +60,7 @@ func main() {
 // run dispatches a command line and returns the exit status: 0 success, 1 a
 // cause was found (report), 2 a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "--version" && args[0] != "-version" {
 		return cmdDashboard(ctx, args, stdout, stderr)
 	}
 	switch args[0] {
@@ -67,6 +72,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdFix(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "undo":
 		return cmdUndo(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "rtnl-doctor", version.String())
+		return 0
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -162,12 +170,39 @@ func cmdReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	asMD := fs.Bool("markdown", false, "print Markdown, for a ticket")
 	symptomArg := fs.String("symptom", "", "what failed: the command and its output, or a log line; - reads stdin")
 	noRepro := fs.Bool("no-reproduce", false, "do not try the operation in a throwaway network namespace")
+	format := fs.String("format", "", "text, json, markdown or prometheus")
+	textfile := fs.String("textfile", "", "write the prometheus metrics to DIR/rtnl_doctor.prom (atomically)")
 	target := targetFlags(fs)
 	if err := parse(fs, args, stderr); err != nil {
 		return 2
 	}
 	if *asJSON && *asMD {
 		fmt.Fprintln(stderr, "rtnl-doctor report: --json and --markdown exclude each other")
+		return 2
+	}
+	switch {
+	case *format == "" && *asJSON:
+		*format = "json"
+	case *format == "" && *asMD:
+		*format = "markdown"
+	case *format == "" && *textfile != "":
+		*format = "prometheus"
+	case *format == "":
+		*format = "text"
+	case *asJSON || *asMD:
+		fmt.Fprintln(stderr, "rtnl-doctor report: --format excludes --json and --markdown")
+		return 2
+	}
+	switch *format {
+	case "text", "json", "markdown":
+	case "prometheus":
+		*noRepro = true // a periodic check never creates namespaces
+	default:
+		fmt.Fprintf(stderr, "rtnl-doctor report: unknown --format %q (text, json, markdown or prometheus)\n", *format)
+		return 2
+	}
+	if *textfile != "" && *format != "prometheus" {
+		fmt.Fprintln(stderr, "rtnl-doctor report: --textfile writes prometheus metrics: it excludes --format "+*format)
 		return 2
 	}
 	text, err := readSymptom(*symptomArg, stdin)
@@ -184,11 +219,15 @@ func cmdReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	d := model.Diagnose(facts, sym, repro)
 	d.Note = note
-	switch {
-	case *asJSON:
+	switch *format {
+	case "json":
 		err = d.WriteJSON(stdout)
-	case *asMD:
+	case "markdown":
 		err = d.WriteMarkdown(stdout)
+	case "prometheus":
+		if err = cli.Metrics(d, *textfile, stdout, stderr); err == nil {
+			return 0
+		}
 	default:
 		err = d.WriteText(stdout)
 	}
