@@ -41,11 +41,16 @@ Usage:
   rtnl-doctor undo [--list] [--dry-run] [--journal DIR] [JOURNAL-ID]
                        revert the last applied fix (or the one named) from the journal
                        (default /var/lib/rtnl-doctor as root, else $XDG_STATE_HOME/rtnl-doctor)
+  rtnl-doctor capture [-o FILE.tar.gz|-] [target flags]
+                       write the facts the diagnosis reads (files, log tails, the namespace's links,
+                       addresses, routes and rules) to an archive a colleague reads with --root FILE.tar.gz;
+                       secrets in network configuration are left out
   rtnl-doctor probe [--json] [--group net,memory,...] [target flags]
                        print the facts the diagnosis uses, as JSON
 
 Target flags (every command):
-  --root DIR      read a captured tree instead of the live system (offline: no netlink)
+  --root DIR      read a captured tree instead of the live system: a directory, a capture
+                  (FILE.tar.gz, or unpacked), or an unpacked sosreport/supportconfig
   --pid PID       examine this process (credentials, limits, fds, namespaces)
   --netns NAME    examine this network namespace (a name under /run/netns, or a path)
   --exec PATH     read the file capabilities of this executable
@@ -60,6 +65,7 @@ func main() {
 // run dispatches a command line and returns the exit status: 0 success, 1 a
 // cause was found (report), 2 a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	defer probes.CloseArchives() // the --root archives unpacked
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "--version" && args[0] != "-version" {
 		return cmdDashboard(ctx, args, stdout, stderr)
 	}
@@ -72,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdFix(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "undo":
 		return cmdUndo(ctx, args[1:], stdout, stderr)
+	case "capture":
+		return cmdCapture(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "rtnl-doctor", version.String())
 		return 0
@@ -293,6 +301,17 @@ func cmdUndo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		id = positional[0]
 	}
 	return cli.Undo(ctx, *journal, id, *list, *dry, stdout, stderr)
+}
+
+func cmdCapture(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("capture", flag.ContinueOnError)
+	out := fs.String("o", "", "the archive to write (default rtnl-doctor-capture-HOST-TIME.tar.gz; - for stdout)")
+	max := fs.Int64("max-size", probes.DefaultCaptureMax, "bound the unpacked size (bytes)")
+	target := targetFlags(fs)
+	if err := parse(fs, args, stderr); err != nil {
+		return 2
+	}
+	return cli.Capture(ctx, cli.CaptureOptions{Target: target(), Out: *out, MaxBytes: *max, Stdout: stdout, Stderr: stderr})
 }
 
 // isTerminal reports whether f is a terminal.

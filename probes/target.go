@@ -86,11 +86,22 @@ type env struct {
 }
 
 func resolve(t Target) (*env, TargetFacts) {
-	e := &env{root: NewRoot(t.Root), timeout: t.Timeout, exec: t.Exec, ifaces: t.Interfaces, watcher: t.Watcher, quick: t.Quick}
+	rootDir, rootErr := t.Root, error(nil)
+	if t.Root != "" && IsArchive(t.Root) { // a capture given as FILE.tar.gz
+		rootDir, rootErr = ArchiveRoot(t.Root)
+	}
+	e := &env{root: NewRoot(rootDir), timeout: t.Timeout, exec: t.Exec, ifaces: t.Interfaces, watcher: t.Watcher, quick: t.Quick}
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}
 	tf := TargetFacts{Root: e.root.Dir, Live: e.root.Live()}
+	if rootErr != nil {
+		tf.Root, tf.Live = t.Root, false
+		tf.Gaps.AddReason("root", "cannot read "+t.Root+": "+rootErr.Error())
+		e.root = Root{Dir: "/nonexistent/rtnl-doctor-refused-archive"}
+	} else if rootDir != t.Root {
+		tf.Root = t.Root + " (unpacked)"
+	}
 	switch {
 	case t.PID > 0:
 		e.pid = t.PID
