@@ -134,6 +134,9 @@ func (d *Diagnosis) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "           (%s)\n", d.Note)
 	}
 	fmt.Fprintf(&b, "Tool:      rtnl-doctor %s\n", version.String())
+	for _, src := range f.Target.Sources {
+		fmt.Fprintf(&b, "From:      %s\n", src)
+	}
 	if r := d.Repro; r != nil {
 		fmt.Fprintf(&b, "Reproduced: %s (in a throwaway network namespace)\n           %s\n", r.Tried, r.Conclusion)
 	}

@@ -120,6 +120,3 @@ func (c capturedNode) Mode() fs.FileMode {
 func (c capturedNode) Sys() any {
 	return &syscall.Stat_t{Mode: c.d.Mode, Uid: c.d.UID, Gid: c.d.GID, Rdev: unix.Mkdev(c.d.Major, c.d.Minor)}
 }
-
-// sosNet is filled in by sos.go.
-func sosNet(r Root) (NetFacts, bool) { return NetFacts{}, false }

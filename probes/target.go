@@ -62,7 +62,10 @@ type TargetFacts struct {
 	NetNSInode uint64 `json:"netns_inode,omitempty"`
 	// HostNetNS is true when the namespace is the one PID 1 uses.
 	HostNetNS *bool `json:"host_netns,omitempty"`
-	Gaps      Gaps  `json:"unavailable,omitempty"`
+	// Sources say which facts of a sosreport came from which of its files
+	// ("net.links: sos_commands/networking/ip_-s_-d_link").
+	Sources []string `json:"sources,omitempty"`
+	Gaps    Gaps     `json:"unavailable,omitempty"`
 }
 
 // env is a resolved Target.
@@ -101,6 +104,9 @@ func resolve(t Target) (*env, TargetFacts) {
 		e.root = Root{Dir: "/nonexistent/rtnl-doctor-refused-archive"}
 	} else if rootDir != t.Root {
 		tf.Root = t.Root + " (unpacked)"
+	}
+	if e.root.sos != nil {
+		tf.Sources = e.root.sos.sources
 	}
 	switch {
 	case t.PID > 0:
