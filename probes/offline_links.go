@@ -120,3 +120,32 @@ func (c capturedNode) Mode() fs.FileMode {
 func (c capturedNode) Sys() any {
 	return &syscall.Stat_t{Mode: c.d.Mode, Uid: c.d.UID, Gid: c.d.GID, Rdev: unix.Mkdev(c.d.Major, c.d.Minor)}
 }
+
+// captureManifest reads a capture's manifest; ok is false when the tree is
+// not a capture.
+func captureManifest(r Root) (CaptureManifest, bool) {
+	var m CaptureManifest
+	if r.Live() {
+		return m, false
+	}
+	b, err := r.ReadFile("/" + CaptureMeta + "/manifest.json")
+	if err != nil || json.Unmarshal(b, &m) != nil || m.Format == 0 {
+		return m, false
+	}
+	return m, true
+}
+
+// captureSources describes a capture for the report: who made it, and what
+// it says it could not hold.
+func captureSources(m CaptureManifest) []string {
+	out := []string{fmt.Sprintf("a capture of %s (kernel %s) made %s by rtnl-doctor %s: %d files",
+		m.Host, m.Kernel, m.Time.Format(time.RFC3339), m.Tool, m.Files)}
+	out = append(out, "links, addresses, routes: "+CaptureMeta+"/net.json (rtnetlink dump of the network namespace "+m.Target.NetNS+")")
+	for _, g := range m.NotCaptured {
+		out = append(out, "not captured: "+g.Fact+": "+g.Reason)
+	}
+	for _, g := range m.Unreadable {
+		out = append(out, "could not be captured: "+g.Fact+": "+g.Reason)
+	}
+	return out
+}

@@ -108,6 +108,10 @@ func resolve(t Target) (*env, TargetFacts) {
 	if e.root.sos != nil {
 		tf.Sources = e.root.sos.sources
 	}
+	captured, isCapture := captureManifest(e.root)
+	if isCapture {
+		tf.Sources = captureSources(captured)
+	}
 	switch {
 	case t.PID > 0:
 		e.pid = t.PID
@@ -167,6 +171,9 @@ func resolve(t Target) (*env, TargetFacts) {
 		e.netnsDesc = "named " + strconv.Quote(t.NetNS)
 	}
 	tf.NetNS = e.netnsDesc
+	if isCapture && t.NetNS == "" {
+		tf.NetNS = captured.Target.NetNS + " (as captured)"
+	}
 	if !e.root.Live() {
 		// A captured tree holds the namespace links as text: "net:[4026531840]".
 		tf.NetNSInode = nsLinkInode(e.root.Path(e.proc + "/ns/net"))

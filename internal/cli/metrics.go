@@ -16,10 +16,18 @@ import (
 // scanned here: the report's facts hold only the target process's fds.
 func Metrics(d *model.Diagnosis, textfileDir string, out, errw io.Writer) error {
 	in := promexport.Input{Diagnosis: d, Version: version.String()}
-	if w, err := probes.WorstFDUsage(d.Facts.Target.Root); err == nil {
-		in.WorstFD = &w
-	} else {
-		fmt.Fprintf(errw, "rtnl-doctor report: worst process fd ratio left out: %s\n", probes.Reason(err))
+	f := d.Facts.FDs
+	switch {
+	case d.Facts.Target.Live:
+		if w, err := probes.WorstFDUsage(""); err == nil {
+			in.WorstFD = &w
+		} else {
+			fmt.Fprintf(errw, "rtnl-doctor report: worst process fd ratio left out: %s\n", probes.Reason(err))
+		}
+	case f.Limit != nil && f.Limit.Soft > 0 && f.Open > 0:
+		// A captured tree holds one process's fd table: the examined one.
+		in.WorstFD = &probes.FDUsage{PID: d.Facts.Target.PID, Comm: d.Facts.Target.Comm, Open: f.Open, Soft: f.Limit.Soft,
+			Ratio: float64(f.Open) / float64(f.Limit.Soft), Scanned: 1}
 	}
 	reg, err := promexport.Registry(in)
 	if err != nil {
