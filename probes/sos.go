@@ -3,6 +3,7 @@ package probes
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"os"
@@ -65,11 +66,22 @@ func loadSos(dir string) *sosTree {
 		return nil
 	}
 	t := &sosTree{files: map[string]sosFile{}}
+	// A laid-out supportconfig names its own files.
+	var origins map[string]string
+	if b, err := readBounded(filepath.Join(dir, supportconfigOrigins), 1<<20); err == nil {
+		json.Unmarshal(b, &origins)
+	}
+	name := func(rel string) string {
+		if o := origins[rel]; o != "" {
+			return "supportconfig " + o
+		}
+		return rel
+	}
 	read := func(rel string) ([]byte, string, bool) {
 		for _, r := range strings.Split(rel, "|") {
 			b, err := readBounded(filepath.Join(dir, filepath.FromSlash(r)), MaxFileSize)
 			if err == nil {
-				return b, r, true
+				return b, name(r), true
 			}
 		}
 		return nil, "", false
@@ -126,7 +138,7 @@ func loadSos(dir string) *sosTree {
 	} {
 		for _, f := range strings.Split(c.files, "|") {
 			if exists(f) {
-				t.sources = append(t.sources, c.fact+": "+f)
+				t.sources = append(t.sources, c.fact+": "+name(f))
 				break
 			}
 		}
@@ -155,9 +167,9 @@ func sysctlKeyPath(k string) string {
 // lsmodToProcModules turns `lsmod` output into /proc/modules lines.
 func lsmodToProcModules(b []byte) []byte {
 	var out bytes.Buffer
-	for i, line := range strings.Split(string(b), "\n") {
+	for _, line := range strings.Split(string(b), "\n") {
 		f := strings.Fields(line)
-		if i == 0 && len(f) > 0 && f[0] == "Module" || len(f) < 3 {
+		if len(f) < 3 || f[0] == "Module" && f[1] == "Size" { // the header (anywhere: supportconfig sorts lsmod)
 			continue
 		}
 		deps := "-"

@@ -203,3 +203,50 @@ func TestSysctlKeyPath(t *testing.T) {
 		}
 	}
 }
+
+func TestSupportconfig(t *testing.T) {
+	t.Cleanup(CloseArchives)
+	dir := "testdata/supportconfig/sles15sp6"
+	if !IsSupportconfig(dir) || IsSupportconfig("testdata/sos/rhel9") {
+		t.Fatal("supportconfig detection")
+	}
+	f := Gather(t.Context(), Target{Root: dir, Interfaces: []string{"br0"}})
+	if r, bad := f.Target.Gaps.Reason("root"); bad {
+		t.Fatalf("root: %s", r)
+	}
+	n := f.Net
+	if len(n.Links) != 3 || len(n.Addrs) != 3 || len(n.Routes) != 3 {
+		t.Fatalf("net (the host namespace's, not blue's): %d links %d addrs %d routes\n%+v", len(n.Links), len(n.Addrs), len(n.Routes), n)
+	}
+	if l, _ := n.LinkByName("enp1s0"); l.Name != "eth0" || !l.Up() || !l.LowerUp() {
+		t.Errorf("eth0: %+v", l)
+	}
+	if l, _ := n.LinkByName("br0"); l.Up() {
+		t.Errorf("br0 is down: %+v", l)
+	}
+	if f.Host.KernelRelease != "6.4.0-150600.23.25-default" || f.Host.Hostname != "sles15" {
+		t.Errorf("host: %+v", f.Host)
+	}
+	if v, _ := f.Sysctls.Get("net.ipv6.conf.br0.disable_ipv6"); v != "1" {
+		t.Errorf("disable_ipv6 of br0 = %q", v)
+	}
+	if f.Modules.Loaded != 4 {
+		t.Errorf("modules from sorted lsmod: %d", f.Modules.Loaded)
+	}
+	errs := map[string]string{}
+	for _, x := range f.NetConfig.NetworkManager.Findings {
+		if x.Severity == SeverityError {
+			errs[filepath.Base(x.File)] += x.Message
+		}
+	}
+	if len(errs) != 1 || !strings.Contains(errs["br0.nmconnection"], "interface-name=") {
+		t.Errorf("keyfile errors (only br0's bad name; psk removed by supportconfig is not an error): %v", errs)
+	}
+	src := strings.Join(f.Target.Sources, "\n")
+	for _, w := range []string{"net.links: supportconfig network.txt: ip -stats link", "net.addrs: supportconfig network.txt: ip addr",
+		"net.routes: supportconfig network.txt: ip route, ip -6 route", "supportconfig env.txt: sysctl -a", "supportconfig modules.txt: lsmod | sort"} {
+		if !strings.Contains(src, w) {
+			t.Errorf("sources do not say %q:\n%s", w, src)
+		}
+	}
+}

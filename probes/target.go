@@ -90,8 +90,11 @@ type env struct {
 
 func resolve(t Target) (*env, TargetFacts) {
 	rootDir, rootErr := t.Root, error(nil)
-	if t.Root != "" && IsArchive(t.Root) { // a capture given as FILE.tar.gz
+	switch {
+	case t.Root != "" && IsArchive(t.Root): // a capture given as FILE.tar.gz
 		rootDir, rootErr = ArchiveRoot(t.Root)
+	case t.Root != "" && IsSupportconfig(t.Root):
+		rootDir, rootErr = SupportconfigRoot(t.Root)
 	}
 	e := &env{root: NewRoot(rootDir), timeout: t.Timeout, exec: t.Exec, ifaces: t.Interfaces, watcher: t.Watcher, quick: t.Quick}
 	if e.timeout <= 0 {
@@ -104,6 +107,9 @@ func resolve(t Target) (*env, TargetFacts) {
 		e.root = Root{Dir: "/nonexistent/rtnl-doctor-refused-archive"}
 	} else if rootDir != t.Root {
 		tf.Root = t.Root + " (unpacked)"
+		if IsSupportconfig(t.Root) {
+			tf.Root = t.Root + " (a supportconfig, laid out)"
+		}
 	}
 	if e.root.sos != nil {
 		tf.Sources = e.root.sos.sources
