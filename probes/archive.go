@@ -196,6 +196,9 @@ func Unpack(r io.Reader, dest string, max int64) (string, error) {
 	if entries == 0 {
 		return "", errors.New("empty archive")
 	}
+	if err := checkLinkChains(dest); err != nil {
+		return "", err
+	}
 	if len(top) == 1 {
 		for t := range top {
 			if st, err := os.Lstat(filepath.Join(dest, t)); err == nil && st.IsDir() && !looksLikeRoot(t) {
@@ -275,6 +278,65 @@ func noSymlinkParent(dest, name string) error {
 	// The entry itself may not replace an existing symlink either.
 	if st, err := os.Lstat(filepath.Join(dest, name)); err == nil && st.Mode()&os.ModeSymlink != 0 {
 		return fmt.Errorf("entry %q replaces a symlink: refused", clip(name, 200))
+	}
+	return nil
+}
+
+// checkLinkChains refuses a relative symlink that leads, through other
+// symlinks, to one with an absolute target: the magic links and /dev/null
+// are allowed only where they stand, where rtnl-doctor reads them with
+// readlink; reached through another link they would be followed out of the
+// tree.
+func checkLinkChains(dest string) error {
+	return filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.Type()&os.ModeSymlink == 0 {
+			return err
+		}
+		t, err := os.Readlink(p)
+		if err != nil || strings.HasPrefix(t, "/") {
+			return err
+		}
+		rel, _ := filepath.Rel(dest, p)
+		if err := resolveInTree(dest, path.Join(path.Dir(filepath.ToSlash(rel)), t), 0); err != nil {
+			return fmt.Errorf("symlink %q: %v: refused", clip(filepath.ToSlash(rel), 200), err)
+		}
+		return nil
+	})
+}
+
+// resolveInTree follows p (relative to dest) component by component, and
+// fails if a symlink on the way has an absolute target or the chain is too
+// long or leaves the tree.
+func resolveInTree(dest, p string, depth int) error {
+	if depth > 40 {
+		return errors.New("too many levels of symlinks")
+	}
+	p = path.Clean(p)
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return errors.New("it leads out of the tree")
+	}
+	cur := "."
+	for _, c := range strings.Split(p, "/") {
+		next := path.Join(cur, c)
+		st, err := os.Lstat(filepath.Join(dest, filepath.FromSlash(next)))
+		if err != nil {
+			return nil // a dangling link stays in the tree
+		}
+		if st.Mode()&os.ModeSymlink != 0 {
+			t, err := os.Readlink(filepath.Join(dest, filepath.FromSlash(next)))
+			if err != nil {
+				return err
+			}
+			if strings.HasPrefix(t, "/") {
+				return fmt.Errorf("it leads to %q, a link out of the tree", next)
+			}
+			target := path.Clean(path.Join(path.Dir(next), t))
+			if err := resolveInTree(dest, target, depth+1); err != nil {
+				return err
+			}
+			next = target
+		}
+		cur = next
 	}
 	return nil
 }

@@ -61,6 +61,12 @@ func TestUnpackRefuses(t *testing.T) {
 		{"block device", []entry{{name: "dev/sda", typ: tar.TypeBlock}}, "device node"},
 		{"fifo", []entry{{name: "run/x", typ: tar.TypeFifo}}, "fifo"},
 		{"hard link", []entry{reg("a"), {name: "b", typ: tar.TypeLink, link: "a"}}, "hard link"},
+		{"relative link to a magic link", []entry{{name: "proc/1/fd/3", typ: tar.TypeSymlink, link: "/root/.ssh/id_rsa"},
+			{name: "etc/NetworkManager/system-connections/x.nmconnection", typ: tar.TypeSymlink, link: "../../../proc/1/fd/3"}}, ".."},
+		{"relative link chain to a magic link", []entry{{name: "proc/1/fd/3", typ: tar.TypeSymlink, link: "/root/.ssh/id_rsa"},
+			{name: "a", typ: tar.TypeSymlink, link: "proc/1/fd/3"}}, "a link out of the tree"},
+		{"relative link through a link to a magic dir", []entry{{name: "proc/1/fd/3", typ: tar.TypeSymlink, link: "/etc"},
+			{name: "p", typ: tar.TypeSymlink, link: "proc/1/fd"}, {name: "q", typ: tar.TypeSymlink, link: "p/3/shadow"}}, "a link out of the tree"},
 		{"too big", []entry{{name: "big", typ: tar.TypeReg, body: strings.Repeat("x", 2048)}}, "more than"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
