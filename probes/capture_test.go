@@ -52,7 +52,8 @@ func plant(t *testing.T, root, p, body string, mode os.FileMode) {
 
 // secrets planted in the fixture: none may appear in a capture.
 var planted = []string{"SECRETPSK", "SECRETVPN", "SECRETRAW", "SECRETPIN", "SECRETWEP0", "SECRETWEP1", "SECRETWEP2",
-	"SECRETWEP3", "SECRETPKPASS", "SECRETWGPRIV", "SECRETWGPSK", "SECRETNDPRIV", "SECRETNDPSK", "SECRETKEYFILE", "SECRETENV"}
+	"SECRETWEP3", "SECRETPKPASS", "SECRETWGPRIV", "SECRETWGPSK", "SECRETNDPRIV", "SECRETNDPSK", "SECRETKEYFILE", "SECRETENV",
+	"SECRETPHASE2", "SECRETMACSEC"}
 
 func secretTree(t *testing.T) string {
 	root := t.TempDir()
@@ -73,6 +74,7 @@ wep-key3=SECRETWEP3
 password-raw=SECRETRAW
 pin=SECRETPIN
 private-key-password=SECRETPKPASS
+phase2-private-key=data:;base64,SECRETPHASE2
 [vpn-secrets]
 anything=SECRETVPN
 `, 0o600)
@@ -95,6 +97,7 @@ PrivateKey=SECRETNDPRIV
 PublicKey=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG=
 PresharedKey=SECRETNDPSK
 `, 0o640)
+	plant(t, root, "etc/systemd/network/52-macsec0.netdev", "[NetDev]\nName=macsec0\nKind=macsec\n[MACsecTransmitAssociation]\nPacketNumber=1\nKeyId=01\nKey=SECRETMACSEC\n", 0o640)
 	plant(t, root, "etc/systemd/network/51-wg2.netdev", "[NetDev]\nName=wg2\nKind=wireguard\n[WireGuard]\nPrivateKeyFile=/etc/systemd/network/wg2.key\n", 0o640)
 	plant(t, root, "etc/systemd/network/wg2.key", "SECRETKEYFILE\n", 0o600)
 	plant(t, root, "proc/1/environ", "PATH=/bin\x00container=podman\x00TOKEN=SECRETENV\x00", 0o644)
@@ -125,7 +128,8 @@ func TestCaptureLeavesSecretsOut(t *testing.T) {
 			t.Errorf("planted secret %s is in the capture", s)
 		}
 	}
-	for _, want := range []string{"wifi.nmconnection: psk, wep-key0, wep-key1, wep-key2, wep-key3, password-raw, pin, private-key-password, anything",
+	for _, want := range []string{"wifi.nmconnection: psk, wep-key0, wep-key1, wep-key2, wep-key3, password-raw, pin, private-key-password, phase2-private-key, anything",
+		"52-macsec0.netdev: Key",
 		"wg.nmconnection: private-key, preshared-key", "50-wg1.netdev: PrivateKey, PresharedKey", "wg2.key: the whole key file"} {
 		found := false
 		for _, r := range m.Redacted {

@@ -11,9 +11,10 @@ import (
 // .netdev/.network, WireGuard configurations) with RedactedMarker, and
 // returns the keys it replaced. Secret keys: every key of [vpn-secrets];
 // psk, password, password-raw, pin, wep-key0 to wep-key3 and any other
-// *password, *psk or *-secret key (not their *-flags); WireGuard's
-// PrivateKey/PresharedKey (private-key/preshared-key in a keyfile). The
-// rest of the file is kept byte for byte.
+// *password, *-psk, *-secret or *private-key key (not their *-flags);
+// WireGuard's PrivateKey/PresharedKey (private-key/preshared-key in a
+// keyfile); Key= of networkd's [MACsec*] sections. The rest of the file is
+// kept byte for byte.
 func RedactSecrets(data []byte) ([]byte, []string) {
 	var out bytes.Buffer
 	var keys []string
@@ -33,7 +34,8 @@ func RedactSecrets(data []byte) ([]byte, []string) {
 				break
 			}
 			key := strings.TrimSpace(line[:eq])
-			if section == "vpn-secrets" || secretKey(key) {
+			macsecKey := strings.HasPrefix(section, "macsec") && strings.EqualFold(key, "Key") // networkd's MACsec keys
+			if section == "vpn-secrets" || macsecKey || secretKey(key) {
 				prefix := string(raw)[:len(raw)-len(line)+eq+1]
 				nl := ""
 				if strings.HasSuffix(string(raw), "\n") {
@@ -61,7 +63,7 @@ func secretKey(key string) bool {
 		return true
 	}
 	return strings.HasSuffix(k, "password") || strings.HasSuffix(k, "-psk") || strings.HasSuffix(k, "-secret") ||
-		strings.HasSuffix(k, "password-raw")
+		strings.HasSuffix(k, "password-raw") || strings.HasSuffix(k, "private-key") // phase2-private-key: a key blob
 }
 
 // redact is the capture's filter for configuration files.
