@@ -53,8 +53,12 @@ func TestLiveCaptureSameVerdicts(t *testing.T) {
 		{"ip link add veth0 type veth peer name veth9", nameOut, "name-conflict"},
 		{"ip addr add 10.0.0.1/24 dev veth0", dupOut, "already-exists"},
 		{"ip route add 10.9.0.0/16 via 10.0.0.254", routeOut, "link-state"},
+		{"", "", ""}, // a health check
 	} {
 		s := ParseSymptom("$ " + c.cmd + "\n" + c.out)
+		if c.cmd == "" {
+			s = ParseSymptom("")
+		}
 		live := Diagnose(probes.Gather(context.Background(), probes.Target{NetNS: ns.Name, Interfaces: s.Interfaces()}), s, nil)
 		off := Diagnose(probes.Gather(context.Background(), probes.Target{Root: arch, Interfaces: s.Interfaces()}), s, nil)
 		if got := firstFail(off); got != c.want {
