@@ -66,6 +66,12 @@ func main() {
 // cause was found (report), 2 a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer probes.CloseArchives() // the --root archives unpacked
+	if root := rootArg(args); root != "" {
+		if err := probes.CheckRoot(root); err != nil {
+			fmt.Fprintf(stderr, "rtnl-doctor: --root %s: %v\n", root, err)
+			return 2
+		}
+	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "--version" && args[0] != "-version" {
 		return cmdDashboard(ctx, args, stdout, stderr)
 	}
@@ -379,6 +385,21 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return 1
 	}
 	return 0
+}
+
+// rootArg finds the value of --root on a command line.
+func rootArg(args []string) string {
+	for i, a := range args {
+		for _, f := range []string{"--root", "-root"} {
+			if a == f && i+1 < len(args) {
+				return args[i+1]
+			}
+			if v, ok := strings.CutPrefix(a, f+"="); ok {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 func groupNames() string {

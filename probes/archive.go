@@ -340,3 +340,27 @@ func resolveInTree(dest, p string, depth int) error {
 	}
 	return nil
 }
+
+// CheckRoot prepares a --root that needs it (unpacks an archive, lays out a
+// supportconfig; both cached for the process) and says why it cannot be
+// read, so a command can stop with that reason before gathering anything.
+func CheckRoot(p string) error {
+	switch {
+	case p == "":
+		return nil
+	case IsArchive(p):
+		_, err := ArchiveRoot(p)
+		return err
+	case IsSupportconfig(p):
+		_, err := SupportconfigRoot(p)
+		return err
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is neither a directory nor an archive", p)
+	}
+	return nil
+}
