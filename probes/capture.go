@@ -165,7 +165,7 @@ func Capture(ctx context.Context, w io.Writer, o CaptureOptions) (*CaptureManife
 	c.netns(le)
 	c.devices(e)
 
-	c.m.NotCaptured.AddReason("journal", "the binary journal is not copied: the journal lines of systemd-networkd and NetworkManager are left out (the kernel log is in var/log/kern.log)")
+	c.journal(ctx)
 	if c.full {
 		c.m.NotCaptured.AddReason("size", fmt.Sprintf("the capture reached its limit of %d MiB: later files were left out (see unreadable)", max>>20))
 	}

@@ -222,3 +222,18 @@ func TestCaptureRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// Offline, the journal queries are answered from a capture's journal.json.
+func TestCapturedJournal(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, "testdata/roots/base", root)
+	q := strings.Join(journalQueries()[1], " ")
+	plant(t, root, capturedJournalFile, `{"`+q+`":{"lines":[{"source":"journal","text":"systemd-networkd[612]: wg0: Could not create netdev: File exists"}]},"_TRANSPORT=audit":{"error":"journal unreadable"}}`, 0o644)
+	f := Gather(t.Context(), Target{Root: root}, GroupNetConfig, GroupDenials)
+	if j := f.NetConfig.Networkd.Journal; len(j) != 1 || !strings.Contains(j[0].Text, "Could not create netdev") {
+		t.Errorf("networkd journal: %+v (gaps %v)", j, f.NetConfig.Gaps)
+	}
+	if _, gap := f.NetConfig.Gaps.Reason("network_manager.journal"); !gap {
+		t.Errorf("a query the capture did not answer must be a gap: %v", f.NetConfig.Gaps)
+	}
+}
