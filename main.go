@@ -19,6 +19,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/cli"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/version"
 	"github.com/rtnl-doctor/rtnl-doctor/model"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 	"github.com/rtnl-doctor/rtnl-doctor/ui"
@@ -30,19 +31,28 @@ const usage = `rtnl-doctor: find out why an RTNETLINK operation failed, and fix 
 Usage:
   rtnl-doctor [--symptom TEXT|-] [--interval 2s] [--read-only] [--dry-run] [--journal DIR] [target flags]
                        the dashboard (needs a terminal: over SSH use ssh -t)
-  rtnl-doctor report [--json | --markdown] [--symptom TEXT|-] [--no-reproduce] [target flags]
+  rtnl-doctor report [--json | --markdown | --format text|json|markdown|prometheus] [--textfile DIR]
+                     [--symptom TEXT|-] [--no-reproduce] [target flags]
                        rank the causes of a failure (or check every cause) with their evidence and fixes;
-                       exit 0 when no cause is proven, 1 when one is, 2 for a usage error
+                       exit 0 when no cause is proven, 1 when one is, 2 for a usage error.
+                       prometheus (and --textfile DIR, which writes DIR/rtnl_doctor.prom atomically for
+                       node_exporter's textfile collector) exits 0 once the metrics are written
+  rtnl-doctor --version  print the version
   rtnl-doctor fix [--list] [FIX-ID] [--symptom TEXT|-] [--yes] [--dry-run] [--read-only] [--journal DIR] [target flags]
                        list the fixes for the diagnosis, or preview, confirm, apply and verify one
   rtnl-doctor undo [--list] [--dry-run] [--journal DIR] [JOURNAL-ID]
                        revert the last applied fix (or the one named) from the journal
                        (default /var/lib/rtnl-doctor as root, else $XDG_STATE_HOME/rtnl-doctor)
+  rtnl-doctor capture [-o FILE.tar.gz|-] [target flags]
+                       write the facts the diagnosis reads (files, log tails, the namespace's links,
+                       addresses, routes and rules) to an archive a colleague reads with --root FILE.tar.gz;
+                       secrets in network configuration are left out
   rtnl-doctor probe [--json] [--group net,memory,...] [target flags]
                        print the facts the diagnosis uses, as JSON
 
 Target flags (every command):
-  --root DIR      read a captured tree instead of the live system (offline: no netlink)
+  --root DIR      read a captured tree instead of the live system: a directory, a capture
+                  (FILE.tar.gz, or unpacked), or an unpacked sosreport/supportconfig
   --pid PID       examine this process (credentials, limits, fds, namespaces)
   --netns NAME    examine this network namespace (a name under /run/netns, or a path)
   --exec PATH     read the file capabilities of this executable
@@ -77,7 +87,14 @@ func main() {
 // run dispatches a command line and returns the exit status: 0 success, 1 a
 // cause was found (report), 2 a usage error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" {
+	defer probes.CloseArchives() // the --root archives unpacked
+	if root := rootArg(args); root != "" {
+		if err := probes.CheckRoot(root); err != nil {
+			fmt.Fprintf(stderr, "rtnl-doctor: --root %s: %v\n", root, err)
+			return 2
+		}
+	}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "--version" && args[0] != "-version" {
 		return cmdDashboard(ctx, args, stdout, stderr)
 	}
 	switch args[0] {
@@ -89,6 +106,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdFix(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "undo":
 		return cmdUndo(ctx, args[1:], stdout, stderr)
+	case "capture":
+		return cmdCapture(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "rtnl-doctor", version.String())
+		return 0
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -184,12 +206,39 @@ func cmdReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	asMD := fs.Bool("markdown", false, "print Markdown, for a ticket")
 	symptomArg := fs.String("symptom", "", "what failed: the command and its output, or a log line; - reads stdin")
 	noRepro := fs.Bool("no-reproduce", false, "do not try the operation in a throwaway network namespace")
+	format := fs.String("format", "", "text, json, markdown or prometheus")
+	textfile := fs.String("textfile", "", "write the prometheus metrics to DIR/rtnl_doctor.prom (atomically)")
 	target := targetFlags(fs)
 	if err := parse(fs, args, stderr); err != nil {
 		return 2
 	}
 	if *asJSON && *asMD {
 		fmt.Fprintln(stderr, "rtnl-doctor report: --json and --markdown exclude each other")
+		return 2
+	}
+	switch {
+	case *format == "" && *asJSON:
+		*format = "json"
+	case *format == "" && *asMD:
+		*format = "markdown"
+	case *format == "" && *textfile != "":
+		*format = "prometheus"
+	case *format == "":
+		*format = "text"
+	case *asJSON || *asMD:
+		fmt.Fprintln(stderr, "rtnl-doctor report: --format excludes --json and --markdown")
+		return 2
+	}
+	switch *format {
+	case "text", "json", "markdown":
+	case "prometheus":
+		*noRepro = true // a periodic check never creates namespaces
+	default:
+		fmt.Fprintf(stderr, "rtnl-doctor report: unknown --format %q (text, json, markdown or prometheus)\n", *format)
+		return 2
+	}
+	if *textfile != "" && *format != "prometheus" {
+		fmt.Fprintln(stderr, "rtnl-doctor report: --textfile writes prometheus metrics: it excludes --format "+*format)
 		return 2
 	}
 	text, err := readSymptom(*symptomArg, stdin)
@@ -206,11 +255,15 @@ func cmdReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	d := model.Diagnose(facts, sym, repro)
 	d.Note = note
-	switch {
-	case *asJSON:
+	switch *format {
+	case "json":
 		err = d.WriteJSON(stdout)
-	case *asMD:
+	case "markdown":
 		err = d.WriteMarkdown(stdout)
+	case "prometheus":
+		if err = cli.Metrics(d, *textfile, stdout, stderr); err == nil {
+			return 0
+		}
 	default:
 		err = d.WriteText(stdout)
 	}
@@ -276,6 +329,17 @@ func cmdUndo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		id = positional[0]
 	}
 	return cli.Undo(ctx, *journal, id, *list, *dry, stdout, stderr)
+}
+
+func cmdCapture(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("capture", flag.ContinueOnError)
+	out := fs.String("o", "", "the archive to write (default rtnl-doctor-capture-HOST-TIME.tar.gz; - for stdout)")
+	max := fs.Int64("max-size", probes.DefaultCaptureMax, "bound the unpacked size (bytes)")
+	target := targetFlags(fs)
+	if err := parse(fs, args, stderr); err != nil {
+		return 2
+	}
+	return cli.Capture(ctx, cli.CaptureOptions{Target: target(), Out: *out, MaxBytes: *max, Stdout: stdout, Stderr: stderr})
 }
 
 // isTerminal reports whether f is a terminal.
@@ -368,6 +432,21 @@ func quitOnHangup(p interface{ Quit() }) func() {
 		signal.Stop(hup)
 		close(done)
 	}
+}
+
+// rootArg finds the value of --root on a command line.
+func rootArg(args []string) string {
+	for i, a := range args {
+		for _, f := range []string{"--root", "-root"} {
+			if a == f && i+1 < len(args) {
+				return args[i+1]
+			}
+			if v, ok := strings.CutPrefix(a, f+"="); ok {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 func groupNames() string {

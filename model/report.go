@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/version"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -31,7 +32,10 @@ func (d *Diagnosis) WriteJSON(w io.Writer) error {
 		_, err = w.Write(probes.EscapeTerminal(b))
 		return err
 	}
-	if err := part("{\n\"symptom\": ", d.Symptom); err != nil {
+	if err := part("{\n\"version\": ", version.String()); err != nil {
+		return err
+	}
+	if err := part(",\n\"symptom\": ", d.Symptom); err != nil {
 		return err
 	}
 	if d.Repro != nil {
@@ -135,6 +139,10 @@ func (d *Diagnosis) WriteText(w io.Writer) error {
 	if d.Note != "" {
 		fmt.Fprintf(&b, "           (%s)\n", ln(d.Note))
 	}
+	fmt.Fprintf(&b, "Tool:      rtnl-doctor %s\n", version.String())
+	for _, src := range f.Target.Sources {
+		fmt.Fprintf(&b, "From:      %s\n", src)
+	}
 	if r := d.Repro; r != nil {
 		fmt.Fprintf(&b, "Reproduced: %s (in a throwaway network namespace)\n           %s\n", ln(r.Tried), ln(r.Conclusion))
 	}
@@ -186,6 +194,7 @@ func (d *Diagnosis) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "## rtnl-doctor report: %s\n\n", mdEscape(orDash(f.Host.Hostname)))
 	fmt.Fprintf(&b, "- **Kernel:** %s\n", mdEscape(orDash(f.Host.KernelRelease)))
 	fmt.Fprintf(&b, "- **Time:** %s\n", f.Collected.UTC().Format(time.RFC3339))
+	fmt.Fprintf(&b, "- **Tool:** rtnl-doctor %s\n", mdEscape(version.String()))
 	fmt.Fprintf(&b, "- **Symptom:** %s\n", mdEscape(d.Symptom.SymptomLine()))
 	c := &Context{Facts: f}
 	fmt.Fprintf(&b, "- **Examined:** %s; network namespace %s\n", mdEscape(c.who()), mdEscape(f.Target.NetNS))

@@ -106,6 +106,9 @@ func gatherNet(e *env) NetFacts {
 func gatherNetDump(e *env) NetFacts {
 	var n NetFacts
 	if !e.root.Live() {
+		if n, ok := offlineNet(e); ok { // a capture's or a sosreport's files
+			return n
+		}
 		n.NetDev, _ = readNetDev(e, &n.Gaps)
 		reason := fmt.Sprintf("offline root %s: links, addresses and routes come from the live kernel over rtnetlink, not from files", e.root.Dir)
 		n.Gaps.AddReason("links", reason)

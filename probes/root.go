@@ -31,6 +31,9 @@ const MaxLogTail = 4 << 20
 // Root is the directory the system is read below.
 type Root struct {
 	Dir string
+	// sos answers, for a sosreport, the reads of files it did not copy
+	// from its command outputs (sos.go); nil otherwise.
+	sos *sosTree
 }
 
 // NewRoot returns a Root for dir; "" means the live system ("/").
@@ -41,7 +44,8 @@ func NewRoot(dir string) Root {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
-	return Root{Dir: filepath.Clean(dir)}
+	dir = filepath.Clean(dir)
+	return Root{Dir: dir, sos: sosFor(dir)}
 }
 
 // Live reports whether the root is the running system's own "/".
@@ -58,12 +62,23 @@ func (r Root) Path(p ...string) string {
 
 // ReadFile reads at most MaxFileSize bytes of the file at p below the root.
 func (r Root) ReadFile(p string) ([]byte, error) {
-	return readBounded(r.Path(p), MaxFileSize)
+	b, err := readBounded(r.Path(p), MaxFileSize)
+	if err != nil && r.sos != nil && errors.Is(err, fs.ErrNotExist) {
+		if d, ok := r.sos.lookup(p); ok {
+			return d, nil
+		}
+	}
+	return b, err
 }
 
 // ReadString reads a small file and trims surrounding white space.
 func (r Root) ReadString(p string) (string, error) {
 	b, err := readBounded(r.Path(p), 64<<10)
+	if err != nil && r.sos != nil && errors.Is(err, fs.ErrNotExist) {
+		if d, ok := r.sos.lookup(p); ok {
+			b, err = d, nil
+		}
+	}
 	if err != nil {
 		return "", err
 	}
@@ -91,6 +106,10 @@ func (r Root) ReadInt(p string) (int64, error) {
 // symlink).
 func (r Root) Exists(p string) bool {
 	_, err := os.Lstat(r.Path(p))
+	if err != nil && r.sos != nil {
+		_, ok := r.sos.lookup(p)
+		return ok
+	}
 	return err == nil
 }
 

@@ -62,7 +62,10 @@ type TargetFacts struct {
 	NetNSInode uint64 `json:"netns_inode,omitempty"`
 	// HostNetNS is true when the namespace is the one PID 1 uses.
 	HostNetNS *bool `json:"host_netns,omitempty"`
-	Gaps      Gaps  `json:"unavailable,omitempty"`
+	// Sources say which facts of a sosreport came from which of its files
+	// ("net.links: sos_commands/networking/ip_-s_-d_link").
+	Sources []string `json:"sources,omitempty"`
+	Gaps    Gaps     `json:"unavailable,omitempty"`
 }
 
 // env is a resolved Target.
@@ -86,11 +89,35 @@ type env struct {
 }
 
 func resolve(t Target) (*env, TargetFacts) {
-	e := &env{root: NewRoot(t.Root), timeout: t.Timeout, exec: t.Exec, ifaces: t.Interfaces, watcher: t.Watcher, quick: t.Quick}
+	rootDir, rootErr := t.Root, error(nil)
+	switch {
+	case t.Root != "" && IsArchive(t.Root): // a capture given as FILE.tar.gz
+		rootDir, rootErr = ArchiveRoot(t.Root)
+	case t.Root != "" && IsSupportconfig(t.Root):
+		rootDir, rootErr = SupportconfigRoot(t.Root)
+	}
+	e := &env{root: NewRoot(rootDir), timeout: t.Timeout, exec: t.Exec, ifaces: t.Interfaces, watcher: t.Watcher, quick: t.Quick}
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}
 	tf := TargetFacts{Root: e.root.Dir, Live: e.root.Live()}
+	if rootErr != nil {
+		tf.Root, tf.Live = t.Root, false
+		tf.Gaps.AddReason("root", "cannot read "+t.Root+": "+rootErr.Error())
+		e.root = Root{Dir: "/nonexistent/rtnl-doctor-refused-archive"}
+	} else if rootDir != t.Root {
+		tf.Root = t.Root + " (unpacked)"
+		if IsSupportconfig(t.Root) {
+			tf.Root = t.Root + " (a supportconfig, laid out)"
+		}
+	}
+	if e.root.sos != nil {
+		tf.Sources = e.root.sos.sources
+	}
+	captured, isCapture := captureManifest(e.root)
+	if isCapture {
+		tf.Sources = captureSources(captured)
+	}
 	switch {
 	case t.PID > 0:
 		e.pid = t.PID
@@ -150,6 +177,9 @@ func resolve(t Target) (*env, TargetFacts) {
 		e.netnsDesc = "named " + strconv.Quote(t.NetNS)
 	}
 	tf.NetNS = e.netnsDesc
+	if isCapture && t.NetNS == "" {
+		tf.NetNS = captured.Target.NetNS + " (as captured)"
+	}
 	if !e.root.Live() {
 		// A captured tree holds the namespace links as text: "net:[4026531840]".
 		tf.NetNSInode = nsLinkInode(e.root.Path(e.proc + "/ns/net"))

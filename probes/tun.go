@@ -41,7 +41,7 @@ func gatherTun(e *env) TunFacts {
 		p = e.root.Path(e.proc + "/root/dev/net/tun")
 		t.Path = e.proc + "/root/dev/net/tun"
 	}
-	st, err := os.Lstat(p)
+	st, err := lstatNode(e, p, t.Path)
 	if err != nil {
 		if os.IsNotExist(err) && e.root.Live() && !e.self && e.pid > 0 && !e.root.Exists(e.proc) {
 			// Not a missing node: the process is gone, its root with it.

@@ -1,0 +1,129 @@
+package probes
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+type entry struct {
+	name, link string
+	typ        byte
+	body       string
+}
+
+func tarball(t *testing.T, gz bool, es ...entry) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	var w = tar.NewWriter(&b)
+	for _, e := range es {
+		h := &tar.Header{Name: e.name, Typeflag: e.typ, Linkname: e.link, Mode: 0o644, Size: int64(len(e.body))}
+		if e.typ != tar.TypeReg {
+			h.Size = 0
+		}
+		if err := w.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if e.typ == tar.TypeReg {
+			w.Write([]byte(e.body))
+		}
+	}
+	w.Close()
+	if !gz {
+		return b.Bytes()
+	}
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(b.Bytes())
+	zw.Close()
+	return z.Bytes()
+}
+
+func TestUnpackRefuses(t *testing.T) {
+	reg := func(n string) entry { return entry{name: n, typ: tar.TypeReg, body: "x"} }
+	for _, c := range []struct {
+		name    string
+		entries []entry
+		want    string
+	}{
+		{"absolute path", []entry{reg("/etc/passwd")}, "absolute path"},
+		{"dot-dot", []entry{reg("proc/../../x")}, `".." component`},
+		{"absolute symlink", []entry{{name: "etc/x", typ: tar.TypeSymlink, link: "/etc/shadow"}}, "absolute path"},
+		{"escaping symlink", []entry{{name: "etc/x", typ: tar.TypeSymlink, link: "../../../etc/shadow"}}, "out of the tree"},
+		{"dot-dot inside a symlink", []entry{{name: "etc/x", typ: tar.TypeSymlink, link: "a/../b"}}, "out of the tree"},
+		{"write below a symlink", []entry{{name: "etc", typ: tar.TypeSymlink, link: "var"}, reg("etc/passwd")}, "below the symlink"},
+		{"replace a symlink", []entry{{name: "x", typ: tar.TypeSymlink, link: "y"}, reg("x")}, "replaces a symlink"},
+		{"char device", []entry{{name: "dev/net/tun", typ: tar.TypeChar}}, "device node"},
+		{"block device", []entry{{name: "dev/sda", typ: tar.TypeBlock}}, "device node"},
+		{"fifo", []entry{{name: "run/x", typ: tar.TypeFifo}}, "fifo"},
+		{"hard link", []entry{reg("a"), {name: "b", typ: tar.TypeLink, link: "a"}}, "hard link"},
+		{"relative link to a magic link", []entry{{name: "proc/1/fd/3", typ: tar.TypeSymlink, link: "/root/.ssh/id_rsa"},
+			{name: "etc/NetworkManager/system-connections/x.nmconnection", typ: tar.TypeSymlink, link: "../../../proc/1/fd/3"}}, ".."},
+		{"relative link chain to a magic link", []entry{{name: "proc/1/fd/3", typ: tar.TypeSymlink, link: "/root/.ssh/id_rsa"},
+			{name: "a", typ: tar.TypeSymlink, link: "proc/1/fd/3"}}, "a link out of the tree"},
+		{"relative link through a link to a magic dir", []entry{{name: "proc/1/fd/3", typ: tar.TypeSymlink, link: "/etc"},
+			{name: "p", typ: tar.TypeSymlink, link: "proc/1/fd"}, {name: "q", typ: tar.TypeSymlink, link: "p/3/shadow"}}, "a link out of the tree"},
+		{"too big", []entry{{name: "big", typ: tar.TypeReg, body: strings.Repeat("x", 2048)}}, "more than"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, gz := range []bool{false, true} {
+				dest := t.TempDir()
+				_, err := Unpack(bytes.NewReader(tarball(t, gz, c.entries...)), dest, 1024)
+				if err == nil || !strings.Contains(err.Error(), c.want) {
+					t.Fatalf("gzip=%v: err = %v, want %q", gz, err, c.want)
+				}
+			}
+		})
+	}
+}
+
+func TestUnpackAccepts(t *testing.T) {
+	dest := t.TempDir()
+	root, err := Unpack(bytes.NewReader(tarball(t, true,
+		entry{name: "proc/42/limits", typ: tar.TypeReg, body: "l"},
+		entry{name: "proc/42/fd/3", typ: tar.TypeSymlink, link: "/dev/net/tun"},
+		entry{name: "proc/42/exe", typ: tar.TypeSymlink, link: "/usr/sbin/ip"},
+		entry{name: "proc/42/ns/net", typ: tar.TypeSymlink, link: "net:[4026531840]"},
+		entry{name: "etc/systemd/network/10-x.network", typ: tar.TypeSymlink, link: "/dev/null"},
+		entry{name: "proc/self", typ: tar.TypeSymlink, link: "42"},
+	)), dest, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if root != dest {
+		t.Errorf("root %s, want %s", root, dest)
+	}
+	r := NewRoot(root)
+	if l, _ := os.Readlink(r.Path("/proc/self/fd/3")); l != "/dev/net/tun" {
+		t.Errorf("fd link = %q", l)
+	}
+	// A sosreport's single top-level directory is the root.
+	dest = t.TempDir()
+	root, err = Unpack(bytes.NewReader(tarball(t, false, entry{name: "sosreport-h-2026/sos_commands/kernel/lsmod", typ: tar.TypeReg, body: "Module"})), dest, 1<<20)
+	if err != nil || root != filepath.Join(dest, "sosreport-h-2026") {
+		t.Errorf("root = %s, %v", root, err)
+	}
+	// xz is named, not misread.
+	if _, err := Unpack(bytes.NewReader([]byte("\xfd7zXZ\x00rest")), t.TempDir(), 1<<20); err == nil || !strings.Contains(err.Error(), "xz") {
+		t.Errorf("xz: %v", err)
+	}
+}
+
+// A refused archive makes the whole root unavailable with the reason; the
+// other commands keep working.
+func TestArchiveRootRefused(t *testing.T) {
+	t.Cleanup(CloseArchives)
+	p := filepath.Join(t.TempDir(), "evil.tar.gz")
+	os.WriteFile(p, tarball(t, true, entry{name: "../../etc/cron.d/x", typ: tar.TypeReg, body: "x"}), 0o600)
+	f := Gather(t.Context(), Target{Root: p}, GroupHost)
+	if r, ok := f.Target.Gaps.Reason("root"); !ok || !strings.Contains(r, `".." component`) {
+		t.Fatalf("target gaps = %+v", f.Target.Gaps)
+	}
+	if f.Target.Live {
+		t.Error("a refused archive is not the live system")
+	}
+}
