@@ -33,8 +33,9 @@ Usage:
                        exit 0 when no cause is proven, 1 when one is, 2 for a usage error
   rtnl-doctor fix [--list] [FIX-ID] [--symptom TEXT|-] [--yes] [--dry-run] [--read-only] [--journal DIR] [target flags]
                        list the fixes for the diagnosis, or preview, confirm, apply and verify one
-  rtnl-doctor undo [--list] [--dry-run] [--journal DIR] [JOURNAL-ID]
-                       revert the last applied fix (or the one named) from the journal
+  rtnl-doctor undo [--list] [--dry-run] [--force] [--journal DIR] [JOURNAL-ID]
+                       revert the last applied fix (or the one named) from the journal, if the object
+                       is still as the fix left it (--force: anyway, journaled)
                        (default /var/lib/rtnl-doctor as root, else $XDG_STATE_HOME/rtnl-doctor)
   rtnl-doctor probe [--json] [--group net,memory,...] [target flags]
                        print the facts the diagnosis uses, as JSON
@@ -245,6 +246,7 @@ func cmdUndo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	list := fs.Bool("list", false, "list the journal")
 	dry := fs.Bool("dry-run", false, "say what would be undone")
 	journal := fs.String("journal", "", "journal directory")
+	force := fs.Bool("force", false, "undo although the object changed since the fix (journaled); never another object")
 	positional, err := parseN(fs, args, 1, stderr)
 	if err != nil {
 		return 2
@@ -253,7 +255,7 @@ func cmdUndo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(positional) == 1 {
 		id = positional[0]
 	}
-	return cli.Undo(ctx, *journal, id, *list, *dry, stdout, stderr)
+	return cli.Undo(ctx, cli.UndoOptions{JournalDir: *journal, ID: id, List: *list, DryRun: *dry, Force: *force, Out: stdout, Err: stderr})
 }
 
 // isTerminal reports whether f is a terminal.
@@ -291,6 +293,11 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	env, err := cli.Env(*journal, *dry, *ro)
 	if err == nil && env.JournalErr != nil {
 		err = env.JournalErr
+	}
+	var refused *model.RefusedError
+	if errors.As(err, &refused) && !*dry && !*ro {
+		fmt.Fprintf(stderr, "rtnl-doctor: %v\n", err)
+		return 2
 	}
 	if err != nil {
 		// Without a journal nothing can be undone: run read-only and say why.
