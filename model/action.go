@@ -134,6 +134,10 @@ type actionKind struct {
 	// or (new is nil: the apply was interrupted) from the action itself.
 	// nil: the state cannot be predicted.
 	expect func(a *Action, old, new map[string]string) map[string]string
+	// was is the state before the change in the keys state returns (nil:
+	// the old state itself, a file backup as its hash): an undo killed
+	// after reverting is recognised by it.
+	was func(a *Action, old map[string]string) map[string]string
 	// object names the thing changed, for last-in-first-out undo.
 	object func(a *Action) string
 	// netScoped: the action acts in a network namespace (recorded by

@@ -206,6 +206,7 @@ var mknodTunAction = actionKind{
 		}
 		return map[string]string{"node": "char 10:200"}
 	},
+	was:    func(*Action, map[string]string) map[string]string { return map[string]string{"node": "absent"} },
 	object: func(a *Action) string { return "node " + a.p("path") + inWhichRoot(a) },
 }
 

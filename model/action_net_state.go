@@ -77,6 +77,13 @@ func altnameState(a *Action) (map[string]string, error) {
 	return st, err
 }
 
+// netWas gives the state before a change in the keys of the live state.
+func netWas(kind string, was func(a *Action, old map[string]string) map[string]string) {
+	k := actionKinds[kind]
+	k.was = was
+	actionKinds[kind] = k
+}
+
 func addNetState() {
 	link := func(a *Action) string { return "link " + a.p("name") }
 	addr := func(a *Action) string { return "address " + a.p("prefix") + " on " + a.p("dev") }
@@ -101,6 +108,23 @@ func addNetState() {
 		}
 		return st, err
 	}, func(*Action) map[string]string { return map[string]string{"route": "none"} }, route)
+	routeWas := func(a *Action, old map[string]string) map[string]string {
+		if old["present"] != "true" {
+			return map[string]string{"route": "none"}
+		}
+		if a.Kind == "route-delete" {
+			return map[string]string{"route": "present"}
+		}
+		r, err := routeFromOld(a, old)
+		if err != nil {
+			return nil
+		}
+		return map[string]string{"route": r.text()}
+	}
+	for _, k := range []string{"route-add", "route-replace", "route-delete"} {
+		netWas(k, routeWas)
+	}
+	netWas("altname-delete", func(*Action, map[string]string) map[string]string { return map[string]string{"altname": "present"} })
 }
 
 // netnsWords names a namespace path for messages.

@@ -314,10 +314,6 @@ func classify(ctx context.Context, env *ActionEnv, e Entry) Reconciled {
 		return r
 	}
 	want := k.expect(e.Action, e.Old, nil)
-	if want == nil {
-		r.Unknown, r.Detail = true, "what the change left cannot be predicted: check by hand: "+e.Command
-		return r
-	}
 	a, err := locate(&e)
 	if err != nil {
 		r.Unknown, r.Detail = true, err.Error()
@@ -326,6 +322,22 @@ func classify(ctx context.Context, env *ActionEnv, e Entry) Reconciled {
 	now, err := k.state(ctx, env, a)
 	if err != nil {
 		r.Unknown, r.Detail = true, "cannot read the live state: "+err.Error()
+		return r
+	}
+	if want == nil {
+		// What the operator typed is unknown: the file is compared with the
+		// backup taken before the edit.
+		before := wasState(a, e.Old)
+		if before == nil || before["sha256"] == "" {
+			r.Unknown, r.Detail = true, "what the change left cannot be predicted: check by hand: "+e.Command
+			return r
+		}
+		if before["sha256"] == now["sha256"] {
+			r.Detail = "the change is not in place: the file is as the backup taken before it"
+			return r
+		}
+		r.InPlace, r.Detail = true, "the file differs from the backup taken before the edit: it counts as the edit (undo restores the backup)"
+		r.Entry.New = now
 		return r
 	}
 	if d := diffStates(want, now); d != "" {
@@ -524,7 +536,18 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 			if err != nil {
 				return *target, fmt.Errorf("cannot read the live state to compare (nothing was changed): %w", err)
 			}
-			if d := diffStates(want, now); d != "" {
+			if d := diffStates(want, now); d != "" && asBefore(want, wasState(a, target.Old), now) {
+				// An undo killed after reverting, before journaling it.
+				end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix, Note: "found as it was before the fix (an earlier undo was interrupted after reverting)"}
+				if env.DryRun {
+					return *target, ErrDryRun
+				}
+				if err := env.Journal.Append(end); err != nil {
+					return *target, err
+				}
+				target.Phase, target.Note = end.Phase, end.Note
+				return *target, nil
+			} else if d != "" {
 				msg := "the object is no longer as the fix left it: " + d
 				if !env.Force {
 					return *target, errors.New(msg + ": nothing was changed (rtnl-doctor undo --force " + target.ID + " restores the old state anyway)")
@@ -561,6 +584,42 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 	}
 	target.Phase, target.Error, target.Note, target.Forced, target.Signal = end.Phase, end.Error, end.Note, end.Forced, end.Signal
 	return *target, uerr
+}
+
+// wasState is the state before the change in the live state's terms.
+func wasState(a *Action, old map[string]string) map[string]string {
+	if k := actionKinds[a.Kind]; k.was != nil {
+		return k.was(a, old)
+	}
+	if _, ok := old["existed"]; ok { // a file backup
+		if old["existed"] != "true" {
+			return map[string]string{"sha256": "absent"}
+		}
+		prev, err := mapToPrev(old)
+		if err != nil {
+			return nil
+		}
+		return map[string]string{"sha256": hashText(string(prev.Data))}
+	}
+	return old
+}
+
+// asBefore: the live state is the state before the fix, when the old
+// state is kept in the same terms as the live one.
+func asBefore(want, old, now map[string]string) bool {
+	if len(want) == 0 {
+		return false
+	}
+	compared := 0
+	for k := range want {
+		if v, ok := old[k]; ok {
+			if v != now[k] {
+				return false
+			}
+			compared++
+		}
+	}
+	return compared > 0
 }
 
 // CanUndo says whether a journaled action can be reverted, and why not.
