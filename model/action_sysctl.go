@@ -210,6 +210,8 @@ var sysctlPersistAction = actionKind{
 	expect: func(a *Action, _, _ map[string]string) map[string]string {
 		return map[string]string{"line": persistWant(a)}
 	},
-	was:    func(_ *Action, old map[string]string) map[string]string { return map[string]string{"line": old["line"]} },
+	was: func(_ *Action, old map[string]string) map[string]string {
+		return map[string]string{"line": old["line"]}
+	},
 	object: func(a *Action) string { return "file " + a.p("path") + " line " + a.p("key") },
 }

@@ -148,7 +148,10 @@ func faultCases() []faultCase {
 		{name: "mknod-tun", setup: func(t *testing.T, root string) (Fix, func() string) {
 			os.MkdirAll(filepath.Join(root, "dev"), 0o755)
 			return Fix{ID: "t/mknod", Action: act("mknod-tun", "path", "/dev/net/tun", "mode", "0666")},
-				func() string { _, err := os.Lstat(filepath.Join(root, "dev/net")); return fmt.Sprint(errors.Is(err, os.ErrNotExist)) }
+				func() string {
+					_, err := os.Lstat(filepath.Join(root, "dev/net"))
+					return fmt.Sprint(errors.Is(err, os.ErrNotExist))
+				}
 		}},
 		{name: "setcap", live: true, setup: func(t *testing.T, root string) (Fix, func() string) {
 			p := filepath.Join(root, "prog")
@@ -190,7 +193,10 @@ func faultCases() []faultCase {
 		{name: "modprobe", simulated: true, setup: func(t *testing.T, root string) (Fix, func() string) {
 			os.MkdirAll(filepath.Join(root, "sys/module"), 0o755)
 			return Fix{ID: "t/modprobe", Action: act("modprobe", "module", "rtnldoc_test")},
-				func() string { _, err := os.Stat(filepath.Join(root, "sys/module/rtnldoc_test")); return fmt.Sprint(err == nil) }
+				func() string {
+					_, err := os.Stat(filepath.Join(root, "sys/module/rtnldoc_test"))
+					return fmt.Sprint(err == nil)
+				}
 		}},
 		{name: "setenforce", simulated: true, setup: func(t *testing.T, root string) (Fix, func() string) {
 			fixture.Write(t, root, map[string]string{"sys/fs/selinux/enforce": "1\n"})
