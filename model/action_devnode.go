@@ -42,6 +42,17 @@ func openBeneath(rootfd int, rel string, flags uint64) (int, error) {
 	}
 	fd, err := unix.Openat2(rootfd, rel, &unix.OpenHow{Flags: flags | unix.O_CLOEXEC | unix.O_NOFOLLOW,
 		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS})
+	if errors.Is(err, unix.ENOTDIR) {
+		// The last component may be a symlink: look at it without following.
+		if lfd, lerr := unix.Openat2(rootfd, rel, &unix.OpenHow{Flags: unix.O_PATH | unix.O_NOFOLLOW | unix.O_CLOEXEC,
+			Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS}); lerr == nil {
+			var st unix.Stat_t
+			if unix.Fstat(lfd, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
+				err = unix.ELOOP
+			}
+			unix.Close(lfd)
+		}
+	}
 	if errors.Is(err, unix.ELOOP) || errors.Is(err, unix.EXDEV) {
 		return -1, fmt.Errorf("/%s: %w (a symlink is in the path)", rel, atomicfile.ErrSymlink)
 	}
@@ -311,4 +322,15 @@ var chmodAction = actionKind{
 		return e
 	},
 	object: func(a *Action) string { return "mode of " + a.p("path") + inWhichRoot(a) },
+}
+
+// mountPIDParam is the "pid" parameter of a /dev action for the examined
+// process: its mount namespace is where the node must be ("" when the
+// process is rtnl-doctor itself, or the system is a captured tree).
+func mountPIDParam(c *Context) string {
+	t := c.Facts.Target
+	if !t.Live || t.Self || t.PID <= 0 {
+		return ""
+	}
+	return strconv.Itoa(t.PID)
 }

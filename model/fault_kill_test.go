@@ -27,6 +27,9 @@ func TestMain(m *testing.M) {
 	if at := os.Getenv("RTNL_DOCTOR_KILL_AT"); at != "" {
 		os.Exit(faultChild(at))
 	}
+	if dir := os.Getenv("RTNL_DOCTOR_PIDNS_CHILD"); dir != "" {
+		os.Exit(pidReuseChild(dir))
+	}
 	os.Exit(m.Run())
 }
 
