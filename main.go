@@ -17,6 +17,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/cli"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/model"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 	"github.com/rtnl-doctor/rtnl-doctor/ui"
@@ -304,6 +305,17 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "rtnl-doctor: %v: running read-only\n", err)
 		env = &model.ActionEnv{ReadOnly: true}
 		*ro = true
+	}
+	if env.Journal != nil {
+		// Applies a killed process left half-recorded are checked against
+		// the live state before anything else.
+		if recs, err := model.Reconcile(ctx, env); err != nil {
+			fmt.Fprintln(stderr, "rtnl-doctor: reconciling the journal:", err)
+		} else {
+			for _, r := range recs {
+				fmt.Fprintf(stderr, "rtnl-doctor: %s was interrupted while being applied: %s\n", r.Entry.ID, sanitize.Line(r.Detail))
+			}
+		}
 	}
 	m := ui.New(ui.Options{Target: target(), Symptom: text, Interval: *interval, ReadOnly: *ro, DryRun: *dry, Env: env, AutoReproduce: true})
 	// The frame ticker wakes the process at this rate even when nothing

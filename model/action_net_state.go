@@ -3,7 +3,6 @@ package model
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/jsimonetti/rtnetlink/v2"
 	"golang.org/x/sys/unix"
@@ -125,12 +124,4 @@ func addNetState() {
 		netWas(k, routeWas)
 	}
 	netWas("altname-delete", func(*Action, map[string]string) map[string]string { return map[string]string{"altname": "present"} })
-}
-
-// netnsWords names a namespace path for messages.
-func netnsWords(p string) string {
-	if p == "" {
-		return "rtnl-doctor's own network namespace"
-	}
-	return "the network namespace " + strings.TrimPrefix(p, "/run/netns/")
 }

@@ -502,7 +502,7 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 				detail = r.Detail
 			}
 		}
-		return *target, fmt.Errorf("%s was interrupted while being applied and its outcome cannot be read back: %s", target.ID, detail)
+		return *target, fmt.Errorf("%s was interrupted while being applied and its outcome cannot be read back: %s (an older fix is undone by its id: rtnl-doctor undo --list)", target.ID, detail)
 	}
 	if ok, why := CanUndo(*target); !ok {
 		return *target, fmt.Errorf("%s (%s) cannot be undone: %s", target.ID, target.Title, why)
@@ -706,8 +706,11 @@ func actionFitsSymptom(a *Action, s Symptom) bool {
 // RecordVerified journals that the cause fixed by journal entry id (fix
 // fixID) turned ok.
 func RecordVerified(env *ActionEnv, id, fixID string, r Result) {
-	if env.Journal == nil || id == "" {
+	if env.Journal == nil || id == "" || env.Journal.ReadOnly() {
 		return
+	}
+	if unlock, err := env.Journal.Lock(); err == nil {
+		defer unlock()
 	}
 	env.Journal.Append(Entry{ID: id, Phase: PhaseVerified, Fix: fixID, Note: "verified: " + r.ID + " is ok: " + strings.Join(r.Evidence, "; ")})
 }

@@ -292,7 +292,3 @@ func Open(path string) (*os.File, error) {
 	}
 	return os.NewFile(uintptr(fd), path), nil
 }
-
-// OpenDir opens the directory dir (O_PATH-less, readable) without
-// following a symlink anywhere in its path. The caller closes the fd.
-func OpenDir(dir string) (int, error) { return openDir(dir) }

@@ -136,7 +136,8 @@ func TestFixAndUndoCommands(t *testing.T) {
 	if code, _, errs := runCLI(t, "undo", "--journal", j); code != 1 || !strings.Contains(errs, "nothing to undo") {
 		t.Fatalf("empty journal: %d %s", code, errs)
 	}
-	if code, out, _ := runCLI(t, "undo", "--list", "--journal", j); code != 0 || !strings.Contains(out, "empty") {
+	// fix --list opened no journal: there is none to list.
+	if code, out, _ := runCLI(t, "undo", "--list", "--journal", j); code != 0 || !strings.Contains(out, "no fix has been applied") {
 		t.Fatalf("undo --list: %d %s", code, out)
 	}
 	// Neither undo nor its list creates a journal that does not exist.

@@ -74,7 +74,9 @@ func p(w io.Writer, format string, args ...any) {
 func Fix(ctx context.Context, o FixOptions) int {
 	facts := probes.Gather(ctx, o.Target)
 	d := model.Diagnose(facts, o.Symptom, nil)
-	env, err := Env(o.JournalDir, o.DryRun, o.ReadOnly)
+	// Listing opens no journal (and so creates none).
+	listing := o.List || o.FixID == ""
+	env, err := Env(o.JournalDir, o.DryRun || listing, o.ReadOnly)
 	if err != nil {
 		p(o.Err, "rtnl-doctor fix: %v\n", err)
 		return 1

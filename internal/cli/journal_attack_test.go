@@ -95,6 +95,16 @@ func TestUndoListAndDryRunChangeNothing(t *testing.T) {
 	}
 }
 
+// Finding 1: fix --list creates no journal.
+func TestFixListCreatesNoJournal(t *testing.T) {
+	none := filepath.Join(t.TempDir(), "never")
+	runCLI(t, "fix", "--list", "--journal", none, "--symptom", "RTNETLINK answers: File exists")
+	runCLI(t, "fix", "--journal", none, "--symptom", "RTNETLINK answers: File exists")
+	if _, err := os.Stat(none); !os.IsNotExist(err) {
+		t.Fatalf("fix --list created %s: %v", none, err)
+	}
+}
+
 // Finding 1: fix refuses (exit 2) to apply with a journal another user
 // owns, and changes nothing.
 func TestFixRefusesForeignJournal(t *testing.T) {
