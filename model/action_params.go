@@ -88,8 +88,10 @@ var (
 	checkModule = matching(`^[A-Za-z0-9_-]{1,64}$`, "a module name")
 	checkFamily = oneOf("inet", "inet6", "")
 	// sysctl keys: dotted names; an interface part may hold dots and dashes.
+	sysctlKeyRe    = regexp.MustCompile(`^(net|fs|vm|user|kernel)\.[A-Za-z0-9_.@+-]{1,200}$`)
+	procNetnsRe    = regexp.MustCompile(`^/proc/[0-9]+/ns/net$`)
 	checkSysctlKey = func(v string) error {
-		if !regexp.MustCompile(`^(net|fs|vm|user|kernel)\.[A-Za-z0-9_.@+-]{1,200}$`).MatchString(v) || strings.Contains(v, "..") {
+		if !sysctlKeyRe.MatchString(v) || strings.Contains(v, "..") {
 			return fmt.Errorf("%q is not a sysctl key rtnl-doctor sets", v)
 		}
 		return nil
@@ -98,7 +100,7 @@ var (
 		if err := cleanAbs(v); err != nil {
 			return err
 		}
-		if regexp.MustCompile(`^/proc/[0-9]+/ns/net$`).MatchString(v) || strings.HasPrefix(v, "/run/netns/") || strings.HasPrefix(v, "/var/run/netns/") {
+		if procNetnsRe.MatchString(v) || strings.HasPrefix(v, "/run/netns/") || strings.HasPrefix(v, "/var/run/netns/") {
 			return nil
 		}
 		return fmt.Errorf("%s is not a network namespace path (/run/netns/NAME or /proc/PID/ns/net)", v)

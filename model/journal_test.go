@@ -2,7 +2,9 @@ package model
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -252,5 +254,47 @@ func TestTempFileOfKilledWriterRemoved(t *testing.T) {
 	}
 	if _, err := os.Stat(left); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the killed writer's temporary file survived: %v", err)
+	}
+}
+
+// BenchmarkJournalActions reads and validates a journal of 10,000 applied
+// actions (20,000 lines) and folds it.
+func BenchmarkJournalActions(b *testing.B) {
+	j, err := OpenJournal(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, _ := os.OpenFile(j.Path(), os.O_APPEND|os.O_WRONLY, 0)
+	for i := 0; i < 10000; i++ {
+		id := fmt.Sprintf("20260101-000000-%06x", i)
+		e := Entry{ID: id, Phase: PhaseBegin, Fix: "t/x", Action: act("sysctl", "key", "net.ipv4.ip_forward", "value", "1", "netns", "/run/netns/x"),
+			Old: map[string]string{"value": "0"}, Object: &Identity{BootID: "b", NetNS: &NetnsID{Cookie: 5, Ino: 4026532000, Dev: 4}}}
+		line, _ := json.Marshal(e)
+		f.Write(append(line, '\n'))
+		line, _ = json.Marshal(Entry{ID: id, Phase: PhaseDone, Fix: "t/x", New: map[string]string{"value": "1"}})
+		f.Write(append(line, '\n'))
+	}
+	f.Close()
+	st, _ := os.Stat(j.Path())
+	b.SetBytes(st.Size())
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		acts, err := j.Actions()
+		if err != nil || len(acts) != 10000 {
+			b.Fatalf("%d %v", len(acts), err)
+		}
+	}
+}
+
+// BenchmarkNetnsIdentity reads the identity (cookie, inode) of a namespace
+// by path: what apply and undo pay per net action.
+func BenchmarkNetnsIdentity(b *testing.B) {
+	if os.Geteuid() != 0 {
+		b.Skip("needs root to enter a namespace")
+	}
+	for i := 0; i < b.N; i++ {
+		if _, err := netnsIdentity("/proc/self/ns/net"); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
