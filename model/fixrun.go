@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rtnl-doctor/rtnl-doctor/internal/atomicfile"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 	"golang.org/x/sys/unix"
 	"kernel.org/pub/linux/libs/security/libcap/cap"
@@ -379,6 +380,11 @@ func reconcileLocked(ctx context.Context, env *ActionEnv) ([]Reconciled, error) 
 		}
 		r := classify(ctx, env, a)
 		out = append(out, r)
+		// A file write killed between its temporary file and the rename
+		// leaves the temporary file: remove it.
+		if k := actionKinds[a.Action.Kind]; k.writes != nil && !env.Journal.ReadOnly() && !env.DryRun {
+			atomicfile.CleanTemps(filepath.Dir(env.path(k.writes(a.Action))))
+		}
 		if env.Journal.ReadOnly() || env.DryRun || r.Unknown {
 			continue
 		}

@@ -298,3 +298,32 @@ func BenchmarkNetnsIdentity(b *testing.B) {
 		}
 	}
 }
+
+// Finding 4: kill -9 at the rename, then the next start: reconciliation
+// removes the temporary file even before anything is written there again.
+func TestReconcileRemovesTempOfKilledApply(t *testing.T) {
+	root := t.TempDir()
+	fixture.Write(t, root, map[string]string{"etc/sysctl.d/90-rtnl-doctor.conf": "vm.swappiness = 10\n"})
+	env := testEnv(t, root)
+	func() {
+		defer func() { recover() }()
+		faultHook = func(s string) {
+			if s == "intent" {
+				panic("killed")
+			}
+		}
+		defer func() { faultHook = nil }()
+		ApplyFix(context.Background(), env, persistFix("t/p", "fs.file-max", "400000"))
+	}()
+	cmd := exec.Command("/bin/true")
+	cmd.Run()
+	left := filepath.Join(root, "etc/sysctl.d", ".rtnl-doctor-tmp."+strconv.Itoa(cmd.Process.Pid)+".90-rtnl-doctor.conf")
+	os.WriteFile(left, []byte("half"), 0o600)
+	recs, err := Reconcile(context.Background(), env)
+	if err != nil || len(recs) != 1 || recs[0].InPlace {
+		t.Fatalf("reconcile: %v %+v", err, recs)
+	}
+	if _, err := os.Stat(left); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the temporary file survived reconciliation: %v", err)
+	}
+}
