@@ -27,6 +27,15 @@ var (
 	binErr  error
 )
 
+// TestMain removes the binary built for the tests: nothing is left in /tmp.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
 // binary builds rtnl-doctor once for all the tests of this file.
 func binary(t *testing.T) string {
 	t.Helper()
