@@ -140,7 +140,7 @@ func locate(e *Entry) (*Action, error) {
 	}
 	if rec.Proc != nil {
 		if why := sameProc(rec.Proc); why != "" {
-			return nil, errors.New(why + ": nothing was changed")
+			return nil, errProcGone{why + ": nothing was changed"}
 		}
 	}
 	if needsNS {
@@ -155,6 +155,15 @@ func locate(e *Entry) (*Action, error) {
 	}
 	return a, nil
 }
+
+// errProcGone: the recorded process is gone or its PID names another one.
+// What was changed on the process itself went with it.
+type errProcGone struct{ msg string }
+
+func (e errProcGone) Error() string { return e.msg }
+
+// processOnly: the action changes the process itself (nothing outlives it).
+func processOnly(a *Action) bool { return a.Kind == "prlimit" }
 
 // ErrDryRun is returned by ApplyFix with ActionEnv.DryRun: nothing changed.
 var ErrDryRun = errors.New("dry run: nothing was changed")
@@ -316,6 +325,11 @@ func classify(ctx context.Context, env *ActionEnv, e Entry) Reconciled {
 	}
 	want := k.expect(e.Action, e.Old, nil)
 	a, err := locate(&e)
+	var gone errProcGone
+	if errors.As(err, &gone) && processOnly(e.Action) {
+		r.Detail = "the process is no longer there (" + gone.msg + "): its limits went with it"
+		return r
+	}
 	if err != nil {
 		r.Unknown, r.Detail = true, err.Error()
 		return r
@@ -526,6 +540,17 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 		}
 	}
 	a, err := locate(target)
+	var pgone errProcGone
+	if errors.As(err, &pgone) && processOnly(target.Action) && !env.DryRun {
+		// The change went with the process: nothing is left to revert, and
+		// the process now holding the PID is not touched.
+		end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix, Note: strings.TrimSuffix(pgone.msg, ": nothing was changed") + ": the limits the fix set went with the process; the process now holding the PID was not touched"}
+		if err := env.Journal.Append(end); err != nil {
+			return *target, err
+		}
+		target.Phase, target.Note = end.Phase, end.Note
+		return *target, nil
+	}
 	if err != nil {
 		return *target, err
 	}

@@ -164,15 +164,22 @@ func pidReuseChild(jdir string) int {
 	}
 	time.Sleep(50 * time.Millisecond)
 	before, _ := getNofile(pid)
-	_, err = UndoFix(context.Background(), env, e.ID)
+	// A process the fix did not change is not touched: the apply of a
+	// preview made for the old process is refused ...
+	if _, err := ApplyPreviewed(context.Background(), env, Fix{ID: "t/nofile", Action: e.Action}, Preview{Old: e.Old, Object: e.Object}); err == nil || !strings.Contains(err.Error(), "another process") {
+		return fail("apply after PID reuse: %v", err)
+	}
+	// ... and undo reverts nothing: the limits it set went with the old
+	// process.
+	u, err := UndoFix(context.Background(), env, e.ID)
 	after, _ := getNofile(pid)
-	if err == nil || !strings.Contains(err.Error(), "another process") {
-		return fail("undo after PID reuse: %v", err)
+	if err != nil || !strings.Contains(u.Note, "another process") || !strings.Contains(u.Note, "not touched") {
+		return fail("undo after PID reuse: %v %q", err, u.Note)
 	}
 	if before != after {
 		return fail("the new process's limits changed: %v → %v", before, after)
 	}
-	fmt.Println("REFUSED-REUSED-PID:", err)
+	fmt.Println("REFUSED-REUSED-PID:", u.Note)
 	return 0
 }
 
