@@ -114,9 +114,10 @@ func TestUndoRefusesAReusedPID(t *testing.T) {
 	jdir := t.TempDir()
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "RTNL_DOCTOR_PIDNS_CHILD="+jdir)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID | syscall.CLONE_NEWNS}
+	// A private network namespace too: whatever the child does stays there.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID | syscall.CLONE_NEWNS | syscall.CLONE_NEWNET}
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "REFUSED-REUSED-PID") {
+	if err != nil || !strings.Contains(string(out), "REFUSED-REUSED-PID-NETNS") {
 		t.Fatalf("in a private PID namespace: %v\n%s", err, out)
 	}
 	t.Logf("%s", out)
@@ -180,8 +181,66 @@ func pidReuseChild(jdir string) int {
 		return fail("the new process's limits changed: %v → %v", before, after)
 	}
 	fmt.Println("REFUSED-REUSED-PID:", u.Note)
+
+	// The same with a namespace named by PID (--pid: /proc/PID/ns/net):
+	// the process's own network namespace goes with it; the next process
+	// with that PID, in another namespace, is not written to.
+	second.Process.Kill()
+	second.Wait()
+	os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(strconv.Itoa(pid-1)), 0)
+	// Each process says when it is in its new namespace.
+	ready := func(name string) string { return filepath.Join(jdir, name) }
+	waitFor := func(p string) bool {
+		for i := 0; i < 500; i++ {
+			if _, err := os.Stat(p); err == nil {
+				return true
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		return false
+	}
+	third := exec.Command("/usr/bin/unshare", "-n", "--", "/bin/sh", "-c", "touch "+ready("third")+" && exec "+testns.Sleep+" 62")
+	if err := third.Start(); err != nil || third.Process.Pid != pid {
+		return fail("start in a new netns: %v", err)
+	}
+	defer func() { third.Process.Kill(); third.Wait() }()
+	nsPath := "/proc/" + strconv.Itoa(pid) + "/ns/net"
+	readFwd := func() string {
+		var v string
+		netns.Do(nsPath, func() error {
+			b, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward")
+			v = strings.TrimSpace(string(b))
+			return nil
+		})
+		return v
+	}
+	if !waitFor(ready("third")) || readLink(nsPath) == readLink("/proc/self/ns/net") {
+		return fail("the third process is not in a namespace of its own")
+	}
+	n, err := ApplyFix(context.Background(), env, Fix{ID: "t/fwd", Action: act("sysctl", "key", "net.ipv4.ip_forward", "value", "1", "netns", nsPath)})
+	if err != nil {
+		return fail("apply in the process's netns: %v", err)
+	}
+	third.Process.Kill()
+	third.Wait()
+	os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(strconv.Itoa(pid-1)), 0)
+	fourth := exec.Command("/usr/bin/unshare", "-n", "--", "/bin/sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward && touch "+ready("fourth")+" && exec "+testns.Sleep+" 63")
+	if err := fourth.Start(); err != nil || fourth.Process.Pid != pid {
+		return fail("start the fourth: %v", err)
+	}
+	defer func() { fourth.Process.Kill(); fourth.Wait() }()
+	if !waitFor(ready("fourth")) {
+		return fail("the fourth process did not start")
+	}
+	nu, err := UndoFix(context.Background(), env, n.ID)
+	if err == nil || !strings.Contains(err.Error(), "no longer exists") || readFwd() != "1" {
+		return fail("undo in a reused PID's namespace: %v (ip_forward there %s) %s", err, readFwd(), nu.Note)
+	}
+	fmt.Println("REFUSED-REUSED-PID-NETNS:", err)
 	return 0
 }
+
+func readLink(p string) string { s, _ := os.Readlink(p); return s }
 
 // Finding 3: a route replaced again since the fix is not restored over;
 // the difference is shown; --force overrides and is journaled.
