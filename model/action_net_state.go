@@ -48,8 +48,8 @@ func addrPresence(a *Action) (map[string]string, error) {
 	return map[string]string{"present": fmt.Sprint(present)}, err
 }
 
-// routeState is "as asked" when the route the action asks for is there,
-// else the route there now ("none" without one).
+// routeState is the route the action asks for when that is there (it
+// may carry more attributes), else the route there now ("none" without one).
 func routeState(a *Action) (map[string]string, error) {
 	want, cur, present, err := routeNow(a)
 	switch {
@@ -58,7 +58,7 @@ func routeState(a *Action) (map[string]string, error) {
 	case !present:
 		return map[string]string{"route": "none"}, nil
 	case want.matches(cur):
-		return map[string]string{"route": "as asked"}, nil
+		return map[string]string{"route": want.text()}, nil
 	}
 	return map[string]string{"route": cur.text()}, nil
 }
@@ -97,8 +97,13 @@ func addNetState() {
 	netKind("addr-delete", []string{"dev", "prefix"}, addrPresence,
 		func(*Action) map[string]string { return map[string]string{"present": "false"} }, addr)
 	for _, k := range []string{"route-add", "route-replace"} {
-		netKind(k, []string{"dst"}, routeState,
-			func(*Action) map[string]string { return map[string]string{"route": "as asked"} }, route)
+		netKind(k, []string{"dst"}, routeState, func(a *Action) map[string]string {
+			want, err := routeParam(a, "")
+			if err != nil {
+				return nil
+			}
+			return map[string]string{"route": want.text()}
+		}, route)
 	}
 	netKind("route-delete", []string{"dst"}, func(a *Action) (map[string]string, error) {
 		st, err := routeState(a)

@@ -569,7 +569,7 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 			}
 			if d := diffStates(want, now); d != "" && asBefore(want, wasState(a, target.Old), now) {
 				// An undo killed after reverting, before journaling it.
-				end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix, Note: "found as it was before the fix (an earlier undo was interrupted after reverting)"}
+				end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix, Note: "it was already as before the fix (put back by hand, or by an undo that was interrupted): nothing was changed"}
 				if env.DryRun {
 					return *target, ErrDryRun
 				}
