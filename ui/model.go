@@ -374,6 +374,9 @@ func (m *Model) afterApply(f model.Fix, cause string, e model.Entry, err error) 
 			return nil
 		}
 		m.setStatus(true, "✗ %s failed: %v (%s)", f.ID, err, orText(e.Note, "journal "+e.ID))
+		if e.Phase == model.PhasePartial { // saved, reload failed: u undoes it
+			m.lastFix, m.lastEntry, m.appliedSymptom = e.ID, e, m.symptom.Raw
+		}
 		return nil
 	}
 	m.lastFix, m.lastEntry, m.appliedSymptom = e.ID, e, m.symptom.Raw
