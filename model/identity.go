@@ -136,6 +136,12 @@ func netnsIdentity(p string) (*NetnsID, error) {
 		}
 		defer unix.Close(s)
 		id.Cookie, err = unix.GetsockoptUint64(s, unix.SOL_SOCKET, unix.SO_NETNS_COOKIE)
+		if errors.Is(err, unix.ENOPROTOOPT) {
+			// Before Linux 5.14: no cookie. The namespace is then known by
+			// its nsfs inode and NS_GET_ID (if any), which compare-before-undo
+			// backs up.
+			id.Cookie, err = 0, nil
+		}
 		return err
 	}
 	if p == "" {
@@ -159,7 +165,7 @@ func findNetns(rec *NetnsID) (string, error) {
 			return false
 		}
 		id, err := netnsIdentity(p)
-		return err == nil && id.Cookie == rec.Cookie
+		return err == nil && id.Cookie == rec.Cookie && (rec.ID == 0 || id.ID == rec.ID)
 	}
 	if rec.Named != "" && try(rec.Named) {
 		return rec.Named, nil

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/rtnl-doctor/rtnl-doctor/internal/atomicfile"
 	"golang.org/x/sys/unix"
 )
 
@@ -172,7 +173,13 @@ func openDirNoFollow(dir string) (int, error) {
 	if errors.Is(err, unix.ELOOP) {
 		return -1, refuse("journal directory %s: a symlink is in its path: refusing to follow it", dir)
 	}
-	if errors.Is(err, unix.ENOENT) {
+	if errors.Is(err, unix.ENOSYS) { // before Linux 5.6: walk the path
+		fd, err = atomicfile.OpenDir(dir)
+		if errors.Is(err, atomicfile.ErrSymlink) {
+			return -1, refuse("journal directory %s: a symlink is in its path: refusing to follow it", dir)
+		}
+	}
+	if errors.Is(err, unix.ENOENT) || errors.Is(err, os.ErrNotExist) {
 		return -1, ErrNoJournal
 	}
 	if err != nil {

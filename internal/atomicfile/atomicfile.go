@@ -292,3 +292,8 @@ func Open(path string) (*os.File, error) {
 	}
 	return os.NewFile(uintptr(fd), path), nil
 }
+
+// OpenDir opens the directory dir without following a symlink anywhere in
+// its path (openat2 RESOLVE_NO_SYMLINKS, or a component walk on kernels
+// before 5.6). The caller closes the descriptor.
+func OpenDir(dir string) (int, error) { return openDir(dir) }
