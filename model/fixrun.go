@@ -232,13 +232,14 @@ func ApplyPreviewed(ctx context.Context, env *ActionEnv, f Fix, p Preview) (Entr
 	}
 	applying.Add(1)
 	defer applying.Done()
-	held, stop := holdSignals()
-	defer stop()
+	// The lock first: waiting for another rtnl-doctor can be interrupted.
 	unlock, err := env.Journal.Lock()
 	if err != nil {
 		return e, fmt.Errorf("journal (nothing was changed): %w", err)
 	}
 	defer unlock()
+	held, stop := holdSignals()
+	defer stop()
 	// The objects and their state must be what the operator saw.
 	now, err := PreviewFix(ctx, env, f)
 	if err != nil {
@@ -456,14 +457,13 @@ func UndoFix(ctx context.Context, env *ActionEnv, id string) (Entry, error) {
 	if !env.DryRun {
 		applying.Add(1)
 		defer applying.Done()
-		held, stop := holdSignals()
-		defer stop()
-		_ = held
 		unlock, err := env.Journal.Lock()
 		if err != nil {
 			return Entry{}, err
 		}
 		defer unlock()
+		held, stop := holdSignals()
+		defer stop()
 		e, err := undoLocked(ctx, env, id, held)
 		return e, err
 	}
