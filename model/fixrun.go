@@ -522,7 +522,18 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 				detail = r.Detail
 			}
 		}
-		return *target, fmt.Errorf("%s was interrupted while being applied and its outcome cannot be read back: %s (an older fix is undone by its id: rtnl-doctor undo --list)", target.ID, detail)
+		if env.Force && id != "" && !env.DryRun {
+			// The operator checked by hand: the entry is closed, nothing is
+			// changed, and plain undo reaches older fixes again.
+			end := Entry{ID: target.ID, Phase: PhaseFailed, Fix: target.Fix, Forced: true,
+				Note: "interrupted; closed with --force after checking by hand (" + detail + "): rtnl-doctor changed nothing now"}
+			if err := env.Journal.Append(end); err != nil {
+				return *target, err
+			}
+			target.Phase, target.Note, target.Forced = end.Phase, end.Note, true
+			return *target, nil
+		}
+		return *target, fmt.Errorf("%s was interrupted while being applied and its outcome cannot be read back: %s (after checking, close it with rtnl-doctor undo --force %s; an older fix is undone by its id: rtnl-doctor undo --list)", target.ID, detail, target.ID)
 	}
 	if ok, why := CanUndo(*target); !ok {
 		return *target, fmt.Errorf("%s (%s) cannot be undone: %s", target.ID, target.Title, why)

@@ -601,3 +601,47 @@ func TestEditWithFailedReloadIsUndoable(t *testing.T) {
 		t.Error("a failed change offers undo")
 	}
 }
+
+// Finding 4: an interrupted apply whose outcome cannot be read back is
+// shown as such; plain undo does not skip it for an older fix; after a
+// check by hand, undo --force ID closes it without changing anything.
+func TestInterruptedUnknownIsNotSkipped(t *testing.T) {
+	root := t.TempDir()
+	fixture.Write(t, root, map[string]string{"etc/systemd/network/10-a.network": "[Match]\nName=a\n"})
+	env := testEnv(t, root)
+	ctx := context.Background()
+	older, err := ApplyFix(ctx, env, Fix{ID: "t/old", Action: act("write-file", "path", "/etc/modules-load.d/a.conf", "content", "a\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An edit interrupted after the intent, its backup made unreadable.
+	func() {
+		defer func() { recover() }()
+		faultHook = func(s string) {
+			if s == "intent" {
+				panic("killed")
+			}
+		}
+		defer func() { faultHook = nil }()
+		env.Edit = func(string, int) error { return nil }
+		ApplyFix(ctx, env, Fix{ID: "t/edit", Action: act("edit", "path", "/etc/systemd/network/10-a.network")})
+	}()
+	os.Remove(filepath.Join(root, "etc/systemd/network/10-a.network"))
+	os.Mkdir(filepath.Join(root, "etc/systemd/network/10-a.network"), 0o755) // unreadable as a file
+	_, err = UndoFix(ctx, env, "")
+	if err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("plain undo: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "etc/modules-load.d/a.conf")); err != nil {
+		t.Fatal("plain undo skipped the interrupted entry and undid an older fix")
+	}
+	acts, _ := env.Journal.Actions()
+	env.Force = true
+	if _, err := UndoFix(ctx, env, acts[1].ID); err != nil {
+		t.Fatalf("closing it with --force: %v", err)
+	}
+	env.Force = false
+	if u, err := UndoFix(ctx, env, ""); err != nil || u.ID != older.ID {
+		t.Fatalf("plain undo after closing: %v %s", err, u.ID)
+	}
+}
