@@ -521,7 +521,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			if c.fix.Action != nil && c.fix.Action.Kind == "edit" {
 				return editCmd(m.opt.Env, c.fix, c.cause, c.fix.Action.Params["path"], atoi(c.fix.Action.Params["line"]))
 			}
-			return applyCmd(m.opt.Env, c.fix, c.cause)
+			return applyCmd(m.opt.Env, c.fix, c.cause, c.preview)
 		case key.Matches(msg, k.Cancel), key.Matches(msg, k.Quit):
 			if m.confirm.undo != nil {
 				m.setStatus(false, "not undone")
