@@ -25,8 +25,16 @@ type helperOp struct {
 }
 
 var helperOps = map[string]helperOp{
-	"networkd-reload": {argv: fixed("networkctl", "reload"), why: "a reload only re-reads files"},
-	"nm-reload":       {argv: fixed("nmcli", "connection", "reload"), why: "a reload only re-reads files"},
+	"networkd-reload":       {argv: fixed("networkctl", "reload"), why: "a reload only re-reads files"},
+	"nm-reload":             {argv: fixed("nmcli", "connection", "reload"), why: "a reload only re-reads files"},
+	"systemd-daemon-reload": {argv: fixed("systemctl", "daemon-reload"), why: "a reload only re-reads unit files"},
+	// apparmor_parser -r loads a profile file again after its rules (or an
+	// included local/ file) changed; undoing the file change is the file
+	// action's, this only re-reads it.
+	"apparmor-reload": {
+		arg:  pathUnder("*", "/etc/apparmor.d"),
+		argv: func(p string) []string { return []string{"apparmor_parser", "-r", "--", p} },
+		why:  "a reload only re-reads the profile file"},
 	"selinux-permissive-domain": {
 		arg:      matching(`^[a-z0-9_]{1,128}_t$`, "an SELinux domain"),
 		argv:     func(d string) []string { return []string{"semanage", "permissive", "-a", d} },

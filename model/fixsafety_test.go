@@ -645,3 +645,28 @@ func TestInterruptedUnknownIsNotSkipped(t *testing.T) {
 		t.Fatalf("plain undo after closing: %v %s", err, u.ID)
 	}
 }
+
+// The named helper operations build their argv from validated parameters:
+// an argument cannot become an option or leave its directory.
+func TestHelperArgvIsBuilt(t *testing.T) {
+	for _, c := range []struct {
+		a  *Action
+		ok bool
+	}{
+		{act("helper", "op", "apparmor-reload", "arg", "/etc/apparmor.d/usr.bin.foo"), true},
+		{act("helper", "op", "apparmor-reload", "arg", "/etc/apparmor.d/../shadow"), false},
+		{act("helper", "op", "apparmor-reload", "arg", "/tmp/x"), false},
+		{act("helper", "op", "apparmor-complain", "arg", "-r"), false},
+		{act("helper", "op", "selinux-permissive-domain", "arg", "svirt_t;id"), false},
+		{act("helper", "op", "networkd-reload", "arg", "x"), false},
+		{act("helper", "op", "rm"), false},
+	} {
+		err := validateAction(c.a)
+		if err == nil {
+			err = checkHelperArg(c.a)
+		}
+		if (err == nil) != c.ok {
+			t.Errorf("%v: %v", c.a.Params, err)
+		}
+	}
+}
