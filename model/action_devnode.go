@@ -334,3 +334,19 @@ func mountPIDParam(c *Context) string {
 	}
 	return strconv.Itoa(t.PID)
 }
+
+// mknodTunAct creates /dev/net/tun (char 10:200) with mode in the mount
+// namespace of process pid ("" for rtnl-doctor's own).
+func mknodTunAct(mode os.FileMode, pid string) *Action {
+	return act("mknod-tun", "path", "/dev/net/tun", "mode", fmt.Sprintf("%04o", mode.Perm()), "pid", pid)
+}
+
+// chmodAct sets path's mode (and owner, when uid >= 0) in the mount
+// namespace of process pid ("" for rtnl-doctor's own).
+func chmodAct(path string, mode os.FileMode, uid, gid int, pid string) *Action {
+	a := act("chmod", "path", path, "mode", fmt.Sprintf("%04o", mode.Perm()), "pid", pid)
+	if uid >= 0 {
+		a.Params["uid"], a.Params["gid"] = strconv.Itoa(uid), strconv.Itoa(gid)
+	}
+	return a
+}

@@ -352,3 +352,24 @@ var setcapAction = actionKind{
 	},
 	object: func(a *Action) string { return "capabilities of " + a.p("path") },
 }
+
+// writeFileAct writes content to path (under /etc/security/limits.d or
+// /etc/modules-load.d) with mode.
+func writeFileAct(path, content string, mode os.FileMode) *Action {
+	return act("write-file", "path", path, "content", content, "mode", fmt.Sprintf("%04o", mode.Perm()))
+}
+
+// Managers whose configuration an edit reloads.
+const (
+	reloadNetworkd       = "networkd"
+	reloadNetworkManager = "networkmanager"
+)
+
+// editAct opens path at line in the operator's editor, then reloads the
+// manager (reloadNetworkd, reloadNetworkManager or "").
+func editAct(path string, line int, reload string) *Action {
+	return act("edit", "path", path, "line", strconv.Itoa(line), "reload", reload)
+}
+
+// setcapAct sets the file capabilities caps ("cap_net_admin+ep") on path.
+func setcapAct(path, caps string) *Action { return act("setcap", "path", path, "caps", caps) }

@@ -79,6 +79,21 @@ var helperOps = map[string]helperOp{
 		}},
 }
 
+// The named helper operations.
+const (
+	opNetworkdReload          = "networkd-reload"
+	opNMReload                = "nm-reload"
+	opSystemdDaemonReload     = "systemd-daemon-reload"
+	opApparmorReload          = "apparmor-reload"
+	opSELinuxPermissiveDomain = "selinux-permissive-domain"
+	opSELinuxPermissive       = "selinux-permissive"
+	opApparmorComplain        = "apparmor-complain"
+)
+
+// helperAct runs the named operation op with its argument ("" when it
+// takes none).
+func helperAct(op, arg string) *Action { return act("helper", "op", op, "arg", arg) }
+
 func fixed(argv ...string) func(string) []string { return func(string) []string { return argv } }
 
 func helperOf(a *Action) (helperOp, error) {

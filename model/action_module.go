@@ -76,3 +76,9 @@ var compactAction = actionKind{
 	},
 	object: func(*Action) string { return "memory compaction" },
 }
+
+// modprobeAct loads module.
+func modprobeAct(module string) *Action { return act("modprobe", "module", module) }
+
+// compactAct asks the kernel to compact memory.
+func compactAct() *Action { return act("compact-memory") }

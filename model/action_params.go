@@ -88,10 +88,15 @@ var (
 	checkModule = matching(`^[A-Za-z0-9_-]{1,64}$`, "a module name")
 	checkFamily = oneOf("inet", "inet6", "")
 	// sysctl keys: dotted names; an interface part may hold dots and dashes.
-	sysctlKeyRe    = regexp.MustCompile(`^(net|fs|vm|user|kernel)\.[A-Za-z0-9_.@+-]{1,200}$`)
+	sysctlKeyRe = regexp.MustCompile(`^net\.[A-Za-z0-9_.@+-]{1,200}$`)
+	// Outside net.*, only the keys the fixes set (a journal entry cannot
+	// name kernel.core_pattern or kernel.modprobe).
+	sysctlGlobalKeys = map[string]bool{"fs.file-max": true, "fs.nr_open": true, "vm.min_free_kbytes": true,
+		"user.max_user_namespaces": true, "user.max_net_namespaces": true,
+		"kernel.apparmor_restrict_unprivileged_userns": true, "kernel.unprivileged_userns_clone": true}
 	procNetnsRe    = regexp.MustCompile(`^/proc/[0-9]+/ns/net$`)
 	checkSysctlKey = func(v string) error {
-		if !sysctlKeyRe.MatchString(v) || strings.Contains(v, "..") {
+		if !sysctlGlobalKeys[v] && (!sysctlKeyRe.MatchString(v) || strings.Contains(v, "..")) {
 			return fmt.Errorf("%q is not a sysctl key rtnl-doctor sets", v)
 		}
 		return nil

@@ -97,3 +97,9 @@ var prlimitAction = actionKind{
 	},
 	object: func(a *Action) string { return "RLIMIT_NOFILE of PID " + a.p("pid") },
 }
+
+// prlimitAct sets RLIMIT_NOFILE of process pid to soft and hard
+// ("unlimited" or a number).
+func prlimitAct(pid int, soft, hard string) *Action {
+	return act("prlimit", "pid", strconv.Itoa(pid), "soft", soft, "hard", hard)
+}

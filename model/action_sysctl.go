@@ -215,3 +215,16 @@ var sysctlPersistAction = actionKind{
 	},
 	object: func(a *Action) string { return "file " + a.p("path") + " line " + a.p("key") },
 }
+
+// sysctlAct sets key to value, in the network namespace at netns ("" for
+// the one examined) for net.* keys; dev names the interface part of a key
+// whose interface name holds dots.
+func sysctlAct(key, value, netns, dev string) *Action {
+	return act("sysctl", "key", key, "value", value, "netns", netns, "dev", dev)
+}
+
+// sysctlPersistAct keeps key = value as one line of path (under
+// /etc/sysctl.d).
+func sysctlPersistAct(path, key, value string) *Action {
+	return act("sysctl-persist", "path", path, "key", key, "value", value)
+}

@@ -134,7 +134,7 @@ func TestFailuresLeaveNothing(t *testing.T) {
 	// says so, nothing changed.
 	if os.Geteuid() == 0 {
 		live := testEnv(t, "")
-		e, err := ApplyFix(ctx, live, Fix{ID: "t/ro", Action: act("sysctl", "key", "kernel.osrelease", "value", "evil")})
+		e, err := ApplyFix(ctx, live, Fix{ID: "t/ro", Action: act("sysctl", "key", "net.ipv4.tcp_available_congestion_control", "value", "evil")})
 		if err == nil {
 			t.Fatal("writing a read-only sysctl succeeded")
 		}

@@ -91,7 +91,7 @@ func fixesTunDevice(c *Context, v Verdict) []Fix {
 			Command: lines(argv("mkdir", "-p", "-m", "0755", "/dev/net"), argv("mknod", "-m", "0666", "/dev/net/tun", "c", "10", "200")), NeedsRoot: true,
 			Risk: "mode 0666 lets every local user open the node; creating an interface still needs CAP_NET_ADMIN, so this is the distribution default"})
 		if c.Facts.Container.WithTool || c.examinesSelf() {
-			fixes[len(fixes)-1].Action = act("mknod-tun", "path", "/dev/net/tun", "mode", "0666", "pid", mountPIDParam(c))
+			fixes[len(fixes)-1].Action = mknodTunAct(0o666, mountPIDParam(c))
 		} else {
 			fixes[len(fixes)-1].Manual, fixes[len(fixes)-1].Why = true, "the process sees another /dev than rtnl-doctor: run this inside its mount namespace (nsenter -t PID -m)"
 		}
@@ -109,7 +109,7 @@ func fixesTunDevice(c *Context, v Verdict) []Fix {
 			Fix{ID: "tun-device/chmod", Title: "Or give /dev/net/tun the distribution default mode 0666",
 				Command: argv("chmod", "0666", "/dev/net/tun"), NeedsRoot: true,
 				Risk:   "every local user may open /dev/net/tun and attach to persistent tun/tap devices they own; creating devices still needs CAP_NET_ADMIN",
-				Action: act("chmod", "path", "/dev/net/tun", "mode", "0666", "pid", mountPIDParam(c))})
+				Action: chmodAct("/dev/net/tun", 0o666, -1, -1, mountPIDParam(c))})
 	}
 	return fixes
 }

@@ -670,3 +670,44 @@ func TestHelperArgvIsBuilt(t *testing.T) {
 		}
 	}
 }
+
+// The typed constructors build actions their kinds accept; the journal
+// validation refuses the same kinds with a wrong parameter.
+func TestTypedConstructorsValidate(t *testing.T) {
+	for _, a := range []*Action{
+		sysctlAct("net.ipv6.conf.eth0.100.disable_ipv6", "0", "/run/netns/x", "eth0.100"),
+		sysctlPersistAct("/etc/sysctl.d/90-rtnl-doctor.conf", "fs.file-max", "400000"),
+		writeFileAct("/etc/security/limits.d/90-rtnl-doctor.conf", "*  soft  nofile  65536\n", 0o644),
+		editAct("/etc/systemd/network/10-a.network", 3, reloadNetworkd),
+		setcapAct("/usr/local/bin/prog", "cap_net_admin+ep"),
+		prlimitAct(42, "65536", "unlimited"),
+		modprobeAct("tun"),
+		compactAct(),
+		mknodTunAct(0o666, "42"),
+		chmodAct("/etc/NetworkManager/system-connections/a.nmconnection", 0o600, 0, 0, ""),
+		helperAct(opNetworkdReload, ""),
+		helperAct(opNMReload, ""),
+		helperAct(opSystemdDaemonReload, ""),
+		helperAct(opApparmorReload, "/etc/apparmor.d/usr.bin.foo"),
+		helperAct(opSELinuxPermissiveDomain, "svirt_t"),
+		helperAct(opSELinuxPermissive, ""),
+		helperAct(opApparmorComplain, "/usr/bin/foo"),
+	} {
+		if err := validateAction(a); err != nil {
+			t.Errorf("%s %v: %v", a.Kind, a.Params, err)
+		}
+	}
+	for _, a := range []*Action{
+		sysctlPersistAct("/etc/sysctl.conf", "fs.file-max", "1"),
+		writeFileAct("/etc/passwd", "x", 0o644),
+		editAct("/etc/shadow", 1, ""),
+		chmodAct("/etc/shadow", 0o666, -1, -1, ""),
+		sysctlAct("kernel.core_pattern", "|/tmp/x", "", ""),
+		sysctlAct("kernel.modprobe", "/tmp/x", "", ""),
+		setcapAct("relative/path", "cap_net_admin+ep"),
+	} {
+		if err := validateAction(a); err == nil {
+			t.Errorf("%s %v accepted", a.Kind, a.Params)
+		}
+	}
+}

@@ -167,7 +167,7 @@ func TestJournalForgedEntriesRefused(t *testing.T) {
 	if len(log.Entries) != 2 { // the two "done" lines, which fold into nothing
 		t.Fatalf("accepted %d entries: %+v", len(log.Entries), log.Entries)
 	}
-	for _, want := range []string{`unknown action kind "exec"`, "not a file this action writes", "not a sysctl value", `unknown parameter "argv"`, `unknown field "run"`} {
+	for _, want := range []string{`unknown action kind "exec"`, "not a file this action writes", `"kernel.core_pattern" is not a sysctl key`, `unknown parameter "argv"`, `unknown field "run"`} {
 		if !strings.Contains(strings.Join(log.Problems, "\n"), want) {
 			t.Errorf("no problem says %q: %q", want, log.Problems)
 		}
