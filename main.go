@@ -19,6 +19,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/cli"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/version"
 	"github.com/rtnl-doctor/rtnl-doctor/model"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
@@ -40,8 +41,9 @@ Usage:
   rtnl-doctor --version  print the version
   rtnl-doctor fix [--list] [FIX-ID] [--symptom TEXT|-] [--yes] [--dry-run] [--read-only] [--journal DIR] [target flags]
                        list the fixes for the diagnosis, or preview, confirm, apply and verify one
-  rtnl-doctor undo [--list] [--dry-run] [--journal DIR] [JOURNAL-ID]
-                       revert the last applied fix (or the one named) from the journal
+  rtnl-doctor undo [--list] [--dry-run] [--force] [--journal DIR] [JOURNAL-ID]
+                       revert the last applied fix (or the one named) from the journal, if the object
+                       is still as the fix left it (--force: anyway, journaled)
                        (default /var/lib/rtnl-doctor as root, else $XDG_STATE_HOME/rtnl-doctor)
   rtnl-doctor capture [-o FILE.tar.gz|-] [target flags]
                        write the facts the diagnosis reads (files, log tails, the namespace's links,
@@ -320,6 +322,7 @@ func cmdUndo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	list := fs.Bool("list", false, "list the journal")
 	dry := fs.Bool("dry-run", false, "say what would be undone")
 	journal := fs.String("journal", "", "journal directory")
+	force := fs.Bool("force", false, "undo although the object changed since the fix (journaled); never another object")
 	positional, err := parseN(fs, args, 1, stderr)
 	if err != nil {
 		return 2
@@ -328,7 +331,7 @@ func cmdUndo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(positional) == 1 {
 		id = positional[0]
 	}
-	return cli.Undo(ctx, *journal, id, *list, *dry, stdout, stderr)
+	return cli.Undo(ctx, cli.UndoOptions{JournalDir: *journal, ID: id, List: *list, DryRun: *dry, Force: *force, Out: stdout, Err: stderr})
 }
 
 func cmdCapture(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -378,11 +381,27 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err == nil && env.JournalErr != nil {
 		err = env.JournalErr
 	}
+	var refused *model.RefusedError
+	if errors.As(err, &refused) && !*dry && !*ro {
+		fmt.Fprintf(stderr, "rtnl-doctor: %v\n", err)
+		return 2
+	}
 	if err != nil {
 		// Without a journal nothing can be undone: run read-only and say why.
 		fmt.Fprintf(stderr, "rtnl-doctor: %v: running read-only\n", err)
 		env = &model.ActionEnv{ReadOnly: true}
 		*ro = true
+	}
+	if env.Journal != nil {
+		// Applies a killed process left half-recorded are checked against
+		// the live state before anything else.
+		if recs, err := model.Reconcile(ctx, env); err != nil {
+			fmt.Fprintln(stderr, "rtnl-doctor: reconciling the journal:", err)
+		} else {
+			for _, r := range recs {
+				fmt.Fprintf(stderr, "rtnl-doctor: %s was interrupted while being applied: %s\n", r.Entry.ID, sanitize.Line(r.Detail))
+			}
+		}
 	}
 	m := ui.New(ui.Options{Target: target(), Symptom: text, Interval: *interval, ReadOnly: *ro, DryRun: *dry, Env: env, AutoReproduce: true})
 	// The frame ticker wakes the process at this rate even when nothing

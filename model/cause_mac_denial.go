@@ -226,11 +226,11 @@ func fixesMACDenial(c *Context, v Verdict) []Fix {
 			Fix{ID: "mac-denial/selinux-permissive-domain", Title: "Or make only the " + domain + " domain permissive",
 				Command: argv("semanage", "permissive", "-a", domain), NeedsRoot: true,
 				Risk:   "every process running as " + domain + " is no longer confined by SELinux (its denials are only logged)",
-				Action: act("exec", "argv", argvJSON("semanage", "permissive", "-a", domain), "undo_argv", argvJSON("semanage", "permissive", "-d", domain))},
+				Action: helperAct(opSELinuxPermissiveDomain, domain)},
 			Fix{ID: "mac-denial/setenforce", Title: "Only to confirm the diagnosis for a minute: setenforce 0",
 				Command: lines(argv("setenforce", "0"), "# retry the command, then:", argv("setenforce", "1")), NeedsRoot: true,
 				Risk:   "turns SELinux enforcement off for the whole system: every confined service loses its protection until setenforce 1 (undo)",
-				Action: act("exec", "argv", argvJSON("setenforce", "0"), "undo_argv", argvJSON("setenforce", "1"))})
+				Action: helperAct(opSELinuxPermissive, "")})
 	} else {
 		prof := d.Profile
 		rule := "network netlink raw,"
@@ -245,7 +245,7 @@ func fixesMACDenial(c *Context, v Verdict) []Fix {
 			Fix{ID: "mac-denial/apparmor-complain", Title: "Or put only the profile " + prof + " in complain mode",
 				Command: argv("aa-complain", prof), NeedsRoot: true,
 				Risk:   "the profile " + prof + " no longer enforces anything: its processes are unconfined (denials are only logged)",
-				Action: act("exec", "argv", argvJSON("aa-complain", prof), "undo_argv", argvJSON("aa-enforce", prof))})
+				Action: helperAct(opApparmorComplain, prof)})
 	}
 	return fixes
 }

@@ -112,9 +112,9 @@ func fixesNetconfig(c *Context, v Verdict) []Fix {
 		if f.Manager == probes.ManagerNetworkManager {
 			reload = "nmcli connection reload"
 		}
-		reloadArgv := argvJSON("networkctl", "reload")
+		reloadArgv := reloadNetworkd
 		if f.Manager == probes.ManagerNetworkManager {
-			reloadArgv = argvJSON("nmcli", "connection", "reload")
+			reloadArgv = reloadNetworkManager
 		}
 		if strings.Contains(f.Message, "0600") {
 			fixes = append(fixes, Fix{ID: "netconfig/keyfile-mode", Title: "Make " + f.File + " mode 0600 and owned by root, so NetworkManager loads it",
@@ -124,7 +124,7 @@ func fixesNetconfig(c *Context, v Verdict) []Fix {
 		}
 		fixes = append(fixes, Fix{ID: "netconfig/edit", Title: fmt.Sprintf("Edit %s (%s), then reload", f.File, f.Message),
 			Command: lines(editor+" "+at, reload), NeedsRoot: true,
-			Action: act("edit", "path", f.File, "line", fmt.Sprint(f.Line), "argv", reloadArgv)})
+			Action: editAct(f.File, f.Line, reloadArgv)})
 		if len(fixes) >= 4 {
 			break
 		}

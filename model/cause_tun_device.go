@@ -91,8 +91,8 @@ func fixesTunDevice(c *Context, v Verdict) []Fix {
 		fixes = append(fixes, Fix{ID: "tun-device/mknod", Title: "Create /dev/net/tun (char 10:200, mode 0666 as distributions ship it)",
 			Command: lines(argv(devArgv(c, "mkdir", "-p", "-m", "0755", "/dev/net")...), argv(devArgv(c, "mknod", "-m", "0666", "/dev/net/tun", "c", "10", "200")...)), NeedsRoot: true,
 			Risk: "mode 0666 lets every local user open the node; creating an interface still needs CAP_NET_ADMIN, so this is the distribution default"})
-		if sameDev(c) {
-			fixes[len(fixes)-1].Action = act("mknod-tun", "path", "/dev/net/tun", "mode", "0666")
+		if a := tunDevAction(c, mknodTunAct(0o666, mountPIDParam(c))); a != nil {
+			fixes[len(fixes)-1].Action = a
 		} else {
 			fixes[len(fixes)-1].Manual, fixes[len(fixes)-1].Why = true, otherDevWhy
 		}
@@ -110,8 +110,8 @@ func fixesTunDevice(c *Context, v Verdict) []Fix {
 			Fix{ID: "tun-device/chmod", Title: "Or give /dev/net/tun the distribution default mode 0666",
 				Command: argv(devArgv(c, "chmod", "0666", "/dev/net/tun")...), NeedsRoot: true,
 				Risk: "every local user may open /dev/net/tun and attach to persistent tun/tap devices they own; creating devices still needs CAP_NET_ADMIN"})
-		if sameDev(c) {
-			fixes[len(fixes)-1].Action = act("chmod", "path", "/dev/net/tun", "mode", "0666")
+		if a := tunDevAction(c, chmodAct("/dev/net/tun", 0o666, -1, -1, mountPIDParam(c))); a != nil {
+			fixes[len(fixes)-1].Action = a
 		} else {
 			fixes[len(fixes)-1].Manual, fixes[len(fixes)-1].Why = true, otherDevWhy
 		}
@@ -128,6 +128,18 @@ func tunMode(kind string) string {
 
 // otherDevWhy: rtnl-doctor's own /dev is not the examined process's.
 const otherDevWhy = "the process sees another /dev than rtnl-doctor (another mount namespace): rtnl-doctor would change its own; the commands run in the process's mount namespace"
+
+// tunDevAction is a /dev action when it acts on the node the examined
+// process opens: rtnl-doctor's own /dev when they share it, or the
+// process's mount namespace through /proc/PID/root (the action checks the
+// process's identity); nil when neither can be reached (the commands are
+// then instructions).
+func tunDevAction(c *Context, a *Action) *Action {
+	if sameDev(c) || a.p("pid") != "" {
+		return a
+	}
+	return nil
+}
 
 // sameDev: the examined process sees rtnl-doctor's /dev (it is
 // rtnl-doctor, or shares its root), so an action on /dev/net/tun acts on

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sysexec"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
 	"golang.org/x/sys/unix"
 )
@@ -24,10 +25,14 @@ func TestSignalDuringApply(t *testing.T) {
 		if err != nil {
 			os.Exit(4)
 		}
-		env := &ActionEnv{Journal: j}
+		slow := func(context.Context, time.Duration, string, ...string) (sysexec.Result, error) {
+			time.Sleep(time.Second)
+			return sysexec.Result{}, nil
+		}
+		env := &ActionEnv{Journal: j, Run: slow}
 		os.WriteFile(filepath.Join(dir, "ready"), nil, 0o600)
 		// A slow action: a helper that takes a second.
-		e, _ := ApplyFix(context.Background(), env, Fix{ID: "t/slow", Action: act("exec", "argv", argvJSON("sleep", "1"))})
+		e, _ := ApplyFix(context.Background(), env, Fix{ID: "t/slow", Action: act("helper", "op", "networkd-reload")})
 		if e.Signal != "" {
 			os.Exit(7) // what a program does once the change is complete
 		}

@@ -136,11 +136,13 @@ func previewCmd(env *model.ActionEnv, f model.Fix, cause string) tea.Cmd {
 	}
 }
 
-func applyCmd(env *model.ActionEnv, f model.Fix, cause string) tea.Cmd {
+// applyCmd applies f as previewed: the object and its state must still be
+// those the operator saw.
+func applyCmd(env *model.ActionEnv, f model.Fix, cause string, p model.Preview) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		e, err := model.ApplyFix(ctx, env, f)
+		e, err := model.ApplyPreviewed(ctx, env, f, p)
 		return appliedMsg{fix: f, cause: cause, entry: e, err: err}
 	}
 }

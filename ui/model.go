@@ -393,6 +393,9 @@ func (m *Model) afterApply(f model.Fix, cause string, e model.Entry, err error) 
 			return nil
 		}
 		m.setStatus(true, "✗ %s failed: %v (%s)", f.ID, err, orText(e.Note, "journal "+e.ID))
+		if e.Phase == model.PhasePartial { // saved, reload failed: u undoes it
+			m.lastFix, m.lastEntry, m.appliedSymptom = e.ID, e, m.symptom.Raw
+		}
 		return nil
 	}
 	m.lastFix, m.lastEntry, m.appliedSymptom = e.ID, e, m.symptom.Raw
@@ -544,7 +547,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			if c.fix.Action != nil && c.fix.Action.Kind == "edit" {
 				return editCmd(m.opt.Env, c.fix, c.cause, c.fix.Action.Params["path"], atoi(c.fix.Action.Params["line"]))
 			}
-			return applyCmd(m.opt.Env, c.fix, c.cause)
+			return applyCmd(m.opt.Env, c.fix, c.cause, c.preview)
 		case key.Matches(msg, k.Cancel), key.Matches(msg, k.Quit):
 			if m.confirm.undo != nil {
 				m.setStatus(false, "not undone")

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -148,7 +149,8 @@ func Write(path string, data []byte, mode os.FileMode) (*Previous, error) {
 // replaceAt writes a temporary file next to path and renames it over path.
 func replaceAt(dfd int, path string, data []byte, mode os.FileMode, prev *Previous) error {
 	base := filepath.Base(path)
-	tmp := fmt.Sprintf(".%s.rtnl-doctor-%d", base, os.Getpid())
+	cleanTempsAt(dfd)
+	tmp := fmt.Sprintf("%s%d.%s", TempPrefix, os.Getpid(), base)
 	fd, err := unix.Openat(dfd, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 	if err != nil {
 		return &os.PathError{Op: "create", Path: filepath.Join(filepath.Dir(path), tmp), Err: err}
@@ -221,3 +223,77 @@ func mkdirNoFollow(dir string) error {
 	}
 	return nil
 }
+
+// TempPrefix starts the name of every temporary file this package makes
+// ("PREFIX<pid>.<name>"): a file left by a process killed between writing
+// and renaming is recognised and removed by the next write to that
+// directory (or by CleanTemps).
+const TempPrefix = ".rtnl-doctor-tmp."
+
+// CleanTemps removes the temporary files left in dir by rtnl-doctor
+// processes that no longer run, and returns their names.
+func CleanTemps(dir string) ([]string, error) {
+	dfd, err := openDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(dfd)
+	return cleanTempsAt(dfd), nil
+}
+
+func cleanTempsAt(dfd int) []string {
+	fd, err := unix.Openat(dfd, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil
+	}
+	d := os.NewFile(uintptr(fd), ".")
+	names, _ := d.Readdirnames(-1)
+	d.Close()
+	var removed []string
+	for _, n := range names {
+		rest, ok := strings.CutPrefix(n, TempPrefix)
+		if !ok {
+			continue
+		}
+		pidText, _, _ := strings.Cut(rest, ".")
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || pid <= 0 {
+			continue
+		}
+		// A live writer (another rtnl-doctor, or this one) keeps its file.
+		if pid == os.Getpid() || unix.Kill(pid, 0) != unix.ESRCH {
+			continue
+		}
+		var st unix.Stat_t
+		if unix.Fstatat(dfd, n, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+			continue
+		}
+		if unix.Unlinkat(dfd, n, 0) == nil {
+			removed = append(removed, n)
+		}
+	}
+	return removed
+}
+
+// Open opens path for reading without following a symlink at it or in any
+// directory above it.
+func Open(path string) (*os.File, error) {
+	dfd, err := openDir(filepath.Dir(path))
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(dfd)
+	fd, err := unix.Openat(dfd, filepath.Base(path), unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
+	if errors.Is(err, unix.ELOOP) {
+		return nil, fmt.Errorf("%s: %w", path, ErrSymlink)
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	return os.NewFile(uintptr(fd), path), nil
+}
+
+// OpenDir opens the directory dir without following a symlink anywhere in
+// its path (openat2 RESOLVE_NO_SYMLINKS, or a component walk on kernels
+// before 5.6). The caller closes the descriptor.
+func OpenDir(dir string) (int, error) { return openDir(dir) }

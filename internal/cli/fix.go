@@ -90,7 +90,9 @@ type block string
 func Fix(ctx context.Context, o FixOptions) int {
 	facts := probes.Gather(ctx, o.Target)
 	d := model.Diagnose(facts, o.Symptom, nil)
-	env, err := Env(o.JournalDir, o.DryRun, o.ReadOnly)
+	// Listing opens no journal (and so creates none).
+	listing := o.List || o.FixID == ""
+	env, err := Env(o.JournalDir, o.DryRun || listing, o.ReadOnly)
 	if err != nil {
 		p(o.Err, "rtnl-doctor fix: %v\n", err)
 		return 1
@@ -107,6 +109,14 @@ func Fix(ctx context.Context, o FixOptions) int {
 	if !ok {
 		p(o.Err, "rtnl-doctor fix: no fix %q applies to this diagnosis; `rtnl-doctor fix --list` lists them\n", o.FixID)
 		return 2
+	}
+	var refused *model.RefusedError
+	if errors.As(env.JournalErr, &refused) && !o.DryRun && !o.ReadOnly {
+		p(o.Err, "rtnl-doctor fix: %v\n", env.JournalErr)
+		return 2
+	}
+	if env.Journal != nil {
+		reportReconciled(ctx, env, o.Err)
 	}
 	// A plan (bring the link up, then add the route) continues with its
 	// next step after each verified one.
@@ -164,7 +174,7 @@ func applyStep(ctx context.Context, o FixOptions, env *model.ActionEnv, in *bufi
 		p(o.Out, "Not applied.\n")
 		return 1
 	}
-	e, err := model.ApplyFix(ctx, env, f)
+	e, err := model.ApplyPreviewed(ctx, env, f, pv)
 	if err != nil {
 		p(o.Err, "rtnl-doctor fix: failed: %v\n", err)
 		if e.ID != "" {
@@ -172,10 +182,10 @@ func applyStep(ctx context.Context, o FixOptions, env *model.ActionEnv, in *bufi
 		}
 		return 1
 	}
-	if pv.Reversible {
+	if ok, why := model.CanUndo(e); ok {
 		p(o.Out, "Applied (journal %s, %s). Undo with: rtnl-doctor undo %s\n", e.ID, env.Journal.Path(), e.ID)
 	} else {
-		p(o.Out, "Applied (journal %s, %s). It cannot be undone: %s\n", e.ID, env.Journal.Path(), pv.Undo)
+		p(o.Out, "Applied (journal %s, %s). It cannot be undone: %s\n", e.ID, env.Journal.Path(), why)
 	}
 	if e.Signal != "" {
 		p(o.Err, "rtnl-doctor fix: %s arrived while applying: the change was completed and journaled; stopping before verification\n", e.Signal)
@@ -233,62 +243,127 @@ func listFixes(w io.Writer, d *model.Diagnosis, env *model.ActionEnv) {
 	}
 }
 
-// Undo reverts one journaled action (the last one when id is "").
-func Undo(ctx context.Context, journalDir, id string, list, dryRun bool, out, errw io.Writer) int {
+// reportReconciled reconciles interrupted applies with the live state
+// and says what it found.
+func reportReconciled(ctx context.Context, env *model.ActionEnv, w io.Writer) {
+	recs, err := model.Reconcile(ctx, env)
+	if err != nil {
+		p(w, "rtnl-doctor: reconciling the journal: %v\n", err)
+	}
+	for _, r := range recs {
+		p(w, "rtnl-doctor: %s (%s) was interrupted while being applied: %s\n", r.Entry.ID, r.Entry.Title, r.Detail)
+	}
+}
+
+// UndoOptions are the undo command's settings.
+type UndoOptions struct {
+	JournalDir string
+	ID         string
+	List       bool
+	DryRun     bool
+	// Force undoes although the object changed since the fix (journaled).
+	Force    bool
+	Out, Err io.Writer
+}
+
+// Undo reverts one journaled action (the last one when id is ""). Listing
+// and dry runs open the journal read-only: they create and change nothing.
+// Exit status: 0 undone (or listed), 1 refused or failed, 2 a journal that
+// must not be used.
+func Undo(ctx context.Context, o UndoOptions) int {
+	out, errw := o.Out, o.Err
+	journalDir := o.JournalDir
 	if journalDir == "" {
 		journalDir = model.DefaultJournalDir()
 	}
-	// Neither listing nor undoing creates the journal: no journal means
-	// nothing was ever applied from this account.
-	if _, err := os.Lstat(filepath.Join(journalDir, "journal.jsonl")); errors.Is(err, os.ErrNotExist) {
-		if list {
-			p(out, "No journal at %s: no fix has been applied from this account.\n", journalDir)
-			return 0
-		}
+	var (
+		j   *model.Journal
+		err error
+	)
+	if o.List || o.DryRun {
+		j, err = model.OpenJournalReadOnly(journalDir)
+	} else if _, serr := os.Lstat(filepath.Join(journalDir, "journal.jsonl")); errors.Is(serr, os.ErrNotExist) {
+		err = model.ErrNoJournal // undoing creates no journal either
+	} else {
+		j, err = model.OpenJournal(journalDir)
+	}
+	var refused *model.RefusedError
+	switch {
+	case errors.As(err, &refused):
+		p(errw, "rtnl-doctor undo: %v\n", err)
+		return 2
+	case errors.Is(err, model.ErrNoJournal) && o.List:
+		p(out, "No journal at %s: no fix has been applied from this account.\n", journalDir)
+		return 0
+	case errors.Is(err, model.ErrNoJournal):
 		p(errw, "rtnl-doctor undo: nothing to undo: no journal at %s (no fix has been applied from this account)\n", journalDir)
 		return 1
-	}
-	env, err := Env(journalDir, false, false)
-	if err == nil && env.JournalErr != nil {
-		err = env.JournalErr
-	}
-	if err != nil {
+	case err != nil:
 		p(errw, "rtnl-doctor undo: %v\n", err)
 		return 1
 	}
-	env.DryRun = dryRun
-	if list {
-		actions, err := env.Journal.Actions()
-		if err != nil {
-			p(errw, "rtnl-doctor undo: %v\n", err)
-			return 1
-		}
-		if len(actions) == 0 {
-			p(out, "The journal %s is empty.\n", env.Journal.Path())
-		}
-		for _, a := range actions {
-			where := ""
-			if a.Action != nil {
-				if ns := a.Action.Params["netns"]; ns != "" {
-					where = " [netns " + strings.TrimPrefix(ns, "/run/netns/") + "]"
-				} else if pid := a.Action.Params["pid"]; pid != "" {
-					where = " [pid " + pid + "]"
-				}
-			}
-			p(out, "%s  %s  %-11s %s%s: %s\n", a.ID, a.Time.Local().Format("2006-01-02 15:04:05"), a.Phase, a.Fix, where, a.Title)
-		}
-		return 0
+	defer j.Close()
+	env := &model.ActionEnv{Journal: j, DryRun: o.DryRun, Force: o.Force, Edit: runEditor}
+	if o.List {
+		return listJournal(ctx, env, out, errw)
 	}
-	e, err := model.UndoFix(ctx, env, id)
+	e, err := model.UndoFix(ctx, env, o.ID)
 	if err != nil {
 		if errors.Is(err, model.ErrDryRun) {
-			p(out, "Dry run: would undo %s (%s).\n", e.ID, e.Title)
+			p(out, "Dry run: would undo %s (%s); the object is as the fix left it.\n", e.ID, e.Title)
 			return 0
 		}
 		p(errw, "rtnl-doctor undo: %v\n", err)
 		return 1
 	}
 	p(out, "Undone: %s (%s)%s\n", e.ID, e.Title, noteSuffix(e.Note))
+	if e.Signal != "" {
+		return 1
+	}
+	return 0
+}
+
+func listJournal(ctx context.Context, env *model.ActionEnv, out, errw io.Writer) int {
+	log, err := env.Journal.Read()
+	if err != nil {
+		p(errw, "rtnl-doctor undo: %v\n", err)
+		return 1
+	}
+	for _, pr := range log.Problems {
+		p(errw, "rtnl-doctor undo: %s\n", pr)
+	}
+	actions, _ := env.Journal.Actions()
+	if len(actions) == 0 {
+		p(out, "The journal %s is empty.\n", env.Journal.Path())
+	}
+	recs, _ := model.Reconcile(ctx, env) // read-only: classifies, records nothing
+	for _, a := range actions {
+		where := ""
+		if a.Action != nil {
+			if ns := a.Action.Params["netns"]; ns != "" {
+				where = " [netns " + strings.TrimPrefix(ns, "/run/netns/") + "]"
+			} else if a.Object != nil && a.Object.NetNS != nil {
+				where = fmt.Sprintf(" [netns net:[%d]]", a.Object.NetNS.Ino)
+			}
+			if pid := a.Action.Params["pid"]; pid != "" {
+				where += " [pid " + pid + "]"
+			}
+		}
+		phase := a.Phase
+		extra := ""
+		if a.Interrupted() {
+			phase = "interrupted"
+			for _, r := range recs {
+				if r.Entry.ID == a.ID {
+					extra = "\n    " + r.Detail
+				}
+			}
+		}
+		if a.Forced {
+			extra += "\n    " + a.Note
+		}
+		p(out, "%s  %s  %-11s %s%s: %s%s\n", a.ID, a.Time.Local().Format("2006-01-02 15:04:05"), phase, a.Fix, where, a.Title, extra)
+	}
 	return 0
 }
 

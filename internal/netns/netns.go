@@ -40,14 +40,27 @@ func DoFresh(fn func() error) error {
 	})
 }
 
-// onThread runs fn in a new goroutine locked to its OS thread and never
-// unlocks it: when the goroutine ends, the Go runtime terminates the thread,
-// so a namespace change can never leak into other goroutines.
+// onThread runs fn in a new goroutine locked to its OS thread. Afterwards
+// the thread goes back to the network namespace it started in and is
+// unlocked; if that fails it stays locked and the Go runtime ends it when
+// the goroutine ends. Going back matters: the goroutine may run on the
+// main thread, which the runtime never ends (it parks it), and the main
+// thread's namespace is what /proc/PID/ns/net shows for the whole process.
 func onThread(fn func() error) error {
 	done := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		done <- fn()
+		orig, err := os.Open("/proc/thread-self/ns/net")
+		if err != nil {
+			done <- fmt.Errorf("network namespace of this thread: %w", err)
+			return
+		}
+		defer orig.Close()
+		err = fn()
+		if unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET) == nil {
+			runtime.UnlockOSThread()
+		}
+		done <- err
 	}()
 	return <-done
 }
