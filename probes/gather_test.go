@@ -120,7 +120,8 @@ func TestGatherEmptyRoot(t *testing.T) {
 func TestGatherContainer(t *testing.T) {
 	f := gatherFixture(t, Target{}, "container-docker")
 	c := f.Container
-	if !c.InContainer || c.Runtime != "docker" || !strings.HasPrefix(c.ID, "3f5c2a9d") || len(c.Evidence) != 2 {
+	if !c.InContainer || c.Runtime != "docker" || !strings.HasPrefix(c.ID, "3f5c2a9d") || len(c.Evidence) != 2 || len(c.Hints) != 2 ||
+		!strings.Contains(c.Evidence[1], "pid:[4026532481] is not the initial one") {
 		t.Fatalf("container = %+v", c)
 	}
 	if f.Sysctls.ProcSysReadOnly == nil || !*f.Sysctls.ProcSysReadOnly || f.Sysctls.ProcSysMount != "/proc/sys (proc, ro)" {
@@ -128,6 +129,39 @@ func TestGatherContainer(t *testing.T) {
 	}
 	if f.Identity.NoNewPrivs != true || f.Identity.Seccomp != "filter" || HasCap(f.Identity.Caps.BndMask, 12) {
 		t.Fatalf("identity = %+v", f.Identity)
+	}
+}
+
+// A stray /.dockerenv (VM images ship it) is a hint, not a container; files
+// absent from a capture are unknown, not absence.
+func TestGatherStrayDockerenv(t *testing.T) {
+	f := gatherFixture(t, Target{}, "stray-dockerenv")
+	c := f.Container
+	if c.InContainer || len(c.Evidence) != 0 || len(c.Hints) != 1 || !strings.Contains(c.Hints[0], "/.dockerenv") || c.PIDNamespace != "pid:[4026531836]" {
+		t.Fatalf("container = %+v", c)
+	}
+	if !strings.Contains(strings.Join(c.Unknown, ";"), "/run/systemd/container: not in the captured tree") {
+		t.Fatalf("unknown = %v", c.Unknown)
+	}
+}
+
+// Each proof alone makes a container: container= in PID 1's environment,
+// /run/systemd/container, /run/host/container-manager, a PID namespace
+// that is not the initial one.
+func TestGatherContainerProofs(t *testing.T) {
+	for _, tc := range []struct{ file, content, runtime string }{
+		{"run/systemd/container", "systemd-nspawn\n", "systemd-nspawn"},
+		{"run/host/container-manager", "podman\n", "podman"},
+		{"proc/4242/environ", "PATH=/bin\x00container=lxc\x00", "lxc"},
+	} {
+		root := fixture.Root(t, roots("stray-dockerenv")...)
+		if err := writeFile(filepath.Join(root, tc.file), []byte(tc.content)); err != nil {
+			t.Fatal(err)
+		}
+		f := Gather(context.Background(), Target{Root: root})
+		if c := f.Container; !c.InContainer || c.Runtime != tc.runtime || len(c.Evidence) != 1 {
+			t.Errorf("%s: container = %+v", tc.file, c)
+		}
 	}
 }
 
