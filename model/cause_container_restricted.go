@@ -34,7 +34,7 @@ func evalContainerRestricted(c *Context) Verdict {
 			hints = "; hints only, which prove nothing alone: " + strings.Join(ct.Hints, "; ")
 		}
 		if ct.PIDNamespace == "" && len(ct.Hints) > 0 {
-			v.unknown("cannot tell whether %s runs in a container: no proof found, but its PID namespace could not be read%s", c.who(), hints)
+			v.unknown("cannot tell whether %s runs in a container: no proof found, but its PID namespace is unavailable%s", c.who(), hints)
 		} else {
 			v.ok("%s does not run in a container: no runtime cgroup, no /run/systemd/container or /run/host/container-manager, no container= variable, %s%s",
 				c.who(), pidNSWords(ct.PIDNamespace), hints)

@@ -266,3 +266,24 @@ func TestMergeKeepsWhatAQuickGatherSkips(t *testing.T) {
 		t.Fatalf("the slabinfo gap was lost: %q", r)
 	}
 }
+
+// A capture that left out /proc/modules and modules.builtin proves no
+// driver missing: a kind neither loaded nor listed in modules.dep is unknown
+// (it may be built in), and module support is not denied.
+func TestGatherModulesPartialCapture(t *testing.T) {
+	f := gatherFixture(t, Target{}, "offline-partial")
+	m := f.Modules
+	if m.Supported != nil {
+		t.Fatalf("module support decided from an absent /proc/modules: %v", *m.Supported)
+	}
+	if r, _ := m.Gaps.Reason("loaded"); !strings.Contains(r, "not in the captured tree") {
+		t.Fatalf("loaded gap = %q", r)
+	}
+	ks, _ := m.Kind("tun")
+	if ks.State != ModUnknown || !strings.Contains(strings.Join(ks.Evidence, " "), "may be built in") {
+		t.Fatalf("tun = %+v", ks)
+	}
+	if ks, _ := m.Kind("dummy"); ks.State != ModLoadable {
+		t.Fatalf("dummy = %+v", ks)
+	}
+}
