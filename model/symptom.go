@@ -68,6 +68,11 @@ type Symptom struct {
 	InvalidName bool `json:"invalid_name,omitempty"`
 	// Command is the failing command line when one was pasted.
 	Command string `json:"command,omitempty"`
+	// Matched names the vocabulary rows that matched ("cmd:iproute2",
+	// "line:iproute2-rtnetlink-answers", "errno:strerror", "wrap:json-string").
+	Matched []string `json:"matched,omitempty"`
+	// Cut says how a text beyond maxSymptom was shortened.
+	Cut string `json:"cut,omitempty"`
 }
 
 // maxSymptom bounds what is parsed of a pasted symptom.
@@ -76,24 +81,41 @@ const maxSymptom = 64 << 10
 // ParseSymptom parses pasted text: a command line and its output, or a log
 // line from a daemon. It never fails: unknown text gives Recognised=false.
 func ParseSymptom(text string) Symptom {
-	if len(text) > maxSymptom {
-		text = text[:maxSymptom]
-	}
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
-	s := Symptom{Raw: text}
-	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-	for _, line := range lines {
-		line = strings.TrimSpace(stripANSI(line))
-		if line == "" {
+	text, cut := cutText(text, maxSymptom)
+	s := Symptom{Raw: text, Cut: cut}
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	// A text escaped as a whole (a JSON string, "\n" typed on the command
+	// line); JSON and logfmt records are unescaped line by line instead.
+	if t, ok := unescapeText(text); ok && !strings.Contains(text, `{"`) && !strings.Contains(text, `msg="`) {
+		text = t
+		s.match("wrap:escaped-text")
+	}
+	for _, raw := range strings.Split(text, "\n") {
+		raw = strings.TrimSpace(stripANSI(raw))
+		if raw == "" {
 			continue
 		}
-		if argv, ok := commandLine(line); ok {
-			s.parseCommand(argv)
-			continue
+		if len(raw) > 4096 {
+			raw = raw[:4096]
 		}
-		s.parseLine(line)
+		s.notePID(raw)
+		lines, wraps := unwrapLine(raw, 0)
+		for _, w := range wraps {
+			s.match("wrap:" + w)
+		}
+		for _, line := range lines {
+			if line == "" {
+				continue
+			}
+			if argv, ok := commandLine(line); ok {
+				s.parseCommand(argv)
+				continue
+			}
+			s.parseLine(line)
+		}
 	}
 	s.infer()
 	s.Recognised = s.Errno != "" || s.Operation != "" || s.ExtAck != ""
@@ -129,15 +151,16 @@ func commandLine(line string) ([]string, bool) {
 	if i := strings.LastIndexByte(base, '/'); i >= 0 {
 		base = base[i+1:]
 	}
-	switch base {
-	case "ip", "sysctl", "unshare", "modprobe", "wg-quick", "openvpn", "tunctl", "brctl", "nsenter", "docker", "podman":
-		if len(argv) == 1 && base != "ip" {
-			return argv, true
-		}
-		if len(argv) > 1 && !strings.HasSuffix(argv[1], ":") {
-			argv[0] = base
-			return argv, true
-		}
+	f := commandFormFor(base)
+	if f == nil {
+		return nil, false
+	}
+	if len(argv) == 1 && base != "ip" {
+		return argv, true
+	}
+	if len(argv) > 1 && !strings.HasSuffix(argv[1], ":") && !strings.HasSuffix(argv[0], ":") {
+		argv[0] = base
+		return argv, true
 	}
 	return nil, false
 }
@@ -174,54 +197,13 @@ func splitWords(s string) []string {
 	return out
 }
 
-// parseCommand reads a command line for the operation and its objects.
+// parseCommand reads a command line for the operation and its objects, by
+// the row of commandForms for its program.
 func (s *Symptom) parseCommand(argv []string) {
 	s.Command = clipText(strings.Join(argv, " "), 300)
-	switch argv[0] {
-	case "ip":
-		// ip netns exec NS COMMAND...: the command ran inside NS.
-		if len(argv) > 4 && argv[1] == "netns" && argv[2] == "exec" {
-			s.Netns = clipText(argv[3], 256)
-			if inner, ok := commandLine(strings.Join(argv[4:], " ")); ok {
-				s.parseCommand(inner)
-			}
-			return
-		}
-		s.parseIP(argv[1:])
-	case "sysctl":
-		s.Operation = OpSysctl
-		for _, a := range argv[1:] {
-			if k, v, ok := strings.Cut(a, "="); ok && !strings.HasPrefix(a, "-") {
-				s.SysctlKey, _ = k, v
-			}
-		}
-	case "unshare":
-		s.Operation = OpUserns
-		s.Source = "unshare"
-	case "modprobe":
-		s.Operation = OpModprobe
-		for _, a := range argv[1:] {
-			if !strings.HasPrefix(a, "-") {
-				s.Module = a
-				s.setKindFromModule(a)
-				break
-			}
-		}
-	case "wg-quick":
-		s.Operation, s.Kind, s.Source = OpLinkAdd, "wireguard", "wireguard"
-		if len(argv) > 2 {
-			s.Device = argv[2]
-		}
-	case "openvpn":
-		s.Operation, s.Kind, s.Source = OpTunOpen, "tun", "openvpn"
-	case "tunctl":
-		s.Operation, s.Kind = OpTuntapAdd, "tap"
-	case "brctl":
-		if len(argv) > 2 && argv[1] == "addbr" {
-			s.Operation, s.Kind, s.Device = OpLinkAdd, "bridge", argv[2]
-		}
-	case "docker", "podman":
-		s.Source = argv[0]
+	if f := commandFormFor(argv[0]); f != nil {
+		s.match("cmd:" + f.name)
+		f.parse(s, argv)
 	}
 }
 
@@ -242,8 +224,17 @@ func (s *Symptom) parseIP(a []string) {
 				s.Netns = a[1]
 				a = a[1:]
 			}
+		case "-b", "-batch", "--batch":
+			if len(a) > 1 {
+				a = a[1:]
+			}
 		}
 		a = a[1:]
+	}
+	// ifupdown2 logs the commands it fed to "ip -batch -" in brackets.
+	if len(a) > 0 {
+		a[0] = strings.TrimPrefix(a[0], "[")
+		a[len(a)-1] = strings.TrimSuffix(a[len(a)-1], "]")
 	}
 	if len(a) < 2 {
 		return

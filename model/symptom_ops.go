@@ -1,0 +1,873 @@
+package model
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// The operations vocabulary: every way the failing operation shows in a
+// pasted text. Three tables, each a row per form with a real example:
+//
+//   - commandForms: command lines (iproute2, ifconfig, route, brctl, vconfig,
+//     sysctl, modprobe, wg-quick...), read word by word in symptom.go;
+//   - lineForms: error lines of tools and daemons that carry the error and
+//     often the operation and its objects (the first row that matches a line
+//     is applied);
+//   - opPhrases: words that name only the operation (ioctl names and numbers,
+//     library calls, daemon phrases); applied while no operation is known.
+//
+// To add a form, add a row: its example must be an exact real text (say
+// where it comes from in a comment); TestVocabularyExamples runs every
+// example through ParseSymptom and checks the row matched.
+
+// lineForm recognises one form of error line and fills the symptom.
+type lineForm struct {
+	name    string
+	example string
+	re      *regexp.Regexp
+	apply   func(s *Symptom, m []string)
+}
+
+var lineForms = []lineForm{
+	// iproute2 (and BusyBox's "ip: " prefix), anywhere in a log line.
+	{name: "iproute2-rtnetlink-answers", example: `RTNETLINK answers: File exists`,
+		re: regexp.MustCompile(`(ip: )?RTNETLINK answers: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			if m[1] != "" && (s.Source == "" || s.Source == "iproute2") {
+				s.Source = "busybox"
+			}
+			s.setIf(&s.Source, "iproute2")
+			s.setErr(ErrnoFromText(m[2]), "RTNETLINK answers: "+m[2])
+		}},
+	// Rust (neli, rtnetlink crates): "Netlink error: Operation not supported
+	// (os error 95)", std::io::Error debug output "... (os error 1)".
+	{name: "rust-os-error", example: `Error: Netlink error: Operation not supported (os error 95)`,
+		re: regexp.MustCompile(`\(os error (\d+)\)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "rust")
+			s.setErr(ErrnoFromNumber(m[1]), m[0])
+		}},
+	{name: "iproute2-invalid-ifname", example: `Error: argument "a b" is wrong: "dev" not a valid ifname`,
+		re: regexp.MustCompile(`Error: argument "(.*)" is wrong: "(\w+)" not a valid ifname`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.InvalidName = true
+			s.Device = clipText(m[1], 256)
+			s.setErr(EINVAL, m[0])
+		}},
+	{name: "iproute2-garbage", example: `Error: either "dev" is duplicate, or "eth0" is a garbage.`,
+		re: regexp.MustCompile(`Error: either "(\w+)" is duplicate, or "(.*)" is a garbage`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setErr(EINVAL, m[0])
+		}},
+	{name: "iproute2-extack", example: `Error: ipv4: Address already assigned.`,
+		re: regexp.MustCompile(`(?:^|: )Error: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			msg := strings.TrimSuffix(m[1], ".")
+			s.setIf(&s.ExtAck, msg)
+			s.setErr(extAckErrno(msg), "Error: "+m[1])
+		}},
+	{name: "iproute2-cannot-find-device", example: `Cannot find device "eth9"`,
+		re: regexp.MustCompile(`Cannot find device "(.*)"`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.Device, m[1])
+			s.setErr(ENODEV, m[0])
+		}},
+	{name: "busybox-cant-find-device", example: `ip: can't find device 'eth7'`,
+		re: regexp.MustCompile(`(?:ip: )?can't find device '(.*)'`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "busybox")
+			s.setIf(&s.Device, m[1])
+			s.setErr(ENODEV, m[0])
+		}},
+	{name: "netlink-socket-open", example: `Cannot open netlink socket: Too many open files`,
+		re: regexp.MustCompile(`Cannot open netlink socket: (.+?)\)?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpNetlink
+			s.setErr(ErrnoFromText(strings.TrimPrefix(m[1], "(")), m[0])
+		}},
+	{name: "iproute2-tun-open", example: `open: No such file or directory`,
+		re: regexp.MustCompile(`^open: (No such file or directory|Permission denied|Operation not permitted|No such device)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			if s.Operation == "" {
+				s.Operation = OpTuntapAdd
+			}
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setErr(ErrnoFromText(m[1]), m[0])
+		}},
+	{name: "tunsetiff-ioctl", example: `ioctl(TUNSETIFF): Operation not permitted`,
+		re: regexp.MustCompile(`ioctl\(TUNSETIFF\): (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpTuntapAdd)
+			s.setIf(&s.Kind, "tun")
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setErr(ErrnoFromText(m[1]), m[0])
+		}},
+	// The dynamic loader, when a program starts without a free descriptor:
+	// "ip: error while loading shared libraries: libbpf.so.1: cannot open
+	// shared object file: Error 24".
+	{name: "loader-shared-library", example: `ip: error while loading shared libraries: libbpf.so.1: cannot open shared object file: Error 24`,
+		re: regexp.MustCompile(`error while loading shared libraries: (\S+): cannot open shared object file: (?:Error (\d+)|(.+?))\s*$`),
+		apply: func(s *Symptom, m []string) {
+			e := ErrnoFromNumber(m[2])
+			if e == "" {
+				e = ErrnoFromText(m[3])
+			}
+			s.setErr(e, m[0])
+		}},
+	// OpenVPN.
+	{name: "openvpn-tun", example: `2026-11-22 06:29:01 ERROR: Cannot open TUN/TAP dev /dev/net/tun: No such file or directory (errno=2)`,
+		re: regexp.MustCompile(`Cannot (?:open TUN/TAP dev (\S+)|ioctl TUNSETIFF (\S+)): (.+?)(?: \(errno=(\d+)\))?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "openvpn")
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Kind, "tun")
+			s.setIf(&s.Path, "/dev/net/tun")
+			if m[2] != "" && m[2] != "tun" && m[2] != "tap" {
+				s.setIf(&s.Device, m[2])
+			}
+			e := ErrnoFromText(m[3])
+			if e == "" {
+				e = ErrnoFromNumber(m[4])
+			}
+			s.setErr(e, m[0])
+		}},
+	// procps sysctl.
+	{name: "sysctl-setting-key", example: `sysctl: setting key "net.ipv4.ip_forward": Read-only file system`,
+		re: regexp.MustCompile(`sysctl: setting key "([^"]+)"(?:, ignoring)?: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpSysctl
+			s.setIf(&s.Source, "sysctl")
+			s.SysctlKey = clipText(m[1], 200)
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	{name: "sysctl-permission-denied", example: `sysctl: permission denied on key "net.ipv4.ip_forward"`,
+		re: regexp.MustCompile(`sysctl: permission denied on key "([^"]+)"`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpSysctl
+			s.setIf(&s.Source, "sysctl")
+			s.SysctlKey = clipText(m[1], 200)
+			s.setErr(EACCES, m[0])
+		}},
+	{name: "sysctl-cannot-stat", example: `sysctl: cannot stat /proc/sys/net/ipv6/conf/all/disable_ipv6: No such file or directory`,
+		re: regexp.MustCompile(`sysctl: cannot stat /proc/sys/(\S+): (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpSysctl
+			s.setIf(&s.Source, "sysctl")
+			s.SysctlKey = clipText(strings.ReplaceAll(m[1], "/", "."), 200)
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	{name: "proc-sys-write", example: `bash: /proc/sys/net/ipv4/ip_forward: Read-only file system`,
+		re: regexp.MustCompile(`(/proc/sys/\S+): (Read-only file system|Permission denied|Operation not permitted)`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpSysctl
+			s.SysctlKey = clipText(strings.ReplaceAll(strings.TrimPrefix(m[1], "/proc/sys/"), "/", "."), 200)
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	// User namespaces: unshare, podman, lxc, bwrap.
+	{name: "userns-id-map", example: `unshare: write failed /proc/self/uid_map: Operation not permitted`,
+		re: regexp.MustCompile(`write failed (/proc/\S+/(?:uid_map|gid_map|setgroups)): (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpUserns
+			s.setIf(&s.Path, m[1])
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	{name: "unshare", example: `unshare: unshare failed: No space left on device`,
+		re: regexp.MustCompile(`unshare(?: failed)?: (?:unshare failed: )?(Operation not permitted|No space left on device|Invalid argument|Permission denied)`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpUserns
+			s.setIf(&s.Source, "unshare")
+			s.setErr(ErrnoFromText(m[1]), m[0])
+		}},
+	{name: "userns-clone", example: `newuidmap: write to uid_map failed: Operation not permitted`,
+		re: regexp.MustCompile(`newuidmap: .*|cannot clone: (.+?)\s*$|user namespaces? (?:are|is) not enabled`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpUserns
+			s.setErr(ErrnoFromText(m[1]), m[0])
+		}},
+	// modprobe.
+	{name: "modprobe-not-found", example: `modprobe: FATAL: Module dummy not found in directory /lib/modules/6.8.0-49-generic`,
+		re: regexp.MustCompile(`modprobe: FATAL: Module (\S+) not found in directory (\S+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpModprobe)
+			s.setIf(&s.Source, "modprobe")
+			s.setIf(&s.Module, m[1])
+			s.setKindFromModule(m[1])
+			s.setIf(&s.Path, m[2])
+			s.setErr(ENOENT, m[0])
+		}},
+	{name: "modprobe-insert", example: `modprobe: ERROR: could not insert 'wireguard': Operation not permitted`,
+		re: regexp.MustCompile(`modprobe: ERROR: could not insert '(\S+)': (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpModprobe)
+			s.setIf(&s.Source, "modprobe")
+			s.setIf(&s.Module, m[1])
+			s.setKindFromModule(m[1])
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	// Docker / libnetwork.
+	{name: "docker-veth-pair", example: `failed to add the host (veth3a1b2c4) <=> sandbox (veth9f8e7d6) pair interfaces: operation not supported.`,
+		re: regexp.MustCompile(`failed to add the host \(([^)]+)\) <=> sandbox \(([^)]+)\) pair interfaces: (.+?)\.?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "docker"
+			s.Operation, s.Kind = OpLinkAdd, "veth"
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Peer, m[2])
+			e, msg := errnoAtEnd(m[3])
+			s.setErr(e, msg)
+		}},
+	{name: "docker-vxlan", example: `Error response from daemon: error creating vxlan interface: operation not supported`,
+		re: regexp.MustCompile(`error creating vxlan interface: (.+?)\.?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "docker")
+			s.Operation, s.Kind = OpLinkAdd, "vxlan"
+			e, msg := errnoAtEnd(m[1])
+			s.setErr(e, msg)
+		}},
+	{name: "failed-to-create-kind-interface", example: `failed to create macvlan interface "mv0": invalid argument`,
+		re: regexp.MustCompile(`failed to (?:create|add) (\w+) (?:interface|link|device) "?([^":\s]+)"?: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, strings.ToLower(m[1]))
+			s.setIf(&s.Device, m[2])
+			e, msg := errnoAtEnd(m[3])
+			s.setErr(e, msg)
+		}},
+	// CNI plugins.
+	{name: "cni-create-bridge", example: `failed to create bridge "cni0": could not add "cni0": operation not permitted`,
+		re: regexp.MustCompile(`failed to create bridge "([^"]+)": could not add "([^"]+)": (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "cni")
+			s.Operation, s.Kind = OpLinkAdd, "bridge"
+			s.setIf(&s.Device, m[1])
+			e, msg := errnoAtEnd(m[3])
+			s.setErr(e, msg)
+		}},
+	{name: "cni-add-ip", example: `plugin type="bridge" failed (add): could not add IP address to "cni0": permission denied`,
+		re: regexp.MustCompile(`could not add IP address to "([^"]+)": (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "cni")
+			s.Operation = OpAddrAdd
+			s.setIf(&s.Device, m[1])
+			e, msg := errnoAtEnd(m[2])
+			s.setErr(e, msg)
+		}},
+	{name: "cni-bridge-addr-different", example: `failed to set bridge addr: "cni0" already has an IP address different from 10.244.1.1/24`,
+		re: regexp.MustCompile(`failed to set bridge addr: "([^"]+)" already has an IP address different from (\S+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "cni")
+			s.Operation = OpAddrAdd
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Address, m[2])
+			s.setFamily(m[2])
+			s.setErr(EEXIST, m[0])
+		}},
+	{name: "cni-add-route", example: `failed to add route {Ifindex: 3 Dst: 10.244.0.0/16 Src: <nil> Gw: 10.244.1.1}: file exists`,
+		re: regexp.MustCompile(`failed to add route (?:'([^']*)'|"([^"]*)"|(\{[^}]*\}))?:? ?(.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpRouteAdd)
+			e, msg := errnoAtEnd(m[4])
+			s.setErr(e, msg)
+		}},
+	{name: "cni-plugin", example: `plugin type="bridge" name="cbr0" failed (add): operation not permitted`,
+		re: regexp.MustCompile(`plugin type="(\w+)"`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "cni")
+			if e, msg := errnoAtEnd(m[0]); e != "" {
+				s.setErr(e, msg)
+			}
+		}},
+	// NetworkManager: "platform-linux: do-add-link[br0/bridge]: failure 95 (Operation not supported)".
+	{name: "networkmanager-add-link", example: `platform-linux: do-add-link[br-lan/bridge]: failure 95 (Operation not supported)`,
+		re: regexp.MustCompile(`do-add-link\[([^/\]]*)/(\w+)\]: failure (\d+) \(([^)]+)\)`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "NetworkManager"
+			s.Operation = OpLinkAdd
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Kind, m[2])
+			e := ErrnoFromNumber(m[3])
+			if e == "" {
+				e = ErrnoFromText(m[4])
+			}
+			s.setErr(e, m[0])
+		}},
+	// systemd-networkd.
+	{name: "networkd-netdev", example: `systemd-networkd[612]: wg0: Could not create netdev: Operation not supported`,
+		re: regexp.MustCompile(`(?:systemd-networkd\[\d+\]: )?([^:\s]+): (?:Could not create netdev|Failed to create netdev|netdev could not be created|Could not append (?:VLAN|MACVLAN|IPVLAN|VXLAN|macvlan|vlan) to \S+)(?: [^:]*)?: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "networkd"
+			s.Operation = OpLinkAdd
+			s.setIf(&s.Device, m[1])
+			e, msg := errnoAtEnd(m[2])
+			if e == "" {
+				e = ErrnoFromText(m[2])
+			}
+			s.setErr(e, msg)
+		}},
+	{name: "networkd-could-not-set", example: `systemd-networkd[612]: eth0: Could not set address: File exists`,
+		re: regexp.MustCompile(`(?:systemd-networkd\[\d+\]: )?([^:\s]+): Could not (set|add|bring up|configure) (address|route|interface|link)[^:]*: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "networkd"
+			switch m[3] {
+			case "address":
+				s.setIf(&s.Operation, OpAddrAdd)
+			case "route":
+				s.setIf(&s.Operation, OpRouteAdd)
+			default:
+				s.setIf(&s.Operation, OpLinkSet)
+			}
+			s.setIf(&s.Device, m[1])
+			e, msg := errnoAtEnd(m[4])
+			s.setErr(e, msg)
+		}},
+	{name: "networkd-config-file", example: `systemd-networkd[612]: /etc/systemd/network/10-br0.netdev:3: Unknown key name 'Kindd' in section 'NetDev', ignoring.`,
+		re: regexp.MustCompile(`(?:systemd-networkd\[\d+\]: )?(\S+\.(?:netdev|network|link)):(\d+): (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "networkd"
+			s.setIf(&s.Path, m[1])
+			s.setErr(EINVAL, m[0])
+		}},
+	// LXC.
+	{name: "lxc-veth", example: `lxc 20261122062901.123 ERROR    network - network.c:instantiate_veth: 170 Operation not permitted - Failed to create veth pair "vethAB12CD" and "vethEF34GH"`,
+		re: regexp.MustCompile(`instantiate_veth: \d+ (.+?) - Failed to create veth pair "([^"]+)" and "([^"]+)"`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "lxc"
+			s.Operation, s.Kind = OpLinkAdd, "veth"
+			s.setIf(&s.Device, m[2])
+			s.setIf(&s.Peer, m[3])
+			s.setErr(ErrnoFromText(m[1]), m[0])
+		}},
+	// libvirt.
+	{name: "libvirt-tap", example: `error: Unable to create tap device vnet0: Operation not permitted`,
+		re: regexp.MustCompile(`Unable to create tap device (\S+): (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "libvirt"
+			s.Operation, s.Kind = OpTuntapAdd, "tap"
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	{name: "libvirt-tap-bridge", example: `error: Failed to add tap interface to bridge 'virbr0': No such device`,
+		re: regexp.MustCompile(`Failed to add tap interface to bridge '([^']+)': (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "libvirt"
+			s.Operation = OpLinkSet
+			s.setIf(&s.Master, m[1])
+			s.setIf(&s.Device, m[1])
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	{name: "libvirt-macvtap", example: `error creating macvtap interface macvtap0@eth0 (52:54:00:aa:bb:cc): Device or resource busy`,
+		re: regexp.MustCompile(`error creating macvtap (?:interface|type of interface) (\S+?)@(\S+?)(?: \(([^)]*)\))?: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "libvirt"
+			s.Operation, s.Kind = OpLinkAdd, "macvtap"
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Lower, m[2])
+			e, msg := errnoAtEnd(m[4])
+			s.setErr(e, msg)
+		}},
+	// WireGuard tools after a failed link add.
+	{name: "wireguard-tools", example: `Unable to access interface: Protocol not supported`,
+		re: regexp.MustCompile(`Unable to (?:access|modify) interface: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "wireguard")
+			s.setIf(&s.Kind, "wireguard")
+			s.setErr(ErrnoFromText(m[1]), m[0])
+		}},
+	// SELinux and AppArmor records pasted as they are.
+	{name: "selinux-avc", example: `avc:  denied  { net_admin } for  pid=991 comm="wg-quick" capability=12  scontext=system_u:system_r:svirt_t:s0 tcontext=system_u:system_r:svirt_t:s0 tclass=capability permissive=0`,
+		re: regexp.MustCompile(`avc:\s+denied\s+\{ ([^}]+) \}.*?(?:comm="?([^"\s]+)"?)?.*?tclass=(\S+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "selinux")
+			e := EACCES
+			if strings.HasPrefix(m[3], "cap") {
+				e = EPERM
+			}
+			if m[3] == "user_namespace" {
+				s.setIf(&s.Operation, OpUserns)
+			}
+			if m[3] == "tun_socket" {
+				s.setIf(&s.Operation, OpTunOpen)
+				s.setIf(&s.Kind, "tun")
+			}
+			s.setErr(e, m[0])
+		}},
+	{name: "apparmor-denied", example: `apparmor="DENIED" operation="create" class="net" info="failed protocol match" error=-13 profile="docker-default" pid=2133 comm="ip" family="netlink"`,
+		re: regexp.MustCompile(`apparmor="DENIED" operation="([^"]+)"(.*)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "apparmor")
+			e := EACCES
+			if m[1] == "capable" {
+				e = EPERM
+			}
+			if m[1] == "userns_create" {
+				s.setIf(&s.Operation, OpUserns)
+				e = EPERM
+			}
+			if strings.Contains(m[2], `name="/dev/net/tun"`) {
+				s.setIf(&s.Operation, OpTunOpen)
+				s.setIf(&s.Path, "/dev/net/tun")
+			}
+			s.setErr(e, m[0])
+		}},
+}
+
+// opPhrase names the operation (and what it acts on) without the error.
+type opPhrase struct {
+	name    string
+	example string
+	re      *regexp.Regexp
+	apply   func(s *Symptom, m []string)
+}
+
+// ioctlOps maps the ioctls that change network state to the operation.
+var ioctlOps = map[string][2]string{ // name: operation, kind
+	"SIOCSIFADDR": {OpAddrAdd, ""}, "SIOCSIFNETMASK": {OpAddrAdd, ""}, "SIOCSIFBRDADDR": {OpAddrAdd, ""},
+	"SIOCDIFADDR": {OpAddrDel, ""}, "SIOCSIFFLAGS": {OpLinkSet, ""}, "SIOCGIFFLAGS": {OpLinkSet, ""},
+	"SIOCSIFMTU": {OpLinkSet, ""}, "SIOCSIFHWADDR": {OpLinkSet, ""}, "SIOCSIFNAME": {OpLinkSet, ""},
+	"SIOCGIFINDEX": {OpLinkSet, ""}, "SIOCADDRT": {OpRouteAdd, ""}, "SIOCDELRT": {OpRouteDel, ""},
+	"SIOCBRADDBR": {OpLinkAdd, "bridge"}, "SIOCBRDELBR": {OpLinkDel, "bridge"}, "SIOCBRADDIF": {OpLinkSet, ""},
+	"SIOCBRDELIF": {OpLinkSet, ""}, "SIOCSIFVLAN": {OpLinkAdd, "vlan"}, "SIOCBONDENSLAVE": {OpLinkSet, ""},
+	"TUNSETIFF": {OpTuntapAdd, "tun"}, "TUNSETPERSIST": {OpTuntapAdd, "tun"}, "SIOCSIFTXQLEN": {OpLinkSet, ""},
+}
+
+// ioctlNumbers are the same requests by number, as strace -X raw and
+// some programs print them.
+var ioctlNumbers = map[uint64]string{
+	0x8914: "SIOCSIFFLAGS", 0x8913: "SIOCGIFFLAGS", 0x8916: "SIOCSIFADDR", 0x891c: "SIOCSIFNETMASK", 0x8936: "SIOCDIFADDR",
+	0x890b: "SIOCADDRT", 0x890c: "SIOCDELRT", 0x8922: "SIOCSIFMTU", 0x8924: "SIOCSIFHWADDR", 0x8923: "SIOCSIFNAME",
+	0x89a0: "SIOCBRADDBR", 0x89a1: "SIOCBRDELBR", 0x89a2: "SIOCBRADDIF", 0x89a3: "SIOCBRDELIF", 0x8983: "SIOCSIFVLAN",
+	0x400454ca: "TUNSETIFF", 0x400454cb: "TUNSETPERSIST",
+}
+
+func (s *Symptom) setIoctl(name string) {
+	if op, ok := ioctlOps[name]; ok {
+		s.setIf(&s.Operation, op[0])
+		s.setIf(&s.Kind, op[1])
+		if strings.HasPrefix(name, "TUN") {
+			s.setIf(&s.Path, "/dev/net/tun")
+		}
+	}
+}
+
+// phraseOps maps a verb and a noun of a daemon's phrase to the operation.
+func phraseOp(verb, noun string) (op, kind string) {
+	verb, noun = strings.ToLower(verb), strings.ToLower(noun)
+	del := strings.HasPrefix(verb, "del") || strings.HasPrefix(verb, "remov")
+	set := strings.HasPrefix(verb, "set") || strings.HasPrefix(verb, "bring") || strings.HasPrefix(verb, "configur") ||
+		strings.HasPrefix(verb, "move") || strings.HasPrefix(verb, "attach") || strings.HasPrefix(verb, "enslav") ||
+		strings.HasPrefix(verb, "renam") || strings.HasPrefix(verb, "chang") || strings.HasPrefix(verb, "updat")
+	switch {
+	case strings.HasPrefix(noun, "addr") || noun == "ip" || noun == "ip address" || noun == "ip addresses":
+		if del {
+			return OpAddrDel, ""
+		}
+		return OpAddrAdd, ""
+	case strings.HasPrefix(noun, "route") || noun == "gateway" || noun == "default route":
+		if del {
+			return OpRouteDel, ""
+		}
+		return OpRouteAdd, ""
+	case strings.HasPrefix(noun, "neigh"):
+		return OpNeighAdd, ""
+	case noun == "namespace" || noun == "netns" || noun == "network namespace":
+		return OpNetnsEnter, ""
+	}
+	if k := kindNoun(noun); k != "" {
+		kind = k
+	}
+	switch {
+	case del:
+		return OpLinkDel, kind
+	case set:
+		return OpLinkSet, kind
+	}
+	return OpLinkAdd, kind
+}
+
+func kindNoun(w string) string {
+	w = strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(w, " pair"), " port"))
+	switch w {
+	case "bridge", "veth", "vxlan", "vlan", "macvlan", "ipvlan", "bond", "tun", "tap", "wireguard", "geneve", "dummy", "vrf", "macvtap", "gre":
+		return w
+	}
+	return ""
+}
+
+var opPhrases = []opPhrase{
+	{name: "ioctl-name", example: `SIOCSIFFLAGS: Operation not permitted`,
+		re:    regexp.MustCompile(`\b(SIOC[A-Z]{4,16}|TUNSETIFF|TUNSETPERSIST)\b`),
+		apply: func(s *Symptom, m []string) { s.setIoctl(m[1]) }},
+	{name: "ioctl-number", example: `ioctl(3, 0x8914, 0x7ffd2c9a6a50) = -1 EPERM (Operation not permitted)`,
+		re: regexp.MustCompile(`ioctl\(\s*\d+,\s*(0x[0-9a-fA-F]+|\d{4,10})\b`),
+		apply: func(s *Symptom, m []string) {
+			if n, err := strconv.ParseUint(m[1], 0, 64); err == nil {
+				s.setIoctl(ioctlNumbers[n])
+			}
+		}},
+	// pyroute2: ip.link('add', ifname='v0', kind='veth', peer='v1').
+	{name: "pyroute2-call", example: `    ip.link('add', ifname='v0p0', kind='veth', peer='v0p1')`,
+		re: regexp.MustCompile(`\.(link|addr|route|neigh)\(\s*['"](add|set|del|delete|remove|replace|change)['"](.*)`),
+		apply: func(s *Symptom, m []string) {
+			noun := map[string]string{"link": "link", "addr": "address", "route": "route", "neigh": "neighbour"}[m[1]]
+			op, _ := phraseOp(m[2], noun)
+			if m[1] == "link" && m[2] == "add" {
+				op = OpLinkAdd
+			}
+			s.setIf(&s.Operation, op)
+			s.setIf(&s.Source, "pyroute2")
+			if k := regexp.MustCompile(`kind=['"](\w+)['"]`).FindStringSubmatch(m[3]); k != nil {
+				s.setIf(&s.Kind, k[1])
+			}
+			if k := regexp.MustCompile(`ifname=['"]([^'"]+)['"]`).FindStringSubmatch(m[3]); k != nil {
+				s.setIf(&s.Device, k[1])
+			}
+		}},
+	{name: "pyroute2-ndb-create", example: `ndb.interfaces.create(ifname='br0', kind='bridge').commit()`,
+		re: regexp.MustCompile(`interfaces\.create\((.*)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkAdd)
+			if k := regexp.MustCompile(`kind=['"](\w+)['"]`).FindStringSubmatch(m[1]); k != nil {
+				s.setIf(&s.Kind, k[1])
+			}
+		}},
+	// vishvananda/netlink function names in Go errors and stack traces.
+	{name: "go-netlink-call", example: `failed to LinkAdd: operation not permitted`,
+		re: regexp.MustCompile(`\b(Link(?:Add|Del|SetUp|SetDown|SetMaster|SetMTU|SetNsFd|SetNsPid|SetName|SetHardwareAddr|Modify)|Addr(?:Add|Replace|Del)|Route(?:Add|Replace|Append|Del)|Neigh(?:Add|Set))\b`),
+		apply: func(s *Symptom, m []string) {
+			f := m[1]
+			switch {
+			case f == "LinkAdd" || f == "LinkModify":
+				s.setIf(&s.Operation, OpLinkAdd)
+			case f == "LinkDel":
+				s.setIf(&s.Operation, OpLinkDel)
+			case strings.HasPrefix(f, "Link"):
+				s.setIf(&s.Operation, OpLinkSet)
+			case f == "AddrDel":
+				s.setIf(&s.Operation, OpAddrDel)
+			case strings.HasPrefix(f, "Addr"):
+				s.setIf(&s.Operation, OpAddrAdd)
+			case f == "RouteDel":
+				s.setIf(&s.Operation, OpRouteDel)
+			case strings.HasPrefix(f, "Route"):
+				s.setIf(&s.Operation, OpRouteAdd)
+			default:
+				s.setIf(&s.Operation, OpNeighAdd)
+			}
+		}},
+	// rust rtnetlink crate: handle.link().add().veth(...).execute().
+	{name: "rust-rtnetlink-call", example: `handle.link().add().veth("veth-rs".into(), "veth-rs-1".into()).execute().await`,
+		re: regexp.MustCompile(`\.(link|address|route|neighbours)\(\)\.(add|set|del|delete|change|replace)\(\)(?:\.(\w+)\()?`),
+		apply: func(s *Symptom, m []string) {
+			op, _ := phraseOp(m[2], m[1])
+			if m[1] == "link" && m[2] == "add" {
+				op = OpLinkAdd
+			}
+			s.setIf(&s.Operation, op)
+			s.setIf(&s.Kind, kindNoun(m[3]))
+		}},
+	// NetworkManager's platform layer: do-add-ip4-address, do-add-ip6-route, do-change-link.
+	{name: "networkmanager-platform", example: `platform-linux: do-add-ip4-route[254: 0.0.0.0/0 100 via 10.0.0.1 dev 2]: failure 101 (Network is unreachable)`,
+		re: regexp.MustCompile(`do-(add|change|delete)-(link|ip[46]-address|ip[46]-route|routing-rule|qdisc|tfilter)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "NetworkManager")
+			noun := strings.TrimPrefix(strings.TrimPrefix(m[2], "ip4-"), "ip6-")
+			verb := m[1]
+			if verb == "change" {
+				verb = "set"
+			}
+			op, _ := phraseOp(verb, noun)
+			s.setIf(&s.Operation, op)
+			if strings.HasPrefix(m[2], "ip6") {
+				s.setIf(&s.Family, "inet6")
+			}
+		}},
+	{name: "networkmanager-state-change", example: `NetworkManager[812]: <info>  [1700000000.1234] device (eth0): state change: ip-config -> failed (reason 'ip-config-unavailable', sys-iface-state: 'managed')`,
+		re: regexp.MustCompile(`device \(([^)\s]+)\): (?:state change: \S+ -> failed|Activation: failed)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "NetworkManager")
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
+	{name: "networkmanager-sysctl", example: `NetworkManager[712]: <warn>  [1700000000.12] platform-linux: sysctl: failed to set '/proc/sys/net/ipv6/conf/eth0/disable_ipv6' to '0': (30) Read-only file system`,
+		re: regexp.MustCompile(`sysctl: failed to set '/proc/sys/([^']+)'`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpSysctl)
+			s.setIf(&s.SysctlKey, strings.ReplaceAll(m[1], "/", "."))
+		}},
+	{name: "iproute2-netns-open", example: `Cannot open network namespace "ns1": No such file or directory`,
+		re: regexp.MustCompile(`Cannot open network namespace "([^"]+)"`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Netns, m[1])
+		}},
+	{name: "brctl-addif", example: `can't add eth0 to bridge br0: Device or resource busy`,
+		re: regexp.MustCompile(`can't add (\S+) to bridge (\S+?):`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Master, m[2])
+		}},
+	{name: "brctl-no-bridge", example: `bridge br0 doesn't exist; can't add eth0 to it.`,
+		re: regexp.MustCompile(`bridge (\S+) doesn't exist; can't add (\S+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Master, m[1])
+			s.setIf(&s.Device, m[2])
+			s.setErr(ENODEV, m[0])
+		}},
+	{name: "brctl-addbr", example: `add bridge failed: Package not installed`,
+		re: regexp.MustCompile(`add bridge failed: `),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, "bridge")
+		}},
+	{name: "vconfig-add", example: `ERROR: trying to add VLAN #10 to IF -:eth0:-  error: Operation not supported`,
+		re: regexp.MustCompile(`trying to add VLAN #(\d+) to IF -:(\S+?):-`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, "vlan")
+			s.setIf(&s.Lower, m[2])
+		}},
+	{name: "openvpn-linux-command", example: `ERROR: Linux route add command failed: external program exited with error status: 2`,
+		re: regexp.MustCompile(`Linux (ip addr add|ip link set|route add|ip route add|ip -6 addr add|ifconfig)\b.*failed`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "openvpn")
+			switch {
+			case strings.Contains(m[1], "route"):
+				s.setIf(&s.Operation, OpRouteAdd)
+			case strings.Contains(m[1], "addr") || m[1] == "ifconfig":
+				s.setIf(&s.Operation, OpAddrAdd)
+			default:
+				s.setIf(&s.Operation, OpLinkSet)
+			}
+		}},
+	{name: "docker-userns-host-network", example: `docker: Error response from daemon: cannot share the host's network namespace when user namespaces are enabled.`,
+		re: regexp.MustCompile(`cannot share the host's network namespace when user namespaces are enabled`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "docker")
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Message, m[0])
+		}},
+	{name: "cni-veth", example: `failed to make veth pair: operation not permitted`,
+		re: regexp.MustCompile(`(?:failed to make veth pair|container veth name provided \(\S+\) already exists)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "cni")
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, "veth")
+		}},
+	{name: "netns-open", example: `failed to open netns "/var/run/netns/cni-1234": no such file or directory`,
+		re: regexp.MustCompile(`(?i)(?:failed to (?:open|get|Statfs)|error (?:opening|getting)) (?:netns|network namespace) "?([^":\s]*)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpNetnsEnter)
+			if !strings.Contains(m[1], "/") {
+				s.setIf(&s.Netns, m[1])
+			}
+		}},
+	// Daemons and scripts in plain words: "failed to create bridge",
+	// "could not add IP address", "cannot set link swp1 up", "Unable to
+	// bring up interface", "error creating vxlan interface".
+	{name: "verb-noun-phrase", example: `error: swp1: netlink: swp1: cannot set link swp1 up: operation failed with 'Network is down' (100)`,
+		re: regexp.MustCompile(`(?i)\b(?:failed to|failed|could not|couldn't|cannot|can't|unable to|error|error while)\s+(create|add|set up|set|configure|bring up|delete|remove|move|attach|enslave|rename|change|creating|adding|setting|configuring|deleting|removing|moving|attaching|enslaving)\s+(?:the |a |an |new |default )?(?:(\w+) )?(link|interface|device|bridge|veth pair|veth|vxlan|vlan|macvlan|ipvlan|bond|tun|tap|wireguard|ip addresses|ip address|addresses|address|ip|routes|route|gateway|neighbour|neighbor|netdev|network namespace|namespace|netns|port)\b`),
+		apply: func(s *Symptom, m []string) {
+			noun := m[3]
+			if noun == "port" {
+				noun = "link"
+			}
+			op, kind := phraseOp(m[1], noun)
+			s.setIf(&s.Operation, op)
+			if kind == "" && (op == OpLinkAdd) {
+				kind = kindNoun(m[2])
+			}
+			s.setIf(&s.Kind, kind)
+		}},
+}
+
+// commandForm reads one program's command line.
+type commandForm struct {
+	name     string
+	programs []string
+	example  string
+	parse    func(s *Symptom, argv []string)
+}
+
+func commandFormFor(program string) *commandForm {
+	for i := range commandForms {
+		for _, p := range commandForms[i].programs {
+			if p == program {
+				return &commandForms[i]
+			}
+		}
+	}
+	return nil
+}
+
+var commandForms []commandForm
+
+func init() {
+	// Set in init: parseCommand refers back to this table.
+	commandForms = []commandForm{
+		{name: "iproute2", programs: []string{"ip"}, example: "ip -n ns1 link add veth0 type veth peer name veth1",
+			parse: func(s *Symptom, argv []string) {
+				// ip netns exec NS COMMAND...: the command ran inside NS.
+				if len(argv) > 4 && argv[1] == "netns" && argv[2] == "exec" {
+					s.Netns = clipText(argv[3], 256)
+					if inner, ok := commandLine(strings.Join(argv[4:], " ")); ok {
+						s.parseCommand(inner)
+					}
+					return
+				}
+				s.parseIP(argv[1:])
+			}},
+		{name: "sysctl", programs: []string{"sysctl"}, example: "sysctl -w net.ipv4.ip_forward=1",
+			parse: func(s *Symptom, argv []string) {
+				s.Operation = OpSysctl
+				for _, a := range argv[1:] {
+					if k, _, ok := strings.Cut(a, "="); ok && !strings.HasPrefix(a, "-") {
+						s.SysctlKey = clipText(k, 200)
+					}
+				}
+			}},
+		{name: "unshare", programs: []string{"unshare"}, example: "unshare -Urn ip link",
+			parse: func(s *Symptom, argv []string) { s.Operation, s.Source = OpUserns, "unshare" }},
+		{name: "modprobe", programs: []string{"modprobe", "insmod"}, example: "modprobe wireguard",
+			parse: func(s *Symptom, argv []string) {
+				s.Operation = OpModprobe
+				for _, a := range argv[1:] {
+					if !strings.HasPrefix(a, "-") {
+						s.Module = clipText(strings.TrimSuffix(a, ".ko"), 64)
+						s.setKindFromModule(s.Module)
+						break
+					}
+				}
+			}},
+		{name: "wg-quick", programs: []string{"wg-quick"}, example: "wg-quick up wg0",
+			parse: func(s *Symptom, argv []string) {
+				s.Operation, s.Kind, s.Source = OpLinkAdd, "wireguard", "wireguard"
+				if len(argv) > 2 {
+					s.Device = clipText(argv[2], 256)
+				}
+			}},
+		{name: "openvpn", programs: []string{"openvpn"}, example: "openvpn --config client.ovpn",
+			parse: func(s *Symptom, argv []string) { s.Operation, s.Kind, s.Source = OpTunOpen, "tun", "openvpn" }},
+		{name: "tunctl", programs: []string{"tunctl"}, example: "tunctl -t tap0 -u qemu",
+			parse: func(s *Symptom, argv []string) {
+				s.Operation, s.Kind = OpTuntapAdd, "tap"
+				s.setIf(&s.Device, valueAfter(argv, "-t"))
+			}},
+		{name: "brctl", programs: []string{"brctl"}, example: "brctl addif br0 eth0",
+			parse: func(s *Symptom, argv []string) {
+				if len(argv) < 3 {
+					return
+				}
+				switch argv[1] {
+				case "addbr":
+					s.Operation, s.Kind, s.Device = OpLinkAdd, "bridge", clipText(argv[2], 256)
+				case "delbr":
+					s.Operation, s.Kind, s.Device = OpLinkDel, "bridge", clipText(argv[2], 256)
+				case "addif", "delif":
+					s.Operation, s.Master = OpLinkSet, clipText(argv[2], 256)
+					if len(argv) > 3 {
+						s.Device = clipText(argv[3], 256)
+					}
+				}
+			}},
+		{name: "vconfig", programs: []string{"vconfig"}, example: "vconfig add eth0 10",
+			parse: func(s *Symptom, argv []string) {
+				if len(argv) > 3 && argv[1] == "add" {
+					s.Operation, s.Kind, s.Lower = OpLinkAdd, "vlan", clipText(argv[2], 256)
+					s.Device = clipText(argv[2]+"."+argv[3], 256)
+				}
+			}},
+		{name: "ifconfig", programs: []string{"ifconfig"}, example: "ifconfig eth0 10.0.0.2 netmask 255.255.255.0 up",
+			parse: func(s *Symptom, argv []string) {
+				if len(argv) < 3 {
+					return
+				}
+				s.Device = clipText(argv[1], 256)
+				s.Operation = OpLinkSet
+				for i, a := range argv[2:] {
+					switch {
+					case a == "add" || a == "del":
+						if i+3 < len(argv) {
+							s.Address = clipText(argv[i+3], 64)
+						}
+						s.Operation = map[string]string{"add": OpAddrAdd, "del": OpAddrDel}[a]
+					case i == 0 && looksLikeAddr(a):
+						s.Operation, s.Address = OpAddrAdd, a
+					case a == "inet6":
+						s.Family = "inet6"
+					}
+				}
+				s.setFamily(s.Address)
+			}},
+		{name: "net-tools-route", programs: []string{"route"}, example: "route add default gw 192.168.1.1 eth0",
+			parse: func(s *Symptom, argv []string) {
+				if len(argv) < 3 {
+					return
+				}
+				a := argv[1:]
+				if a[0] == "-A" || a[0] == "-6" {
+					s.Family = "inet6"
+					a = a[min(2, len(a)):]
+					if len(a) > 0 && argv[1] == "-6" {
+						a = argv[2:]
+					}
+				}
+				if len(a) == 0 {
+					return
+				}
+				switch a[0] {
+				case "add":
+					s.Operation = OpRouteAdd
+				case "del":
+					s.Operation = OpRouteDel
+				default:
+					return
+				}
+				for i := 1; i < len(a); i++ {
+					switch a[i] {
+					case "gw":
+						if i+1 < len(a) {
+							s.Gateway = clipText(a[i+1], 64)
+							i++
+						}
+					case "dev":
+						if i+1 < len(a) {
+							s.Device = clipText(a[i+1], 256)
+							i++
+						}
+					case "-net", "-host", "netmask", "metric":
+						if a[i] == "netmask" || a[i] == "metric" {
+							i++
+						}
+					default:
+						if s.Route == "" && (a[i] == "default" || looksLikeAddr(a[i])) {
+							s.Route = a[i]
+						} else if s.Device == "" && i == len(a)-1 {
+							s.Device = clipText(a[i], 256)
+						}
+					}
+				}
+				s.setFamily(s.Route)
+				s.setFamily(s.Gateway)
+			}},
+		{name: "nsenter", programs: []string{"nsenter"}, example: "nsenter --net=/run/netns/ns1 ip link set lo up",
+			parse: func(s *Symptom, argv []string) {
+				for i := 1; i < len(argv); i++ {
+					if !strings.HasPrefix(argv[i], "-") {
+						if inner, ok := commandLine(strings.Join(argv[i:], " ")); ok {
+							s.parseCommand(inner)
+						}
+						return
+					}
+				}
+			}},
+		{name: "container-cli", programs: []string{"docker", "podman"}, example: "docker run --rm --cap-add NET_ADMIN alpine ip link add d0 type dummy",
+			parse: func(s *Symptom, argv []string) { s.Source = argv[0] }},
+	}
+}

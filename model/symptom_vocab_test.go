@@ -1,0 +1,124 @@
+package model
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestVocabularyExamples runs every row's example through the parser: the
+// row must match its own example.
+func TestVocabularyExamples(t *testing.T) {
+	has := func(s Symptom, row string) bool { return slices.Contains(s.Matched, row) }
+	for _, f := range errnoForms {
+		e, form, _ := findErrno(f.example)
+		if e != f.want || form != f.name {
+			t.Errorf("errno row %s: example %q gives %s by %q, want %s", f.name, f.example, e, form, f.want)
+		}
+	}
+	for _, f := range lineForms {
+		if s := ParseSymptom(f.example); !has(s, "line:"+f.name) {
+			t.Errorf("line row %s: example %q matched %v", f.name, f.example, s.Matched)
+		}
+	}
+	for _, f := range opPhrases {
+		s := Symptom{}
+		for _, l := range strings.Split(f.example, "\n") {
+			s.parseLine(l)
+		}
+		if !has(s, "op:"+f.name) {
+			t.Errorf("operation row %s: example %q matched %v", f.name, f.example, s.Matched)
+		}
+	}
+	for _, f := range commandForms {
+		if s := ParseSymptom("$ " + f.example); !has(s, "cmd:"+f.name) || s.Operation == "" && f.name != "container-cli" {
+			t.Errorf("command row %s: example %q matched %v, operation %q", f.name, f.example, s.Matched, s.Operation)
+		}
+	}
+	for _, f := range prefixForms {
+		if s := ParseSymptom(f.example); !has(s, "wrap:"+f.name) || !s.Recognised {
+			t.Errorf("wrapper row %s: example %q matched %v (recognised %v)", f.name, f.example, s.Matched, s.Recognised)
+		}
+	}
+	for _, tx := range strerrorTexts {
+		if got := ErrnoFromText(strings.ToLower(tx.text)); got != tx.errno {
+			t.Errorf("strerror %q = %s, want %s", tx.text, got, tx.errno)
+		}
+	}
+}
+
+// Forms the issue lists, each parsed for its operation and errno.
+func TestVocabularyForms(t *testing.T) {
+	for _, tt := range []struct {
+		in    string
+		op    string
+		errno Errno
+	}{
+		// musl (Alpine, BusyBox) texts.
+		{"ip: RTNETLINK answers: Not supported", "", EOPNOTSUPP},
+		{"ip: RTNETLINK answers: Resource busy", "", EBUSY},
+		{"ip: RTNETLINK answers: No error information", "", EUNKNOWN},
+		{"RTNETLINK answers: Numerical result out of range", "", ERANGE},
+		{"RTNETLINK answers: Protocol not supported", "", EPROTONOSUPPORT},
+		{"Error: netlink error, code: -17", "", EEXIST},
+		{"Os { code: 95, kind: Unsupported, message: \"Operation not supported\" }", "", EOPNOTSUPP},
+		{"NetlinkError(ErrorMessage { code: Some(-1), header: [] })", "", EPERM},
+		{"pyroute2.netlink.exceptions.NetlinkError: (17, 'File exists')", "", EEXIST},
+		{"OSError: [Errno 19] No such device", "", ENODEV},
+		{"bridge: port 1(veth0) failed to add, error -17", "", EEXIST},
+		{"wg0: adding failed, err=-22", "", EINVAL},
+		{"ioctl returned rc = -95", "", EOPNOTSUPP},
+		{"setting link failed: errno=1", "", EPERM},
+		{"netlink: add link: EEXIST", "", EEXIST},
+		{"ip -batch cmds.txt\nRTNETLINK answers: File exists\nCommand failed cmds.txt:3", "", EEXIST},
+		{"ip -n ns1 link set veth1 up\nRTNETLINK answers: Operation not permitted", OpLinkSet, EPERM},
+		{"ip netns exec ns1 ip addr add 10.0.0.1/24 dev eth0\nRTNETLINK answers: File exists", OpAddrAdd, EEXIST},
+		{"# ifconfig eth0 10.0.0.2 netmask 255.255.255.0\nSIOCSIFADDR: Operation not permitted", OpAddrAdd, EPERM},
+		{"SIOCSIFFLAGS: Operation not permitted", OpLinkSet, EPERM},
+		{"# route add default gw 192.168.1.1\nSIOCADDRT: Network is unreachable", OpRouteAdd, ENETUNREACH},
+		{"# brctl addbr br0\nadd bridge failed: Operation not permitted", OpLinkAdd, EPERM},
+		{"ioctl(3, SIOCBRADDBR, \"br0\") = -1 EPERM (Operation not permitted)", OpLinkAdd, EPERM},
+		{"# vconfig add eth0 10\nERROR: trying to add VLAN #10 to IF -:eth0:-  error: Operation not supported", OpLinkAdd, EOPNOTSUPP},
+		{"Traceback (most recent call last):\n  File \"t.py\", line 4, in <module>\n    ip.link('add', ifname='v0', kind='veth', peer='v1')\npyroute2.netlink.exceptions.NetlinkError: (17, 'File exists')", OpLinkAdd, EEXIST},
+		{`{"level":"error","msg":"failed to add the host (veth1) \u003c=\u003e sandbox (veth2) pair interfaces: operation not supported","time":"2024-01-01T00:00:00Z"}`, OpLinkAdd, EOPNOTSUPP},
+		{`"failed to create bridge \"cni0\": could not add \"cni0\": operation not permitted\n"`, OpLinkAdd, EPERM},
+		{`ip link add x type veth\nRTNETLINK answers: File exists`, OpLinkAdd, EEXIST},
+		{`time="2024-05-01T10:00:00Z" level=error msg="failed to set bridge addr: \"cni0\" already has an IP address different from 10.88.0.1/16"`, OpAddrAdd, EEXIST},
+		{`fatal: [node1]: FAILED! => {"changed": false, "cmd": ["ip", "link", "add", "br0", "type", "bridge"], "rc": 2, "stderr": "RTNETLINK answers: File exists", "stderr_lines": ["RTNETLINK answers: File exists"]}`, OpLinkAdd, EEXIST},
+		{`Error: /Stage[main]/Net/Exec[br0]/returns: change from notrun to 0 failed: Execution of '/sbin/ip link add br0 type bridge' returned 2: RTNETLINK answers: File exists`, OpLinkAdd, EEXIST},
+		{`error: eth0: cmd '/bin/ip -force -batch - [link set dev eth0 master br0]' failed: returned 1 (RTNETLINK answers: Device or resource busy)`, OpLinkSet, EBUSY},
+		{"Nov 22 06:29:01 node1 systemd-networkd[612]: br0: Could not set route: Network is unreachable", OpRouteAdd, ENETUNREACH},
+		{"  Warning  FailedCreatePodSandBox  2m (x4 over 3m)  kubelet  Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"ab\": plugin type=\"bridge\" failed (add): failed to set bridge addr: could not add IP address to \"cni0\": permission denied", OpAddrAdd, EACCES},
+		{"web_1  | RTNETLINK answers: Operation not permitted", "", EPERM},
+		{"[#] ip link add wg0 type wireguard\nRTNETLINK answers: Not supported", OpLinkAdd, EOPNOTSUPP},
+		{"Mon Nov 22 06:29:01 2021 /sbin/ip addr add dev tun0 10.8.0.2/24 broadcast 10.8.0.255\nMon Nov 22 06:29:01 2021 Linux ip addr add failed: external program exited with error status: 2", OpAddrAdd, ""},
+		{"NetworkManager[712]: <warn>  [1700000000.1] platform-linux: do-add-ip4-address[2: 10.0.0.5/24]: failure 17 (File exists)", OpAddrAdd, EEXIST},
+		{"error: swp1: netlink: swp1: cannot set link swp1 up: operation failed with 'Network is down' (100)", OpLinkSet, ENETDOWN},
+		{"failed to LinkAdd: operation not permitted", OpLinkAdd, EPERM},
+		{"ip link add d0 type dummy\\nRTNETLINK answers: Operation not permitted", OpLinkAdd, EPERM},
+		{"failed to add route: {Ifindex: 3 Dst: 10.244.0.0/16},", OpRouteAdd, ""},
+	} {
+		s := ParseSymptom(tt.in)
+		if s.Operation != tt.op && tt.op != "" || s.Errno != tt.errno {
+			t.Errorf("%q:\n  operation %q errno %q, want %q %q (matched %v)", tt.in, s.Operation, s.Errno, tt.op, tt.errno, s.Matched)
+		}
+	}
+}
+
+// A text beyond 64 KiB is cut with a notice, keeping the error lines.
+func TestLongSymptomKeepsErrors(t *testing.T) {
+	var b strings.Builder
+	for b.Len() < 200<<10 {
+		b.WriteString("level=info msg=\"all is well here, nothing to see at all\"\n")
+	}
+	b.WriteString("ip link add v0 type veth\nRTNETLINK answers: File exists\n")
+	s := ParseSymptom(b.String())
+	if s.Errno != EEXIST || s.Cut == "" || len(s.Raw) > maxSymptom {
+		t.Fatalf("errno %q cut %q raw %d bytes", s.Errno, s.Cut, len(s.Raw))
+	}
+	j, _ := json.Marshal(s)
+	if !strings.Contains(string(j), `"matched":[`) || !strings.Contains(string(j), `"cut":"the text was 2`) {
+		t.Fatalf("json lacks matched rows or the cut: %.300s", j)
+	}
+}
