@@ -605,6 +605,17 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Operation, OpNetnsEnter)
 			s.setIf(&s.Netns, m[1])
 		}},
+	// iproute2 lib/namespace.c netns_switch: the name opened but setns()
+	// refused it (EINVAL: not an nsfs file, e.g. a placeholder whose mount
+	// is gone). Output of `ip netns exec stale true` on a plain file.
+	{name: "iproute2-netns-setns", example: `setting the network namespace "stale" failed: Invalid argument`,
+		re: regexp.MustCompile(`setting the network namespace "([^"]+)" failed: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Netns, m[1])
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
 	{name: "brctl-addif", example: `can't add eth0 to bridge br0: Device or resource busy`,
 		re: regexp.MustCompile(`can't add (\S+) to bridge (\S+?):`),
 		apply: func(s *Symptom, m []string) {
