@@ -158,7 +158,7 @@ func fixesDeviceBusy(c *Context, v Verdict) []Fix {
 	switch {
 	case strings.Contains(ext, "cannot change"):
 		return []Fix{{ID: "device-busy/recreate-vxlan", Title: fmt.Sprintf("Re-create %s with the new settings (answers EOPNOTSUPP \"%s\")", dev, s.ExtAck),
-			Command: lines(ipCmd(c, "-d", "link", "show", "dev", dev), ipCmd(c, "link", "del", "dev", dev), "# then the ip link add command with the new id/dstport and the other settings shown above"),
+			Command:   lines(ipCmd(c, "-d", "link", "show", "dev", dev), ipCmd(c, "link", "del", "dev", dev), "# then the ip link add command with the new id/dstport and the other settings shown above"),
 			NeedsRoot: true, Manual: true, Why: why, Risk: "traffic through " + dev + " stops until it is re-created; its addresses, routes and FDB entries must be added again"}}
 	case strings.Contains(ext, "enslaving to a bridge"):
 		return []Fix{
@@ -170,7 +170,7 @@ func fixesDeviceBusy(c *Context, v Verdict) []Fix {
 		}
 	case s.Errno == EINVAL:
 		return []Fix{{ID: "device-busy/recreate-macvlan", Title: fmt.Sprintf("Re-create %s in the mode you need (answers EINVAL on changing passthru)", dev),
-			Command: lines(ipCmd(c, "-d", "link", "show", "dev", dev), ipCmd(c, "link", "del", "dev", dev), "# then ip link add link LOWER "+dev+" type macvlan mode MODE"),
+			Command:   lines(ipCmd(c, "-d", "link", "show", "dev", dev), ipCmd(c, "link", "del", "dev", dev), "# then ip link add link LOWER "+dev+" type macvlan mode MODE"),
 			NeedsRoot: true, Manual: true, Why: why, Risk: "whatever uses " + dev + " (a container, a VM) loses it until it is re-created"}}
 	}
 	n := &c.Facts.Net

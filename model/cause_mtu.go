@@ -186,7 +186,7 @@ func fixesMTU(c *Context, v Verdict) []Fix {
 	why := "the MTU is the program's or the network's configuration: choose it where it is configured (rtnl-doctor changes no MTU behind the program)"
 	if s.Operation == OpAddrAdd && s.Family == "inet6" && haveDev {
 		return []Fix{{ID: "mtu/ipv6-minimum", Title: fmt.Sprintf("Give %s an MTU of at least %d, then add the address again (answers EINVAL on the IPv6 address add)", dev.Name, ipv6MinMTU),
-			Command: lines(ipCmd(c, "link", "set", "dev", dev.Name, "mtu", fmt.Sprint(ipv6MinMTU)), ipCmd(c, "-6", "addr", "add", orName(s.Address, "ADDRESS"), "dev", dev.Name)),
+			Command:   lines(ipCmd(c, "link", "set", "dev", dev.Name, "mtu", fmt.Sprint(ipv6MinMTU)), ipCmd(c, "-6", "addr", "add", orName(s.Address, "ADDRESS"), "dev", dev.Name)),
 			NeedsRoot: true, Manual: true, Why: why}}
 	}
 	var fixes []Fix
@@ -226,7 +226,7 @@ func fixesMTU(c *Context, v Verdict) []Fix {
 	if lowerName != "" && need > 0 {
 		if lower, ok := n.LinkByName(lowerName); ok && (lower.MaxMTU == 0 || need <= lower.MaxMTU) {
 			fixes = append(fixes, Fix{ID: "mtu/raise-lower", Title: fmt.Sprintf("Or raise the lower device %s to MTU %d first", lowerName, need),
-				Command: lines(ipCmd(c, "link", "set", "dev", lowerName, "mtu", fmt.Sprint(need)), "# then run the failing command again"),
+				Command:   lines(ipCmd(c, "link", "set", "dev", lowerName, "mtu", fmt.Sprint(need)), "# then run the failing command again"),
 				NeedsRoot: true, Manual: true, Why: why,
 				Risk: "changes the MTU of everything on " + lowerName + ": the network behind it (switches, the peer) must carry frames that large, or large packets are dropped"})
 		}

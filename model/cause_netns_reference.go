@@ -160,8 +160,8 @@ func fixesNetnsReference(c *Context, v Verdict) []Fix {
 			continue
 		}
 		fixes = append(fixes, Fix{ID: "netns-reference/remove-stale",
-			Title:   fmt.Sprintf("Remove the stale name %s and re-attach or re-create it (answers EINVAL, \"Peer netns reference is invalid\")", x.Name),
-			Command: lines(argv(mntArgv(c, "ip", "netns", "delete", x.Name)...), "# if a process still runs in the namespace the name referred to, attach its namespace again:", argv(mntArgv(c, "ip", "netns", "attach", x.Name, "PID")...), "# otherwise re-create it empty (then re-add its links and addresses):", argv(mntArgv(c, "ip", "netns", "add", x.Name)...)),
+			Title:     fmt.Sprintf("Remove the stale name %s and re-attach or re-create it (answers EINVAL, \"Peer netns reference is invalid\")", x.Name),
+			Command:   lines(argv(mntArgv(c, "ip", "netns", "delete", x.Name)...), "# if a process still runs in the namespace the name referred to, attach its namespace again:", argv(mntArgv(c, "ip", "netns", "attach", x.Name, "PID")...), "# otherwise re-create it empty (then re-add its links and addresses):", argv(mntArgv(c, "ip", "netns", "add", x.Name)...)),
 			NeedsRoot: true, Manual: true,
 			Why: "whether a process still holds the namespace, and which one, is for you to tell (ip netns identify PID, lsns -t net): rtnl-doctor does not guess"})
 	}

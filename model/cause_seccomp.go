@@ -133,24 +133,24 @@ func fixesSeccomp(c *Context, v Verdict) []Fix {
 	case o != nil && o.Parent == 1 && c.Facts.Target.Unit != "":
 		u := c.Facts.Target.Unit
 		fixes = append(fixes, Fix{ID: "seccomp/unit-allow", Title: fmt.Sprintf("Allow the one address family or call in %s (%s)", u, answers),
-			Command: lines(argv("systemctl", "cat", u), "# in the drop-in systemctl edit opens, under [Service]:", "#   RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK", "#   (or drop the SystemCallFilter= group that lists the refused call)", argv("systemctl", "edit", u), argv("systemctl", "restart", u)),
+			Command:   lines(argv("systemctl", "cat", u), "# in the drop-in systemctl edit opens, under [Service]:", "#   RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK", "#   (or drop the SystemCallFilter= group that lists the refused call)", argv("systemctl", "edit", u), argv("systemctl", "restart", u)),
 			NeedsRoot: true, Manual: true, Why: why})
 	case launcher == "firejail" || o != nil && o.Name == "firejail":
 		fixes = append(fixes, Fix{ID: "seccomp/firejail-protocol", Title: "Let firejail allow netlink sockets (" + answers + ")",
 			Command: lines("# firejail --protocol=unix,inet,inet6,netlink PROGRAM", "# or in the program's profile (~/.config/firejail/PROGRAM.local):", "#   protocol unix,inet,inet6,netlink"),
-			Manual: true, Why: why})
+			Manual:  true, Why: why})
 	case c.Facts.Container.InContainer || knownLaunchers[launcher] != "":
 		fixes = append(fixes,
 			Fix{ID: "seccomp/container-profile", Title: "Re-create the container with a seccomp profile that allows the call (" + answers + ")",
 				Command: lines("# copy the runtime's default profile, add the refused syscall to an SCMP_ACT_ALLOW rule, then:", "docker run --security-opt seccomp=/etc/docker/seccomp-netlink.json ... IMAGE"),
-				Manual: true, Why: why},
+				Manual:  true, Why: why},
 			Fix{ID: "seccomp/unconfined", Title: "Widest: run the container without seccomp",
 				Command: "# docker run --security-opt seccomp=unconfined ... IMAGE", Manual: true, Why: "listed for its cost only",
 				Risk: "every syscall the kernel has becomes reachable from the container, including those with a history of privilege escalation"})
 	default:
 		fixes = append(fixes, Fix{ID: "seccomp/launcher", Title: "Start the program with a filter that allows the call (" + answers + ")",
 			Command: "# the filter comes from " + orName(launcher, "the program's launcher") + ": allow the refused syscall or address family in its configuration",
-			Manual: true, Why: why})
+			Manual:  true, Why: why})
 	}
 	return fixes
 }
