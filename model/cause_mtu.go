@@ -96,6 +96,9 @@ func evalMTU(c *Context) Verdict {
 		case "macvlan", "macvtap":
 			checks = append(checks, mtuCheck{limit: lower.MTU, why: fmt.Sprintf("a %s's MTU cannot exceed its lower device %s's MTU %d (macvlan_change_mtu: EINVAL, no message)", kind, lower.Name, lower.MTU), errno: EINVAL, lower: lower.Name, need: want})
 		case "vxlan":
+			if s.Operation == OpLinkAdd {
+				break // vxlan_config_apply clamps the MTU on creation: only a change is refused
+			}
 			h := uint32(vxlanHeadroom)
 			if strings.Contains(s.Raw, "remote ") && strings.Contains(s.Raw, "::") || strings.Contains(s.Raw, "local ") && strings.Contains(s.Raw, "::") {
 				h = vxlan6Headroom

@@ -134,6 +134,16 @@ func decodeLink(b []byte) (Link, error) {
 					l.Kind = rtnl.CString(iv)
 				case unix.IFLA_INFO_SLAVE_KIND:
 					l.SlaveKind = rtnl.CString(iv)
+				case unix.IFLA_INFO_DATA:
+					// A vxlan's lower device is IFLA_VXLAN_LINK, not
+					// IFLA_LINK (the kernel puts KIND before DATA).
+					if l.Kind == "vxlan" && l.Parent == 0 {
+						rtnl.ForEachAttr(iv, func(dt uint16, dv []byte) {
+							if dt == unix.IFLA_VXLAN_LINK && len(dv) >= 4 {
+								l.Parent = int32(binary.NativeEndian.Uint32(dv))
+							}
+						})
+					}
 				}
 			})
 		case unix.IFLA_PROP_LIST:
