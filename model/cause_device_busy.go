@@ -142,7 +142,19 @@ func evalDeviceBusy(c *Context) Verdict {
 		v.fail("%s: the device's receive handler is taken, and netdev_rx_handler_register refuses a second with EBUSY", holder)
 	}
 	if !found && v.Status == "" {
-		v.unknown("the symptom names no device to examine")
+		// No device named (docker's "failed to create the macvlan port"):
+		// list the devices that could not be a macvlan/ipvlan parent.
+		var taken []string
+		for _, l := range n.Links {
+			if h, _ := busyHolder(n, l); h != "" {
+				taken = append(taken, h)
+			}
+		}
+		if len(taken) > 0 {
+			v.warn("the symptom names no device; these cannot take another receive handler (EBUSY from netdev_rx_handler_register) and cannot be a macvlan/ipvlan parent or a new port: %s", strings.Join(taken, "; "))
+		} else {
+			v.unknown("the device is unavailable: the symptom names none, and no device here is a port or a macvlan/ipvlan lower")
+		}
 	}
 	return v
 }

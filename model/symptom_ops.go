@@ -70,6 +70,19 @@ var lineForms = []lineForm{
 			s.setIf(&s.ExtAck, msg)
 			s.setErr(extAckErrno(msg), "Error: "+m[1])
 		}},
+	// Kernel extended-ACK messages of the mtu, netns-reference and
+	// device-busy causes where a program quotes them without iproute2's
+	// "Error: " at the start of the line (oblique/create_ap#420,
+	// morrownr/USB-WiFi#153 from systemd-networkd).
+	{name: "kernel-extack-quoted", example: `Create a bridge interface... Error: Device does not allow enslaving to a bridge.`,
+		re: regexp.MustCompile(`(?i)\b(mtu greater than device maximum|mtu less than device minimum|peer netns reference is invalid|cannot change vni|cannot change port|device does not allow enslaving to a bridge)\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.ExtAck, m[1])
+			if strings.Contains(strings.ToLower(m[1]), "bridge") {
+				s.setIf(&s.Operation, OpLinkSet)
+			}
+			s.setErr(extAckErrno(m[1]), m[0])
+		}},
 	{name: "iproute2-cannot-find-device", example: `Cannot find device "eth9"`,
 		re: regexp.MustCompile(`Cannot find device "(.*)"`),
 		apply: func(s *Symptom, m []string) {
