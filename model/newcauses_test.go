@@ -103,3 +103,15 @@ func TestSeccompFixture(t *testing.T) {
 		t.Fatalf("seccomp with the capability missing: %s %q", r.Status, r.Evidence)
 	}
 }
+
+// ip netns list on a host with a stale name (the kernel's message, once per
+// broken name, as in the iproute2 netdev thread on "ns.mounted" names).
+func TestNetnsReferenceFixture(t *testing.T) {
+	d := diagnoseFixture(t, "# ip netns list\nError: Peer netns reference is invalid.\nError: Peer netns reference is invalid.\ntest.mounted\ntest", "netns-stale")
+	r := d.Results[0]
+	ev := strings.Join(r.Evidence, "\n")
+	if r.ID != "netns-reference" || r.Status != Fail || !strings.Contains(ev, "/run/netns/stale is a plain file") || strings.Contains(ev, "rtnldoc-sample is") ||
+		len(r.Fixes) != 1 || r.Fixes[0].ID != "netns-reference/remove-stale" {
+		t.Fatalf("%s %s %q %v\n%s", r.ID, r.Status, ev, fixIDs(r), dump(d))
+	}
+}
