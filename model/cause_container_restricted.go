@@ -36,8 +36,14 @@ func evalContainerRestricted(c *Context) Verdict {
 		if ct.PIDNamespace == "" && len(ct.Hints) > 0 {
 			v.unknown("cannot tell whether %s runs in a container: no proof found, but its PID namespace is unavailable%s", c.who(), hints)
 		} else {
-			v.ok("%s does not run in a container: no runtime cgroup, no /run/systemd/container or /run/host/container-manager, no container= variable, %s%s",
-				c.who(), pidNSWords(ct.PIDNamespace), hints)
+			env := "no container= variable"
+			for _, u := range ct.Unknown {
+				if strings.HasPrefix(u, "container= in ") {
+					env = "no container= variable where the environment was readable"
+				}
+			}
+			v.ok("%s does not run in a container: no runtime cgroup, no /run/systemd/container or /run/host/container-manager, %s, %s%s",
+				c.who(), env, pidNSWords(ct.PIDNamespace), hints)
 		}
 		if len(ct.Unknown) > 0 {
 			v.Evidence = append(v.Evidence, "not checked: "+strings.Join(ct.Unknown, "; "))
