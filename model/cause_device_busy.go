@@ -177,7 +177,7 @@ func fixesDeviceBusy(c *Context, v Verdict) []Fix {
 			{ID: "device-busy/wifi-4addr", Title: fmt.Sprintf("Put %s in 4-address (WDS) mode, then add it to the bridge (answers EOPNOTSUPP \"%s\")", dev, s.ExtAck),
 				Command: lines(argv("iw", "dev", dev, "set", "4addr", "on"), ipCmd(c, "link", "set", "dev", dev, "master", orName(s.Master, "BRIDGE"))), NeedsRoot: true, Manual: true,
 				Why: "the access point must accept 4-address frames from this station, which only its owner can tell"},
-			{ID: "device-busy/wifi-route", Title: "Or route (or NAT) between the bridge and " + dev + " instead of bridging", Command: "# give the bridge its own subnet and enable forwarding, or use NAT, instead of making " + dev + " a port",
+			{ID: "device-busy/wifi-route", Title: "Or route (or NAT) between the bridge and " + dev + " instead of bridging (avoids the EOPNOTSUPP)", Command: "# give the bridge its own subnet and enable forwarding, or use NAT, instead of making " + dev + " a port",
 				Manual: true, Why: "a network design change"},
 		}
 	case s.Errno == EINVAL:

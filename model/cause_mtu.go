@@ -228,7 +228,7 @@ func fixesMTU(c *Context, v Verdict) []Fix {
 	}
 	if lowerName != "" && need > 0 {
 		if lower, ok := n.LinkByName(lowerName); ok && (lower.MaxMTU == 0 || need <= lower.MaxMTU) {
-			fixes = append(fixes, Fix{ID: "mtu/raise-lower", Title: fmt.Sprintf("Or raise the lower device %s to MTU %d first", lowerName, need),
+			fixes = append(fixes, Fix{ID: "mtu/raise-lower", Title: fmt.Sprintf("Or raise the lower device %s to MTU %d first (answers %s for mtu %d)", lowerName, need, mtuErrno(s), s.MTU),
 				Command:   lines(ipCmd(c, "link", "set", "dev", lowerName, "mtu", fmt.Sprint(need)), "# then run the failing command again"),
 				NeedsRoot: true, Manual: true, Why: why,
 				Risk: "changes the MTU of everything on " + lowerName + ": the network behind it (switches, the peer) must carry frames that large, or large packets are dropped"})

@@ -90,14 +90,14 @@ func fixesNetlinkBuffer(c *Context, v Verdict) []Fix {
 	if nl.RmemMax > 0 && nl.RmemMax < netlinkBufferTarget {
 		val := fmt.Sprint(netlinkBufferTarget)
 		fixes = append(fixes,
-			Fix{ID: "netlink-buffer/rmem-max", Title: fmt.Sprintf("Raise net.core.rmem_max from %d to %s so that a socket that asks gets the buffer (iproute2 asks for 1 MiB)", nl.RmemMax, val),
+			Fix{ID: "netlink-buffer/rmem-max", Title: fmt.Sprintf("Raise net.core.rmem_max from %d to %s so that a socket that asks gets the buffer (iproute2 asks for 1 MiB; answers ENOBUFS on recvmsg)", nl.RmemMax, val),
 				Command: argv("sysctl", "-w", "net.core.rmem_max="+val), NeedsRoot: true,
 				Risk:   "system-wide: any socket may then pin up to twice this much kernel memory when it asks for it",
 				Action: act("sysctl", "key", "net.core.rmem_max", "value", val)},
 			persistFix("netlink-buffer/persist-rmem-max", "net.core.rmem_max", val))
 	}
 	if nl.RmemDefault > 0 && nl.RmemDefault < 1<<20 {
-		fixes = append(fixes, Fix{ID: "netlink-buffer/rmem-default", Title: "Widest: raise net.core.rmem_default, for programs that never ask",
+		fixes = append(fixes, Fix{ID: "netlink-buffer/rmem-default", Title: "Widest: raise net.core.rmem_default, for programs that never ask (answers ENOBUFS on recvmsg)",
 			Command: argv("sysctl", "-w", "net.core.rmem_default=1048576"), NeedsRoot: true, Manual: true,
 			Why:  "listed for its cost: prefer the two above",
 			Risk: "every socket on the system (TCP and UDP included) gets the larger default buffer: more kernel memory under load"})

@@ -144,7 +144,7 @@ func fixesSeccomp(c *Context, v Verdict) []Fix {
 			Fix{ID: "seccomp/container-profile", Title: "Re-create the container with a seccomp profile that allows the call (" + answers + ")",
 				Command: lines("# copy the runtime's default profile, add the refused syscall to an SCMP_ACT_ALLOW rule, then:", "docker run --security-opt seccomp=/etc/docker/seccomp-netlink.json ... IMAGE"),
 				Manual:  true, Why: why},
-			Fix{ID: "seccomp/unconfined", Title: "Widest: run the container without seccomp",
+			Fix{ID: "seccomp/unconfined", Title: "Widest: run the container without seccomp (" + answers + ")",
 				Command: "# docker run --security-opt seccomp=unconfined ... IMAGE", Manual: true, Why: "listed for its cost only",
 				Risk: "every syscall the kernel has becomes reachable from the container, including those with a history of privilege escalation"})
 	default:
