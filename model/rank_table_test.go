@@ -23,7 +23,13 @@ func TestRankTable(t *testing.T) {
 			}
 			reached[k] = true
 		}
-		s := Symptom{Operation: r.Op, Errno: r.Errno, ExtAck: r.Msg, Family: r.Family, Path: r.Path, Source: r.Source}
+		s := Symptom{Operation: r.Op, Errno: r.Errno, ExtAck: r.Msg, Family: r.Family, Path: r.Path, Source: r.Source, InvalidName: r.InvalidName}
+		switch r.Has {
+		case "mtu":
+			s.MTU = 1500
+		case "netns":
+			s.Netns = "ns1"
+		}
 		if !r.matches(s) {
 			t.Errorf("row %d does not match its own fields", i)
 		}

@@ -9,6 +9,14 @@ import (
 // later ones are consequences (wg-quick prints "Unable to access interface"
 // after the RTNETLINK error).
 func (s *Symptom) setErr(e Errno, msg string) {
+	if s.weak {
+		// A warning or info line: its error counts only when no error
+		// line gives one.
+		if s.weakErrno == "" && e != "" {
+			s.weakErrno, s.weakMsg = e, clipText(strings.TrimSpace(msg), 300)
+		}
+		return
+	}
 	if s.Errno == "" && e != "" {
 		s.Errno = e
 	}
@@ -53,6 +61,8 @@ var extAcks = map[string]Errno{
 	// net/bridge/br_if.c br_add_if: IFF_DONT_BRIDGE (a Wi-Fi station
 	// without 4-address mode).
 	"device does not allow enslaving to a bridge": EOPNOTSUPP,
+	"no link layer address given":                 EINVAL,
+	"invalid vlan id":                             EINVAL,
 }
 
 func extAckErrno(msg string) Errno {
@@ -61,6 +71,9 @@ func extAckErrno(msg string) Errno {
 		m = m[i+2:]
 	}
 	if e, ok := extAcks[m]; ok {
+		return e
+	}
+	if e, _, _ := findErrno(msg); e != "" {
 		return e
 	}
 	switch {
@@ -133,15 +146,7 @@ func (s *Symptom) parseLine(line string) {
 		}
 	}
 	if s.Operation == "" {
-		for _, p := range opPhrases {
-			if m := p.re.FindStringSubmatch(line); m != nil {
-				p.apply(s, m)
-				if s.Operation != "" {
-					s.match("op:" + p.name)
-					break
-				}
-			}
-		}
+		s.applyPhrase(line)
 	}
 	if !matched {
 		if m := goErrRE.FindStringSubmatch(line); m != nil {
@@ -213,5 +218,37 @@ func (s *Symptom) match(row string) {
 	}
 	if len(s.Matched) < 32 {
 		s.Matched = append(s.Matched, row)
+	}
+}
+
+// applyPhrase applies the operation phrase that names the operation last
+// in the line: in a chain of errors ("failed to add interface veth1 to
+// sandbox: failed to set link up: device or resource busy") the innermost
+// one is what the kernel refused.
+func (s *Symptom) applyPhrase(line string) {
+	best, bestAt := -1, -1
+	var bestM []string
+	for i, p := range opPhrases {
+		locs := p.re.FindAllStringSubmatchIndex(line, -1)
+		if len(locs) == 0 {
+			continue
+		}
+		loc := locs[len(locs)-1]
+		if loc[0] > bestAt {
+			best, bestAt = i, loc[0]
+			bestM = make([]string, len(loc)/2)
+			for j := range bestM {
+				if loc[2*j] >= 0 {
+					bestM[j] = line[loc[2*j]:loc[2*j+1]]
+				}
+			}
+		}
+	}
+	if best < 0 {
+		return
+	}
+	opPhrases[best].apply(s, bestM)
+	if s.Operation != "" {
+		s.match("op:" + opPhrases[best].name)
 	}
 }
