@@ -67,6 +67,7 @@ var strerrorTexts = []strerrorText{
 	{"Input/output error", EIO, "glibc"},
 	{"I/O error", EIO, "musl"},
 	{"Bad address", EFAULT, "both"},
+	{"Protocol not available", ENOPROTOOPT, "both"},
 	{"Unknown error 524", ENOTSUPP, "glibc"},
 	{"No error information", EUNKNOWN, "musl"},
 }
@@ -162,6 +163,15 @@ var errnoForms = []errnoForm{
 	{name: "errno-equals", want: EPERM,
 		example: `Note: Cannot ioctl TUNSETIFF tun: Operation not permitted (errno=1)`,
 		re:      regexp.MustCompile(`(?i)\berrno ?[=:]? ?-?(\d{1,4})\b`), errno: numberAt(1)},
+	{name: "bracketed-text-number", want: ENOSYS,
+		// Steam's CreateBoundSocket (ValveSoftware/steam-for-linux#13149).
+		example: `CreateBoundSocket: failed to create socket, error [no name available] (38)`,
+		re:      regexp.MustCompile(`error \[[^\]]{1,60}\] \((\d{1,4})\)`), errno: numberAt(1)},
+	{name: "go-no-such-interface", want: ENODEV,
+		// Go's net package (errNoSuchInterface) after a failed lookup by name.
+		example: `could not find bridge docker0: route ip+net: no such network interface`,
+		re:      regexp.MustCompile(`no such network interface`),
+		errno:   func([]string) Errno { return ENODEV }},
 	{name: "glibc-unknown-error", want: ENOTSUPP,
 		example: `RTNETLINK answers: Unknown error 524`,
 		re:      regexp.MustCompile(`Unknown error (\d{1,4})`), errno: numberAt(1)},
