@@ -523,7 +523,8 @@ func kindNoun(w string) string {
 }
 
 var opPhrases = []opPhrase{
-	{name: "ioctl-name", example: `SIOCSIFFLAGS: Operation not permitted`,
+	// mk-f/alpine-initramfs-dropbear#1.
+	{name: "ioctl-name", example: `ifconfig: SIOCSIFADDR: No such device`,
 		re:    regexp.MustCompile(`\b(SIOC[A-Z]{4,16}|TUNSETIFF|TUNSETPERSIST)\b`),
 		apply: func(s *Symptom, m []string) { s.setIoctl(m[1]) }},
 	{name: "ioctl-number", example: `ioctl(3, 0x8914, 0x7ffd2c9a6a50) = -1 EPERM (Operation not permitted)`,
@@ -560,7 +561,8 @@ var opPhrases = []opPhrase{
 			}
 		}},
 	// vishvananda/netlink function names in Go errors and stack traces.
-	{name: "go-netlink-call", example: `failed to LinkAdd: operation not permitted`,
+	// coreos/mantle#72 (a kernel without CONFIG_BRIDGE).
+	{name: "go-netlink-call", example: `Cluster failed: Network setup failed: LinkAdd() failed: operation not supported`,
 		re: regexp.MustCompile(`\b(Link(?:Add|Del|SetUp|SetDown|SetMaster|SetMTU|SetNsFd|SetNsPid|SetName|SetHardwareAddr|Modify)|Addr(?:Add|Replace|Del)|Route(?:Add|Replace|Append|Del)|Neigh(?:Add|Set))\b`),
 		apply: func(s *Symptom, m []string) {
 			f := m[1]
@@ -784,6 +786,21 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Operation, OpLinkAdd)
 			s.setIf(&s.Device, m[1])
 			s.InvalidName = true
+		}},
+	// systemd/systemd#3648.
+	{name: "object-could-not-be-set", example: `systemd-networkd[332]: br0: Bridge parameters could not be set: Operation not supported`,
+		re: regexp.MustCompile(`(?i)\b(bridge|bond|vlan|link|interface|mtu|address|route|netdev)\b[\w ]{0,30}? could not be (set|added|created|configured|brought up)`),
+		apply: func(s *Symptom, m []string) {
+			verb := strings.ToLower(m[2])
+			if verb == "added" {
+				verb = "add"
+			}
+			op, kind := phraseOp(verb, strings.ToLower(m[1]))
+			if strings.EqualFold(m[1], "mtu") || verb == "set" && kindNoun(m[1]) != "" {
+				op, kind = OpLinkSet, ""
+			}
+			s.setIf(&s.Operation, op)
+			s.setIf(&s.Kind, kind)
 		}},
 	{name: "object-then-failed", example: `Link: [ERR] Loopback route 0.0.0.0/0 dev lo mtu 0 table 55555 addition failed: file exists`,
 		re: regexp.MustCompile(`(?i)\b(route|address|link|interface)\b[^:]{0,80}?\b(addition|creation|deletion|removal|add|delete) failed`),
