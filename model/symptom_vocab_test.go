@@ -118,7 +118,7 @@ func TestLongSymptomKeepsErrors(t *testing.T) {
 	}
 	b.WriteString("ip link add v0 type veth\nRTNETLINK answers: File exists\n")
 	s := ParseSymptom(b.String())
-	if s.Errno != EEXIST || s.Cut == "" || len(s.Raw) > maxSymptom {
+	if s.Errno != EEXIST || s.Operation != OpLinkAdd || s.Cut == "" || len(s.Raw) > maxSymptom {
 		t.Fatalf("errno %q cut %q raw %d bytes", s.Errno, s.Cut, len(s.Raw))
 	}
 	j, _ := json.Marshal(s)
