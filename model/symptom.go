@@ -151,6 +151,9 @@ func ParseSymptom(text string) Symptom {
 		}
 	}
 	s.weak = false
+	if src, ok := programSources[s.Program]; ok && (s.Source == "" || s.Source == "go") {
+		s.Source = src
+	}
 	if s.Operation == "" && s.Program != "" {
 		// A unit named for its job: "wireguard-wg0-start[2975]: ...".
 		s.applyPhrase(s.Program)
@@ -169,6 +172,12 @@ func ParseSymptom(text string) Symptom {
 	s.infer()
 	s.Recognised = s.Errno != "" || s.Operation != "" || s.ExtAck != ""
 	return s
+}
+
+// programSources names the source of a line by the program that logged it.
+var programSources = map[string]string{
+	"systemd-networkd": "networkd", "NetworkManager": "NetworkManager", "dockerd": "docker", "containerd": "containerd",
+	"kubelet": "kubelet", "wg-quick": "wireguard", "openvpn": "openvpn", "libvirtd": "libvirt", "podman": "podman",
 }
 
 // weakLineRE finds warning and info lines (logrus, klog, logfmt, syslog

@@ -236,12 +236,14 @@ func (s *Symptom) applyPhrase(line string) {
 		loc := locs[len(locs)-1]
 		if loc[0] > bestAt {
 			best, bestAt = i, loc[0]
-			bestM = make([]string, len(loc)/2)
+			bestM = make([]string, len(loc)/2, len(loc)/2+1)
 			for j := range bestM {
 				if loc[2*j] >= 0 {
 					bestM[j] = line[loc[2*j]:loc[2*j+1]]
 				}
 			}
+			// The rest of the line, after the phrase, as the last element.
+			bestM = append(bestM, line[loc[1]:])
 		}
 	}
 	if best < 0 {

@@ -391,6 +391,10 @@ var lineForms = []lineForm{
 			s.setIf(&s.Kind, "wireguard")
 			s.setErr(ErrnoFromText(m[1]), m[0])
 		}},
+	// The kernel's log of a failed allocation: the caller got ENOMEM.
+	{name: "kernel-page-allocation-failure", example: `[2548650.549228] dockerd: page allocation failure: order:4, mode:0x40dc0(GFP_KERNEL|__GFP_COMP|__GFP_ZERO), nodemask=(null),cpuset=docker.service,mems_allowed=0`,
+		re:    regexp.MustCompile(`(\S+): page allocation failure: order:(\d+)`),
+		apply: func(s *Symptom, m []string) { s.setErr(ENOMEM, m[0]) }},
 	// An AVC record wrapped over several lines: the class on its own line.
 	{name: "selinux-avc-class-line", example: "    tclass=netlink_generic_socket permissive=0",
 		re: regexp.MustCompile(`^tclass=(netlink_\w+_socket|tun_socket|capability2?|user_namespace)\b`),
@@ -505,6 +509,9 @@ func phraseOp(verb, noun string) (op, kind string) {
 	case strings.HasPrefix(noun, "neigh"):
 		return OpNeighAdd, ""
 	case noun == "namespace" || noun == "netns" || noun == "network namespace":
+		if set && !strings.HasPrefix(verb, "set up") && !strings.HasPrefix(verb, "setting up") {
+			return OpLinkSet, "" // "set namespace on link": ip link set X netns NS
+		}
 		return OpNetnsEnter, ""
 	}
 	if k := kindNoun(noun); k != "" {
@@ -529,7 +536,8 @@ func kindNoun(w string) string {
 }
 
 var opPhrases = []opPhrase{
-	{name: "ioctl-name", example: `SIOCSIFFLAGS: Operation not permitted`,
+	// mk-f/alpine-initramfs-dropbear#1.
+	{name: "ioctl-name", example: `ifconfig: SIOCSIFADDR: No such device`,
 		re:    regexp.MustCompile(`\b(SIOC[A-Z]{4,16}|TUNSETIFF|TUNSETPERSIST)\b`),
 		apply: func(s *Symptom, m []string) { s.setIoctl(m[1]) }},
 	{name: "ioctl-number", example: `ioctl(3, 0x8914, 0x7ffd2c9a6a50) = -1 EPERM (Operation not permitted)`,
@@ -566,7 +574,8 @@ var opPhrases = []opPhrase{
 			}
 		}},
 	// vishvananda/netlink function names in Go errors and stack traces.
-	{name: "go-netlink-call", example: `failed to LinkAdd: operation not permitted`,
+	// coreos/mantle#72 (a kernel without CONFIG_BRIDGE).
+	{name: "go-netlink-call", example: `Cluster failed: Network setup failed: LinkAdd() failed: operation not supported`,
 		re: regexp.MustCompile(`\b(Link(?:Add|Del|SetUp|SetDown|SetMaster|SetMTU|SetNsFd|SetNsPid|SetName|SetHardwareAddr|Modify)|Addr(?:Add|Replace|Del)|Route(?:Add|Replace|Append|Del)|Neigh(?:Add|Set))\b`),
 		apply: func(s *Symptom, m []string) {
 			f := m[1]
@@ -742,6 +751,37 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Kind, "wireguard")
 			s.setIf(&s.Device, m[1]+m[2])
 		}},
+	{name: "parent-not-found", example: `Error response from daemon: -o parent interface does was not found on the host: en0`,
+		re: regexp.MustCompile(`(?i)(parent|lower|master) interface (?:does )?(?:was )?not found(?: on the host)?:? "?([^"\s:]+)`),
+		apply: func(s *Symptom, m []string) {
+			if strings.EqualFold(m[1], "master") {
+				s.setIf(&s.Operation, OpLinkSet)
+				s.setIf(&s.Master, m[2])
+			} else {
+				s.setIf(&s.Operation, OpLinkAdd)
+				s.setIf(&s.Lower, m[2])
+			}
+			s.setErr(ENODEV, m[0])
+		}},
+	{name: "could-not-find-bridge", example: `adding interface veth39cd78e to bridge docker0 failed: could not find bridge docker0: route ip+net: no such network interface`,
+		re: regexp.MustCompile(`(?i)(?:could not|cannot|can't|failed to) find (bridge|master|parent) "?([^"\s:]+)`),
+		apply: func(s *Symptom, m []string) {
+			if strings.EqualFold(m[1], "parent") {
+				s.setIf(&s.Operation, OpLinkAdd)
+				s.setIf(&s.Lower, m[2])
+			} else {
+				s.setIf(&s.Operation, OpLinkSet)
+				s.setIf(&s.Master, m[2])
+			}
+		}},
+	{name: "libvirt-bridge-port", example: `Unable to add bridge ovs-br0 port vnet0: Operation not supported`,
+		re: regexp.MustCompile(`Unable to add bridge (\S+) port (\S+?):`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "libvirt")
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Master, m[1])
+			s.setIf(&s.Device, m[2])
+		}},
 	{name: "go-netlink-rib", example: `can't start tsnet server: tsnet: route ip+net: netlinkrib: permission denied`,
 		re:    regexp.MustCompile(`(?i)\bnetlinkrib\b|netlink (?:socket|rib)\b|\bsocket\(AF_NETLINK`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
@@ -760,6 +800,21 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Device, m[1])
 			s.InvalidName = true
 		}},
+	// systemd/systemd#3648.
+	{name: "object-could-not-be-set", example: `systemd-networkd[332]: br0: Bridge parameters could not be set: Operation not supported`,
+		re: regexp.MustCompile(`(?i)\b(bridge|bond|vlan|link|interface|mtu|address|route|netdev)\b[\w ]{0,30}? could not be (set|added|created|configured|brought up)`),
+		apply: func(s *Symptom, m []string) {
+			verb := strings.ToLower(m[2])
+			if verb == "added" {
+				verb = "add"
+			}
+			op, kind := phraseOp(verb, strings.ToLower(m[1]))
+			if strings.EqualFold(m[1], "mtu") || verb == "set" && kindNoun(m[1]) != "" {
+				op, kind = OpLinkSet, ""
+			}
+			s.setIf(&s.Operation, op)
+			s.setIf(&s.Kind, kind)
+		}},
 	{name: "object-then-failed", example: `Link: [ERR] Loopback route 0.0.0.0/0 dev lo mtu 0 table 55555 addition failed: file exists`,
 		re: regexp.MustCompile(`(?i)\b(route|address|link|interface)\b[^:]{0,80}?\b(addition|creation|deletion|removal|add|delete) failed`),
 		apply: func(s *Symptom, m []string) {
@@ -772,7 +827,7 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Kind, kind)
 		}},
 	{name: "tun-setup", example: `qemu-system-x86_64: could not configure /dev/net/tun (tap0): Operation not permitted`,
-		re: regexp.MustCompile(`(?i)(?:could not|cannot|can't|failed to|unable to) (?:open|configure|initiali[sz]e|set ?up|start) (?:the )?(?:/dev/net/tun|tun(?:nel)?\b|tun/tap|tap\b)(?: \(([^)\s]+)\))?`),
+		re: regexp.MustCompile(`(?i)(?:(?:could not|cannot|can't|failed to|unable to) (?:open|configure|initiali[sz]e|set ?up|start) (?:the )?(?:/dev/net/tun|tun(?:nel)?\b|tun/tap|tap\b)|\bopen tap device\b|\bTapOpen\b)(?: \(([^)\s]+)\))?`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpTunOpen)
 			s.setIf(&s.Path, "/dev/net/tun")
@@ -790,9 +845,9 @@ var opPhrases = []opPhrase{
 	// bring up interface", "error creating vxlan interface", and a chain
 	// segment that starts with the verb (": creating dummy interface: ").
 	{name: "verb-noun-phrase", example: `error: swp1: netlink: swp1: cannot set link swp1 up: operation failed with 'Network is down' (100)`,
-		re: regexp.MustCompile(`(?i)(?:\b(?:failed to|failed|could not|couldn't|cannot|can't|unable to|error|error while)\s+|(?:^|: |\b[A-Z]+: )(?:)?)(create|add|set up|set|configure|bring up|delete|remove|move|attach|enslave|rename|change|update|creating|adding|setting up|setting|configuring|deleting|removing|moving|attaching|enslaving|updating)\s+(?:the |a |an |new |default |local )?(?:(\w+) )?(interface routes?|tun device|tun interface|tap device|tap interface|link|interface|device|bridge|veth pair|veth|vxlan|vlan|macvlan|macvtap|ipvlan|bond|wireguard|ip addresses|ip address|addresses|address|addr|ip|routes|route|gateway|neighbour|neighbor|netdev|network namespace|namespace|netns|port|mtu|routing rule|rule)\b(.*)`),
+		re: regexp.MustCompile(`(?i)(?:\b(?:failed to|failed|could not|couldn't|cannot|can't|unable to|error|error while)\s+|(?:^|: |\b[A-Z]+: )(?:)?)(create|add|set up|set|configure|bring up|delete|remove|move|attach|enslave|rename|change|update|creating|adding|setting up|setting|configuring|deleting|removing|moving|attaching|enslaving|updating)\s+(?:the |a |an |new |default |local )?(?:(\w+) )?(interface routes?|tun device|tun interface|tap device|tap interface|link|interface|device|bridge|veth pair|veth|vxlan|vlan|macvlan|macvtap|ipvlan|bond|wireguard|ip addresses|ip address|addresses|address|addr|ip|routes|route|gateway|neighbour|neighbor|netdev|network namespace|namespace|netns|port|mtu|routing rule|rule)\b`),
 		apply: func(s *Symptom, m []string) {
-			verb, word, noun, rest := strings.ToLower(m[1]), strings.ToLower(m[2]), strings.ToLower(m[3]), m[4]
+			verb, word, noun, rest := strings.ToLower(m[1]), strings.ToLower(m[2]), strings.ToLower(m[3]), m[len(m)-1]
 			switch {
 			case strings.HasPrefix(noun, "interface route"):
 				noun = "route"

@@ -281,6 +281,11 @@ func cutText(text string, max int) (string, string) {
 			keep[i] = true
 			budget -= len(l) + 1
 			errLines++
+			// The line before an error is often the command that failed.
+			if i > 0 && !keep[i-1] && budget-len(lines[i-1])-1 >= 0 {
+				keep[i-1] = true
+				budget -= len(lines[i-1]) + 1
+			}
 		}
 	}
 	for i, l := range lines {
@@ -302,7 +307,7 @@ func cutText(text string, max int) (string, string) {
 			kept++
 		}
 	}
-	note := fmt.Sprintf("the text was %d KiB, beyond the %d KiB read: kept %d of %d lines (the %d that carry an error, then the first others)",
+	note := fmt.Sprintf("the text was %d KiB, beyond the %d KiB read: kept %d of %d lines (the %d that carry an error and the line before each, then the first others)",
 		(len(text)+1023)/1024, max/1024, kept, len(lines), errLines)
 	return b.String(), note
 }
