@@ -43,7 +43,7 @@ func busySymptom(s Symptom) bool {
 		}
 	}
 	return s.Errno == EBUSY || s.Errno == EINVAL && strings.Contains(s.Raw, "passthru") && (s.Operation == OpLinkSet || s.Operation == OpLinkAdd) ||
-		s.Errno == EOPNOTSUPP && s.Operation == OpLinkSet
+		s.Errno == EOPNOTSUPP && s.Operation == OpLinkSet || s.Errno == ENOTEMPTY && strings.Contains(ext, "bond")
 }
 
 // busyHolder says what holds a device's rx handler, or "".
@@ -99,6 +99,28 @@ func evalDeviceBusy(c *Context) Verdict {
 		return v
 	}
 	n := &c.Facts.Net
+	if s.Errno == ENOTEMPTY {
+		for _, b := range n.Links {
+			if b.Kind != "bond" || s.Device != "" && b.Name != s.Device {
+				continue
+			}
+			var ports []string
+			for _, p := range n.Links {
+				if p.Master == b.Index {
+					ports = append(ports, p.Name)
+				}
+			}
+			if len(ports) > 0 {
+				v.fail("bond %s has ports (%s): its mode and the other options flagged BOND_OPTFLAG_NOSLAVES change only without ports (bond_options.c __bond_opt_set: ENOTEMPTY, \"Directory not empty\")", b.Name, quoteList(ports))
+			} else {
+				v.ok("bond %s has no ports: ENOTEMPTY is not the ports' here", b.Name)
+			}
+		}
+		if v.Status == "" {
+			v.unknown("the bond unavailable: no bond in the examined namespace matches the symptom")
+		}
+		return v
+	}
 	if s.Errno == EOPNOTSUPP {
 		l, ok := n.LinkByName(s.Device)
 		switch {
@@ -186,7 +208,7 @@ func fixesDeviceBusy(c *Context, v Verdict) []Fix {
 	dev := orName(s.Device, "DEV")
 	why := "the device serves something else now, or must be re-created: which one keeps it is your decision"
 	switch {
-	case strings.Contains(ext, "because the bond device has slaves"):
+	case strings.Contains(ext, "because the bond device has slaves") || s.Errno == ENOTEMPTY:
 		bond := orName(s.Device, "BOND")
 		return []Fix{{ID: "device-busy/bond-empty", Title: fmt.Sprintf("Release %s's ports, change the option, add them back (answers ENOTEMPTY \"unable to set because the bond device has slaves\")", bond),
 			Command:   lines(ipCmd(c, "link", "show", "master", bond), "# for each port P listed: "+ipCmd(c, "link", "set", "dev", "P", "nomaster"), "# change the mode, then for each port: "+ipCmd(c, "link", "set", "dev", "P", "master", bond)),

@@ -354,6 +354,8 @@ func init() {
 			Why: "changing an existing vxlan: its driver is loaded, and vxlan_nl2conf refuses on changelink what is fixed at creation (VNI, port, address family) with EOPNOTSUPP"},
 		{Op: OpLinkSet, Errno: EOPNOTSUPP, Msg: "master", Causes: causes(causeDeviceBusy, causeModuleMissing),
 			Why: "net/bridge/br_if.c br_add_if: EOPNOTSUPP for a device flagged IFF_DONT_BRIDGE, on setting its master"},
+		{Errno: ENOTEMPTY, Msg: "bond", Causes: causes(causeDeviceBusy),
+			Why: "drivers/net/bonding/bond_options.c __bond_opt_set: ENOTEMPTY (\"Directory not empty\" from a sysfs write) for an option that needs a bond without ports"},
 		{Msg: "because the bond device has slaves", Causes: causes(causeDeviceBusy),
 			Why: "drivers/net/bonding/bond_options.c __bond_opt_set: options flagged BOND_OPTFLAG_NOSLAVES (mode...) fail with ENOTEMPTY \"unable to set because the bond device has slaves\""},
 		{Msg: "rtnetlink answers", Errno: ENOBUFS, Causes: causes(causeSysctl, causeKernelMemory),
