@@ -791,7 +791,7 @@ var opPhrases = []opPhrase{
 		re:    regexp.MustCompile(`(?i)(?:\bsocket(?:\(\))?(?: creation)? failed|failed to create (?:a |the )?socket|\bsocket: [A-Z])`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
 	{name: "netns-path", example: `umount: /var/run/netns/physical: not mounted.`,
-		re: regexp.MustCompile(`(?:/var)?/run/netns/([\w.@-]+)`),
+		re: regexp.MustCompile(`(?:/var)?/run/(?:[\w.-]+/)?netns/([\w.@-]+)`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpNetnsEnter)
 			s.setIf(&s.Netns, m[1])
@@ -805,8 +805,16 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Operation, OpLinkSet)
 			s.setIf(&s.Device, m[1])
 		}},
+	// jsimonetti/rtnetlink's services: "Error is returned by Address.New".
+	{name: "go-rtnetlink-service", example: "Error is returned by Address.New: `netlink receive: numerical result out of range`",
+		re: regexp.MustCompile(`\b(Link|Address|Route|Neigh)\.(New|Set|Delete|Replace|Add)\b`),
+		apply: func(s *Symptom, m []string) {
+			verb := map[string]string{"New": "add", "Add": "add", "Set": "set", "Replace": "set", "Delete": "delete"}[m[2]]
+			op, _ := phraseOp(verb, strings.ToLower(map[string]string{"Link": "link", "Address": "address", "Route": "route", "Neigh": "neighbour"}[m[1]]))
+			s.setIf(&s.Operation, op)
+		}},
 	{name: "go-netlink-rib", example: `can't start tsnet server: tsnet: route ip+net: netlinkrib: permission denied`,
-		re:    regexp.MustCompile(`(?i)\bnetlinkrib\b|netlink (?:socket|rib)\b|\bsocket\(AF_NETLINK`),
+		re:    regexp.MustCompile(`(?i)\bnetlinkrib\b|netlink (?:socket|rib|handle)\b|\bsocket\(AF_NETLINK`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
 	{name: "libnetwork-interface-ip", example: `error setting interface "veth32cd1c7" IPv6 to fdba:17c8:6c94::1/64: invalid argument`,
 		re: regexp.MustCompile(`setting interface "?([^"\s]+)"? (IP|IPv4|IPv6) to ([0-9a-fA-F:.]+(?:/\d+)?):\s`),
@@ -839,7 +847,7 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Kind, kind)
 		}},
 	{name: "object-then-failed", example: `Link: [ERR] Loopback route 0.0.0.0/0 dev lo mtu 0 table 55555 addition failed: file exists`,
-		re: regexp.MustCompile(`(?i)\b(route|address|link|interface)\b[^:]{0,80}?\b(addition|creation|deletion|removal|add|delete) failed`),
+		re: regexp.MustCompile(`(?i)\b(route|address|link|interface|bridge|vxlan|veth|vlan|bond|macvlan|ipvlan)\b[^:]{0,80}?\b(addition|creation|deletion|removal|add|delete) failed`),
 		apply: func(s *Symptom, m []string) {
 			verb := strings.ToLower(m[2])
 			if strings.HasPrefix(verb, "creat") {
