@@ -68,6 +68,8 @@ var strerrorTexts = []strerrorText{
 	{"I/O error", EIO, "musl"},
 	{"Bad address", EFAULT, "both"},
 	{"Protocol not available", ENOPROTOOPT, "both"},
+	{"Too many levels of symbolic links", ELOOP, "glibc"},
+	{"Symbolic link loop", ELOOP, "musl"},
 	{"Unknown error 524", ENOTSUPP, "glibc"},
 	{"No error information", EUNKNOWN, "musl"},
 }

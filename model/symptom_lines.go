@@ -63,6 +63,12 @@ var extAcks = map[string]Errno{
 	"device does not allow enslaving to a bridge": EOPNOTSUPP,
 	"no link layer address given":                 EINVAL,
 	"invalid vlan id":                             EINVAL,
+	// net/ipv6/route.c, net/ipv4/nexthop.c: NLM_F_EXCL on an existing entry.
+	"exclusivity flag on, cannot modify": EEXIST,
+	// drivers/net/bonding/bond_main.c bond_enslave.
+	"device can not be enslaved while up": EPERM,
+	// net/bridge/br_if.c br_add_if.
+	"can not enslave a bridge to a bridge": ELOOP,
 }
 
 func extAckErrno(msg string) Errno {

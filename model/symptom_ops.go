@@ -83,6 +83,32 @@ var lineForms = []lineForm{
 			s.setIf(&s.ExtAck, msg)
 			s.setErr(extAckErrno(msg), "Error: "+m[1])
 		}},
+	// iproute2's ip link show / ip addr show on a missing name.
+	{name: "iproute2-device-does-not-exist", example: `Device "eth9" does not exist.`,
+		re: regexp.MustCompile(`^Device "([^"]+)" does not exist`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.Device, m[1])
+			s.setErr(ENODEV, m[0])
+		}},
+	// wg-quick's own check before ip link add (wg-quick.bash).
+	{name: "wg-quick-exists", example: "wg-quick: `wg0' already exists",
+		re: regexp.MustCompile("wg-quick: `([^']+)' already exists"),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "wireguard")
+			s.Operation, s.Kind = OpLinkAdd, "wireguard"
+			s.setIf(&s.Device, m[1])
+			s.setErr(EEXIST, m[0])
+		}},
+	// iproute2 ip/ipnetns.c.
+	{name: "iproute2-netns-file", example: `Cannot create namespace file "/var/run/netns/ns1": File exists`,
+		re: regexp.MustCompile(`Cannot (?:create|remove) namespace file "(?:[^"]*/)?([^"/]+)": (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Netns, m[1])
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
 	{name: "iproute2-cannot-find-device", example: `Cannot find device "eth9"`,
 		re: regexp.MustCompile(`Cannot find device "(.*)"`),
 		apply: func(s *Symptom, m []string) {
@@ -799,6 +825,27 @@ var opPhrases = []opPhrase{
 	{name: "netns-fs-magic", example: `error retrieving network namespace at /tmp/run-1002/netns/cni-3fcbc990-2e9d-9d4f-9eae-6a9ddf45c1f1: unknown FS magic on "/tmp/run-1002/netns/cni-3fcbc990-2e9d-9d4f-9eae-6a9ddf45c1f1": 58465342`,
 		re:    regexp.MustCompile(`unknown FS magic on "[^"]*"|is not a (?:PROC|NSFS|nsfs) file`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
+	{name: "bring-up-device", example: `ifup: failed to bring up ens7`,
+		re: regexp.MustCompile(`(?i)(?:failed to|could not|cannot|unable to) bring (?:up|down) "?([\w.@:-]+)"?`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
+	// BusyBox ip and ifconfig print the request number: "ioctl 0x8913 failed".
+	{name: "busybox-ioctl-failed", example: `ip: ioctl 0x8913 failed: No such device`,
+		re: regexp.MustCompile(`ioctl (0x[0-9a-fA-F]+) failed`),
+		apply: func(s *Symptom, m []string) {
+			if n, err := strconv.ParseUint(m[1], 0, 64); err == nil {
+				s.setIoctl(ioctlNumbers[n])
+			}
+		}},
+	{name: "tun-node-missing", example: `CreateTUN("tailscale0") failed; /dev/net/tun does not exist`,
+		re: regexp.MustCompile(`/dev/net/tun (?:does not exist|not found|is missing)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setErr(ENOENT, m[0])
+		}},
 	{name: "bond-has-slaves", example: "[   82.567094] bond0: option mode: unable to set because the bond device has slaves",
 		re: regexp.MustCompile(`(\S+): option (\w+): unable to set because the bond device has slaves`),
 		apply: func(s *Symptom, m []string) {
