@@ -181,6 +181,11 @@ var errnoForms = []errnoForm{
 		example: `could not find bridge docker0: route ip+net: no such network interface`,
 		re:      regexp.MustCompile(`no such network interface`),
 		errno:   func([]string) Errno { return ENODEV }},
+	{name: "go-link-not-found", want: ENODEV,
+		// vishvananda/netlink's LinkNotFoundError (moby/libnetwork#198).
+		example: `Cannot start container 729e0b1a4b68: Link not found`,
+		re:      regexp.MustCompile(`\bLink not found\b`),
+		errno:   func([]string) Errno { return ENODEV }},
 	{name: "glibc-unknown-error", want: ENOTSUPP,
 		// glibc's text for the kernel-internal ENOTSUPP (form listed in issue 11).
 		example: `RTNETLINK answers: Unknown error 524`,

@@ -232,6 +232,15 @@ func (s *Symptom) match(row string) {
 // sandbox: failed to set link up: device or resource busy") the innermost
 // one is what the kernel refused.
 func (s *Symptom) applyPhrase(line string) {
+	// "failed to set into network namespace X while creating netlink
+	// socket": what follows "while" is the context, not what failed.
+	if i := strings.Index(line, " while "); i > 0 && !strings.HasSuffix(line[:i], "failed") && s.applyPhraseIn(line[:i]) {
+		return
+	}
+	s.applyPhraseIn(line)
+}
+
+func (s *Symptom) applyPhraseIn(line string) bool {
 	best, bestAt := -1, -1
 	var bestM []string
 	for i, p := range opPhrases {
@@ -253,10 +262,11 @@ func (s *Symptom) applyPhrase(line string) {
 		}
 	}
 	if best < 0 {
-		return
+		return false
 	}
 	opPhrases[best].apply(s, bestM)
 	if s.Operation != "" {
 		s.match("op:" + opPhrases[best].name)
 	}
+	return s.Operation != ""
 }

@@ -348,13 +348,20 @@ var lineForms = []lineForm{
 			s.setErr(e, msg)
 		}},
 	{name: "networkd-could-not-set", example: `systemd-networkd[612]: eth0: Could not set address: File exists`,
-		re: regexp.MustCompile(`(?i)(?:systemd-networkd\[\d+\]: )?([^:\s]+): Could not (set|add|bring up|configure|update) (address|route|interface|link|mtu)[^:]*: (.+?)\s*$`),
+		re: regexp.MustCompile(`(?i)(?:systemd-networkd\[\d+\]: )?([^:\s]+): Could not (set|add|bring up|configure|update|remove|drop) (address|route|interface|link|mtu)[^:]*: (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
 			s.Source = "networkd"
+			del := strings.EqualFold(m[2], "remove") || strings.EqualFold(m[2], "drop")
 			switch strings.ToLower(m[3]) {
 			case "address":
+				if del {
+					s.setIf(&s.Operation, OpAddrDel)
+				}
 				s.setIf(&s.Operation, OpAddrAdd)
 			case "route":
+				if del {
+					s.setIf(&s.Operation, OpRouteDel)
+				}
 				s.setIf(&s.Operation, OpRouteAdd)
 			default:
 				s.setIf(&s.Operation, OpLinkSet)
@@ -535,9 +542,6 @@ func phraseOp(verb, noun string) (op, kind string) {
 	case strings.HasPrefix(noun, "neigh"):
 		return OpNeighAdd, ""
 	case noun == "namespace" || noun == "netns" || noun == "network namespace":
-		if set && !strings.HasPrefix(verb, "set up") && !strings.HasPrefix(verb, "setting up") {
-			return OpLinkSet, "" // "set namespace on link": ip link set X netns NS
-		}
 		return OpNetnsEnter, ""
 	}
 	if k := kindNoun(noun); k != "" {
@@ -761,10 +765,17 @@ var opPhrases = []opPhrase{
 	// Netlink message types in library and daemon errors (keepalived,
 	// strace, Go and Rust libraries).
 	{name: "rtm-message-type", example: `Netlink: error: Operation not permitted(1), type=RTM_NEWADDR(20), seq=1563327313, pid=0`,
-		re: regexp.MustCompile(`\bRTM_(NEWLINK|SETLINK|DELLINK|NEWADDR|DELADDR|NEWROUTE|DELROUTE|NEWNEIGH)\b`),
+		re: regexp.MustCompile(`\bRTM_(NEWLINK|SETLINK|DELLINK|NEWADDR|DELADDR|NEWROUTE|DELROUTE|NEWNEIGH)\b|\btype=\((16|17|19|20|21|24|25|28)\)`),
 		apply: func(s *Symptom, m []string) {
+			// keepalived prints the number alone: acassen/keepalived#427
+			// "Netlink: error: Operation not permitted, type=(20), seq=...".
+			name := m[1]
+			if name == "" {
+				name = map[string]string{"16": "NEWLINK", "17": "DELLINK", "19": "SETLINK", "20": "NEWADDR", "21": "DELADDR",
+					"24": "NEWROUTE", "25": "DELROUTE", "28": "NEWNEIGH"}[m[2]]
+			}
 			s.setIf(&s.Operation, map[string]string{"NEWLINK": OpLinkAdd, "SETLINK": OpLinkSet, "DELLINK": OpLinkDel,
-				"NEWADDR": OpAddrAdd, "DELADDR": OpAddrDel, "NEWROUTE": OpRouteAdd, "DELROUTE": OpRouteDel, "NEWNEIGH": OpNeighAdd}[m[1]])
+				"NEWADDR": OpAddrAdd, "DELADDR": OpAddrDel, "NEWROUTE": OpRouteAdd, "DELROUTE": OpRouteDel, "NEWNEIGH": OpNeighAdd}[name])
 		}},
 	{name: "setns", example: `setns(CLONE_NEWNET): Operation not permitted`,
 		re:    regexp.MustCompile(`\bsetns\b|\bCLONE_NEWNET\b`),
@@ -845,6 +856,13 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Operation, OpTunOpen)
 			s.setIf(&s.Path, "/dev/net/tun")
 			s.setErr(ENOENT, m[0])
+		}},
+	// The kernel after a failed RTM_SETLINK (net/core/rtnetlink.c do_setlink).
+	{name: "kernel-link-change-failed", example: `A link change request failed with some changes committed already. Interface dummy-test may have been left with an inconsistent configuration, please check.`,
+		re: regexp.MustCompile(`A link change request failed with some changes committed already\. Interface (\S+) may`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
 		}},
 	{name: "bond-has-slaves", example: "[   82.567094] bond0: option mode: unable to set because the bond device has slaves",
 		re: regexp.MustCompile(`(\S+): option (\w+): unable to set because the bond device has slaves`),
@@ -945,6 +963,13 @@ var opPhrases = []opPhrase{
 			case strings.HasSuffix(noun, "rule"):
 				s.setIf(&s.Operation, OpRule)
 				return
+			case strings.Contains(noun, "namespace") || noun == "netns":
+				// "set namespace on link X" is ip link set X netns NS;
+				// "set into network namespace" is setns.
+				if strings.HasPrefix(verb, "set") && regexp.MustCompile(`^\s+(?:on|of) (?:the )?link\b`).MatchString(rest) {
+					s.setIf(&s.Operation, OpLinkSet)
+					return
+				}
 			}
 			op, kind := phraseOp(verb, noun)
 			if kind == "" && op == OpLinkAdd {
