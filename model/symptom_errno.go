@@ -190,6 +190,12 @@ var errnoForms = []errnoForm{
 		// glibc's text for the kernel-internal ENOTSUPP (form listed in issue 11).
 		example: `RTNETLINK answers: Unknown error 524`,
 		re:      regexp.MustCompile(`Unknown error (\d{1,4})`), errno: numberAt(1)},
+	{name: "steam-error-bracket", want: ENOSYS,
+		// Valve's Steam client libraries (EvilOlaf/scum#49,
+		// ValveSoftware/steam-for-linux#13149): the errno number after
+		// the library's own text in brackets.
+		example: `CreateBoundSocket: failed to create socket, error [no name available] (38)`,
+		re:      regexp.MustCompile(`\berror \[[^\]]{0,80}\] \((\d{1,4})\)`), errno: numberAt(1)},
 	{name: "strerror", want: EEXIST,
 		// jpetazzo/pipework#216.
 		example: `ip: RTNETLINK answers: File exists`,

@@ -66,7 +66,7 @@ var lineForms = []lineForm{
 	// device-busy causes where a program quotes them without iproute2's
 	// "Error: " at the start of the line (oblique/create_ap#420,
 	// morrownr/USB-WiFi#153 from systemd-networkd).
-	{name: "kernel-extack-quoted", example: `Create a bridge interface... Error: Device does not allow enslaving to a bridge.`,
+	{name: "kernel-extack-quoted", example: `systemd-networkd[433]: comfastWLAN: Failed to set master interface: Device does not allow enslaving to a bridge. Operation not supported`,
 		re: regexp.MustCompile(`(?i)\b(mtu greater than device maximum|mtu less than device minimum|peer netns reference is invalid|cannot change vni|cannot change port|device does not allow enslaving to a bridge)\b`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.ExtAck, m[1])
@@ -667,17 +667,6 @@ var opPhrases = []opPhrase{
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpNetnsEnter)
 			s.setIf(&s.Netns, m[1])
-		}},
-	// iproute2 lib/namespace.c netns_switch: the name opened but setns()
-	// refused it (EINVAL: not an nsfs file, e.g. a placeholder whose mount
-	// is gone). Output of `ip netns exec stale true` on a plain file.
-	{name: "iproute2-netns-setns", example: `setting the network namespace "stale" failed: Invalid argument`,
-		re: regexp.MustCompile(`setting the network namespace "([^"]+)" failed: (.+?)\s*$`),
-		apply: func(s *Symptom, m []string) {
-			s.setIf(&s.Source, "iproute2")
-			s.setIf(&s.Operation, OpNetnsEnter)
-			s.setIf(&s.Netns, m[1])
-			s.setErr(ErrnoFromText(m[2]), m[0])
 		}},
 	{name: "brctl-addif", example: `can't add eth0 to bridge br0: Device or resource busy`,
 		re: regexp.MustCompile(`can't add (\S+) to bridge (\S+?):`),
