@@ -123,7 +123,7 @@ func ParseSymptom(text string) Symptom {
 				continue
 			}
 			if argv, ok := commandLine(line); ok {
-				if s.Errno != "" {
+				if s.Errno != "" && s.Operation != "" {
 					// After the error: cleanup (wg-quick's "ip link
 					// delete"), not the command that failed.
 					continue

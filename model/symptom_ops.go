@@ -853,6 +853,31 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Operation, OpLinkSet)
 			s.setIf(&s.Device, m[1])
 		}},
+	// tailscale's tun creation (tailscale/tailscale#14256).
+	{name: "go-tun-create", example: `wgengine.NewUserspaceEngine(tun "tailscale0") error: tstun.New("tailscale0"): operation not permitted`,
+		re: regexp.MustCompile(`\b(?:tstun\.New|CreateTUN|tun\.CreateTUN|water\.New)\("?([^")]*)"?\)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setIf(&s.Device, m[1])
+		}},
+	// nmcli (openshift/machine-config-operator#3345).
+	{name: "nmcli-activation-failed", example: `Error: Connection activation failed: No suitable device found for this connection (device eth0 not available because profile is not compatible with device (mismatching interface name)).`,
+		re: regexp.MustCompile(`Connection activation failed`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "NetworkManager")
+			s.setIf(&s.Operation, OpLinkSet)
+		}},
+	// LXC before 2.1: "lxc-start: failed to create veth0-vethFNN6G2 : File exists" (lxc/lxc#374).
+	{name: "lxc-veth-pair-old", example: `lxc-start: failed to create veth0-vethFNN6G2 : File exists`,
+		re: regexp.MustCompile(`failed to create (veth\w*|\w+)-(veth\w+) ?:`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "lxc")
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, "veth")
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Peer, m[2])
+		}},
 	{name: "bond-has-slaves", example: "[   82.567094] bond0: option mode: unable to set because the bond device has slaves",
 		re: regexp.MustCompile(`(\S+): option (\w+): unable to set because the bond device has slaves`),
 		apply: func(s *Symptom, m []string) {

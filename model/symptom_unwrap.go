@@ -33,7 +33,7 @@ var prefixForms = []prefixForm{
 	{"klog-prefix", "E1122 06:29:01.123456    1234 pod_workers.go:191] Error syncing pod: failed to add route: file exists",
 		regexp.MustCompile(`^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] `)},
 	{"compose-prefix", "web_1  | RTNETLINK answers: Operation not permitted",
-		regexp.MustCompile(`^[\w.-]+\s+\| `)},
+		regexp.MustCompile(`^(?:[\w.-]+|\[[\w.-]+\])\s+\| (?:❯ )?`)},
 	{"wg-quick-step", "[#] ip link add wg0 type wireguard", regexp.MustCompile(`^\[#\]\s+`)},
 	{"go-log-prefix", "2021/08/21 11:19:21 main.go:88: ip route add 10.10.0.0/16 dev tun0: file exists",
 		regexp.MustCompile(`^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)?\s+(?:[\w.-]+\.go:\d+: )?`)},
