@@ -208,6 +208,8 @@ func init() {
 			Why: "iproute2 ip netns add: the name already exists under /run/netns (\"Cannot create namespace file\")"},
 		{Op: OpNetnsEnter, Errno: EBUSY, Causes: causes(causeNetnsReference),
 			Why: "unlinking a /run/netns name that is still a mount point (here or in another mount namespace) is EBUSY"},
+		{Msg: "message overrun", Causes: causes(causeNetlinkBuffer, causeKernelMemory),
+			Why: "net/netlink/af_netlink.c netlink_overrun: a socket whose receive queue is full drops the message and its next recvmsg returns ENOBUFS"},
 		{Op: OpNetnsEnter, Errno: EMFILE, Causes: causes(causeFDExhaustion),
 			Why: "opening the namespace file needs a descriptor: fs/file.c alloc_fd EMFILE at RLIMIT_NOFILE"},
 		{Op: OpNetnsEnter, Errno: ENFILE, Causes: causes(causeFDExhaustion),

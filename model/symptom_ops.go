@@ -878,6 +878,27 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Device, m[1])
 			s.setIf(&s.Peer, m[2])
 		}},
+	// A netlink listener that fell behind: keepalived#392 "Netlink: Received
+	// message overrun (No buffer space available)", kindling#87 "netlink
+	// receive: recvmsg: no buffer space available" (the syscall failed, not
+	// the kernel's answer to a request: that is "netlink receive: <errno>"),
+	// finit#173
+	// "nl_callback():recv(): No buffer space available", nlbwmon's "The
+	// netlink receive buffer size of 524288 bytes will be capped".
+	{name: "netlink-receive", example: `error netlink.Receive error in listenWorker 0, exiting: netlink receive: recvmsg: no buffer space available occured during receiving message from conntracker socket`,
+		re:    regexp.MustCompile(`(?i)\brecvmsg: |Received message overrun|\bnl_\w+\(\):\s*recv|netlink receive buffer size|\bmnl_socket_recvfrom\b|\bnl_recvmsgs\b`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
+	// An MTU change announced before the error (ishioni/unifi-pppoe-fix-mtu#8:
+	// "MTU for ppp0 is 1492, changing to 1500").
+	{name: "mtu-change", example: `MTU for ppp0 is 1492, changing to 1500`,
+		re: regexp.MustCompile(`(?i)\bMTU\b(?: for (\S+))?[^\n]{0,30}?\b(?:changing|change|set|setting) (?:it )?to (\d{3,5})\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, strings.TrimRight(m[1], ",:"))
+			if s.MTU == 0 {
+				s.MTU = atoiSafe(m[2])
+			}
+		}},
 	{name: "bond-has-slaves", example: "[   82.567094] bond0: option mode: unable to set because the bond device has slaves",
 		re: regexp.MustCompile(`(\S+): option (\w+): unable to set because the bond device has slaves`),
 		apply: func(s *Symptom, m []string) {
