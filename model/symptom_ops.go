@@ -483,6 +483,14 @@ var lineForms = []lineForm{
 		}},
 }
 
+// Regular expressions the phrases use on what they matched.
+var (
+	pyKindRE   = regexp.MustCompile(`kind=['"](\w+)['"]`)
+	pyIfnameRE = regexp.MustCompile(`ifname=['"]([^'"]+)['"]`)
+	onLinkRE   = regexp.MustCompile(`^\s+(?:on|of) (?:the )?link\b`)
+	addToRE    = regexp.MustCompile(`^\s+"?\S+"? to\b`)
+)
+
 // opPhrase names the operation (and what it acts on) without the error.
 type opPhrase struct {
 	name    string
@@ -588,10 +596,10 @@ var opPhrases = []opPhrase{
 			}
 			s.setIf(&s.Operation, op)
 			s.setIf(&s.Source, "pyroute2")
-			if k := regexp.MustCompile(`kind=['"](\w+)['"]`).FindStringSubmatch(m[3]); k != nil {
+			if k := pyKindRE.FindStringSubmatch(m[3]); k != nil {
 				s.setIf(&s.Kind, k[1])
 			}
-			if k := regexp.MustCompile(`ifname=['"]([^'"]+)['"]`).FindStringSubmatch(m[3]); k != nil {
+			if k := pyIfnameRE.FindStringSubmatch(m[3]); k != nil {
 				s.setIf(&s.Device, k[1])
 			}
 		}},
@@ -599,7 +607,7 @@ var opPhrases = []opPhrase{
 		re: regexp.MustCompile(`interfaces\.create\((.*)`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpLinkAdd)
-			if k := regexp.MustCompile(`kind=['"](\w+)['"]`).FindStringSubmatch(m[1]); k != nil {
+			if k := pyKindRE.FindStringSubmatch(m[1]); k != nil {
 				s.setIf(&s.Kind, k[1])
 			}
 		}},
@@ -1001,7 +1009,7 @@ var opPhrases = []opPhrase{
 			case strings.Contains(noun, "namespace") || noun == "netns":
 				// "set namespace on link X" is ip link set X netns NS;
 				// "set into network namespace" is setns.
-				if strings.HasPrefix(verb, "set") && regexp.MustCompile(`^\s+(?:on|of) (?:the )?link\b`).MatchString(rest) {
+				if strings.HasPrefix(verb, "set") && onLinkRE.MatchString(rest) {
 					s.setIf(&s.Operation, OpLinkSet)
 					return
 				}
@@ -1012,7 +1020,7 @@ var opPhrases = []opPhrase{
 			}
 			// "add interface veth1 to sandbox", "add network device bond2 to
 			// ofproto": a port joins a master, the link exists.
-			if op == OpLinkAdd && regexp.MustCompile(`^\s+"?\S+"? to\b`).MatchString(rest) {
+			if op == OpLinkAdd && addToRE.MatchString(rest) {
 				op, kind = OpLinkSet, ""
 			}
 			s.setIf(&s.Operation, op)

@@ -67,11 +67,17 @@ func argvFromArray(line string) (string, bool) {
 		prog, list = m[3], m[4]
 	}
 	words := []string{prog}
-	for _, w := range regexp.MustCompile(`["']([^"']*)["']`).FindAllStringSubmatch(list, 64) {
+	for _, w := range quotedWordRE.FindAllStringSubmatch(list, 64) {
 		words = append(words, w[1])
 	}
 	return strings.Join(words, " "), true
 }
+
+var (
+	eventColumnsRE = regexp.MustCompile(`\s{2,}`)
+	quotedStringRE = regexp.MustCompile(`^(?:"[\w.-]+"\s*:\s*)?"(.*)"$`)
+	quotedWordRE   = regexp.MustCompile(`["']([^"']*)["']`)
+)
 
 // logfmtField finds msg="..." and err="..." in logfmt records.
 var logfmtField = regexp.MustCompile(`\b(msg|err|error)="((?:[^"\\]|\\.)*)"`)
@@ -198,7 +204,7 @@ func unwrapLine(line string, depth int) (lines []string, wraps []string) {
 	// kubectl describe events: Type, Reason, Age, From, Message in
 	// columns two spaces apart.
 	if strings.HasPrefix(line, "Warning ") || strings.HasPrefix(line, "Normal ") {
-		if cols := regexp.MustCompile(`\s{2,}`).Split(line, 5); len(cols) == 5 {
+		if cols := eventColumnsRE.Split(line, 5); len(cols) == 5 {
 			wraps = append(wraps, "kubelet-event-columns")
 			line = cols[4]
 		}
@@ -218,7 +224,7 @@ func unwrapLine(line string, depth int) (lines []string, wraps []string) {
 	}
 	// A quoted JSON string with a trailing comma: "stderr": "...", or "...",
 	if t := strings.TrimSuffix(line, ","); t != line || strings.HasPrefix(line, `"`) {
-		if m := regexp.MustCompile(`^(?:"[\w.-]+"\s*:\s*)?"(.*)"$`).FindStringSubmatch(t); m != nil {
+		if m := quotedStringRE.FindStringSubmatch(t); m != nil {
 			line = m[1]
 			wraps = append(wraps, "quoted-string")
 		}
