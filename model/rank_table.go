@@ -29,6 +29,9 @@ type rankRow struct {
 	// InvalidName: the name was refused before or by the kernel as too
 	// long or malformed.
 	InvalidName bool
+	// InContainer: the text says the command ran in a container
+	// (Symptom.ContainerHint).
+	InContainer bool
 	// Has is an object the command set: "mtu" (mtu N), "netns" (netns
 	// NAME, ip -n NAME, peer ... netns NAME).
 	Has    string
@@ -40,6 +43,9 @@ func (r rankRow) weight() int {
 	w := 0
 	if r.Msg != "" || r.InvalidName {
 		w += 3
+	}
+	if r.InContainer {
+		w += 2
 	}
 	if r.Op != "" {
 		w += 2
@@ -58,7 +64,7 @@ func (r rankRow) weight() int {
 func (r rankRow) matches(s Symptom) bool {
 	if r.Op != "" && r.Op != s.Operation || r.Errno != "" && r.Errno != s.Errno ||
 		r.Family != "" && r.Family != s.Family || r.Path != "" && r.Path != s.Path || r.Source != "" && r.Source != s.Source ||
-		r.InvalidName && !s.InvalidName {
+		r.InvalidName && !s.InvalidName || r.InContainer && s.ContainerHint == "" {
 		return false
 	}
 	switch r.Has {
@@ -81,7 +87,7 @@ func (r rankRow) matches(s Symptom) bool {
 			return false
 		}
 	}
-	return r.Op != "" || r.Errno != "" || r.Msg != "" || r.Source != "" || r.Path != "" || r.InvalidName || r.Has != ""
+	return r.Op != "" || r.Errno != "" || r.Msg != "" || r.Source != "" || r.Path != "" || r.InvalidName || r.Has != "" || r.InContainer
 }
 
 // rankedCauses are the causes the symptom points at, most likely first,
@@ -210,6 +216,10 @@ func init() {
 			Why: "unlinking a /run/netns name that is still a mount point (here or in another mount namespace) is EBUSY"},
 		{Msg: "message overrun", Causes: causes(causeNetlinkBuffer, causeKernelMemory),
 			Why: "net/netlink/af_netlink.c netlink_overrun: a socket whose receive queue is full drops the message and its next recvmsg returns ENOBUFS"},
+		{InContainer: true, Errno: EPERM, Causes: causes(causeContainerRestricted, causeCapNetAdmin, causeSeccomp),
+			Why: "the text shows the command ran in a container: EPERM there is most often the runtime's bounding set without CAP_NET_ADMIN (rtnetlink_rcv_msg's capability check), then a seccomp profile"},
+		{InContainer: true, Errno: EROFS, Causes: causes(causeContainerRestricted, causeSysctl),
+			Why: "container runtimes mount /proc/sys read-only"},
 		{Op: OpNetnsEnter, Errno: EMFILE, Causes: causes(causeFDExhaustion),
 			Why: "opening the namespace file needs a descriptor: fs/file.c alloc_fd EMFILE at RLIMIT_NOFILE"},
 		{Op: OpNetnsEnter, Errno: ENFILE, Causes: causes(causeFDExhaustion),
