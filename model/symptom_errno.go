@@ -186,6 +186,10 @@ var errnoForms = []errnoForm{
 		example: `Cannot start container 729e0b1a4b68: Link not found`,
 		re:      regexp.MustCompile(`\bLink not found\b`),
 		errno:   func([]string) Errno { return ENODEV }},
+	{name: "libuv-system-error", want: EPERM,
+		// Node's libuv for an errno it has no name for (NVIDIA/OpenShell#1006).
+		example: `Unknown system error 1`,
+		re:      regexp.MustCompile(`Unknown system error (-?\d{1,4})`), errno: numberAt(1)},
 	{name: "glibc-unknown-error", want: ENOTSUPP,
 		// glibc's text for the kernel-internal ENOTSUPP (form listed in issue 11).
 		example: `RTNETLINK answers: Unknown error 524`,
