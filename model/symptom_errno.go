@@ -232,7 +232,7 @@ var errnoForms = []errnoForm{
 // gives a class. form is the row's name.
 func findErrno(line string) (e Errno, form, text string) {
 	for _, f := range errnoForms {
-		for _, m := range f.re.FindAllStringSubmatch(line, 4) {
+		for _, m := range f.re.FindAllStringSubmatch(line, 8) {
 			if e := f.errno(m); e != "" {
 				return e, f.name, strings.TrimSpace(m[0])
 			}

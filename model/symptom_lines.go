@@ -162,10 +162,9 @@ func (s *Symptom) parseLine(line string) {
 		}
 	}
 	if s.Errno == "" {
-		if e, form, text := findErrno(line); e != "" {
+		if e, form, _ := findErrno(line); e != "" {
 			s.setErr(e, line)
 			s.match("errno:" + form)
-			_ = text
 		}
 	}
 	// Hints in the words of daemons and tools.
