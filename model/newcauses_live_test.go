@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/netns"
@@ -230,11 +231,11 @@ func TestLiveSeccompRefusesNetlink(t *testing.T) {
 	if !strings.Contains(out.String(), "Cannot open netlink socket: Operation not permitted") {
 		t.Fatalf("ip under the filter: %q", out.String())
 	}
-	for i := 0; i < 500; i++ {
-		if b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", cmd.Process.Pid)); strings.TrimSpace(string(b)) == "sleep" {
+	for i := 0; i < 500; i++ { // until sleep sleeps (its comm changes before its loader is done)
+		if b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/wchan", cmd.Process.Pid)); strings.Contains(string(b), "nanosleep") {
 			break
 		}
-		runtime.Gosched()
+		time.Sleep(10 * time.Millisecond)
 	}
 	d := diagnoseLive(t, probes.Target{PID: cmd.Process.Pid}, "ip link show", out.String())
 	expectFirst(t, d, "seccomp")

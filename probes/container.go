@@ -309,14 +309,20 @@ func (c *ContainerFacts) rootFSType(e *env) string {
 	return fst
 }
 
-// targetMounts reads the target's mountinfo.
+// targetMounts reads the target's mountinfo, once per gather. The result
+// is shared: callers must not modify it.
 func targetMounts(e *env) ([]*procfs.MountInfo, error) {
-	fs, err := procfs.NewFS(e.root.Path("/proc"))
-	if err != nil {
-		return nil, err
-	}
-	if e.pid > 0 {
-		return fs.GetProcMounts(e.pid)
-	}
-	return fs.GetMounts()
+	e.mountsOnce.Do(func() {
+		fs, err := procfs.NewFS(e.root.Path("/proc"))
+		if err != nil {
+			e.mountsErr = err
+			return
+		}
+		if e.pid > 0 {
+			e.mounts, e.mountsErr = fs.GetProcMounts(e.pid)
+		} else {
+			e.mounts, e.mountsErr = fs.GetMounts()
+		}
+	})
+	return e.mounts, e.mountsErr
 }
