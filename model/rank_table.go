@@ -29,6 +29,9 @@ type rankRow struct {
 	// InvalidName: the name was refused before or by the kernel as too
 	// long or malformed.
 	InvalidName bool
+	// InContainer: the text says the command ran in a container
+	// (Symptom.ContainerHint).
+	InContainer bool
 	// Has is an object the command set: "mtu" (mtu N), "netns" (netns
 	// NAME, ip -n NAME, peer ... netns NAME).
 	Has    string
@@ -40,6 +43,9 @@ func (r rankRow) weight() int {
 	w := 0
 	if r.Msg != "" || r.InvalidName {
 		w += 3
+	}
+	if r.InContainer {
+		w += 2
 	}
 	if r.Op != "" {
 		w += 2
@@ -58,7 +64,7 @@ func (r rankRow) weight() int {
 func (r rankRow) matches(s Symptom) bool {
 	if r.Op != "" && r.Op != s.Operation || r.Errno != "" && r.Errno != s.Errno ||
 		r.Family != "" && r.Family != s.Family || r.Path != "" && r.Path != s.Path || r.Source != "" && r.Source != s.Source ||
-		r.InvalidName && !s.InvalidName {
+		r.InvalidName && !s.InvalidName || r.InContainer && s.ContainerHint == "" {
 		return false
 	}
 	switch r.Has {
@@ -81,7 +87,7 @@ func (r rankRow) matches(s Symptom) bool {
 			return false
 		}
 	}
-	return r.Op != "" || r.Errno != "" || r.Msg != "" || r.Source != "" || r.Path != "" || r.InvalidName
+	return r.Op != "" || r.Errno != "" || r.Msg != "" || r.Source != "" || r.Path != "" || r.InvalidName || r.Has != "" || r.InContainer
 }
 
 // rankedCauses are the causes the symptom points at, most likely first,
@@ -186,6 +192,44 @@ func init() {
 			Why: "net/xfrm/xfrm_user.c: XFRM requests for a family the kernel lacks (xfrm4/xfrm6 modules, IPv6 not built) answer EAFNOSUPPORT"},
 		{Msg: "could not load configuration files", Source: "networkd", Causes: causes(causeNetconfig, causeMACDenial),
 			Why: "systemd-networkd exits when it cannot read /etc/systemd/network (a file or directory it, user systemd-network, may not read)"},
+		{Op: OpLinkSet, Errno: ERANGE, Causes: causes(causeMTU),
+			Why: "net/8021q/vlan_dev.c vlan_dev_change_mtu: ERANGE for a VLAN MTU above its lower device's"},
+		{Op: OpLinkSet, Errno: EOPNOTSUPP, Causes: causes(causeDeviceBusy, causeModuleMissing),
+			Why: "net/core/rtnetlink.c do_set_master: EOPNOTSUPP when the master cannot take ports (no ndo_add_slave); net/bridge/br_if.c br_add_if: EOPNOTSUPP for a Wi-Fi station without 4-address mode"},
+		{Op: OpSysctl, Errno: EINVAL, Msg: "/mtu", Causes: causes(causeMTU, causeSysctl),
+			Why: "net/ipv6/addrconf.c addrconf_sysctl_mtu: EINVAL for an IPv6 MTU below 1280 or above the link's MTU"},
+		{Errno: EINVAL, Msg: "/run/netns/", Causes: causes(causeNetnsReference),
+			Why: "setns() on a /run/netns name that is a plain file (left after a crash, or not propagated) is EINVAL: the fd is not an nsfs file"},
+		{Msg: "unknown fs magic", Causes: causes(causeNetnsReference),
+			Why: "containers/common and CNI check the file's filesystem: a saved netns path that is not nsfs (unmounted, or after a reboot)"},
+		{Msg: "bond device has slaves", Causes: causes(causeDeviceBusy),
+			Why: "drivers/net/bonding/bond_options.c: options flagged BOND_OPTFLAG_NOSLAVES (mode...) cannot change while the bond has ports"},
+		{Op: OpNetlink, Errno: EPROTONOSUPPORT, Causes: causes(causeModuleMissing, causeSeccomp),
+			Why: "net/netlink/af_netlink.c netlink_create: EPROTONOSUPPORT when no module provides the netlink family (NETLINK_XFRM, NETLINK_GENERIC families...) after request_module"},
+		{Msg: "can not be enslaved while up", Causes: causes(causeDeviceBusy, causeLinkState),
+			Why: "drivers/net/bonding/bond_main.c bond_enslave: EPERM \"Device can not be enslaved while up\" (not a capability)"},
+		{Errno: ELOOP, Causes: causes(causeDeviceBusy),
+			Why: "net/bridge/br_if.c br_add_if: ELOOP \"Can not enslave a bridge to a bridge\"; netdev_upper_dev_link refuses loops"},
+		{Op: OpNetnsEnter, Errno: EEXIST, Causes: causes(causeNameConflict, causeNetnsReference),
+			Why: "iproute2 ip netns add: the name already exists under /run/netns (\"Cannot create namespace file\")"},
+		{Op: OpNetnsEnter, Errno: EBUSY, Causes: causes(causeNetnsReference),
+			Why: "unlinking a /run/netns name that is still a mount point (here or in another mount namespace) is EBUSY"},
+		{Msg: "message overrun", Causes: causes(causeNetlinkBuffer, causeKernelMemory),
+			Why: "net/netlink/af_netlink.c netlink_overrun: a socket whose receive queue is full drops the message and its next recvmsg returns ENOBUFS"},
+		{InContainer: true, Errno: EPERM, Causes: causes(causeContainerRestricted, causeCapNetAdmin, causeSeccomp),
+			Why: "the text shows the command ran in a container: EPERM there is most often the runtime's bounding set without CAP_NET_ADMIN (rtnetlink_rcv_msg's capability check), then a seccomp profile"},
+		{InContainer: true, Errno: EROFS, Causes: causes(causeContainerRestricted, causeSysctl),
+			Why: "container runtimes mount /proc/sys read-only"},
+		{Op: OpNetnsEnter, Errno: EMFILE, Causes: causes(causeFDExhaustion),
+			Why: "opening the namespace file needs a descriptor: fs/file.c alloc_fd EMFILE at RLIMIT_NOFILE"},
+		{Op: OpNetnsEnter, Errno: ENFILE, Causes: causes(causeFDExhaustion),
+			Why: "opening the namespace file needs a descriptor: ENFILE at fs.file-max"},
+		{Errno: ENOSYS, Msg: "setting the network namespace", Causes: causes(causeModuleMissing, causeNetnsReference),
+			Why: "iproute2 netns_switch: setns() is ENOSYS on a kernel without it (before 3.0, or CONFIG_NET_NS unset)"},
+		{Op: OpNetlink, Errno: ENOSYS, Causes: causes(causeSeccomp, causeModuleMissing),
+			Why: "socket() exists in every kernel: ENOSYS from it (or socketcall on 32-bit) is a seccomp filter's SCMP_ACT_ERRNO(ENOSYS), as docker's default profile returns for calls it does not list"},
+		{Errno: ESRCH, Causes: causes(causeNetnsReference, causeLinkState, causeAlreadyExists),
+			Why: "iproute2 takes a netns NAME it cannot open (no /run/netns/NAME) as a PID: rtnl_link_get_net -> get_net_ns_by_pid answers ESRCH"},
 		{Errno: ENOSYS, Causes: causes(causeModuleMissing),
 			Why: "ENOSYS: the kernel was built without the feature (setns on a kernel without CONFIG_NET_NS, a syscall filtered to ENOSYS)"},
 		{Errno: ERANGE, Causes: causes(causeNameConflict),

@@ -186,6 +186,9 @@ func (d *Diagnosis) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "- **Kernel:** %s\n", mdEscape(orDash(f.Host.KernelRelease)))
 	fmt.Fprintf(&b, "- **Time:** %s\n", f.Collected.UTC().Format(time.RFC3339))
 	fmt.Fprintf(&b, "- **Symptom:** %s\n", mdEscape(d.Symptom.SymptomLine()))
+	if d.Symptom.Cut != "" {
+		fmt.Fprintf(&b, "- **Cut:** %s\n", mdEscape(d.Symptom.Cut))
+	}
 	c := &Context{Facts: f}
 	fmt.Fprintf(&b, "- **Examined:** %s; network namespace %s\n", mdEscape(c.who()), mdEscape(f.Target.NetNS))
 	if r := d.Repro; r != nil {

@@ -75,6 +75,10 @@ type Symptom struct {
 	// Matched names the vocabulary rows that matched ("cmd:iproute2",
 	// "line:iproute2-rtnetlink-answers", "errno:strerror", "wrap:json-string").
 	Matched []string `json:"matched,omitempty"`
+	// ContainerHint is what in the text says the command ran inside a
+	// container (a prompt whose host name is a container id, "docker
+	// exec"): a hint for the ranking only, never proof of a container.
+	ContainerHint string `json:"container_hint,omitempty"`
 	// Cut says how a text beyond maxSymptom was shortened.
 	Cut string `json:"cut,omitempty"`
 
@@ -112,6 +116,7 @@ func ParseSymptom(text string) Symptom {
 			raw = raw[:4096]
 		}
 		s.notePID(raw)
+		s.noteContainerHint(raw)
 		hadErr := s.Errno != ""
 		s.weak = weakLineRE.MatchString(raw)
 		lines, wraps := unwrapLine(raw, 0)
@@ -123,7 +128,7 @@ func ParseSymptom(text string) Symptom {
 				continue
 			}
 			if argv, ok := commandLine(line); ok {
-				if s.Errno != "" {
+				if s.Errno != "" && s.Operation != "" {
 					// After the error: cleanup (wg-quick's "ip link
 					// delete"), not the command that failed.
 					continue
@@ -172,6 +177,25 @@ func ParseSymptom(text string) Symptom {
 	s.infer()
 	s.Recognised = s.Errno != "" || s.Operation != "" || s.ExtAck != ""
 	return s
+}
+
+// containerPromptRE finds a shell prompt whose host name is a container id
+// (docker's default hostname: 12 hex digits; podman the same), and
+// commands that enter a container.
+var containerPromptRE = regexp.MustCompile(`^(?:\S+@([0-9a-f]{12})[:\s][^#$]*[#$]\s|\[\S+@([0-9a-f]{12})[^\]]*\][#$]\s)|\b(?:docker|podman|kubectl|nerdctl|lxc|incus) (?:exec|attach)\b`)
+
+func (s *Symptom) noteContainerHint(line string) {
+	if s.ContainerHint != "" {
+		return
+	}
+	if m := containerPromptRE.FindStringSubmatch(line); m != nil {
+		switch {
+		case m[1] != "" || m[2] != "":
+			s.ContainerHint = "the prompt's host name " + m[1] + m[2] + " is a container id"
+		default:
+			s.ContainerHint = "the command ran through " + strings.Fields(m[0])[0] + " " + strings.Fields(m[0])[1]
+		}
+	}
 }
 
 // programSources names the source of a line by the program that logged it.

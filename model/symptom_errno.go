@@ -68,6 +68,8 @@ var strerrorTexts = []strerrorText{
 	{"I/O error", EIO, "musl"},
 	{"Bad address", EFAULT, "both"},
 	{"Protocol not available", ENOPROTOOPT, "both"},
+	{"Too many levels of symbolic links", ELOOP, "glibc"},
+	{"Symbolic link loop", ELOOP, "musl"},
 	{"Unknown error 524", ENOTSUPP, "glibc"},
 	{"No error information", EUNKNOWN, "musl"},
 }
@@ -179,6 +181,15 @@ var errnoForms = []errnoForm{
 		example: `could not find bridge docker0: route ip+net: no such network interface`,
 		re:      regexp.MustCompile(`no such network interface`),
 		errno:   func([]string) Errno { return ENODEV }},
+	{name: "go-link-not-found", want: ENODEV,
+		// vishvananda/netlink's LinkNotFoundError (moby/libnetwork#198).
+		example: `Cannot start container 729e0b1a4b68: Link not found`,
+		re:      regexp.MustCompile(`\bLink not found\b`),
+		errno:   func([]string) Errno { return ENODEV }},
+	{name: "libuv-system-error", want: EPERM,
+		// Node's libuv for an errno it has no name for (NVIDIA/OpenShell#1006).
+		example: `Unknown system error 1`,
+		re:      regexp.MustCompile(`Unknown system error (-?\d{1,4})`), errno: numberAt(1)},
 	{name: "glibc-unknown-error", want: ENOTSUPP,
 		// glibc's text for the kernel-internal ENOTSUPP (form listed in issue 11).
 		example: `RTNETLINK answers: Unknown error 524`,
@@ -221,7 +232,7 @@ var errnoForms = []errnoForm{
 // gives a class. form is the row's name.
 func findErrno(line string) (e Errno, form, text string) {
 	for _, f := range errnoForms {
-		for _, m := range f.re.FindAllStringSubmatch(line, 4) {
+		for _, m := range f.re.FindAllStringSubmatch(line, 8) {
 			if e := f.errno(m); e != "" {
 				return e, f.name, strings.TrimSpace(m[0])
 			}

@@ -62,14 +62,6 @@ var lineForms = []lineForm{
 			s.setIf(&s.Source, "iproute2")
 			s.setErr(EINVAL, m[0])
 		}},
-	{name: "iproute2-extack", example: `Error: ipv4: Address already assigned.`,
-		re: regexp.MustCompile(`(?:^|: |\s)Error: (.+?)(?:\.\s+[A-Z]|\.?\s*$)`),
-		apply: func(s *Symptom, m []string) {
-			s.setIf(&s.Source, "iproute2")
-			msg := strings.TrimSuffix(m[1], ".")
-			s.setIf(&s.ExtAck, msg)
-			s.setErr(extAckErrno(msg), "Error: "+m[1])
-		}},
 	// Kernel extended-ACK messages of the mtu, netns-reference and
 	// device-busy causes where a program quotes them without iproute2's
 	// "Error: " at the start of the line (oblique/create_ap#420,
@@ -82,6 +74,40 @@ var lineForms = []lineForm{
 				s.setIf(&s.Operation, OpLinkSet)
 			}
 			s.setErr(extAckErrno(m[1]), m[0])
+		}},
+	{name: "iproute2-extack", example: `Error: ipv4: Address already assigned.`,
+		re: regexp.MustCompile(`(?:^|: |\s)Error: (.+?)(?:\.\s+[A-Z]|\.?\s*$)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			msg := strings.TrimSuffix(m[1], ".")
+			s.setIf(&s.ExtAck, msg)
+			s.setErr(extAckErrno(msg), "Error: "+m[1])
+		}},
+	// iproute2's ip link show / ip addr show on a missing name.
+	{name: "iproute2-device-does-not-exist", example: `Device "eth9" does not exist.`,
+		re: regexp.MustCompile(`^Device "([^"]+)" does not exist`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.Device, m[1])
+			s.setErr(ENODEV, m[0])
+		}},
+	// wg-quick's own check before ip link add (wg-quick.bash).
+	{name: "wg-quick-exists", example: "wg-quick: `wg0' already exists",
+		re: regexp.MustCompile("wg-quick: `([^']+)' already exists"),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "wireguard")
+			s.Operation, s.Kind = OpLinkAdd, "wireguard"
+			s.setIf(&s.Device, m[1])
+			s.setErr(EEXIST, m[0])
+		}},
+	// iproute2 ip/ipnetns.c.
+	{name: "iproute2-netns-file", example: `Cannot create namespace file "/var/run/netns/ns1": File exists`,
+		re: regexp.MustCompile(`Cannot (?:create|remove) namespace file "(?:[^"]*/)?([^"/]+)": (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Netns, m[1])
+			s.setErr(ErrnoFromText(m[2]), m[0])
 		}},
 	{name: "iproute2-cannot-find-device", example: `Cannot find device "eth9"`,
 		re: regexp.MustCompile(`Cannot find device "(.*)"`),
@@ -322,13 +348,20 @@ var lineForms = []lineForm{
 			s.setErr(e, msg)
 		}},
 	{name: "networkd-could-not-set", example: `systemd-networkd[612]: eth0: Could not set address: File exists`,
-		re: regexp.MustCompile(`(?i)(?:systemd-networkd\[\d+\]: )?([^:\s]+): Could not (set|add|bring up|configure|update) (address|route|interface|link|mtu)[^:]*: (.+?)\s*$`),
+		re: regexp.MustCompile(`(?i)(?:systemd-networkd\[\d+\]: )?([^:\s]+): Could not (set|add|bring up|configure|update|remove|drop) (address|route|interface|link|mtu)[^:]*: (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
 			s.Source = "networkd"
+			del := strings.EqualFold(m[2], "remove") || strings.EqualFold(m[2], "drop")
 			switch strings.ToLower(m[3]) {
 			case "address":
+				if del {
+					s.setIf(&s.Operation, OpAddrDel)
+				}
 				s.setIf(&s.Operation, OpAddrAdd)
 			case "route":
+				if del {
+					s.setIf(&s.Operation, OpRouteDel)
+				}
 				s.setIf(&s.Operation, OpRouteAdd)
 			default:
 				s.setIf(&s.Operation, OpLinkSet)
@@ -450,6 +483,14 @@ var lineForms = []lineForm{
 		}},
 }
 
+// Regular expressions the phrases use on what they matched.
+var (
+	pyKindRE   = regexp.MustCompile(`kind=['"](\w+)['"]`)
+	pyIfnameRE = regexp.MustCompile(`ifname=['"]([^'"]+)['"]`)
+	onLinkRE   = regexp.MustCompile(`^\s+(?:on|of) (?:the )?link\b`)
+	addToRE    = regexp.MustCompile(`^\s+"?\S+"? to\b`)
+)
+
 // opPhrase names the operation (and what it acts on) without the error.
 type opPhrase struct {
 	name    string
@@ -509,9 +550,6 @@ func phraseOp(verb, noun string) (op, kind string) {
 	case strings.HasPrefix(noun, "neigh"):
 		return OpNeighAdd, ""
 	case noun == "namespace" || noun == "netns" || noun == "network namespace":
-		if set && !strings.HasPrefix(verb, "set up") && !strings.HasPrefix(verb, "setting up") {
-			return OpLinkSet, "" // "set namespace on link": ip link set X netns NS
-		}
 		return OpNetnsEnter, ""
 	}
 	if k := kindNoun(noun); k != "" {
@@ -558,10 +596,10 @@ var opPhrases = []opPhrase{
 			}
 			s.setIf(&s.Operation, op)
 			s.setIf(&s.Source, "pyroute2")
-			if k := regexp.MustCompile(`kind=['"](\w+)['"]`).FindStringSubmatch(m[3]); k != nil {
+			if k := pyKindRE.FindStringSubmatch(m[3]); k != nil {
 				s.setIf(&s.Kind, k[1])
 			}
-			if k := regexp.MustCompile(`ifname=['"]([^'"]+)['"]`).FindStringSubmatch(m[3]); k != nil {
+			if k := pyIfnameRE.FindStringSubmatch(m[3]); k != nil {
 				s.setIf(&s.Device, k[1])
 			}
 		}},
@@ -569,7 +607,7 @@ var opPhrases = []opPhrase{
 		re: regexp.MustCompile(`interfaces\.create\((.*)`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpLinkAdd)
-			if k := regexp.MustCompile(`kind=['"](\w+)['"]`).FindStringSubmatch(m[1]); k != nil {
+			if k := pyKindRE.FindStringSubmatch(m[1]); k != nil {
 				s.setIf(&s.Kind, k[1])
 			}
 		}},
@@ -701,8 +739,8 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Operation, OpLinkAdd)
 			s.setIf(&s.Kind, "veth")
 		}},
-	{name: "netns-open", example: `failed to open netns "/var/run/netns/cni-1234": no such file or directory`,
-		re: regexp.MustCompile(`(?i)(?:failed to (?:open|get|Statfs)|error (?:opening|getting)) (?:netns|network namespace) "?([^":\s]*)`),
+	{name: "netns-open", example: `failed to Statfs "/proc/4242/ns/net": no such file or directory`,
+		re: regexp.MustCompile(`(?i)(?:failed to (?:open|get)|error (?:opening|getting)) (?:netns|network namespace) "?([^":\s]*)|failed to Statfs "(?:[^"]*/ns/net|[^"]*netns[^"]*)"`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpNetnsEnter)
 			if !strings.Contains(m[1], "/") {
@@ -724,20 +762,21 @@ var opPhrases = []opPhrase{
 	// Netlink message types in library and daemon errors (keepalived,
 	// strace, Go and Rust libraries).
 	{name: "rtm-message-type", example: `Netlink: error: Operation not permitted(1), type=RTM_NEWADDR(20), seq=1563327313, pid=0`,
-		re: regexp.MustCompile(`\bRTM_(NEWLINK|SETLINK|DELLINK|NEWADDR|DELADDR|NEWROUTE|DELROUTE|NEWNEIGH)\b`),
+		re: regexp.MustCompile(`\bRTM_(NEWLINK|SETLINK|DELLINK|NEWADDR|DELADDR|NEWROUTE|DELROUTE|NEWNEIGH)\b|\btype=\((16|17|19|20|21|24|25|28)\)`),
 		apply: func(s *Symptom, m []string) {
+			// keepalived prints the number alone: acassen/keepalived#427
+			// "Netlink: error: Operation not permitted, type=(20), seq=...".
+			name := m[1]
+			if name == "" {
+				name = map[string]string{"16": "NEWLINK", "17": "DELLINK", "19": "SETLINK", "20": "NEWADDR", "21": "DELADDR",
+					"24": "NEWROUTE", "25": "DELROUTE", "28": "NEWNEIGH"}[m[2]]
+			}
 			s.setIf(&s.Operation, map[string]string{"NEWLINK": OpLinkAdd, "SETLINK": OpLinkSet, "DELLINK": OpLinkDel,
-				"NEWADDR": OpAddrAdd, "DELADDR": OpAddrDel, "NEWROUTE": OpRouteAdd, "DELROUTE": OpRouteDel, "NEWNEIGH": OpNeighAdd}[m[1]])
+				"NEWADDR": OpAddrAdd, "DELADDR": OpAddrDel, "NEWROUTE": OpRouteAdd, "DELROUTE": OpRouteDel, "NEWNEIGH": OpNeighAdd}[name])
 		}},
 	{name: "setns", example: `setns(CLONE_NEWNET): Operation not permitted`,
 		re:    regexp.MustCompile(`\bsetns\b|\bCLONE_NEWNET\b`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
-	{name: "iproute2-netns-exec", example: `setting the network namespace "test_ns" failed: Function not implemented`,
-		re: regexp.MustCompile(`setting the network namespace "([^"]*)" failed`),
-		apply: func(s *Symptom, m []string) {
-			s.setIf(&s.Operation, OpNetnsEnter)
-			s.setIf(&s.Netns, m[1])
-		}},
 	{name: "pasta-netns", example: `Couldn't open network namespace /proc/4596/ns/net: Permission denied`,
 		re:    regexp.MustCompile(`(?i)(?:couldn't|could not|cannot|can't|failed to) (?:open|enter|join) (?:the )?(?:network namespace|netns)|netns dir open`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
@@ -782,11 +821,111 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Master, m[1])
 			s.setIf(&s.Device, m[2])
 		}},
+	{name: "socket-failure", example: `WARNING: NET_IP4Socket: socket: Function not implemented`,
+		re:    regexp.MustCompile(`(?i)(?:\bsocket(?:\(\))?(?: creation)? failed|failed to create (?:a |the )?socket|\bsocket: [A-Z])`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
+	{name: "netns-path", example: `umount: /var/run/netns/physical: not mounted.`,
+		re: regexp.MustCompile(`(?:/var)?/run/(?:[\w.-]+/)?netns/([\w.@-]+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Netns, m[1])
+		}},
+	{name: "netns-fs-magic", example: `error retrieving network namespace at /tmp/run-1002/netns/cni-3fcbc990-2e9d-9d4f-9eae-6a9ddf45c1f1: unknown FS magic on "/tmp/run-1002/netns/cni-3fcbc990-2e9d-9d4f-9eae-6a9ddf45c1f1": 58465342`,
+		re:    regexp.MustCompile(`unknown FS magic on "[^"]*"|is not a (?:PROC|NSFS|nsfs) file`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
+	{name: "bring-up-device", example: `ifup: failed to bring up ens7`,
+		re: regexp.MustCompile(`(?i)(?:failed to|could not|cannot|unable to) bring (?:up|down) "?([\w.@:-]+)"?`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
+	// BusyBox ip and ifconfig print the request number: "ioctl 0x8913 failed".
+	{name: "busybox-ioctl-failed", example: `ip: ioctl 0x8913 failed: No such device`,
+		re: regexp.MustCompile(`ioctl (0x[0-9a-fA-F]+) failed`),
+		apply: func(s *Symptom, m []string) {
+			if n, err := strconv.ParseUint(m[1], 0, 64); err == nil {
+				s.setIoctl(ioctlNumbers[n])
+			}
+		}},
+	{name: "tun-node-missing", example: `CreateTUN("tailscale0") failed; /dev/net/tun does not exist`,
+		re: regexp.MustCompile(`/dev/net/tun (?:does not exist|not found|is missing)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setErr(ENOENT, m[0])
+		}},
+	// The kernel after a failed RTM_SETLINK (net/core/rtnetlink.c do_setlink).
+	{name: "kernel-link-change-failed", example: `A link change request failed with some changes committed already. Interface dummy-test may have been left with an inconsistent configuration, please check.`,
+		re: regexp.MustCompile(`A link change request failed with some changes committed already\. Interface (\S+) may`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
+	// tailscale's tun creation (tailscale/tailscale#14256).
+	{name: "go-tun-create", example: `wgengine.NewUserspaceEngine(tun "tailscale0") error: tstun.New("tailscale0"): operation not permitted`,
+		re: regexp.MustCompile(`\b(?:tstun\.New|CreateTUN|tun\.CreateTUN|water\.New)\("?([^")]*)"?\)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setIf(&s.Device, m[1])
+		}},
+	// nmcli (openshift/machine-config-operator#3345).
+	{name: "nmcli-activation-failed", example: `Error: Connection activation failed: No suitable device found for this connection (device eth0 not available because profile is not compatible with device (mismatching interface name)).`,
+		re: regexp.MustCompile(`Connection activation failed`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "NetworkManager")
+			s.setIf(&s.Operation, OpLinkSet)
+		}},
+	// LXC before 2.1: "lxc-start: failed to create veth0-vethFNN6G2 : File exists" (lxc/lxc#374).
+	{name: "lxc-veth-pair-old", example: `lxc-start: failed to create veth0-vethFNN6G2 : File exists`,
+		re: regexp.MustCompile(`failed to create (veth\w*|\w+)-(veth\w+) ?:`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "lxc")
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, "veth")
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Peer, m[2])
+		}},
+	// A netlink listener that fell behind: keepalived#392 "Netlink: Received
+	// message overrun (No buffer space available)", kindling#87 "netlink
+	// receive: recvmsg: no buffer space available" (the syscall failed, not
+	// the kernel's answer to a request: that is "netlink receive: <errno>"),
+	// finit#173
+	// "nl_callback():recv(): No buffer space available", nlbwmon's "The
+	// netlink receive buffer size of 524288 bytes will be capped".
+	{name: "netlink-receive", example: `error netlink.Receive error in listenWorker 0, exiting: netlink receive: recvmsg: no buffer space available occured during receiving message from conntracker socket`,
+		re:    regexp.MustCompile(`(?i)\brecvmsg: |Received message overrun|\bnl_\w+\(\):\s*recv|netlink receive buffer size|\bmnl_socket_recvfrom\b|\bnl_recvmsgs\b`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
+	// An MTU change announced before the error (ishioni/unifi-pppoe-fix-mtu#8:
+	// "MTU for ppp0 is 1492, changing to 1500").
+	{name: "mtu-change", example: `MTU for ppp0 is 1492, changing to 1500`,
+		re: regexp.MustCompile(`(?i)\bMTU\b(?: for (\S+))?[^\n]{0,30}?\b(?:changing|change|set|setting) (?:it )?to (\d{3,5})\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, strings.TrimRight(m[1], ",:"))
+			if s.MTU == 0 {
+				s.MTU = atoiSafe(m[2])
+			}
+		}},
+	{name: "bond-has-slaves", example: "[   82.567094] bond0: option mode: unable to set because the bond device has slaves",
+		re: regexp.MustCompile(`(\S+): option (\w+): unable to set because the bond device has slaves`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
+	// jsimonetti/rtnetlink's services: "Error is returned by Address.New".
+	{name: "go-rtnetlink-service", example: "Error is returned by Address.New: `netlink receive: numerical result out of range`",
+		re: regexp.MustCompile(`\b(Link|Address|Route|Neigh)\.(New|Set|Delete|Replace|Add)\b`),
+		apply: func(s *Symptom, m []string) {
+			verb := map[string]string{"New": "add", "Add": "add", "Set": "set", "Replace": "set", "Delete": "delete"}[m[2]]
+			op, _ := phraseOp(verb, strings.ToLower(map[string]string{"Link": "link", "Address": "address", "Route": "route", "Neigh": "neighbour"}[m[1]]))
+			s.setIf(&s.Operation, op)
+		}},
 	{name: "go-netlink-rib", example: `can't start tsnet server: tsnet: route ip+net: netlinkrib: permission denied`,
-		re:    regexp.MustCompile(`(?i)\bnetlinkrib\b|netlink (?:socket|rib)\b|\bsocket\(AF_NETLINK`),
+		re:    regexp.MustCompile(`(?i)\bnetlinkrib\b|netlink (?:socket|rib|handle)\b|\bsocket\(AF_NETLINK`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
 	{name: "libnetwork-interface-ip", example: `error setting interface "veth32cd1c7" IPv6 to fdba:17c8:6c94::1/64: invalid argument`,
-		re: regexp.MustCompile(`setting interface "?([^"\s]+)"? (IP|IPv4|IPv6) to (\S+?):`),
+		re: regexp.MustCompile(`setting interface "?([^"\s]+)"? (IP|IPv4|IPv6) to ([0-9a-fA-F:.]+(?:/\d+)?):\s`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpAddrAdd)
 			s.setIf(&s.Device, m[1])
@@ -816,7 +955,7 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Kind, kind)
 		}},
 	{name: "object-then-failed", example: `Link: [ERR] Loopback route 0.0.0.0/0 dev lo mtu 0 table 55555 addition failed: file exists`,
-		re: regexp.MustCompile(`(?i)\b(route|address|link|interface)\b[^:]{0,80}?\b(addition|creation|deletion|removal|add|delete) failed`),
+		re: regexp.MustCompile(`(?i)\b(route|address|link|interface|bridge|vxlan|veth|vlan|bond|macvlan|ipvlan)\b[^:]{0,80}?\b(addition|creation|deletion|removal|add|delete) failed`),
 		apply: func(s *Symptom, m []string) {
 			verb := strings.ToLower(m[2])
 			if strings.HasPrefix(verb, "creat") {
@@ -867,6 +1006,13 @@ var opPhrases = []opPhrase{
 			case strings.HasSuffix(noun, "rule"):
 				s.setIf(&s.Operation, OpRule)
 				return
+			case strings.Contains(noun, "namespace") || noun == "netns":
+				// "set namespace on link X" is ip link set X netns NS;
+				// "set into network namespace" is setns.
+				if strings.HasPrefix(verb, "set") && onLinkRE.MatchString(rest) {
+					s.setIf(&s.Operation, OpLinkSet)
+					return
+				}
 			}
 			op, kind := phraseOp(verb, noun)
 			if kind == "" && op == OpLinkAdd {
@@ -874,7 +1020,7 @@ var opPhrases = []opPhrase{
 			}
 			// "add interface veth1 to sandbox", "add network device bond2 to
 			// ofproto": a port joins a master, the link exists.
-			if op == OpLinkAdd && regexp.MustCompile(`^\s+"?\S+"? to\b`).MatchString(rest) {
+			if op == OpLinkAdd && addToRE.MatchString(rest) {
 				op, kind = OpLinkSet, ""
 			}
 			s.setIf(&s.Operation, op)

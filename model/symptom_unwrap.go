@@ -33,7 +33,7 @@ var prefixForms = []prefixForm{
 	{"klog-prefix", "E1122 06:29:01.123456    1234 pod_workers.go:191] Error syncing pod: failed to add route: file exists",
 		regexp.MustCompile(`^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] `)},
 	{"compose-prefix", "web_1  | RTNETLINK answers: Operation not permitted",
-		regexp.MustCompile(`^[\w.-]+\s+\| `)},
+		regexp.MustCompile(`^(?:[\w.-]+|\[[\w.-]+\])\s+\| (?:❯ )?`)},
 	{"wg-quick-step", "[#] ip link add wg0 type wireguard", regexp.MustCompile(`^\[#\]\s+`)},
 	{"go-log-prefix", "2021/08/21 11:19:21 main.go:88: ip route add 10.10.0.0/16 dev tun0: file exists",
 		regexp.MustCompile(`^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)?\s+(?:[\w.-]+\.go:\d+: )?`)},
@@ -67,11 +67,17 @@ func argvFromArray(line string) (string, bool) {
 		prog, list = m[3], m[4]
 	}
 	words := []string{prog}
-	for _, w := range regexp.MustCompile(`["']([^"']*)["']`).FindAllStringSubmatch(list, 64) {
+	for _, w := range quotedWordRE.FindAllStringSubmatch(list, 64) {
 		words = append(words, w[1])
 	}
 	return strings.Join(words, " "), true
 }
+
+var (
+	eventColumnsRE = regexp.MustCompile(`\s{2,}`)
+	quotedStringRE = regexp.MustCompile(`^(?:"[\w.-]+"\s*:\s*)?"(.*)"$`)
+	quotedWordRE   = regexp.MustCompile(`["']([^"']*)["']`)
+)
 
 // logfmtField finds msg="..." and err="..." in logfmt records.
 var logfmtField = regexp.MustCompile(`\b(msg|err|error)="((?:[^"\\]|\\.)*)"`)
@@ -198,7 +204,7 @@ func unwrapLine(line string, depth int) (lines []string, wraps []string) {
 	// kubectl describe events: Type, Reason, Age, From, Message in
 	// columns two spaces apart.
 	if strings.HasPrefix(line, "Warning ") || strings.HasPrefix(line, "Normal ") {
-		if cols := regexp.MustCompile(`\s{2,}`).Split(line, 5); len(cols) == 5 {
+		if cols := eventColumnsRE.Split(line, 5); len(cols) == 5 {
 			wraps = append(wraps, "kubelet-event-columns")
 			line = cols[4]
 		}
@@ -218,13 +224,13 @@ func unwrapLine(line string, depth int) (lines []string, wraps []string) {
 	}
 	// A quoted JSON string with a trailing comma: "stderr": "...", or "...",
 	if t := strings.TrimSuffix(line, ","); t != line || strings.HasPrefix(line, `"`) {
-		if m := regexp.MustCompile(`^(?:"[\w.-]+"\s*:\s*)?"(.*)"$`).FindStringSubmatch(t); m != nil {
+		if m := quotedStringRE.FindStringSubmatch(t); m != nil {
 			line = m[1]
 			wraps = append(wraps, "quoted-string")
 		}
 	}
 	// Markdown code marks around a pasted line or inside it.
-	if strings.Contains(line, "`") {
+	if n := strings.Count(line, "`"); n > 0 && n%2 == 0 { // pairs: not wg-quick's `wg0' quoting
 		line = strings.TrimSpace(strings.ReplaceAll(line, "`", ""))
 		wraps = append(wraps, "markdown-code")
 	}

@@ -102,11 +102,49 @@ func TestVocabularyForms(t *testing.T) {
 		{"failed to LinkAdd: operation not permitted", OpLinkAdd, EPERM},
 		{"ip link add d0 type dummy\\nRTNETLINK answers: Operation not permitted", OpLinkAdd, EPERM},
 		{"failed to add route: {Ifindex: 3 Dst: 10.244.0.0/16},", OpRouteAdd, ""},
+		// Real texts found with the search tool, with their threads.
+		{"Netlink: error: Operation not permitted, type=(20), seq=1474249733, pid=0", OpAddrAdd, EPERM},                                                                                                                                                                             // acassen/keepalived#427
+		{"ERRO[0006] Handler for POST /containers/{name:.*}/start returned error: Cannot start container 729e0b1a4b68: Link not found", "", ENODEV},                                                                                                                                 // moby/libnetwork#198
+		{"Jan 08 11:14:29 linux-router systemd-networkd[6011]: Could not remove route: Invalid argument", "", EINVAL},                                                                                                                                                               // systemd/systemd#5038
+		{"    enp3s0: Could not bring up interface: Invalid argument", OpLinkSet, EINVAL},                                                                                                                                                                                           // systemd/systemd#12784
+		{"Failed to create a netlink handle: failed to set into network namespace xx while creating netlink socket", OpNetnsEnter, ""},                                                                                                                                              // moby/moby#33656
+		{"Cluster failed: Network setup failed: LinkAdd() failed: operation not supported", OpLinkAdd, EOPNOTSUPP},                                                                                                                                                                  // coreos/mantle#72
+		{"ifconfig: SIOCSIFADDR: No such device", OpAddrAdd, ENODEV},                                                                                                                                                                                                                // mk-f/alpine-initramfs-dropbear#1
+		{"auld@AULD-THINK:~$ ip netns add netns1\nCannot open netlink socket: Invalid argument", OpNetlink, EINVAL},                                                                                                                                                                 // MicrosoftDocs/WSL#64
+		{"May 24 12:08:10 host systemd-networkd[332]: br0: Bridge parameters could not be set: Operation not supported", OpLinkSet, EOPNOTSUPP},                                                                                                                                     // systemd/systemd#3648
+		{`wgengine.NewUserspaceEngine(tun "tailscale0") error: tstun.New("tailscale0"): operation not permitted`, OpTunOpen, EPERM},                                                                                                                                                 // tailscale/tailscale#14256
+		{"lxc-start: failed to create veth0-vethFNN6G2 : File exists\nlxc-start: failed to create netdev", OpLinkAdd, EEXIST},                                                                                                                                                       // lxc/lxc#374
+		{"  lxc-start 1390812759.767 ERROR    lxc_conf - failed to create veth4W9MEB-vethVE65L3 : Operation not supported", OpLinkAdd, EOPNOTSUPP},                                                                                                                                  // lxc/lxc#148
+		{"Error: Failed preparing container for start: Failed to start device \"eth0\": Failed to create the veth interfaces veth0c123 and veth9783dad0: Failed to run: ip link add veth0c123 type veth peer name veth9783dad0: RTNETLINK answers: File exists", OpLinkAdd, EEXIST}, // canonical/lxd#8924
+		{`time="2020-05-07T19:29:10Z" level=error msg="remote: failed to create VXLAN interface: file exists"`, OpLinkAdd, EEXIST},                                                                                                                                                  // networkservicemesh/examples#86
+		{"[openwrt] | RTNETLINK answers: File exists\n[openwrt] | ❯ ERROR: Status 2 while: nsenter --target 1 --uts --net --ipc --mount ip link add $VETH_IF_HOST type veth peer name $VETH_IF_CONTAINER (line 81/179)", OpLinkAdd, EEXIST},                                         // AlbrechtL/openwrt-docker#49
+		{"Aug 16 10:00:00 lb1 Keepalived_vrrp[1234]: Netlink: Received message overrun (No buffer space available)", OpNetlink, ENOBUFS},                                                                                                                                            // acassen/keepalived#392
+		{"error netlink.Receive error in listenWorker 0, exiting: netlink receive: recvmsg: no buffer space available occured during receiving message from conntracker socket", OpNetlink, ENOBUFS},                                                                                // harmonycloud/kindling#87
+		{"finit[1]: nl_callback():recv(): No buffer space available", OpNetlink, ENOBUFS},                                                                                                                                                                                           // finit-project/finit#173
+		{"MTU for ppp0 is 1492, changing to 1500\nRTNETLINK answers: Numerical result out of range", OpLinkSet, ERANGE},                                                                                                                                                             // ishioni/unifi-pppoe-fix-mtu#8
+		{"Setting MTU to requested size is not possible: failure 34 (Numerical result out of range)", OpLinkSet, ERANGE},                                                                                                                                                            // home-assistant/operating-system#4136
+		{"docker: Error response from daemon: failed to create the macvlan port: device or resource busy.", OpLinkAdd, EBUSY},                                                                                                                                                       // vdsm/virtual-dsm#405
+		{"Warning  FailedCreatePodSandBox  4m34s (x262 over 9m24s)  kubelet            (combined from similar events): Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"762b42e2\" network for pod \"samplepod\": networkPlugin cni failed to set up pod \"samplepod_default\" network: [default/samplepod:macvlan-conf]: error adding container to network \"macvlan-conf\": device or resource busy", "", EBUSY}, // k8snetworkplumbingwg/multus-cni#715
+		{"Error: Connection activation failed: No suitable device found for this connection (device eth0 not available because profile is not compatible with device (mismatching interface name)).", OpLinkSet, ""},                                                                                                                                                                                                                                                  // openshift/machine-config-operator#3345
 	} {
 		s := ParseSymptom(tt.in)
 		if s.Operation != tt.op && tt.op != "" || s.Errno != tt.errno {
 			t.Errorf("%q:\n  operation %q errno %q, want %q %q (matched %v)", tt.in, s.Operation, s.Errno, tt.op, tt.errno, s.Matched)
 		}
+	}
+}
+
+// A prompt whose host name is a container id points at the container.
+func TestContainerHint(t *testing.T) {
+	s := ParseSymptom("root@3f4e5a6b7c8d:/# ip link add br0 type bridge\nip: RTNETLINK answers: Operation not permitted")
+	if s.ContainerHint == "" {
+		t.Fatalf("no container hint: %+v", s)
+	}
+	if ks, _ := rankedCauses(s); len(ks) == 0 || ks[0] != causeContainerRestricted {
+		t.Fatalf("ranked %v, want container-restricted first", ks)
+	}
+	if s := ParseSymptom("root@node1:~# ip link add br0 type bridge\nRTNETLINK answers: Operation not permitted"); s.ContainerHint != "" {
+		t.Fatalf("a host name is not a container: %q", s.ContainerHint)
 	}
 }
 
