@@ -154,6 +154,11 @@ var Catalogue = []*Cause{
 	causeFDExhaustion,
 	causeKernelMemory,
 	causeNetconfig,
+	causeNetnsReference,
+	causeMTU,
+	causeDeviceBusy,
+	causeNetlinkBuffer,
+	causeSeccomp,
 }
 
 // CauseByID finds a cause.

@@ -86,6 +86,10 @@ func evalUsernsRemap(c *Context) Verdict {
 			}
 		}
 	}
+	if s.dockerRefusesHostNetns() {
+		// dockerd's own words: it names userns-remap as the reason.
+		v.fail("dockerd refused: it does not share the host's (or another container's) network namespace while user namespaces are enabled (userns-remap)")
+	}
 	if d := c.Facts.Container.Docker; d != nil && d.UsernsRemap != "" {
 		ct := &c.Facts.Container
 		if len(ct.SubUID) == 0 || len(ct.SubGID) == 0 {
@@ -113,6 +117,11 @@ func fixesUsernsRemap(c *Context, v Verdict) []Fix {
 		return nil
 	}
 	var fixes []Fix
+	if c.Symptom.dockerRefusesHostNetns() {
+		fixes = append(fixes, Fix{ID: "userns-remap/userns-host", Title: "Run this one container with --userns=host (narrowest: only it leaves the remapping)",
+			Command: "docker run --userns=host --network=host IMAGE", Manual: true,
+			Why: "the container then runs with the host's user ids: root in it is root on the host; the other containers stay remapped"})
+	}
 	if d := c.Facts.Container.Docker; d != nil && d.RemapUser != "" && (len(c.Facts.Container.SubUID) == 0 || len(c.Facts.Container.SubGID) == 0) {
 		// A range no user has in /etc/subuid or /etc/subgid: an overlap
 		// would let two users' containers share ids.
@@ -196,4 +205,15 @@ func freeSubIDRange(taken []probes.SubIDRange, count uint64) (uint64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// dockerRefusesHostNetns: dockerd's message that it will not share the
+// host's network namespace under userns-remap.
+func (s Symptom) dockerRefusesHostNetns() bool {
+	for _, r := range s.Matched {
+		if r == "op:docker-userns-host-network" {
+			return true
+		}
+	}
+	return false
 }

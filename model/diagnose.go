@@ -3,7 +3,6 @@ package model
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -129,119 +128,31 @@ func safeEval(k *Cause, c *Context) (v Verdict) {
 	return k.Eval(c)
 }
 
-// priors orders the causes the symptom makes plausible, most likely first.
-func priors(s Symptom) map[string]int {
-	var order []string
-	add := func(ids ...string) {
-		for _, id := range ids {
-			for _, o := range order {
-				if o == id {
-					goto next
-				}
-			}
-			order = append(order, id)
-		next:
-		}
-	}
-	// The operation first: it narrows more than the errno.
-	switch s.Operation {
-	case OpUserns:
-		add("userns-remap", "mac-denial", "container-restricted")
-	case OpTuntapAdd, OpTunOpen:
-		if s.Errno == ENOENT || s.Errno == EACCES || s.Errno == ENODEV {
-			add("tun-device", "container-restricted")
-		}
-	case OpSysctl:
-		add("container-restricted", "sysctl")
-	case OpModprobe:
-		add("module-missing", "container-restricted")
-	case OpNetlink:
-		add("fd-exhaustion")
-	}
-	ext := strings.ToLower(s.ExtAck)
-	switch {
-	case strings.Contains(ext, "unknown device type"):
-		add("module-missing", "container-restricted", "netconfig")
-	case strings.Contains(ext, "ipv6 is disabled"):
-		add("sysctl")
-	case strings.Contains(ext, "nexthop"):
-		add("link-state", "already-exists")
-	case strings.Contains(ext, "policy validation"):
-		add("name-conflict")
-	}
-	switch s.Errno {
-	case EPERM:
-		add("cap-net-admin", "container-restricted", "userns-remap", "mac-denial", "sysctl", "tun-device")
-	case EACCES:
-		if s.Family == "inet6" {
-			add("sysctl")
-		}
-		add("mac-denial", "cap-net-admin", "tun-device", "container-restricted", "userns-remap", "sysctl")
-	case EEXIST:
-		if s.Operation == OpAddrAdd || s.Operation == OpRouteAdd || s.Operation == OpNeighAdd {
-			add("already-exists", "name-conflict")
-		} else {
-			add("name-conflict", "already-exists")
-		}
-		add("netconfig")
-	case EOPNOTSUPP, EPROTONOSUPPORT:
-		add("module-missing", "container-restricted", "netconfig")
-	case EINVAL:
-		add("name-conflict", "link-state", "module-missing", "netconfig")
-	case ENODEV:
-		add("link-state", "name-conflict", "module-missing", "netconfig")
-	case ENOENT:
-		if s.Path == "/dev/net/tun" {
-			add("tun-device", "container-restricted")
-		}
-		add("module-missing", "sysctl", "link-state")
-	case EBUSY:
-		add("link-state", "tun-device", "name-conflict")
-	case EMFILE, ENFILE:
-		add("fd-exhaustion", "kernel-memory")
-	case ENOMEM, ENOBUFS:
-		add("kernel-memory", "fd-exhaustion")
-	case ENETUNREACH, ENETDOWN, EADDRNOTAVAIL:
-		add("link-state", "already-exists")
-	case EROFS:
-		add("container-restricted", "sysctl")
-	case ENOSPC:
-		add("userns-remap", "kernel-memory")
-	}
-	if s.Source == "networkd" || s.Source == "NetworkManager" {
-		add("netconfig")
-	}
-	out := map[string]int{}
-	for i, id := range order {
-		out[id] = i
-	}
-	return out
-}
-
-// rank orders results: proven causes first (most plausible first), then
-// the causes the symptom points at by plausibility, then the rest by how
-// alarming their verdict is, in catalogue order.
+// rank orders results: the causes the symptom points at first (proven ones
+// first, then by the ranking table's order), then the rest by how alarming
+// their verdict is, in catalogue order. A cause the symptom does not point
+// at is never ranked above one it does, whatever its status; with no
+// symptom (or an unrecognised one) the order is the evidence's.
 func rank(rs []Result, prior map[string]int) {
 	key := func(r Result) (int, int, int) {
-		p, plausible := prior[r.ID]
-		if !plausible {
-			p = 1000
+		if p, plausible := prior[r.ID]; plausible {
+			if r.Status == Fail {
+				return 0, 0, p
+			}
+			return 0, 1, p
 		}
-		switch {
-		case r.Status == Fail:
-			return 0, p, 0
-		case plausible:
-			return 1, p, 0
-		}
-		return 2, 3 - r.Status.rank(), 0
+		return 1, 3 - r.Status.rank(), 0
 	}
 	sort.SliceStable(rs, func(i, j int) bool {
-		a1, a2, _ := key(rs[i])
-		b1, b2, _ := key(rs[j])
+		a1, a2, a3 := key(rs[i])
+		b1, b2, b3 := key(rs[j])
 		if a1 != b1 {
 			return a1 < b1
 		}
-		return a2 < b2
+		if a2 != b2 {
+			return a2 < b2
+		}
+		return a3 < b3
 	})
 }
 

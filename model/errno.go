@@ -32,6 +32,25 @@ const (
 	EADDRNOTAVAIL   Errno = "EADDRNOTAVAIL"
 	ESRCH           Errno = "ESRCH"
 	ERANGE          Errno = "ERANGE"
+	ENXIO           Errno = "ENXIO"
+	EADDRINUSE      Errno = "EADDRINUSE"
+	EAGAIN          Errno = "EAGAIN"
+	EMSGSIZE        Errno = "EMSGSIZE"
+	ENOSYS          Errno = "ENOSYS"
+	ENOTEMPTY       Errno = "ENOTEMPTY"
+	EALREADY        Errno = "EALREADY"
+	ENOTCONN        Errno = "ENOTCONN"
+	EPROTO          Errno = "EPROTO"
+	ETIMEDOUT       Errno = "ETIMEDOUT"
+	EIO             Errno = "EIO"
+	EFAULT          Errno = "EFAULT"
+	ENOPROTOOPT     Errno = "ENOPROTOOPT"
+	ELOOP           Errno = "ELOOP"
+	ENOTSUPP        Errno = "ENOTSUPP" // 524, kernel-internal, leaks to user space from some drivers
+	// EUNKNOWN is an error whose number the C library could not name (musl's
+	// "No error information", glibc's "Unknown error N" for a number not
+	// listed here).
+	EUNKNOWN Errno = "EUNKNOWN"
 )
 
 var errnoNumbers = map[Errno]syscall.Errno{
@@ -40,31 +59,10 @@ var errnoNumbers = map[Errno]syscall.Errno{
 	EMFILE: syscall.EMFILE, ENFILE: syscall.ENFILE, ENOMEM: syscall.ENOMEM, ENOBUFS: syscall.ENOBUFS,
 	ENETUNREACH: syscall.ENETUNREACH, ENETDOWN: syscall.ENETDOWN, EROFS: syscall.EROFS, ENOSPC: syscall.ENOSPC,
 	EPROTONOSUPPORT: syscall.EPROTONOSUPPORT, EAFNOSUPPORT: syscall.EAFNOSUPPORT, EADDRNOTAVAIL: syscall.EADDRNOTAVAIL,
-	ESRCH: syscall.ESRCH, ERANGE: syscall.ERANGE,
-}
-
-// strerrors maps glibc's strerror text (lower-cased, as Go prints it) to
-// the class. Both "Operation not supported" (EOPNOTSUPP, 95) and the
-// historical ENOTSUP spelling are the same number on Linux.
-var strerrors = func() map[string]Errno {
-	m := map[string]Errno{}
-	for name, n := range errnoNumbers {
-		m[strings.ToLower(n.Error())] = name
-	}
-	// glibc spellings that differ from Go's.
-	m["operation not permitted"] = EPERM
-	m["too many open files in system"] = ENFILE
-	m["no such device or address"] = ENODEV
-	m["address already in use"] = EEXIST
-	m["not supported"] = EOPNOTSUPP
-	return m
-}()
-
-// ErrnoFromText finds the class of a strerror text ("Operation not
-// permitted", "operation not supported"), or "".
-func ErrnoFromText(s string) Errno {
-	s = strings.ToLower(strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s), ".")))
-	return strerrors[s]
+	ESRCH: syscall.ESRCH, ERANGE: syscall.ERANGE, ENXIO: syscall.ENXIO, EADDRINUSE: syscall.EADDRINUSE,
+	EAGAIN: syscall.EAGAIN, EMSGSIZE: syscall.EMSGSIZE, ENOSYS: syscall.ENOSYS, ENOTEMPTY: syscall.ENOTEMPTY,
+	EALREADY: syscall.EALREADY, ENOTCONN: syscall.ENOTCONN, EPROTO: syscall.EPROTO, ETIMEDOUT: syscall.ETIMEDOUT,
+	EIO: syscall.EIO, EFAULT: syscall.EFAULT, ENOPROTOOPT: syscall.ENOPROTOOPT, ELOOP: syscall.ELOOP, ENOTSUPP: syscall.Errno(524),
 }
 
 // ErrnoFromNumber finds the class of an errno number (Rust's "(os error
@@ -84,6 +82,9 @@ func ErrnoFromNumber(s string) Errno {
 
 // Strerror is the C library's text for a class.
 func (e Errno) Strerror() string {
+	if t, ok := glibcText[e]; ok {
+		return t
+	}
 	if n, ok := errnoNumbers[e]; ok {
 		s := n.Error()
 		return strings.ToUpper(s[:1]) + s[1:]

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
@@ -156,6 +157,15 @@ func TestLiveFDsExhausted(t *testing.T) {
 	// A process whose three standard descriptors fill RLIMIT_NOFILE=3 (set
 	// after it started: its dynamic loader needs a spare descriptor).
 	sleeper := testns.Start(t, nil, "sleep", testns.Sleep, "60")
+	// Its comm changes at execve, before the dynamic loader has opened its
+	// libraries: lowering the limit then makes sleep exit with 127. Wait
+	// until it sleeps.
+	for i := 0; i < 500; i++ {
+		if b, _ := os.ReadFile("/proc/" + strconv.Itoa(sleeper.Process.Pid) + "/wchan"); strings.Contains(string(b), "nanosleep") {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if out, err := exec.Command("/usr/bin/prlimit", "--pid", strconv.Itoa(sleeper.Process.Pid), "--nofile=3:3").CombinedOutput(); err != nil {
 		t.Fatalf("prlimit: %v %s", err, out)
 	}

@@ -88,6 +88,9 @@ func (s Symptom) SymptomLine() string {
 	if s.Source != "" {
 		line += " [" + s.Source + "]"
 	}
+	if s.Cut != "" {
+		line += " (text cut to 64 KiB, the error lines kept)"
+	}
 	return line
 }
 
@@ -134,6 +137,9 @@ func (d *Diagnosis) WriteText(w io.Writer) error {
 	f := d.Facts
 	fmt.Fprintf(&b, "rtnl-doctor report: %s, kernel %s, %s\n", ln(orDash(f.Host.Hostname)), ln(orDash(f.Host.KernelRelease)), f.Collected.Local().Format("2006-01-02 15:04:05"))
 	fmt.Fprintf(&b, "Symptom:   %s\n", ln(d.Symptom.SymptomLine()))
+	if d.Symptom.Cut != "" {
+		fmt.Fprintf(&b, "           (%s)\n", ln(d.Symptom.Cut))
+	}
 	c := &Context{Facts: f}
 	fmt.Fprintf(&b, "Examined:  %s; network namespace %s\n", ln(c.who()), ln(f.Target.NetNS))
 	if d.Note != "" {
@@ -141,7 +147,7 @@ func (d *Diagnosis) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "Tool:      rtnl-doctor %s\n", version.String())
 	for _, src := range f.Target.Sources {
-		fmt.Fprintf(&b, "From:      %s\n", src)
+		fmt.Fprintf(&b, "From:      %s\n", ln(src))
 	}
 	if r := d.Repro; r != nil {
 		fmt.Fprintf(&b, "Reproduced: %s (in a throwaway network namespace)\n           %s\n", ln(r.Tried), ln(r.Conclusion))
@@ -196,6 +202,9 @@ func (d *Diagnosis) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "- **Time:** %s\n", f.Collected.UTC().Format(time.RFC3339))
 	fmt.Fprintf(&b, "- **Tool:** rtnl-doctor %s\n", mdEscape(version.String()))
 	fmt.Fprintf(&b, "- **Symptom:** %s\n", mdEscape(d.Symptom.SymptomLine()))
+	if d.Symptom.Cut != "" {
+		fmt.Fprintf(&b, "- **Cut:** %s\n", mdEscape(d.Symptom.Cut))
+	}
 	c := &Context{Facts: f}
 	fmt.Fprintf(&b, "- **Examined:** %s; network namespace %s\n", mdEscape(c.who()), mdEscape(f.Target.NetNS))
 	if r := d.Repro; r != nil {

@@ -28,6 +28,8 @@ const (
 	OpTunOpen    = "tun open"
 	OpModprobe   = "module load"
 	OpNetnsEnter = "netns enter"
+	// OpRule is a policy-routing rule request (ip rule add/list).
+	OpRule = "rule"
 )
 
 // Symptom is what the user saw, parsed: the operation that failed, on what,
@@ -62,12 +64,29 @@ type Symptom struct {
 	Message   string `json:"message,omitempty"`
 	ExtAck    string `json:"ext_ack,omitempty"`
 	SysctlKey string `json:"sysctl_key,omitempty"`
-	Path      string `json:"path,omitempty"`
-	Module    string `json:"module,omitempty"`
+	// MTU is the MTU the command asked for (mtu N), 0 if none.
+	MTU    int    `json:"mtu,omitempty"`
+	Path   string `json:"path,omitempty"`
+	Module string `json:"module,omitempty"`
 	// Invalid is set when iproute2 rejected a name before asking the kernel.
 	InvalidName bool `json:"invalid_name,omitempty"`
 	// Command is the failing command line when one was pasted.
 	Command string `json:"command,omitempty"`
+	// Matched names the vocabulary rows that matched ("cmd:iproute2",
+	// "line:iproute2-rtnetlink-answers", "errno:strerror", "wrap:json-string").
+	Matched []string `json:"matched,omitempty"`
+	// ContainerHint is what in the text says the command ran inside a
+	// container (a prompt whose host name is a container id, "docker
+	// exec"): a hint for the ranking only, never proof of a container.
+	ContainerHint string `json:"container_hint,omitempty"`
+	// Cut says how a text beyond maxSymptom was shortened.
+	Cut string `json:"cut,omitempty"`
+
+	// Parser state: the line being read is a warning or info line; the
+	// error such lines gave.
+	weak      bool
+	weakErrno Errno
+	weakMsg   string
 }
 
 // maxSymptom bounds what is parsed of a pasted symptom.
@@ -76,29 +95,118 @@ const maxSymptom = 64 << 10
 // ParseSymptom parses pasted text: a command line and its output, or a log
 // line from a daemon. It never fails: unknown text gives Recognised=false.
 func ParseSymptom(text string) Symptom {
-	if len(text) > maxSymptom {
-		text = text[:maxSymptom]
-	}
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
-	s := Symptom{Raw: text}
-	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
-	for _, line := range lines {
-		line = strings.TrimSpace(stripANSI(line))
-		if line == "" {
+	text, cut := cutText(text, maxSymptom)
+	s := Symptom{Raw: text, Cut: cut}
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	// A text escaped as a whole (a JSON string, "\n" typed on the command
+	// line); JSON and logfmt records are unescaped line by line instead.
+	if t, ok := unescapeText(text); ok && !strings.Contains(text, `{"`) && !strings.Contains(text, `msg="`) {
+		text = t
+		s.match("wrap:escaped-text")
+	}
+	for _, raw := range strings.Split(text, "\n") {
+		raw = strings.TrimSpace(stripANSI(raw))
+		if raw == "" {
 			continue
 		}
-		if argv, ok := commandLine(line); ok {
-			s.parseCommand(argv)
-			continue
+		if len(raw) > 4096 {
+			raw = raw[:4096]
 		}
-		s.parseLine(line)
+		s.notePID(raw)
+		s.noteContainerHint(raw)
+		hadErr := s.Errno != ""
+		s.weak = weakLineRE.MatchString(raw)
+		lines, wraps := unwrapLine(raw, 0)
+		for _, w := range wraps {
+			s.match("wrap:" + w)
+		}
+		for _, line := range lines {
+			if line == "" {
+				continue
+			}
+			if argv, ok := commandLine(line); ok {
+				if s.Errno != "" && s.Operation != "" {
+					// After the error: cleanup (wg-quick's "ip link
+					// delete"), not the command that failed.
+					continue
+				}
+				s.parseCommand(argv)
+				// "ip route add 10.1.0.0/16 dev tun0: file exists": a
+				// command and its error on one line.
+				if i := strings.LastIndex(line, ": "); i > 0 {
+					if e, _, _ := findErrno(line[i:]); e != "" {
+						s.parseLine(line)
+					}
+				}
+				continue
+			}
+			s.parseLine(line)
+		}
+		if !hadErr && s.Errno != "" {
+			// The process that logged the error, rather than the first
+			// one named in the paste.
+			var e Symptom
+			e.notePID(raw)
+			if e.PID != 0 {
+				s.PID, s.Program = e.PID, e.Program
+			}
+		}
+	}
+	s.weak = false
+	if src, ok := programSources[s.Program]; ok && (s.Source == "" || s.Source == "go") {
+		s.Source = src
+	}
+	if s.Operation == "" && s.Program != "" {
+		// A unit named for its job: "wireguard-wg0-start[2975]: ...".
+		s.applyPhrase(s.Program)
+	}
+	if s.Errno == "" && s.weakErrno != "" {
+		s.setErr(s.weakErrno, s.weakMsg)
+	}
+	if s.Errno == "" && strings.Count(text, "\n") > 0 && len(text) < 16<<10 {
+		// A message wrapped over lines as pasted ("Address family not\n
+		// supported by protocol").
+		if e, form, _ := findErrno(strings.Join(strings.Fields(text), " ")); e != "" && form == "strerror" {
+			s.setErr(e, "")
+			s.match("errno:strerror-across-lines")
+		}
 	}
 	s.infer()
 	s.Recognised = s.Errno != "" || s.Operation != "" || s.ExtAck != ""
 	return s
 }
+
+// containerPromptRE finds a shell prompt whose host name is a container id
+// (docker's default hostname: 12 hex digits; podman the same), and
+// commands that enter a container.
+var containerPromptRE = regexp.MustCompile(`^(?:\S+@([0-9a-f]{12})[:\s][^#$]*[#$]\s|\[\S+@([0-9a-f]{12})[^\]]*\][#$]\s)|\b(?:docker|podman|kubectl|nerdctl|lxc|incus) (?:exec|attach)\b`)
+
+func (s *Symptom) noteContainerHint(line string) {
+	if s.ContainerHint != "" {
+		return
+	}
+	if m := containerPromptRE.FindStringSubmatch(line); m != nil {
+		switch {
+		case m[1] != "" || m[2] != "":
+			s.ContainerHint = "the prompt's host name " + m[1] + m[2] + " is a container id"
+		default:
+			s.ContainerHint = "the command ran through " + strings.Fields(m[0])[0] + " " + strings.Fields(m[0])[1]
+		}
+	}
+}
+
+// programSources names the source of a line by the program that logged it.
+var programSources = map[string]string{
+	"systemd-networkd": "networkd", "NetworkManager": "NetworkManager", "dockerd": "docker", "containerd": "containerd",
+	"kubelet": "kubelet", "wg-quick": "wireguard", "openvpn": "openvpn", "libvirtd": "libvirt", "podman": "podman",
+}
+
+// weakLineRE finds warning and info lines (logrus, klog, logfmt, syslog
+// levels): their errors are consequences or noise unless nothing else failed.
+var weakLineRE = regexp.MustCompile(`(?i)^(?:\S+\s+){0,3}(?:level=(?:warn|warning|info|debug)\b|(?:WARN|INFO|DEBU)\[\d+\]|<(?:warn|info|debug)>|\[?(?:WARN|WARNING|INFO|DEBUG|TINFO)\]?:?\s)|^[WI]\d{4} \d\d:\d\d`)
 
 var ansiRE = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]`)
 
@@ -111,7 +219,7 @@ func stripANSI(s string) string {
 
 // promptRE matches shell prompts pasted with the command: "$ ", "# ",
 // "root@host:~# ", "[user@host dir]$ ".
-var promptRE = regexp.MustCompile(`^(?:[^\s#$%]*[@:][^\s#$%]*\s?[#$%]\s+|\[[^\]]*\]\s?[#$%]\s+|[~/]\S*\s[#$%]\s+|[#$%>]\s+)`)
+var promptRE = regexp.MustCompile(`^(?:[^\s#$%]*[@:][^\s#$%]*\s?[#$%]\s+|\[[^\]]*\]\s?[#$%]\s+|[~/]\S*\s[#$%]\s+|[#$%>+]\s+)`)
 
 // commandLine recognises a pasted command line and splits it into argv
 // (simple quoting only: this is for reading, never for running).
@@ -129,15 +237,16 @@ func commandLine(line string) ([]string, bool) {
 	if i := strings.LastIndexByte(base, '/'); i >= 0 {
 		base = base[i+1:]
 	}
-	switch base {
-	case "ip", "sysctl", "unshare", "modprobe", "wg-quick", "openvpn", "tunctl", "brctl", "nsenter", "docker", "podman":
-		if len(argv) == 1 && base != "ip" {
-			return argv, true
-		}
-		if len(argv) > 1 && !strings.HasSuffix(argv[1], ":") {
-			argv[0] = base
-			return argv, true
-		}
+	f := commandFormFor(base)
+	if f == nil {
+		return nil, false
+	}
+	if len(argv) == 1 && base != "ip" {
+		return argv, true
+	}
+	if len(argv) > 1 && !strings.HasSuffix(argv[1], ":") && !strings.HasSuffix(argv[0], ":") {
+		argv[0] = base
+		return argv, true
 	}
 	return nil, false
 }
@@ -174,54 +283,13 @@ func splitWords(s string) []string {
 	return out
 }
 
-// parseCommand reads a command line for the operation and its objects.
+// parseCommand reads a command line for the operation and its objects, by
+// the row of commandForms for its program.
 func (s *Symptom) parseCommand(argv []string) {
 	s.Command = clipText(strings.Join(argv, " "), 300)
-	switch argv[0] {
-	case "ip":
-		// ip netns exec NS COMMAND...: the command ran inside NS.
-		if len(argv) > 4 && argv[1] == "netns" && argv[2] == "exec" {
-			s.Netns = clipText(argv[3], 256)
-			if inner, ok := commandLine(strings.Join(argv[4:], " ")); ok {
-				s.parseCommand(inner)
-			}
-			return
-		}
-		s.parseIP(argv[1:])
-	case "sysctl":
-		s.Operation = OpSysctl
-		for _, a := range argv[1:] {
-			if k, v, ok := strings.Cut(a, "="); ok && !strings.HasPrefix(a, "-") {
-				s.SysctlKey, _ = k, v
-			}
-		}
-	case "unshare":
-		s.Operation = OpUserns
-		s.Source = "unshare"
-	case "modprobe":
-		s.Operation = OpModprobe
-		for _, a := range argv[1:] {
-			if !strings.HasPrefix(a, "-") {
-				s.Module = a
-				s.setKindFromModule(a)
-				break
-			}
-		}
-	case "wg-quick":
-		s.Operation, s.Kind, s.Source = OpLinkAdd, "wireguard", "wireguard"
-		if len(argv) > 2 {
-			s.Device = argv[2]
-		}
-	case "openvpn":
-		s.Operation, s.Kind, s.Source = OpTunOpen, "tun", "openvpn"
-	case "tunctl":
-		s.Operation, s.Kind = OpTuntapAdd, "tap"
-	case "brctl":
-		if len(argv) > 2 && argv[1] == "addbr" {
-			s.Operation, s.Kind, s.Device = OpLinkAdd, "bridge", argv[2]
-		}
-	case "docker", "podman":
-		s.Source = argv[0]
+	if f := commandFormFor(argv[0]); f != nil {
+		s.match("cmd:" + f.name)
+		f.parse(s, argv)
 	}
 }
 
@@ -242,8 +310,17 @@ func (s *Symptom) parseIP(a []string) {
 				s.Netns = a[1]
 				a = a[1:]
 			}
+		case "-b", "-batch", "--batch":
+			if len(a) > 1 {
+				a = a[1:]
+			}
 		}
 		a = a[1:]
+	}
+	// ifupdown2 logs the commands it fed to "ip -batch -" in brackets.
+	if len(a) > 0 {
+		a[0] = strings.TrimPrefix(a[0], "[")
+		a[len(a)-1] = strings.TrimSuffix(a[len(a)-1], "]")
 	}
 	if len(a) < 2 {
 		return
@@ -364,6 +441,8 @@ func (s *Symptom) parseIP(a []string) {
 			s.Operation = OpNeighAdd
 			s.Device = valueAfter(rest, "dev")
 		}
+	case obj == "rule" || obj == "ru":
+		s.Operation = OpRule
 	case obj == "netns":
 		if isVerb("exec") || isVerb("add") {
 			s.Operation = OpNetnsEnter
@@ -420,7 +499,9 @@ func (s *Symptom) parseLinkAdd(a []string) {
 			s.Master, i = next, i+1
 		case "netns":
 			i++
-		case "address", "mtu", "txqueuelen", "txqlen", "numtxqueues", "numrxqueues", "index", "group", "alias", "broadcast", "brd":
+		case "mtu":
+			s.MTU, i = atoiSafe(next), i+1
+		case "address", "txqueuelen", "txqlen", "numtxqueues", "numrxqueues", "index", "group", "alias", "broadcast", "brd":
 			i++
 		case "type":
 			s.Kind = next
@@ -479,7 +560,12 @@ func (s *Symptom) parseLinkSet(a []string) {
 				i++
 			}
 		case "up", "down", "nomaster", "arp", "multicast", "promisc", "on", "off":
-		case "mtu", "name", "address", "alias", "txqueuelen", "group", "type":
+		case "mtu":
+			if i+1 < len(a) {
+				s.MTU = atoiSafe(a[i+1])
+				i++
+			}
+		case "name", "address", "alias", "txqueuelen", "group", "type":
 			i++
 		default:
 			if s.Device == "" {

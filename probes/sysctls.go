@@ -115,17 +115,7 @@ func (s *SysctlFacts) readNet(e *env) {
 // procSysMount finds the mount covering /proc/sys in the target's mount
 // namespace and whether it is read-only (docker and podman mount it so).
 func (s *SysctlFacts) procSysMount(e *env) {
-	fs, err := procfs.NewFS(e.root.Path("/proc"))
-	if err != nil {
-		s.Gaps.Add("proc_sys_mount", err)
-		return
-	}
-	var mounts []*procfs.MountInfo
-	if e.pid > 0 {
-		mounts, err = fs.GetProcMounts(e.pid)
-	} else {
-		mounts, err = fs.GetMounts()
-	}
+	mounts, err := targetMounts(e)
 	if err != nil && len(mounts) == 0 {
 		s.Gaps.Add("proc_sys_mount", err)
 		return

@@ -6,8 +6,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
+
+	"github.com/prometheus/procfs"
 )
 
 // Target names what the probes examine.
@@ -86,6 +89,12 @@ type env struct {
 
 	watcher *NetWatcher
 	quick   bool
+
+	// The target's mountinfo, parsed once per gather for the groups that
+	// read it (container, tun, host's /run/netns, sysctls).
+	mountsOnce sync.Once
+	mounts     []*procfs.MountInfo
+	mountsErr  error
 }
 
 func resolve(t Target) (*env, TargetFacts) {
