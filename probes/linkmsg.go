@@ -33,6 +33,8 @@ type Link struct {
 	ParentNetNSID *int32 `json:"link_netnsid,omitempty"`
 	Alias         string `json:"alias,omitempty"`
 	HWAddr        string `json:"address,omitempty"`
+	// Vxlan is a vxlan device's configuration (port, VNI, flags).
+	Vxlan *VxlanInfo `json:"vxlan,omitempty"`
 }
 
 // Up reports whether the link is administratively up (IFF_UP).
@@ -80,6 +82,7 @@ func decodeLink(b []byte) (Link, error) {
 		Flags: binary.NativeEndian.Uint32(b[8:12]),
 	}
 	l.OperState = "unknown"
+	var infoData []byte
 	rtnl.ForEachAttr(b[sizeofIfInfomsg:], func(typ uint16, v []byte) {
 		switch typ {
 		case unix.IFLA_IFNAME:
@@ -121,6 +124,8 @@ func decodeLink(b []byte) (Link, error) {
 					l.Kind = rtnl.CString(iv)
 				case unix.IFLA_INFO_SLAVE_KIND:
 					l.SlaveKind = rtnl.CString(iv)
+				case unix.IFLA_INFO_DATA:
+					infoData = iv
 				}
 			})
 		case unix.IFLA_PROP_LIST:
@@ -131,6 +136,9 @@ func decodeLink(b []byte) (Link, error) {
 			})
 		}
 	})
+	if l.Kind == "vxlan" && infoData != nil {
+		l.Vxlan = decodeVxlanInfo(infoData)
+	}
 	if l.Name == "" {
 		return l, fmt.Errorf("link %d: no name", l.Index)
 	}
