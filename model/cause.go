@@ -150,6 +150,8 @@ var Catalogue = []*Cause{
 	causeFDExhaustion,
 	causeKernelMemory,
 	causeNetconfig,
+	causeAddressInUse,
+	causeInvalidRequest,
 }
 
 // CauseByID finds a cause.

@@ -41,6 +41,7 @@ var extAcks = map[string]Errno{
 	"no such device":                               ENODEV,
 	"master device not found":                      ENODEV,
 	"invalid lower device":                         EINVAL,
+	"no link layer address given":                  EINVAL, // __neigh_update
 }
 
 func extAckErrno(msg string) Errno {
