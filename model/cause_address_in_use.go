@@ -67,7 +67,7 @@ func symptomLinks(c *Context) []probes.Link {
 // macRE finds an Ethernet address the request sets: after address, lladdr,
 // hwaddr, ether, mac or --mac-address (not the "brd ff:ff:..." of pasted
 // `ip link` output).
-var macRE = regexp.MustCompile(`(?i)(?:address|lladdr|hwaddr|hw_addr|ether|mac)[\s=:"']+([0-9a-f]{1,2}(?::[0-9a-f]{1,2}){5})(?:$|[^0-9a-f:])`)
+var macRE = regexp.MustCompile(`(?i)(?:address|lladdr|hwaddr|hw_addr|ether|mac)[\s=:"']+([0-9a-f]{1,2}(?::[0-9a-f]{1,2}){5})(?:$|[^0-9a-f:]|:(?:$|[^0-9a-f]))`)
 
 // parseMAC reads a colon-separated Ethernet address.
 func parseMAC(s string) ([6]byte, bool) {

@@ -141,13 +141,29 @@ func fixesInvalidRequest(c *Context, v Verdict) []Fix {
 	return out
 }
 
+// requestCommand is the failing command line: the parsed one, or a line of
+// the text that is one once a shell trace's "+ " is taken off.
+func requestCommand(s Symptom) string {
+	if s.Command != "" {
+		return s.Command
+	}
+	for _, line := range strings.Split(s.Raw, "\n") {
+		line = strings.TrimLeft(strings.TrimSpace(line), "+ ")
+		if a, ok := commandLine(line); ok && len(a) > 2 {
+			return strings.Join(a, " ")
+		}
+	}
+	return ""
+}
+
 // corrected renders the symptom's command with words replaced (and words
 // from index cut on dropped), or "" when there is no command.
 func corrected(s Symptom, replace map[string]string, cut int) string {
-	if s.Command == "" {
+	cmd := requestCommand(s)
+	if cmd == "" {
 		return ""
 	}
-	words := splitWords(s.Command)
+	words := splitWords(cmd)
 	if cut >= 0 && cut < len(words) {
 		words = words[:cut]
 	}
@@ -183,7 +199,7 @@ func invalidFindings(c *Context) (out []invalidFinding, notes []string) {
 				if m := garbageRE.FindStringSubmatch(s.Message); m != nil {
 					fix.Title = fmt.Sprintf("Remove %q and what follows it from the ip command: it is not an argument of ip (a lost newline or semicolon?)", m[1])
 					cut := -1
-					for i, w := range splitWords(s.Command) {
+					for i, w := range splitWords(requestCommand(s)) {
 						if w == m[1] {
 							cut = i
 							break
