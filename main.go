@@ -152,7 +152,9 @@ func readSymptom(arg string, stdin io.Reader) (string, error) {
 	if arg != "-" {
 		return arg, nil
 	}
-	b, err := io.ReadAll(io.LimitReader(stdin, 64<<10))
+	// Read well beyond what is parsed: the parser cuts a long text to 64
+	// KiB itself, keeping the lines that carry an error and saying so.
+	b, err := io.ReadAll(io.LimitReader(stdin, 16<<20))
 	return string(b), err
 }
 

@@ -300,6 +300,15 @@ func invalidFindings(c *Context) (out []invalidFinding, notes []string) {
 				Command: ipCmd(c, args...), Manual: true, Why: correctedWhy}})
 	}
 
+	// A route learned from a Router Advertisement this host sent itself.
+	if !gwLocal && s.Errno == EINVAL && strings.Contains(strings.ToLower(s.Raw), "ndisc route") {
+		out = append(out, invalidFinding{errnos: []Errno{EINVAL},
+			what: "a route learned from a Router Advertisement was refused with EINVAL: when this host itself sends the advertisements on that link (radvd), the route's gateway is its own address, which ip6_validate_gw refuses (\"Gateway can not be a local address\")",
+			fix: &Fix{ID: "invalid-request/ignore-own-ra", Title: "If this host is the router on that link, do not accept its own Router Advertisements there (answers EINVAL on route add)",
+				Command: lines("# in the .network file of "+orName(s.Device, "the link")+":", "# [Network]", "# IPv6AcceptRA=no", argv("networkctl", "reload")), Manual: true,
+				Why: "whether this host is the link's router is your configuration: rtnl-doctor does not edit it for this"}})
+	}
+
 	// An attribute the kernel's policy refuses.
 	if strings.Contains(text, "attribute failed policy validation") {
 		invalidName := false

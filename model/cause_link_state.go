@@ -147,18 +147,38 @@ func evalLinkState(c *Context) Verdict {
 			v.ok("%s", st)
 		}
 	}
-	check("the lower device", s.Lower)
-	check("the master", s.Master)
+	// The master or lower device the command names and the namespace
+	// lacks: the kernel looks them up before anything else it would refuse
+	// for them, so their absence is proof, unless the errno comes from a
+	// check made before the lookup (permission, a taken name, resources).
+	named := strong
+	if otherNS := s.Netns != "" && c.Facts.Target.NetNS != s.Netns; !otherNS && !beforeLookup(s.Errno) {
+		named = Fail
+	}
+	for _, o := range []struct{ role, name string }{{"the lower device", s.Lower}, {"the master", s.Master}} {
+		if o.name == "" {
+			continue
+		}
+		if _, ok := n.LinkByName(o.name); !ok {
+			v.add(named, "no link named %q (%s, named by the command) in the network namespace %s%s", o.name, o.role, c.Facts.Target.NetNS, similarNames(n, o.name))
+		}
+	}
 	if s.Operation == OpLinkAdd && s.Lower == "" && needsLower(s.Kind) {
 		v.add(strong, "a %s link is stacked on a lower device (`ip link add NAME link DEV type %s`), and the command names none: the kernel refuses it with EINVAL", s.Kind, s.Kind)
 	}
 	if s.Operation == OpRouteAdd && s.Gateway != "" {
 		if gw, err := netip.ParseAddr(s.Gateway); err == nil {
 			ok, why := gatewayReachable(c, gw, s.Device)
+			st := strong
+			if s.Errno == "" {
+				// The gateway the command names is on no link: the route
+				// cannot be added whatever the tool printed.
+				st = Fail
+			}
 			if ok {
 				v.ok("%s", why)
 			} else {
-				v.add(strong, "%s: the kernel refuses the route (\"Nexthop has invalid gateway\" or \"Network is unreachable\")", why)
+				v.add(st, "%s: the kernel refuses the route (\"Nexthop has invalid gateway\" or \"Network is unreachable\")", why)
 			}
 		}
 	}
@@ -286,6 +306,16 @@ func fixesLinkState(c *Context, v Verdict) []Fix {
 func needsLower(kind string) bool {
 	switch kind {
 	case "vlan", "macvlan", "macvtap", "ipvlan", "ipvtap", "macsec":
+		return true
+	}
+	return false
+}
+
+// beforeLookup: errnos the kernel returns before it looks up the links a
+// command names (the capability check, a taken name, resources).
+func beforeLookup(e Errno) bool {
+	switch e {
+	case EPERM, EACCES, EEXIST, EMFILE, ENFILE, ENOMEM, ENOBUFS, EROFS, EOPNOTSUPP, EPROTONOSUPPORT:
 		return true
 	}
 	return false

@@ -49,11 +49,19 @@ func evalNetconfig(c *Context) Verdict {
 			break
 		}
 		managerOn := (f.Manager == probes.ManagerNetworkd && nd) || (f.Manager == probes.ManagerNetworkManager && nm)
+		managerOff := (f.Manager == probes.ManagerNetworkd && nc.Networkd.Running != nil && !nd) ||
+			(f.Manager == probes.ManagerNetworkManager && nc.NetworkManager.Running != nil && !nm)
+		named := namesFinding(s, f)
 		st := Warn
-		if f.Severity == probes.SeverityError && (managerOn || fromDaemon) {
+		switch {
+		case f.Severity == probes.SeverityError && named && !managerOff:
+			// The file that defines or configures the device the
+			// symptom names is ignored: that is the cause.
+			st = Fail
+		case f.Severity == probes.SeverityError && (managerOn || fromDaemon):
 			st = Fail
 		}
-		if s.Device != "" && !strings.Contains(f.Message, s.Device) && !fromDaemon {
+		if len(s.Interfaces()) > 0 && !named && !fromDaemon {
 			st = minStatus(st, Warn)
 		}
 		where := f.File
@@ -129,4 +137,20 @@ func fixesNetconfig(c *Context, v Verdict) []Fix {
 		}
 	}
 	return fixes
+}
+
+// namesFinding reports whether a configuration finding concerns a link the
+// symptom names (the device, its master or its lower device).
+func namesFinding(s Symptom, f probes.Finding) bool {
+	for _, n := range s.Interfaces() {
+		if strings.Contains(f.Message, n) {
+			return true
+		}
+		for _, d := range f.Devices {
+			if d == n {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -84,6 +84,10 @@ func evalUsernsRemap(c *Context) Verdict {
 			}
 		}
 	}
+	if s.dockerRefusesHostNetns() {
+		// dockerd's own words: it names userns-remap as the reason.
+		v.fail("dockerd refused: it does not share the host's (or another container's) network namespace while user namespaces are enabled (userns-remap)")
+	}
 	if d := c.Facts.Container.Docker; d != nil && d.UsernsRemap != "" {
 		ct := &c.Facts.Container
 		if len(ct.SubUID) == 0 || len(ct.SubGID) == 0 {
@@ -111,6 +115,11 @@ func fixesUsernsRemap(c *Context, v Verdict) []Fix {
 		return nil
 	}
 	var fixes []Fix
+	if c.Symptom.dockerRefusesHostNetns() {
+		fixes = append(fixes, Fix{ID: "userns-remap/userns-host", Title: "Run this one container with --userns=host (narrowest: only it leaves the remapping)",
+			Command: "docker run --userns=host --network=host IMAGE", Manual: true,
+			Why: "the container then runs with the host's user ids: root in it is root on the host; the other containers stay remapped"})
+	}
 	if d := c.Facts.Container.Docker; d != nil && d.RemapUser != "" && (len(c.Facts.Container.SubUID) == 0 || len(c.Facts.Container.SubGID) == 0) {
 		fixes = append(fixes, Fix{ID: "userns-remap/subid-ranges", Title: "Give " + d.RemapUser + " subordinate id ranges (narrowest: keeps remapping on)",
 			Command:   lines(argv("usermod", "--add-subuids", "100000-165535", "--add-subgids", "100000-165535", d.RemapUser), "systemctl restart docker"),
@@ -144,4 +153,15 @@ func fixesUsernsRemap(c *Context, v Verdict) []Fix {
 				Action: act("sysctl", "key", "kernel.apparmor_restrict_unprivileged_userns", "value", "0")})
 	}
 	return fixes
+}
+
+// dockerRefusesHostNetns: dockerd's message that it will not share the
+// host's network namespace under userns-remap.
+func (s Symptom) dockerRefusesHostNetns() bool {
+	for _, r := range s.Matched {
+		if r == "op:docker-userns-host-network" {
+			return true
+		}
+	}
+	return false
 }

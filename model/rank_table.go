@@ -26,13 +26,16 @@ type rankRow struct {
 	Family string // inet6...
 	Path   string // a path the symptom names (/dev/net/tun)
 	Source string // the program that reported it (networkd, NetworkManager, docker)
-	Causes []*Cause
-	Why    string
+	// InvalidName: the name was refused before or by the kernel as too
+	// long or malformed.
+	InvalidName bool
+	Causes      []*Cause
+	Why         string
 }
 
 func (r rankRow) weight() int {
 	w := 0
-	if r.Msg != "" {
+	if r.Msg != "" || r.InvalidName {
 		w += 3
 	}
 	if r.Op != "" {
@@ -48,16 +51,18 @@ func (r rankRow) weight() int {
 
 func (r rankRow) matches(s Symptom) bool {
 	if r.Op != "" && r.Op != s.Operation || r.Errno != "" && r.Errno != s.Errno ||
-		r.Family != "" && r.Family != s.Family || r.Path != "" && r.Path != s.Path || r.Source != "" && r.Source != s.Source {
+		r.Family != "" && r.Family != s.Family || r.Path != "" && r.Path != s.Path || r.Source != "" && r.Source != s.Source ||
+		r.InvalidName && !s.InvalidName {
 		return false
 	}
 	if r.Msg != "" {
-		text := strings.ToLower(s.ExtAck + "\n" + s.Message)
-		if !strings.Contains(text, r.Msg) {
+		// The message, the extended ACK and the text as pasted: a row's
+		// words are specific enough to be looked for anywhere.
+		if !strings.Contains(strings.ToLower(s.ExtAck+"\n"+s.Message+"\n"+s.Raw), r.Msg) {
 			return false
 		}
 	}
-	return r.Op != "" || r.Errno != "" || r.Msg != "" || r.Source != "" || r.Path != ""
+	return r.Op != "" || r.Errno != "" || r.Msg != "" || r.Source != "" || r.Path != "" || r.InvalidName
 }
 
 // rankedCauses are the causes the symptom points at, most likely first,
@@ -128,11 +133,13 @@ func init() {
 			Why: "net/ipv6/route.c ip6_validate_gw: EINVAL when the gateway is an address of this host (ipv6_chk_addr_and_flags)"},
 		{Msg: "unable to add bridge", Errno: EOPNOTSUPP, Causes: causes(causeInvalidRequest),
 			Why: "libvirt virNetDevBridgeAddPort: SIOCBRADDIF (or IFLA_MASTER) on a device that is not a Linux bridge: do_set_master finds no ndo_add_slave, EOPNOTSUPP"},
+		{Msg: "mac", Errno: EADDRNOTAVAIL, Causes: causes(causeInvalidRequest),
+			Why: "net/ethernet/eth.c eth_prepare_mac_addr_change / eth_validate_addr: EADDRNOTAVAIL while setting a MAC address means the MAC is not a valid unicast address (SIOCSIFHWADDR and IFLA_ADDRESS alike)"},
 		{Msg: "is a garbage", Causes: causes(causeInvalidRequest),
 			Why: "iproute2 lib/utils.c duparg2: \"Error: either ... is duplicate, or ... is a garbage\": iproute2 refused the command line, the kernel was not asked"},
 		{Msg: "garbage instead of arguments", Causes: causes(causeInvalidRequest),
 			Why: "iproute2 ip/iplink.c: \"Garbage instead of arguments\": an argument iproute2 does not know, the kernel was not asked"},
-		{Msg: "cannot share the host's network namespace when user namespaces are enabled", Causes: causes(causeUsernsRemap),
+		{Msg: "network namespace when user namespaces are enabled", Causes: causes(causeUsernsRemap),
 			Why: "moby daemon: --network=host is refused while userns-remap is set (daemon/daemon_unix.go verifyPlatformContainerSettings)"},
 		{Msg: "master device not found", Causes: causes(causeLinkState),
 			Why: "iproute2/kernel: the master named with \"master DEV\" does not exist (do_set_master: ENODEV/EINVAL)"},
@@ -140,10 +147,54 @@ func init() {
 			Why: "drivers/net/macvlan.c / ipvlan: the lower device named with \"link DEV\" is missing or unsuitable"},
 
 		// --- By operation and errno.
-		{Op: OpAddrAdd, Errno: EACCES, Family: "inet6", Causes: causes(causeSysctl, causeMACDenial),
-			Why: "net/ipv6/addrconf.c inet6_addr_add -> addrconf_add_dev returns EACCES when disable_ipv6 is set; a missing capability is EPERM, so EACCES means disable_ipv6 first and a security module second"},
-		{Op: OpRouteAdd, Errno: EACCES, Family: "inet6", Causes: causes(causeSysctl, causeMACDenial),
-			Why: "net/ipv6/route.c fib6_nh_init: EACCES \"IPv6 is disabled on nexthop device\""},
+		{Op: OpAddrAdd, Errno: EACCES, Causes: causes(causeSysctl, causeMACDenial),
+			Why: "net/ipv6/addrconf.c inet6_addr_add -> addrconf_add_dev returns EACCES when disable_ipv6 is set; a missing capability is EPERM, so EACCES means disable_ipv6 first and a security module second (daemons often do not say the family)"},
+		{Op: OpAddrAdd, Errno: EACCES, Family: "inet", Causes: causes(causeMACDenial, causeSysctl),
+			Why: "net/ipv4/devinet.c inet_rtm_newaddr has no EACCES: on an IPv4 address only a security module (selinux_netlink_send) denies with EACCES"},
+		{Op: OpRouteAdd, Errno: EACCES, Causes: causes(causeSysctl, causeMACDenial),
+			Why: "net/ipv6/route.c fib6_nh_init: EACCES \"IPv6 is disabled on nexthop device\"; otherwise a security module"},
+		{Op: OpRouteAdd, Errno: EACCES, Family: "inet", Causes: causes(causeMACDenial, causeSysctl),
+			Why: "net/ipv4/fib_frontend.c has no EACCES: on an IPv4 route only a security module denies with EACCES"},
+		{Op: OpAddrAdd, Errno: EOPNOTSUPP, Causes: causes(causeSysctl, causeModuleMissing),
+			Why: "IPv4 is always built in; net/core/rtnetlink.c rtnetlink_rcv_msg answers EOPNOTSUPP when no handler exists for the family: an address add refused so means IPv6 is disabled at boot (ipv6.disable=1)"},
+		{Op: OpSysctl, Errno: EACCES, Causes: causes(causeMACDenial, causeSysctl, causeContainerRestricted),
+			Why: "root writing /proc/sys is refused with EACCES by a security module (SELinux sysctl_net_t, AppArmor) or by the file's mode in a namespace owned by another user namespace"},
+		{Op: OpNetlink, Errno: EACCES, Causes: causes(causeMACDenial, causeFDExhaustion),
+			Why: "net/socket.c __sock_create -> security_socket_create: EACCES from SELinux (netlink_*_socket create) or AppArmor; opening a socket has no capability check"},
+		{Op: OpNetnsEnter, Errno: EPERM, Causes: causes(causeUsernsRemap, causeContainerRestricted, causeCapNetAdmin),
+			Why: "net/core/net_namespace.c netns_install: EPERM unless CAP_SYS_ADMIN in the user namespace that owns the target netns and in the caller's"},
+		{Op: OpNetnsEnter, Errno: EACCES, Causes: causes(causeMACDenial, causeUsernsRemap),
+			Why: "opening /proc/PID/ns/net needs ptrace access (proc_ns_get_link -> ptrace_may_access): EACCES from a security module or another user's process"},
+		{Op: OpRule, Errno: EINVAL, Causes: causes(causeModuleMissing),
+			Why: "net/core/fib_rules.c: a kernel built without CONFIG_IP_MULTIPLE_TABLES has no rule handlers: old kernels answer EINVAL, newer EOPNOTSUPP"},
+		{Op: OpRule, Errno: EOPNOTSUPP, Causes: causes(causeModuleMissing),
+			Why: "net/core/rtnetlink.c: no RTM_NEWRULE/GETRULE handler for the family without CONFIG_IP_MULTIPLE_TABLES / CONFIG_IPV6_MULTIPLE_TABLES: EOPNOTSUPP"},
+		{Op: OpRule, Errno: EAFNOSUPPORT, Causes: causes(causeSysctl, causeModuleMissing),
+			Why: "net/core/fib_rules.c fib_nl_newrule: EAFNOSUPPORT when no rules ops exist for the family: IPv6 disabled at boot, or CONFIG_IPV6_MULTIPLE_TABLES unset"},
+		{Op: OpNetnsEnter, Errno: EACCES, Msg: "/run/netns/", Causes: causes(causeUsernsRemap, causeMACDenial),
+			Why: "a rootless runtime (an unprivileged user in its own user namespace) may not create or open files under root's /run/netns: EACCES from the directory's mode"},
+		{Op: OpNeighAdd, Errno: ENOBUFS, Causes: causes(causeSysctl, causeKernelMemory),
+			Why: "net/core/neighbour.c neigh_alloc: ENOBUFS when the table is above net.ipv4.neigh.default.gc_thresh3 and nothing can be collected"},
+		{Msg: "xfrm", Errno: EAFNOSUPPORT, Causes: causes(causeModuleMissing, causeSysctl),
+			Why: "net/xfrm/xfrm_user.c: XFRM requests for a family the kernel lacks (xfrm4/xfrm6 modules, IPv6 not built) answer EAFNOSUPPORT"},
+		{Msg: "could not load configuration files", Source: "networkd", Causes: causes(causeNetconfig, causeMACDenial),
+			Why: "systemd-networkd exits when it cannot read /etc/systemd/network (a file or directory it, user systemd-network, may not read)"},
+		{Errno: ENOSYS, Causes: causes(causeModuleMissing),
+			Why: "ENOSYS: the kernel was built without the feature (setns on a kernel without CONFIG_NET_NS, a syscall filtered to ENOSYS)"},
+		{Errno: ERANGE, Causes: causes(causeNameConflict),
+			Why: "a name longer than IFNAMSIZ-1 comes back as ERANGE from libraries that copy it (netavark, Rust netlink-packet-route) and old kernels; a VLAN's MTU above its lower device is ERANGE too (net/8021q/vlan_dev.c vlan_dev_change_mtu)"},
+		{InvalidName: true, Causes: causes(causeNameConflict),
+			Why: "iproute2 check_ifname / the kernel's dev_valid_name: a name longer than 15 bytes or with '/', ':' or spaces is refused"},
+		{Msg: "avc:", Causes: causes(causeMACDenial),
+			Why: "an SELinux AVC denial record was pasted: the policy refused the access"},
+		{Msg: "apparmor=\"denied\"", Causes: causes(causeMACDenial),
+			Why: "an AppArmor DENIED record was pasted: the profile refused the access"},
+		{Msg: "-> unmanaged", Source: "networkd", Causes: causes(causeNetconfig),
+			Why: "systemd-networkd leaves a link unmanaged when no .network file matches it (or it is ignored)"},
+		{Msg: "open tun/tap dev", Errno: EPERM, Causes: causes(causeTunDevice, causeContainerRestricted),
+			Why: "OpenVPN's open() of /dev/net/tun: open has no capability check, EPERM comes from the device cgroup (security/device_cgroup.c) refusing the node"},
+		{Msg: "could not configure /dev/net/tun", Errno: EPERM, Causes: causes(causeTunDevice, causeCapNetAdmin),
+			Why: "qemu's tap_open names an existing device: drivers/net/tun.c tun_set_iff returns EPERM for a persistent device whose owner or group is not the caller's (tun_not_capable)"},
 		{Op: OpAddrAdd, Errno: EEXIST, Causes: causes(causeAlreadyExists, causeNameConflict),
 			Why: "net/ipv4/devinet.c __inet_insert_ifa, net/ipv6/addrconf.c ipv6_add_addr: EEXIST for an address already on the device"},
 		{Op: OpRouteAdd, Errno: EEXIST, Causes: causes(causeAlreadyExists, causeNameConflict),
@@ -188,12 +239,12 @@ func init() {
 			Why: "open(/dev/net/tun): ENOENT when the node is missing"},
 		{Op: OpTuntapAdd, Errno: EACCES, Causes: causes(causeTunDevice, causeMACDenial, causeContainerRestricted),
 			Why: "open(/dev/net/tun): EACCES from the node's mode or a nodev mount; an LSM denial is EACCES too"},
-		{Op: OpTunOpen, Errno: EACCES, Causes: causes(causeTunDevice, causeMACDenial, causeContainerRestricted),
-			Why: "open(/dev/net/tun): EACCES from the node's mode or a nodev mount; an LSM denial is EACCES too"},
+		{Op: OpTunOpen, Errno: EACCES, Causes: causes(causeMACDenial, causeTunDevice, causeContainerRestricted),
+			Why: "open(/dev/net/tun) of a 0666 node: EACCES comes from a security module confining the daemon (libvirt's svirt, AppArmor profiles) or a nodev mount"},
 		{Op: OpTuntapAdd, Errno: ENODEV, Causes: causes(causeTunDevice, causeModuleMissing, causeContainerRestricted),
-			Why: "open of a char node with no driver behind it (tun not built or not loaded): ENODEV/ENXIO"},
+			Why: "drivers/char/misc.c misc_open: ENODEV when no misc device is registered for minor 200 after request_module: the tun driver is not built or not loaded (tun-device checks the driver with the node)"},
 		{Op: OpTunOpen, Errno: ENODEV, Causes: causes(causeTunDevice, causeModuleMissing, causeContainerRestricted),
-			Why: "open of a char node with no driver behind it (tun not built or not loaded): ENODEV/ENXIO"},
+			Why: "drivers/char/misc.c misc_open: ENODEV when no misc device is registered for minor 200 after request_module: the tun driver is not built or not loaded (tun-device checks the driver with the node)"},
 		{Op: OpTuntapAdd, Errno: EPERM, Causes: causes(causeCapNetAdmin, causeTunDevice, causeContainerRestricted),
 			Why: "drivers/net/tun.c tun_set_iff: EPERM when !tun_capable (no CAP_NET_ADMIN) or a persistent device owned by another user; the device cgroup denies open with EPERM"},
 		{Op: OpTunOpen, Errno: EPERM, Causes: causes(causeCapNetAdmin, causeTunDevice, causeContainerRestricted),
@@ -208,8 +259,8 @@ func init() {
 			Why: "net/core/rtnetlink.c rtnetlink_rcv_msg: EPERM unless netlink_net_capable(skb, CAP_NET_ADMIN) in the namespace's owning user namespace"},
 		{Errno: EACCES, Causes: causes(causeMACDenial, causeCapNetAdmin, causeTunDevice, causeContainerRestricted, causeUsernsRemap, causeSysctl),
 			Why: "security/selinux/hooks.c selinux_netlink_send and AppArmor's socket hooks deny with EACCES; capability checks give EPERM, not EACCES"},
-		{Errno: EEXIST, Causes: causes(causeNameConflict, causeAlreadyExists, causeNetconfig),
-			Why: "EEXIST: the object (name, address, route) exists; a network manager may have created it"},
+		{Errno: EEXIST, Causes: causes(causeAlreadyExists, causeNameConflict, causeNetconfig),
+			Why: "EEXIST without the command: most often a route or address added again by a script or VPN client; a taken name when a link was created"},
 		{Errno: EADDRINUSE, Causes: causes(causeAddressInUse, causeAlreadyExists, causeNameConflict),
 			Why: "EADDRINUSE: an address or port already taken (vxlan_sock_add, a bound UDP port)"},
 		{Errno: EOPNOTSUPP, Causes: causes(causeModuleMissing, causeContainerRestricted, causeNetconfig),
@@ -217,7 +268,7 @@ func init() {
 		{Errno: EPROTONOSUPPORT, Causes: causes(causeModuleMissing, causeContainerRestricted),
 			Why: "socket(AF_NETLINK, ..., NETLINK_GENERIC/...): EPROTONOSUPPORT when the protocol family's module is absent; wireguard's genl family missing"},
 		{Errno: EAFNOSUPPORT, Causes: causes(causeModuleMissing, causeSysctl),
-			Why: "EAFNOSUPPORT: the address family is not available (ipv6.disable=1 at boot, module not loaded)"},
+			Why: "EAFNOSUPPORT: no handler for the family or feature: a module or config option missing (xfrm, IPv6 policy routing, IPv6 itself), or IPv6 disabled at boot"},
 		{Errno: EINVAL, Causes: causes(causeNameConflict, causeLinkState, causeModuleMissing, causeNetconfig),
 			Why: "EINVAL: an argument the kernel rejects (name, missing lower device, gateway not on link)"},
 		{Errno: ENODEV, Causes: causes(causeLinkState, causeNameConflict, causeModuleMissing, causeNetconfig),

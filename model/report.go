@@ -84,6 +84,9 @@ func (s Symptom) SymptomLine() string {
 	if s.Source != "" {
 		line += " [" + s.Source + "]"
 	}
+	if s.Cut != "" {
+		line += " (text cut to 64 KiB, the error lines kept)"
+	}
 	return line
 }
 
@@ -124,6 +127,9 @@ func (d *Diagnosis) WriteText(w io.Writer) error {
 	f := d.Facts
 	fmt.Fprintf(&b, "rtnl-doctor report: %s, kernel %s, %s\n", orDash(f.Host.Hostname), orDash(f.Host.KernelRelease), f.Collected.Local().Format("2006-01-02 15:04:05"))
 	fmt.Fprintf(&b, "Symptom:   %s\n", d.Symptom.SymptomLine())
+	if d.Symptom.Cut != "" {
+		fmt.Fprintf(&b, "           (%s)\n", d.Symptom.Cut)
+	}
 	c := &Context{Facts: f}
 	fmt.Fprintf(&b, "Examined:  %s; network namespace %s\n", c.who(), f.Target.NetNS)
 	if d.Note != "" {

@@ -28,6 +28,8 @@ const (
 	OpTunOpen    = "tun open"
 	OpModprobe   = "module load"
 	OpNetnsEnter = "netns enter"
+	// OpRule is a policy-routing rule request (ip rule add/list).
+	OpRule = "rule"
 )
 
 // Symptom is what the user saw, parsed: the operation that failed, on what,
@@ -73,6 +75,12 @@ type Symptom struct {
 	Matched []string `json:"matched,omitempty"`
 	// Cut says how a text beyond maxSymptom was shortened.
 	Cut string `json:"cut,omitempty"`
+
+	// Parser state: the line being read is a warning or info line; the
+	// error such lines gave.
+	weak      bool
+	weakErrno Errno
+	weakMsg   string
 }
 
 // maxSymptom bounds what is parsed of a pasted symptom.
@@ -102,6 +110,8 @@ func ParseSymptom(text string) Symptom {
 			raw = raw[:4096]
 		}
 		s.notePID(raw)
+		hadErr := s.Errno != ""
+		s.weak = weakLineRE.MatchString(raw)
 		lines, wraps := unwrapLine(raw, 0)
 		for _, w := range wraps {
 			s.match("wrap:" + w)
@@ -111,16 +121,66 @@ func ParseSymptom(text string) Symptom {
 				continue
 			}
 			if argv, ok := commandLine(line); ok {
+				if s.Errno != "" {
+					// After the error: cleanup (wg-quick's "ip link
+					// delete"), not the command that failed.
+					continue
+				}
 				s.parseCommand(argv)
+				// "ip route add 10.1.0.0/16 dev tun0: file exists": a
+				// command and its error on one line.
+				if i := strings.LastIndex(line, ": "); i > 0 {
+					if e, _, _ := findErrno(line[i:]); e != "" {
+						s.parseLine(line)
+					}
+				}
 				continue
 			}
 			s.parseLine(line)
+		}
+		if !hadErr && s.Errno != "" {
+			// The process that logged the error, rather than the first
+			// one named in the paste.
+			var e Symptom
+			e.notePID(raw)
+			if e.PID != 0 {
+				s.PID, s.Program = e.PID, e.Program
+			}
+		}
+	}
+	s.weak = false
+	if src, ok := programSources[s.Program]; ok && (s.Source == "" || s.Source == "go") {
+		s.Source = src
+	}
+	if s.Operation == "" && s.Program != "" {
+		// A unit named for its job: "wireguard-wg0-start[2975]: ...".
+		s.applyPhrase(s.Program)
+	}
+	if s.Errno == "" && s.weakErrno != "" {
+		s.setErr(s.weakErrno, s.weakMsg)
+	}
+	if s.Errno == "" && strings.Count(text, "\n") > 0 && len(text) < 16<<10 {
+		// A message wrapped over lines as pasted ("Address family not\n
+		// supported by protocol").
+		if e, form, _ := findErrno(strings.Join(strings.Fields(text), " ")); e != "" && form == "strerror" {
+			s.setErr(e, "")
+			s.match("errno:strerror-across-lines")
 		}
 	}
 	s.infer()
 	s.Recognised = s.Errno != "" || s.Operation != "" || s.ExtAck != ""
 	return s
 }
+
+// programSources names the source of a line by the program that logged it.
+var programSources = map[string]string{
+	"systemd-networkd": "networkd", "NetworkManager": "NetworkManager", "dockerd": "docker", "containerd": "containerd",
+	"kubelet": "kubelet", "wg-quick": "wireguard", "openvpn": "openvpn", "libvirtd": "libvirt", "podman": "podman",
+}
+
+// weakLineRE finds warning and info lines (logrus, klog, logfmt, syslog
+// levels): their errors are consequences or noise unless nothing else failed.
+var weakLineRE = regexp.MustCompile(`(?i)^(?:\S+\s+){0,3}(?:level=(?:warn|warning|info|debug)\b|(?:WARN|INFO|DEBU)\[\d+\]|<(?:warn|info|debug)>|\[?(?:WARN|WARNING|INFO|DEBUG|TINFO)\]?:?\s)|^[WI]\d{4} \d\d:\d\d`)
 
 var ansiRE = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]`)
 
@@ -133,7 +193,7 @@ func stripANSI(s string) string {
 
 // promptRE matches shell prompts pasted with the command: "$ ", "# ",
 // "root@host:~# ", "[user@host dir]$ ".
-var promptRE = regexp.MustCompile(`^(?:[^\s#$%]*[@:][^\s#$%]*\s?[#$%]\s+|\[[^\]]*\]\s?[#$%]\s+|[~/]\S*\s[#$%]\s+|[#$%>]\s+)`)
+var promptRE = regexp.MustCompile(`^(?:[^\s#$%]*[@:][^\s#$%]*\s?[#$%]\s+|\[[^\]]*\]\s?[#$%]\s+|[~/]\S*\s[#$%]\s+|[#$%>+]\s+)`)
 
 // commandLine recognises a pasted command line and splits it into argv
 // (simple quoting only: this is for reading, never for running).
@@ -355,6 +415,8 @@ func (s *Symptom) parseIP(a []string) {
 			s.Operation = OpNeighAdd
 			s.Device = valueAfter(rest, "dev")
 		}
+	case obj == "rule" || obj == "ru":
+		s.Operation = OpRule
 	case obj == "netns":
 		if isVerb("exec") || isVerb("add") {
 			s.Operation = OpNetnsEnter

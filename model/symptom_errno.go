@@ -67,6 +67,7 @@ var strerrorTexts = []strerrorText{
 	{"Input/output error", EIO, "glibc"},
 	{"I/O error", EIO, "musl"},
 	{"Bad address", EFAULT, "both"},
+	{"Protocol not available", ENOPROTOOPT, "both"},
 	{"Unknown error 524", ENOTSUPP, "glibc"},
 	{"No error information", EUNKNOWN, "musl"},
 }
@@ -141,38 +142,58 @@ func numberAt(i int) func(m []string) Errno {
 
 var errnoForms = []errnoForm{
 	{name: "rust-netlink-code", want: EEXIST,
-		// rust-netlink/rtnetlink#37 style Debug output of a NetlinkError.
+		// The Debug form of the rtnetlink crate's NetlinkError (form listed
+		// in issue 11; its code is the kernel's negative errno).
 		example: `Error: NetlinkError(ErrorMessage { code: Some(-17), header: [40, 0, 0, 0, 16, 0, 5, 6] })`,
 		re:      regexp.MustCompile(`code: Some\(-?(\d{1,4})\)`), errno: numberAt(1)},
 	{name: "rust-os-debug", want: EPERM,
-		example: `Os { code: 1, kind: PermissionDenied, message: "Operation not permitted" }`,
+		// urunc-dev/urunc#310 (corpus ctr-124).
+		example: `TapOpen(IfreqExecuteError(Os { code: 1, kind: PermissionDenied, message: "Operation not permitted" }, ""))`,
 		re:      regexp.MustCompile(`Os \{ code: (\d{1,4}), kind: \w+`), errno: numberAt(1)},
 	{name: "rust-os-error", want: EOPNOTSUPP,
-		example: `Error: Netlink error: Operation not supported (os error 95)`,
+		// containers/netavark#426 (corpus ctr-102).
+		example: `to delete if podman4: Received a netlink error message Operation not supported (os error 95)`,
 		re:      regexp.MustCompile(`\(os error (\d{1,4})\)`), errno: numberAt(1)},
 	{name: "pyroute2-netlinkerror", want: EEXIST,
+		// networkop/docker-topo#15.
 		example: `pyroute2.netlink.exceptions.NetlinkError: (17, 'File exists')`,
 		re:      regexp.MustCompile(`NetlinkError:? ?\(\s*(\d{1,4}),`), errno: numberAt(1)},
-	{name: "python-errno", want: EPERM,
-		example: `PermissionError: [Errno 1] Operation not permitted`,
+	{name: "python-errno", want: ENOBUFS,
+		// projectcalico/felix#595 (corpus ctr-016).
+		example: `    error: [Errno 105] No buffer space available`,
 		re:      regexp.MustCompile(`\[Errno (\d{1,4})\]`), errno: numberAt(1)},
 	{name: "networkmanager-failure", want: EOPNOTSUPP,
-		example: `platform-linux: do-add-link[br-lan/bridge]: failure 95 (Operation not supported)`,
+		// NetworkManager/NetworkManager#376 (corpus host-139).
+		example: `platform-linux: do-add-ip6-address[2: fe80::a945:4203:a653:76c]: failure 95 (Operation not supported)`,
 		re:      regexp.MustCompile(`failure (\d{1,4}) \(`), errno: numberAt(1)},
-	{name: "errno-equals", want: EPERM,
-		example: `Note: Cannot ioctl TUNSETIFF tun: Operation not permitted (errno=1)`,
+	{name: "errno-equals", want: ENODEV,
+		// kata-containers/kata-containers#8871 (corpus ctr-025).
+		example: `Cannot open TUN/TAP dev: no such device errno=19`,
 		re:      regexp.MustCompile(`(?i)\berrno ?[=:]? ?-?(\d{1,4})\b`), errno: numberAt(1)},
+	{name: "bracketed-text-number", want: ENOSYS,
+		// Steam's CreateBoundSocket (ValveSoftware/steam-for-linux#13149).
+		example: `CreateBoundSocket: failed to create socket, error [no name available] (38)`,
+		re:      regexp.MustCompile(`error \[[^\]]{1,60}\] \((\d{1,4})\)`), errno: numberAt(1)},
+	{name: "go-no-such-interface", want: ENODEV,
+		// Go's net package (errNoSuchInterface) after a failed lookup by name.
+		example: `could not find bridge docker0: route ip+net: no such network interface`,
+		re:      regexp.MustCompile(`no such network interface`),
+		errno:   func([]string) Errno { return ENODEV }},
 	{name: "glibc-unknown-error", want: ENOTSUPP,
+		// glibc's text for the kernel-internal ENOTSUPP (form listed in issue 11).
 		example: `RTNETLINK answers: Unknown error 524`,
 		re:      regexp.MustCompile(`Unknown error (\d{1,4})`), errno: numberAt(1)},
 	{name: "strerror", want: EEXIST,
-		example: `RTNETLINK answers: File exists`,
+		// jpetazzo/pipework#216.
+		example: `ip: RTNETLINK answers: File exists`,
 		re:      strerrorRE, errno: func(m []string) Errno { return ErrnoFromText(m[1]) }},
-	{name: "negative-return", want: EEXIST,
-		// The kernel's and C programs' "error -17", "err=-22", "rc = -95".
-		example: `bridge: port 1(veth0) failed to add, error -17`,
+	{name: "negative-return", want: EPERM,
+		// The kernel's and C programs' "error -17", "err=-22", "rc = -95":
+		// raspberrypi/linux#2726 (corpus host-058).
+		example: `netlink error -1 (Operation not permitted)`,
 		re:      regexp.MustCompile(`(?i)\b(?:rc|ret|err|error|errno|returned|result|status|failed with)\s*[=:]?\s*-(\d{1,4})\b`), errno: numberAt(1)},
 	{name: "code-number", want: EEXIST,
+		// Form listed in issue 11 ("code: N").
 		example: `Error: netlink error, code: -17`,
 		re:      regexp.MustCompile(`(?i)(\w+ )?code[:=] ?(-?\d{1,4})\b`),
 		errno: func(m []string) Errno {
@@ -183,7 +204,9 @@ var errnoForms = []errnoForm{
 			return ErrnoFromNumber(m[2])
 		}},
 	{name: "symbolic-name", want: EEXIST,
-		example: `netlink: add link: EEXIST`,
+		// Form listed in issue 11 (symbolic names, as strace and Go's
+		// syscall.Errno.Error() on some platforms print them).
+		example: `ioctl(3, SIOCBRADDBR, "br0") = -1 EEXIST`,
 		re:      regexp.MustCompile(`\b(E[A-Z0-9]{3,14})\b`),
 		errno:   func(m []string) Errno { return errnoByName[m[1]] }},
 }

@@ -9,6 +9,14 @@ import (
 // later ones are consequences (wg-quick prints "Unable to access interface"
 // after the RTNETLINK error).
 func (s *Symptom) setErr(e Errno, msg string) {
+	if s.weak {
+		// A warning or info line: its error counts only when no error
+		// line gives one.
+		if s.weakErrno == "" && e != "" {
+			s.weakErrno, s.weakMsg = e, clipText(strings.TrimSpace(msg), 300)
+		}
+		return
+	}
 	if s.Errno == "" && e != "" {
 		s.Errno = e
 	}
@@ -41,7 +49,14 @@ var extAcks = map[string]Errno{
 	"no such device":                               ENODEV,
 	"master device not found":                      ENODEV,
 	"invalid lower device":                         EINVAL,
-	"no link layer address given":                  EINVAL, // __neigh_update
+	"peer netns reference is invalid":              EINVAL,
+	"mtu greater than device maximum":              EINVAL,
+	"mtu less than device minimum":                 EINVAL,
+	"cannot change vni":                            EOPNOTSUPP,
+	"cannot change port":                           EOPNOTSUPP,
+	"device does not allow enslaving to a bridge":  EOPNOTSUPP,
+	"no link layer address given":                  EINVAL,
+	"invalid vlan id":                              EINVAL,
 }
 
 func extAckErrno(msg string) Errno {
@@ -50,6 +65,9 @@ func extAckErrno(msg string) Errno {
 		m = m[i+2:]
 	}
 	if e, ok := extAcks[m]; ok {
+		return e
+	}
+	if e, _, _ := findErrno(msg); e != "" {
 		return e
 	}
 	switch {
@@ -122,15 +140,7 @@ func (s *Symptom) parseLine(line string) {
 		}
 	}
 	if s.Operation == "" {
-		for _, p := range opPhrases {
-			if m := p.re.FindStringSubmatch(line); m != nil {
-				p.apply(s, m)
-				if s.Operation != "" {
-					s.match("op:" + p.name)
-					break
-				}
-			}
-		}
+		s.applyPhrase(line)
 	}
 	if !matched {
 		if m := goErrRE.FindStringSubmatch(line); m != nil {
@@ -202,5 +212,39 @@ func (s *Symptom) match(row string) {
 	}
 	if len(s.Matched) < 32 {
 		s.Matched = append(s.Matched, row)
+	}
+}
+
+// applyPhrase applies the operation phrase that names the operation last
+// in the line: in a chain of errors ("failed to add interface veth1 to
+// sandbox: failed to set link up: device or resource busy") the innermost
+// one is what the kernel refused.
+func (s *Symptom) applyPhrase(line string) {
+	best, bestAt := -1, -1
+	var bestM []string
+	for i, p := range opPhrases {
+		locs := p.re.FindAllStringSubmatchIndex(line, -1)
+		if len(locs) == 0 {
+			continue
+		}
+		loc := locs[len(locs)-1]
+		if loc[0] > bestAt {
+			best, bestAt = i, loc[0]
+			bestM = make([]string, len(loc)/2, len(loc)/2+1)
+			for j := range bestM {
+				if loc[2*j] >= 0 {
+					bestM[j] = line[loc[2*j]:loc[2*j+1]]
+				}
+			}
+			// The rest of the line, after the phrase, as the last element.
+			bestM = append(bestM, line[loc[1]:])
+		}
+	}
+	if best < 0 {
+		return
+	}
+	opPhrases[best].apply(s, bestM)
+	if s.Operation != "" {
+		s.match("op:" + opPhrases[best].name)
 	}
 }

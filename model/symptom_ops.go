@@ -49,7 +49,7 @@ var lineForms = []lineForm{
 			s.setErr(ErrnoFromNumber(m[1]), m[0])
 		}},
 	{name: "iproute2-invalid-ifname", example: `Error: argument "a b" is wrong: "dev" not a valid ifname`,
-		re: regexp.MustCompile(`Error: argument "(.*)" is wrong: "(\w+)" not a valid ifname`),
+		re: regexp.MustCompile(`Error: argument "(.*)" is wrong: "(\w+)" (?:not a valid ifname|too long)`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "iproute2")
 			s.InvalidName = true
@@ -63,7 +63,7 @@ var lineForms = []lineForm{
 			s.setErr(EINVAL, m[0])
 		}},
 	{name: "iproute2-extack", example: `Error: ipv4: Address already assigned.`,
-		re: regexp.MustCompile(`(?:^|: )Error: (.+?)\s*$`),
+		re: regexp.MustCompile(`(?:^|: |\s)Error: (.+?)(?:\.\s+[A-Z]|\.?\s*$)`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "iproute2")
 			msg := strings.TrimSuffix(m[1], ".")
@@ -91,7 +91,7 @@ var lineForms = []lineForm{
 			s.setErr(ErrnoFromText(strings.TrimPrefix(m[1], "(")), m[0])
 		}},
 	{name: "iproute2-tun-open", example: `open: No such file or directory`,
-		re: regexp.MustCompile(`^open: (No such file or directory|Permission denied|Operation not permitted|No such device)\s*$`),
+		re: regexp.MustCompile(`(?:^|: )open: (No such file or directory|Permission denied|Operation not permitted|No such device)\s*$`),
 		apply: func(s *Symptom, m []string) {
 			if s.Operation == "" {
 				s.Operation = OpTuntapAdd
@@ -121,7 +121,7 @@ var lineForms = []lineForm{
 		}},
 	// OpenVPN.
 	{name: "openvpn-tun", example: `2026-11-22 06:29:01 ERROR: Cannot open TUN/TAP dev /dev/net/tun: No such file or directory (errno=2)`,
-		re: regexp.MustCompile(`Cannot (?:open TUN/TAP dev (\S+)|ioctl TUNSETIFF (\S+)): (.+?)(?: \(errno=(\d+)\))?\s*$`),
+		re: regexp.MustCompile(`Cannot (?:open TUN/TAP dev(?: (\S+))?|ioctl TUNSETIFF (\S+)): (.+?)(?: \(errno=(\d+)\))?\s*$`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "openvpn")
 			s.setIf(&s.Operation, OpTunOpen)
@@ -138,7 +138,7 @@ var lineForms = []lineForm{
 		}},
 	// procps sysctl.
 	{name: "sysctl-setting-key", example: `sysctl: setting key "net.ipv4.ip_forward": Read-only file system`,
-		re: regexp.MustCompile(`sysctl: setting key "([^"]+)"(?:, ignoring)?: (.+?)\s*$`),
+		re: regexp.MustCompile(`sysctl: (?:error )?setting key ["']([^"']+)["'](?:, ignoring)?: (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
 			s.Operation = OpSysctl
 			s.setIf(&s.Source, "sysctl")
@@ -309,10 +309,10 @@ var lineForms = []lineForm{
 			s.setErr(e, msg)
 		}},
 	{name: "networkd-could-not-set", example: `systemd-networkd[612]: eth0: Could not set address: File exists`,
-		re: regexp.MustCompile(`(?:systemd-networkd\[\d+\]: )?([^:\s]+): Could not (set|add|bring up|configure) (address|route|interface|link)[^:]*: (.+?)\s*$`),
+		re: regexp.MustCompile(`(?i)(?:systemd-networkd\[\d+\]: )?([^:\s]+): Could not (set|add|bring up|configure|update) (address|route|interface|link|mtu)[^:]*: (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
 			s.Source = "networkd"
-			switch m[3] {
+			switch strings.ToLower(m[3]) {
 			case "address":
 				s.setIf(&s.Operation, OpAddrAdd)
 			case "route":
@@ -378,6 +378,24 @@ var lineForms = []lineForm{
 			s.setIf(&s.Kind, "wireguard")
 			s.setErr(ErrnoFromText(m[1]), m[0])
 		}},
+	// The kernel's log of a failed allocation: the caller got ENOMEM.
+	{name: "kernel-page-allocation-failure", example: `[2548650.549228] dockerd: page allocation failure: order:4, mode:0x40dc0(GFP_KERNEL|__GFP_COMP|__GFP_ZERO), nodemask=(null),cpuset=docker.service,mems_allowed=0`,
+		re:    regexp.MustCompile(`(\S+): page allocation failure: order:(\d+)`),
+		apply: func(s *Symptom, m []string) { s.setErr(ENOMEM, m[0]) }},
+	// An AVC record wrapped over several lines: the class on its own line.
+	{name: "selinux-avc-class-line", example: "    tclass=netlink_generic_socket permissive=0",
+		re: regexp.MustCompile(`^tclass=(netlink_\w+_socket|tun_socket|capability2?|user_namespace)\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "selinux")
+			switch {
+			case strings.HasPrefix(m[1], "netlink_"):
+				s.setIf(&s.Operation, OpNetlink)
+			case m[1] == "tun_socket":
+				s.setIf(&s.Operation, OpTunOpen)
+			case m[1] == "user_namespace":
+				s.setIf(&s.Operation, OpUserns)
+			}
+		}},
 	// SELinux and AppArmor records pasted as they are.
 	{name: "selinux-avc", example: `avc:  denied  { net_admin } for  pid=991 comm="wg-quick" capability=12  scontext=system_u:system_r:svirt_t:s0 tcontext=system_u:system_r:svirt_t:s0 tclass=capability permissive=0`,
 		re: regexp.MustCompile(`avc:\s+denied\s+\{ ([^}]+) \}.*?(?:comm="?([^"\s]+)"?)?.*?tclass=(\S+)`),
@@ -389,6 +407,9 @@ var lineForms = []lineForm{
 			}
 			if m[3] == "user_namespace" {
 				s.setIf(&s.Operation, OpUserns)
+			}
+			if strings.HasPrefix(m[3], "netlink_") && strings.Contains(m[1], "create") {
+				s.setIf(&s.Operation, OpNetlink)
 			}
 			if m[3] == "tun_socket" {
 				s.setIf(&s.Operation, OpTunOpen)
@@ -475,6 +496,9 @@ func phraseOp(verb, noun string) (op, kind string) {
 	case strings.HasPrefix(noun, "neigh"):
 		return OpNeighAdd, ""
 	case noun == "namespace" || noun == "netns" || noun == "network namespace":
+		if set && !strings.HasPrefix(verb, "set up") && !strings.HasPrefix(verb, "setting up") {
+			return OpLinkSet, "" // "set namespace on link": ip link set X netns NS
+		}
 		return OpNetnsEnter, ""
 	}
 	if k := kindNoun(noun); k != "" {
@@ -499,7 +523,8 @@ func kindNoun(w string) string {
 }
 
 var opPhrases = []opPhrase{
-	{name: "ioctl-name", example: `SIOCSIFFLAGS: Operation not permitted`,
+	// mk-f/alpine-initramfs-dropbear#1.
+	{name: "ioctl-name", example: `ifconfig: SIOCSIFADDR: No such device`,
 		re:    regexp.MustCompile(`\b(SIOC[A-Z]{4,16}|TUNSETIFF|TUNSETPERSIST)\b`),
 		apply: func(s *Symptom, m []string) { s.setIoctl(m[1]) }},
 	{name: "ioctl-number", example: `ioctl(3, 0x8914, 0x7ffd2c9a6a50) = -1 EPERM (Operation not permitted)`,
@@ -536,7 +561,8 @@ var opPhrases = []opPhrase{
 			}
 		}},
 	// vishvananda/netlink function names in Go errors and stack traces.
-	{name: "go-netlink-call", example: `failed to LinkAdd: operation not permitted`,
+	// coreos/mantle#72 (a kernel without CONFIG_BRIDGE).
+	{name: "go-netlink-call", example: `Cluster failed: Network setup failed: LinkAdd() failed: operation not supported`,
 		re: regexp.MustCompile(`\b(Link(?:Add|Del|SetUp|SetDown|SetMaster|SetMTU|SetNsFd|SetNsPid|SetName|SetHardwareAddr|Modify)|Addr(?:Add|Replace|Del)|Route(?:Add|Replace|Append|Del)|Neigh(?:Add|Set))\b`),
 		apply: func(s *Symptom, m []string) {
 			f := m[1]
@@ -593,12 +619,6 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Operation, OpLinkSet)
 			s.setIf(&s.Device, m[1])
 		}},
-	{name: "networkmanager-sysctl", example: `NetworkManager[712]: <warn>  [1700000000.12] platform-linux: sysctl: failed to set '/proc/sys/net/ipv6/conf/eth0/disable_ipv6' to '0': (30) Read-only file system`,
-		re: regexp.MustCompile(`sysctl: failed to set '/proc/sys/([^']+)'`),
-		apply: func(s *Symptom, m []string) {
-			s.setIf(&s.Operation, OpSysctl)
-			s.setIf(&s.SysctlKey, strings.ReplaceAll(m[1], "/", "."))
-		}},
 	{name: "iproute2-netns-open", example: `Cannot open network namespace "ns1": No such file or directory`,
 		re: regexp.MustCompile(`Cannot open network namespace "([^"]+)"`),
 		apply: func(s *Symptom, m []string) {
@@ -634,20 +654,28 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Lower, m[2])
 		}},
 	{name: "openvpn-linux-command", example: `ERROR: Linux route add command failed: external program exited with error status: 2`,
-		re: regexp.MustCompile(`Linux (ip addr add|ip link set|route add|ip route add|ip -6 addr add|ifconfig)\b.*failed`),
+		re: regexp.MustCompile(`Linux (ip(?: -6)? (?:addr|link|route) (?:add|del|set)|route(?: -6| -A inet6)? (?:add|del)|ifconfig)\b.*failed`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "openvpn")
+			del := strings.Contains(m[1], " del")
 			switch {
+			case strings.Contains(m[1], "route") && del:
+				s.setIf(&s.Operation, OpRouteDel)
 			case strings.Contains(m[1], "route"):
 				s.setIf(&s.Operation, OpRouteAdd)
+			case strings.Contains(m[1], "addr") && del:
+				s.setIf(&s.Operation, OpAddrDel)
 			case strings.Contains(m[1], "addr") || m[1] == "ifconfig":
 				s.setIf(&s.Operation, OpAddrAdd)
 			default:
 				s.setIf(&s.Operation, OpLinkSet)
 			}
+			if strings.Contains(m[1], "-6") || strings.Contains(m[1], "inet6") {
+				s.setIf(&s.Family, "inet6")
+			}
 		}},
 	{name: "docker-userns-host-network", example: `docker: Error response from daemon: cannot share the host's network namespace when user namespaces are enabled.`,
-		re: regexp.MustCompile(`cannot share the host's network namespace when user namespaces are enabled`),
+		re: regexp.MustCompile(`(?i)cannot share the host(?:'s| or a container's) network namespace when user namespaces are enabled`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "docker")
 			s.setIf(&s.Operation, OpNetnsEnter)
@@ -668,22 +696,183 @@ var opPhrases = []opPhrase{
 				s.setIf(&s.Netns, m[1])
 			}
 		}},
+	{name: "proc-sys-path", example: `open /proc/sys/net/ipv6/conf/eth0/accept_dad: no such file or directory`,
+		re: regexp.MustCompile(`/proc/sys/(net/[\w./-]+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpSysctl)
+			s.setIf(&s.SysctlKey, strings.ReplaceAll(strings.TrimRight(m[1], "./"), "/", "."))
+		}},
+	{name: "sysctl-phrase", example: `netavark: set sysctl net/ipv4/conf/podman1/route_localnet: Permission denied`,
+		re: regexp.MustCompile(`(?i)\b(?:open|set|setting|write|writing|apply|applying) sysctl (?:key )?['"]?(net[\w./-]+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpSysctl)
+			s.setIf(&s.SysctlKey, strings.ReplaceAll(m[1], "/", "."))
+		}},
+	// Netlink message types in library and daemon errors (keepalived,
+	// strace, Go and Rust libraries).
+	{name: "rtm-message-type", example: `Netlink: error: Operation not permitted(1), type=RTM_NEWADDR(20), seq=1563327313, pid=0`,
+		re: regexp.MustCompile(`\bRTM_(NEWLINK|SETLINK|DELLINK|NEWADDR|DELADDR|NEWROUTE|DELROUTE|NEWNEIGH)\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, map[string]string{"NEWLINK": OpLinkAdd, "SETLINK": OpLinkSet, "DELLINK": OpLinkDel,
+				"NEWADDR": OpAddrAdd, "DELADDR": OpAddrDel, "NEWROUTE": OpRouteAdd, "DELROUTE": OpRouteDel, "NEWNEIGH": OpNeighAdd}[m[1]])
+		}},
+	{name: "setns", example: `setns(CLONE_NEWNET): Operation not permitted`,
+		re:    regexp.MustCompile(`\bsetns\b|\bCLONE_NEWNET\b`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
+	{name: "iproute2-netns-exec", example: `setting the network namespace "test_ns" failed: Function not implemented`,
+		re: regexp.MustCompile(`setting the network namespace "([^"]*)" failed`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Netns, m[1])
+		}},
+	{name: "pasta-netns", example: `Couldn't open network namespace /proc/4596/ns/net: Permission denied`,
+		re:    regexp.MustCompile(`(?i)(?:couldn't|could not|cannot|can't|failed to) (?:open|enter|join) (?:the )?(?:network namespace|netns)|netns dir open`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
+	{name: "getifaddrs", example: `error: failed to list interfaces: getifaddrs: Address family not supported by protocol`,
+		re:    regexp.MustCompile(`\bgetifaddrs\b|\bif_nameindex\b`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
+	{name: "wireguard-unit", example: `Aug 15 16:57:36 master1 wireguard-wg0-start[2975]: RTNETLINK answers: File exists`,
+		re: regexp.MustCompile(`\b(?:wireguard-(\w+)-start|wg-quick@(\w+))\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, "wireguard")
+			s.setIf(&s.Device, m[1]+m[2])
+		}},
+	{name: "parent-not-found", example: `Error response from daemon: -o parent interface does was not found on the host: en0`,
+		re: regexp.MustCompile(`(?i)(parent|lower|master) interface (?:does )?(?:was )?not found(?: on the host)?:? "?([^"\s:]+)`),
+		apply: func(s *Symptom, m []string) {
+			if strings.EqualFold(m[1], "master") {
+				s.setIf(&s.Operation, OpLinkSet)
+				s.setIf(&s.Master, m[2])
+			} else {
+				s.setIf(&s.Operation, OpLinkAdd)
+				s.setIf(&s.Lower, m[2])
+			}
+			s.setErr(ENODEV, m[0])
+		}},
+	{name: "could-not-find-bridge", example: `adding interface veth39cd78e to bridge docker0 failed: could not find bridge docker0: route ip+net: no such network interface`,
+		re: regexp.MustCompile(`(?i)(?:could not|cannot|can't|failed to) find (bridge|master|parent) "?([^"\s:]+)`),
+		apply: func(s *Symptom, m []string) {
+			if strings.EqualFold(m[1], "parent") {
+				s.setIf(&s.Operation, OpLinkAdd)
+				s.setIf(&s.Lower, m[2])
+			} else {
+				s.setIf(&s.Operation, OpLinkSet)
+				s.setIf(&s.Master, m[2])
+			}
+		}},
+	{name: "libvirt-bridge-port", example: `Unable to add bridge ovs-br0 port vnet0: Operation not supported`,
+		re: regexp.MustCompile(`Unable to add bridge (\S+) port (\S+?):`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "libvirt")
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Master, m[1])
+			s.setIf(&s.Device, m[2])
+		}},
+	{name: "go-netlink-rib", example: `can't start tsnet server: tsnet: route ip+net: netlinkrib: permission denied`,
+		re:    regexp.MustCompile(`(?i)\bnetlinkrib\b|netlink (?:socket|rib)\b|\bsocket\(AF_NETLINK`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
+	{name: "libnetwork-interface-ip", example: `error setting interface "veth32cd1c7" IPv6 to fdba:17c8:6c94::1/64: invalid argument`,
+		re: regexp.MustCompile(`setting interface "?([^"\s]+)"? (IP|IPv4|IPv6) to (\S+?):`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpAddrAdd)
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Address, m[3])
+			s.setFamily(m[3])
+		}},
+	{name: "interface-name-too-long", example: `Error response from daemon: Cannot start container 11e8: Interface name 966204b315e55324148888e3808f6b4bf079a15f572142a69d4dab745bac7783 too long`,
+		re: regexp.MustCompile(`(?i)interface name "?(\S+?)"? (?:is )?too long`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Device, m[1])
+			s.InvalidName = true
+		}},
+	// systemd/systemd#3648.
+	{name: "object-could-not-be-set", example: `systemd-networkd[332]: br0: Bridge parameters could not be set: Operation not supported`,
+		re: regexp.MustCompile(`(?i)\b(bridge|bond|vlan|link|interface|mtu|address|route|netdev)\b[\w ]{0,30}? could not be (set|added|created|configured|brought up)`),
+		apply: func(s *Symptom, m []string) {
+			verb := strings.ToLower(m[2])
+			if verb == "added" {
+				verb = "add"
+			}
+			op, kind := phraseOp(verb, strings.ToLower(m[1]))
+			if strings.EqualFold(m[1], "mtu") || verb == "set" && kindNoun(m[1]) != "" {
+				op, kind = OpLinkSet, ""
+			}
+			s.setIf(&s.Operation, op)
+			s.setIf(&s.Kind, kind)
+		}},
+	{name: "object-then-failed", example: `Link: [ERR] Loopback route 0.0.0.0/0 dev lo mtu 0 table 55555 addition failed: file exists`,
+		re: regexp.MustCompile(`(?i)\b(route|address|link|interface)\b[^:]{0,80}?\b(addition|creation|deletion|removal|add|delete) failed`),
+		apply: func(s *Symptom, m []string) {
+			verb := strings.ToLower(m[2])
+			if strings.HasPrefix(verb, "creat") {
+				verb = "create"
+			}
+			op, kind := phraseOp(verb, m[1])
+			s.setIf(&s.Operation, op)
+			s.setIf(&s.Kind, kind)
+		}},
+	{name: "tun-setup", example: `qemu-system-x86_64: could not configure /dev/net/tun (tap0): Operation not permitted`,
+		re: regexp.MustCompile(`(?i)(?:(?:could not|cannot|can't|failed to|unable to) (?:open|configure|initiali[sz]e|set ?up|start) (?:the )?(?:/dev/net/tun|tun(?:nel)?\b|tun/tap|tap\b)|\bopen tap device\b|\bTapOpen\b)(?: \(([^)\s]+)\))?`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setIf(&s.Device, m[1])
+		}},
+	{name: "networkd-state", example: `systemd-networkd[287]: ens3: State changed: initialized -> unmanaged`,
+		re: regexp.MustCompile(`(\S+): State changed: \S+ -> (unmanaged|failed)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "networkd")
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
 	// Daemons and scripts in plain words: "failed to create bridge",
 	// "could not add IP address", "cannot set link swp1 up", "Unable to
-	// bring up interface", "error creating vxlan interface".
+	// bring up interface", "error creating vxlan interface", and a chain
+	// segment that starts with the verb (": creating dummy interface: ").
 	{name: "verb-noun-phrase", example: `error: swp1: netlink: swp1: cannot set link swp1 up: operation failed with 'Network is down' (100)`,
-		re: regexp.MustCompile(`(?i)\b(?:failed to|failed|could not|couldn't|cannot|can't|unable to|error|error while)\s+(create|add|set up|set|configure|bring up|delete|remove|move|attach|enslave|rename|change|creating|adding|setting|configuring|deleting|removing|moving|attaching|enslaving)\s+(?:the |a |an |new |default )?(?:(\w+) )?(link|interface|device|bridge|veth pair|veth|vxlan|vlan|macvlan|ipvlan|bond|tun|tap|wireguard|ip addresses|ip address|addresses|address|ip|routes|route|gateway|neighbour|neighbor|netdev|network namespace|namespace|netns|port)\b`),
+		re: regexp.MustCompile(`(?i)(?:\b(?:failed to|failed|could not|couldn't|cannot|can't|unable to|error|error while)\s+|(?:^|: |\b[A-Z]+: )(?:)?)(create|add|set up|set|configure|bring up|delete|remove|move|attach|enslave|rename|change|update|creating|adding|setting up|setting|configuring|deleting|removing|moving|attaching|enslaving|updating)\s+(?:the |a |an |new |default |local )?(?:(\w+) )?(interface routes?|tun device|tun interface|tap device|tap interface|link|interface|device|bridge|veth pair|veth|vxlan|vlan|macvlan|macvtap|ipvlan|bond|wireguard|ip addresses|ip address|addresses|address|addr|ip|routes|route|gateway|neighbour|neighbor|netdev|network namespace|namespace|netns|port|mtu|routing rule|rule)\b`),
 		apply: func(s *Symptom, m []string) {
-			noun := m[3]
-			if noun == "port" {
+			verb, word, noun, rest := strings.ToLower(m[1]), strings.ToLower(m[2]), strings.ToLower(m[3]), m[len(m)-1]
+			switch {
+			case strings.HasPrefix(noun, "interface route"):
+				noun = "route"
+			case noun == "mtu" || word == "mtu":
+				s.setIf(&s.Operation, OpLinkSet)
+				return
+			case strings.HasPrefix(noun, "tun ") || strings.HasPrefix(noun, "tap ") || word == "tun" || word == "tap":
+				if strings.HasPrefix(verb, "creat") || strings.HasPrefix(verb, "add") {
+					s.setIf(&s.Operation, OpTuntapAdd)
+				} else {
+					s.setIf(&s.Operation, OpTunOpen)
+				}
+				s.setIf(&s.Path, "/dev/net/tun")
+				return
+			case noun == "port":
 				noun = "link"
+			case strings.HasSuffix(noun, "rule"):
+				s.setIf(&s.Operation, OpRule)
+				return
 			}
-			op, kind := phraseOp(m[1], noun)
+			op, kind := phraseOp(verb, noun)
+			if kind == "" && op == OpLinkAdd {
+				kind = kindNoun(word)
+			}
+			// "add interface veth1 to sandbox", "add network device bond2 to
+			// ofproto": a port joins a master, the link exists.
+			if op == OpLinkAdd && regexp.MustCompile(`^\s+"?\S+"? to\b`).MatchString(rest) {
+				op, kind = OpLinkSet, ""
+			}
 			s.setIf(&s.Operation, op)
-			if kind == "" && (op == OpLinkAdd) {
-				kind = kindNoun(m[2])
-			}
 			s.setIf(&s.Kind, kind)
+			for _, w := range strings.Fields(rest) {
+				w = strings.Trim(w, `"',:`)
+				if looksLikeAddr(w) {
+					s.setFamily(w)
+					break
+				}
+			}
 		}},
 }
 
@@ -864,6 +1053,16 @@ func init() {
 							s.parseCommand(inner)
 						}
 						return
+					}
+				}
+			}},
+		{name: "ifupdown", programs: []string{"ifup", "ifdown", "ifreload", "ifquery"}, example: "ifup ens7",
+			parse: func(s *Symptom, argv []string) {
+				s.Operation, s.Source = OpLinkSet, "ifupdown"
+				for _, a := range argv[1:] {
+					if !strings.HasPrefix(a, "-") {
+						s.Device = clipText(a, 256)
+						break
 					}
 				}
 			}},

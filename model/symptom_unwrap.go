@@ -27,7 +27,7 @@ var prefixForms = []prefixForm{
 	{"openvpn-timestamp", "Mon Nov 22 06:29:01 2021 ERROR: Cannot open TUN/TAP dev /dev/net/tun: No such file or directory (errno=2)",
 		regexp.MustCompile(`^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\s+`)},
 	{"syslog-prefix", "Nov 22 06:29:01 node1 systemd-networkd[612]: wg0: Could not create netdev: Operation not supported",
-		regexp.MustCompile(`^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? \S+ `)},
+		regexp.MustCompile(`^[^\s\d\[]{3,6}\.? {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)? \S+ `)},
 	{"dmesg-time", "[ 1234.567890] bridge: port 1(veth0) failed to add, error -17",
 		regexp.MustCompile(`^\[\s*\d+\.\d+\]\s+`)},
 	{"klog-prefix", "E1122 06:29:01.123456    1234 pod_workers.go:191] Error syncing pod: failed to add route: file exists",
@@ -35,8 +35,13 @@ var prefixForms = []prefixForm{
 	{"compose-prefix", "web_1  | RTNETLINK answers: Operation not permitted",
 		regexp.MustCompile(`^[\w.-]+\s+\| `)},
 	{"wg-quick-step", "[#] ip link add wg0 type wireguard", regexp.MustCompile(`^\[#\]\s+`)},
+	{"go-log-prefix", "2021/08/21 11:19:21 main.go:88: ip route add 10.10.0.0/16 dev tun0: file exists",
+		regexp.MustCompile(`^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)?\s+(?:[\w.-]+\.go:\d+: )?`)},
+	{"go-file-line", "link_base.go:50: [Error] sysctl -w net.ipv4.ip_forward=1 sysctl: error setting key 'net.ipv4.ip_forward': Read-only file system",
+		regexp.MustCompile(`^[\w.-]+\.go:\d+:\s+(?:\[\w+\]\s+)?`)},
+	{"python-bytes", `b'[#] ip link add wg0 type wireguard`, regexp.MustCompile(`^b['"]`)},
 	{"level-tag", "<error> [1763792941.1234] platform-linux: do-add-link[br0/bridge]: failure 95 (Operation not supported)",
-		regexp.MustCompile(`^(?:<\w+>\s+\[[\d.]+\]\s+|\[?(?:ERROR|WARN|WARNING|INFO|DEBUG|FATAL|CRIT)\]?:?\s+|(?:INFO|WARN|ERRO|DEBU)\[\d+\]\s+)`)},
+		regexp.MustCompile(`^(?:<\w+>\s+\[[\d.]+\]\s+|\[?(?:ERROR|WARN|WARNING|INFO|DEBUG|FATAL|CRIT)\]?:?\s+|(?:INFO|WARN|ERRO|DEBU|FATA|PANI)\[\d+\]\s+|[A-Z]{4}: \d{4}/\d\d/\d\d \d\d:\d\d:\d\d\.\d+\s+)`)},
 	{"ansible-host", `fatal: [node1]: FAILED! => {"changed": false, "cmd": "/sbin/ip link add br0 type bridge", "rc": 2, "stderr": "RTNETLINK answers: File exists"}`,
 		regexp.MustCompile(`^(?:fatal|failed|changed|ok): \[[^\]]*\]: (?:FAILED! => )?`)},
 	{"program-prefix", "dockerd[812]: failed to add the host (veth1) <=> sandbox (veth2) pair interfaces: operation not supported",
@@ -46,7 +51,27 @@ var prefixForms = []prefixForm{
 // embeddedCommandRE finds a command quoted inside a log line: Puppet's
 // "Execution of '/sbin/ip ...' returned 2", ifupdown2's "cmd '/bin/ip -force
 // -batch - [link set ...]' failed", OpenVPN's "/sbin/ip addr add ...".
-var embeddedCommandRE = regexp.MustCompile(`(?:^|['"\x60(]|Execution of |cmd |command |running |executing )((?:/[\w/.-]*/)?(?:ip|ifconfig|route|brctl|vconfig|sysctl|modprobe|tunctl) (?:-[\w-]* )*\[?(?:link|addr|address|a|route|r|tuntap|netns|neigh|add|addbr|addif|-w|-p|[a-z]+\d*|\d)[^'"\x60)]*)`)
+var embeddedCommandRE = regexp.MustCompile(`(?:^|['"\x60(\[ ]|Execution of |cmd |command |running |executing )((?:/[\w/.-]*/)?(?:ip|ifconfig|route|brctl|vconfig|sysctl|modprobe|tunctl) (?:-[\w-]* )*\[?(?:link|addr|address|a|route|r|tuntap|netns|neigh|add|addbr|addif|-w|-p|[a-z]+\d*|\d)[^'"\x60)\]]*)`)
+
+// argvArrayRE finds a command printed as an argument array: Go's
+// ip ["tuntap", "add", "dev", "fctap-0"], Python's ['ip', 'link', ...].
+var argvArrayRE = regexp.MustCompile(`\b((?:/[\w/.-]*/)?(?:ip|ifconfig|route|brctl|sysctl|modprobe)) ?\[((?:\s*["'][^"']*["'],?)+)\s*\]|\[\s*["']((?:/[\w/.-]*/)?(?:ip|ifconfig|route|brctl|sysctl|modprobe))["'],((?:\s*["'][^"']*["'],?)+)\s*\]`)
+
+func argvFromArray(line string) (string, bool) {
+	m := argvArrayRE.FindStringSubmatch(line)
+	if m == nil {
+		return "", false
+	}
+	prog, list := m[1], m[2]
+	if prog == "" {
+		prog, list = m[3], m[4]
+	}
+	words := []string{prog}
+	for _, w := range regexp.MustCompile(`["']([^"']*)["']`).FindAllStringSubmatch(list, 64) {
+		words = append(words, w[1])
+	}
+	return strings.Join(words, " "), true
+}
 
 // logfmtField finds msg="..." and err="..." in logfmt records.
 var logfmtField = regexp.MustCompile(`\b(msg|err|error)="((?:[^"\\]|\\.)*)"`)
@@ -198,14 +223,24 @@ func unwrapLine(line string, depth int) (lines []string, wraps []string) {
 			wraps = append(wraps, "quoted-string")
 		}
 	}
-	lines = append(lines, line)
+	// Markdown code marks around a pasted line or inside it.
+	if strings.Contains(line, "`") {
+		line = strings.TrimSpace(strings.ReplaceAll(line, "`", ""))
+		wraps = append(wraps, "markdown-code")
+	}
+	// A command quoted in the line comes first: it is what failed.
+	if cmd, ok := argvFromArray(line); ok {
+		if _, ok := commandLine(cmd); ok {
+			return append(lines, cmd, line), append(wraps, "argv-array")
+		}
+	}
 	if m := embeddedCommandRE.FindStringSubmatch(line); m != nil && !strings.HasPrefix(line, m[1]) {
 		if _, ok := commandLine(m[1]); ok {
 			lines = append(lines, m[1])
 			wraps = append(wraps, "embedded-command")
 		}
 	}
-	return lines, wraps
+	return append(lines, line), wraps
 }
 
 // carriesError reports whether a line says something failed: those lines
@@ -246,6 +281,11 @@ func cutText(text string, max int) (string, string) {
 			keep[i] = true
 			budget -= len(l) + 1
 			errLines++
+			// The line before an error is often the command that failed.
+			if i > 0 && !keep[i-1] && budget-len(lines[i-1])-1 >= 0 {
+				keep[i-1] = true
+				budget -= len(lines[i-1]) + 1
+			}
 		}
 	}
 	for i, l := range lines {
@@ -267,7 +307,7 @@ func cutText(text string, max int) (string, string) {
 			kept++
 		}
 	}
-	note := fmt.Sprintf("the text was %d KiB, beyond the %d KiB read: kept %d of %d lines (the %d that carry an error, then the first others)",
+	note := fmt.Sprintf("the text was %d KiB, beyond the %d KiB read: kept %d of %d lines (the %d that carry an error and the line before each, then the first others)",
 		(len(text)+1023)/1024, max/1024, kept, len(lines), errLines)
 	return b.String(), note
 }

@@ -12,8 +12,12 @@ import (
 func TestVocabularyExamples(t *testing.T) {
 	has := func(s Symptom, row string) bool { return slices.Contains(s.Matched, row) }
 	for _, f := range errnoForms {
-		e, form, _ := findErrno(f.example)
-		if e != f.want || form != f.name {
+		// The row reads its example, and the whole vocabulary agrees.
+		m := f.re.FindStringSubmatch(f.example)
+		if m == nil || f.errno(m) != f.want {
+			t.Errorf("errno row %s does not read %s from its example %q", f.name, f.want, f.example)
+		}
+		if e, form, _ := findErrno(f.example); e != f.want {
 			t.Errorf("errno row %s: example %q gives %s by %q, want %s", f.name, f.example, e, form, f.want)
 		}
 	}
@@ -114,11 +118,25 @@ func TestLongSymptomKeepsErrors(t *testing.T) {
 	}
 	b.WriteString("ip link add v0 type veth\nRTNETLINK answers: File exists\n")
 	s := ParseSymptom(b.String())
-	if s.Errno != EEXIST || s.Cut == "" || len(s.Raw) > maxSymptom {
+	if s.Errno != EEXIST || s.Operation != OpLinkAdd || s.Cut == "" || len(s.Raw) > maxSymptom {
 		t.Fatalf("errno %q cut %q raw %d bytes", s.Errno, s.Cut, len(s.Raw))
 	}
 	j, _ := json.Marshal(s)
 	if !strings.Contains(string(j), `"matched":[`) || !strings.Contains(string(j), `"cut":"the text was 2`) {
 		t.Fatalf("json lacks matched rows or the cut: %.300s", j)
+	}
+}
+
+// BenchmarkParseSymptom64K parses a 64 KiB log of docker lines, the most a
+// symptom keeps.
+func BenchmarkParseSymptom64K(b *testing.B) {
+	var sb strings.Builder
+	for sb.Len() < maxSymptom-200 {
+		sb.WriteString(`Nov 22 06:29:01 node1 dockerd[812]: time="2026-11-22T06:29:01Z" level=error msg="failed to add the host (veth3a1b2c4) <=> sandbox (veth9f8e7d6) pair interfaces: operation not supported"` + "\n")
+	}
+	text := sb.String()
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		ParseSymptom(text)
 	}
 }

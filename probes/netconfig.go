@@ -35,6 +35,10 @@ type Finding struct {
 	Key      string `json:"key,omitempty"`
 	Severity string `json:"severity"` // error, warning, info
 	Message  string `json:"message"`
+	// Devices are the links the file defines or configures (a .netdev's
+	// Name= and [Peer] Name=, a .network's or .link's [Match] Name=, a
+	// keyfile's interface-name= and master=).
+	Devices []string `json:"devices,omitempty"`
 }
 
 // Finding severities.
@@ -541,3 +545,24 @@ func shownList(ps []string) string {
 
 // addFinding appends a finding.
 func ncAddFinding(fs *[]Finding, f Finding) { *fs = append(*fs, f) }
+
+// ncTagDevices names the devices a file defines or configures on its
+// findings.
+func ncTagDevices(fs []Finding, files map[string]bool, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	for i := range fs {
+		if files[fs[i].File] {
+		next:
+			for _, n := range names {
+				for _, have := range fs[i].Devices {
+					if have == n {
+						continue next
+					}
+				}
+				fs[i].Devices = append(fs[i].Devices, n)
+			}
+		}
+	}
+}

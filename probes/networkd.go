@@ -248,6 +248,17 @@ func gatherNetworkd(e *env, gaps *Gaps, hints []string) NetworkdFacts {
 	}
 	a.unattached()
 	a.catchAll(networks)
+	for _, u := range units {
+		files := map[string]bool{u.path: true}
+		var names []string
+		for _, k := range [][2]string{{"NetDev", "Name"}, {"Peer", "Name"}, {"Match", "Name"}, {"Link", "Name"}} {
+			for _, en := range u.all(k[0], k[1]) {
+				files[en.file] = true
+				names = append(names, strings.Fields(en.Value)...)
+			}
+		}
+		ncTagDevices(f.Findings, files, names)
+	}
 	if len(a.netdevs) > 0 {
 		f.Netdevs = map[string]string{}
 		for n, d := range a.netdevs {

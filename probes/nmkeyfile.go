@@ -440,6 +440,13 @@ dirs:
 			f.Keyfiles++
 			if pr := f.keyfile(e, gaps, cf, d, ownerCheck); pr != nil {
 				profiles = append(profiles, pr)
+				var names []string
+				for _, n := range []string{pr.ifname, pr.master.Value} {
+					if n != "" {
+						names = append(names, n)
+					}
+				}
+				ncTagDevices(f.Findings, map[string]bool{p: true}, names)
 			}
 		}
 	}
