@@ -260,7 +260,7 @@ func evalVxlanPort(c *Context, v *Verdict, l probes.Link) {
 				v.warn("vxlan %s (up, VNI %d) uses UDP port %d with the same receive flags (%s) as %s: the kernel would share its socket, unless they differ in the device they are bound to (vrf)", h.dev.Name, h.dev.Vxlan.VNI, port, l.Vxlan.RecvFlags(), l.Name)
 				continue
 			}
-			v.fail("vxlan %s (up, VNI %d, %s) holds UDP port %d; %s wants the same port with other receive flags (%s), so vxlan_sock_add cannot share that socket and binding its own fails with EADDRINUSE (kernel log: \"vxlan: Cannot bind port %d\")",
+			v.fail("vxlan %s (up, VNI %d, %s) holds UDP port %d; %s wants the same port with other receive flags (%s), so vxlan_sock_add cannot share that socket and binding its own fails with EADDRINUSE (older kernels log \"vxlan: Cannot bind port %d\")",
 				h.dev.Name, h.dev.Vxlan.VNI, h.dev.Vxlan.RecvFlags(), port, l.Name, l.Vxlan.RecvFlags(), port)
 			continue
 		}

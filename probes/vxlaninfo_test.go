@@ -2,6 +2,7 @@ package probes
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -64,5 +65,18 @@ func TestDecodeVxlanInfo(t *testing.T) {
 	// Truncated attributes are skipped, not trusted.
 	if v := decodeVxlanInfo([]byte{6, 0, 15, 0, 0x12}); v.Port != 0 {
 		t.Errorf("short port decoded as %d", v.Port)
+	}
+}
+
+// The hand-written JSON of a link (factsjson.go) says what encoding/json
+// would, vxlan data included.
+func TestVxlanLinkJSON(t *testing.T) {
+	l, err := decodeLink(readHexDump(t, "testdata/samples/rtm-newlink-vxlan-gbp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(l)
+	if got := appendLink(nil, &l); string(got) != string(want) {
+		t.Fatalf("appendLink:\n%s\nencoding/json:\n%s", got, want)
 	}
 }
