@@ -36,13 +36,21 @@ func symptomLinks(c *Context) []probes.Link {
 	n := &c.Facts.Net
 	var out []probes.Link
 	seen := map[int32]bool{}
-	add := func(name string) {
-		if name == "" {
-			return
+	// One map of names, not a scan of every link for every word (20,000
+	// links, thousands of words).
+	byName := make(map[string]int, len(n.Links))
+	for i := range n.Links {
+		for _, a := range n.Links[i].AltNames {
+			byName[a] = i
 		}
-		if l, ok := n.LinkByName(name); ok && !seen[l.Index] {
-			seen[l.Index] = true
-			out = append(out, l)
+	}
+	for i := range n.Links {
+		byName[n.Links[i].Name] = i
+	}
+	add := func(name string) {
+		if i, ok := byName[name]; ok && name != "" && !seen[n.Links[i].Index] {
+			seen[n.Links[i].Index] = true
+			out = append(out, n.Links[i])
 		}
 	}
 	s := c.Symptom

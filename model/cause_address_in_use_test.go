@@ -2,6 +2,7 @@ package model
 
 import (
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -186,5 +187,26 @@ func TestAddressInUseCorpusForms(t *testing.T) {
 				t.Fatalf("fixes offered without proof: %+v", r.Fixes)
 			}
 		})
+	}
+}
+
+// Evaluating address-in-use on 20,000 links with a 64 KiB symptom (every
+// word of the text is looked up as a link name).
+func BenchmarkAddressInUse20k(b *testing.B) {
+	links := make([]probes.Link, 20000)
+	for i := range links {
+		links[i] = probes.Link{Index: int32(i + 1), Name: "veth" + strconv.Itoa(i), Kind: "veth", HWAddr: "02:00:00:00:00:01"}
+	}
+	links[100] = probes.Link{Index: 101, Name: "vxa", Kind: "vxlan", Flags: up, Vxlan: &probes.VxlanInfo{Port: 8472, External: true}}
+	links[200] = probes.Link{Index: 201, Name: "vxb", Kind: "vxlan", Vxlan: &probes.VxlanInfo{Port: 8472}}
+	f := netFacts(links)
+	text := strings.Repeat("level=info msg=\"setting up veth17 and friends\" subsys=daemon\n", 1000) + "$ ip link set vxb up\nRTNETLINK answers: Address already in use"
+	c := &Context{Facts: f, Symptom: ParseSymptom(text)}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if v := evalAddressInUse(c); v.Status != Fail {
+			b.Fatalf("%s %q", v.Status, v.Evidence)
+		}
 	}
 }
