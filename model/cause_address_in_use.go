@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"hash/fnv"
+	"net/netip"
 	"regexp"
 	"strconv"
 	"strings"
@@ -222,6 +223,9 @@ func evalAddressInUse(c *Context) Verdict {
 		case l.Kind == "macvlan" || l.Kind == "macvtap":
 			examined = true
 			evalMacvlanMAC(c, &v, l)
+		case (l.Kind == "ipvlan" || l.Kind == "ipvtap") && s.Operation == OpAddrAdd && s.Address != "":
+			examined = true
+			evalIpvlanAddr(c, &v, l)
 		}
 	}
 	if examined {
@@ -316,6 +320,46 @@ func evalMacvlanMAC(c *Context, v *Verdict, l probes.Link) {
 	}
 }
 
+// ipvlanAddrHolders are the other ipvlan devices on l's lower device that
+// carry addr (ipvlan_addr_busy looks at every ipvlan of the port, in any
+// namespace: only this namespace's are visible).
+func ipvlanAddrHolders(n *probes.NetFacts, l probes.Link, addr netip.Addr) []probes.Link {
+	var out []probes.Link
+	for _, o := range n.Links {
+		if o.Index == l.Index || o.Parent != l.Parent || o.ParentNetNSID != nil || (o.Kind != "ipvlan" && o.Kind != "ipvtap") {
+			continue
+		}
+		for _, a := range n.AddrsOf(o.Index) {
+			if a.Prefix.Addr() == addr {
+				out = append(out, o)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func evalIpvlanAddr(c *Context, v *Verdict, l probes.Link) {
+	n := &c.Facts.Net
+	addr, err := netip.ParsePrefix(c.Symptom.Address)
+	if err != nil {
+		a, err2 := netip.ParseAddr(c.Symptom.Address)
+		if err2 != nil {
+			v.unknown("cannot read the address %q", c.Symptom.Address)
+			return
+		}
+		addr = netip.PrefixFrom(a, a.BitLen())
+	}
+	lower, _ := n.LinkByIndex(l.Parent)
+	holders := ipvlanAddrHolders(n, l, addr.Addr())
+	for _, h := range holders {
+		v.fail("ipvlan %s on the same lower device %s already has %s: the ipvlan devices of one lower device share one address table, and ipvlan_addr_busy refuses a second (EADDRINUSE, \"Address already assigned to an ipvlan device\")", h.Name, orName(lower.Name, "?"), addr.Addr())
+	}
+	if len(holders) == 0 {
+		v.warn("no ipvlan on %s in this namespace has %s; ipvlan devices of the same lower device in other namespaces (containers) share its address table and are not visible here", orName(lower.Name, "the lower device"), addr.Addr())
+	}
+}
+
 func fixesAddressInUse(c *Context, v Verdict) []Fix {
 	if v.Status != Fail {
 		return nil
@@ -326,6 +370,20 @@ func fixesAddressInUse(c *Context, v Verdict) []Fix {
 	var fixes []Fix
 	for _, l := range symptomLinks(c) {
 		switch {
+		case (l.Kind == "ipvlan" || l.Kind == "ipvtap") && c.Symptom.Operation == OpAddrAdd:
+			addr, err := netip.ParsePrefix(c.Symptom.Address)
+			if err != nil {
+				continue
+			}
+			for _, h := range ipvlanAddrHolders(n, l, addr.Addr()) {
+				fixes = append(fixes, Fix{
+					ID:      "address-in-use/ipvlan-other-address",
+					Title:   fmt.Sprintf("Give %s an address no other ipvlan of the same lower device has (%s holds %s) (answers %s on addr add; narrowest)", l.Name, h.Name, addr.Addr(), errno),
+					Command: lines(ipCmd(c, "-d", "addr", "show", "dev", h.Name), "# then add another address to "+l.Name+", or remove "+addr.Addr().String()+" from "+h.Name+" if it is a leftover"),
+					Manual:  true, NeedsRoot: true,
+					Why: "which device should have the address is your addressing plan",
+				})
+			}
 		case l.Vxlan != nil && l.Vxlan.Port != 0:
 			holders := vxlanHolders(n, l)
 			var conflicting []vxlanHolder

@@ -133,6 +133,8 @@ func init() {
 			Why: "net/ipv6/route.c ip6_validate_gw: EINVAL when the gateway is an address of this host (ipv6_chk_addr_and_flags)"},
 		{Msg: "unable to add bridge", Errno: EOPNOTSUPP, Causes: causes(causeInvalidRequest),
 			Why: "libvirt virNetDevBridgeAddPort: SIOCBRADDIF (or IFLA_MASTER) on a device that is not a Linux bridge: do_set_master finds no ndo_add_slave, EOPNOTSUPP"},
+		{Msg: "already assigned to an ipvlan device", Causes: causes(causeAddressInUse),
+			Why: "drivers/net/ipvlan/ipvlan_main.c ipvlan_addr4_validator_event / ipvlan_addr6_validator_event: EADDRINUSE when another ipvlan of the same lower device has the address (ipvlan_addr_busy)"},
 		{Msg: "mac", Errno: EADDRNOTAVAIL, Causes: causes(causeInvalidRequest),
 			Why: "net/ethernet/eth.c eth_prepare_mac_addr_change / eth_validate_addr: EADDRNOTAVAIL while setting a MAC address means the MAC is not a valid unicast address (SIOCSIFHWADDR and IFLA_ADDRESS alike)"},
 		{Msg: "is a garbage", Causes: causes(causeInvalidRequest),
