@@ -150,6 +150,11 @@ var Catalogue = []*Cause{
 	causeFDExhaustion,
 	causeKernelMemory,
 	causeNetconfig,
+	causeNetnsReference,
+	causeMTU,
+	causeDeviceBusy,
+	causeNetlinkBuffer,
+	causeSeccomp,
 	causeAddressInUse,
 	causeInvalidRequest,
 }

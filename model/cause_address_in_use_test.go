@@ -24,14 +24,6 @@ func needKind(t *testing.T, ns *testns.NS, kind string, args ...string) {
 	}
 }
 
-func fixIDs(r Result) []string {
-	var ids []string
-	for _, f := range r.Fixes {
-		ids = append(ids, f.ID)
-	}
-	return ids
-}
-
 func evidenceHas(t *testing.T, d *Diagnosis, id string, words ...string) Result {
 	t.Helper()
 	r, _ := d.Result(id)

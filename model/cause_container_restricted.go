@@ -29,7 +29,25 @@ func evalContainerRestricted(c *Context) Verdict {
 			v.unknown("cannot tell whether %s runs in a container: %s", c.who(), r)
 			return v
 		}
-		v.ok("%s does not run in a container (no runtime cgroup, no /.dockerenv or /run/.containerenv, no container= variable)", c.who())
+		hints := ""
+		if len(ct.Hints) > 0 {
+			hints = "; hints only, which prove nothing alone: " + strings.Join(ct.Hints, "; ")
+		}
+		if ct.PIDNamespace == "" && len(ct.Hints) > 0 {
+			v.unknown("cannot tell whether %s runs in a container: no proof found, but its PID namespace is unavailable%s", c.who(), hints)
+		} else {
+			env := "no container= variable"
+			for _, u := range ct.Unknown {
+				if strings.HasPrefix(u, "container= in ") {
+					env = "no container= variable where the environment was readable"
+				}
+			}
+			v.ok("%s does not run in a container: no runtime cgroup, no /run/systemd/container or /run/host/container-manager, %s, %s%s",
+				c.who(), env, pidNSWords(ct.PIDNamespace), hints)
+		}
+		if len(ct.Unknown) > 0 {
+			v.Evidence = append(v.Evidence, "not checked: "+strings.Join(ct.Unknown, "; "))
+		}
 		return v
 	}
 	rt := ct.Runtime
@@ -38,6 +56,9 @@ func evalContainerRestricted(c *Context) Verdict {
 		desc += " " + shortID(ct.ID)
 	}
 	v.Evidence = append(v.Evidence, fmt.Sprintf("%s runs in a %s (%s)", c.who(), desc, strings.Join(ct.Evidence, "; ")))
+	if len(ct.Hints) > 0 {
+		v.Evidence = append(v.Evidence, "also: "+strings.Join(ct.Hints, "; "))
+	}
 	s := c.Symptom
 	if caps := c.Facts.Identity.Caps; caps != nil {
 		switch {
@@ -132,4 +153,12 @@ func fixesContainerRestricted(c *Context, v Verdict) []Fix {
 			Risk: "--privileged grants every capability and device and removes seccomp and LSM confinement: the container becomes root on the host"})
 	}
 	return fixes
+}
+
+// pidNSWords describes the PID namespace checked for a container.
+func pidNSWords(ns string) string {
+	if ns == "" {
+		return "PID namespace unread"
+	}
+	return "the initial PID namespace (" + ns + ")"
 }

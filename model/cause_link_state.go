@@ -134,7 +134,11 @@ func evalLinkState(c *Context) Verdict {
 		}
 		return l, true
 	}
-	if l, ok := check("the device", s.Device); ok {
+	device := s.Device
+	if s.Operation == OpLinkAdd {
+		device = "" // the link being created: its absence is expected (an existing one is name-conflict's)
+	}
+	if l, ok := check("the device", device); ok {
 		st := describeLinkState(l)
 		switch {
 		case !l.Up() && (s.Operation == OpRouteAdd || s.Errno == ENETDOWN):

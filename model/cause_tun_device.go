@@ -42,7 +42,7 @@ func evalTunDevice(c *Context) Verdict {
 	switch {
 	case !t.Exists:
 		if !c.Facts.Target.Live {
-			v.add(minStatus(st, Warn), "%s is not in the captured tree (device nodes are often left out of captures; a container's /dev may really lack it)", where)
+			v.unknown("%s unavailable: not in the captured tree (captures leave device nodes out, so its absence proves nothing)", where)
 		} else {
 			v.add(st, "%s does not exist (as %s sees it)", where, c.who())
 		}
@@ -50,6 +50,8 @@ func evalTunDevice(c *Context) Verdict {
 		v.add(st, "%s is not a character device (%s): something replaced the node", where, t.Mode)
 	case t.Major != 10 || t.Minor != 200:
 		v.add(st, "%s is char %d:%d, not the tun device 10:200", where, t.Major, t.Minor)
+	case t.NoDev:
+		v.add(st, "%s is on %s, mounted nodev: the kernel refuses to open any device node there with EACCES (Permission denied), whatever its mode and the caller's capabilities", where, t.Mount)
 	case t.TargetCanOpen != nil && !*t.TargetCanOpen:
 		v.add(st, "%s is %s uid %d gid %d: %s", where, t.Mode, t.UID, t.GID, t.Why)
 	default:
@@ -95,6 +97,20 @@ func fixesTunDevice(c *Context, v Verdict) []Fix {
 		} else {
 			fixes[len(fixes)-1].Manual, fixes[len(fixes)-1].Why = true, "the process sees another /dev than rtnl-doctor: run this inside its mount namespace (nsenter -t PID -m)"
 		}
+	} else if t.NoDev {
+		who := c.Facts.Target.PID
+		remount := argv("mount", "-o", "remount,dev", t.MountPoint)
+		if !c.examinesSelf() && who > 0 {
+			remount = argv("nsenter", "--target", fmt.Sprint(who), "--mount", "mount", "-o", "remount,dev", t.MountPoint)
+		}
+		fixes = append(fixes,
+			Fix{ID: "tun-device/remount-dev", Title: "Remount " + t.MountPoint + " without nodev where the process runs (answers EACCES on opening /dev/net/tun)",
+				Command: remount, NeedsRoot: true, Manual: true,
+				Why:  "a remount changes every device node on " + t.MountPoint + " for every process of that mount namespace, and a mount made nodev on purpose (a sandbox) should be changed where it is defined: rtnl-doctor shows the command and leaves it to you",
+				Risk: "device nodes on " + t.MountPoint + " become openable again by whoever their modes allow"},
+			Fix{ID: "tun-device/container-device", Title: "In a container or sandbox, pass the device in instead (the runtime's /dev is not nodev)",
+				Command: lines("docker run --device /dev/net/tun --cap-add NET_ADMIN ... IMAGE", "# systemd unit: PrivateDevices=no, or DeviceAllow=/dev/net/tun rw with a /dev that is not nodev"), Manual: true,
+				Why: "a container's devices are fixed when it is created: it must be re-created with the option"})
 	} else if t.TargetCanOpen != nil && !*t.TargetCanOpen {
 		uid := c.Facts.Identity.EUID
 		mode := tunMode(c.Symptom.Kind)

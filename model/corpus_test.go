@@ -51,6 +51,16 @@ var corpusExceptions = map[string]string{
 	// checks the driver with the node) is ranked first, module-missing second.
 	"ctr-025": "tun driver missing in the guest kernel: tun-device covers the driver, module-missing is second",
 	"ctr-096": containerFact,
+	// With CAP_NET_ADMIN granted (the thread says so) an EPERM from
+	// pfkey_open is docker's seccomp profile; the text alone points at the
+	// capability PF_KEY needs first (seccomp is ranked).
+	"ctr-029": "NET_ADMIN granted is only in the thread: seccomp is ranked after the capability",
+	// A bare EAFNOSUPPORT from a Rust bind(): systemd's RestrictAddressFamilies
+	// is only in the thread (seccomp is third, after a missing family).
+	"ctr-112": "RestrictAddressFamilies is only in the thread",
+	// "failed to make veth pair: invalid argument": the MTU 65536 is only in
+	// the CNI config the thread quotes, not in the error.
+	"ctr-122": "the MTU asked for is only in the thread",
 	// A bare ENOBUFS: a neighbour table full (sysctl gc_thresh3) is only in
 	// the thread; with the operation (neigh add) it ranks first.
 	"host-133": "bare ENOBUFS: the neighbour table is only in the thread",

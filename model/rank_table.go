@@ -29,8 +29,10 @@ type rankRow struct {
 	// InvalidName: the name was refused before or by the kernel as too
 	// long or malformed.
 	InvalidName bool
-	Causes      []*Cause
-	Why         string
+	// WithMTU: the command asked for an MTU (mtu N).
+	WithMTU bool
+	Causes  []*Cause
+	Why     string
 }
 
 func (r rankRow) weight() int {
@@ -46,13 +48,16 @@ func (r rankRow) weight() int {
 			w++
 		}
 	}
+	if r.WithMTU {
+		w++
+	}
 	return w
 }
 
 func (r rankRow) matches(s Symptom) bool {
 	if r.Op != "" && r.Op != s.Operation || r.Errno != "" && r.Errno != s.Errno ||
 		r.Family != "" && r.Family != s.Family || r.Path != "" && r.Path != s.Path || r.Source != "" && r.Source != s.Source ||
-		r.InvalidName && !s.InvalidName {
+		r.InvalidName && !s.InvalidName || r.WithMTU && s.MTU == 0 {
 		return false
 	}
 	if r.Msg != "" {
@@ -62,7 +67,7 @@ func (r rankRow) matches(s Symptom) bool {
 			return false
 		}
 	}
-	return r.Op != "" || r.Errno != "" || r.Msg != "" || r.Source != "" || r.Path != "" || r.InvalidName
+	return r.Op != "" || r.Errno != "" || r.Msg != "" || r.Source != "" || r.Path != "" || r.InvalidName || r.WithMTU
 }
 
 // rankedCauses are the causes the symptom points at, most likely first,
@@ -181,6 +186,34 @@ func init() {
 			Why: "net/xfrm/xfrm_user.c: XFRM requests for a family the kernel lacks (xfrm4/xfrm6 modules, IPv6 not built) answer EAFNOSUPPORT"},
 		{Msg: "could not load configuration files", Source: "networkd", Causes: causes(causeNetconfig, causeMACDenial),
 			Why: "systemd-networkd exits when it cannot read /etc/systemd/network (a file or directory it, user systemd-network, may not read)"},
+		{Op: OpLinkAdd, Errno: EINVAL, WithMTU: true, Causes: causes(causeMTU, causeNameConflict, causeLinkState),
+			Why: "net/core/dev.c dev_validate_mtu and the drivers' newlink (vlan_dev_change_mtu, macvlan_common_newlink): an MTU asked for at creation above the device's max_mtu or the lower device's MTU is EINVAL"},
+		{Op: OpLinkSet, Errno: EINVAL, WithMTU: true, Causes: causes(causeMTU),
+			Why: "net/core/dev.c dev_validate_mtu: EINVAL outside [min_mtu, max_mtu]"},
+		{Op: OpLinkSet, Errno: ERANGE, Causes: causes(causeMTU),
+			Why: "net/8021q/vlan_dev.c vlan_dev_change_mtu: ERANGE for a VLAN MTU above its lower device's"},
+		{Op: OpLinkSet, Errno: EOPNOTSUPP, Causes: causes(causeDeviceBusy, causeInvalidRequest, causeModuleMissing),
+			Why: "net/core/rtnetlink.c do_set_master: EOPNOTSUPP when the master cannot take ports (no ndo_add_slave: a NIC, an OVS bridge; invalid-request checks the master's kind); net/bridge/br_if.c br_add_if: EOPNOTSUPP for a Wi-Fi station without 4-address mode"},
+		{Op: OpSysctl, Errno: EINVAL, Msg: "/mtu", Causes: causes(causeMTU, causeSysctl),
+			Why: "net/ipv6/addrconf.c addrconf_sysctl_mtu: EINVAL for an IPv6 MTU below 1280 or above the link's MTU"},
+		{Errno: EINVAL, Msg: "/run/netns/", Causes: causes(causeNetnsReference),
+			Why: "setns() on a /run/netns name that is a plain file (left after a crash, or not propagated) is EINVAL: the fd is not an nsfs file"},
+		{Msg: "unknown fs magic", Causes: causes(causeNetnsReference),
+			Why: "containers/common and CNI check the file's filesystem: a saved netns path that is not nsfs (unmounted, or after a reboot)"},
+		{Msg: "bond device has slaves", Causes: causes(causeDeviceBusy),
+			Why: "drivers/net/bonding/bond_options.c: options flagged BOND_OPTFLAG_NOSLAVES (mode...) cannot change while the bond has ports"},
+		{Op: OpNetlink, Errno: EPROTONOSUPPORT, Causes: causes(causeModuleMissing, causeSeccomp),
+			Why: "net/netlink/af_netlink.c netlink_create: EPROTONOSUPPORT when no module provides the netlink family (NETLINK_XFRM, NETLINK_GENERIC families...) after request_module"},
+		{Op: OpNetnsEnter, Errno: EMFILE, Causes: causes(causeFDExhaustion),
+			Why: "opening the namespace file needs a descriptor: fs/file.c alloc_fd EMFILE at RLIMIT_NOFILE"},
+		{Op: OpNetnsEnter, Errno: ENFILE, Causes: causes(causeFDExhaustion),
+			Why: "opening the namespace file needs a descriptor: ENFILE at fs.file-max"},
+		{Errno: ENOSYS, Msg: "setting the network namespace", Causes: causes(causeModuleMissing, causeNetnsReference),
+			Why: "iproute2 netns_switch: setns() is ENOSYS on a kernel without it (before 3.0, or CONFIG_NET_NS unset)"},
+		{Op: OpNetlink, Errno: ENOSYS, Causes: causes(causeSeccomp, causeModuleMissing),
+			Why: "socket() exists in every kernel: ENOSYS from it (or socketcall on 32-bit) is a seccomp filter's SCMP_ACT_ERRNO(ENOSYS), as docker's default profile returns for calls it does not list"},
+		{Errno: ESRCH, Causes: causes(causeNetnsReference, causeLinkState, causeAlreadyExists),
+			Why: "iproute2 takes a netns NAME it cannot open (no /run/netns/NAME) as a PID: rtnl_link_get_net -> get_net_ns_by_pid answers ESRCH"},
 		{Errno: ENOSYS, Causes: causes(causeModuleMissing),
 			Why: "ENOSYS: the kernel was built without the feature (setns on a kernel without CONFIG_NET_NS, a syscall filtered to ENOSYS)"},
 		{Errno: ERANGE, Causes: causes(causeNameConflict),
@@ -217,8 +250,6 @@ func init() {
 			Why: "drivers/net/veth.c veth_validate, macvlan_validate, vxlan_validate (\"Provided Ethernet address is not unicast\"): EADDRNOTAVAIL for an IFLA_ADDRESS that is not a valid unicast MAC"},
 		{Op: OpNeighAdd, Errno: EINVAL, Causes: causes(causeInvalidRequest),
 			Why: "net/core/neighbour.c neigh_add/__neigh_update: EINVAL for a missing (\"No link layer address given\") or short (\"Invalid link address\") lladdr"},
-		{Op: OpLinkSet, Errno: EOPNOTSUPP, Causes: causes(causeInvalidRequest, causeModuleMissing),
-			Why: "net/core/rtnetlink.c do_set_master: EOPNOTSUPP when the master has no ndo_add_slave (not a bridge, bond, team or vrf: a physical NIC, an Open vSwitch bridge)"},
 		{Op: OpRouteAdd, Errno: EINVAL, Causes: causes(causeLinkState),
 			Why: "net/ipv4/fib_semantics.c fib_check_nh: EINVAL for a gateway not reachable on the link or a host-scope route with a gateway"},
 		{Op: OpRouteAdd, Errno: ENODEV, Causes: causes(causeLinkState),
@@ -279,16 +310,16 @@ func init() {
 			Why: "ENXIO: no device behind a name or node"},
 		{Errno: ENOENT, Causes: causes(causeModuleMissing, causeSysctl, causeLinkState),
 			Why: "ENOENT: a file or object that is not there (a module, a /proc/sys key, a route to delete)"},
-		{Errno: EBUSY, Causes: causes(causeLinkState, causeTunDevice, causeNameConflict, causeAddressInUse),
-			Why: "EBUSY: the device is in use (a port of another master, an attached tun); older kernels' macvlan_open returns EBUSY for a MAC in use"},
+		{Errno: EBUSY, Causes: causes(causeDeviceBusy, causeLinkState, causeTunDevice, causeNameConflict, causeAddressInUse),
+			Why: "EBUSY: the device is in use: net/core/dev.c netdev_rx_handler_register returns EBUSY when a bridge/bond/team/OVS port or a macvlan/ipvlan lower already holds the rx handler; an attached tun; older kernels' macvlan_open returns EBUSY for a MAC in use"},
 		{Errno: EMFILE, Causes: causes(causeFDExhaustion, causeKernelMemory),
 			Why: "fs/file.c alloc_fd: EMFILE at RLIMIT_NOFILE"},
 		{Errno: ENFILE, Causes: causes(causeFDExhaustion, causeKernelMemory),
 			Why: "fs/file_table.c alloc_empty_file: ENFILE at fs.file-max"},
 		{Errno: ENOMEM, Causes: causes(causeKernelMemory, causeFDExhaustion),
 			Why: "ENOMEM: an allocation failed (veth's kvcalloc of queues, a memory cgroup limit)"},
-		{Errno: ENOBUFS, Causes: causes(causeKernelMemory, causeFDExhaustion),
-			Why: "ENOBUFS: netlink could not allocate or queue a message"},
+		{Errno: ENOBUFS, Causes: causes(causeNetlinkBuffer, causeKernelMemory, causeFDExhaustion),
+			Why: "ENOBUFS: net/netlink/af_netlink.c netlink_overrun sets sk_err = ENOBUFS when a message does not fit the receiver's buffer (counted in /proc/net/netlink Drops); an allocation failure is ENOBUFS too"},
 		{Errno: ENETUNREACH, Causes: causes(causeLinkState, causeAlreadyExists),
 			Why: "fib_check_nh: ENETUNREACH when no route leads to the gateway (its link is down or has no address)"},
 		{Errno: ENETDOWN, Causes: causes(causeLinkState, causeAlreadyExists),
@@ -309,5 +340,59 @@ func init() {
 			Why: "NetworkManager reported it: its configuration for the device is a cause to check"},
 		{Source: "docker", Op: OpNetnsEnter, Causes: causes(causeUsernsRemap, causeContainerRestricted),
 			Why: "docker refuses host namespaces under userns-remap"},
+
+		// --- netns-reference: a /run/netns name that is not an nsfs mount.
+		{Msg: "peer netns reference is invalid", Causes: causes(causeNetnsReference),
+			Why: "net/core/net_namespace.c rtnl_net_getid/rtnl_net_newid: get_net_ns_by_fd fails (not an nsfs file): EINVAL \"Peer netns reference is invalid\""},
+		{Msg: "setting the network namespace", Causes: causes(causeNetnsReference),
+			Why: "iproute2 lib/namespace.c netns_switch: setns(fd, CLONE_NEWNET) fails EINVAL when /run/netns/NAME is not an nsfs mount"},
+		{Msg: "cannot open network namespace", Causes: causes(causeNetnsReference),
+			Why: "iproute2 lib/namespace.c netns_switch: open(/run/netns/NAME) fails ENOENT when the name does not exist in this mount namespace"},
+		{Op: OpNetnsEnter, Causes: causes(causeNetnsReference, causeContainerRestricted),
+			Why: "entering a named namespace opens /run/netns/NAME and calls setns: ENOENT for a missing name, EINVAL for one that is no nsfs mount (nsfs ns_get_path/proc_ns_file)"},
+		{Op: OpLinkSet, Errno: EINVAL, Causes: causes(causeMTU, causeNetnsReference, causeDeviceBusy, causeLinkState),
+			Why: "net/core/dev.c dev_validate_mtu (mtu out of range), rtnl_link_get_net_capable/get_net_ns_by_fd (IFLA_NET_NS_FD not a netns) and macvlan_changelink (passthru toggle) all return EINVAL on ip link set"},
+		{Op: OpLinkAdd, Errno: EINVAL, Causes: causes(causeMTU, causeNetnsReference),
+			Why: "vlan_newlink/macvlan_common_newlink: EINVAL when IFLA_MTU exceeds the lower device; veth_newlink: EINVAL when the peer's netns fd is no namespace (rtnl_link_get_net)"},
+
+		// --- mtu.
+		{Msg: "mtu greater than device maximum", Causes: causes(causeMTU),
+			Why: "net/core/dev.c dev_validate_mtu: EINVAL \"mtu greater than device maximum\" when new_mtu > dev->max_mtu"},
+		{Msg: "mtu less than device minimum", Causes: causes(causeMTU),
+			Why: "net/core/dev.c dev_validate_mtu: EINVAL \"mtu less than device minimum\" when new_mtu < dev->min_mtu"},
+		{Errno: ERANGE, Causes: causes(causeMTU),
+			Why: "net/8021q/vlan_dev.c vlan_dev_change_mtu: ERANGE when the VLAN's new MTU exceeds its lower device's"},
+		{Op: OpAddrAdd, Errno: EINVAL, Family: "inet6", Causes: causes(causeMTU, causeLinkState),
+			Why: "net/ipv6/addrconf.c ipv6_add_dev: EINVAL when dev->mtu < IPV6_MIN_MTU (1280): the device has no IPv6 to add an address to"},
+
+		// --- device-busy.
+		{Op: OpLinkAdd, Errno: EBUSY, Causes: causes(causeDeviceBusy),
+			Why: "drivers/net/macvlan.c macvlan_port_create / ipvlan_port_create: netdev_rx_handler_register returns EBUSY when the lower device is a bridge/bond/OVS port"},
+		{Op: OpLinkSet, Errno: EBUSY, Causes: causes(causeDeviceBusy),
+			Why: "net/bridge/br_if.c br_add_if, drivers/net/bonding bond_enslave: netdev_rx_handler_register returns EBUSY when the device is a macvlan/ipvlan lower or an OVS port"},
+		{Msg: "cannot change vni", Causes: causes(causeDeviceBusy),
+			Why: "drivers/net/vxlan/vxlan_core.c vxlan_nl2conf: EOPNOTSUPP \"Cannot change VNI\" on changelink"},
+		{Msg: "cannot change port", Causes: causes(causeDeviceBusy),
+			Why: "drivers/net/vxlan/vxlan_core.c vxlan_nl2conf: EOPNOTSUPP \"Cannot change port\" on changelink"},
+		{Msg: "does not allow enslaving to a bridge", Causes: causes(causeDeviceBusy),
+			Why: "net/bridge/br_if.c br_add_if: EOPNOTSUPP \"Device does not allow enslaving to a bridge\" for IFF_DONT_BRIDGE (a Wi-Fi station without 4addr)"},
+
+		// --- netlink-buffer.
+		{Op: OpNetlink, Errno: ENOBUFS, Causes: causes(causeNetlinkBuffer, causeKernelMemory),
+			Why: "net/netlink/af_netlink.c netlink_overrun: the receive queue was full, the next recvmsg returns ENOBUFS"},
+
+		// --- seccomp: errnos a filter returns for a call nothing else refuses.
+		{Op: OpNetlink, Errno: EPERM, Causes: causes(causeSeccomp, causeContainerRestricted),
+			Why: "socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) needs no capability (net/netlink/af_netlink.c netlink_create checks none for NETLINK_ROUTE): EPERM comes from a seccomp filter (SCMP_ACT_ERRNO(EPERM), systemd SystemCallFilter=)"},
+		{Op: OpNetlink, Errno: EACCES, Causes: causes(causeMACDenial, causeSeccomp),
+			Why: "security_socket_create (SELinux/AppArmor) denies with EACCES; a seccomp filter may return EACCES"},
+		{Op: OpNetlink, Errno: EAFNOSUPPORT, Causes: causes(causeSeccomp, causeModuleMissing),
+			Why: "systemd RestrictAddressFamilies= installs a seccomp filter that fails socket() with EAFNOSUPPORT for unlisted families"},
+		{Errno: EPERM, Causes: causes(causeSeccomp),
+			Why: "kernel/seccomp.c: a filter's SECCOMP_RET_ERRNO returns its errno (EPERM by docker's and systemd's default) before the call runs"},
+		{Errno: EACCES, Causes: causes(causeSeccomp),
+			Why: "kernel/seccomp.c: SECCOMP_RET_ERRNO may return EACCES"},
+		{Errno: EAFNOSUPPORT, Causes: causes(causeSeccomp),
+			Why: "systemd RestrictAddressFamilies=: seccomp returns EAFNOSUPPORT for a socket family not listed"},
 	}
 }

@@ -25,6 +25,9 @@ type Reproduction struct {
 	// Ran is false when the attempt could not be made (Skipped says why).
 	Ran     bool   `json:"ran"`
 	Skipped string `json:"skipped,omitempty"`
+	// Step is the step that failed when it was not the operation itself
+	// ("open /dev/net/tun").
+	Step string `json:"step,omitempty"`
 	// Errno is "" when the kernel accepted the operation.
 	Errno  Errno  `json:"errno,omitempty"`
 	ExtAck string `json:"ext_ack,omitempty"`
@@ -37,6 +40,8 @@ func (r *Reproduction) Message() string {
 	switch {
 	case r.Errno == "":
 		return "success"
+	case r.Step != "":
+		return r.Step + ": " + r.Errno.Strerror()
 	case r.ExtAck != "":
 		return "Error: " + r.ExtAck + "."
 	}
@@ -91,9 +96,14 @@ func Reproduce(s Symptom, kind string) *Reproduction {
 	})
 	var ne *rtnl.Error
 	var se syscall.Errno
+	var oe tunOpenError
 	switch {
 	case err == nil:
 		r.Ran = true
+	case errors.As(err, &oe):
+		// The kernel's answer to opening the node, not a failure to set up
+		// the throwaway namespace: EACCES here is not a missing privilege.
+		r.Ran, r.Step, r.Errno = true, "open /dev/net/tun", ErrnoFromSyscall(oe.errno)
 	case errors.As(err, &ne):
 		r.Ran = true
 		r.Errno, r.ExtAck = ErrnoFromSyscall(ne.Errno), ne.Msg
@@ -117,6 +127,12 @@ func (r *Reproduction) conclude() string {
 		return "not reproduced: " + r.Skipped
 	case r.Errno == "":
 		return fmt.Sprintf("the kernel created a %s link in a throwaway namespace: it supports this kind, so the failure comes from the failing process's rights, its namespaces, or this host's existing state", r.Kind)
+	case r.Step != "" && r.Errno == EACCES:
+		return "opening /dev/net/tun failed with EACCES (" + r.Message() + ") even as root in a throwaway namespace: not a missing capability, the node is refused as a file (a nodev mount, a device cgroup or a security module)"
+	case r.Step != "" && (r.Errno == ENOENT || r.Errno == ENODEV):
+		return "opening /dev/net/tun failed (" + r.Message() + "): the node or the tun driver is missing"
+	case r.Step != "":
+		return "opening /dev/net/tun failed even as root: " + r.Message()
 	case r.Errno == EOPNOTSUPP:
 		return fmt.Sprintf("the kernel refused to create a %s link even as root in an empty namespace (%s): the kind is not available in this kernel", r.Kind, r.Message())
 	case r.Errno == EINVAL && r.ExtAck == "Attribute failed policy validation":
@@ -263,9 +279,9 @@ func linkIndex(s *rtnl.Sock, name string) (int32, error) {
 func tryTun(name, kind string) error {
 	f, err := os.OpenFile("/dev/net/tun", os.O_RDWR, 0)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			return pe.Err
+		var se syscall.Errno
+		if errors.As(err, &se) {
+			return tunOpenError{se}
 		}
 		return err
 	}
@@ -288,6 +304,11 @@ func tryTun(name, kind string) error {
 	}
 	return nil
 }
+
+// tunOpenError is the kernel's refusal to open /dev/net/tun.
+type tunOpenError struct{ errno syscall.Errno }
+
+func (e tunOpenError) Error() string { return "open /dev/net/tun: " + e.errno.Error() }
 
 // kindKnown reports whether reproduction knows how to build the kind.
 func kindKnown(kind string) bool {

@@ -64,8 +64,10 @@ type Symptom struct {
 	Message   string `json:"message,omitempty"`
 	ExtAck    string `json:"ext_ack,omitempty"`
 	SysctlKey string `json:"sysctl_key,omitempty"`
-	Path      string `json:"path,omitempty"`
-	Module    string `json:"module,omitempty"`
+	// MTU is the MTU the command asked for (mtu N), 0 if none.
+	MTU    int    `json:"mtu,omitempty"`
+	Path   string `json:"path,omitempty"`
+	Module string `json:"module,omitempty"`
 	// Invalid is set when iproute2 rejected a name before asking the kernel.
 	InvalidName bool `json:"invalid_name,omitempty"`
 	// Command is the failing command line when one was pasted.
@@ -473,7 +475,9 @@ func (s *Symptom) parseLinkAdd(a []string) {
 			s.Master, i = next, i+1
 		case "netns":
 			i++
-		case "address", "mtu", "txqueuelen", "txqlen", "numtxqueues", "numrxqueues", "index", "group", "alias", "broadcast", "brd":
+		case "mtu":
+			s.MTU, i = atoiSafe(next), i+1
+		case "address", "txqueuelen", "txqlen", "numtxqueues", "numrxqueues", "index", "group", "alias", "broadcast", "brd":
 			i++
 		case "type":
 			s.Kind = next
@@ -532,7 +536,12 @@ func (s *Symptom) parseLinkSet(a []string) {
 				i++
 			}
 		case "up", "down", "nomaster", "arp", "multicast", "promisc", "on", "off":
-		case "mtu", "name", "address", "alias", "txqueuelen", "group", "type":
+		case "mtu":
+			if i+1 < len(a) {
+				s.MTU = atoiSafe(a[i+1])
+				i++
+			}
+		case "name", "address", "alias", "txqueuelen", "group", "type":
 			i++
 		default:
 			if s.Device == "" {

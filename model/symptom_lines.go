@@ -50,14 +50,20 @@ var extAcks = map[string]Errno{
 	"no such device":                               ENODEV,
 	"master device not found":                      ENODEV,
 	"invalid lower device":                         EINVAL,
-	"peer netns reference is invalid":              EINVAL,
-	"mtu greater than device maximum":              EINVAL,
-	"mtu less than device minimum":                 EINVAL,
-	"cannot change vni":                            EOPNOTSUPP,
-	"cannot change port":                           EOPNOTSUPP,
-	"device does not allow enslaving to a bridge":  EOPNOTSUPP,
-	"no link layer address given":                  EINVAL,
-	"invalid vlan id":                              EINVAL,
+	// net/core/dev.c dev_validate_mtu.
+	"mtu greater than device maximum": EINVAL,
+	"mtu less than device minimum":    EINVAL,
+	// net/core/net_namespace.c rtnl_net_newid/rtnl_net_getid: the fd is not
+	// a network namespace (get_net_ns_by_fd).
+	"peer netns reference is invalid": EINVAL,
+	// drivers/net/vxlan/vxlan_core.c vxlan_nl2conf on changelink.
+	"cannot change vni":  EOPNOTSUPP,
+	"cannot change port": EOPNOTSUPP,
+	// net/bridge/br_if.c br_add_if: IFF_DONT_BRIDGE (a Wi-Fi station
+	// without 4-address mode).
+	"device does not allow enslaving to a bridge": EOPNOTSUPP,
+	"no link layer address given":                 EINVAL,
+	"invalid vlan id":                             EINVAL,
 }
 
 func extAckErrno(msg string) Errno {

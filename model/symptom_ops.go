@@ -62,6 +62,19 @@ var lineForms = []lineForm{
 			s.setIf(&s.Source, "iproute2")
 			s.setErr(EINVAL, m[0])
 		}},
+	// Kernel extended-ACK messages of the mtu, netns-reference and
+	// device-busy causes where a program quotes them without iproute2's
+	// "Error: " at the start of the line (oblique/create_ap#420,
+	// morrownr/USB-WiFi#153 from systemd-networkd).
+	{name: "kernel-extack-quoted", example: `Create a bridge interface... Error: Device does not allow enslaving to a bridge.`,
+		re: regexp.MustCompile(`(?i)\b(mtu greater than device maximum|mtu less than device minimum|peer netns reference is invalid|cannot change vni|cannot change port|device does not allow enslaving to a bridge)\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.ExtAck, m[1])
+			if strings.Contains(strings.ToLower(m[1]), "bridge") {
+				s.setIf(&s.Operation, OpLinkSet)
+			}
+			s.setErr(extAckErrno(m[1]), m[0])
+		}},
 	{name: "iproute2-extack", example: `Error: ipv4: Address already assigned.`,
 		re: regexp.MustCompile(`(?:^|: |\s)Error: (.+?)(?:\.\s+[A-Z]|\.?\s*$)`),
 		apply: func(s *Symptom, m []string) {
@@ -625,6 +638,17 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Operation, OpNetnsEnter)
 			s.setIf(&s.Netns, m[1])
 		}},
+	// iproute2 lib/namespace.c netns_switch: the name opened but setns()
+	// refused it (EINVAL: not an nsfs file, e.g. a placeholder whose mount
+	// is gone). Output of `ip netns exec stale true` on a plain file.
+	{name: "iproute2-netns-setns", example: `setting the network namespace "stale" failed: Invalid argument`,
+		re: regexp.MustCompile(`setting the network namespace "([^"]+)" failed: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Netns, m[1])
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
 	{name: "brctl-addif", example: `can't add eth0 to bridge br0: Device or resource busy`,
 		re: regexp.MustCompile(`can't add (\S+) to bridge (\S+?):`),
 		apply: func(s *Symptom, m []string) {
@@ -688,8 +712,8 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Operation, OpLinkAdd)
 			s.setIf(&s.Kind, "veth")
 		}},
-	{name: "netns-open", example: `failed to open netns "/var/run/netns/cni-1234": no such file or directory`,
-		re: regexp.MustCompile(`(?i)(?:failed to (?:open|get|Statfs)|error (?:opening|getting)) (?:netns|network namespace) "?([^":\s]*)`),
+	{name: "netns-open", example: `failed to Statfs "/proc/4242/ns/net": no such file or directory`,
+		re: regexp.MustCompile(`(?i)(?:failed to (?:open|get)|error (?:opening|getting)) (?:netns|network namespace) "?([^":\s]*)|failed to Statfs "(?:[^"]*/ns/net|[^"]*netns[^"]*)"`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpNetnsEnter)
 			if !strings.Contains(m[1], "/") {
@@ -719,12 +743,6 @@ var opPhrases = []opPhrase{
 	{name: "setns", example: `setns(CLONE_NEWNET): Operation not permitted`,
 		re:    regexp.MustCompile(`\bsetns\b|\bCLONE_NEWNET\b`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
-	{name: "iproute2-netns-exec", example: `setting the network namespace "test_ns" failed: Function not implemented`,
-		re: regexp.MustCompile(`setting the network namespace "([^"]*)" failed`),
-		apply: func(s *Symptom, m []string) {
-			s.setIf(&s.Operation, OpNetnsEnter)
-			s.setIf(&s.Netns, m[1])
-		}},
 	{name: "pasta-netns", example: `Couldn't open network namespace /proc/4596/ns/net: Permission denied`,
 		re:    regexp.MustCompile(`(?i)(?:couldn't|could not|cannot|can't|failed to) (?:open|enter|join) (?:the )?(?:network namespace|netns)|netns dir open`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
@@ -769,11 +787,37 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Master, m[1])
 			s.setIf(&s.Device, m[2])
 		}},
+	{name: "socket-failure", example: `WARNING: NET_IP4Socket: socket: Function not implemented`,
+		re:    regexp.MustCompile(`(?i)(?:\bsocket(?:\(\))?(?: creation)? failed|failed to create (?:a |the )?socket|\bsocket: [A-Z])`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
+	{name: "netns-path", example: `umount: /var/run/netns/physical: not mounted.`,
+		re: regexp.MustCompile(`(?:/var)?/run/(?:[\w.-]+/)?netns/([\w.@-]+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Netns, m[1])
+		}},
+	{name: "netns-fs-magic", example: `error retrieving network namespace at /tmp/run-1002/netns/cni-3fcbc990-2e9d-9d4f-9eae-6a9ddf45c1f1: unknown FS magic on "/tmp/run-1002/netns/cni-3fcbc990-2e9d-9d4f-9eae-6a9ddf45c1f1": 58465342`,
+		re:    regexp.MustCompile(`unknown FS magic on "[^"]*"|is not a (?:PROC|NSFS|nsfs) file`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
+	{name: "bond-has-slaves", example: "[   82.567094] bond0: option mode: unable to set because the bond device has slaves",
+		re: regexp.MustCompile(`(\S+): option (\w+): unable to set because the bond device has slaves`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
+	// jsimonetti/rtnetlink's services: "Error is returned by Address.New".
+	{name: "go-rtnetlink-service", example: "Error is returned by Address.New: `netlink receive: numerical result out of range`",
+		re: regexp.MustCompile(`\b(Link|Address|Route|Neigh)\.(New|Set|Delete|Replace|Add)\b`),
+		apply: func(s *Symptom, m []string) {
+			verb := map[string]string{"New": "add", "Add": "add", "Set": "set", "Replace": "set", "Delete": "delete"}[m[2]]
+			op, _ := phraseOp(verb, strings.ToLower(map[string]string{"Link": "link", "Address": "address", "Route": "route", "Neigh": "neighbour"}[m[1]]))
+			s.setIf(&s.Operation, op)
+		}},
 	{name: "go-netlink-rib", example: `can't start tsnet server: tsnet: route ip+net: netlinkrib: permission denied`,
-		re:    regexp.MustCompile(`(?i)\bnetlinkrib\b|netlink (?:socket|rib)\b|\bsocket\(AF_NETLINK`),
+		re:    regexp.MustCompile(`(?i)\bnetlinkrib\b|netlink (?:socket|rib|handle)\b|\bsocket\(AF_NETLINK`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
 	{name: "libnetwork-interface-ip", example: `error setting interface "veth32cd1c7" IPv6 to fdba:17c8:6c94::1/64: invalid argument`,
-		re: regexp.MustCompile(`setting interface "?([^"\s]+)"? (IP|IPv4|IPv6) to (\S+?):`),
+		re: regexp.MustCompile(`setting interface "?([^"\s]+)"? (IP|IPv4|IPv6) to ([0-9a-fA-F:.]+(?:/\d+)?):\s`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpAddrAdd)
 			s.setIf(&s.Device, m[1])
@@ -803,7 +847,7 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Kind, kind)
 		}},
 	{name: "object-then-failed", example: `Link: [ERR] Loopback route 0.0.0.0/0 dev lo mtu 0 table 55555 addition failed: file exists`,
-		re: regexp.MustCompile(`(?i)\b(route|address|link|interface)\b[^:]{0,80}?\b(addition|creation|deletion|removal|add|delete) failed`),
+		re: regexp.MustCompile(`(?i)\b(route|address|link|interface|bridge|vxlan|veth|vlan|bond|macvlan|ipvlan)\b[^:]{0,80}?\b(addition|creation|deletion|removal|add|delete) failed`),
 		apply: func(s *Symptom, m []string) {
 			verb := strings.ToLower(m[2])
 			if strings.HasPrefix(verb, "creat") {

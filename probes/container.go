@@ -2,10 +2,14 @@ package probes
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/prometheus/procfs"
 )
 
 // ContainerFacts say whether the target runs in a container and which
@@ -15,9 +19,17 @@ type ContainerFacts struct {
 	InContainer bool   `json:"in_container"`
 	Runtime     string `json:"runtime,omitempty"` // docker, podman, kubernetes, containerd, lxc, systemd-nspawn
 	ID          string `json:"id,omitempty"`
-	// Evidence are the facts behind the verdict, in words.
+	// Evidence are the facts that prove a container, in words.
 	Evidence []string `json:"evidence,omitempty"`
-	Cgroups  []string `json:"cgroups,omitempty"`
+	// Hints are signs that prove nothing alone (/.dockerenv,
+	// /run/.containerenv, an overlay root); Unknown the proofs that could
+	// not be checked and why.
+	Hints   []string `json:"hints,omitempty"`
+	Unknown []string `json:"unknown,omitempty"`
+	// PIDNamespace is the target's PID namespace ("pid:[4026531836]" is
+	// the initial one), "" when unreadable.
+	PIDNamespace string   `json:"pid_namespace,omitempty"`
+	Cgroups      []string `json:"cgroups,omitempty"`
 	// WithTool is true when the target has rtnl-doctor's root directory:
 	// the same container (or none), so what rtnl-doctor itself may do shows
 	// what the runtime allows.
@@ -95,31 +107,33 @@ func gatherContainer(e *env) ContainerFacts {
 			}
 		}
 	}
-	if _, err := os.Lstat(rootOf("/.dockerenv")); err == nil {
-		set("docker", "")
-		say("/.dockerenv exists in the target's root")
-	}
-	if _, err := os.Lstat(rootOf("/run/.containerenv")); err == nil {
-		set("podman", "")
-		say("/run/.containerenv exists in the target's root")
-	}
-	// systemd, lxc, nspawn and podman set container= in PID 1's environment;
-	// the target inherits it unless it was cleared.
-	envFile := e.proc + "/environ"
-	if e.self {
-		envFile = "/proc/1/environ"
-	}
-	if b, err := e.root.ReadFile(envFile); err == nil {
-		for _, kv := range bytes.Split(b, []byte{0}) {
-			if v, ok := bytes.CutPrefix(kv, []byte("container=")); ok && len(v) > 0 {
-				rt := clip(string(v), 40)
-				if rt == "oci" {
-					rt = "docker"
-				}
-				set(rt, "")
-				say("container=" + clip(string(v), 40) + " in " + envFile)
-			}
+	// Proof, besides a runtime's cgroup: files only a container manager
+	// writes, container= in PID 1's environment, a PID namespace that is
+	// not the initial one.
+	for _, f := range []string{"/run/systemd/container", "/run/host/container-manager"} {
+		b, err := readRootOf(rootOf(f))
+		switch {
+		case err == nil:
+			rt := clip(strings.TrimSpace(string(b)), 40)
+			set(runtimeName(rt), "")
+			say(f + " says " + strconv.Quote(rt))
+		case !os.IsNotExist(err):
+			c.Gaps.Add(strings.TrimPrefix(f, "/run/"), err)
+		case !e.root.Live():
+			c.Unknown = append(c.Unknown, f+": not in the captured tree")
 		}
+	}
+	c.containerEnviron(e, set, say)
+	c.pidNamespace(e, set, say)
+	// Hints only: VM and live images ship /.dockerenv, podman's file is
+	// left behind by image builds, live systems boot on overlays.
+	for _, f := range []string{"/.dockerenv", "/run/.containerenv"} {
+		if _, err := os.Lstat(rootOf(f)); err == nil {
+			c.Hints = append(c.Hints, f+" exists in the target's root (VM images ship it too: not proof)")
+		}
+	}
+	if fst := c.rootFSType(e); fst == "overlay" {
+		c.Hints = append(c.Hints, "the target's root is an overlay filesystem (live systems boot on overlays too: not proof)")
 	}
 	if e.root.Live() {
 		if e.self {
@@ -199,4 +213,110 @@ func sameFile(a, b string) bool {
 	sa, err1 := os.Stat(a)
 	sb, err2 := os.Stat(b)
 	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+// initialPIDNS is the inode of the initial PID namespace
+// (PROC_PID_INIT_INO in include/linux/proc_ns.h): every other PID namespace
+// has another.
+const initialPIDNS = "pid:[4026531836]"
+
+// runtimeName maps what a container manager writes (container=,
+// /run/systemd/container) to the runtime names used here.
+func runtimeName(v string) string {
+	switch v {
+	case "oci":
+		return "docker"
+	case "":
+		return "container"
+	}
+	return v
+}
+
+func readRootOf(p string) ([]byte, error) { return readBounded(p, 4096) }
+
+// containerEnviron looks for container= in the target's environment and in
+// PID 1's (systemd, lxc, nspawn and podman set it in PID 1's). An unreadable
+// environment is unknown, not absence.
+func (c *ContainerFacts) containerEnviron(e *env, set func(rt, id string), say func(string)) {
+	files := []string{e.proc + "/environ"}
+	if e.proc != "/proc/1" && (!e.root.Live() || c.samePIDNS(e)) {
+		files = append(files, "/proc/1/environ")
+	}
+	for _, f := range files {
+		b, err := e.root.ReadFile(f)
+		if err != nil {
+			switch {
+			case os.IsNotExist(err) && !e.root.Live():
+				c.Unknown = append(c.Unknown, "container= in "+f+": not in the captured tree")
+			case os.IsNotExist(err):
+				c.Unknown = append(c.Unknown, "container= in "+f+": the process is gone")
+			default:
+				c.Unknown = append(c.Unknown, "container= in "+f+": "+Reason(err))
+				c.Gaps.Add("environ", err)
+			}
+			continue
+		}
+		for _, kv := range bytes.Split(b, []byte{0}) {
+			if v, ok := bytes.CutPrefix(kv, []byte("container=")); ok && len(v) > 0 {
+				set(runtimeName(clip(string(v), 40)), "")
+				say("container=" + clip(string(v), 40) + " in " + f)
+				return
+			}
+		}
+	}
+}
+
+// samePIDNS reports whether the live target shares rtnl-doctor's PID
+// namespace, so that /proc/1 is its PID 1 too.
+func (c *ContainerFacts) samePIDNS(e *env) bool {
+	a, err1 := os.Readlink("/proc/self/ns/pid")
+	b, err2 := os.Readlink(e.root.Path(e.proc + "/ns/pid"))
+	return err1 == nil && err2 == nil && a == b
+}
+
+// pidNamespace proves a container when the target's PID namespace is not
+// the initial one.
+func (c *ContainerFacts) pidNamespace(e *env, set func(rt, id string), say func(string)) {
+	l, err := os.Readlink(e.root.Path(e.proc + "/ns/pid"))
+	if err != nil {
+		if os.IsNotExist(err) && !e.root.Live() {
+			c.Unknown = append(c.Unknown, "PID namespace ("+e.proc+"/ns/pid): not in the captured tree")
+		} else {
+			c.Unknown = append(c.Unknown, "PID namespace: "+Reason(err))
+		}
+		return
+	}
+	c.PIDNamespace = clip(l, 40)
+	if l != initialPIDNS && strings.HasPrefix(l, "pid:[") {
+		set("container", "")
+		say(fmt.Sprintf("PID namespace %s is not the initial one (%s)", c.PIDNamespace, initialPIDNS))
+	}
+}
+
+// rootFSType is the filesystem type of the target's "/", from its
+// mountinfo ("" when unreadable).
+func (c *ContainerFacts) rootFSType(e *env) string {
+	mounts, err := targetMounts(e)
+	if err != nil {
+		return ""
+	}
+	fst := ""
+	for _, m := range mounts {
+		if m.MountPoint == "/" {
+			fst = m.FSType // the last one mounted on "/" is the visible one
+		}
+	}
+	return fst
+}
+
+// targetMounts reads the target's mountinfo.
+func targetMounts(e *env) ([]*procfs.MountInfo, error) {
+	fs, err := procfs.NewFS(e.root.Path("/proc"))
+	if err != nil {
+		return nil, err
+	}
+	if e.pid > 0 {
+		return fs.GetProcMounts(e.pid)
+	}
+	return fs.GetMounts()
 }

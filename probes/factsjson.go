@@ -172,6 +172,14 @@ func appendLink(b []byte, l *Link) []byte {
 	}
 	b = appendKey(b, "mtu")
 	b = strconv.AppendUint(b, uint64(l.MTU), 10)
+	if l.MinMTU != 0 {
+		b = appendKey(b, "min_mtu")
+		b = strconv.AppendUint(b, uint64(l.MinMTU), 10)
+	}
+	if l.MaxMTU != 0 {
+		b = appendKey(b, "max_mtu")
+		b = strconv.AppendUint(b, uint64(l.MaxMTU), 10)
+	}
 	if l.Master != 0 {
 		b = appendKey(b, "master")
 		b = strconv.AppendInt(b, int64(l.Master), 10)

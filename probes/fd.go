@@ -32,8 +32,11 @@ type FDFacts struct {
 	Netlink int `json:"netlink"`
 	Tun     int `json:"tun"`
 	// Classified is how many fds were examined for their kind (bounded).
-	Classified int  `json:"classified"`
-	Gaps       Gaps `json:"unavailable,omitempty"`
+	Classified int `json:"classified"`
+	// NetlinkSockets are the examined namespace's netlink sockets that
+	// dropped messages (receive-buffer overruns).
+	NetlinkSockets NetlinkFacts `json:"netlink_sockets"`
+	Gaps           Gaps         `json:"unavailable,omitempty"`
 }
 
 func gatherFDs(e *env) FDFacts {
@@ -64,16 +67,20 @@ func gatherFDs(e *env) FDFacts {
 	} else {
 		f.Gaps.AddReason("limit_nofile", "no \"Max open files\" line in "+e.root.Path(e.proc+"/limits"))
 	}
-	f.countFDs(e)
+	socks := f.countFDs(e)
+	f.NetlinkSockets = gatherNetlink(e, socks)
 	return f
 }
 
-func (f *FDFacts) countFDs(e *env) {
+// countFDs counts the target's descriptors by kind and returns the inodes
+// of its sockets.
+func (f *FDFacts) countFDs(e *env) map[uint64]bool {
+	socks := map[uint64]bool{}
 	dir := e.root.Path(e.proc + "/fd")
 	d, err := os.Open(dir)
 	if err != nil {
 		f.Gaps.Add("open_fds", err)
-		return
+		return socks
 	}
 	defer d.Close()
 	var netlinkInodes map[uint64]bool
@@ -99,6 +106,7 @@ func (f *FDFacts) countFDs(e *env) {
 			case strings.HasPrefix(target, "socket:["):
 				f.Sockets++
 				ino, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimPrefix(target, "socket:["), "]"), 10, 64)
+				socks[ino] = true
 				if netlinkInodes[ino] || (e.root.Live() && sockProto(p) == "NETLINK") {
 					f.Netlink++
 				}
@@ -108,6 +116,7 @@ func (f *FDFacts) countFDs(e *env) {
 			break
 		}
 	}
+	return socks
 }
 
 // sockProto asks sockfs for a socket's protocol name ("NETLINK", "TCP", ...):

@@ -120,7 +120,8 @@ func TestGatherEmptyRoot(t *testing.T) {
 func TestGatherContainer(t *testing.T) {
 	f := gatherFixture(t, Target{}, "container-docker")
 	c := f.Container
-	if !c.InContainer || c.Runtime != "docker" || !strings.HasPrefix(c.ID, "3f5c2a9d") || len(c.Evidence) != 2 {
+	if !c.InContainer || c.Runtime != "docker" || !strings.HasPrefix(c.ID, "3f5c2a9d") || len(c.Evidence) != 2 || len(c.Hints) != 2 ||
+		!strings.Contains(c.Evidence[1], "pid:[4026532481] is not the initial one") {
 		t.Fatalf("container = %+v", c)
 	}
 	if f.Sysctls.ProcSysReadOnly == nil || !*f.Sysctls.ProcSysReadOnly || f.Sysctls.ProcSysMount != "/proc/sys (proc, ro)" {
@@ -128,6 +129,39 @@ func TestGatherContainer(t *testing.T) {
 	}
 	if f.Identity.NoNewPrivs != true || f.Identity.Seccomp != "filter" || HasCap(f.Identity.Caps.BndMask, 12) {
 		t.Fatalf("identity = %+v", f.Identity)
+	}
+}
+
+// A stray /.dockerenv (VM images ship it) is a hint, not a container; files
+// absent from a capture are unknown, not absence.
+func TestGatherStrayDockerenv(t *testing.T) {
+	f := gatherFixture(t, Target{}, "stray-dockerenv")
+	c := f.Container
+	if c.InContainer || len(c.Evidence) != 0 || len(c.Hints) != 1 || !strings.Contains(c.Hints[0], "/.dockerenv") || c.PIDNamespace != "pid:[4026531836]" {
+		t.Fatalf("container = %+v", c)
+	}
+	if !strings.Contains(strings.Join(c.Unknown, ";"), "/run/systemd/container: not in the captured tree") {
+		t.Fatalf("unknown = %v", c.Unknown)
+	}
+}
+
+// Each proof alone makes a container: container= in PID 1's environment,
+// /run/systemd/container, /run/host/container-manager, a PID namespace
+// that is not the initial one.
+func TestGatherContainerProofs(t *testing.T) {
+	for _, tc := range []struct{ file, content, runtime string }{
+		{"run/systemd/container", "systemd-nspawn\n", "systemd-nspawn"},
+		{"run/host/container-manager", "podman\n", "podman"},
+		{"proc/4242/environ", "PATH=/bin\x00container=lxc\x00", "lxc"},
+	} {
+		root := fixture.Root(t, roots("stray-dockerenv")...)
+		if err := writeFile(filepath.Join(root, tc.file), []byte(tc.content)); err != nil {
+			t.Fatal(err)
+		}
+		f := Gather(context.Background(), Target{Root: root})
+		if c := f.Container; !c.InContainer || c.Runtime != tc.runtime || len(c.Evidence) != 1 {
+			t.Errorf("%s: container = %+v", tc.file, c)
+		}
 	}
 }
 
@@ -230,5 +264,26 @@ func TestMergeKeepsWhatAQuickGatherSkips(t *testing.T) {
 	}
 	if r, ok := m.Gaps.Reason("slabinfo"); !ok || r != "old reason" {
 		t.Fatalf("the slabinfo gap was lost: %q", r)
+	}
+}
+
+// A capture that left out /proc/modules and modules.builtin proves no
+// driver missing: a kind neither loaded nor listed in modules.dep is unknown
+// (it may be built in), and module support is not denied.
+func TestGatherModulesPartialCapture(t *testing.T) {
+	f := gatherFixture(t, Target{}, "offline-partial")
+	m := f.Modules
+	if m.Supported != nil {
+		t.Fatalf("module support decided from an absent /proc/modules: %v", *m.Supported)
+	}
+	if r, _ := m.Gaps.Reason("loaded"); !strings.Contains(r, "not in the captured tree") {
+		t.Fatalf("loaded gap = %q", r)
+	}
+	ks, _ := m.Kind("tun")
+	if ks.State != ModUnknown || !strings.Contains(strings.Join(ks.Evidence, " "), "may be built in") {
+		t.Fatalf("tun = %+v", ks)
+	}
+	if ks, _ := m.Kind("dummy"); ks.State != ModLoadable {
+		t.Fatalf("dummy = %+v", ks)
 	}
 }

@@ -36,4 +36,9 @@ func writeTree(t testing.TB, files map[string]string) string {
 	return root
 }
 
-func writeFile(p string, b []byte) error { return os.WriteFile(p, b, 0o644) }
+func writeFile(p string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, b, 0o644)
+}

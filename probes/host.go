@@ -16,7 +16,9 @@ type HostFacts struct {
 	Cmdline       string `json:"cmdline,omitempty"`
 	// Tool is this process: what it may do decides what it can see and fix.
 	Tool ToolPrivileges `json:"tool"`
-	Gaps Gaps           `json:"unavailable,omitempty"`
+	// Netns are the names under /run/netns in the target's mount namespace.
+	Netns NetnsNames `json:"netns"`
+	Gaps  Gaps       `json:"unavailable,omitempty"`
 }
 
 // ToolPrivileges are rtnl-doctor's own privileges.
@@ -59,6 +61,7 @@ func gatherHost(e *env) HostFacts {
 		h.Gaps.Add("cmdline", err)
 	}
 	h.Tool = toolPrivileges()
+	h.Netns = gatherNetnsNames(e)
 	return h
 }
 

@@ -26,11 +26,13 @@ type IdentityFacts struct {
 	NoNewPrivs bool `json:"no_new_privs"`
 	// LastCap is kernel.cap_last_cap, the highest capability this kernel
 	// knows (0 when unreadable).
-	LastCap        int     `json:"cap_last_cap,omitempty"`
-	Seccomp        string  `json:"seccomp,omitempty"` // disabled, strict, filter
-	SeccompFilters int     `json:"seccomp_filters,omitempty"`
-	UIDMap         []IDMap `json:"uid_map,omitempty"`
-	GIDMap         []IDMap `json:"gid_map,omitempty"`
+	LastCap        int    `json:"cap_last_cap,omitempty"`
+	Seccomp        string `json:"seccomp,omitempty"` // disabled, strict, filter
+	SeccompFilters int    `json:"seccomp_filters,omitempty"`
+	// SeccompOrigin is where the filter comes from, when there is one.
+	SeccompOrigin *SeccompOrigin `json:"seccomp_origin,omitempty"`
+	UIDMap        []IDMap        `json:"uid_map,omitempty"`
+	GIDMap        []IDMap        `json:"gid_map,omitempty"`
 	// InitialUserNS is true when the process runs in the initial user
 	// namespace (its uid_map is the identity map), so its capabilities hold
 	// over the host's network namespace too.
@@ -142,6 +144,7 @@ func gatherIdentity(e *env) IdentityFacts {
 			id.Seccomp = "filter"
 		}
 		id.SeccompFilters = st.SeccompFilters
+		id.SeccompOrigin = seccompOrigin(e, st, &id.Gaps)
 	}
 	if b, err := e.root.ReadFile(e.proc + "/uid_map"); err != nil {
 		id.Gaps.Add("uid_map", err)

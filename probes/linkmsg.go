@@ -24,6 +24,11 @@ type Link struct {
 	OperState string `json:"operstate"`
 	Carrier   *bool  `json:"carrier,omitempty"`
 	MTU       uint32 `json:"mtu"`
+	// MinMTU and MaxMTU are the device's limits (IFLA_MIN_MTU,
+	// IFLA_MAX_MTU, kernel 4.19+; 0 when not reported or unlimited):
+	// dev_validate_mtu refuses anything outside with EINVAL.
+	MinMTU uint32 `json:"min_mtu,omitempty"`
+	MaxMTU uint32 `json:"max_mtu,omitempty"`
 	// Master is the index of the bridge/bond/vrf this link is a port of.
 	Master int32 `json:"master,omitempty"`
 	// Parent is IFLA_LINK: a veth's peer, a vlan's or macvlan's lower device.
@@ -91,6 +96,14 @@ func decodeLink(b []byte) (Link, error) {
 			if len(v) >= 4 {
 				l.MTU = binary.NativeEndian.Uint32(v)
 			}
+		case unix.IFLA_MIN_MTU:
+			if len(v) >= 4 {
+				l.MinMTU = binary.NativeEndian.Uint32(v)
+			}
+		case unix.IFLA_MAX_MTU:
+			if len(v) >= 4 {
+				l.MaxMTU = binary.NativeEndian.Uint32(v)
+			}
 		case unix.IFLA_OPERSTATE:
 			if len(v) >= 1 && int(v[0]) < len(operStates) {
 				l.OperState = operStates[v[0]]
@@ -126,6 +139,15 @@ func decodeLink(b []byte) (Link, error) {
 					l.SlaveKind = rtnl.CString(iv)
 				case unix.IFLA_INFO_DATA:
 					infoData = iv
+					// A vxlan's lower device is IFLA_VXLAN_LINK, not
+					// IFLA_LINK (the kernel puts KIND before DATA).
+					if l.Kind == "vxlan" && l.Parent == 0 {
+						rtnl.ForEachAttr(iv, func(dt uint16, dv []byte) {
+							if dt == unix.IFLA_VXLAN_LINK && len(dv) >= 4 {
+								l.Parent = int32(binary.NativeEndian.Uint32(dv))
+							}
+						})
+					}
 				}
 			})
 		case unix.IFLA_PROP_LIST:

@@ -126,12 +126,23 @@ func gatherModules(e *env) ModulesFacts {
 	}
 	m.KernelRelease = rel
 
+	kconf, src, kerr := readKconfig(e.root, rel)
+	m.Kconfig = src
+
 	var loaded map[string]string
 	if b, err := e.root.ReadFile("/proc/modules"); err != nil {
-		if os.IsNotExist(err) && e.root.Exists("/proc/self") {
+		switch {
+		case os.IsNotExist(err) && kconf["CONFIG_MODULES"] == "n":
+			// The configuration proves it, live or captured.
 			no := false
 			m.Supported = &no
-		} else {
+		case os.IsNotExist(err) && !e.root.Live():
+			// A capture that left /proc/modules out proves nothing.
+			m.Gaps.AddReason("loaded", "/proc/modules is not in the captured tree")
+		case os.IsNotExist(err) && e.root.Exists("/proc/self"):
+			no := false
+			m.Supported = &no
+		default:
 			m.Gaps.Add("loaded", err)
 		}
 	} else {
@@ -157,6 +168,8 @@ func gatherModules(e *env) ModulesFacts {
 			m.ModDirExists = true
 			if b, err := e.root.ReadFile(m.ModDir + "/modules.builtin"); err == nil {
 				builtin = parseModulesList(b)
+			} else if os.IsNotExist(err) && !e.root.Live() {
+				m.Gaps.AddReason("modules.builtin", m.ModDir+"/modules.builtin is not in the captured tree")
 			} else {
 				m.Gaps.Add("modules.builtin", err)
 			}
@@ -178,9 +191,6 @@ func gatherModules(e *env) ModulesFacts {
 			sort.Strings(m.OtherModDirs)
 		}
 	}
-	kconf, src, kerr := readKconfig(e.root, rel)
-	m.Kconfig = src
-
 	for _, k := range LinkKinds {
 		m.Kinds = append(m.Kinds, m.kindSupport(e, k, loaded, builtin, onDisk, aliases, kconf, kerr))
 	}
@@ -251,6 +261,13 @@ func (m *ModulesFacts) kindSupport(e *env, k LinkKind, loaded map[string]string,
 				return ks
 			}
 		}
+		if onDisk != nil && builtin == nil && cfg != "n" {
+			// Without modules.builtin a built-in driver looks like no driver.
+			r, _ := m.Gaps.Reason("modules.builtin")
+			ks.State = ModUnknown
+			say("no module " + orDash(mod) + " in " + m.ModDir + "/modules.dep, but " + m.ModDir + "/modules.builtin is unreadable (" + r + "): it may be built in")
+			return ks
+		}
 		if onDisk != nil {
 			ks.State = ModMissing
 			say("no module " + orDash(mod) + " and no rtnl-link-" + k.Kind + " alias for kernel " + m.KernelRelease)
@@ -259,6 +276,15 @@ func (m *ModulesFacts) kindSupport(e *env, k LinkKind, loaded map[string]string,
 			}
 			return ks
 		}
+	} else if m.ModDir != "" && m.Supported != nil && !e.root.Live() && len(m.OtherModDirs) == 0 {
+		// Offline, an absent /lib/modules is a capture that left it out.
+		ks.State = ModUnknown
+		say(m.ModDir + " is not in the captured tree")
+		if cfg == "n" {
+			ks.State = ModMissing
+			say(k.Config + " is not set in " + m.Kconfig)
+		}
+		return ks
 	} else if m.ModDir != "" && m.Supported != nil {
 		ks.State = ModMissing
 		say("no " + m.ModDir + ": no module can be loaded for the running kernel " + m.KernelRelease)

@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"sort"
+	"strings"
 	"syscall"
 
+	"github.com/prometheus/procfs"
 	"golang.org/x/sys/unix"
 )
 
@@ -25,9 +28,16 @@ type TunFacts struct {
 	// TargetCanOpen is whether the target's credentials pass the node's
 	// permission bits (a device cgroup or LSM can still refuse: those are
 	// separate causes).
-	TargetCanOpen *bool  `json:"target_can_open,omitempty"`
-	Why           string `json:"why,omitempty"`
-	Gaps          Gaps   `json:"unavailable,omitempty"`
+	TargetCanOpen *bool `json:"target_can_open,omitempty"`
+	// Mount is the mount holding the node, as the target sees it
+	// ("/dev (tmpfs, rw,nosuid,nodev)"); NoDev is true when it is mounted
+	// nodev: the kernel then refuses to open any device node on it with
+	// EACCES, whatever the node's mode (may_open in fs/namei.c).
+	Mount      string `json:"mount,omitempty"`
+	MountPoint string `json:"mount_point,omitempty"`
+	NoDev      bool   `json:"nodev,omitempty"`
+	Why        string `json:"why,omitempty"`
+	Gaps       Gaps   `json:"unavailable,omitempty"`
 }
 
 // IsTunNode reports whether the node is the real tun device, char 10:200.
@@ -64,6 +74,7 @@ func gatherTun(e *env) TunFacts {
 			t.Major, t.Minor = unix.Major(uint64(sys.Rdev)), unix.Minor(uint64(sys.Rdev))
 		}
 	}
+	t.mount(e)
 	b, err := e.root.ReadFile(e.proc + "/status")
 	if err != nil {
 		t.Gaps.Add("target_can_open", err)
@@ -130,4 +141,50 @@ func lsMode(m fs.FileMode) string {
 		kind = 's'
 	}
 	return string(kind) + m.Perm().String()[1:]
+}
+
+// mount finds the mount that holds /dev/net/tun in the target's mount
+// namespace (the last mount on the longest mount point that is a prefix of
+// the path) and whether it is mounted nodev.
+func (t *TunFacts) mount(e *env) {
+	mounts, err := targetMounts(e)
+	if err != nil {
+		t.Gaps.Add("mount", err)
+		return
+	}
+	const node = "/dev/net/tun"
+	var best *procfs.MountInfo
+	for _, m := range mounts {
+		mp := m.MountPoint
+		if mp == node || mp == "/" || strings.HasPrefix(node, strings.TrimSuffix(mp, "/")+"/") {
+			if best == nil || len(mp) >= len(best.MountPoint) {
+				best = m
+			}
+		}
+	}
+	if best == nil {
+		t.Gaps.AddReason("mount", "no mount in the target's mountinfo holds "+node)
+		return
+	}
+	_, t.NoDev = best.Options["nodev"]
+	t.MountPoint = best.MountPoint
+	t.Mount = clip(best.MountPoint, 200) + " (" + clip(best.FSType, 40) + ", " + clip(mountOptions(best.Options), 120) + ")"
+}
+
+// mountOptions renders per-mount options in the kernel's order of
+// importance: rw/ro first, then the rest sorted.
+func mountOptions(o map[string]string) string {
+	var first, rest []string
+	for k, v := range o {
+		if v != "" {
+			k += "=" + v
+		}
+		if k == "rw" || k == "ro" {
+			first = append(first, k)
+		} else {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	return strings.Join(append(first, rest...), ",")
 }
