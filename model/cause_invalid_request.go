@@ -194,10 +194,10 @@ func invalidFindings(c *Context) (out []invalidFinding, notes []string) {
 	if !s.InvalidName {
 		for _, r := range iproute2Refusals {
 			if strings.Contains(text, r) {
-				f := invalidFinding{proof: true, errnos: []Errno{EINVAL}, what: fmt.Sprintf("iproute2 refused the command line before asking the kernel: %q", s.Message)}
+				f := invalidFinding{proof: true, errnos: []Errno{EINVAL}, what: fmt.Sprintf("iproute2 refused the command line before asking the kernel: %q (a typing or script error, or a keyword this iproute2 is too old to know: ip -V)", s.Message)}
 				fix := &Fix{ID: "invalid-request/fix-syntax", Title: "Correct the command line (answers iproute2's own refusal: the kernel was not asked)", Manual: true, Why: correctedWhy}
 				if m := garbageRE.FindStringSubmatch(s.Message); m != nil {
-					fix.Title = fmt.Sprintf("Remove %q and what follows it from the ip command: it is not an argument of ip (a lost newline or semicolon?)", m[1])
+					fix.Title = fmt.Sprintf("Remove %q and what follows it from the ip command: it is not an argument of this ip (a lost newline or semicolon? a keyword of a newer iproute2?)", m[1])
 					cut := -1
 					for i, w := range splitWords(requestCommand(s)) {
 						if w == m[1] {
