@@ -379,7 +379,7 @@ func fixesAddressInUse(c *Context, v Verdict) []Fix {
 				fixes = append(fixes, Fix{
 					ID:      "address-in-use/ipvlan-other-address",
 					Title:   fmt.Sprintf("Give %s an address no other ipvlan of the same lower device has (%s holds %s) (answers %s on addr add; narrowest)", l.Name, h.Name, addr.Addr(), errno),
-					Command: lines(ipCmd(c, "-d", "addr", "show", "dev", h.Name), "# then add another address to "+l.Name+", or remove "+addr.Addr().String()+" from "+h.Name+" if it is a leftover"),
+					Command: lines(ipCmd(c, "-d", "addr", "show", "dev", h.Name), "# then add another address to the new device, or remove it from the device shown if it is a leftover"),
 					Manual:  true, NeedsRoot: true,
 					Why: "which device should have the address is your addressing plan",
 				})
@@ -400,7 +400,7 @@ func fixesAddressInUse(c *Context, v Verdict) []Fix {
 				ID:    "address-in-use/vxlan-other-port",
 				Title: fmt.Sprintf("Re-create %s on a free UDP port such as %d (answers %s on %s; narrowest: only %s changes)", l.Name, free, errno, op, l.Name),
 				Command: lines(ipCmd(c, "-d", "link", "show", "dev", l.Name), ipCmd(c, "link", "del", "dev", l.Name),
-					"# then the command that created "+l.Name+" with dstport "+strconv.Itoa(int(free))+" (its other settings are shown above)"),
+					"# then the command that created it, with its other settings as shown above and dstport "+strconv.Itoa(int(free))),
 				NeedsRoot: true, Manual: true,
 				Why:  "a vxlan's port is fixed when it is created (\"Cannot change port\"), and every peer must use the same port: which port your overlay uses is your decision",
 				Risk: "peers that still send to port " + strconv.Itoa(int(l.Vxlan.Port)) + " are not heard",

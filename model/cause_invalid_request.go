@@ -102,15 +102,20 @@ type invalidFinding struct {
 	// errnos are the errors this fault gives: it is the cause of the
 	// symptom only when its errno is one of them (or none was printed).
 	errnos []Errno
+	// unknown: a fact needed to check it is unavailable.
+	unknown bool
 }
 
 func evalInvalidRequest(c *Context) Verdict {
 	var v Verdict
 	fs, notes := invalidFindings(c)
 	for _, f := range fs {
-		if f.proof {
+		switch {
+		case f.unknown:
+			v.unknown("%s", f.what)
+		case f.proof:
 			v.fail("%s", f.what)
-		} else {
+		default:
 			v.warn("%s", f.what)
 		}
 	}
@@ -208,7 +213,11 @@ func invalidFindings(c *Context) (out []invalidFinding, notes []string) {
 					fix.Command = corrected(s, nil, cut)
 				}
 				if fix.Command == "" {
-					fix.Command = "# check the arguments against: ip " + orName(strings.Fields(s.Operation + " x")[0], "link") + " help"
+					obj := "link"
+					if f := strings.Fields(s.Operation); len(f) > 0 && f[0] != "netlink" {
+						obj = f[0]
+					}
+					fix.Command = lines("# check the arguments against:", argv("ip", obj, "help"))
 				}
 				f.fix = fix
 				out = append(out, f)
@@ -252,7 +261,10 @@ func invalidFindings(c *Context) (out []invalidFinding, notes []string) {
 				}
 			}
 		}
-		if !found && len(macs) == 0 && mentionsMAC(s.Raw) {
+		if !haveLinks && len(macs) == 0 {
+			out = append(out, invalidFinding{unknown: true, errnos: []Errno{EADDRNOTAVAIL},
+				what: "cannot check the MAC address of the devices the text names: links unavailable"})
+		} else if !found && len(macs) == 0 && mentionsMAC(s.Raw) {
 			out = append(out, invalidFinding{errnos: []Errno{EADDRNOTAVAIL},
 				what: "EADDRNOTAVAIL while setting a hardware (MAC) address: the kernel refuses a multicast or zero address this way, but the text does not show the address; check the configured MAC (its first octet must be even)",
 				fix: &Fix{ID: "invalid-request/unicast-mac", Title: "Check the configured MAC address: its first octet must be even (unicast), e.g. 02:… (answers EADDRNOTAVAIL on link set)",
@@ -305,7 +317,7 @@ func invalidFindings(c *Context) (out []invalidFinding, notes []string) {
 		out = append(out, invalidFinding{errnos: []Errno{EINVAL},
 			what: "a route learned from a Router Advertisement was refused with EINVAL: when this host itself sends the advertisements on that link (radvd), the route's gateway is its own address, which ip6_validate_gw refuses (\"Gateway can not be a local address\")",
 			fix: &Fix{ID: "invalid-request/ignore-own-ra", Title: "If this host is the router on that link, do not accept its own Router Advertisements there (answers EINVAL on route add)",
-				Command: lines("# in the .network file of "+orName(s.Device, "the link")+":", "# [Network]", "# IPv6AcceptRA=no", argv("networkctl", "reload")), Manual: true,
+				Command: lines("# in the .network file of that link:", "# [Network]", "# IPv6AcceptRA=no", argv("networkctl", "reload")), Manual: true,
 				Why: "whether this host is the link's router is your configuration: rtnl-doctor does not edit it for this"}})
 	}
 
@@ -331,7 +343,8 @@ func invalidFindings(c *Context) (out []invalidFinding, notes []string) {
 	// A master that cannot take ports.
 	if master, port := requestMaster(s); master != "" && (s.Errno == EOPNOTSUPP || s.Errno == "") {
 		if !haveLinks {
-			notes = append(notes, fmt.Sprintf("cannot check what %s is: links unavailable", master))
+			out = append(out, invalidFinding{unknown: true, errnos: []Errno{EOPNOTSUPP},
+				what: fmt.Sprintf("cannot check whether %s can take ports: links unavailable", master)})
 		} else if m, ok := n.LinkByName(master); !ok {
 			notes = append(notes, fmt.Sprintf("%s is not a link of the examined namespace (a missing master is link-state's)", master))
 		} else if m.Kind == "openvswitch" {
@@ -348,7 +361,7 @@ func invalidFindings(c *Context) (out []invalidFinding, notes []string) {
 			out = append(out, invalidFinding{proof: true, errnos: []Errno{EOPNOTSUPP},
 				what: fmt.Sprintf("%s is a %s, not a bridge or bond: it cannot take ports (do_set_master: no ndo_add_slave, EOPNOTSUPP)", master, kind),
 				fix: &Fix{ID: "invalid-request/real-bridge", Title: fmt.Sprintf("Attach %s to a bridge, not to %s: put %s into a bridge and use the bridge (answers EOPNOTSUPP on link set master)", orName(port, "DEV"), master, master),
-					Command: lines("# narrowest for a VM: a macvtap (libvirt <interface type='direct'> on "+master+") needs no bridge",
+					Command: lines("# narrowest for a VM: a macvtap on the NIC (libvirt <interface type='direct'>) needs no bridge",
 						ipCmd(c, "link", "add", "name", br, "type", "bridge"), ipCmd(c, "link", "set", "dev", master, "master", br),
 						ipCmd(c, "link", "set", "dev", br, "up"), ipCmd(c, "link", "set", "dev", orName(port, "DEV"), "master", br)),
 					Manual: true, NeedsRoot: true, Why: correctedWhy,

@@ -117,3 +117,19 @@ func TestInvalidRequestCorpusForms(t *testing.T) {
 		})
 	}
 }
+
+// Offline (a captured tree: no links) the master's kind and a device's MAC
+// are unknown, never proof either way.
+func TestInvalidRequestWithoutLinks(t *testing.T) {
+	f := &probes.Facts{Gathered: []probes.Group{probes.GroupNet}}
+	f.Net.Gaps.AddReason("links", "offline root /tmp/x: links come from the live kernel")
+	for _, text := range []string{
+		"Unable to add bridge enp3s0 port vnet0: Operation not supported",
+		"$ ip link set dev eno1v1 up\nRTNETLINK answers: Cannot assign requested address",
+	} {
+		r, _ := Diagnose(f, ParseSymptom(text), nil).Result("invalid-request")
+		if r.Status != Unknown || len(r.Fixes) != 0 {
+			t.Errorf("%q: %s %q fixes %d, want unknown without fixes", text, r.Status, r.Evidence, len(r.Fixes))
+		}
+	}
+}
