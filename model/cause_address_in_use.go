@@ -213,11 +213,15 @@ func evalAddressInUse(c *Context) Verdict {
 		v.unknown("cannot see which device holds the port or address: links unavailable (%s)", r)
 		return v
 	}
+	if s.Errno == EBUSY && s.Master != "" {
+		v.ok("EBUSY on making a device a port is a busy device (its receive handler is taken), not an address in use")
+		return v
+	}
 	n := &c.Facts.Net
 	examined := false
 	for _, l := range symptomLinks(c) {
 		switch {
-		case l.Vxlan != nil:
+		case l.Vxlan != nil && s.Errno == EADDRINUSE:
 			examined = true
 			evalVxlanPort(c, &v, l)
 		case l.Kind == "macvlan" || l.Kind == "macvtap":
@@ -370,6 +374,8 @@ func fixesAddressInUse(c *Context, v Verdict) []Fix {
 	var fixes []Fix
 	for _, l := range symptomLinks(c) {
 		switch {
+		case c.Symptom.Errno == EBUSY && (l.Vxlan != nil || c.Symptom.Master != ""):
+			continue
 		case (l.Kind == "ipvlan" || l.Kind == "ipvtap") && c.Symptom.Operation == OpAddrAdd:
 			addr, err := netip.ParsePrefix(c.Symptom.Address)
 			if err != nil {
