@@ -28,16 +28,22 @@ var fixedAfterCreation = []struct{ ext, words string }{
 	{"cannot change vni", "a vxlan's VNI is fixed when it is created (vxlan_nl2conf: \"Cannot change VNI\", EOPNOTSUPP)"},
 	{"cannot change port", "a vxlan's UDP destination port is fixed when it is created (vxlan_nl2conf: \"Cannot change port\", EOPNOTSUPP)"},
 	{"device does not allow enslaving to a bridge", "the device refuses to be a bridge port (br_add_if: IFF_DONT_BRIDGE, EOPNOTSUPP): a Wi-Fi station without 4-address mode can only send frames with its own MAC address"},
+	{"because the bond device has slaves", "a bond's mode (and the other options flagged BOND_OPTFLAG_NOSLAVES) can change only while it has no ports (bond_options.c __bond_opt_set: ENOTEMPTY)"},
 }
 
+// busyText is where the kernel's words are looked for: its extended ACK,
+// the message, and a kernel log line pasted with them.
+func busyText(s Symptom) string { return strings.ToLower(s.ExtAck + "\n" + s.Message + "\n" + s.Raw) }
+
 func busySymptom(s Symptom) bool {
-	ext := strings.ToLower(s.ExtAck)
+	ext := busyText(s)
 	for _, f := range fixedAfterCreation {
 		if strings.Contains(ext, f.ext) {
 			return true
 		}
 	}
-	return s.Errno == EBUSY || s.Errno == EINVAL && strings.Contains(s.Raw, "passthru") && (s.Operation == OpLinkSet || s.Operation == OpLinkAdd)
+	return s.Errno == EBUSY || s.Errno == EINVAL && strings.Contains(s.Raw, "passthru") && (s.Operation == OpLinkSet || s.Operation == OpLinkAdd) ||
+		s.Errno == EOPNOTSUPP && s.Operation == OpLinkSet || s.Errno == ENOTEMPTY && strings.Contains(ext, "bond")
 }
 
 // busyHolder says what holds a device's rx handler, or "".
@@ -77,10 +83,10 @@ func evalDeviceBusy(c *Context) Verdict {
 		v.ok("the symptom is not a busy or fixed device (EBUSY, \"Cannot change VNI\", \"Device does not allow enslaving to a bridge\")")
 		return v
 	}
-	ext := strings.ToLower(s.ExtAck)
+	ext := busyText(s)
 	for _, f := range fixedAfterCreation {
 		if strings.Contains(ext, f.ext) {
-			v.fail("the kernel said %q: %s", s.ExtAck, f.words)
+			v.fail("the kernel said %q: %s", f.ext, f.words)
 			return v
 		}
 	}
@@ -93,6 +99,40 @@ func evalDeviceBusy(c *Context) Verdict {
 		return v
 	}
 	n := &c.Facts.Net
+	if s.Errno == ENOTEMPTY {
+		for _, b := range n.Links {
+			if b.Kind != "bond" || s.Device != "" && b.Name != s.Device {
+				continue
+			}
+			var ports []string
+			for _, p := range n.Links {
+				if p.Master == b.Index {
+					ports = append(ports, p.Name)
+				}
+			}
+			if len(ports) > 0 {
+				v.fail("bond %s has ports (%s): its mode and the other options flagged BOND_OPTFLAG_NOSLAVES change only without ports (bond_options.c __bond_opt_set: ENOTEMPTY, \"Directory not empty\")", b.Name, quoteList(ports))
+			} else {
+				v.ok("bond %s has no ports: ENOTEMPTY is not the ports' here", b.Name)
+			}
+		}
+		if v.Status == "" {
+			v.unknown("the bond unavailable: no bond in the examined namespace matches the symptom")
+		}
+		return v
+	}
+	if s.Errno == EOPNOTSUPP {
+		l, ok := n.LinkByName(s.Device)
+		switch {
+		case ok && l.Kind == "vxlan" || !ok && strings.Contains(strings.ToLower(s.Raw), "vxlan"):
+			v.fail("%s is an existing vxlan, so its driver is loaded: changing it failed with EOPNOTSUPP, vxlan_nl2conf's answer to a change of what is fixed at creation (VNI, destination port, address family)", orName(s.Device, "the device"))
+		case ok:
+			v.ok("%s is not a vxlan; EOPNOTSUPP on a change is not a fixed attribute here", l.Name)
+		default:
+			v.unknown("device %q unavailable: not in the examined namespace", s.Device)
+		}
+		return v
+	}
 	if s.Errno == EINVAL {
 		if l, ok := n.LinkByName(s.Device); ok && (l.Kind == "macvlan" || l.Kind == "macvtap") {
 			v.fail("%s is a %s: switching it into or out of passthru mode is refused with EINVAL (macvlan_changelink); it must be re-created in the other mode", l.Name, l.Kind)
@@ -164,10 +204,15 @@ func fixesDeviceBusy(c *Context, v Verdict) []Fix {
 		return nil
 	}
 	s := c.Symptom
-	ext := strings.ToLower(s.ExtAck)
+	ext := busyText(s)
 	dev := orName(s.Device, "DEV")
 	why := "the device serves something else now, or must be re-created: which one keeps it is your decision"
 	switch {
+	case strings.Contains(ext, "because the bond device has slaves") || s.Errno == ENOTEMPTY:
+		bond := orName(s.Device, "BOND")
+		return []Fix{{ID: "device-busy/bond-empty", Title: fmt.Sprintf("Release %s's ports, change the option, add them back (answers ENOTEMPTY \"unable to set because the bond device has slaves\")", bond),
+			Command:   lines(ipCmd(c, "link", "show", "master", bond), "# for each port P listed: "+ipCmd(c, "link", "set", "dev", "P", "nomaster"), "# change the mode, then for each port: "+ipCmd(c, "link", "set", "dev", "P", "master", bond)),
+			NeedsRoot: true, Manual: true, Why: why, Risk: "the bond carries no traffic while its ports are out; a network manager re-applying its configuration may race with you (configure the mode before the ports there)"}}
 	case strings.Contains(ext, "cannot change"):
 		return []Fix{{ID: "device-busy/recreate-vxlan", Title: fmt.Sprintf("Re-create %s with the new settings (answers EOPNOTSUPP \"%s\")", dev, s.ExtAck),
 			Command:   lines(ipCmd(c, "-d", "link", "show", "dev", dev), ipCmd(c, "link", "del", "dev", dev), "# then the ip link add command with the new id/dstport and the other settings shown above"),
@@ -180,6 +225,10 @@ func fixesDeviceBusy(c *Context, v Verdict) []Fix {
 			{ID: "device-busy/wifi-route", Title: "Or route (or NAT) between the bridge and " + dev + " instead of bridging (avoids the EOPNOTSUPP)", Command: "# give the bridge its own subnet and enable forwarding, or use NAT, instead of making " + dev + " a port",
 				Manual: true, Why: "a network design change"},
 		}
+	case s.Errno == EOPNOTSUPP && s.Operation == OpLinkSet:
+		return []Fix{{ID: "device-busy/recreate-vxlan", Title: fmt.Sprintf("Re-create %s with the new settings, or send only what may change (answers EOPNOTSUPP on ip link set)", dev),
+			Command:   lines(ipCmd(c, "-d", "link", "show", "dev", dev), ipCmd(c, "link", "del", "dev", dev), "# then the ip link add command with the new settings and the others shown above"),
+			NeedsRoot: true, Manual: true, Why: why, Risk: "traffic through " + dev + " stops until it is re-created; its addresses, routes and FDB entries must be added again"}}
 	case s.Errno == EINVAL:
 		return []Fix{{ID: "device-busy/recreate-macvlan", Title: fmt.Sprintf("Re-create %s in the mode you need (answers EINVAL on changing passthru)", dev),
 			Command:   lines(ipCmd(c, "-d", "link", "show", "dev", dev), ipCmd(c, "link", "del", "dev", dev), "# then ip link add link LOWER "+dev+" type macvlan mode MODE"),

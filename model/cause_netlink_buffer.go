@@ -23,7 +23,10 @@ const netlinkBufferTarget = 8 << 20
 func evalNetlinkBuffer(c *Context) Verdict {
 	var v Verdict
 	s := c.Symptom
-	relevant := s.Errno == ENOBUFS
+	// "RTNETLINK answers: No buffer space available" is the operation's
+	// own answer (a full neighbour table, an allocation), not an overrun of
+	// the socket that reads it.
+	relevant := s.Errno == ENOBUFS && !strings.Contains(strings.ToLower(s.Message), "rtnetlink answers")
 	if r, gap := c.groupGap(probes.GroupFDs); gap {
 		v.unknown("netlink socket facts unavailable: %s", r)
 		return v

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -65,15 +66,15 @@ func evalNetnsReference(c *Context) Verdict {
 		case !ok:
 			names := make([]string, 0, len(n.Names))
 			for _, y := range n.Names {
-				names = append(names, y.Name)
+				names = append(names, sanitize.Line(y.Name))
 			}
 			list := "none"
 			if len(names) > 0 {
 				list = strings.Join(names, ", ")
 			}
-			v.add(st, "no network namespace named %q %s: /run/netns/%s does not exist (names there: %s)", name, where, name, list)
+			v.add(st, "no network namespace named %q %s: /run/netns/%s does not exist (names there: %s)", name, where, sanitize.Line(name), list)
 		case x.Usable():
-			v.ok("/run/netns/%s is an nsfs mount %s: the name refers to a network namespace", name, where)
+			v.ok("/run/netns/%s is an nsfs mount %s: the name refers to a network namespace", sanitize.Line(name), where)
 		default:
 			v.add(st, "%s", brokenWords(x, where))
 		}
@@ -103,6 +104,7 @@ func evalNetnsReference(c *Context) Verdict {
 
 // brokenWords says what is wrong with a name and what the kernel answers.
 func brokenWords(x probes.NetnsName, where string) string {
+	x.Name = sanitize.Line(x.Name) // a name is any bytes a file name may hold
 	what := "is not a namespace"
 	switch x.Type {
 	case "file":
@@ -150,7 +152,7 @@ func fixesNetnsReference(c *Context, v Verdict) []Fix {
 		seen[x.Name] = true
 		if x.MountedForTool != nil && *x.MountedForTool {
 			fixes = append(fixes, Fix{ID: "netns-reference/propagate",
-				Title: fmt.Sprintf("Run the command where /run/netns/%s is mounted, or share /run/netns with the process's mount namespace (answers EINVAL from setns, \"Peer netns reference is invalid\")", x.Name),
+				Title: fmt.Sprintf("Run the command where /run/netns/%s is mounted, or share /run/netns with the process's mount namespace (answers EINVAL from setns, \"Peer netns reference is invalid\")", sanitize.Line(x.Name)),
 				Command: lines(argv("nsenter", "--mount=/proc/1/ns/mnt", "ip", "netns", "exec", x.Name, "COMMAND"),
 					"# systemd unit: PrivateMounts=no (PrivateNetwork= and ProtectSystem= imply private mounts), or BindPaths=/run/netns:/run/netns with the host's /run/netns made shared:",
 					argv("mount", "--make-shared", "/run/netns"),
@@ -160,7 +162,7 @@ func fixesNetnsReference(c *Context, v Verdict) []Fix {
 			continue
 		}
 		fixes = append(fixes, Fix{ID: "netns-reference/remove-stale",
-			Title:     fmt.Sprintf("Remove the stale name %s and re-attach or re-create it (answers EINVAL, \"Peer netns reference is invalid\")", x.Name),
+			Title:     fmt.Sprintf("Remove the stale name %s and re-attach or re-create it (answers EINVAL, \"Peer netns reference is invalid\")", sanitize.Line(x.Name)),
 			Command:   lines(argv(mntArgv(c, "ip", "netns", "delete", x.Name)...), "# if a process still runs in the namespace the name referred to, attach its namespace again:", argv(mntArgv(c, "ip", "netns", "attach", x.Name, "PID")...), "# otherwise re-create it empty (then re-add its links and addresses):", argv(mntArgv(c, "ip", "netns", "add", x.Name)...)),
 			NeedsRoot: true, Manual: true,
 			Why: "whether a process still holds the namespace, and which one, is for you to tell (ip netns identify PID, lsns -t net): rtnl-doctor does not guess"})

@@ -51,22 +51,16 @@ var corpusExceptions = map[string]string{
 	// checks the driver with the node) is ranked first, module-missing second.
 	"ctr-025": "tun driver missing in the guest kernel: tun-device covers the driver, module-missing is second",
 	"ctr-096": containerFact,
-	// With CAP_NET_ADMIN granted (the thread says so) an EPERM from
-	// pfkey_open is docker's seccomp profile; the text alone points at the
-	// capability PF_KEY needs first (seccomp is ranked).
-	"ctr-029": "NET_ADMIN granted is only in the thread: seccomp is ranked after the capability",
-	// A bare EAFNOSUPPORT from a Rust bind(): systemd's RestrictAddressFamilies
-	// is only in the thread (seccomp is third, after a missing family).
-	"ctr-112": "RestrictAddressFamilies is only in the thread",
-	// "failed to make veth pair: invalid argument": the MTU 65536 is only in
-	// the CNI config the thread quotes, not in the error.
-	"ctr-122": "the MTU asked for is only in the thread",
 	// A bare ENOBUFS: a neighbour table full (sysctl gc_thresh3) is only in
 	// the thread; with the operation (neigh add) it ranks first.
 	"host-133": "bare ENOBUFS: the neighbour table is only in the thread",
 	// The first error printed (stat of disable_ipv6: ENOENT) is a consequence
 	// of a kernel built without IPv6; the thread names the later XFRM error.
 	"host-144": "first error is a consequence; the thread names the second",
+	// New causes whose evidence is a fact of the system, not of the text.
+	"ctr-029": "socket(PF_KEY) needs CAP_NET_ADMIN (af_key.c pfkey_create): that the container had it is only in the thread (seccomp second with the facts)",
+	"ctr-112": "bare EAFNOSUPPORT: the unit's RestrictAddressFamilies= is only in the thread",
+	"ctr-122": "the MTU 65536 is in the CNI configuration, not in the text",
 	// Request faults the text does not show (address-in-use, invalid-request
 	// prove them from the facts or the command when there is one).
 	"ctr-027":  "EBUSY on link set: a macvlan's MAC held on its lower device (older kernels' macvlan_open) is a fact of the links; the text's 'set link up' is past the message's first 300 characters",

@@ -45,6 +45,7 @@ const (
 	EIO             Errno = "EIO"
 	EFAULT          Errno = "EFAULT"
 	ENOPROTOOPT     Errno = "ENOPROTOOPT"
+	ELOOP           Errno = "ELOOP"
 	ENOTSUPP        Errno = "ENOTSUPP" // 524, kernel-internal, leaks to user space from some drivers
 	// EUNKNOWN is an error whose number the C library could not name (musl's
 	// "No error information", glibc's "Unknown error N" for a number not
@@ -61,7 +62,7 @@ var errnoNumbers = map[Errno]syscall.Errno{
 	ESRCH: syscall.ESRCH, ERANGE: syscall.ERANGE, ENXIO: syscall.ENXIO, EADDRINUSE: syscall.EADDRINUSE,
 	EAGAIN: syscall.EAGAIN, EMSGSIZE: syscall.EMSGSIZE, ENOSYS: syscall.ENOSYS, ENOTEMPTY: syscall.ENOTEMPTY,
 	EALREADY: syscall.EALREADY, ENOTCONN: syscall.ENOTCONN, EPROTO: syscall.EPROTO, ETIMEDOUT: syscall.ETIMEDOUT,
-	EIO: syscall.EIO, EFAULT: syscall.EFAULT, ENOPROTOOPT: syscall.ENOPROTOOPT, ENOTSUPP: syscall.Errno(524),
+	EIO: syscall.EIO, EFAULT: syscall.EFAULT, ENOPROTOOPT: syscall.ENOPROTOOPT, ELOOP: syscall.ELOOP, ENOTSUPP: syscall.Errno(524),
 }
 
 // ErrnoFromNumber finds the class of an errno number (Rust's "(os error

@@ -63,6 +63,10 @@ func TestNewCauseFixtures(t *testing.T) {
 		// morrownr/USB-WiFi#153.
 		{"Wi-Fi into a bridge (networkd)", "systemd-networkd[433]: comfastWLAN: Failed to set master interface: Device does not allow enslaving to a bridge. Operation not supported",
 			[]probes.Link{br}, "device-busy", Fail, "IFF_DONT_BRIDGE", ""},
+		// A sysfs write on a bond with ports (the form bond_options.c
+		// answers with ENOTEMPTY; kernel log line as in siderolabs/talos#1638).
+		{"bond mode with ports", "$ echo 802.3ad > /sys/class/net/bond0/bonding/mode\n-bash: echo: write error: Directory not empty\nbond0: option mode: unable to set because the bond device has slaves",
+			[]probes.Link{bond, port(eth(3, "eth1", 1500, 9216), 4, "bond")}, "device-busy", Fail, "can change only while it has no ports", "device-busy/bond-empty"},
 		{"macvlan passthru toggle", "$ ip link set mv0 type macvlan mode passthru\nRTNETLINK answers: Invalid argument",
 			[]probes.Link{eth(2, "eth0", 1500, 9000), upper(9, "mv0", "macvlan", 2, 1500)}, "device-busy", Fail, "passthru", "device-busy/recreate-macvlan"},
 	} {

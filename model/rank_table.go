@@ -29,10 +29,11 @@ type rankRow struct {
 	// InvalidName: the name was refused before or by the kernel as too
 	// long or malformed.
 	InvalidName bool
-	// WithMTU: the command asked for an MTU (mtu N).
-	WithMTU bool
-	Causes  []*Cause
-	Why     string
+	// Has is an object the command set: "mtu" (mtu N), "netns" (netns
+	// NAME, ip -n NAME, peer ... netns NAME).
+	Has    string
+	Causes []*Cause
+	Why    string
 }
 
 func (r rankRow) weight() int {
@@ -43,13 +44,13 @@ func (r rankRow) weight() int {
 	if r.Op != "" {
 		w += 2
 	}
+	if r.Has != "" {
+		w += 2
+	}
 	for _, f := range []string{string(r.Errno), r.Family, r.Path, r.Source} {
 		if f != "" {
 			w++
 		}
-	}
-	if r.WithMTU {
-		w++
 	}
 	return w
 }
@@ -57,7 +58,20 @@ func (r rankRow) weight() int {
 func (r rankRow) matches(s Symptom) bool {
 	if r.Op != "" && r.Op != s.Operation || r.Errno != "" && r.Errno != s.Errno ||
 		r.Family != "" && r.Family != s.Family || r.Path != "" && r.Path != s.Path || r.Source != "" && r.Source != s.Source ||
-		r.InvalidName && !s.InvalidName || r.WithMTU && s.MTU == 0 {
+		r.InvalidName && !s.InvalidName {
+		return false
+	}
+	switch r.Has {
+	case "":
+	case "mtu":
+		if s.MTU <= 0 {
+			return false
+		}
+	case "netns":
+		if netnsNamed(s) == "" {
+			return false
+		}
+	default:
 		return false
 	}
 	if r.Msg != "" {
@@ -67,7 +81,7 @@ func (r rankRow) matches(s Symptom) bool {
 			return false
 		}
 	}
-	return r.Op != "" || r.Errno != "" || r.Msg != "" || r.Source != "" || r.Path != "" || r.InvalidName || r.WithMTU
+	return r.Op != "" || r.Errno != "" || r.Msg != "" || r.Source != "" || r.Path != "" || r.InvalidName || r.Has != ""
 }
 
 // rankedCauses are the causes the symptom points at, most likely first,
@@ -186,10 +200,6 @@ func init() {
 			Why: "net/xfrm/xfrm_user.c: XFRM requests for a family the kernel lacks (xfrm4/xfrm6 modules, IPv6 not built) answer EAFNOSUPPORT"},
 		{Msg: "could not load configuration files", Source: "networkd", Causes: causes(causeNetconfig, causeMACDenial),
 			Why: "systemd-networkd exits when it cannot read /etc/systemd/network (a file or directory it, user systemd-network, may not read)"},
-		{Op: OpLinkAdd, Errno: EINVAL, WithMTU: true, Causes: causes(causeMTU, causeNameConflict, causeLinkState),
-			Why: "net/core/dev.c dev_validate_mtu and the drivers' newlink (vlan_dev_change_mtu, macvlan_common_newlink): an MTU asked for at creation above the device's max_mtu or the lower device's MTU is EINVAL"},
-		{Op: OpLinkSet, Errno: EINVAL, WithMTU: true, Causes: causes(causeMTU),
-			Why: "net/core/dev.c dev_validate_mtu: EINVAL outside [min_mtu, max_mtu]"},
 		{Op: OpLinkSet, Errno: ERANGE, Causes: causes(causeMTU),
 			Why: "net/8021q/vlan_dev.c vlan_dev_change_mtu: ERANGE for a VLAN MTU above its lower device's"},
 		{Op: OpLinkSet, Errno: EOPNOTSUPP, Causes: causes(causeDeviceBusy, causeInvalidRequest, causeModuleMissing),
@@ -204,6 +214,14 @@ func init() {
 			Why: "drivers/net/bonding/bond_options.c: options flagged BOND_OPTFLAG_NOSLAVES (mode...) cannot change while the bond has ports"},
 		{Op: OpNetlink, Errno: EPROTONOSUPPORT, Causes: causes(causeModuleMissing, causeSeccomp),
 			Why: "net/netlink/af_netlink.c netlink_create: EPROTONOSUPPORT when no module provides the netlink family (NETLINK_XFRM, NETLINK_GENERIC families...) after request_module"},
+		{Msg: "can not be enslaved while up", Causes: causes(causeDeviceBusy, causeLinkState),
+			Why: "drivers/net/bonding/bond_main.c bond_enslave: EPERM \"Device can not be enslaved while up\" (not a capability)"},
+		{Errno: ELOOP, Causes: causes(causeDeviceBusy),
+			Why: "net/bridge/br_if.c br_add_if: ELOOP \"Can not enslave a bridge to a bridge\"; netdev_upper_dev_link refuses loops"},
+		{Op: OpNetnsEnter, Errno: EEXIST, Causes: causes(causeNameConflict, causeNetnsReference),
+			Why: "iproute2 ip netns add: the name already exists under /run/netns (\"Cannot create namespace file\")"},
+		{Op: OpNetnsEnter, Errno: EBUSY, Causes: causes(causeNetnsReference),
+			Why: "unlinking a /run/netns name that is still a mount point (here or in another mount namespace) is EBUSY"},
 		{Op: OpNetnsEnter, Errno: EMFILE, Causes: causes(causeFDExhaustion),
 			Why: "opening the namespace file needs a descriptor: fs/file.c alloc_fd EMFILE at RLIMIT_NOFILE"},
 		{Op: OpNetnsEnter, Errno: ENFILE, Causes: causes(causeFDExhaustion),
@@ -362,6 +380,44 @@ func init() {
 			Why: "net/core/dev.c dev_validate_mtu: EINVAL \"mtu less than device minimum\" when new_mtu < dev->min_mtu"},
 		{Errno: ERANGE, Causes: causes(causeMTU),
 			Why: "net/8021q/vlan_dev.c vlan_dev_change_mtu: ERANGE when the VLAN's new MTU exceeds its lower device's"},
+		{Errno: ERANGE, Has: "mtu", Causes: causes(causeMTU),
+			Why: "the command sets an MTU: net/8021q/vlan_dev.c vlan_dev_change_mtu returns ERANGE above the lower device's MTU"},
+		{Errno: ERANGE, Msg: "mtu", Causes: causes(causeMTU),
+			Why: "the message is about an MTU: ERANGE is vlan_dev_change_mtu's answer (and networkd's for an MTU outside the device's range, systemd#5954)"},
+		{Op: OpLinkAdd, Errno: EINVAL, Has: "mtu", Causes: causes(causeMTU),
+			Why: "the command sets an MTU: vlan_newlink and macvlan_common_newlink return EINVAL when IFLA_MTU exceeds the lower device, dev_validate_mtu outside min_mtu/max_mtu"},
+		{Op: OpLinkSet, Errno: EINVAL, Has: "mtu", Causes: causes(causeMTU),
+			Why: "the command sets an MTU: net/core/dev.c dev_validate_mtu, macvlan_change_mtu and vxlan_change_mtu return EINVAL"},
+		{Op: OpAddrAdd, Errno: EINVAL, Msg: "ipv6", Causes: causes(causeMTU),
+			Why: "net/ipv6/addrconf.c ipv6_add_dev: EINVAL when dev->mtu < IPV6_MIN_MTU (1280); iproute2 checks prefix lengths itself"},
+		{Op: OpLinkSet, Errno: EINVAL, Has: "netns", Causes: causes(causeNetnsReference),
+			Why: "the command names a namespace: rtnl_link_get_net_by_nlattr -> get_net_ns_by_fd returns EINVAL when /run/netns/NAME is no nsfs file"},
+		{Op: OpLinkAdd, Errno: EINVAL, Has: "netns", Causes: causes(causeNetnsReference),
+			Why: "the command names a namespace (peer ... netns NAME): rtnl_link_get_net returns EINVAL when the fd is no nsfs file"},
+		{Op: OpLinkSet, Errno: ESRCH, Has: "netns", Causes: causes(causeNetnsReference),
+			Why: "iproute2 ip link set DEV netns NAME: without /run/netns/NAME it reads NAME as a PID, and get_net_ns_by_pid answers ESRCH (weaveworks/weave#458)"},
+		{Msg: "/run/netns/", Errno: EINVAL, Causes: causes(causeNetnsReference),
+			Why: "a /run/netns name with EINVAL: setns/get_net_ns_by_fd refuse a file that is no nsfs mount (a stale placeholder)"},
+		{Msg: "unknown fs magic", Causes: causes(causeNetnsReference),
+			Why: "podman checks the netns path with statfs: not NSFS_MAGIC means the name is no namespace mount (a stale path after a reboot)"},
+		{Op: OpNetnsEnter, Errno: ENOSYS, Msg: "function not implemented", Causes: causes(causeModuleMissing, causeNetnsReference),
+			Why: "setns(CLONE_NEWNET) on a kernel built without CONFIG_NET_NS: ENOSYS (Entware/Entware#3)"},
+		{Errno: ENOSYS, Msg: "socket", Causes: causes(causeSeccomp, causeModuleMissing),
+			Why: "every kernel has socket(2) and socketcall(2): ENOSYS for them comes from a seccomp profile (docker's blocking socketcall, moby/profiles#21)"},
+		{Op: OpLinkSet, Errno: EOPNOTSUPP, Msg: "to bridge", Causes: causes(causeDeviceBusy, causeModuleMissing),
+			Why: "net/bridge/br_if.c br_add_if: EOPNOTSUPP for a device flagged IFF_DONT_BRIDGE (a Wi-Fi station without 4-address mode): brctl's \"can't add DEV to bridge BR\""},
+		{Op: OpLinkSet, Errno: EOPNOTSUPP, Msg: "vxlan", Causes: causes(causeDeviceBusy),
+			Why: "changing an existing vxlan: its driver is loaded, and vxlan_nl2conf refuses on changelink what is fixed at creation (VNI, port, address family) with EOPNOTSUPP"},
+		{Op: OpLinkSet, Errno: EOPNOTSUPP, Msg: "master", Causes: causes(causeDeviceBusy, causeModuleMissing),
+			Why: "net/bridge/br_if.c br_add_if: EOPNOTSUPP for a device flagged IFF_DONT_BRIDGE, on setting its master"},
+		{Errno: ENOTEMPTY, Msg: "bond", Causes: causes(causeDeviceBusy),
+			Why: "drivers/net/bonding/bond_options.c __bond_opt_set: ENOTEMPTY (\"Directory not empty\" from a sysfs write) for an option that needs a bond without ports"},
+		{Msg: "because the bond device has slaves", Causes: causes(causeDeviceBusy),
+			Why: "drivers/net/bonding/bond_options.c __bond_opt_set: options flagged BOND_OPTFLAG_NOSLAVES (mode...) fail with ENOTEMPTY \"unable to set because the bond device has slaves\""},
+		{Msg: "rtnetlink answers", Errno: ENOBUFS, Causes: causes(causeSysctl, causeKernelMemory),
+			Why: "an ENOBUFS answer to a request is the operation's own failure, not a receive overrun: net/core/neighbour.c neigh_alloc fails ENOBUFS at net.ipv4.neigh.default.gc_thresh3; allocation failures"},
+		{Op: OpSysctl, Errno: EINVAL, Msg: "/mtu", Causes: causes(causeMTU),
+			Why: "net/ipv6/addrconf.c addrconf_sysctl_mtu: the IPv6 MTU must be between IPV6_MIN_MTU and the device's MTU, EINVAL otherwise"},
 		{Op: OpAddrAdd, Errno: EINVAL, Family: "inet6", Causes: causes(causeMTU, causeLinkState),
 			Why: "net/ipv6/addrconf.c ipv6_add_dev: EINVAL when dev->mtu < IPV6_MIN_MTU (1280): the device has no IPv6 to add an address to"},
 

@@ -24,8 +24,11 @@ func TestRankTable(t *testing.T) {
 			reached[k] = true
 		}
 		s := Symptom{Operation: r.Op, Errno: r.Errno, ExtAck: r.Msg, Family: r.Family, Path: r.Path, Source: r.Source, InvalidName: r.InvalidName}
-		if r.WithMTU {
-			s.MTU = 9000
+		switch r.Has {
+		case "mtu":
+			s.MTU = 1500
+		case "netns":
+			s.Netns = "ns1"
 		}
 		if !r.matches(s) {
 			t.Errorf("row %d does not match its own fields", i)

@@ -68,6 +68,8 @@ var strerrorTexts = []strerrorText{
 	{"I/O error", EIO, "musl"},
 	{"Bad address", EFAULT, "both"},
 	{"Protocol not available", ENOPROTOOPT, "both"},
+	{"Too many levels of symbolic links", ELOOP, "glibc"},
+	{"Symbolic link loop", ELOOP, "musl"},
 	{"Unknown error 524", ENOTSUPP, "glibc"},
 	{"No error information", EUNKNOWN, "musl"},
 }
@@ -179,10 +181,21 @@ var errnoForms = []errnoForm{
 		example: `could not find bridge docker0: route ip+net: no such network interface`,
 		re:      regexp.MustCompile(`no such network interface`),
 		errno:   func([]string) Errno { return ENODEV }},
+	{name: "go-link-not-found", want: ENODEV,
+		// vishvananda/netlink's LinkNotFoundError (moby/libnetwork#198).
+		example: `Cannot start container 729e0b1a4b68: Link not found`,
+		re:      regexp.MustCompile(`\bLink not found\b`),
+		errno:   func([]string) Errno { return ENODEV }},
 	{name: "glibc-unknown-error", want: ENOTSUPP,
 		// glibc's text for the kernel-internal ENOTSUPP (form listed in issue 11).
 		example: `RTNETLINK answers: Unknown error 524`,
 		re:      regexp.MustCompile(`Unknown error (\d{1,4})`), errno: numberAt(1)},
+	{name: "steam-error-bracket", want: ENOSYS,
+		// Valve's Steam client libraries (EvilOlaf/scum#49,
+		// ValveSoftware/steam-for-linux#13149): the errno number after
+		// the library's own text in brackets.
+		example: `CreateBoundSocket: failed to create socket, error [no name available] (38)`,
+		re:      regexp.MustCompile(`\berror \[[^\]]{0,80}\] \((\d{1,4})\)`), errno: numberAt(1)},
 	{name: "strerror", want: EEXIST,
 		// jpetazzo/pipework#216.
 		example: `ip: RTNETLINK answers: File exists`,

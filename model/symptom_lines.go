@@ -64,6 +64,12 @@ var extAcks = map[string]Errno{
 	"device does not allow enslaving to a bridge": EOPNOTSUPP,
 	"no link layer address given":                 EINVAL,
 	"invalid vlan id":                             EINVAL,
+	// net/ipv6/route.c, net/ipv4/nexthop.c: NLM_F_EXCL on an existing entry.
+	"exclusivity flag on, cannot modify": EEXIST,
+	// drivers/net/bonding/bond_main.c bond_enslave.
+	"device can not be enslaved while up": EPERM,
+	// net/bridge/br_if.c br_add_if.
+	"can not enslave a bridge to a bridge": ELOOP,
 }
 
 func extAckErrno(msg string) Errno {
@@ -227,6 +233,15 @@ func (s *Symptom) match(row string) {
 // sandbox: failed to set link up: device or resource busy") the innermost
 // one is what the kernel refused.
 func (s *Symptom) applyPhrase(line string) {
+	// "failed to set into network namespace X while creating netlink
+	// socket": what follows "while" is the context, not what failed.
+	if i := strings.Index(line, " while "); i > 0 && !strings.HasSuffix(line[:i], "failed") && s.applyPhraseIn(line[:i]) {
+		return
+	}
+	s.applyPhraseIn(line)
+}
+
+func (s *Symptom) applyPhraseIn(line string) bool {
 	best, bestAt := -1, -1
 	var bestM []string
 	for i, p := range opPhrases {
@@ -248,10 +263,11 @@ func (s *Symptom) applyPhrase(line string) {
 		}
 	}
 	if best < 0 {
-		return
+		return false
 	}
 	opPhrases[best].apply(s, bestM)
 	if s.Operation != "" {
 		s.match("op:" + opPhrases[best].name)
 	}
+	return s.Operation != ""
 }

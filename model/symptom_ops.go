@@ -66,7 +66,7 @@ var lineForms = []lineForm{
 	// device-busy causes where a program quotes them without iproute2's
 	// "Error: " at the start of the line (oblique/create_ap#420,
 	// morrownr/USB-WiFi#153 from systemd-networkd).
-	{name: "kernel-extack-quoted", example: `Create a bridge interface... Error: Device does not allow enslaving to a bridge.`,
+	{name: "kernel-extack-quoted", example: `systemd-networkd[433]: comfastWLAN: Failed to set master interface: Device does not allow enslaving to a bridge. Operation not supported`,
 		re: regexp.MustCompile(`(?i)\b(mtu greater than device maximum|mtu less than device minimum|peer netns reference is invalid|cannot change vni|cannot change port|device does not allow enslaving to a bridge)\b`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.ExtAck, m[1])
@@ -82,6 +82,32 @@ var lineForms = []lineForm{
 			msg := strings.TrimSuffix(m[1], ".")
 			s.setIf(&s.ExtAck, msg)
 			s.setErr(extAckErrno(msg), "Error: "+m[1])
+		}},
+	// iproute2's ip link show / ip addr show on a missing name.
+	{name: "iproute2-device-does-not-exist", example: `Device "eth9" does not exist.`,
+		re: regexp.MustCompile(`^Device "([^"]+)" does not exist`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.Device, m[1])
+			s.setErr(ENODEV, m[0])
+		}},
+	// wg-quick's own check before ip link add (wg-quick.bash).
+	{name: "wg-quick-exists", example: "wg-quick: `wg0' already exists",
+		re: regexp.MustCompile("wg-quick: `([^']+)' already exists"),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "wireguard")
+			s.Operation, s.Kind = OpLinkAdd, "wireguard"
+			s.setIf(&s.Device, m[1])
+			s.setErr(EEXIST, m[0])
+		}},
+	// iproute2 ip/ipnetns.c.
+	{name: "iproute2-netns-file", example: `Cannot create namespace file "/var/run/netns/ns1": File exists`,
+		re: regexp.MustCompile(`Cannot (?:create|remove) namespace file "(?:[^"]*/)?([^"/]+)": (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Netns, m[1])
+			s.setErr(ErrnoFromText(m[2]), m[0])
 		}},
 	{name: "iproute2-cannot-find-device", example: `Cannot find device "eth9"`,
 		re: regexp.MustCompile(`Cannot find device "(.*)"`),
@@ -322,13 +348,20 @@ var lineForms = []lineForm{
 			s.setErr(e, msg)
 		}},
 	{name: "networkd-could-not-set", example: `systemd-networkd[612]: eth0: Could not set address: File exists`,
-		re: regexp.MustCompile(`(?i)(?:systemd-networkd\[\d+\]: )?([^:\s]+): Could not (set|add|bring up|configure|update) (address|route|interface|link|mtu)[^:]*: (.+?)\s*$`),
+		re: regexp.MustCompile(`(?i)(?:systemd-networkd\[\d+\]: )?([^:\s]+): Could not (set|add|bring up|configure|update|remove|drop) (address|route|interface|link|mtu)[^:]*: (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
 			s.Source = "networkd"
+			del := strings.EqualFold(m[2], "remove") || strings.EqualFold(m[2], "drop")
 			switch strings.ToLower(m[3]) {
 			case "address":
+				if del {
+					s.setIf(&s.Operation, OpAddrDel)
+				}
 				s.setIf(&s.Operation, OpAddrAdd)
 			case "route":
+				if del {
+					s.setIf(&s.Operation, OpRouteDel)
+				}
 				s.setIf(&s.Operation, OpRouteAdd)
 			default:
 				s.setIf(&s.Operation, OpLinkSet)
@@ -509,9 +542,6 @@ func phraseOp(verb, noun string) (op, kind string) {
 	case strings.HasPrefix(noun, "neigh"):
 		return OpNeighAdd, ""
 	case noun == "namespace" || noun == "netns" || noun == "network namespace":
-		if set && !strings.HasPrefix(verb, "set up") && !strings.HasPrefix(verb, "setting up") {
-			return OpLinkSet, "" // "set namespace on link": ip link set X netns NS
-		}
 		return OpNetnsEnter, ""
 	}
 	if k := kindNoun(noun); k != "" {
@@ -638,17 +668,6 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Operation, OpNetnsEnter)
 			s.setIf(&s.Netns, m[1])
 		}},
-	// iproute2 lib/namespace.c netns_switch: the name opened but setns()
-	// refused it (EINVAL: not an nsfs file, e.g. a placeholder whose mount
-	// is gone). Output of `ip netns exec stale true` on a plain file.
-	{name: "iproute2-netns-setns", example: `setting the network namespace "stale" failed: Invalid argument`,
-		re: regexp.MustCompile(`setting the network namespace "([^"]+)" failed: (.+?)\s*$`),
-		apply: func(s *Symptom, m []string) {
-			s.setIf(&s.Source, "iproute2")
-			s.setIf(&s.Operation, OpNetnsEnter)
-			s.setIf(&s.Netns, m[1])
-			s.setErr(ErrnoFromText(m[2]), m[0])
-		}},
 	{name: "brctl-addif", example: `can't add eth0 to bridge br0: Device or resource busy`,
 		re: regexp.MustCompile(`can't add (\S+) to bridge (\S+?):`),
 		apply: func(s *Symptom, m []string) {
@@ -735,10 +754,17 @@ var opPhrases = []opPhrase{
 	// Netlink message types in library and daemon errors (keepalived,
 	// strace, Go and Rust libraries).
 	{name: "rtm-message-type", example: `Netlink: error: Operation not permitted(1), type=RTM_NEWADDR(20), seq=1563327313, pid=0`,
-		re: regexp.MustCompile(`\bRTM_(NEWLINK|SETLINK|DELLINK|NEWADDR|DELADDR|NEWROUTE|DELROUTE|NEWNEIGH)\b`),
+		re: regexp.MustCompile(`\bRTM_(NEWLINK|SETLINK|DELLINK|NEWADDR|DELADDR|NEWROUTE|DELROUTE|NEWNEIGH)\b|\btype=\((16|17|19|20|21|24|25|28)\)`),
 		apply: func(s *Symptom, m []string) {
+			// keepalived prints the number alone: acassen/keepalived#427
+			// "Netlink: error: Operation not permitted, type=(20), seq=...".
+			name := m[1]
+			if name == "" {
+				name = map[string]string{"16": "NEWLINK", "17": "DELLINK", "19": "SETLINK", "20": "NEWADDR", "21": "DELADDR",
+					"24": "NEWROUTE", "25": "DELROUTE", "28": "NEWNEIGH"}[m[2]]
+			}
 			s.setIf(&s.Operation, map[string]string{"NEWLINK": OpLinkAdd, "SETLINK": OpLinkSet, "DELLINK": OpLinkDel,
-				"NEWADDR": OpAddrAdd, "DELADDR": OpAddrDel, "NEWROUTE": OpRouteAdd, "DELROUTE": OpRouteDel, "NEWNEIGH": OpNeighAdd}[m[1]])
+				"NEWADDR": OpAddrAdd, "DELADDR": OpAddrDel, "NEWROUTE": OpRouteAdd, "DELROUTE": OpRouteDel, "NEWNEIGH": OpNeighAdd}[name])
 		}},
 	{name: "setns", example: `setns(CLONE_NEWNET): Operation not permitted`,
 		re:    regexp.MustCompile(`\bsetns\b|\bCLONE_NEWNET\b`),
@@ -799,6 +825,34 @@ var opPhrases = []opPhrase{
 	{name: "netns-fs-magic", example: `error retrieving network namespace at /tmp/run-1002/netns/cni-3fcbc990-2e9d-9d4f-9eae-6a9ddf45c1f1: unknown FS magic on "/tmp/run-1002/netns/cni-3fcbc990-2e9d-9d4f-9eae-6a9ddf45c1f1": 58465342`,
 		re:    regexp.MustCompile(`unknown FS magic on "[^"]*"|is not a (?:PROC|NSFS|nsfs) file`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
+	{name: "bring-up-device", example: `ifup: failed to bring up ens7`,
+		re: regexp.MustCompile(`(?i)(?:failed to|could not|cannot|unable to) bring (?:up|down) "?([\w.@:-]+)"?`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
+	// BusyBox ip and ifconfig print the request number: "ioctl 0x8913 failed".
+	{name: "busybox-ioctl-failed", example: `ip: ioctl 0x8913 failed: No such device`,
+		re: regexp.MustCompile(`ioctl (0x[0-9a-fA-F]+) failed`),
+		apply: func(s *Symptom, m []string) {
+			if n, err := strconv.ParseUint(m[1], 0, 64); err == nil {
+				s.setIoctl(ioctlNumbers[n])
+			}
+		}},
+	{name: "tun-node-missing", example: `CreateTUN("tailscale0") failed; /dev/net/tun does not exist`,
+		re: regexp.MustCompile(`/dev/net/tun (?:does not exist|not found|is missing)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setErr(ENOENT, m[0])
+		}},
+	// The kernel after a failed RTM_SETLINK (net/core/rtnetlink.c do_setlink).
+	{name: "kernel-link-change-failed", example: `A link change request failed with some changes committed already. Interface dummy-test may have been left with an inconsistent configuration, please check.`,
+		re: regexp.MustCompile(`A link change request failed with some changes committed already\. Interface (\S+) may`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
 	{name: "bond-has-slaves", example: "[   82.567094] bond0: option mode: unable to set because the bond device has slaves",
 		re: regexp.MustCompile(`(\S+): option (\w+): unable to set because the bond device has slaves`),
 		apply: func(s *Symptom, m []string) {
@@ -898,6 +952,13 @@ var opPhrases = []opPhrase{
 			case strings.HasSuffix(noun, "rule"):
 				s.setIf(&s.Operation, OpRule)
 				return
+			case strings.Contains(noun, "namespace") || noun == "netns":
+				// "set namespace on link X" is ip link set X netns NS;
+				// "set into network namespace" is setns.
+				if strings.HasPrefix(verb, "set") && regexp.MustCompile(`^\s+(?:on|of) (?:the )?link\b`).MatchString(rest) {
+					s.setIf(&s.Operation, OpLinkSet)
+					return
+				}
 			}
 			op, kind := phraseOp(verb, noun)
 			if kind == "" && op == OpLinkAdd {

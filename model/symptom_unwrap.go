@@ -224,7 +224,7 @@ func unwrapLine(line string, depth int) (lines []string, wraps []string) {
 		}
 	}
 	// Markdown code marks around a pasted line or inside it.
-	if strings.Contains(line, "`") {
+	if n := strings.Count(line, "`"); n > 0 && n%2 == 0 { // pairs: not wg-quick's `wg0' quoting
 		line = strings.TrimSpace(strings.ReplaceAll(line, "`", ""))
 		wraps = append(wraps, "markdown-code")
 	}

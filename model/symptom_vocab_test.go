@@ -102,6 +102,16 @@ func TestVocabularyForms(t *testing.T) {
 		{"failed to LinkAdd: operation not permitted", OpLinkAdd, EPERM},
 		{"ip link add d0 type dummy\\nRTNETLINK answers: Operation not permitted", OpLinkAdd, EPERM},
 		{"failed to add route: {Ifindex: 3 Dst: 10.244.0.0/16},", OpRouteAdd, ""},
+		// Real texts found with the search tool, with their threads.
+		{"Netlink: error: Operation not permitted, type=(20), seq=1474249733, pid=0", OpAddrAdd, EPERM},                                             // acassen/keepalived#427
+		{"ERRO[0006] Handler for POST /containers/{name:.*}/start returned error: Cannot start container 729e0b1a4b68: Link not found", "", ENODEV}, // moby/libnetwork#198
+		{"Jan 08 11:14:29 linux-router systemd-networkd[6011]: Could not remove route: Invalid argument", "", EINVAL},                               // systemd/systemd#5038
+		{"    enp3s0: Could not bring up interface: Invalid argument", OpLinkSet, EINVAL},                                                           // systemd/systemd#12784
+		{"Failed to create a netlink handle: failed to set into network namespace xx while creating netlink socket", OpNetnsEnter, ""},              // moby/moby#33656
+		{"Cluster failed: Network setup failed: LinkAdd() failed: operation not supported", OpLinkAdd, EOPNOTSUPP},                                  // coreos/mantle#72
+		{"ifconfig: SIOCSIFADDR: No such device", OpAddrAdd, ENODEV},                                                                                // mk-f/alpine-initramfs-dropbear#1
+		{"auld@AULD-THINK:~$ ip netns add netns1\nCannot open netlink socket: Invalid argument", OpNetlink, EINVAL},                                 // MicrosoftDocs/WSL#64
+		{"May 24 12:08:10 host systemd-networkd[332]: br0: Bridge parameters could not be set: Operation not supported", OpLinkSet, EOPNOTSUPP},     // systemd/systemd#3648
 	} {
 		s := ParseSymptom(tt.in)
 		if s.Operation != tt.op && tt.op != "" || s.Errno != tt.errno {

@@ -131,3 +131,26 @@ func FuzzDecodeNetlink(f *testing.F) {
 		}
 	})
 }
+
+// A vxlan as the kernel reports it: its limits (IFLA_MIN_MTU/IFLA_MAX_MTU)
+// and its lower device in IFLA_VXLAN_LINK, inside IFLA_INFO_DATA after
+// IFLA_INFO_KIND.
+func TestDecodeLinkMTULimitsAndVxlanLower(t *testing.T) {
+	b := ifinfomsg(5, unix.IFF_BROADCAST|unix.IFF_MULTICAST)
+	b = rtnl.Attr(b, unix.IFLA_IFNAME, cstr("vx0"))
+	b = rtnl.Attr(b, unix.IFLA_MTU, rtnl.U32(1450))
+	b = rtnl.Attr(b, unix.IFLA_MIN_MTU, rtnl.U32(68))
+	b = rtnl.Attr(b, unix.IFLA_MAX_MTU, rtnl.U32(65535))
+	data := rtnl.Attr(nil, unix.IFLA_VXLAN_ID, rtnl.U32(42))
+	data = rtnl.Attr(data, unix.IFLA_VXLAN_LINK, rtnl.U32(2))
+	info := rtnl.Attr(nil, unix.IFLA_INFO_KIND, cstr("vxlan"))
+	info = rtnl.Attr(info, unix.IFLA_INFO_DATA|unix.NLA_F_NESTED, data)
+	b = rtnl.Attr(b, unix.IFLA_LINKINFO|unix.NLA_F_NESTED, info)
+	l, err := decodeLink(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.MinMTU != 68 || l.MaxMTU != 65535 || l.MTU != 1450 || l.Kind != "vxlan" || l.Parent != 2 {
+		t.Fatalf("decoded %+v", l)
+	}
+}
