@@ -159,6 +159,8 @@ var Catalogue = []*Cause{
 	causeDeviceBusy,
 	causeNetlinkBuffer,
 	causeSeccomp,
+	causeAddressInUse,
+	causeInvalidRequest,
 }
 
 // CauseByID finds a cause.

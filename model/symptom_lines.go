@@ -37,6 +37,7 @@ var extAcks = map[string]Errno{
 	"unknown device type":                          EOPNOTSUPP,
 	"attribute failed policy validation":           EINVAL,
 	"address already assigned":                     EEXIST,
+	"address already assigned to an ipvlan device": EADDRINUSE,  // ipvlan_addr4/6_validator_event
 	"nexthop has invalid gateway":                  ENETUNREACH, // IPv4: no route to the gateway (IPv6 and a non-unicast gateway: EINVAL)
 	"device for nexthop is not up":                 ENETDOWN,
 	"nexthop device is not up":                     ENETDOWN,

@@ -121,6 +121,10 @@ func (n *NetFacts) writeJSON(bw *bufio.Writer) {
 		bw.WriteString(`,"netdev":`)
 		writeValue(bw, n.NetDev)
 	}
+	if len(n.UDP) > 0 {
+		bw.WriteString(`,"udp":`)
+		writeValue(bw, n.UDP)
+	}
 	if len(n.Gaps) > 0 {
 		bw.WriteString(`,"unavailable":`)
 		writeValue(bw, n.Gaps)
@@ -197,6 +201,12 @@ func appendLink(b []byte, l *Link) []byte {
 	if l.HWAddr != "" {
 		b = appendKey(b, "address")
 		b = AppendJSONString(b, l.HWAddr)
+	}
+	if l.Vxlan != nil {
+		if v, err := json.Marshal(l.Vxlan); err == nil {
+			b = appendKey(b, "vxlan")
+			b = append(b, EscapeTerminal(v)...)
+		}
 	}
 	return append(b, '}')
 }

@@ -38,6 +38,8 @@ type Link struct {
 	ParentNetNSID *int32 `json:"link_netnsid,omitempty"`
 	Alias         string `json:"alias,omitempty"`
 	HWAddr        string `json:"address,omitempty"`
+	// Vxlan is a vxlan device's configuration (port, VNI, flags).
+	Vxlan *VxlanInfo `json:"vxlan,omitempty"`
 }
 
 // Up reports whether the link is administratively up (IFF_UP).
@@ -85,6 +87,7 @@ func decodeLink(b []byte) (Link, error) {
 		Flags: binary.NativeEndian.Uint32(b[8:12]),
 	}
 	l.OperState = "unknown"
+	var infoData []byte
 	rtnl.ForEachAttr(b[sizeofIfInfomsg:], func(typ uint16, v []byte) {
 		switch typ {
 		case unix.IFLA_IFNAME:
@@ -135,6 +138,7 @@ func decodeLink(b []byte) (Link, error) {
 				case unix.IFLA_INFO_SLAVE_KIND:
 					l.SlaveKind = rtnl.CString(iv)
 				case unix.IFLA_INFO_DATA:
+					infoData = iv
 					// A vxlan's lower device is IFLA_VXLAN_LINK, not
 					// IFLA_LINK (the kernel puts KIND before DATA).
 					if l.Kind == "vxlan" && l.Parent == 0 {
@@ -154,6 +158,9 @@ func decodeLink(b []byte) (Link, error) {
 			})
 		}
 	})
+	if l.Kind == "vxlan" && infoData != nil {
+		l.Vxlan = decodeVxlanInfo(infoData)
+	}
 	if l.Name == "" {
 		return l, fmt.Errorf("link %d: no name", l.Index)
 	}

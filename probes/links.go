@@ -23,7 +23,10 @@ type NetFacts struct {
 	// not say, and the kernel computes every device's statistics to print
 	// it (45 ms at 20,000 links).
 	NetDev []string `json:"netdev,omitempty"`
-	Gaps   Gaps     `json:"unavailable,omitempty"`
+	// UDP are the UDP sockets bound to a port one of the vxlan links uses
+	// (udpsockets.go).
+	UDP  []UDPSocket `json:"udp,omitempty"`
+	Gaps Gaps        `json:"unavailable,omitempty"`
 
 	byIndex map[int32]int
 }
@@ -96,10 +99,15 @@ func (e *env) dialRoute(groups ...uint32) (*rtnl.Sock, error) {
 }
 
 func gatherNet(e *env) NetFacts {
+	var n NetFacts
 	if e.watcher != nil {
-		return e.watcher.Net()
+		n = e.watcher.Net()
+		n.Gaps = append(Gaps(nil), n.Gaps...) // the watcher's cached facts are shared
+	} else {
+		n = gatherNetDump(e)
 	}
-	return gatherNetDump(e)
+	readUDPSockets(e, &n)
+	return n
 }
 
 // gatherNetDump dumps links, addresses and routes over a new socket.
