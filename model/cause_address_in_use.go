@@ -18,12 +18,14 @@ import (
 // Fixes answer EADDRINUSE (and EBUSY, the errno of older kernels'
 // macvlan_open) on link set (up, address) and link add.
 var causeAddressInUse = &Cause{
-	ID:     "address-in-use",
-	Checks: "whether the UDP port of the vxlan device, or the MAC address of the macvlan, the command brings up is already held by another device or a program in the namespace",
-	Needs:  []probes.Group{probes.GroupNet},
-	Eval:   evalAddressInUse,
-	Fixes:  fixesAddressInUse,
-	Next:   "Once the device is up it still needs its addresses, routes and (for vxlan) forwarding entries: the program that created it usually adds them when it is run again.",
+	ID: "address-in-use",
+	// What its fixes answer (Fix.Fits drops them for another errno).
+	Answers: append(answers([]string{OpLinkSet, OpLinkAdd}, EADDRINUSE, EBUSY), answers([]string{OpAddrAdd}, EADDRINUSE)...),
+	Checks:  "whether the UDP port of the vxlan device, or the MAC address of the macvlan, the command brings up is already held by another device or a program in the namespace",
+	Needs:   []probes.Group{probes.GroupNet},
+	Eval:    evalAddressInUse,
+	Fixes:   fixesAddressInUse,
+	Next:    "Once the device is up it still needs its addresses, routes and (for vxlan) forwarding entries: the program that created it usually adds them when it is run again.",
 }
 
 // inUseErrno: the errnos an address-like resource in use gives.

@@ -21,12 +21,14 @@ import (
 // add and link add/set, EOPNOTSUPP on link set master, and iproute2's own
 // refusals (no errno).
 var causeInvalidRequest = &Cause{
-	ID:     "invalid-request",
-	Checks: "the values of the request itself: MAC addresses (unicast, not zero), a neighbour's link-layer address, an IPv6 gateway that is a local address, attributes refused by policy, a master that is not a bridge or bond, iproute2's syntax",
-	Needs:  []probes.Group{probes.GroupNet},
-	Eval:   evalInvalidRequest,
-	Fixes:  fixesInvalidRequest,
-	Next:   "Run the corrected command; the system was not at fault, so nothing else needs changing.",
+	ID: "invalid-request",
+	// What its fixes answer (Fix.Fits drops them for another errno).
+	Answers: answers(nil, EADDRNOTAVAIL, EINVAL, EOPNOTSUPP),
+	Checks:  "the values of the request itself: MAC addresses (unicast, not zero), a neighbour's link-layer address, an IPv6 gateway that is a local address, attributes refused by policy, a master that is not a bridge or bond, iproute2's syntax",
+	Needs:   []probes.Group{probes.GroupNet},
+	Eval:    evalInvalidRequest,
+	Fixes:   fixesInvalidRequest,
+	Next:    "Run the corrected command; the system was not at fault, so nothing else needs changing.",
 }
 
 // badMAC says why an Ethernet address is refused as a device address
