@@ -151,7 +151,7 @@ func applyStep(ctx context.Context, o FixOptions, env *model.ActionEnv, in *bufi
 	}
 	p(o.Out, "Will change:\n")
 	for _, c := range pv.Changes {
-		p(o.Out, "  - %s\n", c)
+		p(o.Out, "  - %s\n", lines(c, "  "))
 	}
 	if pv.Traffic != "" {
 		p(o.Out, "Carries traffic now: %s\n", pv.Traffic)
@@ -214,6 +214,17 @@ func orNothing(s string) string {
 }
 
 func indent(s string) block { return block("    " + strings.ReplaceAll(s, "\n", "\n    ")) }
+
+// lines lays out text whose newlines are the model's layout (a preview's
+// "create with:" and the file's lines below it): each line is sanitised on
+// its own and the next ones are indented by pad.
+func lines(s, pad string) block {
+	ls := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range ls {
+		ls[i] = sanitize.Line(l)
+	}
+	return block(strings.Join(ls, "\n"+pad))
+}
 
 // confirm asks on the terminal; anything but y/yes is no.
 func confirm(in *bufio.Reader, out io.Writer, question string) bool {
@@ -350,19 +361,20 @@ func listJournal(ctx context.Context, env *model.ActionEnv, out, errw io.Writer)
 			}
 		}
 		phase := a.Phase
+		// Details go on lines of their own, each a value made one line.
 		extra := ""
 		if a.Interrupted() {
 			phase = "interrupted"
 			for _, r := range recs {
 				if r.Entry.ID == a.ID {
-					extra = "\n    " + r.Detail
+					extra = "\n    " + sanitize.Line(r.Detail)
 				}
 			}
 		}
 		if a.Forced {
-			extra += "\n    " + a.Note
+			extra += "\n    " + sanitize.Line(a.Note)
 		}
-		p(out, "%s  %s  %-11s %s%s: %s%s\n", a.ID, a.Time.Local().Format("2006-01-02 15:04:05"), phase, a.Fix, where, a.Title, extra)
+		p(out, "%s  %s  %-11s %s%s: %s%s\n", a.ID, a.Time.Local().Format("2006-01-02 15:04:05"), phase, a.Fix, where, a.Title, block(extra))
 	}
 	return 0
 }
