@@ -124,36 +124,46 @@ func sameIdentity(rec, now *Identity) string {
 // locate finds the recorded objects again and returns the action aimed at
 // them: the namespace is entered by a path that leads to it now, whatever
 // namespace this runs in; a process must be the same (PID and start time).
-func locate(e *Entry) (*Action, error) {
-	a := e.Action
+// The namespace found is held (a descriptor, reached as /proc/self/fd/N)
+// until release is called: what a path like /proc/PID/ns/net leads to may
+// change once it is checked (the process ends, its PID is reused).
+func locate(e *Entry) (a *Action, release func(), err error) {
+	a = e.Action
+	release = func() {}
 	rec := e.Object
 	k := actionKinds[a.Kind]
 	needsNS := k.netScoped != nil && k.netScoped(a)
 	if rec == nil {
 		if needsNS || a.p("pid") != "" {
-			return nil, errors.New("the entry does not record which namespace or process it changed: refusing to guess")
+			return nil, release, errors.New("the entry does not record which namespace or process it changed: refusing to guess")
 		}
-		return a, nil
+		return a, release, nil
 	}
 	if (rec.NetNS != nil || rec.Proc != nil) && rec.BootID != "" && rec.BootID != bootID() {
-		return nil, errors.New("the system has rebooted since the fix: the namespace or process it changed is gone; nothing was changed")
+		return nil, release, errors.New("the system has rebooted since the fix: the namespace or process it changed is gone; nothing was changed")
 	}
 	if rec.Proc != nil {
 		if why := sameProc(rec.Proc); why != "" {
-			return nil, errProcGone{why + ": nothing was changed"}
+			return nil, release, errProcGone{why + ": nothing was changed"}
 		}
 	}
 	if needsNS {
 		if rec.NetNS == nil {
-			return nil, errors.New("the entry does not record its network namespace: refusing to guess")
+			return nil, release, errors.New("the entry does not record its network namespace: refusing to guess")
 		}
 		p, err := findNetns(rec.NetNS)
 		if err != nil {
-			return nil, err
+			return nil, release, err
+		}
+		if p != "" {
+			p, release, err = pinNetns(p, rec.NetNS)
+			if err != nil {
+				return nil, func() {}, err
+			}
 		}
 		a = a.with("netns", p)
 	}
-	return a, nil
+	return a, release, nil
 }
 
 // errProcGone: the recorded process is gone or its PID names another one.
@@ -170,7 +180,8 @@ var ErrDryRun = errors.New("dry run: nothing was changed")
 
 // faultHook, when set (tests only), is called at each step of an apply or
 // undo: "intent" (journaled, nothing changed), "changed" (changed, not yet
-// journaled), "recorded" (done journaled), "undone" (reverted, not yet
+// journaled), "recorded" (done journaled), "located" (undo: the object
+// found and compared, nothing reverted yet), "undone" (reverted, not yet
 // journaled).
 var faultHook func(step string)
 
@@ -325,7 +336,8 @@ func classify(ctx context.Context, env *ActionEnv, e Entry) Reconciled {
 		return r
 	}
 	want := k.expect(e.Action, e.Old, nil)
-	a, err := locate(&e)
+	a, release, err := locate(&e)
+	defer release()
 	var gone errProcGone
 	if errors.As(err, &gone) && processOnly(e.Action) {
 		r.Detail = "the process is no longer there (" + gone.msg + "): its limits went with it"
@@ -550,7 +562,8 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 			forced = append(forced, msg)
 		}
 	}
-	a, err := locate(target)
+	a, release, err := locate(target)
+	defer release()
 	var pgone errProcGone
 	if errors.As(err, &pgone) && processOnly(target.Action) && !env.DryRun {
 		// The change went with the process: nothing is left to revert, and
@@ -601,6 +614,7 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 	if env.DryRun {
 		return *target, ErrDryRun
 	}
+	step("located")
 	uerr := k.undo(ctx, env, a, target.Old, target.New)
 	step("undone")
 	end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix}

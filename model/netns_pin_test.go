@@ -1,0 +1,112 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/netns"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
+	"golang.org/x/sys/unix"
+)
+
+// Finding 2 (object identity), the window after the check: undo found the
+// recorded namespace through /proc/PID/ns/net and checked its cookie, then
+// opened that path again to make the change. A process that ends in
+// between and whose PID is reused by a process in another namespace got
+// the write. Undo now holds the namespace it checked (a descriptor) and
+// makes the change through it.
+func TestUndoActsInTheNamespaceItChecked(t *testing.T) {
+	testns.Require(t)
+	jdir := t.TempDir()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "RTNL_DOCTOR_PINRACE_CHILD="+jdir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID | syscall.CLONE_NEWNS | syscall.CLONE_NEWNET}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "UNDONE-IN-THE-CHECKED-NETNS") {
+		t.Fatalf("in a private PID namespace: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
+// pinRaceChild runs as PID 1 of a new PID namespace with its own /proc.
+func pinRaceChild(jdir string) int {
+	fail := func(f string, a ...any) int { fmt.Printf(f+"\n", a...); return 3 }
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+		return fail("private: %v", err)
+	}
+	if err := unix.Mount("proc", "/proc", "proc", 0, ""); err != nil {
+		return fail("mount proc: %v", err)
+	}
+	ready := func(name string) string { return filepath.Join(jdir, name) }
+	waitFor := func(p string) bool {
+		for i := 0; i < 500; i++ {
+			if _, err := os.Stat(p); err == nil {
+				return true
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		return false
+	}
+	first := exec.Command("/usr/bin/unshare", "-n", "--", "/bin/sh", "-c", "touch "+ready("first")+" && exec "+testns.Sleep+" 60")
+	if err := first.Start(); err != nil {
+		return fail("start: %v", err)
+	}
+	pid := first.Process.Pid
+	if !waitFor(ready("first")) {
+		return fail("the first process did not start")
+	}
+	nsPath := "/proc/" + strconv.Itoa(pid) + "/ns/net"
+	j, err := OpenJournal(jdir)
+	if err != nil {
+		return fail("journal: %v", err)
+	}
+	env := &ActionEnv{Journal: j}
+	e, err := ApplyFix(context.Background(), env, Fix{ID: "t/fwd", Action: act("sysctl", "key", "net.ipv4.ip_forward", "value", "1", "netns", nsPath)})
+	if err != nil {
+		return fail("apply: %v", err)
+	}
+	// Between the check and the change, the process ends and its PID goes
+	// to a process in another namespace where ip_forward is 1.
+	var second *exec.Cmd
+	faultHook = func(step string) {
+		if step != "located" || second != nil {
+			return
+		}
+		first.Process.Kill()
+		first.Wait()
+		os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(strconv.Itoa(pid-1)), 0)
+		second = exec.Command("/usr/bin/unshare", "-n", "--", "/bin/sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward && touch "+ready("second")+" && exec "+testns.Sleep+" 61")
+		if err := second.Start(); err != nil || second.Process.Pid != pid {
+			fmt.Printf("PID not reused: %v\n", err)
+		}
+		waitFor(ready("second"))
+	}
+	u, err := UndoFix(context.Background(), env, e.ID)
+	faultHook = nil
+	if second == nil {
+		return fail("the undo never reached the step after locating the namespace: %v", err)
+	}
+	defer func() { second.Process.Kill(); second.Wait() }()
+	var fwd string
+	netns.Do(nsPath, func() error {
+		b, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward")
+		fwd = strings.TrimSpace(string(b))
+		return nil
+	})
+	if fwd != "1" {
+		return fail("the undo wrote ip_forward=%s into the namespace of the process that reused PID %d (undo: %v %s)", fwd, pid, err, u.Phase)
+	}
+	if err != nil || u.Phase != PhaseUndone {
+		return fail("undo in the namespace it checked (still held): %v %s", err, u.Phase)
+	}
+	fmt.Println("UNDONE-IN-THE-CHECKED-NETNS")
+	return 0
+}
