@@ -266,12 +266,23 @@ func ApplyPreviewed(ctx context.Context, env *ActionEnv, f Fix, p Preview) (Entr
 			return e, fmt.Errorf("the state changed since the preview (%s): nothing was changed; preview again", strings.ReplaceAll(d, "the fix left", "the preview read"))
 		}
 	}
+	// The change is made in the namespace just checked, held by a
+	// descriptor: the path (/proc/PID/ns/net) may lead elsewhere by then.
+	aimed := f.Action
+	if ns := aimed.p("netns"); ns != "" && now.Object != nil && now.Object.NetNS != nil {
+		held, release, err := pinNetns(ns, now.Object.NetNS)
+		if err != nil {
+			return e, err
+		}
+		defer release()
+		aimed = aimed.with("netns", held)
+	}
 	if err := env.Journal.Append(e); err != nil {
 		return e, fmt.Errorf("journal (nothing was changed): %w", err)
 	}
 	step("intent")
 	k := actionKinds[f.Action.Kind]
-	newState, aerr := k.apply(ctx, env, f.Action, p.Old)
+	newState, aerr := k.apply(ctx, env, aimed, p.Old)
 	step("changed")
 	end := Entry{ID: e.ID, Phase: PhaseDone, Fix: f.ID, New: newState}
 	if aerr != nil {

@@ -69,6 +69,9 @@ func pinRaceChild(jdir string) int {
 		return fail("journal: %v", err)
 	}
 	env := &ActionEnv{Journal: j}
+	if os.Getenv("RTNL_DOCTOR_PINRACE_APPLY") != "" {
+		return pinRaceApply(pid, nsPath, first, env, ready, waitFor)
+	}
 	e, err := ApplyFix(context.Background(), env, Fix{ID: "t/fwd", Action: act("sysctl", "key", "net.ipv4.ip_forward", "value", "1", "netns", nsPath)})
 	if err != nil {
 		return fail("apply: %v", err)
@@ -108,5 +111,61 @@ func pinRaceChild(jdir string) int {
 		return fail("undo in the namespace it checked (still held): %v %s", err, u.Phase)
 	}
 	fmt.Println("UNDONE-IN-THE-CHECKED-NETNS")
+	return 0
+}
+
+// TestApplyActsInTheNamespaceItChecked: the same window at apply, between
+// the second reading of the object (under the lock) and the change.
+func TestApplyActsInTheNamespaceItChecked(t *testing.T) {
+	testns.Require(t)
+	jdir := t.TempDir()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "RTNL_DOCTOR_PINRACE_CHILD="+jdir, "RTNL_DOCTOR_PINRACE_APPLY=1")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID | syscall.CLONE_NEWNS | syscall.CLONE_NEWNET}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "APPLIED-IN-THE-CHECKED-NETNS") {
+		t.Fatalf("in a private PID namespace: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
+// pinRaceApply: the process named by nsPath ends right after the intent is
+// journaled and its PID goes to a process in another namespace, where
+// ip_forward is 0; the fix sets 1.
+func pinRaceApply(pid int, nsPath string, first *exec.Cmd, env *ActionEnv, ready func(string) string, waitFor func(string) bool) int {
+	fail := func(f string, a ...any) int { fmt.Printf(f+"\n", a...); return 3 }
+	var second *exec.Cmd
+	faultHook = func(step string) {
+		if step != "intent" || second != nil {
+			return
+		}
+		first.Process.Kill()
+		first.Wait()
+		os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(strconv.Itoa(pid-1)), 0)
+		second = exec.Command("/usr/bin/unshare", "-n", "--", "/bin/sh", "-c", "echo 0 > /proc/sys/net/ipv4/ip_forward && touch "+ready("second")+" && exec "+testns.Sleep+" 61")
+		if err := second.Start(); err != nil || second.Process.Pid != pid {
+			fmt.Printf("PID not reused: %v\n", err)
+		}
+		waitFor(ready("second"))
+	}
+	e, err := ApplyFix(context.Background(), env, Fix{ID: "t/fwd", Action: act("sysctl", "key", "net.ipv4.ip_forward", "value", "1", "netns", nsPath)})
+	faultHook = nil
+	if second == nil {
+		return fail("the apply never journaled its intent: %v", err)
+	}
+	defer func() { second.Process.Kill(); second.Wait() }()
+	var fwd string
+	netns.Do(nsPath, func() error {
+		b, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward")
+		fwd = strings.TrimSpace(string(b))
+		return nil
+	})
+	if fwd != "0" {
+		return fail("the fix wrote ip_forward=%s into the namespace of the process that reused PID %d (apply: %v %s)", fwd, pid, err, e.Phase)
+	}
+	if err != nil || e.Phase != PhaseDone {
+		return fail("apply in the namespace it checked (still held): %v %s", err, e.Phase)
+	}
+	fmt.Println("APPLIED-IN-THE-CHECKED-NETNS")
 	return 0
 }
