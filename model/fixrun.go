@@ -586,6 +586,21 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 		target.Phase, target.Note = end.Phase, end.Note
 		return *target, nil
 	}
+	var nsgone errNetnsGone
+	if errors.As(err, &nsgone) {
+		if !env.Force || id == "" || env.DryRun {
+			return *target, fmt.Errorf("%s (what the fix changed went with it; once you have checked, close the entry with rtnl-doctor undo --force %s)", nsgone.msg, target.ID)
+		}
+		// The operator checked: the entry is closed, nothing is changed,
+		// and plain undo reaches older fixes again.
+		end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix, Forced: true,
+			Note: strings.TrimSuffix(nsgone.msg, ": nothing was changed") + ": closed with --force; what the fix changed went with the namespace; rtnl-doctor changed nothing now"}
+		if err := env.Journal.Append(end); err != nil {
+			return *target, err
+		}
+		target.Phase, target.Note, target.Forced = end.Phase, end.Note, true
+		return *target, nil
+	}
 	if err != nil {
 		return *target, err
 	}

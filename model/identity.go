@@ -191,8 +191,15 @@ func findNetns(rec *NetnsID) (string, error) {
 			return c, nil
 		}
 	}
-	return "", fmt.Errorf("the network namespace %s no longer exists (no name and no process leads to it): nothing was changed", rec)
+	return "", errNetnsGone{fmt.Sprintf("the network namespace %s no longer exists (no name and no process leads to it): nothing was changed", rec)}
 }
+
+// errNetnsGone: no name and no process leads to the recorded namespace.
+// What an action changed there went with it, unless something else (a
+// bind mount elsewhere) still holds it.
+type errNetnsGone struct{ msg string }
+
+func (e errNetnsGone) Error() string { return e.msg }
 
 // pinNetns opens the namespace at p and checks through that descriptor
 // that it is the recorded one. The path returned, /proc/self/fd/N, leads to

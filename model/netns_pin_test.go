@@ -169,3 +169,51 @@ func pinRaceApply(pid int, nsPath string, first *exec.Cmd, env *ActionEnv, ready
 	fmt.Println("APPLIED-IN-THE-CHECKED-NETNS")
 	return 0
 }
+
+// A fix in a namespace that has since been deleted blocked plain undo for
+// good: undo refused (right: the namespace cannot be found) but said no way
+// past it, and --force did nothing, so an older fix could only be undone
+// by its id. Now the refusal says how to close the entry, and
+// undo --force ID closes it (journaled, nothing changed); plain undo then
+// reaches the older fix.
+func TestGoneNamespaceEntryCanBeClosed(t *testing.T) {
+	testns.Require(t)
+	older := testns.New(t)
+	name := fmt.Sprintf("rtnldoc-closed-%d", os.Getpid())
+	if out, err := exec.Command(testns.IP, "netns", "add", name).CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	defer exec.Command(testns.IP, "netns", "del", name).Run()
+	env := testEnv(t, "")
+	ctx := context.Background()
+	first, err := ApplyFix(ctx, env, Fix{ID: "t/fwd-older", Action: act("sysctl", "key", "net.ipv4.ip_forward", "value", "1", "netns", older.Path())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := ApplyFix(ctx, env, Fix{ID: "t/fwd", Action: act("sysctl", "key", "net.ipv4.ip_forward", "value", "1", "netns", "/run/netns/"+name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec.Command(testns.IP, "netns", "del", name).Run()
+	_, err = UndoFix(ctx, env, "")
+	if err == nil || !strings.Contains(err.Error(), "no longer exists") || !strings.Contains(err.Error(), "undo --force "+e.ID) {
+		t.Fatalf("plain undo of a fix whose namespace is gone: %v", err)
+	}
+	// --force without the id closes nothing.
+	env.Force = true
+	if _, err := UndoFix(ctx, env, ""); err == nil {
+		t.Fatal("plain undo --force closed an entry it did not name")
+	}
+	u, err := UndoFix(ctx, env, e.ID)
+	if err != nil || u.Phase != PhaseUndone || !u.Forced || !strings.Contains(u.Note, "went with") {
+		t.Fatalf("undo --force ID of a fix whose namespace is gone: %v %s %q", err, u.Phase, u.Note)
+	}
+	env.Force = false
+	u, err = UndoFix(ctx, env, "")
+	if err != nil || u.ID != first.ID {
+		t.Fatalf("plain undo after closing: %v %s", err, u.ID)
+	}
+	if v, _ := older.Exec("cat", "/proc/sys/net/ipv4/ip_forward"); strings.TrimSpace(v) != "0" {
+		t.Fatalf("the older fix was not undone: ip_forward %s", v)
+	}
+}
