@@ -140,7 +140,7 @@ func locate(e *Entry) (a *Action, release func(), err error) {
 		return a, release, nil
 	}
 	if (rec.NetNS != nil || rec.Proc != nil) && rec.BootID != "" && rec.BootID != bootID() {
-		return nil, release, errors.New("the system has rebooted since the fix: the namespace or process it changed is gone; nothing was changed")
+		return nil, release, errNetnsGone{"the system has rebooted since the fix: the namespace or process it changed is gone: nothing was changed"}
 	}
 	if rec.Proc != nil {
 		if why := sameProc(rec.Proc); why != "" {

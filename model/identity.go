@@ -194,9 +194,10 @@ func findNetns(rec *NetnsID) (string, error) {
 	return "", errNetnsGone{fmt.Sprintf("the network namespace %s no longer exists (no name and no process leads to it): nothing was changed", rec)}
 }
 
-// errNetnsGone: no name and no process leads to the recorded namespace.
-// What an action changed there went with it, unless something else (a
-// bind mount elsewhere) still holds it.
+// errNetnsGone: no name and no process leads to the recorded namespace
+// (or the system has rebooted since: every namespace and process of the
+// entry is gone). What an action changed there went with it, unless
+// something else (a bind mount elsewhere) still holds the namespace.
 type errNetnsGone struct{ msg string }
 
 func (e errNetnsGone) Error() string { return e.msg }

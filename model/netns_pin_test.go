@@ -217,3 +217,37 @@ func TestGoneNamespaceEntryCanBeClosed(t *testing.T) {
 		t.Fatalf("the older fix was not undone: ip_forward %s", v)
 	}
 }
+
+// The same after a reboot: every namespace and process of an older boot is
+// gone, and plain undo must not be blocked by the entry for good.
+func TestEntryOfAnotherBootCanBeClosed(t *testing.T) {
+	testns.Require(t)
+	ns := testns.New(t)
+	env := testEnv(t, "")
+	ctx := context.Background()
+	e, err := ApplyFix(ctx, env, Fix{ID: "t/fwd", Action: act("sysctl", "key", "net.ipv4.ip_forward", "value", "1", "netns", ns.Path())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The journal as a previous boot left it.
+	p := env.Journal.Path()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(strings.ReplaceAll(string(b), bootID(), "00000000-0000-0000-0000-000000000000")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = UndoFix(ctx, env, "")
+	if err == nil || !strings.Contains(err.Error(), "rebooted") || !strings.Contains(err.Error(), "undo --force "+e.ID) {
+		t.Fatalf("plain undo of a fix of another boot: %v", err)
+	}
+	env.Force = true
+	u, err := UndoFix(ctx, env, e.ID)
+	if err != nil || u.Phase != PhaseUndone || !u.Forced {
+		t.Fatalf("undo --force ID of a fix of another boot: %v %s %q", err, u.Phase, u.Note)
+	}
+	if v, _ := ns.Exec("cat", "/proc/sys/net/ipv4/ip_forward"); strings.TrimSpace(v) != "1" {
+		t.Fatalf("closing the entry changed the namespace: ip_forward %s", v)
+	}
+}
