@@ -146,6 +146,9 @@ func locate(e *Entry) (a *Action, release func(), err error) {
 		if why := sameProc(rec.Proc); why != "" {
 			return nil, release, errProcGone{why + ": nothing was changed"}
 		}
+		c := *a
+		c.proc = rec.Proc
+		a = &c
 	}
 	if needsNS {
 		if rec.NetNS == nil {
@@ -276,6 +279,11 @@ func ApplyPreviewed(ctx context.Context, env *ActionEnv, f Fix, p Preview) (Entr
 		}
 		defer release()
 		aimed = aimed.with("netns", held)
+	}
+	if now.Object != nil && now.Object.Proc != nil {
+		c := *aimed
+		c.proc = now.Object.Proc
+		aimed = &c
 	}
 	if err := env.Journal.Append(e); err != nil {
 		return e, fmt.Errorf("journal (nothing was changed): %w", err)

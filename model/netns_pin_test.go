@@ -55,6 +55,9 @@ func pinRaceChild(jdir string) int {
 		}
 		return false
 	}
+	if os.Getenv("RTNL_DOCTOR_PINRACE_DEV") != "" {
+		return pinRaceDev(jdir, ready, waitFor)
+	}
 	first := exec.Command("/usr/bin/unshare", "-n", "--", "/bin/sh", "-c", "touch "+ready("first")+" && exec "+testns.Sleep+" 60")
 	if err := first.Start(); err != nil {
 		return fail("start: %v", err)
@@ -250,4 +253,102 @@ func TestEntryOfAnotherBootCanBeClosed(t *testing.T) {
 	if v, _ := ns.Exec("cat", "/proc/sys/net/ipv4/ip_forward"); strings.TrimSpace(v) != "1" {
 		t.Fatalf("closing the entry changed the namespace: ip_forward %s", v)
 	}
+}
+
+// TestDevFixActsInTheProcessItChecked: a /dev fix acts below
+// /proc/PID/root (the target's mount namespace). The process was checked
+// (PID and start time), then /proc/PID/root opened again for the change: a
+// process that ended in between and whose PID went to a process with
+// another mount namespace got the change. The root is now checked after it
+// is opened: the change is refused, the other process's node untouched.
+func TestDevFixActsInTheProcessItChecked(t *testing.T) {
+	testns.Require(t)
+	jdir := t.TempDir()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "RTNL_DOCTOR_PINRACE_CHILD="+jdir, "RTNL_DOCTOR_PINRACE_DEV=1")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID | syscall.CLONE_NEWNS | syscall.CLONE_NEWNET}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "DEV-FIX-REFUSED-FOR-THE-REUSED-PID") {
+		t.Fatalf("in a private PID namespace: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
+// pinRaceDev: each process has its own mount namespace with a tmpfs on
+// /dev/net holding a tun node of mode 0600.
+func pinRaceDev(jdir string, ready func(string) string, waitFor func(string) bool) int {
+	fail := func(f string, a ...any) int { fmt.Printf(f+"\n", a...); return 3 }
+	start := func(name string) *exec.Cmd {
+		c := exec.Command("/usr/bin/unshare", "-m", "--propagation", "private", "--", "/bin/sh", "-c",
+			"mount -t tmpfs rtnldoc /dev/net && mknod -m 0600 /dev/net/tun c 10 200 && touch "+ready(name)+" && exec "+testns.Sleep+" 60")
+		if err := c.Start(); err != nil {
+			fmt.Printf("start %s: %v\n", name, err)
+			return nil
+		}
+		if !waitFor(ready(name)) {
+			fmt.Printf("%s did not start\n", name)
+		}
+		return c
+	}
+	modeIn := func(pid int) string {
+		var st unix.Stat_t
+		if err := unix.Stat("/proc/"+strconv.Itoa(pid)+"/root/dev/net/tun", &st); err != nil {
+			return err.Error()
+		}
+		return fmt.Sprintf("%04o", st.Mode&0o7777)
+	}
+	first := start("first")
+	if first == nil {
+		return fail("no first process")
+	}
+	pid := first.Process.Pid
+	j, err := OpenJournal(jdir)
+	if err != nil {
+		return fail("journal: %v", err)
+	}
+	env := &ActionEnv{Journal: j}
+	var second *exec.Cmd
+	reuse := func(at string) func(string) {
+		return func(step string) {
+			if step != at || second != nil {
+				return
+			}
+			first.Process.Kill()
+			first.Wait()
+			os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(strconv.Itoa(pid-1)), 0)
+			second = start("second-" + at)
+			if second == nil || second.Process.Pid != pid {
+				fmt.Printf("PID not reused\n")
+			}
+		}
+	}
+	// Apply: the process ends right after the intent is journaled.
+	faultHook = reuse("intent")
+	_, err = ApplyFix(context.Background(), env, Fix{ID: "t/chmod", Action: chmodAct("/dev/net/tun", 0o666, -1, -1, strconv.Itoa(pid))})
+	faultHook = nil
+	if second == nil {
+		return fail("the apply never journaled its intent: %v", err)
+	}
+	defer func() { second.Process.Kill(); second.Wait() }()
+	if m := modeIn(pid); m != "0600" || err == nil || !strings.Contains(err.Error(), "another process") {
+		return fail("apply: the node of the process that reused PID %d is %s (apply: %v)", pid, m, err)
+	}
+	// Undo: a fix applied to the second process; it ends after undo has
+	// checked it and its PID goes to a third.
+	e, err := ApplyFix(context.Background(), env, Fix{ID: "t/chmod", Action: chmodAct("/dev/net/tun", 0o666, -1, -1, strconv.Itoa(pid))})
+	if err != nil || modeIn(pid) != "0666" {
+		return fail("apply to the second process: %v", err)
+	}
+	first, second = second, nil
+	faultHook = reuse("located")
+	_, err = UndoFix(context.Background(), env, e.ID)
+	faultHook = nil
+	if second == nil {
+		return fail("the undo never reached the step after locating: %v", err)
+	}
+	if m := modeIn(pid); m != "0600" || err == nil || !strings.Contains(err.Error(), "another process") {
+		return fail("undo: the node of the process that reused PID %d is %s (undo: %v)", pid, m, err)
+	}
+	fmt.Println("DEV-FIX-REFUSED-FOR-THE-REUSED-PID")
+	return 0
 }
