@@ -112,7 +112,8 @@ func identify(a *Action) (*Identity, error) {
 // sameIdentity says how now differs from rec ("" when the same objects).
 func sameIdentity(rec, now *Identity) string {
 	var d []string
-	if rec.NetNS != nil && (now.NetNS == nil || now.NetNS.Cookie != rec.NetNS.Cookie) {
+	if rec.NetNS != nil && (now.NetNS == nil || now.NetNS.Cookie != rec.NetNS.Cookie ||
+		now.NetNS.Dev != rec.NetNS.Dev || now.NetNS.Ino != rec.NetNS.Ino || now.NetNS.ID != rec.NetNS.ID) {
 		d = append(d, "the network namespace is another one now")
 	}
 	if rec.Proc != nil && (now.Proc == nil || now.Proc.Start != rec.Proc.Start) {

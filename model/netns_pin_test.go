@@ -352,3 +352,22 @@ func pinRaceDev(jdir string, ready func(string) string, waitFor func(string) boo
 	fmt.Println("DEV-FIX-REFUSED-FOR-THE-REUSED-PID")
 	return 0
 }
+
+// Before Linux 5.14 a namespace has no cookie (0): apply's check that the
+// namespace is still the one previewed compared only cookies, so any two
+// namespaces were "the same". The nsfs device and inode (and NS_GET_ID)
+// are compared too.
+func TestSameIdentityWithoutCookies(t *testing.T) {
+	rec := &Identity{NetNS: &NetnsID{Dev: 4, Ino: 4026532100}}
+	other := &Identity{NetNS: &NetnsID{Dev: 4, Ino: 4026532200}}
+	if d := sameIdentity(rec, other); d == "" {
+		t.Fatal("two namespaces without cookies, with different inodes, were taken for one")
+	}
+	if d := sameIdentity(rec, &Identity{NetNS: &NetnsID{Dev: 4, Ino: 4026532100}}); d != "" {
+		t.Fatalf("the same namespace: %s", d)
+	}
+	withID := &Identity{NetNS: &NetnsID{Dev: 4, Ino: 4026532100, ID: 7}}
+	if d := sameIdentity(withID, &Identity{NetNS: &NetnsID{Dev: 4, Ino: 4026532100, ID: 8}}); d == "" {
+		t.Fatal("another NS_GET_ID was taken for the same namespace")
+	}
+}
