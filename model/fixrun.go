@@ -630,6 +630,7 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 				// An undo killed after reverting, before journaling it.
 				end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix, Note: "it was already as before the fix (put back by hand, or by an undo that was interrupted): nothing was changed"}
 				if env.DryRun {
+					target.Note = end.Note
 					return *target, ErrDryRun
 				}
 				if err := env.Journal.Append(end); err != nil {
@@ -647,6 +648,12 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 		}
 	}
 	if env.DryRun {
+		// The note says what undo would do beyond restoring: restore over
+		// a difference (--force).
+		target.Note = ""
+		if len(forced) > 0 {
+			target.Note = "would restore anyway (--force): " + strings.Join(forced, "; ")
+		}
 		return *target, ErrDryRun
 	}
 	step("located")

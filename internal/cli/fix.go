@@ -321,6 +321,10 @@ func Undo(ctx context.Context, o UndoOptions) int {
 	e, err := model.UndoFix(ctx, env, o.ID)
 	if err != nil {
 		if errors.Is(err, model.ErrDryRun) {
+			if e.Note != "" { // put back already, or a forced undo
+				p(out, "Dry run: %s (%s): %s.\n", e.ID, e.Title, e.Note)
+				return 0
+			}
 			p(out, "Dry run: would undo %s (%s); the object is as the fix left it.\n", e.ID, e.Title)
 			return 0
 		}
