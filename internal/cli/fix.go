@@ -90,25 +90,38 @@ type block string
 func Fix(ctx context.Context, o FixOptions) int {
 	facts := probes.Gather(ctx, o.Target)
 	d := model.Diagnose(facts, o.Symptom, nil)
-	// Listing opens no journal (and so creates none).
+	// Listing opens no journal (and so creates none); neither does a fix
+	// that does not exist or that rtnl-doctor would only show (every step
+	// instructions, as for a captured tree).
 	listing := o.List || o.FixID == ""
-	env, err := Env(o.JournalDir, o.DryRun || listing, o.ReadOnly)
+	var (
+		f   model.Fix
+		res *model.Result
+	)
+	if !listing {
+		var ok bool
+		if f, res, ok = d.FindFix(o.FixID); !ok {
+			p(o.Err, "rtnl-doctor fix: no fix %q applies to this diagnosis; `rtnl-doctor fix --list` lists them\n", o.FixID)
+			return 2
+		}
+	}
+	acts := false
+	for step := &f; step != nil && !listing; step = step.Then {
+		acts = acts || step.Action != nil
+	}
+	env, err := Env(o.JournalDir, o.DryRun || !acts, o.ReadOnly)
 	if err != nil {
 		p(o.Err, "rtnl-doctor fix: %v\n", err)
 		return 1
 	}
-	if o.List || o.FixID == "" {
+	env.DryRun = o.DryRun
+	if listing {
 		listFixes(o.Out, d, env)
 		if o.FixID == "" && !o.List {
 			p(o.Err, "\nname one fix: rtnl-doctor fix FIX-ID\n")
 			return 2
 		}
 		return 0
-	}
-	f, res, ok := d.FindFix(o.FixID)
-	if !ok {
-		p(o.Err, "rtnl-doctor fix: no fix %q applies to this diagnosis; `rtnl-doctor fix --list` lists them\n", o.FixID)
-		return 2
 	}
 	var refused *model.RefusedError
 	if errors.As(env.JournalErr, &refused) && !o.DryRun && !o.ReadOnly {
