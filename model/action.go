@@ -22,13 +22,18 @@ import (
 type Action struct {
 	Kind   string            `json:"kind"`
 	Params map[string]string `json:"params"`
+	// proc, set by apply and undo (never journaled), is the process the
+	// "pid" parameter was checked to name: an action that opens something
+	// of the process's (/proc/PID/root) checks after opening that the PID
+	// still names it.
+	proc *ProcID
 }
 
 func (a *Action) p(k string) string { return a.Params[k] }
 
 // with returns a copy of a with one parameter set.
 func (a *Action) with(k, v string) *Action {
-	c := &Action{Kind: a.Kind, Params: map[string]string{}}
+	c := &Action{Kind: a.Kind, Params: map[string]string{}, proc: a.proc}
 	for x, y := range a.Params {
 		c.Params[x] = y
 	}

@@ -30,6 +30,15 @@ func targetRoot(env *ActionEnv, a *Action) (int, string, error) {
 	if err != nil {
 		return -1, root, &os.PathError{Op: "open", Path: root, Err: err}
 	}
+	// The PID must still name the process checked, now that its root is
+	// open: a PID is not reused while its process lives, so the root
+	// opened is that process's.
+	if a.proc != nil && a.p("pid") != "" {
+		if why := sameProc(a.proc); why != "" {
+			unix.Close(fd)
+			return -1, root, errors.New(why + ": nothing was changed")
+		}
+	}
 	return fd, root, nil
 }
 

@@ -62,6 +62,9 @@ var prlimitAction = actionKind{
 	},
 	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
 		pid, _ := strconv.Atoi(a.p("pid"))
+		if err := stillTheProcess(a); err != nil {
+			return nil, err
+		}
 		nl := unix.Rlimit{Cur: parseRlim(a.p("soft")), Max: parseRlim(a.p("hard"))}
 		if err := unix.Prlimit(pid, unix.RLIMIT_NOFILE, &nl, nil); err != nil {
 			if errors.Is(err, unix.ESRCH) {
@@ -74,6 +77,9 @@ var prlimitAction = actionKind{
 	},
 	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
 		pid, _ := strconv.Atoi(a.p("pid"))
+		if err := stillTheProcess(a); err != nil {
+			return err
+		}
 		ol := unix.Rlimit{Cur: parseRlim(old["soft"]), Max: parseRlim(old["hard"])}
 		err := unix.Prlimit(pid, unix.RLIMIT_NOFILE, &ol, nil)
 		if errors.Is(err, unix.ESRCH) {
@@ -96,6 +102,19 @@ var prlimitAction = actionKind{
 		return map[string]string{"soft": rlimText(parseRlim(a.p("soft"))), "hard": rlimText(parseRlim(a.p("hard")))}
 	},
 	object: func(a *Action) string { return "RLIMIT_NOFILE of PID " + a.p("pid") },
+}
+
+// stillTheProcess checks, right before prlimit, that the PID names the
+// process checked (prlimit takes a PID, not a pidfd: this narrows the
+// window to the system call itself).
+func stillTheProcess(a *Action) error {
+	if a.proc == nil {
+		return nil
+	}
+	if why := sameProc(a.proc); why != "" {
+		return errors.New(why + ": nothing was changed")
+	}
+	return nil
 }
 
 // prlimitAct sets RLIMIT_NOFILE of process pid to soft and hard

@@ -30,6 +30,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv("RTNL_DOCTOR_PIDNS_CHILD"); dir != "" {
 		os.Exit(pidReuseChild(dir))
 	}
+	if dir := os.Getenv("RTNL_DOCTOR_PINRACE_CHILD"); dir != "" {
+		os.Exit(pinRaceChild(dir))
+	}
 	os.Exit(m.Run())
 }
 

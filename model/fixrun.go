@@ -112,7 +112,8 @@ func identify(a *Action) (*Identity, error) {
 // sameIdentity says how now differs from rec ("" when the same objects).
 func sameIdentity(rec, now *Identity) string {
 	var d []string
-	if rec.NetNS != nil && (now.NetNS == nil || now.NetNS.Cookie != rec.NetNS.Cookie) {
+	if rec.NetNS != nil && (now.NetNS == nil || now.NetNS.Cookie != rec.NetNS.Cookie ||
+		now.NetNS.Dev != rec.NetNS.Dev || now.NetNS.Ino != rec.NetNS.Ino || now.NetNS.ID != rec.NetNS.ID) {
 		d = append(d, "the network namespace is another one now")
 	}
 	if rec.Proc != nil && (now.Proc == nil || now.Proc.Start != rec.Proc.Start) {
@@ -124,36 +125,49 @@ func sameIdentity(rec, now *Identity) string {
 // locate finds the recorded objects again and returns the action aimed at
 // them: the namespace is entered by a path that leads to it now, whatever
 // namespace this runs in; a process must be the same (PID and start time).
-func locate(e *Entry) (*Action, error) {
-	a := e.Action
+// The namespace found is held (a descriptor, reached as /proc/self/fd/N)
+// until release is called: what a path like /proc/PID/ns/net leads to may
+// change once it is checked (the process ends, its PID is reused).
+func locate(e *Entry) (a *Action, release func(), err error) {
+	a = e.Action
+	release = func() {}
 	rec := e.Object
 	k := actionKinds[a.Kind]
 	needsNS := k.netScoped != nil && k.netScoped(a)
 	if rec == nil {
 		if needsNS || a.p("pid") != "" {
-			return nil, errors.New("the entry does not record which namespace or process it changed: refusing to guess")
+			return nil, release, errors.New("the entry does not record which namespace or process it changed: refusing to guess")
 		}
-		return a, nil
+		return a, release, nil
 	}
 	if (rec.NetNS != nil || rec.Proc != nil) && rec.BootID != "" && rec.BootID != bootID() {
-		return nil, errors.New("the system has rebooted since the fix: the namespace or process it changed is gone; nothing was changed")
+		return nil, release, errNetnsGone{"the system has rebooted since the fix: the namespace or process it changed is gone: nothing was changed"}
 	}
 	if rec.Proc != nil {
 		if why := sameProc(rec.Proc); why != "" {
-			return nil, errProcGone{why + ": nothing was changed"}
+			return nil, release, errProcGone{why + ": nothing was changed"}
 		}
+		c := *a
+		c.proc = rec.Proc
+		a = &c
 	}
 	if needsNS {
 		if rec.NetNS == nil {
-			return nil, errors.New("the entry does not record its network namespace: refusing to guess")
+			return nil, release, errors.New("the entry does not record its network namespace: refusing to guess")
 		}
 		p, err := findNetns(rec.NetNS)
 		if err != nil {
-			return nil, err
+			return nil, release, err
+		}
+		if p != "" {
+			p, release, err = pinNetns(p, rec.NetNS)
+			if err != nil {
+				return nil, func() {}, err
+			}
 		}
 		a = a.with("netns", p)
 	}
-	return a, nil
+	return a, release, nil
 }
 
 // errProcGone: the recorded process is gone or its PID names another one.
@@ -170,7 +184,8 @@ var ErrDryRun = errors.New("dry run: nothing was changed")
 
 // faultHook, when set (tests only), is called at each step of an apply or
 // undo: "intent" (journaled, nothing changed), "changed" (changed, not yet
-// journaled), "recorded" (done journaled), "undone" (reverted, not yet
+// journaled), "recorded" (done journaled), "located" (undo: the object
+// found and compared, nothing reverted yet), "undone" (reverted, not yet
 // journaled).
 var faultHook func(step string)
 
@@ -255,12 +270,28 @@ func ApplyPreviewed(ctx context.Context, env *ActionEnv, f Fix, p Preview) (Entr
 			return e, fmt.Errorf("the state changed since the preview (%s): nothing was changed; preview again", strings.ReplaceAll(d, "the fix left", "the preview read"))
 		}
 	}
+	// The change is made in the namespace just checked, held by a
+	// descriptor: the path (/proc/PID/ns/net) may lead elsewhere by then.
+	aimed := f.Action
+	if ns := aimed.p("netns"); ns != "" && now.Object != nil && now.Object.NetNS != nil {
+		held, release, err := pinNetns(ns, now.Object.NetNS)
+		if err != nil {
+			return e, err
+		}
+		defer release()
+		aimed = aimed.with("netns", held)
+	}
+	if now.Object != nil && now.Object.Proc != nil {
+		c := *aimed
+		c.proc = now.Object.Proc
+		aimed = &c
+	}
 	if err := env.Journal.Append(e); err != nil {
 		return e, fmt.Errorf("journal (nothing was changed): %w", err)
 	}
 	step("intent")
 	k := actionKinds[f.Action.Kind]
-	newState, aerr := k.apply(ctx, env, f.Action, p.Old)
+	newState, aerr := k.apply(ctx, env, aimed, p.Old)
 	step("changed")
 	end := Entry{ID: e.ID, Phase: PhaseDone, Fix: f.ID, New: newState}
 	if aerr != nil {
@@ -325,7 +356,8 @@ func classify(ctx context.Context, env *ActionEnv, e Entry) Reconciled {
 		return r
 	}
 	want := k.expect(e.Action, e.Old, nil)
-	a, err := locate(&e)
+	a, release, err := locate(&e)
+	defer release()
 	var gone errProcGone
 	if errors.As(err, &gone) && processOnly(e.Action) {
 		r.Detail = "the process is no longer there (" + gone.msg + "): its limits went with it"
@@ -550,7 +582,8 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 			forced = append(forced, msg)
 		}
 	}
-	a, err := locate(target)
+	a, release, err := locate(target)
+	defer release()
 	var pgone errProcGone
 	if errors.As(err, &pgone) && processOnly(target.Action) && !env.DryRun {
 		// The change went with the process: nothing is left to revert, and
@@ -560,6 +593,21 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 			return *target, err
 		}
 		target.Phase, target.Note = end.Phase, end.Note
+		return *target, nil
+	}
+	var nsgone errNetnsGone
+	if errors.As(err, &nsgone) {
+		if !env.Force || id == "" || env.DryRun {
+			return *target, fmt.Errorf("%s (what the fix changed went with it; once you have checked, close the entry with rtnl-doctor undo --force %s)", nsgone.msg, target.ID)
+		}
+		// The operator checked: the entry is closed, nothing is changed,
+		// and plain undo reaches older fixes again.
+		end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix, Forced: true,
+			Note: strings.TrimSuffix(nsgone.msg, ": nothing was changed") + ": closed with --force; what the fix changed went with the namespace; rtnl-doctor changed nothing now"}
+		if err := env.Journal.Append(end); err != nil {
+			return *target, err
+		}
+		target.Phase, target.Note, target.Forced = end.Phase, end.Note, true
 		return *target, nil
 	}
 	if err != nil {
@@ -582,6 +630,7 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 				// An undo killed after reverting, before journaling it.
 				end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix, Note: "it was already as before the fix (put back by hand, or by an undo that was interrupted): nothing was changed"}
 				if env.DryRun {
+					target.Note = end.Note
 					return *target, ErrDryRun
 				}
 				if err := env.Journal.Append(end); err != nil {
@@ -599,8 +648,15 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 		}
 	}
 	if env.DryRun {
+		// The note says what undo would do beyond restoring: restore over
+		// a difference (--force).
+		target.Note = ""
+		if len(forced) > 0 {
+			target.Note = "would restore anyway (--force): " + strings.Join(forced, "; ")
+		}
 		return *target, ErrDryRun
 	}
+	step("located")
 	uerr := k.undo(ctx, env, a, target.Old, target.New)
 	step("undone")
 	end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix}

@@ -191,7 +191,33 @@ func findNetns(rec *NetnsID) (string, error) {
 			return c, nil
 		}
 	}
-	return "", fmt.Errorf("the network namespace %s no longer exists (no name and no process leads to it): nothing was changed", rec)
+	return "", errNetnsGone{fmt.Sprintf("the network namespace %s no longer exists (no name and no process leads to it): nothing was changed", rec)}
+}
+
+// errNetnsGone: no name and no process leads to the recorded namespace
+// (or the system has rebooted since: every namespace and process of the
+// entry is gone). What an action changed there went with it, unless
+// something else (a bind mount elsewhere) still holds the namespace.
+type errNetnsGone struct{ msg string }
+
+func (e errNetnsGone) Error() string { return e.msg }
+
+// pinNetns opens the namespace at p and checks through that descriptor
+// that it is the recorded one. The path returned, /proc/self/fd/N, leads to
+// that very namespace until release is called, whatever happens to p (the
+// process whose /proc/PID/ns/net it is may end and its PID be reused).
+func pinNetns(p string, rec *NetnsID) (string, func(), error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", nil, fmt.Errorf("the network namespace %s: %w: nothing was changed", rec, err)
+	}
+	held := fmt.Sprintf("/proc/self/fd/%d", f.Fd())
+	id, err := netnsIdentity(held)
+	if err != nil || id.Dev != rec.Dev || id.Ino != rec.Ino || id.Cookie != rec.Cookie || (rec.ID != 0 && id.ID != rec.ID) {
+		f.Close()
+		return "", nil, fmt.Errorf("the network namespace %s changed while it was being found (%s no longer leads to it): nothing was changed", rec, p)
+	}
+	return held, func() { f.Close() }, nil
 }
 
 // FileID identifies a file: device, inode and the SHA-256 of its content.

@@ -249,13 +249,34 @@ func nsLinkInode(path string) uint64 {
 // (kthreadd is PID 2) always live in it; PID 1 is the fallback (inside a
 // PID namespace, PID 2 is an ordinary process). Some sandboxes refuse access
 // to PID 1's namespaces: then this returns 0, "unknown".
+//
+// Either must be in the initial PID namespace (its ns/pid link, when it
+// can be read, is pid:[4026531836]): PID 1 of a private PID namespace
+// (unshare -n -p -f --mount-proc, a container) and a process named
+// kthreadd there are not the host's, and their network namespace is then
+// unknown (0), never taken for the host's.
 func hostNetNSInode(r Root) uint64 {
-	if comm, err := r.ReadString("/proc/2/comm"); err == nil && comm == "kthreadd" {
+	if comm, err := r.ReadString("/proc/2/comm"); err == nil && comm == "kthreadd" && inInitialPIDNS(r, "2") {
 		if ino := nsLinkInode(r.Path("/proc/2/ns/net")); ino != 0 {
 			return ino
 		}
 	}
+	if !inInitialPIDNS(r, "1") {
+		return 0
+	}
 	return nsLinkInode(r.Path("/proc/1/ns/net"))
+}
+
+// initPIDNSInode is the initial PID namespace's fixed inode
+// (PROC_PID_INIT_INO, include/linux/proc_ns.h).
+const initPIDNSInode = 0xEFFFFFFC
+
+// inInitialPIDNS is false when /proc/PID/ns/pid names another PID
+// namespace than the initial one; true when it names it or cannot be read
+// (a capture without the link, a sandbox that hides PID 1's namespaces).
+func inInitialPIDNS(r Root, pid string) bool {
+	ino := nsLinkInode(r.Path("/proc/" + pid + "/ns/pid"))
+	return ino == 0 || ino == initPIDNSInode
 }
 
 // serviceUnit finds the systemd service in a /proc/PID/cgroup file: the

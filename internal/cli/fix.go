@@ -90,25 +90,38 @@ type block string
 func Fix(ctx context.Context, o FixOptions) int {
 	facts := probes.Gather(ctx, o.Target)
 	d := model.Diagnose(facts, o.Symptom, nil)
-	// Listing opens no journal (and so creates none).
+	// Listing opens no journal (and so creates none); neither does a fix
+	// that does not exist or that rtnl-doctor would only show (every step
+	// instructions, as for a captured tree).
 	listing := o.List || o.FixID == ""
-	env, err := Env(o.JournalDir, o.DryRun || listing, o.ReadOnly)
+	var (
+		f   model.Fix
+		res *model.Result
+	)
+	if !listing {
+		var ok bool
+		if f, res, ok = d.FindFix(o.FixID); !ok {
+			p(o.Err, "rtnl-doctor fix: no fix %q applies to this diagnosis; `rtnl-doctor fix --list` lists them\n", o.FixID)
+			return 2
+		}
+	}
+	acts := false
+	for step := &f; step != nil && !listing; step = step.Then {
+		acts = acts || step.Action != nil
+	}
+	env, err := Env(o.JournalDir, o.DryRun || !acts, o.ReadOnly)
 	if err != nil {
 		p(o.Err, "rtnl-doctor fix: %v\n", err)
 		return 1
 	}
-	if o.List || o.FixID == "" {
+	env.DryRun = o.DryRun
+	if listing {
 		listFixes(o.Out, d, env)
 		if o.FixID == "" && !o.List {
 			p(o.Err, "\nname one fix: rtnl-doctor fix FIX-ID\n")
 			return 2
 		}
 		return 0
-	}
-	f, res, ok := d.FindFix(o.FixID)
-	if !ok {
-		p(o.Err, "rtnl-doctor fix: no fix %q applies to this diagnosis; `rtnl-doctor fix --list` lists them\n", o.FixID)
-		return 2
 	}
 	var refused *model.RefusedError
 	if errors.As(env.JournalErr, &refused) && !o.DryRun && !o.ReadOnly {
@@ -151,7 +164,7 @@ func applyStep(ctx context.Context, o FixOptions, env *model.ActionEnv, in *bufi
 	}
 	p(o.Out, "Will change:\n")
 	for _, c := range pv.Changes {
-		p(o.Out, "  - %s\n", c)
+		p(o.Out, "  - %s\n", lines(c, "  "))
 	}
 	if pv.Traffic != "" {
 		p(o.Out, "Carries traffic now: %s\n", pv.Traffic)
@@ -214,6 +227,17 @@ func orNothing(s string) string {
 }
 
 func indent(s string) block { return block("    " + strings.ReplaceAll(s, "\n", "\n    ")) }
+
+// lines lays out text whose newlines are the model's layout (a preview's
+// "create with:" and the file's lines below it): each line is sanitised on
+// its own and the next ones are indented by pad.
+func lines(s, pad string) block {
+	ls := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range ls {
+		ls[i] = sanitize.Line(l)
+	}
+	return block(strings.Join(ls, "\n"+pad))
+}
 
 // confirm asks on the terminal; anything but y/yes is no.
 func confirm(in *bufio.Reader, out io.Writer, question string) bool {
@@ -310,6 +334,10 @@ func Undo(ctx context.Context, o UndoOptions) int {
 	e, err := model.UndoFix(ctx, env, o.ID)
 	if err != nil {
 		if errors.Is(err, model.ErrDryRun) {
+			if e.Note != "" { // put back already, or a forced undo
+				p(out, "Dry run: %s (%s): %s.\n", e.ID, e.Title, e.Note)
+				return 0
+			}
 			p(out, "Dry run: would undo %s (%s); the object is as the fix left it.\n", e.ID, e.Title)
 			return 0
 		}
@@ -350,19 +378,20 @@ func listJournal(ctx context.Context, env *model.ActionEnv, out, errw io.Writer)
 			}
 		}
 		phase := a.Phase
+		// Details go on lines of their own, each a value made one line.
 		extra := ""
 		if a.Interrupted() {
 			phase = "interrupted"
 			for _, r := range recs {
 				if r.Entry.ID == a.ID {
-					extra = "\n    " + r.Detail
+					extra = "\n    " + sanitize.Line(r.Detail)
 				}
 			}
 		}
 		if a.Forced {
-			extra += "\n    " + a.Note
+			extra += "\n    " + sanitize.Line(a.Note)
 		}
-		p(out, "%s  %s  %-11s %s%s: %s%s\n", a.ID, a.Time.Local().Format("2006-01-02 15:04:05"), phase, a.Fix, where, a.Title, extra)
+		p(out, "%s  %s  %-11s %s%s: %s%s\n", a.ID, a.Time.Local().Format("2006-01-02 15:04:05"), phase, a.Fix, where, a.Title, block(extra))
 	}
 	return 0
 }
