@@ -342,6 +342,8 @@ func init() {
 		// --- By the program that reported it.
 		{Source: "networkd", Causes: causes(causeNetconfig),
 			Why: "systemd-networkd reported it: its configuration for the device is a cause to check"},
+		{Source: "netplan", Causes: causes(causeNetconfig),
+			Why: "netplan refused its YAML: it writes no networkd or NetworkManager configuration for it"},
 		{Source: "NetworkManager", Causes: causes(causeNetconfig),
 			Why: "NetworkManager reported it: its configuration for the device is a cause to check"},
 		{Source: "docker", Op: OpNetnsEnter, Causes: causes(causeUsernsRemap, causeContainerRestricted),
