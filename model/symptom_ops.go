@@ -717,7 +717,7 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Lower, m[2])
 		}},
 	{name: "openvpn-linux-command", example: `ERROR: Linux route add command failed: external program exited with error status: 2`,
-		re: regexp.MustCompile(`Linux (ip(?: -6)? (?:addr|link|route) (?:add|del|set)|route(?: -6| -A inet6)? (?:add|del)|ifconfig)\b.*failed`),
+		re: regexp.MustCompile(`Linux (ip(?: -6)? (?:addr|link|route) (?:add|delete|del|set)|route(?: -6| -A inet6)? (?:add|delete|del)|ifconfig)\b.*failed`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "openvpn")
 			del := strings.Contains(m[1], " del")
