@@ -837,7 +837,7 @@ var opPhrases = []opPhrase{
 		re:    regexp.MustCompile(`(?i)(?:\bsocket(?:\(\))?(?: creation)? failed|failed to create (?:a |the )?socket|\bsocket: [A-Z])`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
 	{name: "netns-path", example: `umount: /var/run/netns/physical: not mounted.`,
-		re: regexp.MustCompile(`(?:/var)?/run/(?:[\w.-]+/)?netns/([\w.@-]+)`),
+		re: regexp.MustCompile(`(?:/var)?/run/(?:[\w.-]+/)?netns(?:/([\w.@-]+)|\b)`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpNetnsEnter)
 			s.setIf(&s.Netns, m[1])

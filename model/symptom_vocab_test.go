@@ -131,7 +131,8 @@ func TestVocabularyForms(t *testing.T) {
 		{"openvpn         | Tue Jan 22 21:22:16 2019 /sbin/ip route del 192.168.254.0/24\nopenvpn         | RTNETLINK answers: Operation not permitted\nopenvpn         | Tue Jan 22 21:22:16 2019 ERROR: Linux route delete command failed: external program exited with error status: 2", OpRouteDel, EPERM}, // kylemanna/docker-openvpn#451
 		{"adding route to local network 192.168.166.0/16 via 172.17.0.1 dev eth0\nRTNETLINK answers: Invalid argument", OpRouteAdd, EINVAL},                                                                                                                                                                    // haugene/docker-transmission-openvpn#1718
 		{"TUN/TAP device tun0 opened\nRTNETLINK answers: Network unreachable\nERROR: Linux route add command failed: external program exited with error status: 2", OpRouteAdd, ENETUNREACH},                                                                                                                   // dperson/openvpn-client#370
-		{"Error: Connection activation failed: No suitable device found for this connection (device eth0 not available because profile is not compatible with device (mismatching interface name)).", OpLinkSet, ""},                                                                                           // openshift/machine-config-operator#3345
+		{"Error: mkdir /var/run/netns: permission denied", OpNetnsEnter, EACCES}, // podman-container-tools/podman#3118
+		{"Error: Connection activation failed: No suitable device found for this connection (device eth0 not available because profile is not compatible with device (mismatching interface name)).", OpLinkSet, ""}, // openshift/machine-config-operator#3345
 	} {
 		s := ParseSymptom(tt.in)
 		if s.Operation != tt.op && tt.op != "" || s.Errno != tt.errno {
