@@ -119,3 +119,17 @@ func TestNetnsReferenceFixture(t *testing.T) {
 		t.Fatalf("%s %s %q %v\n%s", r.ID, r.Status, ev, fixIDs(r), dump(d))
 	}
 }
+
+// The MTU asked for, in the command forms that set one.
+func TestSymptomMTU(t *testing.T) {
+	for text, want := range map[string]int{
+		"$ ip link set dev eth0 mtu 9000\nError: mtu greater than device maximum.":                             9000,
+		"$ ip link add link eth2 name eth2.100 mtu 2000 type vlan id 100\nRTNETLINK answers: Invalid argument": 2000,
+		"$ ifconfig eth0 mtu 9000\nSIOCSIFMTU: Invalid argument":                                               9000,
+		"$ ip link set eth0 up\nRTNETLINK answers: Invalid argument":                                           0,
+	} {
+		if s := ParseSymptom(text); s.MTU != want {
+			t.Errorf("%q: mtu %d, want %d", text, s.MTU, want)
+		}
+	}
+}

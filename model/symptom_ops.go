@@ -1161,6 +1161,8 @@ func init() {
 						s.Operation, s.Address = OpAddrAdd, a
 					case a == "inet6":
 						s.Family = "inet6"
+					case a == "mtu" && i+3 < len(argv):
+						s.MTU = atoiSafe(argv[i+3])
 					}
 				}
 				s.setFamily(s.Address)

@@ -3,6 +3,7 @@ package probes
 import (
 	"bufio"
 	"bytes"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -116,7 +117,11 @@ func gatherNetlink(e *env, targetSocks map[uint64]bool) NetlinkFacts {
 		})
 	}
 	if err != nil {
-		n.Gaps.Add("netlink", err)
+		if os.IsNotExist(err) && !e.root.Live() {
+			n.Gaps.AddReason("netlink", e.proc+"/net/netlink is not in the captured tree")
+		} else {
+			n.Gaps.Add("netlink", err)
+		}
 		return n
 	}
 	rows := parseNetlinkTable(b)

@@ -2,6 +2,7 @@ package probes
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 )
 
@@ -38,7 +39,11 @@ func seccompOrigin(e *env, st Status, gaps *Gaps) *SeccompOrigin {
 	for i := 0; i < 64 && ppid > 0; i++ {
 		b, err := e.root.ReadFile("/proc/" + strconv.Itoa(ppid) + "/status")
 		if err != nil {
-			gaps.AddReason("seccomp_origin", fmt.Sprintf("the ancestry stops at PID %d: %s", ppid, Reason(err)))
+			why := Reason(err)
+			if os.IsNotExist(err) && !e.root.Live() {
+				why = "not in the captured tree"
+			}
+			gaps.AddReason("seccomp_origin", fmt.Sprintf("the ancestry stops at PID %d: %s", ppid, why))
 			return o
 		}
 		ps, err := parseStatus(b)
