@@ -198,7 +198,7 @@ func init() {
 			Why: "net/core/rtnetlink.c: no RTM_NEWRULE/GETRULE handler for the family without CONFIG_IP_MULTIPLE_TABLES / CONFIG_IPV6_MULTIPLE_TABLES: EOPNOTSUPP"},
 		{Op: OpRule, Errno: EAFNOSUPPORT, Causes: causes(causeSysctl, causeModuleMissing),
 			Why: "net/core/fib_rules.c fib_nl_newrule: EAFNOSUPPORT when no rules ops exist for the family: IPv6 disabled at boot, or CONFIG_IPV6_MULTIPLE_TABLES unset"},
-		{Op: OpNetnsEnter, Errno: EACCES, Msg: "/run/netns/", Causes: causes(causeUsernsRemap, causeMACDenial),
+		{Op: OpNetnsEnter, Errno: EACCES, Msg: "/run/netns", Causes: causes(causeUsernsRemap, causeMACDenial),
 			Why: "a rootless runtime (an unprivileged user in its own user namespace) may not create or open files under root's /run/netns: EACCES from the directory's mode"},
 		{Op: OpNeighAdd, Errno: ENOBUFS, Causes: causes(causeSysctl, causeKernelMemory),
 			Why: "net/core/neighbour.c neigh_alloc: ENOBUFS when the table is above net.ipv4.neigh.default.gc_thresh3 and nothing can be collected"},
@@ -366,6 +366,8 @@ func init() {
 		// --- By the program that reported it.
 		{Source: "networkd", Causes: causes(causeNetconfig),
 			Why: "systemd-networkd reported it: its configuration for the device is a cause to check"},
+		{Source: "netplan", Causes: causes(causeNetconfig),
+			Why: "netplan refused its YAML: it writes no networkd or NetworkManager configuration for it"},
 		{Source: "NetworkManager", Causes: causes(causeNetconfig),
 			Why: "NetworkManager reported it: its configuration for the device is a cause to check"},
 		{Source: "docker", Op: OpNetnsEnter, Causes: causes(causeUsernsRemap, causeContainerRestricted),

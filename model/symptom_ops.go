@@ -428,6 +428,18 @@ var lineForms = []lineForm{
 	{name: "kernel-page-allocation-failure", example: `[2548650.549228] dockerd: page allocation failure: order:4, mode:0x40dc0(GFP_KERNEL|__GFP_COMP|__GFP_ZERO), nodemask=(null),cpuset=docker.service,mems_allowed=0`,
 		re:    regexp.MustCompile(`(\S+): page allocation failure: order:(\d+)`),
 		apply: func(s *Symptom, m []string) { s.setErr(ENOMEM, m[0]) }},
+	// netplan's parser: "/etc/netplan/00-vlan.yaml:9:13: Error in network
+	// definition: vlan10: interface 'ens2' is not defined" (utmstack/UTMStack#678),
+	// older "Error in network definition //etc/netplan/50-cloud-init.yaml
+	// line 6 column 4: unknown key xversion" (canonical/netplan#30).
+	{name: "netplan-definition", example: `/etc/netplan/00-vlan.yaml:9:13: Error in network definition: vlan10: interface 'ens2' is not defined`,
+		re: regexp.MustCompile(`(?:(/\S+\.yaml):\d+:\d+: Error in network definition: |Error in network definition /?(/\S+\.yaml) line \d+ column \d+: )(.+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "netplan")
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Path, m[1]+m[2])
+			s.setIf(&s.Message, m[0])
+		}},
 	// An AVC record wrapped over several lines: the class on its own line.
 	{name: "selinux-avc-class-line", example: "    tclass=netlink_generic_socket permissive=0",
 		re: regexp.MustCompile(`^tclass=(netlink_\w+_socket|tun_socket|capability2?|user_namespace)\b`),
@@ -705,7 +717,7 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Lower, m[2])
 		}},
 	{name: "openvpn-linux-command", example: `ERROR: Linux route add command failed: external program exited with error status: 2`,
-		re: regexp.MustCompile(`Linux (ip(?: -6)? (?:addr|link|route) (?:add|del|set)|route(?: -6| -A inet6)? (?:add|del)|ifconfig)\b.*failed`),
+		re: regexp.MustCompile(`Linux (ip(?: -6)? (?:addr|link|route) (?:add|delete|del|set)|route(?: -6| -A inet6)? (?:add|delete|del)|ifconfig)\b.*failed`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "openvpn")
 			del := strings.Contains(m[1], " del")
@@ -825,7 +837,7 @@ var opPhrases = []opPhrase{
 		re:    regexp.MustCompile(`(?i)(?:\bsocket(?:\(\))?(?: creation)? failed|failed to create (?:a |the )?socket|\bsocket: [A-Z])`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
 	{name: "netns-path", example: `umount: /var/run/netns/physical: not mounted.`,
-		re: regexp.MustCompile(`(?:/var)?/run/(?:[\w.-]+/)?netns/([\w.@-]+)`),
+		re: regexp.MustCompile(`(?:/var)?/run/(?:[\w.-]+/)?netns(?:/([\w.@-]+)|\b)`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpNetnsEnter)
 			s.setIf(&s.Netns, m[1])

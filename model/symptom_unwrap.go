@@ -25,7 +25,7 @@ var prefixForms = []prefixForm{
 	{"iso-timestamp", "2026-11-22T06:29:01.123Z RTNETLINK answers: File exists",
 		regexp.MustCompile(`^\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d| ?[A-Z]{3,4})?\]?\s+`)},
 	{"openvpn-timestamp", "Mon Nov 22 06:29:01 2021 ERROR: Cannot open TUN/TAP dev /dev/net/tun: No such file or directory (errno=2)",
-		regexp.MustCompile(`^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\s+`)},
+		regexp.MustCompile(`^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\s+(?:us=\d+\s+)?`)},
 	{"syslog-prefix", "Nov 22 06:29:01 node1 systemd-networkd[612]: wg0: Could not create netdev: Operation not supported",
 		regexp.MustCompile(`^[^\s\d\[]{3,6}\.? {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)? \S+ `)},
 	{"dmesg-time", "[ 1234.567890] bridge: port 1(veth0) failed to add, error -17",
