@@ -17,7 +17,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/cli"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/watch"
 	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/live"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 	"github.com/rtnl-doctor/rtnl-doctor/ui"
 	"golang.org/x/sys/unix"
@@ -38,6 +40,12 @@ Usage:
                        (default /var/lib/rtnl-doctor as root, else $XDG_STATE_HOME/rtnl-doctor)
   rtnl-doctor probe [--json] [--group net,memory,...] [target flags]
                        print the facts the diagnosis uses, as JSON
+  rtnl-doctor watch [--json] [--for DURATION] [--pid PID] [--comm NAME] [--cgroup TEXT] [--syscalls]
+                    [--backend bpf|tracefs|logs] [--buffer-kb N] [--no-diagnose]
+                       catch netlink and capability failures of any process as they happen (root),
+                       each with its diagnosis; SIGINT stops and removes what watch set up
+  rtnl-doctor run [--syscalls] [--json] -- CMD ARGS...
+                       run CMD as you would, catch the kernel's answer to it and diagnose its failure
 
 Target flags (every command):
   --root DIR      read a captured tree instead of the live system (offline: no netlink)
@@ -67,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdFix(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "undo":
 		return cmdUndo(ctx, args[1:], stdout, stderr)
+	case "watch":
+		return cmdWatch(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -254,6 +264,32 @@ func cmdUndo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		id = positional[0]
 	}
 	return cli.Undo(ctx, *journal, id, *list, *dry, stdout, stderr)
+}
+
+// watchFlags registers the flags watch and run share.
+func watchFlags(fs *flag.FlagSet) func() watch.Options {
+	sys := fs.Bool("syscalls", false, "also catch failing syscalls: EMFILE on socket, /dev/net opens, unshare/setns (~15 ns per syscall machine-wide)")
+	backend := fs.String("backend", "", "use this back end only: bpf, tracefs or logs (default: the first that works)")
+	kb := fs.Int("buffer-kb", 0, "kernel buffer per CPU in KiB (default 8192)")
+	return func() watch.Options { return watch.Options{Syscalls: *sys, Backend: *backend, BufferKB: *kb} }
+}
+
+func cmdWatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print one JSON object per finding")
+	dur := fs.Duration("for", 0, "stop after this long (default: until SIGINT)")
+	pid := fs.Int("pid", 0, "only this process and its descendants")
+	comm := fs.String("comm", "", "only processes whose name (or parent's) starts with this")
+	cg := fs.String("cgroup", "", "only processes whose cgroup path or container contains this")
+	noDiag := fs.Bool("no-diagnose", false, "print findings without diagnosing them")
+	timeout := fs.Duration("timeout", probes.DefaultTimeout, "bound each group of facts of a diagnosis")
+	src := watchFlags(fs)
+	if err := parse(fs, args, stderr); err != nil {
+		return 2
+	}
+	_, code := cli.Watch(ctx, cli.WatchOptions{Source: src(), Filter: live.Filter{PID: *pid, Comm: *comm, Cgroup: *cg},
+		For: *dur, JSON: *asJSON, NoDiagnose: *noDiag, Base: probes.Target{Timeout: *timeout}, Out: stdout, Err: stderr})
+	return code
 }
 
 // isTerminal reports whether f is a terminal.

@@ -1,0 +1,202 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/watch"
+	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/live"
+	"golang.org/x/sys/unix"
+)
+
+// helperEnv makes the test binary act as a failing program (see TestMain).
+const helperEnv = "RTNL_DOCTOR_WATCH_HELPER"
+
+// TestMain runs the helper programs the watch tests need, and checks that
+// no test left a tracing instance, mount, BPF program or map behind.
+func TestMain(m *testing.M) {
+	switch os.Getenv(helperEnv) {
+	case "":
+	case "emfile":
+		// No descriptor may be opened: socket() fails with EMFILE, like a
+		// daemon that leaks descriptors. It stays alive to be examined.
+		unix.Setrlimit(unix.RLIMIT_NOFILE, &unix.Rlimit{Cur: 0, Max: 1024})
+		_, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
+		fmt.Fprintln(os.Stderr, "Cannot open netlink socket:", err)
+		time.Sleep(3 * time.Second)
+		os.Exit(1)
+	default:
+		os.Exit(2)
+	}
+	code := m.Run()
+	if left := watch.Leftovers(os.Getpid()); len(left) > 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: left behind: %v\n", left)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// fault is one real failure made inside namespaces the test creates.
+type fault struct {
+	name string
+	// argv is run with the namespace's name as %s.
+	argv []string
+	env  []string
+	// seen says which back ends can see it, and why not the others.
+	unseen map[string]string
+	// comm is the failing program; cause the first cause expected.
+	comm, what, cause string
+}
+
+func faults(self string) []fault {
+	sh := "/bin/sh"
+	tracefsOnlyNames := map[string]string{"logs": "the logs back end sees only SELinux/AppArmor denials"}
+	return []fault{
+		{name: "extack", argv: []string{testns.IP, "-n", "%s", "link", "add", "rdx0", "type", "nosuchkind"},
+			unseen: tracefsOnlyNames, comm: "ip", what: `"Unknown device type"`, cause: "module-missing"},
+		{name: "capability", argv: []string{"setpriv", "--bounding-set=-net_admin", "--inh-caps=-all", sh, "-c", testns.IP + " -n %s link add rdd0 type dummy; sleep 3"},
+			unseen: tracefsOnlyNames, comm: "ip", what: "CAP_NET_ADMIN", cause: "cap-net-admin"},
+		{name: "userns", argv: []string{testns.IP, "netns", "exec", "%s", "unshare", "-Ur", sh, "-c", testns.IP + " link add rdu0 type dummy; sleep 3"},
+			unseen: tracefsOnlyNames, comm: "ip", what: "CAP_NET_ADMIN", cause: "userns-remap"},
+		{name: "emfile", argv: []string{testns.IP, "netns", "exec", "%s", self}, env: []string{helperEnv + "=emfile"},
+			unseen: map[string]string{"logs": tracefsOnlyNames["logs"], "tracefs-nosys": "needs --syscalls"},
+			comm:   "cli.test", what: "socket(): EMFILE", cause: "fd-exhaustion"},
+		{name: "tun-eacces", argv: []string{"unshare", "-m", sh, "-c",
+			"mount -t tmpfs rdtun /dev/net && mknod -m 600 /dev/net/tun c 10 200 && exec setpriv --reuid=65534 --regid=65534 --clear-groups " + sh + " -c 'cat /dev/net/tun; sleep 3'"},
+			unseen: map[string]string{"logs": tracefsOnlyNames["logs"]}, comm: "cat", what: "open /dev/net/tun: EACCES", cause: "tun-device"},
+		{name: "eexist", argv: []string{sh, "-c", testns.IP + " -n %s route add 10.99.0.0/24 dev lo; " + testns.IP + " -n %s route add 10.99.0.0/24 dev lo"},
+			unseen: map[string]string{"logs": tracefsOnlyNames["logs"], "tracefs": "tracefs cannot see plain-errno failures (EEXIST without extack): BPF only"},
+			comm:   "ip", what: "RTM_NEWROUTE failed: EEXIST", cause: "already-exists"},
+	}
+}
+
+type caught struct {
+	f *live.Finding
+	d *model.Diagnosis
+}
+
+// TestWatchAcceptance makes each failure for real and checks the finding
+// and its first cause, for each back end this kernel allows.
+func TestWatchAcceptance(t *testing.T) {
+	testns.Require(t)
+	for _, b := range watch.Backends {
+		t.Run(b, func(t *testing.T) {
+			probe, _, err := watch.Open(watch.Options{Backend: b, Syscalls: true})
+			if err != nil {
+				t.Skipf("back end %s unavailable here: %v", b, err)
+			}
+			probe.Close()
+			runFaults(t, b)
+		})
+	}
+}
+
+func runFaults(t *testing.T, backend string) {
+	ns := testns.New(t)
+	ns.IP("link", "set", "lo", "up")
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := faults(self)
+	pids := make([]int, len(fs))
+	var (
+		mu  sync.Mutex
+		got []caught
+	)
+	stop := make(chan struct{})
+	var out, errb bytes.Buffer
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		Watch(t.Context(), WatchOptions{Source: watch.Options{Backend: backend, Syscalls: true}, Out: &out, Err: &errb, Stop: stop,
+			OnFinding: func(f *live.Finding, d *model.Diagnosis) {
+				mu.Lock()
+				got = append(got, caught{f, d})
+				mu.Unlock()
+			},
+			Ready: func(watch.Source) {
+				go func() {
+					defer close(stop)
+					var wg sync.WaitGroup
+					for i, fl := range fs {
+						argv := make([]string, len(fl.argv))
+						for j, a := range fl.argv {
+							argv[j] = strings.ReplaceAll(a, "%s", ns.Name)
+						}
+						cmd := exec.Command(argv[0], argv[1:]...)
+						cmd.Env = append(os.Environ(), fl.env...)
+						if err := cmd.Start(); err != nil {
+							t.Errorf("%s: start %v: %v", fl.name, argv, err)
+							continue
+						}
+						pids[i] = cmd.Process.Pid
+						wg.Add(1)
+						go func() { defer wg.Done(); cmd.Wait() }()
+						time.Sleep(100 * time.Millisecond)
+					}
+					wg.Wait()
+					time.Sleep(300 * time.Millisecond)
+				}()
+			}})
+	}()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("watch did not stop")
+	}
+	t.Logf("watch output:\n%s\n%s", errb.String(), out.String())
+	for i, fl := range fs {
+		t.Run(fl.name, func(t *testing.T) {
+			if why, ok := fl.unseen[backend]; ok {
+				t.Skipf("%s cannot see this: %s", backend, why)
+			}
+			var match *caught
+			mu.Lock()
+			for j := range got {
+				c := &got[j]
+				if c.f.Proc.PID == pids[i] || contains(c.f.Proc.Ancestors, pids[i]) || ancestorOf(c.f, pids[i]) {
+					if strings.Contains(c.f.What, fl.what) {
+						match = c
+						break
+					}
+				}
+			}
+			mu.Unlock()
+			if match == nil {
+				t.Fatalf("no finding with %q for PID %d's tree", fl.what, pids[i])
+			}
+			if match.f.Proc.Comm != fl.comm {
+				t.Errorf("finding names %q, want %q", match.f.Proc.Comm, fl.comm)
+			}
+			if match.d == nil || len(match.d.Results) == 0 {
+				t.Fatalf("finding %q was not diagnosed", match.f.What)
+			}
+			if r := match.d.Results[0]; r.ID != fl.cause {
+				t.Errorf("first cause %s (%s: %v), want %s; symptom %s; examined %s", r.ID, r.Status, r.Evidence, fl.cause,
+					match.f.Symptom.SymptomLine(), match.d.Note)
+			}
+		})
+	}
+}
+
+func contains(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// ancestorOf: the finding's parent chain reaches pid (through exec'd
+// wrappers, whose PID stays the same).
+func ancestorOf(f *live.Finding, pid int) bool { return f.Proc.PPID == pid }

@@ -1,0 +1,44 @@
+package watch
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Leftovers lists what a watcher of process pid left behind: tracing
+// instances, tracefs mounts and BPF programs or maps of ours. Tests call it
+// after they end; it is empty when everything was removed.
+func Leftovers(pid int) []string {
+	var out []string
+	name := InstancePrefix + strconv.Itoa(pid)
+	mountPrefix := filepath.Join(MountDir, "tracefs-"+strconv.Itoa(pid)+"-")
+	mounts, _ := os.ReadFile("/proc/self/mountinfo")
+	for _, line := range strings.Split(string(mounts), "\n") {
+		pre, post, ok := strings.Cut(line, " - ")
+		if !ok {
+			continue
+		}
+		f, pf := strings.Fields(pre), strings.Fields(post)
+		if len(f) < 5 || len(pf) < 1 || pf[0] != "tracefs" && pf[0] != "debugfs" {
+			continue
+		}
+		mp := unescapeMount(f[4])
+		if strings.HasPrefix(mp, mountPrefix) {
+			out = append(out, "tracefs mount "+mp)
+		}
+		inst := filepath.Join(mp, "instances")
+		if pf[0] == "debugfs" {
+			inst = filepath.Join(mp, "tracing", "instances")
+		}
+		ents, _ := os.ReadDir(inst)
+		for _, e := range ents {
+			if e.Name() == name || strings.HasPrefix(e.Name(), name+"-") {
+				out = append(out, "tracing instance "+filepath.Join(inst, e.Name()))
+			}
+		}
+	}
+	out = append(out, bpfLeftovers(pid)...)
+	return out
+}
