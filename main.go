@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdUndo(ctx, args[1:], stdout, stderr)
 	case "watch":
 		return cmdWatch(ctx, args[1:], stdout, stderr)
+	case "run":
+		return cmdRun(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -289,6 +292,28 @@ func cmdWatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	_, code := cli.Watch(ctx, cli.WatchOptions{Source: src(), Filter: live.Filter{PID: *pid, Comm: *comm, Cgroup: *cg},
 		For: *dur, JSON: *asJSON, NoDiagnose: *noDiag, Base: probes.Target{Timeout: *timeout}, Out: stdout, Err: stderr})
+	return code
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print the run and its diagnosis as JSON")
+	noDash := fs.Bool("no-dashboard", false, "print the report even on a terminal")
+	timeout := fs.Duration("timeout", probes.DefaultTimeout, "bound each group of facts")
+	src := watchFlags(fs)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	o := cli.RunOptions{Argv: fs.Args(), Source: src(), JSON: *asJSON, Base: probes.Target{Timeout: *timeout},
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Out: stdout, Err: stderr}
+	if !*noDash && !*asJSON && isTerminal(os.Stdout) && isTerminal(os.Stdin) {
+		o.Dashboard = func(symptom string, t probes.Target) int {
+			return cmdDashboard(ctx, []string{"--symptom", symptom, "--pid", strconv.Itoa(t.PID), "--exec", t.Exec}, stdout, stderr)
+		}
+	}
+	_, code := cli.Run(ctx, o)
 	return code
 }
 

@@ -201,8 +201,12 @@ func (fp *findingPrinter) loop() {
 		// SIGINT are still explained.
 		dctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		t, note := f.Target(fp.o.Base)
+		began := time.Now()
 		facts := probes.Gather(dctx, t)
 		cancel()
+		if el := time.Since(began); el > time.Second {
+			note += fmt.Sprintf(" (reading the facts took %s)", el.Round(100*time.Millisecond))
+		}
 		d := model.Diagnose(facts, f.Symptom, nil)
 		d.Note = note
 		var fc *FirstCause
@@ -265,3 +269,5 @@ func (fp *findingPrinter) print(f *live.Finding, fc *FirstCause, note string, d 
 	}
 	fmt.Fprintf(w, "  more:      %s\n", sanitize.Line(ReportCommand(f)))
 }
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

@@ -26,22 +26,58 @@ func TestMain(m *testing.M) {
 	switch os.Getenv(helperEnv) {
 	case "":
 	case "emfile":
-		// No descriptor may be opened: socket() fails with EMFILE, like a
-		// daemon that leaks descriptors. It stays alive to be examined.
-		unix.Setrlimit(unix.RLIMIT_NOFILE, &unix.Rlimit{Cur: 0, Max: 1024})
+		// Every descriptor in use, like a daemon that leaks them: socket()
+		// fails with EMFILE. It stays alive to be examined (raw syscalls
+		// only: the Go runtime's poller would need a descriptor too).
+		unix.Setrlimit(unix.RLIMIT_NOFILE, &unix.Rlimit{Cur: 16, Max: 1024})
+		for i := 0; i < 64; i++ {
+			if _, err := unix.Open("/dev/null", unix.O_RDONLY, 0); err != nil {
+				break
+			}
+		}
 		_, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
-		fmt.Fprintln(os.Stderr, "Cannot open netlink socket:", err)
-		time.Sleep(3 * time.Second)
+		unix.Write(2, []byte("Cannot open netlink socket: "+err.Error()+"\n"))
+		ts := unix.NsecToTimespec(int64(5 * time.Second))
+		unix.Nanosleep(&ts, nil)
 		os.Exit(1)
 	default:
 		os.Exit(2)
 	}
 	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
 	if left := watch.Leftovers(os.Getpid()); len(left) > 0 {
 		fmt.Fprintf(os.Stderr, "FAIL: left behind: %v\n", left)
 		code = 1
 	}
 	os.Exit(code)
+}
+
+var (
+	binDir   string
+	binBuild sync.Once
+	binBuilt string
+	binErr   error
+)
+
+// watchBinary builds rtnl-doctor once; TestMain removes it.
+func watchBinary(t *testing.T) string {
+	t.Helper()
+	binBuild.Do(func() {
+		binDir, binErr = os.MkdirTemp("", "rtnl-doctor-watch-bin")
+		if binErr != nil {
+			return
+		}
+		binBuilt = binDir + "/rtnl-doctor"
+		if out, err := exec.Command("go", "build", "-o", binBuilt, "../..").CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v: %s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binBuilt
 }
 
 // fault is one real failure made inside namespaces the test creates.
@@ -62,15 +98,15 @@ func faults(self string) []fault {
 	return []fault{
 		{name: "extack", argv: []string{testns.IP, "-n", "%s", "link", "add", "rdx0", "type", "nosuchkind"},
 			unseen: tracefsOnlyNames, comm: "ip", what: `"Unknown device type"`, cause: "module-missing"},
-		{name: "capability", argv: []string{"setpriv", "--bounding-set=-net_admin", "--inh-caps=-all", sh, "-c", testns.IP + " -n %s link add rdd0 type dummy; sleep 3"},
+		{name: "capability", argv: []string{"setpriv", "--bounding-set=-net_admin", "--inh-caps=-all", sh, "-c", testns.IP + " -n %s link add rdd0 type dummy; sleep 5"},
 			unseen: tracefsOnlyNames, comm: "ip", what: "CAP_NET_ADMIN", cause: "cap-net-admin"},
-		{name: "userns", argv: []string{testns.IP, "netns", "exec", "%s", "unshare", "-Ur", sh, "-c", testns.IP + " link add rdu0 type dummy; sleep 3"},
+		{name: "userns", argv: []string{testns.IP, "netns", "exec", "%s", "unshare", "-Ur", sh, "-c", testns.IP + " link add rdu0 type dummy; sleep 5"},
 			unseen: tracefsOnlyNames, comm: "ip", what: "CAP_NET_ADMIN", cause: "userns-remap"},
 		{name: "emfile", argv: []string{testns.IP, "netns", "exec", "%s", self}, env: []string{helperEnv + "=emfile"},
 			unseen: map[string]string{"logs": tracefsOnlyNames["logs"], "tracefs-nosys": "needs --syscalls"},
 			comm:   "cli.test", what: "socket(): EMFILE", cause: "fd-exhaustion"},
 		{name: "tun-eacces", argv: []string{"unshare", "-m", sh, "-c",
-			"mount -t tmpfs rdtun /dev/net && mknod -m 600 /dev/net/tun c 10 200 && exec setpriv --reuid=65534 --regid=65534 --clear-groups " + sh + " -c 'cat /dev/net/tun; sleep 3'"},
+			"mount -t tmpfs rdtun /dev/net && mknod -m 600 /dev/net/tun c 10 200 && exec setpriv --reuid=65534 --regid=65534 --clear-groups " + sh + " -c 'cat /dev/net/tun; sleep 5'"},
 			unseen: map[string]string{"logs": tracefsOnlyNames["logs"]}, comm: "cat", what: "open /dev/net/tun: EACCES", cause: "tun-device"},
 		{name: "eexist", argv: []string{sh, "-c", testns.IP + " -n %s route add 10.99.0.0/24 dev lo; " + testns.IP + " -n %s route add 10.99.0.0/24 dev lo"},
 			unseen: map[string]string{"logs": tracefsOnlyNames["logs"], "tracefs": "tracefs cannot see plain-errno failures (EEXIST without extack): BPF only"},
@@ -200,3 +236,59 @@ func contains(xs []int, x int) bool {
 // ancestorOf: the finding's parent chain reaches pid (through exec'd
 // wrappers, whose PID stays the same).
 func ancestorOf(f *live.Finding, pid int) bool { return f.Proc.PPID == pid }
+
+// waitFor polls cond for up to d.
+func waitFor(d time.Duration, cond func() bool) bool {
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return cond()
+}
+
+// SIGINT stops watch cleanly and removes its instance; after SIGKILL, the
+// next start removes the dead watcher's instance (and mount).
+func TestWatchSignals(t *testing.T) {
+	testns.Require(t)
+	if src, _, err := watch.Open(watch.Options{Backend: "tracefs"}); err != nil {
+		t.Skipf("tracefs back end unavailable here: %v", err)
+	} else {
+		src.Close()
+	}
+	bin := watchBinary(t)
+	t.Cleanup(func() { watch.CleanStale() })
+	start := func() *exec.Cmd {
+		cmd := exec.Command(bin, "watch", "--backend", "tracefs", "--for", "60s")
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		if !waitFor(10*time.Second, func() bool { return len(watch.Leftovers(cmd.Process.Pid)) > 0 }) {
+			t.Fatalf("watch made no tracing instance: %s", errb.String())
+		}
+		return cmd
+	}
+	cmd := start()
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("watch after SIGINT: %v", err)
+	}
+	if left := watch.Leftovers(cmd.Process.Pid); len(left) > 0 {
+		t.Errorf("after SIGINT, left behind: %v", left)
+	}
+	killed := start()
+	killed.Process.Kill()
+	killed.Wait()
+	if len(watch.Leftovers(killed.Process.Pid)) == 0 {
+		t.Fatal("SIGKILL left nothing: the stale-instance check proves nothing")
+	}
+	if out, err := exec.Command(bin, "watch", "--backend", "tracefs", "--for", "100ms", "--no-diagnose").CombinedOutput(); err != nil {
+		t.Fatalf("watch --for: %v: %s", err, out)
+	}
+	if left := watch.Leftovers(killed.Process.Pid); len(left) > 0 {
+		t.Errorf("the next start did not remove what a SIGKILLed watcher left: %v", left)
+	}
+}

@@ -91,6 +91,13 @@ type Process struct {
 	// StartTime is the process's start time in clock ticks after boot
 	// (field 22 of /proc/PID/stat): with the PID it names the process.
 	StartTime uint64 `json:"start_time,omitempty"`
+	// CapEff and CapBnd are the effective and bounding capability sets and
+	// UID the real user, read as the event arrived (HaveCaps says whether
+	// they were read).
+	CapEff   uint64 `json:"cap_eff,omitempty"`
+	CapBnd   uint64 `json:"cap_bnd,omitempty"`
+	UID      int    `json:"uid"`
+	HaveCaps bool   `json:"have_caps,omitempty"`
 	// Gone is set when the process had exited before it could be read.
 	Gone bool `json:"gone,omitempty"`
 	// Ancestors are the parent, grandparent, ... as far as known (for

@@ -119,6 +119,23 @@ func (r *procReader) read(pid int) Process {
 		return p
 	}
 	p.Comm, p.PPID, p.StartTime = parseStat(string(b))
+	if b, err := os.ReadFile(dir + "/status"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			k, v, _ := strings.Cut(line, ":")
+			v = strings.TrimSpace(v)
+			switch k {
+			case "CapEff":
+				p.CapEff, _ = strconv.ParseUint(v, 16, 64)
+				p.HaveCaps = true
+			case "CapBnd":
+				p.CapBnd, _ = strconv.ParseUint(v, 16, 64)
+			case "Uid":
+				if f := strings.Fields(v); len(f) > 0 {
+					p.UID, _ = strconv.Atoi(f[0])
+				}
+			}
+		}
+	}
 	if b, err := os.ReadFile(dir + "/cgroup"); err == nil {
 		p.Cgroup = CgroupPath(string(b))
 	}

@@ -25,7 +25,7 @@ const InstancePrefix = "rtnl-doctor-"
 // MountDir holds the tracefs mount we make when none exists.
 const MountDir = "/run/rtnl-doctor"
 
-var instanceSeq atomic.Int64
+var instanceSeq, mountSeq atomic.Int64
 
 // Tracefs is the tracefs back end: a private instance (never the global
 // buffer) with kernel-side filters, read through its trace_pipe.
@@ -509,7 +509,7 @@ func tracefsRoot() (root, mounted string, err error) {
 	if err := os.MkdirAll(MountDir, 0o700); err != nil {
 		return "", "", fmt.Errorf("tracefs is not mounted and %s cannot be made: %v", MountDir, err)
 	}
-	dir := filepath.Join(MountDir, fmt.Sprintf("tracefs-%d-%d", os.Getpid(), instanceSeq.Add(1)))
+	dir := filepath.Join(MountDir, fmt.Sprintf("tracefs-%d-%d", os.Getpid(), mountSeq.Add(1)))
 	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
 		return "", "", fmt.Errorf("tracefs is not mounted and %s cannot be made: %v", dir, err)
 	}

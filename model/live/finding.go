@@ -172,6 +172,17 @@ func (f *Finding) describe() {
 				if callerNS != 0 && targetNS != 0 && callerNS != targetNS {
 					w += fmt.Sprintf(" (caller's user namespace %d, target's %d)", callerNS, targetNS)
 				}
+				if e.Proc.HaveCaps && e.Cap >= 0 && e.Cap < 64 {
+					bit := uint64(1) << uint(e.Cap)
+					switch {
+					case e.Proc.CapEff&bit != 0:
+						w += fmt.Sprintf(" (PID %d had it in its own user namespace %d: not in the namespace's owner)", e.Proc.PID, e.Proc.UserNS)
+					case e.Proc.CapBnd&bit == 0:
+						w += fmt.Sprintf(" (PID %d, uid %d, lacked it, and its bounding set too)", e.Proc.PID, e.Proc.UID)
+					default:
+						w += fmt.Sprintf(" (PID %d, uid %d, lacked it in its effective set)", e.Proc.PID, e.Proc.UID)
+					}
+				}
 				what = append(what, w)
 			}
 		case watch.KindTunOpen:
@@ -286,7 +297,10 @@ func (f *Finding) Target(base probes.Target) (probes.Target, string) {
 	return t, note
 }
 
-// netnsByInode finds the name under /run/netns of a namespace inode.
+// NetnsName finds the name under /run/netns of a namespace inode ("" when
+// it has none).
+func NetnsName(ino uint64) string { return netnsByInode(ino) }
+
 func netnsByInode(ino uint64) string {
 	ents, _ := os.ReadDir("/run/netns")
 	for _, e := range ents {

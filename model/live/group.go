@@ -165,8 +165,8 @@ func sortFindings(fs []*Finding) {
 	}
 }
 
-// Key identifies findings that would get the same diagnosis: the same
-// program, failure and namespace.
+// Key identifies findings that get the same diagnosis: the same process
+// (and parent) failing the same way again, as in a retry loop.
 func (f *Finding) Key() string {
-	return f.Proc.Comm + "|" + f.What + "|" + strconv.FormatUint(f.Proc.NetNS, 10) + "|" + f.Proc.Cgroup
+	return strconv.Itoa(f.Proc.PID) + "|" + strconv.Itoa(f.Proc.PPID) + "|" + strconv.FormatUint(f.Proc.StartTime, 10) + "|" + f.What
 }
