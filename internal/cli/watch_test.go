@@ -88,29 +88,34 @@ type fault struct {
 	env  []string
 	// seen says which back ends can see it, and why not the others.
 	unseen map[string]string
-	// comm is the failing program; cause the first cause expected.
-	comm, what, cause string
+	// comm is the failing program; what is in the finding (per back end:
+	// "" for all); cause the first cause expected.
+	comm  string
+	what  map[string]string
+	cause string
 }
 
 func faults(self string) []fault {
 	sh := "/bin/sh"
-	tracefsOnlyNames := map[string]string{"logs": "the logs back end sees only SELinux/AppArmor denials"}
+	logsSee := "the logs back end sees only SELinux/AppArmor denials"
+	tracefsOnlyNames := map[string]string{"logs": logsSee}
+	noSyscalls := map[string]string{"logs": logsSee, "bpf": "the BPF back end reads netlink replies and capability checks; failing syscalls need the tracefs back end's --syscalls"}
+	all := func(w string) map[string]string { return map[string]string{"": w} }
 	return []fault{
 		{name: "extack", argv: []string{testns.IP, "-n", "%s", "link", "add", "rdx0", "type", "nosuchkind"},
-			unseen: tracefsOnlyNames, comm: "ip", what: `"Unknown device type"`, cause: "module-missing"},
+			unseen: tracefsOnlyNames, comm: "ip", what: map[string]string{"tracefs": `"Unknown device type"`, "bpf": "RTM_NEWLINK failed: EOPNOTSUPP"}, cause: "module-missing"},
 		{name: "capability", argv: []string{"setpriv", "--bounding-set=-net_admin", "--inh-caps=-all", sh, "-c", testns.IP + " -n %s link add rdd0 type dummy; sleep 5"},
-			unseen: tracefsOnlyNames, comm: "ip", what: "CAP_NET_ADMIN", cause: "cap-net-admin"},
+			unseen: tracefsOnlyNames, comm: "ip", what: all("CAP_NET_ADMIN"), cause: "cap-net-admin"},
 		{name: "userns", argv: []string{testns.IP, "netns", "exec", "%s", "unshare", "-Ur", sh, "-c", testns.IP + " link add rdu0 type dummy; sleep 5"},
-			unseen: tracefsOnlyNames, comm: "ip", what: "CAP_NET_ADMIN", cause: "userns-remap"},
+			unseen: tracefsOnlyNames, comm: "ip", what: all("CAP_NET_ADMIN"), cause: "userns-remap"},
 		{name: "emfile", argv: []string{testns.IP, "netns", "exec", "%s", self}, env: []string{helperEnv + "=emfile"},
-			unseen: map[string]string{"logs": tracefsOnlyNames["logs"], "tracefs-nosys": "needs --syscalls"},
-			comm:   "cli.test", what: "socket(): EMFILE", cause: "fd-exhaustion"},
+			unseen: noSyscalls, comm: "cli.test", what: all("socket(): EMFILE"), cause: "fd-exhaustion"},
 		{name: "tun-eacces", argv: []string{"unshare", "-m", sh, "-c",
 			"mount -t tmpfs rdtun /dev/net && mknod -m 600 /dev/net/tun c 10 200 && exec setpriv --reuid=65534 --regid=65534 --clear-groups " + sh + " -c 'cat /dev/net/tun; sleep 5'"},
-			unseen: map[string]string{"logs": tracefsOnlyNames["logs"]}, comm: "cat", what: "open /dev/net/tun: EACCES", cause: "tun-device"},
+			unseen: noSyscalls, comm: "cat", what: all("open /dev/net/tun: EACCES"), cause: "tun-device"},
 		{name: "eexist", argv: []string{sh, "-c", testns.IP + " -n %s route add 10.99.0.0/24 dev lo; " + testns.IP + " -n %s route add 10.99.0.0/24 dev lo"},
 			unseen: map[string]string{"logs": tracefsOnlyNames["logs"], "tracefs": "tracefs cannot see plain-errno failures (EEXIST without extack): BPF only"},
-			comm:   "ip", what: "RTM_NEWROUTE failed: EEXIST", cause: "already-exists"},
+			comm:   "ip", what: all("RTM_NEWROUTE failed: EEXIST"), cause: "already-exists"},
 	}
 }
 
@@ -195,12 +200,16 @@ func runFaults(t *testing.T, backend string) {
 			if why, ok := fl.unseen[backend]; ok {
 				t.Skipf("%s cannot see this: %s", backend, why)
 			}
+			what, ok := fl.what[backend]
+			if !ok {
+				what = fl.what[""]
+			}
 			var match *caught
 			mu.Lock()
 			for j := range got {
 				c := &got[j]
 				if c.f.Proc.PID == pids[i] || contains(c.f.Proc.Ancestors, pids[i]) || ancestorOf(c.f, pids[i]) {
-					if strings.Contains(c.f.What, fl.what) {
+					if strings.Contains(c.f.What, what) {
 						match = c
 						break
 					}
@@ -208,7 +217,7 @@ func runFaults(t *testing.T, backend string) {
 			}
 			mu.Unlock()
 			if match == nil {
-				t.Fatalf("no finding with %q for PID %d's tree", fl.what, pids[i])
+				t.Fatalf("no finding with %q for PID %d's tree", what, pids[i])
 			}
 			if match.f.Proc.Comm != fl.comm {
 				t.Errorf("finding names %q, want %q", match.f.Proc.Comm, fl.comm)

@@ -7,6 +7,7 @@ package watch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -131,8 +132,11 @@ type Options struct {
 	// Backend forces one back end ("bpf", "tracefs", "logs"); "" tries them
 	// in that order.
 	Backend string
-	// Root is where tracefs and /proc are found ("" = /): tests only.
-	Self int // our own PID, whose events are ignored (0 = os.Getpid())
+	// Self is our own PID, whose events are ignored (0 = os.Getpid()).
+	Self int
+	// noCaps leaves capability checks to another back end (the tracefs
+	// instance that accompanies BPF).
+	noCaps bool
 }
 
 // Attempt is one back end tried at start and why it is not used.
@@ -147,6 +151,7 @@ var Backends = []string{"bpf", "tracefs", "logs"}
 // openers builds each back end; a back end that cannot work here returns an
 // error saying why.
 var openers = map[string]func(Options) (Source, error){
+	"bpf":     func(o Options) (Source, error) { return OpenBPF(o) },
 	"tracefs": func(o Options) (Source, error) { return OpenTracefs(o) },
 	"logs":    func(o Options) (Source, error) { return OpenLogs(o) },
 }
@@ -173,6 +178,17 @@ func Open(o Options) (Source, []Attempt, error) {
 			tried = append(tried, Attempt{Backend: n, Err: err.Error()})
 			continue
 		}
+		if n == "bpf" && o.Backend == "" {
+			// BPF reads errnos but not the extack text or failing
+			// syscalls: a tracefs instance adds them where it can.
+			to := o
+			to.noCaps = true
+			if t, err := OpenTracefs(to); err == nil {
+				return &both{a: s, b: t}, tried, nil
+			} else {
+				tried = append(tried, Attempt{Backend: "tracefs", Err: "alongside bpf: " + err.Error()})
+			}
+		}
 		return s, tried, nil
 	}
 	var why []string
@@ -189,4 +205,25 @@ func known(n string) bool {
 		}
 	}
 	return false
+}
+
+// both runs two back ends as one source (BPF for errnos and capability
+// checks, tracefs for the extack text and failing syscalls).
+type both struct{ a, b Source }
+
+func (m *both) Name() string { return m.a.Name() + "+" + m.b.Name() }
+func (m *both) Sees() string { return m.a.Sees() + " And " + m.b.Sees() }
+func (m *both) Lost() uint64 { return m.a.Lost() + m.b.Lost() }
+
+func (m *both) Close() error { return errors.Join(m.a.Close(), m.b.Close()) }
+
+func (m *both) Run(ctx context.Context, out chan<- Event) error {
+	errs := make(chan error, 2)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() { errs <- m.a.Run(ctx, out) }()
+	go func() { errs <- m.b.Run(ctx, out) }()
+	err := <-errs
+	cancel()
+	return errors.Join(err, <-errs)
 }

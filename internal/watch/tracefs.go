@@ -116,7 +116,7 @@ func OpenTracefs(o Options) (*Tracefs, error) {
 	t.write("trace_clock", "mono")
 	t.write("options/record-tgid", "1")
 	for _, ev := range tracefsEvents {
-		if ev.optional && !o.Syscalls {
+		if ev.optional && !o.Syscalls || o.noCaps && ev.path == "capability/cap_capable" {
 			continue
 		}
 		dir := filepath.Join(t.inst, "events", ev.path)
@@ -182,6 +182,9 @@ func (t *Tracefs) Missing() []string { return t.missing }
 // Sees implements Source.
 func (t *Tracefs) Sees() string {
 	s := "tracefs instance " + filepath.Base(t.inst) + ": the kernel's extended-ACK text of every failed netlink request"
+	if t.opts.noCaps {
+		s = "tracefs instance " + filepath.Base(t.inst) + " alongside: the extended-ACK text of every failed netlink request"
+	}
 	for _, e := range t.enabled {
 		switch e {
 		case "capability/cap_capable":
@@ -192,7 +195,9 @@ func (t *Tracefs) Sees() string {
 			s += ", EMFILE/ENFILE on socket(), failed /dev/net opens (not ENOENT), EPERM/ENOSPC/EINVAL on unshare and setns"
 		}
 	}
-	s += ". Plain-errno failures (\"File exists\", \"No such device\" without extack) are invisible in this mode: the BPF back end reads them"
+	if !t.opts.noCaps {
+		s += ". Plain-errno failures (\"File exists\", \"No such device\" without extack) are invisible in this mode: the BPF back end reads them"
+	}
 	if !t.opts.Syscalls {
 		s += "; syscall events are off (--syscalls turns them on, ~15 ns per system call machine-wide)"
 	}

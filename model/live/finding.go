@@ -90,7 +90,7 @@ var msgOps = map[uint16]struct{ name, op string }{
 	20: {"RTM_NEWADDR", model.OpAddrAdd}, 21: {"RTM_DELADDR", model.OpAddrDel}, 22: {"RTM_GETADDR", ""},
 	24: {"RTM_NEWROUTE", model.OpRouteAdd}, 25: {"RTM_DELROUTE", model.OpRouteDel}, 26: {"RTM_GETROUTE", ""},
 	28: {"RTM_NEWNEIGH", model.OpNeighAdd}, 29: {"RTM_DELNEIGH", ""}, 30: {"RTM_GETNEIGH", ""},
-	104: {"RTM_NEWNEXTHOP", model.OpRouteAdd},
+	104: {"RTM_NEWNEXTHOP", model.OpRouteAdd}, 88: {"RTM_NEWNSID", ""}, 90: {"RTM_GETNSID", ""},
 }
 
 // MsgTypeName names a netlink request type ("RTM_NEWLINK", or "type 42").
@@ -154,7 +154,10 @@ func (f *Finding) describe() {
 			}
 		case watch.KindNetlinkErr:
 			hasNL = true
-			if errno == 0 {
+			// iproute2's empty RTM_NEWLINK probe fails first, the same way
+			// as the real request after it: the real one names the
+			// operation.
+			if errno == 0 || (len(what) > 0 && isProbe(f.Events, e)) {
 				errno = e.Errno
 				if m, ok := msgOps[e.MsgType]; ok && m.op != "" {
 					op = m.op
@@ -162,7 +165,12 @@ func (f *Finding) describe() {
 						op = model.OpLinkSet
 					}
 				}
-				what = append(what, fmt.Sprintf("%s failed: %s (%s)", MsgTypeName(e.MsgType), errName(e.Errno), errText(e.Errno)))
+				w := fmt.Sprintf("%s failed: %s (%s)", MsgTypeName(e.MsgType), errName(e.Errno), errText(e.Errno))
+				if len(what) > 0 && strings.Contains(what[len(what)-1], " failed: ") && !strings.Contains(what[len(what)-1], "capability") {
+					what[len(what)-1] = w
+				} else {
+					what = append(what, w)
+				}
 			}
 		case watch.KindCap:
 			if capFail < 0 {
@@ -259,6 +267,20 @@ func (f *Finding) describe() {
 	if f.What == "" {
 		f.What = "failure"
 	}
+}
+
+// isProbe: the first netlink error of the group was iproute2's empty
+// RTM_NEWLINK probe and e is a later, real request.
+func isProbe(evs []watch.Event, e watch.Event) bool {
+	if e.ReqLen == 32 && e.MsgType == 16 {
+		return false
+	}
+	for _, x := range evs {
+		if x.Kind == watch.KindNetlinkErr {
+			return x.MsgType == 16 && x.ReqLen == 32
+		}
+	}
+	return false
 }
 
 func clipS(s string, n int) string {

@@ -77,6 +77,10 @@ func Noise(e watch.Event) string {
 		if e.MsgType == 16 && e.ReqLen == 32 && (e.Errno == 19 || e.Errno == 95 || e.Errno == 22) {
 			return "iproute2's empty RTM_NEWLINK probe"
 		}
+		// "ip netns list" asks every namespace for an id it may not have.
+		if e.MsgType == 90 && (e.Errno == 22 || e.Errno == 2) {
+			return "ip netns list's RTM_GETNSID"
+		}
 		// NLMSG_DONE/NOOP "errors" and acks are not failures.
 		if e.Errno == 0 {
 			return "an acknowledgement"
@@ -123,6 +127,12 @@ func (g *Grouper) Add(e watch.Event) []*Finding {
 	}
 	if f.Proc.Gone && !e.Proc.Gone {
 		f.Proc = e.Proc
+	}
+	if f.Proc.NetNS == 0 {
+		f.Proc.NetNS = e.Proc.NetNS // the BPF event's, taken in the kernel
+	}
+	if f.Proc.PPID == 0 {
+		f.Proc.PPID = e.Proc.PPID
 	}
 	f.Count++
 	if len(f.Events) < maxEvents {

@@ -82,6 +82,10 @@ func TestSymptoms(t *testing.T) {
 		{"tun", []watch.Event{ev(1, 0, watch.KindTunOpen, func(e *watch.Event) { e.Path, e.Errno = "/dev/net/tun", 13 })}, model.OpTunOpen, model.EACCES},
 		{"emfile", []watch.Event{ev(1, 0, watch.KindSyscall, func(e *watch.Event) { e.Syscall, e.Errno = "socket", 24 })}, model.OpNetlink, model.EMFILE},
 		{"unshare", []watch.Event{ev(1, 0, watch.KindSyscall, func(e *watch.Event) { e.Syscall, e.Errno = "unshare", 28 })}, model.OpUserns, model.ENOSPC},
+		{"probe then the real request", []watch.Event{
+			ev(1, 0, watch.KindNetlinkErr, func(e *watch.Event) { e.MsgType, e.ReqLen, e.Errno = 16, 32, 1 }),
+			ev(1, time.Millisecond, watch.KindNetlinkErr, func(e *watch.Event) { e.MsgType, e.ReqLen, e.Errno, e.ReqFlags = 16, 64, 1, 0x605 }),
+		}, model.OpLinkAdd, model.EPERM},
 		{"cap+extack", []watch.Event{
 			ev(1, 0, watch.KindCap, func(e *watch.Event) { e.Cap, e.Errno = 12, 1 }),
 			ev(1, time.Millisecond, watch.KindExtAck, func(e *watch.Event) { e.Msg = "Unknown device type" }),
