@@ -29,8 +29,9 @@ import (
 const usage = `rtnl-doctor: find out why an RTNETLINK operation failed, and fix it.
 
 Usage:
-  rtnl-doctor [--symptom TEXT|-] [--interval 2s] [--read-only] [--dry-run] [--journal DIR] [target flags]
-                       the dashboard (needs a terminal: over SSH use ssh -t)
+  rtnl-doctor [--symptom TEXT|-] [--interval 2s] [--read-only] [--dry-run] [--journal DIR] [--no-watch] [target flags]
+                       the dashboard (needs a terminal: over SSH use ssh -t); as root its Live pane
+                       catches failures as they happen
   rtnl-doctor report [--json | --markdown] [--symptom TEXT|-] [--no-reproduce] [target flags]
                        rank the causes of a failure (or check every cause) with their evidence and fixes;
                        exit 0 when no cause is proven, 1 when one is, 2 for a usage error
@@ -330,6 +331,7 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	ro := fs.Bool("read-only", false, "change nothing (fixes are shown as instructions)")
 	dry := fs.Bool("dry-run", false, "preview fixes, apply none")
 	journal := fs.String("journal", "", "journal directory")
+	noWatch := fs.Bool("no-watch", false, "do not catch failures live (the Live pane)")
 	target := targetFlags(fs)
 	if err := parse(fs, args, stderr); err != nil {
 		return 2
@@ -359,7 +361,13 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		env = &model.ActionEnv{ReadOnly: true}
 		*ro = true
 	}
-	m := ui.New(ui.Options{Target: target(), Symptom: text, Interval: *interval, ReadOnly: *ro, DryRun: *dry, Env: env, AutoReproduce: true})
+	opt := ui.Options{Target: target(), Symptom: text, Interval: *interval, ReadOnly: *ro, DryRun: *dry, Env: env, AutoReproduce: true}
+	if !*noWatch && opt.Target.Root == "" {
+		var stop func()
+		opt.Live, opt.LiveInfo, stop = cli.StartLive(ctx, watch.Options{})
+		defer stop()
+	}
+	m := ui.New(opt)
 	// The frame ticker wakes the process at this rate even when nothing
 	// changes: measured idle with 20,000 links, 30 FPS cost 0.80% of a core,
 	// 15 FPS 0.52-0.57%, 10 FPS 0.40-0.42% (the target is under 0.5%). A key
