@@ -103,7 +103,7 @@ func faults(self string) []fault {
 	all := func(w string) map[string]string { return map[string]string{"": w} }
 	return []fault{
 		{name: "extack", argv: []string{testns.IP, "-n", "%s", "link", "add", "rdx0", "type", "nosuchkind"},
-			unseen: tracefsOnlyNames, comm: "ip", what: map[string]string{"tracefs": `"Unknown device type"`, "bpf": "RTM_NEWLINK failed: EOPNOTSUPP"}, cause: "module-missing"},
+			unseen: tracefsOnlyNames, comm: "ip", what: map[string]string{"tracefs": `"Unknown device type"`, "bpf": "RTM_NEWLINK failed: EOPNOTSUPP", "auto": `"Unknown device type"; RTM_NEWLINK failed: EOPNOTSUPP`}, cause: "module-missing"},
 		{name: "capability", argv: []string{"setpriv", "--bounding-set=-net_admin", "--inh-caps=-all", sh, "-c", testns.IP + " -n %s link add rdd0 type dummy; sleep 5"},
 			unseen: tracefsOnlyNames, comm: "ip", what: all("CAP_NET_ADMIN"), cause: "cap-net-admin"},
 		{name: "userns", argv: []string{testns.IP, "netns", "exec", "%s", "unshare", "-Ur", sh, "-c", testns.IP + " link add rdu0 type dummy; sleep 5"},
@@ -128,19 +128,28 @@ type caught struct {
 // and its first cause, for each back end this kernel allows.
 func TestWatchAcceptance(t *testing.T) {
 	testns.Require(t)
-	for _, b := range watch.Backends {
-		t.Run(b, func(t *testing.T) {
+	// "auto" is what users get: BPF with a tracefs instance alongside.
+	for _, name := range append([]string{"auto"}, watch.Backends...) {
+		b := name
+		if b == "auto" {
+			b = ""
+		}
+		t.Run(name, func(t *testing.T) {
 			probe, _, err := watch.Open(watch.Options{Backend: b, Syscalls: true})
 			if err != nil {
 				t.Skipf("back end %s unavailable here: %v", b, err)
 			}
+			if name == "auto" && probe.Name() != "bpf+tracefs" {
+				probe.Close()
+				t.Skipf("auto chose %s here: the back ends are tested one by one", probe.Name())
+			}
 			probe.Close()
-			runFaults(t, b)
+			runFaults(t, b, name)
 		})
 	}
 }
 
-func runFaults(t *testing.T, backend string) {
+func runFaults(t *testing.T, backend, name string) {
 	ns := testns.New(t)
 	ns.IP("link", "set", "lo", "up")
 	self, err := os.Executable()
@@ -197,10 +206,10 @@ func runFaults(t *testing.T, backend string) {
 	t.Logf("watch output:\n%s\n%s", errb.String(), out.String())
 	for i, fl := range fs {
 		t.Run(fl.name, func(t *testing.T) {
-			if why, ok := fl.unseen[backend]; ok {
-				t.Skipf("%s cannot see this: %s", backend, why)
+			if why, ok := fl.unseen[name]; ok {
+				t.Skipf("%s cannot see this: %s", name, why)
 			}
-			what, ok := fl.what[backend]
+			what, ok := fl.what[name]
 			if !ok {
 				what = fl.what[""]
 			}

@@ -55,7 +55,7 @@ type BPF struct {
 	lostN     uint64
 }
 
-// event layout written by the programs (little-endian, 80 bytes).
+// event layout written by the programs (little-endian, 88 bytes).
 const (
 	evPidTgid = 0  // u64
 	evKind    = 8  // u32: 1 netlink error, 2 capability
@@ -70,7 +70,8 @@ const (
 	evTarget  = 48 // u64 target user namespace inode
 	evCgroup  = 56 // u64
 	evComm    = 64 // [16]byte
-	evSize    = 80
+	evTime    = 80 // u64 bpf_ktime_get_ns (CLOCK_MONOTONIC)
+	evSize    = 88
 )
 
 // kernel offsets the programs follow, from BTF.
@@ -160,12 +161,11 @@ func kernelOffsets() (offsets, error) {
 
 // Stack layout of every program (offsets from R10).
 const (
-	stEvent   = -80  // the event
-	stKey     = -88  // u64 map key (pid_tgid)
-	stTmp     = -96  // u64 scratch for kernel reads
-	stReply   = -136 // 36 bytes of the reply (-136..-100)
-	stVal     = -152 // 16-byte map value (buf, fd)
-	stackSize = 152
+	stEvent = -88  // the event
+	stKey   = -96  // u64 map key (pid_tgid)
+	stTmp   = -104 // u64 scratch for kernel reads
+	stReply = -144 // 36 bytes of the reply (-144..-108)
+	stVal   = -160 // 16-byte map value (buf, fd)
 )
 
 // kread emits: *(u64*)(R10+dst) = 0; probe_read_kernel(R10+dst, size, base+off).
@@ -186,6 +186,8 @@ func kread(dst int16, base asm.Register, off int32, size int32) asm.Instructions
 // network namespace. R6..R9 are preserved; R7 is used as the task.
 func commonFields(o offsets) asm.Instructions {
 	ins := asm.Instructions{
+		asm.FnKtimeGetNs.Call(),
+		asm.StoreMem(asm.R10, stEvent+evTime, asm.R0, asm.DWord),
 		asm.FnGetCurrentPidTgid.Call(),
 		asm.StoreMem(asm.R10, stEvent+evPidTgid, asm.R0, asm.DWord),
 		asm.Mov.Reg(asm.R1, asm.R10),
@@ -649,7 +651,7 @@ func decodeBPF(raw []byte, pr *procReader, self int) (Event, bool) {
 	}
 	le := binary.LittleEndian
 	pt := le.Uint64(raw[evPidTgid:])
-	ev := Event{Time: time.Now(), TID: int(uint32(pt)), PID: int(pt >> 32), Cap: -1}
+	ev := Event{Time: monoNsToWall(le.Uint64(raw[evTime:]), time.Now()), TID: int(uint32(pt)), PID: int(pt >> 32), Cap: -1}
 	if ev.PID == self {
 		return Event{}, false
 	}

@@ -272,6 +272,14 @@ func (t *Tracefs) Run(ctx context.Context, out chan<- Event) error {
 // parse turns one line into an event (ok=false for lines that are not
 // failures, like fork records and open enters).
 func (t *Tracefs) parse(line string, pr *procReader, pending map[int]time.Time) (Event, bool) {
+	// Forks are most of the lines: read them without the expression.
+	if i := strings.Index(line, ": sched_process_fork: "); i > 0 {
+		rest := line[i+len(": sched_process_fork: "):]
+		if ppid, child := fieldInt(rest, "pid="), fieldInt(rest, "child_pid="); ppid > 0 && child > 0 {
+			pr.fork(ppid, fieldStr(rest, "comm="), child)
+		}
+		return Event{}, false
+	}
 	m := traceLine.FindStringSubmatch(line)
 	if m == nil {
 		return Event{}, false
@@ -345,11 +353,16 @@ func monoToWall(sec, frac string, now time.Time) time.Time {
 		frac += "0"
 	}
 	ns, _ := strconv.ParseInt(frac[:9], 10, 64)
+	return monoNsToWall(uint64(s*1e9+ns), now)
+}
+
+// monoNsToWall converts CLOCK_MONOTONIC nanoseconds to wall-clock time.
+func monoNsToWall(mono uint64, now time.Time) time.Time {
 	var ts unix.Timespec
-	if unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) != nil {
+	if unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) != nil || mono == 0 {
 		return now
 	}
-	ago := time.Duration(ts.Nano() - (s*1e9 + ns))
+	ago := time.Duration(ts.Nano() - int64(mono))
 	if ago < 0 {
 		ago = 0
 	}
