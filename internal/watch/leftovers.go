@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Leftovers lists what a watcher of process pid left behind: tracing
@@ -39,6 +40,12 @@ func Leftovers(pid int) []string {
 			}
 		}
 	}
-	out = append(out, bpfLeftovers(pid)...)
-	return out
+	// The kernel frees a closed program's maps after an RCU grace period:
+	// give it a moment before calling them left behind.
+	bpf := bpfLeftovers(pid)
+	for i := 0; i < 40 && len(bpf) > 0; i++ {
+		time.Sleep(50 * time.Millisecond)
+		bpf = bpfLeftovers(pid)
+	}
+	return append(out, bpf...)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -21,9 +22,10 @@ import (
 // denials with pid and comm, and capability or netlink errors some drivers
 // log. It never sees a netlink error code.
 type Logs struct {
-	files []*os.File
-	names []string
-	self  int
+	files   []*os.File
+	names   []string
+	self    int
+	journal *exec.Cmd // journalctl -f, when the journal is running
 }
 
 // OpenLogs opens the logs it can read.
@@ -49,10 +51,45 @@ func OpenLogs(o Options) (*Logs, error) {
 	} else {
 		why = append(why, "audit log: "+err.Error())
 	}
+	if err := l.followJournal(); err != nil {
+		why = append(why, "journal: "+err.Error())
+	}
 	if len(l.files) == 0 {
 		return nil, fmt.Errorf("no log to follow (%s)", strings.Join(why, "; "))
 	}
 	return l, nil
+}
+
+// followJournal starts journalctl -f (by absolute path, argv only) from
+// now on, when systemd-journald runs.
+func (l *Logs) followJournal() error {
+	if _, err := os.Stat("/run/systemd/journal"); err != nil {
+		return errors.New("systemd-journald is not running")
+	}
+	for _, p := range []string{"/usr/bin/journalctl", "/bin/journalctl"} {
+		if _, err := os.Stat(p); err != nil {
+			continue
+		}
+		cmd := exec.Command(p, "--follow", "--lines=0", "--output=short-iso", "--quiet")
+		cmd.Env = []string{"SYSTEMD_PAGER=", "LC_ALL=C"}
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			return err
+		}
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		f, ok := out.(*os.File)
+		if !ok {
+			cmd.Process.Kill()
+			cmd.Wait()
+			return errors.New("journalctl: no pipe")
+		}
+		l.journal = cmd
+		l.files, l.names = append(l.files, f), append(l.names, "the journal")
+		return nil
+	}
+	return errors.New("journalctl is not installed")
 }
 
 // Name implements Source.
@@ -60,8 +97,9 @@ func (l *Logs) Name() string { return "logs" }
 
 // Sees implements Source.
 func (l *Logs) Sees() string {
-	return "following " + strings.Join(l.names, " and ") + ": SELinux and AppArmor denials (with pid and comm) only; " +
-		"netlink errors, extended-ACK messages and capability checks are not logged by the kernel and are invisible in this mode"
+	return "following " + strings.Join(l.names, " and ") + ": SELinux and AppArmor denials (with pid and comm), and netlink errors daemons log " +
+		"(\"RTNETLINK answers: ...\", \"Cannot open netlink socket\") with their pid; the kernel logs no netlink error, extended-ACK message " +
+		"or capability check, so a failure nobody logs is invisible in this mode"
 }
 
 // Lost implements Source (the kernel log says when it overwrote records).
@@ -73,6 +111,11 @@ func (l *Logs) Close() error {
 		f.Close()
 	}
 	l.files = nil
+	if l.journal != nil {
+		l.journal.Process.Kill()
+		l.journal.Wait()
+		l.journal = nil
+	}
 	return nil
 }
 
@@ -151,8 +194,21 @@ var (
 	logComm = regexp.MustCompile(`\bcomm="?([^"\s]{1,64})`)
 )
 
-// parseLogLine recognises an AppArmor or SELinux denial.
+// logFailure matches what daemons log when netlink or a tun open failed.
+var (
+	logFailure = regexp.MustCompile(`RTNETLINK answers: |Cannot open netlink socket|netlink receive: |(?i)/dev/net/tun.*(denied|not permitted|no such)|Error: (Unknown device type|Nexthop|Device for nexthop|ipv[46]: |Invalid prefix|Attribute failed policy validation)`)
+	logProgram = regexp.MustCompile(`\s([A-Za-z][\w.@-]{0,40})\[(\d{1,9})\]: `)
+)
+
+// parseLogLine recognises an AppArmor or SELinux denial, or a daemon's
+// logged netlink failure ("dockerd[812]: ... RTNETLINK answers: ...").
 func parseLogLine(line string) (Event, bool) {
+	if logFailure.MatchString(line) {
+		if m := logProgram.FindStringSubmatch(line); m != nil {
+			pid, _ := strconv.Atoi(m[2])
+			return Event{Time: time.Now(), Kind: KindLog, PID: pid, TID: pid, Cap: -1, Comm: m[1], Msg: clip(line, 512)}, true
+		}
+	}
 	if _, rest, ok := strings.Cut(line, ";"); ok && strings.HasPrefix(line, strings.SplitN(line, ",", 2)[0]) && strings.Count(line[:len(line)-len(rest)], ",") >= 3 {
 		line = rest // a /dev/kmsg record: "6,1234,5678,-;text"
 	}

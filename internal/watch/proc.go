@@ -109,6 +109,22 @@ func (r *procReader) ancestors(p Process) []int {
 	return out
 }
 
+// tgidOf is a thread's process (itself when it has exited).
+func (r *procReader) tgidOf(tid int) int {
+	b, err := os.ReadFile(r.proc + "/" + strconv.Itoa(tid) + "/status")
+	if err != nil {
+		return tid
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "Tgid:"); ok {
+			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
+				return n
+			}
+		}
+	}
+	return tid
+}
+
 // read reads one process without the cache.
 func (r *procReader) read(pid int) Process {
 	p := Process{PID: pid}

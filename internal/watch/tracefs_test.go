@@ -127,3 +127,22 @@ func TestTracefsStaleAndClose(t *testing.T) {
 		}
 	}
 }
+
+// The BPF back end's programs, maps and perf events go with Close.
+func TestBPFClose(t *testing.T) {
+	requireRoot(t)
+	b, err := OpenBPF(Options{})
+	if err != nil {
+		t.Skip("BPF back end unavailable here: " + err.Error())
+	}
+	t.Cleanup(func() { b.Close() })
+	if left := bpfLeftovers(os.Getpid()); len(left) == 0 {
+		t.Fatal("no BPF object of ours while open: the leftover check proves nothing")
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if left := Leftovers(os.Getpid()); len(left) > 0 {
+		t.Errorf("after Close: %v", left)
+	}
+}
