@@ -21,6 +21,9 @@ type liveState struct {
 	caught   int
 	closed   bool
 	scroll   scrollState
+	// base is the target the dashboard started with: each finding's
+	// target starts from it, not from the previous finding's.
+	base *probes.Target
 }
 
 // liveMsg carries one finding from the watcher (closed: it stopped).
@@ -51,8 +54,10 @@ func findingTargetCmd(f *live.Finding, base probes.Target) tea.Cmd {
 	return func() tea.Msg {
 		w := base.Watcher
 		base.Watcher = nil
+		// The link watcher follows the namespace the dashboard started in.
+		startedHere := base.NetNS == "" && base.PID == 0
 		t, note := f.Target(base)
-		same := t.NetNS == "" && sameNetNS(t.PID)
+		same := startedHere && t.NetNS == "" && sameNetNS(t.PID)
 		if same {
 			t.Watcher = w
 		}
@@ -128,8 +133,14 @@ func (m *Model) openFinding() tea.Cmd {
 		return nil
 	}
 	f := m.live.findings[m.live.scroll.cursor]
+	if m.live.base == nil {
+		b := m.opt.Target
+		m.live.base = &b
+	}
+	base := *m.live.base
+	base.Watcher = m.opt.Target.Watcher
 	m.setStatus(false, "opening finding #%d…", f.Seq)
-	return findingTargetCmd(f, m.opt.Target)
+	return findingTargetCmd(f, base)
 }
 
 // liveHeader is the header's count of failures caught ("" without a

@@ -275,6 +275,7 @@ func syscallCosts() [2]float64 {
 // nexthop is not up") and reads each error reply, as fast as it can; it
 // prints the seconds it took.
 func burst(n int) int {
+	runtime.LockOSThread() // one thread sends them all
 	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

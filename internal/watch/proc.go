@@ -15,7 +15,8 @@ type procReader struct {
 	proc    string // "/proc"
 	cache   map[int]procEntry
 	parents map[int]forkInfo
-	order   []int // parents in insertion order, for eviction
+	order   []int       // parents in insertion order, for eviction
+	tgids   map[int]int // thread -> process, as /proc said while it lived
 }
 
 type procEntry struct {
@@ -38,7 +39,7 @@ func newProcReader(proc string) *procReader {
 	if proc == "" {
 		proc = "/proc"
 	}
-	return &procReader{proc: proc, cache: map[int]procEntry{}, parents: map[int]forkInfo{}}
+	return &procReader{proc: proc, cache: map[int]procEntry{}, parents: map[int]forkInfo{}, tgids: map[int]int{}}
 }
 
 // fork records that parent (named comm) created child.
@@ -109,18 +110,31 @@ func (r *procReader) ancestors(p Process) []int {
 	return out
 }
 
-// tgidOf is a thread's process (itself when it has exited).
-func (r *procReader) tgidOf(tid int) int {
-	b, err := os.ReadFile(r.proc + "/" + strconv.Itoa(tid) + "/status")
-	if err != nil {
-		return tid
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "Tgid:"); ok {
-			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
-				return n
+// tgidOf is a thread's process. printed is what the trace line said:
+// tracefs looks the thread group up when it prints the line, so after the
+// PID numbers wrap it can name whoever owns the number now. /proc answers
+// while the thread lives (and is remembered); once it has exited, printed
+// is believed only when the thread was created by that process's main
+// thread, else the thread is taken as its own process.
+func (r *procReader) tgidOf(tid, printed int) int {
+	if b, err := os.ReadFile(r.proc + "/" + strconv.Itoa(tid) + "/status"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "Tgid:"); ok {
+				if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
+					if len(r.tgids) > maxParents {
+						clear(r.tgids)
+					}
+					r.tgids[tid] = n
+					return n
+				}
 			}
 		}
+	}
+	if n, ok := r.tgids[tid]; ok {
+		return n
+	}
+	if f, ok := r.parents[tid]; ok && f.ppid == printed {
+		return printed
 	}
 	return tid
 }

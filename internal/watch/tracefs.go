@@ -290,10 +290,9 @@ func (t *Tracefs) parse(line string, pr *procReader, pending map[int]time.Time) 
 		pid = tid
 	}
 	if pid != tid {
-		// record-tgid can name a stale thread group for a new process
-		// (measured: 1 to 7 in 1,000 short-lived ip): ask /proc, and take
-		// the thread for its own process once it has exited.
-		pid = pr.tgidOf(tid)
+		// record-tgid can name a stale thread group (measured: 1 to 7 in
+		// 1,000 short-lived ip on a busy machine with pid_max 32768).
+		pid = pr.tgidOf(tid, pid)
 	}
 	if pid == t.self {
 		return Event{}, false
