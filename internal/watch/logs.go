@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -23,6 +24,7 @@ import (
 // log. It never sees a netlink error code.
 type Logs struct {
 	files   []*os.File
+	kmsg    int // /dev/kmsg's descriptor (non-blocking), -1 when not read
 	names   []string
 	self    int
 	journal *exec.Cmd // journalctl -f, when the journal is running
@@ -30,13 +32,17 @@ type Logs struct {
 
 // OpenLogs opens the logs it can read.
 func OpenLogs(o Options) (*Logs, error) {
-	l := &Logs{self: o.Self}
+	l := &Logs{self: o.Self, kmsg: -1}
 	if l.self == 0 {
 		l.self = os.Getpid()
 	}
 	var why []string
 	if f, err := os.Open("/dev/kmsg"); err == nil {
 		if _, err := f.Seek(0, io.SeekEnd); err == nil {
+			// One record per read; non-blocking, so a read never outlives
+			// the watch.
+			l.kmsg = int(f.Fd())
+			unix.SetNonblock(l.kmsg, true)
 			l.files, l.names = append(l.files, f), append(l.names, "/dev/kmsg")
 		} else {
 			f.Close()
@@ -123,8 +129,16 @@ func (l *Logs) Close() error {
 // their end are polled.
 func (l *Logs) Run(ctx context.Context, out chan<- Event) error {
 	lines := make(chan string, 256)
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait() // no reader outlives Run: Close closes their files
+	defer cancel()
 	for _, f := range l.files {
-		go follow(ctx, f, lines)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l.follow(ctx, f, lines)
+		}()
 	}
 	pr := newProcReader("")
 	for {
@@ -149,36 +163,46 @@ func (l *Logs) Run(ctx context.Context, out chan<- Event) error {
 	}
 }
 
-func follow(ctx context.Context, f *os.File, lines chan<- string) {
-	kmsg := f.Name() == "/dev/kmsg"
-	if kmsg {
-		// One record per read; a blocking read would outlive the context.
-		unix.SetNonblock(int(f.Fd()), true)
-	}
+func (l *Logs) follow(ctx context.Context, f *os.File, lines chan<- string) {
+	kmsg := l.kmsg >= 0 && f.Name() == "/dev/kmsg"
 	r := bufio.NewReaderSize(f, 64<<10)
 	buf := make([]byte, 8192)
+	partial := "" // a line cut by a read deadline
 	for ctx.Err() == nil {
 		var line string
 		var err error
 		if kmsg {
 			var n int
-			n, err = unix.Read(int(f.Fd()), buf)
+			n, err = unix.Read(l.kmsg, buf)
 			if n > 0 {
 				line = string(buf[:n])
 			}
 			if errors.Is(err, unix.EPIPE) { // records overwritten: go on
-				err = nil
 				continue
 			}
 		} else {
+			// A pipe (the journal) honours the deadline; a file returns at
+			// its end.
+			f.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
 			line, err = r.ReadString('\n')
+			if err != nil {
+				if len(partial) < 64<<10 {
+					partial += line
+				}
+				line = ""
+			} else {
+				line, partial = partial+line, ""
+			}
 		}
-		if line != "" && err == nil {
+		if line != "" && (err == nil || kmsg) {
 			select {
 			case lines <- strings.TrimSpace(line):
 			case <-ctx.Done():
 				return
 			}
+			continue
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
 			continue
 		}
 		select {

@@ -12,6 +12,11 @@ import (
 // finding.
 const Window = 50 * time.Millisecond
 
+// Settle is how long after a thread's last event its finding is closed:
+// longer than Window, so the events of a second back end reading the same
+// failure a little later (BPF's errno, tracefs's extack) still join it.
+const Settle = 250 * time.Millisecond
+
 // maxSpan closes a finding of a thread that keeps failing, so a loop of
 // failures still shows up.
 const maxSpan = time.Second
@@ -141,12 +146,12 @@ func (g *Grouper) Add(e watch.Event) []*Finding {
 	return closed
 }
 
-// Flush closes the findings whose thread has been quiet for the window
-// (all of them when all is set), oldest first.
+// Flush closes the findings whose thread has been quiet for Settle (all of
+// them when all is set), oldest first.
 func (g *Grouper) Flush(now time.Time, all bool) []*Finding {
 	var out []*Finding
 	for tid, f := range g.open {
-		if all || now.Sub(f.Last) > Window {
+		if all || now.Sub(f.Last) > Settle {
 			out = append(out, g.finish(tid, f))
 		}
 	}
