@@ -194,7 +194,7 @@ func Run(ctx context.Context, o RunOptions) (RunResult, int) {
 			go func() {
 				runErr = cmd.Wait()
 				// The kernel's last events reach the buffer within the window.
-				time.Sleep(2 * live.Window)
+				time.Sleep(live.Settle)
 				close(stop)
 			}()
 		})
