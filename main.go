@@ -12,8 +12,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -363,6 +365,11 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	opt := ui.Options{Target: target(), Symptom: text, Interval: *interval, ReadOnly: *ro, DryRun: *dry, Env: env, AutoReproduce: true}
 	if !*noWatch && opt.Target.Root == "" {
+		// A hangup or TERM ends the program normally, so the watcher's
+		// instance is removed (SIGKILL leaves it to the next start).
+		var cancel context.CancelFunc
+		ctx, cancel = signal.NotifyContext(ctx, syscall.SIGHUP, syscall.SIGTERM)
+		defer cancel()
 		var stop func()
 		opt.Live, opt.LiveInfo, stop = cli.StartLive(ctx, watch.Options{})
 		defer stop()

@@ -40,6 +40,13 @@ func Leftovers(pid int) []string {
 			}
 		}
 	}
+	ents, _ := os.ReadDir(MountDir)
+	for _, e := range ents {
+		dir := filepath.Join(MountDir, e.Name())
+		if strings.HasPrefix(dir, mountPrefix) && !strings.Contains(strings.Join(out, "\n"), dir) {
+			out = append(out, "mount point "+dir)
+		}
+	}
 	// The kernel frees a closed program's maps after an RCU grace period:
 	// give it a moment before calling them left behind.
 	bpf := bpfLeftovers(pid)

@@ -588,6 +588,21 @@ func CleanStale() []string {
 	for _, r := range roots {
 		removed = append(removed, cleanInstances(r)...)
 	}
+	// Mount points of dead owners whose mount went with their mount
+	// namespace (ip netns exec gives each command its own): empty
+	// directories, removed.
+	ents, _ := os.ReadDir(MountDir)
+	for _, e := range ents {
+		if m := ourMount.FindStringSubmatch(e.Name()); m != nil {
+			if pid, _ := strconv.Atoi(m[1]); !pidAlive(pid) {
+				dir := filepath.Join(MountDir, e.Name())
+				if os.Remove(dir) == nil {
+					removed = append(removed, dir)
+				}
+			}
+		}
+	}
+	os.Remove(MountDir) // only when empty
 	return removed
 }
 
