@@ -103,7 +103,7 @@ func faults(self string) []fault {
 	all := func(w string) map[string]string { return map[string]string{"": w} }
 	return []fault{
 		{name: "extack", argv: []string{testns.IP, "-n", "%s", "link", "add", "rdx0", "type", "nosuchkind"},
-			unseen: tracefsOnlyNames, comm: "ip", what: map[string]string{"tracefs": `"Unknown device type"`, "bpf": "RTM_NEWLINK failed: EOPNOTSUPP", "auto": `"Unknown device type" && RTM_NEWLINK failed: EOPNOTSUPP`}, cause: "module-missing"},
+			unseen: tracefsOnlyNames, comm: "ip", what: map[string]string{"tracefs": `"Unknown device type"`, "bpf": `RTM_NEWLINK failed: EOPNOTSUPP && "Unknown device type"`, "auto": `"Unknown device type" && RTM_NEWLINK failed: EOPNOTSUPP`}, cause: "module-missing"},
 		{name: "capability", argv: []string{"setpriv", "--bounding-set=-net_admin", "--inh-caps=-all", sh, "-c", testns.IP + " -n %s link add rdd0 type dummy; sleep 5"},
 			unseen: tracefsOnlyNames, comm: "ip", what: all("CAP_NET_ADMIN"), cause: "cap-net-admin"},
 		{name: "userns", argv: []string{testns.IP, "netns", "exec", "%s", "unshare", "-Ur", sh, "-c", testns.IP + " link add rdu0 type dummy; sleep 5"},

@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -55,7 +56,7 @@ type BPF struct {
 	lostN     uint64
 }
 
-// event layout written by the programs (little-endian, 88 bytes).
+// event layout written by the programs (little-endian, evSize bytes).
 const (
 	evPidTgid = 0  // u64
 	evKind    = 8  // u32: 1 netlink error, 2 capability
@@ -71,7 +72,10 @@ const (
 	evCgroup  = 56 // u64
 	evComm    = 64 // [16]byte
 	evTime    = 80 // u64 bpf_ktime_get_ns (CLOCK_MONOTONIC)
-	evSize    = 88
+	evRFlags  = 88 // u16 the reply's nlmsg_flags (NLM_F_CAPPED, NLM_F_ACK_TLVS)
+	evExt     = 96 // what follows the error's first 36 bytes: the echoed request and the extack attributes
+	extLen    = 256
+	evSize    = evExt + extLen
 )
 
 // kernel offsets the programs follow, from BTF.
@@ -161,11 +165,11 @@ func kernelOffsets() (offsets, error) {
 
 // Stack layout of every program (offsets from R10).
 const (
-	stEvent = -88  // the event
-	stKey   = -96  // u64 map key (pid_tgid)
-	stTmp   = -104 // u64 scratch for kernel reads
-	stReply = -144 // 36 bytes of the reply (-144..-108)
-	stVal   = -160 // 16-byte map value (buf, fd)
+	stEvent = -evSize      // the event
+	stKey   = stEvent - 8  // u64 map key (pid_tgid)
+	stTmp   = stKey - 8    // u64 scratch for kernel reads
+	stReply = stTmp - 40   // 36 bytes of the reply
+	stVal   = stReply - 16 // 16-byte map value (buf, fd)
 )
 
 // kread emits: *(u64*)(R10+dst) = 0; probe_read_kernel(R10+dst, size, base+off).
@@ -352,6 +356,16 @@ func exitProg(o offsets, pending, ring, lost *ebpf.Map) asm.Instructions {
 		asm.StoreMem(asm.R10, stEvent+evType, asm.R1, asm.Half),
 		asm.LoadMem(asm.R1, asm.R10, stReply+26, asm.Half),
 		asm.StoreMem(asm.R10, stEvent+evFlags, asm.R1, asm.Half),
+		asm.LoadMem(asm.R1, asm.R10, stReply+6, asm.Half),
+		asm.StoreMem(asm.R10, stEvent+evRFlags, asm.R1, asm.Half),
+		// The rest of the reply, for the extack text (a failed read leaves
+		// zeros: the errno still counts).
+		asm.Mov.Reg(asm.R3, asm.R8),
+		asm.Add.Imm(asm.R3, 36),
+		asm.Mov.Reg(asm.R1, asm.R10),
+		asm.Add.Imm(asm.R1, stEvent+evExt),
+		asm.Mov.Imm(asm.R2, extLen),
+		asm.FnProbeReadUser.Call(),
 	)
 	ins = append(ins, commonFields(o)...)
 	// The socket: task->files->fdt->fd[fd]->private_data->sk; only
@@ -591,7 +605,7 @@ func (b *BPF) Name() string { return "bpf" }
 // Sees implements Source.
 func (b *BPF) Sees() string {
 	s := "eBPF (" + strings.Join(b.hooks, ", ") + "): the errno and request type of every failed netlink request, read from the error reply " +
-		"the process receives (\"File exists\" too, extack text not read), with pid, parent, comm, cgroup and network namespace taken in the kernel"
+		"the process receives (\"File exists\" too; the extack text when the process asked for it, as iproute2 does), with pid, parent, comm, cgroup and network namespace taken in the kernel"
 	for _, h := range b.hooks {
 		if strings.Contains(h, "cap_capable") {
 			s += "; failed CAP_NET_ADMIN/CAP_NET_RAW checks with the caller's and the target's user namespace"
@@ -669,6 +683,7 @@ func decodeBPF(raw []byte, pr *procReader, self int) (Event, bool) {
 		ev.MsgType = le.Uint16(raw[evType:])
 		ev.ReqFlags = le.Uint16(raw[evFlags:])
 		ev.Proto = int(le.Uint32(raw[evProto:]))
+		ev.Msg = extackText(raw[evExt:evExt+extLen], le.Uint16(raw[evRFlags:]), ev.ReqLen)
 	case 2:
 		ev.Kind = KindCap
 		ev.Errno = int(-errv)
@@ -699,6 +714,39 @@ func decodeBPF(raw []byte, pr *procReader, self int) (Event, bool) {
 	}
 	ev.Proc.Ancestors = pr.ancestors(ev.Proc)
 	return ev, true
+}
+
+// extackText finds NLMSGERR_ATTR_MSG in what follows an NLMSG_ERROR's
+// first 36 bytes: the extack attributes come after the echoed request, or
+// right away when the reply is capped (NLM_F_CAPPED).
+func extackText(ext []byte, replyFlags uint16, reqLen uint32) string {
+	const capped, ackTLVs = 0x100, 0x200
+	if replyFlags&ackTLVs == 0 {
+		return ""
+	}
+	off := 0
+	if replyFlags&capped == 0 {
+		if reqLen < 16 || reqLen-16 > uint32(len(ext)) {
+			return ""
+		}
+		off = int(reqLen-16+3) &^ 3
+	}
+	le := binary.LittleEndian
+	for off+4 <= len(ext) {
+		l, typ := int(le.Uint16(ext[off:])), le.Uint16(ext[off+2:])&0x3fff
+		if l < 4 || off+l > len(ext) {
+			return ""
+		}
+		if typ == 1 { // NLMSGERR_ATTR_MSG
+			v := ext[off+4 : off+l]
+			if i := bytes.IndexByte(v, 0); i >= 0 {
+				v = v[:i]
+			}
+			return clip(strings.TrimSpace(string(v)), 512)
+		}
+		off += (l + 3) &^ 3
+	}
+	return ""
 }
 
 // Close implements Source: links, perf events, programs and maps go.

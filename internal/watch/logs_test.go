@@ -22,3 +22,35 @@ func TestParseLogLine(t *testing.T) {
 		}
 	}
 }
+
+// The extack text of an NLMSG_ERROR, capped (attributes right after the
+// error) or not (after the echoed request).
+func TestExtackText(t *testing.T) {
+	attr := func(typ uint16, v string) []byte {
+		b := []byte{0, 0, byte(typ), byte(typ >> 8)}
+		b = append(b, v...)
+		b = append(b, 0)
+		b[0] = byte(len(b))
+		for len(b)%4 != 0 {
+			b = append(b, 0)
+		}
+		return b
+	}
+	msg := attr(1, "Unknown device type")
+	capped := append(attr(4, "xx"), msg...)
+	if got := extackText(pad(capped), 0x300, 60); got != "Unknown device type" {
+		t.Errorf("capped: %q", got)
+	}
+	echoed := append(make([]byte, 44), msg...) // a 60-byte request: 44 bytes after its header
+	if got := extackText(pad(echoed), 0x200, 60); got != "Unknown device type" {
+		t.Errorf("echoed: %q", got)
+	}
+	if got := extackText(pad(capped), 0x100, 60); got != "" {
+		t.Errorf("without NLM_F_ACK_TLVS: %q", got)
+	}
+	if got := extackText(pad([]byte{0xff, 0xff, 1, 0}), 0x300, 60); got != "" {
+		t.Errorf("corrupt attribute: %q", got)
+	}
+}
+
+func pad(b []byte) []byte { return append(b, make([]byte, extLen-len(b))...) }

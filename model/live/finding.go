@@ -154,6 +154,9 @@ func (f *Finding) describe() {
 			}
 		case watch.KindNetlinkErr:
 			hasNL = true
+			if e.Msg != "" && ext == "" {
+				ext = e.Msg // the extack text of the reply (BPF)
+			}
 			// iproute2's empty RTM_NEWLINK probe fails first, the same way
 			// as the real request after it: the real one names the
 			// operation.
@@ -166,6 +169,9 @@ func (f *Finding) describe() {
 					}
 				}
 				w := fmt.Sprintf("%s failed: %s (%s)", MsgTypeName(e.MsgType), errName(e.Errno), errText(e.Errno))
+				if e.Msg != "" {
+					w += fmt.Sprintf(": %q", e.Msg)
+				}
 				if len(what) > 0 && strings.Contains(what[len(what)-1], " failed: ") && !strings.Contains(what[len(what)-1], "capability") {
 					what[len(what)-1] = w
 				} else {
