@@ -76,6 +76,7 @@ const (
 	evExt     = 96 // what follows the error's first 36 bytes: the echoed request and the extack attributes
 	extLen    = 256
 	evSize    = evExt + extLen
+	evCapSize = evExt // a capability event has no tail
 )
 
 // kernel offsets the programs follow, from BTF.
@@ -231,13 +232,22 @@ func zeroEvent() asm.Instructions {
 }
 
 // output emits ringbuf_output(ring, event) and counts a full buffer in
-// lost[0].
-func output(ring, lost *ebpf.Map) asm.Instructions {
-	return asm.Instructions{
-		asm.LoadMapPtr(asm.R1, ring.FD()),
+// lost[0]. sized: only the reply's own bytes of the tail are sent (R3 =
+// evExt + nlmsg_len - 36, at most evSize), so a burst fits the ring.
+func output(ring, lost *ebpf.Map, sized bool) asm.Instructions {
+	size := asm.Instructions{asm.Mov.Imm(asm.R3, evCapSize)}
+	if sized {
+		size = asm.Instructions{
+			asm.LoadMem(asm.R3, asm.R10, stReply, asm.Word),
+			asm.Add.Imm(asm.R3, evExt-36),
+			asm.JLE.Imm(asm.R3, evSize, "sized"),
+			asm.Mov.Imm(asm.R3, evSize),
+		}
+	}
+	ins := append(size,
+		asm.LoadMapPtr(asm.R1, ring.FD()).WithSymbol(map[bool]string{true: "sized", false: "unsized"}[sized]),
 		asm.Mov.Reg(asm.R2, asm.R10),
 		asm.Add.Imm(asm.R2, stEvent),
-		asm.Mov.Imm(asm.R3, evSize),
 		asm.Mov.Imm(asm.R4, 0),
 		asm.FnRingbufOutput.Call(),
 		asm.JEq.Imm(asm.R0, 0, "exit"),
@@ -250,7 +260,8 @@ func output(ring, lost *ebpf.Map) asm.Instructions {
 		asm.JEq.Imm(asm.R0, 0, "exit"),
 		asm.Mov.Imm(asm.R1, 1),
 		asm.StoreXAdd(asm.R0, asm.R1, asm.DWord),
-	}
+	)
+	return ins
 }
 
 func exitBlock() asm.Instructions {
@@ -397,7 +408,7 @@ func exitProg(o offsets, pending, ring, lost *ebpf.Map) asm.Instructions {
 		asm.LoadMem(asm.R1, asm.R10, stTmp, asm.Half),
 		asm.StoreMem(asm.R10, stEvent+evProto, asm.R1, asm.Word),
 	)
-	ins = append(ins, output(ring, lost)...)
+	ins = append(ins, output(ring, lost, true)...)
 	return append(ins, exitBlock()...)
 }
 
@@ -436,7 +447,7 @@ func capProg(o offsets, ring, lost *ebpf.Map) asm.Instructions {
 	ins = append(ins, asm.LoadMem(asm.R1, asm.R10, stTmp, asm.Word),
 		asm.StoreMem(asm.R10, stEvent+evTarget, asm.R1, asm.DWord))
 	ins = append(ins, commonFields(o)...)
-	ins = append(ins, output(ring, lost)...)
+	ins = append(ins, output(ring, lost, false)...)
 	return append(ins, exitBlock()...)
 }
 
@@ -660,8 +671,11 @@ func (b *BPF) Run(ctx context.Context, out chan<- Event) error {
 }
 
 func decodeBPF(raw []byte, pr *procReader, self int) (Event, bool) {
-	if len(raw) < evSize {
+	if len(raw) < evExt {
 		return Event{}, false
+	}
+	if len(raw) < evSize { // a sized or capability event: the tail is zeros
+		raw = append(raw[:len(raw):len(raw)], make([]byte, evSize-len(raw))...)
 	}
 	le := binary.LittleEndian
 	pt := le.Uint64(raw[evPidTgid:])
