@@ -17,6 +17,7 @@ type procReader struct {
 	parents map[int]forkInfo
 	order   []int       // parents in insertion order, for eviction
 	tgids   map[int]int // thread -> process, as /proc said while it lived
+	execs   map[int]string
 }
 
 type procEntry struct {
@@ -39,7 +40,7 @@ func newProcReader(proc string) *procReader {
 	if proc == "" {
 		proc = "/proc"
 	}
-	return &procReader{proc: proc, cache: map[int]procEntry{}, parents: map[int]forkInfo{}, tgids: map[int]int{}}
+	return &procReader{proc: proc, cache: map[int]procEntry{}, parents: map[int]forkInfo{}, tgids: map[int]int{}, execs: map[int]string{}}
 }
 
 // fork records that parent (named comm) created child.
@@ -48,6 +49,8 @@ func (r *procReader) fork(parent int, comm string, child int) {
 		r.order = append(r.order, child)
 	}
 	r.parents[child] = forkInfo{ppid: parent, comm: comm}
+	delete(r.execs, child) // a new process under a reused number
+	delete(r.tgids, child)
 	for len(r.order) > maxParents {
 		delete(r.parents, r.order[0])
 		r.order = r.order[1:]
@@ -87,6 +90,26 @@ func (r *procReader) lookup(pid int, now time.Time) Process {
 	r.cache[pid] = procEntry{p: p, at: now}
 	return p
 }
+
+// exec records what a process executed (its comm-to-be: the file's
+// name, cut like the kernel cuts comm).
+func (r *procReader) exec(pid int, filename string) {
+	if len(r.execs) > maxParents {
+		clear(r.execs)
+	}
+	name := filename
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	if len(name) > 15 {
+		name = name[:15]
+	}
+	r.execs[pid] = name
+	delete(r.cache, pid) // its name changed
+}
+
+// execName is the program a process last executed ("" when unknown).
+func (r *procReader) execName(pid int) string { return r.execs[pid] }
 
 // ancestors lists p's parent, grandparent and so on (at most 32), from
 // fork events and /proc.

@@ -63,8 +63,11 @@ var tracefsEvents = []tracefsEvent{
 	// failures that matter (unshare, setns) come from the syscall events.
 	{path: "capability/cap_capable", filter: "ret != 0 && (cap == 12 || cap == 13)", why: "capability:cap_capable needs Linux 6.14+"},
 	{path: "avc/selinux_audited", filter: "denied != 0", why: "avc:selinux_audited needs SELinux (Linux 5.10+)"},
-	// Parents of short-lived processes (who ran ip).
+	// Parents of short-lived processes (who ran ip), and what they ran:
+	// a trace line's comm is looked up when it is printed and can be the
+	// name before exec (or "<...>").
 	{path: "sched/sched_process_fork"},
+	{path: "sched/sched_process_exec"},
 	{path: "syscalls/sys_exit_socket", filter: "ret == -24 || ret == -23", optional: true},
 	{path: "syscalls/sys_enter_openat", filter: `filename.ustring ~ "/dev/net/*"`, optional: true, why: "filtering openat by file name needs Linux 5.17+"},
 	// ENOENT is not traced: failed opens of missing files are far too
@@ -280,6 +283,13 @@ func (t *Tracefs) parse(line string, pr *procReader, pending map[int]time.Time) 
 		}
 		return Event{}, false
 	}
+	if i := strings.Index(line, ": sched_process_exec: "); i > 0 {
+		rest := line[i+len(": sched_process_exec: "):]
+		if pid := fieldInt(rest, "pid="); pid > 0 {
+			pr.exec(pid, fieldStr(rest, "filename="))
+		}
+		return Event{}, false
+	}
 	m := traceLine.FindStringSubmatch(line)
 	if m == nil {
 		return Event{}, false
@@ -345,6 +355,9 @@ func (t *Tracefs) parse(line string, pr *procReader, pending map[int]time.Time) 
 	}
 	ev.Proc = pr.lookup(pid, now)
 	ev.Proc.Ancestors = pr.ancestors(ev.Proc)
+	if name := pr.execName(pid); name != "" && (ev.Proc.Gone || ev.Proc.Comm == "") {
+		ev.Comm, ev.Proc.Comm = name, name
+	}
 	if ev.Proc.Comm == "" {
 		ev.Proc.Comm = ev.Comm
 	}

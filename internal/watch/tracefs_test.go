@@ -37,6 +37,10 @@ func TestParseTraceLine(t *testing.T) {
 			}},
 		{`         unshare-9   (      9) [001] .....   311.000001: sys_unshare -> 0xffffffffffffffff`, true,
 			func(e Event) bool { return e.Syscall == "unshare" && e.Errno == 1 }},
+		{`             cat-3000   (   3000) [000] .....   311.000000: sched_process_exec: filename=/usr/bin/cat pid=3000 old_pid=3000`, false, nil},
+		// The comm printed is stale (the name before exec): the exec record wins.
+		{`              sh-3000   (   3000) [000] .....   311.000100: netlink_extack: msg=x`, true,
+			func(e Event) bool { return e.Comm == "cat" && e.Proc.Comm == "cat" }},
 		{`CPU:1 [LOST 1234 EVENTS]`, false, nil},
 	}
 	for _, c := range cases {
