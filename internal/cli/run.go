@@ -224,8 +224,11 @@ func Run(ctx context.Context, o RunOptions) (RunResult, int) {
 		return res, 127
 	}
 	res.Symptom = RunSymptom(o.Argv, res.Stderr, findings)
-	p(o.Err, "rtnl-doctor run: %s exited with status %d; %s\n", filepath.Base(path), res.Exit,
-		model.Plural(len(findings), "kernel finding", "kernel findings")+" for its process tree")
+	caughtNote := model.Plural(len(findings), "kernel finding", "kernel findings") + " for its process tree"
+	if res.Backend == "" {
+		caughtNote = "the kernel's answer was not watched"
+	}
+	p(o.Err, "rtnl-doctor run: %s exited with status %d; %s\n", filepath.Base(path), res.Exit, caughtNote)
 	for _, f := range findings {
 		p(o.Err, "  kernel: %s — %s\n", sanitize.Line(f.Where()), sanitize.Line(f.What))
 	}
