@@ -15,6 +15,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/live"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -29,9 +30,10 @@ const (
 	paneCaps
 	paneDenials
 	paneConfig
+	paneLive
 )
 
-var paneNames = []string{"Troubleshoot", "Resources", "Links", "Modules", "Capabilities", "Denials", "Config"}
+var paneNames = []string{"Troubleshoot", "Resources", "Links", "Modules", "Capabilities", "Denials", "Config", "Live"}
 
 // dialog is what takes the keyboard before the panes.
 type dialog int
@@ -66,6 +68,10 @@ type Options struct {
 	// NoPoll stops the periodic refresh (tests drive updates by hand).
 	NoPoll bool
 	Dark   bool
+	// Live delivers the findings of a watcher (rtnl-doctor watch) for the
+	// Live pane; LiveInfo says which back end, or why there is none.
+	Live     <-chan *live.Finding
+	LiveInfo string
 	// AutoReproduce retries a pasted link or tun creation in a throwaway
 	// network namespace as soon as the facts allow it (the t key does it
 	// by hand).
@@ -128,6 +134,8 @@ type Model struct {
 	confirm   *confirmState
 	detail    string // text of the detail dialog
 	detailOff int
+
+	live liveState
 
 	cache renderCache
 }
@@ -192,6 +200,9 @@ func (m *Model) Init() tea.Cmd {
 			cmds = append(cmds, tickCmd(m.interval, m.tickGen))
 		}
 	}
+	if m.opt.Live != nil {
+		cmds = append(cmds, waitLiveCmd(m.opt.Live))
+	}
 	return tea.Batch(cmds...)
 }
 
@@ -202,6 +213,9 @@ func (m *Model) setStatus(err bool, format string, args ...any) {
 
 // Update handles one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.updateLive(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height

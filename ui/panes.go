@@ -568,6 +568,8 @@ func (m *Model) paneTable() (*scrollState, int) {
 		return &m.denials, len(m.facts.Denials.Denials)
 	case paneConfig:
 		return &m.config, len(m.configRows())
+	case paneLive:
+		return &m.live.scroll, len(m.live.findings)
 	case paneResources:
 		return &m.resources, 40
 	case paneCaps:

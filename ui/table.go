@@ -139,6 +139,8 @@ func (m *Model) tableKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Back) && m.pane == paneLinks && m.linkFilter != "":
 		m.linkFilter = ""
 		m.links = scrollState{}
+	case key.Matches(msg, k.Enter) && m.pane == paneLive:
+		return m.openFinding()
 	case key.Matches(msg, k.Enter):
 		if d := m.rowDetail(); d != "" {
 			m.detail, m.detailOff, m.dialog = d, 0, dialogDetail

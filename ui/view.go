@@ -147,7 +147,7 @@ func (m *Model) header() string {
 			when += " ↻"
 		}
 	}
-	line1 := st.Header.Render("rtnl-doctor") + " " + st.HeaderDim.Render(fmt.Sprintf("%s · %s · %s · %s · %s", host, priv, when, target, kernel))
+	line1 := st.Header.Render("rtnl-doctor") + m.liveHeader() + " " + st.HeaderDim.Render(fmt.Sprintf("%s · %s · %s · %s · %s", host, priv, when, target, kernel))
 	sym := "no symptom: health check of every cause (s to paste the error)"
 	if strings.TrimSpace(m.symptom.Raw) != "" {
 		sym = "symptom: " + clean(m.symptom.SymptomLine())
@@ -269,6 +269,8 @@ func (m *Model) body() string {
 		main = m.denialsPane(w, h)
 	case paneConfig:
 		main = m.configPane(w, h)
+	case paneLive:
+		main = m.livePane(w, h)
 	}
 	main = fit(main, w, h)
 	if side == "" {

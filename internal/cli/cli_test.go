@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtnl-doctor/rtnl-doctor/internal/cli"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
 )
@@ -27,15 +28,6 @@ var (
 	binErr  error
 )
 
-// TestMain removes the binary built for the tests: nothing is left in /tmp.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
-	os.Exit(code)
-}
-
 // binary builds rtnl-doctor once for all the tests of this file.
 func binary(t *testing.T) string {
 	t.Helper()
@@ -45,6 +37,7 @@ func binary(t *testing.T) string {
 			binErr = err
 			return
 		}
+		cli.RemoveAfterTests(dir) // nothing is left in /tmp
 		binPath = filepath.Join(dir, "rtnl-doctor")
 		out, err := exec.Command("go", "build", "-o", binPath, "../..").CombinedOutput()
 		if err != nil {
