@@ -200,6 +200,19 @@ func TestCatalogue(t *testing.T) {
 	}
 }
 
+// The README names every cause where it lists them.
+func TestReadmeNamesEveryCause(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Skip("no README.md next to the module")
+	}
+	for _, k := range Catalogue {
+		if !strings.Contains(string(b), "`"+k.ID+"`") {
+			t.Errorf("README.md does not name the cause `%s` in its list of causes", k.ID)
+		}
+	}
+}
+
 // Every action a fix can carry names a known kind: each act(KIND, ...) in
 // the package's code names KIND as a string of actionKinds (the check by
 // contexts above reaches only the fixes the captured trees call for).
