@@ -114,6 +114,15 @@ func (c *Context) groupGap(g probes.Group) (string, bool) {
 	return c.Facts.Gaps.Reason(string(g))
 }
 
+// linksGap returns why the examined namespace's links are unknown: the net
+// group missing as a whole, or its links unreadable.
+func (c *Context) linksGap() (string, bool) {
+	if r, gap := c.groupGap(probes.GroupNet); gap {
+		return r, true
+	}
+	return c.Facts.Net.Gaps.Reason("links")
+}
+
 // Cause is one entry of the catalogue: a way an RTNETLINK operation fails.
 type Cause struct {
 	ID string
@@ -122,8 +131,14 @@ type Cause struct {
 	// Needs are the fact groups the evaluation reads: a fix's verification
 	// re-gathers exactly these.
 	Needs []probes.Group
-	Eval  func(c *Context) Verdict
-	Fixes func(c *Context, v Verdict) []Fix
+	// Require is the group without which the cause cannot be judged at
+	// all: when it was not read or failed as a whole, Evaluate answers
+	// unknown ("fd facts unavailable: why") without calling Eval. A cause
+	// that first rules itself out from the symptom alone checks its groups
+	// in Eval instead.
+	Require Requirement
+	Eval    func(c *Context) Verdict
+	Fixes   func(c *Context, v Verdict) []Fix
 	// Answers are the failures (operation, errno) the cause's fixes
 	// answer, unless a fix declares its own: a fix is never offered for
 	// another errno (no route deletion for "Network is unreachable").
@@ -133,6 +148,26 @@ type Cause struct {
 	Next string
 }
 
+// Requirement is a fact group a cause cannot be judged without, and the
+// words its evidence names those facts by ("fd facts").
+type Requirement struct {
+	Group probes.Group
+	Facts string
+}
+
+// unavailable is the verdict when the required group is missing, if it is.
+func (r Requirement) unavailable(c *Context) (Verdict, bool) {
+	var v Verdict
+	if r.Group == "" {
+		return v, false
+	}
+	why, gap := c.groupGap(r.Group)
+	if gap {
+		v.unknown("%s unavailable: %s", r.Facts, why)
+	}
+	return v, gap
+}
+
 // Title is the cause's title, from its explanation in assets/.
 func (k *Cause) Title() string { return assets.CauseTitle(k.ID) }
 
@@ -140,6 +175,13 @@ func (k *Cause) Title() string { return assets.CauseTitle(k.ID) }
 func (k *Cause) Explanation() string { return assets.CauseBody(k.ID) }
 
 // Catalogue is every cause, in the order a health check lists them.
+//
+// HOW TO ADD A CAUSE: write model/cause_ID.go (its Cause value, as
+// cause_fd_exhaustion.go does: Checks, Needs, Require when it cannot be
+// judged without one group, Eval, Fixes, Answers) and assets/causes/ID.md
+// (a "# Title" line, then the explanation), add the value here and to the
+// rows of the ranking table (model/rank_table.go) whose symptoms it
+// explains. TestCatalogue fails when one of these is missing.
 var Catalogue = []*Cause{
 	causeNameConflict,
 	causeAlreadyExists,

@@ -12,6 +12,7 @@ var causeCapNetAdmin = &Cause{
 	ID:      "cap-net-admin",
 	Checks:  "the examined process's capability sets: CAP_NET_ADMIN effective, permitted, bounding, ambient; file capabilities of its program",
 	Needs:   []probes.Group{probes.GroupIdentity, probes.GroupContainer},
+	Require: Requirement{probes.GroupIdentity, "identity"},
 	Eval:    evalCapNetAdmin,
 	Fixes:   fixesCapNetAdmin,
 	Answers: answers(nil, EPERM, EACCES),
@@ -32,10 +33,6 @@ func needsNetAdmin(s Symptom) bool {
 func evalCapNetAdmin(c *Context) Verdict {
 	var v Verdict
 	id := &c.Facts.Identity
-	if r, gap := c.groupGap(probes.GroupIdentity); gap {
-		v.unknown("identity unavailable: %s", r)
-		return v
-	}
 	if id.Caps == nil {
 		r, _ := id.Gaps.Reason("status")
 		if r == "" {

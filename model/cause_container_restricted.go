@@ -12,6 +12,7 @@ var causeContainerRestricted = &Cause{
 	ID:      "container-restricted",
 	Checks:  "whether the process runs in a container, and what the runtime withheld: NET_ADMIN, a writable /proc/sys, /dev/net/tun",
 	Needs:   []probes.Group{probes.GroupContainer, probes.GroupIdentity, probes.GroupSysctls},
+	Require: Requirement{probes.GroupContainer, "container facts"},
 	Eval:    evalContainerRestricted,
 	Fixes:   fixesContainerRestricted,
 	Answers: answers(nil, EPERM, EACCES, EROFS, EOPNOTSUPP, EPROTONOSUPPORT, ENOENT, ENODEV),
@@ -21,10 +22,6 @@ var causeContainerRestricted = &Cause{
 func evalContainerRestricted(c *Context) Verdict {
 	var v Verdict
 	ct := &c.Facts.Container
-	if r, gap := c.groupGap(probes.GroupContainer); gap {
-		v.unknown("container facts unavailable: %s", r)
-		return v
-	}
 	if !ct.InContainer {
 		if r, gap := ct.Gaps.Reason("cgroup"); gap {
 			v.unknown("cannot tell whether %s runs in a container: %s", c.who(), r)

@@ -92,11 +92,7 @@ func evalDeviceBusy(c *Context) Verdict {
 			return v
 		}
 	}
-	if r, gap := c.groupGap(probes.GroupNet); gap {
-		v.unknown("link facts unavailable: %s", r)
-		return v
-	}
-	if r, gap := c.Facts.Net.Gaps.Reason("links"); gap {
+	if r, gap := c.linksGap(); gap {
 		v.unknown("link facts unavailable: %s", r)
 		return v
 	}

@@ -10,6 +10,7 @@ var causeFDExhaustion = &Cause{
 	ID:      "fd-exhaustion",
 	Checks:  "the system file table (fs.file-nr against fs.file-max) and the process's open descriptors against its RLIMIT_NOFILE, netlink sockets and tun queues among them",
 	Needs:   []probes.Group{probes.GroupFDs},
+	Require: Requirement{probes.GroupFDs, "fd facts"},
 	Eval:    evalFDExhaustion,
 	Fixes:   fixesFDExhaustion,
 	Answers: answers(nil, EMFILE, ENFILE, ENOBUFS, ENOMEM),
@@ -30,10 +31,6 @@ func fdSymptom(s Symptom) bool {
 func evalFDExhaustion(c *Context) Verdict {
 	var v Verdict
 	f := &c.Facts.FDs
-	if r, gap := c.groupGap(probes.GroupFDs); gap {
-		v.unknown("fd facts unavailable: %s", r)
-		return v
-	}
 	strong := fdSymptom(c.Symptom)
 	if nr := f.FileNR; nr != nil {
 		used := nr.InUse()

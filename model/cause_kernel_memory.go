@@ -11,6 +11,7 @@ var causeKernelMemory = &Cause{
 	ID:      "kernel-memory",
 	Checks:  "page allocation failures in the kernel log, free high-order blocks (buddyinfo), MemAvailable, unreclaimable slab, memory pressure",
 	Needs:   []probes.Group{probes.GroupMemory},
+	Require: Requirement{probes.GroupMemory, "memory facts"},
 	Eval:    evalKernelMemory,
 	Fixes:   fixesKernelMemory,
 	Answers: answers(nil, ENOMEM, ENOBUFS, EMFILE, ENFILE, ENOSPC),
@@ -23,10 +24,6 @@ const highOrder = 4
 func evalKernelMemory(c *Context) Verdict {
 	var v Verdict
 	m := &c.Facts.Memory
-	if r, gap := c.groupGap(probes.GroupMemory); gap {
-		v.unknown("memory facts unavailable: %s", r)
-		return v
-	}
 	strong := c.Symptom.Errno == ENOMEM || c.Symptom.Errno == ENOBUFS
 	now := c.Facts.Collected
 	var recent []probes.AllocFailure

@@ -11,6 +11,7 @@ var causeModuleMissing = &Cause{
 	ID:      "module-missing",
 	Checks:  "whether the running kernel can create the link kind: built in, loaded, loadable for this kernel, or missing",
 	Needs:   []probes.Group{probes.GroupModules, probes.GroupHost, probes.GroupContainer},
+	Require: Requirement{probes.GroupModules, "module facts"},
 	Eval:    evalModuleMissing,
 	Fixes:   fixesModuleMissing,
 	Answers: answers(nil, EOPNOTSUPP, EPROTONOSUPPORT, EAFNOSUPPORT, EINVAL, ENODEV, ENOENT),
@@ -31,10 +32,6 @@ func symptomKind(s Symptom) string {
 func evalModuleMissing(c *Context) Verdict {
 	var v Verdict
 	m := &c.Facts.Modules
-	if r, gap := c.groupGap(probes.GroupModules); gap {
-		v.unknown("module facts unavailable: %s", r)
-		return v
-	}
 	kind := symptomKind(c.Symptom)
 	// Whatever the symptom, a kernel upgraded without a reboot breaks every
 	// kind that is not already loaded.

@@ -50,11 +50,7 @@ func evalMTU(c *Context) Verdict {
 		v.ok("the symptom asks for no MTU and carries no MTU error")
 		return v
 	}
-	if r, gap := c.groupGap(probes.GroupNet); gap {
-		v.unknown("link facts unavailable: %s", r)
-		return v
-	}
-	if r, gap := c.Facts.Net.Gaps.Reason("links"); gap {
+	if r, gap := c.linksGap(); gap {
 		v.unknown("link facts unavailable: %s", r)
 		return v
 	}

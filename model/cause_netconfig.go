@@ -11,6 +11,7 @@ var causeNetconfig = &Cause{
 	ID:      "netconfig",
 	Checks:  "systemd-networkd (.netdev, .network, .link files and its journal) and NetworkManager (keyfiles, their modes, unmanaged devices, its journal)",
 	Needs:   []probes.Group{probes.GroupNetConfig},
+	Require: Requirement{probes.GroupNetConfig, "network configuration"},
 	Eval:    evalNetconfig,
 	Fixes:   fixesNetconfig,
 	Answers: answers(nil, EEXIST, EOPNOTSUPP, EPROTONOSUPPORT, EINVAL, ENODEV, ENOENT, ENETUNREACH, ENETDOWN, EADDRNOTAVAIL, ERANGE, EACCES, EPERM),
@@ -36,10 +37,6 @@ func configFindings(c *Context) []probes.Finding {
 
 func evalNetconfig(c *Context) Verdict {
 	var v Verdict
-	if r, gap := c.groupGap(probes.GroupNetConfig); gap {
-		v.unknown("network configuration unavailable: %s", r)
-		return v
-	}
 	nc := &c.Facts.NetConfig
 	s := c.Symptom
 	fromDaemon := s.Source == "networkd" || s.Source == "NetworkManager"

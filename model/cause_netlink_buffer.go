@@ -13,6 +13,7 @@ var causeNetlinkBuffer = &Cause{
 	Answers: answers(nil, ENOBUFS),
 	Checks:  "drops counted on the netlink sockets of the namespace (/proc/net/netlink), the process's own, and net.core.rmem_max/rmem_default",
 	Needs:   []probes.Group{probes.GroupFDs, probes.GroupMemory},
+	Require: Requirement{probes.GroupFDs, "netlink socket facts"},
 	Eval:    evalNetlinkBuffer,
 	Fixes:   fixesNetlinkBuffer,
 	Next:    "A listener that got ENOBUFS has lost notifications: it must dump the state again, not just read on.",
@@ -29,10 +30,6 @@ func evalNetlinkBuffer(c *Context) Verdict {
 	// own answer (a full neighbour table, an allocation), not an overrun of
 	// the socket that reads it.
 	relevant := s.Errno == ENOBUFS && !strings.Contains(strings.ToLower(s.Message), "rtnetlink answers")
-	if r, gap := c.groupGap(probes.GroupFDs); gap {
-		v.unknown("netlink socket facts unavailable: %s", r)
-		return v
-	}
 	nl := &c.Facts.FDs.NetlinkSockets
 	if r, gap := nl.Gaps.Reason("netlink"); gap {
 		v.unknown("/proc/net/netlink unavailable: %s", r)

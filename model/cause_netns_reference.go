@@ -14,6 +14,7 @@ var causeNetnsReference = &Cause{
 	Answers: answers(nil, EINVAL, ENOENT, ESRCH),
 	Checks:  "the names under /run/netns as the process sees them: each must be an nsfs mount in its mount namespace",
 	Needs:   []probes.Group{probes.GroupHost},
+	Require: Requirement{probes.GroupHost, "host facts"},
 	Eval:    evalNetnsReference,
 	Fixes:   fixesNetnsReference,
 	Next:    "With the name mounted again, run the command again; a namespace re-created empty needs its links, addresses and routes again.",
@@ -40,10 +41,6 @@ func netnsSymptom(s Symptom) bool {
 
 func evalNetnsReference(c *Context) Verdict {
 	var v Verdict
-	if r, gap := c.groupGap(probes.GroupHost); gap {
-		v.unknown("host facts unavailable: %s", r)
-		return v
-	}
 	n := &c.Facts.Host.Netns
 	if r, gap := n.Gaps.Reason("names"); gap {
 		v.unknown("/run/netns unavailable: %s", r)

@@ -14,6 +14,7 @@ var causeSeccomp = &Cause{
 	Answers: answers(nil, EPERM, EACCES, EAFNOSUPPORT, ENOSYS),
 	Checks:  "the process's seccomp mode (Seccomp: in /proc/PID/status) and where the filter comes from, against what capabilities and security modules explain",
 	Needs:   []probes.Group{probes.GroupIdentity, probes.GroupDenials, probes.GroupContainer},
+	Require: Requirement{probes.GroupIdentity, "identity"},
 	Eval:    evalSeccomp,
 	Fixes:   fixesSeccomp,
 	Next:    "With the call allowed, the operation still needs CAP_NET_ADMIN for changes (opening a netlink socket needs none).",
@@ -35,10 +36,6 @@ var knownLaunchers = map[string]string{
 func evalSeccomp(c *Context) Verdict {
 	var v Verdict
 	id := &c.Facts.Identity
-	if r, gap := c.groupGap(probes.GroupIdentity); gap {
-		v.unknown("identity unavailable: %s", r)
-		return v
-	}
 	s := c.Symptom
 	relevant := seccompErrno(s.Errno) && (needsNetAdmin(s) || s.Operation == OpNetlink || s.Operation == OpTunOpen)
 	switch id.Seccomp {

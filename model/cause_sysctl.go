@@ -11,6 +11,7 @@ var causeSysctl = &Cause{
 	ID:      "sysctl",
 	Checks:  "the kernel settings that refuse operations (disable_ipv6, ipv6.disable=1, the sysctl being written) and two often blamed that never refuse one (ip_forward, rp_filter)",
 	Needs:   []probes.Group{probes.GroupSysctls, probes.GroupHost},
+	Require: Requirement{probes.GroupSysctls, "sysctls"},
 	Eval:    evalSysctl,
 	Fixes:   fixesSysctl,
 	Answers: answers(nil, EACCES, EPERM, EROFS, ENOENT, EINVAL, EADDRNOTAVAIL),
@@ -48,10 +49,6 @@ func evalSysctl(c *Context) Verdict {
 	var v Verdict
 	s := c.Symptom
 	sc := &c.Facts.Sysctls
-	if r, gap := c.groupGap(probes.GroupSysctls); gap {
-		v.unknown("sysctls unavailable: %s", r)
-		return v
-	}
 	if sc.IPv6DisabledBoot {
 		st := Warn
 		if ipv6Op(s) || strings.HasPrefix(s.SysctlKey, "net.ipv6.") {

@@ -10,6 +10,7 @@ var causeTunDevice = &Cause{
 	ID:      "tun-device",
 	Checks:  "/dev/net/tun as the process sees it: present, character device 10:200, its mode against the process's ids; the tun driver",
 	Needs:   []probes.Group{probes.GroupTun, probes.GroupModules, probes.GroupIdentity, probes.GroupContainer},
+	Require: Requirement{probes.GroupTun, "tun facts"},
 	Eval:    evalTunDevice,
 	Fixes:   fixesTunDevice,
 	Answers: answers(nil, ENOENT, EACCES, ENODEV, EPERM, EBUSY),
@@ -23,10 +24,6 @@ func tunOp(s Symptom) bool {
 func evalTunDevice(c *Context) Verdict {
 	var v Verdict
 	t := &c.Facts.Tun
-	if r, gap := c.groupGap(probes.GroupTun); gap {
-		v.unknown("tun facts unavailable: %s", r)
-		return v
-	}
 	if r, gap := t.Gaps.Reason("node"); gap {
 		v.unknown("cannot examine %s: %s", t.Path, r)
 		return v

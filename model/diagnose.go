@@ -117,14 +117,18 @@ func Evaluate(k *Cause, c *Context, prior map[string]int) Result {
 	return r
 }
 
-// safeEval turns a panic in one evaluation (a bug meeting strange facts)
-// into an unknown verdict instead of losing the whole diagnosis.
+// safeEval answers unknown when the group the cause requires is missing,
+// and otherwise runs its evaluation, turning a panic (a bug meeting strange
+// facts) into an unknown verdict instead of losing the whole diagnosis.
 func safeEval(k *Cause, c *Context) (v Verdict) {
 	defer func() {
 		if p := recover(); p != nil {
 			v = Verdict{Status: Unknown, Evidence: []string{"the evaluation failed on these facts (a bug in rtnl-doctor): please report it"}}
 		}
 	}()
+	if v, missing := k.Require.unavailable(c); missing {
+		return v
+	}
 	return k.Eval(c)
 }
 
@@ -160,12 +164,13 @@ func rank(rs []Result, prior map[string]int) {
 // bounding set lacks CAP_NET_ADMIN the container is the root cause, ahead of
 // the missing capability it explains.
 func adjustPriors(prior map[string]int, f *probes.Facts) {
-	cap, okc := prior["cap-net-admin"]
-	ct, okt := prior["container-restricted"]
+	capID, ctID := causeCapNetAdmin.ID, causeContainerRestricted.ID
+	cap, okc := prior[capID]
+	ct, okt := prior[ctID]
 	if !okc || !okt || ct < cap || !f.Container.InContainer || f.Identity.Caps == nil {
 		return
 	}
 	if !hasCap(f.Identity.Caps.BndMask, 12) && !(f.Container.WithTool && f.Host.Tool.BoundingNetAdmin) {
-		prior["cap-net-admin"], prior["container-restricted"] = ct, cap
+		prior[capID], prior[ctID] = ct, cap
 	}
 }

@@ -2,6 +2,7 @@ package probes
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"regexp"
@@ -54,6 +55,13 @@ var (
 	podmanCgroupRE = regexp.MustCompile(`libpod-(?:conmon-)?([0-9a-f]{12,64})`)
 	criCgroupRE    = regexp.MustCompile(`(?:cri-containerd-|crio-|containerd-)([0-9a-f]{12,64})`)
 )
+
+// GroupContainer is the fact group of whether the process runs in a
+// container, and what its runtime set.
+const GroupContainer Group = "container"
+
+var containerGroup = newGroup(GroupContainer, RefreshSlow, func(f *Facts) *ContainerFacts { return &f.Container },
+	func(_ context.Context, e *env) ContainerFacts { return gatherContainer(e) })
 
 func gatherContainer(e *env) ContainerFacts {
 	var c ContainerFacts

@@ -93,6 +93,13 @@ const maxDenials = 200
 
 const auditLogPath = "/var/log/audit/audit.log"
 
+// GroupDenials is the fact group of SELinux and AppArmor denials in the
+// logs.
+const GroupDenials Group = "denials"
+
+var denialsGroup = newGroup(GroupDenials, RefreshSlow, func(f *Facts) *DenialFacts { return &f.Denials },
+	gatherDenials)
+
 func gatherDenials(ctx context.Context, e *env) DenialFacts {
 	var df DenialFacts
 	c := newDenialCollector()

@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"bufio"
 	"context"
 	"sync"
 	"time"
@@ -9,25 +10,112 @@ import (
 // Group names a group of facts gathered (and failing) together.
 type Group string
 
-// The fact groups.
+// Refresh is how often a dashboard re-reads a group.
+type Refresh int
+
+// The refresh classes (the zero value is none: a group must say).
 const (
-	GroupHost      Group = "host"
-	GroupFDs       Group = "fds"
-	GroupMemory    Group = "memory"
-	GroupNet       Group = "net"
-	GroupModules   Group = "modules"
-	GroupIdentity  Group = "identity"
-	GroupSecurity  Group = "security"
-	GroupDenials   Group = "denials"
-	GroupTun       Group = "tun"
-	GroupNetConfig Group = "netconfig"
-	GroupSysctls   Group = "sysctls"
-	GroupContainer Group = "container"
+	// RefreshFast groups are what moves by itself: file handles, memory,
+	// and links (from notifications). A dashboard re-reads them on every
+	// poll.
+	RefreshFast Refresh = iota + 1
+	// RefreshSlow groups are re-read every few polls (and on demand): they
+	// read logs, walk configuration directories, run journalctl, or hardly
+	// ever change (credentials, the tun node, sysctls, which a fix's
+	// verification re-reads anyway).
+	RefreshSlow
 )
 
+// A factGroup is one group of facts, declared once, in the file that reads
+// it, with newGroup (as node_exporter's collectors are): its name, where
+// its facts live in Facts, how it is read, how often a dashboard re-reads
+// it, how a newer read replaces an older one, and how probe --json writes
+// it. TestGroupRegistry fails when a group lacks a part.
+type factGroup struct {
+	name    Group
+	refresh Refresh
+	// field returns a pointer to the group's field in f (the field whose
+	// JSON key is the group's name).
+	field func(f *Facts) any
+	// gather reads the group into f (under mu), bounded by the target's
+	// timeout.
+	gather func(ctx context.Context, e *env, f *Facts, mu *sync.Mutex) error
+	// merge sets the group in out, a copy of old, from newer.
+	merge func(out, old, newer *Facts)
+	// writeJSON writes the group's value for probe --json.
+	writeJSON func(bw *bufio.Writer, f *Facts) error
+}
+
+// newGroup declares a group whose facts, of type T, live in the Facts field
+// that field returns and are read by read. A newer read replaces the older
+// one, and probe --json writes it as encoding/json does (with the terminal
+// escapes), unless mergedBy or writtenBy say otherwise.
+func newGroup[T any](name Group, r Refresh, field func(f *Facts) *T, read func(ctx context.Context, e *env) T) *factGroup {
+	g := &factGroup{name: name, refresh: r}
+	if field == nil {
+		return g
+	}
+	g.field = func(f *Facts) any { return field(f) }
+	g.merge = func(out, _, newer *Facts) { *field(out) = *field(newer) }
+	g.writeJSON = func(bw *bufio.Writer, f *Facts) error { return writeValue(bw, *field(f)) }
+	if read != nil {
+		g.gather = func(ctx context.Context, e *env, f *Facts, mu *sync.Mutex) error {
+			return run(ctx, e, mu, field(f), func(ctx context.Context) T { return read(ctx, e) })
+		}
+	}
+	return g
+}
+
+// mergedBy replaces the group's merge.
+func (g *factGroup) mergedBy(merge func(out, old, newer *Facts)) *factGroup {
+	g.merge = merge
+	return g
+}
+
+// writtenBy replaces the group's JSON writer.
+func (g *factGroup) writtenBy(write func(bw *bufio.Writer, f *Facts) error) *factGroup {
+	g.writeJSON = write
+	return g
+}
+
+// groups is every fact group, in the order they are shown (and listed in
+// Facts.Gathered).
+//
+// HOW TO ADD A GROUP: write its file as tun.go is written (its facts type,
+// its gather function, its Group constant and its newGroup declaration),
+// add its field to Facts with the group's name as JSON key, and add the
+// group here. TestGroupRegistry fails when one of these is missing.
+var factGroups = []*factGroup{hostGroup, fdsGroup, memoryGroup, netGroup, modulesGroup, identityGroup,
+	securityGroup, denialsGroup, tunGroup, netConfigGroup, sysctlsGroup, containerGroup}
+
 // AllGroups lists every group, in the order they are shown.
-var AllGroups = []Group{GroupHost, GroupFDs, GroupMemory, GroupNet, GroupModules, GroupIdentity,
-	GroupSecurity, GroupDenials, GroupTun, GroupNetConfig, GroupSysctls, GroupContainer}
+var AllGroups = groupNames(factGroups)
+
+func groupNames(gs []*factGroup) []Group {
+	out := make([]Group, len(gs))
+	for i, g := range gs {
+		out[i] = g.name
+	}
+	return out
+}
+
+// lookupGroup returns the group named g, or nil.
+func lookupGroup(g Group) *factGroup {
+	for _, x := range factGroups {
+		if x.name == g {
+			return x
+		}
+	}
+	return nil
+}
+
+// Refresh is the group's refresh class (0 for a name that is no group).
+func (g Group) Refresh() Refresh {
+	if x := lookupGroup(g); x != nil {
+		return x.refresh
+	}
+	return 0
+}
 
 // Facts is everything the probes found, group by group. A group that could
 // not be read at all has a Gap named after the group; single facts that
@@ -92,31 +180,8 @@ func Gather(ctx context.Context, t Target, groups ...Group) *Facts {
 
 // runGroup gathers one group within the timeout and stores it under mu.
 func runGroup(ctx context.Context, e *env, g Group, f *Facts, mu *sync.Mutex) error {
-	switch g {
-	case GroupHost:
-		return run(ctx, e, mu, &f.Host, func(context.Context) HostFacts { return gatherHost(e) })
-	case GroupFDs:
-		return run(ctx, e, mu, &f.FDs, func(context.Context) FDFacts { return gatherFDs(e) })
-	case GroupMemory:
-		return run(ctx, e, mu, &f.Memory, func(ctx context.Context) MemoryFacts { return gatherMemory(ctx, e) })
-	case GroupNet:
-		return run(ctx, e, mu, &f.Net, func(context.Context) NetFacts { return gatherNet(e) })
-	case GroupModules:
-		return run(ctx, e, mu, &f.Modules, func(context.Context) ModulesFacts { return gatherModules(e) })
-	case GroupIdentity:
-		return run(ctx, e, mu, &f.Identity, func(context.Context) IdentityFacts { return gatherIdentity(e) })
-	case GroupSecurity:
-		return run(ctx, e, mu, &f.Security, func(context.Context) SecurityFacts { return gatherSecurity(e) })
-	case GroupDenials:
-		return run(ctx, e, mu, &f.Denials, func(ctx context.Context) DenialFacts { return gatherDenials(ctx, e) })
-	case GroupNetConfig:
-		return run(ctx, e, mu, &f.NetConfig, func(ctx context.Context) NetConfigFacts { return gatherNetConfig(ctx, e) })
-	case GroupTun:
-		return run(ctx, e, mu, &f.Tun, func(context.Context) TunFacts { return gatherTun(e) })
-	case GroupSysctls:
-		return run(ctx, e, mu, &f.Sysctls, func(context.Context) SysctlFacts { return gatherSysctls(e) })
-	case GroupContainer:
-		return run(ctx, e, mu, &f.Container, func(context.Context) ContainerFacts { return gatherContainer(e) })
+	if x := lookupGroup(g); x != nil {
+		return x.gather(ctx, e, f, mu)
 	}
 	return nil
 }
@@ -147,42 +212,8 @@ func (f *Facts) Merge(newer *Facts) *Facts {
 	}
 	out.Gaps = append(out.Gaps, newer.Gaps...)
 	for _, g := range newer.Gathered {
-		switch g {
-		case GroupHost:
-			out.Host = newer.Host
-		case GroupFDs:
-			out.FDs = newer.FDs
-		case GroupMemory:
-			mem := newer.Memory
-			if mem.Quick { // keep the last kernel log scan and slabinfo
-				old := f.Memory
-				mem.AllocFailures, mem.KernelLog, mem.Quick = old.AllocFailures, old.KernelLog, old.Quick
-				mem.TopSlabs, mem.NetSlabs, mem.SlabBytes, mem.SlabCaches = old.TopSlabs, old.NetSlabs, old.SlabBytes, old.SlabCaches
-				for _, k := range []string{"alloc_failures", "slabinfo"} {
-					if r, ok := old.Gaps.Reason(k); ok {
-						mem.Gaps.AddReason(k, r)
-					}
-				}
-			}
-			out.Memory = mem
-		case GroupNet:
-			out.Net = newer.Net
-		case GroupModules:
-			out.Modules = newer.Modules
-		case GroupIdentity:
-			out.Identity = newer.Identity
-		case GroupSecurity:
-			out.Security = newer.Security
-		case GroupDenials:
-			out.Denials = newer.Denials
-		case GroupTun:
-			out.Tun = newer.Tun
-		case GroupNetConfig:
-			out.NetConfig = newer.NetConfig
-		case GroupSysctls:
-			out.Sysctls = newer.Sysctls
-		case GroupContainer:
-			out.Container = newer.Container
+		if x := lookupGroup(g); x != nil {
+			x.merge(&out, f, newer)
 		}
 	}
 	gathered := append([]Group{}, f.Gathered...)

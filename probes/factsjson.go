@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/netip"
+	"reflect"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
@@ -18,39 +20,33 @@ import (
 // overrides are written as \u escapes, so the output is safe on a terminal.
 func (f *Facts) WriteJSON(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	fields := []struct {
-		name string
-		v    any
-	}{
-		{"collected", f.Collected}, {"took", f.Took}, {"target", f.Target}, {"host", f.Host}, {"fds", f.FDs},
-		{"memory", f.Memory}, {"net", nil}, {"modules", f.Modules}, {"identity", f.Identity}, {"security", f.Security},
-		{"denials", f.Denials}, {"netconfig", f.NetConfig}, {"tun", f.Tun}, {"sysctls", f.Sysctls}, {"container", f.Container},
-		{"gathered", f.Gathered},
-	}
-	gathered := map[string]bool{}
+	gathered := map[Group]bool{}
 	for _, g := range f.Gathered {
-		gathered[string(g)] = true
+		gathered[g] = true
 	}
+	rv := reflect.ValueOf(f).Elem()
 	bw.WriteString("{")
-	for i, fld := range fields {
-		if isGroup(fld.name) && !gathered[fld.name] {
+	first := true
+	for i, fld := range factsFields {
+		g := lookupGroup(Group(fld.key))
+		switch {
+		case g != nil && !gathered[g.name]:
 			continue // not read in this gather (probe --group): absent, not empty
-		}
-		if i > 0 {
-			bw.WriteString(",")
-		}
-		bw.WriteString("\n" + strconv.Quote(fld.name) + ":")
-		if fld.name == "net" {
-			f.Net.writeJSON(bw)
+		case fld.omitEmpty && emptyValue(rv.Field(i)):
 			continue
 		}
-		if err := writeValue(bw, fld.v); err != nil {
-			return err
+		if !first {
+			bw.WriteString(",")
 		}
-	}
-	if len(f.Gaps) > 0 {
-		bw.WriteString(",\n\"unavailable\":")
-		if err := writeValue(bw, f.Gaps); err != nil {
+		first = false
+		bw.WriteString("\n" + strconv.Quote(fld.key) + ":")
+		var err error
+		if g != nil {
+			err = g.writeJSON(bw, f)
+		} else {
+			err = writeValue(bw, rv.Field(i).Interface())
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -58,13 +54,34 @@ func (f *Facts) WriteJSON(w io.Writer) error {
 	return bw.Flush()
 }
 
-func isGroup(name string) bool {
-	for _, g := range AllGroups {
-		if string(g) == name {
-			return true
-		}
+// factsField is one field of Facts as encoding/json writes it.
+type factsField struct {
+	key       string
+	omitEmpty bool
+}
+
+// factsFields are Facts's fields in encoding/json's order (the fields'):
+// a group's field is written by the group's writer, the others by
+// encoding/json.
+var factsFields = func() []factsField {
+	t := reflect.TypeFor[Facts]()
+	out := make([]factsField, t.NumField())
+	for i := range out {
+		key, opts, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		out[i] = factsField{key: key, omitEmpty: opts == "omitempty"}
 	}
-	return false
+	return out
+}()
+
+// emptyValue is encoding/json's test for omitempty.
+func emptyValue(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Struct:
+		return false
+	}
+	return v.IsZero()
 }
 
 // writeValue marshals a small value and writes it with the extra escapes.
@@ -91,6 +108,13 @@ type bytesWriter []byte
 func (b *bytesWriter) Write(p []byte) (int, error) {
 	*b = append(*b, p...)
 	return len(p), nil
+}
+
+// writeNetJSON is the net group's JSON writer: links and addresses
+// streamed one per line.
+func writeNetJSON(bw *bufio.Writer, f *Facts) error {
+	f.Net.writeJSON(bw)
+	return nil
 }
 
 func (n *NetFacts) writeJSON(bw *bufio.Writer) {

@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"context"
 	"os"
 	"strconv"
 	"strings"
@@ -38,6 +39,13 @@ type FDFacts struct {
 	NetlinkSockets NetlinkFacts `json:"netlink_sockets"`
 	Gaps           Gaps         `json:"unavailable,omitempty"`
 }
+
+// GroupFDs is the fact group of file descriptors: the process's and the
+// system's counts and limits, netlink sockets.
+const GroupFDs Group = "fds"
+
+var fdsGroup = newGroup(GroupFDs, RefreshFast, func(f *Facts) *FDFacts { return &f.FDs },
+	func(_ context.Context, e *env) FDFacts { return gatherFDs(e) })
 
 func gatherFDs(e *env) FDFacts {
 	var f FDFacts

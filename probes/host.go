@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"context"
 	"os"
 	"strings"
 
@@ -32,6 +33,13 @@ type ToolPrivileges struct {
 	// so the container it runs in (if any) did not withhold it.
 	BoundingNetAdmin bool `json:"bounding_net_admin"`
 }
+
+// GroupHost is the fact group of the host: kernel, boot settings, named
+// network namespaces, what rtnl-doctor itself may do.
+const GroupHost Group = "host"
+
+var hostGroup = newGroup(GroupHost, RefreshSlow, func(f *Facts) *HostFacts { return &f.Host },
+	func(_ context.Context, e *env) HostFacts { return gatherHost(e) })
 
 func gatherHost(e *env) HostFacts {
 	var h HostFacts

@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -109,6 +110,13 @@ func CapNames(mask uint64) []string {
 	}
 	return names
 }
+
+// GroupIdentity is the fact group of the examined process's credentials,
+// capabilities, namespaces and seccomp.
+const GroupIdentity Group = "identity"
+
+var identityGroup = newGroup(GroupIdentity, RefreshSlow, func(f *Facts) *IdentityFacts { return &f.Identity },
+	func(_ context.Context, e *env) IdentityFacts { return gatherIdentity(e) })
 
 func gatherIdentity(e *env) IdentityFacts {
 	var id IdentityFacts

@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -97,6 +98,13 @@ func (e *env) dialRoute(groups ...uint32) (*rtnl.Sock, error) {
 	}
 	return s, nil
 }
+
+// GroupNet is the fact group of the examined namespace's links, addresses
+// and routes.
+const GroupNet Group = "net"
+
+var netGroup = newGroup(GroupNet, RefreshFast, func(f *Facts) *NetFacts { return &f.Net },
+	func(_ context.Context, e *env) NetFacts { return gatherNet(e) }).writtenBy(writeNetJSON)
 
 func gatherNet(e *env) NetFacts {
 	var n NetFacts

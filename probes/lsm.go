@@ -15,6 +15,7 @@ package probes
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io/fs"
 	"strconv"
@@ -92,6 +93,13 @@ const (
 	apparmorProfiles  = "/sys/kernel/security/apparmor/profiles"
 	apparmorRestrict  = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns"
 )
+
+// GroupSecurity is the fact group of the security modules: SELinux and
+// AppArmor.
+const GroupSecurity Group = "security"
+
+var securityGroup = newGroup(GroupSecurity, RefreshSlow, func(f *Facts) *SecurityFacts { return &f.Security },
+	func(_ context.Context, e *env) SecurityFacts { return gatherSecurity(e) })
 
 func gatherSecurity(e *env) SecurityFacts {
 	var s SecurityFacts

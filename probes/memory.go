@@ -97,6 +97,30 @@ func (m MemoryFacts) FreeAtLeast(order int) uint64 {
 
 const topSlabs = 10
 
+// mergeMemory keeps, after a quick read (a dashboard's frequent refresh),
+// the last kernel log scan and slabinfo, which a quick read skips.
+func mergeMemory(out, old, newer *Facts) {
+	mem := newer.Memory
+	if mem.Quick { // keep the last kernel log scan and slabinfo
+		prev := old.Memory
+		mem.AllocFailures, mem.KernelLog, mem.Quick = prev.AllocFailures, prev.KernelLog, prev.Quick
+		mem.TopSlabs, mem.NetSlabs, mem.SlabBytes, mem.SlabCaches = prev.TopSlabs, prev.NetSlabs, prev.SlabBytes, prev.SlabCaches
+		for _, k := range []string{"alloc_failures", "slabinfo"} {
+			if r, ok := prev.Gaps.Reason(k); ok {
+				mem.Gaps.AddReason(k, r)
+			}
+		}
+	}
+	out.Memory = mem
+}
+
+// GroupMemory is the fact group of kernel memory: free pages by order, slab
+// caches, allocation failures.
+const GroupMemory Group = "memory"
+
+var memoryGroup = newGroup(GroupMemory, RefreshFast, func(f *Facts) *MemoryFacts { return &f.Memory },
+	gatherMemory).mergedBy(mergeMemory)
+
 func gatherMemory(ctx context.Context, e *env) MemoryFacts {
 	var m MemoryFacts
 	fs, err := procfs.NewFS(e.root.Path("/proc"))

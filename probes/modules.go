@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"context"
 	"os"
 	"sort"
 	"strings"
@@ -117,6 +118,13 @@ func (m ModulesFacts) Kind(kind string) (KindSupport, bool) {
 	}
 	return KindSupport{}, false
 }
+
+// GroupModules is the fact group of kernel modules: loaded, built in,
+// loadable.
+const GroupModules Group = "modules"
+
+var modulesGroup = newGroup(GroupModules, RefreshSlow, func(f *Facts) *ModulesFacts { return &f.Modules },
+	func(_ context.Context, e *env) ModulesFacts { return gatherModules(e) })
 
 func gatherModules(e *env) ModulesFacts {
 	var m ModulesFacts

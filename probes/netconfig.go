@@ -109,6 +109,13 @@ func (b *readBudget) take(cf ncFile, gaps *Gaps) bool {
 // maxDirEntries bounds how many names of one directory are looked at.
 const maxDirEntries = 20000
 
+// GroupNetConfig is the fact group of the network managers' configuration:
+// systemd-networkd, NetworkManager.
+const GroupNetConfig Group = "netconfig"
+
+var netConfigGroup = newGroup(GroupNetConfig, RefreshSlow, func(f *Facts) *NetConfigFacts { return &f.NetConfig },
+	gatherNetConfig)
+
 // gatherNetConfig reads both managers' configuration. It never fails as a
 // whole: what cannot be read is a gap.
 func gatherNetConfig(ctx context.Context, e *env) NetConfigFacts {

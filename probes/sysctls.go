@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"context"
 	"sort"
 	"strings"
 
@@ -42,6 +43,12 @@ var globalSysctls = []string{
 // sysctlPath maps "fs.file-max" to "/proc/sys/fs/file-max" (for keys without
 // an interface name, which may itself contain dots).
 func sysctlPath(key string) string { return "/proc/sys/" + strings.ReplaceAll(key, ".", "/") }
+
+// GroupSysctls is the fact group of the sysctls the causes read.
+const GroupSysctls Group = "sysctls"
+
+var sysctlsGroup = newGroup(GroupSysctls, RefreshSlow, func(f *Facts) *SysctlFacts { return &f.Sysctls },
+	func(_ context.Context, e *env) SysctlFacts { return gatherSysctls(e) })
 
 func gatherSysctls(e *env) SysctlFacts {
 	s := SysctlFacts{Values: map[string]string{}}

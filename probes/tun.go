@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -42,6 +43,12 @@ type TunFacts struct {
 
 // IsTunNode reports whether the node is the real tun device, char 10:200.
 func (t TunFacts) IsTunNode() bool { return t.Exists && t.CharDev && t.Major == 10 && t.Minor == 200 }
+
+// GroupTun is the fact group of the /dev/net/tun node.
+const GroupTun Group = "tun"
+
+var tunGroup = newGroup(GroupTun, RefreshSlow, func(f *Facts) *TunFacts { return &f.Tun },
+	func(_ context.Context, e *env) TunFacts { return gatherTun(e) })
 
 func gatherTun(e *env) TunFacts {
 	t := TunFacts{Path: "/dev/net/tun"}

@@ -69,23 +69,16 @@ type (
 	}
 )
 
-// slowGroups are re-read every slowEvery polls (and on r, and for v): they
-// read logs, walk configuration directories, run journalctl, or hardly ever
-// change (credentials, the tun node, sysctls, which a fix's verification
-// re-reads anyway). The fast ones are what moves by itself: file handles,
-// memory, and links (from notifications).
-var slowGroups = map[probes.Group]bool{
-	probes.GroupModules: true, probes.GroupDenials: true, probes.GroupNetConfig: true,
-	probes.GroupSecurity: true, probes.GroupContainer: true, probes.GroupHost: true,
-	probes.GroupIdentity: true, probes.GroupTun: true, probes.GroupSysctls: true,
-}
-
+// slowEvery is how many polls pass between two reads of the groups whose
+// refresh class is slow (re-read on r, and for v, too).
 const slowEvery = 15
 
+// fastGroups are the groups re-read on every poll: those whose refresh
+// class (declared with the group, in probes) is fast.
 func fastGroups() []probes.Group {
 	var out []probes.Group
 	for _, g := range probes.AllGroups {
-		if !slowGroups[g] {
+		if g.Refresh() == probes.RefreshFast {
 			out = append(out, g)
 		}
 	}
