@@ -155,7 +155,7 @@ func Unpack(r io.Reader, dest string, max int64) (string, error) {
 			if err := os.MkdirAll(target, 0o755); err != nil {
 				return "", err
 			}
-		case tar.TypeReg, tar.TypeRegA: //nolint:staticcheck // old archives
+		case tar.TypeReg: // archive/tar reads an old archive's TypeRegA as TypeReg
 			if h.Size < 0 || total+h.Size > max {
 				return "", fmt.Errorf("unpacks to more than %d MiB", max>>20)
 			}
