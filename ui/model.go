@@ -65,7 +65,6 @@ type Options struct {
 	Now func() time.Time
 	// NoPoll stops the periodic refresh (tests drive updates by hand).
 	NoPoll bool
-	Dark   bool
 	// AutoReproduce retries a pasted link or tun creation in a throwaway
 	// network namespace as soon as the facts allow it (the t key does it
 	// by hand).
@@ -160,7 +159,7 @@ func New(o Options) *Model {
 	in.Placeholder = "Paste what failed: the command and its output, or a log line. Enter twice or ctrl+d to diagnose."
 	in.ShowLineNumbers = false
 	in.CharLimit = 64 << 10
-	m := &Model{opt: o, keys: DefaultKeys(), styles: NewStyles(o.Dark || true), help: help.New(), input: in, interval: o.Interval}
+	m := &Model{opt: o, keys: DefaultKeys(), styles: NewStyles(true) /* dark until the terminal says (BackgroundColorMsg) */, help: help.New(), input: in, interval: o.Interval}
 	m.help.Styles = help.DefaultStyles(true)
 	if o.Symptom != "" {
 		m.symptom = model.ParseSymptom(o.Symptom)

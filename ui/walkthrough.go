@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -124,10 +125,22 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 	return b.String()
 }
 
-// plainMarkdown drops the Markdown emphasis of the explanations and joins
-// each paragraph's lines, so that it reflows to the pane's width.
+// boldRE and italicRE are Markdown emphasis, **words** and *word*, the stars
+// touching the words they wrap (so "net.*" or "a * b" are left alone).
+var (
+	boldRE   = regexp.MustCompile(`\*\*([^\s*](?:[^*]*[^\s*])?)\*\*`)
+	italicRE = regexp.MustCompile(`\*([^\s*](?:[^*]*[^\s*])?)\*`)
+)
+
+// plainMarkdown drops the Markdown emphasis and the code-span backticks of
+// the explanations (a code span's text is kept as written, stars and all)
+// and joins each paragraph's lines, so that it reflows to the pane's width.
 func plainMarkdown(s string) string {
-	s = strings.NewReplacer("*", "", "`", "").Replace(s)
+	parts := strings.Split(s, "`")
+	for i := 0; i < len(parts); i += 2 { // even parts are outside code spans
+		parts[i] = italicRE.ReplaceAllString(boldRE.ReplaceAllString(parts[i], "$1"), "$1")
+	}
+	s = strings.Join(parts, "")
 	paras := strings.Split(s, "\n\n")
 	for i, p := range paras {
 		paras[i] = strings.Join(strings.Fields(p), " ")

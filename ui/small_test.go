@@ -1,0 +1,51 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+)
+
+// The Modules detail shows each evidence line on its own line, not joined
+// by a sanitised "\x0a".
+func TestModulesDetailLines(t *testing.T) {
+	f := fixtureFacts(t)
+	if len(f.Modules.Kinds) == 0 {
+		t.Fatal("the fixture has no link kinds")
+	}
+	i := len(f.Modules.Kinds) - 1
+	f.Modules.Kinds[i].Evidence = append(f.Modules.Kinds[i].Evidence, "a second line of evidence")
+	m := newTestModel(t, f, "", 100, 30)
+	press(m, "4")
+	for range i {
+		press(m, "down")
+	}
+	press(m, "enter")
+	if m.dialog != dialogDetail {
+		t.Fatalf("no detail: %v", m.dialog)
+	}
+	if strings.Contains(m.detail, `\x0a`) {
+		t.Fatalf("detail shows an escaped newline:\n%s", m.detail)
+	}
+	for _, e := range f.Modules.Kinds[i].Evidence {
+		if !strings.Contains(m.detail, "\n"+e) {
+			t.Errorf("detail lacks the line %q:\n%s", e, m.detail)
+		}
+	}
+}
+
+// plainMarkdown drops emphasis, not every star: "net.*" in a code span or
+// "a * b" stay as written.
+func TestPlainMarkdownStars(t *testing.T) {
+	for in, want := range map[string]string{
+		"the *effective* set":            "the effective set",
+		"**Bounding** limits":            "Bounding limits",
+		"`net.*` sysctls":                "net.* sysctls",
+		"a * b and c*":                   "a * b and c*",
+		"`*` alone, *then* emphasis":     "* alone, then emphasis",
+		"line one\nline *two*\n\npara 2": "line one line two\n\npara 2",
+	} {
+		if got := plainMarkdown(in); got != want {
+			t.Errorf("plainMarkdown(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
