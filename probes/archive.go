@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -356,6 +357,9 @@ func CheckRoot(p string) error {
 		return err
 	}
 	st, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return errors.New("no such directory")
+	}
 	if err != nil {
 		return err
 	}

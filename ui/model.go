@@ -152,8 +152,12 @@ func New(o Options) *Model {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.Interval <= 0 {
+	var clamped time.Duration
+	switch {
+	case o.Interval <= 0:
 		o.Interval = 2 * time.Second
+	case o.Interval < MinInterval:
+		clamped, o.Interval = o.Interval, MinInterval // a shorter one would only busy-loop the probes
 	}
 	in := textarea.New()
 	in.Placeholder = "Paste what failed: the command and its output, or a log line. Enter twice or ctrl+d to diagnose."
@@ -165,6 +169,9 @@ func New(o Options) *Model {
 		m.symptom = model.ParseSymptom(o.Symptom)
 		m.pane = paneTroubleshoot
 		m.reproPending = o.AutoReproduce && !o.ReadOnly && !o.DryRun
+	}
+	if clamped > 0 {
+		m.setStatus(false, "--interval %s is too short: polling every %s", clamped, MinInterval)
 	}
 	m.target()
 	return m
@@ -640,8 +647,12 @@ func atoi(s string) int {
 	return n
 }
 
+// MinInterval is the shortest refresh: a gather of every group takes tens
+// of milliseconds, so a shorter interval would only keep a core busy.
+const MinInterval = 500 * time.Millisecond
+
 func (m *Model) changeInterval(faster bool) tea.Cmd {
-	steps := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 30 * time.Second}
+	steps := []time.Duration{MinInterval, time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 30 * time.Second}
 	i := 0
 	for i < len(steps)-1 && steps[i] < m.interval {
 		i++

@@ -3,6 +3,9 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/rtnl-doctor/rtnl-doctor/model"
 )
 
 // The Modules detail shows each evidence line on its own line, not joined
@@ -47,5 +50,20 @@ func TestPlainMarkdownStars(t *testing.T) {
 		if got := plainMarkdown(in); got != want {
 			t.Errorf("plainMarkdown(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// --interval 1ns would busy-loop the probes: it is clamped, and the status
+// line says so.
+func TestIntervalClamped(t *testing.T) {
+	m := New(Options{Interval: time.Nanosecond, NoPoll: true, Env: &model.ActionEnv{ReadOnly: true}})
+	if m.interval != MinInterval {
+		t.Fatalf("interval = %s, want %s", m.interval, MinInterval)
+	}
+	if !strings.Contains(m.status, "1ns is too short") || !strings.Contains(m.status, MinInterval.String()) {
+		t.Fatalf("status = %q", m.status)
+	}
+	if m := New(Options{Interval: 3 * time.Second, NoPoll: true}); m.interval != 3*time.Second || m.status != "" {
+		t.Fatalf("a normal interval changed: %s %q", m.interval, m.status)
 	}
 }
