@@ -121,9 +121,9 @@ func (m *Model) resourcesPane(w, h int) string {
 		if i := strings.Index(text, a.Comm+": page allocation failure"); a.Comm != "" && i > 0 {
 			text = text[i:]
 		}
-		when := ""
+		when := "(time unknown) " // a log line without a timestamp
 		if !a.Time.IsZero() {
-			when = a.Time.Local().Format("15:04:05 ")
+			when = a.Time.Local().Format("2006-01-02 15:04:05 ") // a date: the log may go back days
 		}
 		add(label("alloc failure") + st.Level(2).Render(clean(when+strings.TrimSpace(text))))
 	}

@@ -67,3 +67,17 @@ func TestIntervalClamped(t *testing.T) {
 		t.Fatalf("a normal interval changed: %s %q", m.interval, m.status)
 	}
 }
+
+// A WARN cause without fixes is not "none needed": only a ruled-out (OK)
+// cause needs none.
+func TestNoFixesWording(t *testing.T) {
+	m := newTestModel(t, fixtureFacts(t), "", 100, 30)
+	c := &model.Cause{ID: "t/warn", Checks: "a test"}
+	for st, want := range map[model.Status]string{model.Warn: "a warning", model.OK: "none needed", model.Unknown: "missing", model.Fail: "none that"} {
+		r := &model.Result{Cause: c, ID: c.ID, Title: "test", Verdict: model.Verdict{Status: st}}
+		out := m.causeDetail(r, 100)
+		if !strings.Contains(out, want) || st != model.OK && strings.Contains(out, "none needed") {
+			t.Errorf("%s: %q", st, out)
+		}
+	}
+}

@@ -68,6 +68,19 @@ func (m *Model) troubleshoot(w, h int) string {
 	return lipgloss.JoinHorizontal(lipgloss.Top, fit(list.String(), listW, h), "  ", fit(body, detailW, h))
 }
 
+// noFixes says why a cause offers no fix: only a ruled-out cause needs none.
+func noFixes(s model.Status) string {
+	switch s {
+	case model.OK:
+		return "none needed: ruled out"
+	case model.Warn:
+		return "none offered: a warning, not a proven cause; the evidence says what to watch"
+	case model.Unknown:
+		return "none yet: the facts to decide are missing (see the evidence)"
+	}
+	return "none that rtnl-doctor applies: the explanation below says what to change"
+}
+
 // causeDetail renders one cause for the walk-through.
 func (m *Model) causeDetail(r *model.Result, w int) string {
 	st := m.styles
@@ -84,7 +97,7 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 	}
 	b.WriteString("\n" + st.Section.Render("Fixes") + "\n")
 	if len(r.Fixes) == 0 {
-		b.WriteString(st.Dim.Render("none needed") + "\n")
+		b.WriteString(st.Dim.Render(wrap(noFixes(r.Status), w)) + "\n")
 	}
 	for i, f := range r.Fixes {
 		can, why := model.CanApply(f, m.opt.Env)
