@@ -152,19 +152,49 @@ func targetFlags(fs *flag.FlagSet) func() probes.Target {
 	}
 }
 
-func parse(fs *flag.FlagSet, args []string, stderr io.Writer) error {
-	_, err := parseN(fs, args, 0, stderr)
+func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	_, err := parseN(fs, args, 0, stdout, stderr)
 	return err
+}
+
+// parseExit is the exit status after parse failed: 0 for --help (the usage
+// was printed on stdout), 2 for a usage error.
+func parseExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 2
+}
+
+// badTarget says, on stderr, when --root, --pid or --netns names nothing
+// (the caller exits 2 instead of reporting on nothing).
+func badTarget(fs *flag.FlagSet, t probes.Target, stderr io.Writer) bool {
+	if err := probes.CheckTarget(t); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", cmdName(fs), err)
+		return true
+	}
+	return false
+}
+
+func cmdName(fs *flag.FlagSet) string {
+	if fs.Name() == "rtnl-doctor" {
+		return "rtnl-doctor"
+	}
+	return "rtnl-doctor " + fs.Name()
 }
 
 // parseN parses flags anywhere on the line (flag stops at the first
 // argument, so the rest is parsed again) and allows n positional arguments.
-func parseN(fs *flag.FlagSet, args []string, n int, stderr io.Writer) ([]string, error) {
+func parseN(fs *flag.FlagSet, args []string, n int, stdout, stderr io.Writer) ([]string, error) {
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	fs.Usage = func() {}
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return nil, err
+		} else if err != nil {
+			fmt.Fprint(stderr, usage)
 			return nil, err
 		}
 		if fs.NArg() == 0 {
@@ -185,7 +215,10 @@ func cmdProbe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.Bool("json", true, "print the facts as JSON (the only format: the report is the readable one)")
 	only := fs.String("group", "", "comma-separated fact groups to read (default all): "+groupNames())
 	target := targetFlags(fs)
-	if err := parse(fs, args, stderr); err != nil {
+	if err := parse(fs, args, stdout, stderr); err != nil {
+		return parseExit(err)
+	}
+	if badTarget(fs, target(), stderr) {
 		return 2
 	}
 	var groups []probes.Group
@@ -227,7 +260,10 @@ func cmdReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	format := fs.String("format", "", "text, json, markdown or prometheus")
 	textfile := fs.String("textfile", "", "write the prometheus metrics to DIR/rtnl_doctor.prom (atomically)")
 	target := targetFlags(fs)
-	if err := parse(fs, args, stderr); err != nil {
+	if err := parse(fs, args, stdout, stderr); err != nil {
+		return parseExit(err)
+	}
+	if badTarget(fs, target(), stderr) {
 		return 2
 	}
 	if *asJSON && *asMD {
@@ -304,8 +340,11 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	journal := fs.String("journal", "", "journal directory (default /var/lib/rtnl-doctor, or $XDG_STATE_HOME/rtnl-doctor)")
 	symptomArg := fs.String("symptom", "", "what failed; - reads stdin")
 	target := targetFlags(fs)
-	positional, err := parseN(fs, args, 1, stderr)
+	positional, err := parseN(fs, args, 1, stdout, stderr)
 	if err != nil {
+		return parseExit(err)
+	}
+	if badTarget(fs, target(), stderr) {
 		return 2
 	}
 	text, err := readSymptom(*symptomArg, stdin)
@@ -339,9 +378,9 @@ func cmdUndo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	dry := fs.Bool("dry-run", false, "say what would be undone")
 	journal := fs.String("journal", "", "journal directory")
 	force := fs.Bool("force", false, "undo although the object changed since the fix (journaled); never another object")
-	positional, err := parseN(fs, args, 1, stderr)
+	positional, err := parseN(fs, args, 1, stdout, stderr)
 	if err != nil {
-		return 2
+		return parseExit(err)
 	}
 	id := ""
 	if len(positional) == 1 {
@@ -355,7 +394,10 @@ func cmdCapture(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	out := fs.String("o", "", "the archive to write (default rtnl-doctor-capture-HOST-TIME.tar.gz; - for stdout)")
 	max := fs.Int64("max-size", probes.DefaultCaptureMax, "bound the unpacked size (bytes)")
 	target := targetFlags(fs)
-	if err := parse(fs, args, stderr); err != nil {
+	if err := parse(fs, args, stdout, stderr); err != nil {
+		return parseExit(err)
+	}
+	if badTarget(fs, target(), stderr) {
 		return 2
 	}
 	return cli.Capture(ctx, cli.CaptureOptions{Target: target(), Out: *out, MaxBytes: *max, Stdout: stdout, Stderr: stderr})
@@ -379,8 +421,8 @@ func cmdWatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	noDiag := fs.Bool("no-diagnose", false, "print findings without diagnosing them")
 	timeout := fs.Duration("timeout", probes.DefaultTimeout, "bound each group of facts of a diagnosis")
 	src := watchFlags(fs)
-	if err := parse(fs, args, stderr); err != nil {
-		return 2
+	if err := parse(fs, args, stdout, stderr); err != nil {
+		return parseExit(err)
 	}
 	_, code := cli.Watch(ctx, cli.WatchOptions{Source: src(), Filter: live.Filter{PID: *pid, Comm: *comm, Cgroup: *cg},
 		For: *dur, JSON: *asJSON, NoDiagnose: *noDiag, Base: probes.Target{Timeout: *timeout}, Out: stdout, Err: stderr})
@@ -394,8 +436,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", probes.DefaultTimeout, "bound each group of facts")
 	src := watchFlags(fs)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	fs.Usage = func() {}
+	// Not parse(): everything after CMD (or after --) is CMD's own.
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		fmt.Fprintln(stderr, "usage: rtnl-doctor run [--syscalls] [--json] -- CMD ARGS... (rtnl-doctor --help lists every command)")
 		return 2
 	}
 	o := cli.RunOptions{Argv: fs.Args(), Source: src(), JSON: *asJSON, Base: probes.Target{Timeout: *timeout},
@@ -424,12 +472,21 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	journal := fs.String("journal", "", "journal directory")
 	noWatch := fs.Bool("no-watch", false, "do not catch failures live (the Live pane)")
 	target := targetFlags(fs)
-	if err := parse(fs, args, stderr); err != nil {
+	if err := parse(fs, args, stdout, stderr); err != nil {
+		return parseExit(err)
+	}
+	if badTarget(fs, target(), stderr) {
 		return 2
 	}
 	text, err := readSymptom(*symptomArg, os.Stdin)
 	if err != nil {
 		fmt.Fprintln(stderr, "rtnl-doctor: reading the symptom:", err)
+		return 2
+	}
+	// A dumb terminal (TERM=dumb: Emacs shell, some serial consoles) moves
+	// no cursor and shows no highlight, so the selection would be invisible.
+	if os.Getenv("TERM") == "dumb" {
+		fmt.Fprintln(stderr, "rtnl-doctor: TERM=dumb cannot draw the dashboard (no cursor movement, no highlight). Use `rtnl-doctor report` (add --symptom TEXT), or run in a terminal that sets TERM, such as TERM=xterm-256color.")
 		return 2
 	}
 	// The dashboard needs a terminal: on stdout, and for keys on stdin or

@@ -67,6 +67,7 @@ func linkByName(c *rtnetlink.Conn, name string) (rtnetlink.LinkMessage, error) {
 	msgs, err := c.Execute(&rtnetlink.LinkMessage{Attributes: &rtnetlink.LinkAttributes{Name: name}}, unix.RTM_GETLINK, netlink.Request)
 	if err != nil {
 		if errors.Is(err, unix.ENODEV) {
+			//lint:ignore ST1005 iproute2's own wording, which the operator knows
 			return rtnetlink.LinkMessage{}, fmt.Errorf("Cannot find device %q", name)
 		}
 		return rtnetlink.LinkMessage{}, nlErr(err)
@@ -76,6 +77,7 @@ func linkByName(c *rtnetlink.Conn, name string) (rtnetlink.LinkMessage, error) {
 			return *lm, nil
 		}
 	}
+	//lint:ignore ST1005 iproute2's own wording, which the operator knows
 	return rtnetlink.LinkMessage{}, fmt.Errorf("Cannot find device %q", name)
 }
 

@@ -121,9 +121,7 @@ func evalInvalidRequest(c *Context) Verdict {
 			v.warn("%s", f.what)
 		}
 	}
-	for _, n := range notes {
-		v.Evidence = append(v.Evidence, n)
-	}
+	v.Evidence = append(v.Evidence, notes...)
 	if len(fs) == 0 {
 		if len(notes) == 0 {
 			v.ok("nothing in the request itself is refused: its MAC addresses, gateway and master (where it names them) are valid")

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"path/filepath"
 	"strings"
 	"time"
@@ -135,15 +136,15 @@ func evalMACDenial(c *Context) Verdict {
 	switch {
 	case se.Present && se.Mode == "enforcing":
 		enforcing = true
-		v.Evidence = append(v.Evidence, fmt.Sprintf("SELinux is enforcing (policy %s); %s runs as %s", orDash(se.ConfigPolicy), c.who(), orDash(se.Context)))
+		v.Evidence = append(v.Evidence, fmt.Sprintf("SELinux is enforcing (policy %s); %s runs as %s", sanitize.OrDash(se.ConfigPolicy), c.who(), sanitize.OrDash(se.Context)))
 	case se.Present:
-		v.Evidence = append(v.Evidence, fmt.Sprintf("SELinux is %s", orDash(se.Mode)))
+		v.Evidence = append(v.Evidence, fmt.Sprintf("SELinux is %s", sanitize.OrDash(se.Mode)))
 	}
 	if aa.Enabled {
 		if aa.Mode == "enforce" {
 			enforcing = true
 		}
-		v.Evidence = append(v.Evidence, fmt.Sprintf("AppArmor is enabled (%s loaded); %s is %s", Plural(aa.ProfileCount, "profile", "profiles"), c.who(), orDash(aa.Label)))
+		v.Evidence = append(v.Evidence, fmt.Sprintf("AppArmor is enabled (%s loaded); %s is %s", Plural(aa.ProfileCount, "profile", "profiles"), c.who(), sanitize.OrDash(aa.Label)))
 	}
 	match, other := matchingDenials(c)
 	for i, d := range match {
@@ -187,21 +188,14 @@ func seState(s probes.SELinuxFacts) string {
 	if !s.Present {
 		return "absent"
 	}
-	return orDash(s.Mode)
+	return sanitize.OrDash(s.Mode)
 }
 
 func aaState(a probes.AppArmorFacts) string {
 	if !a.Enabled {
 		return "disabled"
 	}
-	return "label " + orDash(a.Label)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return "label " + sanitize.OrDash(a.Label)
 }
 
 func fixesMACDenial(c *Context, v Verdict) []Fix {

@@ -75,8 +75,8 @@ func evalNetconfig(c *Context) Verdict {
 	}
 	if len(v.Evidence) == 0 {
 		var parts []string
-		parts = append(parts, "systemd-networkd "+runState(nc.Networkd.Running)+fmt.Sprintf(" (%s)", Plural(len(nc.Networkd.Files), "file", "files")))
-		parts = append(parts, "NetworkManager "+runState(nc.NetworkManager.Running)+fmt.Sprintf(" (%s)", Plural(nc.NetworkManager.Keyfiles, "keyfile", "keyfiles")))
+		parts = append(parts, "systemd-networkd "+RunState(nc.Networkd.Running)+fmt.Sprintf(" (%s)", Plural(len(nc.Networkd.Files), "file", "files")))
+		parts = append(parts, "NetworkManager "+RunState(nc.NetworkManager.Running)+fmt.Sprintf(" (%s)", Plural(nc.NetworkManager.Keyfiles, "keyfile", "keyfiles")))
 		v.ok("no configuration problem found: %s", strings.Join(parts, "; "))
 	}
 	for _, g := range nc.Gaps {
@@ -87,7 +87,9 @@ func evalNetconfig(c *Context) Verdict {
 	return v
 }
 
-func runState(p *bool) string {
+// RunState names a service's state: running, not running or state unknown
+// (nil: the probe could not tell).
+func RunState(p *bool) string {
 	switch {
 	case p == nil:
 		return "state unknown"

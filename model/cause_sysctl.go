@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"strings"
 
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
@@ -94,7 +95,7 @@ func evalSysctl(c *Context) Verdict {
 				v.warn("%s: \"Read-only file system\" although /proc/sys is writable for %s: the failing process is in another mount namespace (a container)", s.SysctlKey, c.who())
 			}
 		case s.Errno == EACCES || s.Errno == EPERM:
-			v.fail("%s: writing a sysctl needs root (or CAP_NET_ADMIN for net.* in a namespace it owns); %s was refused", s.SysctlKey, orDash(s.Command))
+			v.fail("%s: writing a sysctl needs root (or CAP_NET_ADMIN for net.* in a namespace it owns); %s was refused", s.SysctlKey, sanitize.OrDash(s.Command))
 		case s.Errno == ENOENT:
 			v.fail("%s does not exist on this kernel: %s", s.SysctlKey, missingSysctlWhy(s.SysctlKey, sc))
 		case ok:

@@ -135,7 +135,7 @@ func ln(s string) string { return sanitize.Line(s) }
 func (d *Diagnosis) WriteText(w io.Writer) error {
 	var b strings.Builder
 	f := d.Facts
-	fmt.Fprintf(&b, "rtnl-doctor report: %s, kernel %s, %s\n", ln(orDash(f.Host.Hostname)), ln(orDash(f.Host.KernelRelease)), f.Collected.Local().Format("2006-01-02 15:04:05"))
+	fmt.Fprintf(&b, "rtnl-doctor report: %s, kernel %s, %s\n", ln(sanitize.OrDash(f.Host.Hostname)), ln(sanitize.OrDash(f.Host.KernelRelease)), f.Collected.Local().Format("2006-01-02 15:04:05"))
 	fmt.Fprintf(&b, "Symptom:   %s\n", ln(d.Symptom.SymptomLine()))
 	if d.Symptom.Cut != "" {
 		fmt.Fprintf(&b, "           (%s)\n", ln(d.Symptom.Cut))
@@ -197,8 +197,8 @@ func fixNote(fx Fix) string {
 func (d *Diagnosis) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	f := d.Facts
-	fmt.Fprintf(&b, "## rtnl-doctor report: %s\n\n", mdEscape(orDash(f.Host.Hostname)))
-	fmt.Fprintf(&b, "- **Kernel:** %s\n", mdEscape(orDash(f.Host.KernelRelease)))
+	fmt.Fprintf(&b, "## rtnl-doctor report: %s\n\n", mdEscape(sanitize.OrDash(f.Host.Hostname)))
+	fmt.Fprintf(&b, "- **Kernel:** %s\n", mdEscape(sanitize.OrDash(f.Host.KernelRelease)))
 	fmt.Fprintf(&b, "- **Time:** %s\n", f.Collected.UTC().Format(time.RFC3339))
 	fmt.Fprintf(&b, "- **Tool:** rtnl-doctor %s\n", mdEscape(version.String()))
 	fmt.Fprintf(&b, "- **Symptom:** %s\n", mdEscape(d.Symptom.SymptomLine()))

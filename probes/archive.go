@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -155,7 +156,7 @@ func Unpack(r io.Reader, dest string, max int64) (string, error) {
 			if err := os.MkdirAll(target, 0o755); err != nil {
 				return "", err
 			}
-		case tar.TypeReg, tar.TypeRegA: //nolint:staticcheck // old archives
+		case tar.TypeReg: // archive/tar reads an old archive's TypeRegA as TypeReg
 			if h.Size < 0 || total+h.Size > max {
 				return "", fmt.Errorf("unpacks to more than %d MiB", max>>20)
 			}
@@ -356,6 +357,9 @@ func CheckRoot(p string) error {
 		return err
 	}
 	st, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return errors.New("no such directory")
+	}
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package probes
 
 import (
 	"context"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"os"
 	"sort"
 	"strings"
@@ -273,12 +274,12 @@ func (m *ModulesFacts) kindSupport(e *env, k LinkKind, loaded map[string]string,
 			// Without modules.builtin a built-in driver looks like no driver.
 			r, _ := m.Gaps.Reason("modules.builtin")
 			ks.State = ModUnknown
-			say("no module " + orDash(mod) + " in " + m.ModDir + "/modules.dep, but " + m.ModDir + "/modules.builtin is unreadable (" + r + "): it may be built in")
+			say("no module " + sanitize.OrDash(mod) + " in " + m.ModDir + "/modules.dep, but " + m.ModDir + "/modules.builtin is unreadable (" + r + "): it may be built in")
 			return ks
 		}
 		if onDisk != nil {
 			ks.State = ModMissing
-			say("no module " + orDash(mod) + " and no rtnl-link-" + k.Kind + " alias for kernel " + m.KernelRelease)
+			say("no module " + sanitize.OrDash(mod) + " and no rtnl-link-" + k.Kind + " alias for kernel " + m.KernelRelease)
 			if cfg == "n" {
 				say(k.Config + " is not set in " + m.Kconfig)
 			}
@@ -309,11 +310,4 @@ func (m *ModulesFacts) kindSupport(e *env, k LinkKind, loaded map[string]string,
 		say(k.Config + " is not set in " + m.Kconfig)
 	}
 	return ks
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

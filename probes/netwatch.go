@@ -24,6 +24,13 @@ type NetWatcher struct {
 	addrs  map[addrKey]Addr
 	routes map[routeKey]Route
 
+	// nsPath and nsIno identify the watched namespace's file (a named
+	// namespace, a path, a process's ns/net); gone says it was deleted or
+	// replaced while watched.
+	nsPath string
+	nsIno  uint64
+	gone   string
+
 	version  uint64 // bumps with every applied change
 	built    uint64 // version of cached
 	cached   NetFacts
@@ -67,7 +74,13 @@ func NewNetWatcher(t Target) (*NetWatcher, error) {
 	}
 	// A large queue: a burst of 20,000 changes should not overflow it.
 	unix.SetsockoptInt(s.Fd(), unix.SOL_SOCKET, unix.SO_RCVBUFFORCE, 32<<20)
-	w := &NetWatcher{events: s, env: e}
+	w := &NetWatcher{events: s, env: e, nsPath: e.netnsPath}
+	if w.nsPath != "" {
+		if w.nsIno, err = nsfsInode(w.nsPath); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("network namespace %s: %s", e.netnsDesc, Reason(err))
+		}
+	}
 	if err := w.dump(); err != nil {
 		s.Close()
 		return nil, err
@@ -76,7 +89,57 @@ func NewNetWatcher(t Target) (*NetWatcher, error) {
 }
 
 // Close stops watching.
-func (w *NetWatcher) Close() error { return w.events.Close() }
+func (w *NetWatcher) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.gone != "" {
+		return nil // closed when the namespace went
+	}
+	return w.events.Close()
+}
+
+func nsfsInode(p string) (uint64, error) {
+	var st unix.Stat_t
+	if err := unix.Stat(p, &st); err != nil {
+		return 0, err
+	}
+	return st.Ino, nil
+}
+
+// checkGone notices that the watched namespace was deleted (ip netns del),
+// or replaced by another of the same name, or that its process exited. The
+// socket held it alive, links and all: it is closed, so the namespace can
+// go, and the facts say it is gone instead of showing its old links.
+func (w *NetWatcher) checkGone() {
+	if w.nsPath == "" || w.gone != "" {
+		return
+	}
+	ino, err := nsfsInode(w.nsPath)
+	switch {
+	case err != nil:
+		w.gone = fmt.Sprintf("the network namespace %s is gone (deleted while watched: %s); its links are no longer shown", w.env.netnsDesc, Reason(err))
+	case ino != w.nsIno:
+		w.gone = fmt.Sprintf("the network namespace %s was deleted while watched and %s now names another one (inode %d, was %d); restart to examine it", w.env.netnsDesc, w.nsPath, ino, w.nsIno)
+	default:
+		return
+	}
+	w.events.Close()
+	w.links, w.addrs, w.routes = nil, nil, nil
+	w.cached = NetFacts{}
+	for _, f := range []string{"links", "addrs", "routes"} {
+		w.cached.Gaps.AddReason(f, w.gone)
+	}
+	w.version++
+	w.built = w.version
+}
+
+// Gone says why the watched namespace is no longer there ("" while it is).
+func (w *NetWatcher) Gone() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.checkGone()
+	return w.gone
+}
 
 // dump reads everything again (at the start, and after lost notifications).
 func (w *NetWatcher) dump() error {
@@ -109,6 +172,9 @@ func keyOf(r Route) routeKey { return routeKey{r.Family, r.Dst, r.Table, r.Metri
 func (w *NetWatcher) Net() NetFacts {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.checkGone(); w.gone != "" {
+		return w.cached
+	}
 	_, err := w.events.Poll(w.apply)
 	if err != nil || w.events.Lost.Load() {
 		w.events.Lost.Store(false)

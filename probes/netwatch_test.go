@@ -2,6 +2,8 @@ package probes
 
 import (
 	"context"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,5 +79,50 @@ func BenchmarkNetRefresh20k(b *testing.B) {
 		if n := w.Net(); len(n.Links) < 20000 {
 			b.Fatal(len(n.Links))
 		}
+	}
+}
+
+// A namespace deleted while watched is reported gone, not shown with its
+// old links (the watcher's socket kept it alive); one created again under
+// the same name is another namespace, still not the watched one.
+func TestNetWatcherNamespaceDeleted(t *testing.T) {
+	ns := testns.New(t)
+	ns.IP("link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
+	w, err := NewNetWatcher(Target{NetNS: ns.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if n := w.Net(); len(n.Links) < 3 {
+		t.Fatalf("before the deletion: %d links", len(n.Links))
+	}
+	if out, err := exec.Command(testns.IP, "netns", "del", ns.Name).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns del: %v %s", err, out)
+	}
+	check := func(want string) {
+		t.Helper()
+		n := w.Net()
+		r, _ := n.Gaps.Reason("links")
+		if len(n.Links) != 0 || !strings.Contains(r, want) {
+			t.Fatalf("after the deletion: %d links, gap %q (want %q)", len(n.Links), r, want)
+		}
+		f := Gather(context.Background(), Target{NetNS: ns.Name, Watcher: w}, GroupNet)
+		if _, ok := f.Net.LinkByName("veth0"); ok {
+			t.Fatal("Gather still shows the deleted namespace's links")
+		}
+	}
+	check("is gone")
+	// testns's cleanup deletes the name again: make one to delete.
+	if out, err := exec.Command(testns.IP, "netns", "add", ns.Name).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns add: %v %s", err, out)
+	}
+	check("is gone") // the first answer stays
+	w2, err := NewNetWatcher(Target{NetNS: ns.Name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w2.Close()
+	if w2.Gone() != "" {
+		t.Fatal("a fresh watcher of the new namespace says it is gone")
 	}
 }

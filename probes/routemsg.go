@@ -48,21 +48,13 @@ var routeTypes = map[uint8]string{
 	unix.RTN_UNREACHABLE: "unreachable", unix.RTN_PROHIBIT: "prohibit", unix.RTN_THROW: "throw",
 }
 
-var routeProtocols = map[uint8]string{
-	unix.RTPROT_KERNEL: "kernel", unix.RTPROT_BOOT: "boot", unix.RTPROT_STATIC: "static",
-	unix.RTPROT_DHCP: "dhcp", unix.RTPROT_RA: "ra", 186: "bgp", 188: "ospf", 11: "zebra",
-}
-
 // decodeRoute decodes an RTM_NEWROUTE body.
 func decodeRoute(b []byte) (Route, error) {
 	if len(b) < sizeofRtmsg {
 		return Route{}, errShortRoute
 	}
 	family, dstLen := b[0], b[1]
-	r := Route{Table: uint32(b[4]), Scope: scopeName(b[6]), Protocol: routeProtocols[b[5]], Type: routeTypes[b[7]]}
-	if r.Protocol == "" {
-		r.Protocol = itoa(int(b[5]))
-	}
+	r := Route{Table: uint32(b[4]), Scope: scopeName(b[6]), Protocol: routeProtocolName(b[5]), Type: routeTypes[b[7]]}
 	if r.Type == "" {
 		r.Type = itoa(int(b[7]))
 	}

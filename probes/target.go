@@ -147,7 +147,9 @@ func resolve(t Target) (*env, TargetFacts) {
 	}
 	tf.PID, tf.Self = e.pid, e.self
 	if _, err := os.Stat(e.root.Path(e.proc)); err != nil {
-		if t.PID > 0 {
+		if t.PID > 0 && e.root.Live() && processState(t.PID) == processHidden {
+			tf.Gaps.AddReason("process", fmt.Sprintf("process %d exists, but /proc hides it from this user (hidepid): run as root or as its owner", t.PID))
+		} else if t.PID > 0 {
 			tf.Gaps.AddReason("process", fmt.Sprintf("process %d does not exist (it exited, or the PID is wrong)", t.PID))
 		} else {
 			tf.Gaps.Add("process", err)

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -64,9 +63,9 @@ func (x *tmux) waitFor(d time.Duration, want ...string) string {
 
 // buildBinary builds rtnl-doctor once for the end-to-end tests.
 func buildBinary(t *testing.T) string {
-	goBin, err := exec.LookPath("go")
+	goBin, err := exec.LookPath("go") // go test puts its own GOROOT/bin first in PATH
 	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Fatalf("go build: %v", err)
 	}
 	bin := filepath.Join(t.TempDir(), "rtnl-doctor")
 	out, err := exec.Command(goBin, "build", "-o", bin, "..").CombinedOutput()

@@ -64,15 +64,6 @@ func DefaultKeys() KeyMap {
 	return km
 }
 
-// helpMap adapts a set of bindings to bubbles/help.
-type helpMap struct {
-	short []key.Binding
-	full  [][]key.Binding
-}
-
-func (h helpMap) ShortHelp() []key.Binding  { return h.short }
-func (h helpMap) FullHelp() [][]key.Binding { return h.full }
-
 // helpGroup is one titled column of the ? overlay.
 type helpGroup struct {
 	title string

@@ -67,7 +67,6 @@ type Options struct {
 	Now func() time.Time
 	// NoPoll stops the periodic refresh (tests drive updates by hand).
 	NoPoll bool
-	Dark   bool
 	// Live delivers the findings of a watcher (rtnl-doctor watch) for the
 	// Live pane; LiveInfo says which back end, or why there is none.
 	Live     <-chan *live.Finding
@@ -161,19 +160,26 @@ func New(o Options) *Model {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.Interval <= 0 {
+	var clamped time.Duration
+	switch {
+	case o.Interval <= 0:
 		o.Interval = 2 * time.Second
+	case o.Interval < MinInterval:
+		clamped, o.Interval = o.Interval, MinInterval // a shorter one would only busy-loop the probes
 	}
 	in := textarea.New()
 	in.Placeholder = "Paste what failed: the command and its output, or a log line. Enter twice or ctrl+d to diagnose."
 	in.ShowLineNumbers = false
 	in.CharLimit = 64 << 10
-	m := &Model{opt: o, keys: DefaultKeys(), styles: NewStyles(o.Dark || true), help: help.New(), input: in, interval: o.Interval}
+	m := &Model{opt: o, keys: DefaultKeys(), styles: NewStyles(true) /* dark until the terminal says (BackgroundColorMsg) */, help: help.New(), input: in, interval: o.Interval}
 	m.help.Styles = help.DefaultStyles(true)
 	if o.Symptom != "" {
 		m.symptom = model.ParseSymptom(o.Symptom)
 		m.pane = paneTroubleshoot
 		m.reproPending = o.AutoReproduce && !o.ReadOnly && !o.DryRun
+	}
+	if clamped > 0 {
+		m.setStatus(false, "--interval %s is too short: polling every %s", clamped, MinInterval)
 	}
 	m.target()
 	return m
@@ -655,8 +661,12 @@ func atoi(s string) int {
 	return n
 }
 
+// MinInterval is the shortest refresh: a gather of every group takes tens
+// of milliseconds, so a shorter interval would only keep a core busy.
+const MinInterval = 500 * time.Millisecond
+
 func (m *Model) changeInterval(faster bool) tea.Cmd {
-	steps := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 30 * time.Second}
+	steps := []time.Duration{MinInterval, time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 30 * time.Second}
 	i := 0
 	for i < len(steps)-1 && steps[i] < m.interval {
 		i++

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"sort"
 	"strings"
 
@@ -120,9 +121,9 @@ func (m *Model) resourcesPane(w, h int) string {
 		if i := strings.Index(text, a.Comm+": page allocation failure"); a.Comm != "" && i > 0 {
 			text = text[i:]
 		}
-		when := ""
+		when := "(time unknown) " // a log line without a timestamp
 		if !a.Time.IsZero() {
-			when = a.Time.Local().Format("15:04:05 ")
+			when = a.Time.Local().Format("2006-01-02 15:04:05 ") // a date: the log may go back days
 		}
 		add(label("alloc failure") + st.Level(2).Render(clean(when+strings.TrimSpace(text))))
 	}
@@ -215,7 +216,7 @@ func (m *Model) linksPane(w, h int) string {
 			case 1:
 				return clean(l.Name), nil
 			case 2:
-				return orDash(clean(l.Kind)), nil
+				return sanitize.OrDash(clean(l.Kind)), nil
 			case 3:
 				state := "DOWN"
 				style := st.Level(1).Render
@@ -245,13 +246,6 @@ func (m *Model) linksPane(w, h int) string {
 	return st.Dim.Render(title) + "\n" + t.render(st, true)
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
 func (m *Model) modulesPane(w, h int) string {
 	st := m.styles
 	f := m.facts
@@ -275,7 +269,7 @@ func (m *Model) modulesPane(w, h int) string {
 	} else {
 		moddir = " · " + moddir
 	}
-	head := fmt.Sprintf("kernel %s · module support %s%s · %d loaded · config %s", clean(mf.KernelRelease), sup, moddir, mf.Loaded, orDash(clean(mf.Kconfig)))
+	head := fmt.Sprintf("kernel %s · module support %s%s · %d loaded · config %s", clean(mf.KernelRelease), sup, moddir, mf.Loaded, sanitize.OrDash(clean(mf.Kconfig)))
 	t := table{
 		cols:  []column{{"KIND", 10}, {"STATE", 11}, {"MODULE", 15}, {"CONFIG", 22}, {"EVIDENCE", 0}},
 		rows:  len(mf.Kinds),
@@ -298,7 +292,7 @@ func (m *Model) modulesPane(w, h int) string {
 				}
 				return sym + k.State, style
 			case 2:
-				return orDash(k.Module), nil
+				return sanitize.OrDash(k.Module), nil
 			case 3:
 				return k.Config, nil
 			default:
@@ -348,7 +342,7 @@ func (m *Model) capsPane(w, h int) string {
 		}
 	}
 	add(label("no_new_privs") + fmt.Sprint(id.NoNewPrivs) + st.Dim.Render("  (1: setuid and file capabilities are ignored on exec)"))
-	add(label("seccomp") + orDash(id.Seccomp) + fmt.Sprintf(" (%d filters)", id.SeccompFilters))
+	add(label("seccomp") + sanitize.OrDash(id.Seccomp) + fmt.Sprintf(" (%d filters)", id.SeccompFilters))
 	uns := "unknown"
 	if id.InitialUserNS != nil {
 		if *id.InitialUserNS {
@@ -375,7 +369,7 @@ func (m *Model) capsPane(w, h int) string {
 		add(label("") + st.Level(1).Render("/proc/sys is read-only here ("+clean(f.Sysctls.ProcSysMount)+")"))
 	}
 	if fc := id.FileCaps; fc != nil {
-		txt := orDash(clean(fc.Text))
+		txt := sanitize.OrDash(clean(fc.Text))
 		if fc.Reason != "" {
 			txt = "unavailable: " + clean(fc.Reason)
 		}
@@ -384,11 +378,11 @@ func (m *Model) capsPane(w, h int) string {
 	sec := f.Security
 	sel := "SELinux absent"
 	if sec.SELinux.Present {
-		sel = "SELinux " + orDash(sec.SELinux.Mode) + ", context " + orDash(clean(sec.SELinux.Context))
+		sel = "SELinux " + sanitize.OrDash(sec.SELinux.Mode) + ", context " + sanitize.OrDash(clean(sec.SELinux.Context))
 	}
 	aa := "AppArmor disabled"
 	if sec.AppArmor.Enabled {
-		aa = "AppArmor label " + orDash(clean(sec.AppArmor.Label))
+		aa = "AppArmor label " + sanitize.OrDash(clean(sec.AppArmor.Label))
 	}
 	add(label("security") + sel + " · " + aa)
 	return scrollLines(lines, &m.caps, h)
@@ -410,7 +404,7 @@ func (m *Model) denialsPane(w, h int) string {
 		return st.Dim.Render("gathering…")
 	}
 	d := f.Denials
-	head := fmt.Sprintf("%d denials (%d touch networking) from %s", len(d.Denials), d.Relevant, orDash(clean(strings.Join(d.Sources, ", "))))
+	head := fmt.Sprintf("%d denials (%d touch networking) from %s", len(d.Denials), d.Relevant, sanitize.OrDash(clean(strings.Join(d.Sources, ", "))))
 	for _, g := range d.Gaps {
 		head += " · " + clean(g.Fact) + " unavailable: " + clean(g.Reason)
 	}
@@ -451,7 +445,7 @@ func (m *Model) denialsPane(w, h int) string {
 			case 6:
 				return clean(strings.TrimSpace(x.Class + " " + x.Family)), nil
 			default:
-				return clean(orDash(firstNonEmpty(x.Profile, x.Scontext))), st.Dim.Render
+				return clean(sanitize.OrDash(firstNonEmpty(x.Profile, x.Scontext))), st.Dim.Render
 			}
 		},
 	}
@@ -495,16 +489,6 @@ func (m *Model) configRows() []configRow {
 	return rows
 }
 
-func runState(p *bool) string {
-	switch {
-	case p == nil:
-		return "unknown"
-	case *p:
-		return "running"
-	}
-	return "not running"
-}
-
 func (m *Model) configPane(w, h int) string {
 	st := m.styles
 	f := m.facts
@@ -512,8 +496,8 @@ func (m *Model) configPane(w, h int) string {
 		return st.Dim.Render("gathering…")
 	}
 	nc := f.NetConfig
-	head := fmt.Sprintf("systemd-networkd %s (%d files) · NetworkManager %s (%d keyfiles)", runState(nc.Networkd.Running), len(nc.Networkd.Files),
-		runState(nc.NetworkManager.Running), nc.NetworkManager.Keyfiles)
+	head := fmt.Sprintf("systemd-networkd %s (%d files) · NetworkManager %s (%d keyfiles)", model.RunState(nc.Networkd.Running), len(nc.Networkd.Files),
+		model.RunState(nc.NetworkManager.Running), nc.NetworkManager.Keyfiles)
 	var idle []string
 	if r := nc.Networkd.Running; r != nil && !*r && len(nc.Networkd.Files) > 0 {
 		idle = append(idle, "systemd-networkd")
@@ -590,7 +574,7 @@ func (m *Model) rowDetail() string {
 		l := links[m.links.cursor]
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s (index %d)\n", clean(l.Name), l.Index)
-		fmt.Fprintf(&b, "kind: %s   flags: %s   operstate: %s   mtu: %d\n", orDash(clean(l.Kind)), strings.Join(l.FlagNames(), ","), l.OperState, l.MTU)
+		fmt.Fprintf(&b, "kind: %s   flags: %s   operstate: %s   mtu: %d\n", sanitize.OrDash(clean(l.Kind)), strings.Join(l.FlagNames(), ","), l.OperState, l.MTU)
 		if len(l.AltNames) > 0 {
 			fmt.Fprintf(&b, "altnames: %s\n", clean(strings.Join(l.AltNames, ", ")))
 		}
@@ -651,7 +635,11 @@ func (m *Model) rowDetail() string {
 			return ""
 		}
 		k := f.Modules.Kinds[m.modules.cursor]
-		return fmt.Sprintf("kind %s: %s\nmodule %s, option %s\n\n%s", k.Kind, k.State, orDash(k.Module), k.Config, clean(strings.Join(k.Evidence, "\n")))
+		ev := make([]string, len(k.Evidence))
+		for i, e := range k.Evidence {
+			ev[i] = clean(e) // each line alone: a joined "\n" would show as \x0a
+		}
+		return fmt.Sprintf("kind %s: %s\nmodule %s, option %s\n\n%s", clean(k.Kind), k.State, clean(sanitize.OrDash(k.Module)), clean(k.Config), strings.Join(ev, "\n"))
 	}
 	return ""
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -67,6 +68,19 @@ func (m *Model) troubleshoot(w, h int) string {
 	return lipgloss.JoinHorizontal(lipgloss.Top, fit(list.String(), listW, h), "  ", fit(body, detailW, h))
 }
 
+// noFixes says why a cause offers no fix: only a ruled-out cause needs none.
+func noFixes(s model.Status) string {
+	switch s {
+	case model.OK:
+		return "none needed: ruled out"
+	case model.Warn:
+		return "none offered: a warning, not a proven cause; the evidence says what to watch"
+	case model.Unknown:
+		return "none yet: the facts to decide are missing (see the evidence)"
+	}
+	return "none that rtnl-doctor applies: the explanation below says what to change"
+}
+
 // causeDetail renders one cause for the walk-through.
 func (m *Model) causeDetail(r *model.Result, w int) string {
 	st := m.styles
@@ -83,7 +97,7 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 	}
 	b.WriteString("\n" + st.Section.Render("Fixes") + "\n")
 	if len(r.Fixes) == 0 {
-		b.WriteString(st.Dim.Render("none needed") + "\n")
+		b.WriteString(st.Dim.Render(wrap(noFixes(r.Status), w)) + "\n")
 	}
 	for i, f := range r.Fixes {
 		can, why := model.CanApply(f, m.opt.Env)
@@ -124,10 +138,22 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 	return b.String()
 }
 
-// plainMarkdown drops the Markdown emphasis of the explanations and joins
-// each paragraph's lines, so that it reflows to the pane's width.
+// boldRE and italicRE are Markdown emphasis, **words** and *word*, the stars
+// touching the words they wrap (so "net.*" or "a * b" are left alone).
+var (
+	boldRE   = regexp.MustCompile(`\*\*([^\s*](?:[^*]*[^\s*])?)\*\*`)
+	italicRE = regexp.MustCompile(`\*([^\s*](?:[^*]*[^\s*])?)\*`)
+)
+
+// plainMarkdown drops the Markdown emphasis and the code-span backticks of
+// the explanations (a code span's text is kept as written, stars and all)
+// and joins each paragraph's lines, so that it reflows to the pane's width.
 func plainMarkdown(s string) string {
-	s = strings.NewReplacer("*", "", "`", "").Replace(s)
+	parts := strings.Split(s, "`")
+	for i := 0; i < len(parts); i += 2 { // even parts are outside code spans
+		parts[i] = italicRE.ReplaceAllString(boldRE.ReplaceAllString(parts[i], "$1"), "$1")
+	}
+	s = strings.Join(parts, "")
 	paras := strings.Split(s, "\n\n")
 	for i, p := range paras {
 		paras[i] = strings.Join(strings.Fields(p), " ")

@@ -13,6 +13,14 @@ import (
 	"unicode/utf8"
 )
 
+// OrDash is s, or "-" for an empty value (a table cell, a report field).
+func OrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
 // Line sanitises a single-line value: newlines and tabs become visible too.
 func Line(s string) string { return clean(s, false) }
 

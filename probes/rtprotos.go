@@ -1,0 +1,117 @@
+package probes
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
+)
+
+// builtinRouteProtocols is iproute2's own table of route protocol names
+// (lib/rt_names.c, rtnl_rtprot_tab: the RTPROT_* values of the kernel's
+// rtnetlink.h), so "proto 12" reads "bird" as `ip route` prints it.
+var builtinRouteProtocols = map[uint8]string{
+	0: "unspec", 1: "redirect", 2: "kernel", 3: "boot", 4: "static",
+	8: "gated", 9: "ra", 10: "mrt", 11: "zebra", 12: "bird", 13: "dnrouted",
+	14: "xorp", 15: "ntk", 16: "dhcp", 18: "keepalived", 42: "babel",
+	186: "bgp", 187: "isis", 188: "ospf", 189: "rip", 192: "eigrp",
+}
+
+// rtProtosDirs are where iproute2 reads rt_protos and rt_protos.d/*.conf:
+// the distribution's defaults first, then /etc, which overrides them (a
+// file of the same name in /etc/iproute2/rt_protos.d replaces the one in
+// /usr, as iproute2 does).
+var rtProtosDirs = []string{"/usr/lib/iproute2", "/usr/share/iproute2", "/etc/iproute2"}
+
+// routeProtocolName names a route's protocol number: iproute2's built-in
+// name, else a name from this system's rt_protos files (read at most every
+// few seconds), else the number.
+func routeProtocolName(id uint8) string {
+	if n, ok := builtinRouteProtocols[id]; ok {
+		return n
+	}
+	if n, ok := localRouteProtocols()[id]; ok {
+		return n
+	}
+	return strconv.Itoa(int(id))
+}
+
+var localProtos struct {
+	sync.Mutex
+	names map[uint8]string
+	read  time.Time
+}
+
+func localRouteProtocols() map[uint8]string {
+	localProtos.Lock()
+	defer localProtos.Unlock()
+	if localProtos.names == nil || time.Since(localProtos.read) > 10*time.Second {
+		localProtos.names, localProtos.read = readRouteProtocols(rtProtosDirs), time.Now()
+	}
+	return localProtos.names
+}
+
+// readRouteProtocols reads the rt_protos files of dirs, later dirs
+// overriding earlier ones: DIR/rt_protos, then DIR/rt_protos.d/*.conf (a
+// .conf file named in a later dir replaces the earlier one).
+func readRouteProtocols(dirs []string) map[uint8]string {
+	names := map[uint8]string{}
+	var mainFile string
+	confs := map[string]string{} // file name -> path, the last dir's wins
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, "rt_protos")); err == nil {
+			mainFile = filepath.Join(d, "rt_protos")
+		}
+		ents, _ := os.ReadDir(filepath.Join(d, "rt_protos.d"))
+		for _, e := range ents {
+			if n := e.Name(); strings.HasSuffix(n, ".conf") && len(n) > len(".conf") && !strings.HasPrefix(n, ".") {
+				confs[n] = filepath.Join(d, "rt_protos.d", n)
+			}
+		}
+	}
+	files := []string{}
+	if mainFile != "" {
+		files = append(files, mainFile)
+	}
+	keys := make([]string, 0, len(confs))
+	for k := range confs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		files = append(files, confs[k])
+	}
+	for _, f := range files {
+		parseRouteProtocols(f, names)
+	}
+	return names
+}
+
+// parseRouteProtocols reads one "ID NAME" file (ID decimal or 0x hex, #
+// comments), as iproute2's fread_id_name does; bad lines are skipped.
+func parseRouteProtocols(path string, names map[uint8]string) {
+	f, err := os.Open(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line, _, _ := strings.Cut(sc.Text(), "#")
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			continue
+		}
+		id, err := strconv.ParseUint(fields[0], 0, 8)
+		if err != nil {
+			continue
+		}
+		names[uint8(id)] = sanitize.Clip(fields[1], 32)
+	}
+}

@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtnl-doctor/rtnl-doctor/model"
+)
+
+// The Modules detail shows each evidence line on its own line, not joined
+// by a sanitised "\x0a".
+func TestModulesDetailLines(t *testing.T) {
+	f := fixtureFacts(t)
+	if len(f.Modules.Kinds) == 0 {
+		t.Fatal("the fixture has no link kinds")
+	}
+	i := len(f.Modules.Kinds) - 1
+	f.Modules.Kinds[i].Evidence = append(f.Modules.Kinds[i].Evidence, "a second line of evidence")
+	m := newTestModel(t, f, "", 100, 30)
+	press(m, "4")
+	for range i {
+		press(m, "down")
+	}
+	press(m, "enter")
+	if m.dialog != dialogDetail {
+		t.Fatalf("no detail: %v", m.dialog)
+	}
+	if strings.Contains(m.detail, `\x0a`) {
+		t.Fatalf("detail shows an escaped newline:\n%s", m.detail)
+	}
+	for _, e := range f.Modules.Kinds[i].Evidence {
+		if !strings.Contains(m.detail, "\n"+e) {
+			t.Errorf("detail lacks the line %q:\n%s", e, m.detail)
+		}
+	}
+}
+
+// plainMarkdown drops emphasis, not every star: "net.*" in a code span or
+// "a * b" stay as written.
+func TestPlainMarkdownStars(t *testing.T) {
+	for in, want := range map[string]string{
+		"the *effective* set":            "the effective set",
+		"**Bounding** limits":            "Bounding limits",
+		"`net.*` sysctls":                "net.* sysctls",
+		"a * b and c*":                   "a * b and c*",
+		"`*` alone, *then* emphasis":     "* alone, then emphasis",
+		"line one\nline *two*\n\npara 2": "line one line two\n\npara 2",
+	} {
+		if got := plainMarkdown(in); got != want {
+			t.Errorf("plainMarkdown(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// --interval 1ns would busy-loop the probes: it is clamped, and the status
+// line says so.
+func TestIntervalClamped(t *testing.T) {
+	m := New(Options{Interval: time.Nanosecond, NoPoll: true, Env: &model.ActionEnv{ReadOnly: true}})
+	if m.interval != MinInterval {
+		t.Fatalf("interval = %s, want %s", m.interval, MinInterval)
+	}
+	if !strings.Contains(m.status, "1ns is too short") || !strings.Contains(m.status, MinInterval.String()) {
+		t.Fatalf("status = %q", m.status)
+	}
+	if m := New(Options{Interval: 3 * time.Second, NoPoll: true}); m.interval != 3*time.Second || m.status != "" {
+		t.Fatalf("a normal interval changed: %s %q", m.interval, m.status)
+	}
+}
+
+// A WARN cause without fixes is not "none needed": only a ruled-out (OK)
+// cause needs none.
+func TestNoFixesWording(t *testing.T) {
+	m := newTestModel(t, fixtureFacts(t), "", 100, 30)
+	c := &model.Cause{ID: "t/warn", Checks: "a test"}
+	for st, want := range map[model.Status]string{model.Warn: "a warning", model.OK: "none needed", model.Unknown: "missing", model.Fail: "none that"} {
+		r := &model.Result{Cause: c, ID: c.ID, Title: "test", Verdict: model.Verdict{Status: st}}
+		out := m.causeDetail(r, 100)
+		if !strings.Contains(out, want) || st != model.OK && strings.Contains(out, "none needed") {
+			t.Errorf("%s: %q", st, out)
+		}
+	}
+}
