@@ -65,6 +65,13 @@ func TestLiveCaptureSameVerdicts(t *testing.T) {
 			t.Errorf("%s: offline first fail = %q, want %q\n%s", c.cmd, got, c.want, dump(off))
 		}
 		for _, lr := range live.Results {
+			if lr.ID == causeNetnsReference.ID {
+				// /run/netns is the host's, shared with the other test
+				// packages running at the same time: a name another test
+				// is adding between the capture and the live read is a
+				// real difference, not the capture's.
+				continue
+			}
 			or, _ := off.Result(lr.ID)
 			if lr.Status != or.Status {
 				t.Errorf("%s: %s is %s live but %s from the capture\nlive:    %s\ncapture: %s", c.cmd, lr.ID, lr.Status, or.Status,
