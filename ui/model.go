@@ -95,6 +95,9 @@ type Model struct {
 	// reproPending: a new symptom waits for facts to be reproduced.
 	reproPending bool
 	diagGen      int // bumps with each new fact set or symptom
+	// byHand: fix ID → why rtnl-doctor cannot apply it, decided in the
+	// diagnosis command (CanApply reads the system).
+	byHand map[string]string
 
 	interval    time.Duration
 	tickGen     int
@@ -181,15 +184,7 @@ func New(o Options) *Model {
 	if clamped > 0 {
 		m.setStatus(false, "--interval %s is too short: polling every %s", clamped, MinInterval)
 	}
-	m.target()
 	return m
-}
-
-// target is the probe target, completed from the symptom (its interfaces,
-// the namespace and process it names).
-func (m *Model) target() probes.Target {
-	t, _ := model.TargetFor(m.symptom, m.opt.Target)
-	return t
 }
 
 // Init starts the first gather, the poll and asks for the background.
@@ -201,7 +196,7 @@ func (m *Model) Init() tea.Cmd {
 		// watcher's dump instead of dumping them a second time.
 		cmds = append(cmds, watchCmd(m.opt.Target), tickCmd(m.interval, m.tickGen))
 	} else {
-		cmds = append(cmds, gatherCmd(m.opt.Gather, m.target(), true))
+		cmds = append(cmds, gatherCmd(m.opt.Gather, m.opt.Target, m.symptom, true))
 		if !m.opt.NoPoll {
 			cmds = append(cmds, tickCmd(m.interval, m.tickGen))
 		}
@@ -243,25 +238,26 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds := []tea.Cmd{tickCmd(m.interval, m.tickGen)}
 		if !m.gathering {
 			m.gathering = true
-			cmds = append(cmds, gatherCmd(m.opt.Gather, m.target(), m.polls%slowEvery == 0))
+			cmds = append(cmds, gatherCmd(m.opt.Gather, m.opt.Target, m.symptom, m.polls%slowEvery == 0))
 		}
 		return m, tea.Batch(cmds...)
 	case watcherMsg:
 		if msg.err == nil {
 			m.opt.Target.Watcher = msg.w
 		}
-		return m, gatherCmd(m.opt.Gather, m.target(), true)
+		return m, gatherCmd(m.opt.Gather, m.opt.Target, m.symptom, true)
 	case factsMsg:
 		m.gathering = false
 		m.facts = m.facts.Merge(msg.facts)
 		m.lastRefresh = m.opt.Now()
 		m.diagGen++
 		m.cache.invalidateData()
-		return m, tea.Batch(diagnoseCmd(m.facts, m.symptom, m.repro, m.diagGen), m.autoReproduce())
+		return m, tea.Batch(diagnoseCmd(m.opt.Env, m.facts, m.symptom, m.repro, m.diagGen), m.autoReproduce())
 	case diagMsg:
 		if msg.gen != m.diagGen {
 			return m, nil // facts or symptom changed since: a newer one is coming
 		}
+		m.byHand = msg.byHand
 		m.setDiag(msg.diag)
 		return m, nil
 	case previewMsg:
@@ -291,13 +287,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.verifyOf = ""
 		r := msg.result
 		if r.Status == model.OK {
-			if msg.journal != "" {
-				fixID := ""
-				if msg.journal == m.lastEntry.ID {
-					fixID = m.lastEntry.Fix
-				}
-				model.RecordVerified(m.opt.Env, msg.journal, fixID, r)
-			}
 			if step := m.plan; step != nil && m.planCause == r.ID {
 				// The plan continues: preview its next step.
 				m.plan = nil
@@ -337,7 +326,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setStatus(true, "reproduction: %s", rp.Conclusion)
 		}
 		m.diagGen++
-		return m, diagnoseCmd(m.facts, m.symptom, m.repro, m.diagGen)
+		return m, diagnoseCmd(m.opt.Env, m.facts, m.symptom, m.repro, m.diagGen)
 	case statusMsg:
 		m.setStatus(msg.err, "%s", msg.text)
 		return m, nil
@@ -402,7 +391,7 @@ func (m *Model) refreshAll() tea.Cmd {
 		return nil
 	}
 	m.gathering = true
-	return gatherCmd(m.opt.Gather, m.target(), true)
+	return gatherCmd(m.opt.Gather, m.opt.Target, m.symptom, true)
 }
 
 // afterApply reports an applied fix and starts its verification.
@@ -426,7 +415,7 @@ func (m *Model) afterApply(f model.Fix, cause string, e model.Entry, err error) 
 		return nil
 	}
 	m.verifyOf = cause
-	return verifyCmd(m.target(), k, m.symptom, m.appliedFor(cause))
+	return verifyCmd(m.opt.Env, m.opt.Target, k, m.symptom, m.appliedFor(cause))
 }
 
 // autoReproduce starts the reproduction a new symptom waits for, once the
@@ -509,7 +498,7 @@ func (m *Model) submitSymptom() tea.Cmd {
 	// New interfaces may need their sysctls: gather again, then diagnose.
 	cmds := []tea.Cmd{}
 	if m.facts != nil {
-		cmds = append(cmds, diagnoseCmd(m.facts, m.symptom, m.repro, m.diagGen))
+		cmds = append(cmds, diagnoseCmd(m.opt.Env, m.facts, m.symptom, m.repro, m.diagGen))
 	}
 	if c := m.refreshAll(); c != nil {
 		cmds = append(cmds, c)
@@ -596,6 +585,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		default:
 			m.dialog = dialogNone
 		}
+		m.clampDetailOff()
 		m.cache.invalidate()
 		return nil
 	}
@@ -728,7 +718,7 @@ func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.verifyOf = r.ID
 		m.setStatus(false, "verifying %s…", r.ID)
-		return verifyCmd(m.target(), r.Cause, m.symptom, m.appliedFor(r.ID))
+		return verifyCmd(m.opt.Env, m.opt.Target, r.Cause, m.symptom, m.appliedFor(r.ID))
 	case key.Matches(msg, k.Undo):
 		if m.opt.Env == nil || m.opt.Env.Journal == nil {
 			m.setStatus(true, "undo: no journal (read-only or dry-run mode)")
@@ -770,6 +760,7 @@ func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
 	default:
 		return nil
 	}
+	m.clampDetailTop()
 	m.cache.invalidate()
 	return nil
 }
@@ -810,7 +801,7 @@ func (m *Model) startApply(edit bool) tea.Cmd {
 			return nil
 		}
 	}
-	if ok, why := model.CanApply(f, m.opt.Env); !ok {
+	if why, byHand := m.byHand[f.ID]; byHand {
 		m.setStatus(true, "%s: instructions only: %s (y copies the commands)", f.ID, why)
 		return nil
 	}

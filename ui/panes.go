@@ -146,10 +146,11 @@ func limitStr(n int64) string {
 	return fmt.Sprint(n)
 }
 
-// scrollLines shows h lines of a list from the state's offset.
+// scrollLines shows h lines of a list from the state's offset (View reads
+// the state, it never changes it).
 func scrollLines(lines []string, s *scrollState, h int) string {
-	s.offset = max(0, min(s.offset, len(lines)-h))
-	return strings.Join(lines[s.offset:min(len(lines), s.offset+h)], "\n")
+	off := max(0, min(s.offset, len(lines)-h))
+	return strings.Join(lines[off:min(len(lines), off+h)], "\n")
 }
 
 // filteredLinks applies the / filter (name, altnames, kind, alias).

@@ -76,9 +76,10 @@ func (t table) render(st Styles, focused bool) string {
 		hdr[i] = pad(c.title, widths[i])
 	}
 	b.WriteString(st.Bold.Render(ansi.Truncate(strings.Join(hdr, " "), t.width, "")))
-	t.state.clamp(t.rows, t.height)
-	end := min(t.rows, t.state.offset+t.height)
-	for r := t.state.offset; r < end; r++ {
+	s := *t.state // View never changes the model: Update clamps the cursor
+	s.clamp(t.rows, t.height)
+	end := min(t.rows, s.offset+t.height)
+	for r := s.offset; r < end; r++ {
 		b.WriteByte('\n')
 		cells := make([]string, len(t.cols))
 		for c := range t.cols {
@@ -90,7 +91,7 @@ func (t table) render(st Styles, focused bool) string {
 			cells[c] = text
 		}
 		line := strings.Join(cells, " ")
-		if r == t.state.cursor && focused {
+		if r == s.cursor && focused {
 			line = st.Selected.Render(ansi.Strip(line))
 		}
 		b.WriteString(line)

@@ -439,11 +439,20 @@ func (m *Model) detailDialog() string {
 	w := m.dialogWidth()
 	inner := w - 4
 	lines := strings.Split(wrap(m.detail, inner), "\n")
-	h := m.height - 6
+	h := m.detailRows()
 	off := min(m.detailOff, max(0, len(lines)-h))
-	m.detailOff = off
 	lines = lines[off:min(len(lines), off+h)]
 	return st.Dialog.Width(w).Render(strings.Join(lines, "\n") + "\n" + st.Dim.Render("↑/↓ scroll · any other key closes"))
+}
+
+// detailRows is how many lines of text the detail dialog shows.
+func (m *Model) detailRows() int { return m.height - 6 }
+
+// clampDetailOff keeps the detail dialog's scroll within its text (in
+// Update).
+func (m *Model) clampDetailOff() {
+	n := strings.Count(wrap(m.detail, m.dialogWidth()-4), "\n") + 1
+	m.detailOff = max(0, min(m.detailOff, n-m.detailRows()))
 }
 
 // hang wraps s to w cells after prefix, indenting the continuation lines

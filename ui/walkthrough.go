@@ -42,13 +42,12 @@ func (m *Model) troubleshoot(w, h int) string {
 		}
 		head = fmt.Sprintf("cause %d/%d  ", m.step+1, len(m.diag.Results)) + strings.Join(strip, " ") + "\n"
 	}
-	detail := m.causeDetail(r, detailW)
-	lines := strings.Split(detail, "\n")
+	lines := strings.Split(m.causeDetail(r, detailW), "\n")
 	avail := h - strings.Count(head, "\n")
-	m.detailTop = max(0, min(m.detailTop, len(lines)-avail))
-	body := head + strings.Join(lines[m.detailTop:min(len(lines), m.detailTop+avail)], "\n")
-	if m.detailTop+avail < len(lines) {
-		body = fit(body, detailW, h-1) + "\n" + st.Dim.Render(fmt.Sprintf("↓ %d more lines (pgdown)", len(lines)-m.detailTop-avail))
+	top := max(0, min(m.detailTop, len(lines)-avail)) // Update clamps detailTop; View only reads it
+	body := head + strings.Join(lines[top:min(len(lines), top+avail)], "\n")
+	if top+avail < len(lines) {
+		body = fit(body, detailW, h-1) + "\n" + st.Dim.Render(fmt.Sprintf("↓ %d more lines (pgdown)", len(lines)-top-avail))
 	}
 	if listW == 0 {
 		return body
@@ -66,6 +65,27 @@ func (m *Model) troubleshoot(w, h int) string {
 		list.WriteString("\n" + line)
 	}
 	return lipgloss.JoinHorizontal(lipgloss.Top, fit(list.String(), listW, h), "  ", fit(body, detailW, h))
+}
+
+// walkLayout is the width of the cause's detail and the lines above it.
+func (m *Model) walkLayout(w int) (detailW, headLines int) {
+	if w >= wide {
+		return w - 30 - 2, 0
+	}
+	return w, 1
+}
+
+// clampDetailTop keeps the walk-through's scroll within its text (in
+// Update, after a key moved it).
+func (m *Model) clampDetailTop() {
+	r := m.currentResult()
+	if r == nil {
+		m.detailTop = 0
+		return
+	}
+	w, head := m.walkLayout(m.width)
+	n := strings.Count(m.causeDetail(r, w), "\n") + 1
+	m.detailTop = max(0, min(m.detailTop, n-(m.bodyHeight()-head)))
 }
 
 // noFixes says why a cause offers no fix: only a ruled-out cause needs none.
@@ -100,7 +120,8 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 		b.WriteString(st.Dim.Render(wrap(noFixes(r.Status), w)) + "\n")
 	}
 	for i, f := range r.Fixes {
-		can, why := model.CanApply(f, m.opt.Env)
+		why, byHand := m.byHand[f.ID]
+		can := !byHand
 		marker := "  "
 		if i == m.fixSel {
 			marker = "▸ "
