@@ -36,6 +36,10 @@ func (p *livePane) keys(k KeyMap) []key.Binding {
 	return append(p.tbl.keys(k), k.OpenFinding)
 }
 
+func (p *livePane) footer(k KeyMap) []key.Binding {
+	return []key.Binding{k.Help, k.NextPane, k.Up, k.OpenFinding, k.Refresh, k.Symptom, k.Quit}
+}
+
 func (p *livePane) key(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.OpenFinding) {
 		return m.openFinding(p)
