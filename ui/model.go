@@ -585,7 +585,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if t, ok := m.current().(tabled); ok && t.table().filtering {
-		return t.key(m, msg) // the filter takes every key while it is typed
+		return m.paneKey(msg) // the filter takes every key while it is typed
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
@@ -620,7 +620,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 	}
-	return m.current().key(m, msg)
+	return m.paneKey(msg)
 }
 
 func (m *Model) quit() tea.Cmd {

@@ -20,9 +20,32 @@ type paneSpec interface {
 	// rows is how many rows it shows now (what its cursor moves over).
 	rows(m *Model) int
 	// view draws it in w×h cells; it reads the model and changes nothing.
+	// A table pane's view runs once facts are there.
 	view(m *Model, w, h int) string
-	// key handles a key none of the global ones took.
+}
+
+// keyed is a pane with keys of its own beyond its table's (or instead of
+// one): it handles every key none of the global ones took.
+type keyed interface {
 	key(m *Model, msg tea.KeyPressMsg) tea.Cmd
+}
+
+// paneKey hands a key to the focused pane: its own handler, else its table.
+func (m *Model) paneKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch p := m.current().(type) {
+	case keyed:
+		return p.key(m, msg)
+	case tabled:
+		return tableKey(m, p, msg)
+	}
+	return nil
+}
+
+// waitsForFacts: the pane draws facts, so until the first arrive the body
+// says it is gathering.
+func waitsForFacts(p paneSpec) bool {
+	w, ok := p.(interface{ needsFacts() bool })
+	return ok && w.needsFacts()
 }
 
 // paneRegistry is every pane, in tab order: adding a pane is its file plus
@@ -79,6 +102,12 @@ type tabled interface {
 type tablePane struct{ tbl tableView }
 
 func (p *tablePane) table() *tableView { return &p.tbl }
+
+// needsFacts: a table pane shows facts (the Live pane does not).
+func (p *tablePane) needsFacts() bool { return true }
+
+// detail: no detail dialog unless the pane gives one.
+func (p *tablePane) detail(*Model) string { return "" }
 
 func (p *tablePane) keys(k KeyMap) []key.Binding { return append(p.tbl.keys(k), k.Enter) }
 

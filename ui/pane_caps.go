@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -14,18 +13,13 @@ func (p *capsPane) title() string { return "Capabilities" }
 func (p *capsPane) short() string { return "Caps" }
 
 // rows: the pane scrolls up to this many lines.
-func (p *capsPane) rows(*Model) int                           { return 30 }
-func (p *capsPane) key(m *Model, msg tea.KeyPressMsg) tea.Cmd { return tableKey(m, p, msg) }
-func (p *capsPane) detail(*Model) string                      { return "" }
+func (p *capsPane) rows(*Model) int { return 30 }
 
 // capsPane: the target's identity and capability sets, CAP_NET_ADMIN
 // highlighted, with its namespaces, container and security label.
 func (p *capsPane) view(m *Model, w, h int) string {
 	st := m.styles
 	f := m.facts
-	if f == nil {
-		return st.Dim.Render("gathering…")
-	}
 	id := f.Identity
 	var lines []string
 	add := func(s ...string) { lines = append(lines, s...) }

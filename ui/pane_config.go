@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/model"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -16,12 +15,8 @@ type configPane struct{ tablePane }
 func (p *configPane) title() string { return "Config" }
 func (p *configPane) short() string { return "Conf" }
 func (p *configPane) rows(m *Model) int {
-	if m.facts == nil {
-		return 0
-	}
 	return len(m.configRows())
 }
-func (p *configPane) key(m *Model, msg tea.KeyPressMsg) tea.Cmd { return tableKey(m, p, msg) }
 
 // configRows are the findings and journal lines of both managers.
 type configRow struct {
@@ -54,9 +49,6 @@ func (m *Model) configRows() []configRow {
 func (p *configPane) view(m *Model, w, h int) string {
 	st := m.styles
 	f := m.facts
-	if f == nil {
-		return st.Dim.Render("gathering…")
-	}
 	nc := f.NetConfig
 	head := fmt.Sprintf("systemd-networkd %s (%d files) · NetworkManager %s (%d keyfiles)", model.RunState(nc.Networkd.Running), len(nc.Networkd.Files),
 		model.RunState(nc.NetworkManager.Running), nc.NetworkManager.Keyfiles)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 )
 
@@ -14,19 +13,12 @@ type denialsPane struct{ tablePane }
 func (p *denialsPane) title() string { return "Denials" }
 func (p *denialsPane) short() string { return "Deny" }
 func (p *denialsPane) rows(m *Model) int {
-	if m.facts == nil {
-		return 0
-	}
 	return len(m.facts.Denials.Denials)
 }
-func (p *denialsPane) key(m *Model, msg tea.KeyPressMsg) tea.Cmd { return tableKey(m, p, msg) }
 
 func (p *denialsPane) view(m *Model, w, h int) string {
 	st := m.styles
 	f := m.facts
-	if f == nil {
-		return st.Dim.Render("gathering…")
-	}
 	d := f.Denials
 	head := fmt.Sprintf("%d denials (%d touch networking) from %s", len(d.Denials), d.Relevant, sanitize.OrDash(clean(strings.Join(d.Sources, ", "))))
 	for _, g := range d.Gaps {

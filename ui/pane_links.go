@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -18,10 +17,9 @@ func newLinksPane() *linksPane {
 	return p
 }
 
-func (p *linksPane) title() string                             { return "Links" }
-func (p *linksPane) short() string                             { return "Links" }
-func (p *linksPane) rows(m *Model) int                         { return len(p.filtered(m)) }
-func (p *linksPane) key(m *Model, msg tea.KeyPressMsg) tea.Cmd { return tableKey(m, p, msg) }
+func (p *linksPane) title() string     { return "Links" }
+func (p *linksPane) short() string     { return "Links" }
+func (p *linksPane) rows(m *Model) int { return len(p.filtered(m)) }
 
 // filteredLinks applies the / filter (name, altnames, kind, alias).
 func (p *linksPane) filtered(m *Model) []probes.Link {
@@ -51,9 +49,6 @@ func (p *linksPane) filtered(m *Model) []probes.Link {
 func (p *linksPane) view(m *Model, w, h int) string {
 	st := m.styles
 	f := m.facts
-	if f == nil {
-		return st.Dim.Render("gathering…")
-	}
 	if r, ok := f.Net.Gaps.Reason("links"); ok {
 		out := m.unavailable("links", r)
 		if len(f.Net.NetDev) > 0 {

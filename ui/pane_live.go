@@ -48,7 +48,6 @@ func (p *livePane) key(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // detail: enter walks through the finding instead.
-func (p *livePane) detail(*Model) string { return "" }
 
 // liveMsg carries one finding from the watcher (closed: it stopped).
 type liveMsg struct {

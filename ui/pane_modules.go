@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -15,19 +14,12 @@ type modulesPane struct{ tablePane }
 func (p *modulesPane) title() string { return "Modules" }
 func (p *modulesPane) short() string { return "Mods" }
 func (p *modulesPane) rows(m *Model) int {
-	if m.facts == nil {
-		return 0
-	}
 	return len(m.facts.Modules.Kinds)
 }
-func (p *modulesPane) key(m *Model, msg tea.KeyPressMsg) tea.Cmd { return tableKey(m, p, msg) }
 
 func (p *modulesPane) view(m *Model, w, h int) string {
 	st := m.styles
 	f := m.facts
-	if f == nil {
-		return st.Dim.Render("gathering…")
-	}
 	mf := f.Modules
 	sup := "unknown"
 	if mf.Supported != nil {

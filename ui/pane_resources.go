@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/model"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -18,9 +17,7 @@ func (p *resourcesPane) title() string { return "Resources" }
 func (p *resourcesPane) short() string { return "Res" }
 
 // rows: the pane scrolls up to this many lines.
-func (p *resourcesPane) rows(*Model) int                           { return 40 }
-func (p *resourcesPane) key(m *Model, msg tea.KeyPressMsg) tea.Cmd { return tableKey(m, p, msg) }
-func (p *resourcesPane) detail(*Model) string                      { return "" }
+func (p *resourcesPane) rows(*Model) int { return 40 }
 
 // gauge draws used/total as a bar with a percentage, coloured by level.
 func (m *Model) gauge(used, total uint64, width int) (string, int) {
@@ -44,9 +41,6 @@ func (m *Model) gauge(used, total uint64, width int) (string, int) {
 func (p *resourcesPane) view(m *Model, w, h int) string {
 	st := m.styles
 	f := m.facts
-	if f == nil {
-		return st.Dim.Render("gathering…")
-	}
 	var lines []string
 	add := func(s ...string) { lines = append(lines, s...) }
 	label := func(s string) string { return st.Bold.Render(pad(s, 18)) }

@@ -83,8 +83,10 @@ func checkPane(t *testing.T, p paneSpec, registry []func() paneSpec) []string {
 	if strings.TrimSpace(p.view(m, 100, 20)) == "" {
 		miss = append(miss, "view")
 	}
+	m.panes = append(m.panes, p)
+	m.pane = pane(len(m.panes) - 1)
 	for _, b := range p.keys(k) { // its keys are safe to press
-		p.key(m, tea.KeyPressMsg{Code: []rune(b.Keys()[0])[0], Text: b.Keys()[0]})
+		m.paneKey(tea.KeyPressMsg{Code: []rune(b.Keys()[0])[0], Text: b.Keys()[0]})
 	}
 	if !slices.ContainsFunc(registry, func(f func() paneSpec) bool { return reflect.TypeOf(f()) == reflect.TypeOf(p) }) {
 		miss = append(miss, "registration (a row in paneRegistry)")

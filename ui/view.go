@@ -231,7 +231,11 @@ func (m *Model) body() string {
 		side = m.causesColumn(h)
 		w -= lipgloss.Width(side) + 1
 	}
-	main := fit(m.current().view(m, w, h), w, h)
+	main := m.styles.Dim.Render("gathering…")
+	if m.facts != nil || !waitsForFacts(m.current()) {
+		main = m.current().view(m, w, h)
+	}
+	main = fit(main, w, h)
 	if side == "" {
 		return main
 	}
