@@ -576,7 +576,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, k.PageUp):
 			m.detailOff = max(0, m.detailOff-(m.bodyHeight()-4))
 		case key.Matches(msg, k.Interrupt):
-			return tea.Quit
+			return m.quit()
 		default:
 			m.dialog = dialogNone
 		}
@@ -623,12 +623,15 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	return m.paneKey(msg)
 }
 
+// quit closes the link watcher's socket (in a command: Update does no I/O)
+// and then ends the program.
 func (m *Model) quit() tea.Cmd {
-	if w := m.opt.Target.Watcher; w != nil {
-		w.Close()
-		m.opt.Target.Watcher = nil
+	w := m.opt.Target.Watcher
+	m.opt.Target.Watcher = nil
+	if w == nil {
+		return tea.Quit
 	}
-	return tea.Quit
+	return tea.Sequence(closeWatcherCmd(w), tea.Quit)
 }
 
 // tooSmall: the window cannot show the dashboard (before the first size
