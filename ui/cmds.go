@@ -24,6 +24,8 @@ type (
 	diagMsg struct {
 		diag *model.Diagnosis
 		gen  int
+		// byHand: fix ID → why rtnl-doctor cannot apply it.
+		byHand map[string]string
 	}
 	previewMsg struct {
 		fix     model.Fix
@@ -85,9 +87,12 @@ func fastGroups() []probes.Group {
 	return out
 }
 
-// gatherCmd reads facts: all groups, or the cheap ones.
-func gatherCmd(g Gatherer, t probes.Target, full bool) tea.Cmd {
+// gatherCmd reads facts: all groups, or the cheap ones. The target is
+// completed from the symptom here (it reads /run/netns and /proc), not in
+// Update.
+func gatherCmd(g Gatherer, base probes.Target, s model.Symptom, full bool) tea.Cmd {
 	return func() tea.Msg {
+		t := targetFor(s, base)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		var f *probes.Facts
@@ -116,8 +121,26 @@ func tickCmd(d time.Duration, gen int) tea.Cmd {
 
 // diagnoseCmd evaluates the causes (pure computation, kept off Update so a
 // slow evaluation never stalls the keyboard).
-func diagnoseCmd(f *probes.Facts, s model.Symptom, r *model.Reproduction, gen int) tea.Cmd {
-	return func() tea.Msg { return diagMsg{diag: model.Diagnose(f, s, r), gen: gen} }
+// It also decides, once per diagnosis, which fixes rtnl-doctor can apply
+// (CanApply reads capabilities and files), so View only looks it up.
+func diagnoseCmd(env *model.ActionEnv, f *probes.Facts, s model.Symptom, r *model.Reproduction, gen int) tea.Cmd {
+	return func() tea.Msg {
+		d := model.Diagnose(f, s, r)
+		return diagMsg{diag: d, gen: gen, byHand: byHand(env, d)}
+	}
+}
+
+// byHand maps each fix rtnl-doctor cannot apply to the reason why.
+func byHand(env *model.ActionEnv, d *model.Diagnosis) map[string]string {
+	out := map[string]string{}
+	for _, r := range d.Results {
+		for _, f := range r.Fixes {
+			if ok, why := model.CanApply(f, env); !ok {
+				out[f.ID] = why
+			}
+		}
+	}
+	return out
 }
 
 func previewCmd(env *model.ActionEnv, f model.Fix, cause string) tea.Cmd {
@@ -140,17 +163,30 @@ func applyCmd(env *model.ActionEnv, f model.Fix, cause string, p model.Preview) 
 	}
 }
 
+// targetFor is the probe target, completed from the symptom (its
+// interfaces, the namespace and process it names): it reads the system, so
+// only commands call it.
+func targetFor(s model.Symptom, base probes.Target) probes.Target {
+	t, _ := model.TargetFor(s, base)
+	return t
+}
+
 // verifyCmd re-probes cause k; applied is the fix just applied for it
-// (or nil), whose change is read back too.
-func verifyCmd(t probes.Target, k *model.Cause, s model.Symptom, applied *model.Entry) tea.Cmd {
-	journal := ""
+// (or nil), whose change is read back too, and whose journal entry records
+// a verification that passed.
+func verifyCmd(env *model.ActionEnv, base probes.Target, k *model.Cause, s model.Symptom, applied *model.Entry) tea.Cmd {
+	journal, fixID := "", ""
 	if applied != nil {
-		journal = applied.ID
+		journal, fixID = applied.ID, applied.Fix
 	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		return verifiedMsg{cause: k.ID, result: model.Verify(ctx, t, k, s, applied), journal: journal}
+		r := model.Verify(ctx, targetFor(s, base), k, s, applied)
+		if r.Status == model.OK && journal != "" && env != nil {
+			model.RecordVerified(env, journal, fixID, r)
+		}
+		return verifiedMsg{cause: k.ID, result: r, journal: journal}
 	}
 }
 
@@ -176,19 +212,20 @@ func editCmd(env *model.ActionEnv, f model.Fix, cause string, path string, line 
 	if err != nil {
 		return func() tea.Msg { return editDoneMsg{fix: f, cause: cause, err: err} }
 	}
-	ready := make(chan struct{})    // Edit was called: backup taken, journal begun
-	finished := make(chan error, 1) // the editor's exit
-	result := make(chan editDoneMsg, 1)
-	e2 := *env
-	e2.Edit = func(string, int) error {
-		close(ready)
-		return <-finished
-	}
-	go func() {
-		ent, err := model.ApplyFix(context.Background(), &e2, f)
-		result <- editDoneMsg{fix: f, cause: cause, entry: ent, err: err}
-	}()
 	return func() tea.Msg {
+		// The action starts here, in the command, never in Update.
+		ready := make(chan struct{})    // Edit was called: backup taken, journal begun
+		finished := make(chan error, 1) // the editor's exit
+		result := make(chan editDoneMsg, 1)
+		e2 := *env
+		e2.Edit = func(string, int) error {
+			close(ready)
+			return <-finished
+		}
+		go func() {
+			ent, err := model.ApplyFix(context.Background(), &e2, f)
+			result <- editDoneMsg{fix: f, cause: cause, entry: ent, err: err}
+		}()
 		select {
 		case <-ready:
 			return tea.ExecProcess(cmd, func(err error) tea.Msg {

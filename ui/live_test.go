@@ -28,7 +28,7 @@ func TestLivePane(t *testing.T) {
 		m.Update(liveMsg{f: fd})
 	}
 	m.Update(tea.KeyPressMsg{Code: '8', Text: "8"})
-	if m.pane != paneLive {
+	if _, live := paneOf[*livePane](m); m.pane != live {
 		t.Fatalf("pane %d after 8", m.pane)
 	}
 	v := m.View().Content

@@ -19,22 +19,6 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
-// pane identifies a pane.
-type pane int
-
-const (
-	paneTroubleshoot pane = iota
-	paneResources
-	paneLinks
-	paneModules
-	paneCaps
-	paneDenials
-	paneConfig
-	paneLive
-)
-
-var paneNames = []string{"Troubleshoot", "Resources", "Links", "Modules", "Capabilities", "Denials", "Config", "Live"}
-
 // dialog is what takes the keyboard before the panes.
 type dialog int
 
@@ -95,6 +79,9 @@ type Model struct {
 	// reproPending: a new symptom waits for facts to be reproduced.
 	reproPending bool
 	diagGen      int // bumps with each new fact set or symptom
+	// byHand: fix ID → why rtnl-doctor cannot apply it, decided in the
+	// diagnosis command (CanApply reads the system).
+	byHand map[string]string
 
 	interval    time.Duration
 	tickGen     int
@@ -123,18 +110,15 @@ type Model struct {
 	// symptom), instead of staying on the cause shown.
 	toTop bool
 
-	// tables
-	links, modules, denials, config, resources, caps scrollState
-	linkFilter                                       string
-	filtering                                        bool
+	// panes is every pane, in tab order (from paneRegistry).
+	panes []paneSpec
 
 	dialog    dialog
 	input     textarea.Model
 	confirm   *confirmState
 	detail    string // text of the detail dialog
 	detailOff int
-
-	live liveState
+	helpOff   int // first line of the ? overlay shown
 
 	cache renderCache
 }
@@ -167,11 +151,12 @@ func New(o Options) *Model {
 	case o.Interval < MinInterval:
 		clamped, o.Interval = o.Interval, MinInterval // a shorter one would only busy-loop the probes
 	}
+	km := DefaultKeys()
 	in := textarea.New()
-	in.Placeholder = "Paste what failed: the command and its output, or a log line. Enter twice or ctrl+d to diagnose."
+	in.Placeholder = "Paste what failed: the command and its output, or a log line. " + name(km.SubmitBlank) + " or " + name(km.Submit) + " to diagnose."
 	in.ShowLineNumbers = false
 	in.CharLimit = 64 << 10
-	m := &Model{opt: o, keys: DefaultKeys(), styles: NewStyles(true) /* dark until the terminal says (BackgroundColorMsg) */, help: help.New(), input: in, interval: o.Interval}
+	m := &Model{opt: o, keys: km, styles: NewStyles(true) /* dark until the terminal says (BackgroundColorMsg) */, help: help.New(), input: in, interval: o.Interval, panes: newPanes()}
 	m.help.Styles = help.DefaultStyles(true)
 	if o.Symptom != "" {
 		m.symptom = model.ParseSymptom(o.Symptom)
@@ -181,15 +166,7 @@ func New(o Options) *Model {
 	if clamped > 0 {
 		m.setStatus(false, "--interval %s is too short: polling every %s", clamped, MinInterval)
 	}
-	m.target()
 	return m
-}
-
-// target is the probe target, completed from the symptom (its interfaces,
-// the namespace and process it names).
-func (m *Model) target() probes.Target {
-	t, _ := model.TargetFor(m.symptom, m.opt.Target)
-	return t
 }
 
 // Init starts the first gather, the poll and asks for the background.
@@ -201,7 +178,7 @@ func (m *Model) Init() tea.Cmd {
 		// watcher's dump instead of dumping them a second time.
 		cmds = append(cmds, watchCmd(m.opt.Target), tickCmd(m.interval, m.tickGen))
 	} else {
-		cmds = append(cmds, gatherCmd(m.opt.Gather, m.target(), true))
+		cmds = append(cmds, gatherCmd(m.opt.Gather, m.opt.Target, m.symptom, true))
 		if !m.opt.NoPoll {
 			cmds = append(cmds, tickCmd(m.interval, m.tickGen))
 		}
@@ -243,31 +220,32 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds := []tea.Cmd{tickCmd(m.interval, m.tickGen)}
 		if !m.gathering {
 			m.gathering = true
-			cmds = append(cmds, gatherCmd(m.opt.Gather, m.target(), m.polls%slowEvery == 0))
+			cmds = append(cmds, gatherCmd(m.opt.Gather, m.opt.Target, m.symptom, m.polls%slowEvery == 0))
 		}
 		return m, tea.Batch(cmds...)
 	case watcherMsg:
 		if msg.err == nil {
 			m.opt.Target.Watcher = msg.w
 		}
-		return m, gatherCmd(m.opt.Gather, m.target(), true)
+		return m, gatherCmd(m.opt.Gather, m.opt.Target, m.symptom, true)
 	case factsMsg:
 		m.gathering = false
 		m.facts = m.facts.Merge(msg.facts)
 		m.lastRefresh = m.opt.Now()
 		m.diagGen++
 		m.cache.invalidateData()
-		return m, tea.Batch(diagnoseCmd(m.facts, m.symptom, m.repro, m.diagGen), m.autoReproduce())
+		return m, tea.Batch(diagnoseCmd(m.opt.Env, m.facts, m.symptom, m.repro, m.diagGen), m.autoReproduce())
 	case diagMsg:
 		if msg.gen != m.diagGen {
 			return m, nil // facts or symptom changed since: a newer one is coming
 		}
+		m.byHand = msg.byHand
 		m.setDiag(msg.diag)
 		return m, nil
 	case previewMsg:
 		if m.dialog != dialogNone {
 			// Another dialog opened meanwhile: never swap it for this one.
-			m.setStatus(true, "%s was not applied: another dialog was open (press f again)", msg.fix.ID)
+			m.setStatus(true, "%s was not applied: another dialog was open (press %s again)", msg.fix.ID, name(m.keys.Apply))
 			return m, nil
 		}
 		if msg.err != nil {
@@ -291,13 +269,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.verifyOf = ""
 		r := msg.result
 		if r.Status == model.OK {
-			if msg.journal != "" {
-				fixID := ""
-				if msg.journal == m.lastEntry.ID {
-					fixID = m.lastEntry.Fix
-				}
-				model.RecordVerified(m.opt.Env, msg.journal, fixID, r)
-			}
 			if step := m.plan; step != nil && m.planCause == r.ID {
 				// The plan continues: preview its next step.
 				m.plan = nil
@@ -337,7 +308,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setStatus(true, "reproduction: %s", rp.Conclusion)
 		}
 		m.diagGen++
-		return m, diagnoseCmd(m.facts, m.symptom, m.repro, m.diagGen)
+		return m, diagnoseCmd(m.opt.Env, m.facts, m.symptom, m.repro, m.diagGen)
 	case statusMsg:
 		m.setStatus(msg.err, "%s", msg.text)
 		return m, nil
@@ -402,7 +373,7 @@ func (m *Model) refreshAll() tea.Cmd {
 		return nil
 	}
 	m.gathering = true
-	return gatherCmd(m.opt.Gather, m.target(), true)
+	return gatherCmd(m.opt.Gather, m.opt.Target, m.symptom, true)
 }
 
 // afterApply reports an applied fix and starts its verification.
@@ -426,7 +397,7 @@ func (m *Model) afterApply(f model.Fix, cause string, e model.Entry, err error) 
 		return nil
 	}
 	m.verifyOf = cause
-	return verifyCmd(m.target(), k, m.symptom, m.appliedFor(cause))
+	return verifyCmd(m.opt.Env, m.opt.Target, k, m.symptom, m.appliedFor(cause))
 }
 
 // autoReproduce starts the reproduction a new symptom waits for, once the
@@ -509,7 +480,7 @@ func (m *Model) submitSymptom() tea.Cmd {
 	// New interfaces may need their sysctls: gather again, then diagnose.
 	cmds := []tea.Cmd{}
 	if m.facts != nil {
-		cmds = append(cmds, diagnoseCmd(m.facts, m.symptom, m.repro, m.diagGen))
+		cmds = append(cmds, diagnoseCmd(m.opt.Env, m.facts, m.symptom, m.repro, m.diagGen))
 	}
 	if c := m.refreshAll(); c != nil {
 		cmds = append(cmds, c)
@@ -522,22 +493,22 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if m.tooSmall() {
 		// Nothing is visible to act on: only quitting works.
-		if msg.String() == "q" || msg.String() == "ctrl+c" {
+		if key.Matches(msg, k.Quit) {
 			return m.quit()
 		}
 		return nil
 	}
 	switch m.dialog {
 	case dialogSymptom:
-		switch msg.String() {
-		case "esc":
+		switch {
+		case key.Matches(msg, k.Back):
 			m.input.Blur()
 			m.dialog = dialogNone
 			m.cache.invalidate()
 			return nil
-		case "ctrl+d":
+		case key.Matches(msg, k.Submit):
 			return m.submitSymptom()
-		case "enter":
+		case key.Matches(msg, k.SubmitBlank):
 			// Enter on an empty last line submits (a paste keeps its newlines).
 			v := m.input.Value()
 			if strings.TrimSpace(v) != "" && strings.HasSuffix(v, "\n") {
@@ -578,7 +549,20 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case dialogHelp:
-		m.dialog = dialogNone
+		// The overlay scrolls when the window is small; any other key closes it.
+		switch {
+		case key.Matches(msg, k.Down):
+			m.helpOff++
+		case key.Matches(msg, k.Up):
+			m.helpOff--
+		case key.Matches(msg, k.PageDown):
+			m.helpOff += m.helpRoom()
+		case key.Matches(msg, k.PageUp):
+			m.helpOff -= m.helpRoom()
+		default:
+			m.dialog = dialogNone
+		}
+		m.helpOff = max(0, min(m.helpOff, len(m.helpLines())-m.helpRoom()))
 		m.cache.invalidate()
 		return nil
 	case dialogDetail:
@@ -591,30 +575,31 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			m.detailOff += m.bodyHeight() - 4
 		case key.Matches(msg, k.PageUp):
 			m.detailOff = max(0, m.detailOff-(m.bodyHeight()-4))
-		case key.Matches(msg, k.Quit) && msg.String() == "ctrl+c":
-			return tea.Quit
+		case key.Matches(msg, k.Interrupt):
+			return m.quit()
 		default:
 			m.dialog = dialogNone
 		}
+		m.clampDetailOff()
 		m.cache.invalidate()
 		return nil
 	}
-	if m.filtering {
-		return m.filterKey(msg)
+	if t, ok := m.current().(tabled); ok && t.table().filtering {
+		return m.paneKey(msg) // the filter takes every key while it is typed
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Help):
-		m.dialog = dialogHelp
+		m.dialog, m.helpOff = dialogHelp, 0
 		m.cache.invalidate()
 		return nil
 	case key.Matches(msg, k.NextPane):
-		m.pane = (m.pane + 1) % pane(len(paneNames))
+		m.pane = (m.pane + 1) % pane(len(m.panes))
 		m.cache.invalidate()
 		return nil
 	case key.Matches(msg, k.PrevPane):
-		m.pane = (m.pane + pane(len(paneNames)) - 1) % pane(len(paneNames))
+		m.pane = (m.pane + pane(len(m.panes)) - 1) % pane(len(m.panes))
 		m.cache.invalidate()
 		return nil
 	case key.Matches(msg, k.Refresh):
@@ -635,18 +620,18 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 	}
-	if m.pane == paneTroubleshoot {
-		return m.walkKey(msg)
-	}
-	return m.tableKey(msg)
+	return m.paneKey(msg)
 }
 
+// quit closes the link watcher's socket (in a command: Update does no I/O)
+// and then ends the program.
 func (m *Model) quit() tea.Cmd {
-	if w := m.opt.Target.Watcher; w != nil {
-		w.Close()
-		m.opt.Target.Watcher = nil
+	w := m.opt.Target.Watcher
+	m.opt.Target.Watcher = nil
+	if w == nil {
+		return tea.Quit
 	}
-	return tea.Quit
+	return tea.Sequence(closeWatcherCmd(w), tea.Quit)
 }
 
 // tooSmall: the window cannot show the dashboard (before the first size
@@ -683,139 +668,6 @@ func (m *Model) changeInterval(faster bool) tea.Cmd {
 		return nil
 	}
 	return tickCmd(m.interval, m.tickGen)
-}
-
-// walkKey handles the walk-through's keys.
-func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	r := m.currentResult()
-	switch {
-	case key.Matches(msg, k.NextCause):
-		if m.diag != nil && m.step < len(m.diag.Results)-1 {
-			m.step++
-			m.fixSel, m.detailTop = 0, 0
-		}
-	case key.Matches(msg, k.PrevCause):
-		if m.step > 0 {
-			m.step--
-			m.fixSel, m.detailTop = 0, 0
-		}
-	case key.Matches(msg, k.Down):
-		if n := len(m.currentFixes()); m.fixSel < n-1 {
-			m.fixSel++
-		} else {
-			m.detailTop++
-		}
-	case key.Matches(msg, k.Up):
-		if m.fixSel > 0 {
-			m.fixSel--
-		} else if m.detailTop > 0 {
-			m.detailTop--
-		}
-	case key.Matches(msg, k.PageDown):
-		m.detailTop += max(1, m.bodyHeight()-4)
-	case key.Matches(msg, k.PageUp):
-		m.detailTop = max(0, m.detailTop-max(1, m.bodyHeight()-4))
-	case key.Matches(msg, k.Top):
-		m.detailTop = 0
-	case key.Matches(msg, k.Apply):
-		return m.startApply(false)
-	case key.Matches(msg, k.Edit):
-		return m.startApply(true)
-	case key.Matches(msg, k.Verify):
-		if r == nil {
-			return nil
-		}
-		m.verifyOf = r.ID
-		m.setStatus(false, "verifying %s…", r.ID)
-		return verifyCmd(m.target(), r.Cause, m.symptom, m.appliedFor(r.ID))
-	case key.Matches(msg, k.Undo):
-		if m.opt.Env == nil || m.opt.Env.Journal == nil {
-			m.setStatus(true, "undo: no journal (read-only or dry-run mode)")
-			return nil
-		}
-		if m.lastFix == "" {
-			m.setStatus(true, "undo: no fix was applied in this session (earlier ones: rtnl-doctor undo --list)")
-			return nil
-		}
-		e := m.lastEntry
-		if ok, why := model.CanUndo(e); !ok {
-			m.setStatus(true, "%s cannot be undone: %s", e.Title, why)
-			return nil
-		}
-		m.confirm = &confirmState{undo: &e, openedAt: m.opt.Now()}
-		m.dialog = dialogConfirm
-		m.cache.invalidate()
-		return tea.Tick(confirmGrace, func(time.Time) tea.Msg { return graceMsg{} })
-	case key.Matches(msg, k.Reproduce):
-		if m.opt.ReadOnly {
-			m.setStatus(true, "cannot reproduce in read-only mode: it creates (and deletes) a network namespace")
-			return nil
-		}
-		if m.facts == nil || !model.CanReproduce(m.symptom, m.facts) {
-			m.setStatus(true, "cannot reproduce: %s", reproWhy(m.symptom, m.facts))
-			return nil
-		}
-		m.setStatus(false, "reproducing in a throwaway network namespace…")
-		return reproCmd(m.symptom)
-	case key.Matches(msg, k.CopyFix):
-		fixes := m.currentFixes()
-		if len(fixes) == 0 {
-			m.setStatus(true, "this cause has no fix to copy")
-			return nil
-		}
-		f := fixes[min(m.fixSel, len(fixes)-1)]
-		m.setStatus(false, "copied the commands of %s to the clipboard (OSC 52)", f.ID)
-		return tea.SetClipboard(sanitize.Text(f.PlanCommand()))
-	default:
-		return nil
-	}
-	m.cache.invalidate()
-	return nil
-}
-
-func reproWhy(s model.Symptom, f *probes.Facts) string {
-	switch {
-	case f == nil:
-		return "no facts yet"
-	case !f.Target.Live:
-		return "the facts come from a captured tree"
-	case !f.Host.Tool.SysAdmin:
-		return "creating a throwaway network namespace needs CAP_SYS_ADMIN: run as root"
-	}
-	return "the symptom names no link kind to create (paste the command line, e.g. `ip link add x type dummy`)"
-}
-
-// startApply opens the confirmation for the selected fix (or the cause's
-// edit fix with e), after previewing it in a command.
-func (m *Model) startApply(edit bool) tea.Cmd {
-	r := m.currentResult()
-	if r == nil || len(r.Fixes) == 0 {
-		m.setStatus(true, "this cause has no fix")
-		return nil
-	}
-	f := r.Fixes[min(m.fixSel, len(r.Fixes)-1)]
-	isEdit := func(x model.Fix) bool { return x.Action != nil && x.Action.Kind == "edit" }
-	if edit && !isEdit(f) {
-		// The selected fix is not an edit: take the cause's first one.
-		found := false
-		for _, x := range r.Fixes {
-			if isEdit(x) {
-				f, found = x, true
-				break
-			}
-		}
-		if !found {
-			m.setStatus(true, "e opens a configuration file in $EDITOR, and no fix of %s edits one: f applies the selected fix", r.ID)
-			return nil
-		}
-	}
-	if ok, why := model.CanApply(f, m.opt.Env); !ok {
-		m.setStatus(true, "%s: instructions only: %s (y copies the commands)", f.ID, why)
-		return nil
-	}
-	m.setStatus(false, "previewing %s…", f.ID)
-	return previewCmd(m.opt.Env, f, r.ID)
 }
 
 func (m *Model) copyReport() tea.Cmd {

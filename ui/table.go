@@ -76,9 +76,10 @@ func (t table) render(st Styles, focused bool) string {
 		hdr[i] = pad(c.title, widths[i])
 	}
 	b.WriteString(st.Bold.Render(ansi.Truncate(strings.Join(hdr, " "), t.width, "")))
-	t.state.clamp(t.rows, t.height)
-	end := min(t.rows, t.state.offset+t.height)
-	for r := t.state.offset; r < end; r++ {
+	s := *t.state // View never changes the model: Update clamps the cursor
+	s.clamp(t.rows, t.height)
+	end := min(t.rows, s.offset+t.height)
+	for r := s.offset; r < end; r++ {
 		b.WriteByte('\n')
 		cells := make([]string, len(t.cols))
 		for c := range t.cols {
@@ -90,7 +91,7 @@ func (t table) render(st Styles, focused bool) string {
 			cells[c] = text
 		}
 		line := strings.Join(cells, " ")
-		if r == t.state.cursor && focused {
+		if r == s.cursor && focused {
 			line = st.Selected.Render(ansi.Strip(line))
 		}
 		b.WriteString(line)
@@ -113,62 +114,71 @@ func pad(s string, w int) string {
 	return s
 }
 
-// tableKey moves the cursor of the focused table pane.
-func (m *Model) tableKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	s, n := m.paneTable()
-	if s == nil {
-		return nil
-	}
-	h := m.bodyHeight() - 2
-	switch {
-	case key.Matches(msg, k.Down):
-		s.move(1, n, h)
-	case key.Matches(msg, k.Up):
-		s.move(-1, n, h)
-	case key.Matches(msg, k.PageDown):
-		s.move(h, n, h)
-	case key.Matches(msg, k.PageUp):
-		s.move(-h, n, h)
-	case key.Matches(msg, k.Top):
-		s.move(-n, n, h)
-	case key.Matches(msg, k.Bottom):
-		s.move(n, n, h)
-	case key.Matches(msg, k.Filter) && m.pane == paneLinks:
-		m.filtering = true
-	case key.Matches(msg, k.Back) && m.pane == paneLinks && m.linkFilter != "":
-		m.linkFilter = ""
-		m.links = scrollState{}
-	case key.Matches(msg, k.Enter) && m.pane == paneLive:
-		return m.openFinding()
-	case key.Matches(msg, k.Enter):
-		if d := m.rowDetail(); d != "" {
-			m.detail, m.detailOff, m.dialog = d, 0, dialogDetail
-		}
-	default:
-		return nil
-	}
-	m.cache.invalidate()
-	return nil
+// tableView is the table component a pane owns: its cursor, its first
+// visible row and, for a pane that allows it, its filter. The pane gives the
+// rows; the component answers the keys that move over them.
+type tableView struct {
+	scrollState
+	canFilter bool
+	filter    string
+	filtering bool // the filter is being typed: every key goes to it
 }
 
-// filterKey edits the links filter.
-func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
-		m.filtering, m.linkFilter = false, ""
-	case "enter":
-		m.filtering = false
-	case "backspace":
-		if r := []rune(m.linkFilter); len(r) > 0 {
-			m.linkFilter = string(r[:len(r)-1])
+// keys are the keys the component answers.
+func (t *tableView) keys(k KeyMap) []key.Binding {
+	b := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
+	if t.canFilter {
+		b = append(b, k.Filter)
+	}
+	return b
+}
+
+// update handles a key over rows() rows shown h at a time, and says
+// whether it was the component's.
+func (t *tableView) update(msg tea.KeyPressMsg, k KeyMap, rows func() int, h int) bool {
+	if t.filtering {
+		t.filterKey(msg, k)
+		return true
+	}
+	n := rows()
+	switch {
+	case key.Matches(msg, k.Down):
+		t.move(1, n, h)
+	case key.Matches(msg, k.Up):
+		t.move(-1, n, h)
+	case key.Matches(msg, k.PageDown):
+		t.move(h, n, h)
+	case key.Matches(msg, k.PageUp):
+		t.move(-h, n, h)
+	case key.Matches(msg, k.Top):
+		t.move(-n, n, h)
+	case key.Matches(msg, k.Bottom):
+		t.move(n, n, h)
+	case key.Matches(msg, k.Filter) && t.canFilter:
+		t.filtering = true
+	case key.Matches(msg, k.Back) && t.filter != "":
+		t.filter, t.scrollState = "", scrollState{}
+	default:
+		return false
+	}
+	return true
+}
+
+// filterKey edits the filter.
+func (t *tableView) filterKey(msg tea.KeyPressMsg, k KeyMap) {
+	switch {
+	case key.Matches(msg, k.FilterClear):
+		t.filtering, t.filter = false, ""
+	case key.Matches(msg, k.FilterKeep):
+		t.filtering = false
+	case key.Matches(msg, k.FilterDelete):
+		if r := []rune(t.filter); len(r) > 0 {
+			t.filter = string(r[:len(r)-1])
 		}
 	default:
-		if t := msg.Text; t != "" && len(m.linkFilter) < 64 {
-			m.linkFilter += t
+		if s := msg.Text; s != "" && len(t.filter) < 64 {
+			t.filter += s
 		}
 	}
-	m.links = scrollState{}
-	m.cache.invalidate()
-	return nil
+	t.scrollState = scrollState{}
 }

@@ -20,6 +20,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// paneTitles are the registered panes' titles, in tab order.
+func paneTitles() []string {
+	var out []string
+	for _, p := range paneRegistry {
+		out = append(out, p().title())
+	}
+	return out
+}
+
 func TestMain(m *testing.M) {
 	time.Local = time.UTC // goldens must not depend on the machine's zone
 	os.Exit(m.Run())
@@ -141,7 +150,7 @@ func TestGolden(t *testing.T) {
 	f := fixtureFacts(t)
 	for _, size := range [][2]int{{80, 24}, {160, 48}} {
 		w, h := size[0], size[1]
-		for i, name := range paneNames {
+		for i, name := range paneTitles() {
 			t.Run(fmt.Sprintf("%s_%dx%d", strings.ToLower(name), w, h), func(t *testing.T) {
 				m := newTestModel(t, f, veth0Exists, w, h)
 				press(m, fmt.Sprint(i+1))
@@ -261,7 +270,8 @@ func TestConfirmGrace(t *testing.T) {
 func TestLinksFilterAndDetail(t *testing.T) {
 	m := newTestModel(t, fixtureFacts(t), "", 80, 24)
 	press(m, "3", "/", "v", "e", "t", "h", "p", "enter")
-	if got := len(m.filteredLinks()); got != 4 {
+	lp, _ := paneOf[*linksPane](m)
+	if got := len(lp.filtered(m)); got != 4 {
 		t.Fatalf("filter vethp matched %d links", got)
 	}
 	press(m, "enter")
@@ -278,7 +288,7 @@ func BenchmarkRenderPanes(b *testing.B) {
 	f := fixtureFacts(b)
 	f.Net = syntheticNet(10000) // 20,000 links
 	for _, size := range [][2]int{{80, 24}, {200, 60}} {
-		for i, name := range paneNames {
+		for i, name := range paneTitles() {
 			b.Run(fmt.Sprintf("%s_%dx%d", name, size[0], size[1]), func(b *testing.B) {
 				m := newTestModel(b, f, veth0Exists, size[0], size[1])
 				press(m, fmt.Sprint(i+1))
@@ -341,8 +351,9 @@ func TestEditKeyExplainsWhenNoEdit(t *testing.T) {
 
 func TestLinkFilterMatchesAddresses(t *testing.T) {
 	m := newTestModel(t, fixtureFacts(t), "", 100, 30)
-	m.linkFilter = "172.17."
-	got := m.filteredLinks()
+	lp, _ := paneOf[*linksPane](m)
+	lp.tbl.filter = "172.17."
+	got := lp.filtered(m)
 	if len(got) != 1 || got[0].Index != 3 {
 		t.Fatalf("filter by address: %+v", got)
 	}

@@ -148,7 +148,7 @@ func (m *Model) header() string {
 		}
 	}
 	line1 := st.Header.Render("rtnl-doctor") + m.liveHeader() + " " + st.HeaderDim.Render(fmt.Sprintf("%s · %s · %s · %s · %s", host, priv, when, target, kernel))
-	sym := "no symptom: health check of every cause (s to paste the error)"
+	sym := "no symptom: health check of every cause (" + name(m.keys.Symptom) + " to paste the error)"
 	if strings.TrimSpace(m.symptom.Raw) != "" {
 		sym = "symptom: " + clean(m.symptom.SymptomLine())
 	}
@@ -174,10 +174,10 @@ func (m *Model) counts() string {
 
 func (m *Model) tabs() string {
 	var parts []string
-	for i, name := range paneNames {
-		label := fmt.Sprintf("%d %s", i+1, name)
+	for i, p := range m.panes {
+		label := fmt.Sprintf("%d %s", i+1, p.title())
 		if m.width < 100 {
-			label = fmt.Sprintf("%d %s", i+1, shortPane(name))
+			label = fmt.Sprintf("%d %s", i+1, p.short())
 		}
 		if pane(i) == m.pane {
 			parts = append(parts, m.styles.TabActive.Render(label))
@@ -186,24 +186,6 @@ func (m *Model) tabs() string {
 		}
 	}
 	return ansi.Truncate(strings.Join(parts, ""), m.width, "")
-}
-
-func shortPane(n string) string {
-	switch n {
-	case "Troubleshoot":
-		return "Fix"
-	case "Resources":
-		return "Res"
-	case "Capabilities":
-		return "Caps"
-	case "Denials":
-		return "Deny"
-	case "Modules":
-		return "Mods"
-	case "Config":
-		return "Conf"
-	}
-	return n
 }
 
 func (m *Model) statusLine() string {
@@ -227,19 +209,15 @@ func (m *Model) footer() string {
 	var b []key.Binding
 	switch {
 	case m.dialog == dialogSymptom:
-		return m.styles.Dim.Render(ansi.Truncate("paste or type · enter on an empty line or ctrl+d: diagnose · esc: cancel", m.width, ""))
+		b = []key.Binding{k.SubmitBlank, k.Submit, k.Back}
 	case m.dialog == dialogConfirm:
 		b = []key.Binding{k.Confirm, k.Cancel}
-	case m.filtering:
-		return m.styles.Dim.Render(ansi.Truncate("filter: type · enter: keep · esc: clear", m.width, ""))
-	case m.pane == paneTroubleshoot:
-		b = []key.Binding{k.Help, k.NextCause, k.Apply, k.Verify, k.Undo, k.Symptom, k.Reproduce, k.Edit, k.CopyFix, k.CopyReport, k.Quit}
 	default:
-		b = []key.Binding{k.Help, k.NextPane, k.Up, k.Enter}
-		if m.pane == paneLinks {
-			b = append(b, k.Filter)
+		if t, ok := m.current().(tabled); ok && t.table().filtering {
+			b = []key.Binding{k.FilterKeep, k.FilterClear}
+		} else {
+			b = m.current().footer(k)
 		}
-		b = append(b, k.Refresh, k.Symptom, k.Quit)
 	}
 	return m.help.ShortHelpView(b)
 }
@@ -248,29 +226,14 @@ func (m *Model) footer() string {
 func (m *Model) body() string {
 	h := m.bodyHeight()
 	w := m.width
-	var main string
 	side := ""
 	if w >= wide && m.pane != paneTroubleshoot {
 		side = m.causesColumn(h)
 		w -= lipgloss.Width(side) + 1
 	}
-	switch m.pane {
-	case paneTroubleshoot:
-		main = m.troubleshoot(w, h)
-	case paneResources:
-		main = m.resourcesPane(w, h)
-	case paneLinks:
-		main = m.linksPane(w, h)
-	case paneModules:
-		main = m.modulesPane(w, h)
-	case paneCaps:
-		main = m.capsPane(w, h)
-	case paneDenials:
-		main = m.denialsPane(w, h)
-	case paneConfig:
-		main = m.configPane(w, h)
-	case paneLive:
-		main = m.livePane(w, h)
+	main := m.styles.Dim.Render("gathering…")
+	if m.facts != nil || !waitsForFacts(m.current()) {
+		main = m.current().view(m, w, h)
 	}
 	main = fit(main, w, h)
 	if side == "" {
@@ -353,7 +316,7 @@ func (m *Model) confirmDialog() string {
 	if c.preview.Traffic != "" {
 		b.WriteString(st.Error.Render(hang("Carries traffic now: ", clean(c.preview.Traffic), inner)) + "\n")
 		if c.again {
-			b.WriteString(st.Error.Render(hang("", "This cuts traffic that flows now: press y again to apply it anyway.", inner)) + "\n")
+			b.WriteString(st.Error.Render(hang("", "This cuts traffic that flows now: press "+firstKey(m.keys.Confirm)+" again to apply it anyway.", inner)) + "\n")
 		}
 	}
 	b.WriteString("\n")
@@ -368,7 +331,7 @@ func (m *Model) confirmKeys(b *strings.Builder, verb string) {
 	if m.opt.Now().Sub(m.confirm.openedAt) < confirmGrace {
 		b.WriteString(st.Dim.Render("(keys are ignored for a moment)"))
 	} else {
-		b.WriteString(st.Key.Render("y") + " " + verb + "   " + st.Key.Render("n") + " cancel")
+		b.WriteString(st.Key.Render(firstKey(m.keys.Confirm)) + " " + verb + "   " + st.Key.Render(firstKey(m.keys.Cancel)) + " cancel")
 	}
 }
 
@@ -402,16 +365,17 @@ func (m *Model) undoDialogBody(inner int) string {
 	return fit(b.String(), inner, min(strings.Count(b.String(), "\n")+1, m.height-4))
 }
 
-func (m *Model) helpDialog() string {
+// helpLines is the ? overlay's text: each group of the key map is one
+// bubbles/help column under its title; the groups fill rows as wide as the
+// dialog, so none is cut at 80 columns.
+func (m *Model) helpLines() []string {
 	st := m.styles
 	h := m.help
 	h.ShowAll = true
 	inner := m.dialogWidth() - 4
-	// Each group is one bubbles/help column under its title; the groups
-	// fill rows as wide as the dialog, so none is cut at 80 columns.
 	var rows, row []string
 	rowW := 0
-	for _, g := range m.keys.groups() {
+	for _, g := range m.keys.groups(m.panes) {
 		col := st.Bold.Render(g.title) + "\n" + h.FullHelpView([][]key.Binding{g.keys})
 		w := lipgloss.Width(col)
 		if len(row) > 0 && rowW+3+w > inner {
@@ -426,12 +390,27 @@ func (m *Model) helpDialog() string {
 		rowW += w
 	}
 	rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
-	body := st.Title.Render("Keys") + "  " + st.Dim.Render("(any key closes)") + "\n" + strings.Join(rows, "\n\n")
-	lines := strings.Split(body, "\n")
-	if room := max(2, m.height-2); len(lines) > room {
-		lines = append(lines[:room-1], st.Dim.Render("… more keys: enlarge the window"))
+	return strings.Split(strings.Join(rows, "\n\n"), "\n")
+}
+
+// helpRoom is how many lines of keys the overlay shows at once.
+func (m *Model) helpRoom() int { return max(1, m.height-5) }
+
+func (m *Model) helpDialog() string {
+	st := m.styles
+	k := m.keys
+	inner := m.dialogWidth() - 4
+	lines := m.helpLines()
+	room := m.helpRoom()
+	off := max(0, min(m.helpOff, len(lines)-room))
+	head := st.Title.Render("Keys") + "  " + st.Dim.Render("(any other key closes)")
+	if len(lines) > room {
+		head = st.Title.Render("Keys") + "  " + st.Dim.Render(fmt.Sprintf("lines %d–%d of %d · %s/%s/%s scroll · any other key closes",
+			off+1, off+room, len(lines), name(k.Down), name(k.Up), name(k.PageDown)))
+		lines = lines[off : off+room]
 	}
-	return st.Dialog.Width(m.dialogWidth()).Render(fit(strings.Join(lines, "\n"), inner, len(lines)))
+	body := head + "\n" + strings.Join(lines, "\n")
+	return st.Dialog.Width(m.dialogWidth()).Render(fit(body, inner, len(lines)+1))
 }
 
 func (m *Model) detailDialog() string {
@@ -439,11 +418,20 @@ func (m *Model) detailDialog() string {
 	w := m.dialogWidth()
 	inner := w - 4
 	lines := strings.Split(wrap(m.detail, inner), "\n")
-	h := m.height - 6
+	h := m.detailRows()
 	off := min(m.detailOff, max(0, len(lines)-h))
-	m.detailOff = off
 	lines = lines[off:min(len(lines), off+h)]
-	return st.Dialog.Width(w).Render(strings.Join(lines, "\n") + "\n" + st.Dim.Render("↑/↓ scroll · any other key closes"))
+	return st.Dialog.Width(w).Render(strings.Join(lines, "\n") + "\n" + m.help.ShortHelpView([]key.Binding{m.keys.Up, m.keys.Down, m.keys.PageDown}) + st.Dim.Render(" · any other key closes"))
+}
+
+// detailRows is how many lines of text the detail dialog shows.
+func (m *Model) detailRows() int { return m.height - 6 }
+
+// clampDetailOff keeps the detail dialog's scroll within its text (in
+// Update).
+func (m *Model) clampDetailOff() {
+	n := strings.Count(wrap(m.detail, m.dialogWidth()-4), "\n") + 1
+	m.detailOff = max(0, min(m.detailOff, n-m.detailRows()))
 }
 
 // hang wraps s to w cells after prefix, indenting the continuation lines

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/model"
 	"github.com/rtnl-doctor/rtnl-doctor/model/live"
@@ -15,16 +16,38 @@ import (
 // maxLive bounds the findings the Live pane keeps (the count goes on).
 const maxLive = 1000
 
-// liveState is the Live pane: findings caught since start, newest first.
-type liveState struct {
+// livePane lists the failures a watcher caught since start, newest first;
+// enter walks through the selected one.
+type livePane struct {
+	tablePane
 	findings []*live.Finding
 	caught   int
 	closed   bool
-	scroll   scrollState
 	// base is the target the dashboard started with: each finding's
 	// target starts from it, not from the previous finding's.
 	base *probes.Target
 }
+
+func (p *livePane) title() string   { return "Live" }
+func (p *livePane) short() string   { return "Live" }
+func (p *livePane) rows(*Model) int { return len(p.findings) }
+
+func (p *livePane) keys(k KeyMap) []key.Binding {
+	return append(p.tbl.keys(k), k.OpenFinding)
+}
+
+func (p *livePane) footer(k KeyMap) []key.Binding {
+	return []key.Binding{k.Help, k.NextPane, k.Up, k.OpenFinding, k.Refresh, k.Symptom, k.Quit}
+}
+
+func (p *livePane) key(m *Model, msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, m.keys.OpenFinding) {
+		return m.openFinding(p)
+	}
+	return tableKey(m, p, msg)
+}
+
+// detail: enter walks through the finding instead.
 
 // liveMsg carries one finding from the watcher (closed: it stopped).
 type liveMsg struct {
@@ -88,20 +111,21 @@ func closeWatcherCmd(w *probes.NetWatcher) tea.Cmd {
 
 // updateLive handles the Live pane's messages.
 func (m *Model) updateLive(msg tea.Msg) (tea.Cmd, bool) {
+	lp, idx := paneOf[*livePane](m)
 	switch msg := msg.(type) {
 	case liveMsg:
 		if msg.closed {
-			m.live.closed = true
+			lp.closed = true
 			m.cache.invalidate()
 			return nil, true
 		}
-		m.live.caught++
-		m.live.findings = append([]*live.Finding{msg.f}, m.live.findings...)
-		if len(m.live.findings) > maxLive {
-			m.live.findings = m.live.findings[:maxLive]
+		lp.caught++
+		lp.findings = append([]*live.Finding{msg.f}, lp.findings...)
+		if len(lp.findings) > maxLive {
+			lp.findings = lp.findings[:maxLive]
 		}
-		if m.pane == paneLive && m.live.scroll.cursor > 0 {
-			m.live.scroll.cursor++ // stay on the finding selected
+		if m.pane == idx && lp.tbl.cursor > 0 {
+			lp.tbl.cursor++ // stay on the finding selected
 		}
 		m.cache.invalidate()
 		return waitLiveCmd(m.opt.Live), true
@@ -128,16 +152,16 @@ func (m *Model) updateLive(msg tea.Msg) (tea.Cmd, bool) {
 }
 
 // openFinding starts the walk-through of the selected finding.
-func (m *Model) openFinding() tea.Cmd {
-	if m.live.scroll.cursor >= len(m.live.findings) {
+func (m *Model) openFinding(p *livePane) tea.Cmd {
+	if p.tbl.cursor >= len(p.findings) {
 		return nil
 	}
-	f := m.live.findings[m.live.scroll.cursor]
-	if m.live.base == nil {
+	f := p.findings[p.tbl.cursor]
+	if p.base == nil {
 		b := m.opt.Target
-		m.live.base = &b
+		p.base = &b
 	}
-	base := *m.live.base
+	base := *p.base
 	base.Watcher = m.opt.Target.Watcher
 	m.setStatus(false, "opening finding #%d…", f.Seq)
 	return findingTargetCmd(f, base)
@@ -149,18 +173,19 @@ func (m *Model) liveHeader() string {
 	if m.opt.Live == nil {
 		return ""
 	}
-	s := fmt.Sprintf(" ⚡%s caught", model.Plural(m.live.caught, "failure", "failures"))
-	if m.live.closed {
+	lp, _ := paneOf[*livePane](m)
+	s := fmt.Sprintf(" ⚡%s caught", model.Plural(lp.caught, "failure", "failures"))
+	if lp.closed {
 		s += " (watch stopped)"
 	}
-	if m.live.caught > 0 {
+	if lp.caught > 0 {
 		return m.styles.Level(2).Render(s)
 	}
 	return m.styles.HeaderDim.Render(s)
 }
 
-// livePane lists the findings, newest first.
-func (m *Model) livePane(w, h int) string {
+// view lists the findings, newest first.
+func (p *livePane) view(m *Model, w, h int) string {
 	st := m.styles
 	if m.opt.Live == nil {
 		why := m.opt.LiveInfo
@@ -170,11 +195,11 @@ func (m *Model) livePane(w, h int) string {
 		return st.Dim.Render(wrap(clean(why), w))
 	}
 	head := clean(m.opt.LiveInfo)
-	fs := m.live.findings
+	fs := p.findings
 	t := table{
 		cols:  []column{{"TIME", 13}, {"PROCESS", 16}, {"PID", 8}, {"WHERE", 26}, {"FAILED", 0}},
 		rows:  len(fs),
-		state: &m.live.scroll, width: w, height: h - 2,
+		state: &p.tbl.scrollState, width: w, height: h - 2,
 		cell: func(r, c int) (string, func(...string) string) {
 			f := fs[r]
 			switch c {
@@ -209,5 +234,5 @@ func (m *Model) livePane(w, h int) string {
 	if len(fs) == 0 {
 		return fit(st.Dim.Render(head), w, 2) + "\n" + st.Dim.Render("no failure caught yet: findings appear here as the kernel refuses something")
 	}
-	return fit(st.Dim.Render(head+" · enter: walk through the selected finding"), w, 1) + "\n" + t.render(st, true)
+	return fit(st.Dim.Render(head+" · "+name(m.keys.OpenFinding)+": walk through the selected finding"), w, 1) + "\n" + t.render(st, true)
 }

@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+// modulesPane: which link kinds the kernel can create, and why not.
+type modulesPane struct{ tablePane }
+
+func (p *modulesPane) title() string { return "Modules" }
+func (p *modulesPane) short() string { return "Mods" }
+func (p *modulesPane) rows(m *Model) int {
+	return len(m.facts.Modules.Kinds)
+}
+
+func (p *modulesPane) view(m *Model, w, h int) string {
+	st := m.styles
+	f := m.facts
+	mf := f.Modules
+	sup := "unknown"
+	if mf.Supported != nil {
+		sup = map[bool]string{true: "yes", false: "no (built-in kinds only)"}[*mf.Supported]
+	}
+	moddir := clean(mf.ModDir) + " present"
+	if !mf.ModDirExists {
+		moddir = st.Level(2).Render(clean(mf.ModDir) + " MISSING")
+		if len(mf.OtherModDirs) > 0 {
+			moddir += st.Level(2).Render(" (modules exist for " + clean(strings.Join(mf.OtherModDirs, ", ")) + ": upgraded without reboot)")
+		}
+	}
+	if mf.Supported != nil && !*mf.Supported {
+		moddir = "" // no module can load anyway
+	} else {
+		moddir = " · " + moddir
+	}
+	head := fmt.Sprintf("kernel %s · module support %s%s · %d loaded · config %s", clean(mf.KernelRelease), sup, moddir, mf.Loaded, sanitize.OrDash(clean(mf.Kconfig)))
+	t := table{
+		cols:  []column{{"KIND", 10}, {"STATE", 11}, {"MODULE", 15}, {"CONFIG", 22}, {"EVIDENCE", 0}},
+		rows:  len(mf.Kinds),
+		state: &p.tbl.scrollState, width: w, height: h - 2,
+		cell: func(r, c int) (string, func(...string) string) {
+			k := mf.Kinds[r]
+			switch c {
+			case 0:
+				return k.Kind, nil
+			case 1:
+				sym := map[string]string{probes.ModBuiltin: "✓ ", probes.ModLoaded: "✓ ", probes.ModLoadable: "· ", probes.ModMissing: "✗ ", probes.ModUnknown: "? "}[k.State]
+				style := st.Status("ok").Render
+				switch k.State {
+				case probes.ModMissing:
+					style = st.Level(2).Render
+				case probes.ModUnknown:
+					style = st.Status("unknown").Render
+				case probes.ModLoadable:
+					style = st.Dim.Render
+				}
+				return sym + k.State, style
+			case 2:
+				return sanitize.OrDash(k.Module), nil
+			case 3:
+				return k.Config, nil
+			default:
+				return clean(strings.Join(k.Evidence, "; ")), st.Dim.Render
+			}
+		},
+	}
+	return ansi2(st.Dim.Render(head), w) + "\n" + t.render(st, true)
+}
+
+func ansi2(s string, w int) string { return fit(s, w, 1) }
+
+// detail is the enter dialog of the selected row.
+func (p *modulesPane) detail(m *Model) string {
+	f := m.facts
+	_ = f
+	if p.tbl.cursor >= len(f.Modules.Kinds) {
+		return ""
+	}
+	k := f.Modules.Kinds[p.tbl.cursor]
+	ev := make([]string, len(k.Evidence))
+	for i, e := range k.Evidence {
+		ev[i] = clean(e) // each line alone: a joined "\n" would show as \x0a
+	}
+	return fmt.Sprintf("kind %s: %s\nmodule %s, option %s\n\n%s", clean(k.Kind), k.State, clean(sanitize.OrDash(k.Module)), clean(k.Config), strings.Join(ev, "\n"))
+}
