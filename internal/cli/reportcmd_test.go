@@ -46,6 +46,13 @@ func TestReportCommandExitedProcess(t *testing.T) {
 		t.Errorf("ReportCommand = %s, want the live process as --pid", cmd)
 	}
 
+	// A symptom that starts with the process's command line keeps the
+	// kernel's error line with it.
+	f = &live.Finding{Proc: watch.Process{PID: gone}, Symptom: model.Symptom{Raw: "$ ip route add 10.3.0.0/24 via 10.9.0.2 dev d1\nError: Nexthop has invalid gateway.\nmore"}}
+	if cmd := ReportCommand(f); !strings.Contains(cmd, `--symptom $'$ ip route add 10.3.0.0/24 via 10.9.0.2 dev d1\x0aError: Nexthop has invalid gateway.'`) {
+		t.Errorf("ReportCommand = %s, want the command line and the error line", cmd)
+	}
+
 	testns.Require(t)
 	n := testns.New(t)
 	var st syscall.Stat_t

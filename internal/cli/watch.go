@@ -233,7 +233,14 @@ func ReportCommand(f *live.Finding) string {
 	if t.NetNS != "" {
 		argv = append(argv, "--netns", t.NetNS)
 	}
-	first, _, _ := strings.Cut(f.Symptom.Raw, "\n")
+	first, rest, _ := strings.Cut(f.Symptom.Raw, "\n")
+	if strings.HasPrefix(first, "$ ") {
+		// The process's command line comes first: keep the kernel's
+		// first error line with it (quoted as one line with \x0a).
+		if line, _, _ := strings.Cut(rest, "\n"); line != "" {
+			first += "\n" + line
+		}
+	}
 	argv = append(argv, "--symptom", first)
 	return sysexec.Quote(argv...)
 }
