@@ -49,7 +49,7 @@ Usage:
                        revert the last applied fix (or the one named) from the journal, if the object
                        is still as the fix left it (--force: anyway, journaled)
                        (default /var/lib/rtnl-doctor as root, else $XDG_STATE_HOME/rtnl-doctor)
-  rtnl-doctor capture [-o FILE.tar.gz|-] [target flags]
+  rtnl-doctor capture [-o FILE.tar.gz|-] [--max-size BYTES] [target flags]
                        write the facts the diagnosis reads (files, log tails, the namespace's links,
                        addresses, routes and rules) to an archive a colleague reads with --root FILE.tar.gz;
                        secrets in network configuration are left out
@@ -59,10 +59,10 @@ Usage:
                     [--backend bpf|tracefs|logs] [--buffer-kb N] [--no-diagnose]
                        catch netlink and capability failures of any process as they happen (root),
                        each with its diagnosis; SIGINT stops and removes what watch set up
-  rtnl-doctor run [--syscalls] [--json] -- CMD ARGS...
+  rtnl-doctor run [--syscalls] [--json] [--no-dashboard] -- CMD ARGS...
                        run CMD as you would, catch the kernel's answer to it and diagnose its failure
 
-Target flags (every command):
+Target flags (the dashboard, report, fix, capture and probe; watch and run take --timeout):
   --root DIR      read a captured tree instead of the live system: a directory, a capture
                   (FILE.tar.gz, or unpacked), or an unpacked sosreport/supportconfig
   --pid PID       examine this process (credentials, limits, fds, namespaces)

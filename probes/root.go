@@ -211,13 +211,27 @@ func Reason(err error) string {
 	case errors.Is(err, fs.ErrNotExist) && path != "":
 		return "missing file " + path
 	case errors.Is(err, fs.ErrPermission) && path != "":
-		return "permission denied reading " + path + " (run as root)"
+		return "permission denied reading " + path + permissionHint()
 	case errors.Is(err, fs.ErrPermission):
-		return "permission denied: " + err.Error() + " (run as root)"
+		return "permission denied: " + err.Error() + permissionHint()
 	case errors.Is(err, syscall.ENOSYS), errors.Is(err, syscall.EOPNOTSUPP):
 		return "the kernel does not support this: " + err.Error()
 	}
 	return err.Error()
+}
+
+// euid is the effective user id Reason words its hint for (a variable for tests).
+var euid = os.Geteuid
+
+// permissionHint says what to do about a denied read: "run as root" helps
+// only when not root; root itself is refused a process's files when it
+// lacks CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH, when the process is not
+// dumpable, or when a security module says no.
+func permissionHint() string {
+	if euid() != 0 {
+		return " (run as root)"
+	}
+	return " (refused to root too: a missing capability such as CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH, a process that is not dumpable, or a security module)"
 }
 
 // clip shortens s to at most n bytes, for error messages that quote input.

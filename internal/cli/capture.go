@@ -11,7 +11,9 @@ import (
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/atomicfile"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sysexec"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/version"
+	"github.com/rtnl-doctor/rtnl-doctor/model"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -62,9 +64,16 @@ func Capture(ctx context.Context, o CaptureOptions) int {
 		fmt.Fprintln(o.Stderr, "rtnl-doctor capture:", err)
 		return 1
 	}
-	msg := fmt.Sprintf("rtnl-doctor capture: wrote %s: %d files, %.1f KiB (%.1f KiB unpacked) in %s; %d facts could not be read, %d secrets left out (see %s/manifest.json); read it with --root %s\n",
-		out, m.Files, float64(buf.Len())/1024, float64(m.Bytes)/1024, time.Since(start).Round(time.Millisecond),
-		len(m.Unreadable), len(m.Redacted), probes.CaptureMeta, out)
+	// The path is shell-quoted as in every command shown; stdout has no
+	// name to give --root.
+	where, readWith := out, "read it with --root "+sysexec.QuoteArg(out)
+	if out == "-" {
+		where, readWith = "the archive to stdout", "save it as FILE.tar.gz and read it with --root FILE.tar.gz"
+	}
+	msg := fmt.Sprintf("rtnl-doctor capture: wrote %s: %s, %.1f KiB (%.1f KiB unpacked) in %s; %s, %s (see %s/manifest.json); %s\n",
+		where, model.Plural(m.Files, "file", "files"), float64(buf.Len())/1024, float64(m.Bytes)/1024, time.Since(start).Round(time.Millisecond),
+		model.Plural(len(m.Unreadable), "fact could not be read", "facts could not be read"),
+		model.Plural(len(m.Redacted), "secret left out", "secrets left out"), probes.CaptureMeta, readWith)
 	io.WriteString(o.Stderr, sanitize.Text(msg))
 	return 0
 }

@@ -44,3 +44,28 @@ func TestCaptureCommand(t *testing.T) {
 		t.Errorf("capture -o -: rc %d, %d bytes", rc, stdout.Len())
 	}
 }
+
+// TestCaptureMessage: the message names a path as a shell word, and for
+// -o - says the archive went to stdout instead of "read it with --root -".
+func TestCaptureMessage(t *testing.T) {
+	t.Cleanup(probes.CloseArchives)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "my capture.tar.gz")
+	var stdout, stderr bytes.Buffer
+	if rc := Capture(context.Background(), CaptureOptions{Out: out, Stdout: &stdout, Stderr: &stderr}); rc != 0 {
+		t.Fatalf("rc %d: %s", rc, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "read it with --root '"+out+"'") {
+		t.Errorf("the path is not quoted: %s", stderr.String())
+	}
+	stderr.Reset()
+	if rc := Capture(context.Background(), CaptureOptions{Out: "-", Stdout: &stdout, Stderr: &stderr}); rc != 0 {
+		t.Fatalf("rc %d: %s", rc, stderr.String())
+	}
+	if msg := stderr.String(); strings.Contains(msg, "--root -") || !strings.Contains(msg, "wrote the archive to stdout") {
+		t.Errorf("-o - message: %s", msg)
+	}
+	if stdout.Len() == 0 {
+		t.Error("nothing on stdout")
+	}
+}

@@ -259,6 +259,16 @@ func Run(ctx context.Context, o RunOptions) (RunResult, int) {
 			}
 		}
 	}
+	if t.NetNS == "" && t.PID != 0 {
+		// The stand-in is killed when the diagnosis ends: the commands
+		// shown must not enter its namespace by PID (nsenter
+		// --net=/proc/PID/ns/net names nothing, or another process, once
+		// it is gone). It shares rtnl-doctor's namespace: name that one
+		// when it has a name (ip netns exec NAME rtnl-doctor run ...).
+		if name := live.NetnsName(selfNetNS()); name != "" {
+			t.NetNS = name
+		}
+	}
 	for _, f := range findings {
 		if strings.Contains(f.What, "capability check") && f.Proc.HaveCaps {
 			notes = append(notes, fmt.Sprintf("the kernel's own check, at the time: %s (a wrapper such as setpriv, sudo or capsh may have started it with fewer rights than the process examined)", f.What))

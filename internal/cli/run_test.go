@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,5 +57,26 @@ func TestRunCatchesTheKernelsAnswer(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "module-missing") || !strings.Contains(out.String(), "link add (nosuchkind)") {
 		t.Errorf("report:\n%s", out.String())
+	}
+}
+
+// TestRunNamesItsNamespaceNotTheStandIn: under ip netns exec NAME, the
+// fixes run shows enter NAME (ip -n NAME ...), never the stand-in process
+// it kills when the report ends (nsenter --net=/proc/PID/ns/net).
+func TestRunNamesItsNamespaceNotTheStandIn(t *testing.T) {
+	testns.Require(t)
+	bin := watchBinary(t)
+	ns := testns.New(t)
+	ns.IP("link", "add", "rdn0", "type", "veth", "peer", "name", "rdn1")
+	out, _ := exec.Command(testns.IP, "netns", "exec", ns.Name, bin, "run", "--no-dashboard", "--",
+		testns.IP, "link", "add", "rdn0", "type", "veth", "peer", "name", "rdn9").CombinedOutput()
+	if !strings.Contains(string(out), "name-conflict") {
+		t.Fatalf("no name-conflict diagnosis:\n%s", out)
+	}
+	if strings.Contains(string(out), "nsenter --net=/proc/") {
+		t.Errorf("a command enters the stand-in process's namespace by PID:\n%s", out)
+	}
+	if !strings.Contains(string(out), "ip -n "+ns.Name+" link del") {
+		t.Errorf("the delete fix does not name the namespace %s:\n%s", ns.Name, out)
 	}
 }

@@ -219,13 +219,28 @@ func (fp *findingPrinter) loop() {
 	}
 }
 
-// ReportCommand is the command that diagnoses a finding again.
+// ReportCommand is the command that diagnoses a finding again: it names
+// what the diagnosis examines (Finding.Target), so a process that has
+// exited since its event (a short-lived ip) is not given as --pid, which
+// report refuses ("no such process") or, after PID reuse, reads another
+// process; and the named network namespace it acted in is given as --netns.
 func ReportCommand(f *live.Finding) string {
 	argv := []string{"rtnl-doctor", "report"}
-	if f.Proc.PID > 0 && !f.Proc.Gone {
-		argv = append(argv, "--pid", strconv.Itoa(f.Proc.PID))
+	t, _ := f.Target(probes.Target{})
+	if t.PID > 0 {
+		argv = append(argv, "--pid", strconv.Itoa(t.PID))
 	}
-	first, _, _ := strings.Cut(f.Symptom.Raw, "\n")
+	if t.NetNS != "" {
+		argv = append(argv, "--netns", t.NetNS)
+	}
+	first, rest, _ := strings.Cut(f.Symptom.Raw, "\n")
+	if strings.HasPrefix(first, "$ ") {
+		// The process's command line comes first: keep the kernel's
+		// first error line with it (quoted as one line with \x0a).
+		if line, _, _ := strings.Cut(rest, "\n"); line != "" {
+			first += "\n" + line
+		}
+	}
 	argv = append(argv, "--symptom", first)
 	return sysexec.Quote(argv...)
 }

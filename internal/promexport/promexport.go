@@ -149,6 +149,12 @@ func WriteTextfile(dir string, reg prometheus.Gatherer) (string, error) {
 	if err := Write(&b, reg); err != nil {
 		return "", err
 	}
+	// A relative DIR (--textfile .) is the operator's working directory;
+	// the symlink-refusing writer takes absolute paths only.
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
 	st, err := os.Stat(dir)
 	if err != nil {
 		return "", err

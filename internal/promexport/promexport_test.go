@@ -185,6 +185,33 @@ func TestWriteTextfile(t *testing.T) {
 	}
 }
 
+// TestWriteTextfileRelative: --textfile . (or any relative DIR) writes
+// into the working directory instead of failing "not an absolute path".
+func TestWriteTextfileRelative(t *testing.T) {
+	reg, err := Registry(Input{Diagnosis: diagnosis(t), Version: "devel"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, rel := range []string{".", "sub"} {
+		p, err := WriteTextfile(rel, reg)
+		if err != nil {
+			t.Fatalf("WriteTextfile(%q): %v", rel, err)
+		}
+		want := filepath.Join(dir, rel, TextfileName)
+		if p != want {
+			t.Errorf("WriteTextfile(%q) wrote %s, want %s", rel, p, want)
+		}
+		if _, err := os.Stat(want); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 // promtool (Debian package prometheus, installed by .ci/run) accepts the
 // textfile and the example rules.
 func TestPromtool(t *testing.T) {

@@ -246,6 +246,11 @@ func (f *Finding) describe() {
 			break
 		}
 	}
+	if f.Proc.Cmdline != "" && !f.Proc.Gone {
+		// The command line names the objects (device, route, gateway,
+		// kind) the kernel's error does not: read it as a pasted "$ CMD".
+		lines = append([]string{"$ " + f.Proc.Cmdline}, lines...)
+	}
 	s := model.ParseSymptom(strings.Join(lines, "\n"))
 	s.PID, s.Program = f.Proc.PID, f.Proc.Comm
 	switch {

@@ -108,6 +108,33 @@ func TestSymptoms(t *testing.T) {
 	}
 }
 
+// The failing process's command line names the objects the kernel's error
+// does not: a route refused with "Nexthop has invalid gateway" is diagnosed
+// with its device and gateway (without them link-state was ruled out for a
+// route over a link that was down).
+func TestSymptomReadsCommandLine(t *testing.T) {
+	g := NewGrouper("test", Filter{})
+	g.Add(ev(1, 0, watch.KindExtAck, func(e *watch.Event) {
+		e.Msg = "Nexthop has invalid gateway"
+		e.Proc.Gone, e.Proc.Cmdline = false, "ip route add 10.3.0.0/24 via 10.9.0.2 dev d1"
+	}))
+	g.Add(ev(1, time.Millisecond, watch.KindNetlinkErr, func(e *watch.Event) {
+		e.MsgType, e.ReqLen, e.Errno, e.ReqFlags = 24, 60, 101, 0x600
+		e.Proc.Gone, e.Proc.Cmdline = false, "ip route add 10.3.0.0/24 via 10.9.0.2 dev d1"
+	}))
+	fs := g.Flush(time.Unix(2000, 0), true)
+	if len(fs) != 1 {
+		t.Fatalf("%d findings", len(fs))
+	}
+	s := fs[0].Symptom
+	if s.Operation != model.OpRouteAdd || s.Errno != model.ENETUNREACH || s.Device != "d1" || s.Gateway != "10.9.0.2" || s.Route != "10.3.0.0/24" {
+		t.Errorf("symptom %+v: want route add ENETUNREACH, device d1, gateway 10.9.0.2, route 10.3.0.0/24", s)
+	}
+	if s.Command == "" {
+		t.Error("the command line is not kept")
+	}
+}
+
 func TestFilter(t *testing.T) {
 	e := ev(50, 0, watch.KindCap, func(e *watch.Event) {
 		e.Proc.Ancestors = []int{40, 1}
