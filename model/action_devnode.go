@@ -333,17 +333,6 @@ var chmodAction = actionKind{
 	object: func(a *Action) string { return "mode of " + a.p("path") + inWhichRoot(a) },
 }
 
-// mountPIDParam is the "pid" parameter of a /dev action for the examined
-// process: its mount namespace is where the node must be ("" when the
-// process is rtnl-doctor itself, or the system is a captured tree).
-func mountPIDParam(c *Context) string {
-	t := c.Facts.Target
-	if !t.Live || t.Self || t.PID <= 0 {
-		return ""
-	}
-	return strconv.Itoa(t.PID)
-}
-
 // mknodTunAct creates /dev/net/tun (char 10:200) with mode in the mount
 // namespace of process pid ("" for rtnl-doctor's own).
 func mknodTunAct(mode os.FileMode, pid string) *Action {

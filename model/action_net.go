@@ -242,8 +242,8 @@ func routeUses(m rtnetlink.RouteMessage, idx uint32) bool {
 // which the rtnetlink library does not wrap).
 func linkProp(a *Action, typ uint16) error {
 	return inNetnsSock(a, func(s *rtnl.Sock) error {
-		req := rtnl.Attr(make([]byte, 16), unix.IFLA_IFNAME, cstr(a.p("name")))
-		props := rtnl.Attr(nil, unix.IFLA_ALT_IFNAME, cstr(a.p("altname")))
+		req := rtnl.Attr(make([]byte, 16), unix.IFLA_IFNAME, append([]byte(a.p("name")), 0))
+		props := rtnl.Attr(nil, unix.IFLA_ALT_IFNAME, append([]byte(a.p("altname")), 0))
 		req = rtnl.Attr(req, unix.IFLA_PROP_LIST|unix.NLA_F_NESTED, props)
 		flags := uint16(0)
 		if typ == unix.RTM_NEWLINKPROP {
@@ -882,17 +882,11 @@ var routeDeleteAction = actionKind{
 	},
 }
 
-// netnsParam is the nsfs path of the examined namespace for actions ("" for
-// rtnl-doctor's own).
-func netnsParam(c *Context) string {
-	t := c.Facts.Target
-	switch {
-	case strings.HasPrefix(t.NetNS, "named "):
-		return "/run/netns/" + strings.Trim(strings.TrimPrefix(t.NetNS, "named "), `"`)
-	case strings.HasPrefix(t.NetNS, "of PID "):
-		return fmt.Sprintf("/proc/%d/ns/net", t.PID)
-	case strings.HasPrefix(t.NetNS, "/"):
-		return t.NetNS
+// effMetric is the metric the kernel gives the route: IPv6 routes added
+// without one get 1024 (IP6_RT_PRIO_USER).
+func effMetric(metric uint32, inet6 bool) uint32 {
+	if metric == 0 && inet6 {
+		return 1024
 	}
-	return ""
+	return metric
 }

@@ -228,3 +228,13 @@ func sysctlAct(key, value, netns, dev string) *Action {
 func sysctlPersistAct(path, key, value string) *Action {
 	return act("sysctl-persist", "path", path, "key", key, "value", value)
 }
+
+// persistFix keeps a sysctl across reboots in rtnl-doctor's own file under
+// /etc/sysctl.d (never by editing /etc/sysctl.conf).
+func persistFix(id, key, value string) Fix {
+	const file = "/etc/sysctl.d/90-rtnl-doctor.conf"
+	return Fix{ID: id, Title: "Keep " + key + " = " + value + " after reboot (" + file + ")",
+		Command:   fmt.Sprintf("echo %s >> %s", argv(key+" = "+value), file),
+		NeedsRoot: true,
+		Action:    act("sysctl-persist", "path", file, "key", key, "value", value)}
+}

@@ -19,21 +19,6 @@ var causeAlreadyExists = &Cause{
 	Next:    "With the object in place, check that traffic flows: the link up, the route used (ip route get ADDRESS).",
 }
 
-// symptomPrefix parses the symptom's address ("10.0.0.1/24", or a bare
-// address taken as a host prefix).
-func symptomPrefix(s string) (netip.Prefix, bool) {
-	if s == "" {
-		return netip.Prefix{}, false
-	}
-	if p, err := netip.ParsePrefix(s); err == nil {
-		return p, true
-	}
-	if a, err := netip.ParseAddr(s); err == nil {
-		return netip.PrefixFrom(a, a.BitLen()), true
-	}
-	return netip.Prefix{}, false
-}
-
 // symptomRoute parses the symptom's route destination ("default" included).
 func symptomRoute(s Symptom) (netip.Prefix, bool) {
 	if s.Route == "default" || s.Route == "0/0" {

@@ -200,9 +200,9 @@ func invalidFindings(c *Context) (out []invalidFinding, notes []string) {
 		for _, r := range iproute2Refusals {
 			if strings.Contains(text, r) {
 				f := invalidFinding{proof: true, errnos: []Errno{EINVAL}, what: fmt.Sprintf("iproute2 refused the command line before asking the kernel: %q (a typing or script error, or a keyword this iproute2 is too old to know: ip -V)", s.Message)}
-				fix := &Fix{ID: "invalid-request/fix-syntax", Title: "Correct the command line (answers iproute2's own refusal: the kernel was not asked)", Manual: true, Why: correctedWhy}
+				fx := &Fix{ID: "invalid-request/fix-syntax", Title: "Correct the command line (answers iproute2's own refusal: the kernel was not asked)", Manual: true, Why: correctedWhy}
 				if m := garbageRE.FindStringSubmatch(s.Message); m != nil {
-					fix.Title = fmt.Sprintf("Remove %q and what follows it from the ip command: it is not an argument of this ip (a lost newline or semicolon? a keyword of a newer iproute2?)", m[1])
+					fx.Title = fmt.Sprintf("Remove %q and what follows it from the ip command: it is not an argument of this ip (a lost newline or semicolon? a keyword of a newer iproute2?)", m[1])
 					cut := -1
 					for i, w := range splitWords(requestCommand(s)) {
 						if w == m[1] {
@@ -210,16 +210,16 @@ func invalidFindings(c *Context) (out []invalidFinding, notes []string) {
 							break
 						}
 					}
-					fix.Command = corrected(s, nil, cut)
+					fx.Command = corrected(s, nil, cut)
 				}
-				if fix.Command == "" {
+				if fx.Command == "" {
 					obj := "link"
 					if f := strings.Fields(s.Operation); len(f) > 0 && f[0] != "netlink" {
 						obj = f[0]
 					}
-					fix.Command = lines("# check the arguments against:", argv("ip", obj, "help"))
+					fx.Command = lines("# check the arguments against:", argv("ip", obj, "help"))
 				}
-				f.fix = fix
+				f.fix = fx
 				out = append(out, f)
 				break
 			}

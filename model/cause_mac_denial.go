@@ -2,10 +2,11 @@ package model
 
 import (
 	"fmt"
-	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )

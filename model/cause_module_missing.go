@@ -18,17 +18,6 @@ var causeModuleMissing = &Cause{
 	Next:    "With the driver loaded, run the command again: the link is created, then needs its addresses and routes.",
 }
 
-// symptomKind is the link kind the symptom needs, "" if none.
-func symptomKind(s Symptom) string {
-	if s.Kind != "" {
-		return s.Kind
-	}
-	if s.Operation == OpTuntapAdd || s.Operation == OpTunOpen {
-		return "tun"
-	}
-	return ""
-}
-
 func evalModuleMissing(c *Context) Verdict {
 	var v Verdict
 	m := &c.Facts.Modules

@@ -1,9 +1,9 @@
 package model
 
 import (
-	"fmt"
-	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -184,16 +184,6 @@ func fixesSysctl(c *Context, v Verdict) []Fix {
 			Why: "a boot parameter can only change with a reboot"})
 	}
 	return fixes
-}
-
-// persistFix keeps a sysctl across reboots in rtnl-doctor's own file under
-// /etc/sysctl.d (never by editing /etc/sysctl.conf).
-func persistFix(id, key, value string) Fix {
-	const file = "/etc/sysctl.d/90-rtnl-doctor.conf"
-	return Fix{ID: id, Title: "Keep " + key + " = " + value + " after reboot (" + file + ")",
-		Command:   fmt.Sprintf("echo %s >> %s", argv(key+" = "+value), file),
-		NeedsRoot: true,
-		Action:    act("sysctl-persist", "path", file, "key", key, "value", value)}
 }
 
 // hostNetNS is true only when the examined network namespace is known to

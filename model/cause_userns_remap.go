@@ -206,14 +206,3 @@ func freeSubIDRange(taken []probes.SubIDRange, count uint64) (uint64, bool) {
 	}
 	return 0, false
 }
-
-// dockerRefusesHostNetns: dockerd's message that it will not share the
-// host's network namespace under userns-remap.
-func (s Symptom) dockerRefusesHostNetns() bool {
-	for _, r := range s.Matched {
-		if r == "op:docker-userns-host-network" {
-			return true
-		}
-	}
-	return false
-}

@@ -21,9 +21,9 @@ func fixtureRoot(t *testing.T, overlays ...string) string {
 	return fixture.Root(t, dirs...)
 }
 
-func diagnoseFixture(t *testing.T, symptom string, overlays ...string) *Diagnosis {
+func diagnoseFixture(t *testing.T, text string, overlays ...string) *Diagnosis {
 	t.Helper()
-	s := ParseSymptom(symptom)
+	s := ParseSymptom(text)
 	f := probes.Gather(context.Background(), probes.Target{Root: fixtureRoot(t, overlays...), Interfaces: s.Interfaces()})
 	return Diagnose(f, s, nil)
 }

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sysexec"
@@ -83,23 +82,6 @@ func (f Fix) PlanCommand() string {
 	return lines(cmds...)
 }
 
-// fitting gives each fix its cause's answers when it declares none, and
-// keeps only the fixes that answer the symptom.
-func fitting(k *Cause, s Symptom, fixes []Fix) []Fix {
-	out := fixes[:0]
-	for _, f := range fixes {
-		for s := &f; s != nil; s = s.Then {
-			if len(s.Answers) == 0 {
-				s.Answers = k.Answers
-			}
-		}
-		if f.Fits(s) {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 // act attaches an action to a fix.
 func act(kind string, params ...string) *Action {
 	a := &Action{Kind: kind, Params: map[string]string{}}
@@ -159,30 +141,4 @@ func orName(name, placeholder string) string {
 		return placeholder
 	}
 	return name
-}
-
-// nsArgv prefixes a command so that it runs in the examined network
-// namespace: `ip -n NAME ...` for ip with a named namespace, `ip netns exec
-// NAME ...` for other programs, `nsenter --net=PATH ...` for a process's
-// namespace; nothing for rtnl-doctor's own.
-func nsArgv(c *Context, args ...string) []string {
-	t := c.Facts.Target
-	switch {
-	case strings.HasPrefix(t.NetNS, "named "):
-		name := strings.Trim(strings.TrimPrefix(t.NetNS, "named "), `"`)
-		if len(args) > 0 && args[0] == "ip" {
-			return append([]string{"ip", "-n", name}, args[1:]...)
-		}
-		return append([]string{"ip", "netns", "exec", name}, args...)
-	case strings.HasPrefix(t.NetNS, "of PID "):
-		return append([]string{"nsenter", fmt.Sprintf("--net=/proc/%d/ns/net", t.PID)}, args...)
-	case strings.HasPrefix(t.NetNS, "/"):
-		return append([]string{"nsenter", "--net=" + t.NetNS}, args...)
-	}
-	return args
-}
-
-// ipCmd renders an ip command for the examined namespace.
-func ipCmd(c *Context, args ...string) string {
-	return argv(nsArgv(c, append([]string{"ip"}, args...)...)...)
 }

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/atomicfile"
-	"github.com/rtnl-doctor/rtnl-doctor/probes"
 	"golang.org/x/sys/unix"
 	"kernel.org/pub/linux/libs/security/libcap/cap"
 )
@@ -751,44 +750,6 @@ func irreversibleWhy(e *Entry) string {
 	return "this kind of change has no undo"
 }
 
-// Verify re-reads the facts the cause depends on and evaluates it again:
-// a fix is only done when its cause turns ok.
-//
-// applied, when not nil, is the journal entry of the fix just applied for
-// this cause: its change is read back too. A replace that is in place
-// reaches the failed command's goal even though the cause's condition (the
-// object exists) still holds, so the cause counts as ok; any other change
-// that is in place while the cause still fails is said so, and a change
-// that is not in place is named.
-func Verify(ctx context.Context, t probes.Target, k *Cause, s Symptom, applied *Entry) Result {
-	t.Interfaces = append(t.Interfaces, s.Interfaces()...)
-	groups := append([]probes.Group{probes.GroupHost}, k.Needs...)
-	f := probes.Gather(ctx, t, groups...)
-	r := Evaluate(k, &Context{Facts: f, Symptom: s}, priors(s))
-	if applied == nil || applied.Action == nil || !strings.HasPrefix(applied.Fix, k.ID+"/") {
-		return r
-	}
-	kind, ok := actionKinds[applied.Action.Kind]
-	if !ok || kind.done == nil || !actionFitsSymptom(applied.Action, s) {
-		return r
-	}
-	ev, done, err := kind.done(applied.Action)
-	switch {
-	case err != nil:
-		r.Evidence = append([]string{"the fix's change could not be read back: " + err.Error()}, r.Evidence...)
-	case !done:
-		r.Evidence = append([]string{"the fix's change is not in place: " + ev}, r.Evidence...)
-	case r.Status == OK:
-		r.Evidence = append([]string{ev}, r.Evidence...)
-	case kind.reachesGoal:
-		r.Status = OK
-		r.Evidence = []string{ev + ", as the command asked: nothing is left to do (running the command again would only fail with File exists)"}
-	default:
-		r.Evidence = append([]string{"the change is in place (" + ev + "), but the cause remains"}, r.Evidence...)
-	}
-	return r
-}
-
 // actionFitsSymptom: an address or route action concerns the object the
 // symptom's command names (another symptom's fix proves nothing about it).
 func actionFitsSymptom(a *Action, s Symptom) bool {
@@ -799,32 +760,6 @@ func actionFitsSymptom(a *Action, s Symptom) bool {
 		return a.p("dst") == s.Route
 	}
 	return true
-}
-
-// RecordVerified journals that the cause fixed by journal entry id (fix
-// fixID) turned ok.
-func RecordVerified(env *ActionEnv, id, fixID string, r Result) {
-	if env.Journal == nil || id == "" || env.Journal.ReadOnly() {
-		return
-	}
-	if unlock, err := env.Journal.Lock(); err == nil {
-		defer unlock()
-	}
-	env.Journal.Append(Entry{ID: id, Phase: PhaseVerified, Fix: fixID, Note: "verified: " + r.ID + " is ok: " + strings.Join(r.Evidence, "; ")})
-}
-
-// FindFix looks a fix up by id in a diagnosis.
-func (d *Diagnosis) FindFix(id string) (Fix, *Result, bool) {
-	for i := range d.Results {
-		for _, f := range d.Results[i].Fixes {
-			for s := &f; s != nil; s = s.Then {
-				if s.ID == id {
-					return *s, &d.Results[i], true
-				}
-			}
-		}
-	}
-	return Fix{}, nil, false
 }
 
 // writable says why the file at p (below env's root) cannot be written by
@@ -852,4 +787,17 @@ func writable(env *ActionEnv, p string) string {
 		return fmt.Sprintf("needs root: %s is not writable for uid %d (%v): run with sudo", dir, os.Geteuid(), err)
 	}
 	return ""
+}
+
+// ReadBack reads back whether the change of applied action a is in place,
+// in words for the operator. known is false when a's kind cannot tell (the
+// cause's own re-evaluation is then the only check); reachesGoal says that,
+// once done, the command that failed has nothing left to do.
+func ReadBack(a *Action) (evidence string, done, reachesGoal, known bool, err error) {
+	kind, ok := actionKinds[a.Kind]
+	if !ok || kind.done == nil {
+		return "", false, false, false, nil
+	}
+	evidence, done, err = kind.done(a)
+	return evidence, done, kind.reachesGoal, true, err
 }

@@ -12,9 +12,9 @@ import (
 // Open vSwitch, Wi-Fi): a captured tree for every group but the links,
 // which are written as rtnetlink would report them.
 
-func diagnoseLinks(t *testing.T, symptom string, links ...probes.Link) *Diagnosis {
+func diagnoseLinks(t *testing.T, text string, links ...probes.Link) *Diagnosis {
 	t.Helper()
-	s := ParseSymptom(symptom)
+	s := ParseSymptom(text)
 	f := probes.Gather(context.Background(), probes.Target{Root: fixtureRoot(t), Interfaces: s.Interfaces()})
 	f.Net = probes.NetFacts{Links: links}
 	f.Net.Index()

@@ -56,44 +56,6 @@ func (d *Diagnosis) WriteJSON(w io.Writer) error {
 	return err
 }
 
-// SymptomLine describes the symptom in one line.
-func (s Symptom) SymptomLine() string {
-	if strings.TrimSpace(s.Raw) == "" {
-		return "none given: a health check of every cause"
-	}
-	if !s.Recognised {
-		return "not recognised: a health check of every cause"
-	}
-	var parts []string
-	if s.Operation != "" {
-		op := s.Operation
-		if s.Kind != "" {
-			op += " (" + s.Kind + ")"
-		}
-		parts = append(parts, op)
-	}
-	for _, kv := range [][2]string{{"device", s.Device}, {"peer", s.Peer}, {"lower", s.Lower}, {"master", s.Master},
-		{"address", s.Address}, {"route", s.Route}, {"via", s.Gateway}, {"sysctl", s.SysctlKey}, {"path", s.Path}, {"module", s.Module}} {
-		if kv[1] != "" {
-			parts = append(parts, kv[0]+" "+kv[1])
-		}
-	}
-	if s.Errno != "" {
-		parts = append(parts, string(s.Errno))
-	}
-	line := strings.Join(parts, ", ")
-	if s.Message != "" {
-		line += fmt.Sprintf(" — %q", s.Message)
-	}
-	if s.Source != "" {
-		line += " [" + s.Source + "]"
-	}
-	if s.Cut != "" {
-		line += " (text cut to 64 KiB, the error lines kept)"
-	}
-	return line
-}
-
 // Unavailable lists every fact that could not be read, as "group.fact:
 // reason", sorted.
 func Unavailable(f *probes.Facts) []string {

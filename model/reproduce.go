@@ -8,6 +8,8 @@ import (
 	"os"
 	"syscall"
 
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sysexec"
+
 	"github.com/rtnl-doctor/rtnl-doctor/internal/netns"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/rtnl"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
@@ -84,9 +86,9 @@ func Reproduce(s Symptom, kind string) *Reproduction {
 		}
 	}
 	if kind == "tun" || kind == "tap" {
-		r.Tried = argv("ip", "tuntap", "add", "dev", name, "mode", kind)
+		r.Tried = sysexec.Quote("ip", "tuntap", "add", "dev", name, "mode", kind)
 	} else {
-		r.Tried = argv(reproArgs(kind, name, peer)...)
+		r.Tried = sysexec.Quote(reproArgs(kind, name, peer)...)
 	}
 	err := netns.DoFresh(func() error {
 		if kind == "tun" || kind == "tap" {

@@ -141,15 +141,6 @@ func (ra routeAttrs) params() []string {
 	return p
 }
 
-// effMetric is the metric the kernel gives the route: IPv6 routes added
-// without one get 1024 (IP6_RT_PRIO_USER).
-func effMetric(metric uint32, inet6 bool) uint32 {
-	if metric == 0 && inet6 {
-		return 1024
-	}
-	return metric
-}
-
 // sameKey: r is the route the command's route would collide with (same
 // table and metric; the destination is compared by the caller).
 func (ra routeAttrs) sameKey(r probes.Route) bool {

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"regexp"
 	"strconv"
@@ -649,4 +650,79 @@ func TargetFor(s Symptom, t probes.Target) (probes.Target, string) {
 		}
 	}
 	return t, strings.Join(notes, "; ")
+}
+
+// symptomKind is the link kind the symptom needs, "" if none.
+func symptomKind(s Symptom) string {
+	if s.Kind != "" {
+		return s.Kind
+	}
+	if s.Operation == OpTuntapAdd || s.Operation == OpTunOpen {
+		return "tun"
+	}
+	return ""
+}
+
+// dockerRefusesHostNetns: dockerd's message that it will not share the
+// host's network namespace under userns-remap.
+func (s Symptom) dockerRefusesHostNetns() bool {
+	for _, r := range s.Matched {
+		if r == "op:docker-userns-host-network" {
+			return true
+		}
+	}
+	return false
+}
+
+// SymptomLine describes the symptom in one line.
+func (s Symptom) SymptomLine() string {
+	if strings.TrimSpace(s.Raw) == "" {
+		return "none given: a health check of every cause"
+	}
+	if !s.Recognised {
+		return "not recognised: a health check of every cause"
+	}
+	var parts []string
+	if s.Operation != "" {
+		op := s.Operation
+		if s.Kind != "" {
+			op += " (" + s.Kind + ")"
+		}
+		parts = append(parts, op)
+	}
+	for _, kv := range [][2]string{{"device", s.Device}, {"peer", s.Peer}, {"lower", s.Lower}, {"master", s.Master},
+		{"address", s.Address}, {"route", s.Route}, {"via", s.Gateway}, {"sysctl", s.SysctlKey}, {"path", s.Path}, {"module", s.Module}} {
+		if kv[1] != "" {
+			parts = append(parts, kv[0]+" "+kv[1])
+		}
+	}
+	if s.Errno != "" {
+		parts = append(parts, string(s.Errno))
+	}
+	line := strings.Join(parts, ", ")
+	if s.Message != "" {
+		line += fmt.Sprintf(" — %q", s.Message)
+	}
+	if s.Source != "" {
+		line += " [" + s.Source + "]"
+	}
+	if s.Cut != "" {
+		line += " (text cut to 64 KiB, the error lines kept)"
+	}
+	return line
+}
+
+// symptomPrefix parses the symptom's address ("10.0.0.1/24", or a bare
+// address taken as a host prefix).
+func symptomPrefix(s string) (netip.Prefix, bool) {
+	if s == "" {
+		return netip.Prefix{}, false
+	}
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p, true
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		return netip.PrefixFrom(a, a.BitLen()), true
+	}
+	return netip.Prefix{}, false
 }

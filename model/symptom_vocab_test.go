@@ -141,20 +141,6 @@ func TestVocabularyForms(t *testing.T) {
 	}
 }
 
-// A prompt whose host name is a container id points at the container.
-func TestContainerHint(t *testing.T) {
-	s := ParseSymptom("root@3f4e5a6b7c8d:/# ip link add br0 type bridge\nip: RTNETLINK answers: Operation not permitted")
-	if s.ContainerHint == "" {
-		t.Fatalf("no container hint: %+v", s)
-	}
-	if ks, _ := rankedCauses(s); len(ks) == 0 || ks[0] != causeContainerRestricted {
-		t.Fatalf("ranked %v, want container-restricted first", ks)
-	}
-	if s := ParseSymptom("root@node1:~# ip link add br0 type bridge\nRTNETLINK answers: Operation not permitted"); s.ContainerHint != "" {
-		t.Fatalf("a host name is not a container: %q", s.ContainerHint)
-	}
-}
-
 // A text beyond 64 KiB is cut with a notice, keeping the error lines.
 func TestLongSymptomKeepsErrors(t *testing.T) {
 	var b strings.Builder

@@ -13,7 +13,7 @@ import (
 
 // diagnoseWithNetworkd diagnoses against the networkd fixture with
 // systemd-networkd running.
-func diagnoseWithNetworkd(t *testing.T, symptom string) *Diagnosis {
+func diagnoseWithNetworkd(t *testing.T, text string) *Diagnosis {
 	t.Helper()
 	run := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(run, "proc", "612"), 0o755); err != nil {
@@ -24,16 +24,16 @@ func diagnoseWithNetworkd(t *testing.T, symptom string) *Diagnosis {
 	}
 	base := filepath.Join("..", "probes", "testdata", "roots")
 	root := fixture.Root(t, filepath.Join(base, "base"), filepath.Join(base, "netconfig-networkd"), run)
-	s := ParseSymptom(symptom)
+	s := ParseSymptom(text)
 	f := probes.Gather(context.Background(), probes.Target{Root: root, Interfaces: s.Interfaces()})
 	return Diagnose(f, s, nil)
 }
 
 // diagnoseWithLinks diagnoses against the base tree with the links given
 // (a captured tree has none: they come from rtnetlink).
-func diagnoseWithLinks(t *testing.T, symptom string, links ...probes.Link) *Diagnosis {
+func diagnoseWithLinks(t *testing.T, text string, links ...probes.Link) *Diagnosis {
 	t.Helper()
-	s := ParseSymptom(symptom)
+	s := ParseSymptom(text)
 	f := probes.Gather(context.Background(), probes.Target{Root: fixtureRoot(t), Interfaces: s.Interfaces()})
 	f.Net = probes.NetFacts{Links: links}
 	return Diagnose(f, s, nil)
