@@ -6,7 +6,10 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/editor"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
+	"github.com/rtnl-doctor/rtnl-doctor/model/reproduce"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -22,38 +25,38 @@ type (
 	}
 	// diagMsg carries a diagnosis of the current facts and symptom.
 	diagMsg struct {
-		diag *model.Diagnosis
+		diag *diagnose.Diagnosis
 		gen  int
 	}
 	previewMsg struct {
-		fix     model.Fix
+		fix     fix.Fix
 		cause   string
-		preview model.Preview
+		preview fix.Preview
 		err     error
 	}
 	appliedMsg struct {
-		fix   model.Fix
+		fix   fix.Fix
 		cause string
-		entry model.Entry
+		entry fix.Entry
 		err   error
 	}
 	verifiedMsg struct {
 		cause   string
-		result  model.Result
+		result  diagnose.Result
 		journal string
 	}
 	undoneMsg struct {
-		entry model.Entry
+		entry fix.Entry
 		err   error
 	}
 	reproMsg struct {
-		repro   *model.Reproduction
+		repro   *reproduce.Reproduction
 		symptom string // the symptom it reproduced (a newer paste drops it)
 	}
 	editDoneMsg struct {
-		fix   model.Fix
+		fix   fix.Fix
 		cause string
-		entry model.Entry
+		entry fix.Entry
 		err   error
 	}
 	// watcherMsg carries the link/address/route watcher (or why not).
@@ -116,33 +119,33 @@ func tickCmd(d time.Duration, gen int) tea.Cmd {
 
 // diagnoseCmd evaluates the causes (pure computation, kept off Update so a
 // slow evaluation never stalls the keyboard).
-func diagnoseCmd(f *probes.Facts, s model.Symptom, r *model.Reproduction, gen int) tea.Cmd {
-	return func() tea.Msg { return diagMsg{diag: model.Diagnose(f, s, r), gen: gen} }
+func diagnoseCmd(f *probes.Facts, s symptom.Symptom, r *reproduce.Reproduction, gen int) tea.Cmd {
+	return func() tea.Msg { return diagMsg{diag: diagnose.Diagnose(f, s, r), gen: gen} }
 }
 
-func previewCmd(env *model.ActionEnv, f model.Fix, cause string) tea.Cmd {
+func previewCmd(env *fix.ActionEnv, f fix.Fix, cause string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		p, err := model.PreviewFix(ctx, env, f)
+		p, err := fix.PreviewFix(ctx, env, f)
 		return previewMsg{fix: f, cause: cause, preview: p, err: err}
 	}
 }
 
 // applyCmd applies f as previewed: the object and its state must still be
 // those the operator saw.
-func applyCmd(env *model.ActionEnv, f model.Fix, cause string, p model.Preview) tea.Cmd {
+func applyCmd(env *fix.ActionEnv, f fix.Fix, cause string, p fix.Preview) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		e, err := model.ApplyPreviewed(ctx, env, f, p)
+		e, err := fix.ApplyPreviewed(ctx, env, f, p)
 		return appliedMsg{fix: f, cause: cause, entry: e, err: err}
 	}
 }
 
 // verifyCmd re-probes cause k; applied is the fix just applied for it
 // (or nil), whose change is read back too.
-func verifyCmd(t probes.Target, k *model.Cause, s model.Symptom, applied *model.Entry) tea.Cmd {
+func verifyCmd(t probes.Target, k *diagnose.Cause, s symptom.Symptom, applied *fix.Entry) tea.Cmd {
 	journal := ""
 	if applied != nil {
 		journal = applied.ID
@@ -150,28 +153,28 @@ func verifyCmd(t probes.Target, k *model.Cause, s model.Symptom, applied *model.
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		return verifiedMsg{cause: k.ID, result: model.Verify(ctx, t, k, s, applied), journal: journal}
+		return verifiedMsg{cause: k.ID, result: diagnose.Verify(ctx, t, k, s, applied), journal: journal}
 	}
 }
 
-func undoCmd(env *model.ActionEnv, id string) tea.Cmd {
+func undoCmd(env *fix.ActionEnv, id string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		e, err := model.UndoFix(ctx, env, id)
+		e, err := fix.UndoFix(ctx, env, id)
 		return undoneMsg{entry: e, err: err}
 	}
 }
 
-func reproCmd(s model.Symptom) tea.Cmd {
-	return func() tea.Msg { return reproMsg{repro: model.Reproduce(s, ""), symptom: s.Raw} }
+func reproCmd(s symptom.Symptom) tea.Cmd {
+	return func() tea.Msg { return reproMsg{repro: reproduce.Reproduce(s, ""), symptom: s.Raw} }
 }
 
 // editCmd applies an edit fix: the action takes its backup and journals,
 // then calls Edit, which hands the terminal to the editor (tea.ExecProcess
 // gives it back afterwards); when the editor exits the action reloads the
 // daemon if the file changed.
-func editCmd(env *model.ActionEnv, f model.Fix, cause string, path string, line int) tea.Cmd {
+func editCmd(env *fix.ActionEnv, f fix.Fix, cause string, path string, line int) tea.Cmd {
 	cmd, err := editor.Command(path, line)
 	if err != nil {
 		return func() tea.Msg { return editDoneMsg{fix: f, cause: cause, err: err} }
@@ -185,7 +188,7 @@ func editCmd(env *model.ActionEnv, f model.Fix, cause string, path string, line 
 		return <-finished
 	}
 	go func() {
-		ent, err := model.ApplyFix(context.Background(), &e2, f)
+		ent, err := fix.ApplyFix(context.Background(), &e2, f)
 		result <- editDoneMsg{fix: f, cause: cause, entry: ent, err: err}
 	}()
 	return func() tea.Msg {

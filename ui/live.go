@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 	"github.com/rtnl-doctor/rtnl-doctor/model/live"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -149,7 +149,7 @@ func (m *Model) liveHeader() string {
 	if m.opt.Live == nil {
 		return ""
 	}
-	s := fmt.Sprintf(" ⚡%s caught", model.Plural(m.live.caught, "failure", "failures"))
+	s := fmt.Sprintf(" ⚡%s caught", diagnose.Plural(m.live.caught, "failure", "failures"))
 	if m.live.closed {
 		s += " (watch stopped)"
 	}

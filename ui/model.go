@@ -14,8 +14,11 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 	"github.com/rtnl-doctor/rtnl-doctor/model/live"
+	"github.com/rtnl-doctor/rtnl-doctor/model/reproduce"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -60,7 +63,7 @@ type Options struct {
 	Interval time.Duration
 	ReadOnly bool
 	DryRun   bool
-	Env      *model.ActionEnv
+	Env      *fix.ActionEnv
 	// Gather reads facts; nil means probes.Gather.
 	Gather Gatherer
 	// Now is the clock (tests fix it); nil means time.Now.
@@ -89,9 +92,9 @@ type Model struct {
 	pane          pane
 
 	facts   *probes.Facts
-	diag    *model.Diagnosis
-	symptom model.Symptom
-	repro   *model.Reproduction
+	diag    *diagnose.Diagnosis
+	symptom symptom.Symptom
+	repro   *reproduce.Reproduction
 	// reproPending: a new symptom waits for facts to be reproduced.
 	reproPending bool
 	diagGen      int // bumps with each new fact set or symptom
@@ -109,15 +112,15 @@ type Model struct {
 	step      int
 	fixSel    int
 	detailTop int
-	lastFix   string      // journal id of the last fix applied in this session
-	lastEntry model.Entry // its journal entry (undone: cleared)
+	lastFix   string    // journal id of the last fix applied in this session
+	lastEntry fix.Entry // its journal entry (undone: cleared)
 	// appliedSymptom is the symptom lastFix was applied for.
 	appliedSymptom string
 	verifyOf       string // cause being verified
 	// plan is the next step of the plan whose step was just applied (a
 	// link brought up, then the route added): previewed once that step
 	// is verified; planCause is its cause.
-	plan      *model.Fix
+	plan      *fix.Fix
 	planCause string
 	// toTop makes the next diagnosis open on its first cause (a new
 	// symptom), instead of staying on the cause shown.
@@ -142,10 +145,10 @@ type Model struct {
 type confirmState struct {
 	// undo, when set, asks to undo this journal entry instead of applying
 	// fix.
-	undo     *model.Entry
-	fix      model.Fix
+	undo     *fix.Entry
+	fix      fix.Fix
 	cause    string
-	preview  model.Preview
+	preview  fix.Preview
 	openedAt time.Time
 	// again: the first y was given for a change that cuts traffic
 	// (preview.Traffic); a second y applies it.
@@ -174,7 +177,7 @@ func New(o Options) *Model {
 	m := &Model{opt: o, keys: DefaultKeys(), styles: NewStyles(true) /* dark until the terminal says (BackgroundColorMsg) */, help: help.New(), input: in, interval: o.Interval}
 	m.help.Styles = help.DefaultStyles(true)
 	if o.Symptom != "" {
-		m.symptom = model.ParseSymptom(o.Symptom)
+		m.symptom = symptom.ParseSymptom(o.Symptom)
 		m.pane = paneTroubleshoot
 		m.reproPending = o.AutoReproduce && !o.ReadOnly && !o.DryRun
 	}
@@ -188,7 +191,7 @@ func New(o Options) *Model {
 // target is the probe target, completed from the symptom (its interfaces,
 // the namespace and process it names).
 func (m *Model) target() probes.Target {
-	t, _ := model.TargetFor(m.symptom, m.opt.Target)
+	t, _ := symptom.TargetFor(m.symptom, m.opt.Target)
 	return t
 }
 
@@ -290,13 +293,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case verifiedMsg:
 		m.verifyOf = ""
 		r := msg.result
-		if r.Status == model.OK {
+		if r.Status == diagnose.OK {
 			if msg.journal != "" {
 				fixID := ""
 				if msg.journal == m.lastEntry.ID {
 					fixID = m.lastEntry.Fix
 				}
-				model.RecordVerified(m.opt.Env, msg.journal, fixID, r)
+				diagnose.RecordVerified(m.opt.Env, msg.journal, fixID, r)
 			}
 			if step := m.plan; step != nil && m.planCause == r.ID {
 				// The plan continues: preview its next step.
@@ -323,7 +326,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setStatus(true, "undo: %v", msg.err)
 			return m, nil
 		}
-		m.lastFix, m.lastEntry = "", model.Entry{}
+		m.lastFix, m.lastEntry = "", fix.Entry{}
 		m.setStatus(false, "↶ undone: %s (%s)%s", msg.entry.Title, msg.entry.ID, suffix(msg.entry.Note))
 		return m, m.refreshAll()
 	case reproMsg:
@@ -378,7 +381,7 @@ func suffix(s string) string {
 }
 
 // setDiag installs a diagnosis, keeping the walk-through on the same cause.
-func (m *Model) setDiag(d *model.Diagnosis) {
+func (m *Model) setDiag(d *diagnose.Diagnosis) {
 	cur := ""
 	if m.diag != nil && m.step < len(m.diag.Results) && !m.toTop {
 		cur = m.diag.Results[m.step].ID
@@ -406,14 +409,14 @@ func (m *Model) refreshAll() tea.Cmd {
 }
 
 // afterApply reports an applied fix and starts its verification.
-func (m *Model) afterApply(f model.Fix, cause string, e model.Entry, err error) tea.Cmd {
+func (m *Model) afterApply(f fix.Fix, cause string, e fix.Entry, err error) tea.Cmd {
 	if err != nil {
-		if err == model.ErrDryRun {
+		if err == fix.ErrDryRun {
 			m.setStatus(false, "dry run: %s was not applied", f.ID)
 			return nil
 		}
 		m.setStatus(true, "✗ %s failed: %v (%s)", f.ID, err, orText(e.Note, "journal "+e.ID))
-		if e.Phase == model.PhasePartial { // saved, reload failed: u undoes it
+		if e.Phase == fix.PhasePartial { // saved, reload failed: u undoes it
 			m.lastFix, m.lastEntry, m.appliedSymptom = e.ID, e, m.symptom.Raw
 		}
 		return nil
@@ -421,7 +424,7 @@ func (m *Model) afterApply(f model.Fix, cause string, e model.Entry, err error) 
 	m.lastFix, m.lastEntry, m.appliedSymptom = e.ID, e, m.symptom.Raw
 	m.plan, m.planCause = f.Then, cause
 	m.setStatus(false, "applied %s (journal %s): verifying…", f.ID, e.ID)
-	k := model.CauseByID(cause)
+	k := diagnose.CauseByID(cause)
 	if k == nil {
 		return nil
 	}
@@ -436,7 +439,7 @@ func (m *Model) autoReproduce() tea.Cmd {
 		return nil
 	}
 	m.reproPending = false
-	if !model.CanReproduce(m.symptom, m.facts) {
+	if !reproduce.CanReproduce(m.symptom, m.facts) {
 		return nil
 	}
 	m.setStatus(false, "reproducing in a throwaway network namespace…")
@@ -445,7 +448,7 @@ func (m *Model) autoReproduce() tea.Cmd {
 
 // appliedFor is this session's last applied fix when it belongs to cause
 // and was applied for the symptom shown now.
-func (m *Model) appliedFor(cause string) *model.Entry {
+func (m *Model) appliedFor(cause string) *fix.Entry {
 	if m.lastFix == "" || m.appliedSymptom != m.symptom.Raw || !strings.HasPrefix(m.lastEntry.Fix, cause+"/") {
 		return nil
 	}
@@ -461,7 +464,7 @@ func orText(s, alt string) string {
 }
 
 // currentResult is the cause the walk-through shows.
-func (m *Model) currentResult() *model.Result {
+func (m *Model) currentResult() *diagnose.Result {
 	if m.diag == nil || len(m.diag.Results) == 0 {
 		return nil
 	}
@@ -471,7 +474,7 @@ func (m *Model) currentResult() *model.Result {
 	return &m.diag.Results[m.step]
 }
 
-func (m *Model) currentFixes() []model.Fix {
+func (m *Model) currentFixes() []fix.Fix {
 	if r := m.currentResult(); r != nil {
 		return r.Fixes
 	}
@@ -491,7 +494,7 @@ func (m *Model) submitSymptom() tea.Cmd {
 	text := strings.TrimSpace(m.input.Value())
 	m.input.Blur()
 	m.dialog = dialogNone
-	m.symptom = model.ParseSymptom(text)
+	m.symptom = symptom.ParseSymptom(text)
 	m.repro = nil
 	m.reproPending = m.opt.AutoReproduce && !m.opt.ReadOnly && !m.opt.DryRun
 	// The symptom's session-fix link ends here: v verifies against the new
@@ -739,7 +742,7 @@ func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		e := m.lastEntry
-		if ok, why := model.CanUndo(e); !ok {
+		if ok, why := fix.CanUndo(e); !ok {
 			m.setStatus(true, "%s cannot be undone: %s", e.Title, why)
 			return nil
 		}
@@ -752,7 +755,7 @@ func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.setStatus(true, "cannot reproduce in read-only mode: it creates (and deletes) a network namespace")
 			return nil
 		}
-		if m.facts == nil || !model.CanReproduce(m.symptom, m.facts) {
+		if m.facts == nil || !reproduce.CanReproduce(m.symptom, m.facts) {
 			m.setStatus(true, "cannot reproduce: %s", reproWhy(m.symptom, m.facts))
 			return nil
 		}
@@ -774,7 +777,7 @@ func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func reproWhy(s model.Symptom, f *probes.Facts) string {
+func reproWhy(s symptom.Symptom, f *probes.Facts) string {
 	switch {
 	case f == nil:
 		return "no facts yet"
@@ -795,7 +798,7 @@ func (m *Model) startApply(edit bool) tea.Cmd {
 		return nil
 	}
 	f := r.Fixes[min(m.fixSel, len(r.Fixes)-1)]
-	isEdit := func(x model.Fix) bool { return x.Action != nil && x.Action.Kind == "edit" }
+	isEdit := func(x fix.Fix) bool { return x.Action != nil && x.Action.Kind == "edit" }
 	if edit && !isEdit(f) {
 		// The selected fix is not an edit: take the cause's first one.
 		found := false
@@ -810,7 +813,7 @@ func (m *Model) startApply(edit bool) tea.Cmd {
 			return nil
 		}
 	}
-	if ok, why := model.CanApply(f, m.opt.Env); !ok {
+	if ok, why := fix.CanApply(f, m.opt.Env); !ok {
 		m.setStatus(true, "%s: instructions only: %s (y copies the commands)", f.ID, why)
 		return nil
 	}

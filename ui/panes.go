@@ -2,11 +2,12 @@ package ui
 
 import (
 	"fmt"
-	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"sort"
 	"strings"
 
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
+
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -67,18 +68,18 @@ func (m *Model) resourcesPane(w, h int) string {
 	} else if r, ok := fd.Gaps.Reason("limit_nofile"); ok {
 		add(label("target fds") + m.unavailable("limits", r))
 	}
-	add(label("") + st.Dim.Render(fmt.Sprintf("%s, %d netlink, %s · fs.nr_open %d", model.Plural(fd.Sockets, "socket", "sockets"), fd.Netlink, model.Plural(fd.Tun, "tun queue", "tun queues"), fd.NrOpen)))
+	add(label("") + st.Dim.Render(fmt.Sprintf("%s, %d netlink, %s · fs.nr_open %d", diagnose.Plural(fd.Sockets, "socket", "sockets"), fd.Netlink, diagnose.Plural(fd.Tun, "tun queue", "tun queues"), fd.NrOpen)))
 	mem := f.Memory
 	if mi := mem.Meminfo; mi != nil {
 		g, _ := m.gauge(mi.MemTotal-mi.MemAvailable, mi.MemTotal, gw)
-		add(label("memory in use") + g + fmt.Sprintf("  available %s of %s", model.KiB(mi.MemAvailable), model.KiB(mi.MemTotal)))
+		add(label("memory in use") + g + fmt.Sprintf("  available %s of %s", diagnose.KiB(mi.MemAvailable), diagnose.KiB(mi.MemTotal)))
 		unrec := st.Dim
 		note := ""
 		if mi.MemTotal > 0 && mi.SUnreclaim*5 > mi.MemTotal {
 			unrec, note = st.Level(1), "  (over 20% of RAM cannot be reclaimed)"
 		}
-		add(label("slab") + fmt.Sprintf("%s: %s reclaimable, ", model.KiB(mi.Slab), model.KiB(mi.SReclaimable)) + unrec.Render(model.KiB(mi.SUnreclaim)+" unreclaimable"+note))
-		add(label("kernel") + st.Dim.Render(fmt.Sprintf("stacks %s, page tables %s, vmalloc %s, committed %s", model.KiB(mi.KernelStack), model.KiB(mi.PageTables), model.KiB(mi.VmallocUsed), model.KiB(mi.CommittedAS))))
+		add(label("slab") + fmt.Sprintf("%s: %s reclaimable, ", diagnose.KiB(mi.Slab), diagnose.KiB(mi.SReclaimable)) + unrec.Render(diagnose.KiB(mi.SUnreclaim)+" unreclaimable"+note))
+		add(label("kernel") + st.Dim.Render(fmt.Sprintf("stacks %s, page tables %s, vmalloc %s, committed %s", diagnose.KiB(mi.KernelStack), diagnose.KiB(mi.PageTables), diagnose.KiB(mi.VmallocUsed), diagnose.KiB(mi.CommittedAS))))
 	} else if r, ok := mem.Gaps.Reason("meminfo"); ok {
 		add(label("memory") + m.unavailable("meminfo", r))
 	}
@@ -134,7 +135,7 @@ func (m *Model) resourcesPane(w, h int) string {
 		}
 	}
 	for _, s := range mem.TopSlabs {
-		add(fmt.Sprintf("  %-28s %10s  %9d objs × %d B", clean(s.Name), model.KiB(s.Bytes/1024), s.Objects, s.ObjSize))
+		add(fmt.Sprintf("  %-28s %10s  %9d objs × %d B", clean(s.Name), diagnose.KiB(s.Bytes/1024), s.Objects, s.ObjSize))
 	}
 	return scrollLines(lines, &m.resources, h)
 }
@@ -496,8 +497,8 @@ func (m *Model) configPane(w, h int) string {
 		return st.Dim.Render("gathering…")
 	}
 	nc := f.NetConfig
-	head := fmt.Sprintf("systemd-networkd %s (%d files) · NetworkManager %s (%d keyfiles)", model.RunState(nc.Networkd.Running), len(nc.Networkd.Files),
-		model.RunState(nc.NetworkManager.Running), nc.NetworkManager.Keyfiles)
+	head := fmt.Sprintf("systemd-networkd %s (%d files) · NetworkManager %s (%d keyfiles)", diagnose.RunState(nc.Networkd.Running), len(nc.Networkd.Files),
+		diagnose.RunState(nc.NetworkManager.Running), nc.NetworkManager.Keyfiles)
 	var idle []string
 	if r := nc.Networkd.Running; r != nil && !*r && len(nc.Networkd.Files) > 0 {
 		idle = append(idle, "systemd-networkd")

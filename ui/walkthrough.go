@@ -6,7 +6,8 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 )
 
 // troubleshoot is the walk-through: one cause per step in ranked order,
@@ -69,20 +70,20 @@ func (m *Model) troubleshoot(w, h int) string {
 }
 
 // noFixes says why a cause offers no fix: only a ruled-out cause needs none.
-func noFixes(s model.Status) string {
+func noFixes(s diagnose.Status) string {
 	switch s {
-	case model.OK:
+	case diagnose.OK:
 		return "none needed: ruled out"
-	case model.Warn:
+	case diagnose.Warn:
 		return "none offered: a warning, not a proven cause; the evidence says what to watch"
-	case model.Unknown:
+	case diagnose.Unknown:
 		return "none yet: the facts to decide are missing (see the evidence)"
 	}
 	return "none that rtnl-doctor applies: the explanation below says what to change"
 }
 
 // causeDetail renders one cause for the walk-through.
-func (m *Model) causeDetail(r *model.Result, w int) string {
+func (m *Model) causeDetail(r *diagnose.Result, w int) string {
 	st := m.styles
 	var b strings.Builder
 	title := fmt.Sprintf("%s %s  %s", r.Status.Symbol(), strings.ToUpper(string(r.Status)), r.Title)
@@ -100,7 +101,7 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 		b.WriteString(st.Dim.Render(wrap(noFixes(r.Status), w)) + "\n")
 	}
 	for i, f := range r.Fixes {
-		can, why := model.CanApply(f, m.opt.Env)
+		can, why := fix.CanApply(f, m.opt.Env)
 		marker := "  "
 		if i == m.fixSel {
 			marker = "▸ "
@@ -115,7 +116,7 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 		}
 		b.WriteString(line + "\n")
 		if i == m.fixSel {
-			for _, c := range model.PromptLines(f.PlanCommand()) {
+			for _, c := range fix.PromptLines(f.PlanCommand()) {
 				b.WriteString(st.Code.Render(fit("    "+clean(c), w, 1)) + "\n")
 			}
 			if !can {
@@ -130,7 +131,7 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 		b.WriteString("\n" + st.Section.Render("Reproduced in a throwaway network namespace") + "\n")
 		b.WriteString(st.Code.Render(wrap("$ "+clean(rp.Tried), w)) + "\n" + wrap(clean(rp.Conclusion), w) + "\n")
 	}
-	if r.Status == model.OK && r.Cause.Next != "" && m.lastFix != "" {
+	if r.Status == diagnose.OK && r.Cause.Next != "" && m.lastFix != "" {
 		b.WriteString("\n" + st.Notice.Render(wrap("Next: "+r.Cause.Next, w)) + "\n")
 	}
 	b.WriteString("\n" + st.Section.Render("Why") + "\n")
