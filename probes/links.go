@@ -87,7 +87,7 @@ func (n *NetFacts) AddrsOf(i int32) []Addr {
 	return out
 }
 
-// DialRoute opens a NETLINK_ROUTE socket in the target's network namespace.
+// dialRoute opens a NETLINK_ROUTE socket in the target's network namespace.
 func (e *env) dialRoute(groups ...uint32) (*rtnl.Sock, error) {
 	if e.netnsErr != nil {
 		return nil, e.netnsErr

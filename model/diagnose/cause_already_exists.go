@@ -29,7 +29,7 @@ func symptomRoute(s symptom.Symptom) (netip.Prefix, bool) {
 		}
 		return netip.PrefixFrom(netip.IPv4Unspecified(), 0), true
 	}
-	p, ok := symptom.SymptomPrefix(s.Route)
+	p, ok := symptom.ParsePrefix(s.Route)
 	if ok && p.Bits() == p.Addr().BitLen() && !strings.Contains(s.Route, "/") {
 		return p, true
 	}
@@ -96,7 +96,7 @@ func evalAlreadyExists(c *Context) Verdict {
 	}
 	n := &c.Facts.Net
 	if s.Operation == symptom.OpAddrAdd {
-		p, ok := symptom.SymptomPrefix(s.Address)
+		p, ok := symptom.ParsePrefix(s.Address)
 		if !ok {
 			if s.Device != "" {
 				if l, ok := n.LinkByName(s.Device); ok {

@@ -23,7 +23,7 @@ var causeCapNetAdmin = &Cause{
 
 func hasCap(mask uint64, c int) bool { return c < 64 && mask&(1<<uint(c)) != 0 }
 
-// privilegeOps are the operations CAP_NET_ADMIN governs.
+// needsNetAdmin: the symptom's operation is one CAP_NET_ADMIN governs.
 func needsNetAdmin(s symptom.Symptom) bool {
 	switch s.Operation {
 	case symptom.OpLinkAdd, symptom.OpLinkSet, symptom.OpLinkDel, symptom.OpTuntapAdd, symptom.OpAddrAdd, symptom.OpAddrDel, symptom.OpRouteAdd, symptom.OpRouteDel, symptom.OpNeighAdd, symptom.OpTunOpen, "":

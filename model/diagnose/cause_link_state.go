@@ -20,7 +20,7 @@ var causeLinkState = &Cause{
 	Next:    "With the link up and addressed, add the routes that use it; check with `ip route get DESTINATION`.",
 }
 
-// stateOps are the operations that depend on an existing link.
+// usesLink: the symptom's operation depends on an existing link.
 func usesLink(s symptom.Symptom) bool {
 	switch s.Operation {
 	case symptom.OpAddrAdd, symptom.OpAddrDel, symptom.OpRouteAdd, symptom.OpRouteDel, symptom.OpLinkSet, symptom.OpLinkDel, symptom.OpNeighAdd:

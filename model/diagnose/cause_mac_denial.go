@@ -37,8 +37,8 @@ func (c *Context) recent(t, now time.Time) bool {
 	return now.Sub(t) <= recentDenial
 }
 
-// failingComm is the program name the denial should name: the examined
-// process's, or the command in the symptom.
+// failingComms are the program names the denial should name: the
+// examined process's, or the command in the symptom.
 func failingComms(c *Context) []string {
 	var out []string
 	if !c.examinesSelf() {

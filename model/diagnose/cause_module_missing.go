@@ -23,7 +23,7 @@ var causeModuleMissing = &Cause{
 func evalModuleMissing(c *Context) Verdict {
 	var v Verdict
 	m := &c.Facts.Modules
-	kind := symptom.SymptomKind(c.Symptom)
+	kind := symptom.LinkKind(c.Symptom)
 	// Whatever the symptom, a kernel upgraded without a reboot breaks every
 	// kind that is not already loaded.
 	upgraded := !m.ModDirExists && m.ModDir != "" && m.Supported != nil && *m.Supported
@@ -111,7 +111,7 @@ func fixesModuleMissing(c *Context, v Verdict) []fix.Fix {
 		return nil
 	}
 	m := &c.Facts.Modules
-	kind := symptom.SymptomKind(c.Symptom)
+	kind := symptom.LinkKind(c.Symptom)
 	ks, _ := m.Kind(kind)
 	var fixes []fix.Fix
 	upgraded := !m.ModDirExists && m.Supported != nil && *m.Supported

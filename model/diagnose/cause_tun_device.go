@@ -146,7 +146,7 @@ const otherDevWhy = "the process sees another /dev than rtnl-doctor (another mou
 // process's identity); nil when neither can be reached (the commands are
 // then instructions).
 func tunDevAction(c *Context, a *fix.Action) *fix.Action {
-	if sameDev(c) || a.P("pid") != "" {
+	if sameDev(c) || a.Param("pid") != "" {
 		return a
 	}
 	return nil

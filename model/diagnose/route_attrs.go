@@ -147,7 +147,7 @@ func (ra routeAttrs) params() []string {
 // table and metric; the destination is compared by the caller).
 func (ra routeAttrs) sameKey(r probes.Route) bool {
 	inet6 := ra.family == "inet6" || r.Family == "inet6"
-	return r.Table == ra.tableN && fix.EffMetric(r.Metric, inet6) == fix.EffMetric(ra.metricN, inet6)
+	return r.Table == ra.tableN && fix.EffectiveMetric(r.Metric, inet6) == fix.EffectiveMetric(ra.metricN, inet6)
 }
 
 func tableName(t uint32) string {

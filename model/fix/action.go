@@ -29,7 +29,7 @@ type Action struct {
 	proc *ProcID
 }
 
-func (a *Action) P(k string) string { return a.Params[k] }
+func (a *Action) Param(k string) string { return a.Params[k] }
 
 // with returns a copy of a with one parameter set.
 func (a *Action) with(k, v string) *Action {
@@ -233,7 +233,7 @@ func indent(s string) string {
 }
 
 func where(a *Action) string {
-	if ns := a.P("netns"); ns != "" {
+	if ns := a.Param("netns"); ns != "" {
 		return " in the network namespace " + ns
 	}
 	return ""
@@ -253,7 +253,7 @@ func pick(m map[string]string, keys ...string) map[string]string {
 	return out
 }
 
-// validateAction checks an action against its kind: a known kind, only
+// ValidateAction checks an action against its kind: a known kind, only
 // declared parameters, each with a valid value, the required ones present.
 func ValidateAction(a *Action) error {
 	if a == nil {

@@ -23,7 +23,7 @@ import (
 // targetRoot opens the root directory the action's paths are below.
 func targetRoot(env *ActionEnv, a *Action) (int, string, error) {
 	root := env.root()
-	if pid := a.P("pid"); pid != "" {
+	if pid := a.Param("pid"); pid != "" {
 		root = "/proc/" + pid + "/root"
 	}
 	fd, err := unix.Open(root, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
@@ -33,7 +33,7 @@ func targetRoot(env *ActionEnv, a *Action) (int, string, error) {
 	// The PID must still name the process checked, now that its root is
 	// open: a PID is not reused while its process lives, so the root
 	// opened is that process's.
-	if a.proc != nil && a.P("pid") != "" {
+	if a.proc != nil && a.Param("pid") != "" {
 		if why := sameProc(a.proc); why != "" {
 			unix.Close(fd)
 			return -1, root, errors.New(why + ": nothing was changed")
@@ -79,12 +79,12 @@ func inTarget(env *ActionEnv, a *Action, fn func(dirfd int, base string) error) 
 		return err
 	}
 	defer unix.Close(rootfd)
-	dfd, err := openBeneath(rootfd, filepath.Dir(a.P("path")), unix.O_PATH|unix.O_DIRECTORY)
+	dfd, err := openBeneath(rootfd, filepath.Dir(a.Param("path")), unix.O_PATH|unix.O_DIRECTORY)
 	if err != nil {
 		return err
 	}
 	defer unix.Close(dfd)
-	return fn(dfd, filepath.Base(a.P("path")))
+	return fn(dfd, filepath.Base(a.Param("path")))
 }
 
 func nodeState(env *ActionEnv, a *Action) (map[string]string, error) {
@@ -126,7 +126,7 @@ func describeNode(s *unix.Stat_t) string {
 
 // inWhichRoot names the mount namespace in words.
 func inWhichRoot(a *Action) string {
-	if pid := a.P("pid"); pid != "" {
+	if pid := a.Param("pid"); pid != "" {
 		return " (in the mount namespace of PID " + pid + ")"
 	}
 	return ""
@@ -143,20 +143,20 @@ var mknodTunAction = actionKind{
 		}
 		defer unix.Close(rootfd)
 		old := map[string]string{"dir": "true"}
-		changes := []string{fmt.Sprintf("%s%s: missing → character device 10:200, mode %s", a.P("path"), inWhichRoot(a), orMode(a.P("mode")))}
-		dfd, err := openBeneath(rootfd, filepath.Dir(a.P("path")), unix.O_PATH|unix.O_DIRECTORY)
+		changes := []string{fmt.Sprintf("%s%s: missing → character device 10:200, mode %s", a.Param("path"), inWhichRoot(a), orMode(a.Param("mode")))}
+		dfd, err := openBeneath(rootfd, filepath.Dir(a.Param("path")), unix.O_PATH|unix.O_DIRECTORY)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
 			old["dir"] = "false"
-			changes = append([]string{filepath.Dir(a.P("path")) + inWhichRoot(a) + ": missing → directory 0755"}, changes...)
+			changes = append([]string{filepath.Dir(a.Param("path")) + inWhichRoot(a) + ": missing → directory 0755"}, changes...)
 		case err != nil:
 			return Preview{}, fmt.Errorf("below %s: %w", root, err)
 		default:
 			var st unix.Stat_t
-			err := unix.Fstatat(dfd, filepath.Base(a.P("path")), &st, unix.AT_SYMLINK_NOFOLLOW)
+			err := unix.Fstatat(dfd, filepath.Base(a.Param("path")), &st, unix.AT_SYMLINK_NOFOLLOW)
 			unix.Close(dfd)
 			if err == nil {
-				return Preview{}, fmt.Errorf("%s%s already exists (%s): remove it first if it is wrong", a.P("path"), inWhichRoot(a), describeNode(&st))
+				return Preview{}, fmt.Errorf("%s%s already exists (%s): remove it first if it is wrong", a.Param("path"), inWhichRoot(a), describeNode(&st))
 			}
 		}
 		return Preview{Changes: changes, Reversible: true, Undo: "removes the node (and the directory if it was created), if it is still the node rtnl-doctor made", Old: old}, nil
@@ -167,7 +167,7 @@ var mknodTunAction = actionKind{
 			return nil, err
 		}
 		defer unix.Close(rootfd)
-		dir := filepath.Dir(a.P("path"))
+		dir := filepath.Dir(a.Param("path"))
 		if old["dir"] == "false" {
 			pfd, err := openBeneath(rootfd, filepath.Dir(dir), unix.O_PATH|unix.O_DIRECTORY)
 			if err != nil {
@@ -179,15 +179,15 @@ var mknodTunAction = actionKind{
 				return nil, &os.PathError{Op: "mkdir", Path: dir, Err: err}
 			}
 		}
-		mode, _ := strconv.ParseUint(orMode(a.P("mode")), 8, 32)
+		mode, _ := strconv.ParseUint(orMode(a.Param("mode")), 8, 32)
 		dfd, err := openBeneath(rootfd, dir, unix.O_PATH|unix.O_DIRECTORY)
 		if err != nil {
 			return nil, err
 		}
 		defer unix.Close(dfd)
-		base := filepath.Base(a.P("path"))
+		base := filepath.Base(a.Param("path"))
 		if err := unix.Mknodat(dfd, base, unix.S_IFCHR|uint32(mode), int(unix.Mkdev(10, 200))); err != nil {
-			return nil, &os.PathError{Op: "mknod", Path: a.P("path"), Err: err}
+			return nil, &os.PathError{Op: "mknod", Path: a.Param("path"), Err: err}
 		}
 		if err := chmodAt(dfd, base, uint32(mode), -1, -1); err != nil { // the umask cut it
 			return nil, err
@@ -198,7 +198,7 @@ var mknodTunAction = actionKind{
 		return inTarget(env, a, func(dfd int, base string) error {
 			var st unix.Stat_t
 			if err := unix.Fstatat(dfd, base, &st, unix.AT_SYMLINK_NOFOLLOW); err == nil && st.Mode&unix.S_IFMT != unix.S_IFCHR {
-				return fmt.Errorf("%s is no longer the node rtnl-doctor made: leaving it", a.P("path"))
+				return fmt.Errorf("%s is no longer the node rtnl-doctor made: leaving it", a.Param("path"))
 			}
 			if err := unix.Unlinkat(dfd, base, 0); err != nil && !errors.Is(err, unix.ENOENT) {
 				return err
@@ -206,7 +206,7 @@ var mknodTunAction = actionKind{
 			if old["dir"] == "false" {
 				// Remove the directory only if it is empty (rmdir refuses otherwise).
 				if rootfd, _, err := targetRoot(env, a); err == nil {
-					dir := filepath.Dir(a.P("path"))
+					dir := filepath.Dir(a.Param("path"))
 					if pfd, err := openBeneath(rootfd, filepath.Dir(dir), unix.O_PATH|unix.O_DIRECTORY); err == nil {
 						unix.Unlinkat(pfd, filepath.Base(dir), unix.AT_REMOVEDIR)
 						unix.Close(pfd)
@@ -227,7 +227,7 @@ var mknodTunAction = actionKind{
 		return map[string]string{"node": "char 10:200"}
 	},
 	was:    func(*Action, map[string]string) map[string]string { return map[string]string{"node": "absent"} },
-	object: func(a *Action) string { return "node " + a.P("path") + inWhichRoot(a) },
+	object: func(a *Action) string { return "node " + a.Param("path") + inWhichRoot(a) },
 }
 
 func orMode(m string) string {
@@ -278,7 +278,7 @@ var chmodAction = actionKind{
 	required: []string{"path", "mode"},
 	needs: func(a *Action) []capNeed {
 		n := []capNeed{{cap.FOWNER, "changing the mode of a file one does not own needs CAP_FOWNER"}}
-		if a.P("uid") != "" {
+		if a.Param("uid") != "" {
 			n = append(n, capNeed{cap.CHOWN, "changing a file's owner needs CAP_CHOWN"})
 		}
 		return n
@@ -289,19 +289,19 @@ var chmodAction = actionKind{
 			return Preview{}, err
 		}
 		if st["node"] == "absent" || st["node"] == "symlink" {
-			return Preview{}, fmt.Errorf("%s%s: %s", a.P("path"), inWhichRoot(a), map[bool]string{true: "missing", false: atomicfile.ErrSymlink.Error()}[st["node"] == "absent"])
+			return Preview{}, fmt.Errorf("%s%s: %s", a.Param("path"), inWhichRoot(a), map[bool]string{true: "missing", false: atomicfile.ErrSymlink.Error()}[st["node"] == "absent"])
 		}
 		old := pick(st, "mode", "uid", "gid")
-		ch := fmt.Sprintf("%s%s: mode %s → %s", a.P("path"), inWhichRoot(a), old["mode"], a.P("mode"))
-		if a.P("uid") != "" {
-			ch += fmt.Sprintf(", owner %s:%s → %s:%s", old["uid"], old["gid"], a.P("uid"), a.P("gid"))
+		ch := fmt.Sprintf("%s%s: mode %s → %s", a.Param("path"), inWhichRoot(a), old["mode"], a.Param("mode"))
+		if a.Param("uid") != "" {
+			ch += fmt.Sprintf(", owner %s:%s → %s:%s", old["uid"], old["gid"], a.Param("uid"), a.Param("gid"))
 		}
 		return Preview{Changes: []string{ch}, Reversible: true, Undo: "sets mode " + old["mode"] + " and owner back, if nobody changed them since", Old: old}, nil
 	},
 	apply: func(_ context.Context, env *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
-		mode, _ := strconv.ParseUint(a.P("mode"), 8, 32)
+		mode, _ := strconv.ParseUint(a.Param("mode"), 8, 32)
 		err := inTarget(env, a, func(dfd int, base string) error {
-			return chmodAt(dfd, base, uint32(mode), atoiOr(a.P("uid"), -1), atoiOr(a.P("gid"), -1))
+			return chmodAt(dfd, base, uint32(mode), atoiOr(a.Param("uid"), -1), atoiOr(a.Param("gid"), -1))
 		})
 		if err != nil {
 			return nil, err
@@ -311,7 +311,7 @@ var chmodAction = actionKind{
 	undo: func(_ context.Context, env *ActionEnv, a *Action, old, _ map[string]string) error {
 		mode, _ := strconv.ParseUint(old["mode"], 8, 32)
 		uid, gid := -1, -1
-		if a.P("uid") != "" {
+		if a.Param("uid") != "" {
 			uid, gid = atoiOr(old["uid"], -1), atoiOr(old["gid"], -1)
 		}
 		return inTarget(env, a, func(dfd int, base string) error { return chmodAt(dfd, base, uint32(mode), uid, gid) })
@@ -323,23 +323,23 @@ var chmodAction = actionKind{
 		if new != nil {
 			return pick(new, "node", "ino", "mode", "uid", "gid")
 		}
-		m, _ := strconv.ParseUint(a.P("mode"), 8, 32)
+		m, _ := strconv.ParseUint(a.Param("mode"), 8, 32)
 		e := map[string]string{"mode": fmt.Sprintf("%04o", m)}
-		if a.P("uid") != "" {
-			e["uid"], e["gid"] = a.P("uid"), a.P("gid")
+		if a.Param("uid") != "" {
+			e["uid"], e["gid"] = a.Param("uid"), a.Param("gid")
 		}
 		return e
 	},
-	object: func(a *Action) string { return "mode of " + a.P("path") + inWhichRoot(a) },
+	object: func(a *Action) string { return "mode of " + a.Param("path") + inWhichRoot(a) },
 }
 
-// mknodTunAct creates /dev/net/tun (char 10:200) with mode in the mount
+// MknodTunAct creates /dev/net/tun (char 10:200) with mode in the mount
 // namespace of process pid ("" for rtnl-doctor's own).
 func MknodTunAct(mode os.FileMode, pid string) *Action {
 	return Act("mknod-tun", "path", "/dev/net/tun", "mode", fmt.Sprintf("%04o", mode.Perm()), "pid", pid)
 }
 
-// chmodAct sets path's mode (and owner, when uid >= 0) in the mount
+// ChmodAct sets path's mode (and owner, when uid >= 0) in the mount
 // namespace of process pid ("" for rtnl-doctor's own).
 func ChmodAct(path string, mode os.FileMode, uid, gid int, pid string) *Action {
 	a := Act("chmod", "path", path, "mode", fmt.Sprintf("%04o", mode.Perm()), "pid", pid)

@@ -40,7 +40,7 @@ func mapToPrev(m map[string]string) (*atomicfile.Previous, error) {
 }
 
 func fileMode(a *Action) os.FileMode {
-	if m, err := strconv.ParseUint(a.P("mode"), 8, 32); err == nil {
+	if m, err := strconv.ParseUint(a.Param("mode"), 8, 32); err == nil {
 		return os.FileMode(m)
 	}
 	return 0o644
@@ -75,7 +75,7 @@ func restoreFile(env *ActionEnv, path string, old map[string]string) error {
 	return atomicfile.Restore(env.path(path), prev)
 }
 
-func pathParam(a *Action) string { return a.P("path") }
+func pathParam(a *Action) string { return a.Param("path") }
 
 func hashText(s string) string {
 	h := sha256.Sum256([]byte(s))
@@ -104,7 +104,7 @@ func fileExpect(a *Action, _, new map[string]string) map[string]string {
 	if new != nil {
 		return pick(new, "dev", "ino", "sha256")
 	}
-	return map[string]string{"sha256": hashText(a.P("content"))}
+	return map[string]string{"sha256": hashText(a.Param("content"))}
 }
 
 var writeFileAction = actionKind{
@@ -114,22 +114,22 @@ var writeFileAction = actionKind{
 	required: []string{"path"},
 	writes:   pathParam,
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
-		return fileChange(env, a.P("path"), a.P("content"))
+		return fileChange(env, a.Param("path"), a.Param("content"))
 	},
 	apply: func(_ context.Context, env *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
-		if _, err := atomicfile.Write(env.path(a.P("path")), []byte(a.P("content")), fileMode(a)); err != nil {
+		if _, err := atomicfile.Write(env.path(a.Param("path")), []byte(a.Param("content")), fileMode(a)); err != nil {
 			return nil, err
 		}
-		return fileState(env.path(a.P("path")))
+		return fileState(env.path(a.Param("path")))
 	},
 	undo: func(_ context.Context, env *ActionEnv, a *Action, old, _ map[string]string) error {
-		return restoreFile(env, a.P("path"), old)
+		return restoreFile(env, a.Param("path"), old)
 	},
 	state: func(_ context.Context, env *ActionEnv, a *Action) (map[string]string, error) {
-		return fileState(env.path(a.P("path")))
+		return fileState(env.path(a.Param("path")))
 	},
 	expect: fileExpect,
-	object: func(a *Action) string { return "file " + a.P("path") },
+	object: func(a *Action) string { return "file " + a.Param("path") },
 }
 
 // --- the editor: a config file edited by the operator, then reloaded ------
@@ -142,15 +142,15 @@ var editAction = actionKind{
 	required: []string{"path"},
 	writes:   pathParam,
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
-		prev, err := atomicfile.Read(env.path(a.P("path")))
+		prev, err := atomicfile.Read(env.path(a.Param("path")))
 		if err != nil {
 			return Preview{}, err
 		}
 		if !prev.Existed {
-			return Preview{}, fmt.Errorf("%s does not exist", a.P("path"))
+			return Preview{}, fmt.Errorf("%s does not exist", a.Param("path"))
 		}
-		ch := []string{fmt.Sprintf("%s: opened in your editor at line %s (a backup of its %d bytes is kept)", a.P("path"), OrName(a.P("line"), "1"), len(prev.Data))}
-		if r := reloadArgv(a.P("reload")); r != nil {
+		ch := []string{fmt.Sprintf("%s: opened in your editor at line %s (a backup of its %d bytes is kept)", a.Param("path"), OrName(a.Param("line"), "1"), len(prev.Data))}
+		if r := reloadArgv(a.Param("reload")); r != nil {
 			ch = append(ch, "then, if the file changed: "+Argv(r...))
 		}
 		return Preview{Changes: ch, Reversible: true, Undo: "restores the file as it was before editing (and reloads), if nobody changed it since", Old: prevToMap(prev)}, nil
@@ -159,11 +159,11 @@ var editAction = actionKind{
 		if env.Edit == nil {
 			return nil, errors.New("no editor available here")
 		}
-		line, _ := strconv.Atoi(a.P("line"))
-		if err := env.Edit(env.path(a.P("path")), line); err != nil {
+		line, _ := strconv.Atoi(a.Param("line"))
+		if err := env.Edit(env.path(a.Param("path")), line); err != nil {
 			return nil, fmt.Errorf("editor: %w", err)
 		}
-		now, err := atomicfile.Read(env.path(a.P("path")))
+		now, err := atomicfile.Read(env.path(a.Param("path")))
 		if err != nil {
 			return nil, err
 		}
@@ -171,12 +171,12 @@ var editAction = actionKind{
 		if string(now.Data) == string(prev.Data) {
 			return map[string]string{"changed": "false"}, nil
 		}
-		st, err := fileState(env.path(a.P("path")))
+		st, err := fileState(env.path(a.Param("path")))
 		if err != nil {
 			return nil, err
 		}
 		st["changed"] = "true"
-		if r := reloadArgv(a.P("reload")); r != nil {
+		if r := reloadArgv(a.Param("reload")); r != nil {
 			if _, err := env.run(ctx, r[0], r[1:]...); err != nil {
 				return st, fmt.Errorf("the file was saved, but reloading failed: %w", err)
 			}
@@ -187,10 +187,10 @@ var editAction = actionKind{
 		if new != nil && new["changed"] == "false" {
 			return errGone{"the file was not changed: nothing to undo"}
 		}
-		if err := restoreFile(env, a.P("path"), old); err != nil {
+		if err := restoreFile(env, a.Param("path"), old); err != nil {
 			return err
 		}
-		if r := reloadArgv(a.P("reload")); r != nil {
+		if r := reloadArgv(a.Param("reload")); r != nil {
 			if _, err := env.run(ctx, r[0], r[1:]...); err != nil {
 				return fmt.Errorf("the file was restored, but reloading failed (run %s): %w", Argv(r...), err)
 			}
@@ -198,7 +198,7 @@ var editAction = actionKind{
 		return nil
 	},
 	state: func(_ context.Context, env *ActionEnv, a *Action) (map[string]string, error) {
-		return fileState(env.path(a.P("path")))
+		return fileState(env.path(a.Param("path")))
 	},
 	expect: func(_ *Action, _, new map[string]string) map[string]string {
 		if new == nil {
@@ -209,7 +209,7 @@ var editAction = actionKind{
 		}
 		return pick(new, "dev", "ino", "sha256")
 	},
-	object: func(a *Action) string { return "file " + a.P("path") },
+	object: func(a *Action) string { return "file " + a.Param("path") },
 	helper: true,
 }
 
@@ -294,24 +294,24 @@ var setcapAction = actionKind{
 		return []capNeed{{cap.SETFCAP, "setting file capabilities needs CAP_SETFCAP"}}
 	},
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
-		st, f, err := capFileState(env.path(a.P("path")))
+		st, f, err := capFileState(env.path(a.Param("path")))
 		if err != nil {
 			return Preview{}, err
 		}
 		f.Close()
-		return Preview{Changes: []string{fmt.Sprintf("%s: file capabilities %q → %q", a.P("path"), orNone(st["caps"]), a.P("caps"))},
+		return Preview{Changes: []string{fmt.Sprintf("%s: file capabilities %q → %q", a.Param("path"), orNone(st["caps"]), a.Param("caps"))},
 			Reversible: true, Undo: "restores " + orNone(st["caps"]) + " on the same file (device, inode and content checked)", Old: st}, nil
 	},
 	apply: func(_ context.Context, env *ActionEnv, a *Action, old map[string]string) (map[string]string, error) {
-		st, f, err := capFileState(env.path(a.P("path")))
+		st, f, err := capFileState(env.path(a.Param("path")))
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
 		if d := diffStates(pick(old, "dev", "ino", "sha256"), st); d != "" {
-			return nil, fmt.Errorf("%s changed since the preview (%s): nothing was changed", a.P("path"), d)
+			return nil, fmt.Errorf("%s changed since the preview (%s): nothing was changed", a.Param("path"), d)
 		}
-		if err := setFdCaps(f, a.P("caps")); err != nil {
+		if err := setFdCaps(f, a.Param("caps")); err != nil {
 			return nil, err
 		}
 		now, err := fdCapText(f)
@@ -319,7 +319,7 @@ var setcapAction = actionKind{
 		return st, err
 	},
 	undo: func(_ context.Context, env *ActionEnv, a *Action, old, new map[string]string) error {
-		st, f, err := capFileState(env.path(a.P("path")))
+		st, f, err := capFileState(env.path(a.Param("path")))
 		if err != nil {
 			return err
 		}
@@ -327,12 +327,12 @@ var setcapAction = actionKind{
 		// The file must be the one changed: same device, inode and content
 		// (compareBeforeUndo checked; this descriptor is what is changed).
 		if d := diffStates(pick(new, "dev", "ino", "sha256"), st); d != "" {
-			return fmt.Errorf("%s is another file now (%s): nothing was changed", a.P("path"), d)
+			return fmt.Errorf("%s is another file now (%s): nothing was changed", a.Param("path"), d)
 		}
 		return setFdCaps(f, old["caps"])
 	},
 	state: func(_ context.Context, env *ActionEnv, a *Action) (map[string]string, error) {
-		st, f, err := capFileState(env.path(a.P("path")))
+		st, f, err := capFileState(env.path(a.Param("path")))
 		if err != nil {
 			return nil, err
 		}
@@ -345,12 +345,12 @@ var setcapAction = actionKind{
 		}
 		// Interrupted: the same file, with the capabilities asked.
 		e := pick(old, "dev", "ino", "sha256")
-		if set, err := cap.FromText(a.P("caps")); err == nil {
+		if set, err := cap.FromText(a.Param("caps")); err == nil {
 			e["caps"] = set.String()
 		}
 		return e
 	},
-	object: func(a *Action) string { return "capabilities of " + a.P("path") },
+	object: func(a *Action) string { return "capabilities of " + a.Param("path") },
 }
 
 // writeFileAct writes content to path (under /etc/security/limits.d or
@@ -365,7 +365,7 @@ const (
 	ReloadNetworkManager = "networkmanager"
 )
 
-// editAct opens path at line in the operator's editor, then reloads the
+// EditAct opens path at line in the operator's editor, then reloads the
 // manager (reloadNetworkd, reloadNetworkManager or "").
 func EditAct(path string, line int, reload string) *Action {
 	return Act("edit", "path", path, "line", strconv.Itoa(line), "reload", reload)

@@ -90,16 +90,16 @@ const (
 	OpApparmorComplain        = "apparmor-complain"
 )
 
-// helperAct runs the named operation op with its argument ("" when it
+// HelperAct runs the named operation op with its argument ("" when it
 // takes none).
 func HelperAct(op, arg string) *Action { return Act("helper", "op", op, "arg", arg) }
 
 func fixed(argv ...string) func(string) []string { return func(string) []string { return argv } }
 
 func helperOf(a *Action) (helperOp, error) {
-	op, ok := helperOps[a.P("op")]
+	op, ok := helperOps[a.Param("op")]
 	if !ok {
-		return op, fmt.Errorf("unknown helper operation %q", a.P("op"))
+		return op, fmt.Errorf("unknown helper operation %q", a.Param("op"))
 	}
 	return op, nil
 }
@@ -110,10 +110,10 @@ func checkHelperArg(a *Action) error {
 		return err
 	}
 	switch {
-	case op.arg == nil && a.P("arg") != "":
-		return fmt.Errorf("%s takes no argument", a.P("op"))
+	case op.arg == nil && a.Param("arg") != "":
+		return fmt.Errorf("%s takes no argument", a.Param("op"))
 	case op.arg != nil:
-		return op.arg(a.P("arg"))
+		return op.arg(a.Param("arg"))
 	}
 	return nil
 }
@@ -129,7 +129,7 @@ var helperAction = actionKind{
 			return Preview{}, err
 		}
 		op, _ := helperOf(a)
-		args := op.argv(a.P("arg"))
+		args := op.argv(a.Param("arg"))
 		if env.Run == nil {
 			if _, err := sysexec.Find(args[0]); err != nil {
 				return Preview{}, err
@@ -137,9 +137,9 @@ var helperAction = actionKind{
 		}
 		p := Preview{Changes: []string{"run " + Argv(args...)}, Undo: "cannot be undone: " + op.why, Old: map[string]string{}}
 		if op.undoArgv != nil {
-			p.Reversible, p.Undo = true, "runs "+Argv(op.undoArgv(a.P("arg"))...)
+			p.Reversible, p.Undo = true, "runs "+Argv(op.undoArgv(a.Param("arg"))...)
 			if op.state != nil {
-				if s, err := op.state(ctx, env, a.P("arg")); err == nil {
+				if s, err := op.state(ctx, env, a.Param("arg")); err == nil {
 					p.Old["on"] = s
 					if s == "on" {
 						p.Changes[0] += " (already in place: no change)"
@@ -155,13 +155,13 @@ var helperAction = actionKind{
 			return nil, err
 		}
 		op, _ := helperOf(a)
-		args := op.argv(a.P("arg"))
+		args := op.argv(a.Param("arg"))
 		res, err := env.run(ctx, args[0], args[1:]...)
 		out := map[string]string{"exit": fmt.Sprint(res.Exit)}
 		if op.undoArgv != nil {
 			out["on"] = "on"
 			if op.state != nil {
-				if s, serr := op.state(ctx, env, a.P("arg")); serr == nil {
+				if s, serr := op.state(ctx, env, a.Param("arg")); serr == nil {
 					out["on"] = s
 				}
 			}
@@ -179,7 +179,7 @@ var helperAction = actionKind{
 		if old["on"] == "on" {
 			return errGone{"it was already so before the fix: nothing to undo"}
 		}
-		args := op.undoArgv(a.P("arg"))
+		args := op.undoArgv(a.Param("arg"))
 		_, err = env.run(ctx, args[0], args[1:]...)
 		return err
 	},
@@ -191,7 +191,7 @@ var helperAction = actionKind{
 		if op.state == nil {
 			return map[string]string{}, nil
 		}
-		s, err := op.state(ctx, env, a.P("arg"))
+		s, err := op.state(ctx, env, a.Param("arg"))
 		return map[string]string{"on": s}, err
 	},
 	expect: func(a *Action, _, _ map[string]string) map[string]string {
@@ -200,7 +200,7 @@ var helperAction = actionKind{
 		}
 		return map[string]string{}
 	},
-	object:     func(a *Action) string { return "helper " + a.P("op") + " " + a.P("arg") },
+	object:     func(a *Action) string { return "helper " + a.Param("op") + " " + a.Param("arg") },
 	reversible: helperReversible,
 	helper:     true,
 }

@@ -27,7 +27,7 @@ var modprobeAction = actionKind{
 				return Preview{}, err
 			}
 		}
-		mod := a.P("module")
+		mod := a.Param("module")
 		if moduleLoaded(env, mod) {
 			return Preview{Changes: []string{"module " + mod + ": already loaded (no change)"}, Reversible: true, Undo: "nothing to undo",
 				Old: map[string]string{"loaded": "true"}}, nil
@@ -36,23 +36,23 @@ var modprobeAction = actionKind{
 			Undo: "unloads it with modprobe -r (if nothing uses it by then)", Old: map[string]string{"loaded": "false"}}, nil
 	},
 	apply: func(ctx context.Context, env *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
-		_, err := env.run(ctx, "modprobe", "--", a.P("module"))
-		return map[string]string{"loaded": strconv.FormatBool(moduleLoaded(env, a.P("module")))}, err
+		_, err := env.run(ctx, "modprobe", "--", a.Param("module"))
+		return map[string]string{"loaded": strconv.FormatBool(moduleLoaded(env, a.Param("module")))}, err
 	},
 	undo: func(ctx context.Context, env *ActionEnv, a *Action, old, _ map[string]string) error {
 		if old["loaded"] == "true" {
 			return errGone{"the module was loaded before: nothing to undo"}
 		}
-		_, err := env.run(ctx, "modprobe", "-r", "--", a.P("module"))
+		_, err := env.run(ctx, "modprobe", "-r", "--", a.Param("module"))
 		return err
 	},
 	state: func(_ context.Context, env *ActionEnv, a *Action) (map[string]string, error) {
-		return map[string]string{"loaded": strconv.FormatBool(moduleLoaded(env, a.P("module")))}, nil
+		return map[string]string{"loaded": strconv.FormatBool(moduleLoaded(env, a.Param("module")))}, nil
 	},
 	expect: func(*Action, map[string]string, map[string]string) map[string]string {
 		return map[string]string{"loaded": "true"}
 	},
-	object: func(a *Action) string { return "module " + a.P("module") },
+	object: func(a *Action) string { return "module " + a.Param("module") },
 	helper: true,
 }
 

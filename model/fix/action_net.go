@@ -24,7 +24,7 @@ import (
 
 var needNetAdmin = func(a *Action) []capNeed {
 	n := []capNeed{{cap.NET_ADMIN, "changing links, addresses and routes needs CAP_NET_ADMIN"}}
-	if a.P("netns") != "" {
+	if a.Param("netns") != "" {
 		n = append(n, capNeed{cap.SYS_ADMIN, "entering another network namespace needs CAP_SYS_ADMIN"})
 	}
 	return n
@@ -33,7 +33,7 @@ var needNetAdmin = func(a *Action) []capNeed {
 // dialAction opens an rtnetlink connection in the action's namespace.
 func dialAction(a *Action) (*rtnetlink.Conn, error) {
 	cfg := &netlink.Config{Strict: true}
-	if ns := a.P("netns"); ns != "" {
+	if ns := a.Param("netns"); ns != "" {
 		f, err := os.Open(ns)
 		if err != nil {
 			return nil, fmt.Errorf("network namespace %s: %w", ns, err)
@@ -115,35 +115,35 @@ var linkSetAction = actionKind{
 	needs: needNetAdmin,
 	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
 		var p Preview
-		err := withLink(a, a.P("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+		err := withLink(a, a.Param("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			cur := "down"
 			if l.Flags&unix.IFF_UP != 0 {
 				cur = "up"
 			}
-			p = Preview{Changes: []string{fmt.Sprintf("%s%s: %s → %s", a.P("name"), where(a), cur, a.P("state"))},
+			p = Preview{Changes: []string{fmt.Sprintf("%s%s: %s → %s", a.Param("name"), where(a), cur, a.Param("state"))},
 				Reversible: true, Undo: "sets it " + cur + " again", Old: map[string]string{"state": cur}}
 			return nil
 		})
 		return p, err
 	},
 	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
-		return map[string]string{"state": a.P("state")}, withLink(a, a.P("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
-			return setLinkUp(c, l.Index, a.P("state") == "up")
+		return map[string]string{"state": a.Param("state")}, withLink(a, a.Param("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+			return setLinkUp(c, l.Index, a.Param("state") == "up")
 		})
 	},
 	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
-		return withLink(a, a.P("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+		return withLink(a, a.Param("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			return setLinkUp(c, l.Index, old["state"] == "up")
 		})
 	},
 	done: func(a *Action) (string, bool, error) {
 		var up bool
-		err := withLink(a, a.P("name"), func(_ *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+		err := withLink(a, a.Param("name"), func(_ *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			up = l.Flags&unix.IFF_UP != 0
 			return nil
 		})
 		state := map[bool]string{true: "up", false: "down"}[up]
-		return fmt.Sprintf("%s%s is %s", a.P("name"), where(a), state), err == nil && state == a.P("state"), err
+		return fmt.Sprintf("%s%s is %s", a.Param("name"), where(a), state), err == nil && state == a.Param("state"), err
 	},
 }
 
@@ -151,17 +151,17 @@ var linkDeleteAction = actionKind{
 	needs: needNetAdmin,
 	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
 		var p Preview
-		err := withLink(a, a.P("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
-			desc := a.P("name")
+		err := withLink(a, a.Param("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+			desc := a.Param("name")
 			if l.Attributes != nil && l.Attributes.Info != nil && l.Attributes.Info.Kind != "" {
 				desc += " (" + l.Attributes.Info.Kind + ")"
 			}
 			ch := []string{desc + where(a) + ": exists → deleted"}
-			if a.P("attached") != "" {
-				ch = append(ch, "currently: "+a.P("attached"))
+			if a.Param("attached") != "" {
+				ch = append(ch, "currently: "+a.Param("attached"))
 			}
 			p = Preview{Changes: ch, Undo: "a deleted link cannot be restored by rtnl-doctor: its description stays in the journal",
-				Old: map[string]string{"index": fmt.Sprint(l.Index), "attached": a.P("attached")}}
+				Old: map[string]string{"index": fmt.Sprint(l.Index), "attached": a.Param("attached")}}
 			t, err := linkTraffic(c, l)
 			p.Traffic = t
 			return err
@@ -169,14 +169,14 @@ var linkDeleteAction = actionKind{
 		return p, err
 	},
 	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
-		return map[string]string{"deleted": a.P("name")}, withLink(a, a.P("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+		return map[string]string{"deleted": a.Param("name")}, withLink(a, a.Param("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			return nlErr(c.Link.Delete(l.Index))
 		})
 	},
 	done: func(a *Action) (string, bool, error) {
 		var gone bool
 		err := withConn(a, func(c *rtnetlink.Conn) error {
-			_, err := linkByName(c, a.P("name"))
+			_, err := linkByName(c, a.Param("name"))
 			gone = err != nil && strings.HasPrefix(err.Error(), "Cannot find device")
 			if gone {
 				return nil
@@ -184,9 +184,9 @@ var linkDeleteAction = actionKind{
 			return err
 		})
 		if gone {
-			return fmt.Sprintf("%s%s is gone", a.P("name"), where(a)), true, nil
+			return fmt.Sprintf("%s%s is gone", a.Param("name"), where(a)), true, nil
 		}
-		return fmt.Sprintf("%s%s still exists", a.P("name"), where(a)), false, err
+		return fmt.Sprintf("%s%s still exists", a.Param("name"), where(a)), false, err
 	},
 }
 
@@ -243,8 +243,8 @@ func routeUses(m rtnetlink.RouteMessage, idx uint32) bool {
 // which the rtnetlink library does not wrap).
 func linkProp(a *Action, typ uint16) error {
 	return inNetnsSock(a, func(s *rtnl.Sock) error {
-		req := rtnl.Attr(make([]byte, 16), unix.IFLA_IFNAME, append([]byte(a.P("name")), 0))
-		props := rtnl.Attr(nil, unix.IFLA_ALT_IFNAME, append([]byte(a.P("altname")), 0))
+		req := rtnl.Attr(make([]byte, 16), unix.IFLA_IFNAME, append([]byte(a.Param("name")), 0))
+		props := rtnl.Attr(nil, unix.IFLA_ALT_IFNAME, append([]byte(a.Param("altname")), 0))
 		req = rtnl.Attr(req, unix.IFLA_PROP_LIST|unix.NLA_F_NESTED, props)
 		flags := uint16(0)
 		if typ == unix.RTM_NEWLINKPROP {
@@ -255,7 +255,7 @@ func linkProp(a *Action, typ uint16) error {
 }
 
 func inNetnsSock(a *Action, fn func(s *rtnl.Sock) error) error {
-	s, err := rtnl.Dial(a.P("netns"))
+	s, err := rtnl.Dial(a.Param("netns"))
 	if err != nil {
 		return err
 	}
@@ -266,7 +266,7 @@ func inNetnsSock(a *Action, fn func(s *rtnl.Sock) error) error {
 var altnameDeleteAction = actionKind{
 	needs: needNetAdmin,
 	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
-		return Preview{Changes: []string{fmt.Sprintf("%s%s: altname %s → removed", a.P("name"), where(a), a.P("altname"))},
+		return Preview{Changes: []string{fmt.Sprintf("%s%s: altname %s → removed", a.Param("name"), where(a), a.Param("altname"))},
 			Reversible: true, Undo: "adds the altname back", Old: map[string]string{}}, nil
 	},
 	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
@@ -316,9 +316,9 @@ func addrsOn(c *rtnetlink.Conn, idx uint32) ([]netip.Prefix, error) {
 }
 
 func prefixParam(a *Action) (netip.Prefix, error) {
-	p, ok := symptom.SymptomPrefix(a.P("prefix"))
+	p, ok := symptom.ParsePrefix(a.Param("prefix"))
 	if !ok {
-		return p, fmt.Errorf("%q is not an address", a.P("prefix"))
+		return p, fmt.Errorf("%q is not an address", a.Param("prefix"))
 	}
 	return p, nil
 }
@@ -343,7 +343,7 @@ func addrState(a *Action) (bool, []netip.Prefix, error) {
 	}
 	var present bool
 	var have []netip.Prefix
-	err = withLink(a, a.P("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+	err = withLink(a, a.Param("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 		have, err = addrsOn(c, l.Index)
 		for _, h := range have {
 			if h == p {
@@ -363,7 +363,7 @@ func addrDone(want bool) func(a *Action) (string, bool, error) {
 			return "", false, err
 		}
 		on := map[bool]string{true: "is on", false: "is not on"}[present]
-		return fmt.Sprintf("%s %s %s%s", a.P("prefix"), on, a.P("dev"), where(a)), present == want, nil
+		return fmt.Sprintf("%s %s %s%s", a.Param("prefix"), on, a.Param("dev"), where(a)), present == want, nil
 	}
 }
 
@@ -374,9 +374,9 @@ var addrReplaceAction = actionKind{
 		if err != nil {
 			return Preview{}, err
 		}
-		ch := fmt.Sprintf("%s%s: addresses %v → with %s", a.P("dev"), where(a), have, a.P("prefix"))
+		ch := fmt.Sprintf("%s%s: addresses %v → with %s", a.Param("dev"), where(a), have, a.Param("prefix"))
 		if present {
-			ch = fmt.Sprintf("%s%s already has %s: no change but its flags and lifetimes reset", a.P("dev"), where(a), a.P("prefix"))
+			ch = fmt.Sprintf("%s%s already has %s: no change but its flags and lifetimes reset", a.Param("dev"), where(a), a.Param("prefix"))
 		}
 		return Preview{Changes: []string{ch}, Reversible: true, Undo: "removes the address again if it was not there before",
 			Old: map[string]string{"present": fmt.Sprint(present)}}, nil
@@ -386,7 +386,7 @@ var addrReplaceAction = actionKind{
 		if err != nil {
 			return nil, err
 		}
-		return map[string]string{"present": "true"}, withLink(a, a.P("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+		return map[string]string{"present": "true"}, withLink(a, a.Param("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			return addAddr(c, l.Index, p, true)
 		})
 	},
@@ -397,7 +397,7 @@ var addrReplaceAction = actionKind{
 			return nil
 		}
 		p, _ := prefixParam(a)
-		return withLink(a, a.P("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+		return withLink(a, a.Param("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			return nlErr(c.Address.Delete(addrMessage(l.Index, p)))
 		})
 	},
@@ -411,13 +411,13 @@ var addrDeleteAction = actionKind{
 			return Preview{}, err
 		}
 		if !present {
-			return Preview{}, fmt.Errorf("%s is not on %s", a.P("prefix"), a.P("dev"))
+			return Preview{}, fmt.Errorf("%s is not on %s", a.Param("prefix"), a.Param("dev"))
 		}
-		p := Preview{Changes: []string{fmt.Sprintf("%s%s: %s → removed", a.P("dev"), where(a), a.P("prefix"))},
-			Reversible: true, Undo: "adds " + a.P("prefix") + " back", Old: map[string]string{"present": "true"}}
-		err = withLink(a, a.P("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+		p := Preview{Changes: []string{fmt.Sprintf("%s%s: %s → removed", a.Param("dev"), where(a), a.Param("prefix"))},
+			Reversible: true, Undo: "adds " + a.Param("prefix") + " back", Old: map[string]string{"present": "true"}}
+		err = withLink(a, a.Param("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			if l.Flags&unix.IFF_UP != 0 {
-				p.Traffic = fmt.Sprintf("%s is UP: connections using %s are cut", a.P("dev"), a.P("prefix"))
+				p.Traffic = fmt.Sprintf("%s is UP: connections using %s are cut", a.Param("dev"), a.Param("prefix"))
 			}
 			return nil
 		})
@@ -428,14 +428,14 @@ var addrDeleteAction = actionKind{
 		if err != nil {
 			return nil, err
 		}
-		return map[string]string{"present": "false"}, withLink(a, a.P("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+		return map[string]string{"present": "false"}, withLink(a, a.Param("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			return nlErr(c.Address.Delete(addrMessage(l.Index, p)))
 		})
 	},
 	done: addrDone(false),
 	undo: func(_ context.Context, _ *ActionEnv, a *Action, _, _ map[string]string) error {
 		p, _ := prefixParam(a)
-		return withLink(a, a.P("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+		return withLink(a, a.Param("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			return addAddr(c, l.Index, p, false)
 		})
 	},
@@ -468,7 +468,7 @@ func (r routeSpec) tableID() uint32 {
 // metric (IPv6 routes added without a metric get 1024).
 func (r routeSpec) sameKey(o routeSpec) bool {
 	v6 := r.dst.Addr().Is6()
-	return r.dst == o.dst && r.tableID() == o.tableID() && EffMetric(r.metric, v6) == EffMetric(o.metric, v6)
+	return r.dst == o.dst && r.tableID() == o.tableID() && EffectiveMetric(r.metric, v6) == EffectiveMetric(o.metric, v6)
 }
 
 func (r routeSpec) text() string {
@@ -503,41 +503,41 @@ func (r routeSpec) matches(cur routeSpec) bool {
 
 func routeParam(a *Action, prefix string) (routeSpec, error) {
 	var r routeSpec
-	dst := a.P(prefix + "dst")
-	fam := a.P("family")
+	dst := a.Param(prefix + "dst")
+	fam := a.Param("family")
 	switch {
 	case dst == "default" && fam == "inet6":
 		r.dst = netip.PrefixFrom(netip.IPv6Unspecified(), 0)
 	case dst == "default":
 		r.dst = netip.PrefixFrom(netip.IPv4Unspecified(), 0)
 	default:
-		p, ok := symptom.SymptomPrefix(dst)
+		p, ok := symptom.ParsePrefix(dst)
 		if !ok {
 			return r, fmt.Errorf("%q is not a route destination", dst)
 		}
 		r.dst = p.Masked()
 	}
-	if gw := a.P(prefix + "via"); gw != "" {
+	if gw := a.Param(prefix + "via"); gw != "" {
 		g, err := netip.ParseAddr(gw)
 		if err != nil {
 			return r, fmt.Errorf("%q is not a gateway address", gw)
 		}
 		r.gw = g
 	}
-	r.dev = a.P(prefix + "dev")
-	if v, err := strconv.ParseUint(a.P(prefix+"proto"), 10, 8); err == nil {
+	r.dev = a.Param(prefix + "dev")
+	if v, err := strconv.ParseUint(a.Param(prefix+"proto"), 10, 8); err == nil {
 		r.proto = uint8(v)
 	}
-	if v, err := strconv.ParseUint(a.P(prefix+"metric"), 10, 32); err == nil {
+	if v, err := strconv.ParseUint(a.Param(prefix+"metric"), 10, 32); err == nil {
 		r.metric = uint32(v)
 	}
-	if v, err := strconv.ParseUint(a.P(prefix+"table"), 10, 32); err == nil {
+	if v, err := strconv.ParseUint(a.Param(prefix+"table"), 10, 32); err == nil {
 		r.table = uint32(v)
 	}
-	if v, err := strconv.ParseUint(a.P(prefix+"scope"), 10, 8); err == nil {
+	if v, err := strconv.ParseUint(a.Param(prefix+"scope"), 10, 8); err == nil {
 		r.scope, r.scoped = uint8(v), true
 	}
-	if src := a.P(prefix + "src"); src != "" {
+	if src := a.Param(prefix + "src"); src != "" {
 		s, err := netip.ParseAddr(src)
 		if err != nil {
 			return r, fmt.Errorf("%q is not a source address", src)
@@ -679,7 +679,7 @@ func a2s(p netip.Prefix) string {
 func routeFromOld(a *Action, old map[string]string) (routeSpec, error) {
 	tmp := &Action{Params: map[string]string{"old_dst": old["old_dst"], "old_via": old["old_via"], "old_dev": old["old_dev"],
 		"old_proto": old["old_proto"], "old_metric": old["old_metric"], "old_table": old["old_table"], "old_scope": old["old_scope"],
-		"old_src": old["old_src"], "family": a.P("family")}}
+		"old_src": old["old_src"], "family": a.Param("family")}}
 	return routeParam(tmp, "old_")
 }
 
@@ -783,7 +783,7 @@ var routeReplaceAction = actionKind{
 	},
 }
 
-// routeIsAsked reads back whether the route the action asks for is there.
+// RouteIsAsked reads back whether the route the action asks for is there.
 func RouteIsAsked(a *Action) (string, bool, error) {
 	want, cur, present, err := routeNow(a)
 	if err != nil {
@@ -883,9 +883,9 @@ var routeDeleteAction = actionKind{
 	},
 }
 
-// effMetric is the metric the kernel gives the route: IPv6 routes added
+// EffectiveMetric is the metric the kernel gives the route: IPv6 routes added
 // without one get 1024 (IP6_RT_PRIO_USER).
-func EffMetric(metric uint32, inet6 bool) uint32 {
+func EffectiveMetric(metric uint32, inet6 bool) uint32 {
 	if metric == 0 && inet6 {
 		return 1024
 	}

@@ -36,7 +36,7 @@ func netKind(kind string, required []string, state func(a *Action) (map[string]s
 
 func linkUpState(a *Action) (map[string]string, error) {
 	var up bool
-	err := withLink(a, a.P("name"), func(_ *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+	err := withLink(a, a.Param("name"), func(_ *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 		up = l.Flags&unix.IFF_UP != 0
 		return nil
 	})
@@ -67,8 +67,8 @@ func altnameState(a *Action) (map[string]string, error) {
 	// The kernel looks names up among altnames too: the altname is present
 	// when it leads to the link itself.
 	st := map[string]string{"altname": "absent"}
-	err := withLink(a, a.P("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
-		if alt, err := linkByName(c, a.P("altname")); err == nil && alt.Index == l.Index {
+	err := withLink(a, a.Param("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+		if alt, err := linkByName(c, a.Param("altname")); err == nil && alt.Index == l.Index {
 			st["altname"] = "present"
 		}
 		return nil
@@ -84,11 +84,13 @@ func netWas(kind string, was func(a *Action, old map[string]string) map[string]s
 }
 
 func addNetState() {
-	link := func(a *Action) string { return "link " + a.P("name") }
-	addr := func(a *Action) string { return "address " + a.P("prefix") + " on " + a.P("dev") }
-	route := func(a *Action) string { return "route " + a.P("dst") + " table " + OrName(a.P("table"), "main") }
+	link := func(a *Action) string { return "link " + a.Param("name") }
+	addr := func(a *Action) string { return "address " + a.Param("prefix") + " on " + a.Param("dev") }
+	route := func(a *Action) string {
+		return "route " + a.Param("dst") + " table " + OrName(a.Param("table"), "main")
+	}
 	netKind("link-set", []string{"name", "state"}, linkUpState,
-		func(a *Action) map[string]string { return map[string]string{"state": a.P("state")} }, link)
+		func(a *Action) map[string]string { return map[string]string{"state": a.Param("state")} }, link)
 	netKind("link-delete", []string{"name"}, nil, nil, link)
 	netKind("altname-delete", []string{"name", "altname"}, altnameState,
 		func(*Action) map[string]string { return map[string]string{"altname": "absent"} }, link)

@@ -44,28 +44,28 @@ var prlimitAction = actionKind{
 	// credentials without CAP_SYS_RESOURCE, unless it raises a hard limit;
 	// the preview checks the hard limit, the kernel the rest.
 	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
-		pid, _ := strconv.Atoi(a.P("pid"))
+		pid, _ := strconv.Atoi(a.Param("pid"))
 		cur, err := getNofile(pid)
 		if err != nil {
 			return Preview{}, err
 		}
-		if hard := parseRlim(a.P("hard")); hard > cur.Max {
+		if hard := parseRlim(a.Param("hard")); hard > cur.Max {
 			if on, _ := cap.GetProc().GetFlag(cap.Effective, cap.SYS_RESOURCE); !on {
 				return Preview{}, fmt.Errorf("raising the hard limit from %s to %s needs CAP_SYS_RESOURCE, which rtnl-doctor lacks: raise the soft limit only (up to %s), or restart the process with a higher LimitNOFILE",
-					rlimText(cur.Max), a.P("hard"), rlimText(cur.Max))
+					rlimText(cur.Max), a.Param("hard"), rlimText(cur.Max))
 			}
 		}
 		return Preview{Changes: []string{fmt.Sprintf("RLIMIT_NOFILE of PID %d: soft %s → %s, hard %s → %s", pid,
-			rlimText(cur.Cur), a.P("soft"), rlimText(cur.Max), a.P("hard"))},
+			rlimText(cur.Cur), a.Param("soft"), rlimText(cur.Max), a.Param("hard"))},
 			Reversible: true, Undo: "sets the old limits back (while the same process lives)",
 			Old: map[string]string{"soft": rlimText(cur.Cur), "hard": rlimText(cur.Max)}}, nil
 	},
 	apply: func(_ context.Context, _ *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
-		pid, _ := strconv.Atoi(a.P("pid"))
+		pid, _ := strconv.Atoi(a.Param("pid"))
 		if err := stillTheProcess(a); err != nil {
 			return nil, err
 		}
-		nl := unix.Rlimit{Cur: parseRlim(a.P("soft")), Max: parseRlim(a.P("hard"))}
+		nl := unix.Rlimit{Cur: parseRlim(a.Param("soft")), Max: parseRlim(a.Param("hard"))}
 		if err := unix.Prlimit(pid, unix.RLIMIT_NOFILE, &nl, nil); err != nil {
 			if errors.Is(err, unix.ESRCH) {
 				return nil, fmt.Errorf("process %d is gone", pid)
@@ -76,7 +76,7 @@ var prlimitAction = actionKind{
 		return map[string]string{"soft": rlimText(now.Cur), "hard": rlimText(now.Max)}, err
 	},
 	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
-		pid, _ := strconv.Atoi(a.P("pid"))
+		pid, _ := strconv.Atoi(a.Param("pid"))
 		if err := stillTheProcess(a); err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ var prlimitAction = actionKind{
 		return err
 	},
 	state: func(_ context.Context, _ *ActionEnv, a *Action) (map[string]string, error) {
-		pid, _ := strconv.Atoi(a.P("pid"))
+		pid, _ := strconv.Atoi(a.Param("pid"))
 		cur, err := getNofile(pid)
 		if err != nil {
 			return nil, err
@@ -99,9 +99,9 @@ var prlimitAction = actionKind{
 		if new != nil {
 			return pick(new, "soft", "hard")
 		}
-		return map[string]string{"soft": rlimText(parseRlim(a.P("soft"))), "hard": rlimText(parseRlim(a.P("hard")))}
+		return map[string]string{"soft": rlimText(parseRlim(a.Param("soft"))), "hard": rlimText(parseRlim(a.Param("hard")))}
 	},
-	object: func(a *Action) string { return "RLIMIT_NOFILE of PID " + a.P("pid") },
+	object: func(a *Action) string { return "RLIMIT_NOFILE of PID " + a.Param("pid") },
 }
 
 // stillTheProcess checks, right before prlimit, that the PID names the

@@ -17,19 +17,19 @@ func sysctlFile(key string) string { return "/proc/sys/" + strings.ReplaceAll(ke
 // sysctlKeyFile maps a key whose interface name may contain dots
 // (net.ipv6.conf.eth0.100.disable_ipv6) given the device separately.
 func sysctlKeyFile(a *Action) string {
-	if dev := a.P("dev"); dev != "" {
-		parts := strings.SplitN(a.P("key"), "."+dev+".", 2)
+	if dev := a.Param("dev"); dev != "" {
+		parts := strings.SplitN(a.Param("key"), "."+dev+".", 2)
 		if len(parts) == 2 {
 			return "/proc/sys/" + strings.ReplaceAll(parts[0], ".", "/") + "/" + dev + "/" + strings.ReplaceAll(parts[1], ".", "/")
 		}
 	}
-	return sysctlFile(a.P("key"))
+	return sysctlFile(a.Param("key"))
 }
 
 // inNetns runs fn in the action's network namespace (param "netns", a
 // path), or here.
 func inNetns(a *Action, fn func() error) error {
-	if ns := a.P("netns"); ns != "" {
+	if ns := a.Param("netns"); ns != "" {
 		return netns.Do(ns, fn)
 	}
 	return fn()
@@ -65,7 +65,7 @@ var sysctlAction = actionKind{
 	required: []string{"key", "value"},
 	needs: func(a *Action) []capNeed {
 		n := []capNeed{{cap.DAC_OVERRIDE, "writing /proc/sys needs root"}}
-		if a.P("netns") != "" {
+		if a.Param("netns") != "" {
 			n = append(n, capNeed{cap.SYS_ADMIN, "entering another network namespace needs CAP_SYS_ADMIN"})
 		}
 		return n
@@ -73,13 +73,13 @@ var sysctlAction = actionKind{
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
 		cur, err := readSysctl(env, a)
 		if err != nil {
-			return Preview{}, fmt.Errorf("cannot read %s: %w", a.P("key"), err)
+			return Preview{}, fmt.Errorf("cannot read %s: %w", a.Param("key"), err)
 		}
-		return Preview{Changes: []string{fmt.Sprintf("%s%s: %s → %s", a.P("key"), where(a), cur, a.P("value"))},
+		return Preview{Changes: []string{fmt.Sprintf("%s%s: %s → %s", a.Param("key"), where(a), cur, a.Param("value"))},
 			Reversible: true, Undo: "writes " + cur + " back", Old: map[string]string{"value": cur}}, nil
 	},
 	apply: func(_ context.Context, env *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
-		if err := writeSysctl(env, a, a.P("value")); err != nil {
+		if err := writeSysctl(env, a, a.Param("value")); err != nil {
 			return nil, err
 		}
 		now, err := readSysctl(env, a)
@@ -96,10 +96,10 @@ var sysctlAction = actionKind{
 		if new != nil {
 			return pick(new, "value")
 		}
-		return map[string]string{"value": strings.Join(strings.Fields(a.P("value")), "\t")}
+		return map[string]string{"value": strings.Join(strings.Fields(a.Param("value")), "\t")}
 	},
-	object:    func(a *Action) string { return "sysctl " + a.P("key") },
-	netScoped: func(a *Action) bool { return strings.HasPrefix(a.P("key"), "net.") },
+	object:    func(a *Action) string { return "sysctl " + a.Param("key") },
+	netScoped: func(a *Action) bool { return strings.HasPrefix(a.Param("key"), "net.") },
 }
 
 // --- persistent sysctl settings: one line each in a file of our own ---------
@@ -144,10 +144,10 @@ func persistSet(content, key, line string) string {
 	return strings.Join(out, "\n") + "\n"
 }
 
-func persistWant(a *Action) string { return a.P("key") + " = " + a.P("value") }
+func persistWant(a *Action) string { return a.Param("key") + " = " + a.Param("value") }
 
 func readPersist(env *ActionEnv, a *Action) (*atomicfile.Previous, error) {
-	return atomicfile.Read(env.path(a.P("path")))
+	return atomicfile.Read(env.path(a.Param("path")))
 }
 
 var sysctlPersistAction = actionKind{
@@ -160,17 +160,17 @@ var sysctlPersistAction = actionKind{
 		if err != nil {
 			return Preview{}, err
 		}
-		old := persistLine(string(prev.Data), a.P("key"))
+		old := persistLine(string(prev.Data), a.Param("key"))
 		p := Preview{Reversible: true, Old: map[string]string{"line": old, "existed": fmt.Sprint(prev.Existed)}}
 		switch {
 		case old == persistWant(a):
-			p.Changes = []string{a.P("path") + ": already has " + old + " (no change)"}
+			p.Changes = []string{a.Param("path") + ": already has " + old + " (no change)"}
 		case old != "":
-			p.Changes = []string{fmt.Sprintf("%s: line %q → %q (other lines kept)", a.P("path"), old, persistWant(a))}
+			p.Changes = []string{fmt.Sprintf("%s: line %q → %q (other lines kept)", a.Param("path"), old, persistWant(a))}
 		case prev.Existed:
-			p.Changes = []string{fmt.Sprintf("%s: add the line %q (other lines kept)", a.P("path"), persistWant(a))}
+			p.Changes = []string{fmt.Sprintf("%s: add the line %q (other lines kept)", a.Param("path"), persistWant(a))}
 		default:
-			p.Changes = []string{fmt.Sprintf("%s: create with:\n%s", a.P("path"), indent(persistSet("", a.P("key"), persistWant(a))))}
+			p.Changes = []string{fmt.Sprintf("%s: create with:\n%s", a.Param("path"), indent(persistSet("", a.Param("key"), persistWant(a))))}
 		}
 		p.Undo = "puts back only this line (" + orNone(old) + "), if it is still as rtnl-doctor wrote it; the file and its other lines stay"
 		return p, nil
@@ -184,7 +184,7 @@ var sysctlPersistAction = actionKind{
 		if !prev.Existed {
 			mode = 0o644
 		}
-		if _, err := atomicfile.Write(env.path(a.P("path")), []byte(persistSet(string(prev.Data), a.P("key"), persistWant(a))), mode); err != nil {
+		if _, err := atomicfile.Write(env.path(a.Param("path")), []byte(persistSet(string(prev.Data), a.Param("key"), persistWant(a))), mode); err != nil {
 			return nil, err
 		}
 		return map[string]string{"line": persistWant(a)}, nil
@@ -195,9 +195,9 @@ var sysctlPersistAction = actionKind{
 			return err
 		}
 		if !prev.Existed {
-			return fmt.Errorf("%s is gone: nothing to put back", a.P("path"))
+			return fmt.Errorf("%s is gone: nothing to put back", a.Param("path"))
 		}
-		_, err = atomicfile.Write(env.path(a.P("path")), []byte(persistSet(string(prev.Data), a.P("key"), old["line"])), prev.Mode)
+		_, err = atomicfile.Write(env.path(a.Param("path")), []byte(persistSet(string(prev.Data), a.Param("key"), old["line"])), prev.Mode)
 		return err
 	},
 	state: func(_ context.Context, env *ActionEnv, a *Action) (map[string]string, error) {
@@ -205,7 +205,7 @@ var sysctlPersistAction = actionKind{
 		if err != nil {
 			return nil, err
 		}
-		return map[string]string{"line": persistLine(string(prev.Data), a.P("key"))}, nil
+		return map[string]string{"line": persistLine(string(prev.Data), a.Param("key"))}, nil
 	},
 	expect: func(a *Action, _, _ map[string]string) map[string]string {
 		return map[string]string{"line": persistWant(a)}
@@ -213,7 +213,7 @@ var sysctlPersistAction = actionKind{
 	was: func(_ *Action, old map[string]string) map[string]string {
 		return map[string]string{"line": old["line"]}
 	},
-	object: func(a *Action) string { return "file " + a.P("path") + " line " + a.P("key") },
+	object: func(a *Action) string { return "file " + a.Param("path") + " line " + a.Param("key") },
 }
 
 // sysctlAct sets key to value, in the network namespace at netns ("" for
@@ -229,7 +229,7 @@ func sysctlPersistAct(path, key, value string) *Action {
 	return Act("sysctl-persist", "path", path, "key", key, "value", value)
 }
 
-// persistFix keeps a sysctl across reboots in rtnl-doctor's own file under
+// PersistFix keeps a sysctl across reboots in rtnl-doctor's own file under
 // /etc/sysctl.d (never by editing /etc/sysctl.conf).
 func PersistFix(id, key, value string) Fix {
 	const file = "/etc/sysctl.d/90-rtnl-doctor.conf"

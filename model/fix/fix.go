@@ -43,7 +43,7 @@ type Answer struct {
 	Errno symptom.Errno `json:"errno"`
 }
 
-// answers is every pair of ops (nil: any operation) and errnos.
+// Answers is every pair of ops (nil: any operation) and errnos.
 func Answers(ops []string, errnos ...symptom.Errno) []Answer {
 	if ops == nil {
 		ops = []string{""}
@@ -83,7 +83,7 @@ func (f Fix) PlanCommand() string {
 	return Lines(cmds...)
 }
 
-// act attaches an action to a fix.
+// Act attaches an action to a fix.
 func Act(kind string, params ...string) *Action {
 	a := &Action{Kind: kind, Params: map[string]string{}}
 	for i := 0; i+1 < len(params); i += 2 {
@@ -94,11 +94,11 @@ func Act(kind string, params ...string) *Action {
 	return a
 }
 
-// argv renders one command line from its arguments, quoting each as a shell
+// Argv renders one command line from its arguments, quoting each as a shell
 // would need: the result is for people to read and copy, never executed.
 func Argv(args ...string) string { return sysexec.Quote(args...) }
 
-// lines joins command lines.
+// Lines joins command lines.
 func Lines(cmds ...string) string {
 	out := cmds[:0:0]
 	for _, c := range cmds {
@@ -136,7 +136,7 @@ func PromptLines(cmd string) []string {
 	return out
 }
 
-// orName is name, or a placeholder when the symptom gave none.
+// OrName is name, or a placeholder when the symptom gave none.
 func OrName(name, placeholder string) string {
 	if name == "" {
 		return placeholder

@@ -92,13 +92,13 @@ func identify(a *Action) (*Identity, error) {
 	id := &Identity{BootID: bootID()}
 	k := actionKinds[a.Kind]
 	if k.netScoped != nil && k.netScoped(a) {
-		ns, err := netnsIdentity(a.P("netns"))
+		ns, err := netnsIdentity(a.Param("netns"))
 		if err != nil {
 			return nil, err
 		}
 		id.NetNS = ns
 	}
-	if p := a.P("pid"); p != "" {
+	if p := a.Param("pid"); p != "" {
 		pid, _ := strconv.Atoi(p)
 		proc, err := procIdentity(pid)
 		if err != nil {
@@ -135,7 +135,7 @@ func locate(e *Entry) (a *Action, release func(), err error) {
 	k := actionKinds[a.Kind]
 	needsNS := k.netScoped != nil && k.netScoped(a)
 	if rec == nil {
-		if needsNS || a.P("pid") != "" {
+		if needsNS || a.Param("pid") != "" {
 			return nil, release, errors.New("the entry does not record which namespace or process it changed: refusing to guess")
 		}
 		return a, release, nil
@@ -273,7 +273,7 @@ func ApplyPreviewed(ctx context.Context, env *ActionEnv, f Fix, p Preview) (Entr
 	// The change is made in the namespace just checked, held by a
 	// descriptor: the path (/proc/PID/ns/net) may lead elsewhere by then.
 	aimed := f.Action
-	if ns := aimed.P("netns"); ns != "" && now.Object != nil && now.Object.NetNS != nil {
+	if ns := aimed.Param("netns"); ns != "" && now.Object != nil && now.Object.NetNS != nil {
 		held, release, err := pinNetns(ns, now.Object.NetNS)
 		if err != nil {
 			return e, err
@@ -751,14 +751,14 @@ func irreversibleWhy(e *Entry) string {
 	return "this kind of change has no undo"
 }
 
-// actionFitsSymptom: an address or route action concerns the object the
+// ActionFitsSymptom: an address or route action concerns the object the
 // symptom's command names (another symptom's fix proves nothing about it).
 func ActionFitsSymptom(a *Action, s symptom.Symptom) bool {
 	switch a.Kind {
 	case "addr-replace", "addr-delete":
-		return a.P("prefix") == s.Address && a.P("dev") == s.Device
+		return a.Param("prefix") == s.Address && a.Param("dev") == s.Device
 	case "route-add", "route-replace", "route-delete":
-		return a.P("dst") == s.Route
+		return a.Param("dst") == s.Route
 	}
 	return true
 }

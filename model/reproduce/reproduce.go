@@ -62,7 +62,7 @@ const reproName = "rtnldoc0"
 // operations act on this host's existing objects.
 func Reproduce(s symptom.Symptom, kind string) *Reproduction {
 	if kind == "" {
-		kind = symptom.SymptomKind(s)
+		kind = symptom.LinkKind(s)
 	}
 	r := &Reproduction{Kind: kind}
 	if kind == "" {
@@ -326,7 +326,7 @@ func kindKnown(kind string) bool {
 // names a kind to create, the system is live, and this tool may create a
 // network namespace.
 func CanReproduce(s symptom.Symptom, f *probes.Facts) bool {
-	k := symptom.SymptomKind(s)
+	k := symptom.LinkKind(s)
 	if k == "" || !f.Target.Live || !f.Host.Tool.SysAdmin {
 		return false
 	}

@@ -222,7 +222,7 @@ func stripANSI(s string) string {
 // "root@host:~# ", "[user@host dir]$ ".
 var promptRE = regexp.MustCompile(`^(?:[^\s#$%]*[@:][^\s#$%]*\s?[#$%]\s+|\[[^\]]*\]\s?[#$%]\s+|[~/]\S*\s[#$%]\s+|[#$%>+]\s+)`)
 
-// commandLine recognises a pasted command line and splits it into argv
+// CommandLine recognises a pasted command line and splits it into argv
 // (simple quoting only: this is for reading, never for running).
 func CommandLine(line string) ([]string, bool) {
 	line = promptRE.ReplaceAllString(line, "")
@@ -459,7 +459,7 @@ func isTuntapFlag(w string) bool {
 	return false
 }
 
-// prefixOf reports whether w abbreviates word (iproute2 accepts prefixes:
+// PrefixOf reports whether w abbreviates word (iproute2 accepts prefixes:
 // "l" for link, "a" for address) with at least min letters.
 func PrefixOf(w, word string, min int) bool {
 	return len(w) >= min && strings.HasPrefix(word, w)
@@ -652,8 +652,8 @@ func TargetFor(s Symptom, t probes.Target) (probes.Target, string) {
 	return t, strings.Join(notes, "; ")
 }
 
-// symptomKind is the link kind the symptom needs, "" if none.
-func SymptomKind(s Symptom) string {
+// LinkKind is the link kind the symptom needs, "" if none.
+func LinkKind(s Symptom) string {
 	if s.Kind != "" {
 		return s.Kind
 	}
@@ -663,7 +663,7 @@ func SymptomKind(s Symptom) string {
 	return ""
 }
 
-// dockerRefusesHostNetns: dockerd's message that it will not share the
+// DockerRefusesHostNetns: dockerd's message that it will not share the
 // host's network namespace under userns-remap.
 func (s Symptom) DockerRefusesHostNetns() bool {
 	for _, r := range s.Matched {
@@ -712,9 +712,9 @@ func (s Symptom) SymptomLine() string {
 	return line
 }
 
-// symptomPrefix parses the symptom's address ("10.0.0.1/24", or a bare
+// ParsePrefix parses the symptom's address ("10.0.0.1/24", or a bare
 // address taken as a host prefix).
-func SymptomPrefix(s string) (netip.Prefix, bool) {
+func ParsePrefix(s string) (netip.Prefix, bool) {
 	if s == "" {
 		return netip.Prefix{}, false
 	}

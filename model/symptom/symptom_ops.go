@@ -541,7 +541,7 @@ func (s *Symptom) setIoctl(name string) {
 	}
 }
 
-// phraseOps maps a verb and a noun of a daemon's phrase to the operation.
+// phraseOp maps a verb and a noun of a daemon's phrase to the operation.
 func phraseOp(verb, noun string) (op, kind string) {
 	verb, noun = strings.ToLower(verb), strings.ToLower(noun)
 	del := strings.HasPrefix(verb, "del") || strings.HasPrefix(verb, "remov")
