@@ -1,11 +1,10 @@
-package probes
+package rtnl
 
 import (
 	"encoding/binary"
 	"errors"
 	"fmt"
 
-	"github.com/rtnl-doctor/rtnl-doctor/internal/rtnl"
 	"golang.org/x/sys/unix"
 )
 
@@ -76,9 +75,9 @@ const sizeofIfInfomsg = 16
 
 var errShortLink = errors.New("link message shorter than ifinfomsg")
 
-// decodeLink decodes an RTM_NEWLINK body, reading only the attributes shown
+// DecodeLink decodes an RTM_NEWLINK body, reading only the attributes shown
 // (a 20,000-link dump must not pay for statistics it never shows).
-func decodeLink(b []byte) (Link, error) {
+func DecodeLink(b []byte) (Link, error) {
 	if len(b) < sizeofIfInfomsg {
 		return Link{}, errShortLink
 	}
@@ -88,10 +87,10 @@ func decodeLink(b []byte) (Link, error) {
 	}
 	l.OperState = "unknown"
 	var infoData []byte
-	rtnl.ForEachAttr(b[sizeofIfInfomsg:], func(typ uint16, v []byte) {
+	ForEachAttr(b[sizeofIfInfomsg:], func(typ uint16, v []byte) {
 		switch typ {
 		case unix.IFLA_IFNAME:
-			l.Name = rtnl.CString(v)
+			l.Name = CString(v)
 		case unix.IFLA_MTU:
 			if len(v) >= 4 {
 				l.MTU = binary.NativeEndian.Uint32(v)
@@ -122,27 +121,27 @@ func decodeLink(b []byte) (Link, error) {
 			}
 		case unix.IFLA_LINK_NETNSID:
 			if len(v) >= 4 {
-				l.ParentNetNSID = int32Ptr(int32(binary.NativeEndian.Uint32(v)))
+				l.ParentNetNSID = Int32Ptr(int32(binary.NativeEndian.Uint32(v)))
 			}
 		case unix.IFLA_IFALIAS:
-			l.Alias = rtnl.CString(v)
+			l.Alias = CString(v)
 		case unix.IFLA_ADDRESS:
 			if len(v) > 0 && len(v) <= 32 {
 				l.HWAddr = hwAddr(v)
 			}
 		case unix.IFLA_LINKINFO:
-			rtnl.ForEachAttr(v, func(t uint16, iv []byte) {
+			ForEachAttr(v, func(t uint16, iv []byte) {
 				switch t {
 				case unix.IFLA_INFO_KIND:
-					l.Kind = rtnl.CString(iv)
+					l.Kind = CString(iv)
 				case unix.IFLA_INFO_SLAVE_KIND:
-					l.SlaveKind = rtnl.CString(iv)
+					l.SlaveKind = CString(iv)
 				case unix.IFLA_INFO_DATA:
 					infoData = iv
 					// A vxlan's lower device is IFLA_VXLAN_LINK, not
 					// IFLA_LINK (the kernel puts KIND before DATA).
 					if l.Kind == "vxlan" && l.Parent == 0 {
-						rtnl.ForEachAttr(iv, func(dt uint16, dv []byte) {
+						ForEachAttr(iv, func(dt uint16, dv []byte) {
 							if dt == unix.IFLA_VXLAN_LINK && len(dv) >= 4 {
 								l.Parent = int32(binary.NativeEndian.Uint32(dv))
 							}
@@ -151,9 +150,9 @@ func decodeLink(b []byte) (Link, error) {
 				}
 			})
 		case unix.IFLA_PROP_LIST:
-			rtnl.ForEachAttr(v, func(t uint16, pv []byte) {
+			ForEachAttr(v, func(t uint16, pv []byte) {
 				if t == unix.IFLA_ALT_IFNAME {
-					l.AltNames = append(l.AltNames, rtnl.CString(pv))
+					l.AltNames = append(l.AltNames, CString(pv))
 				}
 			})
 		}
@@ -167,12 +166,12 @@ func decodeLink(b []byte) (Link, error) {
 	return l, nil
 }
 
-// linkDumpRequest is an RTM_GETLINK dump request for all families that asks
+// LinkDumpRequest is an RTM_GETLINK dump request for all families that asks
 // the kernel to leave statistics out (RTEXT_FILTER_SKIP_STATS, ignored by
 // kernels older than 4.20, which then just send more).
-func linkDumpRequest() []byte {
+func LinkDumpRequest() []byte {
 	b := make([]byte, sizeofIfInfomsg)
-	return rtnl.Attr(b, unix.IFLA_EXT_MASK, rtnl.U32(rtextFilterSkipStats))
+	return Attr(b, unix.IFLA_EXT_MASK, U32(rtextFilterSkipStats))
 }
 
 const rtextFilterSkipStats = 1 << 3
@@ -196,7 +195,8 @@ func boolPtr(b bool) *bool {
 	return &falseVal
 }
 
-func int32Ptr(v int32) *int32 {
+// Int32Ptr points at a copy of v.
+func Int32Ptr(v int32) *int32 {
 	if v >= 0 && int(v) < len(smallInts) {
 		return &smallInts[v]
 	}

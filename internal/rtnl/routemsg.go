@@ -1,11 +1,11 @@
-package probes
+package rtnl
 
 import (
 	"encoding/binary"
 	"errors"
 	"net/netip"
+	"strconv"
 
-	"github.com/rtnl-doctor/rtnl-doctor/internal/rtnl"
 	"golang.org/x/sys/unix"
 )
 
@@ -38,7 +38,7 @@ type NextHop struct {
 // Default reports whether the route is a default route.
 func (r Route) Default() bool { return r.Dst.IsValid() && r.Dst.Bits() == 0 }
 
-const sizeofRtmsg = 12
+const SizeofRtmsg = 12
 
 var errShortRoute = errors.New("route message shorter than rtmsg")
 
@@ -48,20 +48,21 @@ var routeTypes = map[uint8]string{
 	unix.RTN_UNREACHABLE: "unreachable", unix.RTN_PROHIBIT: "prohibit", unix.RTN_THROW: "throw",
 }
 
-// decodeRoute decodes an RTM_NEWROUTE body.
-func decodeRoute(b []byte) (Route, error) {
-	if len(b) < sizeofRtmsg {
+// DecodeRoute decodes an RTM_NEWROUTE body; local names the protocol
+// numbers iproute2's built-in table does not (nil: none).
+func DecodeRoute(b []byte, local func(uint8) (string, bool)) (Route, error) {
+	if len(b) < SizeofRtmsg {
 		return Route{}, errShortRoute
 	}
 	family, dstLen := b[0], b[1]
-	r := Route{Table: uint32(b[4]), Scope: scopeName(b[6]), Protocol: routeProtocolName(b[5]), Type: routeTypes[b[7]]}
+	r := Route{Table: uint32(b[4]), Scope: ScopeName(b[6]), Protocol: RouteProtocolName(b[5], local), Type: routeTypes[b[7]]}
 	if r.Type == "" {
-		r.Type = itoa(int(b[7]))
+		r.Type = strconv.Itoa(int(b[7]))
 	}
 	flags := binary.NativeEndian.Uint32(b[8:12])
 	r.Linkdown = flags&unix.RTNH_F_LINKDOWN != 0
 	var dst netip.Addr
-	rtnl.ForEachAttr(b[sizeofRtmsg:], func(typ uint16, v []byte) {
+	ForEachAttr(b[SizeofRtmsg:], func(typ uint16, v []byte) {
 		switch typ {
 		case unix.RTA_DST:
 			dst, _ = netip.AddrFromSlice(v)
@@ -116,7 +117,7 @@ func decodeNextHops(b []byte) []NextHop {
 			break
 		}
 		nh := NextHop{OutIndex: int32(binary.NativeEndian.Uint32(b[4:8]))}
-		rtnl.ForEachAttr(b[8:l], func(typ uint16, v []byte) {
+		ForEachAttr(b[8:l], func(typ uint16, v []byte) {
 			if typ == unix.RTA_GATEWAY {
 				nh.Gateway, _ = netip.AddrFromSlice(v)
 			}
@@ -125,4 +126,28 @@ func decodeNextHops(b []byte) []NextHop {
 		b = b[min((l+3)&^3, len(b)):]
 	}
 	return out
+}
+
+// builtinRouteProtocols is iproute2's own table of route protocol names
+// (lib/rt_names.c, rtnl_rtprot_tab: the RTPROT_* values of the kernel's
+// rtnetlink.h), so "proto 12" reads "bird" as `ip route` prints it.
+var builtinRouteProtocols = map[uint8]string{
+	0: "unspec", 1: "redirect", 2: "kernel", 3: "boot", 4: "static",
+	8: "gated", 9: "ra", 10: "mrt", 11: "zebra", 12: "bird", 13: "dnrouted",
+	14: "xorp", 15: "ntk", 16: "dhcp", 18: "keepalived", 42: "babel",
+	186: "bgp", 187: "isis", 188: "ospf", 189: "rip", 192: "eigrp",
+}
+
+// RouteProtocolName names a route's protocol number: iproute2's built-in
+// name, else local's name for it (local may be nil), else the number.
+func RouteProtocolName(id uint8, local func(uint8) (string, bool)) string {
+	if n, ok := builtinRouteProtocols[id]; ok {
+		return n
+	}
+	if local != nil {
+		if n, ok := local(id); ok {
+			return n
+		}
+	}
+	return strconv.Itoa(int(id))
 }

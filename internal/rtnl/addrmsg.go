@@ -1,11 +1,11 @@
-package probes
+package rtnl
 
 import (
 	"encoding/binary"
 	"errors"
 	"net/netip"
+	"strconv"
 
-	"github.com/rtnl-doctor/rtnl-doctor/internal/rtnl"
 	"golang.org/x/sys/unix"
 )
 
@@ -29,7 +29,9 @@ func (a Addr) DADFailed() bool { return a.Flags&unix.IFA_F_DADFAILED != 0 }
 
 var errShortAddr = errors.New("address message shorter than ifaddrmsg")
 
-func scopeName(s uint8) string {
+// ScopeName names an address or route scope as iproute2 does ("global",
+// "link", "host", ...; "scope-N" for a number it does not name).
+func ScopeName(s uint8) string {
 	switch s {
 	case unix.RT_SCOPE_UNIVERSE:
 		return "global"
@@ -42,25 +44,25 @@ func scopeName(s uint8) string {
 	case unix.RT_SCOPE_NOWHERE:
 		return "nowhere"
 	}
-	return "scope-" + itoa(int(s))
+	return "scope-" + strconv.Itoa(int(s))
 }
 
-// decodeAddr decodes an RTM_NEWADDR body.
-func decodeAddr(b []byte) (Addr, error) {
+// DecodeAddr decodes an RTM_NEWADDR body.
+func DecodeAddr(b []byte) (Addr, error) {
 	if len(b) < unix.SizeofIfAddrmsg {
 		return Addr{}, errShortAddr
 	}
 	family, plen, flags8, scope := b[0], b[1], b[2], b[3]
-	a := Addr{Index: int32(binary.NativeEndian.Uint32(b[4:8])), Scope: scopeName(scope), Flags: uint32(flags8)}
+	a := Addr{Index: int32(binary.NativeEndian.Uint32(b[4:8])), Scope: ScopeName(scope), Flags: uint32(flags8)}
 	var local, address netip.Addr
-	rtnl.ForEachAttr(b[unix.SizeofIfAddrmsg:], func(typ uint16, v []byte) {
+	ForEachAttr(b[unix.SizeofIfAddrmsg:], func(typ uint16, v []byte) {
 		switch typ {
 		case unix.IFA_LOCAL:
 			local, _ = netip.AddrFromSlice(v)
 		case unix.IFA_ADDRESS:
 			address, _ = netip.AddrFromSlice(v)
 		case unix.IFA_LABEL:
-			a.Label = rtnl.CString(v)
+			a.Label = CString(v)
 		case unix.IFA_FLAGS:
 			if len(v) >= 4 {
 				a.Flags = binary.NativeEndian.Uint32(v)

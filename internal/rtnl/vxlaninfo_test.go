@@ -1,8 +1,7 @@
-package probes
+package rtnl
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -46,7 +45,7 @@ func TestDecodeVxlanInfo(t *testing.T) {
 		{"rtm-newlink-vxlan-external", VxlanInfo{Port: 4789, External: true}, "external"},
 		{"rtm-newlink-vxlan-gbp", VxlanInfo{VNI: 20, Port: 8472, Local: "192.0.2.10", Link: 1, GBP: true}, "gbp"},
 	} {
-		l, err := decodeLink(readHexDump(t, "testdata/samples/"+tc.sample))
+		l, err := DecodeLink(readHexDump(t, "testdata/samples/"+tc.sample))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,24 +58,11 @@ func TestDecodeVxlanInfo(t *testing.T) {
 		}
 	}
 	// A veth carries no vxlan data.
-	if l, _ := decodeLink(vethMsg()); l.Vxlan != nil {
+	if l, _ := DecodeLink(vethMsg()); l.Vxlan != nil {
 		t.Errorf("veth decoded with vxlan info %+v", l.Vxlan)
 	}
 	// Truncated attributes are skipped, not trusted.
 	if v := decodeVxlanInfo([]byte{6, 0, 15, 0, 0x12}); v.Port != 0 {
 		t.Errorf("short port decoded as %d", v.Port)
-	}
-}
-
-// The hand-written JSON of a link (factsjson.go) says what encoding/json
-// would, vxlan data included.
-func TestVxlanLinkJSON(t *testing.T) {
-	l, err := decodeLink(readHexDump(t, "testdata/samples/rtm-newlink-vxlan-gbp"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, _ := json.Marshal(l)
-	if got := appendLink(nil, &l); string(got) != string(want) {
-		t.Fatalf("appendLink:\n%s\nencoding/json:\n%s", got, want)
 	}
 }

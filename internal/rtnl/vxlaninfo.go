@@ -1,10 +1,9 @@
-package probes
+package rtnl
 
 import (
 	"encoding/binary"
 	"net/netip"
 
-	"github.com/rtnl-doctor/rtnl-doctor/internal/rtnl"
 	"golang.org/x/sys/unix"
 )
 
@@ -55,7 +54,7 @@ func (v VxlanInfo) RecvFlags() string {
 // decodeVxlanInfo decodes a vxlan device's IFLA_INFO_DATA.
 func decodeVxlanInfo(b []byte) *VxlanInfo {
 	v := &VxlanInfo{}
-	rtnl.ForEachAttr(b, func(typ uint16, a []byte) {
+	ForEachAttr(b, func(typ uint16, a []byte) {
 		switch typ {
 		case unix.IFLA_VXLAN_ID:
 			if len(a) >= 4 {
