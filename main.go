@@ -23,8 +23,11 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/version"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/watch"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 	"github.com/rtnl-doctor/rtnl-doctor/model/live"
+	"github.com/rtnl-doctor/rtnl-doctor/model/reproduce"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 	"github.com/rtnl-doctor/rtnl-doctor/ui"
 	"golang.org/x/sys/unix"
@@ -300,14 +303,14 @@ func cmdReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fmt.Fprintln(stderr, "rtnl-doctor report: reading the symptom:", err)
 		return 2
 	}
-	sym := model.ParseSymptom(text)
-	t, note := model.TargetFor(sym, target())
+	sym := symptom.ParseSymptom(text)
+	t, note := symptom.TargetFor(sym, target())
 	facts := probes.Gather(ctx, t)
-	var repro *model.Reproduction
-	if !*noRepro && model.CanReproduce(sym, facts) {
-		repro = model.Reproduce(sym, "")
+	var repro *reproduce.Reproduction
+	if !*noRepro && reproduce.CanReproduce(sym, facts) {
+		repro = reproduce.Reproduce(sym, "")
 	}
-	d := model.Diagnose(facts, sym, repro)
+	d := diagnose.Diagnose(facts, sym, repro)
 	d.Note = note
 	switch *format {
 	case "json":
@@ -352,8 +355,8 @@ func cmdFix(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "rtnl-doctor fix: reading the symptom:", err)
 		return 2
 	}
-	sym := model.ParseSymptom(text)
-	t, _ := model.TargetFor(sym, target())
+	sym := symptom.ParseSymptom(text)
+	t, _ := symptom.TargetFor(sym, target())
 	o := cli.FixOptions{Target: t, Symptom: sym, List: *list, Yes: *yes, DryRun: *dry, ReadOnly: *ro,
 		JournalDir: *journal, In: stdin, Out: stdout, Err: stderr}
 	if len(positional) == 1 {
@@ -503,7 +506,7 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err == nil && env.JournalErr != nil {
 		err = env.JournalErr
 	}
-	var refused *model.RefusedError
+	var refused *fix.RefusedError
 	if errors.As(err, &refused) && !*dry && !*ro {
 		fmt.Fprintf(stderr, "rtnl-doctor: %v\n", err)
 		return 2
@@ -511,13 +514,13 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		// Without a journal nothing can be undone: run read-only and say why.
 		fmt.Fprintf(stderr, "rtnl-doctor: %v: running read-only\n", err)
-		env = &model.ActionEnv{ReadOnly: true}
+		env = &fix.ActionEnv{ReadOnly: true}
 		*ro = true
 	}
 	if env.Journal != nil {
 		// Applies a killed process left half-recorded are checked against
 		// the live state before anything else.
-		if recs, err := model.Reconcile(ctx, env); err != nil {
+		if recs, err := fix.Reconcile(ctx, env); err != nil {
 			fmt.Fprintln(stderr, "rtnl-doctor: reconciling the journal:", err)
 		} else {
 			for _, r := range recs {
@@ -557,7 +560,7 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	defer stopHUP()
 	_, err = prog.Run()
 	// A fix being applied finishes (and is journaled) before the process ends.
-	if !model.WaitApplying(30 * time.Second) {
+	if !fix.WaitApplying(30 * time.Second) {
 		fmt.Fprintln(stderr, "rtnl-doctor: a fix was still being applied after 30 s: check the journal (rtnl-doctor undo --list)")
 	}
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {

@@ -2,10 +2,15 @@ package probes
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"math/rand/v2"
 	"net/netip"
+	"os"
+	"strings"
 	"testing"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/rtnl"
 )
 
 // The hand-written JSON encoder (factsjson.go: appendLink, appendAddr,
@@ -90,4 +95,43 @@ func TestHandJSONAgreesWithEncodingJSON(t *testing.T) {
 	if !bytes.Equal(hb, sb) {
 		t.Fatalf("NetFacts: the hand-written JSON and encoding/json's differ:\n%.600s\n%.600s", hb, sb)
 	}
+}
+
+// The hand-written JSON of a link (factsjson.go) says what encoding/json
+// would, vxlan data included.
+func TestVxlanLinkJSON(t *testing.T) {
+	l, err := rtnl.DecodeLink(readHexDump(t, "../internal/rtnl/testdata/samples/rtm-newlink-vxlan-gbp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(l)
+	if got := appendLink(nil, &l); string(got) != string(want) {
+		t.Fatalf("appendLink:\n%s\nencoding/json:\n%s", got, want)
+	}
+}
+
+// readHexDump reads a sample written by encoding/hex.Dump (hexdump -C
+// layout): a real RTM_NEWLINK body captured from the kernel.
+func readHexDump(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []byte
+	for _, line := range strings.Split(string(b), "\n") {
+		if len(line) < 10 {
+			continue
+		}
+		hexPart := line[10:]
+		if i := strings.IndexByte(hexPart, '|'); i >= 0 {
+			hexPart = hexPart[:i]
+		}
+		d, err := hex.DecodeString(strings.ReplaceAll(hexPart, " ", ""))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		out = append(out, d...)
+	}
+	return out
 }

@@ -87,7 +87,7 @@ func (n *NetFacts) AddrsOf(i int32) []Addr {
 	return out
 }
 
-// DialRoute opens a NETLINK_ROUTE socket in the target's network namespace.
+// dialRoute opens a NETLINK_ROUTE socket in the target's network namespace.
 func (e *env) dialRoute(groups ...uint32) (*rtnl.Sock, error) {
 	if e.netnsErr != nil {
 		return nil, e.netnsErr
@@ -166,11 +166,11 @@ func dumpLinks(s *rtnl.Sock) ([]Link, error) {
 	var links []Link
 	err := dumpRetry(func() error {
 		links = links[:0]
-		return s.Dump(unix.RTM_GETLINK, linkDumpRequest(), func(typ uint16, data []byte) error {
+		return s.Dump(unix.RTM_GETLINK, rtnl.LinkDumpRequest(), func(typ uint16, data []byte) error {
 			if typ != unix.RTM_NEWLINK {
 				return nil
 			}
-			if l, err := decodeLink(data); err == nil {
+			if l, err := rtnl.DecodeLink(data); err == nil {
 				links = append(links, l)
 			}
 			return nil
@@ -191,7 +191,7 @@ func dumpAddrs(s *rtnl.Sock) ([]Addr, error) {
 			if typ != unix.RTM_NEWADDR {
 				return nil
 			}
-			if a, err := decodeAddr(data); err == nil {
+			if a, err := rtnl.DecodeAddr(data); err == nil {
 				addrs = append(addrs, a)
 			}
 			return nil
@@ -204,11 +204,11 @@ func dumpRoutes(s *rtnl.Sock, table uint32) ([]Route, error) {
 	var routes []Route
 	err := dumpRetry(func() error {
 		routes = routes[:0]
-		return s.Dump(unix.RTM_GETROUTE, make([]byte, sizeofRtmsg), func(typ uint16, data []byte) error {
+		return s.Dump(unix.RTM_GETROUTE, make([]byte, rtnl.SizeofRtmsg), func(typ uint16, data []byte) error {
 			if typ != unix.RTM_NEWROUTE {
 				return nil
 			}
-			if r, err := decodeRoute(data); err == nil && (table == 0 || r.Table == table) {
+			if r, err := rtnl.DecodeRoute(data, localRouteProtocol); err == nil && (table == 0 || r.Table == table) {
 				routes = append(routes, r)
 			}
 			return nil

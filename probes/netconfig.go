@@ -376,7 +376,7 @@ func resolveInRoot(r Root, p string) (string, error) {
 	return cur, nil
 }
 
-// confFile is a configuration file found in a directory.
+// ncFile is a configuration file found in a directory.
 type ncFile struct {
 	path     string      // as on the examined system
 	resolved string      // with symlinks resolved below the root
@@ -385,7 +385,7 @@ type ncFile struct {
 	err      error       // cannot be resolved or examined
 }
 
-// examineFile resolves p below the root and says whether it masks (a link
+// ncExamine resolves p below the root and says whether it masks (a link
 // to /dev/null, a character device, an empty file).
 func ncExamine(r Root, p string) ncFile {
 	cf := ncFile{path: p}
@@ -414,7 +414,7 @@ func ncExamine(r Root, p string) ncFile {
 	return cf
 }
 
-// readConf reads a regular file found by examineFile (never a FIFO or a
+// ncReadFile reads a regular file found by ncExamine (never a FIFO or a
 // device, whose open could block).
 func ncReadFile(r Root, cf ncFile) ([]byte, error) {
 	if cf.info == nil || !cf.info.Mode().IsRegular() {
@@ -423,10 +423,6 @@ func ncReadFile(r Root, cf ncFile) ([]byte, error) {
 	return r.ReadFile(cf.resolved)
 }
 
-// listDir returns the sorted names in dir (a directory on the examined
-// system, resolved below the root), at most maxDirEntries of them, and the
-// resolved directory. A missing directory is not an error: it returns
-// ("", nil, nil).
 // confDropins lists the *.conf files (not hidden ones) of dirs, by name in
 // name order: byName[name] holds every directory's copy, the first
 // directory's first (it wins; the others are shadowed). A directory that
@@ -453,6 +449,10 @@ func confDropins(r Root, dirs []string, key string, gaps *Gaps) ([]string, map[s
 	return names, byName
 }
 
+// ncListDir returns the sorted names in dir (a directory on the examined
+// system, resolved below the root), at most maxDirEntries of them, and the
+// resolved directory. A missing directory is not an error: it returns
+// ("", nil, nil).
 func ncListDir(r Root, dir string) (string, []string, error) {
 	res, err := resolveInRoot(r, dir)
 	if errors.Is(err, os.ErrNotExist) || errors.Is(err, errMaskedLink) || errors.Is(err, syscall.ENOTDIR) {
@@ -484,7 +484,7 @@ func ncListDir(r Root, dir string) (string, []string, error) {
 	return res, names, nil
 }
 
-// dirIdentity identifies a directory, to skip one reached twice (/lib is
+// ncDirIdentity identifies a directory, to skip one reached twice (/lib is
 // often a symlink to /usr/lib).
 func ncDirIdentity(r Root, resolved string) (uint64, uint64, bool) {
 	var st syscall.Stat_t
@@ -550,7 +550,7 @@ func shownList(ps []string) string {
 	return strings.Join(out, ", ")
 }
 
-// addFinding appends a finding.
+// ncAddFinding appends a finding.
 func ncAddFinding(fs *[]Finding, f Finding) { *fs = append(*fs, f) }
 
 // ncTagDevices names the devices a file defines or configures on its

@@ -33,7 +33,7 @@ type ncWant struct {
 	text     string
 }
 
-// checkFindings requires exactly the wanted findings, in any order.
+// ncCheckFindings requires exactly the wanted findings, in any order.
 func ncCheckFindings(t *testing.T, got []Finding, wants []ncWant) {
 	t.Helper()
 	used := make([]bool, len(got))

@@ -201,11 +201,11 @@ func (w *NetWatcher) drain() {
 func (w *NetWatcher) apply(h rtnl.Header, data []byte) {
 	switch h.Type {
 	case unix.RTM_NEWLINK:
-		if l, err := decodeLink(data); err == nil {
+		if l, err := rtnl.DecodeLink(data); err == nil {
 			w.links[l.Index] = l
 		}
 	case unix.RTM_DELLINK:
-		if l, err := decodeLink(data); err == nil {
+		if l, err := rtnl.DecodeLink(data); err == nil {
 			delete(w.links, l.Index)
 			for k := range w.addrs {
 				if k.index == l.Index {
@@ -214,19 +214,19 @@ func (w *NetWatcher) apply(h rtnl.Header, data []byte) {
 			}
 		}
 	case unix.RTM_NEWADDR:
-		if a, err := decodeAddr(data); err == nil {
+		if a, err := rtnl.DecodeAddr(data); err == nil {
 			w.addrs[addrKey{a.Index, a.Prefix}] = a
 		}
 	case unix.RTM_DELADDR:
-		if a, err := decodeAddr(data); err == nil {
+		if a, err := rtnl.DecodeAddr(data); err == nil {
 			delete(w.addrs, addrKey{a.Index, a.Prefix})
 		}
 	case unix.RTM_NEWROUTE:
-		if r, err := decodeRoute(data); err == nil && r.Table == unix.RT_TABLE_MAIN {
+		if r, err := rtnl.DecodeRoute(data, localRouteProtocol); err == nil && r.Table == unix.RT_TABLE_MAIN {
 			w.routes[keyOf(r)] = r
 		}
 	case unix.RTM_DELROUTE:
-		if r, err := decodeRoute(data); err == nil {
+		if r, err := rtnl.DecodeRoute(data, localRouteProtocol); err == nil {
 			delete(w.routes, keyOf(r))
 		}
 	default:

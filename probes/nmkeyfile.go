@@ -96,7 +96,7 @@ func (f *NMFacts) add(file string, line int, key, severity, msg string) {
 // gatherNM reads and checks NetworkManager's configuration and keyfiles.
 func gatherNM(e *env, gaps *Gaps) NMFacts {
 	var f NMFacts
-	etcDir := f.ncReadFile(e, gaps)
+	etcDir := f.readConf(e, gaps)
 	f.VethUdevRule = nmVethRule(e.root)
 	dirs := []nmKeyfileDir{
 		{"/run/NetworkManager/system-connections", "run", 0},
@@ -113,7 +113,7 @@ func gatherNM(e *env, gaps *Gaps) NMFacts {
 // (/usr/lib and /run conf.d, then NetworkManager.conf, then /etc conf.d),
 // collects what makes devices unmanaged, and returns the keyfile directory
 // ([keyfile] path=, by default /etc/NetworkManager/system-connections).
-func (f *NMFacts) ncReadFile(e *env, gaps *Gaps) string {
+func (f *NMFacts) readConf(e *env, gaps *Gaps) string {
 	names, byName := confDropins(e.root, nmConfDirs, "network_manager.conf", gaps)
 	var system, user []string
 	for _, n := range names {

@@ -13,33 +13,17 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 )
 
-// builtinRouteProtocols is iproute2's own table of route protocol names
-// (lib/rt_names.c, rtnl_rtprot_tab: the RTPROT_* values of the kernel's
-// rtnetlink.h), so "proto 12" reads "bird" as `ip route` prints it.
-var builtinRouteProtocols = map[uint8]string{
-	0: "unspec", 1: "redirect", 2: "kernel", 3: "boot", 4: "static",
-	8: "gated", 9: "ra", 10: "mrt", 11: "zebra", 12: "bird", 13: "dnrouted",
-	14: "xorp", 15: "ntk", 16: "dhcp", 18: "keepalived", 42: "babel",
-	186: "bgp", 187: "isis", 188: "ospf", 189: "rip", 192: "eigrp",
-}
-
 // rtProtosDirs are where iproute2 reads rt_protos and rt_protos.d/*.conf:
 // the distribution's defaults first, then /etc, which overrides them (a
 // file of the same name in /etc/iproute2/rt_protos.d replaces the one in
 // /usr, as iproute2 does).
 var rtProtosDirs = []string{"/usr/lib/iproute2", "/usr/share/iproute2", "/etc/iproute2"}
 
-// routeProtocolName names a route's protocol number: iproute2's built-in
-// name, else a name from this system's rt_protos files (read at most every
-// few seconds), else the number.
-func routeProtocolName(id uint8) string {
-	if n, ok := builtinRouteProtocols[id]; ok {
-		return n
-	}
-	if n, ok := localRouteProtocols()[id]; ok {
-		return n
-	}
-	return strconv.Itoa(int(id))
+// localRouteProtocol names a route protocol number from this system's
+// rt_protos files (read at most every few seconds).
+func localRouteProtocol(id uint8) (string, bool) {
+	n, ok := localRouteProtocols()[id]
+	return n, ok
 }
 
 var localProtos struct {

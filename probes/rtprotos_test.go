@@ -12,10 +12,10 @@ import (
 // "proto 12" is bird, as `ip route` prints it (iproute2's built-in table).
 func TestRouteProtocolBuiltin(t *testing.T) {
 	for id, want := range map[uint8]string{12: "bird", 42: "babel", 18: "keepalived", 187: "isis", 192: "eigrp", 3: "boot", 16: "dhcp"} {
-		r := make([]byte, sizeofRtmsg)
+		r := make([]byte, rtnl.SizeofRtmsg)
 		r[0], r[4], r[5], r[7] = unix.AF_INET, unix.RT_TABLE_MAIN, id, unix.RTN_UNICAST
 		r = rtnl.Attr(r, unix.RTA_OIF, rtnl.U32(2))
-		rt, err := decodeRoute(r)
+		rt, err := rtnl.DecodeRoute(r, nil)
 		if err != nil || rt.Protocol != want {
 			t.Errorf("proto %d = %q (%v), want %q", id, rt.Protocol, err, want)
 		}
@@ -52,7 +52,7 @@ func TestRouteProtocolFiles(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("names = %v", got)
 	}
-	if n := routeProtocolName(250); n != "250" && localRouteProtocols()[250] == "" {
+	if n := rtnl.RouteProtocolName(250, localRouteProtocol); n != "250" && localRouteProtocols()[250] == "" {
 		t.Errorf("unnamed 250 = %q", n)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/rtnl-doctor/rtnl-doctor/internal/rtnl"
 	"golang.org/x/sys/unix"
 )
 
@@ -303,7 +304,7 @@ func parseIPLinks(b []byte) ([]Link, []Addr) {
 			for i := 0; i+1 < len(f); i++ {
 				if f[i] == "link-netnsid" {
 					if v, err := strconv.Atoi(f[i+1]); err == nil {
-						l.ParentNetNSID = int32Ptr(int32(v))
+						l.ParentNetNSID = rtnl.Int32Ptr(int32(v))
 					}
 				}
 			}
@@ -425,7 +426,7 @@ func parseAddrLine(f []string, l *Link) (Addr, bool) {
 				a.Scope = f[i+1]
 				if a.Scope == "host" || a.Scope == "link" || a.Scope == "global" || a.Scope == "site" || a.Scope == "nowhere" {
 				} else if v, err := strconv.Atoi(a.Scope); err == nil {
-					a.Scope = scopeName(uint8(v))
+					a.Scope = rtnl.ScopeName(uint8(v))
 				}
 				i++
 			}

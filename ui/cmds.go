@@ -6,7 +6,10 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/editor"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
+	"github.com/rtnl-doctor/rtnl-doctor/model/reproduce"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -22,40 +25,40 @@ type (
 	}
 	// diagMsg carries a diagnosis of the current facts and symptom.
 	diagMsg struct {
-		diag *model.Diagnosis
+		diag *diagnose.Diagnosis
 		gen  int
 		// byHand: fix ID → why rtnl-doctor cannot apply it.
 		byHand map[string]string
 	}
 	previewMsg struct {
-		fix     model.Fix
+		fix     fix.Fix
 		cause   string
-		preview model.Preview
+		preview fix.Preview
 		err     error
 	}
 	appliedMsg struct {
-		fix   model.Fix
+		fix   fix.Fix
 		cause string
-		entry model.Entry
+		entry fix.Entry
 		err   error
 	}
 	verifiedMsg struct {
 		cause   string
-		result  model.Result
+		result  diagnose.Result
 		journal string
 	}
 	undoneMsg struct {
-		entry model.Entry
+		entry fix.Entry
 		err   error
 	}
 	reproMsg struct {
-		repro   *model.Reproduction
+		repro   *reproduce.Reproduction
 		symptom string // the symptom it reproduced (a newer paste drops it)
 	}
 	editDoneMsg struct {
-		fix   model.Fix
+		fix   fix.Fix
 		cause string
-		entry model.Entry
+		entry fix.Entry
 		err   error
 	}
 	// watcherMsg carries the link/address/route watcher (or why not).
@@ -90,7 +93,7 @@ func fastGroups() []probes.Group {
 // gatherCmd reads facts: all groups, or the cheap ones. The target is
 // completed from the symptom here (it reads /run/netns and /proc), not in
 // Update.
-func gatherCmd(g Gatherer, base probes.Target, s model.Symptom, full bool) tea.Cmd {
+func gatherCmd(g Gatherer, base probes.Target, s symptom.Symptom, full bool) tea.Cmd {
 	return func() tea.Msg {
 		t := targetFor(s, base)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -123,19 +126,19 @@ func tickCmd(d time.Duration, gen int) tea.Cmd {
 // slow evaluation never stalls the keyboard).
 // It also decides, once per diagnosis, which fixes rtnl-doctor can apply
 // (CanApply reads capabilities and files), so View only looks it up.
-func diagnoseCmd(env *model.ActionEnv, f *probes.Facts, s model.Symptom, r *model.Reproduction, gen int) tea.Cmd {
+func diagnoseCmd(env *fix.ActionEnv, f *probes.Facts, s symptom.Symptom, r *reproduce.Reproduction, gen int) tea.Cmd {
 	return func() tea.Msg {
-		d := model.Diagnose(f, s, r)
+		d := diagnose.Diagnose(f, s, r)
 		return diagMsg{diag: d, gen: gen, byHand: byHand(env, d)}
 	}
 }
 
 // byHand maps each fix rtnl-doctor cannot apply to the reason why.
-func byHand(env *model.ActionEnv, d *model.Diagnosis) map[string]string {
+func byHand(env *fix.ActionEnv, d *diagnose.Diagnosis) map[string]string {
 	out := map[string]string{}
 	for _, r := range d.Results {
 		for _, f := range r.Fixes {
-			if ok, why := model.CanApply(f, env); !ok {
+			if ok, why := fix.CanApply(f, env); !ok {
 				out[f.ID] = why
 			}
 		}
@@ -143,22 +146,22 @@ func byHand(env *model.ActionEnv, d *model.Diagnosis) map[string]string {
 	return out
 }
 
-func previewCmd(env *model.ActionEnv, f model.Fix, cause string) tea.Cmd {
+func previewCmd(env *fix.ActionEnv, f fix.Fix, cause string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		p, err := model.PreviewFix(ctx, env, f)
+		p, err := fix.PreviewFix(ctx, env, f)
 		return previewMsg{fix: f, cause: cause, preview: p, err: err}
 	}
 }
 
 // applyCmd applies f as previewed: the object and its state must still be
 // those the operator saw.
-func applyCmd(env *model.ActionEnv, f model.Fix, cause string, p model.Preview) tea.Cmd {
+func applyCmd(env *fix.ActionEnv, f fix.Fix, cause string, p fix.Preview) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		e, err := model.ApplyPreviewed(ctx, env, f, p)
+		e, err := fix.ApplyPreviewed(ctx, env, f, p)
 		return appliedMsg{fix: f, cause: cause, entry: e, err: err}
 	}
 }
@@ -166,15 +169,15 @@ func applyCmd(env *model.ActionEnv, f model.Fix, cause string, p model.Preview) 
 // targetFor is the probe target, completed from the symptom (its
 // interfaces, the namespace and process it names): it reads the system, so
 // only commands call it.
-func targetFor(s model.Symptom, base probes.Target) probes.Target {
-	t, _ := model.TargetFor(s, base)
+func targetFor(s symptom.Symptom, base probes.Target) probes.Target {
+	t, _ := symptom.TargetFor(s, base)
 	return t
 }
 
 // verifyCmd re-probes cause k; applied is the fix just applied for it
 // (or nil), whose change is read back too, and whose journal entry records
 // a verification that passed.
-func verifyCmd(env *model.ActionEnv, base probes.Target, k *model.Cause, s model.Symptom, applied *model.Entry) tea.Cmd {
+func verifyCmd(env *fix.ActionEnv, base probes.Target, k *diagnose.Cause, s symptom.Symptom, applied *fix.Entry) tea.Cmd {
 	journal, fixID := "", ""
 	if applied != nil {
 		journal, fixID = applied.ID, applied.Fix
@@ -182,32 +185,32 @@ func verifyCmd(env *model.ActionEnv, base probes.Target, k *model.Cause, s model
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		r := model.Verify(ctx, targetFor(s, base), k, s, applied)
-		if r.Status == model.OK && journal != "" && env != nil {
-			model.RecordVerified(env, journal, fixID, r)
+		r := diagnose.Verify(ctx, targetFor(s, base), k, s, applied)
+		if r.Status == diagnose.OK && journal != "" && env != nil {
+			diagnose.RecordVerified(env, journal, fixID, r)
 		}
 		return verifiedMsg{cause: k.ID, result: r, journal: journal}
 	}
 }
 
-func undoCmd(env *model.ActionEnv, id string) tea.Cmd {
+func undoCmd(env *fix.ActionEnv, id string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		e, err := model.UndoFix(ctx, env, id)
+		e, err := fix.UndoFix(ctx, env, id)
 		return undoneMsg{entry: e, err: err}
 	}
 }
 
-func reproCmd(s model.Symptom) tea.Cmd {
-	return func() tea.Msg { return reproMsg{repro: model.Reproduce(s, ""), symptom: s.Raw} }
+func reproCmd(s symptom.Symptom) tea.Cmd {
+	return func() tea.Msg { return reproMsg{repro: reproduce.Reproduce(s, ""), symptom: s.Raw} }
 }
 
 // editCmd applies an edit fix: the action takes its backup and journals,
 // then calls Edit, which hands the terminal to the editor (tea.ExecProcess
 // gives it back afterwards); when the editor exits the action reloads the
 // daemon if the file changed.
-func editCmd(env *model.ActionEnv, f model.Fix, cause string, path string, line int) tea.Cmd {
+func editCmd(env *fix.ActionEnv, f fix.Fix, cause string, path string, line int) tea.Cmd {
 	cmd, err := editor.Command(path, line)
 	if err != nil {
 		return func() tea.Msg { return editDoneMsg{fix: f, cause: cause, err: err} }
@@ -223,7 +226,7 @@ func editCmd(env *model.ActionEnv, f model.Fix, cause string, path string, line 
 			return <-finished
 		}
 		go func() {
-			ent, err := model.ApplyFix(context.Background(), &e2, f)
+			ent, err := fix.ApplyFix(context.Background(), &e2, f)
 			result <- editDoneMsg{fix: f, cause: cause, entry: ent, err: err}
 		}()
 		select {

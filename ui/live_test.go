@@ -7,8 +7,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/watch"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
 	"github.com/rtnl-doctor/rtnl-doctor/model/live"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 )
 
 // A finding caught live shows in the Live pane, newest first, and counts in
@@ -47,7 +47,7 @@ func TestLivePane(t *testing.T) {
 		t.Fatal("enter on a finding did nothing")
 	}
 	m.Update(cmd())
-	if m.pane != paneTroubleshoot || m.symptom.Errno != model.ENETDOWN || m.symptom.ExtAck == "" {
+	if m.pane != paneTroubleshoot || m.symptom.Errno != symptom.ENETDOWN || m.symptom.ExtAck == "" {
 		t.Errorf("after enter: pane %d, symptom %+v", m.pane, m.symptom)
 	}
 	if !strings.Contains(m.status, "has exited") {

@@ -14,8 +14,11 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 	"github.com/rtnl-doctor/rtnl-doctor/model/live"
+	"github.com/rtnl-doctor/rtnl-doctor/model/reproduce"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -44,7 +47,7 @@ type Options struct {
 	Interval time.Duration
 	ReadOnly bool
 	DryRun   bool
-	Env      *model.ActionEnv
+	Env      *fix.ActionEnv
 	// Gather reads facts; nil means probes.Gather.
 	Gather Gatherer
 	// Now is the clock (tests fix it); nil means time.Now.
@@ -73,9 +76,9 @@ type Model struct {
 	pane          pane
 
 	facts   *probes.Facts
-	diag    *model.Diagnosis
-	symptom model.Symptom
-	repro   *model.Reproduction
+	diag    *diagnose.Diagnosis
+	symptom symptom.Symptom
+	repro   *reproduce.Reproduction
 	// reproPending: a new symptom waits for facts to be reproduced.
 	reproPending bool
 	diagGen      int // bumps with each new fact set or symptom
@@ -96,15 +99,15 @@ type Model struct {
 	step      int
 	fixSel    int
 	detailTop int
-	lastFix   string      // journal id of the last fix applied in this session
-	lastEntry model.Entry // its journal entry (undone: cleared)
+	lastFix   string    // journal id of the last fix applied in this session
+	lastEntry fix.Entry // its journal entry (undone: cleared)
 	// appliedSymptom is the symptom lastFix was applied for.
 	appliedSymptom string
 	verifyOf       string // cause being verified
 	// plan is the next step of the plan whose step was just applied (a
 	// link brought up, then the route added): previewed once that step
 	// is verified; planCause is its cause.
-	plan      *model.Fix
+	plan      *fix.Fix
 	planCause string
 	// toTop makes the next diagnosis open on its first cause (a new
 	// symptom), instead of staying on the cause shown.
@@ -126,10 +129,10 @@ type Model struct {
 type confirmState struct {
 	// undo, when set, asks to undo this journal entry instead of applying
 	// fix.
-	undo     *model.Entry
-	fix      model.Fix
+	undo     *fix.Entry
+	fix      fix.Fix
 	cause    string
-	preview  model.Preview
+	preview  fix.Preview
 	openedAt time.Time
 	// again: the first y was given for a change that cuts traffic
 	// (preview.Traffic); a second y applies it.
@@ -159,7 +162,7 @@ func New(o Options) *Model {
 	m := &Model{opt: o, keys: km, styles: NewStyles(true) /* dark until the terminal says (BackgroundColorMsg) */, help: help.New(), input: in, interval: o.Interval, panes: newPanes()}
 	m.help.Styles = help.DefaultStyles(true)
 	if o.Symptom != "" {
-		m.symptom = model.ParseSymptom(o.Symptom)
+		m.symptom = symptom.ParseSymptom(o.Symptom)
 		m.pane = paneTroubleshoot
 		m.reproPending = o.AutoReproduce && !o.ReadOnly && !o.DryRun
 	}
@@ -268,7 +271,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case verifiedMsg:
 		m.verifyOf = ""
 		r := msg.result
-		if r.Status == model.OK {
+		if r.Status == diagnose.OK {
 			if step := m.plan; step != nil && m.planCause == r.ID {
 				// The plan continues: preview its next step.
 				m.plan = nil
@@ -294,7 +297,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setStatus(true, "undo: %v", msg.err)
 			return m, nil
 		}
-		m.lastFix, m.lastEntry = "", model.Entry{}
+		m.lastFix, m.lastEntry = "", fix.Entry{}
 		m.setStatus(false, "↶ undone: %s (%s)%s", msg.entry.Title, msg.entry.ID, suffix(msg.entry.Note))
 		return m, m.refreshAll()
 	case reproMsg:
@@ -349,7 +352,7 @@ func suffix(s string) string {
 }
 
 // setDiag installs a diagnosis, keeping the walk-through on the same cause.
-func (m *Model) setDiag(d *model.Diagnosis) {
+func (m *Model) setDiag(d *diagnose.Diagnosis) {
 	cur := ""
 	if m.diag != nil && m.step < len(m.diag.Results) && !m.toTop {
 		cur = m.diag.Results[m.step].ID
@@ -377,14 +380,14 @@ func (m *Model) refreshAll() tea.Cmd {
 }
 
 // afterApply reports an applied fix and starts its verification.
-func (m *Model) afterApply(f model.Fix, cause string, e model.Entry, err error) tea.Cmd {
+func (m *Model) afterApply(f fix.Fix, cause string, e fix.Entry, err error) tea.Cmd {
 	if err != nil {
-		if err == model.ErrDryRun {
+		if err == fix.ErrDryRun {
 			m.setStatus(false, "dry run: %s was not applied", f.ID)
 			return nil
 		}
 		m.setStatus(true, "✗ %s failed: %v (%s)", f.ID, err, orText(e.Note, "journal "+e.ID))
-		if e.Phase == model.PhasePartial { // saved, reload failed: u undoes it
+		if e.Phase == fix.PhasePartial { // saved, reload failed: u undoes it
 			m.lastFix, m.lastEntry, m.appliedSymptom = e.ID, e, m.symptom.Raw
 		}
 		return nil
@@ -392,7 +395,7 @@ func (m *Model) afterApply(f model.Fix, cause string, e model.Entry, err error) 
 	m.lastFix, m.lastEntry, m.appliedSymptom = e.ID, e, m.symptom.Raw
 	m.plan, m.planCause = f.Then, cause
 	m.setStatus(false, "applied %s (journal %s): verifying…", f.ID, e.ID)
-	k := model.CauseByID(cause)
+	k := diagnose.CauseByID(cause)
 	if k == nil {
 		return nil
 	}
@@ -407,7 +410,7 @@ func (m *Model) autoReproduce() tea.Cmd {
 		return nil
 	}
 	m.reproPending = false
-	if !model.CanReproduce(m.symptom, m.facts) {
+	if !reproduce.CanReproduce(m.symptom, m.facts) {
 		return nil
 	}
 	m.setStatus(false, "reproducing in a throwaway network namespace…")
@@ -416,7 +419,7 @@ func (m *Model) autoReproduce() tea.Cmd {
 
 // appliedFor is this session's last applied fix when it belongs to cause
 // and was applied for the symptom shown now.
-func (m *Model) appliedFor(cause string) *model.Entry {
+func (m *Model) appliedFor(cause string) *fix.Entry {
 	if m.lastFix == "" || m.appliedSymptom != m.symptom.Raw || !strings.HasPrefix(m.lastEntry.Fix, cause+"/") {
 		return nil
 	}
@@ -432,7 +435,7 @@ func orText(s, alt string) string {
 }
 
 // currentResult is the cause the walk-through shows.
-func (m *Model) currentResult() *model.Result {
+func (m *Model) currentResult() *diagnose.Result {
 	if m.diag == nil || len(m.diag.Results) == 0 {
 		return nil
 	}
@@ -442,7 +445,7 @@ func (m *Model) currentResult() *model.Result {
 	return &m.diag.Results[m.step]
 }
 
-func (m *Model) currentFixes() []model.Fix {
+func (m *Model) currentFixes() []fix.Fix {
 	if r := m.currentResult(); r != nil {
 		return r.Fixes
 	}
@@ -462,7 +465,7 @@ func (m *Model) submitSymptom() tea.Cmd {
 	text := strings.TrimSpace(m.input.Value())
 	m.input.Blur()
 	m.dialog = dialogNone
-	m.symptom = model.ParseSymptom(text)
+	m.symptom = symptom.ParseSymptom(text)
 	m.repro = nil
 	m.reproPending = m.opt.AutoReproduce && !m.opt.ReadOnly && !m.opt.DryRun
 	// The symptom's session-fix link ends here: v verifies against the new

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -50,8 +50,8 @@ func (p *configPane) view(m *Model, w, h int) string {
 	st := m.styles
 	f := m.facts
 	nc := f.NetConfig
-	head := fmt.Sprintf("systemd-networkd %s (%d files) · NetworkManager %s (%d keyfiles)", model.RunState(nc.Networkd.Running), len(nc.Networkd.Files),
-		model.RunState(nc.NetworkManager.Running), nc.NetworkManager.Keyfiles)
+	head := fmt.Sprintf("systemd-networkd %s (%d files) · NetworkManager %s (%d keyfiles)", diagnose.RunState(nc.Networkd.Running), len(nc.Networkd.Files),
+		diagnose.RunState(nc.NetworkManager.Running), nc.NetworkManager.Keyfiles)
 	var idle []string
 	if r := nc.Networkd.Running; r != nil && !*r && len(nc.Networkd.Files) > 0 {
 		idle = append(idle, "systemd-networkd")

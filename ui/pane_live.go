@@ -8,7 +8,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 	"github.com/rtnl-doctor/rtnl-doctor/model/live"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -174,7 +174,7 @@ func (m *Model) liveHeader() string {
 		return ""
 	}
 	lp, _ := paneOf[*livePane](m)
-	s := fmt.Sprintf(" ⚡%s caught", model.Plural(lp.caught, "failure", "failures"))
+	s := fmt.Sprintf(" ⚡%s caught", diagnose.Plural(lp.caught, "failure", "failures"))
 	if lp.closed {
 		s += " (watch stopped)"
 	}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -66,18 +66,18 @@ func (p *resourcesPane) view(m *Model, w, h int) string {
 	} else if r, ok := fd.Gaps.Reason("limit_nofile"); ok {
 		add(label("target fds") + m.unavailable("limits", r))
 	}
-	add(label("") + st.Dim.Render(fmt.Sprintf("%s, %d netlink, %s · fs.nr_open %d", model.Plural(fd.Sockets, "socket", "sockets"), fd.Netlink, model.Plural(fd.Tun, "tun queue", "tun queues"), fd.NrOpen)))
+	add(label("") + st.Dim.Render(fmt.Sprintf("%s, %d netlink, %s · fs.nr_open %d", diagnose.Plural(fd.Sockets, "socket", "sockets"), fd.Netlink, diagnose.Plural(fd.Tun, "tun queue", "tun queues"), fd.NrOpen)))
 	mem := f.Memory
 	if mi := mem.Meminfo; mi != nil {
 		g, _ := m.gauge(mi.MemTotal-mi.MemAvailable, mi.MemTotal, gw)
-		add(label("memory in use") + g + fmt.Sprintf("  available %s of %s", model.KiB(mi.MemAvailable), model.KiB(mi.MemTotal)))
+		add(label("memory in use") + g + fmt.Sprintf("  available %s of %s", diagnose.KiB(mi.MemAvailable), diagnose.KiB(mi.MemTotal)))
 		unrec := st.Dim
 		note := ""
 		if mi.MemTotal > 0 && mi.SUnreclaim*5 > mi.MemTotal {
 			unrec, note = st.Level(1), "  (over 20% of RAM cannot be reclaimed)"
 		}
-		add(label("slab") + fmt.Sprintf("%s: %s reclaimable, ", model.KiB(mi.Slab), model.KiB(mi.SReclaimable)) + unrec.Render(model.KiB(mi.SUnreclaim)+" unreclaimable"+note))
-		add(label("kernel") + st.Dim.Render(fmt.Sprintf("stacks %s, page tables %s, vmalloc %s, committed %s", model.KiB(mi.KernelStack), model.KiB(mi.PageTables), model.KiB(mi.VmallocUsed), model.KiB(mi.CommittedAS))))
+		add(label("slab") + fmt.Sprintf("%s: %s reclaimable, ", diagnose.KiB(mi.Slab), diagnose.KiB(mi.SReclaimable)) + unrec.Render(diagnose.KiB(mi.SUnreclaim)+" unreclaimable"+note))
+		add(label("kernel") + st.Dim.Render(fmt.Sprintf("stacks %s, page tables %s, vmalloc %s, committed %s", diagnose.KiB(mi.KernelStack), diagnose.KiB(mi.PageTables), diagnose.KiB(mi.VmallocUsed), diagnose.KiB(mi.CommittedAS))))
 	} else if r, ok := mem.Gaps.Reason("meminfo"); ok {
 		add(label("memory") + m.unavailable("meminfo", r))
 	}
@@ -133,7 +133,7 @@ func (p *resourcesPane) view(m *Model, w, h int) string {
 		}
 	}
 	for _, s := range mem.TopSlabs {
-		add(fmt.Sprintf("  %-28s %10s  %9d objs × %d B", clean(s.Name), model.KiB(s.Bytes/1024), s.Objects, s.ObjSize))
+		add(fmt.Sprintf("  %-28s %10s  %9d objs × %d B", clean(s.Name), diagnose.KiB(s.Bytes/1024), s.Objects, s.ObjSize))
 	}
 	return scrollLines(lines, &p.tbl.scrollState, h)
 }

@@ -10,7 +10,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
+	"github.com/rtnl-doctor/rtnl-doctor/model/reproduce"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -121,20 +124,20 @@ func (m *Model) clampDetailTop() {
 }
 
 // noFixes says why a cause offers no fix: only a ruled-out cause needs none.
-func noFixes(s model.Status) string {
+func noFixes(s diagnose.Status) string {
 	switch s {
-	case model.OK:
+	case diagnose.OK:
 		return "none needed: ruled out"
-	case model.Warn:
+	case diagnose.Warn:
 		return "none offered: a warning, not a proven cause; the evidence says what to watch"
-	case model.Unknown:
+	case diagnose.Unknown:
 		return "none yet: the facts to decide are missing (see the evidence)"
 	}
 	return "none that rtnl-doctor applies: the explanation below says what to change"
 }
 
 // causeDetail renders one cause for the walk-through.
-func (m *Model) causeDetail(r *model.Result, w int) string {
+func (m *Model) causeDetail(r *diagnose.Result, w int) string {
 	st := m.styles
 	var b strings.Builder
 	title := fmt.Sprintf("%s %s  %s", r.Status.Symbol(), strings.ToUpper(string(r.Status)), r.Title)
@@ -168,7 +171,7 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 		}
 		b.WriteString(line + "\n")
 		if i == m.fixSel {
-			for _, c := range model.PromptLines(f.PlanCommand()) {
+			for _, c := range fix.PromptLines(f.PlanCommand()) {
 				b.WriteString(st.Code.Render(fit("    "+clean(c), w, 1)) + "\n")
 			}
 			if !can {
@@ -183,7 +186,7 @@ func (m *Model) causeDetail(r *model.Result, w int) string {
 		b.WriteString("\n" + st.Section.Render("Reproduced in a throwaway network namespace") + "\n")
 		b.WriteString(st.Code.Render(wrap("$ "+clean(rp.Tried), w)) + "\n" + wrap(clean(rp.Conclusion), w) + "\n")
 	}
-	if r.Status == model.OK && r.Cause.Next != "" && m.lastFix != "" {
+	if r.Status == diagnose.OK && r.Cause.Next != "" && m.lastFix != "" {
 		b.WriteString("\n" + st.Notice.Render(wrap("Next: "+r.Cause.Next, w)) + "\n")
 	}
 	b.WriteString("\n" + st.Section.Render("Why") + "\n")
@@ -268,7 +271,7 @@ func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		e := m.lastEntry
-		if ok, why := model.CanUndo(e); !ok {
+		if ok, why := fix.CanUndo(e); !ok {
 			m.setStatus(true, "%s cannot be undone: %s", e.Title, why)
 			return nil
 		}
@@ -281,7 +284,7 @@ func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.setStatus(true, "cannot reproduce in read-only mode: it creates (and deletes) a network namespace")
 			return nil
 		}
-		if m.facts == nil || !model.CanReproduce(m.symptom, m.facts) {
+		if m.facts == nil || !reproduce.CanReproduce(m.symptom, m.facts) {
 			m.setStatus(true, "cannot reproduce: %s", reproWhy(m.symptom, m.facts))
 			return nil
 		}
@@ -304,7 +307,7 @@ func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func reproWhy(s model.Symptom, f *probes.Facts) string {
+func reproWhy(s symptom.Symptom, f *probes.Facts) string {
 	switch {
 	case f == nil:
 		return "no facts yet"
@@ -325,7 +328,7 @@ func (m *Model) startApply(edit bool) tea.Cmd {
 		return nil
 	}
 	f := r.Fixes[min(m.fixSel, len(r.Fixes)-1)]
-	isEdit := func(x model.Fix) bool { return x.Action != nil && x.Action.Kind == "edit" }
+	isEdit := func(x fix.Fix) bool { return x.Action != nil && x.Action.Kind == "edit" }
 	if edit && !isEdit(f) {
 		// The selected fix is not an edit: take the cause's first one.
 		found := false

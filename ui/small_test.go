@@ -5,7 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 )
 
 // The Modules detail shows each evidence line on its own line, not joined
@@ -56,7 +57,7 @@ func TestPlainMarkdownStars(t *testing.T) {
 // --interval 1ns would busy-loop the probes: it is clamped, and the status
 // line says so.
 func TestIntervalClamped(t *testing.T) {
-	m := New(Options{Interval: time.Nanosecond, NoPoll: true, Env: &model.ActionEnv{ReadOnly: true}})
+	m := New(Options{Interval: time.Nanosecond, NoPoll: true, Env: &fix.ActionEnv{ReadOnly: true}})
 	if m.interval != MinInterval {
 		t.Fatalf("interval = %s, want %s", m.interval, MinInterval)
 	}
@@ -72,11 +73,11 @@ func TestIntervalClamped(t *testing.T) {
 // cause needs none.
 func TestNoFixesWording(t *testing.T) {
 	m := newTestModel(t, fixtureFacts(t), "", 100, 30)
-	c := &model.Cause{ID: "t/warn", Checks: "a test"}
-	for st, want := range map[model.Status]string{model.Warn: "a warning", model.OK: "none needed", model.Unknown: "missing", model.Fail: "none that"} {
-		r := &model.Result{Cause: c, ID: c.ID, Title: "test", Verdict: model.Verdict{Status: st}}
+	c := &diagnose.Cause{ID: "t/warn", Checks: "a test"}
+	for st, want := range map[diagnose.Status]string{diagnose.Warn: "a warning", diagnose.OK: "none needed", diagnose.Unknown: "missing", diagnose.Fail: "none that"} {
+		r := &diagnose.Result{Cause: c, ID: c.ID, Title: "test", Verdict: diagnose.Verdict{Status: st}}
 		out := m.causeDetail(r, 100)
-		if !strings.Contains(out, want) || st != model.OK && strings.Contains(out, "none needed") {
+		if !strings.Contains(out, want) || st != diagnose.OK && strings.Contains(out, "none needed") {
 			t.Errorf("%s: %q", st, out)
 		}
 	}

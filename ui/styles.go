@@ -4,7 +4,7 @@ import (
 	"image/color"
 
 	"charm.land/lipgloss/v2"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 )
 
 // Styles is every style the dashboard uses, in one place. Colours are
@@ -62,13 +62,13 @@ func NewStyles(isDark bool) Styles {
 }
 
 // Status styles a cause's status.
-func (s Styles) Status(st model.Status) lipgloss.Style {
+func (s Styles) Status(st diagnose.Status) lipgloss.Style {
 	switch st {
-	case model.Fail:
+	case diagnose.Fail:
 		return s.fail
-	case model.Warn:
+	case diagnose.Warn:
 		return s.warn
-	case model.Unknown:
+	case diagnose.Unknown:
 		return s.unknown
 	}
 	return s.ok

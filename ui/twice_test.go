@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 )
 
 // TestTrafficIsConfirmedTwice: a fix whose preview says it cuts traffic
@@ -16,10 +16,10 @@ func TestTrafficIsConfirmedTwice(t *testing.T) {
 	now := clock
 	m := newTestModel(t, fixtureFacts(t), veth0Exists, 100, 40)
 	m.opt.Now = func() time.Time { return now }
-	m.opt.Env = &model.ActionEnv{DryRun: true}
-	fix := model.Fix{ID: "name-conflict/delete-stale", Title: "Delete the leftover veth veth0", Command: "ip link del dev veth0",
-		Action: &model.Action{Kind: "link-delete", Params: map[string]string{"name": "veth0"}}}
-	feed(m, previewMsg{fix: fix, cause: "name-conflict", preview: model.Preview{Changes: []string{"veth0 (veth): exists → deleted"},
+	m.opt.Env = &fix.ActionEnv{DryRun: true}
+	fx := fix.Fix{ID: "name-conflict/delete-stale", Title: "Delete the leftover veth veth0", Command: "ip link del dev veth0",
+		Action: &fix.Action{Kind: "link-delete", Params: map[string]string{"name": "veth0"}}}
+	feed(m, previewMsg{fix: fx, cause: "name-conflict", preview: fix.Preview{Changes: []string{"veth0 (veth): exists → deleted"},
 		Traffic: "it is UP; the default route goes through it"}})
 	if !strings.Contains(ansi.Strip(content(m)), "Carries traffic now: it is UP; the default route goes through it") {
 		t.Fatalf("the confirmation does not say it cuts traffic:\n%s", ansi.Strip(content(m)))

@@ -15,7 +15,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
+	"github.com/rtnl-doctor/rtnl-doctor/model/reproduce"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 	"golang.org/x/sys/unix"
 )
@@ -82,7 +84,7 @@ func syntheticNet(pairs int) probes.NetFacts {
 func newTestModel(t testing.TB, f *probes.Facts, symptom string, w, h int) *Model {
 	t.Helper()
 	m := New(Options{Symptom: symptom, NoPoll: true, Now: func() time.Time { return clock },
-		Env:    &model.ActionEnv{ReadOnly: true},
+		Env:    &fix.ActionEnv{ReadOnly: true},
 		Gather: func(context.Context, probes.Target, ...probes.Group) *probes.Facts { return f }})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	feed(m, factsMsg{facts: f, full: true})
@@ -237,7 +239,7 @@ func TestSymptomDialogAndPaste(t *testing.T) {
 	}
 	feed(m, tea.PasteMsg{Content: veth0Exists + "\n"})
 	press(m, "ctrl+d")
-	if m.dialog != dialogNone || m.symptom.Errno != model.EEXIST || m.pane != paneTroubleshoot {
+	if m.dialog != dialogNone || m.symptom.Errno != symptom.EEXIST || m.pane != paneTroubleshoot {
 		t.Fatalf("after paste: dialog %v symptom %+v", m.dialog, m.symptom)
 	}
 	if r := m.currentResult(); r == nil || r.ID != "name-conflict" {
@@ -250,9 +252,9 @@ func TestConfirmGrace(t *testing.T) {
 	now := clock
 	m := newTestModel(t, f, veth0Exists, 80, 24)
 	m.opt.Now = func() time.Time { return now }
-	m.opt.Env = &model.ActionEnv{DryRun: true}
-	fix := model.Fix{ID: "t/x", Title: "test", Command: "true", Action: &model.Action{Kind: "compact-memory"}}
-	feed(m, previewMsg{fix: fix, cause: "kernel-memory", preview: model.Preview{Changes: []string{"nothing"}}})
+	m.opt.Env = &fix.ActionEnv{DryRun: true}
+	fx := fix.Fix{ID: "t/x", Title: "test", Command: "true", Action: &fix.Action{Kind: "compact-memory"}}
+	feed(m, previewMsg{fix: fx, cause: "kernel-memory", preview: fix.Preview{Changes: []string{"nothing"}}})
 	if m.dialog != dialogConfirm {
 		t.Fatal("no confirmation dialog")
 	}
@@ -305,18 +307,18 @@ func BenchmarkRenderPanes(b *testing.B) {
 
 func TestUndoOnlyThisSessionAndAsks(t *testing.T) {
 	m := newTestModel(t, fixtureFacts(t), veth0Exists, 100, 30)
-	j, err := model.OpenJournal(t.TempDir())
+	j, err := fix.OpenJournal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.opt.Env = &model.ActionEnv{Journal: j}
+	m.opt.Env = &fix.ActionEnv{Journal: j}
 	press(m, "u")
 	if m.dialog != dialogNone || !strings.Contains(m.status, "no fix was applied in this session") {
 		t.Fatalf("u with nothing applied: dialog %v, status %q", m.dialog, m.status)
 	}
 	m.lastFix = "20261122-101500-abcdef"
-	m.lastEntry = model.Entry{ID: m.lastFix, Fix: "link-state-up-veth0", Title: "Bring veth0 up", Command: "ip link set veth0 up",
-		Old: map[string]string{"up": "false"}, Time: clock, Action: &model.Action{Kind: "link-set", Params: map[string]string{"name": "veth0", "state": "up"}}}
+	m.lastEntry = fix.Entry{ID: m.lastFix, Fix: "link-state-up-veth0", Title: "Bring veth0 up", Command: "ip link set veth0 up",
+		Old: map[string]string{"up": "false"}, Time: clock, Action: &fix.Action{Kind: "link-set", Params: map[string]string{"name": "veth0", "state": "up"}}}
 	press(m, "u")
 	if m.dialog != dialogConfirm || m.confirm == nil || m.confirm.undo == nil {
 		t.Fatalf("u after a fix did not ask: dialog %v", m.dialog)
@@ -333,7 +335,7 @@ func TestUndoOnlyThisSessionAndAsks(t *testing.T) {
 		t.Fatalf("n did not cancel the undo: dialog %v status %q", m.dialog, m.status)
 	}
 	// A deleted link cannot come back: u says so instead of asking.
-	m.lastEntry.Action = &model.Action{Kind: "link-delete", Params: map[string]string{"name": "veth0"}}
+	m.lastEntry.Action = &fix.Action{Kind: "link-delete", Params: map[string]string{"name": "veth0"}}
 	m.lastEntry.Old = map[string]string{"attached": "peer veth1"}
 	press(m, "u")
 	if m.dialog != dialogNone || !strings.Contains(m.status, "cannot be undone: a deleted link is gone; it was: peer veth1") {
@@ -363,12 +365,12 @@ func TestLinkFilterMatchesAddresses(t *testing.T) {
 // preview finishing while another dialog is open, changes nothing.
 func TestLateResultsDoNotLand(t *testing.T) {
 	m := newTestModel(t, fixtureFacts(t), veth0Exists, 100, 30)
-	feed(m, reproMsg{repro: &model.Reproduction{Ran: true, Conclusion: "old"}, symptom: "ip link add other type dummy"})
+	feed(m, reproMsg{repro: &reproduce.Reproduction{Ran: true, Conclusion: "old"}, symptom: "ip link add other type dummy"})
 	if m.repro != nil {
 		t.Fatal("a reproduction of another symptom was kept")
 	}
 	m.dialog = dialogHelp
-	feed(m, previewMsg{fix: model.Fix{ID: "x/y"}, cause: "name-conflict"})
+	feed(m, previewMsg{fix: fix.Fix{ID: "x/y"}, cause: "name-conflict"})
 	if m.dialog != dialogHelp || m.confirm != nil {
 		t.Fatalf("a late preview replaced the open dialog: %v", m.dialog)
 	}

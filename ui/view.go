@@ -10,7 +10,8 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 )
 
 // clean is the one place where text from the system or the user is made
@@ -161,12 +162,12 @@ func (m *Model) header() string {
 
 // counts summarises the verdicts: everything visible at a glance.
 func (m *Model) counts() string {
-	n := map[model.Status]int{}
+	n := map[diagnose.Status]int{}
 	for _, r := range m.diag.Results {
 		n[r.Status]++
 	}
 	var parts []string
-	for _, s := range []model.Status{model.Fail, model.Warn, model.Unknown, model.OK} {
+	for _, s := range []diagnose.Status{diagnose.Fail, diagnose.Warn, diagnose.Unknown, diagnose.OK} {
 		parts = append(parts, m.styles.Status(s).Render(fmt.Sprintf("%s%d", s.Symbol(), n[s])))
 	}
 	return strings.Join(parts, " ")
@@ -306,7 +307,7 @@ func (m *Model) confirmDialog() string {
 		}
 	}
 	b.WriteString(st.Bold.Render("Equivalent commands:") + "\n")
-	for _, line := range model.PromptLines(c.fix.Command) {
+	for _, line := range fix.PromptLines(c.fix.Command) {
 		b.WriteString(st.Code.Render(ansi.Truncate("  "+clean(line), inner, "…")) + "\n")
 	}
 	if c.fix.Risk != "" {
@@ -345,7 +346,7 @@ func (m *Model) undoDialogBody(inner int) string {
 	b.WriteString(st.Dim.Render(wrap("journal "+e.ID+", applied "+e.Time.Local().Format("15:04:05"), inner)) + "\n\n")
 	if e.Command != "" {
 		b.WriteString(st.Bold.Render("It ran:") + "\n")
-		for _, line := range model.PromptLines(e.Command) {
+		for _, line := range fix.PromptLines(e.Command) {
 			b.WriteString(st.Code.Render(ansi.Truncate("  "+clean(line), inner, "…")) + "\n")
 		}
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sysexec"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/version"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -71,9 +71,9 @@ func Capture(ctx context.Context, o CaptureOptions) int {
 		where, readWith = "the archive to stdout", "save it as FILE.tar.gz and read it with --root FILE.tar.gz"
 	}
 	msg := fmt.Sprintf("rtnl-doctor capture: wrote %s: %s, %.1f KiB (%.1f KiB unpacked) in %s; %s, %s (see %s/manifest.json); %s\n",
-		where, model.Plural(m.Files, "file", "files"), float64(buf.Len())/1024, float64(m.Bytes)/1024, time.Since(start).Round(time.Millisecond),
-		model.Plural(len(m.Unreadable), "fact could not be read", "facts could not be read"),
-		model.Plural(len(m.Redacted), "secret left out", "secrets left out"), probes.CaptureMeta, readWith)
+		where, diagnose.Plural(m.Files, "file", "files"), float64(buf.Len())/1024, float64(m.Bytes)/1024, time.Since(start).Round(time.Millisecond),
+		diagnose.Plural(len(m.Unreadable), "fact could not be read", "facts could not be read"),
+		diagnose.Plural(len(m.Redacted), "secret left out", "secrets left out"), probes.CaptureMeta, readWith)
 	io.WriteString(o.Stderr, sanitize.Text(msg))
 	return 0
 }

@@ -16,14 +16,16 @@ import (
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/editor"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
 // FixOptions are the fix command's settings.
 type FixOptions struct {
 	Target   probes.Target
-	Symptom  model.Symptom
+	Symptom  symptom.Symptom
 	FixID    string
 	List     bool
 	Yes      bool
@@ -37,15 +39,15 @@ type FixOptions struct {
 
 // Env builds the action environment: the journal, and an editor that takes
 // over the terminal.
-func Env(journalDir string, dryRun, readOnly bool) (*model.ActionEnv, error) {
-	env := &model.ActionEnv{DryRun: dryRun, ReadOnly: readOnly, Edit: runEditor}
+func Env(journalDir string, dryRun, readOnly bool) (*fix.ActionEnv, error) {
+	env := &fix.ActionEnv{DryRun: dryRun, ReadOnly: readOnly, Edit: runEditor}
 	if dryRun || readOnly {
 		return env, nil
 	}
 	if journalDir == "" {
-		journalDir = model.DefaultJournalDir()
+		journalDir = fix.DefaultJournalDir()
 	}
-	j, err := model.OpenJournal(journalDir)
+	j, err := fix.OpenJournal(journalDir)
 	if err != nil {
 		// Listing and previewing still work; applying refuses, saying why.
 		env.JournalErr = err
@@ -89,14 +91,14 @@ type block string
 // verified, or listed), 1 not applied or not verified, 2 usage errors.
 func Fix(ctx context.Context, o FixOptions) int {
 	facts := probes.Gather(ctx, o.Target)
-	d := model.Diagnose(facts, o.Symptom, nil)
+	d := diagnose.Diagnose(facts, o.Symptom, nil)
 	// Listing opens no journal (and so creates none); neither does a fix
 	// that does not exist or that rtnl-doctor would only show (every step
 	// instructions, as for a captured tree).
 	listing := o.List || o.FixID == ""
 	var (
-		f   model.Fix
-		res *model.Result
+		f   fix.Fix
+		res *diagnose.Result
 	)
 	if !listing {
 		var ok bool
@@ -123,7 +125,7 @@ func Fix(ctx context.Context, o FixOptions) int {
 		}
 		return 0
 	}
-	var refused *model.RefusedError
+	var refused *fix.RefusedError
 	if errors.As(env.JournalErr, &refused) && !o.DryRun && !o.ReadOnly {
 		p(o.Err, "rtnl-doctor fix: %v\n", env.JournalErr)
 		return 2
@@ -149,15 +151,15 @@ func Fix(ctx context.Context, o FixOptions) int {
 
 // applyStep previews, confirms, applies and verifies one fix (one step of
 // a plan): 0 when verified.
-func applyStep(ctx context.Context, o FixOptions, env *model.ActionEnv, in *bufio.Reader, f model.Fix, res *model.Result) int {
-	if can, why := model.CanApply(f, env); !can {
+func applyStep(ctx context.Context, o FixOptions, env *fix.ActionEnv, in *bufio.Reader, f fix.Fix, res *diagnose.Result) int {
+	if can, why := fix.CanApply(f, env); !can {
 		p(o.Out, "rtnl-doctor cannot apply this here: %s\nDo it by hand:\n%s\n", why, indent(f.Command))
 		if f.Risk != "" {
 			p(o.Out, "Cost: %s\n", f.Risk)
 		}
 		return 1
 	}
-	pv, err := model.PreviewFix(ctx, env, f)
+	pv, err := fix.PreviewFix(ctx, env, f)
 	if err != nil {
 		p(o.Err, "rtnl-doctor fix: cannot preview: %v\nNothing was changed. The equivalent commands:\n%s\n", err, indent(f.Command))
 		return 1
@@ -187,7 +189,7 @@ func applyStep(ctx context.Context, o FixOptions, env *model.ActionEnv, in *bufi
 		p(o.Out, "Not applied.\n")
 		return 1
 	}
-	e, err := model.ApplyPreviewed(ctx, env, f, pv)
+	e, err := fix.ApplyPreviewed(ctx, env, f, pv)
 	if err != nil {
 		p(o.Err, "rtnl-doctor fix: failed: %v\n", err)
 		if e.ID != "" {
@@ -195,7 +197,7 @@ func applyStep(ctx context.Context, o FixOptions, env *model.ActionEnv, in *bufi
 		}
 		return 1
 	}
-	if ok, why := model.CanUndo(e); ok {
+	if ok, why := fix.CanUndo(e); ok {
 		p(o.Out, "Applied (journal %s, %s). Undo with: rtnl-doctor undo %s\n", e.ID, env.Journal.Path(), e.ID)
 	} else {
 		p(o.Out, "Applied (journal %s, %s). It cannot be undone: %s\n", e.ID, env.Journal.Path(), why)
@@ -206,9 +208,9 @@ func applyStep(ctx context.Context, o FixOptions, env *model.ActionEnv, in *bufi
 	}
 	vctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	v := model.Verify(vctx, o.Target, res.Cause, o.Symptom, &e)
-	if v.Status == model.OK {
-		model.RecordVerified(env, e.ID, e.Fix, v)
+	v := diagnose.Verify(vctx, o.Target, res.Cause, o.Symptom, &e)
+	if v.Status == diagnose.OK {
+		diagnose.RecordVerified(env, e.ID, e.Fix, v)
 		p(o.Out, "Verified: %s is now ok: %s\n", res.ID, strings.Join(v.Evidence, "; "))
 		if res.Cause.Next != "" && f.Then == nil {
 			p(o.Out, "Next: %s\n", res.Cause.Next)
@@ -250,13 +252,13 @@ func confirm(in *bufio.Reader, out io.Writer, question string) bool {
 	return a == "y" || a == "yes"
 }
 
-func listFixes(w io.Writer, d *model.Diagnosis, env *model.ActionEnv) {
+func listFixes(w io.Writer, d *diagnose.Diagnosis, env *fix.ActionEnv) {
 	any := false
 	for _, r := range d.Results {
 		for _, f := range r.Fixes {
 			any = true
 			how := "applies with rtnl-doctor fix " + f.ID
-			if can, why := model.CanApply(f, env); !can {
+			if can, why := fix.CanApply(f, env); !can {
 				how = "instructions only: " + why
 			}
 			p(w, "%-40s %s %s: %s\n    %s\n", f.ID, r.Status.Symbol(), r.ID, f.Title, how)
@@ -269,8 +271,8 @@ func listFixes(w io.Writer, d *model.Diagnosis, env *model.ActionEnv) {
 
 // reportReconciled reconciles interrupted applies with the live state
 // and says what it found.
-func reportReconciled(ctx context.Context, env *model.ActionEnv, w io.Writer) {
-	recs, err := model.Reconcile(ctx, env)
+func reportReconciled(ctx context.Context, env *fix.ActionEnv, w io.Writer) {
+	recs, err := fix.Reconcile(ctx, env)
 	if err != nil {
 		p(w, "rtnl-doctor: reconciling the journal: %v\n", err)
 	}
@@ -298,28 +300,28 @@ func Undo(ctx context.Context, o UndoOptions) int {
 	out, errw := o.Out, o.Err
 	journalDir := o.JournalDir
 	if journalDir == "" {
-		journalDir = model.DefaultJournalDir()
+		journalDir = fix.DefaultJournalDir()
 	}
 	var (
-		j   *model.Journal
+		j   *fix.Journal
 		err error
 	)
 	if o.List || o.DryRun {
-		j, err = model.OpenJournalReadOnly(journalDir)
+		j, err = fix.OpenJournalReadOnly(journalDir)
 	} else if _, serr := os.Lstat(filepath.Join(journalDir, "journal.jsonl")); errors.Is(serr, os.ErrNotExist) {
-		err = model.ErrNoJournal // undoing creates no journal either
+		err = fix.ErrNoJournal // undoing creates no journal either
 	} else {
-		j, err = model.OpenJournal(journalDir)
+		j, err = fix.OpenJournal(journalDir)
 	}
-	var refused *model.RefusedError
+	var refused *fix.RefusedError
 	switch {
 	case errors.As(err, &refused):
 		p(errw, "rtnl-doctor undo: %v\n", err)
 		return 2
-	case errors.Is(err, model.ErrNoJournal) && o.List:
+	case errors.Is(err, fix.ErrNoJournal) && o.List:
 		p(out, "No journal at %s: no fix has been applied from this account.\n", journalDir)
 		return 0
-	case errors.Is(err, model.ErrNoJournal):
+	case errors.Is(err, fix.ErrNoJournal):
 		p(errw, "rtnl-doctor undo: nothing to undo: no journal at %s (no fix has been applied from this account)\n", journalDir)
 		return 1
 	case err != nil:
@@ -327,13 +329,13 @@ func Undo(ctx context.Context, o UndoOptions) int {
 		return 1
 	}
 	defer j.Close()
-	env := &model.ActionEnv{Journal: j, DryRun: o.DryRun, Force: o.Force, Edit: runEditor}
+	env := &fix.ActionEnv{Journal: j, DryRun: o.DryRun, Force: o.Force, Edit: runEditor}
 	if o.List {
 		return listJournal(ctx, env, out, errw)
 	}
-	e, err := model.UndoFix(ctx, env, o.ID)
+	e, err := fix.UndoFix(ctx, env, o.ID)
 	if err != nil {
-		if errors.Is(err, model.ErrDryRun) {
+		if errors.Is(err, fix.ErrDryRun) {
 			if e.Note != "" { // put back already, or a forced undo
 				p(out, "Dry run: %s (%s): %s.\n", e.ID, e.Title, e.Note)
 				return 0
@@ -351,7 +353,7 @@ func Undo(ctx context.Context, o UndoOptions) int {
 	return 0
 }
 
-func listJournal(ctx context.Context, env *model.ActionEnv, out, errw io.Writer) int {
+func listJournal(ctx context.Context, env *fix.ActionEnv, out, errw io.Writer) int {
 	log, err := env.Journal.Read()
 	if err != nil {
 		p(errw, "rtnl-doctor undo: %v\n", err)
@@ -364,7 +366,7 @@ func listJournal(ctx context.Context, env *model.ActionEnv, out, errw io.Writer)
 	if len(actions) == 0 {
 		p(out, "The journal %s is empty.\n", env.Journal.Path())
 	}
-	recs, _ := model.Reconcile(ctx, env) // read-only: classifies, records nothing
+	recs, _ := fix.Reconcile(ctx, env) // read-only: classifies, records nothing
 	for _, a := range actions {
 		where := ""
 		if a.Action != nil {
@@ -405,10 +407,10 @@ func noteSuffix(n string) string {
 
 // noFixWhy says why no fix is listed: no cause fails or warns, or those
 // that do offer none rtnl-doctor can name.
-func noFixWhy(d *model.Diagnosis) string {
+func noFixWhy(d *diagnose.Diagnosis) string {
 	var ids []string
 	for _, r := range d.Results {
-		if r.Status == model.Fail || r.Status == model.Warn {
+		if r.Status == diagnose.Fail || r.Status == diagnose.Warn {
 			ids = append(ids, r.ID)
 		}
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/promexport"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/version"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -14,7 +14,7 @@ import (
 // textfileDir is set, atomically to textfileDir/rtnl_doctor.prom (for
 // node_exporter's textfile collector). The worst process fd ratio is
 // scanned here: the report's facts hold only the target process's fds.
-func Metrics(d *model.Diagnosis, textfileDir string, out, errw io.Writer) error {
+func Metrics(d *diagnose.Diagnosis, textfileDir string, out, errw io.Writer) error {
 	in := promexport.Input{Diagnosis: d, Version: version.String()}
 	f := d.Facts.FDs
 	switch {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/watch"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
 	"github.com/rtnl-doctor/rtnl-doctor/model/live"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 )
 
 // exitedPID returns the PID of a process that has exited and been reaped.
@@ -29,7 +29,7 @@ func exitedPID(t *testing.T) int {
 // read another process after PID reuse); its live parent is, and the named
 // namespace it acted in is given as --netns.
 func TestReportCommandExitedProcess(t *testing.T) {
-	sym := model.Symptom{Raw: "Error: Nexthop has invalid gateway."}
+	sym := symptom.Symptom{Raw: "Error: Nexthop has invalid gateway."}
 	gone := exitedPID(t)
 
 	f := &live.Finding{Proc: watch.Process{PID: gone, PPID: os.Getpid(), Comm: "ip"}, Symptom: sym}
@@ -48,7 +48,7 @@ func TestReportCommandExitedProcess(t *testing.T) {
 
 	// A symptom that starts with the process's command line keeps the
 	// kernel's error line with it.
-	f = &live.Finding{Proc: watch.Process{PID: gone}, Symptom: model.Symptom{Raw: "$ ip route add 10.3.0.0/24 via 10.9.0.2 dev d1\nError: Nexthop has invalid gateway.\nmore"}}
+	f = &live.Finding{Proc: watch.Process{PID: gone}, Symptom: symptom.Symptom{Raw: "$ ip route add 10.3.0.0/24 via 10.9.0.2 dev d1\nError: Nexthop has invalid gateway.\nmore"}}
 	if cmd := ReportCommand(f); !strings.Contains(cmd, `--symptom $'$ ip route add 10.3.0.0/24 via 10.9.0.2 dev d1\x0aError: Nexthop has invalid gateway.'`) {
 		t.Errorf("ReportCommand = %s, want the command line and the error line", cmd)
 	}

@@ -17,8 +17,9 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sysexec"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/watch"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 	"github.com/rtnl-doctor/rtnl-doctor/model/live"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 	"golang.org/x/sys/unix"
 )
@@ -201,7 +202,7 @@ func Run(ctx context.Context, o RunOptions) (RunResult, int) {
 	}
 	wres, code := Watch(ctx, WatchOptions{Source: o.Source, Out: io.Discard, Err: o.Err, Stop: stop, NoDiagnose: true, Quiet: true,
 		Ready: func(watch.Source) { startCmd() },
-		OnFinding: func(f *live.Finding, _ *model.Diagnosis) {
+		OnFinding: func(f *live.Finding, _ *diagnose.Diagnosis) {
 			mu.Lock()
 			defer mu.Unlock()
 			if inTree(f, child) {
@@ -224,7 +225,7 @@ func Run(ctx context.Context, o RunOptions) (RunResult, int) {
 		return res, 127
 	}
 	res.Symptom = RunSymptom(o.Argv, res.Stderr, findings)
-	caughtNote := model.Plural(len(findings), "kernel finding", "kernel findings") + " for its process tree"
+	caughtNote := diagnose.Plural(len(findings), "kernel finding", "kernel findings") + " for its process tree"
 	if res.Backend == "" {
 		caughtNote = "the kernel's answer was not watched"
 	}
@@ -247,8 +248,8 @@ func Run(ctx context.Context, o RunOptions) (RunResult, int) {
 		}()
 		t.PID = twin.Process.Pid
 	}
-	sym := model.ParseSymptom(res.Symptom)
-	t, _ = model.TargetFor(sym, t)
+	sym := symptom.ParseSymptom(res.Symptom)
+	t, _ = symptom.TargetFor(sym, t)
 	var notes []string
 	if t.NetNS == "" {
 		for _, f := range findings {
@@ -280,7 +281,7 @@ func Run(ctx context.Context, o RunOptions) (RunResult, int) {
 		return res, res.Exit
 	}
 	facts := probes.Gather(ctx, t)
-	d := model.Diagnose(facts, sym, nil)
+	d := diagnose.Diagnose(facts, sym, nil)
 	if t.PID != 0 {
 		notes = append([]string{fmt.Sprintf("the command's credentials and namespaces, from PID %d started the same way; file capabilities of %s", t.PID, path)}, notes...)
 	}
@@ -375,7 +376,7 @@ func RunSymptom(argv []string, stderr string, findings []*live.Finding) string {
 	return b.String()
 }
 
-func writeRunJSON(w io.Writer, res RunResult, d *model.Diagnosis) error {
+func writeRunJSON(w io.Writer, res RunResult, d *diagnose.Diagnosis) error {
 	var buf bytes.Buffer
 	if err := d.WriteJSON(&buf); err != nil {
 		return err

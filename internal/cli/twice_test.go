@@ -8,7 +8,8 @@ import (
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/cli"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -24,14 +25,14 @@ func TestDeletingALinkThatCarriesTrafficIsAskedTwice(t *testing.T) {
 	ns.IP("addr", "add", "10.0.0.1/24", "dev", "veth0")
 	ns.IP("route", "add", "default", "via", "10.0.0.254")
 	out, _ := ns.TryIP("link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
-	s := model.ParseSymptom("$ ip link add veth0 type veth peer name veth1\n" + out)
+	s := symptom.ParseSymptom("$ ip link add veth0 type veth peer name veth1\n" + out)
 	run := func(yes bool, answers string) (int, string) {
 		var o, e bytes.Buffer
 		code := cli.Fix(context.Background(), cli.FixOptions{Target: probes.Target{NetNS: ns.Name}, Symptom: s, FixID: "name-conflict/delete-stale",
 			Yes: yes, In: strings.NewReader(answers), Out: &o, Err: &e, JournalDir: t.TempDir()})
 		return code, o.String() + e.String()
 	}
-	d := model.Diagnose(probes.Gather(context.Background(), probes.Target{NetNS: ns.Name, Interfaces: s.Interfaces()}), s, nil)
+	d := diagnose.Diagnose(probes.Gather(context.Background(), probes.Target{NetNS: ns.Name, Interfaces: s.Interfaces()}), s, nil)
 	if f, _, ok := d.FindFix("name-conflict/delete-stale"); !ok || !strings.Contains(f.Title, "it carries traffic now (UP, addresses and the default route)") {
 		t.Fatalf("the offer does not say the link carries traffic: %+v", f)
 	}

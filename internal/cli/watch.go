@@ -16,7 +16,7 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sysexec"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/watch"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 	"github.com/rtnl-doctor/rtnl-doctor/model/live"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -41,7 +41,7 @@ type WatchOptions struct {
 	Stop <-chan struct{}
 	// OnFinding receives every finding with its diagnosis (nil when not
 	// diagnosed), after it is printed.
-	OnFinding func(f *live.Finding, d *model.Diagnosis)
+	OnFinding func(f *live.Finding, d *diagnose.Diagnosis)
 	// Quiet prints nothing but the start line and the summary.
 	Quiet bool
 }
@@ -58,10 +58,10 @@ type WatchResult struct {
 
 // FirstCause is the head of a finding's diagnosis, as printed.
 type FirstCause struct {
-	ID       string       `json:"id"`
-	Title    string       `json:"title"`
-	Status   model.Status `json:"status"`
-	Evidence []string     `json:"evidence,omitempty"`
+	ID       string          `json:"id"`
+	Title    string          `json:"title"`
+	Status   diagnose.Status `json:"status"`
+	Evidence []string        `json:"evidence,omitempty"`
 }
 
 // watchLine is one --json line.
@@ -138,7 +138,7 @@ func Watch(ctx context.Context, o WatchOptions) (WatchResult, int) {
 		lost = fmt.Sprintf("%d LOST by the kernel (buffer full: raise --buffer-kb)", res.Lost)
 	}
 	p(o.Err, "rtnl-doctor watch: %s in %s: %d events, %d suppressed as known noise, %s\n",
-		model.Plural(res.Findings, "failure", "failures")+" caught",
+		diagnose.Plural(res.Findings, "failure", "failures")+" caught",
 		time.Since(start).Round(time.Millisecond), res.Events, res.Suppressed, lost)
 	if runErr != nil {
 		p(o.Err, "rtnl-doctor watch: %v\n", runErr)
@@ -163,7 +163,7 @@ type cached struct {
 	at    time.Time
 	cause *FirstCause
 	note  string
-	d     *model.Diagnosis
+	d     *diagnose.Diagnosis
 }
 
 func newFindingPrinter(ctx context.Context, o WatchOptions) *findingPrinter {
@@ -207,7 +207,7 @@ func (fp *findingPrinter) loop() {
 		if el := time.Since(began); el > time.Second {
 			note += fmt.Sprintf(" (reading the facts took %s)", el.Round(100*time.Millisecond))
 		}
-		d := model.Diagnose(facts, f.Symptom, nil)
+		d := diagnose.Diagnose(facts, f.Symptom, nil)
 		d.Note = note
 		var fc *FirstCause
 		if len(d.Results) > 0 {
@@ -245,7 +245,7 @@ func ReportCommand(f *live.Finding) string {
 	return sysexec.Quote(argv...)
 }
 
-func (fp *findingPrinter) print(f *live.Finding, fc *FirstCause, note string, d *model.Diagnosis) {
+func (fp *findingPrinter) print(f *live.Finding, fc *FirstCause, note string, d *diagnose.Diagnosis) {
 	fp.mu.Lock()
 	defer fp.mu.Unlock()
 	if fp.o.OnFinding != nil {

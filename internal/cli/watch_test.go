@@ -12,7 +12,7 @@ import (
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/watch"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 	"github.com/rtnl-doctor/rtnl-doctor/model/live"
 	"golang.org/x/sys/unix"
 )
@@ -132,7 +132,7 @@ func faults(self string) []fault {
 
 type caught struct {
 	f *live.Finding
-	d *model.Diagnosis
+	d *diagnose.Diagnosis
 }
 
 // TestWatchAcceptance makes each failure for real and checks the finding
@@ -179,7 +179,7 @@ func runFaults(t *testing.T, backend, name string) {
 	go func() {
 		defer close(done)
 		Watch(t.Context(), WatchOptions{Source: watch.Options{Backend: backend, Syscalls: true}, Out: &out, Err: &errb, Stop: stop,
-			OnFinding: func(f *live.Finding, d *model.Diagnosis) {
+			OnFinding: func(f *live.Finding, d *diagnose.Diagnosis) {
 				mu.Lock()
 				got = append(got, caught{f, d})
 				mu.Unlock()
@@ -251,7 +251,7 @@ func runFaults(t *testing.T, backend, name string) {
 			// confines anything here).
 			r := match.d.Results[0]
 			for _, x := range match.d.Results {
-				if x.Status != model.OK {
+				if x.Status != diagnose.OK {
 					r = x
 					break
 				}

@@ -19,7 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/atomicfile"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -29,7 +29,7 @@ const TextfileName = "rtnl_doctor.prom"
 // Statuses are the values of the status label, every one present for each
 // cause (1 for the current status, 0 for the others) so that an alert on
 // status="fail" sees the series go to 0, not vanish.
-var Statuses = []model.Status{model.Fail, model.Warn, model.Unknown, model.OK}
+var Statuses = []diagnose.Status{diagnose.Fail, diagnose.Warn, diagnose.Unknown, diagnose.OK}
 
 // highOrder is the smallest buddy order counted as a high-order block: a
 // veth's queues need order-4 (64 KiB) blocks, the same threshold the
@@ -38,7 +38,7 @@ const highOrder = 4
 
 // Input is what the metrics are made of.
 type Input struct {
-	Diagnosis *model.Diagnosis
+	Diagnosis *diagnose.Diagnosis
 	Version   string
 	// WorstFD is the process nearest its fd limit (probes.WorstFDUsage);
 	// nil when it could not be found.
@@ -117,7 +117,7 @@ func Registry(in Input) (*prometheus.Registry, error) {
 		ign.WithLabelValues(probes.ManagerNetworkManager).Set(float64(nm))
 		try(add(ign))
 	}
-	try(gauge("rtnl_doctor_facts_unavailable", "Facts rtnl-doctor could not read in this check (the report lists them under \"Could not see\").", float64(len(model.Unavailable(f)))))
+	try(gauge("rtnl_doctor_facts_unavailable", "Facts rtnl-doctor could not read in this check (the report lists them under \"Could not see\").", float64(len(diagnose.Unavailable(f)))))
 	try(gauge("rtnl_doctor_check_duration_seconds", "How long reading the facts took.", time.Duration(f.Took).Seconds()))
 	if len(errs) > 0 {
 		return nil, errs[0]

@@ -11,12 +11,13 @@ import (
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
-	rmodel "github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
 // diagnosis evaluates every cause over the shared fixture tree.
-func diagnosis(t *testing.T) *rmodel.Diagnosis {
+func diagnosis(t *testing.T) *diagnose.Diagnosis {
 	t.Helper()
 	f := probes.Gather(t.Context(), probes.Target{Root: "../../probes/testdata/roots/base", Timeout: 5 * time.Second})
 	f.Memory.Buddy = []probes.BuddyZone{{Node: "0", Zone: "Normal", Free: []uint64{9, 9, 9, 9, 3, 2, 1}}}
@@ -32,7 +33,7 @@ func diagnosis(t *testing.T) *rmodel.Diagnosis {
 		{File: "/etc/NetworkManager/system-connections/a.nmconnection", Severity: probes.SeverityError},
 		{File: "/etc/NetworkManager/system-connections/b.nmconnection", Severity: probes.SeverityWarning},
 	}
-	return rmodel.Diagnose(f, rmodel.ParseSymptom(""), nil)
+	return diagnose.Diagnose(f, symptom.ParseSymptom(""), nil)
 }
 
 func render(t *testing.T, in Input) []byte {
@@ -133,7 +134,7 @@ func TestMetrics(t *testing.T) {
 // A figure that could not be read is absent, not 0.
 func TestMissingFiguresAbsent(t *testing.T) {
 	f := &probes.Facts{Gathered: []probes.Group{probes.GroupFDs}}
-	d := rmodel.Diagnose(f, rmodel.ParseSymptom(""), nil)
+	d := diagnose.Diagnose(f, symptom.ParseSymptom(""), nil)
 	out := string(render(t, Input{Diagnosis: d, Version: "devel"}))
 	for _, name := range []string{"rtnl_doctor_file_handles_in_use", "rtnl_doctor_file_handles_max", "rtnl_doctor_high_order_free_blocks",
 		"rtnl_doctor_lsm_denials_last_hour", "rtnl_doctor_process_fd_usage_ratio_max", "rtnl_doctor_config_files_ignored"} {

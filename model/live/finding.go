@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/watch"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
@@ -41,7 +41,7 @@ type Finding struct {
 	// What says in one line what failed, in the kernel's words.
 	What string `json:"what"`
 	// Symptom is what the diagnosis engine is given.
-	Symptom model.Symptom `json:"symptom"`
+	Symptom symptom.Symptom `json:"symptom"`
 }
 
 // cgroup path components that name a container or unit.
@@ -86,11 +86,11 @@ func ContainerOf(cgroup string) string {
 
 // Netlink request types (linux/rtnetlink.h) and the operation each names.
 var msgOps = map[uint16]struct{ name, op string }{
-	16: {"RTM_NEWLINK", model.OpLinkAdd}, 17: {"RTM_DELLINK", model.OpLinkDel}, 18: {"RTM_GETLINK", ""}, 19: {"RTM_SETLINK", model.OpLinkSet},
-	20: {"RTM_NEWADDR", model.OpAddrAdd}, 21: {"RTM_DELADDR", model.OpAddrDel}, 22: {"RTM_GETADDR", ""},
-	24: {"RTM_NEWROUTE", model.OpRouteAdd}, 25: {"RTM_DELROUTE", model.OpRouteDel}, 26: {"RTM_GETROUTE", ""},
-	28: {"RTM_NEWNEIGH", model.OpNeighAdd}, 29: {"RTM_DELNEIGH", ""}, 30: {"RTM_GETNEIGH", ""},
-	104: {"RTM_NEWNEXTHOP", model.OpRouteAdd}, 88: {"RTM_NEWNSID", ""}, 90: {"RTM_GETNSID", ""},
+	16: {"RTM_NEWLINK", symptom.OpLinkAdd}, 17: {"RTM_DELLINK", symptom.OpLinkDel}, 18: {"RTM_GETLINK", ""}, 19: {"RTM_SETLINK", symptom.OpLinkSet},
+	20: {"RTM_NEWADDR", symptom.OpAddrAdd}, 21: {"RTM_DELADDR", symptom.OpAddrDel}, 22: {"RTM_GETADDR", ""},
+	24: {"RTM_NEWROUTE", symptom.OpRouteAdd}, 25: {"RTM_DELROUTE", symptom.OpRouteDel}, 26: {"RTM_GETROUTE", ""},
+	28: {"RTM_NEWNEIGH", symptom.OpNeighAdd}, 29: {"RTM_DELNEIGH", ""}, 30: {"RTM_GETNEIGH", ""},
+	104: {"RTM_NEWNEXTHOP", symptom.OpRouteAdd}, 88: {"RTM_NEWNSID", ""}, 90: {"RTM_GETNSID", ""},
 }
 
 // MsgTypeName names a netlink request type ("RTM_NEWLINK", or "type 42").
@@ -124,7 +124,7 @@ func errText(e int) string {
 }
 
 func errName(e int) string {
-	if n := model.ErrnoFromNumber(strconv.Itoa(e)); n != "" {
+	if n := symptom.ErrnoFromNumber(strconv.Itoa(e)); n != "" {
 		return string(n)
 	}
 	return "errno " + strconv.Itoa(e)
@@ -165,7 +165,7 @@ func (f *Finding) describe() {
 				if m, ok := msgOps[e.MsgType]; ok && m.op != "" {
 					op = m.op
 					if e.MsgType == 16 && e.ReqFlags&0x400 == 0 { // RTM_NEWLINK without NLM_F_CREATE
-						op = model.OpLinkSet
+						op = symptom.OpLinkSet
 					}
 				}
 				w := fmt.Sprintf("%s failed: %s (%s)", MsgTypeName(e.MsgType), errName(e.Errno), errText(e.Errno))
@@ -251,22 +251,22 @@ func (f *Finding) describe() {
 		// kind) the kernel's error does not: read it as a pasted "$ CMD".
 		lines = append([]string{"$ " + f.Proc.Cmdline}, lines...)
 	}
-	s := model.ParseSymptom(strings.Join(lines, "\n"))
+	s := symptom.ParseSymptom(strings.Join(lines, "\n"))
 	s.PID, s.Program = f.Proc.PID, f.Proc.Comm
 	switch {
 	case hasTun:
-		s.Operation, s.Path, s.Kind = model.OpTunOpen, path, "tun"
+		s.Operation, s.Path, s.Kind = symptom.OpTunOpen, path, "tun"
 	case sysc == "socket":
-		s.Operation = model.OpNetlink
+		s.Operation = symptom.OpNetlink
 	case sysc == "unshare":
-		s.Operation = model.OpUserns
+		s.Operation = symptom.OpUserns
 	case sysc == "setns":
-		s.Operation = model.OpNetnsEnter
+		s.Operation = symptom.OpNetnsEnter
 	case op != "":
 		s.Operation = op
 	}
 	if s.Errno == "" && capFail >= 0 {
-		s.Errno = model.EPERM
+		s.Errno = symptom.EPERM
 	}
 	if f.Proc.Cmdline != "" && !f.Proc.Gone {
 		s.Command = f.Proc.Cmdline

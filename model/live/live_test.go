@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/watch"
-	"github.com/rtnl-doctor/rtnl-doctor/model"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 )
 
 func TestContainerOf(t *testing.T) {
@@ -47,10 +47,10 @@ func TestGrouping(t *testing.T) {
 	if len(got) != 3 {
 		t.Fatalf("got %d findings, want 3: %+v", len(got), got)
 	}
-	if got[0].Count != 2 || got[0].Symptom.Errno != model.EPERM {
+	if got[0].Count != 2 || got[0].Symptom.Errno != symptom.EPERM {
 		t.Errorf("first finding: count %d errno %s", got[0].Count, got[0].Symptom.Errno)
 	}
-	if got[1].Symptom.ExtAck != "Unknown device type" || got[1].Symptom.Errno != model.EOPNOTSUPP {
+	if got[1].Symptom.ExtAck != "Unknown device type" || got[1].Symptom.Errno != symptom.EOPNOTSUPP {
 		t.Errorf("extack finding: %+v", got[1].Symptom)
 	}
 }
@@ -64,7 +64,7 @@ func TestNoise(t *testing.T) {
 	// A real ENODEV (an RTM_NEWLINK with attributes) is kept.
 	g.Add(ev(3, 0, watch.KindNetlinkErr, func(e *watch.Event) { e.MsgType, e.ReqLen, e.Errno = 16, 60, 19 }))
 	fs := g.Flush(time.Unix(2000, 0), true)
-	if g.Suppressed != 2 || len(fs) != 1 || fs[0].Symptom.Errno != model.ENODEV {
+	if g.Suppressed != 2 || len(fs) != 1 || fs[0].Symptom.Errno != symptom.ENODEV {
 		t.Fatalf("suppressed %d, findings %+v", g.Suppressed, fs)
 	}
 }
@@ -75,21 +75,21 @@ func TestSymptoms(t *testing.T) {
 		name  string
 		evs   []watch.Event
 		op    string
-		errno model.Errno
+		errno symptom.Errno
 	}{
-		{"eexist", []watch.Event{ev(1, 0, watch.KindNetlinkErr, func(e *watch.Event) { e.MsgType, e.ReqLen, e.Errno, e.ReqFlags = 24, 60, 17, 0x600 })}, model.OpRouteAdd, model.EEXIST},
-		{"link set", []watch.Event{ev(1, 0, watch.KindNetlinkErr, func(e *watch.Event) { e.MsgType, e.ReqLen, e.Errno = 16, 60, 1 })}, model.OpLinkSet, model.EPERM},
-		{"tun", []watch.Event{ev(1, 0, watch.KindTunOpen, func(e *watch.Event) { e.Path, e.Errno = "/dev/net/tun", 13 })}, model.OpTunOpen, model.EACCES},
-		{"emfile", []watch.Event{ev(1, 0, watch.KindSyscall, func(e *watch.Event) { e.Syscall, e.Errno = "socket", 24 })}, model.OpNetlink, model.EMFILE},
-		{"unshare", []watch.Event{ev(1, 0, watch.KindSyscall, func(e *watch.Event) { e.Syscall, e.Errno = "unshare", 28 })}, model.OpUserns, model.ENOSPC},
+		{"eexist", []watch.Event{ev(1, 0, watch.KindNetlinkErr, func(e *watch.Event) { e.MsgType, e.ReqLen, e.Errno, e.ReqFlags = 24, 60, 17, 0x600 })}, symptom.OpRouteAdd, symptom.EEXIST},
+		{"link set", []watch.Event{ev(1, 0, watch.KindNetlinkErr, func(e *watch.Event) { e.MsgType, e.ReqLen, e.Errno = 16, 60, 1 })}, symptom.OpLinkSet, symptom.EPERM},
+		{"tun", []watch.Event{ev(1, 0, watch.KindTunOpen, func(e *watch.Event) { e.Path, e.Errno = "/dev/net/tun", 13 })}, symptom.OpTunOpen, symptom.EACCES},
+		{"emfile", []watch.Event{ev(1, 0, watch.KindSyscall, func(e *watch.Event) { e.Syscall, e.Errno = "socket", 24 })}, symptom.OpNetlink, symptom.EMFILE},
+		{"unshare", []watch.Event{ev(1, 0, watch.KindSyscall, func(e *watch.Event) { e.Syscall, e.Errno = "unshare", 28 })}, symptom.OpUserns, symptom.ENOSPC},
 		{"probe then the real request", []watch.Event{
 			ev(1, 0, watch.KindNetlinkErr, func(e *watch.Event) { e.MsgType, e.ReqLen, e.Errno = 16, 32, 1 }),
 			ev(1, time.Millisecond, watch.KindNetlinkErr, func(e *watch.Event) { e.MsgType, e.ReqLen, e.Errno, e.ReqFlags = 16, 64, 1, 0x605 }),
-		}, model.OpLinkAdd, model.EPERM},
+		}, symptom.OpLinkAdd, symptom.EPERM},
 		{"cap+extack", []watch.Event{
 			ev(1, 0, watch.KindCap, func(e *watch.Event) { e.Cap, e.Errno = 12, 1 }),
 			ev(1, time.Millisecond, watch.KindExtAck, func(e *watch.Event) { e.Msg = "Unknown device type" }),
-		}, "", model.EOPNOTSUPP},
+		}, "", symptom.EOPNOTSUPP},
 	}
 	for _, c := range cases {
 		g := NewGrouper("test", Filter{})
@@ -127,7 +127,7 @@ func TestSymptomReadsCommandLine(t *testing.T) {
 		t.Fatalf("%d findings", len(fs))
 	}
 	s := fs[0].Symptom
-	if s.Operation != model.OpRouteAdd || s.Errno != model.ENETUNREACH || s.Device != "d1" || s.Gateway != "10.9.0.2" || s.Route != "10.3.0.0/24" {
+	if s.Operation != symptom.OpRouteAdd || s.Errno != symptom.ENETUNREACH || s.Device != "d1" || s.Gateway != "10.9.0.2" || s.Route != "10.3.0.0/24" {
 		t.Errorf("symptom %+v: want route add ENETUNREACH, device d1, gateway 10.9.0.2, route 10.3.0.0/24", s)
 	}
 	if s.Command == "" {

@@ -1,0 +1,162 @@
+package diagnose
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+	"golang.org/x/sys/unix"
+)
+
+var causeContainerRestricted = &Cause{
+	ID:      "container-restricted",
+	Checks:  "whether the process runs in a container, and what the runtime withheld: NET_ADMIN, a writable /proc/sys, /dev/net/tun",
+	Needs:   []probes.Group{probes.GroupContainer, probes.GroupIdentity, probes.GroupSysctls},
+	Require: Requirement{probes.GroupContainer, "container facts"},
+	Eval:    evalContainerRestricted,
+	Fixes:   fixesContainerRestricted,
+	Answers: fix.Answers(nil, symptom.EPERM, symptom.EACCES, symptom.EROFS, symptom.EOPNOTSUPP, symptom.EPROTONOSUPPORT, symptom.ENOENT, symptom.ENODEV),
+	Next:    "Re-create the container with the option; inside, the command then needs the same addresses and routes as on a host.",
+}
+
+func evalContainerRestricted(c *Context) Verdict {
+	var v Verdict
+	ct := &c.Facts.Container
+	if !ct.InContainer {
+		if r, gap := ct.Gaps.Reason("cgroup"); gap {
+			v.unknown("cannot tell whether %s runs in a container: %s", c.who(), r)
+			return v
+		}
+		hints := ""
+		if len(ct.Hints) > 0 {
+			hints = "; hints only, which prove nothing alone: " + strings.Join(ct.Hints, "; ")
+		}
+		if ct.PIDNamespace == "" && len(ct.Hints) > 0 {
+			v.unknown("cannot tell whether %s runs in a container: no proof found, but its PID namespace is unavailable%s", c.who(), hints)
+		} else {
+			env := "no container= variable"
+			for _, u := range ct.Unknown {
+				if strings.HasPrefix(u, "container= in ") {
+					env = "no container= variable where the environment was readable"
+				}
+			}
+			v.ok("%s does not run in a container: no runtime cgroup, no /run/systemd/container or /run/host/container-manager, %s, %s%s",
+				c.who(), env, pidNSWords(ct.PIDNamespace), hints)
+		}
+		if len(ct.Unknown) > 0 {
+			v.Evidence = append(v.Evidence, "not checked: "+strings.Join(ct.Unknown, "; "))
+		}
+		return v
+	}
+	rt := ct.Runtime
+	desc := rt + " container"
+	if ct.ID != "" {
+		desc += " " + shortID(ct.ID)
+	}
+	v.Evidence = append(v.Evidence, fmt.Sprintf("%s runs in a %s (%s)", c.who(), desc, strings.Join(ct.Evidence, "; ")))
+	if len(ct.Hints) > 0 {
+		v.Evidence = append(v.Evidence, "also: "+strings.Join(ct.Hints, "; "))
+	}
+	s := c.Symptom
+	if caps := c.Facts.Identity.Caps; caps != nil {
+		switch {
+		case !hasCap(caps.BndMask, unix.CAP_NET_ADMIN) && ct.WithTool && c.Facts.Host.Tool.BoundingNetAdmin && !c.examinesSelf():
+			v.ok("the container allows NET_ADMIN (rtnl-doctor runs in the same container with it in its bounding set): %s dropped it itself, see cap-net-admin", c.who())
+		case !hasCap(caps.BndMask, unix.CAP_NET_ADMIN):
+			st := Warn
+			if s.Recognised && needsNetAdmin(s) && (s.Errno == symptom.EPERM || s.Errno == symptom.EACCES || s.Errno == "") {
+				st = Fail
+			}
+			v.add(st, "its bounding set lacks cap_net_admin: the container was started without NET_ADMIN, and nothing inside can gain it")
+		default:
+			v.ok("its bounding set has cap_net_admin")
+		}
+	}
+	if ro := c.Facts.Sysctls.ProcSysReadOnly; ro != nil && *ro {
+		st := Warn
+		if s.Operation == symptom.OpSysctl || s.Errno == symptom.EROFS {
+			st = Fail
+		}
+		v.add(st, "/proc/sys is mounted read-only inside (%s): sysctl writes fail with \"Read-only file system\"", c.Facts.Sysctls.ProcSysMount)
+	}
+	if s.Operation == symptom.OpModprobe {
+		v.fail("modprobe inside a container cannot work: modules belong to the host's kernel")
+	}
+	if (s.Operation == symptom.OpTuntapAdd || s.Operation == symptom.OpTunOpen) && !c.Facts.Tun.Exists && c.gathered(probes.GroupTun) {
+		v.fail("/dev/net/tun is not in the container: it was started without --device /dev/net/tun")
+	}
+	if c.Facts.Identity.Seccomp == "filter" {
+		v.Evidence = append(v.Evidence, fmt.Sprintf("a seccomp filter is active (%d filters): the runtime's default profile", c.Facts.Identity.SeccompFilters))
+	}
+	if v.Status == "" {
+		v.Status = OK
+	}
+	return v
+}
+
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+func fixesContainerRestricted(c *Context, v Verdict) []fix.Fix {
+	if v.Status != Fail && v.Status != Warn {
+		return nil
+	}
+	ct := &c.Facts.Container
+	why := "a running container cannot be changed from outside: it must be re-created with the option"
+	name := "CONTAINER"
+	if ct.ID != "" {
+		name = shortID(ct.ID)
+	}
+	var fixes []fix.Fix
+	caps := c.Facts.Identity.Caps
+	if caps != nil && !hasCap(caps.BndMask, unix.CAP_NET_ADMIN) && !(ct.WithTool && c.Facts.Host.Tool.BoundingNetAdmin) {
+		switch ct.Runtime {
+		case "kubernetes":
+			fixes = append(fixes, fix.Fix{ID: "container-restricted/k8s-cap-add", Title: "Add NET_ADMIN to the pod's container securityContext",
+				Command: fix.Lines("# in the pod spec, under the container:", "#   securityContext:", "#     capabilities:", "#       add: [\"NET_ADMIN\"]",
+					"kubectl apply -f POD.yaml"), Manual: true, Why: why})
+		default:
+			tool := "docker"
+			if ct.Runtime == "podman" {
+				tool = "podman"
+			}
+			fixes = append(fixes, fix.Fix{ID: "container-restricted/cap-add", Title: "Re-create the container with NET_ADMIN (only that capability)",
+				Command: fix.Lines(fix.Argv(tool, "inspect", "--format", "{{.Config.Image}}", name), tool+" run --cap-add NET_ADMIN ... IMAGE"), Manual: true, Why: why}, fix.Fix{ID: "container-restricted/compose-cap-add", Title: "With docker compose: add cap_add to the service",
+				Command: fix.Lines("# in compose.yaml, under the service:", "#   cap_add:", "#     - NET_ADMIN", "docker compose up -d --force-recreate SERVICE"), Manual: true, Why: why,
+				Risk: "docker stack deploy ignored cap_add before Docker 20.10"})
+		}
+	}
+	if ro := c.Facts.Sysctls.ProcSysReadOnly; ro != nil && *ro {
+		key := c.Symptom.SysctlKey
+		if key == "" {
+			key = "net.ipv4.ip_forward"
+		}
+		fixes = append(fixes, fix.Fix{ID: "container-restricted/sysctl", Title: "Set the namespaced sysctl when the container starts",
+			Command: fix.Lines(fix.Argv("docker", "run", "--sysctl", key+"=1", "IMAGE"), "# or in compose.yaml, under the service, the same setting in a sysctls: list"), Manual: true, Why: why})
+	}
+	if (c.Symptom.Operation == symptom.OpTuntapAdd || c.Symptom.Operation == symptom.OpTunOpen) && !c.Facts.Tun.Exists {
+		fixes = append(fixes, fix.Fix{ID: "container-restricted/device-tun", Title: "Give the container /dev/net/tun",
+			Command: fix.Lines("docker run --device /dev/net/tun --cap-add NET_ADMIN ... IMAGE", "# or in compose.yaml, under the service:", "#   devices:", "#     - /dev/net/tun"), Manual: true, Why: why})
+	}
+	if len(fixes) > 0 {
+		fixes = append(fixes, fix.Fix{ID: "container-restricted/not-privileged", Title: "Avoid --privileged",
+			Command: "# do not use: docker run --privileged", Manual: true,
+			Why:  "listed for its cost only",
+			Risk: "--privileged grants every capability and device and removes seccomp and LSM confinement: the container becomes root on the host"})
+	}
+	return fixes
+}
+
+// pidNSWords describes the PID namespace checked for a container.
+func pidNSWords(ns string) string {
+	if ns == "" {
+		return "PID namespace unread"
+	}
+	return "the initial PID namespace (" + ns + ")"
+}

@@ -1,0 +1,273 @@
+package diagnose
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+var causeMACDenial = &Cause{
+	ID:      "mac-denial",
+	Checks:  "SELinux and AppArmor: whether they enforce, the process's label, and recent denials of netlink, tun, capabilities and user namespaces",
+	Needs:   []probes.Group{probes.GroupSecurity, probes.GroupDenials, probes.GroupIdentity},
+	Eval:    evalMACDenial,
+	Fixes:   fixesMACDenial,
+	Answers: fix.Answers(nil, symptom.EPERM, symptom.EACCES),
+	Next:    "Once the policy allows it, the operation can still fail on capabilities or an existing object: run the check again.",
+}
+
+// recentDenial is how old a denial may be and still explain a failure that
+// just happened.
+const recentDenial = 24 * time.Hour
+
+// recent reports whether a logged event at t can explain a failure that
+// just happened: within a day of now on a live system. A captured tree is
+// the moment of interest itself, so everything in it counts.
+func (c *Context) recent(t, now time.Time) bool {
+	if !c.Facts.Target.Live || t.IsZero() || now.IsZero() {
+		return true
+	}
+	return now.Sub(t) <= recentDenial
+}
+
+// failingComms are the program names the denial should name: the
+// examined process's, or the command in the symptom.
+func failingComms(c *Context) []string {
+	var out []string
+	if !c.examinesSelf() {
+		if c.Facts.Target.Comm != "" {
+			out = append(out, c.Facts.Target.Comm)
+		}
+	}
+	if c.Symptom.Command != "" {
+		if f := strings.Fields(c.Symptom.Command); len(f) > 0 {
+			out = append(out, filepath.Base(f[0]))
+		}
+	}
+	switch c.Symptom.Source {
+	case "docker", "cni", "networkd", "NetworkManager", "openvpn", "wireguard", "libvirt", "lxc":
+		out = append(out, map[string]string{"docker": "dockerd", "cni": "bridge", "networkd": "systemd-network",
+			"NetworkManager": "NetworkManager", "openvpn": "openvpn", "wireguard": "wg-quick", "libvirt": "libvirtd", "lxc": "lxc-start"}[c.Symptom.Source])
+	}
+	return out
+}
+
+// describeDenial renders a denial in one line for evidence.
+func describeDenial(d probes.Denial) string {
+	var b strings.Builder
+	if d.Kind == "selinux" {
+		b.WriteString("SELinux denied")
+	} else {
+		b.WriteString("AppArmor denied")
+	}
+	if d.Operation != "" {
+		fmt.Fprintf(&b, " %s", d.Operation)
+	}
+	if d.Capability != "" {
+		fmt.Fprintf(&b, " (capability %s)", d.Capability)
+	}
+	if d.Class != "" {
+		fmt.Fprintf(&b, " on %s", d.Class)
+	}
+	if d.Family != "" {
+		fmt.Fprintf(&b, " family %s", d.Family)
+	}
+	if d.Name != "" {
+		fmt.Fprintf(&b, " %s", d.Name)
+	}
+	fmt.Fprintf(&b, " to %s", d.Comm)
+	if d.PID > 0 {
+		fmt.Fprintf(&b, " (pid %d)", d.PID)
+	}
+	if d.Scontext != "" {
+		fmt.Fprintf(&b, " scontext=%s", d.Scontext)
+	}
+	if d.Profile != "" {
+		fmt.Fprintf(&b, " profile=%s", d.Profile)
+	}
+	if !d.Time.IsZero() {
+		fmt.Fprintf(&b, " at %s", d.Time.Local().Format("2006-01-02 15:04:05"))
+	}
+	if d.Source != "" {
+		fmt.Fprintf(&b, " [%s]", d.Source)
+	}
+	return b.String()
+}
+
+// matchingDenials are the relevant, enforced denials that name the failing
+// process, newest first (the probe's order).
+func matchingDenials(c *Context) (match, other []probes.Denial) {
+	comms := failingComms(c)
+	pid := c.Facts.Target.PID
+	now := c.Facts.Collected
+	for _, d := range c.Facts.Denials.Denials {
+		if !d.Relevant || d.Permissive {
+			continue
+		}
+		if !c.recent(d.Time, now) {
+			continue
+		}
+		hit := (!c.examinesSelf() && pid > 0 && d.PID == pid)
+		for _, cm := range comms {
+			hit = hit || (cm != "" && d.Comm == cm)
+		}
+		switch {
+		case !c.examinesSelf() && pid > 0 && d.PID == pid:
+			// The examined process itself: the strongest match, first.
+			match = append([]probes.Denial{d}, match...)
+		case hit || len(comms) == 0 && c.examinesSelf() && c.Symptom.Recognised:
+			match = append(match, d)
+		default:
+			other = append(other, d)
+		}
+	}
+	return match, other
+}
+
+func evalMACDenial(c *Context) Verdict {
+	var v Verdict
+	sec := &c.Facts.Security
+	se, aa := sec.SELinux, sec.AppArmor
+	enforcing := false
+	switch {
+	case se.Present && se.Mode == "enforcing":
+		enforcing = true
+		v.Evidence = append(v.Evidence, fmt.Sprintf("SELinux is enforcing (policy %s); %s runs as %s", sanitize.OrDash(se.ConfigPolicy), c.who(), sanitize.OrDash(se.Context)))
+	case se.Present:
+		v.Evidence = append(v.Evidence, fmt.Sprintf("SELinux is %s", sanitize.OrDash(se.Mode)))
+	}
+	if aa.Enabled {
+		if aa.Mode == "enforce" {
+			enforcing = true
+		}
+		v.Evidence = append(v.Evidence, fmt.Sprintf("AppArmor is enabled (%s loaded); %s is %s", Plural(aa.ProfileCount, "profile", "profiles"), c.who(), sanitize.OrDash(aa.Label)))
+	}
+	match, other := matchingDenials(c)
+	for i, d := range match {
+		if i == 3 {
+			v.Evidence = append(v.Evidence, fmt.Sprintf("and %d more", len(match)-3))
+			break
+		}
+		v.fail("%s: %s", describeDenial(d), d.Why)
+	}
+	if len(match) == 0 {
+		for i, d := range other {
+			if i == 2 {
+				break
+			}
+			v.warn("a networking denial of another program: %s", describeDenial(d))
+		}
+	}
+	if len(match) > 0 || len(other) > 0 {
+		return v
+	}
+	if r, gap := c.Facts.Denials.Gaps.Reason("denials"); gap && enforcing {
+		v.unknown("a security module enforces but no denial log could be read: %s", r)
+		return v
+	}
+	if r, gap := c.Facts.Denials.Gaps.Reason("audit.log"); gap && enforcing {
+		v.unknown("%s", r)
+		return v
+	}
+	switch {
+	case enforcing && se.Present && se.Mode == "enforcing":
+		v.ok("no recent networking denial in %s; SELinux dontaudit rules can hide some: `semodule -DB` logs them until `semodule -B`", strings.Join(c.Facts.Denials.Sources, ", "))
+	case enforcing:
+		v.ok("no recent networking denial in %s", strings.Join(c.Facts.Denials.Sources, ", "))
+	default:
+		v.ok("no security module confines %s (SELinux %s, AppArmor %s)", c.who(), seState(se), aaState(aa))
+	}
+	return v
+}
+
+func seState(s probes.SELinuxFacts) string {
+	if !s.Present {
+		return "absent"
+	}
+	return sanitize.OrDash(s.Mode)
+}
+
+func aaState(a probes.AppArmorFacts) string {
+	if !a.Enabled {
+		return "disabled"
+	}
+	return "label " + sanitize.OrDash(a.Label)
+}
+
+func fixesMACDenial(c *Context, v Verdict) []fix.Fix {
+	if v.Status != Fail {
+		return nil
+	}
+	match, _ := matchingDenials(c)
+	if len(match) == 0 {
+		return nil
+	}
+	d := match[0]
+	var fixes []fix.Fix
+	if d.Kind == "selinux" {
+		domain := d.Scontext
+		if f := strings.Split(d.Scontext, ":"); len(f) >= 3 {
+			domain = f[2]
+		}
+		fixes = append(fixes, fix.Fix{ID: "mac-denial/selinux-module", Title: "Allow exactly the denied access with a local policy module (narrowest)",
+			Command:   fix.Lines(fix.Argv("ausearch", "-m", "AVC", "-c", d.Comm, "--raw")+" | audit2allow -M rtnl_doctor_local", fix.Argv("semodule", "-i", "rtnl_doctor_local.pp")),
+			NeedsRoot: true, Manual: true, Why: "read the generated rtnl_doctor_local.te before installing it: it is a policy change"}, fix.Fix{ID: "mac-denial/selinux-permissive-domain", Title: "Or make only the " + domain + " domain permissive",
+			Command: fix.Argv("semanage", "permissive", "-a", domain), NeedsRoot: true,
+			Risk:   "every process running as " + domain + " is no longer confined by SELinux (its denials are only logged)",
+			Action: fix.HelperAct(fix.OpSELinuxPermissiveDomain, domain)}, fix.Fix{ID: "mac-denial/setenforce", Title: "Only to confirm the diagnosis for a minute: setenforce 0",
+			Command: fix.Lines(fix.Argv("setenforce", "0"), "# retry the command, then:", fix.Argv("setenforce", "1")), NeedsRoot: true,
+			Risk:   "turns SELinux enforcement off for the whole system: every confined service loses its protection until setenforce 1 (undo)",
+			Action: fix.HelperAct(fix.OpSELinuxPermissive, "")})
+	} else {
+		prof := d.Profile
+		rule := "network netlink raw,"
+		if d.Capability != "" {
+			rule = "capability " + d.Capability + ","
+		} else if d.Name == "/dev/net/tun" {
+			rule = "/dev/net/tun rw,"
+		} else if d.Operation == "userns_create" {
+			rule = "userns,"
+		}
+		fixes = append(fixes, appArmorRuleFix(c, prof, rule), fix.Fix{ID: "mac-denial/apparmor-complain", Title: "Or put only the profile " + prof + " in complain mode",
+			Command: fix.Argv("aa-complain", prof), NeedsRoot: true,
+			Risk:   "the profile " + prof + " no longer enforces anything: its processes are unconfined (denials are only logged)",
+			Action: fix.HelperAct(fix.OpApparmorComplain, prof)})
+	}
+	return fixes
+}
+
+// appArmorRuleFix adds rule where the profile prof reads it: its local
+// override when the profile includes one (read from the profile's file),
+// otherwise the profile's own file, edited after a backup. A profile with
+// no file under /etc/apparmor.d (docker-default, a snap's) gets the reason.
+func appArmorRuleFix(c *Context, prof, rule string) fix.Fix {
+	f := fix.Fix{ID: "mac-denial/apparmor-rule", Title: "Add the missing rule " + rule + " to the profile " + prof + " (narrowest)",
+		NeedsRoot: true, Manual: true}
+	pf, read := c.Facts.Denials.AppArmorProfiles[prof]
+	switch {
+	case !read || pf.File == "":
+		f.Command = fix.Argv("aa-status")
+		f.Why = "no file for the profile " + prof + " under /etc/apparmor.d: it is generated or shipped elsewhere (docker-default by dockerd: use --security-opt apparmor=PROFILE; a snap's in /var/lib/snapd/apparmor)"
+	case pf.Reason != "":
+		f.Command = fix.Argv("grep", "-n", "include", pf.File)
+		f.Why = "the profile's file " + pf.File + " could not be read (" + pf.Reason + "): check where it includes its local rules"
+	case pf.LocalInclude != "":
+		f.Title += ", in its local override " + pf.LocalInclude
+		f.Command = fix.Lines("echo "+fix.Argv("  "+rule)+" >> "+fix.Argv(pf.LocalInclude), fix.Argv("apparmor_parser", "-r", pf.File))
+		f.Why = "a policy change: review the rule first"
+	default:
+		// The profile includes no local file: a rule there would be
+		// ignored. Edit the profile itself, keeping a backup.
+		f.Title += " (its file " + pf.File + " includes no local override: edit the profile inside its braces, after a backup)"
+		f.Command = fix.Lines(fix.Argv("cp", "-a", "--", pf.File, pf.File+".rtnl-doctor.bak"), "${EDITOR:-vi} "+fix.Argv(pf.File), fix.Argv("apparmor_parser", "-r", pf.File))
+		f.Why = "the rule goes inside the profile's braces, which only you can place; the backup is " + pf.File + ".rtnl-doctor.bak"
+	}
+	return f
+}

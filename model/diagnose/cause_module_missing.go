@@ -1,0 +1,156 @@
+package diagnose
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+var causeModuleMissing = &Cause{
+	ID:      "module-missing",
+	Checks:  "whether the running kernel can create the link kind: built in, loaded, loadable for this kernel, or missing",
+	Needs:   []probes.Group{probes.GroupModules, probes.GroupHost, probes.GroupContainer},
+	Require: Requirement{probes.GroupModules, "module facts"},
+	Eval:    evalModuleMissing,
+	Fixes:   fixesModuleMissing,
+	Answers: fix.Answers(nil, symptom.EOPNOTSUPP, symptom.EPROTONOSUPPORT, symptom.EAFNOSUPPORT, symptom.EINVAL, symptom.ENODEV, symptom.ENOENT),
+	Next:    "With the driver loaded, run the command again: the link is created, then needs its addresses and routes.",
+}
+
+func evalModuleMissing(c *Context) Verdict {
+	var v Verdict
+	m := &c.Facts.Modules
+	kind := symptom.LinkKind(c.Symptom)
+	// Whatever the symptom, a kernel upgraded without a reboot breaks every
+	// kind that is not already loaded.
+	upgraded := !m.ModDirExists && m.ModDir != "" && m.Supported != nil && *m.Supported
+	if kind == "" {
+		switch {
+		case upgraded && len(m.OtherModDirs) > 0:
+			v.warn("no %s: the running kernel %s can load no module (modules exist for %s: the kernel was upgraded without a reboot)",
+				m.ModDir, m.KernelRelease, strings.Join(m.OtherModDirs, ", "))
+		case m.Disabled != nil && *m.Disabled:
+			v.warn("kernel.modules_disabled=1: no module can be loaded until reboot")
+		case strings.Contains(strings.ToLower(c.Symptom.ExtAck), "unknown device type") || c.Symptom.Errno == symptom.EOPNOTSUPP && c.Symptom.Operation == symptom.OpLinkAdd:
+			var missing []string
+			for _, k := range m.Kinds {
+				if k.State == probes.ModMissing {
+					missing = append(missing, k.Kind)
+				}
+			}
+			v.warn("the kernel has no driver for the kind that was requested, but the symptom does not name it: paste the command line too (kinds this kernel cannot create: %s)", strings.Join(missing, ", "))
+		default:
+			v.ok("no link kind in the symptom; %s", kindSummary(m))
+		}
+		return v
+	}
+	ks, known := m.Kind(kind)
+	if !known {
+		v.unknown("kind %q is not one rtnl-doctor knows; check `modinfo` for a module providing rtnl-link-%s", kind, kind)
+		return v
+	}
+	if r := c.Repro; r != nil && r.Kind == kind && r.Ran {
+		switch {
+		case r.Errno == symptom.EOPNOTSUPP:
+			v.fail("reproduced: creating a %s link in a throwaway namespace failed with %q: the kernel cannot create this kind", kind, r.Message())
+		case r.Errno == "":
+			v.ok("reproduced: a %s link was created in a throwaway namespace: the kernel supports it", kind)
+		}
+	}
+	modName := ks.Module
+	if modName == "" {
+		modName = "(built in only: " + ks.Config + ")"
+	}
+	switch ks.State {
+	case probes.ModBuiltin, probes.ModLoaded:
+		v.ok("kind %s: %s (%s)", kind, ks.State, strings.Join(ks.Evidence, "; "))
+	case probes.ModLoadable:
+		why := "it was not loaded automatically"
+		switch {
+		case m.Disabled != nil && *m.Disabled:
+			v.fail("kind %s: module %s exists but kernel.modules_disabled=1 forbids loading it until reboot", kind, modName)
+			return v
+		case m.Modprobe != "" && !m.ModprobeExists:
+			why = fmt.Sprintf("the kernel runs %s to load modules, and that file does not exist", m.Modprobe)
+		case c.Facts.Container.InContainer:
+			why = "the process runs in a container: the host must load the module"
+		}
+		if c.Symptom.Errno == symptom.EOPNOTSUPP || c.Symptom.ExtAck != "" {
+			v.fail("kind %s: module %s is available for kernel %s but not loaded: %s", kind, modName, m.KernelRelease, why)
+		} else {
+			v.warn("kind %s: module %s is available but not loaded (the kernel loads it on first use)", kind, modName)
+		}
+	case probes.ModMissing:
+		v.fail("kind %s: not built in, no module for kernel %s (%s)", kind, m.KernelRelease, strings.Join(ks.Evidence, "; "))
+	default:
+		v.unknown("kind %s: %s", kind, strings.Join(ks.Evidence, "; "))
+	}
+	return v
+}
+
+// kindSummary counts the kinds by state.
+func kindSummary(m *probes.ModulesFacts) string {
+	count := map[string]int{}
+	for _, k := range m.Kinds {
+		count[k.State]++
+	}
+	var parts []string
+	for _, st := range []string{probes.ModBuiltin, probes.ModLoaded, probes.ModLoadable, probes.ModMissing, probes.ModUnknown} {
+		if count[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", count[st], st))
+		}
+	}
+	return "link kinds: " + strings.Join(parts, ", ")
+}
+
+func fixesModuleMissing(c *Context, v Verdict) []fix.Fix {
+	if v.Status != Fail && v.Status != Warn {
+		return nil
+	}
+	m := &c.Facts.Modules
+	kind := symptom.LinkKind(c.Symptom)
+	ks, _ := m.Kind(kind)
+	var fixes []fix.Fix
+	upgraded := !m.ModDirExists && m.Supported != nil && *m.Supported
+	switch {
+	case m.Supported != nil && !*m.Supported:
+		cfg := ks.Config
+		if cfg == "" {
+			cfg = "the option for this kind"
+		}
+		fixes = append(fixes, fix.Fix{ID: "module-missing/kernel-option", Title: fmt.Sprintf("Boot a kernel built with %s=y (this kernel has no module support)", cfg),
+			Command: "# rebuild or replace the kernel with the option in the title built in (=y)", Manual: true,
+			Why: "the running kernel cannot load modules at all"})
+	case upgraded:
+		fixes = append(fixes, fix.Fix{ID: "module-missing/reboot", Title: "Reboot into the installed kernel (the running one lost its modules in an upgrade)",
+			Command: "systemctl reboot", NeedsRoot: true, Manual: true, Why: "a reboot ends every service on this machine: do it when you choose"}, fix.Fix{ID: "module-missing/reinstall-modules", Title: "Or reinstall the modules of the running kernel " + m.KernelRelease,
+			Command:   fix.Lines("# Debian/Ubuntu:", fix.Argv("apt-get", "install", "--reinstall", "linux-modules-"+m.KernelRelease), "# Fedora/RHEL:", fix.Argv("dnf", "install", "kernel-modules-"+m.KernelRelease)),
+			NeedsRoot: true, Manual: true, Why: "package managers differ; the running kernel's package may no longer be in the archive"})
+	case ks.State == probes.ModLoadable && ks.Module != "":
+		if c.Facts.Container.InContainer {
+			fixes = append(fixes, fix.Fix{ID: "module-missing/modprobe-host", Title: "Load the module on the host (modprobe does nothing inside a container)",
+				Command: fix.Argv("modprobe", ks.Module), NeedsRoot: true, Manual: true, Why: "modules belong to the host's kernel"})
+		} else {
+			fixes = append(fixes, fix.Fix{ID: "module-missing/modprobe", Title: "Load the " + ks.Module + " module now", Command: fix.Argv("modprobe", ks.Module), NeedsRoot: true,
+				Action: fix.Act("modprobe", "module", ks.Module)}, fix.Fix{ID: "module-missing/load-at-boot", Title: "Load it at every boot",
+				Command: fix.Argv("echo", ks.Module) + " > " + fix.Argv("/etc/modules-load.d/rtnl-doctor-"+ks.Module+".conf"), NeedsRoot: true,
+				Action: fix.Act("write-file", "path", "/etc/modules-load.d/rtnl-doctor-"+ks.Module+".conf", "content", ks.Module+"\n", "mode", "0644")})
+		}
+	case ks.State == probes.ModMissing:
+		fixes = append(fixes, fix.Fix{ID: "module-missing/extra-modules", Title: "Install the package that ships " + orKind(ks.Module) + " for kernel " + m.KernelRelease,
+			Command:   fix.Lines("# Ubuntu:", fix.Argv("apt-get", "install", "linux-modules-extra-"+m.KernelRelease), "# otherwise: a kernel built with the option as a module (=m) or built in (=y)"),
+			NeedsRoot: true, Manual: true, Why: "which package has the module depends on the distribution" + configNote(ks.Config)})
+	}
+	return fixes
+}
+
+// configNote names the kernel option in prose, never in a command comment.
+func configNote(cfg string) string {
+	if cfg == "" {
+		return ""
+	}
+	return "; the kernel option is " + cfg
+}

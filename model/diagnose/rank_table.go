@@ -1,0 +1,469 @@
+package diagnose
+
+import (
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
+	"sort"
+	"strings"
+)
+
+// The ranking table: for an operation, an errno and a message, the causes
+// that can produce it, most likely first, with the kernel or program source
+// that says so.
+//
+// HOW TO ADD A ROW: append a rankRow anywhere in rankTable (in init below).
+// Fill only the fields the row needs; empty fields match anything. Causes
+// are named by value (causeMTU, not "mtu"), most likely first. Why cites the
+// kernel function or program message that returns this errno for this
+// cause. When several rows match a symptom, the more specific row's causes
+// come first (Msg weighs 3, Op 2, Errno 1, Family/Path/Source 1 each), rows
+// of equal weight in table order. TestRankTable checks every row names
+// causes of the catalogue and every cause is reached by some row.
+
+// rankRow is one line of the ranking table.
+type rankRow struct {
+	Op     string        // operation (OpLinkAdd...), "" for any
+	Errno  symptom.Errno // "" for any
+	Msg    string        // lower-case words in the kernel's extended ACK or the message, "" for any
+	Family string        // inet6...
+	Path   string        // a path the symptom names (/dev/net/tun)
+	Source string        // the program that reported it (networkd, NetworkManager, docker)
+	// InvalidName: the name was refused before or by the kernel as too
+	// long or malformed.
+	InvalidName bool
+	// InContainer: the text says the command ran in a container
+	// (Symptom.ContainerHint).
+	InContainer bool
+	// Has is an object the command set: "mtu" (mtu N), "netns" (netns
+	// NAME, ip -n NAME, peer ... netns NAME).
+	Has    string
+	Causes []*Cause
+	Why    string
+}
+
+func (r rankRow) weight() int {
+	w := 0
+	if r.Msg != "" || r.InvalidName {
+		w += 3
+	}
+	if r.InContainer {
+		w += 2
+	}
+	if r.Op != "" {
+		w += 2
+	}
+	if r.Has != "" {
+		w += 2
+	}
+	for _, f := range []string{string(r.Errno), r.Family, r.Path, r.Source} {
+		if f != "" {
+			w++
+		}
+	}
+	return w
+}
+
+func (r rankRow) matches(s symptom.Symptom) bool {
+	if r.Op != "" && r.Op != s.Operation || r.Errno != "" && r.Errno != s.Errno ||
+		r.Family != "" && r.Family != s.Family || r.Path != "" && r.Path != s.Path || r.Source != "" && r.Source != s.Source ||
+		r.InvalidName && !s.InvalidName || r.InContainer && s.ContainerHint == "" {
+		return false
+	}
+	switch r.Has {
+	case "":
+	case "mtu":
+		if s.MTU <= 0 {
+			return false
+		}
+	case "netns":
+		if netnsNamed(s) == "" {
+			return false
+		}
+	default:
+		return false
+	}
+	if r.Msg != "" {
+		// The message, the extended ACK and the text as pasted: a row's
+		// words are specific enough to be looked for anywhere.
+		if !strings.Contains(strings.ToLower(s.ExtAck+"\n"+s.Message+"\n"+s.Raw), r.Msg) {
+			return false
+		}
+	}
+	return r.Op != "" || r.Errno != "" || r.Msg != "" || r.Source != "" || r.Path != "" || r.InvalidName || r.Has != "" || r.InContainer
+}
+
+// rankedCauses are the causes the symptom points at, most likely first,
+// with the rows that put them there.
+func rankedCauses(s symptom.Symptom) (causes []*Cause, rows []rankRow) {
+	for _, r := range rankTable {
+		if r.matches(s) {
+			rows = append(rows, r)
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].weight() > rows[j].weight() })
+	seen := map[*Cause]bool{}
+	for _, r := range rows {
+		for _, k := range r.Causes {
+			if !seen[k] {
+				seen[k] = true
+				causes = append(causes, k)
+			}
+		}
+	}
+	return causes, rows
+}
+
+// priors orders the causes the symptom makes plausible, most likely first,
+// by cause id (the order rankedCauses gives).
+func priors(s symptom.Symptom) map[string]int {
+	ks, _ := rankedCauses(s)
+	out := make(map[string]int, len(ks))
+	for i, k := range ks {
+		out[k.ID] = i
+	}
+	return out
+}
+
+func causes(ks ...*Cause) []*Cause { return ks }
+
+var rankTable []rankRow
+
+func init() {
+	// Set in init: the causes' evaluations reach priors through Verify.
+	rankTable = []rankRow{
+		// --- Operations that narrow more than the errno.
+		{Op: symptom.OpUserns, Causes: causes(causeUsernsRemap, causeMACDenial, causeContainerRestricted),
+			Why: "kernel/user_namespace.c: create_user_ns fails ENOSPC at user.max_user_namespaces, map_write EPERM without CAP_SETUID in the parent; security_create_user_ns (AppArmor userns restriction) EACCES/EPERM"},
+		{Op: symptom.OpUserns, Errno: symptom.ENOSPC, Causes: causes(causeUsernsRemap),
+			Why: "kernel/ucount.c inc_ucount: ENOSPC when user.max_user_namespaces is reached (0 disables them)"},
+		{Op: symptom.OpSysctl, Causes: causes(causeContainerRestricted, causeSysctl),
+			Why: "fs/proc/proc_sysctl.c: /proc/sys mounted read-only in containers gives EROFS; net sysctls of another netns's owner EACCES"},
+		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Causes: causes(causeSysctl, causeModuleMissing),
+			Why: "a key under /proc/sys/net/ipv6 does not exist when IPv6 is disabled at boot (ipv6.disable=1) or its module is not loaded"},
+		{Op: symptom.OpModprobe, Causes: causes(causeModuleMissing, causeContainerRestricted),
+			Why: "kmod: module not found under /lib/modules/$(uname -r); init_module EPERM without CAP_SYS_MODULE (containers)"},
+		{Op: symptom.OpNetlink, Causes: causes(causeFDExhaustion, causeKernelMemory),
+			Why: "socket(AF_NETLINK): EMFILE/ENFILE at the descriptor limits, ENOBUFS/ENOMEM when the kernel cannot allocate the socket"},
+
+		// --- Kernel extended-ACK messages and program messages.
+		{Msg: "unknown device type", Causes: causes(causeModuleMissing, causeContainerRestricted, causeNetconfig),
+			Why: "net/core/rtnetlink.c rtnl_newlink: no rtnl_link_ops for the kind after request_module: EOPNOTSUPP \"Unknown device type\""},
+		{Msg: "ipv6 is disabled", Causes: causes(causeSysctl),
+			Why: "net/ipv6/addrconf.c addrconf_add_dev and route.c fib6_nh_init: EACCES \"IPv6 is disabled on this device\" when disable_ipv6=1"},
+		{Msg: "nexthop", Causes: causes(causeLinkState, causeAlreadyExists),
+			Why: "net/ipv4/fib_semantics.c fib_check_nh: ENETUNREACH \"Nexthop has invalid gateway\", ENETDOWN \"Nexthop device is not up\""},
+		{Msg: "policy validation", Causes: causes(causeNameConflict, causeInvalidRequest),
+			Why: "lib/nlattr.c validate_nla: IFLA_IFNAME longer than IFNAMSIZ-1 fails policy validation (EINVAL); so does any attribute of the wrong type, length or range"},
+		{Msg: "no link layer address given", Causes: causes(causeInvalidRequest),
+			Why: "net/core/neighbour.c __neigh_update: EINVAL \"No link layer address given\" for a new entry without NDA_LLADDR"},
+		{Msg: "gateway can not be a local address", Causes: causes(causeInvalidRequest),
+			Why: "net/ipv6/route.c ip6_validate_gw: EINVAL when the gateway is an address of this host (ipv6_chk_addr_and_flags)"},
+		{Msg: "unable to add bridge", Errno: symptom.EOPNOTSUPP, Causes: causes(causeInvalidRequest),
+			Why: "libvirt virNetDevBridgeAddPort: SIOCBRADDIF (or IFLA_MASTER) on a device that is not a Linux bridge: do_set_master finds no ndo_add_slave, EOPNOTSUPP"},
+		{Msg: "already assigned to an ipvlan device", Causes: causes(causeAddressInUse),
+			Why: "drivers/net/ipvlan/ipvlan_main.c ipvlan_addr4_validator_event / ipvlan_addr6_validator_event: EADDRINUSE when another ipvlan of the same lower device has the address (ipvlan_addr_busy)"},
+		{Msg: "mac", Errno: symptom.EADDRNOTAVAIL, Causes: causes(causeInvalidRequest),
+			Why: "net/ethernet/eth.c eth_prepare_mac_addr_change / eth_validate_addr: EADDRNOTAVAIL while setting a MAC address means the MAC is not a valid unicast address (SIOCSIFHWADDR and IFLA_ADDRESS alike)"},
+		{Msg: "is a garbage", Causes: causes(causeInvalidRequest),
+			Why: "iproute2 lib/utils.c duparg2: \"Error: either ... is duplicate, or ... is a garbage\": iproute2 refused the command line, the kernel was not asked"},
+		{Msg: "garbage instead of arguments", Causes: causes(causeInvalidRequest),
+			Why: "iproute2 ip/iplink.c: \"Garbage instead of arguments\": an argument iproute2 does not know, the kernel was not asked"},
+		{Msg: "network namespace when user namespaces are enabled", Causes: causes(causeUsernsRemap),
+			Why: "moby daemon: --network=host is refused while userns-remap is set (daemon/daemon_unix.go verifyPlatformContainerSettings)"},
+		{Msg: "master device not found", Causes: causes(causeLinkState),
+			Why: "iproute2/kernel: the master named with \"master DEV\" does not exist (do_set_master: ENODEV/EINVAL)"},
+		{Msg: "invalid lower device", Causes: causes(causeLinkState),
+			Why: "drivers/net/macvlan.c / ipvlan: the lower device named with \"link DEV\" is missing or unsuitable"},
+
+		// --- By operation and errno.
+		{Op: symptom.OpAddrAdd, Errno: symptom.EACCES, Causes: causes(causeSysctl, causeMACDenial),
+			Why: "net/ipv6/addrconf.c inet6_addr_add -> addrconf_add_dev returns EACCES when disable_ipv6 is set; a missing capability is EPERM, so EACCES means disable_ipv6 first and a security module second (daemons often do not say the family)"},
+		{Op: symptom.OpAddrAdd, Errno: symptom.EACCES, Family: "inet", Causes: causes(causeMACDenial, causeSysctl),
+			Why: "net/ipv4/devinet.c inet_rtm_newaddr has no EACCES: on an IPv4 address only a security module (selinux_netlink_send) denies with EACCES"},
+		{Op: symptom.OpRouteAdd, Errno: symptom.EACCES, Causes: causes(causeSysctl, causeMACDenial),
+			Why: "net/ipv6/route.c fib6_nh_init: EACCES \"IPv6 is disabled on nexthop device\"; otherwise a security module"},
+		{Op: symptom.OpRouteAdd, Errno: symptom.EACCES, Family: "inet", Causes: causes(causeMACDenial, causeSysctl),
+			Why: "net/ipv4/fib_frontend.c has no EACCES: on an IPv4 route only a security module denies with EACCES"},
+		{Op: symptom.OpAddrAdd, Errno: symptom.EOPNOTSUPP, Causes: causes(causeSysctl, causeModuleMissing),
+			Why: "IPv4 is always built in; net/core/rtnetlink.c rtnetlink_rcv_msg answers EOPNOTSUPP when no handler exists for the family: an address add refused so means IPv6 is disabled at boot (ipv6.disable=1)"},
+		{Op: symptom.OpSysctl, Errno: symptom.EACCES, Causes: causes(causeMACDenial, causeSysctl, causeContainerRestricted),
+			Why: "root writing /proc/sys is refused with EACCES by a security module (SELinux sysctl_net_t, AppArmor) or by the file's mode in a namespace owned by another user namespace"},
+		{Op: symptom.OpNetlink, Errno: symptom.EACCES, Causes: causes(causeMACDenial, causeFDExhaustion),
+			Why: "net/socket.c __sock_create -> security_socket_create: EACCES from SELinux (netlink_*_socket create) or AppArmor; opening a socket has no capability check"},
+		{Op: symptom.OpNetnsEnter, Errno: symptom.EPERM, Causes: causes(causeUsernsRemap, causeContainerRestricted, causeCapNetAdmin),
+			Why: "net/core/net_namespace.c netns_install: EPERM unless CAP_SYS_ADMIN in the user namespace that owns the target netns and in the caller's"},
+		{Op: symptom.OpNetnsEnter, Errno: symptom.EACCES, Causes: causes(causeMACDenial, causeUsernsRemap),
+			Why: "opening /proc/PID/ns/net needs ptrace access (proc_ns_get_link -> ptrace_may_access): EACCES from a security module or another user's process"},
+		{Op: symptom.OpRule, Errno: symptom.EINVAL, Causes: causes(causeModuleMissing),
+			Why: "net/core/fib_rules.c: a kernel built without CONFIG_IP_MULTIPLE_TABLES has no rule handlers: old kernels answer EINVAL, newer EOPNOTSUPP"},
+		{Op: symptom.OpRule, Errno: symptom.EOPNOTSUPP, Causes: causes(causeModuleMissing),
+			Why: "net/core/rtnetlink.c: no RTM_NEWRULE/GETRULE handler for the family without CONFIG_IP_MULTIPLE_TABLES / CONFIG_IPV6_MULTIPLE_TABLES: EOPNOTSUPP"},
+		{Op: symptom.OpRule, Errno: symptom.EAFNOSUPPORT, Causes: causes(causeSysctl, causeModuleMissing),
+			Why: "net/core/fib_rules.c fib_nl_newrule: EAFNOSUPPORT when no rules ops exist for the family: IPv6 disabled at boot, or CONFIG_IPV6_MULTIPLE_TABLES unset"},
+		{Op: symptom.OpNetnsEnter, Errno: symptom.EACCES, Msg: "/run/netns", Causes: causes(causeUsernsRemap, causeMACDenial),
+			Why: "a rootless runtime (an unprivileged user in its own user namespace) may not create or open files under root's /run/netns: EACCES from the directory's mode"},
+		{Op: symptom.OpNeighAdd, Errno: symptom.ENOBUFS, Causes: causes(causeSysctl, causeKernelMemory),
+			Why: "net/core/neighbour.c neigh_alloc: ENOBUFS when the table is above net.ipv4.neigh.default.gc_thresh3 and nothing can be collected"},
+		{Msg: "xfrm", Errno: symptom.EAFNOSUPPORT, Causes: causes(causeModuleMissing, causeSysctl),
+			Why: "net/xfrm/xfrm_user.c: XFRM requests for a family the kernel lacks (xfrm4/xfrm6 modules, IPv6 not built) answer EAFNOSUPPORT"},
+		{Msg: "could not load configuration files", Source: "networkd", Causes: causes(causeNetconfig, causeMACDenial),
+			Why: "systemd-networkd exits when it cannot read /etc/systemd/network (a file or directory it, user systemd-network, may not read)"},
+		{Op: symptom.OpLinkSet, Errno: symptom.ERANGE, Causes: causes(causeMTU),
+			Why: "net/8021q/vlan_dev.c vlan_dev_change_mtu: ERANGE for a VLAN MTU above its lower device's"},
+		{Op: symptom.OpLinkSet, Errno: symptom.EOPNOTSUPP, Causes: causes(causeDeviceBusy, causeInvalidRequest, causeModuleMissing),
+			Why: "net/core/rtnetlink.c do_set_master: EOPNOTSUPP when the master cannot take ports (no ndo_add_slave: a NIC, an OVS bridge; invalid-request checks the master's kind); net/bridge/br_if.c br_add_if: EOPNOTSUPP for a Wi-Fi station without 4-address mode"},
+		{Op: symptom.OpSysctl, Errno: symptom.EINVAL, Msg: "/mtu", Causes: causes(causeMTU, causeSysctl),
+			Why: "net/ipv6/addrconf.c addrconf_sysctl_mtu: EINVAL for an IPv6 MTU below 1280 or above the link's MTU"},
+		{Errno: symptom.EINVAL, Msg: "/run/netns/", Causes: causes(causeNetnsReference),
+			Why: "setns() on a /run/netns name that is a plain file (left after a crash, or not propagated) is EINVAL: the fd is not an nsfs file"},
+		{Msg: "unknown fs magic", Causes: causes(causeNetnsReference),
+			Why: "containers/common and CNI check the file's filesystem: a saved netns path that is not nsfs (unmounted, or after a reboot)"},
+		{Msg: "bond device has slaves", Causes: causes(causeDeviceBusy),
+			Why: "drivers/net/bonding/bond_options.c: options flagged BOND_OPTFLAG_NOSLAVES (mode...) cannot change while the bond has ports"},
+		{Op: symptom.OpNetlink, Errno: symptom.EPROTONOSUPPORT, Causes: causes(causeModuleMissing, causeSeccomp),
+			Why: "net/netlink/af_netlink.c netlink_create: EPROTONOSUPPORT when no module provides the netlink family (NETLINK_XFRM, NETLINK_GENERIC families...) after request_module"},
+		{Msg: "can not be enslaved while up", Causes: causes(causeDeviceBusy, causeLinkState),
+			Why: "drivers/net/bonding/bond_main.c bond_enslave: EPERM \"Device can not be enslaved while up\" (not a capability)"},
+		{Errno: symptom.ELOOP, Causes: causes(causeDeviceBusy),
+			Why: "net/bridge/br_if.c br_add_if: ELOOP \"Can not enslave a bridge to a bridge\"; netdev_upper_dev_link refuses loops"},
+		{Op: symptom.OpNetnsEnter, Errno: symptom.EEXIST, Causes: causes(causeNameConflict, causeNetnsReference),
+			Why: "iproute2 ip netns add: the name already exists under /run/netns (\"Cannot create namespace file\")"},
+		{Op: symptom.OpNetnsEnter, Errno: symptom.EBUSY, Causes: causes(causeNetnsReference),
+			Why: "unlinking a /run/netns name that is still a mount point (here or in another mount namespace) is EBUSY"},
+		{Msg: "message overrun", Causes: causes(causeNetlinkBuffer, causeKernelMemory),
+			Why: "net/netlink/af_netlink.c netlink_overrun: a socket whose receive queue is full drops the message and its next recvmsg returns ENOBUFS"},
+		{InContainer: true, Errno: symptom.EPERM, Causes: causes(causeContainerRestricted, causeCapNetAdmin, causeSeccomp),
+			Why: "the text shows the command ran in a container: EPERM there is most often the runtime's bounding set without CAP_NET_ADMIN (rtnetlink_rcv_msg's capability check), then a seccomp profile"},
+		{InContainer: true, Errno: symptom.EROFS, Causes: causes(causeContainerRestricted, causeSysctl),
+			Why: "container runtimes mount /proc/sys read-only"},
+		{Op: symptom.OpNetnsEnter, Errno: symptom.EMFILE, Causes: causes(causeFDExhaustion),
+			Why: "opening the namespace file needs a descriptor: fs/file.c alloc_fd EMFILE at RLIMIT_NOFILE"},
+		{Op: symptom.OpNetnsEnter, Errno: symptom.ENFILE, Causes: causes(causeFDExhaustion),
+			Why: "opening the namespace file needs a descriptor: ENFILE at fs.file-max"},
+		{Errno: symptom.ENOSYS, Msg: "setting the network namespace", Causes: causes(causeModuleMissing, causeNetnsReference),
+			Why: "iproute2 netns_switch: setns() is ENOSYS on a kernel without it (before 3.0, or CONFIG_NET_NS unset)"},
+		{Op: symptom.OpNetlink, Errno: symptom.ENOSYS, Causes: causes(causeSeccomp, causeModuleMissing),
+			Why: "socket() exists in every kernel: ENOSYS from it (or socketcall on 32-bit) is a seccomp filter's SCMP_ACT_ERRNO(ENOSYS), as docker's default profile returns for calls it does not list"},
+		{Errno: symptom.ESRCH, Causes: causes(causeNetnsReference, causeLinkState, causeAlreadyExists),
+			Why: "iproute2 takes a netns NAME it cannot open (no /run/netns/NAME) as a PID: rtnl_link_get_net -> get_net_ns_by_pid answers ESRCH"},
+		{Errno: symptom.ENOSYS, Causes: causes(causeModuleMissing),
+			Why: "ENOSYS: the kernel was built without the feature (setns on a kernel without CONFIG_NET_NS, a syscall filtered to ENOSYS)"},
+		{Errno: symptom.ERANGE, Causes: causes(causeNameConflict),
+			Why: "a name longer than IFNAMSIZ-1 comes back as ERANGE from libraries that copy it (netavark, Rust netlink-packet-route) and old kernels; a VLAN's MTU above its lower device is ERANGE too (net/8021q/vlan_dev.c vlan_dev_change_mtu)"},
+		{InvalidName: true, Causes: causes(causeNameConflict),
+			Why: "iproute2 check_ifname / the kernel's dev_valid_name: a name longer than 15 bytes or with '/', ':' or spaces is refused"},
+		{Msg: "avc:", Causes: causes(causeMACDenial),
+			Why: "an SELinux AVC denial record was pasted: the policy refused the access"},
+		{Msg: "apparmor=\"denied\"", Causes: causes(causeMACDenial),
+			Why: "an AppArmor DENIED record was pasted: the profile refused the access"},
+		{Msg: "-> unmanaged", Source: "networkd", Causes: causes(causeNetconfig),
+			Why: "systemd-networkd leaves a link unmanaged when no .network file matches it (or it is ignored)"},
+		{Msg: "open tun/tap dev", Errno: symptom.EPERM, Causes: causes(causeTunDevice, causeContainerRestricted),
+			Why: "OpenVPN's open() of /dev/net/tun: open has no capability check, EPERM comes from the device cgroup (security/device_cgroup.c) refusing the node"},
+		{Msg: "could not configure /dev/net/tun", Errno: symptom.EPERM, Causes: causes(causeTunDevice, causeCapNetAdmin),
+			Why: "qemu's tap_open names an existing device: drivers/net/tun.c tun_set_iff returns EPERM for a persistent device whose owner or group is not the caller's (tun_not_capable)"},
+		{Op: symptom.OpAddrAdd, Errno: symptom.EEXIST, Causes: causes(causeAlreadyExists, causeNameConflict),
+			Why: "net/ipv4/devinet.c __inet_insert_ifa, net/ipv6/addrconf.c ipv6_add_addr: EEXIST for an address already on the device"},
+		{Op: symptom.OpRouteAdd, Errno: symptom.EEXIST, Causes: causes(causeAlreadyExists, causeNameConflict),
+			Why: "net/ipv4/fib_trie.c fib_table_insert: EEXIST with NLM_F_EXCL when the route exists (ip route add)"},
+		{Op: symptom.OpNeighAdd, Errno: symptom.EEXIST, Causes: causes(causeAlreadyExists),
+			Why: "net/core/neighbour.c neigh_add: EEXIST with NLM_F_EXCL"},
+		{Op: symptom.OpLinkAdd, Errno: symptom.EEXIST, Causes: causes(causeNameConflict, causeAlreadyExists),
+			Why: "net/core/dev.c dev_get_valid_name / register_netdevice: EEXIST when the name (or a veth peer's) is taken"},
+		{Op: symptom.OpLinkSet, Errno: symptom.EEXIST, Causes: causes(causeNameConflict),
+			Why: "net/core/dev.c dev_change_name / dev_change_net_namespace: EEXIST when the new name is taken in the target namespace"},
+		{Op: symptom.OpLinkSet, Errno: symptom.EADDRINUSE, Causes: causes(causeAddressInUse),
+			Why: "drivers/net/vxlan/vxlan_core.c vxlan_open -> vxlan_sock_add -> vxlan_socket_create: binding the UDP port fails EADDRINUSE (\"Cannot bind port\"); drivers/net/macvlan.c macvlan_open and macvlan_set_mac_address: macvlan_addr_busy -> EADDRINUSE"},
+		{Op: symptom.OpLinkAdd, Errno: symptom.EADDRINUSE, Causes: causes(causeAddressInUse),
+			Why: "ip link add ... up opens the device in the same request (rtnl_configure_link -> dev_open -> vxlan_open/macvlan_open): EADDRINUSE as for link set up"},
+		{Op: symptom.OpLinkSet, Errno: symptom.EADDRNOTAVAIL, Causes: causes(causeInvalidRequest),
+			Why: "net/ethernet/eth.c eth_prepare_mac_addr_change (ip link set address) and eth_validate_addr (ndo_validate_addr in dev_open: ip link set up): EADDRNOTAVAIL when the MAC is multicast or zero (is_valid_ether_addr); macvlan_set_mac_address the same"},
+		{Op: symptom.OpLinkAdd, Errno: symptom.EADDRNOTAVAIL, Causes: causes(causeInvalidRequest),
+			Why: "drivers/net/veth.c veth_validate, macvlan_validate, vxlan_validate (\"Provided Ethernet address is not unicast\"): EADDRNOTAVAIL for an IFLA_ADDRESS that is not a valid unicast MAC"},
+		{Op: symptom.OpNeighAdd, Errno: symptom.EINVAL, Causes: causes(causeInvalidRequest),
+			Why: "net/core/neighbour.c neigh_add/__neigh_update: EINVAL for a missing (\"No link layer address given\") or short (\"Invalid link address\") lladdr"},
+		{Op: symptom.OpRouteAdd, Errno: symptom.EINVAL, Causes: causes(causeLinkState),
+			Why: "net/ipv4/fib_semantics.c fib_check_nh: EINVAL for a gateway not reachable on the link or a host-scope route with a gateway"},
+		{Op: symptom.OpRouteAdd, Errno: symptom.ENODEV, Causes: causes(causeLinkState),
+			Why: "net/ipv4/fib_semantics.c: ENODEV when the device named with dev does not exist"},
+		{Op: symptom.OpAddrAdd, Errno: symptom.ENODEV, Causes: causes(causeLinkState),
+			Why: "net/ipv4/devinet.c inet_rtm_newaddr: ENODEV when the device does not exist"},
+		{Op: symptom.OpLinkSet, Errno: symptom.ENODEV, Causes: causes(causeLinkState),
+			Why: "net/core/rtnetlink.c rtnl_setlink / do_set_master: ENODEV when the device or its master does not exist"},
+		{Op: symptom.OpLinkAdd, Errno: symptom.ENODEV, Causes: causes(causeLinkState),
+			Why: "drivers/net/macvlan.c macvlan_common_newlink, vlan_newlink: ENODEV when the lower device named with link does not exist"},
+		{Op: symptom.OpLinkAdd, Errno: symptom.EOPNOTSUPP, Causes: causes(causeModuleMissing, causeContainerRestricted, causeNetconfig),
+			Why: "net/core/rtnetlink.c rtnl_newlink: EOPNOTSUPP when no module provides the kind (request_module is refused or finds nothing)"},
+		{Op: symptom.OpLinkAdd, Errno: symptom.EINVAL, Causes: causes(causeNameConflict, causeLinkState, causeModuleMissing),
+			Why: "rtnl_newlink: EINVAL for an invalid name; macvlan/vlan without a lower device (no IFLA_LINK) EINVAL"},
+
+		// --- /dev/net/tun.
+		{Op: symptom.OpTuntapAdd, Errno: symptom.ENOENT, Causes: causes(causeTunDevice, causeContainerRestricted),
+			Why: "open(/dev/net/tun): ENOENT when the node is missing (containers without --device /dev/net/tun)"},
+		{Op: symptom.OpTunOpen, Errno: symptom.ENOENT, Causes: causes(causeTunDevice, causeContainerRestricted),
+			Why: "open(/dev/net/tun): ENOENT when the node is missing"},
+		{Op: symptom.OpTuntapAdd, Errno: symptom.EACCES, Causes: causes(causeTunDevice, causeMACDenial, causeContainerRestricted),
+			Why: "open(/dev/net/tun): EACCES from the node's mode or a nodev mount; an LSM denial is EACCES too"},
+		{Op: symptom.OpTunOpen, Errno: symptom.EACCES, Causes: causes(causeMACDenial, causeTunDevice, causeContainerRestricted),
+			Why: "open(/dev/net/tun) of a 0666 node: EACCES comes from a security module confining the daemon (libvirt's svirt, AppArmor profiles) or a nodev mount"},
+		{Op: symptom.OpTuntapAdd, Errno: symptom.ENODEV, Causes: causes(causeTunDevice, causeModuleMissing, causeContainerRestricted),
+			Why: "drivers/char/misc.c misc_open: ENODEV when no misc device is registered for minor 200 after request_module: the tun driver is not built or not loaded (tun-device checks the driver with the node)"},
+		{Op: symptom.OpTunOpen, Errno: symptom.ENODEV, Causes: causes(causeTunDevice, causeModuleMissing, causeContainerRestricted),
+			Why: "drivers/char/misc.c misc_open: ENODEV when no misc device is registered for minor 200 after request_module: the tun driver is not built or not loaded (tun-device checks the driver with the node)"},
+		{Op: symptom.OpTuntapAdd, Errno: symptom.EPERM, Causes: causes(causeCapNetAdmin, causeTunDevice, causeContainerRestricted),
+			Why: "drivers/net/tun.c tun_set_iff: EPERM when !tun_capable (no CAP_NET_ADMIN) or a persistent device owned by another user; the device cgroup denies open with EPERM"},
+		{Op: symptom.OpTunOpen, Errno: symptom.EPERM, Causes: causes(causeCapNetAdmin, causeTunDevice, causeContainerRestricted),
+			Why: "drivers/net/tun.c tun_set_iff: EPERM when !tun_capable; device cgroup EPERM"},
+		{Op: symptom.OpTuntapAdd, Errno: symptom.EBUSY, Causes: causes(causeTunDevice, causeNameConflict),
+			Why: "drivers/net/tun.c tun_set_iff: EBUSY when the name is a tun device attached to another file"},
+		{Path: "/dev/net/tun", Errno: symptom.ENOENT, Causes: causes(causeTunDevice, causeContainerRestricted),
+			Why: "open(/dev/net/tun): ENOENT when the node is missing"},
+
+		// --- By errno alone.
+		{Errno: symptom.EPERM, Causes: causes(causeCapNetAdmin, causeContainerRestricted, causeUsernsRemap, causeMACDenial, causeSysctl, causeTunDevice),
+			Why: "net/core/rtnetlink.c rtnetlink_rcv_msg: EPERM unless netlink_net_capable(skb, CAP_NET_ADMIN) in the namespace's owning user namespace"},
+		{Errno: symptom.EACCES, Causes: causes(causeMACDenial, causeCapNetAdmin, causeTunDevice, causeContainerRestricted, causeUsernsRemap, causeSysctl),
+			Why: "security/selinux/hooks.c selinux_netlink_send and AppArmor's socket hooks deny with EACCES; capability checks give EPERM, not EACCES"},
+		{Errno: symptom.EEXIST, Causes: causes(causeAlreadyExists, causeNameConflict, causeNetconfig),
+			Why: "EEXIST without the command: most often a route or address added again by a script or VPN client; a taken name when a link was created"},
+		{Errno: symptom.EADDRINUSE, Causes: causes(causeAddressInUse, causeAlreadyExists, causeNameConflict),
+			Why: "EADDRINUSE: an address or port already taken (vxlan_sock_add, a bound UDP port)"},
+		{Errno: symptom.EOPNOTSUPP, Causes: causes(causeModuleMissing, causeContainerRestricted, causeNetconfig),
+			Why: "EOPNOTSUPP: the kernel lacks the kind or feature (module not loaded, not built)"},
+		{Errno: symptom.EPROTONOSUPPORT, Causes: causes(causeModuleMissing, causeContainerRestricted),
+			Why: "socket(AF_NETLINK, ..., NETLINK_GENERIC/...): EPROTONOSUPPORT when the protocol family's module is absent; wireguard's genl family missing"},
+		{Errno: symptom.EAFNOSUPPORT, Causes: causes(causeModuleMissing, causeSysctl),
+			Why: "EAFNOSUPPORT: no handler for the family or feature: a module or config option missing (xfrm, IPv6 policy routing, IPv6 itself), or IPv6 disabled at boot"},
+		{Errno: symptom.EINVAL, Causes: causes(causeNameConflict, causeLinkState, causeModuleMissing, causeNetconfig),
+			Why: "EINVAL: an argument the kernel rejects (name, missing lower device, gateway not on link)"},
+		{Errno: symptom.ENODEV, Causes: causes(causeLinkState, causeNameConflict, causeModuleMissing, causeNetconfig),
+			Why: "__dev_get_by_name/index fails: ENODEV when the named device does not exist (in this namespace)"},
+		{Errno: symptom.ENXIO, Causes: causes(causeLinkState, causeTunDevice, causeModuleMissing),
+			Why: "ENXIO: no device behind a name or node"},
+		{Errno: symptom.ENOENT, Causes: causes(causeModuleMissing, causeSysctl, causeLinkState),
+			Why: "ENOENT: a file or object that is not there (a module, a /proc/sys key, a route to delete)"},
+		{Errno: symptom.EBUSY, Causes: causes(causeDeviceBusy, causeLinkState, causeTunDevice, causeNameConflict, causeAddressInUse),
+			Why: "EBUSY: the device is in use: net/core/dev.c netdev_rx_handler_register returns EBUSY when a bridge/bond/team/OVS port or a macvlan/ipvlan lower already holds the rx handler; an attached tun; older kernels' macvlan_open returns EBUSY for a MAC in use"},
+		{Errno: symptom.EMFILE, Causes: causes(causeFDExhaustion, causeKernelMemory),
+			Why: "fs/file.c alloc_fd: EMFILE at RLIMIT_NOFILE"},
+		{Errno: symptom.ENFILE, Causes: causes(causeFDExhaustion, causeKernelMemory),
+			Why: "fs/file_table.c alloc_empty_file: ENFILE at fs.file-max"},
+		{Errno: symptom.ENOMEM, Causes: causes(causeKernelMemory, causeFDExhaustion),
+			Why: "ENOMEM: an allocation failed (veth's kvcalloc of queues, a memory cgroup limit)"},
+		{Errno: symptom.ENOBUFS, Causes: causes(causeNetlinkBuffer, causeKernelMemory, causeFDExhaustion),
+			Why: "ENOBUFS: net/netlink/af_netlink.c netlink_overrun sets sk_err = ENOBUFS when a message does not fit the receiver's buffer (counted in /proc/net/netlink Drops); an allocation failure is ENOBUFS too"},
+		{Errno: symptom.ENETUNREACH, Causes: causes(causeLinkState, causeAlreadyExists),
+			Why: "fib_check_nh: ENETUNREACH when no route leads to the gateway (its link is down or has no address)"},
+		{Errno: symptom.ENETDOWN, Causes: causes(causeLinkState, causeAlreadyExists),
+			Why: "fib_check_nh: ENETDOWN when the nexthop device is down"},
+		{Errno: symptom.EADDRNOTAVAIL, Causes: causes(causeLinkState, causeAlreadyExists, causeInvalidRequest),
+			Why: "EADDRNOTAVAIL: the address to delete or use as source is not on the device; a MAC that is not unicast (eth_validate_addr)"},
+		{Errno: symptom.ESRCH, Causes: causes(causeLinkState, causeAlreadyExists),
+			Why: "fib_table_delete: ESRCH when the route to delete does not exist"},
+		{Errno: symptom.EROFS, Causes: causes(causeContainerRestricted, causeSysctl),
+			Why: "EROFS: /proc/sys (or the file) is mounted read-only, as container runtimes do"},
+		{Errno: symptom.ENOSPC, Causes: causes(causeUsernsRemap, causeKernelMemory),
+			Why: "ENOSPC: a namespace count limit (user.max_*_namespaces) is reached"},
+
+		// --- By the program that reported it.
+		{Source: "networkd", Causes: causes(causeNetconfig),
+			Why: "systemd-networkd reported it: its configuration for the device is a cause to check"},
+		{Source: "netplan", Causes: causes(causeNetconfig),
+			Why: "netplan refused its YAML: it writes no networkd or NetworkManager configuration for it"},
+		{Source: "NetworkManager", Causes: causes(causeNetconfig),
+			Why: "NetworkManager reported it: its configuration for the device is a cause to check"},
+		{Source: "docker", Op: symptom.OpNetnsEnter, Causes: causes(causeUsernsRemap, causeContainerRestricted),
+			Why: "docker refuses host namespaces under userns-remap"},
+
+		// --- netns-reference: a /run/netns name that is not an nsfs mount.
+		{Msg: "peer netns reference is invalid", Causes: causes(causeNetnsReference),
+			Why: "net/core/net_namespace.c rtnl_net_getid/rtnl_net_newid: get_net_ns_by_fd fails (not an nsfs file): EINVAL \"Peer netns reference is invalid\""},
+		{Msg: "setting the network namespace", Causes: causes(causeNetnsReference),
+			Why: "iproute2 lib/namespace.c netns_switch: setns(fd, CLONE_NEWNET) fails EINVAL when /run/netns/NAME is not an nsfs mount"},
+		{Msg: "cannot open network namespace", Causes: causes(causeNetnsReference),
+			Why: "iproute2 lib/namespace.c netns_switch: open(/run/netns/NAME) fails ENOENT when the name does not exist in this mount namespace"},
+		{Op: symptom.OpNetnsEnter, Causes: causes(causeNetnsReference, causeContainerRestricted),
+			Why: "entering a named namespace opens /run/netns/NAME and calls setns: ENOENT for a missing name, EINVAL for one that is no nsfs mount (nsfs ns_get_path/proc_ns_file)"},
+		{Op: symptom.OpLinkSet, Errno: symptom.EINVAL, Causes: causes(causeMTU, causeNetnsReference, causeDeviceBusy, causeLinkState),
+			Why: "net/core/dev.c dev_validate_mtu (mtu out of range), rtnl_link_get_net_capable/get_net_ns_by_fd (IFLA_NET_NS_FD not a netns) and macvlan_changelink (passthru toggle) all return EINVAL on ip link set"},
+		{Op: symptom.OpLinkAdd, Errno: symptom.EINVAL, Causes: causes(causeMTU, causeNetnsReference),
+			Why: "vlan_newlink/macvlan_common_newlink: EINVAL when IFLA_MTU exceeds the lower device; veth_newlink: EINVAL when the peer's netns fd is no namespace (rtnl_link_get_net)"},
+
+		// --- mtu.
+		{Msg: "mtu greater than device maximum", Causes: causes(causeMTU),
+			Why: "net/core/dev.c dev_validate_mtu: EINVAL \"mtu greater than device maximum\" when new_mtu > dev->max_mtu"},
+		{Msg: "mtu less than device minimum", Causes: causes(causeMTU),
+			Why: "net/core/dev.c dev_validate_mtu: EINVAL \"mtu less than device minimum\" when new_mtu < dev->min_mtu"},
+		{Errno: symptom.ERANGE, Causes: causes(causeMTU),
+			Why: "net/8021q/vlan_dev.c vlan_dev_change_mtu: ERANGE when the VLAN's new MTU exceeds its lower device's"},
+		{Errno: symptom.ERANGE, Has: "mtu", Causes: causes(causeMTU),
+			Why: "the command sets an MTU: net/8021q/vlan_dev.c vlan_dev_change_mtu returns ERANGE above the lower device's MTU"},
+		{Errno: symptom.ERANGE, Msg: "mtu", Causes: causes(causeMTU),
+			Why: "the message is about an MTU: ERANGE is vlan_dev_change_mtu's answer (and networkd's for an MTU outside the device's range, systemd#5954)"},
+		{Op: symptom.OpLinkAdd, Errno: symptom.EINVAL, Has: "mtu", Causes: causes(causeMTU),
+			Why: "the command sets an MTU: vlan_newlink and macvlan_common_newlink return EINVAL when IFLA_MTU exceeds the lower device, dev_validate_mtu outside min_mtu/max_mtu"},
+		{Op: symptom.OpLinkSet, Errno: symptom.EINVAL, Has: "mtu", Causes: causes(causeMTU),
+			Why: "the command sets an MTU: net/core/dev.c dev_validate_mtu, macvlan_change_mtu and vxlan_change_mtu return EINVAL"},
+		{Op: symptom.OpAddrAdd, Errno: symptom.EINVAL, Msg: "ipv6", Causes: causes(causeMTU),
+			Why: "net/ipv6/addrconf.c ipv6_add_dev: EINVAL when dev->mtu < IPV6_MIN_MTU (1280); iproute2 checks prefix lengths itself"},
+		{Op: symptom.OpLinkSet, Errno: symptom.EINVAL, Has: "netns", Causes: causes(causeNetnsReference),
+			Why: "the command names a namespace: rtnl_link_get_net_by_nlattr -> get_net_ns_by_fd returns EINVAL when /run/netns/NAME is no nsfs file"},
+		{Op: symptom.OpLinkAdd, Errno: symptom.EINVAL, Has: "netns", Causes: causes(causeNetnsReference),
+			Why: "the command names a namespace (peer ... netns NAME): rtnl_link_get_net returns EINVAL when the fd is no nsfs file"},
+		{Op: symptom.OpLinkSet, Errno: symptom.ESRCH, Has: "netns", Causes: causes(causeNetnsReference),
+			Why: "iproute2 ip link set DEV netns NAME: without /run/netns/NAME it reads NAME as a PID, and get_net_ns_by_pid answers ESRCH (weaveworks/weave#458)"},
+		{Msg: "/run/netns/", Errno: symptom.EINVAL, Causes: causes(causeNetnsReference),
+			Why: "a /run/netns name with EINVAL: setns/get_net_ns_by_fd refuse a file that is no nsfs mount (a stale placeholder)"},
+		{Msg: "unknown fs magic", Causes: causes(causeNetnsReference),
+			Why: "podman checks the netns path with statfs: not NSFS_MAGIC means the name is no namespace mount (a stale path after a reboot)"},
+		{Op: symptom.OpNetnsEnter, Errno: symptom.ENOSYS, Msg: "function not implemented", Causes: causes(causeModuleMissing, causeNetnsReference),
+			Why: "setns(CLONE_NEWNET) on a kernel built without CONFIG_NET_NS: ENOSYS (Entware/Entware#3)"},
+		{Errno: symptom.ENOSYS, Msg: "socket", Causes: causes(causeSeccomp, causeModuleMissing),
+			Why: "every kernel has socket(2) and socketcall(2): ENOSYS for them comes from a seccomp profile (docker's blocking socketcall, moby/profiles#21)"},
+		{Op: symptom.OpLinkSet, Errno: symptom.EOPNOTSUPP, Msg: "to bridge", Causes: causes(causeDeviceBusy, causeModuleMissing),
+			Why: "net/bridge/br_if.c br_add_if: EOPNOTSUPP for a device flagged IFF_DONT_BRIDGE (a Wi-Fi station without 4-address mode): brctl's \"can't add DEV to bridge BR\""},
+		{Op: symptom.OpLinkSet, Errno: symptom.EOPNOTSUPP, Msg: "vxlan", Causes: causes(causeDeviceBusy),
+			Why: "changing an existing vxlan: its driver is loaded, and vxlan_nl2conf refuses on changelink what is fixed at creation (VNI, port, address family) with EOPNOTSUPP"},
+		{Op: symptom.OpLinkSet, Errno: symptom.EOPNOTSUPP, Msg: "master", Causes: causes(causeDeviceBusy, causeModuleMissing),
+			Why: "net/bridge/br_if.c br_add_if: EOPNOTSUPP for a device flagged IFF_DONT_BRIDGE, on setting its master"},
+		{Errno: symptom.ENOTEMPTY, Msg: "bond", Causes: causes(causeDeviceBusy),
+			Why: "drivers/net/bonding/bond_options.c __bond_opt_set: ENOTEMPTY (\"Directory not empty\" from a sysfs write) for an option that needs a bond without ports"},
+		{Msg: "because the bond device has slaves", Causes: causes(causeDeviceBusy),
+			Why: "drivers/net/bonding/bond_options.c __bond_opt_set: options flagged BOND_OPTFLAG_NOSLAVES (mode...) fail with ENOTEMPTY \"unable to set because the bond device has slaves\""},
+		{Msg: "rtnetlink answers", Errno: symptom.ENOBUFS, Causes: causes(causeSysctl, causeKernelMemory),
+			Why: "an ENOBUFS answer to a request is the operation's own failure, not a receive overrun: net/core/neighbour.c neigh_alloc fails ENOBUFS at net.ipv4.neigh.default.gc_thresh3; allocation failures"},
+		{Op: symptom.OpSysctl, Errno: symptom.EINVAL, Msg: "/mtu", Causes: causes(causeMTU),
+			Why: "net/ipv6/addrconf.c addrconf_sysctl_mtu: the IPv6 MTU must be between IPV6_MIN_MTU and the device's MTU, EINVAL otherwise"},
+		{Op: symptom.OpAddrAdd, Errno: symptom.EINVAL, Family: "inet6", Causes: causes(causeMTU, causeLinkState),
+			Why: "net/ipv6/addrconf.c ipv6_add_dev: EINVAL when dev->mtu < IPV6_MIN_MTU (1280): the device has no IPv6 to add an address to"},
+
+		// --- device-busy.
+		{Op: symptom.OpLinkAdd, Errno: symptom.EBUSY, Causes: causes(causeDeviceBusy),
+			Why: "drivers/net/macvlan.c macvlan_port_create / ipvlan_port_create: netdev_rx_handler_register returns EBUSY when the lower device is a bridge/bond/OVS port"},
+		{Op: symptom.OpLinkSet, Errno: symptom.EBUSY, Causes: causes(causeDeviceBusy),
+			Why: "net/bridge/br_if.c br_add_if, drivers/net/bonding bond_enslave: netdev_rx_handler_register returns EBUSY when the device is a macvlan/ipvlan lower or an OVS port"},
+		{Msg: "cannot change vni", Causes: causes(causeDeviceBusy),
+			Why: "drivers/net/vxlan/vxlan_core.c vxlan_nl2conf: EOPNOTSUPP \"Cannot change VNI\" on changelink"},
+		{Msg: "cannot change port", Causes: causes(causeDeviceBusy),
+			Why: "drivers/net/vxlan/vxlan_core.c vxlan_nl2conf: EOPNOTSUPP \"Cannot change port\" on changelink"},
+		{Msg: "does not allow enslaving to a bridge", Causes: causes(causeDeviceBusy),
+			Why: "net/bridge/br_if.c br_add_if: EOPNOTSUPP \"Device does not allow enslaving to a bridge\" for IFF_DONT_BRIDGE (a Wi-Fi station without 4addr)"},
+
+		// --- netlink-buffer.
+		{Op: symptom.OpNetlink, Errno: symptom.ENOBUFS, Causes: causes(causeNetlinkBuffer, causeKernelMemory),
+			Why: "net/netlink/af_netlink.c netlink_overrun: the receive queue was full, the next recvmsg returns ENOBUFS"},
+
+		// --- seccomp: errnos a filter returns for a call nothing else refuses.
+		{Op: symptom.OpNetlink, Errno: symptom.EPERM, Causes: causes(causeSeccomp, causeContainerRestricted),
+			Why: "socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) needs no capability (net/netlink/af_netlink.c netlink_create checks none for NETLINK_ROUTE): EPERM comes from a seccomp filter (SCMP_ACT_ERRNO(EPERM), systemd SystemCallFilter=)"},
+		{Op: symptom.OpNetlink, Errno: symptom.EACCES, Causes: causes(causeMACDenial, causeSeccomp),
+			Why: "security_socket_create (SELinux/AppArmor) denies with EACCES; a seccomp filter may return EACCES"},
+		{Op: symptom.OpNetlink, Errno: symptom.EAFNOSUPPORT, Causes: causes(causeSeccomp, causeModuleMissing),
+			Why: "systemd RestrictAddressFamilies= installs a seccomp filter that fails socket() with EAFNOSUPPORT for unlisted families"},
+		{Errno: symptom.EPERM, Causes: causes(causeSeccomp),
+			Why: "kernel/seccomp.c: a filter's SECCOMP_RET_ERRNO returns its errno (EPERM by docker's and systemd's default) before the call runs"},
+		{Errno: symptom.EACCES, Causes: causes(causeSeccomp),
+			Why: "kernel/seccomp.c: SECCOMP_RET_ERRNO may return EACCES"},
+		{Errno: symptom.EAFNOSUPPORT, Causes: causes(causeSeccomp),
+			Why: "systemd RestrictAddressFamilies=: seccomp returns EAFNOSUPPORT for a socket family not listed"},
+	}
+}

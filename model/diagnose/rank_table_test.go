@@ -1,0 +1,91 @@
+package diagnose
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
+)
+
+// Every row names causes of the catalogue and says why; every cause is
+// reached by some row; every row matches the symptom made of its own fields.
+func TestRankTable(t *testing.T) {
+	reached := map[*Cause]bool{}
+	for i, r := range rankTable {
+		if r.Why == "" {
+			t.Errorf("row %d (%+v) does not say why", i, r)
+		}
+		if len(r.Causes) == 0 {
+			t.Errorf("row %d names no cause", i)
+		}
+		for _, k := range r.Causes {
+			if k == nil || !slices.Contains(Catalogue, k) {
+				t.Errorf("row %d names a cause outside the catalogue: %v", i, k)
+				continue
+			}
+			reached[k] = true
+		}
+		s := symptom.Symptom{Operation: r.Op, Errno: r.Errno, ExtAck: r.Msg, Family: r.Family, Path: r.Path, Source: r.Source, InvalidName: r.InvalidName}
+		if r.InContainer {
+			s.ContainerHint = "test"
+		}
+		switch r.Has {
+		case "mtu":
+			s.MTU = 1500
+		case "netns":
+			s.Netns = "ns1"
+		}
+		if !r.matches(s) {
+			t.Errorf("row %d does not match its own fields", i)
+		}
+		got, _ := rankedCauses(s)
+		for _, k := range r.Causes {
+			if !slices.Contains(got, k) {
+				t.Errorf("row %d: cause %s not ranked for its own symptom", i, k.ID)
+			}
+		}
+	}
+	for _, k := range Catalogue {
+		if !reached[k] {
+			t.Errorf("cause %s is reached by no row of the ranking table", k.ID)
+		}
+	}
+}
+
+// A cause the symptom does not point at never ranks above one it does,
+// whatever its status.
+func TestRankPlausibleFirst(t *testing.T) {
+	rs := []Result{
+		{ID: "a", Verdict: Verdict{Status: Fail}},
+		{ID: "b", Verdict: Verdict{Status: OK}},
+		{ID: "c", Verdict: Verdict{Status: Warn}},
+		{ID: "d", Verdict: Verdict{Status: Fail}},
+	}
+	rank(rs, map[string]int{"b": 0, "c": 1, "d": 2})
+	var ids []string
+	for _, r := range rs {
+		ids = append(ids, r.ID)
+	}
+	if want := []string{"d", "b", "c", "a"}; !slices.Equal(ids, want) {
+		t.Fatalf("ranked %v, want %v", ids, want)
+	}
+	// Nothing plausible: by evidence, not catalogue order.
+	rank(rs, nil)
+	if rs[0].Status != Fail || rs[1].Status != Fail || rs[2].Status != Warn || rs[3].Status != OK {
+		t.Fatalf("health check not ordered by evidence: %+v", rs)
+	}
+}
+
+// A prompt whose host name is a container id points at the container.
+func TestContainerHint(t *testing.T) {
+	s := symptom.ParseSymptom("root@3f4e5a6b7c8d:/# ip link add br0 type bridge\nip: RTNETLINK answers: Operation not permitted")
+	if s.ContainerHint == "" {
+		t.Fatalf("no container hint: %+v", s)
+	}
+	if ks, _ := rankedCauses(s); len(ks) == 0 || ks[0] != causeContainerRestricted {
+		t.Fatalf("ranked %v, want container-restricted first", ks)
+	}
+	if s := symptom.ParseSymptom("root@node1:~# ip link add br0 type bridge\nRTNETLINK answers: Operation not permitted"); s.ContainerHint != "" {
+		t.Fatalf("a host name is not a container: %q", s.ContainerHint)
+	}
+}

@@ -1,0 +1,350 @@
+package fix
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/atomicfile"
+	"golang.org/x/sys/unix"
+	"kernel.org/pub/linux/libs/security/libcap/cap"
+)
+
+// Device nodes and modes act in the target's mount namespace: with a
+// "pid" parameter every path is resolved below /proc/PID/root (that
+// process's root, in its own mount namespace), never rtnl-doctor's own
+// /dev; without one, below the environment's root. No symlink is followed
+// anywhere in the path (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS).
+
+// targetRoot opens the root directory the action's paths are below.
+func targetRoot(env *ActionEnv, a *Action) (int, string, error) {
+	root := env.root()
+	if pid := a.Param("pid"); pid != "" {
+		root = "/proc/" + pid + "/root"
+	}
+	fd, err := unix.Open(root, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, root, &os.PathError{Op: "open", Path: root, Err: err}
+	}
+	// The PID must still name the process checked, now that its root is
+	// open: a PID is not reused while its process lives, so the root
+	// opened is that process's.
+	if a.proc != nil && a.Param("pid") != "" {
+		if why := sameProc(a.proc); why != "" {
+			unix.Close(fd)
+			return -1, root, errors.New(why + ": nothing was changed")
+		}
+	}
+	return fd, root, nil
+}
+
+// openBeneath opens rel (relative to the target root) without following
+// any symlink and without leaving the root.
+func openBeneath(rootfd int, rel string, flags uint64) (int, error) {
+	rel = strings.TrimPrefix(filepath.Clean("/"+rel), "/")
+	if rel == "" {
+		rel = "."
+	}
+	fd, err := unix.Openat2(rootfd, rel, &unix.OpenHow{Flags: flags | unix.O_CLOEXEC | unix.O_NOFOLLOW,
+		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS})
+	if errors.Is(err, unix.ENOTDIR) {
+		// The last component may be a symlink: look at it without following.
+		if lfd, lerr := unix.Openat2(rootfd, rel, &unix.OpenHow{Flags: unix.O_PATH | unix.O_NOFOLLOW | unix.O_CLOEXEC,
+			Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS}); lerr == nil {
+			var st unix.Stat_t
+			if unix.Fstat(lfd, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
+				err = unix.ELOOP
+			}
+			unix.Close(lfd)
+		}
+	}
+	if errors.Is(err, unix.ELOOP) || errors.Is(err, unix.EXDEV) {
+		return -1, fmt.Errorf("/%s: %w (a symlink is in the path)", rel, atomicfile.ErrSymlink)
+	}
+	if err != nil {
+		return -1, &os.PathError{Op: "open", Path: "/" + rel, Err: err}
+	}
+	return fd, nil
+}
+
+// inTarget runs fn with the directory of the action's path opened in the
+// target root, and the path's base name.
+func inTarget(env *ActionEnv, a *Action, fn func(dirfd int, base string) error) error {
+	rootfd, _, err := targetRoot(env, a)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(rootfd)
+	dfd, err := openBeneath(rootfd, filepath.Dir(a.Param("path")), unix.O_PATH|unix.O_DIRECTORY)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(dfd)
+	return fn(dfd, filepath.Base(a.Param("path")))
+}
+
+func nodeState(env *ActionEnv, a *Action) (map[string]string, error) {
+	st := map[string]string{}
+	err := inTarget(env, a, func(dfd int, base string) error {
+		var s unix.Stat_t
+		if err := unix.Fstatat(dfd, base, &s, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+			if errors.Is(err, unix.ENOENT) {
+				st["node"] = "absent"
+				return nil
+			}
+			return err
+		}
+		st["node"] = describeNode(&s)
+		st["mode"] = fmt.Sprintf("%04o", s.Mode&0o7777)
+		st["uid"], st["gid"] = strconv.Itoa(int(s.Uid)), strconv.Itoa(int(s.Gid))
+		st["ino"] = strconv.FormatUint(s.Ino, 10)
+		return nil
+	})
+	if errors.Is(err, os.ErrNotExist) {
+		return map[string]string{"node": "absent"}, nil
+	}
+	return st, err
+}
+
+func describeNode(s *unix.Stat_t) string {
+	switch s.Mode & unix.S_IFMT {
+	case unix.S_IFCHR:
+		return fmt.Sprintf("char %d:%d", unix.Major(s.Rdev), unix.Minor(s.Rdev))
+	case unix.S_IFLNK:
+		return "symlink"
+	case unix.S_IFREG:
+		return "file"
+	case unix.S_IFDIR:
+		return "directory"
+	}
+	return "other"
+}
+
+// inWhichRoot names the mount namespace in words.
+func inWhichRoot(a *Action) string {
+	if pid := a.Param("pid"); pid != "" {
+		return " (in the mount namespace of PID " + pid + ")"
+	}
+	return ""
+}
+
+var mknodTunAction = actionKind{
+	params:   map[string]paramCheck{"path": oneOf("/dev/net/tun"), "mode": checkMode, "pid": checkPID},
+	required: []string{"path"},
+	needs:    func(*Action) []capNeed { return []capNeed{{cap.MKNOD, "creating a device node needs CAP_MKNOD"}} },
+	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
+		rootfd, root, err := targetRoot(env, a)
+		if err != nil {
+			return Preview{}, err
+		}
+		defer unix.Close(rootfd)
+		old := map[string]string{"dir": "true"}
+		changes := []string{fmt.Sprintf("%s%s: missing → character device 10:200, mode %s", a.Param("path"), inWhichRoot(a), orMode(a.Param("mode")))}
+		dfd, err := openBeneath(rootfd, filepath.Dir(a.Param("path")), unix.O_PATH|unix.O_DIRECTORY)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			old["dir"] = "false"
+			changes = append([]string{filepath.Dir(a.Param("path")) + inWhichRoot(a) + ": missing → directory 0755"}, changes...)
+		case err != nil:
+			return Preview{}, fmt.Errorf("below %s: %w", root, err)
+		default:
+			var st unix.Stat_t
+			err := unix.Fstatat(dfd, filepath.Base(a.Param("path")), &st, unix.AT_SYMLINK_NOFOLLOW)
+			unix.Close(dfd)
+			if err == nil {
+				return Preview{}, fmt.Errorf("%s%s already exists (%s): remove it first if it is wrong", a.Param("path"), inWhichRoot(a), describeNode(&st))
+			}
+		}
+		return Preview{Changes: changes, Reversible: true, Undo: "removes the node (and the directory if it was created), if it is still the node rtnl-doctor made", Old: old}, nil
+	},
+	apply: func(_ context.Context, env *ActionEnv, a *Action, old map[string]string) (map[string]string, error) {
+		rootfd, _, err := targetRoot(env, a)
+		if err != nil {
+			return nil, err
+		}
+		defer unix.Close(rootfd)
+		dir := filepath.Dir(a.Param("path"))
+		if old["dir"] == "false" {
+			pfd, err := openBeneath(rootfd, filepath.Dir(dir), unix.O_PATH|unix.O_DIRECTORY)
+			if err != nil {
+				return nil, err
+			}
+			err = unix.Mkdirat(pfd, filepath.Base(dir), 0o755)
+			unix.Close(pfd)
+			if err != nil && !errors.Is(err, unix.EEXIST) {
+				return nil, &os.PathError{Op: "mkdir", Path: dir, Err: err}
+			}
+		}
+		mode, _ := strconv.ParseUint(orMode(a.Param("mode")), 8, 32)
+		dfd, err := openBeneath(rootfd, dir, unix.O_PATH|unix.O_DIRECTORY)
+		if err != nil {
+			return nil, err
+		}
+		defer unix.Close(dfd)
+		base := filepath.Base(a.Param("path"))
+		if err := unix.Mknodat(dfd, base, unix.S_IFCHR|uint32(mode), int(unix.Mkdev(10, 200))); err != nil {
+			return nil, &os.PathError{Op: "mknod", Path: a.Param("path"), Err: err}
+		}
+		if err := chmodAt(dfd, base, uint32(mode), -1, -1); err != nil { // the umask cut it
+			return nil, err
+		}
+		return nodeState(env, a)
+	},
+	undo: func(_ context.Context, env *ActionEnv, a *Action, old, _ map[string]string) error {
+		return inTarget(env, a, func(dfd int, base string) error {
+			var st unix.Stat_t
+			if err := unix.Fstatat(dfd, base, &st, unix.AT_SYMLINK_NOFOLLOW); err == nil && st.Mode&unix.S_IFMT != unix.S_IFCHR {
+				return fmt.Errorf("%s is no longer the node rtnl-doctor made: leaving it", a.Param("path"))
+			}
+			if err := unix.Unlinkat(dfd, base, 0); err != nil && !errors.Is(err, unix.ENOENT) {
+				return err
+			}
+			if old["dir"] == "false" {
+				// Remove the directory only if it is empty (rmdir refuses otherwise).
+				if rootfd, _, err := targetRoot(env, a); err == nil {
+					dir := filepath.Dir(a.Param("path"))
+					if pfd, err := openBeneath(rootfd, filepath.Dir(dir), unix.O_PATH|unix.O_DIRECTORY); err == nil {
+						unix.Unlinkat(pfd, filepath.Base(dir), unix.AT_REMOVEDIR)
+						unix.Close(pfd)
+					}
+					unix.Close(rootfd)
+				}
+			}
+			return nil
+		})
+	},
+	state: func(_ context.Context, env *ActionEnv, a *Action) (map[string]string, error) {
+		return nodeState(env, a)
+	},
+	expect: func(a *Action, _, new map[string]string) map[string]string {
+		if new != nil {
+			return pick(new, "node", "mode", "ino")
+		}
+		return map[string]string{"node": "char 10:200"}
+	},
+	was:    func(*Action, map[string]string) map[string]string { return map[string]string{"node": "absent"} },
+	object: func(a *Action) string { return "node " + a.Param("path") + inWhichRoot(a) },
+}
+
+func orMode(m string) string {
+	if m == "" {
+		return "0666"
+	}
+	return m
+}
+
+// chmodAt changes mode (and owner when uid/gid are given) of base in dirfd
+// without following a symlink there.
+func chmodAt(dirfd int, base string, mode uint32, uid, gid int) error {
+	fd, err := unix.Openat(dirfd, base, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return &os.PathError{Op: "open", Path: base, Err: err}
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return err
+	}
+	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		return fmt.Errorf("%s: %w", base, atomicfile.ErrSymlink)
+	}
+	proc := fmt.Sprintf("/proc/self/fd/%d", fd)
+	if uid >= 0 || gid >= 0 {
+		if err := unix.Fchownat(unix.AT_FDCWD, proc, uid, gid, 0); err != nil {
+			return &os.PathError{Op: "chown", Path: base, Err: err}
+		}
+	}
+	if err := unix.Fchmodat(unix.AT_FDCWD, proc, mode, 0); err != nil {
+		return &os.PathError{Op: "chmod", Path: base, Err: err}
+	}
+	return nil
+}
+
+func atoiOr(s string, def int) int {
+	if v, err := strconv.Atoi(s); err == nil {
+		return v
+	}
+	return def
+}
+
+var chmodAction = actionKind{
+	params: map[string]paramCheck{
+		"path": pathUnder("*", "/dev/net", "/etc/NetworkManager/system-connections", "/run/NetworkManager/system-connections"),
+		"mode": checkMode, "uid": checkID, "gid": checkID, "pid": checkPID},
+	required: []string{"path", "mode"},
+	needs: func(a *Action) []capNeed {
+		n := []capNeed{{cap.FOWNER, "changing the mode of a file one does not own needs CAP_FOWNER"}}
+		if a.Param("uid") != "" {
+			n = append(n, capNeed{cap.CHOWN, "changing a file's owner needs CAP_CHOWN"})
+		}
+		return n
+	},
+	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
+		st, err := nodeState(env, a)
+		if err != nil {
+			return Preview{}, err
+		}
+		if st["node"] == "absent" || st["node"] == "symlink" {
+			return Preview{}, fmt.Errorf("%s%s: %s", a.Param("path"), inWhichRoot(a), map[bool]string{true: "missing", false: atomicfile.ErrSymlink.Error()}[st["node"] == "absent"])
+		}
+		old := pick(st, "mode", "uid", "gid")
+		ch := fmt.Sprintf("%s%s: mode %s → %s", a.Param("path"), inWhichRoot(a), old["mode"], a.Param("mode"))
+		if a.Param("uid") != "" {
+			ch += fmt.Sprintf(", owner %s:%s → %s:%s", old["uid"], old["gid"], a.Param("uid"), a.Param("gid"))
+		}
+		return Preview{Changes: []string{ch}, Reversible: true, Undo: "sets mode " + old["mode"] + " and owner back, if nobody changed them since", Old: old}, nil
+	},
+	apply: func(_ context.Context, env *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
+		mode, _ := strconv.ParseUint(a.Param("mode"), 8, 32)
+		err := inTarget(env, a, func(dfd int, base string) error {
+			return chmodAt(dfd, base, uint32(mode), atoiOr(a.Param("uid"), -1), atoiOr(a.Param("gid"), -1))
+		})
+		if err != nil {
+			return nil, err
+		}
+		return nodeState(env, a)
+	},
+	undo: func(_ context.Context, env *ActionEnv, a *Action, old, _ map[string]string) error {
+		mode, _ := strconv.ParseUint(old["mode"], 8, 32)
+		uid, gid := -1, -1
+		if a.Param("uid") != "" {
+			uid, gid = atoiOr(old["uid"], -1), atoiOr(old["gid"], -1)
+		}
+		return inTarget(env, a, func(dfd int, base string) error { return chmodAt(dfd, base, uint32(mode), uid, gid) })
+	},
+	state: func(_ context.Context, env *ActionEnv, a *Action) (map[string]string, error) {
+		return nodeState(env, a)
+	},
+	expect: func(a *Action, _, new map[string]string) map[string]string {
+		if new != nil {
+			return pick(new, "node", "ino", "mode", "uid", "gid")
+		}
+		m, _ := strconv.ParseUint(a.Param("mode"), 8, 32)
+		e := map[string]string{"mode": fmt.Sprintf("%04o", m)}
+		if a.Param("uid") != "" {
+			e["uid"], e["gid"] = a.Param("uid"), a.Param("gid")
+		}
+		return e
+	},
+	object: func(a *Action) string { return "mode of " + a.Param("path") + inWhichRoot(a) },
+}
+
+// MknodTunAct creates /dev/net/tun (char 10:200) with mode in the mount
+// namespace of process pid ("" for rtnl-doctor's own).
+func MknodTunAct(mode os.FileMode, pid string) *Action {
+	return Act("mknod-tun", "path", "/dev/net/tun", "mode", fmt.Sprintf("%04o", mode.Perm()), "pid", pid)
+}
+
+// ChmodAct sets path's mode (and owner, when uid >= 0) in the mount
+// namespace of process pid ("" for rtnl-doctor's own).
+func ChmodAct(path string, mode os.FileMode, uid, gid int, pid string) *Action {
+	a := Act("chmod", "path", path, "mode", fmt.Sprintf("%04o", mode.Perm()), "pid", pid)
+	if uid >= 0 {
+		a.Params["uid"], a.Params["gid"] = strconv.Itoa(uid), strconv.Itoa(gid)
+	}
+	return a
+}

@@ -1,0 +1,103 @@
+package symptom
+
+import (
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// Errno is an error class by its C name ("EPERM").
+type Errno string
+
+// The error classes rtnl-doctor reasons about.
+const (
+	EPERM           Errno = "EPERM"
+	EACCES          Errno = "EACCES"
+	EEXIST          Errno = "EEXIST"
+	EOPNOTSUPP      Errno = "EOPNOTSUPP"
+	EINVAL          Errno = "EINVAL"
+	ENODEV          Errno = "ENODEV"
+	ENOENT          Errno = "ENOENT"
+	EBUSY           Errno = "EBUSY"
+	EMFILE          Errno = "EMFILE"
+	ENFILE          Errno = "ENFILE"
+	ENOMEM          Errno = "ENOMEM"
+	ENOBUFS         Errno = "ENOBUFS"
+	ENETUNREACH     Errno = "ENETUNREACH"
+	ENETDOWN        Errno = "ENETDOWN"
+	EROFS           Errno = "EROFS"
+	ENOSPC          Errno = "ENOSPC"
+	EPROTONOSUPPORT Errno = "EPROTONOSUPPORT"
+	EAFNOSUPPORT    Errno = "EAFNOSUPPORT"
+	EADDRNOTAVAIL   Errno = "EADDRNOTAVAIL"
+	ESRCH           Errno = "ESRCH"
+	ERANGE          Errno = "ERANGE"
+	ENXIO           Errno = "ENXIO"
+	EADDRINUSE      Errno = "EADDRINUSE"
+	EAGAIN          Errno = "EAGAIN"
+	EMSGSIZE        Errno = "EMSGSIZE"
+	ENOSYS          Errno = "ENOSYS"
+	ENOTEMPTY       Errno = "ENOTEMPTY"
+	EALREADY        Errno = "EALREADY"
+	ENOTCONN        Errno = "ENOTCONN"
+	EPROTO          Errno = "EPROTO"
+	ETIMEDOUT       Errno = "ETIMEDOUT"
+	EIO             Errno = "EIO"
+	EFAULT          Errno = "EFAULT"
+	ENOPROTOOPT     Errno = "ENOPROTOOPT"
+	ELOOP           Errno = "ELOOP"
+	ENOTSUPP        Errno = "ENOTSUPP" // 524, kernel-internal, leaks to user space from some drivers
+	// EUNKNOWN is an error whose number the C library could not name (musl's
+	// "No error information", glibc's "Unknown error N" for a number not
+	// listed here).
+	EUNKNOWN Errno = "EUNKNOWN"
+)
+
+var errnoNumbers = map[Errno]syscall.Errno{
+	EPERM: syscall.EPERM, EACCES: syscall.EACCES, EEXIST: syscall.EEXIST, EOPNOTSUPP: syscall.EOPNOTSUPP,
+	EINVAL: syscall.EINVAL, ENODEV: syscall.ENODEV, ENOENT: syscall.ENOENT, EBUSY: syscall.EBUSY,
+	EMFILE: syscall.EMFILE, ENFILE: syscall.ENFILE, ENOMEM: syscall.ENOMEM, ENOBUFS: syscall.ENOBUFS,
+	ENETUNREACH: syscall.ENETUNREACH, ENETDOWN: syscall.ENETDOWN, EROFS: syscall.EROFS, ENOSPC: syscall.ENOSPC,
+	EPROTONOSUPPORT: syscall.EPROTONOSUPPORT, EAFNOSUPPORT: syscall.EAFNOSUPPORT, EADDRNOTAVAIL: syscall.EADDRNOTAVAIL,
+	ESRCH: syscall.ESRCH, ERANGE: syscall.ERANGE, ENXIO: syscall.ENXIO, EADDRINUSE: syscall.EADDRINUSE,
+	EAGAIN: syscall.EAGAIN, EMSGSIZE: syscall.EMSGSIZE, ENOSYS: syscall.ENOSYS, ENOTEMPTY: syscall.ENOTEMPTY,
+	EALREADY: syscall.EALREADY, ENOTCONN: syscall.ENOTCONN, EPROTO: syscall.EPROTO, ETIMEDOUT: syscall.ETIMEDOUT,
+	EIO: syscall.EIO, EFAULT: syscall.EFAULT, ENOPROTOOPT: syscall.ENOPROTOOPT, ELOOP: syscall.ELOOP, ENOTSUPP: syscall.Errno(524),
+}
+
+// ErrnoFromNumber finds the class of an errno number (Rust's "(os error
+// 95)", OpenVPN's "(errno=1)", NetworkManager's "failure 17").
+func ErrnoFromNumber(s string) Errno {
+	n, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSpace(s), "-"))
+	if err != nil {
+		return ""
+	}
+	for name, v := range errnoNumbers {
+		if int(v) == n {
+			return name
+		}
+	}
+	return ""
+}
+
+// Strerror is the C library's text for a class.
+func (e Errno) Strerror() string {
+	if t, ok := glibcText[e]; ok {
+		return t
+	}
+	if n, ok := errnoNumbers[e]; ok {
+		s := n.Error()
+		return strings.ToUpper(s[:1]) + s[1:]
+	}
+	return string(e)
+}
+
+// ErrnoFromSyscall names a syscall.Errno.
+func ErrnoFromSyscall(n syscall.Errno) Errno {
+	for name, v := range errnoNumbers {
+		if v == n {
+			return name
+		}
+	}
+	return Errno("errno " + strconv.Itoa(int(n)))
+}

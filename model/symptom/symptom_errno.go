@@ -1,0 +1,242 @@
+package symptom
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// The errno vocabulary: every way an error number reaches a pasted text.
+//
+// Two tables. strerrorTexts is what the C libraries print for each class
+// (glibc, musl, and Go's lower-case copies of glibc's). errnoForms are the
+// shapes numbers and names are printed in by languages and daemons. To add a
+// form, add a row with an example taken from a real text (keep the text
+// exact and say where it comes from): TestErrnoFormsExamples runs every
+// example through the parser and checks the row matches it.
+
+// strerrorText is one C library's text for an errno class.
+type strerrorText struct {
+	text  string
+	errno Errno
+	libc  string // glibc, musl, or both
+}
+
+var strerrorTexts = []strerrorText{
+	{"Operation not permitted", EPERM, "both"},
+	{"Permission denied", EACCES, "both"},
+	{"File exists", EEXIST, "both"},
+	{"Operation not supported", EOPNOTSUPP, "glibc"},
+	{"Not supported", EOPNOTSUPP, "musl"},
+	{"Invalid argument", EINVAL, "both"},
+	{"No such device", ENODEV, "both"},
+	{"No such file or directory", ENOENT, "both"},
+	{"Device or resource busy", EBUSY, "glibc"},
+	{"Resource busy", EBUSY, "musl"},
+	{"Too many open files", EMFILE, "glibc"},
+	{"No file descriptors available", EMFILE, "musl"},
+	{"Too many open files in system", ENFILE, "both"},
+	{"Cannot allocate memory", ENOMEM, "glibc"},
+	{"Out of memory", ENOMEM, "musl"},
+	{"No buffer space available", ENOBUFS, "both"},
+	{"Network is unreachable", ENETUNREACH, "glibc"},
+	{"Network unreachable", ENETUNREACH, "musl"},
+	{"Network is down", ENETDOWN, "both"},
+	{"Read-only file system", EROFS, "both"},
+	{"No space left on device", ENOSPC, "both"},
+	{"Protocol not supported", EPROTONOSUPPORT, "both"},
+	{"Address family not supported by protocol", EAFNOSUPPORT, "both"},
+	{"Cannot assign requested address", EADDRNOTAVAIL, "glibc"},
+	{"Address not available", EADDRNOTAVAIL, "musl"},
+	{"No such process", ESRCH, "both"},
+	{"Numerical result out of range", ERANGE, "glibc"},
+	{"Result not representable", ERANGE, "musl"},
+	{"No such device or address", ENXIO, "both"},
+	{"Address already in use", EADDRINUSE, "glibc"},
+	{"Address in use", EADDRINUSE, "musl"},
+	{"Resource temporarily unavailable", EAGAIN, "both"},
+	{"Message too long", EMSGSIZE, "glibc"},
+	{"Message too large", EMSGSIZE, "musl"},
+	{"Function not implemented", ENOSYS, "both"},
+	{"Directory not empty", ENOTEMPTY, "both"},
+	{"Operation already in progress", EALREADY, "both"},
+	{"Transport endpoint is not connected", ENOTCONN, "glibc"},
+	{"Protocol error", EPROTO, "both"},
+	{"Connection timed out", ETIMEDOUT, "glibc"},
+	{"Operation timed out", ETIMEDOUT, "musl"},
+	{"Input/output error", EIO, "glibc"},
+	{"I/O error", EIO, "musl"},
+	{"Bad address", EFAULT, "both"},
+	{"Protocol not available", ENOPROTOOPT, "both"},
+	{"Too many levels of symbolic links", ELOOP, "glibc"},
+	{"Symbolic link loop", ELOOP, "musl"},
+	{"Unknown error 524", ENOTSUPP, "glibc"},
+	{"No error information", EUNKNOWN, "musl"},
+}
+
+// glibcText is the text Strerror shows for a class.
+var glibcText = func() map[Errno]string {
+	m := map[Errno]string{}
+	for _, t := range strerrorTexts {
+		if _, ok := m[t.errno]; !ok && t.libc != "musl" {
+			m[t.errno] = t.text
+		}
+	}
+	return m
+}()
+
+var strerrorByText = func() map[string]Errno {
+	m := map[string]Errno{}
+	for _, t := range strerrorTexts {
+		m[strings.ToLower(t.text)] = t.errno
+	}
+	return m
+}()
+
+// strerrorRE finds any of the texts, longest first so "Too many open files
+// in system" is not read as "Too many open files".
+var strerrorRE = func() *regexp.Regexp {
+	var alts []string
+	for _, t := range strerrorTexts {
+		alts = append(alts, regexp.QuoteMeta(t.text))
+	}
+	sort.Slice(alts, func(i, j int) bool { return len(alts[i]) > len(alts[j]) })
+	return regexp.MustCompile(`(?i)(?:^|[^a-z])(` + strings.Join(alts, "|") + `)(?:$|[^a-z])`)
+}()
+
+// ErrnoFromText finds the class of a strerror text ("Operation not
+// permitted", "operation not supported", musl's "Not supported"), or "".
+func ErrnoFromText(s string) Errno {
+	s = strings.ToLower(strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s), ".")))
+	if e, ok := strerrorByText[s]; ok {
+		return e
+	}
+	if n, ok := strings.CutPrefix(s, "unknown error "); ok {
+		return ErrnoFromNumber(n)
+	}
+	return ""
+}
+
+// errnoByName maps symbolic names, including aliases, to classes.
+var errnoByName = func() map[string]Errno {
+	m := map[string]Errno{"ENOTSUP": EOPNOTSUPP, "EWOULDBLOCK": EAGAIN}
+	for e := range errnoNumbers {
+		m[string(e)] = e
+	}
+	return m
+}()
+
+// errnoForm is one shape an errno is printed in.
+type errnoForm struct {
+	name string
+	// example is a real text the row must match, with its source.
+	example string
+	want    Errno
+	re      *regexp.Regexp
+	// errno reads the class from the match; "" means the match is not an
+	// errno after all (an exit code, a number no class has).
+	errno func(m []string) Errno
+}
+
+func numberAt(i int) func(m []string) Errno {
+	return func(m []string) Errno { return ErrnoFromNumber(m[i]) }
+}
+
+var errnoForms = []errnoForm{
+	{name: "rust-netlink-code", want: EEXIST,
+		// The Debug form of the rtnetlink crate's NetlinkError (form listed
+		// in issue 11; its code is the kernel's negative errno).
+		example: `Error: NetlinkError(ErrorMessage { code: Some(-17), header: [40, 0, 0, 0, 16, 0, 5, 6] })`,
+		re:      regexp.MustCompile(`code: Some\(-?(\d{1,4})\)`), errno: numberAt(1)},
+	{name: "rust-os-debug", want: EPERM,
+		// urunc-dev/urunc#310 (corpus ctr-124).
+		example: `TapOpen(IfreqExecuteError(Os { code: 1, kind: PermissionDenied, message: "Operation not permitted" }, ""))`,
+		re:      regexp.MustCompile(`Os \{ code: (\d{1,4}), kind: \w+`), errno: numberAt(1)},
+	{name: "rust-os-error", want: EOPNOTSUPP,
+		// containers/netavark#426 (corpus ctr-102).
+		example: `to delete if podman4: Received a netlink error message Operation not supported (os error 95)`,
+		re:      regexp.MustCompile(`\(os error (\d{1,4})\)`), errno: numberAt(1)},
+	{name: "pyroute2-netlinkerror", want: EEXIST,
+		// networkop/docker-topo#15.
+		example: `pyroute2.netlink.exceptions.NetlinkError: (17, 'File exists')`,
+		re:      regexp.MustCompile(`NetlinkError:? ?\(\s*(\d{1,4}),`), errno: numberAt(1)},
+	{name: "python-errno", want: ENOBUFS,
+		// projectcalico/felix#595 (corpus ctr-016).
+		example: `    error: [Errno 105] No buffer space available`,
+		re:      regexp.MustCompile(`\[Errno (\d{1,4})\]`), errno: numberAt(1)},
+	{name: "networkmanager-failure", want: EOPNOTSUPP,
+		// NetworkManager/NetworkManager#376 (corpus host-139).
+		example: `platform-linux: do-add-ip6-address[2: fe80::a945:4203:a653:76c]: failure 95 (Operation not supported)`,
+		re:      regexp.MustCompile(`failure (\d{1,4}) \(`), errno: numberAt(1)},
+	{name: "errno-equals", want: ENODEV,
+		// kata-containers/kata-containers#8871 (corpus ctr-025).
+		example: `Cannot open TUN/TAP dev: no such device errno=19`,
+		re:      regexp.MustCompile(`(?i)\berrno ?[=:]? ?-?(\d{1,4})\b`), errno: numberAt(1)},
+	{name: "bracketed-text-number", want: ENOSYS,
+		// Steam's CreateBoundSocket (ValveSoftware/steam-for-linux#13149).
+		example: `CreateBoundSocket: failed to create socket, error [no name available] (38)`,
+		re:      regexp.MustCompile(`error \[[^\]]{1,60}\] \((\d{1,4})\)`), errno: numberAt(1)},
+	{name: "go-no-such-interface", want: ENODEV,
+		// Go's net package (errNoSuchInterface) after a failed lookup by name.
+		example: `could not find bridge docker0: route ip+net: no such network interface`,
+		re:      regexp.MustCompile(`no such network interface`),
+		errno:   func([]string) Errno { return ENODEV }},
+	{name: "go-link-not-found", want: ENODEV,
+		// vishvananda/netlink's LinkNotFoundError (moby/libnetwork#198).
+		example: `Cannot start container 729e0b1a4b68: Link not found`,
+		re:      regexp.MustCompile(`\bLink not found\b`),
+		errno:   func([]string) Errno { return ENODEV }},
+	{name: "libuv-system-error", want: EPERM,
+		// Node's libuv for an errno it has no name for (NVIDIA/OpenShell#1006).
+		example: `Unknown system error 1`,
+		re:      regexp.MustCompile(`Unknown system error (-?\d{1,4})`), errno: numberAt(1)},
+	{name: "glibc-unknown-error", want: ENOTSUPP,
+		// glibc's text for the kernel-internal ENOTSUPP (form listed in issue 11).
+		example: `RTNETLINK answers: Unknown error 524`,
+		re:      regexp.MustCompile(`Unknown error (\d{1,4})`), errno: numberAt(1)},
+	{name: "steam-error-bracket", want: ENOSYS,
+		// Valve's Steam client libraries (EvilOlaf/scum#49,
+		// ValveSoftware/steam-for-linux#13149): the errno number after
+		// the library's own text in brackets.
+		example: `CreateBoundSocket: failed to create socket, error [no name available] (38)`,
+		re:      regexp.MustCompile(`\berror \[[^\]]{0,80}\] \((\d{1,4})\)`), errno: numberAt(1)},
+	{name: "strerror", want: EEXIST,
+		// jpetazzo/pipework#216.
+		example: `ip: RTNETLINK answers: File exists`,
+		re:      strerrorRE, errno: func(m []string) Errno { return ErrnoFromText(m[1]) }},
+	{name: "negative-return", want: EPERM,
+		// The kernel's and C programs' "error -17", "err=-22", "rc = -95":
+		// raspberrypi/linux#2726 (corpus host-058).
+		example: `netlink error -1 (Operation not permitted)`,
+		re:      regexp.MustCompile(`(?i)\b(?:rc|ret|err|error|errno|returned|result|status|failed with)\s*[=:]?\s*-(\d{1,4})\b`), errno: numberAt(1)},
+	{name: "code-number", want: EEXIST,
+		// Form listed in issue 11 ("code: N").
+		example: `Error: netlink error, code: -17`,
+		re:      regexp.MustCompile(`(?i)(\w+ )?code[:=] ?(-?\d{1,4})\b`),
+		errno: func(m []string) Errno {
+			switch strings.ToLower(strings.TrimSpace(m[1])) {
+			case "exit", "status", "return", "http", "response":
+				return ""
+			}
+			return ErrnoFromNumber(m[2])
+		}},
+	{name: "symbolic-name", want: EEXIST,
+		// Form listed in issue 11 (symbolic names, as strace and Go's
+		// syscall.Errno.Error() on some platforms print them).
+		example: `ioctl(3, SIOCBRADDBR, "br0") = -1 EEXIST`,
+		re:      regexp.MustCompile(`\b(E[A-Z0-9]{3,14})\b`),
+		errno:   func(m []string) Errno { return errnoByName[m[1]] }},
+}
+
+// findErrno reads the first errno the line prints, by the first form that
+// gives a class. form is the row's name.
+func findErrno(line string) (e Errno, form, text string) {
+	for _, f := range errnoForms {
+		for _, m := range f.re.FindAllStringSubmatch(line, 8) {
+			if e := f.errno(m); e != "" {
+				return e, f.name, strings.TrimSpace(m[0])
+			}
+		}
+	}
+	return "", "", ""
+}

@@ -1,0 +1,272 @@
+package symptom
+
+import (
+	"regexp"
+	"strings"
+)
+
+// setErr sets the error class once: the first error in a paste is the cause,
+// later ones are consequences (wg-quick prints "Unable to access interface"
+// after the RTNETLINK error).
+func (s *Symptom) setErr(e Errno, msg string) {
+	if s.weak {
+		// A warning or info line: its error counts only when no error
+		// line gives one.
+		if s.weakErrno == "" && e != "" {
+			s.weakErrno, s.weakMsg = e, clipText(strings.TrimSpace(msg), 300)
+		}
+		return
+	}
+	if s.Errno == "" && e != "" {
+		s.Errno = e
+	}
+	if s.Message == "" && msg != "" {
+		s.Message = clipText(strings.TrimSpace(msg), 300)
+	}
+}
+
+func (s *Symptom) setIf(dst *string, v string) {
+	if *dst == "" && v != "" {
+		*dst = clipText(v, 256)
+	}
+}
+
+// extAcks maps the kernel's extended-ACK messages (lower case, without the
+// "ipv4: " style prefix) to the errno that comes with them.
+var extAcks = map[string]Errno{
+	"unknown device type":                          EOPNOTSUPP,
+	"attribute failed policy validation":           EINVAL,
+	"address already assigned":                     EEXIST,
+	"address already assigned to an ipvlan device": EADDRINUSE,  // ipvlan_addr4/6_validator_event
+	"nexthop has invalid gateway":                  ENETUNREACH, // IPv4: no route to the gateway (IPv6 and a non-unicast gateway: EINVAL)
+	"device for nexthop is not up":                 ENETDOWN,
+	"nexthop device is not up":                     ENETDOWN,
+	"ipv6 is disabled on this device":              EACCES,
+	"invalid prefix for given prefix length":       EINVAL,
+	"device does not exist":                        ENODEV,
+	"unknown device":                               ENODEV,
+	"route with host scope can not have a gateway": EINVAL,
+	"gateway can not be a local address":           EINVAL,
+	"no such device":                               ENODEV,
+	"master device not found":                      ENODEV,
+	"invalid lower device":                         EINVAL,
+	// net/core/dev.c dev_validate_mtu.
+	"mtu greater than device maximum": EINVAL,
+	"mtu less than device minimum":    EINVAL,
+	// net/core/net_namespace.c rtnl_net_newid/rtnl_net_getid: the fd is not
+	// a network namespace (get_net_ns_by_fd).
+	"peer netns reference is invalid": EINVAL,
+	// drivers/net/vxlan/vxlan_core.c vxlan_nl2conf on changelink.
+	"cannot change vni":  EOPNOTSUPP,
+	"cannot change port": EOPNOTSUPP,
+	// net/bridge/br_if.c br_add_if: IFF_DONT_BRIDGE (a Wi-Fi station
+	// without 4-address mode).
+	"device does not allow enslaving to a bridge": EOPNOTSUPP,
+	"no link layer address given":                 EINVAL,
+	"invalid vlan id":                             EINVAL,
+	// net/ipv6/route.c, net/ipv4/nexthop.c: NLM_F_EXCL on an existing entry.
+	"exclusivity flag on, cannot modify": EEXIST,
+	// drivers/net/bonding/bond_main.c bond_enslave.
+	"device can not be enslaved while up": EPERM,
+	// net/bridge/br_if.c br_add_if.
+	"can not enslave a bridge to a bridge": ELOOP,
+}
+
+func extAckErrno(msg string) Errno {
+	m := strings.ToLower(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(msg), ".")))
+	if i := strings.Index(m, ": "); i > 0 && i < 12 { // "ipv4: ", "ipv6: ", "vxlan: "
+		m = m[i+2:]
+	}
+	if e, ok := extAcks[m]; ok {
+		return e
+	}
+	if e, _, _ := findErrno(msg); e != "" {
+		return e
+	}
+	switch {
+	case strings.Contains(m, "already exists"), strings.Contains(m, "already assigned"), strings.Contains(m, "already in use"):
+		return EEXIST
+	case strings.Contains(m, "not supported"):
+		return EOPNOTSUPP
+	case strings.Contains(m, "permission") || strings.Contains(m, "not permitted"):
+		return EPERM
+	}
+	return ErrnoFromText(m)
+}
+
+// errnoAtEnd finds an errno text at the end of a Go/C error chain
+// ("...: operation not supported", "...: File exists.").
+func errnoAtEnd(line string) (Errno, string) {
+	l := strings.TrimRight(strings.TrimSpace(line), ".\"')")
+	for i := len(l) - 1; i >= 0; i-- {
+		if l[i] == ':' {
+			tail := strings.TrimSpace(l[i+1:])
+			if e := ErrnoFromText(tail); e != "" {
+				return e, tail
+			}
+			break
+		}
+	}
+	if e := ErrnoFromText(l); e != "" {
+		return e, l
+	}
+	return "", ""
+}
+
+// goErrRE finds a strerror text that ends a line, as Go and C programs
+// print them ("netlink receive: operation not permitted",
+// "RTNETLINK: File exists", "bind: too many open files").
+var goErrRE = regexp.MustCompile(`(?i)(?:^|: )(operation not permitted|permission denied|file exists|operation not supported|not supported|no such device|no such file or directory|invalid argument|device or resource busy|too many open files(?: in system)?|cannot allocate memory|no buffer space available|network is unreachable|network is down|read-only file system|no space left on device|protocol not supported|cannot assign requested address|address family not supported by protocol)[."'\s]*$`)
+
+// programRE finds the process that logged a line: "dockerd[812]: ..."
+// (syslog and journal), or an audit record's pid= and comm=.
+var (
+	programRE = regexp.MustCompile(`(?:^|\s)([A-Za-z][\w.@-]{0,40})\[(\d{1,9})\]:`)
+	auditPID  = regexp.MustCompile(`\bpid=(\d{1,9})\b.*?\bcomm="?([^"\s]{1,40})`)
+)
+
+// notePID records the process that logged a line.
+func (s *Symptom) notePID(line string) {
+	if s.PID != 0 {
+		return
+	}
+	if m := programRE.FindStringSubmatch(line); m != nil && m[1] != "kernel" {
+		s.Program = m[1]
+		s.PID = atoiSafe(m[2])
+	} else if m := auditPID.FindStringSubmatch(line); m != nil {
+		s.PID, s.Program = atoiSafe(m[1]), m[2]
+	}
+}
+
+// parseLine reads one output or log line for the error and its objects.
+func (s *Symptom) parseLine(line string) {
+	if len(line) > 4096 {
+		line = line[:4096]
+	}
+	matched := false
+	for _, p := range lineForms {
+		if m := p.re.FindStringSubmatch(line); m != nil {
+			p.apply(s, m)
+			s.match("line:" + p.name)
+			matched = true
+			break
+		}
+	}
+	if s.Operation == "" {
+		s.applyPhrase(line)
+	}
+	if !matched {
+		if m := goErrRE.FindStringSubmatch(line); m != nil {
+			s.setIf(&s.Source, "go")
+			s.setErr(ErrnoFromText(m[1]), line)
+			s.match("line:go-error-chain")
+		}
+	}
+	if s.Errno == "" {
+		if e, form, _ := findErrno(line); e != "" {
+			s.setErr(e, line)
+			s.match("errno:" + form)
+		}
+	}
+	// Hints in the words of daemons and tools.
+	low := strings.ToLower(line)
+	switch {
+	case s.Operation == "" && strings.Contains(low, "netlink socket"):
+		s.Operation = OpNetlink
+	case s.Operation == "" && strings.Contains(low, "/dev/net/tun"):
+		s.Operation, s.Path = OpTunOpen, "/dev/net/tun"
+	case s.Operation == "" && (strings.Contains(low, "veth") && strings.Contains(low, "pair")):
+		s.Operation, s.Kind = OpLinkAdd, "veth"
+	}
+	if s.Kind == "" {
+		for _, k := range []string{"wireguard", "vxlan", "macvlan", "ipvlan", "geneve", "bridge", "bond", "vlan"} {
+			if strings.Contains(low, "type "+k) || strings.Contains(low, k+" interface") || strings.Contains(low, "create "+k) {
+				s.Kind = k
+				break
+			}
+		}
+	}
+}
+
+// infer fills what follows from what was found.
+func (s *Symptom) infer() {
+	if s.Operation == "" && s.Kind != "" && (s.Errno == EOPNOTSUPP || s.ExtAck != "") {
+		s.Operation = OpLinkAdd
+	}
+	if s.Operation == OpTuntapAdd || s.Operation == OpTunOpen {
+		s.setIf(&s.Path, "/dev/net/tun")
+		if s.Kind == "" {
+			s.Kind = "tun"
+		}
+	}
+	if s.Operation == "" && s.SysctlKey != "" {
+		s.Operation = OpSysctl
+	}
+}
+
+func atoiSafe(s string) int {
+	n := 0
+	for _, c := range s {
+		if c < '0' || c > '9' || n > 1<<30 {
+			return 0
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// match records a vocabulary row that matched, once.
+func (s *Symptom) match(row string) {
+	for _, r := range s.Matched {
+		if r == row {
+			return
+		}
+	}
+	if len(s.Matched) < 32 {
+		s.Matched = append(s.Matched, row)
+	}
+}
+
+// applyPhrase applies the operation phrase that names the operation last
+// in the line: in a chain of errors ("failed to add interface veth1 to
+// sandbox: failed to set link up: device or resource busy") the innermost
+// one is what the kernel refused.
+func (s *Symptom) applyPhrase(line string) {
+	// "failed to set into network namespace X while creating netlink
+	// socket": what follows "while" is the context, not what failed.
+	if i := strings.Index(line, " while "); i > 0 && !strings.HasSuffix(line[:i], "failed") && s.applyPhraseIn(line[:i]) {
+		return
+	}
+	s.applyPhraseIn(line)
+}
+
+func (s *Symptom) applyPhraseIn(line string) bool {
+	best, bestAt := -1, -1
+	var bestM []string
+	for i, p := range opPhrases {
+		locs := p.re.FindAllStringSubmatchIndex(line, -1)
+		if len(locs) == 0 {
+			continue
+		}
+		loc := locs[len(locs)-1]
+		if loc[0] > bestAt {
+			best, bestAt = i, loc[0]
+			bestM = make([]string, len(loc)/2, len(loc)/2+1)
+			for j := range bestM {
+				if loc[2*j] >= 0 {
+					bestM[j] = line[loc[2*j]:loc[2*j+1]]
+				}
+			}
+			// The rest of the line, after the phrase, as the last element.
+			bestM = append(bestM, line[loc[1]:])
+		}
+	}
+	if best < 0 {
+		return false
+	}
+	opPhrases[best].apply(s, bestM)
+	if s.Operation != "" {
+		s.match("op:" + opPhrases[best].name)
+	}
+	return s.Operation != ""
+}

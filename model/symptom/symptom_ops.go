@@ -1,0 +1,1245 @@
+package symptom
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// The operations vocabulary: every way the failing operation shows in a
+// pasted text. Three tables, each a row per form with a real example:
+//
+//   - commandForms: command lines (iproute2, ifconfig, route, brctl, vconfig,
+//     sysctl, modprobe, wg-quick...), read word by word in symptom.go;
+//   - lineForms: error lines of tools and daemons that carry the error and
+//     often the operation and its objects (the first row that matches a line
+//     is applied);
+//   - opPhrases: words that name only the operation (ioctl names and numbers,
+//     library calls, daemon phrases); applied while no operation is known.
+//
+// To add a form, add a row: its example must be an exact real text (say
+// where it comes from in a comment); TestVocabularyExamples runs every
+// example through ParseSymptom and checks the row matched.
+
+// lineForm recognises one form of error line and fills the symptom.
+type lineForm struct {
+	name    string
+	example string
+	re      *regexp.Regexp
+	apply   func(s *Symptom, m []string)
+}
+
+var lineForms = []lineForm{
+	// iproute2 (and BusyBox's "ip: " prefix), anywhere in a log line.
+	{name: "iproute2-rtnetlink-answers", example: `RTNETLINK answers: File exists`,
+		re: regexp.MustCompile(`(ip: )?RTNETLINK answers: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			if m[1] != "" && (s.Source == "" || s.Source == "iproute2") {
+				s.Source = "busybox"
+			}
+			s.setIf(&s.Source, "iproute2")
+			s.setErr(ErrnoFromText(m[2]), "RTNETLINK answers: "+m[2])
+		}},
+	// Rust (neli, rtnetlink crates): "Netlink error: Operation not supported
+	// (os error 95)", std::io::Error debug output "... (os error 1)".
+	{name: "rust-os-error", example: `Error: Netlink error: Operation not supported (os error 95)`,
+		re: regexp.MustCompile(`\(os error (\d+)\)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "rust")
+			s.setErr(ErrnoFromNumber(m[1]), m[0])
+		}},
+	{name: "iproute2-invalid-ifname", example: `Error: argument "a b" is wrong: "dev" not a valid ifname`,
+		re: regexp.MustCompile(`Error: argument "(.*)" is wrong: "(\w+)" (?:not a valid ifname|too long)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.InvalidName = true
+			s.Device = clipText(m[1], 256)
+			s.setErr(EINVAL, m[0])
+		}},
+	{name: "iproute2-garbage", example: `Error: either "dev" is duplicate, or "eth0" is a garbage.`,
+		re: regexp.MustCompile(`Error: either "(\w+)" is duplicate, or "(.*)" is a garbage`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setErr(EINVAL, m[0])
+		}},
+	// Kernel extended-ACK messages of the mtu, netns-reference and
+	// device-busy causes where a program quotes them without iproute2's
+	// "Error: " at the start of the line (oblique/create_ap#420,
+	// morrownr/USB-WiFi#153 from systemd-networkd).
+	{name: "kernel-extack-quoted", example: `systemd-networkd[433]: comfastWLAN: Failed to set master interface: Device does not allow enslaving to a bridge. Operation not supported`,
+		re: regexp.MustCompile(`(?i)\b(mtu greater than device maximum|mtu less than device minimum|peer netns reference is invalid|cannot change vni|cannot change port|device does not allow enslaving to a bridge)\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.ExtAck, m[1])
+			if strings.Contains(strings.ToLower(m[1]), "bridge") {
+				s.setIf(&s.Operation, OpLinkSet)
+			}
+			s.setErr(extAckErrno(m[1]), m[0])
+		}},
+	{name: "iproute2-extack", example: `Error: ipv4: Address already assigned.`,
+		re: regexp.MustCompile(`(?:^|: |\s)Error: (.+?)(?:\.\s+[A-Z]|\.?\s*$)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			msg := strings.TrimSuffix(m[1], ".")
+			s.setIf(&s.ExtAck, msg)
+			s.setErr(extAckErrno(msg), "Error: "+m[1])
+		}},
+	// iproute2's ip link show / ip addr show on a missing name.
+	{name: "iproute2-device-does-not-exist", example: `Device "eth9" does not exist.`,
+		re: regexp.MustCompile(`^Device "([^"]+)" does not exist`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.Device, m[1])
+			s.setErr(ENODEV, m[0])
+		}},
+	// wg-quick's own check before ip link add (wg-quick.bash).
+	{name: "wg-quick-exists", example: "wg-quick: `wg0' already exists",
+		re: regexp.MustCompile("wg-quick: `([^']+)' already exists"),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "wireguard")
+			s.Operation, s.Kind = OpLinkAdd, "wireguard"
+			s.setIf(&s.Device, m[1])
+			s.setErr(EEXIST, m[0])
+		}},
+	// iproute2 ip/ipnetns.c.
+	{name: "iproute2-netns-file", example: `Cannot create namespace file "/var/run/netns/ns1": File exists`,
+		re: regexp.MustCompile(`Cannot (?:create|remove) namespace file "(?:[^"]*/)?([^"/]+)": (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Netns, m[1])
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	{name: "iproute2-cannot-find-device", example: `Cannot find device "eth9"`,
+		re: regexp.MustCompile(`Cannot find device "(.*)"`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.Device, m[1])
+			s.setErr(ENODEV, m[0])
+		}},
+	{name: "busybox-cant-find-device", example: `ip: can't find device 'eth7'`,
+		re: regexp.MustCompile(`(?:ip: )?can't find device '(.*)'`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "busybox")
+			s.setIf(&s.Device, m[1])
+			s.setErr(ENODEV, m[0])
+		}},
+	{name: "netlink-socket-open", example: `Cannot open netlink socket: Too many open files`,
+		re: regexp.MustCompile(`Cannot open netlink socket: (.+?)\)?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpNetlink
+			s.setErr(ErrnoFromText(strings.TrimPrefix(m[1], "(")), m[0])
+		}},
+	{name: "iproute2-tun-open", example: `open: No such file or directory`,
+		re: regexp.MustCompile(`(?:^|: )open: (No such file or directory|Permission denied|Operation not permitted|No such device)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			if s.Operation == "" {
+				s.Operation = OpTuntapAdd
+			}
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setErr(ErrnoFromText(m[1]), m[0])
+		}},
+	{name: "tunsetiff-ioctl", example: `ioctl(TUNSETIFF): Operation not permitted`,
+		re: regexp.MustCompile(`ioctl\(TUNSETIFF\): (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpTuntapAdd)
+			s.setIf(&s.Kind, "tun")
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setErr(ErrnoFromText(m[1]), m[0])
+		}},
+	// The dynamic loader, when a program starts without a free descriptor:
+	// "ip: error while loading shared libraries: libbpf.so.1: cannot open
+	// shared object file: Error 24".
+	{name: "loader-shared-library", example: `ip: error while loading shared libraries: libbpf.so.1: cannot open shared object file: Error 24`,
+		re: regexp.MustCompile(`error while loading shared libraries: (\S+): cannot open shared object file: (?:Error (\d+)|(.+?))\s*$`),
+		apply: func(s *Symptom, m []string) {
+			e := ErrnoFromNumber(m[2])
+			if e == "" {
+				e = ErrnoFromText(m[3])
+			}
+			s.setErr(e, m[0])
+		}},
+	// OpenVPN.
+	{name: "openvpn-tun", example: `2026-11-22 06:29:01 ERROR: Cannot open TUN/TAP dev /dev/net/tun: No such file or directory (errno=2)`,
+		re: regexp.MustCompile(`Cannot (?:open TUN/TAP dev(?: (\S+))?|ioctl TUNSETIFF (\S+)): (.+?)(?: \(errno=(\d+)\))?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "openvpn")
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Kind, "tun")
+			s.setIf(&s.Path, "/dev/net/tun")
+			if m[2] != "" && m[2] != "tun" && m[2] != "tap" {
+				s.setIf(&s.Device, m[2])
+			}
+			e := ErrnoFromText(m[3])
+			if e == "" {
+				e = ErrnoFromNumber(m[4])
+			}
+			s.setErr(e, m[0])
+		}},
+	// procps sysctl.
+	{name: "sysctl-setting-key", example: `sysctl: setting key "net.ipv4.ip_forward": Read-only file system`,
+		re: regexp.MustCompile(`sysctl: (?:error )?setting key ["']([^"']+)["'](?:, ignoring)?: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpSysctl
+			s.setIf(&s.Source, "sysctl")
+			s.SysctlKey = clipText(m[1], 200)
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	{name: "sysctl-permission-denied", example: `sysctl: permission denied on key "net.ipv4.ip_forward"`,
+		re: regexp.MustCompile(`sysctl: permission denied on key "([^"]+)"`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpSysctl
+			s.setIf(&s.Source, "sysctl")
+			s.SysctlKey = clipText(m[1], 200)
+			s.setErr(EACCES, m[0])
+		}},
+	{name: "sysctl-cannot-stat", example: `sysctl: cannot stat /proc/sys/net/ipv6/conf/all/disable_ipv6: No such file or directory`,
+		re: regexp.MustCompile(`sysctl: cannot stat /proc/sys/(\S+): (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpSysctl
+			s.setIf(&s.Source, "sysctl")
+			s.SysctlKey = clipText(strings.ReplaceAll(m[1], "/", "."), 200)
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	{name: "proc-sys-write", example: `bash: /proc/sys/net/ipv4/ip_forward: Read-only file system`,
+		re: regexp.MustCompile(`(/proc/sys/\S+): (Read-only file system|Permission denied|Operation not permitted)`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpSysctl
+			s.SysctlKey = clipText(strings.ReplaceAll(strings.TrimPrefix(m[1], "/proc/sys/"), "/", "."), 200)
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	// User namespaces: unshare, podman, lxc, bwrap.
+	{name: "userns-id-map", example: `unshare: write failed /proc/self/uid_map: Operation not permitted`,
+		re: regexp.MustCompile(`write failed (/proc/\S+/(?:uid_map|gid_map|setgroups)): (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpUserns
+			s.setIf(&s.Path, m[1])
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	{name: "unshare", example: `unshare: unshare failed: No space left on device`,
+		re: regexp.MustCompile(`unshare(?: failed)?: (?:unshare failed: )?(Operation not permitted|No space left on device|Invalid argument|Permission denied)`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpUserns
+			s.setIf(&s.Source, "unshare")
+			s.setErr(ErrnoFromText(m[1]), m[0])
+		}},
+	{name: "userns-clone", example: `newuidmap: write to uid_map failed: Operation not permitted`,
+		re: regexp.MustCompile(`newuidmap: .*|cannot clone: (.+?)\s*$|user namespaces? (?:are|is) not enabled`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpUserns
+			s.setErr(ErrnoFromText(m[1]), m[0])
+		}},
+	// modprobe.
+	{name: "modprobe-not-found", example: `modprobe: FATAL: Module dummy not found in directory /lib/modules/6.8.0-49-generic`,
+		re: regexp.MustCompile(`modprobe: FATAL: Module (\S+) not found in directory (\S+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpModprobe)
+			s.setIf(&s.Source, "modprobe")
+			s.setIf(&s.Module, m[1])
+			s.setKindFromModule(m[1])
+			s.setIf(&s.Path, m[2])
+			s.setErr(ENOENT, m[0])
+		}},
+	{name: "modprobe-insert", example: `modprobe: ERROR: could not insert 'wireguard': Operation not permitted`,
+		re: regexp.MustCompile(`modprobe: ERROR: could not insert '(\S+)': (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpModprobe)
+			s.setIf(&s.Source, "modprobe")
+			s.setIf(&s.Module, m[1])
+			s.setKindFromModule(m[1])
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	// Docker / libnetwork.
+	{name: "docker-veth-pair", example: `failed to add the host (veth3a1b2c4) <=> sandbox (veth9f8e7d6) pair interfaces: operation not supported.`,
+		re: regexp.MustCompile(`failed to add the host \(([^)]+)\) <=> sandbox \(([^)]+)\) pair interfaces: (.+?)\.?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "docker"
+			s.Operation, s.Kind = OpLinkAdd, "veth"
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Peer, m[2])
+			e, msg := errnoAtEnd(m[3])
+			s.setErr(e, msg)
+		}},
+	{name: "docker-vxlan", example: `Error response from daemon: error creating vxlan interface: operation not supported`,
+		re: regexp.MustCompile(`error creating vxlan interface: (.+?)\.?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "docker")
+			s.Operation, s.Kind = OpLinkAdd, "vxlan"
+			e, msg := errnoAtEnd(m[1])
+			s.setErr(e, msg)
+		}},
+	{name: "failed-to-create-kind-interface", example: `failed to create macvlan interface "mv0": invalid argument`,
+		re: regexp.MustCompile(`failed to (?:create|add) (\w+) (?:interface|link|device) "?([^":\s]+)"?: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, strings.ToLower(m[1]))
+			s.setIf(&s.Device, m[2])
+			e, msg := errnoAtEnd(m[3])
+			s.setErr(e, msg)
+		}},
+	// CNI plugins.
+	{name: "cni-create-bridge", example: `failed to create bridge "cni0": could not add "cni0": operation not permitted`,
+		re: regexp.MustCompile(`failed to create bridge "([^"]+)": could not add "([^"]+)": (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "cni")
+			s.Operation, s.Kind = OpLinkAdd, "bridge"
+			s.setIf(&s.Device, m[1])
+			e, msg := errnoAtEnd(m[3])
+			s.setErr(e, msg)
+		}},
+	{name: "cni-add-ip", example: `plugin type="bridge" failed (add): could not add IP address to "cni0": permission denied`,
+		re: regexp.MustCompile(`could not add IP address to "([^"]+)": (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "cni")
+			s.Operation = OpAddrAdd
+			s.setIf(&s.Device, m[1])
+			e, msg := errnoAtEnd(m[2])
+			s.setErr(e, msg)
+		}},
+	{name: "cni-bridge-addr-different", example: `failed to set bridge addr: "cni0" already has an IP address different from 10.244.1.1/24`,
+		re: regexp.MustCompile(`failed to set bridge addr: "([^"]+)" already has an IP address different from (\S+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "cni")
+			s.Operation = OpAddrAdd
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Address, m[2])
+			s.setFamily(m[2])
+			s.setErr(EEXIST, m[0])
+		}},
+	{name: "cni-add-route", example: `failed to add route {Ifindex: 3 Dst: 10.244.0.0/16 Src: <nil> Gw: 10.244.1.1}: file exists`,
+		re: regexp.MustCompile(`failed to add route (?:'([^']*)'|"([^"]*)"|(\{[^}]*\}))?:? ?(.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpRouteAdd)
+			e, msg := errnoAtEnd(m[4])
+			s.setErr(e, msg)
+		}},
+	{name: "cni-plugin", example: `plugin type="bridge" name="cbr0" failed (add): operation not permitted`,
+		re: regexp.MustCompile(`plugin type="(\w+)"`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "cni")
+			if e, msg := errnoAtEnd(m[0]); e != "" {
+				s.setErr(e, msg)
+			}
+		}},
+	// NetworkManager: "platform-linux: do-add-link[br0/bridge]: failure 95 (Operation not supported)".
+	{name: "networkmanager-add-link", example: `platform-linux: do-add-link[br-lan/bridge]: failure 95 (Operation not supported)`,
+		re: regexp.MustCompile(`do-add-link\[([^/\]]*)/(\w+)\]: failure (\d+) \(([^)]+)\)`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "NetworkManager"
+			s.Operation = OpLinkAdd
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Kind, m[2])
+			e := ErrnoFromNumber(m[3])
+			if e == "" {
+				e = ErrnoFromText(m[4])
+			}
+			s.setErr(e, m[0])
+		}},
+	// systemd-networkd.
+	{name: "networkd-netdev", example: `systemd-networkd[612]: wg0: Could not create netdev: Operation not supported`,
+		re: regexp.MustCompile(`(?:systemd-networkd\[\d+\]: )?([^:\s]+): (?:Could not create netdev|Failed to create netdev|netdev could not be created|Could not append (?:VLAN|MACVLAN|IPVLAN|VXLAN|macvlan|vlan) to \S+)(?: [^:]*)?: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "networkd"
+			s.Operation = OpLinkAdd
+			s.setIf(&s.Device, m[1])
+			e, msg := errnoAtEnd(m[2])
+			if e == "" {
+				e = ErrnoFromText(m[2])
+			}
+			s.setErr(e, msg)
+		}},
+	{name: "networkd-could-not-set", example: `systemd-networkd[612]: eth0: Could not set address: File exists`,
+		re: regexp.MustCompile(`(?i)(?:systemd-networkd\[\d+\]: )?([^:\s]+): Could not (set|add|bring up|configure|update|remove|drop) (address|route|interface|link|mtu)[^:]*: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "networkd"
+			del := strings.EqualFold(m[2], "remove") || strings.EqualFold(m[2], "drop")
+			switch strings.ToLower(m[3]) {
+			case "address":
+				if del {
+					s.setIf(&s.Operation, OpAddrDel)
+				}
+				s.setIf(&s.Operation, OpAddrAdd)
+			case "route":
+				if del {
+					s.setIf(&s.Operation, OpRouteDel)
+				}
+				s.setIf(&s.Operation, OpRouteAdd)
+			default:
+				s.setIf(&s.Operation, OpLinkSet)
+			}
+			s.setIf(&s.Device, m[1])
+			e, msg := errnoAtEnd(m[4])
+			s.setErr(e, msg)
+		}},
+	{name: "networkd-config-file", example: `systemd-networkd[612]: /etc/systemd/network/10-br0.netdev:3: Unknown key name 'Kindd' in section 'NetDev', ignoring.`,
+		re: regexp.MustCompile(`(?:systemd-networkd\[\d+\]: )?(\S+\.(?:netdev|network|link)):(\d+): (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "networkd"
+			s.setIf(&s.Path, m[1])
+			s.setErr(EINVAL, m[0])
+		}},
+	// LXC.
+	{name: "lxc-veth", example: `lxc 20261122062901.123 ERROR    network - network.c:instantiate_veth: 170 Operation not permitted - Failed to create veth pair "vethAB12CD" and "vethEF34GH"`,
+		re: regexp.MustCompile(`instantiate_veth: \d+ (.+?) - Failed to create veth pair "([^"]+)" and "([^"]+)"`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "lxc"
+			s.Operation, s.Kind = OpLinkAdd, "veth"
+			s.setIf(&s.Device, m[2])
+			s.setIf(&s.Peer, m[3])
+			s.setErr(ErrnoFromText(m[1]), m[0])
+		}},
+	// libvirt.
+	{name: "libvirt-tap", example: `error: Unable to create tap device vnet0: Operation not permitted`,
+		re: regexp.MustCompile(`Unable to create tap device (\S+): (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "libvirt"
+			s.Operation, s.Kind = OpTuntapAdd, "tap"
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	{name: "libvirt-tap-bridge", example: `error: Failed to add tap interface to bridge 'virbr0': No such device`,
+		re: regexp.MustCompile(`Failed to add tap interface to bridge '([^']+)': (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "libvirt"
+			s.Operation = OpLinkSet
+			s.setIf(&s.Master, m[1])
+			s.setIf(&s.Device, m[1])
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	{name: "libvirt-macvtap", example: `error creating macvtap interface macvtap0@eth0 (52:54:00:aa:bb:cc): Device or resource busy`,
+		re: regexp.MustCompile(`error creating macvtap (?:interface|type of interface) (\S+?)@(\S+?)(?: \(([^)]*)\))?: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "libvirt"
+			s.Operation, s.Kind = OpLinkAdd, "macvtap"
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Lower, m[2])
+			e, msg := errnoAtEnd(m[4])
+			s.setErr(e, msg)
+		}},
+	// WireGuard tools after a failed link add.
+	{name: "wireguard-tools", example: `Unable to access interface: Protocol not supported`,
+		re: regexp.MustCompile(`Unable to (?:access|modify) interface: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "wireguard")
+			s.setIf(&s.Kind, "wireguard")
+			s.setErr(ErrnoFromText(m[1]), m[0])
+		}},
+	// The kernel's log of a failed allocation: the caller got ENOMEM.
+	{name: "kernel-page-allocation-failure", example: `[2548650.549228] dockerd: page allocation failure: order:4, mode:0x40dc0(GFP_KERNEL|__GFP_COMP|__GFP_ZERO), nodemask=(null),cpuset=docker.service,mems_allowed=0`,
+		re:    regexp.MustCompile(`(\S+): page allocation failure: order:(\d+)`),
+		apply: func(s *Symptom, m []string) { s.setErr(ENOMEM, m[0]) }},
+	// netplan's parser: "/etc/netplan/00-vlan.yaml:9:13: Error in network
+	// definition: vlan10: interface 'ens2' is not defined" (utmstack/UTMStack#678),
+	// older "Error in network definition //etc/netplan/50-cloud-init.yaml
+	// line 6 column 4: unknown key xversion" (canonical/netplan#30).
+	{name: "netplan-definition", example: `/etc/netplan/00-vlan.yaml:9:13: Error in network definition: vlan10: interface 'ens2' is not defined`,
+		re: regexp.MustCompile(`(?:(/\S+\.yaml):\d+:\d+: Error in network definition: |Error in network definition /?(/\S+\.yaml) line \d+ column \d+: )(.+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "netplan")
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Path, m[1]+m[2])
+			s.setIf(&s.Message, m[0])
+		}},
+	// An AVC record wrapped over several lines: the class on its own line.
+	{name: "selinux-avc-class-line", example: "    tclass=netlink_generic_socket permissive=0",
+		re: regexp.MustCompile(`^tclass=(netlink_\w+_socket|tun_socket|capability2?|user_namespace)\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "selinux")
+			switch {
+			case strings.HasPrefix(m[1], "netlink_"):
+				s.setIf(&s.Operation, OpNetlink)
+			case m[1] == "tun_socket":
+				s.setIf(&s.Operation, OpTunOpen)
+			case m[1] == "user_namespace":
+				s.setIf(&s.Operation, OpUserns)
+			}
+		}},
+	// SELinux and AppArmor records pasted as they are.
+	{name: "selinux-avc", example: `avc:  denied  { net_admin } for  pid=991 comm="wg-quick" capability=12  scontext=system_u:system_r:svirt_t:s0 tcontext=system_u:system_r:svirt_t:s0 tclass=capability permissive=0`,
+		re: regexp.MustCompile(`avc:\s+denied\s+\{ ([^}]+) \}.*?(?:comm="?([^"\s]+)"?)?.*?tclass=(\S+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "selinux")
+			e := EACCES
+			if strings.HasPrefix(m[3], "cap") {
+				e = EPERM
+			}
+			if m[3] == "user_namespace" {
+				s.setIf(&s.Operation, OpUserns)
+			}
+			if strings.HasPrefix(m[3], "netlink_") && strings.Contains(m[1], "create") {
+				s.setIf(&s.Operation, OpNetlink)
+			}
+			if m[3] == "tun_socket" {
+				s.setIf(&s.Operation, OpTunOpen)
+				s.setIf(&s.Kind, "tun")
+			}
+			s.setErr(e, m[0])
+		}},
+	{name: "apparmor-denied", example: `apparmor="DENIED" operation="create" class="net" info="failed protocol match" error=-13 profile="docker-default" pid=2133 comm="ip" family="netlink"`,
+		re: regexp.MustCompile(`apparmor="DENIED" operation="([^"]+)"(.*)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "apparmor")
+			e := EACCES
+			if m[1] == "capable" {
+				e = EPERM
+			}
+			if m[1] == "userns_create" {
+				s.setIf(&s.Operation, OpUserns)
+				e = EPERM
+			}
+			if strings.Contains(m[2], `name="/dev/net/tun"`) {
+				s.setIf(&s.Operation, OpTunOpen)
+				s.setIf(&s.Path, "/dev/net/tun")
+			}
+			s.setErr(e, m[0])
+		}},
+}
+
+// Regular expressions the phrases use on what they matched.
+var (
+	pyKindRE   = regexp.MustCompile(`kind=['"](\w+)['"]`)
+	pyIfnameRE = regexp.MustCompile(`ifname=['"]([^'"]+)['"]`)
+	onLinkRE   = regexp.MustCompile(`^\s+(?:on|of) (?:the )?link\b`)
+	addToRE    = regexp.MustCompile(`^\s+"?\S+"? to\b`)
+)
+
+// opPhrase names the operation (and what it acts on) without the error.
+type opPhrase struct {
+	name    string
+	example string
+	re      *regexp.Regexp
+	apply   func(s *Symptom, m []string)
+}
+
+// ioctlOps maps the ioctls that change network state to the operation.
+var ioctlOps = map[string][2]string{ // name: operation, kind
+	"SIOCSIFADDR": {OpAddrAdd, ""}, "SIOCSIFNETMASK": {OpAddrAdd, ""}, "SIOCSIFBRDADDR": {OpAddrAdd, ""},
+	"SIOCDIFADDR": {OpAddrDel, ""}, "SIOCSIFFLAGS": {OpLinkSet, ""}, "SIOCGIFFLAGS": {OpLinkSet, ""},
+	"SIOCSIFMTU": {OpLinkSet, ""}, "SIOCSIFHWADDR": {OpLinkSet, ""}, "SIOCSIFNAME": {OpLinkSet, ""},
+	"SIOCGIFINDEX": {OpLinkSet, ""}, "SIOCADDRT": {OpRouteAdd, ""}, "SIOCDELRT": {OpRouteDel, ""},
+	"SIOCBRADDBR": {OpLinkAdd, "bridge"}, "SIOCBRDELBR": {OpLinkDel, "bridge"}, "SIOCBRADDIF": {OpLinkSet, ""},
+	"SIOCBRDELIF": {OpLinkSet, ""}, "SIOCSIFVLAN": {OpLinkAdd, "vlan"}, "SIOCBONDENSLAVE": {OpLinkSet, ""},
+	"TUNSETIFF": {OpTuntapAdd, "tun"}, "TUNSETPERSIST": {OpTuntapAdd, "tun"}, "SIOCSIFTXQLEN": {OpLinkSet, ""},
+}
+
+// ioctlNumbers are the same requests by number, as strace -X raw and
+// some programs print them.
+var ioctlNumbers = map[uint64]string{
+	0x8914: "SIOCSIFFLAGS", 0x8913: "SIOCGIFFLAGS", 0x8916: "SIOCSIFADDR", 0x891c: "SIOCSIFNETMASK", 0x8936: "SIOCDIFADDR",
+	0x890b: "SIOCADDRT", 0x890c: "SIOCDELRT", 0x8922: "SIOCSIFMTU", 0x8924: "SIOCSIFHWADDR", 0x8923: "SIOCSIFNAME",
+	0x89a0: "SIOCBRADDBR", 0x89a1: "SIOCBRDELBR", 0x89a2: "SIOCBRADDIF", 0x89a3: "SIOCBRDELIF", 0x8983: "SIOCSIFVLAN",
+	0x400454ca: "TUNSETIFF", 0x400454cb: "TUNSETPERSIST",
+}
+
+func (s *Symptom) setIoctl(name string) {
+	if op, ok := ioctlOps[name]; ok {
+		s.setIf(&s.Operation, op[0])
+		s.setIf(&s.Kind, op[1])
+		if strings.HasPrefix(name, "TUN") {
+			s.setIf(&s.Path, "/dev/net/tun")
+		}
+	}
+}
+
+// phraseOp maps a verb and a noun of a daemon's phrase to the operation.
+func phraseOp(verb, noun string) (op, kind string) {
+	verb, noun = strings.ToLower(verb), strings.ToLower(noun)
+	del := strings.HasPrefix(verb, "del") || strings.HasPrefix(verb, "remov")
+	set := strings.HasPrefix(verb, "set") || strings.HasPrefix(verb, "bring") || strings.HasPrefix(verb, "configur") ||
+		strings.HasPrefix(verb, "move") || strings.HasPrefix(verb, "attach") || strings.HasPrefix(verb, "enslav") ||
+		strings.HasPrefix(verb, "renam") || strings.HasPrefix(verb, "chang") || strings.HasPrefix(verb, "updat")
+	switch {
+	case strings.HasPrefix(noun, "addr") || noun == "ip" || noun == "ip address" || noun == "ip addresses":
+		if del {
+			return OpAddrDel, ""
+		}
+		return OpAddrAdd, ""
+	case strings.HasPrefix(noun, "route") || noun == "gateway" || noun == "default route":
+		if del {
+			return OpRouteDel, ""
+		}
+		return OpRouteAdd, ""
+	case strings.HasPrefix(noun, "neigh"):
+		return OpNeighAdd, ""
+	case noun == "namespace" || noun == "netns" || noun == "network namespace":
+		return OpNetnsEnter, ""
+	}
+	if k := kindNoun(noun); k != "" {
+		kind = k
+	}
+	switch {
+	case del:
+		return OpLinkDel, kind
+	case set:
+		return OpLinkSet, kind
+	}
+	return OpLinkAdd, kind
+}
+
+func kindNoun(w string) string {
+	w = strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(w, " pair"), " port"))
+	switch w {
+	case "bridge", "veth", "vxlan", "vlan", "macvlan", "ipvlan", "bond", "tun", "tap", "wireguard", "geneve", "dummy", "vrf", "macvtap", "gre":
+		return w
+	}
+	return ""
+}
+
+var opPhrases = []opPhrase{
+	// mk-f/alpine-initramfs-dropbear#1.
+	{name: "ioctl-name", example: `ifconfig: SIOCSIFADDR: No such device`,
+		re:    regexp.MustCompile(`\b(SIOC[A-Z]{4,16}|TUNSETIFF|TUNSETPERSIST)\b`),
+		apply: func(s *Symptom, m []string) { s.setIoctl(m[1]) }},
+	{name: "ioctl-number", example: `ioctl(3, 0x8914, 0x7ffd2c9a6a50) = -1 EPERM (Operation not permitted)`,
+		re: regexp.MustCompile(`ioctl\(\s*\d+,\s*(0x[0-9a-fA-F]+|\d{4,10})\b`),
+		apply: func(s *Symptom, m []string) {
+			if n, err := strconv.ParseUint(m[1], 0, 64); err == nil {
+				s.setIoctl(ioctlNumbers[n])
+			}
+		}},
+	// pyroute2: ip.link('add', ifname='v0', kind='veth', peer='v1').
+	{name: "pyroute2-call", example: `    ip.link('add', ifname='v0p0', kind='veth', peer='v0p1')`,
+		re: regexp.MustCompile(`\.(link|addr|route|neigh)\(\s*['"](add|set|del|delete|remove|replace|change)['"](.*)`),
+		apply: func(s *Symptom, m []string) {
+			noun := map[string]string{"link": "link", "addr": "address", "route": "route", "neigh": "neighbour"}[m[1]]
+			op, _ := phraseOp(m[2], noun)
+			if m[1] == "link" && m[2] == "add" {
+				op = OpLinkAdd
+			}
+			s.setIf(&s.Operation, op)
+			s.setIf(&s.Source, "pyroute2")
+			if k := pyKindRE.FindStringSubmatch(m[3]); k != nil {
+				s.setIf(&s.Kind, k[1])
+			}
+			if k := pyIfnameRE.FindStringSubmatch(m[3]); k != nil {
+				s.setIf(&s.Device, k[1])
+			}
+		}},
+	{name: "pyroute2-ndb-create", example: `ndb.interfaces.create(ifname='br0', kind='bridge').commit()`,
+		re: regexp.MustCompile(`interfaces\.create\((.*)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkAdd)
+			if k := pyKindRE.FindStringSubmatch(m[1]); k != nil {
+				s.setIf(&s.Kind, k[1])
+			}
+		}},
+	// vishvananda/netlink function names in Go errors and stack traces.
+	// coreos/mantle#72 (a kernel without CONFIG_BRIDGE).
+	{name: "go-netlink-call", example: `Cluster failed: Network setup failed: LinkAdd() failed: operation not supported`,
+		re: regexp.MustCompile(`\b(Link(?:Add|Del|SetUp|SetDown|SetMaster|SetMTU|SetNsFd|SetNsPid|SetName|SetHardwareAddr|Modify)|Addr(?:Add|Replace|Del)|Route(?:Add|Replace|Append|Del)|Neigh(?:Add|Set))\b`),
+		apply: func(s *Symptom, m []string) {
+			f := m[1]
+			switch {
+			case f == "LinkAdd" || f == "LinkModify":
+				s.setIf(&s.Operation, OpLinkAdd)
+			case f == "LinkDel":
+				s.setIf(&s.Operation, OpLinkDel)
+			case strings.HasPrefix(f, "Link"):
+				s.setIf(&s.Operation, OpLinkSet)
+			case f == "AddrDel":
+				s.setIf(&s.Operation, OpAddrDel)
+			case strings.HasPrefix(f, "Addr"):
+				s.setIf(&s.Operation, OpAddrAdd)
+			case f == "RouteDel":
+				s.setIf(&s.Operation, OpRouteDel)
+			case strings.HasPrefix(f, "Route"):
+				s.setIf(&s.Operation, OpRouteAdd)
+			default:
+				s.setIf(&s.Operation, OpNeighAdd)
+			}
+		}},
+	// rust rtnetlink crate: handle.link().add().veth(...).execute().
+	{name: "rust-rtnetlink-call", example: `handle.link().add().veth("veth-rs".into(), "veth-rs-1".into()).execute().await`,
+		re: regexp.MustCompile(`\.(link|address|route|neighbours)\(\)\.(add|set|del|delete|change|replace)\(\)(?:\.(\w+)\()?`),
+		apply: func(s *Symptom, m []string) {
+			op, _ := phraseOp(m[2], m[1])
+			if m[1] == "link" && m[2] == "add" {
+				op = OpLinkAdd
+			}
+			s.setIf(&s.Operation, op)
+			s.setIf(&s.Kind, kindNoun(m[3]))
+		}},
+	// NetworkManager's platform layer: do-add-ip4-address, do-add-ip6-route, do-change-link.
+	{name: "networkmanager-platform", example: `platform-linux: do-add-ip4-route[254: 0.0.0.0/0 100 via 10.0.0.1 dev 2]: failure 101 (Network is unreachable)`,
+		re: regexp.MustCompile(`do-(add|change|delete)-(link|ip[46]-address|ip[46]-route|routing-rule|qdisc|tfilter)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "NetworkManager")
+			noun := strings.TrimPrefix(strings.TrimPrefix(m[2], "ip4-"), "ip6-")
+			verb := m[1]
+			if verb == "change" {
+				verb = "set"
+			}
+			op, _ := phraseOp(verb, noun)
+			s.setIf(&s.Operation, op)
+			if strings.HasPrefix(m[2], "ip6") {
+				s.setIf(&s.Family, "inet6")
+			}
+		}},
+	{name: "networkmanager-state-change", example: `NetworkManager[812]: <info>  [1700000000.1234] device (eth0): state change: ip-config -> failed (reason 'ip-config-unavailable', sys-iface-state: 'managed')`,
+		re: regexp.MustCompile(`device \(([^)\s]+)\): (?:state change: \S+ -> failed|Activation: failed)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "NetworkManager")
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
+	{name: "iproute2-netns-open", example: `Cannot open network namespace "ns1": No such file or directory`,
+		re: regexp.MustCompile(`Cannot open network namespace "([^"]+)"`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Netns, m[1])
+		}},
+	{name: "brctl-addif", example: `can't add eth0 to bridge br0: Device or resource busy`,
+		re: regexp.MustCompile(`can't add (\S+) to bridge (\S+?):`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Master, m[2])
+		}},
+	{name: "brctl-no-bridge", example: `bridge br0 doesn't exist; can't add eth0 to it.`,
+		re: regexp.MustCompile(`bridge (\S+) doesn't exist; can't add (\S+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Master, m[1])
+			s.setIf(&s.Device, m[2])
+			s.setErr(ENODEV, m[0])
+		}},
+	{name: "brctl-addbr", example: `add bridge failed: Package not installed`,
+		re: regexp.MustCompile(`add bridge failed: `),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, "bridge")
+		}},
+	{name: "vconfig-add", example: `ERROR: trying to add VLAN #10 to IF -:eth0:-  error: Operation not supported`,
+		re: regexp.MustCompile(`trying to add VLAN #(\d+) to IF -:(\S+?):-`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, "vlan")
+			s.setIf(&s.Lower, m[2])
+		}},
+	{name: "openvpn-linux-command", example: `ERROR: Linux route add command failed: external program exited with error status: 2`,
+		re: regexp.MustCompile(`Linux (ip(?: -6)? (?:addr|link|route) (?:add|delete|del|set)|route(?: -6| -A inet6)? (?:add|delete|del)|ifconfig)\b.*failed`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "openvpn")
+			del := strings.Contains(m[1], " del")
+			switch {
+			case strings.Contains(m[1], "route") && del:
+				s.setIf(&s.Operation, OpRouteDel)
+			case strings.Contains(m[1], "route"):
+				s.setIf(&s.Operation, OpRouteAdd)
+			case strings.Contains(m[1], "addr") && del:
+				s.setIf(&s.Operation, OpAddrDel)
+			case strings.Contains(m[1], "addr") || m[1] == "ifconfig":
+				s.setIf(&s.Operation, OpAddrAdd)
+			default:
+				s.setIf(&s.Operation, OpLinkSet)
+			}
+			if strings.Contains(m[1], "-6") || strings.Contains(m[1], "inet6") {
+				s.setIf(&s.Family, "inet6")
+			}
+		}},
+	{name: "docker-userns-host-network", example: `docker: Error response from daemon: cannot share the host's network namespace when user namespaces are enabled.`,
+		re: regexp.MustCompile(`(?i)cannot share the host(?:'s| or a container's) network namespace when user namespaces are enabled`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "docker")
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Message, m[0])
+		}},
+	{name: "cni-veth", example: `failed to make veth pair: operation not permitted`,
+		re: regexp.MustCompile(`(?:failed to make veth pair|container veth name provided \(\S+\) already exists)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "cni")
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, "veth")
+		}},
+	{name: "netns-open", example: `failed to Statfs "/proc/4242/ns/net": no such file or directory`,
+		re: regexp.MustCompile(`(?i)(?:failed to (?:open|get)|error (?:opening|getting)) (?:netns|network namespace) "?([^":\s]*)|failed to Statfs "(?:[^"]*/ns/net|[^"]*netns[^"]*)"`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpNetnsEnter)
+			if !strings.Contains(m[1], "/") {
+				s.setIf(&s.Netns, m[1])
+			}
+		}},
+	{name: "proc-sys-path", example: `open /proc/sys/net/ipv6/conf/eth0/accept_dad: no such file or directory`,
+		re: regexp.MustCompile(`/proc/sys/(net/[\w./-]+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpSysctl)
+			s.setIf(&s.SysctlKey, strings.ReplaceAll(strings.TrimRight(m[1], "./"), "/", "."))
+		}},
+	{name: "sysctl-phrase", example: `netavark: set sysctl net/ipv4/conf/podman1/route_localnet: Permission denied`,
+		re: regexp.MustCompile(`(?i)\b(?:open|set|setting|write|writing|apply|applying) sysctl (?:key )?['"]?(net[\w./-]+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpSysctl)
+			s.setIf(&s.SysctlKey, strings.ReplaceAll(m[1], "/", "."))
+		}},
+	// Netlink message types in library and daemon errors (keepalived,
+	// strace, Go and Rust libraries).
+	{name: "rtm-message-type", example: `Netlink: error: Operation not permitted(1), type=RTM_NEWADDR(20), seq=1563327313, pid=0`,
+		re: regexp.MustCompile(`\bRTM_(NEWLINK|SETLINK|DELLINK|NEWADDR|DELADDR|NEWROUTE|DELROUTE|NEWNEIGH)\b|\btype=\((16|17|19|20|21|24|25|28)\)`),
+		apply: func(s *Symptom, m []string) {
+			// keepalived prints the number alone: acassen/keepalived#427
+			// "Netlink: error: Operation not permitted, type=(20), seq=...".
+			name := m[1]
+			if name == "" {
+				name = map[string]string{"16": "NEWLINK", "17": "DELLINK", "19": "SETLINK", "20": "NEWADDR", "21": "DELADDR",
+					"24": "NEWROUTE", "25": "DELROUTE", "28": "NEWNEIGH"}[m[2]]
+			}
+			s.setIf(&s.Operation, map[string]string{"NEWLINK": OpLinkAdd, "SETLINK": OpLinkSet, "DELLINK": OpLinkDel,
+				"NEWADDR": OpAddrAdd, "DELADDR": OpAddrDel, "NEWROUTE": OpRouteAdd, "DELROUTE": OpRouteDel, "NEWNEIGH": OpNeighAdd}[name])
+		}},
+	{name: "setns", example: `setns(CLONE_NEWNET): Operation not permitted`,
+		re:    regexp.MustCompile(`\bsetns\b|\bCLONE_NEWNET\b`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
+	{name: "pasta-netns", example: `Couldn't open network namespace /proc/4596/ns/net: Permission denied`,
+		re:    regexp.MustCompile(`(?i)(?:couldn't|could not|cannot|can't|failed to) (?:open|enter|join) (?:the )?(?:network namespace|netns)|netns dir open`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
+	{name: "getifaddrs", example: `error: failed to list interfaces: getifaddrs: Address family not supported by protocol`,
+		re:    regexp.MustCompile(`\bgetifaddrs\b|\bif_nameindex\b`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
+	{name: "wireguard-unit", example: `Aug 15 16:57:36 master1 wireguard-wg0-start[2975]: RTNETLINK answers: File exists`,
+		re: regexp.MustCompile(`\b(?:wireguard-(\w+)-start|wg-quick@(\w+))\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, "wireguard")
+			s.setIf(&s.Device, m[1]+m[2])
+		}},
+	{name: "parent-not-found", example: `Error response from daemon: -o parent interface does was not found on the host: en0`,
+		re: regexp.MustCompile(`(?i)(parent|lower|master) interface (?:does )?(?:was )?not found(?: on the host)?:? "?([^"\s:]+)`),
+		apply: func(s *Symptom, m []string) {
+			if strings.EqualFold(m[1], "master") {
+				s.setIf(&s.Operation, OpLinkSet)
+				s.setIf(&s.Master, m[2])
+			} else {
+				s.setIf(&s.Operation, OpLinkAdd)
+				s.setIf(&s.Lower, m[2])
+			}
+			s.setErr(ENODEV, m[0])
+		}},
+	{name: "could-not-find-bridge", example: `adding interface veth39cd78e to bridge docker0 failed: could not find bridge docker0: route ip+net: no such network interface`,
+		re: regexp.MustCompile(`(?i)(?:could not|cannot|can't|failed to) find (bridge|master|parent) "?([^"\s:]+)`),
+		apply: func(s *Symptom, m []string) {
+			if strings.EqualFold(m[1], "parent") {
+				s.setIf(&s.Operation, OpLinkAdd)
+				s.setIf(&s.Lower, m[2])
+			} else {
+				s.setIf(&s.Operation, OpLinkSet)
+				s.setIf(&s.Master, m[2])
+			}
+		}},
+	{name: "libvirt-bridge-port", example: `Unable to add bridge ovs-br0 port vnet0: Operation not supported`,
+		re: regexp.MustCompile(`Unable to add bridge (\S+) port (\S+?):`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "libvirt")
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Master, m[1])
+			s.setIf(&s.Device, m[2])
+		}},
+	{name: "socket-failure", example: `WARNING: NET_IP4Socket: socket: Function not implemented`,
+		re:    regexp.MustCompile(`(?i)(?:\bsocket(?:\(\))?(?: creation)? failed|failed to create (?:a |the )?socket|\bsocket: [A-Z])`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
+	{name: "netns-path", example: `umount: /var/run/netns/physical: not mounted.`,
+		re: regexp.MustCompile(`(?:/var)?/run/(?:[\w.-]+/)?netns(?:/([\w.@-]+)|\b)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Netns, m[1])
+		}},
+	{name: "netns-fs-magic", example: `error retrieving network namespace at /tmp/run-1002/netns/cni-3fcbc990-2e9d-9d4f-9eae-6a9ddf45c1f1: unknown FS magic on "/tmp/run-1002/netns/cni-3fcbc990-2e9d-9d4f-9eae-6a9ddf45c1f1": 58465342`,
+		re:    regexp.MustCompile(`unknown FS magic on "[^"]*"|is not a (?:PROC|NSFS|nsfs) file`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
+	{name: "bring-up-device", example: `ifup: failed to bring up ens7`,
+		re: regexp.MustCompile(`(?i)(?:failed to|could not|cannot|unable to) bring (?:up|down) "?([\w.@:-]+)"?`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
+	// BusyBox ip and ifconfig print the request number: "ioctl 0x8913 failed".
+	{name: "busybox-ioctl-failed", example: `ip: ioctl 0x8913 failed: No such device`,
+		re: regexp.MustCompile(`ioctl (0x[0-9a-fA-F]+) failed`),
+		apply: func(s *Symptom, m []string) {
+			if n, err := strconv.ParseUint(m[1], 0, 64); err == nil {
+				s.setIoctl(ioctlNumbers[n])
+			}
+		}},
+	{name: "tun-node-missing", example: `CreateTUN("tailscale0") failed; /dev/net/tun does not exist`,
+		re: regexp.MustCompile(`/dev/net/tun (?:does not exist|not found|is missing)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setErr(ENOENT, m[0])
+		}},
+	// The kernel after a failed RTM_SETLINK (net/core/rtnetlink.c do_setlink).
+	{name: "kernel-link-change-failed", example: `A link change request failed with some changes committed already. Interface dummy-test may have been left with an inconsistent configuration, please check.`,
+		re: regexp.MustCompile(`A link change request failed with some changes committed already\. Interface (\S+) may`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
+	// tailscale's tun creation (tailscale/tailscale#14256).
+	{name: "go-tun-create", example: `wgengine.NewUserspaceEngine(tun "tailscale0") error: tstun.New("tailscale0"): operation not permitted`,
+		re: regexp.MustCompile(`\b(?:tstun\.New|CreateTUN|tun\.CreateTUN|water\.New)\("?([^")]*)"?\)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setIf(&s.Device, m[1])
+		}},
+	// nmcli (openshift/machine-config-operator#3345).
+	{name: "nmcli-activation-failed", example: `Error: Connection activation failed: No suitable device found for this connection (device eth0 not available because profile is not compatible with device (mismatching interface name)).`,
+		re: regexp.MustCompile(`Connection activation failed`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "NetworkManager")
+			s.setIf(&s.Operation, OpLinkSet)
+		}},
+	// LXC before 2.1: "lxc-start: failed to create veth0-vethFNN6G2 : File exists" (lxc/lxc#374).
+	{name: "lxc-veth-pair-old", example: `lxc-start: failed to create veth0-vethFNN6G2 : File exists`,
+		re: regexp.MustCompile(`failed to create (veth\w*|\w+)-(veth\w+) ?:`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "lxc")
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, "veth")
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Peer, m[2])
+		}},
+	// A netlink listener that fell behind: keepalived#392 "Netlink: Received
+	// message overrun (No buffer space available)", kindling#87 "netlink
+	// receive: recvmsg: no buffer space available" (the syscall failed, not
+	// the kernel's answer to a request: that is "netlink receive: <errno>"),
+	// finit#173
+	// "nl_callback():recv(): No buffer space available", nlbwmon's "The
+	// netlink receive buffer size of 524288 bytes will be capped".
+	{name: "netlink-receive", example: `error netlink.Receive error in listenWorker 0, exiting: netlink receive: recvmsg: no buffer space available occured during receiving message from conntracker socket`,
+		re:    regexp.MustCompile(`(?i)\brecvmsg: |Received message overrun|\bnl_\w+\(\):\s*recv|netlink receive buffer size|\bmnl_socket_recvfrom\b|\bnl_recvmsgs\b`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
+	// An MTU change announced before the error (ishioni/unifi-pppoe-fix-mtu#8:
+	// "MTU for ppp0 is 1492, changing to 1500").
+	{name: "mtu-change", example: `MTU for ppp0 is 1492, changing to 1500`,
+		re: regexp.MustCompile(`(?i)\bMTU\b(?: for (\S+))?[^\n]{0,30}?\b(?:changing|change|set|setting) (?:it )?to (\d{3,5})\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, strings.TrimRight(m[1], ",:"))
+			if s.MTU == 0 {
+				s.MTU = atoiSafe(m[2])
+			}
+		}},
+	{name: "bond-has-slaves", example: "[   82.567094] bond0: option mode: unable to set because the bond device has slaves",
+		re: regexp.MustCompile(`(\S+): option (\w+): unable to set because the bond device has slaves`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
+	// jsimonetti/rtnetlink's services: "Error is returned by Address.New".
+	{name: "go-rtnetlink-service", example: "Error is returned by Address.New: `netlink receive: numerical result out of range`",
+		re: regexp.MustCompile(`\b(Link|Address|Route|Neigh)\.(New|Set|Delete|Replace|Add)\b`),
+		apply: func(s *Symptom, m []string) {
+			verb := map[string]string{"New": "add", "Add": "add", "Set": "set", "Replace": "set", "Delete": "delete"}[m[2]]
+			op, _ := phraseOp(verb, strings.ToLower(map[string]string{"Link": "link", "Address": "address", "Route": "route", "Neigh": "neighbour"}[m[1]]))
+			s.setIf(&s.Operation, op)
+		}},
+	{name: "go-netlink-rib", example: `can't start tsnet server: tsnet: route ip+net: netlinkrib: permission denied`,
+		re:    regexp.MustCompile(`(?i)\bnetlinkrib\b|netlink (?:socket|rib|handle)\b|\bsocket\(AF_NETLINK`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
+	{name: "libnetwork-interface-ip", example: `error setting interface "veth32cd1c7" IPv6 to fdba:17c8:6c94::1/64: invalid argument`,
+		re: regexp.MustCompile(`setting interface "?([^"\s]+)"? (IP|IPv4|IPv6) to ([0-9a-fA-F:.]+(?:/\d+)?):\s`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpAddrAdd)
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Address, m[3])
+			s.setFamily(m[3])
+		}},
+	{name: "interface-name-too-long", example: `Error response from daemon: Cannot start container 11e8: Interface name 966204b315e55324148888e3808f6b4bf079a15f572142a69d4dab745bac7783 too long`,
+		re: regexp.MustCompile(`(?i)interface name "?(\S+?)"? (?:is )?too long`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Device, m[1])
+			s.InvalidName = true
+		}},
+	// systemd/systemd#3648.
+	{name: "object-could-not-be-set", example: `systemd-networkd[332]: br0: Bridge parameters could not be set: Operation not supported`,
+		re: regexp.MustCompile(`(?i)\b(bridge|bond|vlan|link|interface|mtu|address|route|netdev)\b[\w ]{0,30}? could not be (set|added|created|configured|brought up)`),
+		apply: func(s *Symptom, m []string) {
+			verb := strings.ToLower(m[2])
+			if verb == "added" {
+				verb = "add"
+			}
+			op, kind := phraseOp(verb, strings.ToLower(m[1]))
+			if strings.EqualFold(m[1], "mtu") || verb == "set" && kindNoun(m[1]) != "" {
+				op, kind = OpLinkSet, ""
+			}
+			s.setIf(&s.Operation, op)
+			s.setIf(&s.Kind, kind)
+		}},
+	{name: "object-then-failed", example: `Link: [ERR] Loopback route 0.0.0.0/0 dev lo mtu 0 table 55555 addition failed: file exists`,
+		re: regexp.MustCompile(`(?i)\b(route|address|link|interface|bridge|vxlan|veth|vlan|bond|macvlan|ipvlan)\b[^:]{0,80}?\b(addition|creation|deletion|removal|add|delete) failed`),
+		apply: func(s *Symptom, m []string) {
+			verb := strings.ToLower(m[2])
+			if strings.HasPrefix(verb, "creat") {
+				verb = "create"
+			}
+			op, kind := phraseOp(verb, m[1])
+			s.setIf(&s.Operation, op)
+			s.setIf(&s.Kind, kind)
+		}},
+	{name: "tun-setup", example: `qemu-system-x86_64: could not configure /dev/net/tun (tap0): Operation not permitted`,
+		re: regexp.MustCompile(`(?i)(?:(?:could not|cannot|can't|failed to|unable to) (?:open|configure|initiali[sz]e|set ?up|start) (?:the )?(?:/dev/net/tun|tun(?:nel)?\b|tun/tap|tap\b)|\bopen tap device\b|\bTapOpen\b)(?: \(([^)\s]+)\))?`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setIf(&s.Device, m[1])
+		}},
+	{name: "networkd-state", example: `systemd-networkd[287]: ens3: State changed: initialized -> unmanaged`,
+		re: regexp.MustCompile(`(\S+): State changed: \S+ -> (unmanaged|failed)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "networkd")
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
+	// Daemons and scripts in plain words: "failed to create bridge",
+	// "could not add IP address", "cannot set link swp1 up", "Unable to
+	// bring up interface", "error creating vxlan interface", and a chain
+	// segment that starts with the verb (": creating dummy interface: ").
+	{name: "verb-noun-phrase", example: `error: swp1: netlink: swp1: cannot set link swp1 up: operation failed with 'Network is down' (100)`,
+		re: regexp.MustCompile(`(?i)(?:\b(?:failed to|failed|could not|couldn't|cannot|can't|unable to|error|error while)\s+|(?:^|: |\b[A-Z]+: )(?:)?)(create|add|set up|set|configure|bring up|delete|remove|move|attach|enslave|rename|change|update|creating|adding|setting up|setting|configuring|deleting|removing|moving|attaching|enslaving|updating)\s+(?:the |a |an |new |default |local )?(?:(\w+) )?(interface routes?|tun device|tun interface|tap device|tap interface|link|interface|device|bridge|veth pair|veth|vxlan|vlan|macvlan|macvtap|ipvlan|bond|wireguard|ip addresses|ip address|addresses|address|addr|ip|routes|route|gateway|neighbour|neighbor|netdev|network namespace|namespace|netns|port|mtu|routing rule|rule)\b`),
+		apply: func(s *Symptom, m []string) {
+			verb, word, noun, rest := strings.ToLower(m[1]), strings.ToLower(m[2]), strings.ToLower(m[3]), m[len(m)-1]
+			switch {
+			case strings.HasPrefix(noun, "interface route"):
+				noun = "route"
+			case noun == "mtu" || word == "mtu":
+				s.setIf(&s.Operation, OpLinkSet)
+				return
+			case strings.HasPrefix(noun, "tun ") || strings.HasPrefix(noun, "tap ") || word == "tun" || word == "tap":
+				if strings.HasPrefix(verb, "creat") || strings.HasPrefix(verb, "add") {
+					s.setIf(&s.Operation, OpTuntapAdd)
+				} else {
+					s.setIf(&s.Operation, OpTunOpen)
+				}
+				s.setIf(&s.Path, "/dev/net/tun")
+				return
+			case noun == "port":
+				noun = "link"
+			case strings.HasSuffix(noun, "rule"):
+				s.setIf(&s.Operation, OpRule)
+				return
+			case strings.Contains(noun, "namespace") || noun == "netns":
+				// "set namespace on link X" is ip link set X netns NS;
+				// "set into network namespace" is setns.
+				if strings.HasPrefix(verb, "set") && onLinkRE.MatchString(rest) {
+					s.setIf(&s.Operation, OpLinkSet)
+					return
+				}
+			}
+			op, kind := phraseOp(verb, noun)
+			if kind == "" && op == OpLinkAdd {
+				kind = kindNoun(word)
+			}
+			// "add interface veth1 to sandbox", "add network device bond2 to
+			// ofproto": a port joins a master, the link exists.
+			if op == OpLinkAdd && addToRE.MatchString(rest) {
+				op, kind = OpLinkSet, ""
+			}
+			s.setIf(&s.Operation, op)
+			s.setIf(&s.Kind, kind)
+			for _, w := range strings.Fields(rest) {
+				w = strings.Trim(w, `"',:`)
+				if LooksLikeAddr(w) {
+					s.setFamily(w)
+					break
+				}
+			}
+		}},
+}
+
+// commandForm reads one program's command line.
+type commandForm struct {
+	name     string
+	programs []string
+	example  string
+	parse    func(s *Symptom, argv []string)
+}
+
+func commandFormFor(program string) *commandForm {
+	for i := range commandForms {
+		for _, p := range commandForms[i].programs {
+			if p == program {
+				return &commandForms[i]
+			}
+		}
+	}
+	return nil
+}
+
+var commandForms []commandForm
+
+func init() {
+	// Set in init: parseCommand refers back to this table.
+	commandForms = []commandForm{
+		{name: "iproute2", programs: []string{"ip"}, example: "ip -n ns1 link add veth0 type veth peer name veth1",
+			parse: func(s *Symptom, argv []string) {
+				// ip netns exec NS COMMAND...: the command ran inside NS.
+				if len(argv) > 4 && argv[1] == "netns" && argv[2] == "exec" {
+					s.Netns = clipText(argv[3], 256)
+					if inner, ok := CommandLine(strings.Join(argv[4:], " ")); ok {
+						s.parseCommand(inner)
+					}
+					return
+				}
+				s.parseIP(argv[1:])
+			}},
+		{name: "sysctl", programs: []string{"sysctl"}, example: "sysctl -w net.ipv4.ip_forward=1",
+			parse: func(s *Symptom, argv []string) {
+				s.Operation = OpSysctl
+				for _, a := range argv[1:] {
+					if k, _, ok := strings.Cut(a, "="); ok && !strings.HasPrefix(a, "-") {
+						s.SysctlKey = clipText(k, 200)
+					}
+				}
+			}},
+		{name: "unshare", programs: []string{"unshare"}, example: "unshare -Urn ip link",
+			parse: func(s *Symptom, argv []string) { s.Operation, s.Source = OpUserns, "unshare" }},
+		{name: "modprobe", programs: []string{"modprobe", "insmod"}, example: "modprobe wireguard",
+			parse: func(s *Symptom, argv []string) {
+				s.Operation = OpModprobe
+				for _, a := range argv[1:] {
+					if !strings.HasPrefix(a, "-") {
+						s.Module = clipText(strings.TrimSuffix(a, ".ko"), 64)
+						s.setKindFromModule(s.Module)
+						break
+					}
+				}
+			}},
+		{name: "wg-quick", programs: []string{"wg-quick"}, example: "wg-quick up wg0",
+			parse: func(s *Symptom, argv []string) {
+				s.Operation, s.Kind, s.Source = OpLinkAdd, "wireguard", "wireguard"
+				if len(argv) > 2 {
+					s.Device = clipText(argv[2], 256)
+				}
+			}},
+		{name: "openvpn", programs: []string{"openvpn"}, example: "openvpn --config client.ovpn",
+			parse: func(s *Symptom, argv []string) { s.Operation, s.Kind, s.Source = OpTunOpen, "tun", "openvpn" }},
+		{name: "tunctl", programs: []string{"tunctl"}, example: "tunctl -t tap0 -u qemu",
+			parse: func(s *Symptom, argv []string) {
+				s.Operation, s.Kind = OpTuntapAdd, "tap"
+				s.setIf(&s.Device, valueAfter(argv, "-t"))
+			}},
+		{name: "brctl", programs: []string{"brctl"}, example: "brctl addif br0 eth0",
+			parse: func(s *Symptom, argv []string) {
+				if len(argv) < 3 {
+					return
+				}
+				switch argv[1] {
+				case "addbr":
+					s.Operation, s.Kind, s.Device = OpLinkAdd, "bridge", clipText(argv[2], 256)
+				case "delbr":
+					s.Operation, s.Kind, s.Device = OpLinkDel, "bridge", clipText(argv[2], 256)
+				case "addif", "delif":
+					s.Operation, s.Master = OpLinkSet, clipText(argv[2], 256)
+					if len(argv) > 3 {
+						s.Device = clipText(argv[3], 256)
+					}
+				}
+			}},
+		{name: "vconfig", programs: []string{"vconfig"}, example: "vconfig add eth0 10",
+			parse: func(s *Symptom, argv []string) {
+				if len(argv) > 3 && argv[1] == "add" {
+					s.Operation, s.Kind, s.Lower = OpLinkAdd, "vlan", clipText(argv[2], 256)
+					s.Device = clipText(argv[2]+"."+argv[3], 256)
+				}
+			}},
+		{name: "ifconfig", programs: []string{"ifconfig"}, example: "ifconfig eth0 10.0.0.2 netmask 255.255.255.0 up",
+			parse: func(s *Symptom, argv []string) {
+				if len(argv) < 3 {
+					return
+				}
+				s.Device = clipText(argv[1], 256)
+				s.Operation = OpLinkSet
+				for i, a := range argv[2:] {
+					switch {
+					case a == "add" || a == "del":
+						if i+3 < len(argv) {
+							s.Address = clipText(argv[i+3], 64)
+						}
+						s.Operation = map[string]string{"add": OpAddrAdd, "del": OpAddrDel}[a]
+					case i == 0 && LooksLikeAddr(a):
+						s.Operation, s.Address = OpAddrAdd, a
+					case a == "inet6":
+						s.Family = "inet6"
+					case a == "mtu" && i+3 < len(argv):
+						s.MTU = atoiSafe(argv[i+3])
+					}
+				}
+				s.setFamily(s.Address)
+			}},
+		{name: "net-tools-route", programs: []string{"route"}, example: "route add default gw 192.168.1.1 eth0",
+			parse: func(s *Symptom, argv []string) {
+				if len(argv) < 3 {
+					return
+				}
+				a := argv[1:]
+				if a[0] == "-A" || a[0] == "-6" {
+					s.Family = "inet6"
+					a = a[min(2, len(a)):]
+					if len(a) > 0 && argv[1] == "-6" {
+						a = argv[2:]
+					}
+				}
+				if len(a) == 0 {
+					return
+				}
+				switch a[0] {
+				case "add":
+					s.Operation = OpRouteAdd
+				case "del":
+					s.Operation = OpRouteDel
+				default:
+					return
+				}
+				for i := 1; i < len(a); i++ {
+					switch a[i] {
+					case "gw":
+						if i+1 < len(a) {
+							s.Gateway = clipText(a[i+1], 64)
+							i++
+						}
+					case "dev":
+						if i+1 < len(a) {
+							s.Device = clipText(a[i+1], 256)
+							i++
+						}
+					case "-net", "-host", "netmask", "metric":
+						if a[i] == "netmask" || a[i] == "metric" {
+							i++
+						}
+					default:
+						if s.Route == "" && (a[i] == "default" || LooksLikeAddr(a[i])) {
+							s.Route = a[i]
+						} else if s.Device == "" && i == len(a)-1 {
+							s.Device = clipText(a[i], 256)
+						}
+					}
+				}
+				s.setFamily(s.Route)
+				s.setFamily(s.Gateway)
+			}},
+		{name: "nsenter", programs: []string{"nsenter"}, example: "nsenter --net=/run/netns/ns1 ip link set lo up",
+			parse: func(s *Symptom, argv []string) {
+				for i := 1; i < len(argv); i++ {
+					if !strings.HasPrefix(argv[i], "-") {
+						if inner, ok := CommandLine(strings.Join(argv[i:], " ")); ok {
+							s.parseCommand(inner)
+						}
+						return
+					}
+				}
+			}},
+		{name: "ifupdown", programs: []string{"ifup", "ifdown", "ifreload", "ifquery"}, example: "ifup ens7",
+			parse: func(s *Symptom, argv []string) {
+				s.Operation, s.Source = OpLinkSet, "ifupdown"
+				for _, a := range argv[1:] {
+					if !strings.HasPrefix(a, "-") {
+						s.Device = clipText(a, 256)
+						break
+					}
+				}
+			}},
+		{name: "container-cli", programs: []string{"docker", "podman"}, example: "docker run --rm --cap-add NET_ADMIN alpine ip link add d0 type dummy",
+			parse: func(s *Symptom, argv []string) { s.Source = argv[0] }},
+	}
+}

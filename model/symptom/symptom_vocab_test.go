@@ -1,0 +1,173 @@
+package symptom
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestVocabularyExamples runs every row's example through the parser: the
+// row must match its own example.
+func TestVocabularyExamples(t *testing.T) {
+	has := func(s Symptom, row string) bool { return slices.Contains(s.Matched, row) }
+	for _, f := range errnoForms {
+		// The row reads its example, and the whole vocabulary agrees.
+		m := f.re.FindStringSubmatch(f.example)
+		if m == nil || f.errno(m) != f.want {
+			t.Errorf("errno row %s does not read %s from its example %q", f.name, f.want, f.example)
+		}
+		if e, form, _ := findErrno(f.example); e != f.want {
+			t.Errorf("errno row %s: example %q gives %s by %q, want %s", f.name, f.example, e, form, f.want)
+		}
+	}
+	for _, f := range lineForms {
+		if s := ParseSymptom(f.example); !has(s, "line:"+f.name) {
+			t.Errorf("line row %s: example %q matched %v", f.name, f.example, s.Matched)
+		}
+	}
+	for _, f := range opPhrases {
+		s := Symptom{}
+		for _, l := range strings.Split(f.example, "\n") {
+			s.parseLine(l)
+		}
+		if !has(s, "op:"+f.name) {
+			t.Errorf("operation row %s: example %q matched %v", f.name, f.example, s.Matched)
+		}
+	}
+	for _, f := range commandForms {
+		if s := ParseSymptom("$ " + f.example); !has(s, "cmd:"+f.name) || s.Operation == "" && f.name != "container-cli" {
+			t.Errorf("command row %s: example %q matched %v, operation %q", f.name, f.example, s.Matched, s.Operation)
+		}
+	}
+	for _, f := range prefixForms {
+		if s := ParseSymptom(f.example); !has(s, "wrap:"+f.name) || !s.Recognised {
+			t.Errorf("wrapper row %s: example %q matched %v (recognised %v)", f.name, f.example, s.Matched, s.Recognised)
+		}
+	}
+	for _, tx := range strerrorTexts {
+		if got := ErrnoFromText(strings.ToLower(tx.text)); got != tx.errno {
+			t.Errorf("strerror %q = %s, want %s", tx.text, got, tx.errno)
+		}
+	}
+}
+
+// Forms the issue lists, each parsed for its operation and errno.
+func TestVocabularyForms(t *testing.T) {
+	for _, tt := range []struct {
+		in    string
+		op    string
+		errno Errno
+	}{
+		// musl (Alpine, BusyBox) texts.
+		{"ip: RTNETLINK answers: Not supported", "", EOPNOTSUPP},
+		{"ip: RTNETLINK answers: Resource busy", "", EBUSY},
+		{"ip: RTNETLINK answers: No error information", "", EUNKNOWN},
+		{"RTNETLINK answers: Numerical result out of range", "", ERANGE},
+		{"RTNETLINK answers: Protocol not supported", "", EPROTONOSUPPORT},
+		{"Error: netlink error, code: -17", "", EEXIST},
+		{"Os { code: 95, kind: Unsupported, message: \"Operation not supported\" }", "", EOPNOTSUPP},
+		{"NetlinkError(ErrorMessage { code: Some(-1), header: [] })", "", EPERM},
+		{"pyroute2.netlink.exceptions.NetlinkError: (17, 'File exists')", "", EEXIST},
+		{"OSError: [Errno 19] No such device", "", ENODEV},
+		{"bridge: port 1(veth0) failed to add, error -17", "", EEXIST},
+		{"wg0: adding failed, err=-22", "", EINVAL},
+		{"ioctl returned rc = -95", "", EOPNOTSUPP},
+		{"setting link failed: errno=1", "", EPERM},
+		{"netlink: add link: EEXIST", "", EEXIST},
+		{"ip -batch cmds.txt\nRTNETLINK answers: File exists\nCommand failed cmds.txt:3", "", EEXIST},
+		{"ip -n ns1 link set veth1 up\nRTNETLINK answers: Operation not permitted", OpLinkSet, EPERM},
+		{"ip netns exec ns1 ip addr add 10.0.0.1/24 dev eth0\nRTNETLINK answers: File exists", OpAddrAdd, EEXIST},
+		{"# ifconfig eth0 10.0.0.2 netmask 255.255.255.0\nSIOCSIFADDR: Operation not permitted", OpAddrAdd, EPERM},
+		{"SIOCSIFFLAGS: Operation not permitted", OpLinkSet, EPERM},
+		{"# route add default gw 192.168.1.1\nSIOCADDRT: Network is unreachable", OpRouteAdd, ENETUNREACH},
+		{"# brctl addbr br0\nadd bridge failed: Operation not permitted", OpLinkAdd, EPERM},
+		{"ioctl(3, SIOCBRADDBR, \"br0\") = -1 EPERM (Operation not permitted)", OpLinkAdd, EPERM},
+		{"# vconfig add eth0 10\nERROR: trying to add VLAN #10 to IF -:eth0:-  error: Operation not supported", OpLinkAdd, EOPNOTSUPP},
+		{"Traceback (most recent call last):\n  File \"t.py\", line 4, in <module>\n    ip.link('add', ifname='v0', kind='veth', peer='v1')\npyroute2.netlink.exceptions.NetlinkError: (17, 'File exists')", OpLinkAdd, EEXIST},
+		{`{"level":"error","msg":"failed to add the host (veth1) \u003c=\u003e sandbox (veth2) pair interfaces: operation not supported","time":"2024-01-01T00:00:00Z"}`, OpLinkAdd, EOPNOTSUPP},
+		{`"failed to create bridge \"cni0\": could not add \"cni0\": operation not permitted\n"`, OpLinkAdd, EPERM},
+		{`ip link add x type veth\nRTNETLINK answers: File exists`, OpLinkAdd, EEXIST},
+		{`time="2024-05-01T10:00:00Z" level=error msg="failed to set bridge addr: \"cni0\" already has an IP address different from 10.88.0.1/16"`, OpAddrAdd, EEXIST},
+		{`fatal: [node1]: FAILED! => {"changed": false, "cmd": ["ip", "link", "add", "br0", "type", "bridge"], "rc": 2, "stderr": "RTNETLINK answers: File exists", "stderr_lines": ["RTNETLINK answers: File exists"]}`, OpLinkAdd, EEXIST},
+		{`Error: /Stage[main]/Net/Exec[br0]/returns: change from notrun to 0 failed: Execution of '/sbin/ip link add br0 type bridge' returned 2: RTNETLINK answers: File exists`, OpLinkAdd, EEXIST},
+		{`error: eth0: cmd '/bin/ip -force -batch - [link set dev eth0 master br0]' failed: returned 1 (RTNETLINK answers: Device or resource busy)`, OpLinkSet, EBUSY},
+		{"Nov 22 06:29:01 node1 systemd-networkd[612]: br0: Could not set route: Network is unreachable", OpRouteAdd, ENETUNREACH},
+		{"  Warning  FailedCreatePodSandBox  2m (x4 over 3m)  kubelet  Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"ab\": plugin type=\"bridge\" failed (add): failed to set bridge addr: could not add IP address to \"cni0\": permission denied", OpAddrAdd, EACCES},
+		{"web_1  | RTNETLINK answers: Operation not permitted", "", EPERM},
+		{"[#] ip link add wg0 type wireguard\nRTNETLINK answers: Not supported", OpLinkAdd, EOPNOTSUPP},
+		{"Mon Nov 22 06:29:01 2021 /sbin/ip addr add dev tun0 10.8.0.2/24 broadcast 10.8.0.255\nMon Nov 22 06:29:01 2021 Linux ip addr add failed: external program exited with error status: 2", OpAddrAdd, ""},
+		{"NetworkManager[712]: <warn>  [1700000000.1] platform-linux: do-add-ip4-address[2: 10.0.0.5/24]: failure 17 (File exists)", OpAddrAdd, EEXIST},
+		{"error: swp1: netlink: swp1: cannot set link swp1 up: operation failed with 'Network is down' (100)", OpLinkSet, ENETDOWN},
+		{"failed to LinkAdd: operation not permitted", OpLinkAdd, EPERM},
+		{"ip link add d0 type dummy\\nRTNETLINK answers: Operation not permitted", OpLinkAdd, EPERM},
+		{"failed to add route: {Ifindex: 3 Dst: 10.244.0.0/16},", OpRouteAdd, ""},
+		// Real texts found with the search tool, with their threads.
+		{"Netlink: error: Operation not permitted, type=(20), seq=1474249733, pid=0", OpAddrAdd, EPERM},                                                                                                                                                                             // acassen/keepalived#427
+		{"ERRO[0006] Handler for POST /containers/{name:.*}/start returned error: Cannot start container 729e0b1a4b68: Link not found", "", ENODEV},                                                                                                                                 // moby/libnetwork#198
+		{"Jan 08 11:14:29 linux-router systemd-networkd[6011]: Could not remove route: Invalid argument", "", EINVAL},                                                                                                                                                               // systemd/systemd#5038
+		{"    enp3s0: Could not bring up interface: Invalid argument", OpLinkSet, EINVAL},                                                                                                                                                                                           // systemd/systemd#12784
+		{"Failed to create a netlink handle: failed to set into network namespace xx while creating netlink socket", OpNetnsEnter, ""},                                                                                                                                              // moby/moby#33656
+		{"Cluster failed: Network setup failed: LinkAdd() failed: operation not supported", OpLinkAdd, EOPNOTSUPP},                                                                                                                                                                  // coreos/mantle#72
+		{"ifconfig: SIOCSIFADDR: No such device", OpAddrAdd, ENODEV},                                                                                                                                                                                                                // mk-f/alpine-initramfs-dropbear#1
+		{"auld@AULD-THINK:~$ ip netns add netns1\nCannot open netlink socket: Invalid argument", OpNetlink, EINVAL},                                                                                                                                                                 // MicrosoftDocs/WSL#64
+		{"May 24 12:08:10 host systemd-networkd[332]: br0: Bridge parameters could not be set: Operation not supported", OpLinkSet, EOPNOTSUPP},                                                                                                                                     // systemd/systemd#3648
+		{`wgengine.NewUserspaceEngine(tun "tailscale0") error: tstun.New("tailscale0"): operation not permitted`, OpTunOpen, EPERM},                                                                                                                                                 // tailscale/tailscale#14256
+		{"lxc-start: failed to create veth0-vethFNN6G2 : File exists\nlxc-start: failed to create netdev", OpLinkAdd, EEXIST},                                                                                                                                                       // lxc/lxc#374
+		{"  lxc-start 1390812759.767 ERROR    lxc_conf - failed to create veth4W9MEB-vethVE65L3 : Operation not supported", OpLinkAdd, EOPNOTSUPP},                                                                                                                                  // lxc/lxc#148
+		{"Error: Failed preparing container for start: Failed to start device \"eth0\": Failed to create the veth interfaces veth0c123 and veth9783dad0: Failed to run: ip link add veth0c123 type veth peer name veth9783dad0: RTNETLINK answers: File exists", OpLinkAdd, EEXIST}, // canonical/lxd#8924
+		{`time="2020-05-07T19:29:10Z" level=error msg="remote: failed to create VXLAN interface: file exists"`, OpLinkAdd, EEXIST},                                                                                                                                                  // networkservicemesh/examples#86
+		{"[openwrt] | RTNETLINK answers: File exists\n[openwrt] | ❯ ERROR: Status 2 while: nsenter --target 1 --uts --net --ipc --mount ip link add $VETH_IF_HOST type veth peer name $VETH_IF_CONTAINER (line 81/179)", OpLinkAdd, EEXIST},                                         // AlbrechtL/openwrt-docker#49
+		{"Aug 16 10:00:00 lb1 Keepalived_vrrp[1234]: Netlink: Received message overrun (No buffer space available)", OpNetlink, ENOBUFS},                                                                                                                                            // acassen/keepalived#392
+		{"error netlink.Receive error in listenWorker 0, exiting: netlink receive: recvmsg: no buffer space available occured during receiving message from conntracker socket", OpNetlink, ENOBUFS},                                                                                // harmonycloud/kindling#87
+		{"finit[1]: nl_callback():recv(): No buffer space available", OpNetlink, ENOBUFS},                                                                                                                                                                                           // finit-project/finit#173
+		{"MTU for ppp0 is 1492, changing to 1500\nRTNETLINK answers: Numerical result out of range", OpLinkSet, ERANGE},                                                                                                                                                             // ishioni/unifi-pppoe-fix-mtu#8
+		{"Setting MTU to requested size is not possible: failure 34 (Numerical result out of range)", OpLinkSet, ERANGE},                                                                                                                                                            // home-assistant/operating-system#4136
+		{"docker: Error response from daemon: failed to create the macvlan port: device or resource busy.", OpLinkAdd, EBUSY},                                                                                                                                                       // vdsm/virtual-dsm#405
+		{"Warning  FailedCreatePodSandBox  4m34s (x262 over 9m24s)  kubelet            (combined from similar events): Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"762b42e2\" network for pod \"samplepod\": networkPlugin cni failed to set up pod \"samplepod_default\" network: [default/samplepod:macvlan-conf]: error adding container to network \"macvlan-conf\": device or resource busy", "", EBUSY}, // k8snetworkplumbingwg/multus-cni#715
+		{"--- STDERR ---\n/etc/netplan/01-network-manager-all.yaml:2:9: Error in network definition: expected mapping (check indentation)\nnetwork:\n        ^", OpLinkSet, ""},                                                                                                                                // OpenNebula/minione#58
+		{"Error in network definition //etc/netplan/50-cloud-init.yaml line 6 column 4: unknown key xversion", OpLinkSet, ""},                                                                                                                                                                                  // canonical/netplan#30
+		{"Sat Sep  8 18:14:34 2018 us=904768 /sbin/ip route add 0.0.0.0/0 via 192.168.54.1\nRTNETLINK answers: File exists\nSat Sep  8 18:14:34 2018 us=906500 ERROR: Linux route add command failed: external program exited with error status: 2", OpRouteAdd, EEXIST},                                       // haugene/docker-transmission-openvpn#596
+		{"openvpn         | Tue Jan 22 21:22:16 2019 /sbin/ip route del 192.168.254.0/24\nopenvpn         | RTNETLINK answers: Operation not permitted\nopenvpn         | Tue Jan 22 21:22:16 2019 ERROR: Linux route delete command failed: external program exited with error status: 2", OpRouteDel, EPERM}, // kylemanna/docker-openvpn#451
+		{"adding route to local network 192.168.166.0/16 via 172.17.0.1 dev eth0\nRTNETLINK answers: Invalid argument", OpRouteAdd, EINVAL},                                                                                                                                                                    // haugene/docker-transmission-openvpn#1718
+		{"TUN/TAP device tun0 opened\nRTNETLINK answers: Network unreachable\nERROR: Linux route add command failed: external program exited with error status: 2", OpRouteAdd, ENETUNREACH},                                                                                                                   // dperson/openvpn-client#370
+		{"Error: mkdir /var/run/netns: permission denied", OpNetnsEnter, EACCES}, // podman-container-tools/podman#3118
+		{"Error: Connection activation failed: No suitable device found for this connection (device eth0 not available because profile is not compatible with device (mismatching interface name)).", OpLinkSet, ""}, // openshift/machine-config-operator#3345
+	} {
+		s := ParseSymptom(tt.in)
+		if s.Operation != tt.op && tt.op != "" || s.Errno != tt.errno {
+			t.Errorf("%q:\n  operation %q errno %q, want %q %q (matched %v)", tt.in, s.Operation, s.Errno, tt.op, tt.errno, s.Matched)
+		}
+	}
+}
+
+// A text beyond 64 KiB is cut with a notice, keeping the error lines.
+func TestLongSymptomKeepsErrors(t *testing.T) {
+	var b strings.Builder
+	for b.Len() < 200<<10 {
+		b.WriteString("level=info msg=\"all is well here, nothing to see at all\"\n")
+	}
+	b.WriteString("ip link add v0 type veth\nRTNETLINK answers: File exists\n")
+	s := ParseSymptom(b.String())
+	if s.Errno != EEXIST || s.Operation != OpLinkAdd || s.Cut == "" || len(s.Raw) > maxSymptom {
+		t.Fatalf("errno %q cut %q raw %d bytes", s.Errno, s.Cut, len(s.Raw))
+	}
+	j, _ := json.Marshal(s)
+	if !strings.Contains(string(j), `"matched":[`) || !strings.Contains(string(j), `"cut":"the text was 2`) {
+		t.Fatalf("json lacks matched rows or the cut: %.300s", j)
+	}
+}
+
+// BenchmarkParseSymptom64K parses a 64 KiB log of docker lines, the most a
+// symptom keeps.
+func BenchmarkParseSymptom64K(b *testing.B) {
+	var sb strings.Builder
+	for sb.Len() < maxSymptom-200 {
+		sb.WriteString(`Nov 22 06:29:01 node1 dockerd[812]: time="2026-11-22T06:29:01Z" level=error msg="failed to add the host (veth3a1b2c4) <=> sandbox (veth9f8e7d6) pair interfaces: operation not supported"` + "\n")
+	}
+	text := sb.String()
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		ParseSymptom(text)
+	}
+}
