@@ -126,13 +126,18 @@ func evalLinkState(c *Context) Verdict {
 		}
 		return Warn
 	}()
+	// A pasted text that held terminal escape sequences lost them when it
+	// was read: a name that seems absent may be one that held some.
+	if s.Escapes && strong == Fail {
+		strong = Unknown
+	}
 	check := func(role, name string) (probes.Link, bool) {
 		if name == "" {
 			return probes.Link{}, false
 		}
 		l, ok := n.LinkByName(name)
 		if !ok {
-			v.add(strong, "no link named %q (%s) in the network namespace %s%s", name, role, c.Facts.Target.NetNS, similarNames(n, name))
+			v.add(strong, "no link named %q (%s) in the network namespace %s%s%s", name, role, c.Facts.Target.NetNS, similarNames(n, name), escapesNote(s))
 			return l, false
 		}
 		return l, true
@@ -159,7 +164,7 @@ func evalLinkState(c *Context) Verdict {
 	// for them, so their absence is proof, unless the errno comes from a
 	// check made before the lookup (permission, a taken name, resources).
 	named := strong
-	if otherNS := s.Netns != "" && c.Facts.Target.NetNS != s.Netns; !otherNS && !beforeLookup(s.Errno) {
+	if otherNS := s.Netns != "" && c.Facts.Target.NetNS != s.Netns; !otherNS && !beforeLookup(s.Errno) && !s.Escapes {
 		named = Fail
 	}
 	for _, o := range []struct{ role, name string }{{"the lower device", s.Lower}, {"the master", s.Master}} {
@@ -167,7 +172,7 @@ func evalLinkState(c *Context) Verdict {
 			continue
 		}
 		if _, ok := n.LinkByName(o.name); !ok {
-			v.add(named, "no link named %q (%s, named by the command) in the network namespace %s%s", o.name, o.role, c.Facts.Target.NetNS, similarNames(n, o.name))
+			v.add(named, "no link named %q (%s, named by the command) in the network namespace %s%s%s", o.name, o.role, c.Facts.Target.NetNS, similarNames(n, o.name), escapesNote(s))
 		}
 	}
 	if s.Operation == symptom.OpLinkAdd && s.Lower == "" && needsLower(s.Kind) {
@@ -339,4 +344,13 @@ func beforeLookup(e symptom.Errno) bool {
 		return true
 	}
 	return false
+}
+
+// escapesNote says why a name's absence proves nothing when the pasted text
+// held terminal escape sequences (removed before it was read).
+func escapesNote(s symptom.Symptom) string {
+	if !s.Escapes {
+		return ""
+	}
+	return "; the pasted text held terminal escape sequences, removed before reading it, so the name may have held some (compare with: ip -d link show)"
 }

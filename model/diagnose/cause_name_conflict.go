@@ -52,6 +52,18 @@ func linkNames(c *Context) ([]probes.Link, string, bool) {
 	return nil, "", false
 }
 
+// escapedNamesLike lists, quoted, the links whose names read as name once
+// their terminal escape sequences are removed.
+func escapedNamesLike(links []probes.Link, name string) []string {
+	var out []string
+	for _, l := range links {
+		if l.Name != name && symptom.StripANSI(l.Name) == name {
+			out = append(out, strconv.Quote(l.Name))
+		}
+	}
+	return out
+}
+
 // bareExists: the symptom is EEXIST without the command that got it.
 func bareExists(s symptom.Symptom) bool { return s.Errno == symptom.EEXIST && s.Operation == "" }
 
@@ -82,6 +94,10 @@ func evalNameConflict(c *Context) Verdict {
 		} else if nc.Problem == "" {
 			if nc.Template {
 				v.ok("%q is a template: the kernel picks the first free number", name)
+			} else if real := escapedNamesLike(links, name); c.Symptom.Escapes && len(real) > 0 {
+				v.fail("a link named %s exists: its name holds terminal escape sequences, which the pasted text lost when it was displayed; it reads as %q", strings.Join(real, ", "), name)
+			} else if c.Symptom.Escapes {
+				v.unknown("no link is named %q now, but the pasted text held terminal escape sequences, removed before reading it: the name may have held some too (compare with: ip -d link show)", name)
 			} else {
 				v.ok("no link is named %q now (%s, %s checked)", name, src, Plural(len(links), "link", "links"))
 			}

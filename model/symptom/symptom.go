@@ -82,6 +82,10 @@ type Symptom struct {
 	ContainerHint string `json:"container_hint,omitempty"`
 	// Cut says how a text beyond maxSymptom was shortened.
 	Cut string `json:"cut,omitempty"`
+	// Escapes is set when the text held terminal escape sequences, which
+	// are removed before reading it: a name in it may have held some too,
+	// so its absence proves nothing.
+	Escapes bool `json:"escapes,omitempty"`
 
 	// Parser state: the line being read is a warning or info line; the
 	// error such lines gave.
@@ -109,7 +113,11 @@ func ParseSymptom(text string) Symptom {
 		s.match("wrap:escaped-text")
 	}
 	for _, raw := range strings.Split(text, "\n") {
-		raw = strings.TrimSpace(stripANSI(raw))
+		if plain := StripANSI(raw); plain != raw {
+			s.Escapes = true
+			raw = plain
+		}
+		raw = strings.TrimSpace(raw)
 		if raw == "" {
 			continue
 		}
@@ -211,7 +219,8 @@ var weakLineRE = regexp.MustCompile(`(?i)^(?:\S+\s+){0,3}(?:level=(?:warn|warnin
 
 var ansiRE = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]`)
 
-func stripANSI(s string) string {
+// StripANSI removes terminal escape sequences (CSI, OSC, two-byte ESC).
+func StripANSI(s string) string {
 	if !strings.ContainsRune(s, 0x1b) {
 		return s
 	}
