@@ -6,7 +6,28 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/prometheus/procfs"
 )
+
+// mountEntry is one mount of tracefs or debugfs.
+type mountEntry struct{ fsType, point string }
+
+// tracingMounts lists this mount namespace's mounts of the given
+// filesystem types (prometheus/procfs reads /proc/self/mountinfo; its
+// mount points keep the kernel's octal escapes, undone here).
+func tracingMounts(types ...string) []mountEntry {
+	ms, _ := procfs.GetMounts()
+	var out []mountEntry
+	for _, m := range ms {
+		for _, t := range types {
+			if m.FSType == t {
+				out = append(out, mountEntry{t, unescapeMount(m.MountPoint)})
+			}
+		}
+	}
+	return out
+}
 
 // Leftovers lists what a watcher of process pid left behind: tracing
 // instances, tracefs mounts and BPF programs or maps of ours. Tests call it
@@ -15,22 +36,13 @@ func Leftovers(pid int) []string {
 	var out []string
 	name := InstancePrefix + strconv.Itoa(pid)
 	mountPrefix := filepath.Join(MountDir, "tracefs-"+strconv.Itoa(pid)+"-")
-	mounts, _ := os.ReadFile("/proc/self/mountinfo")
-	for _, line := range strings.Split(string(mounts), "\n") {
-		pre, post, ok := strings.Cut(line, " - ")
-		if !ok {
-			continue
-		}
-		f, pf := strings.Fields(pre), strings.Fields(post)
-		if len(f) < 5 || len(pf) < 1 || pf[0] != "tracefs" && pf[0] != "debugfs" {
-			continue
-		}
-		mp := unescapeMount(f[4])
+	for _, m := range tracingMounts("tracefs", "debugfs") {
+		mp := m.point
 		if strings.HasPrefix(mp, mountPrefix) {
 			out = append(out, "tracefs mount "+mp)
 		}
 		inst := filepath.Join(mp, "instances")
-		if pf[0] == "debugfs" {
+		if m.fsType == "debugfs" {
 			inst = filepath.Join(mp, "tracing", "instances")
 		}
 		ents, _ := os.ReadDir(inst)

@@ -574,17 +574,8 @@ var ourMount = regexp.MustCompile(`^tracefs-(\d+)-\d+$`)
 func CleanStale() []string {
 	var removed []string
 	var roots []string
-	mounts, _ := os.ReadFile("/proc/self/mountinfo")
-	for _, line := range strings.Split(string(mounts), "\n") {
-		pre, post, ok := strings.Cut(line, " - ")
-		if !ok {
-			continue
-		}
-		f, pf := strings.Fields(pre), strings.Fields(post)
-		if len(f) < 5 || len(pf) < 1 || pf[0] != "tracefs" {
-			continue
-		}
-		mp := unescapeMount(f[4])
+	for _, tm := range tracingMounts("tracefs") {
+		mp := tm.point
 		if m := ourMount.FindStringSubmatch(filepath.Base(mp)); m != nil && filepath.Dir(mp) == MountDir {
 			if pid, _ := strconv.Atoi(m[1]); !pidAlive(pid) {
 				// Its instances are visible through any mount: remove them
