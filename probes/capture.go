@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/netns"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/lsm"
 	"github.com/rtnl-doctor/rtnl-doctor/probes/netconfig"
 	"golang.org/x/sys/unix"
 )
@@ -527,7 +528,7 @@ func (c *capturer) configs() {
 // logs copies the tails of the logs the diagnosis reads, and the kernel
 // log as the live diagnosis read it (/dev/kmsg) as var/log/kern.log.
 func (c *capturer) logs(ctx context.Context, e *env) {
-	for _, p := range []string{auditLogPath, "/var/log/syslog", "/var/log/messages", "/var/log/dmesg"} {
+	for _, p := range []string{lsm.AuditLogPath, "/var/log/syslog", "/var/log/messages", "/var/log/dmesg"} {
 		c.logTail(p)
 	}
 	lines, src, err := e.kernelLog(ctx)

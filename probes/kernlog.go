@@ -2,13 +2,9 @@ package probes
 
 import (
 	"context"
-	"errors"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
-	"syscall"
-	"time"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 )
 
 // kernelLog reads the kernel log once per gather: /dev/kmsg on a live system
@@ -24,88 +20,6 @@ type kernelLog struct {
 
 func (e *env) kernelLog(ctx context.Context) ([]LogLine, string, error) {
 	k := &e.klog
-	k.once.Do(func() { k.lines, k.src, k.err = readKernelLog(ctx, e) })
+	k.once.Do(func() { k.lines, k.src, k.err = source.ReadKernelLog(ctx, e.root) })
 	return k.lines, k.src, k.err
-}
-
-func readKernelLog(ctx context.Context, e *env) ([]LogLine, string, error) {
-	var errs []string
-	if e.root.Live() {
-		lines, err := readKmsg(e.root)
-		if err == nil {
-			return lines, "/dev/kmsg", nil
-		}
-		errs = append(errs, "/dev/kmsg: "+Reason(err))
-		lines, err = readJournal(ctx, e.root, "-k")
-		if err == nil && len(lines) > 0 {
-			return lines, "journal (kernel)", nil
-		}
-		if err != nil {
-			errs = append(errs, "journal: "+Reason(err))
-		}
-	} else if lines, err := readJournal(ctx, e.root, "-k"); err == nil && len(lines) > 0 {
-		return lines, "journal (kernel)", nil
-	}
-	for _, f := range []string{"/var/log/kern.log", "/var/log/dmesg", "/var/log/messages", "/var/log/syslog"} {
-		lines, err := readLogFile(e.root, f)
-		if err == nil {
-			return lines, f, nil
-		}
-		if !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, f+": "+Reason(err))
-		}
-	}
-	if len(errs) == 0 {
-		errs = append(errs, "no kernel log found (/dev/kmsg, journal, /var/log/kern.log, messages, syslog)")
-	}
-	return nil, "", errors.New(strings.Join(errs, "; "))
-}
-
-// readKmsg reads every record /dev/kmsg still holds, without blocking.
-func readKmsg(r Root) ([]LogLine, error) {
-	fd, err := syscall.Open(r.Path("/dev/kmsg"), syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: r.Path("/dev/kmsg"), Err: err}
-	}
-	defer syscall.Close(fd)
-	boot := bootTime(r)
-	var lines []LogLine
-	buf := make([]byte, 16<<10)
-	total := 0
-	for total < MaxLogTail {
-		n, err := syscall.Read(fd, buf)
-		if err == syscall.EPIPE { // a record was overwritten while reading: go on
-			continue
-		}
-		if err != nil || n <= 0 {
-			break
-		}
-		total += n
-		msg, since, ok := parseKmsgRecord(string(buf[:n]))
-		if !ok {
-			continue
-		}
-		l := LogLine{Source: "/dev/kmsg", Text: clip(msg, maxLogLine)}
-		if !boot.IsZero() {
-			l.Time = boot.Add(since)
-		}
-		lines = append(lines, l)
-	}
-	return lines, nil
-}
-
-// bootTime reads btime from /proc/stat.
-func bootTime(r Root) time.Time {
-	b, err := r.ReadFile("/proc/stat")
-	if err != nil {
-		return time.Time{}
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "btime "); ok {
-			if s, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
-				return time.Unix(s, 0)
-			}
-		}
-	}
-	return time.Time{}
 }

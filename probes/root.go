@@ -22,9 +22,6 @@ const MaxFileSize = source.MaxFileSize
 // MaxLogTail bounds how much of the end of a log file is read.
 const MaxLogTail = source.MaxLogTail
 
-// maxLogLine bounds one line kept from a log.
-const maxLogLine = source.MaxLogLine
-
 // Root is the directory the system is read below.
 type Root = source.Root
 
@@ -67,8 +64,6 @@ func ReadTail(path string, max int64) ([]byte, error) { return source.ReadTail(p
 func readBounded(path string, limit int64) ([]byte, error) { return source.ReadBounded(path, limit) }
 
 func clip(s string, n int) string { return source.Clip(s, n) }
-
-func readLogFile(r Root, path string) ([]LogLine, error) { return source.ReadLogFile(r, path) }
 
 func splitLog(b []byte, src string, stamp func(string) (time.Time, string)) []LogLine {
 	return source.SplitLog(b, src, stamp)

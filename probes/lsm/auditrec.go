@@ -1,4 +1,4 @@
-package probes
+package lsm
 
 // This file holds what the SELinux (avc.go) and AppArmor (apparmor.go) record
 // parsers share: finding a record inside a log line whatever prefix the log
@@ -19,6 +19,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 	"kernel.org/pub/linux/libs/security/libcap/cap"
 )
 
@@ -285,7 +286,7 @@ func clipAt(s string, n int) string {
 	for k := 0; k < utf8.UTFMax && n > 0 && !utf8.RuneStart(s[n]); k++ {
 		n--
 	}
-	return clip(s, n)
+	return source.Clip(s, n)
 }
 
 // capDisplayName names capability number n the way both LSMs print it in
