@@ -29,7 +29,7 @@ const (
 	// (8970 bytes), so a longer line holds nothing more worth reading.
 	maxRecordParse = 16 << 10
 	// maxDenialField bounds every string field of a Denial except Raw (which
-	// is bounded by maxLogLine); a longer value is cut and ends in "…".
+	// is bounded by source.MaxLogLine); a longer value is cut and ends in "…".
 	maxDenialField = 1024
 	// maxRecordFields bounds how many key=value fields are split from one
 	// record (a real AVC or AppArmor record has about twenty).

@@ -6,15 +6,15 @@ package lsm
 // namespace). It reads the end of every log a denial is copied to:
 //
 //   - /var/log/audit/audit.log, written by auditd (root-only);
-//   - the kernel log (env.kernelLog): kauditd prints records there when no
-//     auditd is running;
+//   - the kernel log (source.Env.KernelLog, read once per gather by
+//     probes): kauditd prints records there when no auditd is running;
 //   - /var/log/syslog and /var/log/messages, unless one of them already was
 //     the kernel log;
 //   - the journal's audit transport (journalctl _TRANSPORT=audit): on the
 //     live system, or the captured journal under a captured root.
 //
 // The same record often reaches several of these; copies are dropped. Only
-// a bounded tail of each file is read (ReadTail, MaxLogTail), so a 1 GiB
+// a bounded tail of each file is read (source.ReadTail, source.MaxLogTail), so a 1 GiB
 // audit.log costs what a 4 MiB one does.
 //
 // Lines in syslog and the journal can be forged by any local user (logger
@@ -66,7 +66,7 @@ type Denial struct {
 	Relevant   bool   `json:"relevant"`      // touches networking
 	Why        string `json:"why,omitempty"` // why it is relevant, in words
 	// Raw is the line as read (after the log's own time stamp), cut to
-	// maxLogLine. It is untrusted text: sanitise before printing.
+	// source.MaxLogLine. It is untrusted text: sanitise before printing.
 	Raw string `json:"raw"`
 }
 

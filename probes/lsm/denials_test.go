@@ -18,7 +18,7 @@ import (
 )
 
 // checkDenialBounds fails when a string field of d is longer than the
-// parsers promise: Raw maxLogLine, the others maxDenialField (plus the "…"
+// parsers promise: Raw source.MaxLogLine, the others maxDenialField (plus the "…"
 // that marks a cut).
 func checkDenialBounds(t testing.TB, d Denial) {
 	t.Helper()
@@ -428,7 +428,7 @@ func FuzzDenialCollector(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte, src string) {
 		c := newDenialCollector()
-		// audit.log: read as readLogFile reads it.
+		// audit.log: read as source.ReadLogFile reads it.
 		c.add(source.SplitLog(data, AuditLogPath, source.ParseSyslogTime), AuditLogPath)
 		// A syslog file read without its time stamps parsed, and the
 		// journal, whose lines may name any source.
