@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/lsm"
 )
 
 // BenchmarkGather is one full probe cycle of this host (every group).
@@ -89,7 +90,7 @@ func BenchmarkDenials(b *testing.B) {
 			b.ResetTimer()
 			for range b.N {
 				e.klog = kernelLog{}
-				d := gatherDenials(context.Background(), e)
+				d := lsm.GatherDenials(context.Background(), e.source())
 				if len(d.Denials) == 0 {
 					b.Fatal("no denials found")
 				}

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/netns"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/lsm"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/netconfig"
 	"golang.org/x/sys/unix"
 )
 
@@ -360,9 +362,9 @@ func (c *capturer) tree(dir string, depth int, redact func(string, []byte) []byt
 		return
 	}
 	c.dir(dir)
-	if len(ents) > maxDirEntries {
-		c.m.Truncated = append(c.m.Truncated, fmt.Sprintf("%s: the first %d of %d entries", dir, maxDirEntries, len(ents)))
-		ents = ents[:maxDirEntries]
+	if len(ents) > netconfig.MaxDirEntries {
+		c.m.Truncated = append(c.m.Truncated, fmt.Sprintf("%s: the first %d of %d entries", dir, netconfig.MaxDirEntries, len(ents)))
+		ents = ents[:netconfig.MaxDirEntries]
 	}
 	for _, de := range ents {
 		p := filepath.Join(dir, de.Name())
@@ -492,7 +494,7 @@ func (c *capturer) process(e *env) {
 func (c *capturer) configs() {
 	for _, p := range []string{"/etc/hostname", "/etc/passwd", "/etc/group", "/etc/subuid", "/etc/subgid",
 		"/etc/selinux/config", "/etc/docker/daemon.json", "/etc/os-release", "/.dockerenv", "/run/.containerenv",
-		nmMainConf, "/run/docker.sock"} {
+		netconfig.NMMainConf, "/run/docker.sock"} {
 		c.file(p, c.redact)
 	}
 	for _, d := range []string{"/var/lib/docker", "/etc/docker", "/var/lib/containerd", "/run/containerd", "/opt/cni/bin",
@@ -502,7 +504,7 @@ func (c *capturer) configs() {
 		}
 	}
 	c.tree("/etc/cni/net.d", 1, c.redact)
-	for _, d := range networkdDirs {
+	for _, d := range netconfig.NetworkdDirs {
 		c.tree(d, 2, c.redact)
 	}
 	for _, d := range []string{"/etc/NetworkManager/system-connections", "/etc/NetworkManager/conf.d",
@@ -526,7 +528,7 @@ func (c *capturer) configs() {
 // logs copies the tails of the logs the diagnosis reads, and the kernel
 // log as the live diagnosis read it (/dev/kmsg) as var/log/kern.log.
 func (c *capturer) logs(ctx context.Context, e *env) {
-	for _, p := range []string{auditLogPath, "/var/log/syslog", "/var/log/messages", "/var/log/dmesg"} {
+	for _, p := range []string{lsm.AuditLogPath, "/var/log/syslog", "/var/log/messages", "/var/log/dmesg"} {
 		c.logTail(p)
 	}
 	lines, src, err := e.kernelLog(ctx)
@@ -655,7 +657,7 @@ func (c *capturer) netns(e *env) {
 			b, err := readBounded(p, 4096)
 			if err != nil {
 				if !errors.Is(err, fs.ErrNotExist) {
-					errs = append(errs, Gap{p, Reason(err)})
+					errs = append(errs, Gap{Fact: p, Reason: Reason(err)})
 				}
 				continue
 			}

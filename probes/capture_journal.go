@@ -7,6 +7,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes/netconfig"
 )
 
 // The journal is binary and large: a capture keeps instead the answers to
@@ -28,8 +30,8 @@ type capturedAnswer struct {
 func journalQueries() [][]string {
 	return [][]string{
 		{"_TRANSPORT=audit"},
-		{"-u", "systemd-networkd", "-p", "warning", "-n", strconv.Itoa(maxManagerJournal)},
-		{"-u", "NetworkManager", "-p", "warning", "-n", strconv.Itoa(maxManagerJournal)},
+		{"-u", "systemd-networkd", "-p", "warning", "-n", strconv.Itoa(netconfig.MaxManagerJournal)},
+		{"-u", "NetworkManager", "-p", "warning", "-n", strconv.Itoa(netconfig.MaxManagerJournal)},
 	}
 }
 

@@ -1,57 +1,18 @@
 package probes
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 )
 
-// IFNAMSIZ is the kernel's buffer for an interface name, NUL included: a
-// name has at most 15 bytes.
-const IFNAMSIZ = 16
-
-// reservedIfNames collide with the per-interface sysctl directories
-// /proc/sys/net/ipv4/conf/{all,default}: the kernel refuses them (EINVAL).
-var reservedIfNames = map[string]bool{"all": true, "default": true}
+// IFNAMSIZ is the kernel's buffer for an interface name, NUL included.
+const IFNAMSIZ = source.IFNAMSIZ
 
 // ValidIfName checks a proposed interface name exactly as the kernel's
-// dev_valid_name() does, plus the names it reserves. The error says which
-// rule the name breaks.
-func ValidIfName(name string) error {
-	switch {
-	case name == "":
-		return fmt.Errorf("an interface name cannot be empty")
-	case len(name) >= IFNAMSIZ:
-		return fmt.Errorf("%q is %d bytes; the kernel allows at most %d (IFNAMSIZ %d, NUL included)", name, len(name), IFNAMSIZ-1, IFNAMSIZ)
-	case name == "." || name == "..":
-		return fmt.Errorf("%q is not allowed: it would name a directory in /sys/class/net", name)
-	case reservedIfNames[name]:
-		return fmt.Errorf("%q is reserved: it collides with /proc/sys/net/*/conf/%s", name, name)
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case c == '/':
-			return fmt.Errorf("%q contains '/', which cannot appear in a /sys/class/net file name", name)
-		case c == ':':
-			return fmt.Errorf("%q contains ':', which the kernel reserves for old-style alias labels (eth0:1)", name)
-		case kernelIsSpace(c):
-			return fmt.Errorf("%q contains white space (byte %#02x at offset %d)", name, c, i)
-		case c == 0:
-			return fmt.Errorf("%q contains a NUL byte", name)
-		}
-	}
-	if n := strings.Count(name, "%"); n > 1 || (n == 1 && !strings.Contains(name, "%d")) {
-		return fmt.Errorf("%q contains '%%': the kernel treats it as a name template and accepts only a single %%d", name)
-	}
-	return nil
-}
-
-// kernelIsSpace is the kernel's isspace(): the ASCII white space plus the
-// Latin-1 non-breaking space 0xA0 its ctype table marks as space.
-func kernelIsSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == 0xa0
-}
+// dev_valid_name() does, plus the names it reserves (source.ValidIfName).
+func ValidIfName(name string) error { return source.ValidIfName(name) }
 
 // NameCheck is the verdict on a proposed interface name in a namespace.
 type NameCheck struct {
@@ -106,13 +67,13 @@ func SuggestIfNames(name string, taken func(string) bool, n int) []string {
 	var b strings.Builder
 	for i := 0; i < len(name); i++ {
 		c := name[i]
-		if c == '/' || c == ':' || c == '%' || c == 0 || kernelIsSpace(c) || c < 0x20 || c >= 0x7f {
+		if c == '/' || c == ':' || c == '%' || c == 0 || source.KernelIsSpace(c) || c < 0x20 || c >= 0x7f {
 			c = '-'
 		}
 		b.WriteByte(c)
 	}
 	base := strings.Trim(b.String(), "-")
-	if base == "" || base == "." || base == ".." || reservedIfNames[base] {
+	if base == "" || base == "." || base == ".." || source.ReservedIfNames[base] {
 		base = "if-" + base
 		base = strings.TrimRight(base, "-.")
 	}

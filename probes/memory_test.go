@@ -78,3 +78,26 @@ func FuzzMemoryFiles(f *testing.F) {
 		_ = m.FreeAtLeast(3)
 	})
 }
+
+// FuzzFindAllocFailures feeds kernel log lines to the allocation-failure
+// finder (its seeds were FuzzParseKmsgRecord's, which moved to probes/source
+// with the kmsg parser).
+func FuzzFindAllocFailures(f *testing.F) {
+	f.Add("6,339,5140900,-;NET: Registered PF_PACKET protocol family\n")
+	f.Add("4,1,2,-;x: page allocation failure: order:4\n K=V\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		_ = findAllocFailures([]LogLine{{Text: s}})
+	})
+}
+
+func TestKernLogTestdataHasAllocFailure(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "log", "kern.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := splitLog(b, "/var/log/kern.log", parseSyslogTime)
+	af := findAllocFailures(lines)
+	if len(af) != 1 || af[0].Order != 4 || af[0].Comm != "containerd" {
+		t.Errorf("alloc failures = %+v", af)
+	}
+}

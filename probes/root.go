@@ -3,243 +3,76 @@
 // Every probe reads below a root directory ("/" for the live system, or a
 // captured tree for tests and offline snapshots), is bounded in time and size,
 // and fails alone: a fact that cannot be read is recorded as a Gap with a
-// reason, and the other facts are still gathered.
+// reason, and the other facts are still gathered. The Root, Gaps and log
+// readers live in probes/source, below probes and its sub-packages
+// (probes/netconfig, probes/lsm); the names here are aliases of them.
 package probes
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
-	"syscall"
 	"time"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 )
 
-// MaxFileSize bounds every whole-file read. procfs and sysfs files are far
-// smaller; a configuration file larger than this is not read past it.
-const MaxFileSize = 4 << 20
+// MaxFileSize bounds every whole-file read (source.MaxFileSize).
+const MaxFileSize = source.MaxFileSize
 
 // MaxLogTail bounds how much of the end of a log file is read.
-const MaxLogTail = 4 << 20
+const MaxLogTail = source.MaxLogTail
 
 // Root is the directory the system is read below.
-type Root struct {
-	Dir string
-	// sos answers, for a sosreport, the reads of files it did not copy
-	// from its command outputs (sos.go); nil otherwise.
-	sos *sosTree
-}
-
-// NewRoot returns a Root for dir; "" means the live system ("/").
-func NewRoot(dir string) Root {
-	if dir == "" {
-		return Root{Dir: "/"}
-	}
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs
-	}
-	dir = filepath.Clean(dir)
-	return Root{Dir: dir, sos: sosFor(dir)}
-}
-
-// Live reports whether the root is the running system's own "/".
-func (r Root) Live() bool { return r.Dir == "/" || r.Dir == "" }
-
-// Path returns the path of p (an absolute path on the examined system) below
-// the root.
-func (r Root) Path(p ...string) string {
-	if r.Live() {
-		return filepath.Join(append([]string{"/"}, p...)...)
-	}
-	return filepath.Join(append([]string{r.Dir}, p...)...)
-}
-
-// ReadFile reads at most MaxFileSize bytes of the file at p below the root.
-func (r Root) ReadFile(p string) ([]byte, error) {
-	b, err := readBounded(r.Path(p), MaxFileSize)
-	if err != nil && r.sos != nil && errors.Is(err, fs.ErrNotExist) {
-		if d, ok := r.sos.lookup(p); ok {
-			return d, nil
-		}
-	}
-	return b, err
-}
-
-// ReadString reads a small file and trims surrounding white space.
-func (r Root) ReadString(p string) (string, error) {
-	b, err := readBounded(r.Path(p), 64<<10)
-	if err != nil && r.sos != nil && errors.Is(err, fs.ErrNotExist) {
-		if d, ok := r.sos.lookup(p); ok {
-			b, err = d, nil
-		}
-	}
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimSpace(string(b)), nil
-}
-
-// ReadInt reads a file holding one integer (a sysctl, a sysfs attribute).
-func (r Root) ReadInt(p string) (int64, error) {
-	s, err := r.ReadString(p)
-	if err != nil {
-		return 0, err
-	}
-	f := strings.Fields(s)
-	if len(f) == 0 {
-		return 0, fmt.Errorf("%s: empty", r.Path(p))
-	}
-	v, err := strconv.ParseInt(f[0], 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%s: not a number: %q", r.Path(p), clip(f[0], 40))
-	}
-	return v, nil
-}
-
-// Exists reports whether p exists below the root (without following a final
-// symlink).
-func (r Root) Exists(p string) bool {
-	_, err := os.Lstat(r.Path(p))
-	if err != nil && r.sos != nil {
-		_, ok := r.sos.lookup(p)
-		return ok
-	}
-	return err == nil
-}
-
-// ReadTail reads at most max bytes from the end of the file at p (an absolute
-// path on the host, not below the root: callers join it themselves). The
-// first, possibly partial, line is dropped when the read did not start at the
-// beginning of the file.
-func ReadTail(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	size := st.Size()
-	off := int64(0)
-	if size > max {
-		off = size - max
-	}
-	buf := make([]byte, size-off)
-	n, err := f.ReadAt(buf, off)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, err
-	}
-	buf = buf[:n]
-	if off > 0 {
-		if i := bytes.IndexByte(buf, '\n'); i >= 0 {
-			buf = buf[i+1:]
-		} else {
-			buf = nil
-		}
-	}
-	return buf, nil
-}
-
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, limit))
-}
+type Root = source.Root
 
 // Gap records a fact that could not be read, and why.
-type Gap struct {
-	Fact   string `json:"fact"`
-	Reason string `json:"reason"`
-}
+type Gap = source.Gap
 
 // Gaps is the list of facts of a group that could not be read.
-type Gaps []Gap
+type Gaps = source.Gaps
 
-// Add records that fact could not be read because of err.
-func (g *Gaps) Add(fact string, err error) {
-	if err == nil {
-		return
-	}
-	*g = append(*g, Gap{Fact: fact, Reason: Reason(err)})
-}
+// LogLine is one line of a log, with where it came from.
+type LogLine = source.LogLine
 
-// AddReason records that fact could not be read, with a reason in words.
-func (g *Gaps) AddReason(fact, reason string) {
-	*g = append(*g, Gap{Fact: fact, Reason: reason})
-}
-
-// Reason returns why fact is unavailable, if it is.
-func (g Gaps) Reason(fact string) (string, bool) {
-	for _, x := range g {
-		if x.Fact == fact {
-			return x.Reason, true
+// NewRoot returns a Root for dir; "" means the live system ("/"). A
+// sosreport's command outputs answer the reads of files it did not copy.
+func NewRoot(dir string) Root {
+	return source.NewRoot(dir, func(dir string) source.Outputs {
+		if s := sosFor(dir); s != nil {
+			return s
 		}
-	}
-	return "", false
+		return nil
+	})
+}
+
+func init() { source.CapturedJournal = capturedJournal }
+
+// sosOf returns the sosreport behind r, if any.
+func sosOf(r Root) *sosTree {
+	s, _ := r.Outputs.(*sosTree)
+	return s
 }
 
 // Reason turns an error from a read into the words an operator reads after
 // "unavailable: ".
-func Reason(err error) string {
-	if err == nil {
-		return ""
-	}
-	var pe *fs.PathError
-	path := ""
-	if errors.As(err, &pe) {
-		path = pe.Path
-	}
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return "timed out (a read did not finish in time)"
-	case errors.Is(err, syscall.ESRCH):
-		return "the process is gone"
-	case errors.Is(err, fs.ErrNotExist) && path != "":
-		return "missing file " + path
-	case errors.Is(err, fs.ErrPermission) && path != "":
-		return "permission denied reading " + path + permissionHint()
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied: " + err.Error() + permissionHint()
-	case errors.Is(err, syscall.ENOSYS), errors.Is(err, syscall.EOPNOTSUPP):
-		return "the kernel does not support this: " + err.Error()
-	}
-	return err.Error()
+func Reason(err error) string { return source.Reason(err) }
+
+// ReadTail reads at most max bytes from the end of the file at path (see
+// source.ReadTail).
+func ReadTail(path string, max int64) ([]byte, error) { return source.ReadTail(path, max) }
+
+func readBounded(path string, limit int64) ([]byte, error) { return source.ReadBounded(path, limit) }
+
+func clip(s string, n int) string { return source.Clip(s, n) }
+
+func splitLog(b []byte, src string, stamp func(string) (time.Time, string)) []LogLine {
+	return source.SplitLog(b, src, stamp)
 }
 
-// euid is the effective user id Reason words its hint for (a variable for tests).
-var euid = os.Geteuid
+func parseSyslogTime(line string) (time.Time, string) { return source.ParseSyslogTime(line) }
 
-// permissionHint says what to do about a denied read: "run as root" helps
-// only when not root; root itself is refused a process's files when it
-// lacks CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH, when the process is not
-// dumpable, or when a security module says no.
-func permissionHint() string {
-	if euid() != 0 {
-		return " (run as root)"
-	}
-	return " (refused to root too: a missing capability such as CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH, a process that is not dumpable, or a security module)"
-}
-
-// clip shortens s to at most n bytes, for error messages that quote input.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
+func readJournal(ctx context.Context, r Root, args ...string) ([]LogLine, error) {
+	return source.ReadJournal(ctx, r, args...)
 }
 
 // bounded runs fn and gives up waiting after d. A stuck read (a hung
@@ -261,3 +94,8 @@ func bounded[T any](ctx context.Context, d time.Duration, fn func(ctx context.Co
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// source returns what the probes of the sub-packages read through.
+func (e *env) source() *source.Env {
+	return &source.Env{Root: e.root, Proc: e.proc, KernelLog: e.kernelLog}
+}

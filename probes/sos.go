@@ -182,9 +182,9 @@ func lsmodToProcModules(b []byte) []byte {
 	return out.Bytes()
 }
 
-// lookup answers a read of p below a sosreport root from its command
+// Lookup answers a read of p below a sosreport root from its command
 // outputs.
-func (t *sosTree) lookup(p string) ([]byte, bool) {
+func (t *sosTree) Lookup(p string) ([]byte, bool) {
 	if t == nil {
 		return nil, false
 	}
@@ -194,7 +194,7 @@ func (t *sosTree) lookup(p string) ([]byte, bool) {
 
 // sosNet reads a sosreport's ip outputs as the links, addresses and routes.
 func sosNet(r Root) (NetFacts, bool) {
-	if r.sos == nil {
+	if sosOf(r) == nil {
 		return NetFacts{}, false
 	}
 	var n NetFacts

@@ -120,8 +120,8 @@ func resolve(t Target) (*env, TargetFacts) {
 			tf.Root = t.Root + " (a supportconfig, laid out)"
 		}
 	}
-	if e.root.sos != nil {
-		tf.Sources = e.root.sos.sources
+	if s := sosOf(e.root); s != nil {
+		tf.Sources = s.sources
 	}
 	captured, isCapture := captureManifest(e.root)
 	if isCapture {

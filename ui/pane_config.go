@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
-	"github.com/rtnl-doctor/rtnl-doctor/probes"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/netconfig"
 )
 
 // configPane: what systemd-networkd and NetworkManager are configured to do, and said.
@@ -26,7 +26,7 @@ type configRow struct {
 func (m *Model) configRows() []configRow {
 	nc := m.facts.NetConfig
 	var rows []configRow
-	for _, fs := range [][]probes.Finding{nc.Networkd.Findings, nc.NetworkManager.Findings} {
+	for _, fs := range [][]netconfig.Finding{nc.Networkd.Findings, nc.NetworkManager.Findings} {
 		for _, f := range fs {
 			where := f.File
 			if f.Line > 0 {

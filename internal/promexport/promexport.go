@@ -21,6 +21,8 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/internal/atomicfile"
 	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/lsm"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/netconfig"
 )
 
 // TextfileName is the file written into the textfile collector's directory.
@@ -113,8 +115,8 @@ func Registry(in Input) (*prometheus.Registry, error) {
 			Name: "rtnl_doctor_config_files_ignored",
 			Help: "Network configuration files the manager does not load (a finding of severity error on the file: bad permissions, a syntax error, an invalid name or key).",
 		}, []string{"manager"})
-		ign.WithLabelValues(probes.ManagerNetworkd).Set(float64(nd))
-		ign.WithLabelValues(probes.ManagerNetworkManager).Set(float64(nm))
+		ign.WithLabelValues(netconfig.ManagerNetworkd).Set(float64(nd))
+		ign.WithLabelValues(netconfig.ManagerNetworkManager).Set(float64(nm))
 		try(add(ign))
 	}
 	try(gauge("rtnl_doctor_facts_unavailable", "Facts rtnl-doctor could not read in this check (the report lists them under \"Could not see\").", float64(len(diagnose.Unavailable(f)))))
@@ -169,7 +171,7 @@ func WriteTextfile(dir string, reg prometheus.Gatherer) (string, error) {
 	return p, nil
 }
 
-func denialsSince(df probes.DenialFacts, since time.Time) int {
+func denialsSince(df lsm.DenialFacts, since time.Time) int {
 	n := 0
 	for _, d := range df.Denials {
 		if d.Relevant && !d.Time.IsZero() && !d.Time.Before(since) {
@@ -181,11 +183,11 @@ func denialsSince(df probes.DenialFacts, since time.Time) int {
 
 // ignoredFiles counts, per manager, the distinct files with an error
 // finding: the manager does not load them (or the part in error).
-func ignoredFiles(nc probes.NetConfigFacts) (networkd, nm int) {
-	count := func(fs []probes.Finding) int {
+func ignoredFiles(nc netconfig.Facts) (networkd, nm int) {
+	count := func(fs []netconfig.Finding) int {
 		seen := map[string]bool{}
 		for _, x := range fs {
-			if x.Severity == probes.SeverityError && x.File != "" {
+			if x.Severity == netconfig.SeverityError && x.File != "" {
 				seen[x.File] = true
 			}
 		}

@@ -14,6 +14,8 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/lsm"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/netconfig"
 )
 
 // diagnosis evaluates every cause over the shared fixture tree.
@@ -23,15 +25,15 @@ func diagnosis(t *testing.T) *diagnose.Diagnosis {
 	f.Memory.Buddy = []probes.BuddyZone{{Node: "0", Zone: "Normal", Free: []uint64{9, 9, 9, 9, 3, 2, 1}}}
 	now := f.Collected
 	f.Denials.Sources = []string{"/var/log/audit/audit.log"}
-	f.Denials.Denials = []probes.Denial{
+	f.Denials.Denials = []lsm.Denial{
 		{Time: now.Add(-10 * time.Minute), Relevant: true},
 		{Time: now.Add(-2 * time.Hour), Relevant: true},
 		{Time: now.Add(-5 * time.Minute), Relevant: false},
 	}
-	f.NetConfig.NetworkManager.Findings = []probes.Finding{
-		{File: "/etc/NetworkManager/system-connections/a.nmconnection", Severity: probes.SeverityError},
-		{File: "/etc/NetworkManager/system-connections/a.nmconnection", Severity: probes.SeverityError},
-		{File: "/etc/NetworkManager/system-connections/b.nmconnection", Severity: probes.SeverityWarning},
+	f.NetConfig.NetworkManager.Findings = []netconfig.Finding{
+		{File: "/etc/NetworkManager/system-connections/a.nmconnection", Severity: netconfig.SeverityError},
+		{File: "/etc/NetworkManager/system-connections/a.nmconnection", Severity: netconfig.SeverityError},
+		{File: "/etc/NetworkManager/system-connections/b.nmconnection", Severity: netconfig.SeverityWarning},
 	}
 	return diagnose.Diagnose(f, symptom.ParseSymptom(""), nil)
 }

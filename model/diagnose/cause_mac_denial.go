@@ -11,6 +11,7 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/lsm"
 )
 
 var causeMACDenial = &Cause{
@@ -60,7 +61,7 @@ func failingComms(c *Context) []string {
 }
 
 // describeDenial renders a denial in one line for evidence.
-func describeDenial(d probes.Denial) string {
+func describeDenial(d lsm.Denial) string {
 	var b strings.Builder
 	if d.Kind == "selinux" {
 		b.WriteString("SELinux denied")
@@ -103,7 +104,7 @@ func describeDenial(d probes.Denial) string {
 
 // matchingDenials are the relevant, enforced denials that name the failing
 // process, newest first (the probe's order).
-func matchingDenials(c *Context) (match, other []probes.Denial) {
+func matchingDenials(c *Context) (match, other []lsm.Denial) {
 	comms := failingComms(c)
 	pid := c.Facts.Target.PID
 	now := c.Facts.Collected
@@ -121,7 +122,7 @@ func matchingDenials(c *Context) (match, other []probes.Denial) {
 		switch {
 		case !c.examinesSelf() && pid > 0 && d.PID == pid:
 			// The examined process itself: the strongest match, first.
-			match = append([]probes.Denial{d}, match...)
+			match = append([]lsm.Denial{d}, match...)
 		case hit || len(comms) == 0 && c.examinesSelf() && c.Symptom.Recognised:
 			match = append(match, d)
 		default:
@@ -187,14 +188,14 @@ func evalMACDenial(c *Context) Verdict {
 	return v
 }
 
-func seState(s probes.SELinuxFacts) string {
+func seState(s lsm.SELinuxFacts) string {
 	if !s.Present {
 		return "absent"
 	}
 	return sanitize.OrDash(s.Mode)
 }
 
-func aaState(a probes.AppArmorFacts) string {
+func aaState(a lsm.AppArmorFacts) string {
 	if !a.Enabled {
 		return "disabled"
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/netconfig"
 )
 
 var causeNetconfig = &Cause{
@@ -23,11 +24,11 @@ var causeNetconfig = &Cause{
 func running(p *bool) bool { return p != nil && *p }
 
 // configFindings are all findings, errors first.
-func configFindings(c *Context) []probes.Finding {
+func configFindings(c *Context) []netconfig.Finding {
 	nc := &c.Facts.NetConfig
-	all := append(append([]probes.Finding{}, nc.Networkd.Findings...), nc.NetworkManager.Findings...)
-	var out []probes.Finding
-	for _, sev := range []string{probes.SeverityError, probes.SeverityWarning} {
+	all := append(append([]netconfig.Finding{}, nc.Networkd.Findings...), nc.NetworkManager.Findings...)
+	var out []netconfig.Finding
+	for _, sev := range []string{netconfig.SeverityError, netconfig.SeverityWarning} {
 		for _, f := range all {
 			if f.Severity == sev {
 				out = append(out, f)
@@ -48,17 +49,17 @@ func evalNetconfig(c *Context) Verdict {
 			v.Evidence = append(v.Evidence, "and more findings (see the Config pane)")
 			break
 		}
-		managerOn := (f.Manager == probes.ManagerNetworkd && nd) || (f.Manager == probes.ManagerNetworkManager && nm)
-		managerOff := (f.Manager == probes.ManagerNetworkd && nc.Networkd.Running != nil && !nd) ||
-			(f.Manager == probes.ManagerNetworkManager && nc.NetworkManager.Running != nil && !nm)
+		managerOn := (f.Manager == netconfig.ManagerNetworkd && nd) || (f.Manager == netconfig.ManagerNetworkManager && nm)
+		managerOff := (f.Manager == netconfig.ManagerNetworkd && nc.Networkd.Running != nil && !nd) ||
+			(f.Manager == netconfig.ManagerNetworkManager && nc.NetworkManager.Running != nil && !nm)
 		named := namesFinding(s, f)
 		st := Warn
 		switch {
-		case f.Severity == probes.SeverityError && named && !managerOff:
+		case f.Severity == netconfig.SeverityError && named && !managerOff:
 			// The file that defines or configures the device the
 			// symptom names is ignored: that is the cause.
 			st = Fail
-		case f.Severity == probes.SeverityError && (managerOn || fromDaemon):
+		case f.Severity == netconfig.SeverityError && (managerOn || fromDaemon):
 			st = Fail
 		}
 		if len(s.Interfaces()) > 0 && !named && !fromDaemon {
@@ -118,11 +119,11 @@ func fixesNetconfig(c *Context, v Verdict) []fix.Fix {
 			at = fix.Argv(fmt.Sprintf("+%d", f.Line), f.File)
 		}
 		reload := "networkctl reload"
-		if f.Manager == probes.ManagerNetworkManager {
+		if f.Manager == netconfig.ManagerNetworkManager {
 			reload = "nmcli connection reload"
 		}
 		reloadArgv := fix.ReloadNetworkd
-		if f.Manager == probes.ManagerNetworkManager {
+		if f.Manager == netconfig.ManagerNetworkManager {
 			reloadArgv = fix.ReloadNetworkManager
 		}
 		if strings.Contains(f.Message, "0600") {
@@ -143,7 +144,7 @@ func fixesNetconfig(c *Context, v Verdict) []fix.Fix {
 
 // namesFinding reports whether a configuration finding concerns a link the
 // symptom names (the device, its master or its lower device).
-func namesFinding(s symptom.Symptom, f probes.Finding) bool {
+func namesFinding(s symptom.Symptom, f netconfig.Finding) bool {
 	for _, n := range s.Interfaces() {
 		if strings.Contains(f.Message, n) {
 			return true

@@ -12,6 +12,7 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/model/symptom/symptomtest"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/lsm"
 )
 
 // TestEveryFixDeclaresWhatItAnswers: every cause with fixes declares the
@@ -246,19 +247,19 @@ func TestCapabilityFixesThatCanWork(t *testing.T) {
 // a profile without a file says why.
 func TestAppArmorRuleGoesWhereTheProfileReadsIt(t *testing.T) {
 	for _, tc := range []struct {
-		pf        probes.AppArmorProfileFile
+		pf        lsm.AppArmorProfileFile
 		want, not string
 	}{
-		{probes.AppArmorProfileFile{File: "/etc/apparmor.d/usr.sbin.foo", LocalInclude: "/etc/apparmor.d/local/usr.sbin.foo"},
+		{lsm.AppArmorProfileFile{File: "/etc/apparmor.d/usr.sbin.foo", LocalInclude: "/etc/apparmor.d/local/usr.sbin.foo"},
 			"echo '  capability net_admin,' >> /etc/apparmor.d/local/usr.sbin.foo", ".bak"},
-		{probes.AppArmorProfileFile{File: "/etc/apparmor.d/usr.sbin.foo"},
+		{lsm.AppArmorProfileFile{File: "/etc/apparmor.d/usr.sbin.foo"},
 			"cp -a -- /etc/apparmor.d/usr.sbin.foo /etc/apparmor.d/usr.sbin.foo.rtnl-doctor.bak", "local/"},
-		{probes.AppArmorProfileFile{}, "aa-status", "local/"},
+		{lsm.AppArmorProfileFile{}, "aa-status", "local/"},
 	} {
 		f := &probes.Facts{}
 		f.Target.PID = 4242
-		f.Denials.Denials = []probes.Denial{{Kind: "apparmor", Relevant: true, PID: 4242, Comm: "foo", Profile: "/usr/sbin/foo", Capability: "net_admin"}}
-		f.Denials.AppArmorProfiles = map[string]probes.AppArmorProfileFile{"/usr/sbin/foo": tc.pf}
+		f.Denials.Denials = []lsm.Denial{{Kind: "apparmor", Relevant: true, PID: 4242, Comm: "foo", Profile: "/usr/sbin/foo", Capability: "net_admin"}}
+		f.Denials.AppArmorProfiles = map[string]lsm.AppArmorProfileFile{"/usr/sbin/foo": tc.pf}
 		c := &Context{Facts: f, Symptom: symptom.Symptom{Operation: symptom.OpLinkAdd, Errno: symptom.EPERM}}
 		var rule fix.Fix
 		for _, fx := range fixesMACDenial(c, Verdict{Status: Fail}) {

@@ -8,6 +8,8 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/lsm"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/netconfig"
 )
 
 // hostile is a value from the system that would run a command if pasted
@@ -81,14 +83,14 @@ func checkCommand(t *testing.T, id, cmd string) {
 // comment, a program path in a heredoc).
 func TestFixCommandsQuoteSystemValues(t *testing.T) {
 	f := &probes.Facts{}
-	f.NetConfig.NetworkManager.Findings = []probes.Finding{
-		{Manager: probes.ManagerNetworkManager, File: "/etc/NetworkManager/system-connections/" + hostile + ".nmconnection", Line: 3, Severity: probes.SeverityError, Message: "bad key"},
-		{Manager: probes.ManagerNetworkManager, File: "/etc/NetworkManager/system-connections/" + hostile + "2.nmconnection", Severity: probes.SeverityError, Message: "must be mode 0600"},
+	f.NetConfig.NetworkManager.Findings = []netconfig.Finding{
+		{Manager: netconfig.ManagerNetworkManager, File: "/etc/NetworkManager/system-connections/" + hostile + ".nmconnection", Line: 3, Severity: netconfig.SeverityError, Message: "bad key"},
+		{Manager: netconfig.ManagerNetworkManager, File: "/etc/NetworkManager/system-connections/" + hostile + "2.nmconnection", Severity: netconfig.SeverityError, Message: "must be mode 0600"},
 	}
 	f.Target.Exe = "/opt/" + hostile + "/bin/tool"
 	f.Sysctls.Values = map[string]string{"kernel.apparmor_restrict_unprivileged_userns": "1"}
-	f.Denials.Denials = []probes.Denial{{Kind: "apparmor", Relevant: true, PID: 4242, Comm: "ip", Profile: "/usr/bin/" + hostile, Operation: "create"}}
-	f.Denials.AppArmorProfiles = map[string]probes.AppArmorProfileFile{"/usr/bin/" + hostile: {File: "/etc/apparmor.d/usr.bin." + hostile, LocalInclude: "/etc/apparmor.d/local/usr.bin." + hostile}}
+	f.Denials.Denials = []lsm.Denial{{Kind: "apparmor", Relevant: true, PID: 4242, Comm: "ip", Profile: "/usr/bin/" + hostile, Operation: "create"}}
+	f.Denials.AppArmorProfiles = map[string]lsm.AppArmorProfileFile{"/usr/bin/" + hostile: {File: "/etc/apparmor.d/usr.bin." + hostile, LocalInclude: "/etc/apparmor.d/local/usr.bin." + hostile}}
 	f.Target.PID = 4242
 	f.Container.InContainer, f.Container.ID = true, hostile
 	c := &Context{Facts: f, Symptom: symptom.Symptom{Operation: symptom.OpUserns, Errno: symptom.EPERM, Command: "unshare -r"}}

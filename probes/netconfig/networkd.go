@@ -1,4 +1,4 @@
-package probes
+package netconfig
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 )
 
 // NetworkdFacts are systemd-networkd's configuration (and udev's .link
@@ -25,12 +27,12 @@ type NetworkdFacts struct {
 	Findings []Finding         `json:"findings,omitempty"`
 	// Journal are systemd-networkd's recent warnings and errors that report
 	// a failure.
-	Journal []LogLine `json:"journal,omitempty"`
+	Journal []source.LogLine `json:"journal,omitempty"`
 }
 
-// networkdDirs are the directories systemd-networkd (and udev, for .link
+// NetworkdDirs are the directories systemd-networkd (and udev, for .link
 // files) read, highest precedence first.
-var networkdDirs = []string{
+var NetworkdDirs = []string{
 	"/etc/systemd/network",
 	"/run/systemd/network",
 	"/usr/local/lib/systemd/network",
@@ -177,7 +179,7 @@ func systemdBool(s string) (bool, bool) {
 // the kernel's rules (ValidIfName), plus systemd's own stricter ones
 // (ifname_valid()): printable ASCII only, no '%', not only digits.
 func networkdIfNameProblem(name string) string {
-	if err := ValidIfName(name); err != nil {
+	if err := source.ValidIfName(name); err != nil {
 		return "the kernel refuses this name: " + err.Error()
 	}
 	digits := true
@@ -210,7 +212,7 @@ type ndNetdev struct {
 }
 
 type ndAnalysis struct {
-	e        *env
+	e        *source.Env
 	facts    *NetworkdFacts
 	hints    []string
 	netdevs  map[string]*ndNetdev
@@ -220,11 +222,11 @@ type ndAnalysis struct {
 }
 
 func (a *ndAnalysis) add(file string, line int, key, severity, msg string) {
-	ncAddFinding(&a.facts.Findings, Finding{Manager: ManagerNetworkd, File: file, Line: line, Key: key, Severity: severity, Message: msg})
+	addFinding(&a.facts.Findings, Finding{Manager: ManagerNetworkd, File: file, Line: line, Key: key, Severity: severity, Message: msg})
 }
 
 // gatherNetworkd reads and checks systemd-networkd's configuration.
-func gatherNetworkd(e *env, gaps *Gaps, hints []string) NetworkdFacts {
+func gatherNetworkd(e *source.Env, gaps *source.Gaps, hints []string) NetworkdFacts {
 	var f NetworkdFacts
 	units := loadNetworkdUnits(e, &f, gaps)
 	a := &ndAnalysis{e: e, facts: &f, hints: hints, netdevs: map[string]*ndNetdev{},
@@ -257,7 +259,7 @@ func gatherNetworkd(e *env, gaps *Gaps, hints []string) NetworkdFacts {
 				names = append(names, strings.Fields(en.Value)...)
 			}
 		}
-		ncTagDevices(f.Findings, files, names)
+		tagDevices(f.Findings, files, names)
 	}
 	if len(a.netdevs) > 0 {
 		f.Netdevs = map[string]string{}
@@ -272,21 +274,21 @@ func gatherNetworkd(e *env, gaps *Gaps, hints []string) NetworkdFacts {
 // the same name in lower directories), reads them with their drop-ins
 // (NAME.d/*.conf in every directory), and reports what cannot be parsed.
 // The units come sorted by file name, the order networkd loads them in.
-func loadNetworkdUnits(e *env, f *NetworkdFacts, gaps *Gaps) []*ndUnit {
-	r := e.root
+func loadNetworkdUnits(e *source.Env, f *NetworkdFacts, gaps *source.Gaps) []*ndUnit {
+	r := e.Root
 	byName := map[string][]string{}  // file name -> its paths, by precedence
 	dropins := map[string][]string{} // "NAME.d" -> its directories, by precedence
 	seenDirs := map[[2]uint64]bool{}
-	for _, dir := range networkdDirs {
-		res, names, err := ncListDir(r, dir)
+	for _, dir := range NetworkdDirs {
+		res, names, err := listDir(r, dir)
 		if err != nil {
-			gaps.AddReason("networkd.files", dir+": "+Reason(err))
+			gaps.AddReason("networkd.files", dir+": "+source.Reason(err))
 			continue
 		}
 		if res == "" {
 			continue
 		}
-		if dev, ino, ok := ncDirIdentity(r, res); ok {
+		if dev, ino, ok := dirIdentity(r, res); ok {
 			if seenDirs[[2]uint64{dev, ino}] {
 				continue // the same directory reached again (/lib -> /usr/lib)
 			}
@@ -312,11 +314,11 @@ func loadNetworkdUnits(e *env, f *NetworkdFacts, gaps *Gaps) []*ndUnit {
 	budget := newReadBudget("networkd.files")
 	var units []*ndUnit
 	for _, n := range names {
-		var winner ncFile
+		var winner file
 		var rest []string
 		found := false
 		for i, p := range byName[n] {
-			cf := ncExamine(r, p)
+			cf := examine(r, p)
 			if cf.info != nil && cf.info.IsDir() {
 				continue // a directory with a unit's name is not a unit
 			}
@@ -359,25 +361,25 @@ func unitType(name string) string {
 
 // networkdReadInto reads and parses one file of u (the main file or a
 // drop-in), reports its parse problems, and appends its sections.
-func networkdReadInto(e *env, f *NetworkdFacts, gaps *Gaps, u *ndUnit, cf ncFile) bool {
+func networkdReadInto(e *source.Env, f *NetworkdFacts, gaps *source.Gaps, u *ndUnit, cf file) bool {
 	reader := "systemd-networkd"
 	if u.typ == "link" {
 		reader = "systemd-udevd"
 	}
 	add := func(line int, sev, msg string) {
-		ncAddFinding(&f.Findings, Finding{Manager: ManagerNetworkd, File: cf.path, Line: line, Severity: sev, Message: msg})
+		addFinding(&f.Findings, Finding{Manager: ManagerNetworkd, File: cf.path, Line: line, Severity: sev, Message: msg})
 	}
 	if cf.err != nil {
 		if errors.Is(cf.err, os.ErrNotExist) {
 			add(0, SeverityWarning, reader+" reads nothing from this file: it is a dangling symlink (and it still hides files of the same name in lower-precedence directories)")
 			return false
 		}
-		gaps.AddReason("networkd.files", cf.path+": "+Reason(cf.err))
+		gaps.AddReason("networkd.files", cf.path+": "+source.Reason(cf.err))
 		return false
 	}
-	data, err := ncReadFile(e.root, cf)
+	data, err := readFile(e.Root, cf)
 	if err != nil {
-		gaps.AddReason("networkd.files", cf.path+": "+Reason(err))
+		gaps.AddReason("networkd.files", cf.path+": "+source.Reason(err))
 		return false
 	}
 	ini := parseINI(data, iniOptions{Mode: iniSystemd})
@@ -407,11 +409,11 @@ func networkdReadInto(e *env, f *NetworkdFacts, gaps *Gaps, u *ndUnit, cf ncFile
 
 // networkdDropins reads u's drop-ins: *.conf in NAME.d in every directory,
 // the first directory winning for a given drop-in name, in name order.
-func networkdDropins(e *env, f *NetworkdFacts, gaps *Gaps, u *ndUnit, dirs []string, budget *readBudget) {
-	names, byName := confDropins(e.root, dirs, "networkd.files", gaps)
+func networkdDropins(e *source.Env, f *NetworkdFacts, gaps *source.Gaps, u *ndUnit, dirs []string, budget *readBudget) {
+	names, byName := confDropins(e.Root, dirs, "networkd.files", gaps)
 	for _, n := range names {
 		paths := byName[n]
-		cf := ncExamine(e.root, paths[0])
+		cf := examine(e.Root, paths[0])
 		if cf.info != nil && cf.info.IsDir() {
 			continue
 		}
@@ -605,7 +607,7 @@ func (a *ndAnalysis) verifyKind(u *ndUnit, name, kind string) bool {
 		}
 		if hasFile {
 			// Only whether the file exists: the key itself is never read.
-			kf := ncExamine(a.e.root, keyFile.Value)
+			kf := examine(a.e.Root, keyFile.Value)
 			switch {
 			case !strings.HasPrefix(keyFile.Value, "/"):
 				a.add(keyFile.file, keyFile.Line, "PrivateKeyFile", SeverityWarning, fmt.Sprintf("PrivateKeyFile=%s is not an absolute path: systemd-networkd ignores this assignment", shown(keyFile.Value)))

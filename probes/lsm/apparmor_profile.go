@@ -1,8 +1,10 @@
-package probes
+package lsm
 
 import (
 	"regexp"
 	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 )
 
 // AppArmorProfileFile is where a denied AppArmor profile is defined, and
@@ -31,7 +33,7 @@ var localIncludeRE = regexp.MustCompile(`^\s*#?include\s+(?:if\s+exists\s+)?<(lo
 
 // appArmorProfileFiles looks up the file of each AppArmor profile named
 // in a relevant denial.
-func appArmorProfileFiles(r Root, denials []Denial) map[string]AppArmorProfileFile {
+func appArmorProfileFiles(r source.Root, denials []Denial) map[string]AppArmorProfileFile {
 	out := map[string]AppArmorProfileFile{}
 	for _, d := range denials {
 		if d.Kind != "apparmor" || !d.Relevant || d.Profile == "" {
@@ -53,7 +55,7 @@ func appArmorProfileFiles(r Root, denials []Denial) map[string]AppArmorProfileFi
 
 // appArmorProfileFile finds the file defining profile: named after its
 // path (/usr/sbin/foo in usr.sbin.foo) or after its name.
-func appArmorProfileFile(r Root, profile string) AppArmorProfileFile {
+func appArmorProfileFile(r source.Root, profile string) AppArmorProfileFile {
 	var candidates []string
 	for _, name := range []string{strings.ReplaceAll(strings.TrimPrefix(profile, "/"), "/", "."), profile} {
 		if name == "" || strings.HasPrefix(name, ".") || strings.ContainsAny(name, "/\x00") || len(name) > 255 {
@@ -65,7 +67,7 @@ func appArmorProfileFile(r Root, profile string) AppArmorProfileFile {
 		b, err := r.ReadFile(p)
 		if err != nil {
 			if r.Exists(p) {
-				return AppArmorProfileFile{File: p, Reason: Reason(err)}
+				return AppArmorProfileFile{File: p, Reason: source.Reason(err)}
 			}
 			continue
 		}

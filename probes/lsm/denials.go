@@ -1,4 +1,4 @@
-package probes
+package lsm
 
 // This file gathers recent SELinux and AppArmor denials: the proof that a
 // security module, not the kernel's networking code, refused an operation
@@ -6,15 +6,15 @@ package probes
 // namespace). It reads the end of every log a denial is copied to:
 //
 //   - /var/log/audit/audit.log, written by auditd (root-only);
-//   - the kernel log (env.kernelLog): kauditd prints records there when no
-//     auditd is running;
+//   - the kernel log (source.Env.KernelLog, read once per gather by
+//     probes): kauditd prints records there when no auditd is running;
 //   - /var/log/syslog and /var/log/messages, unless one of them already was
 //     the kernel log;
 //   - the journal's audit transport (journalctl _TRANSPORT=audit): on the
 //     live system, or the captured journal under a captured root.
 //
 // The same record often reaches several of these; copies are dropped. Only
-// a bounded tail of each file is read (ReadTail, MaxLogTail), so a 1 GiB
+// a bounded tail of each file is read (source.ReadTail, source.MaxLogTail), so a 1 GiB
 // audit.log costs what a 4 MiB one does.
 //
 // Lines in syslog and the journal can be forged by any local user (logger
@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sysexec"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 )
 
 // Denial is one SELinux or AppArmor denial read from a log.
@@ -65,7 +66,7 @@ type Denial struct {
 	Relevant   bool   `json:"relevant"`      // touches networking
 	Why        string `json:"why,omitempty"` // why it is relevant, in words
 	// Raw is the line as read (after the log's own time stamp), cut to
-	// maxLogLine. It is untrusted text: sanitise before printing.
+	// source.MaxLogLine. It is untrusted text: sanitise before printing.
 	Raw string `json:"raw"`
 }
 
@@ -80,8 +81,8 @@ type DenialFacts struct {
 	// Cut is how many denials were found but left out of Denials.
 	Cut int `json:"cut,omitempty"`
 	// Sources are the logs read, e.g. "/var/log/audit/audit.log (last 4 MiB)".
-	Sources []string `json:"sources,omitempty"`
-	Gaps    Gaps     `json:"unavailable,omitempty"`
+	Sources []string    `json:"sources,omitempty"`
+	Gaps    source.Gaps `json:"unavailable,omitempty"`
 
 	// AppArmorProfiles are the files of the AppArmor profiles named in
 	// relevant denials, by profile.
@@ -91,43 +92,36 @@ type DenialFacts struct {
 // maxDenials bounds DenialFacts.Denials.
 const maxDenials = 200
 
-const auditLogPath = "/var/log/audit/audit.log"
+const AuditLogPath = "/var/log/audit/audit.log"
 
-// GroupDenials is the fact group of SELinux and AppArmor denials in the
-// logs.
-const GroupDenials Group = "denials"
-
-var denialsGroup = newGroup(GroupDenials, RefreshSlow, func(f *Facts) *DenialFacts { return &f.Denials },
-	gatherDenials)
-
-func gatherDenials(ctx context.Context, e *env) DenialFacts {
+func GatherDenials(ctx context.Context, e *source.Env) DenialFacts {
 	var df DenialFacts
 	c := newDenialCollector()
 	var absent []string // sources that do not exist here, and why that is normal
 	read := 0
 
 	// auditd's log: the complete, authoritative record.
-	if lines, err := readLogFile(e.root, auditLogPath); err == nil {
+	if lines, err := source.ReadLogFile(e.Root, AuditLogPath); err == nil {
 		read++
-		df.Sources = append(df.Sources, auditLogPath+tailNote(e.root, auditLogPath))
-		c.add(lines, auditLogPath)
+		df.Sources = append(df.Sources, AuditLogPath+tailNote(e.Root, AuditLogPath))
+		c.add(lines, AuditLogPath)
 	} else if errors.Is(err, fs.ErrNotExist) {
-		absent = append(absent, auditLogPath+": not present (auditd is not installed or does not log to a file)")
+		absent = append(absent, AuditLogPath+": not present (auditd is not installed or does not log to a file)")
 	} else {
 		df.Gaps.AddReason("audit.log", auditLogReason(e, err))
 	}
 
 	// The kernel log: kauditd's copy when auditd is not running.
-	klines, ksrc, kerr := e.kernelLog(ctx)
+	klines, ksrc, kerr := e.KernelLog(ctx)
 	switch {
 	case kerr == nil:
 		read++
-		df.Sources = append(df.Sources, ksrc+tailNote(e.root, ksrc))
+		df.Sources = append(df.Sources, ksrc+tailNote(e.Root, ksrc))
 		c.add(klines, ksrc)
-	case strings.Contains(Reason(kerr), "permission denied"):
-		df.Gaps.AddReason("kernel_log", "kernel log unreadable: "+Reason(kerr))
+	case strings.Contains(source.Reason(kerr), "permission denied"):
+		df.Gaps.AddReason("kernel_log", "kernel log unreadable: "+source.Reason(kerr))
 	default:
-		absent = append(absent, "kernel log: "+Reason(kerr))
+		absent = append(absent, "kernel log: "+source.Reason(kerr))
 	}
 
 	// syslog files: they hold kernel lines too, and audispd's syslog copy.
@@ -135,22 +129,22 @@ func gatherDenials(ctx context.Context, e *env) DenialFacts {
 		if p == ksrc || ctx.Err() != nil {
 			continue
 		}
-		lines, err := readLogFile(e.root, p)
+		lines, err := source.ReadLogFile(e.Root, p)
 		switch {
 		case err == nil:
 			read++
-			df.Sources = append(df.Sources, p+tailNote(e.root, p))
+			df.Sources = append(df.Sources, p+tailNote(e.Root, p))
 			c.add(lines, p)
 		case errors.Is(err, fs.ErrNotExist):
 			absent = append(absent, p+": not present")
 		default:
-			df.Gaps.AddReason(strings.TrimPrefix(p, "/var/log/"), Reason(err))
+			df.Gaps.AddReason(strings.TrimPrefix(p, "/var/log/"), source.Reason(err))
 		}
 	}
 
 	// The journal's audit transport (journald listens to audit too).
 	if ctx.Err() == nil {
-		lines, err := readJournal(ctx, e.root, "_TRANSPORT=audit")
+		lines, err := source.ReadJournal(ctx, e.Root, "_TRANSPORT=audit")
 		switch {
 		case err == nil:
 			read++
@@ -161,40 +155,40 @@ func gatherDenials(ctx context.Context, e *env) DenialFacts {
 		case errors.Is(err, fs.ErrNotExist):
 			absent = append(absent, "journal: no /var/log/journal")
 		default:
-			absent = append(absent, "journal: "+Reason(err))
+			absent = append(absent, "journal: "+source.Reason(err))
 		}
 	}
 
 	if ctx.Err() != nil {
-		df.Gaps.AddReason("denials", "stopped early: "+Reason(ctx.Err()))
+		df.Gaps.AddReason("denials", "stopped early: "+source.Reason(ctx.Err()))
 	}
 	if read == 0 {
 		df.Gaps.AddReason("denials", "no log that records security denials could be read: "+strings.Join(absent, "; "))
 	}
 	df.Denials, df.Relevant, df.Cut = c.result()
-	df.AppArmorProfiles = appArmorProfileFiles(e.root, df.Denials)
+	df.AppArmorProfiles = appArmorProfileFiles(e.Root, df.Denials)
 	return df
 }
 
 // auditLogReason explains why audit.log exists but cannot be read.
-func auditLogReason(e *env, err error) string {
+func auditLogReason(e *source.Env, err error) string {
 	if errors.Is(err, fs.ErrPermission) {
-		return "permission denied reading " + e.root.Path(auditLogPath) +
+		return "permission denied reading " + e.Root.Path(AuditLogPath) +
 			": auditd's log (and /var/log/audit) is readable by root only; run as root to see SELinux and AppArmor denials"
 	}
-	return Reason(err)
+	return source.Reason(err)
 }
 
 // tailNote says " (last 4 MiB)" when only the end of a file was read.
-func tailNote(r Root, p string) string {
+func tailNote(r source.Root, p string) string {
 	if !strings.HasPrefix(p, "/") {
 		return "" // "/dev/kmsg" is a file, but "journal (kernel)" is not
 	}
 	st, err := os.Stat(r.Path(p))
-	if err != nil || !st.Mode().IsRegular() || st.Size() <= MaxLogTail {
+	if err != nil || !st.Mode().IsRegular() || st.Size() <= source.MaxLogTail {
 		return ""
 	}
-	return fmt.Sprintf(" (last %d MiB)", MaxLogTail>>20)
+	return fmt.Sprintf(" (last %d MiB)", source.MaxLogTail>>20)
 }
 
 // denialCollector parses lines from several logs, drops the copies of a
@@ -225,7 +219,7 @@ func newDenialCollector() *denialCollector {
 // seen when it has the same audit stamp (time and serial) or, lacking a
 // stamp (the journal drops it from the message), the same text from its
 // marker on.
-func (c *denialCollector) add(lines []LogLine, source string) {
+func (c *denialCollector) add(lines []source.LogLine, source string) {
 	for _, l := range lines {
 		t := l.Text
 		if !strings.Contains(t, "avc:") && !strings.Contains(t, "apparmor=") {

@@ -1,13 +1,15 @@
-package probes
+package lsm
 
 import (
-	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
 )
 
 func TestParseAppArmorProfiles(t *testing.T) {
@@ -41,7 +43,7 @@ func TestParseAppArmorProfiles(t *testing.T) {
 	// A huge list is cut, but still counted.
 	var b strings.Builder
 	for i := 0; i < maxAppArmorProfiles+500; i++ {
-		b.WriteString("snap.p" + itoa(i) + " (enforce)\n")
+		b.WriteString("snap.p" + strconv.Itoa(i) + " (enforce)\n")
 	}
 	profiles, total, modes = parseAppArmorProfiles([]byte(b.String()))
 	if len(profiles) != maxAppArmorProfiles || total != maxAppArmorProfiles+500 || modes["enforce"] != total {
@@ -107,8 +109,8 @@ func TestSELinuxHelpers(t *testing.T) {
 
 func gatherSecurityAt(t *testing.T, dir string) SecurityFacts {
 	t.Helper()
-	e, _ := resolve(Target{Root: dir})
-	return gatherSecurity(e)
+	e := testEnv(dir)
+	return GatherSecurity(e)
 }
 
 func TestGatherSecuritySELinuxEnforcing(t *testing.T) {
@@ -222,7 +224,7 @@ func TestGatherSecurityAppArmorOldKernelAndHiddenProfiles(t *testing.T) {
 }
 
 func TestGatherSecurityAppArmorProfilesUnreadable(t *testing.T) {
-	e, _ := resolve(Target{Root: "/srv/capture"})
+	e := testEnv("/srv/capture")
 	err := &fs.PathError{Op: "open", Path: "/srv/capture" + apparmorProfiles, Err: fs.ErrPermission}
 	if r := appArmorProfilesReason(e, err); !strings.Contains(r, "permission denied") || !strings.Contains(r, "root only") {
 		t.Errorf("reason = %q", r)
@@ -291,7 +293,7 @@ func TestGatherSecurityNoLSM(t *testing.T) {
 }
 
 func TestGatherSecurityLive(t *testing.T) {
-	e, _ := resolve(Target{})
-	s := gatherSecurity(e)
+	e := testEnv("")
+	s := GatherSecurity(e)
 	t.Logf("%+v", s)
 }

@@ -1,4 +1,4 @@
-package probes
+package lsm
 
 // This file holds what the SELinux (avc.go) and AppArmor (apparmor.go) record
 // parsers share: finding a record inside a log line whatever prefix the log
@@ -19,6 +19,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 	"kernel.org/pub/linux/libs/security/libcap/cap"
 )
 
@@ -28,7 +29,7 @@ const (
 	// (8970 bytes), so a longer line holds nothing more worth reading.
 	maxRecordParse = 16 << 10
 	// maxDenialField bounds every string field of a Denial except Raw (which
-	// is bounded by maxLogLine); a longer value is cut and ends in "…".
+	// is bounded by source.MaxLogLine); a longer value is cut and ends in "…".
 	maxDenialField = 1024
 	// maxRecordFields bounds how many key=value fields are split from one
 	// record (a real AVC or AppArmor record has about twenty).
@@ -285,7 +286,7 @@ func clipAt(s string, n int) string {
 	for k := 0; k < utf8.UTFMax && n > 0 && !utf8.RuneStart(s[n]); k++ {
 		n--
 	}
-	return clip(s, n)
+	return source.Clip(s, n)
 }
 
 // capDisplayName names capability number n the way both LSMs print it in

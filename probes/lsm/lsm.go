@@ -1,4 +1,4 @@
-package probes
+package lsm
 
 // This file reads the state of the Linux security modules that can refuse
 // networking operations on their own, whatever the process's capabilities:
@@ -15,12 +15,13 @@ package probes
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io/fs"
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 )
 
 // SecurityFacts are the security modules' state and the target's labels.
@@ -30,7 +31,7 @@ type SecurityFacts struct {
 	LSMs     []string      `json:"lsms,omitempty"`
 	SELinux  SELinuxFacts  `json:"selinux"`
 	AppArmor AppArmorFacts `json:"apparmor"`
-	Gaps     Gaps          `json:"unavailable,omitempty"`
+	Gaps     source.Gaps   `json:"unavailable,omitempty"`
 }
 
 // SELinuxFacts describe SELinux.
@@ -94,16 +95,9 @@ const (
 	apparmorRestrict  = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns"
 )
 
-// GroupSecurity is the fact group of the security modules: SELinux and
-// AppArmor.
-const GroupSecurity Group = "security"
-
-var securityGroup = newGroup(GroupSecurity, RefreshSlow, func(f *Facts) *SecurityFacts { return &f.Security },
-	func(_ context.Context, e *env) SecurityFacts { return gatherSecurity(e) })
-
-func gatherSecurity(e *env) SecurityFacts {
+func GatherSecurity(e *source.Env) SecurityFacts {
 	var s SecurityFacts
-	if v, err := e.root.ReadString(lsmList); err != nil {
+	if v, err := e.Root.ReadString(lsmList); err != nil {
 		s.Gaps.AddReason("lsm", lsmListReason(e, err))
 	} else {
 		s.LSMs = parseLSMList(v)
@@ -116,11 +110,11 @@ func gatherSecurity(e *env) SecurityFacts {
 	return s
 }
 
-func gatherSELinux(e *env, s *SecurityFacts) SELinuxFacts {
+func gatherSELinux(e *source.Env, s *SecurityFacts) SELinuxFacts {
 	var se SELinuxFacts
 	listed := contains(s.LSMs, "selinux")
 	mounted := false
-	v, err := e.root.ReadString(selinuxEnforce)
+	v, err := e.Root.ReadString(selinuxEnforce)
 	switch {
 	case err == nil:
 		se.Present, mounted = true, true
@@ -130,7 +124,7 @@ func gatherSELinux(e *env, s *SecurityFacts) SELinuxFacts {
 		case "0":
 			se.Mode = "permissive"
 		default:
-			s.Gaps.AddReason("selinux_mode", e.root.Path(selinuxEnforce)+": unexpected value "+quoteClip(v))
+			s.Gaps.AddReason("selinux_mode", e.Root.Path(selinuxEnforce)+": unexpected value "+quoteClip(v))
 		}
 	case !errors.Is(err, fs.ErrNotExist):
 		// selinuxfs is there but unreadable.
@@ -139,8 +133,8 @@ func gatherSELinux(e *env, s *SecurityFacts) SELinuxFacts {
 	case listed:
 		se.Present = true
 		s.Gaps.AddReason("selinux_mode", "SELinux is active ("+lsmList+" lists it) but selinuxfs is not mounted at /sys/fs/selinux (inside a container?): its mode cannot be read here")
-	case !e.root.Exists("/sys/fs"):
-		s.Gaps.AddReason("selinux", "no /sys/fs below "+e.root.Dir+" (sysfs not mounted or not captured): cannot tell whether SELinux is enabled")
+	case !e.Root.Exists("/sys/fs"):
+		s.Gaps.AddReason("selinux", "no /sys/fs below "+e.Root.Dir+" (sysfs not mounted or not captured): cannot tell whether SELinux is enabled")
 	default:
 		se.Mode = "disabled"
 	}
@@ -148,7 +142,7 @@ func gatherSELinux(e *env, s *SecurityFacts) SELinuxFacts {
 	// A container on an SELinux host usually has no selinuxfs, yet its
 	// processes carry the host's labels: the context tells.
 	if !se.Present && !s.AppArmor.Enabled {
-		if b, err := e.root.ReadFile(e.proc + "/attr/current"); err == nil {
+		if b, err := e.Root.ReadFile(e.Proc + "/attr/current"); err == nil {
 			if c := trimAttr(b); looksLikeSELinuxContext(c) {
 				se.Present, se.Mode = true, ""
 				s.Gaps.AddReason("selinux_mode", "the target has an SELinux context but selinuxfs is not mounted at /sys/fs/selinux (inside a container?): the mode cannot be read here")
@@ -156,7 +150,7 @@ func gatherSELinux(e *env, s *SecurityFacts) SELinuxFacts {
 		}
 	}
 
-	if b, err := e.root.ReadFile(selinuxConfig); err == nil {
+	if b, err := e.Root.ReadFile(selinuxConfig); err == nil {
 		se.ConfigMode, se.ConfigPolicy = parseSELinuxConfig(b)
 	} else if se.Present && !errors.Is(err, fs.ErrNotExist) {
 		s.Gaps.Add("selinux_config", err)
@@ -165,13 +159,13 @@ func gatherSELinux(e *env, s *SecurityFacts) SELinuxFacts {
 		return se
 	}
 	if mounted {
-		if n, err := e.root.ReadInt(selinuxPolicyvers); err != nil {
+		if n, err := e.Root.ReadInt(selinuxPolicyvers); err != nil {
 			s.Gaps.Add("selinux_policy_version", err)
 		} else if n > 0 && n < 1<<16 {
 			se.PolicyVersion = int(n)
 		}
 	}
-	b, err := e.root.ReadFile(e.proc + "/attr/current")
+	b, err := e.Root.ReadFile(e.Proc + "/attr/current")
 	if err != nil {
 		s.Gaps.AddReason("selinux_context", attrReason(err))
 	} else {
@@ -181,9 +175,9 @@ func gatherSELinux(e *env, s *SecurityFacts) SELinuxFacts {
 	return se
 }
 
-func gatherAppArmor(e *env, s *SecurityFacts) AppArmorFacts {
+func gatherAppArmor(e *source.Env, s *SecurityFacts) AppArmorFacts {
 	var aa AppArmorFacts
-	v, err := e.root.ReadString(apparmorEnabled)
+	v, err := e.Root.ReadString(apparmorEnabled)
 	switch {
 	case err == nil:
 		aa.Enabled = v == "Y"
@@ -191,19 +185,19 @@ func gatherAppArmor(e *env, s *SecurityFacts) AppArmorFacts {
 		s.Gaps.Add("apparmor", err)
 	case contains(s.LSMs, "apparmor"):
 		aa.Enabled = true
-	case !e.root.Exists("/sys/module"):
-		s.Gaps.AddReason("apparmor", "no /sys/module below "+e.root.Dir+" (sysfs not mounted or not captured): cannot tell whether AppArmor is enabled")
+	case !e.Root.Exists("/sys/module"):
+		s.Gaps.AddReason("apparmor", "no /sys/module below "+e.Root.Dir+" (sysfs not mounted or not captured): cannot tell whether AppArmor is enabled")
 	default:
 		// The kernel has no AppArmor: not built in.
 	}
-	if v, err := e.root.ReadInt(apparmorRestrict); err == nil {
+	if v, err := e.Root.ReadInt(apparmorRestrict); err == nil {
 		on := v != 0
 		aa.RestrictUnprivilegedUserns = &on
 	}
 	if !aa.Enabled {
 		return aa
 	}
-	b, err := e.root.ReadFile(apparmorProfiles)
+	b, err := e.Root.ReadFile(apparmorProfiles)
 	switch {
 	case err == nil:
 		aa.Profiles, aa.ProfileCount, aa.Modes = parseAppArmorProfiles(b)
@@ -214,29 +208,29 @@ func gatherAppArmor(e *env, s *SecurityFacts) AppArmorFacts {
 }
 
 // appArmorProfilesReason explains why the profile list could not be read.
-func appArmorProfilesReason(e *env, err error) string {
+func appArmorProfilesReason(e *source.Env, err error) string {
 	switch {
 	case errors.Is(err, fs.ErrPermission):
-		return "permission denied reading " + e.root.Path(apparmorProfiles) +
+		return "permission denied reading " + e.Root.Path(apparmorProfiles) +
 			": the AppArmor profile list is readable by root only, and not from inside a container (run as root on the host)"
-	case errors.Is(err, fs.ErrNotExist) && !e.root.Exists("/sys/kernel/security/apparmor"):
-		return "securityfs is not mounted at " + e.root.Path("/sys/kernel/security") +
+	case errors.Is(err, fs.ErrNotExist) && !e.Root.Exists("/sys/kernel/security/apparmor"):
+		return "securityfs is not mounted at " + e.Root.Path("/sys/kernel/security") +
 			" (mount -t securityfs securityfs /sys/kernel/security), or this is a container that hides it"
 	}
-	return Reason(err)
+	return source.Reason(err)
 }
 
 // readAppArmorLabel reads the target's AppArmor label: attr/apparmor/current
 // (Linux 5.8+, correct whatever other module is stacked), else attr/current
 // unless SELinux owns that file.
-func readAppArmorLabel(e *env, s *SecurityFacts) {
-	b, err := e.root.ReadFile(e.proc + "/attr/apparmor/current")
+func readAppArmorLabel(e *source.Env, s *SecurityFacts) {
+	b, err := e.Root.ReadFile(e.Proc + "/attr/apparmor/current")
 	if errors.Is(err, fs.ErrNotExist) {
 		if s.SELinux.Present {
 			s.Gaps.AddReason("apparmor_label", "no attr/apparmor/current (kernel before 5.8), and attr/current holds the SELinux context")
 			return
 		}
-		b, err = e.root.ReadFile(e.proc + "/attr/current")
+		b, err = e.Root.ReadFile(e.Proc + "/attr/current")
 	}
 	if err != nil {
 		s.Gaps.AddReason("apparmor_label", attrReason(err))
@@ -373,11 +367,11 @@ func parseLSMList(s string) []string {
 	return out
 }
 
-func lsmListReason(e *env, err error) string {
+func lsmListReason(e *source.Env, err error) string {
 	if errors.Is(err, fs.ErrNotExist) {
-		return "missing file " + e.root.Path(lsmList) + " (securityfs not mounted at /sys/kernel/security, a container, or a kernel before 4.15)"
+		return "missing file " + e.Root.Path(lsmList) + " (securityfs not mounted at /sys/kernel/security, a container, or a kernel before 4.15)"
 	}
-	return Reason(err)
+	return source.Reason(err)
 }
 
 // attrReason explains a failed read of /proc/PID/attr/*: EINVAL means no
@@ -386,7 +380,7 @@ func attrReason(err error) string {
 	if errors.Is(err, syscall.EINVAL) {
 		return "no security module provides a process label (the kernel answered EINVAL)"
 	}
-	return Reason(err)
+	return source.Reason(err)
 }
 
 // trimAttr trims the NUL and newline that /proc/PID/attr files end with,

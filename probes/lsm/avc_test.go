@@ -1,9 +1,11 @@
-package probes
+package lsm
 
 import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 )
 
 func TestParseAVC(t *testing.T) {
@@ -157,7 +159,7 @@ func TestParseAVCHundredKBLine(t *testing.T) {
 		t.Fatalf("parseAVC = %+v, %v", d, ok)
 	}
 	checkDenialBounds(t, d)
-	if len(d.Raw) > maxLogLine+len("…") {
+	if len(d.Raw) > source.MaxLogLine+len("…") {
 		t.Errorf("Raw is %d bytes", len(d.Raw))
 	}
 	if el := time.Since(start); el > time.Second {

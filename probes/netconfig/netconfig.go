@@ -1,4 +1,4 @@
-package probes
+package netconfig
 
 import (
 	"context"
@@ -14,17 +14,19 @@ import (
 	"syscall"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 )
 
-// NetConfigFacts are the network managers' configuration: systemd-networkd's
+// Facts are the network managers' configuration: systemd-networkd's
 // .netdev/.network/.link files and NetworkManager's keyfiles and
 // NetworkManager.conf, what in them makes the manager ignore a file or ask
 // the kernel for something it refuses, whether each manager runs, and its
 // recent complaints in the journal.
-type NetConfigFacts struct {
+type Facts struct {
 	Networkd       NetworkdFacts `json:"networkd"`
 	NetworkManager NMFacts       `json:"network_manager"`
-	Gaps           Gaps          `json:"unavailable,omitempty"`
+	Gaps           source.Gaps   `json:"unavailable,omitempty"`
 }
 
 // Finding is one problem in a network manager's configuration.
@@ -89,10 +91,10 @@ func newReadBudget(fact string) *readBudget {
 
 // take reports whether cf may still be read, and counts it; the first
 // refusal is recorded as a gap.
-func (b *readBudget) take(cf ncFile, gaps *Gaps) bool {
+func (b *readBudget) take(cf file, gaps *source.Gaps) bool {
 	size := int64(0)
 	if cf.info != nil {
-		size = min(cf.info.Size(), MaxFileSize)
+		size = min(cf.info.Size(), source.MaxFileSize)
 	}
 	if b.files <= 0 || b.bytes < size {
 		if !b.out {
@@ -106,38 +108,31 @@ func (b *readBudget) take(cf ncFile, gaps *Gaps) bool {
 	return true
 }
 
-// maxDirEntries bounds how many names of one directory are looked at.
-const maxDirEntries = 20000
+// MaxDirEntries bounds how many names of one directory are looked at.
+const MaxDirEntries = 20000
 
-// GroupNetConfig is the fact group of the network managers' configuration:
-// systemd-networkd, NetworkManager.
-const GroupNetConfig Group = "netconfig"
-
-var netConfigGroup = newGroup(GroupNetConfig, RefreshSlow, func(f *Facts) *NetConfigFacts { return &f.NetConfig },
-	gatherNetConfig)
-
-// gatherNetConfig reads both managers' configuration. It never fails as a
+// Gather reads both managers' configuration. It never fails as a
 // whole: what cannot be read is a gap.
-func gatherNetConfig(ctx context.Context, e *env) NetConfigFacts {
-	var f NetConfigFacts
+func Gather(ctx context.Context, e *source.Env) Facts {
+	var f Facts
 
 	// The journals are read while the files are parsed: journalctl is the
 	// slow part.
 	var wg sync.WaitGroup
-	var ndJournal, nmJournal []LogLine
+	var ndJournal, nmJournal []source.LogLine
 	var ndErr, nmErr error
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		ndJournal, ndErr = managerJournal(ctx, e.root, "systemd-networkd")
+		ndJournal, ndErr = managerJournal(ctx, e.Root, "systemd-networkd")
 	}()
 	go func() {
 		defer wg.Done()
-		nmJournal, nmErr = managerJournal(ctx, e.root, "NetworkManager")
+		nmJournal, nmErr = managerJournal(ctx, e.Root, "NetworkManager")
 	}()
 
-	procs := scanDaemons(ctx, e.root, networkdComm, networkManagerComm)
-	hints := containerRuntimeHints(e.root)
+	procs := scanDaemons(ctx, e.Root, networkdComm, networkManagerComm)
+	hints := containerRuntimeHints(e.Root)
 
 	f.Networkd = gatherNetworkd(e, &f.Gaps, hints)
 	f.NetworkManager = gatherNM(e, &f.Gaps)
@@ -211,7 +206,7 @@ func (p procScan) running(comm string) (*bool, int) {
 
 // scanDaemons looks for processes whose comm is one of comms, in one pass
 // over /proc below the root, stopping when all are found.
-func scanDaemons(ctx context.Context, r Root, comms ...string) procScan {
+func scanDaemons(ctx context.Context, r source.Root, comms ...string) procScan {
 	s := procScan{pids: map[string]int{}}
 	want := map[string]bool{}
 	for _, c := range comms {
@@ -220,7 +215,7 @@ func scanDaemons(ctx context.Context, r Root, comms ...string) procScan {
 	dir := r.Path("/proc")
 	d, err := os.Open(dir)
 	if err != nil {
-		s.err = errors.New(Reason(err) + ": cannot tell which processes run")
+		s.err = errors.New(source.Reason(err) + ": cannot tell which processes run")
 		return s
 	}
 	defer d.Close()
@@ -233,7 +228,7 @@ func scanDaemons(ctx context.Context, r Root, comms ...string) procScan {
 	seen := 0
 	for len(s.pids) < len(want) {
 		if ctx.Err() != nil {
-			s.err = errors.New(Reason(ctx.Err()))
+			s.err = errors.New(source.Reason(ctx.Err()))
 			return s
 		}
 		names, err := d.Readdirnames(1024)
@@ -256,7 +251,7 @@ func scanDaemons(ctx context.Context, r Root, comms ...string) procScan {
 		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
-				s.err = errors.New(Reason(err) + ": cannot tell which processes run")
+				s.err = errors.New(source.Reason(err) + ": cannot tell which processes run")
 			}
 			break
 		}
@@ -278,24 +273,24 @@ func procDigits(s string) bool {
 
 // ---- journal ----
 
-// maxManagerJournal bounds the journal lines kept per manager.
-const maxManagerJournal = 50
+// MaxManagerJournal bounds the journal lines kept per manager.
+const MaxManagerJournal = 50
 
 // managerJournal reads a unit's recent warnings and errors and keeps the
 // lines that report a failure.
-func managerJournal(ctx context.Context, r Root, unit string) ([]LogLine, error) {
-	lines, err := readJournal(ctx, r, "-u", unit, "-p", "warning", "-n", strconv.Itoa(maxManagerJournal))
+func managerJournal(ctx context.Context, r source.Root, unit string) ([]source.LogLine, error) {
+	lines, err := source.ReadJournal(ctx, r, "-u", unit, "-p", "warning", "-n", strconv.Itoa(MaxManagerJournal))
 	if err != nil {
 		return nil, err
 	}
-	var out []LogLine
+	var out []source.LogLine
 	for _, l := range lines {
 		if journalFailure(l.Text) {
 			out = append(out, l)
 		}
 	}
-	if len(out) > maxManagerJournal {
-		out = out[len(out)-maxManagerJournal:]
+	if len(out) > MaxManagerJournal {
+		out = out[len(out)-MaxManagerJournal:]
 	}
 	return out, nil
 }
@@ -320,7 +315,7 @@ func journalReason(err error) string {
 	if errors.As(err, &pe) && errors.Is(err, os.ErrNotExist) {
 		return "no journal under the root (" + pe.Path + ")"
 	}
-	return "journal unreadable: " + Reason(err)
+	return "journal unreadable: " + source.Reason(err)
 }
 
 // ---- files below the root ----
@@ -332,7 +327,7 @@ var errMaskedLink = errors.New("a symlink to /dev/null")
 // the way the examined system would: absolute link targets are taken below
 // the root, and ".." never leaves it. It returns the resolved path on the
 // examined system, or errMaskedLink when p leads to /dev/null.
-func resolveInRoot(r Root, p string) (string, error) {
+func resolveInRoot(r source.Root, p string) (string, error) {
 	rest := strings.Split(path.Clean("/"+p), "/")
 	cur := "/"
 	links := 0
@@ -376,8 +371,8 @@ func resolveInRoot(r Root, p string) (string, error) {
 	return cur, nil
 }
 
-// ncFile is a configuration file found in a directory.
-type ncFile struct {
+// file is a configuration file found in a directory.
+type file struct {
 	path     string      // as on the examined system
 	resolved string      // with symlinks resolved below the root
 	info     os.FileInfo // of the resolved file
@@ -385,10 +380,10 @@ type ncFile struct {
 	err      error       // cannot be resolved or examined
 }
 
-// ncExamine resolves p below the root and says whether it masks (a link
+// examine resolves p below the root and says whether it masks (a link
 // to /dev/null, a character device, an empty file).
-func ncExamine(r Root, p string) ncFile {
-	cf := ncFile{path: p}
+func examine(r source.Root, p string) file {
+	cf := file{path: p}
 	res, err := resolveInRoot(r, p)
 	if errors.Is(err, errMaskedLink) {
 		cf.masked = true
@@ -414,9 +409,9 @@ func ncExamine(r Root, p string) ncFile {
 	return cf
 }
 
-// ncReadFile reads a regular file found by ncExamine (never a FIFO or a
+// readFile reads a regular file found by examine (never a FIFO or a
 // device, whose open could block).
-func ncReadFile(r Root, cf ncFile) ([]byte, error) {
+func readFile(r source.Root, cf file) ([]byte, error) {
 	if cf.info == nil || !cf.info.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: not a regular file", cf.path)
 	}
@@ -427,12 +422,12 @@ func ncReadFile(r Root, cf ncFile) ([]byte, error) {
 // name order: byName[name] holds every directory's copy, the first
 // directory's first (it wins; the others are shadowed). A directory that
 // cannot be listed is a gap under key.
-func confDropins(r Root, dirs []string, key string, gaps *Gaps) ([]string, map[string][]string) {
+func confDropins(r source.Root, dirs []string, key string, gaps *source.Gaps) ([]string, map[string][]string) {
 	byName := map[string][]string{}
 	for _, d := range dirs {
-		_, names, err := ncListDir(r, d)
+		_, names, err := listDir(r, d)
 		if err != nil {
-			gaps.AddReason(key, d+": "+Reason(err))
+			gaps.AddReason(key, d+": "+source.Reason(err))
 			continue
 		}
 		for _, n := range names {
@@ -449,11 +444,11 @@ func confDropins(r Root, dirs []string, key string, gaps *Gaps) ([]string, map[s
 	return names, byName
 }
 
-// ncListDir returns the sorted names in dir (a directory on the examined
-// system, resolved below the root), at most maxDirEntries of them, and the
+// listDir returns the sorted names in dir (a directory on the examined
+// system, resolved below the root), at most MaxDirEntries of them, and the
 // resolved directory. A missing directory is not an error: it returns
 // ("", nil, nil).
-func ncListDir(r Root, dir string) (string, []string, error) {
+func listDir(r source.Root, dir string) (string, []string, error) {
 	res, err := resolveInRoot(r, dir)
 	if errors.Is(err, os.ErrNotExist) || errors.Is(err, errMaskedLink) || errors.Is(err, syscall.ENOTDIR) {
 		return "", nil, nil
@@ -470,23 +465,23 @@ func ncListDir(r Root, dir string) (string, []string, error) {
 	}
 	defer d.Close()
 	var names []string
-	for len(names) < maxDirEntries {
+	for len(names) < MaxDirEntries {
 		n, err := d.Readdirnames(512)
 		names = append(names, n...)
 		if err != nil {
 			break
 		}
 	}
-	if len(names) > maxDirEntries {
-		names = names[:maxDirEntries]
+	if len(names) > MaxDirEntries {
+		names = names[:MaxDirEntries]
 	}
 	sort.Strings(names)
 	return res, names, nil
 }
 
-// ncDirIdentity identifies a directory, to skip one reached twice (/lib is
+// dirIdentity identifies a directory, to skip one reached twice (/lib is
 // often a symlink to /usr/lib).
-func ncDirIdentity(r Root, resolved string) (uint64, uint64, bool) {
+func dirIdentity(r source.Root, resolved string) (uint64, uint64, bool) {
 	var st syscall.Stat_t
 	if err := syscall.Stat(r.Path(resolved), &st); err != nil {
 		return 0, 0, false
@@ -497,7 +492,7 @@ func ncDirIdentity(r Root, resolved string) (uint64, uint64, bool) {
 // containerRuntimeHints lists the paths showing that docker, containerd,
 // Kubernetes or CNI are installed: the interfaces they create (docker0,
 // br-*, cni0, veth*) are the ones a network manager must leave alone.
-func containerRuntimeHints(r Root) []string {
+func containerRuntimeHints(r source.Root) []string {
 	var out []string
 	for _, p := range []string{"/var/lib/docker", "/etc/docker", "/run/docker.sock", "/var/lib/containerd",
 		"/run/containerd", "/etc/cni/net.d", "/opt/cni/bin", "/var/lib/cni", "/var/lib/kubelet"} {
@@ -532,13 +527,13 @@ var containerLinks = []containerLink{
 func shown(s string) string {
 	for _, r := range s {
 		if !unicode.IsPrint(r) {
-			return strconv.Quote(clip(s, 120))
+			return strconv.Quote(source.Clip(s, 120))
 		}
 	}
 	if !utf8.ValidString(s) {
-		return strconv.Quote(clip(s, 120))
+		return strconv.Quote(source.Clip(s, 120))
 	}
-	return clip(s, 120)
+	return source.Clip(s, 120)
 }
 
 // shownList renders several paths for a message.
@@ -550,12 +545,12 @@ func shownList(ps []string) string {
 	return strings.Join(out, ", ")
 }
 
-// ncAddFinding appends a finding.
-func ncAddFinding(fs *[]Finding, f Finding) { *fs = append(*fs, f) }
+// addFinding appends a finding.
+func addFinding(fs *[]Finding, f Finding) { *fs = append(*fs, f) }
 
-// ncTagDevices names the devices a file defines or configures on its
+// tagDevices names the devices a file defines or configures on its
 // findings.
-func ncTagDevices(fs []Finding, files map[string]bool, names []string) {
+func tagDevices(fs []Finding, files map[string]bool, names []string) {
 	if len(names) == 0 {
 		return
 	}

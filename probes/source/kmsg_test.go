@@ -1,4 +1,4 @@
-package probes
+package source
 
 import (
 	"testing"
@@ -28,18 +28,18 @@ func TestParseKmsgRecord(t *testing.T) {
 }
 
 func TestParseSyslogTime(t *testing.T) {
-	ts, rest := parseSyslogTime("2026-11-22T06:29:01.123456+00:00 node1 kernel: hello")
+	ts, rest := ParseSyslogTime("2026-11-22T06:29:01.123456+00:00 node1 kernel: hello")
 	if ts.IsZero() || rest != "node1 kernel: hello" {
 		t.Fatalf("rfc3339: %v %q", ts, rest)
 	}
-	ts, rest = parseSyslogTime("Nov  2 06:29:01 node1 kernel: hello")
+	ts, rest = ParseSyslogTime("Nov  2 06:29:01 node1 kernel: hello")
 	if ts.IsZero() || ts.Month() != time.November || ts.Day() != 2 || rest != "node1 kernel: hello" {
 		t.Fatalf("classic: %v %q", ts, rest)
 	}
 	if ts.After(time.Now().Add(25 * time.Hour)) {
 		t.Fatal("classic stamp in the future")
 	}
-	if ts, rest := parseSyslogTime("garbage line"); !ts.IsZero() || rest != "garbage line" {
+	if ts, rest := ParseSyslogTime("garbage line"); !ts.IsZero() || rest != "garbage line" {
 		t.Fatal("garbage got a time")
 	}
 }
@@ -49,7 +49,6 @@ func FuzzParseKmsgRecord(f *testing.F) {
 	f.Add("4,1,2,-;x: page allocation failure: order:4\n K=V\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		_, _, _ = parseKmsgRecord(s)
-		_, _ = parseSyslogTime(s)
-		_ = findAllocFailures([]LogLine{{Text: s}})
+		_, _ = ParseSyslogTime(s)
 	})
 }

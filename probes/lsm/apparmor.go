@@ -1,4 +1,4 @@
-package probes
+package lsm
 
 // This file parses AppArmor denial records (apparmor="DENIED" ...), in every
 // log they are copied to: auditd's audit.log (as "type=AVC msg=audit(...):"
@@ -8,6 +8,8 @@ package probes
 
 import (
 	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 )
 
 // parseAppArmor parses one AppArmor denial. Records of AppArmor's other
@@ -51,7 +53,7 @@ func parseAppArmorRecord(line string) (Denial, auditRecord, bool) {
 		Protocol:  fs.plain("protocol"),
 		Info:      fs.plain("info"),
 		Error:     fs.intField("error"),
-		Raw:       clip(line, maxLogLine),
+		Raw:       source.Clip(line, source.MaxLogLine),
 	}
 	d.Capability = fs.plain("capname")
 	if d.Capability == "" {

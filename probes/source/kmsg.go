@@ -1,4 +1,4 @@
-package probes
+package source
 
 import (
 	"strconv"

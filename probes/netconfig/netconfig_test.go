@@ -1,31 +1,33 @@
-package probes
+package netconfig
 
 import (
 	"context"
 	"encoding/json"
-	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 )
 
-// ncCopyRoot copies a fixture root into a temporary directory (keyfiles
+// copyRoot copies a fixture root into a temporary directory (keyfiles
 // get mode 0600: git keeps no modes but the executable bit).
-func ncCopyRoot(t *testing.T, name string) string {
+func copyRoot(t *testing.T, name string) string {
 	t.Helper()
-	return fixture.Root(t, filepath.Join("testdata", "roots", name))
+	return fixture.Root(t, filepath.Join("..", "testdata", "roots", name))
 }
 
-func ncGather(t *testing.T, dir string) NetConfigFacts {
+func gatherAt(t *testing.T, dir string) Facts {
 	t.Helper()
-	e, _ := resolve(Target{Root: dir})
-	return gatherNetConfig(context.Background(), e)
+	return Gather(context.Background(), &source.Env{Root: source.NewRoot(dir, nil), Proc: "/proc/self"})
 }
 
 // want is an expected finding: file, line and severity exactly, the
 // message by a substring.
-type ncWant struct {
+type wantFinding struct {
 	file     string
 	line     int
 	severity string
@@ -33,8 +35,8 @@ type ncWant struct {
 	text     string
 }
 
-// ncCheckFindings requires exactly the wanted findings, in any order.
-func ncCheckFindings(t *testing.T, got []Finding, wants []ncWant) {
+// checkFindings requires exactly the wanted findings, in any order.
+func checkFindings(t *testing.T, got []Finding, wants []wantFinding) {
 	t.Helper()
 	used := make([]bool, len(got))
 	for _, w := range wants {
@@ -56,9 +58,9 @@ func ncCheckFindings(t *testing.T, got []Finding, wants []ncWant) {
 	}
 }
 
-func ncBool(b bool) *bool { return &b }
+func boolPtr(b bool) *bool { return &b }
 
-func ncCheckRunning(t *testing.T, what string, got *bool, want *bool) {
+func checkRunning(t *testing.T, what string, got *bool, want *bool) {
 	t.Helper()
 	switch {
 	case want == nil && got != nil:
@@ -71,11 +73,11 @@ func ncCheckRunning(t *testing.T, what string, got *bool, want *bool) {
 }
 
 func TestNetConfigClean(t *testing.T) {
-	f := ncGather(t, ncCopyRoot(t, "netconfig-clean"))
-	ncCheckFindings(t, f.Networkd.Findings, nil)
-	ncCheckFindings(t, f.NetworkManager.Findings, nil)
-	ncCheckRunning(t, "networkd", f.Networkd.Running, ncBool(true))
-	ncCheckRunning(t, "NetworkManager", f.NetworkManager.Running, ncBool(true))
+	f := gatherAt(t, copyRoot(t, "netconfig-clean"))
+	checkFindings(t, f.Networkd.Findings, nil)
+	checkFindings(t, f.NetworkManager.Findings, nil)
+	checkRunning(t, "networkd", f.Networkd.Running, boolPtr(true))
+	checkRunning(t, "NetworkManager", f.NetworkManager.Running, boolPtr(true))
 	if f.Networkd.PID != 412 || f.NetworkManager.PID != 533 {
 		t.Errorf("PIDs = %d, %d", f.Networkd.PID, f.NetworkManager.PID)
 	}
@@ -125,9 +127,9 @@ func TestNetConfigClean(t *testing.T) {
 }
 
 func TestNetConfigNetworkd(t *testing.T) {
-	f := ncGather(t, ncCopyRoot(t, "netconfig-networkd"))
+	f := gatherAt(t, copyRoot(t, "netconfig-networkd"))
 	const d = "/etc/systemd/network/"
-	ncCheckFindings(t, f.Networkd.Findings, []ncWant{
+	checkFindings(t, f.Networkd.Findings, []wantFinding{
 		{d + "10-nameless.netdev", 1, SeverityError, "Name", "ignores this .netdev: it has no Name="},
 		{d + "11-kindless.netdev", 1, SeverityError, "Kind", "ignores this .netdev: it has no Kind="},
 		{d + "12-badkind.netdev", 3, SeverityError, "Kind", "Kind=vethh is not a kind systemd-networkd knows, so it ignores this .netdev"},
@@ -150,19 +152,19 @@ func TestNetConfigNetworkd(t *testing.T) {
 		{d + "70-broken.network", 1, SeverityError, "", "systemd-networkd ignores this file: line 1: invalid section header"},
 		{d + "80-wan.link", 5, SeverityError, "Name", "Name=wan:0: the kernel refuses this name"},
 	})
-	ncCheckRunning(t, "networkd", f.Networkd.Running, ncBool(false))
-	ncCheckRunning(t, "NetworkManager", f.NetworkManager.Running, ncBool(false))
+	checkRunning(t, "networkd", f.Networkd.Running, boolPtr(false))
+	checkRunning(t, "NetworkManager", f.NetworkManager.Running, boolPtr(false))
 	if len(f.Networkd.Netdevs) != 2 || f.Networkd.Netdevs["br0"] != "bridge" || f.Networkd.Netdevs["mv0"] != "macvlan" {
 		t.Errorf("netdevs = %v", f.Networkd.Netdevs)
 	}
 	// NetworkManager does not run: no take-over warning, no keyfiles.
-	ncCheckFindings(t, f.NetworkManager.Findings, nil)
+	checkFindings(t, f.NetworkManager.Findings, nil)
 }
 
 func TestNetConfigNetworkManager(t *testing.T) {
-	dir := ncCopyRoot(t, "netconfig-nm")
+	dir := copyRoot(t, "netconfig-nm")
 	const k = "/etc/NetworkManager/system-connections/"
-	wants := []ncWant{
+	wants := []wantFinding{
 		{"/etc/NetworkManager/NetworkManager.conf", 0, SeverityWarning, "unmanaged-devices", "nothing marks the interfaces docker and CNI create unmanaged (e.g. veth1a2b3c4, docker0"},
 		{k + "bad-ifname.nmconnection", 5, SeverityError, "interface-name", `interface-name=enp3s0.storage-vlan: the kernel refuses this name: "enp3s0.storage-vlan" is 19 bytes`},
 		{k + "garbage.nmconnection", 4, SeverityError, "", `cannot load this keyfile: line 4: line "this line has no equals sign" is not a key=value pair`},
@@ -171,9 +173,9 @@ func TestNetConfigNetworkManager(t *testing.T) {
 		{k + "port-by-id.nmconnection", 6, SeverityWarning, "master", "master=Bridge LAN is the id= of " + k + "lan-bridge.nmconnection, but NetworkManager looks master= up by UUID or interface name only: use master=3c1d6e2a-7b4f-4e5a-9c8d-0a1b2c3d4e5f"},
 		{k + "port-missing.nmconnection", 6, SeverityWarning, "master", "master=br-storage: no keyfile has this interface-name"},
 	}
-	f := ncGather(t, dir)
-	ncCheckFindings(t, f.NetworkManager.Findings, wants)
-	ncCheckRunning(t, "NetworkManager", f.NetworkManager.Running, ncBool(true))
+	f := gatherAt(t, dir)
+	checkFindings(t, f.NetworkManager.Findings, wants)
+	checkRunning(t, "NetworkManager", f.NetworkManager.Running, boolPtr(true))
 	if f.NetworkManager.PID != 845 {
 		t.Errorf("PID = %d", f.NetworkManager.PID)
 	}
@@ -182,32 +184,32 @@ func TestNetConfigNetworkManager(t *testing.T) {
 	if f.NetworkManager.Keyfiles != 9 {
 		t.Errorf("keyfiles = %d, want 9: %+v", f.NetworkManager.Keyfiles, f.NetworkManager.Files)
 	}
-	ncCheckFindings(t, f.Networkd.Findings, nil)
+	checkFindings(t, f.Networkd.Findings, nil)
 
 	// The keyfile mode NetworkManager refuses: git cannot carry it, so it is
 	// made here.
 	if err := os.Chmod(filepath.Join(dir, k, "lan-bridge.nmconnection"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f = ncGather(t, dir)
-	wants = append(wants, ncWant{k + "lan-bridge.nmconnection", 0, SeverityError, "", "NetworkManager ignores this keyfile: mode 0644 (it must be 0600 and owned by root"})
+	f = gatherAt(t, dir)
+	wants = append(wants, wantFinding{k + "lan-bridge.nmconnection", 0, SeverityError, "", "NetworkManager ignores this keyfile: mode 0644 (it must be 0600 and owned by root"})
 	// The bridge no longer loads, which the port that names it by id shows.
-	wants[5] = ncWant{k + "port-by-id.nmconnection", 6, SeverityWarning, "master", "master=Bridge LAN: no keyfile has this interface-name"}
-	ncCheckFindings(t, f.NetworkManager.Findings, wants)
+	wants[5] = wantFinding{k + "port-by-id.nmconnection", 6, SeverityWarning, "master", "master=Bridge LAN: no keyfile has this interface-name"}
+	checkFindings(t, f.NetworkManager.Findings, wants)
 }
 
 func TestNetConfigKeyfileOwner(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("changing a file's owner needs root")
 	}
-	dir := ncCopyRoot(t, "netconfig-clean")
+	dir := copyRoot(t, "netconfig-clean")
 	p := filepath.Join(dir, "etc/NetworkManager/system-connections/bond0.nmconnection")
 	if err := os.Chown(p, 1000, 1000); err != nil {
 		t.Fatal(err)
 	}
-	f := ncGather(t, dir)
+	f := gatherAt(t, dir)
 	const k = "/etc/NetworkManager/system-connections/"
-	ncCheckFindings(t, f.NetworkManager.Findings, []ncWant{
+	checkFindings(t, f.NetworkManager.Findings, []wantFinding{
 		{k + "bond0.nmconnection", 0, SeverityError, "", "ignores this keyfile: owner uid 1000"},
 		{k + "bond0-port1.nmconnection", 6, SeverityWarning, "master", "names " + k + "bond0.nmconnection, which NetworkManager does not load"},
 		{k + "bond0-port2.nmconnection", 6, SeverityWarning, "controller", "controller=bond0 names " + k + "bond0.nmconnection, which NetworkManager does not load"},
@@ -216,7 +218,7 @@ func TestNetConfigKeyfileOwner(t *testing.T) {
 
 func TestNetConfigKeyfileSymlink(t *testing.T) {
 	// NetworkManager stat()s keyfiles: a symlink is judged by its target.
-	dir := ncCopyRoot(t, "netconfig-clean")
+	dir := copyRoot(t, "netconfig-clean")
 	k := filepath.Join(dir, "etc/NetworkManager/system-connections")
 	if err := os.MkdirAll(filepath.Join(dir, "srv/profiles"), 0o755); err != nil {
 		t.Fatal(err)
@@ -228,21 +230,21 @@ func TestNetConfigKeyfileSymlink(t *testing.T) {
 	if err := os.Symlink("/srv/profiles/wlan-home.nmconnection", filepath.Join(k, "wlan-home.nmconnection")); err != nil {
 		t.Fatal(err)
 	}
-	f := ncGather(t, dir)
-	ncCheckFindings(t, f.NetworkManager.Findings, nil)
+	f := gatherAt(t, dir)
+	checkFindings(t, f.NetworkManager.Findings, nil)
 	if err := os.Chmod(filepath.Join(dir, "srv/profiles/wlan-home.nmconnection"), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	f = ncGather(t, dir)
-	ncCheckFindings(t, f.NetworkManager.Findings, []ncWant{
+	f = gatherAt(t, dir)
+	checkFindings(t, f.NetworkManager.Findings, []wantFinding{
 		{"/etc/NetworkManager/system-connections/wlan-home.nmconnection", 0, SeverityError, "", "mode 0640"},
 	})
 }
 
 func TestNetConfigEmptyRoot(t *testing.T) {
-	f := ncGather(t, t.TempDir())
-	ncCheckRunning(t, "networkd", f.Networkd.Running, nil)
-	ncCheckRunning(t, "NetworkManager", f.NetworkManager.Running, nil)
+	f := gatherAt(t, t.TempDir())
+	checkRunning(t, "networkd", f.Networkd.Running, nil)
+	checkRunning(t, "NetworkManager", f.NetworkManager.Running, nil)
 	if len(f.Networkd.Files)+len(f.NetworkManager.Files)+len(f.Networkd.Findings)+len(f.NetworkManager.Findings)+f.NetworkManager.Keyfiles != 0 {
 		t.Errorf("facts from nothing: %+v", f)
 	}
@@ -260,16 +262,16 @@ func TestNetConfigEmptyRoot(t *testing.T) {
 	}
 }
 
-// ncWriteFiles creates files below dir; a value starting with "->" makes a
+// writeFiles creates files below dir; a value starting with "->" makes a
 // symlink.
-func ncWriteFiles(t *testing.T, dir string, files map[string]string) {
+func writeFiles(t *testing.T, dir string, files map[string]string) {
 	t.Helper()
 	fixture.Write(t, dir, files)
 }
 
 func TestNetworkdPrecedenceAndDropins(t *testing.T) {
 	dir := t.TempDir()
-	ncWriteFiles(t, dir, map[string]string{
+	writeFiles(t, dir, map[string]string{
 		"proc/1/comm": "systemd\n",
 		// Each file hides the one of the same name below it.
 		"usr/lib/systemd/network/10-a.network": "[Match]\nName=eth0\n[Network]\nBridge=nobr\n",
@@ -307,9 +309,9 @@ func TestNetworkdPrecedenceAndDropins(t *testing.T) {
 		"etc/systemd/network/notes.txt":                 "not a unit",
 		"etc/systemd/network/87-kind-match.network.d/x": "not a drop-in (no .conf)",
 	})
-	f := ncGather(t, dir)
+	f := gatherAt(t, dir)
 	const d = "/etc/systemd/network/"
-	ncCheckFindings(t, f.Networkd.Findings, []ncWant{
+	checkFindings(t, f.Networkd.Findings, []wantFinding{
 		{"/usr/lib/systemd/network/10-a.network.d/60-vl.conf", 2, SeverityError, "VLAN", "VLAN=ghost1: no .netdev defines ghost1"},
 		{d + "20-b.network.d/bad.conf", 1, SeverityError, "", "ignores this drop-in, and with it " + d + "20-b.network: line 1: invalid section header"},
 		{d + "30-dangling.network", 0, SeverityWarning, "", "dangling symlink"},
@@ -360,12 +362,12 @@ func TestNetworkdFileBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < maxNetConfigFiles+5; i++ {
-		name := filepath.Join(n, "x"+strings.Repeat("0", 5-len(itoa(i)))+itoa(i)+".network")
+		name := filepath.Join(n, "x"+strings.Repeat("0", 5-len(strconv.Itoa(i)))+strconv.Itoa(i)+".network")
 		if err := os.WriteFile(name, []byte("[Match]\nName=eth0\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	f := ncGather(t, dir)
+	f := gatherAt(t, dir)
 	if r, ok := f.Gaps.Reason("networkd.files"); !ok || !strings.Contains(r, "more than 2000 files") {
 		t.Errorf("no budget gap: %+v", f.Gaps)
 	}
@@ -421,14 +423,14 @@ func TestNMTakeover(t *testing.T) {
 			for k, v := range tc.files {
 				files[k] = v
 			}
-			ncWriteFiles(t, dir, files)
-			f := ncGather(t, dir)
+			writeFiles(t, dir, files)
+			f := gatherAt(t, dir)
 			if tc.risk == "" {
-				ncCheckFindings(t, f.NetworkManager.Findings, nil)
+				checkFindings(t, f.NetworkManager.Findings, nil)
 				return
 			}
-			ncCheckFindings(t, f.NetworkManager.Findings, []ncWant{
-				{nmMainConf, 0, SeverityWarning, "unmanaged-devices", "(e.g. " + tc.risk},
+			checkFindings(t, f.NetworkManager.Findings, []wantFinding{
+				{NMMainConf, 0, SeverityWarning, "unmanaged-devices", "(e.g. " + tc.risk},
 			})
 		})
 	}
@@ -438,7 +440,7 @@ func TestNMKeyfileNames(t *testing.T) {
 	dir := t.TempDir()
 	k := "etc/NetworkManager/system-connections/"
 	good := "[connection]\nid=%s\nuuid=%s\ntype=ethernet\n[ethernet]\n"
-	ncWriteFiles(t, dir, map[string]string{
+	writeFiles(t, dir, map[string]string{
 		k + "a.nmconnection":     strings.Replace(strings.Replace(good, "%s", "a", 1), "%s", "11111111-1111-4111-8111-111111111111", 1),
 		k + "a.nmconnection~":    "garbage",
 		k + ".a.nmconnection":    "garbage",
@@ -462,8 +464,8 @@ func TestNMKeyfileNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	// path= moved the directory: the files in the default one are not read.
-	f := ncGather(t, dir)
-	ncCheckFindings(t, f.NetworkManager.Findings, []ncWant{
+	f := gatherAt(t, dir)
+	checkFindings(t, f.NetworkManager.Findings, []wantFinding{
 		{"/var/lib/nm-profiles/c", 1, SeverityInfo, "type", "takes type=bridge from the [bridge] section"},
 		{"/var/lib/nm-profiles/c", 5, SeverityError, "interface-name", "interface-name=br-c-is-far-too-long: the kernel refuses this name"},
 	})
@@ -474,8 +476,8 @@ func TestNMKeyfileNames(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "etc/NetworkManager/NetworkManager.conf")); err != nil {
 		t.Fatal(err)
 	}
-	f = ncGather(t, dir)
-	ncCheckFindings(t, f.NetworkManager.Findings, []ncWant{
+	f = gatherAt(t, dir)
+	checkFindings(t, f.NetworkManager.Findings, []wantFinding{
 		{"/" + k + "b.nmconnection", 0, SeverityWarning, "uuid", "is also the UUID of /" + k + "a.nmconnection: NetworkManager loads only one"},
 		{"/" + k + "baduuid.nmconnection", 4, SeverityError, "uuid", "uuid=not-a-uuid is not a valid UUID"},
 		{"/" + k + "empty.nmconnection", 0, SeverityError, "", "cannot load this keyfile: it is empty"},
@@ -491,7 +493,7 @@ func TestNMKeyfileNames(t *testing.T) {
 
 func TestResolveInRoot(t *testing.T) {
 	dir := t.TempDir()
-	ncWriteFiles(t, dir, map[string]string{
+	writeFiles(t, dir, map[string]string{
 		"usr/lib/systemd/network/a.network": "x",
 		"lib":                               "->usr/lib",
 		"etc/abs":                           "->/usr/lib/systemd",
@@ -500,7 +502,7 @@ func TestResolveInRoot(t *testing.T) {
 		"etc/loop2":                         "->loop1",
 		"etc/null":                          "->../dev/null",
 	})
-	r := NewRoot(dir)
+	r := source.NewRoot(dir, nil)
 	for in, want := range map[string]string{
 		"/lib/systemd/network/a.network": "/usr/lib/systemd/network/a.network",
 		"/etc/abs/network/a.network":     "/usr/lib/systemd/network/a.network",
@@ -600,10 +602,10 @@ func TestShownKeepsControlCharactersOut(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	ncWriteFiles(t, dir, map[string]string{
+	writeFiles(t, dir, map[string]string{
 		"etc/systemd/network/10-x.netdev": "[NetDev]\nName=x0\nKind=\x1b]0;pwned\x07dummy\n",
 	})
-	f := ncGather(t, dir)
+	f := gatherAt(t, dir)
 	if len(f.Networkd.Findings) == 0 {
 		t.Fatal("no finding")
 	}
@@ -618,7 +620,7 @@ func TestShownKeepsControlCharactersOut(t *testing.T) {
 // .network, .link, drop-in, keyfile and NetworkManager.conf all hold the
 // fuzzed bytes: the checks on top of the parser must not panic either.
 func FuzzNetConfigFiles(f *testing.F) {
-	roots, _ := filepath.Glob(filepath.Join("testdata", "roots", "netconfig-*"))
+	roots, _ := filepath.Glob(filepath.Join("..", "testdata", "roots", "netconfig-*"))
 	for _, root := range roots {
 		_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 			if err == nil && d.Type().IsRegular() && !strings.Contains(p, "/proc/") {
@@ -632,7 +634,7 @@ func FuzzNetConfigFiles(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
 		s := string(data)
-		ncWriteFiles(t, dir, map[string]string{
+		writeFiles(t, dir, map[string]string{
 			"proc/1/comm":                                          "systemd\n",
 			"proc/2/comm":                                          "NetworkManager\n",
 			"etc/docker/x":                                         "",
@@ -645,7 +647,7 @@ func FuzzNetConfigFiles(f *testing.F) {
 			"etc/NetworkManager/system-connections/a.nmconnection": s,
 			"etc/NetworkManager/system-connections/b.nmconnection": "[connection]\nid=b\ntype=ethernet\nmaster=a\n",
 		})
-		got := ncGather(t, dir)
+		got := gatherAt(t, dir)
 		for _, fd := range append(got.Networkd.Findings, got.NetworkManager.Findings...) {
 			if fd.File == "" || fd.Message == "" || fd.Line < 0 {
 				t.Fatalf("bad finding %+v", fd)

@@ -1,10 +1,9 @@
-package probes
+package lsm
 
 import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,10 +11,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/internal/logseed"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 )
 
 // checkDenialBounds fails when a string field of d is longer than the
-// parsers promise: Raw maxLogLine, the others maxDenialField (plus the "…"
+// parsers promise: Raw source.MaxLogLine, the others maxDenialField (plus the "…"
 // that marks a cut).
 func checkDenialBounds(t testing.TB, d Denial) {
 	t.Helper()
@@ -28,7 +31,7 @@ func checkDenialBounds(t testing.TB, d Denial) {
 		name := v.Type().Field(i).Name
 		limit := maxDenialField + len("…")
 		if name == "Raw" {
-			limit = maxLogLine + len("…")
+			limit = source.MaxLogLine + len("…")
 		}
 		if f.Len() > limit {
 			t.Errorf("Denial.%s is %d bytes, more than %d", name, f.Len(), limit)
@@ -38,7 +41,7 @@ func checkDenialBounds(t testing.TB, d Denial) {
 
 // addLogSeeds seeds a fuzz target with every line of the test logs.
 func addLogSeeds(f *testing.F) {
-	for _, p := range []string{"testdata/audit/audit.log", "testdata/log/kern.log"} {
+	for _, p := range []string{"../testdata/audit/audit.log", "../testdata/log/kern.log"} {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)
@@ -51,7 +54,7 @@ func addLogSeeds(f *testing.F) {
 
 func readTestdata(t *testing.T, p string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", p))
+	b, err := os.ReadFile(filepath.Join("..", "testdata", p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,10 +63,10 @@ func readTestdata(t *testing.T, p string) string {
 
 func gatherDenialsAt(t *testing.T, dir string) DenialFacts {
 	t.Helper()
-	e, _ := resolve(Target{Root: dir})
+	e := testEnv(dir)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	df := gatherDenials(ctx, e)
+	df := GatherDenials(ctx, e)
 	for _, d := range df.Denials {
 		checkDenialBounds(t, d)
 	}
@@ -87,7 +90,7 @@ func findDenial(df DenialFacts, serial uint64) (Denial, int) {
 func TestGatherDenialsFixture(t *testing.T) {
 	dir := t.TempDir()
 	fixture.Write(t, dir, map[string]string{
-		auditLogPath:        readTestdata(t, "audit/audit.log"),
+		AuditLogPath:        readTestdata(t, "audit/audit.log"),
 		"/var/log/kern.log": readTestdata(t, "log/kern.log"),
 		// syslog repeats a kernel line (a copy to drop) and has one of its own.
 		"/var/log/syslog": "Nov 22 06:49:00 node1 kernel: [ 8810.998877] audit: type=1400 audit(1732258140.998:8811): apparmor=\"DENIED\" operation=\"capable\" class=\"cap\" profile=\"docker-default\" pid=2133 comm=\"ip\" capability=12  capname=\"net_admin\"\n" +
@@ -98,7 +101,7 @@ func TestGatherDenialsFixture(t *testing.T) {
 	if len(df.Gaps) != 0 {
 		t.Errorf("gaps: %+v", df.Gaps)
 	}
-	wantSources := []string{auditLogPath, "/var/log/kern.log", "/var/log/syslog"}
+	wantSources := []string{AuditLogPath, "/var/log/kern.log", "/var/log/syslog"}
 	if !reflect.DeepEqual(df.Sources, wantSources) {
 		t.Errorf("Sources = %q, want %q", df.Sources, wantSources)
 	}
@@ -109,19 +112,19 @@ func TestGatherDenialsFixture(t *testing.T) {
 		source, kind, exe string
 		relevant          bool
 	}{
-		8812: {auditLogPath, "selinux", "/usr/sbin/ip", true}, // also in kern.log: one copy
-		8820: {auditLogPath, "selinux", "/usr/bin/wg-quick", true},
-		8825: {auditLogPath, "selinux", "", true},
-		8831: {auditLogPath, "selinux", "", true},
-		8832: {auditLogPath, "selinux", "/usr/sbin/openvpn", true},
-		8840: {auditLogPath, "selinux", "", true},
-		8845: {auditLogPath, "selinux", "", true},
-		8850: {auditLogPath, "selinux", "", true}, // permissive=1, still networking
-		8855: {auditLogPath, "selinux", "/usr/sbin/httpd", false},
-		9001: {auditLogPath, "selinux", "", true},
-		9050: {auditLogPath, "apparmor", "/usr/bin/ip", true},
-		9053: {auditLogPath, "apparmor", "", true},
-		9054: {auditLogPath, "apparmor", "", true},
+		8812: {AuditLogPath, "selinux", "/usr/sbin/ip", true}, // also in kern.log: one copy
+		8820: {AuditLogPath, "selinux", "/usr/bin/wg-quick", true},
+		8825: {AuditLogPath, "selinux", "", true},
+		8831: {AuditLogPath, "selinux", "", true},
+		8832: {AuditLogPath, "selinux", "/usr/sbin/openvpn", true},
+		8840: {AuditLogPath, "selinux", "", true},
+		8845: {AuditLogPath, "selinux", "", true},
+		8850: {AuditLogPath, "selinux", "", true}, // permissive=1, still networking
+		8855: {AuditLogPath, "selinux", "/usr/sbin/httpd", false},
+		9001: {AuditLogPath, "selinux", "", true},
+		9050: {AuditLogPath, "apparmor", "/usr/bin/ip", true},
+		9053: {AuditLogPath, "apparmor", "", true},
+		9054: {AuditLogPath, "apparmor", "", true},
 		8811: {"/var/log/kern.log", "apparmor", "", true}, // also in syslog: one copy
 		8901: {"/var/log/kern.log", "apparmor", "", true},
 		8950: {"/var/log/kern.log", "apparmor", "", true},
@@ -188,7 +191,7 @@ func TestGatherDenialsGarbageAndLongLines(t *testing.T) {
 			t.Errorf("serial %d found %d times", serial, n)
 		}
 	}
-	if d, _ := findDenial(df, 7001); d.Class != "netlink_route_socket" || len(d.Raw) > maxLogLine+len("…") {
+	if d, _ := findDenial(df, 7001); d.Class != "netlink_route_socket" || len(d.Raw) > source.MaxLogLine+len("…") {
 		t.Errorf("100 KB line: class %q, raw %d bytes", d.Class, len(d.Raw))
 	}
 }
@@ -207,7 +210,7 @@ func TestGatherDenialsEmptyRoot(t *testing.T) {
 func TestGatherDenialsAuditLogUnreadable(t *testing.T) {
 	dir := t.TempDir()
 	// A directory where the file should be: it exists but cannot be read.
-	if err := os.MkdirAll(filepath.Join(dir, auditLogPath), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, AuditLogPath), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	fixture.Write(t, dir, map[string]string{"/var/log/kern.log": readTestdata(t, "log/kern.log")})
@@ -224,7 +227,7 @@ func TestGatherDenialsAuditLogUnreadable(t *testing.T) {
 }
 
 func TestGatherDenialsAuditLogPermission(t *testing.T) {
-	e, _ := resolve(Target{Root: "/srv/capture"})
+	e := testEnv("/srv/capture")
 	err := &fs.PathError{Op: "open", Path: "/srv/capture/var/log/audit/audit.log", Err: fs.ErrPermission}
 	if r := auditLogReason(e, err); !strings.Contains(r, "permission denied") || !strings.Contains(r, "root only") {
 		t.Errorf("reason = %q", r)
@@ -233,8 +236,8 @@ func TestGatherDenialsAuditLogPermission(t *testing.T) {
 		t.Skip("running as root: file modes do not stop reads")
 	}
 	dir := t.TempDir()
-	fixture.Write(t, dir, map[string]string{auditLogPath: readTestdata(t, "audit/audit.log")})
-	if err := os.Chmod(filepath.Join(dir, auditLogPath), 0); err != nil {
+	fixture.Write(t, dir, map[string]string{AuditLogPath: readTestdata(t, "audit/audit.log")})
+	if err := os.Chmod(filepath.Join(dir, AuditLogPath), 0); err != nil {
 		t.Fatal(err)
 	}
 	df := gatherDenialsAt(t, dir)
@@ -248,7 +251,7 @@ func TestGatherDenialsAuditLogPermission(t *testing.T) {
 
 func TestGatherDenialsHugeSparseAuditLog(t *testing.T) {
 	dir := t.TempDir()
-	p := filepath.Join(dir, auditLogPath)
+	p := filepath.Join(dir, AuditLogPath)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +295,7 @@ func TestDenialsKeepsRelevantWhenCutting(t *testing.T) {
 		fmt.Fprintf(&b, "type=AVC msg=audit(%d.000:%d): avc:  denied  { read } for  pid=2 comm=\"httpd\" name=\"f\" scontext=a:b:c tcontext=a:b:d tclass=file permissive=0\n", 2000+i, 100+i)
 	}
 	dir := t.TempDir()
-	fixture.Write(t, dir, map[string]string{auditLogPath: b.String()})
+	fixture.Write(t, dir, map[string]string{AuditLogPath: b.String()})
 	df := gatherDenialsAt(t, dir)
 	if len(df.Denials) != maxDenials || df.Cut != 310-maxDenials || df.Relevant != 10 {
 		t.Fatalf("%d denials, cut %d, relevant %d", len(df.Denials), df.Cut, df.Relevant)
@@ -317,8 +320,8 @@ func TestDenialCollectorJournalCopies(t *testing.T) {
 	journal := `2024-11-22T06:49:01.312000+0000 node1 audit[4242]: AVC avc:  denied  { nlmsg_write } for  pid=4242 comm="ip" scontext=a:b:c tcontext=a:b:c tclass=netlink_route_socket permissive=0`
 	journalOnly := `2024-11-22T06:49:02.500000+0000 node1 audit[4243]: AVC avc:  denied  { create } for  pid=4243 comm="ip" scontext=a:b:c tcontext=a:b:c tclass=netlink_socket permissive=0`
 	c := newDenialCollector()
-	c.add([]LogLine{{Source: auditLogPath, Text: audit}}, auditLogPath)
-	c.add([]LogLine{{Source: "journal", Text: journal}, {Source: "journal", Text: journalOnly}, {Source: "journal", Text: journalOnly}}, "journal")
+	c.add([]source.LogLine{{Source: AuditLogPath, Text: audit}}, AuditLogPath)
+	c.add([]source.LogLine{{Source: "journal", Text: journal}, {Source: "journal", Text: journalOnly}, {Source: "journal", Text: journalOnly}}, "journal")
 	ds, rel, cut := c.result()
 	if len(ds) != 2 || rel != 2 || cut != 0 {
 		t.Fatalf("got %d denials (%d relevant, %d cut), want 2: %+v", len(ds), rel, cut, ds)
@@ -329,24 +332,16 @@ func TestDenialCollectorJournalCopies(t *testing.T) {
 	if want := time.Date(2024, 11, 22, 6, 49, 2, 500e6, time.UTC); !ds[0].Time.Equal(want) {
 		t.Errorf("journal denial time %v, want %v (from the journal's stamp)", ds[0].Time, want)
 	}
-	if ds[1].Source != auditLogPath || ds[1].Serial != 8812 {
+	if ds[1].Source != AuditLogPath || ds[1].Serial != 8812 {
 		t.Errorf("the audit.log copy must win: %+v", ds[1])
 	}
 }
 
-func TestKernLogTestdataHasAllocFailure(t *testing.T) {
-	lines := splitLog([]byte(readTestdata(t, "log/kern.log")), "/var/log/kern.log", parseSyslogTime)
-	af := findAllocFailures(lines)
-	if len(af) != 1 || af[0].Order != 4 || af[0].Comm != "containerd" {
-		t.Errorf("alloc failures = %+v", af)
-	}
-}
-
 func TestGatherDenialsLive(t *testing.T) {
-	e, _ := resolve(Target{})
+	e := testEnv("")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	df := gatherDenials(ctx, e)
+	df := GatherDenials(ctx, e)
 	for _, d := range df.Denials {
 		checkDenialBounds(t, d)
 	}
@@ -415,32 +410,32 @@ func runDenialCases(t *testing.T, name string, parse func(string) (Denial, bool)
 }
 
 // FuzzDenialCollector feeds arbitrary lines through the collector
-// gatherDenials uses, as audit.log, a syslog file and the journal would hand
+// GatherDenials uses, as audit.log, a syslog file and the journal would hand
 // them over (the same lines from several logs, so copies are dropped), with a
 // fuzzed LogLine.Source: whatever the logs hold, the counts add up and every
 // field stays bounded.
 func FuzzDenialCollector(f *testing.F) {
-	for _, p := range logSeedFiles() {
+	for _, p := range logseed.Files(filepath.Join("..", "testdata")) {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(b, "")
-		f.Add(b, auditLogPath)
+		f.Add(b, AuditLogPath)
 	}
-	for _, s := range journalSeeds {
+	for _, s := range logseed.Journal {
 		f.Add([]byte(s), "journal")
 	}
-	f.Fuzz(func(t *testing.T, data []byte, source string) {
+	f.Fuzz(func(t *testing.T, data []byte, src string) {
 		c := newDenialCollector()
-		// audit.log: read as readLogFile reads it.
-		c.add(splitLog(data, auditLogPath, parseSyslogTime), auditLogPath)
+		// audit.log: read as source.ReadLogFile reads it.
+		c.add(source.SplitLog(data, AuditLogPath, source.ParseSyslogTime), AuditLogPath)
 		// A syslog file read without its time stamps parsed, and the
 		// journal, whose lines may name any source.
-		c.add(splitLog(data, "/var/log/syslog", nil), "/var/log/syslog")
-		var journal []LogLine
+		c.add(source.SplitLog(data, "/var/log/syslog", nil), "/var/log/syslog")
+		var journal []source.LogLine
 		for _, line := range strings.Split(string(data), "\n") {
-			journal = append(journal, LogLine{Source: source, Text: line})
+			journal = append(journal, source.LogLine{Source: src, Text: line})
 		}
 		c.add(journal, "journal")
 

@@ -1,4 +1,4 @@
-package probes
+package netconfig
 
 import (
 	"bytes"
@@ -331,7 +331,7 @@ func checkINIInvariants(t *testing.T, data []byte, f INIFile) {
 }
 
 func FuzzParseINI(f *testing.F) {
-	roots, _ := filepath.Glob(filepath.Join("testdata", "roots", "netconfig-*"))
+	roots, _ := filepath.Glob(filepath.Join("..", "testdata", "roots", "netconfig-*"))
 	for _, root := range roots {
 		_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 			if err != nil || !d.Type().IsRegular() {
@@ -387,7 +387,7 @@ func keyfileEscape(v string) string {
 // as GLib counts them, every group and key kept is one GLib accepts, and a
 // file without warnings reads back the same once written out again.
 func FuzzNMKeyfile(f *testing.F) {
-	roots, _ := filepath.Glob(filepath.Join("testdata", "roots", "netconfig-*"))
+	roots, _ := filepath.Glob(filepath.Join("..", "testdata", "roots", "netconfig-*"))
 	for _, root := range roots {
 		_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 			if err != nil || !d.Type().IsRegular() || !strings.HasSuffix(p, ".nmconnection") {

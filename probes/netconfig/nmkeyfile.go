@@ -1,4 +1,4 @@
-package probes
+package netconfig
 
 import (
 	"errors"
@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 )
 
 // NMFacts are NetworkManager's keyfiles and configuration, and its state.
@@ -30,7 +32,7 @@ type NMFacts struct {
 	Findings     []Finding `json:"findings,omitempty"`
 	// Journal are NetworkManager's recent warnings and errors that report a
 	// failure.
-	Journal []LogLine `json:"journal,omitempty"`
+	Journal []source.LogLine `json:"journal,omitempty"`
 
 	unmanaged []nmSpecSet
 }
@@ -41,7 +43,7 @@ type nmSpecSet struct {
 	specs  []string
 }
 
-const nmMainConf = "/etc/NetworkManager/NetworkManager.conf"
+const NMMainConf = "/etc/NetworkManager/NetworkManager.conf"
 
 // nmConfDirs are NetworkManager's conf.d directories, highest precedence
 // first: a file in /etc hides the file of the same name in the others.
@@ -90,14 +92,14 @@ type nmProfile struct {
 }
 
 func (f *NMFacts) add(file string, line int, key, severity, msg string) {
-	ncAddFinding(&f.Findings, Finding{Manager: ManagerNetworkManager, File: file, Line: line, Key: key, Severity: severity, Message: msg})
+	addFinding(&f.Findings, Finding{Manager: ManagerNetworkManager, File: file, Line: line, Key: key, Severity: severity, Message: msg})
 }
 
 // gatherNM reads and checks NetworkManager's configuration and keyfiles.
-func gatherNM(e *env, gaps *Gaps) NMFacts {
+func gatherNM(e *source.Env, gaps *source.Gaps) NMFacts {
 	var f NMFacts
 	etcDir := f.readConf(e, gaps)
-	f.VethUdevRule = nmVethRule(e.root)
+	f.VethUdevRule = nmVethRule(e.Root)
 	dirs := []nmKeyfileDir{
 		{"/run/NetworkManager/system-connections", "run", 0},
 		{etcDir, "etc", 1},
@@ -113,8 +115,8 @@ func gatherNM(e *env, gaps *Gaps) NMFacts {
 // (/usr/lib and /run conf.d, then NetworkManager.conf, then /etc conf.d),
 // collects what makes devices unmanaged, and returns the keyfile directory
 // ([keyfile] path=, by default /etc/NetworkManager/system-connections).
-func (f *NMFacts) readConf(e *env, gaps *Gaps) string {
-	names, byName := confDropins(e.root, nmConfDirs, "network_manager.conf", gaps)
+func (f *NMFacts) readConf(e *source.Env, gaps *source.Gaps) string {
+	names, byName := confDropins(e.Root, nmConfDirs, "network_manager.conf", gaps)
 	var system, user []string
 	for _, n := range names {
 		paths := byName[n]
@@ -127,7 +129,7 @@ func (f *NMFacts) readConf(e *env, gaps *Gaps) string {
 			system = append(system, paths[0])
 		}
 	}
-	order := append(append(system, nmMainConf), user...)
+	order := append(append(system, NMMainConf), user...)
 
 	type value struct {
 		v    string
@@ -140,10 +142,10 @@ func (f *NMFacts) readConf(e *env, gaps *Gaps) string {
 	var deviceOrder []string
 	budget := newReadBudget("network_manager.conf")
 	for _, p := range order {
-		cf := ncExamine(e.root, p)
+		cf := examine(e.Root, p)
 		if cf.err != nil {
 			if !errors.Is(cf.err, os.ErrNotExist) {
-				gaps.AddReason("network_manager.conf", p+": "+Reason(cf.err))
+				gaps.AddReason("network_manager.conf", p+": "+source.Reason(cf.err))
 			}
 			continue
 		}
@@ -151,9 +153,9 @@ func (f *NMFacts) readConf(e *env, gaps *Gaps) string {
 		if cf.masked || !budget.take(cf, gaps) {
 			continue
 		}
-		data, err := ncReadFile(e.root, cf)
+		data, err := readFile(e.Root, cf)
 		if err != nil {
-			gaps.AddReason("network_manager.conf", p+": "+Reason(err))
+			gaps.AddReason("network_manager.conf", p+": "+source.Reason(err))
 			continue
 		}
 		ini := parseINI(data, iniOptions{Mode: iniKeyfile})
@@ -314,17 +316,17 @@ func simpleGlob(pattern, s string) bool {
 
 // nmVethRule finds the udev rule that marks veth devices unmanaged
 // (85-nm-unmanaged.rules; a file of that name in /etc overrides it).
-func nmVethRule(r Root) string {
+func nmVethRule(r source.Root) string {
 	for _, d := range []string{"/etc/udev/rules.d", "/run/udev/rules.d", "/usr/lib/udev/rules.d", "/lib/udev/rules.d"} {
 		p := d + "/85-nm-unmanaged.rules"
-		cf := ncExamine(r, p)
+		cf := examine(r, p)
 		if errors.Is(cf.err, os.ErrNotExist) {
 			continue
 		}
 		if cf.err != nil || cf.masked {
 			return ""
 		}
-		data, err := ncReadFile(r, cf)
+		data, err := readFile(r, cf)
 		if err != nil {
 			return ""
 		}
@@ -374,7 +376,7 @@ func (f *NMFacts) addTakeoverFinding(hints []string) {
 	if f.VethUdevRule != "" {
 		veth = "veth ends are left alone by " + f.VethUdevRule + ", so the bridges are what is at risk"
 	}
-	f.add(nmMainConf, 0, "unmanaged-devices", sev, fmt.Sprintf(
+	f.add(NMMainConf, 0, "unmanaged-devices", sev, fmt.Sprintf(
 		"NetworkManager runs and nothing marks the interfaces docker and CNI create unmanaged (e.g. %s; %s): NetworkManager may take them over (a profile that matches by type or name, or its automatic wired profile, can activate on them and change their addresses); %s. "+
 			"Fix: a file /etc/NetworkManager/conf.d/99-containers.conf with [keyfile] unmanaged-devices=interface-name:docker0;interface-name:br-*;interface-name:cni0;interface-name:flannel*;interface-name:veth*;interface-name:cali*, then `systemctl reload NetworkManager`",
 		strings.Join(atRisk, ", "), found, veth))
@@ -396,23 +398,23 @@ func nmIgnoredName(n string, requireExtension bool) bool {
 	return requireExtension && !strings.HasSuffix(n, ".nmconnection")
 }
 
-func (f *NMFacts) keyfiles(e *env, gaps *Gaps, dirs []nmKeyfileDir) {
+func (f *NMFacts) keyfiles(e *source.Env, gaps *source.Gaps, dirs []nmKeyfileDir) {
 	// NetworkManager checks keyfile ownership against its own uid, root.
 	// Under a captured root unpacked by someone else every file belongs to
 	// them, so ownership is only checked when the capture is root's.
-	ownerCheck := e.root.Live()
+	ownerCheck := e.Root.Live()
 	if !ownerCheck {
 		var st syscall.Stat_t
-		ownerCheck = syscall.Stat(e.root.Dir, &st) == nil && st.Uid == 0
+		ownerCheck = syscall.Stat(e.Root.Dir, &st) == nil && st.Uid == 0
 	}
 	tombstones := map[string]bool{}
 	var profiles []*nmProfile
 	budget := newReadBudget("network_manager.keyfiles")
 dirs:
 	for _, d := range dirs {
-		_, names, err := ncListDir(e.root, d.path)
+		_, names, err := listDir(e.Root, d.path)
 		if err != nil {
-			gaps.AddReason("network_manager.keyfiles", d.path+": "+Reason(err))
+			gaps.AddReason("network_manager.keyfiles", d.path+": "+source.Reason(err))
 			continue
 		}
 		for _, n := range names {
@@ -420,7 +422,7 @@ dirs:
 			if strings.HasSuffix(n, ".nmmeta") && d.storage != "lib" {
 				// <uuid>.nmmeta -> /dev/null deletes the profile of that UUID
 				// that /usr/lib provides.
-				if cf := ncExamine(e.root, p); cf.masked {
+				if cf := examine(e.Root, p); cf.masked {
 					tombstones[strings.ToLower(strings.TrimSuffix(n, ".nmmeta"))] = true
 					f.Files = append(f.Files, ConfigFile{Path: p, Type: "nmmeta", Masked: true})
 				}
@@ -429,7 +431,7 @@ dirs:
 			if nmIgnoredName(n, d.storage != "etc") {
 				continue
 			}
-			cf := ncExamine(e.root, p)
+			cf := examine(e.Root, p)
 			if cf.info != nil && cf.info.IsDir() {
 				continue
 			}
@@ -446,7 +448,7 @@ dirs:
 						names = append(names, n)
 					}
 				}
-				ncTagDevices(f.Findings, map[string]bool{p: true}, names)
+				tagDevices(f.Findings, map[string]bool{p: true}, names)
 			}
 		}
 	}
@@ -462,11 +464,11 @@ dirs:
 }
 
 // keyfile checks one keyfile as NetworkManager's keyfile reader does.
-func (f *NMFacts) keyfile(e *env, gaps *Gaps, cf ncFile, d nmKeyfileDir, ownerCheck bool) *nmProfile {
+func (f *NMFacts) keyfile(e *source.Env, gaps *source.Gaps, cf file, d nmKeyfileDir, ownerCheck bool) *nmProfile {
 	p := cf.path
 	pr := &nmProfile{path: p, priority: d.priority}
 	if cf.err != nil && !errors.Is(cf.err, os.ErrNotExist) {
-		gaps.AddReason("network_manager.keyfiles", p+": "+Reason(cf.err))
+		gaps.AddReason("network_manager.keyfiles", p+": "+source.Reason(cf.err))
 		return nil
 	}
 	switch {
@@ -498,9 +500,9 @@ func (f *NMFacts) keyfile(e *env, gaps *Gaps, cf ncFile, d nmKeyfileDir, ownerCh
 			strings.Join(problems, ", "), shown(p), shown(p)))
 		pr.ignored = true
 	}
-	data, err := ncReadFile(e.root, cf)
+	data, err := readFile(e.Root, cf)
 	if err != nil {
-		gaps.AddReason("network_manager.keyfiles", p+": "+Reason(err))
+		gaps.AddReason("network_manager.keyfiles", p+": "+source.Reason(err))
 		return nil
 	}
 	ini := parseINI(data, iniOptions{Mode: iniKeyfile})
@@ -583,7 +585,7 @@ func (f *NMFacts) keyfile(e *env, gaps *Gaps, cf ncFile, d nmKeyfileDir, ownerCh
 	if ok && ifn.Value != "" {
 		pr.ifname = ifn.Value
 		if !nmNoKernelIfname[typ] {
-			if err := ValidIfName(ifn.Value); err != nil {
+			if err := source.ValidIfName(ifn.Value); err != nil {
 				f.add(p, ifn.Line, "interface-name", SeverityError, fmt.Sprintf(
 					"NetworkManager cannot load this keyfile: interface-name=%s: the kernel refuses this name: %s", shown(ifn.Value), err))
 				pr.ignored = true

@@ -1,9 +1,11 @@
-package probes
+package lsm
 
 import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 )
 
 // TestAppArmorProfileFile: the profile's file is found by its path or
@@ -24,7 +26,7 @@ func TestAppArmorProfileFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r := NewRoot(dir)
+	r := source.NewRoot(dir, nil)
 	for profile, want := range map[string]AppArmorProfileFile{
 		"/usr/sbin/withlocal": {File: "/etc/apparmor.d/usr.sbin.withlocal", LocalInclude: "/etc/apparmor.d/local/usr.sbin.withlocal"},
 		"/usr/bin/old":        {File: "/etc/apparmor.d/usr.bin.old", LocalInclude: "/etc/apparmor.d/local/usr.bin.old"},

@@ -1,4 +1,4 @@
-package probes
+package lsm
 
 // This file parses SELinux AVC denial records, the kernel's account of an
 // access SELinux refused ("avc:  denied  { nlmsg_write } for  pid=4242
@@ -11,6 +11,8 @@ package probes
 import (
 	"slices"
 	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 )
 
 // parseAVC parses one SELinux AVC denial. It returns false for anything
@@ -68,7 +70,7 @@ func parseAVCRecord(line string) (Denial, auditRecord, bool) {
 		Scontext: fs.plain("scontext"),
 		Tcontext: fs.plain("tcontext"),
 		Class:    fs.plain("tclass"),
-		Raw:      clip(line, maxLogLine),
+		Raw:      source.Clip(line, source.MaxLogLine),
 	}
 	d.Operation = clipField(strings.Join(perms, " "))
 	d.Denied = d.Operation

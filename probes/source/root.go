@@ -1,0 +1,252 @@
+// Package source is what every probe reads through: a Root directory with
+// bounded reads, the Gaps a group records with their Reasons, and the log and
+// journal readers. It sits below probes and its sub-packages (netconfig,
+// lsm), so they share it without importing each other.
+package source
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// MaxFileSize bounds every whole-file read. procfs and sysfs files are far
+// smaller; a configuration file larger than this is not read past it.
+const MaxFileSize = 4 << 20
+
+// MaxLogTail bounds how much of the end of a log file is read.
+const MaxLogTail = 4 << 20
+
+// Root is the directory the system is read below.
+type Root struct {
+	Dir string
+	// Outputs answers, for a sosreport, the reads of files it did not copy
+	// from its command outputs (probes/sos.go); nil otherwise.
+	Outputs Outputs
+}
+
+// Outputs answers the read of a file a capture did not copy from what it
+// holds instead (a sosreport's command outputs).
+type Outputs interface {
+	Lookup(p string) ([]byte, bool)
+}
+
+// NewRoot returns a Root for dir; "" means the live system ("/"). outputs,
+// when not nil, is asked for the files below dir that are missing.
+func NewRoot(dir string, outputs func(dir string) Outputs) Root {
+	if dir == "" {
+		return Root{Dir: "/"}
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	dir = filepath.Clean(dir)
+	r := Root{Dir: dir}
+	if outputs != nil {
+		r.Outputs = outputs(dir)
+	}
+	return r
+}
+
+// Live reports whether the root is the running system's own "/".
+func (r Root) Live() bool { return r.Dir == "/" || r.Dir == "" }
+
+// Path returns the path of p (an absolute path on the examined system) below
+// the root.
+func (r Root) Path(p ...string) string {
+	if r.Live() {
+		return filepath.Join(append([]string{"/"}, p...)...)
+	}
+	return filepath.Join(append([]string{r.Dir}, p...)...)
+}
+
+// ReadFile reads at most MaxFileSize bytes of the file at p below the root.
+func (r Root) ReadFile(p string) ([]byte, error) {
+	b, err := ReadBounded(r.Path(p), MaxFileSize)
+	if err != nil && r.Outputs != nil && errors.Is(err, fs.ErrNotExist) {
+		if d, ok := r.Outputs.Lookup(p); ok {
+			return d, nil
+		}
+	}
+	return b, err
+}
+
+// ReadString reads a small file and trims surrounding white space.
+func (r Root) ReadString(p string) (string, error) {
+	b, err := ReadBounded(r.Path(p), 64<<10)
+	if err != nil && r.Outputs != nil && errors.Is(err, fs.ErrNotExist) {
+		if d, ok := r.Outputs.Lookup(p); ok {
+			b, err = d, nil
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// ReadInt reads a file holding one integer (a sysctl, a sysfs attribute).
+func (r Root) ReadInt(p string) (int64, error) {
+	s, err := r.ReadString(p)
+	if err != nil {
+		return 0, err
+	}
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return 0, fmt.Errorf("%s: empty", r.Path(p))
+	}
+	v, err := strconv.ParseInt(f[0], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s: not a number: %q", r.Path(p), Clip(f[0], 40))
+	}
+	return v, nil
+}
+
+// Exists reports whether p exists below the root (without following a final
+// symlink).
+func (r Root) Exists(p string) bool {
+	_, err := os.Lstat(r.Path(p))
+	if err != nil && r.Outputs != nil {
+		_, ok := r.Outputs.Lookup(p)
+		return ok
+	}
+	return err == nil
+}
+
+// ReadTail reads at most max bytes from the end of the file at p (an absolute
+// path on the host, not below the root: callers join it themselves). The
+// first, possibly partial, line is dropped when the read did not start at the
+// beginning of the file.
+func ReadTail(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	size := st.Size()
+	off := int64(0)
+	if size > max {
+		off = size - max
+	}
+	buf := make([]byte, size-off)
+	n, err := f.ReadAt(buf, off)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	buf = buf[:n]
+	if off > 0 {
+		if i := bytes.IndexByte(buf, '\n'); i >= 0 {
+			buf = buf[i+1:]
+		} else {
+			buf = nil
+		}
+	}
+	return buf, nil
+}
+
+// ReadBounded reads at most limit bytes of the file at path (a host path).
+func ReadBounded(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit))
+}
+
+// Gap records a fact that could not be read, and why.
+type Gap struct {
+	Fact   string `json:"fact"`
+	Reason string `json:"reason"`
+}
+
+// Gaps is the list of facts of a group that could not be read.
+type Gaps []Gap
+
+// Add records that fact could not be read because of err.
+func (g *Gaps) Add(fact string, err error) {
+	if err == nil {
+		return
+	}
+	*g = append(*g, Gap{Fact: fact, Reason: Reason(err)})
+}
+
+// AddReason records that fact could not be read, with a reason in words.
+func (g *Gaps) AddReason(fact, reason string) {
+	*g = append(*g, Gap{Fact: fact, Reason: reason})
+}
+
+// Reason returns why fact is unavailable, if it is.
+func (g Gaps) Reason(fact string) (string, bool) {
+	for _, x := range g {
+		if x.Fact == fact {
+			return x.Reason, true
+		}
+	}
+	return "", false
+}
+
+// Reason turns an error from a read into the words an operator reads after
+// "unavailable: ".
+func Reason(err error) string {
+	if err == nil {
+		return ""
+	}
+	var pe *fs.PathError
+	path := ""
+	if errors.As(err, &pe) {
+		path = pe.Path
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out (a read did not finish in time)"
+	case errors.Is(err, syscall.ESRCH):
+		return "the process is gone"
+	case errors.Is(err, fs.ErrNotExist) && path != "":
+		return "missing file " + path
+	case errors.Is(err, fs.ErrPermission) && path != "":
+		return "permission denied reading " + path + permissionHint()
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied: " + err.Error() + permissionHint()
+	case errors.Is(err, syscall.ENOSYS), errors.Is(err, syscall.EOPNOTSUPP):
+		return "the kernel does not support this: " + err.Error()
+	}
+	return err.Error()
+}
+
+// euid is the effective user id Reason words its hint for (a variable for tests).
+var euid = os.Geteuid
+
+// permissionHint says what to do about a denied read: "run as root" helps
+// only when not root; root itself is refused a process's files when it
+// lacks CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH, when the process is not
+// dumpable, or when a security module says no.
+func permissionHint() string {
+	if euid() != 0 {
+		return " (run as root)"
+	}
+	return " (refused to root too: a missing capability such as CAP_SYS_PTRACE or CAP_DAC_READ_SEARCH, a process that is not dumpable, or a security module)"
+}
+
+// Clip shortens s to at most n bytes, for error messages that quote input.
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
