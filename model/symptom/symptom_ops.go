@@ -348,7 +348,12 @@ var lineForms = []lineForm{
 			s.setErr(e, msg)
 		}},
 	{name: "networkd-could-not-set", example: `systemd-networkd[612]: eth0: Could not set address: File exists`,
-		re: regexp.MustCompile(`(?i)(?:systemd-networkd\[\d+\]: )?([^:\s]+): Could not (set|add|bring up|configure|update|remove|drop) (address|route|interface|link|mtu)[^:]*: (.+?)\s*$`),
+		// The object may carry its origin ("Could not set DHCPv4 address",
+		// "Could not set NDisc route or address", "Could not set static
+		// route"; corpus host-132); "Could not
+		// join netdev" is the port joining its bridge or bond
+		// (systemd/systemd#15280, #5838); a nexthop is part of a route.
+		re: regexp.MustCompile(`(?i)(?:systemd-networkd\[\d+\]: )?([^:\s]+): Could not (set|add|bring up|configure|update|remove|drop|join|enslave) (?:(?:new|static|DHCP\w*|NDisc|IPv[46]|IPv6LL|link-local|SLAAC|RA|IPv4LL|default) ){0,2}(address|route|interface|link|mtu|netdev|nexthop|master)[^:]*: (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
 			s.Source = "networkd"
 			del := strings.EqualFold(m[2], "remove") || strings.EqualFold(m[2], "drop")
@@ -358,7 +363,7 @@ var lineForms = []lineForm{
 					s.setIf(&s.Operation, OpAddrDel)
 				}
 				s.setIf(&s.Operation, OpAddrAdd)
-			case "route":
+			case "route", "nexthop":
 				if del {
 					s.setIf(&s.Operation, OpRouteDel)
 				}
@@ -967,7 +972,9 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Kind, kind)
 		}},
 	{name: "object-then-failed", example: `Link: [ERR] Loopback route 0.0.0.0/0 dev lo mtu 0 table 55555 addition failed: file exists`,
-		re: regexp.MustCompile(`(?i)\b(route|address|link|interface|bridge|vxlan|veth|vlan|bond|macvlan|ipvlan)\b[^:]{0,80}?\b(addition|creation|deletion|removal|add|delete) failed`),
+		// The object may be named between the noun and "failed": unikraft/kraftkit#1456
+		// (corpus ctr-054) `bridge creation for a-somewhat-longer-name failed`.
+		re: regexp.MustCompile(`(?i)\b(route|address|link|interface|bridge|vxlan|veth|vlan|bond|macvlan|ipvlan|tun|tap|wireguard|dummy|geneve)\b[^:]{0,80}?\b(addition|creation|deletion|removal|add|delete)(?: (?:of|for|to|from|on) "?[^\s:"]{1,64}"?)? failed`),
 		apply: func(s *Symptom, m []string) {
 			verb := strings.ToLower(m[2])
 			if strings.HasPrefix(verb, "creat") {

@@ -61,6 +61,16 @@ func TestVocabularyForms(t *testing.T) {
 	}{
 		// musl (Alpine, BusyBox) texts.
 		{"ip: RTNETLINK answers: Not supported", "", EOPNOTSUPP},
+		// libnl's texts and names (thom311/libnl#131, lib/error.c).
+		{`genl_connect() is failing with -6 (NLE_EXIST "Object exists")`, "", EEXIST},
+		{"rtnl_link_add: Object exists", "", EEXIST},
+		{"Unable to add link: Object not found", "", ENOENT},
+		// networkd: a port joining its master (systemd/systemd#15280), an
+		// object with its origin (corpus host-132).
+		{"systemd-networkd[1643]: enp179s0f1.324: Could not join netdev: Operation not permitted", OpLinkSet, EPERM},
+		{"systemd-networkd[21459]: eth1: Could not set NDisc route or address: Invalid argument", OpRouteAdd, EINVAL},
+		// An object named between the noun and "failed" (unikraft/kraftkit#1456).
+		{"E  bridge creation for a-somewhat-longer-name failed: numerical result out of range", OpLinkAdd, ERANGE},
 		{"ip: RTNETLINK answers: Resource busy", "", EBUSY},
 		{"ip: RTNETLINK answers: No error information", "", EUNKNOWN},
 		{"RTNETLINK answers: Numerical result out of range", "", ERANGE},
