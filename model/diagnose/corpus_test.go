@@ -44,6 +44,7 @@ var corpusExceptions = map[string]string{
 	"host-060": containerFact,
 	"host-068": containerFact,
 	"host-098": containerFact,
+	"ctr2-018": containerFact,
 	// pyroute2's bare NetlinkError (17, 'File exists'): the thread found a
 	// rename colliding in the host namespace; the text names no operation,
 	// and a bare EEXIST is more often an object added twice.
@@ -56,6 +57,11 @@ var corpusExceptions = map[string]string{
 	// The first error printed (stat of disable_ipv6: ENOENT) is a consequence
 	// of a kernel built without IPv6; the thread names the later XFRM error.
 	"host-144": "first error is a consequence; the thread names the second",
+	// fib_nl_newrule answers EAFNOSUPPORT both without
+	// CONFIG_IPV6_MULTIPLE_TABLES and with IPv6 disabled at boot; the field
+	// shows the kernel option more often (host2-007, host2-008), this
+	// thread the boot option (sysctl is second).
+	"host-048": "EAFNOSUPPORT on an IPv6 rule: ipv6.disable=1 is only in the thread (module-missing first, sysctl second)",
 	// New causes whose evidence is a fact of the system, not of the text.
 	"ctr-029": "socket(PF_KEY) needs CAP_NET_ADMIN (af_key.c pfkey_create): that the container had it is only in the thread (seccomp second with the facts)",
 	"ctr-112": "bare EAFNOSUPPORT: the unit's RestrictAddressFamilies= is only in the thread",

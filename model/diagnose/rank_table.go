@@ -34,7 +34,8 @@ type rankRow struct {
 	// (Symptom.ContainerHint).
 	InContainer bool
 	// Has is an object the command set: "mtu" (mtu N), "netns" (netns
-	// NAME, ip -n NAME, peer ... netns NAME).
+	// NAME, ip -n NAME, peer ... netns NAME), "master" (a master the
+	// port was to join).
 	Has    string
 	Causes []*Cause
 	Why    string
@@ -76,6 +77,10 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 		}
 	case "netns":
 		if netnsNamed(s) == "" {
+			return false
+		}
+	case "master":
+		if s.Master == "" {
 			return false
 		}
 	default:
@@ -197,8 +202,8 @@ func init() {
 			Why: "net/core/fib_rules.c: a kernel built without CONFIG_IP_MULTIPLE_TABLES has no rule handlers: old kernels answer EINVAL, newer EOPNOTSUPP"},
 		{Op: symptom.OpRule, Errno: symptom.EOPNOTSUPP, Causes: causes(causeModuleMissing),
 			Why: "net/core/rtnetlink.c: no RTM_NEWRULE/GETRULE handler for the family without CONFIG_IP_MULTIPLE_TABLES / CONFIG_IPV6_MULTIPLE_TABLES: EOPNOTSUPP"},
-		{Op: symptom.OpRule, Errno: symptom.EAFNOSUPPORT, Causes: causes(causeSysctl, causeModuleMissing),
-			Why: "net/core/fib_rules.c fib_nl_newrule: EAFNOSUPPORT when no rules ops exist for the family: IPv6 disabled at boot, or CONFIG_IPV6_MULTIPLE_TABLES unset"},
+		{Op: symptom.OpRule, Errno: symptom.EAFNOSUPPORT, Causes: causes(causeModuleMissing, causeSysctl),
+			Why: "net/core/fib_rules.c fib_nl_newrule: EAFNOSUPPORT when no rules ops exist for the family: CONFIG_IPV6_MULTIPLE_TABLES unset (board and appliance kernels: ayufan-rock64/linux-build#64) or IPv6 disabled at boot (which fails every IPv6 request, not only rules)"},
 		{Op: symptom.OpNetnsEnter, Errno: symptom.EACCES, Msg: "/run/netns", Causes: causes(causeUsernsRemap, causeMACDenial),
 			Why: "a rootless runtime (an unprivileged user in its own user namespace) may not create or open files under root's /run/netns: EACCES from the directory's mode"},
 		{Op: symptom.OpNeighAdd, Errno: symptom.ENOBUFS, Causes: causes(causeSysctl, causeKernelMemory),
@@ -351,6 +356,16 @@ func init() {
 			Why: "ENOMEM: an allocation failed (veth's kvcalloc of queues, a memory cgroup limit)"},
 		{Errno: symptom.ENOBUFS, Causes: causes(causeNetlinkBuffer, causeKernelMemory, causeFDExhaustion),
 			Why: "ENOBUFS: net/netlink/af_netlink.c netlink_overrun sets sk_err = ENOBUFS when a message does not fit the receiver's buffer (counted in /proc/net/netlink Drops); an allocation failure is ENOBUFS too"},
+		{Op: symptom.OpLinkSet, Errno: symptom.EOPNOTSUPP, Has: "master", Causes: causes(causeInvalidRequest, causeDeviceBusy),
+			Why: "net/core/rtnetlink.c do_set_master: EOPNOTSUPP when the master has no ndo_add_slave (not a Linux bridge, bond or team: an Open vSwitch bridge, a plain NIC; lxc/lxc#256); a Wi-Fi port says \"Device does not allow enslaving to a bridge\" (device-busy)"},
+		{Op: symptom.OpRouteAdd, Errno: symptom.EHOSTUNREACH, Causes: causes(causeLinkState, causeInvalidRequest),
+			Why: "net/ipv6/route.c ip6_route_check_nh / ip6_validate_gw: EHOSTUNREACH when no on-link route leads to the IPv6 gateway (the connected prefix is missing, or the gateway lies outside it: add the host route or onlink first)"},
+		{Errno: symptom.EHOSTUNREACH, Causes: causes(causeLinkState, causeInvalidRequest),
+			Why: "EHOSTUNREACH from rtnetlink: an IPv6 gateway with no on-link route (ip6_route_check_nh)"},
+		{Msg: "ifa_f_mcautojoin", Causes: causes(causeInvalidRequest),
+			Why: "net/ipv6/addrconf.c inet6_addr_add: a multicast address without IFA_F_MCAUTOJOIN is refused (\"Cannot assign multicast address without IFA_F_MCAUTOJOIN flag\", EADDRNOTAVAIL): the request is wrong, not the system"},
+		{InContainer: true, Msg: "net_admin", Causes: causes(causeContainerRestricted, causeCapNetAdmin),
+			Why: "the program's own message asks for NET_ADMIN to be added to its container: the container was started without it"},
 		{Errno: symptom.ENETUNREACH, Causes: causes(causeLinkState, causeAlreadyExists),
 			Why: "fib_check_nh: ENETUNREACH when no route leads to the gateway (its link is down or has no address)"},
 		{Errno: symptom.ENETDOWN, Causes: causes(causeLinkState, causeAlreadyExists),

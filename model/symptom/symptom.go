@@ -193,8 +193,18 @@ func ParseSymptom(text string) Symptom {
 // commands that enter a container.
 var containerPromptRE = regexp.MustCompile(`^(?:\S+@([0-9a-f]{12})[:\s][^#$]*[#$]\s|\[\S+@([0-9a-f]{12})[^\]]*\][#$]\s)|\b(?:docker|podman|kubectl|nerdctl|lxc|incus) (?:exec|attach)\b`)
 
+var capAddAdviceRE = regexp.MustCompile(`(?i)(?:--cap-add[= ]?|\bcap_add\b\W{0,8}|\bcapabilities\W{0,20}add\W{0,8})(?:CAP_)?NET_ADMIN\b`)
+
 func (s *Symptom) noteContainerHint(line string) {
 	if s.ContainerHint != "" {
+		return
+	}
+	// The program's own message asking for a capability to be added to
+	// its container (dockur/windows-arm#66: "Please add the following
+	// setting to your container: --cap-add NET_ADMIN"; compose's
+	// cap_add: list, a pod's securityContext capabilities add).
+	if m := capAddAdviceRE.FindString(line); m != "" {
+		s.ContainerHint = "the message asks to add NET_ADMIN to the container (" + clipText(m, 80) + ")"
 		return
 	}
 	if m := containerPromptRE.FindStringSubmatch(line); m != nil {

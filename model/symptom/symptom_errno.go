@@ -72,6 +72,16 @@ var strerrorTexts = []strerrorText{
 	{"Symbolic link loop", ELOOP, "musl"},
 	{"Unknown error 524", ENOTSUPP, "glibc"},
 	{"No error information", EUNKNOWN, "musl"},
+	// Errnos people rarely meet (glibc's string.h texts, musl's
+	// src/errno/__strerror.h): an IPv6 gateway that is not on-link
+	// (systemd/systemd#20217, sonic-net/sonic-buildimage#26322), a bridge
+	// with 1024 ports (moby/moby#18814), an attribute or map too large.
+	{"No route to host", EHOSTUNREACH, "glibc"},
+	{"Host is unreachable", EHOSTUNREACH, "musl"},
+	{"Exchange full", EXFULL, "glibc"},
+	{"Argument list too long", E2BIG, "both"},
+	{"Value too large for defined data type", EOVERFLOW, "glibc"},
+	{"Value too large for data type", EOVERFLOW, "musl"},
 	// libnl's nl_geterror() texts (thom311/libnl lib/error.c), printed by
 	// NetworkManager's older platform layer, keepalived, hostapd, libvirt
 	// and other libnl users instead of strerror: the class is the errno

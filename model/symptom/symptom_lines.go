@@ -199,6 +199,13 @@ func (s *Symptom) infer() {
 			s.Kind = "tun"
 		}
 	}
+	// Bringing an interface up (ifup, ifupdown2, networking.service) sets
+	// the link up, then adds its addresses and routes: setting a link up
+	// never answers EEXIST (dev_change_flags), an address added twice does
+	// (bluerobotics/companion#201).
+	if s.Operation == OpLinkSet && s.Errno == EEXIST && s.Command == "" && s.matched("op:bring-up-device") {
+		s.Operation = OpAddrAdd
+	}
 	if s.Operation == "" && s.SysctlKey != "" {
 		s.Operation = OpSysctl
 	}
@@ -269,4 +276,14 @@ func (s *Symptom) applyPhraseIn(line string) bool {
 		s.match("op:" + opPhrases[best].name)
 	}
 	return s.Operation != ""
+}
+
+// matched tells whether a vocabulary row matched ("op:bring-up-device").
+func (s *Symptom) matched(row string) bool {
+	for _, m := range s.Matched {
+		if m == row {
+			return true
+		}
+	}
+	return false
 }

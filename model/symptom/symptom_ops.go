@@ -75,6 +75,17 @@ var lineForms = []lineForm{
 			}
 			s.setErr(extAckErrno(m[1]), m[0])
 		}},
+	// nmcli refusing a profile change before anything reaches the kernel
+	// (NetworkManager's NM_CONNECTION_ERROR_INVALID_SETTING / _PROPERTY:
+	// ansible-collections/community.general#2408, #1500): the profile is
+	// wrong, so the daemon's configuration is the cause.
+	{name: "nmcli-invalid-setting", example: `Error: invalid or not allowed setting 'bridge-port': 'bridge-port' not among [connection, 802-3-ethernet (ethernet), 802-1x, dcb, sriov, ethtool, match, ipv4, ipv6, hostname, tc, proxy].`,
+		re: regexp.MustCompile(`Error: (?:invalid or not allowed setting|invalid property|invalid <setting>\.<property>|failed to modify|Failed to (?:modify|add) (?:connection|new connection))\b[^\n]{0,200}`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "NetworkManager"
+			s.setIf(&s.ExtAck, clipText(m[0], 200))
+			s.setIf(&s.Message, clipText(m[0], 200))
+		}},
 	{name: "iproute2-extack", example: `Error: ipv4: Address already assigned.`,
 		re: regexp.MustCompile(`(?:^|: |\s)Error: (.+?)(?:\.\s+[A-Z]|\.?\s*$)`),
 		apply: func(s *Symptom, m []string) {
@@ -591,7 +602,6 @@ func kindNoun(w string) string {
 }
 
 var opPhrases = []opPhrase{
-	// mk-f/alpine-initramfs-dropbear#1.
 	{name: "ioctl-name", example: `ifconfig: SIOCSIFADDR: No such device`,
 		re:    regexp.MustCompile(`\b(SIOC[A-Z]{4,16}|TUNSETIFF|TUNSETPERSIST)\b`),
 		apply: func(s *Symptom, m []string) { s.setIoctl(m[1]) }},
@@ -998,6 +1008,16 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Operation, OpLinkSet)
 			s.setIf(&s.Device, m[1])
 		}},
+	// A port joining its master, named between the verb and the master:
+	// lxc/lxc#256 "failed to attach 'veth5GML3H' to the bridge 'br-int'".
+	{name: "attach-to-master", example: `lxc-start: failed to attach 'veth5GML3H' to the bridge 'br-int' : Operation not supported`,
+		re: regexp.MustCompile(`(?i)(?:failed to|could not|couldn't|cannot|can't|unable to|error) (?:attach|add|enslave|join)(?:ing)? (?:the )?(?:interface |port |device |link )?['"]?([\w.@-]{1,15})['"]? (?:to|into|with) (?:the )?(?:bridge|bond|master|team)\b(?: ['"]?([\w.@-]{1,15}))?`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Master, m[2])
+		}},
+	// mk-f/alpine-initramfs-dropbear#1.
 	// Daemons and scripts in plain words: "failed to create bridge",
 	// "could not add IP address", "cannot set link swp1 up", "Unable to
 	// bring up interface", "error creating vxlan interface", and a chain

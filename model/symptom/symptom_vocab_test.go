@@ -69,6 +69,14 @@ func TestVocabularyForms(t *testing.T) {
 		// object with its origin (corpus host-132).
 		{"systemd-networkd[1643]: enp179s0f1.324: Could not join netdev: Operation not permitted", OpLinkSet, EPERM},
 		{"systemd-networkd[21459]: eth1: Could not set NDisc route or address: Invalid argument", OpRouteAdd, EINVAL},
+		// Rare errnos (systemd/systemd#20217, moby/moby#18814).
+		{"RTNETLINK answers: No route to host", "", EHOSTUNREACH},
+		{"ip: RTNETLINK answers: Host is unreachable", "", EHOSTUNREACH},
+		{`error setting interface "vethe1e64f7" master to "br0": exchange full`, OpLinkSet, EXFULL},
+		// A port attached to its master by name (lxc/lxc#256).
+		{"lxc-start: failed to attach 'veth5GML3H' to the bridge 'br-int' : Operation not supported", OpLinkSet, EOPNOTSUPP},
+		// ifup's EEXIST is an address added twice (bluerobotics/companion#201).
+		{"RTNETLINK answers: File exists\nFailed to bring up config-server.", OpAddrAdd, EEXIST},
 		// An object named between the noun and "failed" (unikraft/kraftkit#1456).
 		{"E  bridge creation for a-somewhat-longer-name failed: numerical result out of range", OpLinkAdd, ERANGE},
 		{"ip: RTNETLINK answers: Resource busy", "", EBUSY},
@@ -179,5 +187,21 @@ func BenchmarkParseSymptom64K(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		ParseSymptom(text)
+	}
+}
+
+// A program's own advice to add NET_ADMIN to its container says the text
+// ran in a container (dockur/windows-arm#66); a prose mention of the
+// capability does not.
+func TestCapAddAdviceIsAContainerHint(t *testing.T) {
+	s := ParseSymptom("ERROR: Failed to create bridge. Please add the following setting to your container: --cap-add NET_ADMIN")
+	if s.ContainerHint == "" || s.Operation != OpLinkAdd {
+		t.Errorf("hint %q op %q", s.ContainerHint, s.Operation)
+	}
+	if s := ParseSymptom("RTNETLINK answers: Operation not permitted (needs CAP_NET_ADMIN)"); s.ContainerHint != "" {
+		t.Errorf("prose mention gave hint %q", s.ContainerHint)
+	}
+	if s := ParseSymptom("nmcli: Error: invalid or not allowed setting 'ipv6': 'ipv6' not among [connection, bridge-port]."); s.Source != "NetworkManager" || !s.Recognised {
+		t.Errorf("nmcli refusal: source %q recognised %v", s.Source, s.Recognised)
 	}
 }
