@@ -382,6 +382,10 @@ func init() {
 		// --- By the program that reported it.
 		{Source: "networkd", Causes: causes(causeNetconfig),
 			Why: "systemd-networkd reported it: its configuration for the device is a cause to check"},
+		{Op: symptom.OpTunOpen, Causes: causes(causeTunDevice, causeModuleMissing),
+			Why: "a tun device that could not be opened, no errno printed (OpenVPN's \"Cannot allocate TUN/TAP dev dynamically\"): the node or the driver is missing"},
+		{Source: "ifupdown", Causes: causes(causeNetconfig),
+			Why: "ifupdown refuses an interface /etc/network/interfaces does not define, or a stanza it cannot read: the configuration is the cause"},
 		{Source: "netplan", Causes: causes(causeNetconfig),
 			Why: "netplan refused its YAML: it writes no networkd or NetworkManager configuration for it"},
 		{Source: "NetworkManager", Causes: causes(causeNetconfig),

@@ -75,6 +75,32 @@ var lineForms = []lineForm{
 			}
 			s.setErr(extAckErrno(m[1]), m[0])
 		}},
+	// NetworkManager refusing its own configuration: a keyfile or ifcfg
+	// profile it cannot load, a NetworkManager.conf it cannot read
+	// (balena-io/balena-cli#657 "keyfile: error loading connection from
+	// file ...: invalid connection: ...", jayofelony/pwnagotchi#284
+	// "keyfile: connection.autoconnect: invalid setting: ...",
+	// kelebek333/rtl8188fu#59 "Failed to read configuration: ..."): the
+	// configuration is the cause.
+	{name: "networkmanager-config", example: `keyfile: error loading connection from file /etc/NetworkManager/system-connections/resin-sample: invalid connection: 802-11-wireless-security.key-mgmt: property is missing`,
+		re: regexp.MustCompile(`(?:(?:keyfile|ifcfg-rh|ifupdown): (?:load: |error loading connection from file |[\w-]+\.[\w-]+: invalid setting)|Failed to read configuration: (/\S*NetworkManager\S*?):)(?:"?(/[^":\s]+)"?)?[^\n]{0,200}`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "NetworkManager"
+			s.setIf(&s.Path, m[1]+m[2])
+			s.setIf(&s.ExtAck, clipText(m[0], 200))
+			s.setIf(&s.Message, clipText(m[0], 200))
+		}},
+	// ifupdown asked for an interface /etc/network/interfaces does not
+	// define (kimchi-project/ginger#393 "Unknown interface ens7" from ifup
+	// ens7; older ifupdown "ifup: unknown interface eth1").
+	{name: "ifupdown-unknown-interface", example: `ifup: unknown interface eth1`,
+		re: regexp.MustCompile(`(?i)^(?:(?:ifup|ifdown|ifquery|ifreload): )?(?:unknown interface|no ifupdown configuration found for|couldn't read interfaces file|cannot find interface) "?([\w.@:-]{1,15})"?`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "ifupdown"
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Path, "/etc/network/interfaces")
+			s.setIf(&s.ExtAck, clipText(m[0], 200))
+		}},
 	// nmcli refusing a profile change before anything reaches the kernel
 	// (NetworkManager's NM_CONNECTION_ERROR_INVALID_SETTING / _PROPERTY:
 	// ansible-collections/community.general#2408, #1500): the profile is
@@ -185,6 +211,15 @@ var lineForms = []lineForm{
 				e = ErrnoFromNumber(m[4])
 			}
 			s.setErr(e, m[0])
+		}},
+	// OpenVPN when no tun node could be opened among /dev/tun0..255
+	// (Tunnelblick/Tunnelblick#41, #757): no errno, the operation only.
+	{name: "openvpn-tun-dynamic", example: `Mon Oct 20 01:41:17 2008 us=892553 Cannot allocate TUN/TAP dev dynamically`,
+		re: regexp.MustCompile(`Cannot allocate TUN/TAP dev dynamically`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "openvpn")
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Kind, "tun")
 		}},
 	// procps sysctl.
 	{name: "sysctl-setting-key", example: `sysctl: setting key "net.ipv4.ip_forward": Read-only file system`,
@@ -387,11 +422,17 @@ var lineForms = []lineForm{
 			s.setErr(e, msg)
 		}},
 	{name: "networkd-config-file", example: `systemd-networkd[612]: /etc/systemd/network/10-br0.netdev:3: Unknown key name 'Kindd' in section 'NetDev', ignoring.`,
-		re: regexp.MustCompile(`(?:systemd-networkd\[\d+\]: )?(\S+\.(?:netdev|network|link)):(\d+): (.+?)\s*$`),
+		// Also without a line number: "/etc/systemd/network/25-vlan.netdev:
+		// VLAN without valid Id (0) configured. Ignoring." (networkd's
+		// netdev verification, src/network/netdev/*.c).
+		re: regexp.MustCompile(`(?:systemd-networkd\[\d+\]: )?(/\S+\.(?:netdev|network|link)|\S+\.(?:netdev|network|link):\d+)(?::(\d+))?: (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
 			s.Source = "networkd"
-			s.setIf(&s.Path, m[1])
-			s.setErr(EINVAL, m[0])
+			path, _, _ := strings.Cut(m[1], ":")
+			s.setIf(&s.Path, path)
+			// A unit file networkd refuses or ignores: no errno, its words.
+			s.setIf(&s.ExtAck, clipText(m[3], 200))
+			s.setIf(&s.Message, clipText(m[0], 200))
 		}},
 	// LXC.
 	{name: "lxc-veth", example: `lxc 20261122062901.123 ERROR    network - network.c:instantiate_veth: 170 Operation not permitted - Failed to create veth pair "vethAB12CD" and "vethEF34GH"`,
@@ -691,7 +732,10 @@ var opPhrases = []opPhrase{
 			}
 		}},
 	{name: "networkmanager-state-change", example: `NetworkManager[812]: <info>  [1700000000.1234] device (eth0): state change: ip-config -> failed (reason 'ip-config-unavailable', sys-iface-state: 'managed')`,
-		re: regexp.MustCompile(`device \(([^)\s]+)\): (?:state change: \S+ -> failed|Activation: failed)`),
+		// A device falling back to unavailable or deactivating for a failure
+		// reason is the same family ("state change: prepare -> unavailable
+		// (reason 'dependency-failed'").
+		re: regexp.MustCompile(`device \(([^)\s]+)\): (?:state change: \S+ -> (?:failed|(?:unavailable|deactivating|disconnected) \(reason '(?:[\w-]*failed|[\w-]*unavailable|config-[\w-]+|device-missing|[\w-]*-error)')|Activation: failed)`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "NetworkManager")
 			s.setIf(&s.Operation, OpLinkSet)
@@ -900,7 +944,10 @@ var opPhrases = []opPhrase{
 	{name: "nmcli-activation-failed", example: `Error: Connection activation failed: No suitable device found for this connection (device eth0 not available because profile is not compatible with device (mismatching interface name)).`,
 		re: regexp.MustCompile(`Connection activation failed`),
 		apply: func(s *Symptom, m []string) {
-			s.setIf(&s.Source, "NetworkManager")
+			// nmcli prints "Error: " like iproute2: the source is NetworkManager.
+			if s.Source == "" || s.Source == "iproute2" {
+				s.Source = "NetworkManager"
+			}
 			s.setIf(&s.Operation, OpLinkSet)
 		}},
 	// LXC before 2.1: "lxc-start: failed to create veth0-vethFNN6G2 : File exists" (lxc/lxc#374).
@@ -1002,8 +1049,13 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Device, m[1])
 		}},
 	{name: "networkd-state", example: `systemd-networkd[287]: ens3: State changed: initialized -> unmanaged`,
-		re: regexp.MustCompile(`(\S+): State changed: \S+ -> (unmanaged|failed)`),
+		re: regexp.MustCompile(`(\S+): (?:State changed: \S+ -> (unmanaged|failed)|(Failed)\s*$)`),
 		apply: func(s *Symptom, m []string) {
+			// networkd's "eth1: Failed" (systemd/systemd#15280): only
+			// from networkd itself.
+			if m[3] != "" && s.Source != "networkd" {
+				return
+			}
 			s.setIf(&s.Source, "networkd")
 			s.setIf(&s.Operation, OpLinkSet)
 			s.setIf(&s.Device, m[1])
@@ -1011,11 +1063,13 @@ var opPhrases = []opPhrase{
 	// A port joining its master, named between the verb and the master:
 	// lxc/lxc#256 "failed to attach 'veth5GML3H' to the bridge 'br-int'".
 	{name: "attach-to-master", example: `lxc-start: failed to attach 'veth5GML3H' to the bridge 'br-int' : Operation not supported`,
-		re: regexp.MustCompile(`(?i)(?:failed to|could not|couldn't|cannot|can't|unable to|error) (?:attach|add|enslave|join)(?:ing)? (?:the )?(?:interface |port |device |link )?['"]?([\w.@-]{1,15})['"]? (?:to|into|with) (?:the )?(?:bridge|bond|master|team)\b(?: ['"]?([\w.@-]{1,15}))?`),
+		// "enslave" and "attach" say it without the master's kind:
+		// "Failed to enslave eth1 to bond0".
+		re: regexp.MustCompile(`(?i)(?:failed to|could not|couldn't|cannot|can't|unable to|error) (?:(?:attach|enslave)(?:ing)? (?:the )?(?:interface |port |device |link )?['"]?([\w.@-]{1,15})['"]? (?:to|into|with) (?:the )?(?:(?:bridge|bond|master|team)\b ?)?|(?:add|join)(?:ing)? (?:the )?(?:interface |port |device |link )?['"]?([\w.@-]{1,15})['"]? (?:to|into) (?:the )?(?:bridge|bond|master|team)\b ?)['"]?([\w.@-]{1,15})?`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpLinkSet)
-			s.setIf(&s.Device, m[1])
-			s.setIf(&s.Master, m[2])
+			s.setIf(&s.Device, m[1]+m[2])
+			s.setIf(&s.Master, m[3])
 		}},
 	// mk-f/alpine-initramfs-dropbear#1.
 	// Daemons and scripts in plain words: "failed to create bridge",

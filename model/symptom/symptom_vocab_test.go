@@ -205,3 +205,37 @@ func TestCapAddAdviceIsAContainerHint(t *testing.T) {
 		t.Errorf("nmcli refusal: source %q recognised %v", s.Source, s.Recognised)
 	}
 }
+
+// Configuration refusals of NetworkManager, networkd and ifupdown name
+// their daemon (and so the netconfig cause) without an errno.
+func TestDaemonConfigurationForms(t *testing.T) {
+	for _, tt := range []struct{ in, source, op string }{
+		// balena-io/balena-cli#657.
+		{"keyfile: error loading connection from file /etc/NetworkManager/system-connections/resin-sample: invalid connection: 802-11-wireless-security.key-mgmt: property is missing", "NetworkManager", ""},
+		// kelebek333/rtl8188fu#59.
+		{"NetworkManager[48024]: Failed to read configuration: /etc/NetworkManager/conf.d/disable-random-mac.conf: Key file does not start with a group", "NetworkManager", ""},
+		// networkd's netdev verification without a line number.
+		{"systemd-networkd[312]: /etc/systemd/network/25-vlan.netdev: VLAN without valid Id (0) configured. Ignoring.", "networkd", ""},
+		// kimchi-project/ginger#393 (ifup ens7).
+		{"Unknown interface ens7", "ifupdown", ""},
+		// A device falling back for a failure reason.
+		{"NetworkManager[812]: <info>  [1700000000.1234] device (eth0): state change: prepare -> unavailable (reason 'dependency-failed', sys-iface-state: 'managed')", "NetworkManager", OpLinkSet},
+		// nmcli's "Error: " is not iproute2's.
+		{"Error: Connection activation failed: No suitable device found for this connection.", "NetworkManager", OpLinkSet},
+		// Tunnelblick/Tunnelblick#757.
+		{"2023-08-11 23:23:26.709858 Cannot allocate TUN/TAP dev dynamically", "openvpn", OpTunOpen},
+	} {
+		s := ParseSymptom(tt.in)
+		if !s.Recognised || s.Source != tt.source || s.Operation != tt.op {
+			t.Errorf("%q: recognised %v source %q op %q, want %q %q (matched %v)", tt.in, s.Recognised, s.Source, s.Operation, tt.source, tt.op, s.Matched)
+		}
+	}
+	// A port enslaved to a master named without its kind; an address
+	// added to a device is not a port joining a master.
+	if s := ParseSymptom("Error: Failed to enslave eth1 to bond0: Device or resource busy"); s.Operation != OpLinkSet || s.Master != "bond0" {
+		t.Errorf("enslave: op %q master %q", s.Operation, s.Master)
+	}
+	if s := ParseSymptom("failed to add 10.0.0.1 to eth0: File exists"); s.Operation == OpLinkSet {
+		t.Errorf("address add read as a port joining a master (matched %v)", s.Matched)
+	}
+}
