@@ -50,6 +50,7 @@ const (
 	EXFULL          Errno = "EXFULL"       // br_add_if: the bridge has BR_MAX_PORTS ports
 	E2BIG           Errno = "E2BIG"
 	EOVERFLOW       Errno = "EOVERFLOW"
+	ENOPKG          Errno = "ENOPKG"   // net/socket.c: the bridge ioctl hook absent (module not loadable)
 	ENOTSUPP        Errno = "ENOTSUPP" // 524, kernel-internal, leaks to user space from some drivers
 	// EUNKNOWN is an error whose number the C library could not name (musl's
 	// "No error information", glibc's "Unknown error N" for a number not
@@ -68,6 +69,7 @@ var errnoNumbers = map[Errno]syscall.Errno{
 	EALREADY: syscall.EALREADY, ENOTCONN: syscall.ENOTCONN, EPROTO: syscall.EPROTO, ETIMEDOUT: syscall.ETIMEDOUT,
 	EIO: syscall.EIO, EFAULT: syscall.EFAULT, ENOPROTOOPT: syscall.ENOPROTOOPT, ELOOP: syscall.ELOOP, ENOTSUPP: syscall.Errno(524),
 	EHOSTUNREACH: syscall.EHOSTUNREACH, EXFULL: syscall.Errno(54), E2BIG: syscall.E2BIG, EOVERFLOW: syscall.EOVERFLOW,
+	ENOPKG: syscall.Errno(65),
 }
 
 // ErrnoFromNumber finds the class of an errno number (Rust's "(os error

@@ -79,6 +79,9 @@ var strerrorTexts = []strerrorText{
 	{"No route to host", EHOSTUNREACH, "glibc"},
 	{"Host is unreachable", EHOSTUNREACH, "musl"},
 	{"Exchange full", EXFULL, "glibc"},
+	// net/socket.c sock_ioctl: SIOCBRADDBR without the bridge module
+	// (raspberrypi/documentation#762 "add bridge failed: Package not installed").
+	{"Package not installed", ENOPKG, "glibc"},
 	{"Argument list too long", E2BIG, "both"},
 	{"Value too large for defined data type", EOVERFLOW, "glibc"},
 	{"Value too large for data type", EOVERFLOW, "musl"},

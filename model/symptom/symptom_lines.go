@@ -206,6 +206,18 @@ func (s *Symptom) infer() {
 	if s.Operation == OpLinkSet && s.Errno == EEXIST && s.Command == "" && s.matched("op:bring-up-device") {
 		s.Operation = OpAddrAdd
 	}
+	// A socket or address of the IPv6 family named in words (docker/for-linux#1233
+	// "listen tcp6 [::]:8888: socket: address family not supported by
+	// protocol", boot2docker/boot2docker#1257 "creating tcp6 socket ::1").
+	if s.Family == "" {
+		if inet6WordsRE.MatchString(s.Raw) {
+			s.Family = "inet6"
+			// A TCP or UDP socket of that family is not a netlink socket.
+			if s.Operation == OpNetlink && !strings.Contains(strings.ToLower(s.Raw), "netlink") {
+				s.Operation = ""
+			}
+		}
+	}
 	if s.Operation == "" && s.SysctlKey != "" {
 		s.Operation = OpSysctl
 	}
@@ -287,3 +299,5 @@ func (s *Symptom) matched(row string) bool {
 	}
 	return false
 }
+
+var inet6WordsRE = regexp.MustCompile(`\b(?:tcp6|udp6|AF_INET6|PF_INET6)\b|\[::[0-9a-fA-F:]*\]:\d+|\bip6 ::1\b|\bsocket ::1\b`)

@@ -101,6 +101,46 @@ var lineForms = []lineForm{
 			s.setIf(&s.Path, "/etc/network/interfaces")
 			s.setIf(&s.ExtAck, clipText(m[0], 200))
 		}},
+	// iproute2 ip/tunnel.c (ipip, gre, sit through ioctls):
+	// projectcalico/felix#1008 `add tunnel "tunl0" failed: File exists`.
+	{name: "iproute2-tunnel", example: `add tunnel "tunl0" failed: File exists`,
+		re: regexp.MustCompile(`(add|delete|change) tunnel "([^"]{0,64})" failed: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			op, _ := phraseOp(map[string]string{"add": "create", "delete": "delete", "change": "set"}[m[1]], "link")
+			s.setIf(&s.Operation, op)
+			s.setIf(&s.Device, m[2])
+			s.setErr(ErrnoFromText(m[3]), m[0])
+		}},
+	// iproute2 refusing a link-layer address before asking the kernel
+	// (ip/iplink.c, LNST-project/lnst#104 "\"None\" is invalid lladdr.").
+	{name: "iproute2-invalid-lladdr", example: `"None" is invalid lladdr.`,
+		re: regexp.MustCompile(`"([^"]{0,64})" is invalid lladdr`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.ExtAck, "invalid lladdr")
+			s.setIf(&s.Message, m[0])
+		}},
+	// iproute2 ip netns add: unshare(CLONE_NEWNET) refused (ip/ipnetns.c;
+	// RMerl/asuswrt-merlin.ng#327).
+	{name: "iproute2-netns-create", example: `Failed to create a new network namespace (insert name): Invalid argument.`,
+		re: regexp.MustCompile(`Failed to create a new network namespace "?([^":]*?)"?: (.+?)\.?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	// OpenWrt netifd's device errors (openwrt/openwrt#11211
+	// "DEVICE_CLAIM_FAILED": the device could not be created or claimed).
+	{name: "netifd-device-error", example: `The result is that the interface will show the error ` + "`DEVICE_CLAIM_FAILED`" + ` in the status.`,
+		re: regexp.MustCompile(`\b(DEVICE_CLAIM_FAILED|SETUP_FAILED|NO_DEVICE)\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "netifd")
+			if m[1] == "DEVICE_CLAIM_FAILED" {
+				s.setIf(&s.Operation, OpLinkAdd)
+			}
+			s.setIf(&s.ExtAck, strings.ToLower(m[1]))
+		}},
 	// nmcli refusing a profile change before anything reaches the kernel
 	// (NetworkManager's NM_CONNECTION_ERROR_INVALID_SETTING / _PROPERTY:
 	// ansible-collections/community.general#2408, #1500): the profile is
@@ -113,7 +153,9 @@ var lineForms = []lineForm{
 			s.setIf(&s.Message, clipText(m[0], 200))
 		}},
 	{name: "iproute2-extack", example: `Error: ipv4: Address already assigned.`,
-		re: regexp.MustCompile(`(?:^|: |\s)Error: (.+?)(?:\.\s+[A-Z]|\.?\s*$)`),
+		// Also quoted in prose: tinc's docs (gsliepen/tinc#213) `the error
+		// "Error: Device for nexthop is not up." happens`.
+		re: regexp.MustCompile(`(?:^|: |\s|\s?["'\x60])Error: (.+?)(?:\.\s+[A-Z]|\.?["'\x60]?\s*$|\.["'\x60])`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "iproute2")
 			msg := strings.TrimSuffix(m[1], ".")
@@ -577,6 +619,8 @@ var ioctlOps = map[string][2]string{ // name: operation, kind
 	"SIOCBRADDBR": {OpLinkAdd, "bridge"}, "SIOCBRDELBR": {OpLinkDel, "bridge"}, "SIOCBRADDIF": {OpLinkSet, ""},
 	"SIOCBRDELIF": {OpLinkSet, ""}, "SIOCSIFVLAN": {OpLinkAdd, "vlan"}, "SIOCBONDENSLAVE": {OpLinkSet, ""},
 	"TUNSETIFF": {OpTuntapAdd, "tun"}, "TUNSETPERSIST": {OpTuntapAdd, "tun"}, "SIOCSIFTXQLEN": {OpLinkSet, ""},
+	// ip tunnel add/del/change on ipip, gre and sit (iproute2 ip/tunnel.c).
+	"SIOCADDTUNNEL": {OpLinkAdd, ""}, "SIOCDELTUNNEL": {OpLinkDel, ""}, "SIOCCHGTUNNEL": {OpLinkSet, ""},
 }
 
 // ioctlNumbers are the same requests by number, as strace -X raw and
@@ -586,6 +630,8 @@ var ioctlNumbers = map[uint64]string{
 	0x890b: "SIOCADDRT", 0x890c: "SIOCDELRT", 0x8922: "SIOCSIFMTU", 0x8924: "SIOCSIFHWADDR", 0x8923: "SIOCSIFNAME",
 	0x89a0: "SIOCBRADDBR", 0x89a1: "SIOCBRDELBR", 0x89a2: "SIOCBRADDIF", 0x89a3: "SIOCBRDELIF", 0x8983: "SIOCSIFVLAN",
 	0x400454ca: "TUNSETIFF", 0x400454cb: "TUNSETPERSIST",
+	// projectcalico/felix#928: "ip: ioctl 0x89f1 failed: File exists".
+	0x89f1: "SIOCADDTUNNEL", 0x89f2: "SIOCDELTUNNEL", 0x89f3: "SIOCCHGTUNNEL",
 }
 
 func (s *Symptom) setIoctl(name string) {
@@ -901,6 +947,14 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Operation, OpNetnsEnter)
 			s.setIf(&s.Netns, m[1])
 		}},
+	// A process's namespace by path (kubernetes/kubernetes#26199 "Failed to
+	// open /proc/0/ns/net: ... no such file or directory").
+	{name: "proc-ns-net", example: `Error removing container from network: Failed to open /proc/0/ns/net: open /proc/0/ns/net: no such file or directory`,
+		re: regexp.MustCompile(`\bopen "?(/proc/(?:\d+|self|thread-self)/(?:task/\d+/)?ns/net)\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Path, m[1])
+		}},
 	{name: "netns-fs-magic", example: `error retrieving network namespace at /tmp/run-1002/netns/cni-3fcbc990-2e9d-9d4f-9eae-6a9ddf45c1f1: unknown FS magic on "/tmp/run-1002/netns/cni-3fcbc990-2e9d-9d4f-9eae-6a9ddf45c1f1": 58465342`,
 		re:    regexp.MustCompile(`unknown FS magic on "[^"]*"|is not a (?:PROC|NSFS|nsfs) file`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
@@ -1042,7 +1096,11 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Kind, kind)
 		}},
 	{name: "tun-setup", example: `qemu-system-x86_64: could not configure /dev/net/tun (tap0): Operation not permitted`,
-		re: regexp.MustCompile(`(?i)(?:(?:could not|cannot|can't|failed to|unable to) (?:open|configure|initiali[sz]e|set ?up|start) (?:the )?(?:/dev/net/tun|tun(?:nel)?\b|tun/tap|tap\b)|\bopen tap device\b|\bTapOpen\b)(?: \(([^)\s]+)\))?`),
+		// Also the opening step named alone (navilg/media-stack#60 "Unix
+		// opening TUN device file: operation not permitted"), Tailscale's
+		// tstun.New (tailscale-dev/ScaleTail#53), and a program saying the
+		// node is missing (dockur/windows#240 "TUN device missing").
+		re: regexp.MustCompile(`(?i)(?:(?:could not|cannot|can't|failed to|unable to) (?:open|configure|initiali[sz]e|set ?up|start) (?:the )?(?:/dev/net/tun|tun(?:nel)?\b|tun/tap|tap\b)|\bopen tap device\b|\bTapOpen\b|\bopening (?:the )?(?:tun|tap|tun/tap) device(?: file)?|\btstun\.New\(|\btun(?:/tap)? device (?:is )?(?:missing|not found|not available))(?: \(([^)\s]+)\))?`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpTunOpen)
 			s.setIf(&s.Path, "/dev/net/tun")

@@ -77,6 +77,21 @@ func TestVocabularyForms(t *testing.T) {
 		{"lxc-start: failed to attach 'veth5GML3H' to the bridge 'br-int' : Operation not supported", OpLinkSet, EOPNOTSUPP},
 		// ifup's EEXIST is an address added twice (bluerobotics/companion#201).
 		{"RTNETLINK answers: File exists\nFailed to bring up config-server.", OpAddrAdd, EEXIST},
+		// ENOPKG from the bridge ioctl (raspberrypi/documentation#762).
+		{"add bridge failed: Package not installed", "", ENOPKG},
+		// ip tunnel's ioctl by number and its own message (projectcalico/felix#928, #1008).
+		{"stderr  : ip: ioctl 0x89f1 failed: File exists", OpLinkAdd, EEXIST},
+		{`stderr  : add tunnel "tunl0" failed: File exists`, OpLinkAdd, EEXIST},
+		// A dead process's namespace (kubernetes/kubernetes#26199).
+		{"Failed to open /proc/0/ns/net: open /proc/0/ns/net: no such file or directory", OpNetnsEnter, ENOENT},
+		// ip netns add on a kernel without network namespaces (RMerl/asuswrt-merlin.ng#327).
+		{"Failed to create a new network namespace (insert name): Invalid argument.", OpNetnsEnter, EINVAL},
+		// The tun open step named alone (navilg/media-stack#60).
+		{"ERROR creating tun device: Unix opening TUN device file: operation not permitted", OpTunOpen, EPERM},
+		// An extended ACK quoted in prose (gsliepen/tinc#213).
+		{`the error "Error: Device for nexthop is not up." happens`, "", ENETDOWN},
+		// A TCP socket of the IPv6 family is not a netlink socket (docker/for-linux#1233).
+		{"Error starting userland proxy: listen tcp6 [::]:8888: socket: address family not supported by protocol.", "", EAFNOSUPPORT},
 		// An object named between the noun and "failed" (unikraft/kraftkit#1456).
 		{"E  bridge creation for a-somewhat-longer-name failed: numerical result out of range", OpLinkAdd, ERANGE},
 		{"ip: RTNETLINK answers: Resource busy", "", EBUSY},
@@ -237,5 +252,20 @@ func TestDaemonConfigurationForms(t *testing.T) {
 	}
 	if s := ParseSymptom("failed to add 10.0.0.1 to eth0: File exists"); s.Operation == OpLinkSet {
 		t.Errorf("address add read as a port joining a master (matched %v)", s.Matched)
+	}
+}
+
+// An embedded command whose errors are discarded, or one step of a chain,
+// does not name the failing operation (k3s-io/k3s#9251).
+func TestEmbeddedCommandHiddenOrChained(t *testing.T) {
+	s := ParseSymptom("flannel exited: failed to run command: ip link del flannel.1 2>/dev/null; echo $PATH >&2; wg-add.sh flannel.1 && ip addr add $SUBNET_IP/32 dev flannel.1 && ip link set flannel.1 up Err: exit status 1")
+	if s.Operation == OpLinkDel {
+		t.Errorf("a command with 2>/dev/null read as the failing one (matched %v)", s.Matched)
+	}
+	if s := ParseSymptom(`exec: "ip link add br0 type bridge": RTNETLINK answers: Operation not supported`); s.Operation != OpLinkAdd {
+		t.Errorf("a single embedded command: op %q (matched %v)", s.Operation, s.Matched)
+	}
+	if s := ParseSymptom("Error starting userland proxy: listen tcp6 [::]:8888: socket: address family not supported by protocol."); s.Family != "inet6" || s.Operation != "" {
+		t.Errorf("tcp6 socket: family %q op %q", s.Family, s.Operation)
 	}
 }
