@@ -136,6 +136,22 @@ func init() {
 	// Set in init: the causes' evaluations reach priors through Verify.
 	rankTable = []rankRow{
 		// --- Operations that narrow more than the errno.
+		{Op: symptom.OpAddrAdd, Errno: symptom.EOPNOTSUPP, Family: "inet6", Causes: causes(causeSysctl, causeModuleMissing),
+			Why: "net/core/rtnetlink.c rtnetlink_rcv_msg: no RTM_NEWADDR handler for PF_INET6 when IPv6 is disabled at boot (ipv6.disable=1) or not built: EOPNOTSUPP (amnezia-vpn/amnezia-client#701, jamesmcm/vopono#109)"},
+		{Op: symptom.OpRouteAdd, Errno: symptom.EOPNOTSUPP, Family: "inet6", Causes: causes(causeSysctl, causeModuleMissing),
+			Why: "net/core/rtnetlink.c rtnetlink_rcv_msg: no RTM_NEWROUTE handler for PF_INET6 when IPv6 is disabled at boot: EOPNOTSUPP (kubernetes-sigs/kind#626)"},
+		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Msg: "ipv6", Causes: causes(causeSysctl, causeModuleMissing),
+			Why: "/proc/sys/net/ipv6 is absent when IPv6 is disabled at boot (ipv6.disable=1) or not built (kubernetes-sigs/kind#4156)"},
+		{Op: symptom.OpNetlink, Errno: symptom.EOPNOTSUPP, Causes: causes(causeSeccomp, causeModuleMissing),
+			Why: "net/socket.c / af_netlink.c netlink_create never answers EOPNOTSUPP: a socket() refused so comes from a seccomp filter (firejail's protocol filter: netblue30/firejail#4925)"},
+		{Errno: symptom.EPROTONOSUPPORT, Msg: "ethtool", Causes: causes(causeSeccomp),
+			Why: "udev's ethtool_connect opens socket(AF_INET, SOCK_DGRAM), which every kernel has: refused, it is a seccomp RestrictAddressFamilies= filter (systemd/systemd#4293)"},
+		{Errno: symptom.EBUSY, Msg: "offload features", Causes: causes(causeLinkState, causeDeviceBusy),
+			Why: "ethtool operations on a down interface: drivers that check netif_running (stmmac) answer EBUSY until the link is up (systemd/systemd#5645)"},
+		{Msg: "invalid prefix for given prefix length", Causes: causes(causeInvalidRequest),
+			Why: "net/ipv4/fib_frontend.c / net/ipv6/route.c: a destination with host bits set beyond its prefix length (\"Invalid prefix for given prefix length\", EINVAL): the request is wrong"},
+		{Msg: "rtnetlink", Errno: symptom.EACCES, Causes: causes(causeSysctl, causeMACDenial),
+			Why: "an rtnetlink request answered EACCES: net/ipv6/addrconf.c inet6_addr_add with disable_ipv6 set (a missing capability is EPERM); an SELinux nlmsg_write denial is the other source (angristan/wireguard-install#124)"},
 		{Msg: "could not open moddep file", Causes: causes(causeModuleMissing),
 			Why: "kmod: the running kernel's modules.dep is missing (its module tree was removed by an update, jotyGill/openpyn-nordvpn#201): no module can be loaded"},
 		{Msg: "not found in directory /lib/modules", Causes: causes(causeModuleMissing),

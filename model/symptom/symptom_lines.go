@@ -300,4 +300,6 @@ func (s *Symptom) matched(row string) bool {
 	return false
 }
 
-var inet6WordsRE = regexp.MustCompile(`\b(?:tcp6|udp6|AF_INET6|PF_INET6)\b|\[::[0-9a-fA-F:]*\]:\d+|\bip6 ::1\b|\bsocket ::1\b`)
+// Go prints a net.IPNet with %v as {IP MASK}: kubernetes-sigs/kind#626
+// "failed to add route '{:: 00000000000000000000000000000000} via <nil>".
+var inet6WordsRE = regexp.MustCompile(`\b(?:tcp6|udp6|AF_INET6|PF_INET6)\b|\[::[0-9a-fA-F:]*\]:\d+|\bip6 ::1\b|\bsocket ::1\b|\{[0-9a-fA-F:]*:: ?[0-9a-fA-F]{32}\}`)

@@ -101,6 +101,58 @@ var lineForms = []lineForm{
 			s.setIf(&s.Path, "/etc/network/interfaces")
 			s.setIf(&s.ExtAck, clipText(m[0], 200))
 		}},
+	// OpenVPN 2.5+'s own netlink layer (sitnl) logs each step before the
+	// error (amnezia-vpn/amnezia-client#701, jamesmcm/vopono#109:
+	// "net_addr_v6_add: fd15:53b6:dead::2/64 dev tun0" then "sitnl_send:
+	// rtnl: generic error (-95): Operation not supported").
+	{name: "openvpn-sitnl-step", example: `>LOG:1720051188,I,net_addr_v6_add: fd15:53b6:dead::2/64 dev tun0`,
+		re: regexp.MustCompile(`\bnet_(addr|route)_v([46])_(add|del)\b|\bnet_iface_(up|mtu_set)\b|Linux can't add IPv6 to interface`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "openvpn")
+			// The failing step is the last one logged before the error:
+			// each step replaces the previous until an errno is known.
+			// OpenVPN's fatal line names the step itself, whatever came before.
+			if s.Errno != "" && s.Operation != "" && !strings.HasPrefix(m[0], "Linux") {
+				return
+			}
+			switch {
+			case m[1] == "addr" && m[3] == "add", m[0] == "Linux can't add IPv6 to interface":
+				s.Operation = OpAddrAdd
+			case m[1] == "addr":
+				s.Operation = OpAddrDel
+			case m[1] == "route" && m[3] == "add":
+				s.Operation = OpRouteAdd
+			case m[1] == "route":
+				s.Operation = OpRouteDel
+			default:
+				s.Operation = OpLinkSet
+			}
+			switch {
+			case m[2] == "6" || strings.HasPrefix(m[0], "Linux"):
+				s.Family = "inet6"
+			case m[2] == "4":
+				s.Family = "inet"
+			}
+		}},
+	// A sysctl the kernel does not have, by name (netavark: containers/
+	// netavark "Sysctl error: no such sysctl: net.ipv6.conf.all.forwarding",
+	// kubernetes-sigs/kind#4156).
+	{name: "no-such-sysctl", example: `Error: netavark: Sysctl error: no such sysctl: net.ipv6.conf.all.forwarding`,
+		re: regexp.MustCompile(`(?i)no such sysctl:? "?([\w./-]+)"?`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpSysctl)
+			s.setIf(&s.SysctlKey, strings.ReplaceAll(m[1], "/", "."))
+			s.setErr(ENOENT, m[0])
+		}},
+	// NetworkManager not managing the device a client asked it to use
+	// (eduvpn/python-eduvpn-client#570 "Could not find source connection",
+	// "NetworkManager not managing device"): its configuration.
+	{name: "networkmanager-unmanaged", example: `Error connecting: Could not find source connection.`,
+		re: regexp.MustCompile(`(?i)Could not find source connection|NetworkManager (?:is )?not managing (?:the )?device|device is (?:strictly )?unmanaged`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "NetworkManager"
+			s.setIf(&s.ExtAck, m[0])
+		}},
 	// iproute2 ip/tunnel.c (ipip, gre, sit through ioctls):
 	// projectcalico/felix#1008 `add tunnel "tunl0" failed: File exists`.
 	{name: "iproute2-tunnel", example: `add tunnel "tunl0" failed: File exists`,
@@ -555,7 +607,9 @@ var lineForms = []lineForm{
 		}},
 	// SELinux and AppArmor records pasted as they are.
 	{name: "selinux-avc", example: `avc:  denied  { net_admin } for  pid=991 comm="wg-quick" capability=12  scontext=system_u:system_r:svirt_t:s0 tcontext=system_u:system_r:svirt_t:s0 tclass=capability permissive=0`,
-		re: regexp.MustCompile(`avc:\s+denied\s+\{ ([^}]+) \}.*?(?:comm="?([^"\s]+)"?)?.*?tclass=(\S+)`),
+		// Also pasted without the "avc:" head (SELinuxProject/refpolicy#591
+		// "[...] denied  { bind } for pid=... scontext=... tclass=netlink_generic_socket").
+		re: regexp.MustCompile(`(?:avc:\s+|\]\s+|^\s*)denied\s+\{ ([^}]+) \}.*?(?:comm="?([^"\s]+)"?)?.*?scontext=\S+.*?tclass=(\S+)`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "selinux")
 			e := EACCES
@@ -565,7 +619,7 @@ var lineForms = []lineForm{
 			if m[3] == "user_namespace" {
 				s.setIf(&s.Operation, OpUserns)
 			}
-			if strings.HasPrefix(m[3], "netlink_") && strings.Contains(m[1], "create") {
+			if strings.HasPrefix(m[3], "netlink_") && (strings.Contains(m[1], "create") || strings.Contains(m[1], "bind") || strings.Contains(m[1], "setopt")) {
 				s.setIf(&s.Operation, OpNetlink)
 			}
 			if m[3] == "tun_socket" {
@@ -1022,8 +1076,15 @@ var opPhrases = []opPhrase{
 	// "nl_callback():recv(): No buffer space available", nlbwmon's "The
 	// netlink receive buffer size of 524288 bytes will be capped".
 	{name: "netlink-receive", example: `error netlink.Receive error in listenWorker 0, exiting: netlink receive: recvmsg: no buffer space available occured during receiving message from conntracker socket`,
-		re:    regexp.MustCompile(`(?i)\brecvmsg: |Received message overrun|\bnl_\w+\(\):\s*recv|netlink receive buffer size|\bmnl_socket_recvfrom\b|\bnl_recvmsgs\b`),
-		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
+		re: regexp.MustCompile(`(?i)\brecvmsg: |Received message overrun|\bnl_\w+\(\):\s*recv|netlink receive buffer size|\bmnl_socket_recvfrom\b|\bnl_recvmsgs\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpNetlink)
+			// keepalived's "Netlink: Received message overrun" is its
+			// recvmsg's ENOBUFS (acassen/keepalived#38).
+			if strings.EqualFold(m[0], "Received message overrun") && s.Errno == "" {
+				s.setErr(ENOBUFS, m[0])
+			}
+		}},
 	// An MTU change announced before the error (ishioni/unifi-pppoe-fix-mtu#8:
 	// "MTU for ppp0 is 1492, changing to 1500").
 	{name: "mtu-change", example: `MTU for ppp0 is 1492, changing to 1500`,

@@ -92,6 +92,14 @@ func TestVocabularyForms(t *testing.T) {
 		{`the error "Error: Device for nexthop is not up." happens`, "", ENETDOWN},
 		// A TCP socket of the IPv6 family is not a netlink socket (docker/for-linux#1233).
 		{"Error starting userland proxy: listen tcp6 [::]:8888: socket: address family not supported by protocol.", "", EAFNOSUPPORT},
+		// OpenVPN's sitnl steps (amnezia-vpn/amnezia-client#701).
+		{">LOG:1720051188,I,net_addr_v6_add: fd15:53b6:dead::2/64 dev tun0\n>LOG:1720051188,W,sitnl_send: rtnl: generic error (-95): Operation not supported", OpAddrAdd, EOPNOTSUPP},
+		// A sysctl by name that does not exist (kubernetes-sigs/kind#4156).
+		{"Error: netavark: Sysctl error: no such sysctl: net.ipv6.conf.all.forwarding", OpSysctl, ENOENT},
+		// keepalived's netlink overrun (acassen/keepalived#38).
+		{"Keepalived_vrrp[7475]: Netlink: Received message overrun", OpNetlink, ENOBUFS},
+		// An SELinux denial pasted without "avc:" (SELinuxProject/refpolicy#591).
+		{`[...] denied  { bind } for pid=... comm="openvpn" scontext=system_u:system_r:openvpn_t:s0 tcontext=system_u:system_r:openvpn_t:s0 tclass=netlink_generic_socket`, OpNetlink, EACCES},
 		// An object named between the noun and "failed" (unikraft/kraftkit#1456).
 		{"E  bridge creation for a-somewhat-longer-name failed: numerical result out of range", OpLinkAdd, ERANGE},
 		{"ip: RTNETLINK answers: Resource busy", "", EBUSY},
