@@ -1050,7 +1050,11 @@ var opPhrases = []opPhrase{
 		}},
 	// nmcli (openshift/machine-config-operator#3345).
 	{name: "nmcli-activation-failed", example: `Error: Connection activation failed: No suitable device found for this connection (device eth0 not available because profile is not compatible with device (mismatching interface name)).`,
-		re: regexp.MustCompile(`Connection activation failed`),
+		// The activation family (nmcli, nmstate, the NM log):
+		// "failure to activate connection", "Activation of <slave> requires
+		// master device", "has no connections available for activation",
+		// "Failed to find a compatible device" (corpus host2-075..077).
+		re: regexp.MustCompile(`(?i)Connection activation failed|failure to activate connection|Activation of \S+ requires master|has no connections available\s+for activation|Failed to find a compatible device`),
 		apply: func(s *Symptom, m []string) {
 			// nmcli prints "Error: " like iproute2: the source is NetworkManager.
 			if s.Source == "" || s.Source == "iproute2" {

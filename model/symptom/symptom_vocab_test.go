@@ -245,6 +245,8 @@ func TestDaemonConfigurationForms(t *testing.T) {
 		{"NetworkManager[812]: <info>  [1700000000.1234] device (eth0): state change: prepare -> unavailable (reason 'dependency-failed', sys-iface-state: 'managed')", "NetworkManager", OpLinkSet},
 		// nmcli's "Error: " is not iproute2's.
 		{"Error: Connection activation failed: No suitable device found for this connection.", "NetworkManager", OpLinkSet},
+		// NetworkManager's activation family (nmstate's log).
+		{"'eth1.90': up connection failed: failure to activate connection: nm-manager-error-quark: Failed to find a compatible device for this connection (3)", "NetworkManager", OpLinkSet},
 		// Tunnelblick/Tunnelblick#757.
 		{"2023-08-11 23:23:26.709858 Cannot allocate TUN/TAP dev dynamically", "openvpn", OpTunOpen},
 	} {
