@@ -212,6 +212,8 @@ var lineForms = []lineForm{
 			s.setIf(&s.Source, "iproute2")
 			msg := strings.TrimSuffix(m[1], ".")
 			s.setIf(&s.ExtAck, msg)
+			// Messages only one request can get name its operation.
+			s.setIf(&s.Operation, extAckOp[strings.ToLower(msg)])
 			s.setErr(extAckErrno(msg), "Error: "+m[1])
 		}},
 	// iproute2's ip link show / ip addr show on a missing name.
@@ -1200,13 +1202,15 @@ var opPhrases = []opPhrase{
 	// bring up interface", "error creating vxlan interface", and a chain
 	// segment that starts with the verb (": creating dummy interface: ").
 	{name: "verb-noun-phrase", example: `error: swp1: netlink: swp1: cannot set link swp1 up: operation failed with 'Network is down' (100)`,
-		re: regexp.MustCompile(`(?i)(?:\b(?:failed to|failed|could not|couldn't|cannot|can't|unable to|error|error while)\s+|(?:^|: |\b[A-Z]+: )(?:)?)(create|add|set up|set|configure|bring up|delete|remove|move|attach|enslave|rename|change|update|creating|adding|setting up|setting|configuring|deleting|removing|moving|attaching|enslaving|updating)\s+(?:the |a |an |new |default |local )?(?:(\w+) )?(interface routes?|tun device|tun interface|tap device|tap interface|link|interface|device|bridge|veth pair|veth|vxlan|vlan|macvlan|macvtap|ipvlan|bond|wireguard|ip addresses|ip address|addresses|address|addr|ip|routes|route|gateway|neighbour|neighbor|netdev|network namespace|namespace|netns|port|mtu|routing rule|rule)\b`),
+		re: regexp.MustCompile(`(?i)(?:\b(?:failed to|failed|could not|couldn't|cannot|can't|unable to|error|error while)\s+|(?:^|: |\b[A-Z]+: )(?:)?)(create|add|set up|set|configure|bring up|delete|remove|move|attach|enslave|rename|change|update|creating|adding|setting up|setting|configuring|deleting|removing|moving|attaching|enslaving|updating)\s+(?:the |a |an |new |default |local )?(?:(\w+) )?(interface routes?|tun device|tun interface|tap device|tap interface|mac address|hardware address|mac|link|interface|device|bridge|veth pair|veth|vxlan|vlan|macvlan|macvtap|ipvlan|bond|wireguard|vrf|dummy|geneve|gre|ipip|macsec|ip addresses|ip address|addresses|address|addr|ip|routes|route|gateway|neighbour|neighbor|netdev|network namespace|namespace|netns|port|mtu|routing rule|rule)\b`),
 		apply: func(s *Symptom, m []string) {
 			verb, word, noun, rest := strings.ToLower(m[1]), strings.ToLower(m[2]), strings.ToLower(m[3]), m[len(m)-1]
 			switch {
 			case strings.HasPrefix(noun, "interface route"):
 				noun = "route"
-			case noun == "mtu" || word == "mtu":
+			case noun == "mtu" || word == "mtu" || strings.HasPrefix(noun, "mac") && noun != "macvlan" && noun != "macvtap" && noun != "macsec" || noun == "hardware address":
+				// The MTU or the MAC of an existing link (host2-015
+				// macchanger "Could not change MAC: ... Device or resource busy").
 				s.setIf(&s.Operation, OpLinkSet)
 				return
 			case strings.HasPrefix(noun, "tun ") || strings.HasPrefix(noun, "tap ") || word == "tun" || word == "tap":
@@ -1446,4 +1450,23 @@ func init() {
 		{name: "container-cli", programs: []string{"docker", "podman"}, example: "docker run --rm --cap-add NET_ADMIN alpine ip link add d0 type dummy",
 			parse: func(s *Symptom, argv []string) { s.Source = argv[0] }},
 	}
+}
+
+// extAckOp names the operation of kernel messages that only one request
+// gets (net/ipv4/fib_semantics.c, net/ipv6/route.c, net/ipv4/devinet.c,
+// net/ipv6/addrconf.c): "Error: Nexthop device is not up." is a route
+// add whatever printed it (corpus host2-035, host-077, host2-074).
+var extAckOp = map[string]string{
+	"nexthop has invalid gateway":                  OpRouteAdd,
+	"nexthop device is not up":                     OpRouteAdd,
+	"device for nexthop is not up":                 OpRouteAdd,
+	"invalid prefix for given prefix length":       OpRouteAdd,
+	"route with host scope can not have a gateway": OpRouteAdd,
+	"gateway can not be a local address":           OpRouteAdd,
+	"invalid gateway address":                      OpRouteAdd,
+	"address already assigned":                     OpAddrAdd,
+	"ipv6 is disabled on this device":              OpAddrAdd,
+	"ipv4: address already assigned":               OpAddrAdd,
+	"ipv6: address already assigned":               OpAddrAdd,
+	"no link layer address given":                  OpNeighAdd,
 }

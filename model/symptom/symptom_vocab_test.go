@@ -100,6 +100,12 @@ func TestVocabularyForms(t *testing.T) {
 		{"Keepalived_vrrp[7475]: Netlink: Received message overrun", OpNetlink, ENOBUFS},
 		// An SELinux denial pasted without "avc:" (SELinuxProject/refpolicy#591).
 		{`[...] denied  { bind } for pid=... comm="openvpn" scontext=system_u:system_r:openvpn_t:s0 tcontext=system_u:system_r:openvpn_t:s0 tclass=netlink_generic_socket`, OpNetlink, EACCES},
+		// Kernel messages only a route add gets (tinc, onioncat threads).
+		{"/sbin/ip\nError: Nexthop device is not up.", OpRouteAdd, ENETDOWN},
+		{"Error: Invalid prefix for given prefix length", OpRouteAdd, EINVAL},
+		// A MAC or a VRF named as the object (corpus host2-015, host2-046).
+		{"[ERROR] Could not change MAC: interface up or insufficient permissions: Device or resource busy", OpLinkSet, EBUSY},
+		{"[BUG] [UE][DATA] Unable to create VRF for UEoperation not supported", OpLinkAdd, EOPNOTSUPP},
 		// An object named between the noun and "failed" (unikraft/kraftkit#1456).
 		{"E  bridge creation for a-somewhat-longer-name failed: numerical result out of range", OpLinkAdd, ERANGE},
 		{"ip: RTNETLINK answers: Resource busy", "", EBUSY},
