@@ -1082,7 +1082,8 @@ var opPhrases = []opPhrase{
 	// "nl_callback():recv(): No buffer space available", nlbwmon's "The
 	// netlink receive buffer size of 524288 bytes will be capped".
 	{name: "netlink-receive", example: `error netlink.Receive error in listenWorker 0, exiting: netlink receive: recvmsg: no buffer space available occured during receiving message from conntracker socket`,
-		re: regexp.MustCompile(`(?i)\brecvmsg: |Received message overrun|\bnl_\w+\(\):\s*recv|netlink receive buffer size|\bmnl_socket_recvfrom\b|\bnl_recvmsgs\b`),
+		// Also "Failed to receive from netlink" (flannel, corpus ctr2-046).
+		re: regexp.MustCompile(`(?i)\brecvmsg: |Received message overrun|\bnl_\w+\(\):\s*recv|netlink receive buffer size|\bmnl_socket_recvfrom\b|\bnl_recvmsgs\b|\breceiv(?:e|ing) from netlink\b`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpNetlink)
 			// keepalived's "Netlink: Received message overrun" is its
@@ -1197,6 +1198,20 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Master, m[3])
 		}},
 	// mk-f/alpine-initramfs-dropbear#1.
+	// pyroute2 opening its netlink socket (corpus ctr2-029: a traceback
+	// through nlsocket.py post_init into socket.py's _realsocket).
+	{name: "pyroute2-socket-open", example: `  File "/usr/lib/python2.7/dist-packages/pyroute2/netlink/nlsocket.py", line 874, in post_init`,
+		re:    regexp.MustCompile(`nlsocket\.py", line \d+, in (?:post_init|__init__)\b`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
+	// The kernel's vxlan driver when its UDP port is taken at open
+	// (drivers/net/vxlan/vxlan_core.c vxlan_sock_add: "vxlan: Cannot bind
+	// port 6784, err=-98", corpus ctr2-012).
+	{name: "vxlan-cannot-bind-port", example: `[175079.718300] vxlan: Cannot bind port 6784, err=-98`,
+		re: regexp.MustCompile(`vxlan: Cannot bind port (\d+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Kind, "vxlan")
+		}},
 	// Daemons and scripts in plain words: "failed to create bridge",
 	// "could not add IP address", "cannot set link swp1 up", "Unable to
 	// bring up interface", "error creating vxlan interface", and a chain
