@@ -136,6 +136,8 @@ func init() {
 	// Set in init: the causes' evaluations reach priors through Verify.
 	rankTable = []rankRow{
 		// --- Operations that narrow more than the errno.
+		{Msg: "iproute2 refused the command line", Causes: causes(causeInvalidRequest),
+			Why: "iproute2 lib/utils.c and ip/ip.c refuse an incomplete or malformed command line before any request reaches the kernel"},
 		{Op: symptom.OpAddrAdd, Errno: symptom.EOPNOTSUPP, Family: "inet6", Causes: causes(causeSysctl, causeModuleMissing),
 			Why: "net/core/rtnetlink.c rtnetlink_rcv_msg: no RTM_NEWADDR handler for PF_INET6 when IPv6 is disabled at boot (ipv6.disable=1) or not built: EOPNOTSUPP (amnezia-vpn/amnezia-client#701, jamesmcm/vopono#109)"},
 		{Op: symptom.OpRouteAdd, Errno: symptom.EOPNOTSUPP, Family: "inet6", Causes: causes(causeSysctl, causeModuleMissing),

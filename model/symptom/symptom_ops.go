@@ -48,6 +48,35 @@ var lineForms = []lineForm{
 			s.setIf(&s.Source, "rust")
 			s.setErr(ErrnoFromNumber(m[1]), m[0])
 		}},
+	// iproute2 refusing its own command line before asking the kernel
+	// (lib/utils.c incomplete_command, missarg, invarg, get_prefix; ip/ip.c):
+	// no errno, the request is wrong. An argument naming a device that does
+	// not exist is ENODEV (ll_name_to_index).
+	{name: "iproute2-usage", example: `Not enough information: "dev" argument is required.`,
+		re: regexp.MustCompile(`Command line is not complete\. Try option "help"|Not enough information: "(\w+)" argument is required|Garbage instead of arguments "|(?:Error: )?(?:inet|inet6|any valid) prefix is expected rather than "|Object "[^"]*" is unknown, try "ip help"|Error: argument "([^"]{0,64})" is wrong: Device does not exist|Error: "[^"]{0,64}" is not a valid ifname`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			if m[2] != "" {
+				s.setIf(&s.Device, m[2])
+				s.setErr(ENODEV, m[0])
+				return
+			}
+			if strings.Contains(m[0], "ifname") {
+				// A malformed name: name-conflict's InvalidName rows rank it.
+				s.InvalidName = true
+				s.setIf(&s.ExtAck, m[0])
+				return
+			}
+			s.setIf(&s.ExtAck, "iproute2 refused the command line: "+m[0])
+		}},
+	// Calico's own check before adding a host route (projectcalico/calico:
+	// "route (...) already exists for an interface other than 'caliX'").
+	{name: "calico-route-exists", example: `error adding host side routes for interface: caliabc, error: route (Ifindex: 10, Dst: 10.1.2.3/32, Scope: link) already exists for an interface other than 'caliabc'`,
+		re: regexp.MustCompile(`route \([^)]*\) already exists for an interface other than`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpRouteAdd)
+			s.setErr(EEXIST, m[0])
+		}},
 	{name: "iproute2-invalid-ifname", example: `Error: argument "a b" is wrong: "dev" not a valid ifname`,
 		re: regexp.MustCompile(`Error: argument "(.*)" is wrong: "(\w+)" (?:not a valid ifname|too long)`),
 		apply: func(s *Symptom, m []string) {

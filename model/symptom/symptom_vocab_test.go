@@ -106,6 +106,9 @@ func TestVocabularyForms(t *testing.T) {
 		// A MAC or a VRF named as the object (corpus host2-015, host2-046).
 		{"[ERROR] Could not change MAC: interface up or insufficient permissions: Device or resource busy", OpLinkSet, EBUSY},
 		{"[BUG] [UE][DATA] Unable to create VRF for UEoperation not supported", OpLinkAdd, EOPNOTSUPP},
+		// iproute2's own refusals (lib/utils.c): a missing device is ENODEV.
+		{`Error: argument "wg0" is wrong: Device does not exist`, "", ENODEV},
+		{`Error: inet prefix is expected rather than "10.0.0.300/24".`, "", ""},
 		// An object named between the noun and "failed" (unikraft/kraftkit#1456).
 		{"E  bridge creation for a-somewhat-longer-name failed: numerical result out of range", OpLinkAdd, ERANGE},
 		{"ip: RTNETLINK answers: Resource busy", "", EBUSY},
