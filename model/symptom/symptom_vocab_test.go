@@ -288,3 +288,19 @@ func TestEmbeddedCommandHiddenOrChained(t *testing.T) {
 		t.Errorf("tcp6 socket: family %q op %q", s.Family, s.Operation)
 	}
 }
+
+// The text saying the command ran in a container: a command run through
+// docker run, or the words; a daemon's own message naming docker run and
+// a bare mention of docker are not.
+func TestContainerHintForms(t *testing.T) {
+	for in, want := range map[string]bool{
+		"$ docker run --rm alpine ip link add br0 type bridge\nip: RTNETLINK answers: Operation not permitted": true,
+		"Inside the container, ip link set eth0 up fails: RTNETLINK answers: Operation not permitted":          true,
+		"docker: Error response from daemon: failed to create the host veth pair: operation not permitted":     false,
+		"RTNETLINK answers: Operation not permitted":                                                           false,
+	} {
+		if got := ParseSymptom(in).ContainerHint != ""; got != want {
+			t.Errorf("%q: container hint %v, want %v", in, got, want)
+		}
+	}
+}
