@@ -44,18 +44,36 @@ var corpusExceptions = map[string]string{
 	"host-060": containerFact,
 	"host-068": containerFact,
 	"host-098": containerFact,
+	"ctr2-018": containerFact,
+	"ctr2-035": "EACCES writing /proc/sys: that kube-proxy ran in an LXC container (read-only, host-owned /proc/sys) is only in the thread",
+	"ctr2-049": "tstun.New opens /dev/net/tun and creates the device (TUNSETIFF): which step was refused, the device cgroup's open, is only in the thread",
+	"ctr2-057": "the failing step is wg-add.sh's ip link add, not printed; the text shows the modprobe it ran first",
+	// The corpus README files EEXIST on a link add under name-conflict;
+	// these threads call the leftover device already-exists.
+	"ctr2-074":  "EEXIST creating a vxlan: a stale device from an earlier run, only in the thread (name-conflict by the corpus convention)",
+	"host2-065": "EEXIST creating a veth pair: a name produced twice by the tool's parser, only in the thread (name-conflict by the corpus convention)",
+	"host2-019": "EINVAL adding an IPv6 address: the tap's MTU below 1280 is only in the thread",
+	"host2-023": "EPERM entering a namespace: that the user had CAP_NET_ADMIN but not CAP_SYS_ADMIN is only in the thread",
+	"host2-024": "two failures in the text; the thread names the first (ip link set ... netns), whose command is not shown",
+	"host2-041": "ENOENT opening /dev/net/tun on a host: that the kernel lacks the tun driver (not only the node) is only in the thread",
 	// pyroute2's bare NetlinkError (17, 'File exists'): the thread found a
 	// rename colliding in the host namespace; the text names no operation,
 	// and a bare EEXIST is more often an object added twice.
 	"ctr-058":  "bare EEXIST from pyroute2, the rename is only in the thread",
 	"host-024": "bare EEXIST from pyroute2, the rename is only in the thread",
-	// The tun driver absent from a Kata guest kernel: tun-device (which
-	// checks the driver with the node) is ranked first, module-missing second.
-	"ctr-025": "tun driver missing in the guest kernel: tun-device covers the driver, module-missing is second",
-	"ctr-096": containerFact,
+	// The tun driver absent from the kernel: tun-device (which checks the
+	// driver with the node) is ranked first, module-missing second.
+	"ctr-025":  "tun driver missing in the guest kernel: tun-device covers the driver, module-missing is second",
+	"ctr2-048": "tun module not loaded on a Synology host: tun-device covers the driver, module-missing is second",
+	"ctr-096":  containerFact,
 	// The first error printed (stat of disable_ipv6: ENOENT) is a consequence
 	// of a kernel built without IPv6; the thread names the later XFRM error.
 	"host-144": "first error is a consequence; the thread names the second",
+	// fib_nl_newrule answers EAFNOSUPPORT both without
+	// CONFIG_IPV6_MULTIPLE_TABLES and with IPv6 disabled at boot; the field
+	// shows the kernel option more often (host2-007, host2-008), this
+	// thread the boot option (sysctl is second).
+	"host-048": "EAFNOSUPPORT on an IPv6 rule: ipv6.disable=1 is only in the thread (module-missing first, sysctl second)",
 	// New causes whose evidence is a fact of the system, not of the text.
 	"ctr-029": "socket(PF_KEY) needs CAP_NET_ADMIN (af_key.c pfkey_create): that the container had it is only in the thread (seccomp second with the facts)",
 	"ctr-112": "bare EAFNOSUPPORT: the unit's RestrictAddressFamilies= is only in the thread",

@@ -34,7 +34,8 @@ type rankRow struct {
 	// (Symptom.ContainerHint).
 	InContainer bool
 	// Has is an object the command set: "mtu" (mtu N), "netns" (netns
-	// NAME, ip -n NAME, peer ... netns NAME).
+	// NAME, ip -n NAME, peer ... netns NAME), "master" (a master the
+	// port was to join).
 	Has    string
 	Causes []*Cause
 	Why    string
@@ -76,6 +77,10 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 		}
 	case "netns":
 		if netnsNamed(s) == "" {
+			return false
+		}
+	case "master":
+		if s.Master == "" {
 			return false
 		}
 	default:
@@ -131,6 +136,46 @@ func init() {
 	// Set in init: the causes' evaluations reach priors through Verify.
 	rankTable = []rankRow{
 		// --- Operations that narrow more than the errno.
+		{Msg: "iproute2 refused the command line", Causes: causes(causeInvalidRequest),
+			Why: "iproute2 lib/utils.c and ip/ip.c refuse an incomplete or malformed command line before any request reaches the kernel"},
+		{Op: symptom.OpAddrAdd, Errno: symptom.EOPNOTSUPP, Family: "inet6", Causes: causes(causeSysctl, causeModuleMissing),
+			Why: "net/core/rtnetlink.c rtnetlink_rcv_msg: no RTM_NEWADDR handler for PF_INET6 when IPv6 is disabled at boot (ipv6.disable=1) or not built: EOPNOTSUPP (amnezia-vpn/amnezia-client#701, jamesmcm/vopono#109)"},
+		{Op: symptom.OpRouteAdd, Errno: symptom.EOPNOTSUPP, Family: "inet6", Causes: causes(causeSysctl, causeModuleMissing),
+			Why: "net/core/rtnetlink.c rtnetlink_rcv_msg: no RTM_NEWROUTE handler for PF_INET6 when IPv6 is disabled at boot: EOPNOTSUPP (kubernetes-sigs/kind#626)"},
+		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Msg: "net/bridge", Causes: causes(causeModuleMissing, causeContainerRestricted),
+			Why: "net/bridge/br_netfilter_hooks.c registers net.bridge.bridge-nf-* only when br_netfilter is loaded (moby/moby#50635)"},
+		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Msg: "net.bridge", Causes: causes(causeModuleMissing, causeContainerRestricted),
+			Why: "net.bridge.bridge-nf-* exist only with br_netfilter loaded"},
+		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Msg: "ipv6", Causes: causes(causeSysctl, causeModuleMissing),
+			Why: "/proc/sys/net/ipv6 is absent when IPv6 is disabled at boot (ipv6.disable=1) or not built (kubernetes-sigs/kind#4156)"},
+		{Op: symptom.OpNetlink, Errno: symptom.EOPNOTSUPP, Causes: causes(causeSeccomp, causeModuleMissing),
+			Why: "net/socket.c / af_netlink.c netlink_create never answers EOPNOTSUPP: a socket() refused so comes from a seccomp filter (firejail's protocol filter: netblue30/firejail#4925)"},
+		{Errno: symptom.EPROTONOSUPPORT, Msg: "ethtool", Causes: causes(causeSeccomp),
+			Why: "udev's ethtool_connect opens socket(AF_INET, SOCK_DGRAM), which every kernel has: refused, it is a seccomp RestrictAddressFamilies= filter (systemd/systemd#4293)"},
+		{Errno: symptom.EBUSY, Msg: "offload features", Causes: causes(causeLinkState, causeDeviceBusy),
+			Why: "ethtool operations on a down interface: drivers that check netif_running (stmmac) answer EBUSY until the link is up (systemd/systemd#5645)"},
+		{Msg: "invalid prefix for given prefix length", Causes: causes(causeInvalidRequest),
+			Why: "net/ipv4/fib_frontend.c / net/ipv6/route.c: a destination with host bits set beyond its prefix length (\"Invalid prefix for given prefix length\", EINVAL): the request is wrong"},
+		{Msg: "rtnetlink", Errno: symptom.EACCES, Causes: causes(causeSysctl, causeMACDenial),
+			Why: "an rtnetlink request answered EACCES: net/ipv6/addrconf.c inet6_addr_add with disable_ipv6 set (a missing capability is EPERM); an SELinux nlmsg_write denial is the other source (angristan/wireguard-install#124)"},
+		{Msg: "could not open moddep file", Causes: causes(causeModuleMissing),
+			Why: "kmod: the running kernel's modules.dep is missing (its module tree was removed by an update, jotyGill/openpyn-nordvpn#201): no module can be loaded"},
+		{Msg: "not found in directory /lib/modules", Causes: causes(causeModuleMissing),
+			Why: "modprobe: FATAL: Module X not found in directory /lib/modules/RELEASE: the running kernel has no such module"},
+		{Errno: symptom.ENOPKG, Causes: causes(causeModuleMissing),
+			Why: "net/socket.c sock_ioctl: SIOCBRADDBR/SIOCSIFBR answer ENOPKG when the bridge ioctl hook is absent after request_module(\"bridge\") (raspberrypi/documentation#762)"},
+		{Msg: "invalid lladdr", Causes: causes(causeInvalidRequest),
+			Why: "iproute2 ip/iplink.c refuses an address that does not parse as a link-layer address before asking the kernel"},
+		{Op: symptom.OpNetnsEnter, Errno: symptom.EINVAL, Msg: "failed to create a new network namespace", Causes: causes(causeModuleMissing, causeContainerRestricted),
+			Why: "kernel/nsproxy.c unshare_nsproxy_namespaces / net/core/net_namespace.c copy_net_ns: EINVAL for CLONE_NEWNET on a kernel built without CONFIG_NET_NS (RMerl/asuswrt-merlin.ng#327)"},
+		{Op: symptom.OpNetnsEnter, Errno: symptom.ENOENT, Causes: causes(causeNetnsReference),
+			Why: "the namespace file to enter does not exist: a name gone from /run/netns, a dead process's /proc/PID/ns/net (kubernetes/kubernetes#26199)"},
+		{Source: "netifd", Msg: "device_claim_failed", Causes: causes(causeModuleMissing, causeLinkState, causeNetconfig),
+			Why: "OpenWrt netifd: DEVICE_CLAIM_FAILED when the device could not be created or found: the kind's kmod not installed (openwrt/openwrt#11211), or the lower device absent"},
+		{Family: "inet6", Errno: symptom.EAFNOSUPPORT, Causes: causes(causeSysctl, causeModuleMissing, causeSeccomp),
+			Why: "net/socket.c __sock_create: EAFNOSUPPORT for AF_INET6 when IPv6 is disabled at boot (ipv6.disable=1: inet6 never registers) or not built (docker/for-linux#1233)"},
+		{Family: "inet6", Errno: symptom.EADDRNOTAVAIL, Msg: "bind", Causes: causes(causeSysctl, causeLinkState),
+			Why: "net/ipv6/af_inet6.c __inet6_bind: EADDRNOTAVAIL for an address not on any device; ::1 is absent when disable_ipv6 is set on lo (boot2docker/boot2docker#1257)"},
 		{Op: symptom.OpUserns, Causes: causes(causeUsernsRemap, causeMACDenial, causeContainerRestricted),
 			Why: "kernel/user_namespace.c: create_user_ns fails ENOSPC at user.max_user_namespaces, map_write EPERM without CAP_SETUID in the parent; security_create_user_ns (AppArmor userns restriction) EACCES/EPERM"},
 		{Op: symptom.OpUserns, Errno: symptom.ENOSPC, Causes: causes(causeUsernsRemap),
@@ -197,8 +242,8 @@ func init() {
 			Why: "net/core/fib_rules.c: a kernel built without CONFIG_IP_MULTIPLE_TABLES has no rule handlers: old kernels answer EINVAL, newer EOPNOTSUPP"},
 		{Op: symptom.OpRule, Errno: symptom.EOPNOTSUPP, Causes: causes(causeModuleMissing),
 			Why: "net/core/rtnetlink.c: no RTM_NEWRULE/GETRULE handler for the family without CONFIG_IP_MULTIPLE_TABLES / CONFIG_IPV6_MULTIPLE_TABLES: EOPNOTSUPP"},
-		{Op: symptom.OpRule, Errno: symptom.EAFNOSUPPORT, Causes: causes(causeSysctl, causeModuleMissing),
-			Why: "net/core/fib_rules.c fib_nl_newrule: EAFNOSUPPORT when no rules ops exist for the family: IPv6 disabled at boot, or CONFIG_IPV6_MULTIPLE_TABLES unset"},
+		{Op: symptom.OpRule, Errno: symptom.EAFNOSUPPORT, Causes: causes(causeModuleMissing, causeSysctl),
+			Why: "net/core/fib_rules.c fib_nl_newrule: EAFNOSUPPORT when no rules ops exist for the family: CONFIG_IPV6_MULTIPLE_TABLES unset (board and appliance kernels: ayufan-rock64/linux-build#64) or IPv6 disabled at boot (which fails every IPv6 request, not only rules)"},
 		{Op: symptom.OpNetnsEnter, Errno: symptom.EACCES, Msg: "/run/netns", Causes: causes(causeUsernsRemap, causeMACDenial),
 			Why: "a rootless runtime (an unprivileged user in its own user namespace) may not create or open files under root's /run/netns: EACCES from the directory's mode"},
 		{Op: symptom.OpNeighAdd, Errno: symptom.ENOBUFS, Causes: causes(causeSysctl, causeKernelMemory),
@@ -313,6 +358,10 @@ func init() {
 			Why: "drivers/net/tun.c tun_set_iff: EPERM when !tun_capable (no CAP_NET_ADMIN) or a persistent device owned by another user; the device cgroup denies open with EPERM"},
 		{Op: symptom.OpTunOpen, Errno: symptom.EPERM, Causes: causes(causeCapNetAdmin, causeTunDevice, causeContainerRestricted),
 			Why: "drivers/net/tun.c tun_set_iff: EPERM when !tun_capable; device cgroup EPERM"},
+		{Op: symptom.OpTunOpen, Errno: symptom.EPERM, Msg: "open /dev/net/tun", Causes: causes(causeTunDevice, causeContainerRestricted, causeCapNetAdmin),
+			Why: "opening /dev/net/tun needs no capability (TUNSETIFF does): EPERM from the open itself is the device cgroup's allowlist (runc 1.2 dropped tun from the default list)"},
+		{Op: symptom.OpTunOpen, Errno: symptom.EPERM, Msg: "opening tun device", Causes: causes(causeTunDevice, causeContainerRestricted, causeCapNetAdmin),
+			Why: "the open step named by the program (navilg/media-stack#60 \"Unix opening TUN device file: operation not permitted\"): the device cgroup, not a capability"},
 		{Op: symptom.OpTuntapAdd, Errno: symptom.EBUSY, Causes: causes(causeTunDevice, causeNameConflict),
 			Why: "drivers/net/tun.c tun_set_iff: EBUSY when the name is a tun device attached to another file"},
 		{Path: "/dev/net/tun", Errno: symptom.ENOENT, Causes: causes(causeTunDevice, causeContainerRestricted),
@@ -351,6 +400,18 @@ func init() {
 			Why: "ENOMEM: an allocation failed (veth's kvcalloc of queues, a memory cgroup limit)"},
 		{Errno: symptom.ENOBUFS, Causes: causes(causeNetlinkBuffer, causeKernelMemory, causeFDExhaustion),
 			Why: "ENOBUFS: net/netlink/af_netlink.c netlink_overrun sets sk_err = ENOBUFS when a message does not fit the receiver's buffer (counted in /proc/net/netlink Drops); an allocation failure is ENOBUFS too"},
+		{Op: symptom.OpLinkSet, Errno: symptom.EOPNOTSUPP, Has: "master", Causes: causes(causeInvalidRequest, causeDeviceBusy),
+			Why: "net/core/rtnetlink.c do_set_master: EOPNOTSUPP when the master has no ndo_add_slave (not a Linux bridge, bond or team: an Open vSwitch bridge, a plain NIC; lxc/lxc#256); a Wi-Fi port says \"Device does not allow enslaving to a bridge\" (device-busy)"},
+		{Op: symptom.OpRouteAdd, Errno: symptom.EHOSTUNREACH, Causes: causes(causeLinkState, causeInvalidRequest),
+			Why: "net/ipv6/route.c ip6_route_check_nh / ip6_validate_gw: EHOSTUNREACH when no on-link route leads to the IPv6 gateway (the connected prefix is missing, or the gateway lies outside it: add the host route or onlink first)"},
+		{Errno: symptom.EHOSTUNREACH, Causes: causes(causeLinkState, causeInvalidRequest),
+			Why: "EHOSTUNREACH from rtnetlink: an IPv6 gateway with no on-link route (ip6_route_check_nh)"},
+		{Msg: "ifa_f_mcautojoin", Causes: causes(causeInvalidRequest),
+			Why: "net/ipv6/addrconf.c inet6_addr_add: a multicast address without IFA_F_MCAUTOJOIN is refused (\"Cannot assign multicast address without IFA_F_MCAUTOJOIN flag\", EADDRNOTAVAIL): the request is wrong, not the system"},
+		{Op: symptom.OpTunOpen, Path: "/dev/net/tun", InContainer: true, Causes: causes(causeTunDevice, causeContainerRestricted),
+			Why: "a container's tun device that cannot be opened: the node was not passed (--device /dev/net/tun) or the device cgroup refuses it; NET_ADMIN alone does not make the node (dockur/windows#240, netbirdio/docs#19)"},
+		{InContainer: true, Msg: "net_admin", Causes: causes(causeContainerRestricted, causeCapNetAdmin),
+			Why: "the program's own message asks for NET_ADMIN to be added to its container: the container was started without it"},
 		{Errno: symptom.ENETUNREACH, Causes: causes(causeLinkState, causeAlreadyExists),
 			Why: "fib_check_nh: ENETUNREACH when no route leads to the gateway (its link is down or has no address)"},
 		{Errno: symptom.ENETDOWN, Causes: causes(causeLinkState, causeAlreadyExists),
@@ -367,6 +428,10 @@ func init() {
 		// --- By the program that reported it.
 		{Source: "networkd", Causes: causes(causeNetconfig),
 			Why: "systemd-networkd reported it: its configuration for the device is a cause to check"},
+		{Op: symptom.OpTunOpen, Causes: causes(causeTunDevice, causeModuleMissing),
+			Why: "a tun device that could not be opened, no errno printed (OpenVPN's \"Cannot allocate TUN/TAP dev dynamically\"): the node or the driver is missing"},
+		{Source: "ifupdown", Causes: causes(causeNetconfig),
+			Why: "ifupdown refuses an interface /etc/network/interfaces does not define, or a stanza it cannot read: the configuration is the cause"},
 		{Source: "netplan", Causes: causes(causeNetconfig),
 			Why: "netplan refused its YAML: it writes no networkd or NetworkManager configuration for it"},
 		{Source: "NetworkManager", Causes: causes(causeNetconfig),

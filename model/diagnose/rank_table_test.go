@@ -34,6 +34,8 @@ func TestRankTable(t *testing.T) {
 			s.MTU = 1500
 		case "netns":
 			s.Netns = "ns1"
+		case "master":
+			s.Master = "br0"
 		}
 		if !r.matches(s) {
 			t.Errorf("row %d does not match its own fields", i)

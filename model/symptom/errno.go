@@ -46,6 +46,11 @@ const (
 	EFAULT          Errno = "EFAULT"
 	ENOPROTOOPT     Errno = "ENOPROTOOPT"
 	ELOOP           Errno = "ELOOP"
+	EHOSTUNREACH    Errno = "EHOSTUNREACH" // ip6_route_check_nh: the IPv6 gateway is not on-link
+	EXFULL          Errno = "EXFULL"       // br_add_if: the bridge has BR_MAX_PORTS ports
+	E2BIG           Errno = "E2BIG"
+	EOVERFLOW       Errno = "EOVERFLOW"
+	ENOPKG          Errno = "ENOPKG"   // net/socket.c: the bridge ioctl hook absent (module not loadable)
 	ENOTSUPP        Errno = "ENOTSUPP" // 524, kernel-internal, leaks to user space from some drivers
 	// EUNKNOWN is an error whose number the C library could not name (musl's
 	// "No error information", glibc's "Unknown error N" for a number not
@@ -63,6 +68,8 @@ var errnoNumbers = map[Errno]syscall.Errno{
 	EAGAIN: syscall.EAGAIN, EMSGSIZE: syscall.EMSGSIZE, ENOSYS: syscall.ENOSYS, ENOTEMPTY: syscall.ENOTEMPTY,
 	EALREADY: syscall.EALREADY, ENOTCONN: syscall.ENOTCONN, EPROTO: syscall.EPROTO, ETIMEDOUT: syscall.ETIMEDOUT,
 	EIO: syscall.EIO, EFAULT: syscall.EFAULT, ENOPROTOOPT: syscall.ENOPROTOOPT, ELOOP: syscall.ELOOP, ENOTSUPP: syscall.Errno(524),
+	EHOSTUNREACH: syscall.EHOSTUNREACH, EXFULL: syscall.Errno(54), E2BIG: syscall.E2BIG, EOVERFLOW: syscall.EOVERFLOW,
+	ENOPKG: syscall.Errno(65),
 }
 
 // ErrnoFromNumber finds the class of an errno number (Rust's "(os error

@@ -191,10 +191,28 @@ func ParseSymptom(text string) Symptom {
 // containerPromptRE finds a shell prompt whose host name is a container id
 // (docker's default hostname: 12 hex digits; podman the same), and
 // commands that enter a container.
-var containerPromptRE = regexp.MustCompile(`^(?:\S+@([0-9a-f]{12})[:\s][^#$]*[#$]\s|\[\S+@([0-9a-f]{12})[^\]]*\][#$]\s)|\b(?:docker|podman|kubectl|nerdctl|lxc|incus) (?:exec|attach)\b`)
+var containerPromptRE = regexp.MustCompile(`^(?:\S+@([0-9a-f]{12})[:\s][^#$]*[#$]\s|\[\S+@([0-9a-f]{12})[^\]]*\][#$]\s)|\b(?:docker|podman|kubectl|nerdctl|lxc|incus) (?:exec|attach)\b|\blxc-attach\b|\b(?:docker|podman|nerdctl) run\b[^\n]*?\s(?:ip|ifconfig|brctl|tc|sysctl|route|wg-quick|openvpn|tunctl)\s`)
+
+// containerWordsRE is the text saying in words that the command ran in a
+// container ("inside the container", "in my docker container").
+var containerWordsRE = regexp.MustCompile(`(?i)\b(?:inside|within|in) (?:a|the|my|this|our|an unprivileged|a rootless|the rootless) (?:docker |podman |lxc |lxd |incus |kubernetes |k8s |alpine |debian |ubuntu |unprivileged |rootless )?container\b`)
+
+var capAddAdviceRE = regexp.MustCompile(`(?i)(?:--cap-add[= ]?|\bcap_add\b\W{0,8}|\bcapabilities\W{0,20}add\W{0,8})(?:CAP_)?NET_ADMIN\b`)
 
 func (s *Symptom) noteContainerHint(line string) {
 	if s.ContainerHint != "" {
+		return
+	}
+	// The program's own message asking for a capability to be added to
+	// its container (dockur/windows-arm#66: "Please add the following
+	// setting to your container: --cap-add NET_ADMIN"; compose's
+	// cap_add: list, a pod's securityContext capabilities add).
+	if m := capAddAdviceRE.FindString(line); m != "" {
+		s.ContainerHint = "the message asks to add NET_ADMIN to the container (" + clipText(m, 80) + ")"
+		return
+	}
+	if m := containerWordsRE.FindString(line); m != "" {
+		s.ContainerHint = "the text says so (" + clipText(m, 60) + ")"
 		return
 	}
 	if m := containerPromptRE.FindStringSubmatch(line); m != nil {
@@ -202,7 +220,10 @@ func (s *Symptom) noteContainerHint(line string) {
 		case m[1] != "" || m[2] != "":
 			s.ContainerHint = "the prompt's host name " + m[1] + m[2] + " is a container id"
 		default:
-			s.ContainerHint = "the command ran through " + strings.Fields(m[0])[0] + " " + strings.Fields(m[0])[1]
+			s.ContainerHint = "the command ran through " + strings.Fields(m[0])[0]
+			if f := strings.Fields(m[0]); len(f) > 1 {
+				s.ContainerHint += " " + f[1]
+			}
 		}
 	}
 }

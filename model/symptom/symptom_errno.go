@@ -72,13 +72,40 @@ var strerrorTexts = []strerrorText{
 	{"Symbolic link loop", ELOOP, "musl"},
 	{"Unknown error 524", ENOTSUPP, "glibc"},
 	{"No error information", EUNKNOWN, "musl"},
+	// Errnos people rarely meet (glibc's string.h texts, musl's
+	// src/errno/__strerror.h): an IPv6 gateway that is not on-link
+	// (systemd/systemd#20217, sonic-net/sonic-buildimage#26322), a bridge
+	// with 1024 ports (moby/moby#18814), an attribute or map too large.
+	{"No route to host", EHOSTUNREACH, "glibc"},
+	{"Host is unreachable", EHOSTUNREACH, "musl"},
+	{"Exchange full", EXFULL, "glibc"},
+	// net/socket.c sock_ioctl: SIOCBRADDBR without the bridge module
+	// (raspberrypi/documentation#762 "add bridge failed: Package not installed").
+	{"Package not installed", ENOPKG, "glibc"},
+	{"Argument list too long", E2BIG, "both"},
+	{"Value too large for defined data type", EOVERFLOW, "glibc"},
+	{"Value too large for data type", EOVERFLOW, "musl"},
+	// libnl's nl_geterror() texts (thom311/libnl lib/error.c), printed by
+	// NetworkManager's older platform layer, keepalived, hostapd, libvirt
+	// and other libnl users instead of strerror: the class is the errno
+	// nl_syserr2nlerr() folded into it (EEXIST and EADDRINUSE are "Object
+	// exists", ENOENT and ESRCH "Object not found"). Example:
+	// thom311/libnl#131 `genl_connect() is failing with -6 (NLE_EXIST
+	// "Object exists")`. Texts libnl shares with glibc are not repeated.
+	{"Object exists", EEXIST, "libnl"},
+	{"Object not found", ENOENT, "libnl"},
+	{"Object busy", EBUSY, "libnl"},
+	{"Invalid input data or parameter", EINVAL, "libnl"},
+	{"Input data out of range", ERANGE, "libnl"},
+	{"Address family not supported", EAFNOSUPPORT, "libnl"},
+	{"Invalid address for specified address family", EADDRNOTAVAIL, "libnl"},
 }
 
 // glibcText is the text Strerror shows for a class.
 var glibcText = func() map[Errno]string {
 	m := map[Errno]string{}
 	for _, t := range strerrorTexts {
-		if _, ok := m[t.errno]; !ok && t.libc != "musl" {
+		if _, ok := m[t.errno]; !ok && t.libc != "musl" && t.libc != "libnl" {
 			m[t.errno] = t.text
 		}
 	}
@@ -143,6 +170,13 @@ func numberAt(i int) func(m []string) Errno {
 }
 
 var errnoForms = []errnoForm{
+	{name: "libnl-error-name", want: EEXIST,
+		// libnl's own error numbers (NLE_*, not errnos: NLE_EXIST is 6)
+		// by name; read before the numbers so "-6" is not taken for ENXIO.
+		// thom311/libnl#131.
+		example: `genl_connect() is failing with -6 (NLE_EXIST "Object exists")`,
+		re:      regexp.MustCompile(`\bNLE_([A-Z_]{3,20})\b`),
+		errno:   func(m []string) Errno { return libnlErrors[m[1]] }},
 	{name: "rust-netlink-code", want: EEXIST,
 		// The Debug form of the rtnetlink crate's NetlinkError (form listed
 		// in issue 11; its code is the kernel's negative errno).
@@ -239,4 +273,12 @@ func findErrno(line string) (e Errno, form, text string) {
 		}
 	}
 	return "", "", ""
+}
+
+// libnlErrors maps libnl's error names (thom311/libnl include/netlink/errno.h)
+// to the errno nl_syserr2nlerr() made them from.
+var libnlErrors = map[string]Errno{
+	"EXIST": EEXIST, "OBJ_NOTFOUND": ENOENT, "BUSY": EBUSY, "NOACCESS": EACCES, "PERM": EPERM,
+	"INVAL": EINVAL, "RANGE": ERANGE, "OPNOTSUPP": EOPNOTSUPP, "AF_NOSUPPORT": EAFNOSUPPORT,
+	"NOMEM": ENOMEM, "NODEV": ENODEV, "NOADDR": EADDRNOTAVAIL, "AGAIN": EAGAIN,
 }

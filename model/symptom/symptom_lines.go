@@ -199,6 +199,25 @@ func (s *Symptom) infer() {
 			s.Kind = "tun"
 		}
 	}
+	// Bringing an interface up (ifup, ifupdown2, networking.service) sets
+	// the link up, then adds its addresses and routes: setting a link up
+	// never answers EEXIST (dev_change_flags), an address added twice does
+	// (bluerobotics/companion#201).
+	if s.Operation == OpLinkSet && s.Errno == EEXIST && s.Command == "" && s.matched("op:bring-up-device") {
+		s.Operation = OpAddrAdd
+	}
+	// A socket or address of the IPv6 family named in words (docker/for-linux#1233
+	// "listen tcp6 [::]:8888: socket: address family not supported by
+	// protocol", boot2docker/boot2docker#1257 "creating tcp6 socket ::1").
+	if s.Family == "" {
+		if inet6WordsRE.MatchString(s.Raw) {
+			s.Family = "inet6"
+			// A TCP or UDP socket of that family is not a netlink socket.
+			if s.Operation == OpNetlink && !strings.Contains(strings.ToLower(s.Raw), "netlink") {
+				s.Operation = ""
+			}
+		}
+	}
 	if s.Operation == "" && s.SysctlKey != "" {
 		s.Operation = OpSysctl
 	}
@@ -270,3 +289,17 @@ func (s *Symptom) applyPhraseIn(line string) bool {
 	}
 	return s.Operation != ""
 }
+
+// matched tells whether a vocabulary row matched ("op:bring-up-device").
+func (s *Symptom) matched(row string) bool {
+	for _, m := range s.Matched {
+		if m == row {
+			return true
+		}
+	}
+	return false
+}
+
+// Go prints a net.IPNet with %v as {IP MASK}: kubernetes-sigs/kind#626
+// "failed to add route '{:: 00000000000000000000000000000000} via <nil>".
+var inet6WordsRE = regexp.MustCompile(`\b(?:tcp6|udp6|AF_INET6|PF_INET6)\b|\[::[0-9a-fA-F:]*\]:\d+|\bip6 ::1\b|\bsocket ::1\b|\{[0-9a-fA-F:]*:: ?[0-9a-fA-F]{32}\}`)

@@ -48,6 +48,35 @@ var lineForms = []lineForm{
 			s.setIf(&s.Source, "rust")
 			s.setErr(ErrnoFromNumber(m[1]), m[0])
 		}},
+	// iproute2 refusing its own command line before asking the kernel
+	// (lib/utils.c incomplete_command, missarg, invarg, get_prefix; ip/ip.c):
+	// no errno, the request is wrong. An argument naming a device that does
+	// not exist is ENODEV (ll_name_to_index).
+	{name: "iproute2-usage", example: `Not enough information: "dev" argument is required.`,
+		re: regexp.MustCompile(`Command line is not complete\. Try option "help"|Not enough information: "(\w+)" argument is required|Garbage instead of arguments "|(?:Error: )?(?:inet|inet6|any valid) prefix is expected rather than "|Object "[^"]*" is unknown, try "ip help"|Error: argument "([^"]{0,64})" is wrong: Device does not exist|Error: "[^"]{0,64}" is not a valid ifname`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			if m[2] != "" {
+				s.setIf(&s.Device, m[2])
+				s.setErr(ENODEV, m[0])
+				return
+			}
+			if strings.Contains(m[0], "ifname") {
+				// A malformed name: name-conflict's InvalidName rows rank it.
+				s.InvalidName = true
+				s.setIf(&s.ExtAck, m[0])
+				return
+			}
+			s.setIf(&s.ExtAck, "iproute2 refused the command line: "+m[0])
+		}},
+	// Calico's own check before adding a host route (projectcalico/calico:
+	// "route (...) already exists for an interface other than 'caliX'").
+	{name: "calico-route-exists", example: `error adding host side routes for interface: caliabc, error: route (Ifindex: 10, Dst: 10.1.2.3/32, Scope: link) already exists for an interface other than 'caliabc'`,
+		re: regexp.MustCompile(`route \([^)]*\) already exists for an interface other than`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpRouteAdd)
+			s.setErr(EEXIST, m[0])
+		}},
 	{name: "iproute2-invalid-ifname", example: `Error: argument "a b" is wrong: "dev" not a valid ifname`,
 		re: regexp.MustCompile(`Error: argument "(.*)" is wrong: "(\w+)" (?:not a valid ifname|too long)`),
 		apply: func(s *Symptom, m []string) {
@@ -75,12 +104,145 @@ var lineForms = []lineForm{
 			}
 			s.setErr(extAckErrno(m[1]), m[0])
 		}},
+	// NetworkManager refusing its own configuration: a keyfile or ifcfg
+	// profile it cannot load, a NetworkManager.conf it cannot read
+	// (balena-io/balena-cli#657 "keyfile: error loading connection from
+	// file ...: invalid connection: ...", jayofelony/pwnagotchi#284
+	// "keyfile: connection.autoconnect: invalid setting: ...",
+	// kelebek333/rtl8188fu#59 "Failed to read configuration: ..."): the
+	// configuration is the cause.
+	{name: "networkmanager-config", example: `keyfile: error loading connection from file /etc/NetworkManager/system-connections/resin-sample: invalid connection: 802-11-wireless-security.key-mgmt: property is missing`,
+		re: regexp.MustCompile(`(?:(?:keyfile|ifcfg-rh|ifupdown): (?:load: |error loading connection from file |[\w-]+\.[\w-]+: invalid setting)|Failed to read configuration: (/\S*NetworkManager\S*?):)(?:"?(/[^":\s]+)"?)?[^\n]{0,200}`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "NetworkManager"
+			s.setIf(&s.Path, m[1]+m[2])
+			s.setIf(&s.ExtAck, clipText(m[0], 200))
+			s.setIf(&s.Message, clipText(m[0], 200))
+		}},
+	// ifupdown asked for an interface /etc/network/interfaces does not
+	// define (kimchi-project/ginger#393 "Unknown interface ens7" from ifup
+	// ens7; older ifupdown "ifup: unknown interface eth1").
+	{name: "ifupdown-unknown-interface", example: `ifup: unknown interface eth1`,
+		re: regexp.MustCompile(`(?i)^(?:(?:ifup|ifdown|ifquery|ifreload): )?(?:unknown interface|no ifupdown configuration found for|couldn't read interfaces file|cannot find interface) "?([\w.@:-]{1,15})"?`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "ifupdown"
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Path, "/etc/network/interfaces")
+			s.setIf(&s.ExtAck, clipText(m[0], 200))
+		}},
+	// OpenVPN 2.5+'s own netlink layer (sitnl) logs each step before the
+	// error (amnezia-vpn/amnezia-client#701, jamesmcm/vopono#109:
+	// "net_addr_v6_add: fd15:53b6:dead::2/64 dev tun0" then "sitnl_send:
+	// rtnl: generic error (-95): Operation not supported").
+	{name: "openvpn-sitnl-step", example: `>LOG:1720051188,I,net_addr_v6_add: fd15:53b6:dead::2/64 dev tun0`,
+		re: regexp.MustCompile(`\bnet_(addr|route)_v([46])_(add|del)\b|\bnet_iface_(up|mtu_set)\b|Linux can't add IPv6 to interface`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "openvpn")
+			// The failing step is the last one logged before the error:
+			// each step replaces the previous until an errno is known.
+			// OpenVPN's fatal line names the step itself, whatever came before.
+			if s.Errno != "" && s.Operation != "" && !strings.HasPrefix(m[0], "Linux") {
+				return
+			}
+			switch {
+			case m[1] == "addr" && m[3] == "add", m[0] == "Linux can't add IPv6 to interface":
+				s.Operation = OpAddrAdd
+			case m[1] == "addr":
+				s.Operation = OpAddrDel
+			case m[1] == "route" && m[3] == "add":
+				s.Operation = OpRouteAdd
+			case m[1] == "route":
+				s.Operation = OpRouteDel
+			default:
+				s.Operation = OpLinkSet
+			}
+			switch {
+			case m[2] == "6" || strings.HasPrefix(m[0], "Linux"):
+				s.Family = "inet6"
+			case m[2] == "4":
+				s.Family = "inet"
+			}
+		}},
+	// A sysctl the kernel does not have, by name (netavark: containers/
+	// netavark "Sysctl error: no such sysctl: net.ipv6.conf.all.forwarding",
+	// kubernetes-sigs/kind#4156).
+	{name: "no-such-sysctl", example: `Error: netavark: Sysctl error: no such sysctl: net.ipv6.conf.all.forwarding`,
+		re: regexp.MustCompile(`(?i)no such sysctl:? "?([\w./-]+)"?`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpSysctl)
+			s.setIf(&s.SysctlKey, strings.ReplaceAll(m[1], "/", "."))
+			s.setErr(ENOENT, m[0])
+		}},
+	// NetworkManager not managing the device a client asked it to use
+	// (eduvpn/python-eduvpn-client#570 "Could not find source connection",
+	// "NetworkManager not managing device"): its configuration.
+	{name: "networkmanager-unmanaged", example: `Error connecting: Could not find source connection.`,
+		re: regexp.MustCompile(`(?i)Could not find source connection|NetworkManager (?:is )?not managing (?:the )?device|device is (?:strictly )?unmanaged`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "NetworkManager"
+			s.setIf(&s.ExtAck, m[0])
+		}},
+	// iproute2 ip/tunnel.c (ipip, gre, sit through ioctls):
+	// projectcalico/felix#1008 `add tunnel "tunl0" failed: File exists`.
+	{name: "iproute2-tunnel", example: `add tunnel "tunl0" failed: File exists`,
+		re: regexp.MustCompile(`(add|delete|change) tunnel "([^"]{0,64})" failed: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			op, _ := phraseOp(map[string]string{"add": "create", "delete": "delete", "change": "set"}[m[1]], "link")
+			s.setIf(&s.Operation, op)
+			s.setIf(&s.Device, m[2])
+			s.setErr(ErrnoFromText(m[3]), m[0])
+		}},
+	// iproute2 refusing a link-layer address before asking the kernel
+	// (ip/iplink.c, LNST-project/lnst#104 "\"None\" is invalid lladdr.").
+	{name: "iproute2-invalid-lladdr", example: `"None" is invalid lladdr.`,
+		re: regexp.MustCompile(`"([^"]{0,64})" is invalid lladdr`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.ExtAck, "invalid lladdr")
+			s.setIf(&s.Message, m[0])
+		}},
+	// iproute2 ip netns add: unshare(CLONE_NEWNET) refused (ip/ipnetns.c;
+	// RMerl/asuswrt-merlin.ng#327).
+	{name: "iproute2-netns-create", example: `Failed to create a new network namespace (insert name): Invalid argument.`,
+		re: regexp.MustCompile(`Failed to create a new network namespace "?([^":]*?)"?: (.+?)\.?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	// OpenWrt netifd's device errors (openwrt/openwrt#11211
+	// "DEVICE_CLAIM_FAILED": the device could not be created or claimed).
+	{name: "netifd-device-error", example: `The result is that the interface will show the error ` + "`DEVICE_CLAIM_FAILED`" + ` in the status.`,
+		re: regexp.MustCompile(`\b(DEVICE_CLAIM_FAILED|SETUP_FAILED|NO_DEVICE)\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "netifd")
+			if m[1] == "DEVICE_CLAIM_FAILED" {
+				s.setIf(&s.Operation, OpLinkAdd)
+			}
+			s.setIf(&s.ExtAck, strings.ToLower(m[1]))
+		}},
+	// nmcli refusing a profile change before anything reaches the kernel
+	// (NetworkManager's NM_CONNECTION_ERROR_INVALID_SETTING / _PROPERTY:
+	// ansible-collections/community.general#2408, #1500): the profile is
+	// wrong, so the daemon's configuration is the cause.
+	{name: "nmcli-invalid-setting", example: `Error: invalid or not allowed setting 'bridge-port': 'bridge-port' not among [connection, 802-3-ethernet (ethernet), 802-1x, dcb, sriov, ethtool, match, ipv4, ipv6, hostname, tc, proxy].`,
+		re: regexp.MustCompile(`Error: (?:invalid or not allowed setting|invalid property|invalid <setting>\.<property>|failed to modify|Failed to (?:modify|add) (?:connection|new connection))\b[^\n]{0,200}`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "NetworkManager"
+			s.setIf(&s.ExtAck, clipText(m[0], 200))
+			s.setIf(&s.Message, clipText(m[0], 200))
+		}},
 	{name: "iproute2-extack", example: `Error: ipv4: Address already assigned.`,
-		re: regexp.MustCompile(`(?:^|: |\s)Error: (.+?)(?:\.\s+[A-Z]|\.?\s*$)`),
+		// Also quoted in prose: tinc's docs (gsliepen/tinc#213) `the error
+		// "Error: Device for nexthop is not up." happens`.
+		re: regexp.MustCompile(`(?:^|: |\s|\s?["'\x60])Error: (.+?)(?:\.\s+[A-Z]|\.?["'\x60]?\s*$|\.["'\x60])`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "iproute2")
 			msg := strings.TrimSuffix(m[1], ".")
 			s.setIf(&s.ExtAck, msg)
+			// Messages only one request can get name its operation.
+			s.setIf(&s.Operation, extAckOp[strings.ToLower(msg)])
 			s.setErr(extAckErrno(msg), "Error: "+m[1])
 		}},
 	// iproute2's ip link show / ip addr show on a missing name.
@@ -174,6 +336,15 @@ var lineForms = []lineForm{
 				e = ErrnoFromNumber(m[4])
 			}
 			s.setErr(e, m[0])
+		}},
+	// OpenVPN when no tun node could be opened among /dev/tun0..255
+	// (Tunnelblick/Tunnelblick#41, #757): no errno, the operation only.
+	{name: "openvpn-tun-dynamic", example: `Mon Oct 20 01:41:17 2008 us=892553 Cannot allocate TUN/TAP dev dynamically`,
+		re: regexp.MustCompile(`Cannot allocate TUN/TAP dev dynamically`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "openvpn")
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Kind, "tun")
 		}},
 	// procps sysctl.
 	{name: "sysctl-setting-key", example: `sysctl: setting key "net.ipv4.ip_forward": Read-only file system`,
@@ -348,7 +519,12 @@ var lineForms = []lineForm{
 			s.setErr(e, msg)
 		}},
 	{name: "networkd-could-not-set", example: `systemd-networkd[612]: eth0: Could not set address: File exists`,
-		re: regexp.MustCompile(`(?i)(?:systemd-networkd\[\d+\]: )?([^:\s]+): Could not (set|add|bring up|configure|update|remove|drop) (address|route|interface|link|mtu)[^:]*: (.+?)\s*$`),
+		// The object may carry its origin ("Could not set DHCPv4 address",
+		// "Could not set NDisc route or address", "Could not set static
+		// route"; corpus host-132); "Could not
+		// join netdev" is the port joining its bridge or bond
+		// (systemd/systemd#15280, #5838); a nexthop is part of a route.
+		re: regexp.MustCompile(`(?i)(?:systemd-networkd\[\d+\]: )?([^:\s]+): Could not (set|add|bring up|configure|update|remove|drop|join|enslave) (?:(?:new|static|DHCP\w*|NDisc|IPv[46]|IPv6LL|link-local|SLAAC|RA|IPv4LL|default) ){0,2}(address|route|interface|link|mtu|netdev|nexthop|master)[^:]*: (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
 			s.Source = "networkd"
 			del := strings.EqualFold(m[2], "remove") || strings.EqualFold(m[2], "drop")
@@ -358,7 +534,7 @@ var lineForms = []lineForm{
 					s.setIf(&s.Operation, OpAddrDel)
 				}
 				s.setIf(&s.Operation, OpAddrAdd)
-			case "route":
+			case "route", "nexthop":
 				if del {
 					s.setIf(&s.Operation, OpRouteDel)
 				}
@@ -371,11 +547,17 @@ var lineForms = []lineForm{
 			s.setErr(e, msg)
 		}},
 	{name: "networkd-config-file", example: `systemd-networkd[612]: /etc/systemd/network/10-br0.netdev:3: Unknown key name 'Kindd' in section 'NetDev', ignoring.`,
-		re: regexp.MustCompile(`(?:systemd-networkd\[\d+\]: )?(\S+\.(?:netdev|network|link)):(\d+): (.+?)\s*$`),
+		// Also without a line number: "/etc/systemd/network/25-vlan.netdev:
+		// VLAN without valid Id (0) configured. Ignoring." (networkd's
+		// netdev verification, src/network/netdev/*.c).
+		re: regexp.MustCompile(`(?:systemd-networkd\[\d+\]: )?(/\S+\.(?:netdev|network|link)|\S+\.(?:netdev|network|link):\d+)(?::(\d+))?: (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
 			s.Source = "networkd"
-			s.setIf(&s.Path, m[1])
-			s.setErr(EINVAL, m[0])
+			path, _, _ := strings.Cut(m[1], ":")
+			s.setIf(&s.Path, path)
+			// A unit file networkd refuses or ignores: no errno, its words.
+			s.setIf(&s.ExtAck, clipText(m[3], 200))
+			s.setIf(&s.Message, clipText(m[0], 200))
 		}},
 	// LXC.
 	{name: "lxc-veth", example: `lxc 20261122062901.123 ERROR    network - network.c:instantiate_veth: 170 Operation not permitted - Failed to create veth pair "vethAB12CD" and "vethEF34GH"`,
@@ -456,7 +638,9 @@ var lineForms = []lineForm{
 		}},
 	// SELinux and AppArmor records pasted as they are.
 	{name: "selinux-avc", example: `avc:  denied  { net_admin } for  pid=991 comm="wg-quick" capability=12  scontext=system_u:system_r:svirt_t:s0 tcontext=system_u:system_r:svirt_t:s0 tclass=capability permissive=0`,
-		re: regexp.MustCompile(`avc:\s+denied\s+\{ ([^}]+) \}.*?(?:comm="?([^"\s]+)"?)?.*?tclass=(\S+)`),
+		// Also pasted without the "avc:" head (SELinuxProject/refpolicy#591
+		// "[...] denied  { bind } for pid=... scontext=... tclass=netlink_generic_socket").
+		re: regexp.MustCompile(`(?:avc:\s+|\]\s+|^\s*)denied\s+\{ ([^}]+) \}.*?(?:comm="?([^"\s]+)"?)?.*?scontext=\S+.*?tclass=(\S+)`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "selinux")
 			e := EACCES
@@ -466,7 +650,7 @@ var lineForms = []lineForm{
 			if m[3] == "user_namespace" {
 				s.setIf(&s.Operation, OpUserns)
 			}
-			if strings.HasPrefix(m[3], "netlink_") && strings.Contains(m[1], "create") {
+			if strings.HasPrefix(m[3], "netlink_") && (strings.Contains(m[1], "create") || strings.Contains(m[1], "bind") || strings.Contains(m[1], "setopt")) {
 				s.setIf(&s.Operation, OpNetlink)
 			}
 			if m[3] == "tun_socket" {
@@ -520,6 +704,8 @@ var ioctlOps = map[string][2]string{ // name: operation, kind
 	"SIOCBRADDBR": {OpLinkAdd, "bridge"}, "SIOCBRDELBR": {OpLinkDel, "bridge"}, "SIOCBRADDIF": {OpLinkSet, ""},
 	"SIOCBRDELIF": {OpLinkSet, ""}, "SIOCSIFVLAN": {OpLinkAdd, "vlan"}, "SIOCBONDENSLAVE": {OpLinkSet, ""},
 	"TUNSETIFF": {OpTuntapAdd, "tun"}, "TUNSETPERSIST": {OpTuntapAdd, "tun"}, "SIOCSIFTXQLEN": {OpLinkSet, ""},
+	// ip tunnel add/del/change on ipip, gre and sit (iproute2 ip/tunnel.c).
+	"SIOCADDTUNNEL": {OpLinkAdd, ""}, "SIOCDELTUNNEL": {OpLinkDel, ""}, "SIOCCHGTUNNEL": {OpLinkSet, ""},
 }
 
 // ioctlNumbers are the same requests by number, as strace -X raw and
@@ -529,6 +715,8 @@ var ioctlNumbers = map[uint64]string{
 	0x890b: "SIOCADDRT", 0x890c: "SIOCDELRT", 0x8922: "SIOCSIFMTU", 0x8924: "SIOCSIFHWADDR", 0x8923: "SIOCSIFNAME",
 	0x89a0: "SIOCBRADDBR", 0x89a1: "SIOCBRDELBR", 0x89a2: "SIOCBRADDIF", 0x89a3: "SIOCBRDELIF", 0x8983: "SIOCSIFVLAN",
 	0x400454ca: "TUNSETIFF", 0x400454cb: "TUNSETPERSIST",
+	// projectcalico/felix#928: "ip: ioctl 0x89f1 failed: File exists".
+	0x89f1: "SIOCADDTUNNEL", 0x89f2: "SIOCDELTUNNEL", 0x89f3: "SIOCCHGTUNNEL",
 }
 
 func (s *Symptom) setIoctl(name string) {
@@ -586,7 +774,6 @@ func kindNoun(w string) string {
 }
 
 var opPhrases = []opPhrase{
-	// mk-f/alpine-initramfs-dropbear#1.
 	{name: "ioctl-name", example: `ifconfig: SIOCSIFADDR: No such device`,
 		re:    regexp.MustCompile(`\b(SIOC[A-Z]{4,16}|TUNSETIFF|TUNSETPERSIST)\b`),
 		apply: func(s *Symptom, m []string) { s.setIoctl(m[1]) }},
@@ -676,7 +863,10 @@ var opPhrases = []opPhrase{
 			}
 		}},
 	{name: "networkmanager-state-change", example: `NetworkManager[812]: <info>  [1700000000.1234] device (eth0): state change: ip-config -> failed (reason 'ip-config-unavailable', sys-iface-state: 'managed')`,
-		re: regexp.MustCompile(`device \(([^)\s]+)\): (?:state change: \S+ -> failed|Activation: failed)`),
+		// A device falling back to unavailable or deactivating for a failure
+		// reason is the same family ("state change: prepare -> unavailable
+		// (reason 'dependency-failed'").
+		re: regexp.MustCompile(`device \(([^)\s]+)\): (?:state change: \S+ -> (?:failed|(?:unavailable|deactivating|disconnected) \(reason '(?:[\w-]*failed|[\w-]*unavailable|config-[\w-]+|device-missing|[\w-]*-error)')|Activation: failed)`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "NetworkManager")
 			s.setIf(&s.Operation, OpLinkSet)
@@ -842,6 +1032,14 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Operation, OpNetnsEnter)
 			s.setIf(&s.Netns, m[1])
 		}},
+	// A process's namespace by path (kubernetes/kubernetes#26199 "Failed to
+	// open /proc/0/ns/net: ... no such file or directory").
+	{name: "proc-ns-net", example: `Error removing container from network: Failed to open /proc/0/ns/net: open /proc/0/ns/net: no such file or directory`,
+		re: regexp.MustCompile(`\bopen "?(/proc/(?:\d+|self|thread-self)/(?:task/\d+/)?ns/net)\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpNetnsEnter)
+			s.setIf(&s.Path, m[1])
+		}},
 	{name: "netns-fs-magic", example: `error retrieving network namespace at /tmp/run-1002/netns/cni-3fcbc990-2e9d-9d4f-9eae-6a9ddf45c1f1: unknown FS magic on "/tmp/run-1002/netns/cni-3fcbc990-2e9d-9d4f-9eae-6a9ddf45c1f1": 58465342`,
 		re:    regexp.MustCompile(`unknown FS magic on "[^"]*"|is not a (?:PROC|NSFS|nsfs) file`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
@@ -883,9 +1081,16 @@ var opPhrases = []opPhrase{
 		}},
 	// nmcli (openshift/machine-config-operator#3345).
 	{name: "nmcli-activation-failed", example: `Error: Connection activation failed: No suitable device found for this connection (device eth0 not available because profile is not compatible with device (mismatching interface name)).`,
-		re: regexp.MustCompile(`Connection activation failed`),
+		// The activation family (nmcli, nmstate, the NM log):
+		// "failure to activate connection", "Activation of <slave> requires
+		// master device", "has no connections available for activation",
+		// "Failed to find a compatible device" (corpus host2-075..077).
+		re: regexp.MustCompile(`(?i)Connection activation failed|failure to activate connection|Activation of \S+ requires master|has no connections available\s+for activation|Failed to find a compatible device`),
 		apply: func(s *Symptom, m []string) {
-			s.setIf(&s.Source, "NetworkManager")
+			// nmcli prints "Error: " like iproute2: the source is NetworkManager.
+			if s.Source == "" || s.Source == "iproute2" {
+				s.Source = "NetworkManager"
+			}
 			s.setIf(&s.Operation, OpLinkSet)
 		}},
 	// LXC before 2.1: "lxc-start: failed to create veth0-vethFNN6G2 : File exists" (lxc/lxc#374).
@@ -906,8 +1111,16 @@ var opPhrases = []opPhrase{
 	// "nl_callback():recv(): No buffer space available", nlbwmon's "The
 	// netlink receive buffer size of 524288 bytes will be capped".
 	{name: "netlink-receive", example: `error netlink.Receive error in listenWorker 0, exiting: netlink receive: recvmsg: no buffer space available occured during receiving message from conntracker socket`,
-		re:    regexp.MustCompile(`(?i)\brecvmsg: |Received message overrun|\bnl_\w+\(\):\s*recv|netlink receive buffer size|\bmnl_socket_recvfrom\b|\bnl_recvmsgs\b`),
-		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
+		// Also "Failed to receive from netlink" (flannel, corpus ctr2-046).
+		re: regexp.MustCompile(`(?i)\brecvmsg: |Received message overrun|\bnl_\w+\(\):\s*recv|netlink receive buffer size|\bmnl_socket_recvfrom\b|\bnl_recvmsgs\b|\breceiv(?:e|ing) from netlink\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpNetlink)
+			// keepalived's "Netlink: Received message overrun" is its
+			// recvmsg's ENOBUFS (acassen/keepalived#38).
+			if strings.EqualFold(m[0], "Received message overrun") && s.Errno == "" {
+				s.setErr(ENOBUFS, m[0])
+			}
+		}},
 	// An MTU change announced before the error (ishioni/unifi-pppoe-fix-mtu#8:
 	// "MTU for ppp0 is 1492, changing to 1500").
 	{name: "mtu-change", example: `MTU for ppp0 is 1492, changing to 1500`,
@@ -967,7 +1180,9 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Kind, kind)
 		}},
 	{name: "object-then-failed", example: `Link: [ERR] Loopback route 0.0.0.0/0 dev lo mtu 0 table 55555 addition failed: file exists`,
-		re: regexp.MustCompile(`(?i)\b(route|address|link|interface|bridge|vxlan|veth|vlan|bond|macvlan|ipvlan)\b[^:]{0,80}?\b(addition|creation|deletion|removal|add|delete) failed`),
+		// The object may be named between the noun and "failed": unikraft/kraftkit#1456
+		// (corpus ctr-054) `bridge creation for a-somewhat-longer-name failed`.
+		re: regexp.MustCompile(`(?i)\b(route|address|link|interface|bridge|vxlan|veth|vlan|bond|macvlan|ipvlan|tun|tap|wireguard|dummy|geneve)\b[^:]{0,80}?\b(addition|creation|deletion|removal|add|delete)(?: (?:of|for|to|from|on) "?[^\s:"]{1,64}"?)? failed`),
 		apply: func(s *Symptom, m []string) {
 			verb := strings.ToLower(m[2])
 			if strings.HasPrefix(verb, "creat") {
@@ -978,31 +1193,68 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Kind, kind)
 		}},
 	{name: "tun-setup", example: `qemu-system-x86_64: could not configure /dev/net/tun (tap0): Operation not permitted`,
-		re: regexp.MustCompile(`(?i)(?:(?:could not|cannot|can't|failed to|unable to) (?:open|configure|initiali[sz]e|set ?up|start) (?:the )?(?:/dev/net/tun|tun(?:nel)?\b|tun/tap|tap\b)|\bopen tap device\b|\bTapOpen\b)(?: \(([^)\s]+)\))?`),
+		// Also the opening step named alone (navilg/media-stack#60 "Unix
+		// opening TUN device file: operation not permitted"), Tailscale's
+		// tstun.New (tailscale-dev/ScaleTail#53), and a program saying the
+		// node is missing (dockur/windows#240 "TUN device missing").
+		re: regexp.MustCompile(`(?i)(?:(?:could not|cannot|can't|failed to|unable to) (?:open|configure|initiali[sz]e|set ?up|start) (?:the )?(?:/dev/net/tun|tun(?:nel)?\b|tun/tap|tap\b)|\bopen tap device\b|\bTapOpen\b|\bopening (?:the )?(?:tun|tap|tun/tap) device(?: file)?|\btstun\.New\(|\btun(?:/tap)? device (?:is )?(?:missing|not found|not available))(?: \(([^)\s]+)\))?`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpTunOpen)
 			s.setIf(&s.Path, "/dev/net/tun")
 			s.setIf(&s.Device, m[1])
 		}},
 	{name: "networkd-state", example: `systemd-networkd[287]: ens3: State changed: initialized -> unmanaged`,
-		re: regexp.MustCompile(`(\S+): State changed: \S+ -> (unmanaged|failed)`),
+		re: regexp.MustCompile(`(\S+): (?:State changed: \S+ -> (unmanaged|failed)|(Failed)\s*$)`),
 		apply: func(s *Symptom, m []string) {
+			// networkd's "eth1: Failed" (systemd/systemd#15280): only
+			// from networkd itself.
+			if m[3] != "" && s.Source != "networkd" {
+				return
+			}
 			s.setIf(&s.Source, "networkd")
 			s.setIf(&s.Operation, OpLinkSet)
 			s.setIf(&s.Device, m[1])
+		}},
+	// A port joining its master, named between the verb and the master:
+	// lxc/lxc#256 "failed to attach 'veth5GML3H' to the bridge 'br-int'".
+	{name: "attach-to-master", example: `lxc-start: failed to attach 'veth5GML3H' to the bridge 'br-int' : Operation not supported`,
+		// "enslave" and "attach" say it without the master's kind:
+		// "Failed to enslave eth1 to bond0".
+		re: regexp.MustCompile(`(?i)(?:failed to|could not|couldn't|cannot|can't|unable to|error) (?:(?:attach|enslave)(?:ing)? (?:the )?(?:interface |port |device |link )?['"]?([\w.@-]{1,15})['"]? (?:to|into|with) (?:the )?(?:(?:bridge|bond|master|team)\b ?)?|(?:add|join)(?:ing)? (?:the )?(?:interface |port |device |link )?['"]?([\w.@-]{1,15})['"]? (?:to|into) (?:the )?(?:bridge|bond|master|team)\b ?)['"]?([\w.@-]{1,15})?`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1]+m[2])
+			s.setIf(&s.Master, m[3])
+		}},
+	// mk-f/alpine-initramfs-dropbear#1.
+	// pyroute2 opening its netlink socket (corpus ctr2-029: a traceback
+	// through nlsocket.py post_init into socket.py's _realsocket).
+	{name: "pyroute2-socket-open", example: `  File "/usr/lib/python2.7/dist-packages/pyroute2/netlink/nlsocket.py", line 874, in post_init`,
+		re:    regexp.MustCompile(`nlsocket\.py", line \d+, in (?:post_init|__init__)\b`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
+	// The kernel's vxlan driver when its UDP port is taken at open
+	// (drivers/net/vxlan/vxlan_core.c vxlan_sock_add: "vxlan: Cannot bind
+	// port 6784, err=-98", corpus ctr2-012).
+	{name: "vxlan-cannot-bind-port", example: `[175079.718300] vxlan: Cannot bind port 6784, err=-98`,
+		re: regexp.MustCompile(`vxlan: Cannot bind port (\d+)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Kind, "vxlan")
 		}},
 	// Daemons and scripts in plain words: "failed to create bridge",
 	// "could not add IP address", "cannot set link swp1 up", "Unable to
 	// bring up interface", "error creating vxlan interface", and a chain
 	// segment that starts with the verb (": creating dummy interface: ").
 	{name: "verb-noun-phrase", example: `error: swp1: netlink: swp1: cannot set link swp1 up: operation failed with 'Network is down' (100)`,
-		re: regexp.MustCompile(`(?i)(?:\b(?:failed to|failed|could not|couldn't|cannot|can't|unable to|error|error while)\s+|(?:^|: |\b[A-Z]+: )(?:)?)(create|add|set up|set|configure|bring up|delete|remove|move|attach|enslave|rename|change|update|creating|adding|setting up|setting|configuring|deleting|removing|moving|attaching|enslaving|updating)\s+(?:the |a |an |new |default |local )?(?:(\w+) )?(interface routes?|tun device|tun interface|tap device|tap interface|link|interface|device|bridge|veth pair|veth|vxlan|vlan|macvlan|macvtap|ipvlan|bond|wireguard|ip addresses|ip address|addresses|address|addr|ip|routes|route|gateway|neighbour|neighbor|netdev|network namespace|namespace|netns|port|mtu|routing rule|rule)\b`),
+		re: regexp.MustCompile(`(?i)(?:\b(?:failed to|failed|could not|couldn't|cannot|can't|unable to|error|error while)\s+|(?:^|: |\b[A-Z]+: )(?:)?)(create|add|set up|set|configure|bring up|delete|remove|move|attach|enslave|rename|change|update|creating|adding|setting up|setting|configuring|deleting|removing|moving|attaching|enslaving|updating)\s+(?:the |a |an |new |default |local )?(?:(\w+) )?(interface routes?|tun device|tun interface|tap device|tap interface|mac address|hardware address|mac|link|interface|device|bridge|veth pair|veth|vxlan|vlan|macvlan|macvtap|ipvlan|bond|wireguard|vrf|dummy|geneve|gre|ipip|macsec|ip addresses|ip address|addresses|address|addr|ip|routes|route|gateway|neighbour|neighbor|netdev|network namespace|namespace|netns|port|mtu|routing rule|rule)\b`),
 		apply: func(s *Symptom, m []string) {
 			verb, word, noun, rest := strings.ToLower(m[1]), strings.ToLower(m[2]), strings.ToLower(m[3]), m[len(m)-1]
 			switch {
 			case strings.HasPrefix(noun, "interface route"):
 				noun = "route"
-			case noun == "mtu" || word == "mtu":
+			case noun == "mtu" || word == "mtu" || strings.HasPrefix(noun, "mac") && noun != "macvlan" && noun != "macvtap" && noun != "macsec" || noun == "hardware address":
+				// The MTU or the MAC of an existing link (host2-015
+				// macchanger "Could not change MAC: ... Device or resource busy").
 				s.setIf(&s.Operation, OpLinkSet)
 				return
 			case strings.HasPrefix(noun, "tun ") || strings.HasPrefix(noun, "tap ") || word == "tun" || word == "tap":
@@ -1242,4 +1494,23 @@ func init() {
 		{name: "container-cli", programs: []string{"docker", "podman"}, example: "docker run --rm --cap-add NET_ADMIN alpine ip link add d0 type dummy",
 			parse: func(s *Symptom, argv []string) { s.Source = argv[0] }},
 	}
+}
+
+// extAckOp names the operation of kernel messages that only one request
+// gets (net/ipv4/fib_semantics.c, net/ipv6/route.c, net/ipv4/devinet.c,
+// net/ipv6/addrconf.c): "Error: Nexthop device is not up." is a route
+// add whatever printed it (corpus host2-035, host-077, host2-074).
+var extAckOp = map[string]string{
+	"nexthop has invalid gateway":                  OpRouteAdd,
+	"nexthop device is not up":                     OpRouteAdd,
+	"device for nexthop is not up":                 OpRouteAdd,
+	"invalid prefix for given prefix length":       OpRouteAdd,
+	"route with host scope can not have a gateway": OpRouteAdd,
+	"gateway can not be a local address":           OpRouteAdd,
+	"invalid gateway address":                      OpRouteAdd,
+	"address already assigned":                     OpAddrAdd,
+	"ipv6 is disabled on this device":              OpAddrAdd,
+	"ipv4: address already assigned":               OpAddrAdd,
+	"ipv6: address already assigned":               OpAddrAdd,
+	"no link layer address given":                  OpNeighAdd,
 }

@@ -240,7 +240,7 @@ func unwrapLine(line string, depth int) (lines []string, wraps []string) {
 			return append(lines, cmd, line), append(wraps, "argv-array")
 		}
 	}
-	if m := embeddedCommandRE.FindStringSubmatch(line); m != nil && !strings.HasPrefix(line, m[1]) {
+	if m := embeddedCommandRE.FindStringSubmatch(line); m != nil && !strings.HasPrefix(line, m[1]) && !hiddenOrChained(m[1]) {
 		if _, ok := CommandLine(m[1]); ok {
 			lines = append(lines, m[1])
 			wraps = append(wraps, "embedded-command")
@@ -316,4 +316,20 @@ func cutText(text string, max int) (string, string) {
 	note := fmt.Sprintf("the text was %d KiB, beyond the %d KiB read: kept %d of %d lines (the %d that carry an error and the line before each, then the first others)",
 		(len(text)+1023)/1024, max/1024, kept, len(lines), errLines)
 	return b.String(), note
+}
+
+// hiddenOrChained tells an embedded command that cannot be the one that
+// failed: its errors are thrown away ("ip link del flannel.1 2>/dev/null",
+// "|| true"), or it is one step of a script chain whose failing step the
+// text does not say (k3s-io/k3s#9251 "failed to run command: ...; ip link
+// del ... ; wg-add.sh ... && ip addr add ... && ip link set ...").
+func hiddenOrChained(cmd string) bool {
+	first, rest, chained := strings.Cut(cmd, ";")
+	if !chained {
+		first, rest, chained = strings.Cut(cmd, "&&")
+	}
+	if strings.Contains(first, "/dev/null") || strings.Contains(first, "|| true") {
+		return true
+	}
+	return chained && strings.Count(rest, "ip ")+strings.Count(rest, "&&")+strings.Count(rest, ";") >= 2
 }

@@ -61,6 +61,56 @@ func TestVocabularyForms(t *testing.T) {
 	}{
 		// musl (Alpine, BusyBox) texts.
 		{"ip: RTNETLINK answers: Not supported", "", EOPNOTSUPP},
+		// libnl's texts and names (thom311/libnl#131, lib/error.c).
+		{`genl_connect() is failing with -6 (NLE_EXIST "Object exists")`, "", EEXIST},
+		{"rtnl_link_add: Object exists", "", EEXIST},
+		{"Unable to add link: Object not found", "", ENOENT},
+		// networkd: a port joining its master (systemd/systemd#15280), an
+		// object with its origin (corpus host-132).
+		{"systemd-networkd[1643]: enp179s0f1.324: Could not join netdev: Operation not permitted", OpLinkSet, EPERM},
+		{"systemd-networkd[21459]: eth1: Could not set NDisc route or address: Invalid argument", OpRouteAdd, EINVAL},
+		// Rare errnos (systemd/systemd#20217, moby/moby#18814).
+		{"RTNETLINK answers: No route to host", "", EHOSTUNREACH},
+		{"ip: RTNETLINK answers: Host is unreachable", "", EHOSTUNREACH},
+		{`error setting interface "vethe1e64f7" master to "br0": exchange full`, OpLinkSet, EXFULL},
+		// A port attached to its master by name (lxc/lxc#256).
+		{"lxc-start: failed to attach 'veth5GML3H' to the bridge 'br-int' : Operation not supported", OpLinkSet, EOPNOTSUPP},
+		// ifup's EEXIST is an address added twice (bluerobotics/companion#201).
+		{"RTNETLINK answers: File exists\nFailed to bring up config-server.", OpAddrAdd, EEXIST},
+		// ENOPKG from the bridge ioctl (raspberrypi/documentation#762).
+		{"add bridge failed: Package not installed", "", ENOPKG},
+		// ip tunnel's ioctl by number and its own message (projectcalico/felix#928, #1008).
+		{"stderr  : ip: ioctl 0x89f1 failed: File exists", OpLinkAdd, EEXIST},
+		{`stderr  : add tunnel "tunl0" failed: File exists`, OpLinkAdd, EEXIST},
+		// A dead process's namespace (kubernetes/kubernetes#26199).
+		{"Failed to open /proc/0/ns/net: open /proc/0/ns/net: no such file or directory", OpNetnsEnter, ENOENT},
+		// ip netns add on a kernel without network namespaces (RMerl/asuswrt-merlin.ng#327).
+		{"Failed to create a new network namespace (insert name): Invalid argument.", OpNetnsEnter, EINVAL},
+		// The tun open step named alone (navilg/media-stack#60).
+		{"ERROR creating tun device: Unix opening TUN device file: operation not permitted", OpTunOpen, EPERM},
+		// An extended ACK quoted in prose (gsliepen/tinc#213).
+		{`the error "Error: Device for nexthop is not up." happens`, "", ENETDOWN},
+		// A TCP socket of the IPv6 family is not a netlink socket (docker/for-linux#1233).
+		{"Error starting userland proxy: listen tcp6 [::]:8888: socket: address family not supported by protocol.", "", EAFNOSUPPORT},
+		// OpenVPN's sitnl steps (amnezia-vpn/amnezia-client#701).
+		{">LOG:1720051188,I,net_addr_v6_add: fd15:53b6:dead::2/64 dev tun0\n>LOG:1720051188,W,sitnl_send: rtnl: generic error (-95): Operation not supported", OpAddrAdd, EOPNOTSUPP},
+		// A sysctl by name that does not exist (kubernetes-sigs/kind#4156).
+		{"Error: netavark: Sysctl error: no such sysctl: net.ipv6.conf.all.forwarding", OpSysctl, ENOENT},
+		// keepalived's netlink overrun (acassen/keepalived#38).
+		{"Keepalived_vrrp[7475]: Netlink: Received message overrun", OpNetlink, ENOBUFS},
+		// An SELinux denial pasted without "avc:" (SELinuxProject/refpolicy#591).
+		{`[...] denied  { bind } for pid=... comm="openvpn" scontext=system_u:system_r:openvpn_t:s0 tcontext=system_u:system_r:openvpn_t:s0 tclass=netlink_generic_socket`, OpNetlink, EACCES},
+		// Kernel messages only a route add gets (tinc, onioncat threads).
+		{"/sbin/ip\nError: Nexthop device is not up.", OpRouteAdd, ENETDOWN},
+		{"Error: Invalid prefix for given prefix length", OpRouteAdd, EINVAL},
+		// A MAC or a VRF named as the object (corpus host2-015, host2-046).
+		{"[ERROR] Could not change MAC: interface up or insufficient permissions: Device or resource busy", OpLinkSet, EBUSY},
+		{"[BUG] [UE][DATA] Unable to create VRF for UEoperation not supported", OpLinkAdd, EOPNOTSUPP},
+		// iproute2's own refusals (lib/utils.c): a missing device is ENODEV.
+		{`Error: argument "wg0" is wrong: Device does not exist`, "", ENODEV},
+		{`Error: inet prefix is expected rather than "10.0.0.300/24".`, "", ""},
+		// An object named between the noun and "failed" (unikraft/kraftkit#1456).
+		{"E  bridge creation for a-somewhat-longer-name failed: numerical result out of range", OpLinkAdd, ERANGE},
 		{"ip: RTNETLINK answers: Resource busy", "", EBUSY},
 		{"ip: RTNETLINK answers: No error information", "", EUNKNOWN},
 		{"RTNETLINK answers: Numerical result out of range", "", ERANGE},
@@ -169,5 +219,88 @@ func BenchmarkParseSymptom64K(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		ParseSymptom(text)
+	}
+}
+
+// A program's own advice to add NET_ADMIN to its container says the text
+// ran in a container (dockur/windows-arm#66); a prose mention of the
+// capability does not.
+func TestCapAddAdviceIsAContainerHint(t *testing.T) {
+	s := ParseSymptom("ERROR: Failed to create bridge. Please add the following setting to your container: --cap-add NET_ADMIN")
+	if s.ContainerHint == "" || s.Operation != OpLinkAdd {
+		t.Errorf("hint %q op %q", s.ContainerHint, s.Operation)
+	}
+	if s := ParseSymptom("RTNETLINK answers: Operation not permitted (needs CAP_NET_ADMIN)"); s.ContainerHint != "" {
+		t.Errorf("prose mention gave hint %q", s.ContainerHint)
+	}
+	if s := ParseSymptom("nmcli: Error: invalid or not allowed setting 'ipv6': 'ipv6' not among [connection, bridge-port]."); s.Source != "NetworkManager" || !s.Recognised {
+		t.Errorf("nmcli refusal: source %q recognised %v", s.Source, s.Recognised)
+	}
+}
+
+// Configuration refusals of NetworkManager, networkd and ifupdown name
+// their daemon (and so the netconfig cause) without an errno.
+func TestDaemonConfigurationForms(t *testing.T) {
+	for _, tt := range []struct{ in, source, op string }{
+		// balena-io/balena-cli#657.
+		{"keyfile: error loading connection from file /etc/NetworkManager/system-connections/resin-sample: invalid connection: 802-11-wireless-security.key-mgmt: property is missing", "NetworkManager", ""},
+		// kelebek333/rtl8188fu#59.
+		{"NetworkManager[48024]: Failed to read configuration: /etc/NetworkManager/conf.d/disable-random-mac.conf: Key file does not start with a group", "NetworkManager", ""},
+		// networkd's netdev verification without a line number.
+		{"systemd-networkd[312]: /etc/systemd/network/25-vlan.netdev: VLAN without valid Id (0) configured. Ignoring.", "networkd", ""},
+		// kimchi-project/ginger#393 (ifup ens7).
+		{"Unknown interface ens7", "ifupdown", ""},
+		// A device falling back for a failure reason.
+		{"NetworkManager[812]: <info>  [1700000000.1234] device (eth0): state change: prepare -> unavailable (reason 'dependency-failed', sys-iface-state: 'managed')", "NetworkManager", OpLinkSet},
+		// nmcli's "Error: " is not iproute2's.
+		{"Error: Connection activation failed: No suitable device found for this connection.", "NetworkManager", OpLinkSet},
+		// NetworkManager's activation family (nmstate's log).
+		{"'eth1.90': up connection failed: failure to activate connection: nm-manager-error-quark: Failed to find a compatible device for this connection (3)", "NetworkManager", OpLinkSet},
+		// Tunnelblick/Tunnelblick#757.
+		{"2023-08-11 23:23:26.709858 Cannot allocate TUN/TAP dev dynamically", "openvpn", OpTunOpen},
+	} {
+		s := ParseSymptom(tt.in)
+		if !s.Recognised || s.Source != tt.source || s.Operation != tt.op {
+			t.Errorf("%q: recognised %v source %q op %q, want %q %q (matched %v)", tt.in, s.Recognised, s.Source, s.Operation, tt.source, tt.op, s.Matched)
+		}
+	}
+	// A port enslaved to a master named without its kind; an address
+	// added to a device is not a port joining a master.
+	if s := ParseSymptom("Error: Failed to enslave eth1 to bond0: Device or resource busy"); s.Operation != OpLinkSet || s.Master != "bond0" {
+		t.Errorf("enslave: op %q master %q", s.Operation, s.Master)
+	}
+	if s := ParseSymptom("failed to add 10.0.0.1 to eth0: File exists"); s.Operation == OpLinkSet {
+		t.Errorf("address add read as a port joining a master (matched %v)", s.Matched)
+	}
+}
+
+// An embedded command whose errors are discarded, or one step of a chain,
+// does not name the failing operation (k3s-io/k3s#9251).
+func TestEmbeddedCommandHiddenOrChained(t *testing.T) {
+	s := ParseSymptom("flannel exited: failed to run command: ip link del flannel.1 2>/dev/null; echo $PATH >&2; wg-add.sh flannel.1 && ip addr add $SUBNET_IP/32 dev flannel.1 && ip link set flannel.1 up Err: exit status 1")
+	if s.Operation == OpLinkDel {
+		t.Errorf("a command with 2>/dev/null read as the failing one (matched %v)", s.Matched)
+	}
+	if s := ParseSymptom(`exec: "ip link add br0 type bridge": RTNETLINK answers: Operation not supported`); s.Operation != OpLinkAdd {
+		t.Errorf("a single embedded command: op %q (matched %v)", s.Operation, s.Matched)
+	}
+	if s := ParseSymptom("Error starting userland proxy: listen tcp6 [::]:8888: socket: address family not supported by protocol."); s.Family != "inet6" || s.Operation != "" {
+		t.Errorf("tcp6 socket: family %q op %q", s.Family, s.Operation)
+	}
+}
+
+// The text saying the command ran in a container: a command run through
+// docker run, or the words; a daemon's own message naming docker run and
+// a bare mention of docker are not.
+func TestContainerHintForms(t *testing.T) {
+	for in, want := range map[string]bool{
+		"$ docker run --rm alpine ip link add br0 type bridge\nip: RTNETLINK answers: Operation not permitted": true,
+		"Inside the container, ip link set eth0 up fails: RTNETLINK answers: Operation not permitted":          true,
+		"docker: Error response from daemon: failed to create the host veth pair: operation not permitted":     false,
+		"RTNETLINK answers: Operation not permitted":                                                           false,
+	} {
+		if got := ParseSymptom(in).ContainerHint != ""; got != want {
+			t.Errorf("%q: container hint %v, want %v", in, got, want)
+		}
 	}
 }
