@@ -47,6 +47,13 @@ func reportFacts(f *testing.F) []*probes.Facts {
 	for _, root := range trees {
 		facts = append(facts, probes.Gather(context.Background(), probes.Target{Root: root, Interfaces: []string{"eth0", "docker0"}}))
 	}
+	// The facts are in memory now. Fuzzing workers are stopped without
+	// running cleanups, so the trees go at once, and so does the
+	// directory testing made for them (nothing is left in /tmp).
+	for _, root := range trees {
+		os.RemoveAll(root)
+	}
+	os.Remove(filepath.Dir(trees[0]))
 	return facts
 }
 
