@@ -530,11 +530,11 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	opt := ui.Options{Target: target(), Symptom: text, Interval: *interval, ReadOnly: *ro, DryRun: *dry, Env: env, AutoReproduce: true}
 	if !*noWatch && opt.Target.Root == "" {
-		// A hangup or TERM ends the program normally, so the watcher's
-		// instance is removed (SIGKILL leaves it to the next start).
-		var cancel context.CancelFunc
-		ctx, cancel = signal.NotifyContext(ctx, syscall.SIGHUP, syscall.SIGTERM)
-		defer cancel()
+		// A hangup (quitOnHangup) or TERM (Bubble Tea) quits the program
+		// like q, so the terminal is restored and stop removes the
+		// watcher's instance (SIGKILL leaves it to the next start). A
+		// context cancelled by the signal would kill the program instead,
+		// leaving the terminal in the alternate screen.
 		var stop func()
 		opt.Live, opt.LiveInfo, stop = cli.StartLive(ctx, watch.Options{})
 		defer stop()

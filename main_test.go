@@ -77,8 +77,11 @@ func TestHangupRestoresTheTerminal(t *testing.T) {
 		return strings.TrimSpace(string(out))
 	}
 	defer tmux("kill-server")
-	cmd := fmt.Sprintf("env RTNL_DOCTOR_TEST_MAIN=1 %s --read-only --interval 1h --journal %s", self, t.TempDir())
-	tmux("new-session", "-d", "-x", "120", "-y", "40", "-s", "hup", cmd)
+	// The program's argv is given word by word, so tmux runs it directly,
+	// not through the user's shell (which may be nologin, or a shell that
+	// stays as the pane's process and takes the signal itself).
+	tmux("new-session", "-d", "-x", "120", "-y", "40", "-s", "hup",
+		"env", "RTNL_DOCTOR_TEST_MAIN=1", self, "--read-only", "--interval", "1h", "--journal", t.TempDir())
 	tmux("set-option", "-t", "hup", "remain-on-exit", "on")
 	wait := func(what string, ok func() bool) {
 		deadline := time.Now().Add(20 * time.Second)
