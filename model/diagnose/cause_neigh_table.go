@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
@@ -60,7 +61,33 @@ func neighTablesFor(s symptom.Symptom) []string {
 	case strings.Contains(t, "arp_cache") || s.Family == "inet":
 		return []string{"arp_cache"}
 	}
+	if a, ok := neighAddr(s.Raw); ok {
+		if a.Is4() || a.Is4In6() {
+			return []string{"arp_cache"}
+		}
+		return []string{"ndisc_cache"}
+	}
 	return []string{"arp_cache", "ndisc_cache"}
+}
+
+// neighAddr finds the address of "ip neigh add|replace|change ADDR" in the
+// text (ip sets no family for it unless -4/-6 is given).
+func neighAddr(raw string) (netip.Addr, bool) {
+	f := strings.Fields(raw)
+	for i := 2; i < len(f); i++ {
+		switch f[i-1] {
+		case "add", "replace", "change", "append":
+		default:
+			continue
+		}
+		if v := strings.ToLower(f[i-2]); v != "n" && !strings.HasPrefix(v, "neigh") {
+			continue
+		}
+		if a, err := netip.ParseAddr(f[i]); err == nil {
+			return a, true
+		}
+	}
+	return netip.Addr{}, false
 }
 
 func neighFamily(table string) (family, sysctl string) {

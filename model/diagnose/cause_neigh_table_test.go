@@ -25,6 +25,7 @@ func TestNeighTable(t *testing.T) {
 	full := probes.NeighTable{Table: "arp_cache", Entries: 1024, TableFulls: 37, Thresh: [3]uint64{128, 512, 1024}}
 	calm := probes.NeighTable{Table: "arp_cache", Entries: 12, Thresh: [3]uint64{128, 512, 1024}}
 	calm6 := probes.NeighTable{Table: "ndisc_cache", Entries: 3, Thresh: [3]uint64{128, 512, 1024}}
+	full6 := probes.NeighTable{Table: "ndisc_cache", Entries: 1023, TableFulls: 2, Thresh: [3]uint64{128, 512, 1024}}
 	busy := probes.NeighTable{Table: "ndisc_cache", Entries: 700, Thresh: [3]uint64{128, 512, 1024}}
 	nearNoRefusal := probes.NeighTable{Table: "arp_cache", Entries: 1022, Thresh: [3]uint64{128, 512, 1024}}
 	for _, tc := range []struct {
@@ -35,18 +36,25 @@ func TestNeighTable(t *testing.T) {
 		evidence   string
 		fixes      []string
 	}{
-		// e2b-dev/infra#3508 (as posted; the command is the thread's).
+		// The output line as posted in e2b-dev/infra#3508 (corpus
+		// host-133); the command line in front of it is written here.
 		{"full IPv4 table", "$ ip neigh add 10.11.0.2 lladdr 02:42:0a:0b:00:02 dev veth0 nud reachable\nRTNETLINK answers: No buffer space available",
 			[]probes.NeighTable{full, busy}, Fail, true, "arp_cache: 1024 entries",
 			[]string{"neigh-table/ipv4-gc-thresh3", "neigh-table/ipv4-gc-thresh2", "neigh-table/ipv4-gc-thresh1",
 				"neigh-table/persist-ipv4-gc-thresh3", "neigh-table/persist-ipv4-gc-thresh2", "neigh-table/persist-ipv4-gc-thresh1"}},
+		{"full IPv6 table, family from the address", "$ ip neigh add fd00::2 lladdr 02:42:0a:0b:00:02 dev veth0\nRTNETLINK answers: No buffer space available",
+			[]probes.NeighTable{calm, full6}, Fail, true, "ndisc_cache: 1023 entries",
+			[]string{"neigh-table/ipv6-gc-thresh3", "neigh-table/ipv6-gc-thresh2", "neigh-table/ipv6-gc-thresh1",
+				"neigh-table/persist-ipv6-gc-thresh3", "neigh-table/persist-ipv6-gc-thresh2", "neigh-table/persist-ipv6-gc-thresh1"}},
+		{"IPv4 address, IPv6 table unread", "$ ip n add 10.0.0.9 lladdr 02:00:00:00:00:09 dev eth0\nRTNETLINK answers: No buffer space available",
+			[]probes.NeighTable{calm}, OK, false, "arp_cache: 12 entries", nil},
 		{"kernel log line", "neighbour: arp_cache: neighbor table overflow!",
 			[]probes.NeighTable{full}, Fail, true, "neighbor table overflow", nil},
 		{"near the limit, never refused", "$ ip neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev eth0\nRTNETLINK answers: No buffer space available",
 			[]probes.NeighTable{nearNoRefusal}, Warn, false, "permanent entries count here", nil},
 		{"table far from the limit", "$ ip neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev eth0\nRTNETLINK answers: No buffer space available",
 			[]probes.NeighTable{calm, calm6}, OK, false, "arp_cache: 12 entries", nil},
-		{"other family unreadable", "$ ip neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev eth0\nRTNETLINK answers: No buffer space available",
+		{"other family unreadable", "$ ip neigh add dev eth0 10.0.0.9 lladdr 02:00:00:00:00:09 dev eth0\nRTNETLINK answers: No buffer space available",
 			[]probes.NeighTable{calm}, Unknown, false, "ndisc_cache unavailable", nil},
 		{"unreadable", "$ ip neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev eth0\nRTNETLINK answers: No buffer space available",
 			nil, Unknown, false, "arp_cache unavailable", nil},
