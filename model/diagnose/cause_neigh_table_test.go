@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -116,5 +117,32 @@ func TestLiveNeighTableGlobal(t *testing.T) {
 	r, ev := evidenceOf(d, "neigh-table")
 	if r.Status == Fail || !strings.Contains(ev, "gc_thresh1/2/3 = ") || !strings.Contains(ev, "/"+strings.TrimSpace(string(hostVal))+",") {
 		t.Fatalf("the global table was not read for a target in another namespace (status %s):\n%s\n%s", r.Status, ev, dump(d))
+	}
+	// The fix, previewed through the fix API (read only): it reads the
+	// host's value; aimed at the private namespace, the key is not there.
+	full := probes.NeighTable{Table: "arp_cache", Entries: 1024, TableFulls: 1, Thresh: [3]uint64{128, 512, 1024}}
+	lf := *f
+	lf.Sysctls.Neigh = []probes.NeighTable{full}
+	c := &Context{Facts: &lf, Symptom: symptom.ParseSymptom("$ ip neigh add 192.0.2.9 lladdr 02:00:00:00:00:09 dev nt0\nRTNETLINK answers: No buffer space available")}
+	v := evalNeighTable(c)
+	var fx fix.Fix
+	for _, x := range fixesNeighTable(c, v) {
+		if x.ID == "neigh-table/ipv4-gc-thresh3" {
+			fx = x
+		}
+	}
+	if v.Status != Fail || fx.Action == nil {
+		t.Fatalf("status %s, gc_thresh3 fix %+v", v.Status, fx)
+	}
+	env := testEnv(t, "")
+	p, err := fix.PreviewFix(context.Background(), env, fix.Fix{ID: fx.ID, Action: fx.Action})
+	if err != nil || !strings.Contains(strings.Join(p.Changes, " "), "net.ipv4.neigh.default.gc_thresh3") ||
+		!strings.Contains(strings.Join(p.Changes, " "), strings.TrimSpace(string(hostVal))+" → 2048") {
+		t.Fatalf("preview: %v %q", err, p.Changes)
+	}
+	inNS := fix.Fix{ID: fx.ID}
+	inNS.Action = fix.Act("sysctl", "key", "net.ipv4.neigh.default.gc_thresh3", "value", "2048", "netns", ns.Path())
+	if p, err := fix.PreviewFix(context.Background(), env, inNS); err == nil {
+		t.Fatalf("gc_thresh3 readable inside the private namespace: %q", p.Changes)
 	}
 }
