@@ -388,6 +388,10 @@ func (c *capturer) global() {
 		"/proc/sys/kernel/version", "/proc/sys/kernel/hostname", "/proc/sys/kernel/modprobe", "/proc/sys/kernel/cap_last_cap",
 		"/proc/meminfo", "/proc/buddyinfo", "/proc/slabinfo", "/proc/pressure/memory", "/proc/modules", "/proc/cmdline",
 		"/proc/stat", "/proc/config.gz",
+		// The neighbour tables and their limits are global (probes/neigh.go).
+		"/proc/net/stat/arp_cache", "/proc/net/stat/ndisc_cache",
+		"/proc/sys/net/ipv4/neigh/default/gc_thresh1", "/proc/sys/net/ipv4/neigh/default/gc_thresh2", "/proc/sys/net/ipv4/neigh/default/gc_thresh3",
+		"/proc/sys/net/ipv6/neigh/default/gc_thresh1", "/proc/sys/net/ipv6/neigh/default/gc_thresh2", "/proc/sys/net/ipv6/neigh/default/gc_thresh3",
 		"/proc/1/comm", "/proc/1/cgroup", "/proc/2/comm",
 		"/sys/kernel/security/lsm", "/sys/kernel/security/apparmor/profiles", "/sys/module/apparmor/parameters/enabled",
 		"/sys/fs/selinux/enforce", "/sys/fs/selinux/policyvers",

@@ -23,7 +23,10 @@ type SysctlFacts struct {
 	ProcSysReadOnly *bool `json:"proc_sys_read_only,omitempty"`
 	// ProcSysMount describes the mount that covers /proc/sys for the target.
 	ProcSysMount string `json:"proc_sys_mount,omitempty"`
-	Gaps         Gaps   `json:"unavailable,omitempty"`
+	// Neigh are the global neighbour tables and their gc thresholds
+	// (probes/neigh.go).
+	Neigh []NeighTable `json:"neigh,omitempty"`
+	Gaps  Gaps         `json:"unavailable,omitempty"`
 }
 
 // Get returns a sysctl's value.
@@ -68,6 +71,7 @@ func gatherSysctls(e *env) SysctlFacts {
 		}
 	}
 	s.readNet(e)
+	s.readNeigh(e)
 	s.procSysMount(e)
 	return s
 }

@@ -203,6 +203,7 @@ var Catalogue = []*Cause{
 	causeMTU,
 	causeDeviceBusy,
 	causeNetlinkBuffer,
+	causeNeighTable,
 	causeSeccomp,
 	causeAddressInUse,
 	causeInvalidRequest,
