@@ -110,17 +110,8 @@ func TestUndoRefusesAGoneNamespace(t *testing.T) {
 // Finding 2: PID reuse, forced with ns_last_pid in a private PID
 // namespace: undo must not touch the process that now has the PID.
 func TestUndoRefusesAReusedPID(t *testing.T) {
-	testns.Require(t)
 	jdir := t.TempDir()
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "RTNL_DOCTOR_PIDNS_CHILD="+jdir)
-	// A private network namespace too: whatever the child does stays there.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID | syscall.CLONE_NEWNS | syscall.CLONE_NEWNET}
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "REFUSED-REUSED-PID-NETNS") {
-		t.Fatalf("in a private PID namespace: %v\n%s", err, out)
-	}
-	t.Logf("%s", out)
+	inPrivatePIDNamespace(t, "REFUSED-REUSED-PID-NETNS", "RTNL_DOCTOR_PIDNS_CHILD="+jdir)
 }
 
 // pidReuseChild runs as PID 1 of a new PID namespace (and a private mount
@@ -205,15 +196,7 @@ func pidReuseChild(jdir string) int {
 	}
 	defer func() { third.Process.Kill(); third.Wait() }()
 	nsPath := "/proc/" + strconv.Itoa(pid) + "/ns/net"
-	readFwd := func() string {
-		var v string
-		netns.Do(nsPath, func() error {
-			b, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward")
-			v = strings.TrimSpace(string(b))
-			return nil
-		})
-		return v
-	}
+	readFwd := func() string { return ipForwardIn(nsPath) }
 	if !waitFor(ready("third")) || readLink(nsPath) == readLink("/proc/self/ns/net") {
 		return fail("the third process is not in a namespace of its own")
 	}

@@ -8,11 +8,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/rtnl-doctor/rtnl-doctor/internal/netns"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
 	"golang.org/x/sys/unix"
 )
@@ -24,16 +22,8 @@ import (
 // the write. Undo now holds the namespace it checked (a descriptor) and
 // makes the change through it.
 func TestUndoActsInTheNamespaceItChecked(t *testing.T) {
-	testns.Require(t)
 	jdir := t.TempDir()
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "RTNL_DOCTOR_PINRACE_CHILD="+jdir)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID | syscall.CLONE_NEWNS | syscall.CLONE_NEWNET}
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "UNDONE-IN-THE-CHECKED-NETNS") {
-		t.Fatalf("in a private PID namespace: %v\n%s", err, out)
-	}
-	t.Logf("%s", out)
+	inPrivatePIDNamespace(t, "UNDONE-IN-THE-CHECKED-NETNS", "RTNL_DOCTOR_PINRACE_CHILD="+jdir)
 }
 
 // pinRaceChild runs as PID 1 of a new PID namespace with its own /proc.
@@ -101,12 +91,7 @@ func pinRaceChild(jdir string) int {
 		return fail("the undo never reached the step after locating the namespace: %v", err)
 	}
 	defer func() { second.Process.Kill(); second.Wait() }()
-	var fwd string
-	netns.Do(nsPath, func() error {
-		b, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward")
-		fwd = strings.TrimSpace(string(b))
-		return nil
-	})
+	fwd := ipForwardIn(nsPath)
 	if fwd != "1" {
 		return fail("the undo wrote ip_forward=%s into the namespace of the process that reused PID %d (undo: %v %s)", fwd, pid, err, u.Phase)
 	}
@@ -120,16 +105,8 @@ func pinRaceChild(jdir string) int {
 // TestApplyActsInTheNamespaceItChecked: the same window at apply, between
 // the second reading of the object (under the lock) and the change.
 func TestApplyActsInTheNamespaceItChecked(t *testing.T) {
-	testns.Require(t)
 	jdir := t.TempDir()
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "RTNL_DOCTOR_PINRACE_CHILD="+jdir, "RTNL_DOCTOR_PINRACE_APPLY=1")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID | syscall.CLONE_NEWNS | syscall.CLONE_NEWNET}
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "APPLIED-IN-THE-CHECKED-NETNS") {
-		t.Fatalf("in a private PID namespace: %v\n%s", err, out)
-	}
-	t.Logf("%s", out)
+	inPrivatePIDNamespace(t, "APPLIED-IN-THE-CHECKED-NETNS", "RTNL_DOCTOR_PINRACE_CHILD="+jdir, "RTNL_DOCTOR_PINRACE_APPLY=1")
 }
 
 // pinRaceApply: the process named by nsPath ends right after the intent is
@@ -157,12 +134,7 @@ func pinRaceApply(pid int, nsPath string, first *exec.Cmd, env *ActionEnv, ready
 		return fail("the apply never journaled its intent: %v", err)
 	}
 	defer func() { second.Process.Kill(); second.Wait() }()
-	var fwd string
-	netns.Do(nsPath, func() error {
-		b, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward")
-		fwd = strings.TrimSpace(string(b))
-		return nil
-	})
+	fwd := ipForwardIn(nsPath)
 	if fwd != "0" {
 		return fail("the fix wrote ip_forward=%s into the namespace of the process that reused PID %d (apply: %v %s)", fwd, pid, err, e.Phase)
 	}
@@ -262,16 +234,8 @@ func TestEntryOfAnotherBootCanBeClosed(t *testing.T) {
 // another mount namespace got the change. The root is now checked after it
 // is opened: the change is refused, the other process's node untouched.
 func TestDevFixActsInTheProcessItChecked(t *testing.T) {
-	testns.Require(t)
 	jdir := t.TempDir()
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), "RTNL_DOCTOR_PINRACE_CHILD="+jdir, "RTNL_DOCTOR_PINRACE_DEV=1")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID | syscall.CLONE_NEWNS | syscall.CLONE_NEWNET}
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "DEV-FIX-REFUSED-FOR-THE-REUSED-PID") {
-		t.Fatalf("in a private PID namespace: %v\n%s", err, out)
-	}
-	t.Logf("%s", out)
+	inPrivatePIDNamespace(t, "DEV-FIX-REFUSED-FOR-THE-REUSED-PID", "RTNL_DOCTOR_PINRACE_CHILD="+jdir, "RTNL_DOCTOR_PINRACE_DEV=1")
 }
 
 // pinRaceDev: each process has its own mount namespace with a tmpfs on
