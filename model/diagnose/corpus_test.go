@@ -48,10 +48,6 @@ var corpusExceptions = map[string]string{
 	"ctr2-035": "EACCES writing /proc/sys: that kube-proxy ran in an LXC container (read-only, host-owned /proc/sys) is only in the thread",
 	"ctr2-049": "tstun.New opens /dev/net/tun and creates the device (TUNSETIFF): which step was refused, the device cgroup's open, is only in the thread",
 	"ctr2-057": "the failing step is wg-add.sh's ip link add, not printed; the text shows the modprobe it ran first",
-	// The corpus README files EEXIST on a link add under name-conflict;
-	// these threads call the leftover device already-exists.
-	"ctr2-074":  "EEXIST creating a vxlan: a stale device from an earlier run, only in the thread (name-conflict by the corpus convention)",
-	"host2-065": "EEXIST creating a veth pair: a name produced twice by the tool's parser, only in the thread (name-conflict by the corpus convention)",
 	"host2-019": "EINVAL adding an IPv6 address: the tap's MTU below 1280 is only in the thread",
 	"host2-023": "EPERM entering a namespace: that the user had CAP_NET_ADMIN but not CAP_SYS_ADMIN is only in the thread",
 	"host2-024": "two failures in the text; the thread names the first (ip link set ... netns), whose command is not shown",
@@ -227,19 +223,22 @@ func TestCorpus(t *testing.T) {
 			}
 		})
 	}
+	// Held-out figures print only with CORPUS_FIGURES=all (for the final
+	// report, never while tuning): not even their aggregate is seen while
+	// the parser and the ranking are changed.
+	all := os.Getenv("CORPUS_FIGURES") == "all"
 	t.Logf("corpus: %d rows (%d tuned, %d held out)", len(rows), tuned.n, held.n)
 	t.Logf("tuned    all rows:            %v", tuned)
 	t.Logf("tuned    causes in catalogue: %v", tunedCat)
-	t.Logf("held out all rows:            %v", held)
-	t.Logf("held out causes in catalogue: %v", heldCat)
+	if all {
+		t.Logf("held out all rows:            %v", held)
+		t.Logf("held out causes in catalogue: %v", heldCat)
+	}
 	var ids []string
 	for id := range byCause {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	// By cause: the tuned part always; the held-out part and all rows only
-	// with CORPUS_FIGURES=all (for the final report, never while tuning).
-	all := os.Getenv("CORPUS_FIGURES") == "all"
 	for _, id := range ids {
 		bc := byCause[id]
 		if bc[0].n > 0 {
@@ -260,5 +259,8 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 	// The figure lines, for the report.
-	fmt.Printf("CORPUS tuned:    %v\nCORPUS held out: %v\n", tuned, held)
+	fmt.Printf("CORPUS tuned:    %v\n", tuned)
+	if all {
+		fmt.Printf("CORPUS held out: %v\n", held)
+	}
 }
