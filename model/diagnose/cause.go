@@ -207,6 +207,7 @@ var Catalogue = []*Cause{
 	causeSeccomp,
 	causeAddressInUse,
 	causeInvalidRequest,
+	causeBridgePortLimit,
 }
 
 // CauseByID finds a cause.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -278,5 +279,47 @@ func TestLiveNetlinkOverrun(t *testing.T) {
 	r, ev := evidenceOf(d, "netlink-buffer")
 	if !strings.Contains(ev, "dropped") || len(r.Fixes) == 0 || r.Fixes[0].ID != "netlink-buffer/program-buffer" {
 		t.Fatalf("evidence %q fixes %v", ev, fixIDs(r))
+	}
+}
+
+// TestLiveBridgeFull fills a bridge with the 1023 ports it can number and
+// adds one more: EXFULL, proved from the namespace's links.
+func TestLiveBridgeFull(t *testing.T) {
+	ns := testns.New(t)
+	var b strings.Builder
+	b.WriteString("link add br0 type bridge\n")
+	for i := 1; i <= bridgeMaxPorts+1; i++ {
+		// veth, not dummy: kernels without the dummy driver exist (this
+		// one). Their peers stay down, as a leaked veth's do.
+		fmt.Fprintf(&b, "link add d%d type veth peer name p%d\n", i, i)
+		if i <= bridgeMaxPorts {
+			fmt.Fprintf(&b, "link set d%d master br0\n", i)
+		}
+	}
+	batch := filepath.Join(t.TempDir(), "batch")
+	if err := os.WriteFile(batch, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ns.IP("-batch", batch)
+	args := []string{"link", "set", "d1024", "master", "br0"}
+	out, _ := ns.TryIP(args...)
+	if !strings.Contains(out, "Exchange full") {
+		t.Fatalf("ip %v: %q (want EXFULL: a bridge numbers at most %d ports)", args, out, bridgeMaxPorts)
+	}
+	d := diagnoseLive(t, probes.Target{NetNS: ns.Name}, "ip "+strings.Join(args, " "), out)
+	expectFirst(t, d, "bridge-port-limit")
+	r, ev := evidenceOf(d, "bridge-port-limit")
+	if r.Status != Fail || !strings.Contains(ev, "bridge br0 has 1023 ports") || !strings.Contains(ev, "ports are down") {
+		t.Fatalf("status %s evidence %q", r.Status, ev)
+	}
+	if ids := fixIDs(r); len(ids) != 2 || ids[0] != "bridge-port-limit/remove-stale-ports" {
+		t.Fatalf("fixes %v", ids)
+	}
+	// One port fewer: the same command works, and the cause is ruled out.
+	ns.IP("link", "del", "d1")
+	ns.IP(args...)
+	d = diagnoseLive(t, probes.Target{NetNS: ns.Name}, "ip link set d1025 master br0", "RTNETLINK answers: Exchange full")
+	if r, ev := evidenceOf(d, "bridge-port-limit"); r.Status != Fail || !strings.Contains(ev, "1023 ports") {
+		t.Fatalf("full again after d1024 joined: status %s evidence %q", r.Status, ev)
 	}
 }

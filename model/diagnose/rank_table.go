@@ -252,6 +252,8 @@ func init() {
 			Why: "a route add allocates its fib entry and next hops (ENOBUFS when an allocation fails); a full neighbour table refuses the entries its traffic then needs with the same ENOBUFS, which reports often mix up with the add itself"},
 		{Op: symptom.OpAddrAdd, Errno: symptom.ENOBUFS, Causes: causes(causeKernelMemory, causeNeighTable),
 			Why: "an address add allocates the address and its local routes (ENOBUFS when an allocation fails); IPv6 duplicate address detection then needs nd_tbl entries, refused at gc_thresh3"},
+		{Errno: symptom.EXFULL, Causes: causes(causeBridgePortLimit),
+			Why: "net/bridge/br_if.c new_nbp: find_portno finds no free port number below BR_MAX_PORTS (1024, port 0 reserved), so adding a 1024th port to a bridge returns EXFULL (\"Exchange full\"); no other link operation returns it (moby/moby#14718, #18814)"},
 		{Msg: "neighbor table overflow", Causes: causes(causeNeighTable),
 			Why: "net/core/neighbour.c neigh_alloc: net_info_ratelimited(\"%s: neighbor table overflow!\\n\", tbl->id) when gc_thresh3 is reached and a forced collection frees nothing"},
 		{Msg: "neighbour table overflow", Causes: causes(causeNeighTable),
