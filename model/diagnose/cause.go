@@ -208,6 +208,7 @@ var Catalogue = []*Cause{
 	causeAddressInUse,
 	causeInvalidRequest,
 	causeBridgePortLimit,
+	causeEmulatedKernel,
 }
 
 // CauseByID finds a cause.

@@ -87,6 +87,7 @@ func evalBridgePortLimit(c *Context) Verdict {
 			}
 		}
 	}
+	said := false
 	for _, b := range all {
 		detail := fmt.Sprintf("bridge %s has %d ports of the %d a bridge can number", b.bridge.Name, b.ports, bridgeMaxPorts)
 		if len(b.down) > 0 {
@@ -101,11 +102,14 @@ func evalBridgePortLimit(c *Context) Verdict {
 			}
 		case b.ports >= bridgeNear:
 			v.warn("%s: nearly full", detail)
-		case exfull:
+		case exfull && s.Master != "":
 			v.ok("%s", detail)
+		default:
+			continue
 		}
+		said = true
 	}
-	if exfull && v.Status == "" {
+	if exfull && !said {
 		if len(all) == 0 {
 			v.unknown("no bridge in the examined namespace: the bridge that answered EXFULL is elsewhere (pass --netns or --pid of the namespace the command ran in)")
 		} else {

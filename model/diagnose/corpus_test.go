@@ -38,16 +38,21 @@ var corpusExceptions = map[string]string{
 	// Whether the process ran in a container without CAP_NET_ADMIN is a
 	// fact of the system, not of the text: with facts, adjustPriors ranks
 	// container-restricted before cap-net-admin (second here).
-	"ctr-020":   containerFact,
-	"ctr-037":   containerFact,
-	"ctr-038":   containerFact,
-	"host-060":  containerFact,
-	"host-068":  containerFact,
-	"host-098":  containerFact,
-	"ctr2-018":  containerFact,
-	"ctr2-035":  "EACCES writing /proc/sys: that kube-proxy ran in an LXC container (read-only, host-owned /proc/sys) is only in the thread",
-	"ctr2-049":  "tstun.New opens /dev/net/tun and creates the device (TUNSETIFF): which step was refused, the device cgroup's open, is only in the thread",
-	"ctr2-057":  "the failing step is wg-add.sh's ip link add, not printed; the text shows the modprobe it ran first",
+	"ctr-020":  containerFact,
+	"ctr-037":  containerFact,
+	"ctr-038":  containerFact,
+	"host-060": containerFact,
+	"host-068": containerFact,
+	"host-098": containerFact,
+	"ctr2-018": containerFact,
+	"ctr2-035": "EACCES writing /proc/sys: that kube-proxy ran in an LXC container (read-only, host-owned /proc/sys) is only in the thread",
+	"ctr2-049": "tstun.New opens /dev/net/tun and creates the device (TUNSETIFF): which step was refused, the device cgroup's open, is only in the thread",
+	"ctr2-057": "the failing step is wg-add.sh's ip link add, not printed; the text shows the modprobe it ran first",
+	// emulated-kernel: whether the kernel answering is gVisor or WSL 1 is
+	// a fact of the system (uname), here only in the thread.
+	"ctr-106":   "gVisor's tun lacks IFF_TUN_EXCL: that ip ran under runsc is only in the thread (emulated-kernel fails on the kernel version with facts)",
+	"ctr-107":   "gVisor's netlink lacked SO_SNDBUF: a runsc strace log, whose format alone does not name gVisor (emulated-kernel fails on the kernel version with facts)",
+	"host2-057": "ss on WSL 1: the WSL is only in the thread (emulated-kernel fails on the kernel release with facts)",
 	"host2-019": "EINVAL adding an IPv6 address: the tap's MTU below 1280 is only in the thread",
 	"host2-023": "EPERM entering a namespace: that the user had CAP_NET_ADMIN but not CAP_SYS_ADMIN is only in the thread",
 	"host2-024": "two failures in the text; the thread names the first (ip link set ... netns), whose command is not shown",
