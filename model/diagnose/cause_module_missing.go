@@ -16,13 +16,36 @@ var causeModuleMissing = &Cause{
 	Require: Requirement{probes.GroupModules, "module facts"},
 	Eval:    evalModuleMissing,
 	Fixes:   fixesModuleMissing,
-	Answers: fix.Answers(nil, symptom.EOPNOTSUPP, symptom.EPROTONOSUPPORT, symptom.EAFNOSUPPORT, symptom.EINVAL, symptom.ENODEV, symptom.ENOENT),
+	Answers: fix.Answers(nil, symptom.EOPNOTSUPP, symptom.EPROTONOSUPPORT, symptom.EAFNOSUPPORT, symptom.EINVAL, symptom.ENODEV, symptom.ENOENT,
+		symptom.ENOKEY, symptom.EKEYREJECTED, symptom.ENOEXEC),
 	Next:    "With the driver loaded, run the command again: the link is created, then needs its addresses and routes.",
+}
+
+// refusedModule says why the kernel refused a module it was given, from
+// modprobe's errno, or "".
+func refusedModule(s symptom.Symptom) string {
+	if s.Operation != symptom.OpModprobe {
+		return ""
+	}
+	switch s.Errno {
+	case symptom.ENOKEY, symptom.EKEYREJECTED:
+		return "the kernel refused the module's signature (kernel/module/signing.c: ENOKEY for an unsigned module, EKEYREJECTED for a key it does not trust): Secure Boot, lockdown or module.sig_enforce=1 allow only signed modules, and a module built locally (DKMS: wireguard on old kernels, VirtualBox, NVIDIA) is not signed with a key the kernel knows"
+	case symptom.ENOEXEC:
+		return "the kernel refused the module's format (ENOEXEC, \"Invalid module format\"): it was built for another kernel (its vermagic differs from the running kernel's), usually after a kernel upgrade without a rebuild or a reboot"
+	}
+	return ""
 }
 
 func evalModuleMissing(c *Context) Verdict {
 	var v Verdict
 	m := &c.Facts.Modules
+	if why := refusedModule(c.Symptom); why != "" {
+		v.fail("%s %s: %s", fix.OrName(c.Symptom.Module, "the module"), "could not be inserted", why)
+		if m.KernelRelease != "" {
+			v.Evidence = append(v.Evidence, "the running kernel is "+m.KernelRelease)
+		}
+		return v
+	}
 	kind := symptom.LinkKind(c.Symptom)
 	// Whatever the symptom, a kernel upgraded without a reboot breaks every
 	// kind that is not already loaded.
@@ -115,6 +138,28 @@ func fixesModuleMissing(c *Context, v Verdict) []fix.Fix {
 	ks, _ := m.Kind(kind)
 	var fixes []fix.Fix
 	upgraded := !m.ModDirExists && m.Supported != nil && *m.Supported
+	mod := fix.OrName(c.Symptom.Module, "MODULE")
+	switch c.Symptom.Errno {
+	case symptom.ENOKEY, symptom.EKEYREJECTED:
+		if refusedModule(c.Symptom) == "" {
+			break
+		}
+		return []fix.Fix{{ID: "module-missing/sign-module", Title: "Sign the module with a key enrolled in the firmware's MOK list (narrowest: Secure Boot stays on; answers " + string(c.Symptom.Errno) + ")",
+			Command: fix.Lines("# DKMS modules: enrol the key DKMS signs with (Debian/Ubuntu: /var/lib/dkms/mok.pub), then reboot and confirm in the MOK manager",
+				fix.Argv("mokutil", "--import", "/var/lib/dkms/mok.pub"), fix.Argv("modprobe", mod)),
+			NeedsRoot: true, Manual: true, Why: "enrolling a key needs a password now and a confirmation at the next boot, on the console"},
+			{ID: "module-missing/kernel-with-module", Title: "Or use the distribution's signed module: a kernel that has the driver built in or packaged (wireguard is in Linux 5.6 and later)",
+				Command: "# install the distribution kernel or modules package that ships " + "the driver", NeedsRoot: true, Manual: true,
+				Why:  "the package name depends on the distribution",
+				Risk: "turning Secure Boot off instead (mokutil --disable-validation) lets any unsigned module load: it removes the kernel's protection against rootkits for the whole machine"}}
+	case symptom.ENOEXEC:
+		if refusedModule(c.Symptom) == "" {
+			break
+		}
+		return []fix.Fix{{ID: "module-missing/rebuild-module", Title: "Rebuild the module for the running kernel " + m.KernelRelease + " (answers ENOEXEC)",
+			Command:   fix.Lines(fix.Argv("dkms", "autoinstall", "-k", m.KernelRelease), fix.Argv("modprobe", mod)),
+			NeedsRoot: true, Manual: true, Why: "only for a module DKMS manages; a module from the distribution needs its package for this kernel, or a reboot into the kernel it was built for"}}
+	}
 	switch {
 	case m.Supported != nil && !*m.Supported:
 		cfg := ks.Config

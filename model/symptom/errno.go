@@ -52,6 +52,13 @@ const (
 	EOVERFLOW       Errno = "EOVERFLOW"
 	ENOPKG          Errno = "ENOPKG"   // net/socket.c: the bridge ioctl hook absent (module not loadable)
 	ENOTSUPP        Errno = "ENOTSUPP" // 524, kernel-internal, leaks to user space from some drivers
+	// Module loading (kernel/module/main.c, kernel/module/signing.c): a
+	// module built for another kernel (ENOEXEC), or unsigned / signed with a
+	// key the kernel does not trust under Secure Boot or module.sig_enforce
+	// (ENOKEY, EKEYREJECTED).
+	ENOEXEC      Errno = "ENOEXEC"
+	ENOKEY       Errno = "ENOKEY"
+	EKEYREJECTED Errno = "EKEYREJECTED"
 	// EUNKNOWN is an error whose number the C library could not name (musl's
 	// "No error information", glibc's "Unknown error N" for a number not
 	// listed here).
@@ -69,7 +76,7 @@ var errnoNumbers = map[Errno]syscall.Errno{
 	EALREADY: syscall.EALREADY, ENOTCONN: syscall.ENOTCONN, EPROTO: syscall.EPROTO, ETIMEDOUT: syscall.ETIMEDOUT,
 	EIO: syscall.EIO, EFAULT: syscall.EFAULT, ENOPROTOOPT: syscall.ENOPROTOOPT, ELOOP: syscall.ELOOP, ENOTSUPP: syscall.Errno(524),
 	EHOSTUNREACH: syscall.EHOSTUNREACH, EXFULL: syscall.Errno(54), E2BIG: syscall.E2BIG, EOVERFLOW: syscall.EOVERFLOW,
-	ENOPKG: syscall.Errno(65),
+	ENOPKG: syscall.Errno(65), ENOEXEC: syscall.ENOEXEC, ENOKEY: syscall.Errno(126), EKEYREJECTED: syscall.Errno(129),
 }
 
 // ErrnoFromNumber finds the class of an errno number (Rust's "(os error

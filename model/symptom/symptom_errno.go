@@ -83,6 +83,12 @@ var strerrorTexts = []strerrorText{
 	// (raspberrypi/documentation#762 "add bridge failed: Package not installed").
 	{"Package not installed", ENOPKG, "glibc"},
 	{"Argument list too long", E2BIG, "both"},
+	// modprobe/insmod for a module the kernel will not load: built for
+	// another kernel, or unsigned under Secure Boot (kernel/module/signing.c).
+	{"Exec format error", ENOEXEC, "both"},
+	{"Invalid module format", ENOEXEC, "kmod"},
+	{"Required key not available", ENOKEY, "both"},
+	{"Key was rejected by service", EKEYREJECTED, "both"},
 	{"Value too large for defined data type", EOVERFLOW, "glibc"},
 	{"Value too large for data type", EOVERFLOW, "musl"},
 	// libnl's nl_geterror() texts (thom311/libnl lib/error.c), printed by

@@ -401,7 +401,9 @@ var lineForms = []lineForm{
 		}},
 	// modprobe.
 	{name: "modprobe-not-found", example: `modprobe: FATAL: Module dummy not found in directory /lib/modules/6.8.0-49-generic`,
-		re: regexp.MustCompile(`modprobe: FATAL: Module (\S+) not found in directory (\S+)`),
+		// Also without the "modprobe: " prefix (a log's level tag strips it,
+		// or a script prints it) and without the directory (older kmod).
+		re: regexp.MustCompile(`(?:modprobe: )?(?:FATAL: )?Module (\S+) not found(?: in directory (\S+))?`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpModprobe)
 			s.setIf(&s.Source, "modprobe")
@@ -411,7 +413,8 @@ var lineForms = []lineForm{
 			s.setErr(ENOENT, m[0])
 		}},
 	{name: "modprobe-insert", example: `modprobe: ERROR: could not insert 'wireguard': Operation not permitted`,
-		re: regexp.MustCompile(`modprobe: ERROR: could not insert '(\S+)': (.+?)\s*$`),
+		// insmod says "could not insert module X.ko: ...".
+		re: regexp.MustCompile(`(?:modprobe|insmod): ERROR: could not insert (?:module )?'?([^'\s:]+)'?: (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpModprobe)
 			s.setIf(&s.Source, "modprobe")
