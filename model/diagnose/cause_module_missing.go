@@ -18,7 +18,7 @@ var causeModuleMissing = &Cause{
 	Fixes:   fixesModuleMissing,
 	Answers: fix.Answers(nil, symptom.EOPNOTSUPP, symptom.EPROTONOSUPPORT, symptom.EAFNOSUPPORT, symptom.EINVAL, symptom.ENODEV, symptom.ENOENT,
 		symptom.ENOKEY, symptom.EKEYREJECTED, symptom.ENOEXEC),
-	Next:    "With the driver loaded, run the command again: the link is created, then needs its addresses and routes.",
+	Next: "With the driver loaded, run the command again: the link is created, then needs its addresses and routes.",
 }
 
 // refusedModule says why the kernel refused a module it was given, from
