@@ -3,6 +3,7 @@ package fix
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/jsimonetti/rtnetlink/v2"
 	"golang.org/x/sys/unix"
@@ -50,17 +51,29 @@ func addrPresence(a *Action) (map[string]string, error) {
 
 // routeState is the route the action asks for when that is there (it
 // may carry more attributes), else the route there now ("none" without one).
+// Its "proto" is the routing protocol of the route there now: a daemon
+// (a DHCP client, networkd, a routing daemon) that put an identical route
+// back under its own protocol owns it, and undo must not delete it.
 func routeState(a *Action) (map[string]string, error) {
 	want, cur, present, err := routeNow(a)
 	switch {
 	case err != nil:
 		return nil, err
 	case !present:
-		return map[string]string{"route": "none"}, nil
+		return map[string]string{"route": "none", "proto": ""}, nil
 	case want.matches(cur):
-		return map[string]string{"route": want.text()}, nil
+		return map[string]string{"route": want.text(), "proto": strconv.Itoa(int(cur.proto))}, nil
 	}
-	return map[string]string{"route": cur.text()}, nil
+	return map[string]string{"route": cur.text(), "proto": strconv.Itoa(int(cur.proto))}, nil
+}
+
+// leftProto is the protocol a route the action created carries: the
+// command's, or boot as `ip route add` sets by default.
+func leftProto(r routeSpec) string {
+	if r.proto == 0 {
+		return strconv.Itoa(unix.RTPROT_BOOT)
+	}
+	return strconv.Itoa(int(r.proto))
 }
 
 func altnameState(a *Action) (map[string]string, error) {
@@ -104,7 +117,7 @@ func addNetState() {
 			if err != nil {
 				return nil
 			}
-			return map[string]string{"route": want.text()}
+			return map[string]string{"route": want.text(), "proto": leftProto(want)}
 		}, route)
 	}
 	netKind("route-delete", []string{"dst"}, func(a *Action) (map[string]string, error) {
@@ -112,11 +125,12 @@ func addNetState() {
 		if err == nil && st["route"] != "none" {
 			st["route"] = "present"
 		}
+		delete(st, "proto")
 		return st, err
 	}, func(*Action) map[string]string { return map[string]string{"route": "none"} }, route)
 	routeWas := func(a *Action, old map[string]string) map[string]string {
 		if old["present"] != "true" {
-			return map[string]string{"route": "none"}
+			return map[string]string{"route": "none", "proto": ""}
 		}
 		if a.Kind == "route-delete" {
 			return map[string]string{"route": "present"}
@@ -125,7 +139,7 @@ func addNetState() {
 		if err != nil {
 			return nil
 		}
-		return map[string]string{"route": r.text()}
+		return map[string]string{"route": r.text(), "proto": strconv.Itoa(int(r.proto))}
 	}
 	for _, k := range []string{"route-add", "route-replace", "route-delete"} {
 		netWas(k, routeWas)

@@ -246,6 +246,25 @@ func TestUndoComparesRoute(t *testing.T) {
 	if !strings.Contains(ns.IP("route", "show", "10.99.0.0/24"), "10.9.0.3") {
 		t.Fatal("the admin's route was touched")
 	}
+	// The same route put back by a daemon under its own protocol (a DHCP
+	// client, networkd) is the daemon's now: undo leaves it.
+	e, err = ApplyFix(ctx, env, Fix{ID: "t/route2", Action: Act("route-add", "netns", ns.Path(), "dst", "10.98.0.0/24", "via", "10.9.0.2", "dev", "d0", "family", "inet")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.IP("route", "replace", "10.98.0.0/24", "via", "10.9.0.2", "dev", "d0", "proto", "dhcp")
+	_, err = UndoFix(ctx, env, e.ID)
+	if err == nil || !strings.Contains(err.Error(), "proto is 16 (the fix left 3)") {
+		t.Fatalf("undo over the same route under another protocol: %v", err)
+	}
+	if !strings.Contains(ns.IP("route", "show", "10.98.0.0/24"), "proto dhcp") {
+		t.Fatal("the daemon's route was touched")
+	}
+	// Put back as the fix left it (proto boot): undo removes it.
+	ns.IP("route", "replace", "10.98.0.0/24", "via", "10.9.0.2", "dev", "d0", "proto", "boot")
+	if _, err = UndoFix(ctx, env, e.ID); err != nil || strings.TrimSpace(ns.IP("route", "show", "10.98.0.0/24")) != "" {
+		t.Fatalf("undo of the route as the fix left it: %v", err)
+	}
 	// --force restores the old state over a change made since, and the
 	// journal says so.
 	s, err := ApplyFix(ctx, env, Fix{ID: "t/fwd", Action: Act("sysctl", "key", "net.ipv4.ip_forward", "value", "1", "netns", ns.Path())})
