@@ -707,6 +707,24 @@ func dropRoute(a *Action, r routeSpec) error {
 	})
 }
 
+// dropCreatedRoute removes a route the fix created. Forced (the route was
+// changed since: another gateway or device), it removes the route to the
+// destination under the same key (table, metric) whatever its next hop,
+// which is the state before the fix; unforced, only the route as created.
+func dropCreatedRoute(env *ActionEnv, a *Action, r routeSpec) error {
+	err := dropRoute(a, r)
+	if err == nil || env == nil || !env.Force || !errors.Is(err, unix.ESRCH) {
+		return err
+	}
+	keyed := routeSpec{dst: r.dst, metric: r.metric, table: r.table}
+	if err := dropRoute(a, keyed); errors.Is(err, unix.ESRCH) {
+		return errGone{"no route to " + a2s(r.dst) + " is left: nothing to undo"}
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
 // routeNow previews a route change: the current route to the destination.
 func routeNow(a *Action) (routeSpec, routeSpec, bool, error) {
 	want, err := routeParam(a, "")
@@ -766,14 +784,14 @@ var routeReplaceAction = actionKind{
 	},
 	done:        RouteIsAsked,
 	reachesGoal: true,
-	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
+	undo: func(_ context.Context, env *ActionEnv, a *Action, old, _ map[string]string) error {
 		if old["present"] != "true" {
 			// Exactly the route the replace created (its table and metric).
 			want, err := routeParam(a, "")
 			if err != nil {
 				return err
 			}
-			return dropRoute(a, want)
+			return dropCreatedRoute(env, a, want)
 		}
 		prev, err := routeFromOld(a, old)
 		if err != nil {
@@ -831,12 +849,12 @@ var routeAddAction = actionKind{
 		})
 	},
 	done: RouteIsAsked,
-	undo: func(_ context.Context, _ *ActionEnv, a *Action, _, _ map[string]string) error {
+	undo: func(_ context.Context, env *ActionEnv, a *Action, _, _ map[string]string) error {
 		want, err := routeParam(a, "")
 		if err != nil {
 			return err
 		}
-		return dropRoute(a, want)
+		return dropCreatedRoute(env, a, want)
 	},
 }
 

@@ -246,6 +246,13 @@ func TestUndoComparesRoute(t *testing.T) {
 	if !strings.Contains(ns.IP("route", "show", "10.99.0.0/24"), "10.9.0.3") {
 		t.Fatal("the admin's route was touched")
 	}
+	// --force restores the state before the fix over the changed route:
+	// no route to the destination (not ESRCH for the gateway it had).
+	env.Force = true
+	if u, err := UndoFix(ctx, env, e.ID); err != nil || !u.Forced || strings.TrimSpace(ns.IP("route", "show", "10.99.0.0/24")) != "" {
+		t.Fatalf("forced undo of a re-replaced route: %v %+v; left %q", err, u, ns.IP("route", "show", "10.99.0.0/24"))
+	}
+	env.Force = false
 	// The same route put back by a daemon under its own protocol (a DHCP
 	// client, networkd) is the daemon's now: undo leaves it.
 	e, err = ApplyFix(ctx, env, Fix{ID: "t/route2", Action: Act("route-add", "netns", ns.Path(), "dst", "10.98.0.0/24", "via", "10.9.0.2", "dev", "d0", "family", "inet")})
