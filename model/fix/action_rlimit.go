@@ -66,7 +66,7 @@ var prlimitAction = actionKind{
 			return nil, err
 		}
 		nl := unix.Rlimit{Cur: parseRlim(a.Param("soft")), Max: parseRlim(a.Param("hard"))}
-		if err := unix.Prlimit(pid, unix.RLIMIT_NOFILE, &nl, nil); err != nil {
+		if err := pinnedPrlimit(a, pid, &nl); err != nil {
 			if errors.Is(err, unix.ESRCH) {
 				return nil, fmt.Errorf("process %d is gone", pid)
 			}
@@ -81,7 +81,7 @@ var prlimitAction = actionKind{
 			return err
 		}
 		ol := unix.Rlimit{Cur: parseRlim(old["soft"]), Max: parseRlim(old["hard"])}
-		err := unix.Prlimit(pid, unix.RLIMIT_NOFILE, &ol, nil)
+		err := pinnedPrlimit(a, pid, &ol)
 		if errors.Is(err, unix.ESRCH) {
 			return errGone{fmt.Sprintf("process %d is gone: its limits went with it", pid)}
 		}
@@ -104,9 +104,46 @@ var prlimitAction = actionKind{
 	object: func(a *Action) string { return "RLIMIT_NOFILE of PID " + a.Param("pid") },
 }
 
+// pinnedPrlimit sets RLIMIT_NOFILE of pid, proving it reached the process
+// checked. prlimit takes a PID, not a pidfd, so the process is pinned
+// around the call: a pidfd is opened first, the identity (start time) is
+// checked through it, and after the call the pidfd is asked whether the
+// process still holds its PID (signal 0; a zombie still does). If it does,
+// the PID named that process for the whole call and could not have been
+// reused. If it does not, the process exited during the change, and a
+// process that took its PID in that instant may have received the limits:
+// the error says so, naming what holds the PID now. Kernels before 5.3
+// have no pidfd_open: the check right before the call is all there is.
+func pinnedPrlimit(a *Action, pid int, nl *unix.Rlimit) error {
+	fd, perr := unix.PidfdOpen(pid, 0)
+	if perr == nil {
+		defer unix.Close(fd)
+	} else if errors.Is(perr, unix.ESRCH) {
+		return unix.ESRCH
+	}
+	if err := stillTheProcess(a); err != nil {
+		return err
+	}
+	var was unix.Rlimit
+	if err := unix.Prlimit(pid, unix.RLIMIT_NOFILE, nl, &was); err != nil {
+		return err
+	}
+	if perr != nil {
+		return nil
+	}
+	if err := unix.PidfdSendSignal(fd, 0, nil, 0); errors.Is(err, unix.ESRCH) {
+		holder := "no process holds it now"
+		if now, err := procIdentity(pid); err == nil {
+			holder = fmt.Sprintf("it is now held by %s (started at tick %d), which may have received the limits (its soft/hard were %s/%s before the call)",
+				now.Comm, now.Start, rlimText(was.Cur), rlimText(was.Max))
+		}
+		return fmt.Errorf("process %d exited during the change, so the PID may have named another process when the limits were set: %s", pid, holder)
+	}
+	return nil
+}
+
 // stillTheProcess checks, right before prlimit, that the PID names the
-// process checked (prlimit takes a PID, not a pidfd: this narrows the
-// window to the system call itself).
+// process checked.
 func stillTheProcess(a *Action) error {
 	if a.proc == nil {
 		return nil
