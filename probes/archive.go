@@ -3,6 +3,7 @@ package probes
 import (
 	"archive/tar"
 	"bufio"
+	"compress/bzip2"
 	"compress/gzip"
 	"errors"
 	"fmt"
@@ -16,6 +17,8 @@ import (
 	"sync"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/ulikunitz/xz"
 )
 
 // Reading an archive given to --root is an attack surface: it may come from
@@ -102,7 +105,7 @@ func unpackArchive(p string) (string, error) {
 	return root, nil
 }
 
-// Unpack unpacks a tar (optionally gzipped) read from r into the empty
+// Unpack unpacks a tar (optionally gzip, xz or bzip2 compressed) read from r into the empty
 // directory dest, with the checks above, and returns the root of the tree:
 // dest, or its only top-level directory when the archive holds one (a
 // sosreport's sosreport-HOST-DATE/).
@@ -119,9 +122,17 @@ func Unpack(r io.Reader, dest string, max int64) (string, error) {
 			defer zr.Close()
 			src = zr
 		case string(magic) == "\xfd7zXZ\x00":
-			return "", errors.New("xz-compressed: unpack it first (tar xf FILE) and give the directory")
+			// sosreport's default compression (sos 3 and 4 on RHEL, Fedora,
+			// Ubuntu). xzGuard refuses a block declaring a dictionary the
+			// decoder would have to allocate beyond xz's largest preset.
+			xr, err := xz.NewReader(newXZGuard(br))
+			if err != nil {
+				return "", fmt.Errorf("xz-compressed, but unreadable: %v", err)
+			}
+			src = xr
 		case magic[0] == 'B' && magic[1] == 'Z' && magic[2] == 'h':
-			return "", errors.New("bzip2-compressed: unpack it first (tar xf FILE) and give the directory")
+			// sosreport -z bzip2, older supportconfig.
+			src = bzip2.NewReader(br)
 		}
 	}
 	tr := tar.NewReader(src)

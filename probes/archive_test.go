@@ -107,9 +107,33 @@ func TestUnpackAccepts(t *testing.T) {
 	if err != nil || root != filepath.Join(dest, "sosreport-h-2026") {
 		t.Errorf("root = %s, %v", root, err)
 	}
-	// xz is named, not misread.
+	// A broken xz stream is named, not misread as a tar.
 	if _, err := Unpack(bytes.NewReader([]byte("\xfd7zXZ\x00rest")), t.TempDir(), 1<<20); err == nil || !strings.Contains(err.Error(), "xz") {
 		t.Errorf("xz: %v", err)
+	}
+}
+
+// sosreports come as .tar.xz (sos's default) or .tar.bz2 (sos -z bzip2):
+// both unpack directly. The fixtures were made with xz -9 and bzip2 -9 from
+// a one-file tree (testdata/archive/README).
+func TestUnpackXZAndBzip2(t *testing.T) {
+	for _, f := range []string{"sosreport-mini.tar.xz", "sosreport-mini.tar.bz2"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "archive", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dest := t.TempDir()
+		root, err := Unpack(bytes.NewReader(b), dest, 1<<20)
+		if err != nil || root != filepath.Join(dest, "sosreport-h-2026") {
+			t.Fatalf("%s: root %s, %v", f, root, err)
+		}
+		if got, _ := os.ReadFile(filepath.Join(root, "sos_commands", "kernel", "lsmod")); !strings.Contains(string(got), "tun 61440 0") {
+			t.Fatalf("%s: lsmod %q", f, got)
+		}
+		// Truncated: an error, never a partial tree taken for the whole.
+		if _, err := Unpack(bytes.NewReader(b[:len(b)/2]), t.TempDir(), 1<<20); err == nil {
+			t.Errorf("%s cut in half unpacked without an error", f)
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package probes
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -40,6 +41,11 @@ func FuzzSosOutputs(f *testing.F) {
 func FuzzUnpack(f *testing.F) {
 	f.Add([]byte{0x1f, 0x8b})
 	f.Add([]byte("not a tar"))
+	for _, name := range []string{"sosreport-mini.tar.xz", "sosreport-mini.tar.bz2"} {
+		if b, err := os.ReadFile(filepath.Join("testdata", "archive", name)); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		dest := t.TempDir()
 		Unpack(bytes.NewReader(b), dest, 1<<20)
