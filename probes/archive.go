@@ -41,6 +41,10 @@ var archives struct {
 	sync.Mutex
 	dirs map[string]string // archive path -> unpacked root
 	errs map[string]error
+	// temps are the temporary directories made, which CloseArchives
+	// removes: a sosreport's root is the one directory inside its
+	// temporary directory, so removing the roots would leave those behind.
+	temps []string
 }
 
 // IsArchive reports whether p names a file (an archive to unpack) rather
@@ -81,10 +85,11 @@ func ArchiveRoot(p string) (string, error) {
 func CloseArchives() {
 	archives.Lock()
 	defer archives.Unlock()
-	for k, d := range archives.dirs {
+	for _, d := range archives.temps {
 		os.RemoveAll(d)
-		delete(archives.dirs, k)
 	}
+	archives.temps = nil
+	clear(archives.dirs)
 }
 
 func unpackArchive(p string) (string, error) {
@@ -102,6 +107,7 @@ func unpackArchive(p string) (string, error) {
 		os.RemoveAll(dest)
 		return "", fmt.Errorf("archive %s: %w", p, err)
 	}
+	archives.temps = append(archives.temps, dest)
 	return root, nil
 }
 

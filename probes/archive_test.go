@@ -151,3 +151,20 @@ func TestArchiveRootRefused(t *testing.T) {
 		t.Error("a refused archive is not the live system")
 	}
 }
+
+// CloseArchives removes the temporary directory, not only the sosreport's
+// directory inside it (which is what --root reads).
+func TestCloseArchivesRemovesTheTemporaryDirectory(t *testing.T) {
+	root, err := ArchiveRoot(filepath.Join("testdata", "archive", "sosreport-mini.tar.xz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	temp := filepath.Dir(root)
+	if filepath.Base(root) != "sosreport-h-2026" || !strings.HasPrefix(filepath.Base(temp), "rtnl-doctor-root-") {
+		t.Fatalf("root %s", root)
+	}
+	CloseArchives()
+	if _, err := os.Stat(temp); !os.IsNotExist(err) {
+		t.Fatalf("%s is left behind: %v", temp, err)
+	}
+}

@@ -215,5 +215,6 @@ func SupportconfigRoot(dir string) (string, error) {
 		return "", fmt.Errorf("supportconfig %s: %w", dir, err)
 	}
 	archives.dirs[key] = dest
+	archives.temps = append(archives.temps, dest)
 	return dest, nil
 }
