@@ -30,6 +30,21 @@ type lineForm struct {
 }
 
 var lineForms = []lineForm{
+	// pyroute2's NetNS when the namespace cannot be opened (pyroute2 netns/nslink.py,
+	// "OSError: [Errno 22] failed to open netns: 'nsp21'", corpus fld3-007).
+	{name: "pyroute2-open-netns", example: `OSError: [Errno 22] failed to open netns: 'nsp21'`,
+		re: regexp.MustCompile(`.*failed to open netns: '([^']{1,64})'`),
+		apply: func(s *Symptom, m []string) {
+			// The traceback's socket frames (nlsocket.py) come first: the
+			// namespace is what failed.
+			if s.Operation == "" || s.Operation == OpNetlink {
+				s.Operation = OpNetnsEnter
+			}
+			s.setIf(&s.Source, "pyroute2")
+			if e, _, _ := findErrno(m[0]); e != "" {
+				s.setErr(e, m[0])
+			}
+		}},
 	// iproute2 (and BusyBox's "ip: " prefix), anywhere in a log line.
 	{name: "iproute2-rtnetlink-answers", example: `RTNETLINK answers: File exists`,
 		re: regexp.MustCompile(`(ip: )?RTNETLINK answers: (.+?)\s*$`),
@@ -706,7 +721,10 @@ var ioctlOps = map[string][2]string{ // name: operation, kind
 	"SIOCGIFINDEX": {OpLinkSet, ""}, "SIOCADDRT": {OpRouteAdd, ""}, "SIOCDELRT": {OpRouteDel, ""},
 	"SIOCBRADDBR": {OpLinkAdd, "bridge"}, "SIOCBRDELBR": {OpLinkDel, "bridge"}, "SIOCBRADDIF": {OpLinkSet, ""},
 	"SIOCBRDELIF": {OpLinkSet, ""}, "SIOCSIFVLAN": {OpLinkAdd, "vlan"}, "SIOCBONDENSLAVE": {OpLinkSet, ""},
-	"TUNSETIFF": {OpTuntapAdd, "tun"}, "TUNSETPERSIST": {OpTuntapAdd, "tun"}, "SIOCSIFTXQLEN": {OpLinkSet, ""},
+	// A program attaching to its tun/tap (TUNSETIFF on its open file) is
+	// "tun open"; iproute2's "ioctl(TUNSETIFF): ..." is tuntap add (the
+	// tunsetiff-ioctl line row). TUNSETPERSIST makes a persistent device.
+	"TUNSETIFF": {OpTunOpen, "tun"}, "TUNSETPERSIST": {OpTuntapAdd, "tun"}, "SIOCSIFTXQLEN": {OpLinkSet, ""},
 	// ip tunnel add/del/change on ipip, gre and sit (iproute2 ip/tunnel.c).
 	"SIOCADDTUNNEL": {OpLinkAdd, ""}, "SIOCDELTUNNEL": {OpLinkDel, ""}, "SIOCCHGTUNNEL": {OpLinkSet, ""},
 }
