@@ -92,6 +92,9 @@ type Symptom struct {
 	weak      bool
 	weakErrno Errno
 	weakMsg   string
+	// weakOpLine is the first warning or info line that names an
+	// operation, used when no error line names one.
+	weakOpLine string
 }
 
 // maxSymptom bounds what is parsed of a pasted symptom.
@@ -137,9 +140,10 @@ func ParseSymptom(text string) Symptom {
 				continue
 			}
 			if argv, ok := CommandLine(line); ok {
-				if s.Errno != "" && s.Operation != "" {
-					// After the error: cleanup (wg-quick's "ip link
-					// delete"), not the command that failed.
+				if (s.Errno != "" || s.ExtAck != "") && s.Operation != "" {
+					// After the error (an errno, or iproute2's own refusal
+					// with none): cleanup (wg-quick's "ip link delete"),
+					// not the command that failed.
 					continue
 				}
 				s.parseCommand(argv)
@@ -171,6 +175,9 @@ func ParseSymptom(text string) Symptom {
 	if s.Operation == "" && s.Program != "" {
 		// A unit named for its job: "wireguard-wg0-start[2975]: ...".
 		s.applyPhrase(s.Program)
+	}
+	if s.Operation == "" && s.weakOpLine != "" {
+		s.applyPhrase(s.weakOpLine)
 	}
 	if s.Errno == "" && s.weakErrno != "" {
 		s.setErr(s.weakErrno, s.weakMsg)
@@ -236,7 +243,7 @@ var programSources = map[string]string{
 
 // weakLineRE finds warning and info lines (logrus, klog, logfmt, syslog
 // levels): their errors are consequences or noise unless nothing else failed.
-var weakLineRE = regexp.MustCompile(`(?i)^(?:\S+\s+){0,3}(?:level=(?:warn|warning|info|debug)\b|(?:WARN|INFO|DEBU)\[\d+\]|<(?:warn|info|debug)>|\[?(?:WARN|WARNING|INFO|DEBUG|TINFO)\]?:?\s)|^[WI]\d{4} \d\d:\d\d`)
+var weakLineRE = regexp.MustCompile(`(?i)^(?:\S+\s+){0,3}(?:level=(?:warn|warning|info|debug)\b|(?:WARN|INFO|DEBU)\[\d+\]|<(?:warn|info|debug)>|\[?(?:WARN|WARNING|INFO|DEBUG|DEBU|TINFO)\]?:?\s)|^[WI]\d{4} \d\d:\d\d`)
 
 var ansiRE = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]`)
 

@@ -153,7 +153,17 @@ func (s *Symptom) parseLine(line string) {
 		}
 	}
 	if s.Operation == "" {
-		s.applyPhrase(line)
+		if s.weak {
+			// A debug or info line's operation ("failed to cleanup veth
+			// pair" before the error) counts only when no error line
+			// names one.
+			var probe Symptom
+			if s.weakOpLine == "" && probe.applyPhraseIn(line) {
+				s.weakOpLine = line
+			}
+		} else {
+			s.applyPhrase(line)
+		}
 	}
 	if !matched {
 		if m := goErrRE.FindStringSubmatch(line); m != nil {
@@ -171,6 +181,8 @@ func (s *Symptom) parseLine(line string) {
 	// Hints in the words of daemons and tools.
 	low := strings.ToLower(line)
 	switch {
+	case s.weak:
+		// A debug or info line's words name no failed operation.
 	case s.Operation == "" && strings.Contains(low, "netlink socket"):
 		s.Operation = OpNetlink
 	case s.Operation == "" && strings.Contains(low, "/dev/net/tun"):

@@ -795,6 +795,13 @@ func kindNoun(w string) string {
 }
 
 var opPhrases = []opPhrase{
+	// Alternative names (ip link property add dev X altname Y, netlink
+	// RTM_NEWLINKPROP): a change of an existing link. Containerlab's
+	// "failed to add containerlab ownership altname: operation not
+	// supported" (srl-labs/containerlab#3182) on kernels before 5.5.
+	{name: "altname", example: `failed to add containerlab ownership altname: operation not supported`,
+		re:    regexp.MustCompile(`(?i)\b(?:add|set|create|delete|del|remove)\w* (?:[\w-]+ ){0,3}alt(?:ernative )?names?\b`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpLinkSet) }},
 	{name: "ioctl-name", example: `ifconfig: SIOCSIFADDR: No such device`,
 		re:    regexp.MustCompile(`\b(SIOC[A-Z]{4,16}|TUNSETIFF|TUNSETPERSIST)\b`),
 		apply: func(s *Symptom, m []string) { s.setIoctl(m[1]) }},
