@@ -524,6 +524,9 @@ func lookupExtAck(msg, op string) int {
 	return -1
 }
 
+// ExtAcks is a copy of the table.
+func ExtAcks() []ExtAck { return append([]ExtAck(nil), extAckTable...) }
+
 // ExtAckRow is the table row the symptom's extended ACK matched.
 func (s Symptom) ExtAckRow() (ExtAck, bool) {
 	for _, m := range s.Matched {
