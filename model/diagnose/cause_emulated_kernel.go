@@ -85,7 +85,7 @@ func fixesEmulatedKernel(c *Context, v Verdict) []fix.Fix {
 		return []fix.Fix{{ID: "emulated-kernel/runc", Title: "Run this workload with runc (a Linux kernel answers), or upgrade runsc: gVisor adds netlink and tun features over time",
 			Command: fix.Lines("# on the host that runs the container:", "docker run --runtime=runc ...", "# or, in Kubernetes, a RuntimeClass without gVisor for this pod"),
 			Manual:  true, Why: "the container is started by the host's runtime, outside this sandbox",
-			Risk:    "without gVisor the workload runs on the host's kernel: the sandbox's isolation is gone for it"}}
+			Risk: "without gVisor the workload runs on the host's kernel: the sandbox's isolation is gone for it"}}
 	}
 	return nil
 }
