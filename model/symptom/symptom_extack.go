@@ -467,6 +467,8 @@ func extAckPattern(f string) string {
 // NL_SET_ERR_MSG_MOD names in the table, and "ipv4: ", "vxlan: ".
 const extAckModules = `(?:(?:ipv4|ipv6|bridge|8021q|bonding|veth|vxlan|geneve|vrf): )?`
 
+var extAckVerbRE = regexp.MustCompile(`%(?:s|d|u|llu)`)
+
 var extAckPrefixRE = regexp.MustCompile(`^[a-z0-9_-]{2,12}: `)
 
 // stripExtAckPrefix removes a "ipv4: ", "vxlan: ", "bridge: " prefix.
@@ -543,7 +545,7 @@ func (s Symptom) ExtAckRow() (ExtAck, bool) {
 
 // noteExtAck records an extended-ACK message found in line: its text, the
 // row it matched (Matched "extack:TEXT"), the operation of the row when the
-// text names none yet, and the errno: a strerror text the line prints beside
+// text names none yet, and the errno: an errno the line prints beside
 // the message (the kernel's errno as the program saw it), else the row's.
 // shown is the error as printed, for Symptom.Message.
 func (s *Symptom) noteExtAck(msg, line, shown string) {
@@ -567,10 +569,14 @@ func (s *Symptom) noteExtAck(msg, line, shown string) {
 	s.setErr(e, shown)
 }
 
-// printedErrno is a strerror text a line prints beside the message
-// (networkd's ". Operation not supported", Go's "invalid argument: "), or "".
+// printedErrno is an errno a line prints beside the message (networkd's
+// ". Operation not supported", Go's "invalid argument: ", pyroute2's
+// "(22, '...')"), or "".
 func printedErrno(line, msg string) Errno {
 	rest := strings.Replace(line, msg, " ", 1)
+	if e, _, _ := findErrno(rest); e != "" {
+		return e
+	}
 	if m := strerrorRE.FindStringSubmatch(rest); m != nil {
 		return ErrnoFromText(m[1])
 	}
@@ -594,40 +600,127 @@ func extAckErrnoGuess(msg string) Errno {
 	return ErrnoFromText(m)
 }
 
-// extAckQuotedRE finds a message of the table quoted by a program in its
-// own words (networkd's "Could not set route: MESSAGE. Strerror", a Go
-// library's `message: "MESSAGE"`, pyroute2's (N, 'MESSAGE')), longest
-// first. Messages of fewer than three words are left to the forms that say
-// they carry an extended ACK: alone they are too common to be a kernel's.
-var extAckQuotedRE = func() *regexp.Regexp {
-	var alts []string
+// A quoted message is found by its lower-case text, longest first: a
+// regular expression of every message cost twice the time of the rest of
+// the parser (BenchmarkParseSymptom64K).
+type extAckNeedle struct {
+	lit string         // the message in lower case, or its longest text between verbs
+	re  *regexp.Regexp // for NL_SET_ERR_MSG_FMT messages
+}
+
+// extAckNeedles are the messages findQuotedExtAck looks for: those of four
+// words or more, and of three that name a cause ("Cannot change VNI",
+// "Unknown device type"). Shorter ones ("Device not found", "Unsupported
+// address family") are too common to be a kernel's alone: the forms that
+// say they carry an extended ACK read them.
+var extAckNeedles = func() []extAckNeedle {
+	var ns []extAckNeedle
 	for _, r := range extAckTable {
 		m := strings.TrimSuffix(r.Msg, ".")
-		if len(strings.Fields(m)) < 3 || !r.kernel() {
+		if w := len(strings.Fields(m)); w < 3 || w == 3 && r.Cause == "" || !r.kernel() {
 			continue
 		}
-		alts = append(alts, extAckPattern(m))
+		n := extAckNeedle{lit: asciiLower(m)}
+		if strings.Contains(m, "%") {
+			// The longest text between the verbs is looked for first.
+			n.lit = ""
+			for _, part := range extAckVerbRE.Split(asciiLower(m), -1) {
+				if len(part) > len(n.lit) {
+					n.lit = part
+				}
+			}
+			n.re = regexp.MustCompile(`(?i)` + extAckPattern(m))
+		}
+		ns = append(ns, n)
 	}
-	sort.Slice(alts, func(i, j int) bool { return len(alts[i]) > len(alts[j]) })
-	return regexp.MustCompile(`^(?:|.*?\W)(` + extAckModules + `(?i:` + strings.Join(alts, "|") + `))(?:\W.*)?$`)
+	sort.SliceStable(ns, func(i, j int) bool { return len(ns[i].lit) > len(ns[j].lit) })
+	return ns
 }()
 
-// extAckAfterErrnoRE finds a message of the table after a Go-style
-// lower-case strerror and ": " at the end of a line (vishvananda/netlink's
-// "invalid argument: MESSAGE", NUL kept from the attribute included).
-var extAckAfterErrnoRE = func() *regexp.Regexp {
-	var errs, alts []string
+// extAckModuleNames are the prefixes a quoted message may carry.
+var extAckModuleNames = []string{"ipv4", "ipv6", "bridge", "8021q", "bonding", "veth", "vxlan", "geneve", "vrf"}
+
+// findQuotedExtAck finds a message of the table quoted by a program in its
+// own words (networkd's "Could not set route: MESSAGE. Strerror", a Go
+// library's `message: "MESSAGE"`, pyroute2's (N, 'MESSAGE')): the whole
+// line and the message with its module prefix.
+func findQuotedExtAck(line string) []string {
+	low := asciiLower(line)
+	for _, n := range extAckNeedles {
+		i := strings.Index(low, n.lit)
+		if i < 0 {
+			continue
+		}
+		j := i + len(n.lit)
+		if n.re != nil {
+			loc := n.re.FindStringIndex(line)
+			if loc == nil {
+				continue
+			}
+			i, j = loc[0], loc[1]
+		}
+		if i > 0 && isWordByte(low[i-1]) || j < len(low) && isWordByte(low[j]) {
+			continue
+		}
+		for _, m := range extAckModuleNames {
+			if strings.HasSuffix(low[:i], m+": ") {
+				i -= len(m) + 2
+				break
+			}
+		}
+		return []string{line, line[i:j]}
+	}
+	return nil
+}
+
+// lowerStrerrors are the C library's texts in Go's lower case, longest
+// first.
+var lowerStrerrors = func() []string {
+	var out []string
 	for _, t := range strerrorTexts {
 		if t.libc != "libnl" {
-			errs = append(errs, regexp.QuoteMeta(strings.ToLower(t.text)))
+			out = append(out, strings.ToLower(t.text))
 		}
 	}
-	for _, r := range extAckTable {
-		if r.kernel() {
-			alts = append(alts, extAckPattern(strings.TrimSuffix(r.Msg, ".")))
-		}
-	}
-	sort.Slice(errs, func(i, j int) bool { return len(errs[i]) > len(errs[j]) })
-	sort.Slice(alts, func(i, j int) bool { return len(alts[i]) > len(alts[j]) })
-	return regexp.MustCompile(`(?:^|: )(` + strings.Join(errs, "|") + `): (` + extAckModules + `(?i:` + strings.Join(alts, "|") + `))\.?\x00?\s*$`)
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
 }()
+
+// findErrnoExtAck finds a message of the table after a Go-style lower-case
+// strerror and ": " at the end of a line (vishvananda/netlink's "invalid
+// argument: MESSAGE", with the NUL it keeps from the attribute): the match
+// from the strerror on, the strerror, the message.
+func findErrnoExtAck(line string) []string {
+	t := strings.TrimRight(line, " \t\x00")
+	for i := strings.Index(t, ": "); i >= 0; {
+		if k := lookupExtAck(t[i+2:], ""); k >= 0 && extAckTable[k].kernel() {
+			head := t[:i]
+			for _, e := range lowerStrerrors {
+				if strings.HasSuffix(head, e) && (len(head) == len(e) || strings.HasSuffix(head[:len(head)-len(e)], ": ")) {
+					return []string{t[len(head)-len(e):], e, t[i+2:]}
+				}
+			}
+		}
+		n := strings.Index(t[i+2:], ": ")
+		if n < 0 {
+			break
+		}
+		i += 2 + n
+	}
+	return nil
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// asciiLower lowers A-Z only, so offsets stay those of s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}

@@ -43,7 +43,7 @@ func TestExtAckTable(t *testing.T) {
 				`netlink receive: `+goErr+`, offset: 0, message: `+strconv.Quote(msg),
 				// vishvananda/netlink with EnableErrorMessageReporting
 				`failed to add: `+goErr+`: `+msg)
-			if len(strings.Fields(r.Msg)) >= 3 {
+			if w := len(strings.Fields(r.Msg)); w > 3 || w == 3 && r.Cause != "" {
 				// systemd-networkd
 				forms = append(forms, `systemd-networkd[433]: eth0: Could not set link: `+strings.TrimSuffix(msg, ".")+`. `+r.Errno.Strerror())
 			}
@@ -114,5 +114,31 @@ func TestExtAckPrintedErrno(t *testing.T) {
 	s = ParseSymptom("$ ip route del 10.0.0.0/8 nhid 7\nError: Nexthop id does not exist.")
 	if s.Operation != OpRouteDel || s.Errno != EINVAL {
 		t.Errorf("errno %s op %q (matched %v)", s.Errno, s.Operation, s.Matched)
+	}
+}
+
+// Messages quoted in programs' own words; a short common phrase is not read
+// as the kernel's.
+func TestExtAckQuoted(t *testing.T) {
+	for _, tt := range []struct {
+		in     string
+		errno  Errno
+		op     string
+		extack string
+	}{
+		{`pyroute2.netlink.exceptions.NetlinkError: (22, 'Nexthop has invalid gateway')`, EINVAL, OpRouteAdd, "Nexthop has invalid gateway"},
+		{`level=error msg="setting mtu: netlink receive: invalid argument, offset: 0, message: \"mtu greater than device maximum\""`, EINVAL, "", "mtu greater than device maximum"},
+		{`Nov 22 06:29:01 host systemd-networkd[612]: vx0: Could not set link: Cannot change port range. Operation not supported`, EOPNOTSUPP, OpLinkSet, "Cannot change port range"},
+		{`netplan: bridge br0: ipv6: IPv6 is disabled on this device`, EACCES, OpAddrAdd, "ipv6: IPv6 is disabled on this device"},
+	} {
+		s := ParseSymptom(tt.in)
+		if s.Errno != tt.errno || tt.op != "" && s.Operation != tt.op || s.ExtAck != tt.extack {
+			t.Errorf("%q: errno %s op %q extack %q (matched %v)", tt.in, s.Errno, s.Operation, s.ExtAck, s.Matched)
+		}
+	}
+	for _, in := range []string{"hciconfig: Device not found", "socket: Unsupported address family"} {
+		if s := ParseSymptom(in); s.ExtAck != "" {
+			t.Errorf("%q read as the extended ACK %q (matched %v)", in, s.ExtAck, s.Matched)
+		}
 	}
 }

@@ -82,7 +82,7 @@ func (s *Symptom) parseLine(line string) {
 	}
 	matched := false
 	for _, p := range lineForms {
-		if m := p.re.FindStringSubmatch(line); m != nil {
+		if m := p.match(line); m != nil {
 			p.apply(s, m)
 			s.match("line:" + p.name)
 			matched = true
@@ -92,7 +92,7 @@ func (s *Symptom) parseLine(line string) {
 	if matched && s.ExtAck == "" {
 		// A line another row read may still quote a kernel message
 		// (networkd's "Could not set route: MESSAGE. Strerror").
-		if m := extAckQuotedRE.FindStringSubmatch(line); m != nil {
+		if m := findQuotedExtAck(line); m != nil {
 			s.noteExtAck(m[1], m[0], m[0])
 			s.match("line:kernel-extack-quoted")
 		}

@@ -26,7 +26,17 @@ type lineForm struct {
 	name    string
 	example string
 	re      *regexp.Regexp
-	apply   func(s *Symptom, m []string)
+	// find replaces re where a regular expression is too slow: it returns
+	// what FindStringSubmatch would.
+	find  func(line string) []string
+	apply func(s *Symptom, m []string)
+}
+
+func (f lineForm) match(line string) []string {
+	if f.find != nil {
+		return f.find(line)
+	}
+	return f.re.FindStringSubmatch(line)
 }
 
 var lineForms = []lineForm{
@@ -251,7 +261,7 @@ var lineForms = []lineForm{
 			s.noteExtAck(msg, m[0], m[0])
 		}},
 	{name: "go-errno-extack", example: `invalid argument: Nexthop device is not up`,
-		re: extAckAfterErrnoRE,
+		find: findErrnoExtAck,
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "go")
 			s.setErr(ErrnoFromText(m[1]), m[0])
@@ -696,7 +706,7 @@ var lineForms = []lineForm{
 	// or more. Last: a line another row reads is searched for one too
 	// (parseLine).
 	{name: "kernel-extack-quoted", example: `systemd-networkd[433]: comfastWLAN: Failed to set master interface: Device does not allow enslaving to a bridge. Operation not supported`,
-		re: extAckQuotedRE,
+		find: findQuotedExtAck,
 		apply: func(s *Symptom, m []string) {
 			s.noteExtAck(m[1], m[0], m[0])
 		}},
