@@ -105,6 +105,8 @@ func rankedCauses(s symptom.Symptom) (causes []*Cause, rows []rankRow) {
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].weight() > rows[j].weight() })
+	// The cause the kernel's extended ACK proves comes first (rank_extack.go).
+	rows = append(extAckRows(s), rows...)
 	seen := map[*Cause]bool{}
 	for _, r := range rows {
 		for _, k := range r.Causes {

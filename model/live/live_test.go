@@ -89,7 +89,9 @@ func TestSymptoms(t *testing.T) {
 		{"cap+extack", []watch.Event{
 			ev(1, 0, watch.KindCap, func(e *watch.Event) { e.Cap, e.Errno = 12, 1 }),
 			ev(1, time.Millisecond, watch.KindExtAck, func(e *watch.Event) { e.Msg = "Unknown device type" }),
-		}, "", symptom.EOPNOTSUPP},
+			// Only a link add gets "Unknown device type" (__rtnl_newlink):
+			// the message's row names the operation.
+		}, symptom.OpLinkAdd, symptom.EOPNOTSUPP},
 	}
 	for _, c := range cases {
 		g := NewGrouper("test", Filter{})

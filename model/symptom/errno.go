@@ -49,6 +49,7 @@ const (
 	EHOSTUNREACH    Errno = "EHOSTUNREACH" // ip6_route_check_nh: the IPv6 gateway is not on-link
 	EXFULL          Errno = "EXFULL"       // br_add_if: the bridge has BR_MAX_PORTS ports
 	E2BIG           Errno = "E2BIG"
+	EPFNOSUPPORT    Errno = "EPFNOSUPPORT" // vxlan/geneve: an IPv6 endpoint on a kernel built without IPv6
 	EOVERFLOW       Errno = "EOVERFLOW"
 	ENOPKG          Errno = "ENOPKG"   // net/socket.c: the bridge ioctl hook absent (module not loadable)
 	ENOTSUPP        Errno = "ENOTSUPP" // 524, kernel-internal, leaks to user space from some drivers
@@ -77,6 +78,7 @@ var errnoNumbers = map[Errno]syscall.Errno{
 	EIO: syscall.EIO, EFAULT: syscall.EFAULT, ENOPROTOOPT: syscall.ENOPROTOOPT, ELOOP: syscall.ELOOP, ENOTSUPP: syscall.Errno(524),
 	EHOSTUNREACH: syscall.EHOSTUNREACH, EXFULL: syscall.Errno(54), E2BIG: syscall.E2BIG, EOVERFLOW: syscall.EOVERFLOW,
 	ENOPKG: syscall.Errno(65), ENOEXEC: syscall.ENOEXEC, ENOKEY: syscall.Errno(126), EKEYREJECTED: syscall.Errno(129),
+	EPFNOSUPPORT: syscall.EPFNOSUPPORT,
 }
 
 // ErrnoFromNumber finds the class of an errno number (Rust's "(os error

@@ -79,6 +79,7 @@ var strerrorTexts = []strerrorText{
 	{"No route to host", EHOSTUNREACH, "glibc"},
 	{"Host is unreachable", EHOSTUNREACH, "musl"},
 	{"Exchange full", EXFULL, "glibc"},
+	{"Protocol family not supported", EPFNOSUPPORT, "both"},
 	// net/socket.c sock_ioctl: SIOCBRADDBR without the bridge module
 	// (raspberrypi/documentation#762 "add bridge failed: Package not installed").
 	{"Package not installed", ENOPKG, "glibc"},

@@ -31,69 +31,6 @@ func (s *Symptom) setIf(dst *string, v string) {
 	}
 }
 
-// extAcks maps the kernel's extended-ACK messages (lower case, without the
-// "ipv4: " style prefix) to the errno that comes with them.
-var extAcks = map[string]Errno{
-	"unknown device type":                          EOPNOTSUPP,
-	"attribute failed policy validation":           EINVAL,
-	"address already assigned":                     EEXIST,
-	"address already assigned to an ipvlan device": EADDRINUSE,  // ipvlan_addr4/6_validator_event
-	"nexthop has invalid gateway":                  ENETUNREACH, // IPv4: no route to the gateway (IPv6 and a non-unicast gateway: EINVAL)
-	"device for nexthop is not up":                 ENETDOWN,
-	"nexthop device is not up":                     ENETDOWN,
-	"ipv6 is disabled on this device":              EACCES,
-	"invalid prefix for given prefix length":       EINVAL,
-	"device does not exist":                        ENODEV,
-	"unknown device":                               ENODEV,
-	"route with host scope can not have a gateway": EINVAL,
-	"gateway can not be a local address":           EINVAL,
-	"no such device":                               ENODEV,
-	"master device not found":                      ENODEV,
-	"invalid lower device":                         EINVAL,
-	// net/core/dev.c dev_validate_mtu.
-	"mtu greater than device maximum": EINVAL,
-	"mtu less than device minimum":    EINVAL,
-	// net/core/net_namespace.c rtnl_net_newid/rtnl_net_getid: the fd is not
-	// a network namespace (get_net_ns_by_fd).
-	"peer netns reference is invalid": EINVAL,
-	// drivers/net/vxlan/vxlan_core.c vxlan_nl2conf on changelink.
-	"cannot change vni":  EOPNOTSUPP,
-	"cannot change port": EOPNOTSUPP,
-	// net/bridge/br_if.c br_add_if: IFF_DONT_BRIDGE (a Wi-Fi station
-	// without 4-address mode).
-	"device does not allow enslaving to a bridge": EOPNOTSUPP,
-	"no link layer address given":                 EINVAL,
-	"invalid vlan id":                             EINVAL,
-	// net/ipv6/route.c, net/ipv4/nexthop.c: NLM_F_EXCL on an existing entry.
-	"exclusivity flag on, cannot modify": EEXIST,
-	// drivers/net/bonding/bond_main.c bond_enslave.
-	"device can not be enslaved while up": EPERM,
-	// net/bridge/br_if.c br_add_if.
-	"can not enslave a bridge to a bridge": ELOOP,
-}
-
-func extAckErrno(msg string) Errno {
-	m := strings.ToLower(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(msg), ".")))
-	if i := strings.Index(m, ": "); i > 0 && i < 12 { // "ipv4: ", "ipv6: ", "vxlan: "
-		m = m[i+2:]
-	}
-	if e, ok := extAcks[m]; ok {
-		return e
-	}
-	if e, _, _ := findErrno(msg); e != "" {
-		return e
-	}
-	switch {
-	case strings.Contains(m, "already exists"), strings.Contains(m, "already assigned"), strings.Contains(m, "already in use"):
-		return EEXIST
-	case strings.Contains(m, "not supported"):
-		return EOPNOTSUPP
-	case strings.Contains(m, "permission") || strings.Contains(m, "not permitted"):
-		return EPERM
-	}
-	return ErrnoFromText(m)
-}
-
 // errnoAtEnd finds an errno text at the end of a Go/C error chain
 // ("...: operation not supported", "...: File exists.").
 func errnoAtEnd(line string) (Errno, string) {
@@ -145,11 +82,19 @@ func (s *Symptom) parseLine(line string) {
 	}
 	matched := false
 	for _, p := range lineForms {
-		if m := p.re.FindStringSubmatch(line); m != nil {
+		if m := p.match(line); m != nil {
 			p.apply(s, m)
 			s.match("line:" + p.name)
 			matched = true
 			break
+		}
+	}
+	if matched && s.ExtAck == "" {
+		// A line another row read may still quote a kernel message
+		// (networkd's "Could not set route: MESSAGE. Strerror").
+		if m := findQuotedExtAck(line); m != nil {
+			s.noteExtAck(m[1], m[0], m[0])
+			s.match("line:kernel-extack-quoted")
 		}
 	}
 	if s.Operation == "" {

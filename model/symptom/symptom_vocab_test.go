@@ -45,6 +45,13 @@ func TestVocabularyExamples(t *testing.T) {
 			t.Errorf("wrapper row %s: example %q matched %v (recognised %v)", f.name, f.example, s.Matched, s.Recognised)
 		}
 	}
+	// The kernel's extended ACKs as iproute2 prints them (every form of
+	// each row: TestExtAckTable).
+	for _, r := range extAckTable {
+		if s := ParseSymptom("Error: " + strings.TrimSuffix(r.sample(), ".") + "."); !has(s, "extack:"+r.Text()) {
+			t.Errorf("extended ACK %q matched %v", r.Text(), s.Matched)
+		}
+	}
 	for _, tx := range strerrorTexts {
 		if got := ErrnoFromText(strings.ToLower(tx.text)); got != tx.errno {
 			t.Errorf("strerror %q = %s, want %s", tx.text, got, tx.errno)
