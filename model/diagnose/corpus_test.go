@@ -62,10 +62,17 @@ var corpusExceptions = map[string]string{
 	// and a bare EEXIST is more often an object added twice.
 	"ctr-058":  "bare EEXIST from pyroute2, the rename is only in the thread",
 	"host-024": "bare EEXIST from pyroute2, the rename is only in the thread",
-	// The tun driver absent from the kernel: tun-device (which checks the
-	// driver with the node) is ranked first, module-missing second.
-	"ctr-025":  "tun driver missing in the guest kernel: tun-device covers the driver, module-missing is second",
-	"ctr2-048": "tun module not loaded on a Synology host: tun-device covers the driver, module-missing is second",
+	// ENODEV opening the tun node: misc_open finds no driver (module
+	// missing first, as most threads say); these threads call it the tun
+	// device (tun-device, which checks the driver with the node, second).
+	"ctr2-024": "ENODEV on /dev/net/tun: the thread calls the missing driver the tun device (module-missing first by the kernel's misc_open, tun-device second)",
+	"host-125": "ENODEV on /dev/net/tun: the thread calls the missing driver the tun device (module-missing first by the kernel's misc_open, tun-device second)",
+	// Round 3.
+	"fld3-015": "a bare \"[Errno 22] Invalid argument\": that it was a netlink socket on WSL 1 is only in the thread",
+	"fld3-016": "ss's EPROTONOSUPPORT on its netlink socket: a kernel without sock_diag support (host2-058) or WSL 1 (here, only in the thread)",
+	"fld3-021": "pyroute2's IPDB raised a bare RuntimeError: the VLAN above its lower device's MTU is only in the thread",
+	"fld3-033": "EAFNOSUPPORT for socket(PF_CAN): flatpak's seccomp filter is only in the thread (a kernel without can.ko answers the same)",
+	"fld3-039": "\"Cannot talk to rtnetlink: Permission denied\" on Android: sendmsg's EACCES is SELinux (mac-denial first); the thread calls it the app's missing privilege (cap-net-admin second)",
 	"ctr-096":  containerFact,
 	// The first error printed (stat of disable_ipv6: ENOENT) is a consequence
 	// of a kernel built without IPv6; the thread names the later XFRM error.

@@ -241,6 +241,17 @@ var errnoForms = []errnoForm{
 		// the library's own text in brackets.
 		example: `CreateBoundSocket: failed to create socket, error [no name available] (38)`,
 		re:      regexp.MustCompile(`\berror \[[^\]]{0,80}\] \((\d{1,4})\)`), errno: numberAt(1)},
+	{name: "keepalived-error-number", want: EEXIST,
+		// keepalived's IPVS errors, "error: %s(%d)" (acassen/keepalived#1772).
+		example: `IPVS cmd IP_VS_SO_SET_ADD(1154) error: Service already exists(17)`,
+		re:      regexp.MustCompile(`\berror: [A-Za-z][^()]{2,80}\((\d{1,3})\)\s*$`), errno: numberAt(1)},
+	{name: "libnl-receive-nomem", want: ENOBUFS,
+		// libnl (and OpenWrt's libnl-tiny) folds ENOBUFS into NLE_NOMEM,
+		// whose text is "Out of memory" (lib/error.c nl_syserr2nlerr): on a
+		// receive that is the socket's buffer overrun (jow-/nlbwmon#43).
+		example: `daemon.err nlbwmon[21812]: Netlink receive failure: Out of memory`,
+		re:      regexp.MustCompile(`(?i)netlink receive failure: out of memory`),
+		errno:   func([]string) Errno { return ENOBUFS }},
 	{name: "strerror", want: EEXIST,
 		// jpetazzo/pipework#216.
 		example: `ip: RTNETLINK answers: File exists`,

@@ -126,13 +126,13 @@ func (s *Symptom) parseLine(line string) {
 	// Hints in the words of daemons and tools.
 	low := strings.ToLower(line)
 	switch {
-	case s.weak:
-		// A debug or info line's words name no failed operation.
 	case s.Operation == "" && strings.Contains(low, "netlink socket"):
 		s.Operation = OpNetlink
 	case s.Operation == "" && strings.Contains(low, "/dev/net/tun"):
 		s.Operation, s.Path = OpTunOpen, "/dev/net/tun"
-	case s.Operation == "" && (strings.Contains(low, "veth") && strings.Contains(low, "pair")):
+	case s.Operation == "" && !s.weak && (strings.Contains(low, "veth") && strings.Contains(low, "pair")):
+		// (Not from a debug line: "failed to cleanup veth pair" before
+		// the error is housekeeping.)
 		s.Operation, s.Kind = OpLinkAdd, "veth"
 	}
 	if s.Kind == "" {

@@ -40,6 +40,17 @@ func (f lineForm) match(line string) []string {
 }
 
 var lineForms = []lineForm{
+	// Installer scripts' own check for the tun device (hwdsl2's and
+	// angristan's wireguard/openvpn installers): no errno, the node is
+	// missing or cannot be opened.
+	{name: "installer-tun-check", example: `Error: The system does not have the TUN device available.`,
+		re: regexp.MustCompile(`(?i)(?:does not have the TUN device available|\bTUN is not available|TUN needs to be enabled)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Kind, "tun")
+			s.setIf(&s.Path, "/dev/net/tun")
+			s.setErr("", m[0])
+		}},
 	// pyroute2's NetNS when the namespace cannot be opened (pyroute2 netns/nslink.py,
 	// "OSError: [Errno 22] failed to open netns: 'nsp21'", corpus fld3-007).
 	{name: "pyroute2-open-netns", example: `OSError: [Errno 22] failed to open netns: 'nsp21'`,
@@ -327,6 +338,16 @@ var lineForms = []lineForm{
 		apply: func(s *Symptom, m []string) {
 			s.Operation = OpNetlink
 			s.setErr(ErrnoFromText(strings.TrimPrefix(m[1], "(")), m[0])
+		}},
+	// iproute2's rtnl_open (lib/libnetlink.c) names each step of setting
+	// up its socket with perror: "SO_SNDBUF", "SO_RCVBUF", "Cannot bind
+	// netlink socket", "Cannot getsockname" (microsoft/WSL#1114, corpus
+	// fld3-049: "SO_SNDBUF: Invalid argument").
+	{name: "iproute2-rtnl-open", example: `SO_SNDBUF: Invalid argument`,
+		re: regexp.MustCompile(`^(?:SO_SNDBUF|SO_RCVBUF|Cannot bind netlink socket|Cannot getsockname): (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpNetlink
+			s.setErr(ErrnoFromText(m[1]), m[0])
 		}},
 	{name: "iproute2-tun-open", example: `open: No such file or directory`,
 		re: regexp.MustCompile(`(?:^|: )open: (No such file or directory|Permission denied|Operation not permitted|No such device)\s*$`),
@@ -828,6 +849,24 @@ func kindNoun(w string) string {
 }
 
 var opPhrases = []opPhrase{
+	// A program loading a driver in its own words: netbird's "couldn't
+	// check or load tun module" (netbirdio/netbird#1498).
+	{name: "load-module", example: `couldn't check or load tun module`,
+		re: regexp.MustCompile(`(?i)\bload(?:ing)? (?:the )?([a-z][\w-]{1,30}) (?:kernel )?module\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpModprobe)
+			s.setIf(&s.Module, strings.ToLower(m[1]))
+			s.setKindFromModule(strings.ToLower(m[1]))
+		}},
+	// A program opening its tun/tap: vpncloud's "Failed to open virtual tap
+	// interface vpncloud%d: No such device (os error 19)".
+	{name: "open-tun-interface", example: `ERROR - Failed to open virtual tap interface vpncloud%d: No such device (os error 19)`,
+		re: regexp.MustCompile(`(?i)\bopen(?:ing)? (?:the |a )?(?:virtual )?(?:tun|tap)(?:/tap)? (?:interface|device)\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Kind, "tun")
+			s.setIf(&s.Path, "/dev/net/tun")
+		}},
 	// Alternative names (ip link property add dev X altname Y, netlink
 	// RTM_NEWLINKPROP): a change of an existing link. Containerlab's
 	// "failed to add containerlab ownership altname: operation not
@@ -1313,7 +1352,8 @@ var opPhrases = []opPhrase{
 			switch {
 			case strings.HasPrefix(noun, "interface route"):
 				noun = "route"
-			case noun == "mtu" || word == "mtu" || strings.HasPrefix(noun, "mac") && noun != "macvlan" && noun != "macvtap" && noun != "macsec" || noun == "hardware address":
+			case noun == "mtu" || word == "mtu" || strings.HasPrefix(noun, "mac") && noun != "macvlan" && noun != "macvtap" && noun != "macsec" || noun == "hardware address" ||
+				noun == "address" && (word == "mac" || word == "hardware" || word == "hw" || word == "ethernet"):
 				// The MTU or the MAC of an existing link (host2-015
 				// macchanger "Could not change MAC: ... Device or resource busy").
 				s.setIf(&s.Operation, OpLinkSet)
