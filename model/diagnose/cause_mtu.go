@@ -188,10 +188,7 @@ func vxlanHeadroomOf(s symptom.Symptom) uint32 {
 // mtuFits says whether a device takes mtu: within its min_mtu/max_mtu when
 // it reports a maximum, else within 68..65535 (what link-mtu checks too).
 func mtuFits(l probes.Link, mtu uint32) bool {
-	if l.MaxMTU > 0 {
-		return mtu >= l.MinMTU && mtu <= l.MaxMTU
-	}
-	return mtu >= 68 && mtu <= 65535
+	return fix.MTUOutside(l.Name, mtu, l.MinMTU, l.MaxMTU) == ""
 }
 
 // fixesMTU offers, narrowest first: asking for an MTU the device takes (a

@@ -48,9 +48,9 @@ func linkMTULimits(a *Action, index uint32) (min, max uint32, err error) {
 	return min, max, err
 }
 
-// mtuRange says why mtu is outside what the device takes ("" when inside):
+// MTUOutside says why mtu is outside what the device takes ("" when inside):
 // its own min_mtu/max_mtu when it reports a maximum, else 68..65535.
-func mtuRange(name string, mtu, min, max uint32) string {
+func MTUOutside(name string, mtu, min, max uint32) string {
 	lo, hi, whose := uint32(minMTUDefault), uint32(maxMTUDefault), "the range rtnl-doctor sets when the device reports no limits"
 	if max > 0 {
 		lo, hi, whose = min, max, name+"'s min_mtu/max_mtu"
@@ -97,7 +97,7 @@ var linkMTUAction = actionKind{
 			if err != nil {
 				return err
 			}
-			if why := mtuRange(a.Param("name"), mtu, min, max); why != "" {
+			if why := MTUOutside(a.Param("name"), mtu, min, max); why != "" {
 				return errors.New(why)
 			}
 			cur := linkMTUOf(l)

@@ -67,7 +67,7 @@ func TestMTURange(t *testing.T) {
 		{9216, 68, 9216, true}, {40, 0, 65535, true}, // a device that takes less than IPv4's minimum
 		{65536, 0, 0, false}, {67, 0, 0, false}, {65535, 0, 0, true}, {1280, 1280, 65535, true}, {1279, 1280, 65535, false},
 	} {
-		why := mtuRange("eth0", c.mtu, c.min, c.max)
+		why := MTUOutside("eth0", c.mtu, c.min, c.max)
 		if (why == "") != c.ok {
 			t.Errorf("mtu %d in %d-%d: %q", c.mtu, c.min, c.max, why)
 		}
