@@ -196,7 +196,7 @@ func mtuFits(l probes.Link, mtu uint32) bool {
 // raising the lower device (an action: the device and the MTU are known
 // from the symptom and the facts; it affects all of that device's
 // traffic). An IPv6 address refused on a link below 1280 gets the link
-// raised to 1280 (an action), then the address added again.
+// raised to 1280 (an action); the failing address add is then run again.
 func fixesMTU(c *Context, v Verdict) []fix.Fix {
 	if v.Status != Fail {
 		return nil
@@ -206,7 +206,10 @@ func fixesMTU(c *Context, v Verdict) []fix.Fix {
 	dev, haveDev := n.LinkByName(s.Device)
 	if s.Operation == symptom.OpAddrAdd && s.Family == "inet6" && haveDev {
 		f := fix.Fix{ID: "mtu/ipv6-minimum", Title: fmt.Sprintf("Give %s an MTU of %d, IPv6's minimum (it is %d), then add the address again (answers EINVAL on the IPv6 address add)", dev.Name, ipv6MinMTU, dev.MTU),
-			Command:   ipCmd(c, "link", "set", "dev", dev.Name, "mtu", fmt.Sprint(ipv6MinMTU)),
+			// The address itself is the user's own command (with whatever
+			// else it set): run again once the kernel has given the link
+			// IPv6 back, not rebuilt here.
+			Command:   fix.Lines(ipCmd(c, "link", "set", "dev", dev.Name, "mtu", fmt.Sprint(ipv6MinMTU)), "# then run the failing address add again"),
 			NeedsRoot: true, Answers: fix.Answers([]string{symptom.OpAddrAdd}, symptom.EINVAL),
 			Risk:   fmt.Sprintf("changes the MTU of all traffic on %s: the network behind it must carry %d-byte frames", dev.Name, ipv6MinMTU),
 			Action: fix.LinkMTUAct(netnsParam(c), dev.Name, ipv6MinMTU)}
@@ -214,12 +217,6 @@ func fixesMTU(c *Context, v Verdict) []fix.Fix {
 			f.Action, f.Manual = nil, true
 			f.Why = fmt.Sprintf("%s takes MTUs %s only: it cannot carry IPv6 (use another link for the address)", dev.Name, limits(dev))
 		}
-		// The address itself: the user's own command, run again once the
-		// MTU is 1280 (the kernel gives the link IPv6 back then).
-		f.Then = &fix.Fix{ID: "mtu/ipv6-add-address", Title: "Then add the address again",
-			Command:   ipCmd(c, "-6", "addr", "add", fix.OrName(s.Address, "ADDRESS"), "dev", dev.Name),
-			NeedsRoot: true, Manual: true, Answers: f.Answers,
-			Why: "it is the command that failed, with whatever else it set: run it again (or let its program retry) once the MTU is " + fmt.Sprint(ipv6MinMTU)}
 		return []fix.Fix{f}
 	}
 	var fixes []fix.Fix

@@ -85,8 +85,7 @@ func TestMTUIPv6MinimumFix(t *testing.T) {
 	text := "$ ip -6 addr add 2001:db8::1/64 dev eth0\nRTNETLINK answers: Invalid argument"
 	fs := mtuFixesFor(t, text, probes.Link{Index: 2, Name: "eth0", MTU: 1200, MinMTU: 68, MaxMTU: 9000})
 	if len(fs) != 1 || fs[0].ID != "mtu/ipv6-minimum" || fs[0].Action == nil || fs[0].Action.Param("mtu") != "1280" ||
-		fs[0].Command != "ip -n blue link set dev eth0 mtu 1280" || fs[0].Then == nil || fs[0].Then.Action != nil ||
-		fs[0].Then.Command != "ip -n blue -6 addr add 2001:db8::1/64 dev eth0" {
+		fs[0].Command != "ip -n blue link set dev eth0 mtu 1280\n# then run the failing address add again" || fs[0].Then != nil {
 		t.Fatalf("%+v", fs)
 	}
 	// A device that cannot take 1280: shown, with why, no action.
@@ -105,7 +104,7 @@ func TestMTUFixQuoting(t *testing.T) {
 	if len(fs) != 1 {
 		t.Fatalf("%+v", fs)
 	}
-	if want := fix.Argv("ip", "-n", "blue", "link", "set", "dev", name, "mtu", "1280"); fs[0].Command != want || strings.Contains(fs[0].Command, " e$(id)") {
+	if want := fix.Argv("ip", "-n", "blue", "link", "set", "dev", name, "mtu", "1280"); !strings.HasPrefix(fs[0].Command, want+"\n") || strings.Contains(fs[0].Command, " e$(id)") {
 		t.Fatalf("command %q, want %q", fs[0].Command, want)
 	}
 	if fs[0].Action.Param("name") != name {
