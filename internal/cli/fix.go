@@ -378,6 +378,9 @@ func listJournal(ctx context.Context, env *fix.ActionEnv, out, errw io.Writer) i
 			if pid := a.Action.Params["pid"]; pid != "" {
 				where += " [pid " + pid + "]"
 			}
+			if a.Object != nil && a.Object.Link != nil {
+				where += fmt.Sprintf(" [link %s ifindex %d]", a.Object.Link.Name, a.Object.Link.Index)
+			}
 		}
 		phase := a.Phase
 		// Details go on lines of their own, each a value made one line.

@@ -99,10 +99,7 @@ func evalMTU(c *Context) Verdict {
 			if s.Operation == symptom.OpLinkAdd {
 				break // vxlan_config_apply clamps the MTU on creation: only a change is refused
 			}
-			h := uint32(vxlanHeadroom)
-			if strings.Contains(s.Raw, "remote ") && strings.Contains(s.Raw, "::") || strings.Contains(s.Raw, "local ") && strings.Contains(s.Raw, "::") {
-				h = vxlan6Headroom
-			}
+			h := vxlanHeadroomOf(s)
 			if lower.MTU > h {
 				checks = append(checks, mtuCheck{limit: lower.MTU - h, why: fmt.Sprintf("a vxlan's MTU cannot exceed its lower device %s's MTU %d minus the %d-byte encapsulation (vxlan_change_mtu: EINVAL, no message)", lower.Name, lower.MTU, h), errno: symptom.EINVAL, lower: lower.Name, need: want + h})
 			}
@@ -179,6 +176,27 @@ func lowerOf(n *probes.NetFacts, dev probes.Link, haveDev bool, s symptom.Sympto
 	return probes.Link{}, false
 }
 
+// vxlanHeadroomOf is the encapsulation a vxlan takes off its lower
+// device's MTU: 70 bytes for an IPv6 underlay, else 50.
+func vxlanHeadroomOf(s symptom.Symptom) uint32 {
+	if strings.Contains(s.Raw, "remote ") && strings.Contains(s.Raw, "::") || strings.Contains(s.Raw, "local ") && strings.Contains(s.Raw, "::") {
+		return vxlan6Headroom
+	}
+	return vxlanHeadroom
+}
+
+// mtuFits says whether a device takes mtu: within its min_mtu/max_mtu when
+// it reports a maximum, else within 68..65535 (what link-mtu checks too).
+func mtuFits(l probes.Link, mtu uint32) bool {
+	return fix.MTUOutside(l.Name, mtu, l.MinMTU, l.MaxMTU) == ""
+}
+
+// fixesMTU offers, narrowest first: asking for an MTU the device takes (a
+// change to the failing command itself, so shown, never applied), then
+// raising the lower device (an action: the device and the MTU are known
+// from the symptom and the facts; it affects all of that device's
+// traffic). An IPv6 address refused on a link below 1280 gets the link
+// raised to 1280 (an action); the failing address add is then run again.
 func fixesMTU(c *Context, v Verdict) []fix.Fix {
 	if v.Status != Fail {
 		return nil
@@ -186,11 +204,20 @@ func fixesMTU(c *Context, v Verdict) []fix.Fix {
 	s := c.Symptom
 	n := &c.Facts.Net
 	dev, haveDev := n.LinkByName(s.Device)
-	why := "the MTU is the program's or the network's configuration: choose it where it is configured (rtnl-doctor changes no MTU behind the program)"
 	if s.Operation == symptom.OpAddrAdd && s.Family == "inet6" && haveDev {
-		return []fix.Fix{{ID: "mtu/ipv6-minimum", Title: fmt.Sprintf("Give %s an MTU of at least %d, then add the address again (answers EINVAL on the IPv6 address add)", dev.Name, ipv6MinMTU),
-			Command:   fix.Lines(ipCmd(c, "link", "set", "dev", dev.Name, "mtu", fmt.Sprint(ipv6MinMTU)), ipCmd(c, "-6", "addr", "add", fix.OrName(s.Address, "ADDRESS"), "dev", dev.Name)),
-			NeedsRoot: true, Manual: true, Why: why}}
+		f := fix.Fix{ID: "mtu/ipv6-minimum", Title: fmt.Sprintf("Give %s an MTU of %d, IPv6's minimum (it is %d), then add the address again (answers EINVAL on the IPv6 address add)", dev.Name, ipv6MinMTU, dev.MTU),
+			// The address itself is the user's own command (with whatever
+			// else it set): run again once the kernel has given the link
+			// IPv6 back, not rebuilt here.
+			Command:   fix.Lines(ipCmd(c, "link", "set", "dev", dev.Name, "mtu", fmt.Sprint(ipv6MinMTU)), "# then run the failing address add again"),
+			NeedsRoot: true, Answers: fix.Answers([]string{symptom.OpAddrAdd}, symptom.EINVAL),
+			Risk:   fmt.Sprintf("changes the MTU of all traffic on %s: the network behind it must carry %d-byte frames", dev.Name, ipv6MinMTU),
+			Action: fix.LinkMTUAct(netnsParam(c), dev.Name, ipv6MinMTU)}
+		if !mtuFits(dev, ipv6MinMTU) {
+			f.Action, f.Manual = nil, true
+			f.Why = fmt.Sprintf("%s takes MTUs %s only: it cannot carry IPv6 (use another link for the address)", dev.Name, limits(dev))
+		}
+		return []fix.Fix{f}
 	}
 	var fixes []fix.Fix
 	name := fix.OrName(s.Device, "DEV")
@@ -206,17 +233,18 @@ func fixesMTU(c *Context, v Verdict) []fix.Fix {
 	}
 	if lower, ok := lowerOf(n, dev, haveDev, s); ok {
 		l := lower.MTU
-		if kind == "vxlan" && l > vxlanHeadroom {
-			l -= vxlanHeadroom
+		h := uint32(0)
+		if kind == "vxlan" {
+			h = vxlanHeadroomOf(s)
+		}
+		if l > h {
+			l -= h
 		}
 		if limit == 0 || l < limit {
 			limit = l
 		}
 		lowerName = lower.Name
-		need = uint32(s.MTU)
-		if kind == "vxlan" {
-			need += vxlanHeadroom
-		}
+		need = uint32(s.MTU) + h
 	}
 	if limit > 0 {
 		cmd := ipCmd(c, "link", "set", "dev", name, "mtu", fmt.Sprint(limit))
@@ -224,14 +252,18 @@ func fixesMTU(c *Context, v Verdict) []fix.Fix {
 			cmd = "# the same command with mtu " + fmt.Sprint(limit) + " instead of " + fmt.Sprint(s.MTU)
 		}
 		fixes = append(fixes, fix.Fix{ID: "mtu/within-limit", Title: fmt.Sprintf("Ask for an MTU of at most %d on %s (answers %s for mtu %d)", limit, name, mtuErrno(s), s.MTU),
-			Command: cmd, NeedsRoot: true, Manual: true, Why: why})
+			Command: cmd, NeedsRoot: true, Manual: true,
+			Why: fmt.Sprintf("this changes your own command (or the configuration of the program that ran it): ask for %d or less where the MTU is chosen; rtnl-doctor does not rewrite the failing command, and an MTU set behind the program's back is undone or fought by it", limit)})
 	}
-	if lowerName != "" && need > 0 {
-		if lower, ok := n.LinkByName(lowerName); ok && (lower.MaxMTU == 0 || need <= lower.MaxMTU) {
-			fixes = append(fixes, fix.Fix{ID: "mtu/raise-lower", Title: fmt.Sprintf("Or raise the lower device %s to MTU %d first (answers %s for mtu %d)", lowerName, need, mtuErrno(s), s.MTU),
+	if lowerName != "" && s.MTU > 0 && need > 0 {
+		lower, ok := n.LinkByName(lowerName)
+		// Only when the lower device is what refuses: it is below what the
+		// upper needs, takes that much, and the device itself takes the MTU.
+		if ok && lower.MTU < need && mtuFits(lower, need) && (!haveDev || dev.MaxMTU == 0 || uint32(s.MTU) <= dev.MaxMTU) {
+			fixes = append(fixes, fix.Fix{ID: "mtu/raise-lower", Title: fmt.Sprintf("Or raise the lower device %s from MTU %d to %d first, which affects all traffic on %s, then run the failing command again (answers %s for mtu %d)", lowerName, lower.MTU, need, lowerName, mtuErrno(s), s.MTU),
 				Command:   fix.Lines(ipCmd(c, "link", "set", "dev", lowerName, "mtu", fmt.Sprint(need)), "# then run the failing command again"),
-				NeedsRoot: true, Manual: true, Why: why,
-				Risk: "changes the MTU of everything on " + lowerName + ": the network behind it (switches, the peer) must carry frames that large, or large packets are dropped"})
+				NeedsRoot: true, Action: fix.LinkMTUAct(netnsParam(c), lowerName, need),
+				Risk: "changes the MTU of everything on " + lowerName + ", not only of " + name + ": the network behind it (switches, the peer) must carry frames that large, or large packets are dropped"})
 		}
 	}
 	return fixes

@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/netns"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 	"golang.org/x/sys/unix"
 )
@@ -119,6 +122,53 @@ func TestLiveMTUAboveLowerDevice(t *testing.T) {
 		if !strings.Contains(ev, tc.want) || len(r.Fixes) < 2 || r.Fixes[1].ID != "mtu/raise-lower" {
 			t.Fatalf("%v: evidence %q fixes %v", tc.args, ev, fixIDs(r))
 		}
+		// Asking for less changes the user's own command: shown, with why.
+		if w := r.Fixes[0]; w.ID != "mtu/within-limit" || w.Action != nil || !w.Manual || !strings.Contains(w.Why, "changes your own command") {
+			t.Fatalf("%v: within-limit %+v", tc.args, w)
+		}
+	}
+}
+
+// The lower device raised by the fix's action: previewed old → new,
+// applied, verified by the cause turning ok and by the read-back, the
+// command that failed then works; undo puts the lower device's MTU back.
+func TestLiveMTURaiseLowerApplied(t *testing.T) {
+	ns := testns.New(t)
+	ns.IP("link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
+	cmdline := "ip link add link veth0 mv0 mtu 9000 type macvlan"
+	out, err := ns.TryIP("link", "add", "link", "veth0", "mv0", "mtu", "9000", "type", "macvlan")
+	if err == nil {
+		t.Fatal("the fault was not created")
+	}
+	tgt := probes.Target{NetNS: ns.Name}
+	d := diagnoseLive(t, tgt, cmdline, out)
+	f, res, ok := d.FindFix("mtu/raise-lower")
+	if !ok || f.Action == nil || f.Manual || f.Action.Kind != "link-mtu" || f.Action.Param("name") != "veth0" || f.Action.Param("mtu") != "9000" ||
+		!strings.Contains(f.Title, "affects all traffic on veth0") || !strings.Contains(f.Command, "ip -n "+ns.Name+" link set dev veth0 mtu 9000") {
+		t.Fatalf("raise-lower: %+v\n%s", f, dump(d))
+	}
+	env := testEnv(t, "")
+	ctx := context.Background()
+	p, err := fix.PreviewFix(ctx, env, f)
+	if err != nil || !strings.Contains(strings.Join(p.Changes, " "), "veth0 in the network namespace /run/netns/"+ns.Name) ||
+		!strings.Contains(strings.Join(p.Changes, " "), "MTU 1500 → 9000") {
+		t.Fatalf("preview: %v %q", err, p.Changes)
+	}
+	e, err := fix.ApplyPreviewed(ctx, env, f, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := symptom.ParseSymptom("$ " + cmdline + "\n" + out)
+	if r := Verify(ctx, tgt, res.Cause, s, &e); r.Status != OK || !strings.Contains(first(r.Evidence), "veth0 in the network namespace") || !strings.Contains(first(r.Evidence), "has MTU 9000") {
+		t.Fatalf("verify: %s %q", r.Status, r.Evidence)
+	}
+	ns.IP("link", "add", "link", "veth0", "mv0", "mtu", "9000", "type", "macvlan")
+	ns.IP("link", "del", "mv0")
+	if _, err := fix.UndoFix(ctx, env, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := ns.IP("-o", "link", "show", "veth0"); !strings.Contains(got, "mtu 1500 ") {
+		t.Fatalf("after undo: %s", got)
 	}
 }
 
@@ -129,8 +179,33 @@ func TestLiveIPv6BelowMinimumMTU(t *testing.T) {
 	out, _ := ns.TryIP("-6", "addr", "add", "2001:db8::1/64", "dev", "veth0")
 	d := diagnoseLive(t, probes.Target{NetNS: ns.Name}, "ip -6 addr add 2001:db8::1/64 dev veth0", out)
 	expectFirst(t, d, "mtu")
-	if r, _ := d.Result("mtu"); len(r.Fixes) != 1 || r.Fixes[0].ID != "mtu/ipv6-minimum" {
+	r, _ := d.Result("mtu")
+	if len(r.Fixes) != 1 || r.Fixes[0].ID != "mtu/ipv6-minimum" {
 		t.Fatalf("fixes %v", fixIDs(r))
+	}
+	// Raised to 1280 by the action; the address add is the user's own
+	// command, run again afterwards.
+	f := r.Fixes[0]
+	if f.Action == nil || f.Action.Kind != "link-mtu" || f.Action.Param("mtu") != "1280" || f.Manual ||
+		!strings.HasPrefix(f.Command, "ip -n "+ns.Name+" link set dev veth0 mtu 1280\n") {
+		t.Fatalf("ipv6-minimum: %+v", f)
+	}
+	env := testEnv(t, "")
+	ctx := context.Background()
+	e, err := fix.ApplyFix(ctx, env, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := symptom.ParseSymptom("$ ip -6 addr add 2001:db8::1/64 dev veth0\n" + out)
+	if v := Verify(ctx, probes.Target{NetNS: ns.Name}, causeMTU, s, &e); v.Status != OK {
+		t.Fatalf("verify: %s %q", v.Status, v.Evidence)
+	}
+	ns.IP("-6", "addr", "add", "2001:db8::1/64", "dev", "veth0")
+	if _, err := fix.UndoFix(ctx, env, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := ns.IP("-o", "link", "show", "veth0"); !strings.Contains(got, "mtu 1200 ") {
+		t.Fatalf("after undo: %s", got)
 	}
 }
 

@@ -18,7 +18,8 @@ import (
 // valid value (see validateAction); nothing in an entry is ever run as it
 // stands. One file per family implements the kinds: action_sysctl.go,
 // action_file.go, action_rlimit.go, action_module.go, action_devnode.go,
-// action_helper.go, action_net.go (with action_net_state.go).
+// action_helper.go, action_net.go (with action_net_state.go),
+// action_net_mtu.go.
 type Action struct {
 	Kind   string            `json:"kind"`
 	Params map[string]string `json:"params"`
@@ -152,6 +153,10 @@ type actionKind struct {
 	// netScoped: the action acts in a network namespace (recorded by
 	// identity, entered again by undo).
 	netScoped func(a *Action) bool
+	// link names the link the action changes: its ifindex is recorded with
+	// the namespace (Identity.Link), and apply and undo refuse another
+	// link that holds the name now.
+	link func(a *Action) string
 	// done reads back whether the change is in place, in words for the
 	// operator; nil when the cause's own re-evaluation is the only check.
 	done func(a *Action) (evidence string, ok bool, err error)
@@ -190,6 +195,7 @@ func init() {
 		"edit":           editAction,
 		"link-set":       linkSetAction,
 		"link-delete":    linkDeleteAction,
+		"link-mtu":       linkMTUAction,
 		"altname-delete": altnameDeleteAction,
 		"addr-replace":   addrReplaceAction,
 		"addr-delete":    addrDeleteAction,

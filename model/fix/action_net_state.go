@@ -22,6 +22,10 @@ var netParams = map[string]paramCheck{
 	"src": checkAddr, "type": checkWord, "onlink": oneOf("true", "false", ""),
 }
 
+// linkMTUParams are link-mtu's: the namespace, the link, the MTU. Kept
+// apart from netParams so that no other net action takes an "mtu".
+var linkMTUParams = map[string]paramCheck{"netns": checkNetns, "name": checkIfname, "mtu": checkMTU}
+
 func netKind(kind string, required []string, state func(a *Action) (map[string]string, error),
 	expect func(a *Action) map[string]string, object func(a *Action) string) {
 	k := actionKinds[kind]
@@ -145,4 +149,33 @@ func addNetState() {
 		netWas(k, routeWas)
 	}
 	netWas("altname-delete", func(*Action, map[string]string) map[string]string { return map[string]string{"altname": "present"} })
+
+	// link-mtu: the link by ifindex (the one the fix changed, not another
+	// made since under its name) and its MTU. Undo restores only when both
+	// are as the fix left them; the ifindex is also part of the entry's
+	// identity, so even --force never sets another link's MTU.
+	netKind("link-mtu", []string{"name", "mtu"}, linkMTUState, nil, func(a *Action) string { return "MTU of link " + a.Param("name") })
+	k := actionKinds["link-mtu"]
+	k.params = linkMTUParams
+	k.link = func(a *Action) string { return a.Param("name") }
+	k.expect = func(a *Action, old, _ map[string]string) map[string]string {
+		return map[string]string{"ifindex": old["ifindex"], "mtu": a.Param("mtu")}
+	}
+	k.was = func(_ *Action, old map[string]string) map[string]string {
+		return map[string]string{"ifindex": old["ifindex"], "mtu": old["mtu"]}
+	}
+	actionKinds["link-mtu"] = k
+}
+
+// linkMTUState is the link's ifindex and MTU now.
+func linkMTUState(a *Action) (map[string]string, error) {
+	st := map[string]string{}
+	err := withLink(a, a.Param("name"), func(_ *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+		st["ifindex"] = fmt.Sprint(l.Index)
+		if l.Attributes != nil {
+			st["mtu"] = fmt.Sprint(l.Attributes.MTU)
+		}
+		return nil
+	})
+	return st, err
 }

@@ -129,4 +129,22 @@ var (
 		return nil
 	}
 	checkWord = matching(`^[A-Za-z0-9_.-]{1,64}$`, "a word")
+	// checkMTU accepts a positive MTU in plain decimal (no sign, no leading
+	// zero) that fits the kernel's int; the preview checks it against the
+	// device's min_mtu/max_mtu (or 68..65535 when it reports none).
+	checkMTU = func(v string) error {
+		if _, err := parseMTU(v); err != nil {
+			return err
+		}
+		return nil
+	}
 )
+
+// parseMTU reads an MTU as checkMTU accepts it.
+func parseMTU(v string) (uint32, error) {
+	n, err := strconv.ParseUint(v, 10, 31)
+	if err != nil || n == 0 || v != strconv.FormatUint(n, 10) {
+		return 0, fmt.Errorf("%q is not an MTU (a positive whole number of bytes)", v)
+	}
+	return uint32(n), nil
+}

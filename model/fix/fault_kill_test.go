@@ -204,6 +204,9 @@ func faultCases() []faultCase {
 		netCase("route-delete", func(ns *testns.NS) { upD0(ns); ns.IP("route", "add", "10.99.0.0/24", "via", "10.9.0.2") }, func(ns *testns.NS) *Action {
 			return Act("route-delete", "netns", ns.Path(), "dst", "10.99.0.0/24", "family", "inet")
 		}, routes),
+		netCase("link-mtu", func(*testns.NS) {}, func(ns *testns.NS) *Action {
+			return LinkMTUAct(ns.Path(), "d0", 9000)
+		}, func(ns *testns.NS) string { return ns.IP("-o", "link", "show", "d0") }),
 		netCase("altname-delete", func(ns *testns.NS) { ns.IP("link", "property", "add", "dev", "d0", "altname", "alt0") }, func(ns *testns.NS) *Action {
 			return Act("altname-delete", "netns", ns.Path(), "name", "d0", "altname", "alt0")
 		}, func(ns *testns.NS) string { return ns.IP("-o", "link", "show", "d0") }),

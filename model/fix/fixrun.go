@@ -98,6 +98,13 @@ func identify(a *Action) (*Identity, error) {
 		}
 		id.NetNS = ns
 	}
+	if k.link != nil && id.NetNS != nil {
+		l, err := linkIdentity(a, k.link(a))
+		if err != nil {
+			return nil, err
+		}
+		id.Link = l
+	}
 	if p := a.Param("pid"); p != "" {
 		pid, _ := strconv.Atoi(p)
 		proc, err := procIdentity(pid)
@@ -118,6 +125,12 @@ func sameIdentity(rec, now *Identity) string {
 	}
 	if rec.Proc != nil && (now.Proc == nil || now.Proc.Start != rec.Proc.Start) {
 		d = append(d, fmt.Sprintf("PID %d is another process now", rec.Proc.PID))
+	}
+	if rec.Link != nil && (now.Link == nil || now.Link.Index != rec.Link.Index) {
+		d = append(d, fmt.Sprintf("%s is another link now", rec.Link.Name))
+		if now.Link != nil {
+			d[len(d)-1] += fmt.Sprintf(" (ifindex %d; it was %d)", now.Link.Index, rec.Link.Index)
+		}
 	}
 	return strings.Join(d, "; ")
 }
@@ -166,6 +179,15 @@ func locate(e *Entry) (a *Action, release func(), err error) {
 			}
 		}
 		a = a.with("netns", p)
+	}
+	if k.link != nil {
+		// The link too must be the one the fix changed: same ifindex.
+		if rec.Link == nil || rec.Link.Name != k.link(a) {
+			return nil, release, errors.New("the entry does not record which link it changed (its ifindex): refusing to guess")
+		}
+		if err := sameLink(a, rec.Link); err != nil {
+			return nil, release, err
+		}
 	}
 	return a, release, nil
 }
@@ -595,15 +617,24 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 		target.Phase, target.Note = end.Phase, end.Note
 		return *target, nil
 	}
+	// The namespace, or the link, the fix changed is gone: what it changed
+	// went with it, and whatever holds the name now is never touched.
 	var nsgone errNetnsGone
+	var lgone errLinkGone
+	goneMsg, goneWith := "", ""
 	if errors.As(err, &nsgone) {
+		goneMsg, goneWith = nsgone.msg, "the namespace"
+	} else if errors.As(err, &lgone) {
+		goneMsg, goneWith = lgone.msg, "the link"
+	}
+	if goneMsg != "" {
 		if !env.Force || id == "" || env.DryRun {
-			return *target, fmt.Errorf("%s (what the fix changed went with it; once you have checked, close the entry with rtnl-doctor undo --force %s)", nsgone.msg, target.ID)
+			return *target, fmt.Errorf("%s (what the fix changed went with it; once you have checked, close the entry with rtnl-doctor undo --force %s)", goneMsg, target.ID)
 		}
 		// The operator checked: the entry is closed, nothing is changed,
 		// and plain undo reaches older fixes again.
 		end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix, Forced: true,
-			Note: strings.TrimSuffix(nsgone.msg, ": nothing was changed") + ": closed with --force; what the fix changed went with the namespace; rtnl-doctor changed nothing now"}
+			Note: strings.TrimSuffix(goneMsg, ": nothing was changed") + ": closed with --force; what the fix changed went with " + goneWith + "; rtnl-doctor changed nothing now"}
 		if err := env.Journal.Append(end); err != nil {
 			return *target, err
 		}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/jsimonetti/rtnetlink/v2"
+	"github.com/mdlayher/netlink"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/netns"
 	"golang.org/x/sys/unix"
 )
@@ -30,7 +32,21 @@ type Identity struct {
 	// Proc is the process the action acts on (prlimit) or whose mount
 	// namespace it acts in (/dev fixes).
 	Proc *ProcID `json:"proc,omitempty"`
+	// Link is the link the action changes (link-mtu), in NetNS: its name
+	// and ifindex. A link deleted and made again under the same name is
+	// another link (another ifindex).
+	Link *LinkID `json:"link,omitempty"`
 }
+
+// LinkID identifies a link within its network namespace: the ifindex the
+// kernel gave it (not reused until the namespace's counter wraps), and
+// the name it had, which is only shown and used to find it.
+type LinkID struct {
+	Name  string `json:"name"`
+	Index uint32 `json:"ifindex"`
+}
+
+func (l *LinkID) String() string { return fmt.Sprintf("%s (ifindex %d)", l.Name, l.Index) }
 
 // NetnsID identifies a network namespace: its cookie (SO_NETNS_COOKIE,
 // never reused while the system runs), its nsfs device and inode (reused),
@@ -201,6 +217,74 @@ func findNetns(rec *NetnsID) (string, error) {
 type errNetnsGone struct{ msg string }
 
 func (e errNetnsGone) Error() string { return e.msg }
+
+// errLinkGone: the recorded link is no longer in its namespace (deleted,
+// perhaps made again under the same name: another ifindex). What the
+// action changed on it went with it; the link now holding the name is
+// another object and is never touched.
+type errLinkGone struct{ msg string }
+
+func (e errLinkGone) Error() string { return e.msg }
+
+// linkIdentity reads the ifindex of the link named name in the action's
+// namespace.
+func linkIdentity(a *Action, name string) (*LinkID, error) {
+	id := &LinkID{Name: name}
+	err := withLink(a, name, func(_ *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+		id.Index = l.Index
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return id, nil
+}
+
+// linkByIndex asks the kernel for the link with ifindex idx (found false
+// when there is none).
+func linkByIndex(c *rtnetlink.Conn, idx uint32) (rtnetlink.LinkMessage, bool, error) {
+	msgs, err := c.Execute(&rtnetlink.LinkMessage{Family: unix.AF_UNSPEC, Index: idx}, unix.RTM_GETLINK, netlink.Request)
+	if errors.Is(err, unix.ENODEV) {
+		return rtnetlink.LinkMessage{}, false, nil
+	}
+	if err != nil {
+		return rtnetlink.LinkMessage{}, false, nlErr(err)
+	}
+	for _, m := range msgs {
+		if lm, ok := m.(*rtnetlink.LinkMessage); ok && lm.Index == idx && lm.Attributes != nil {
+			return *lm, true, nil
+		}
+	}
+	return rtnetlink.LinkMessage{}, false, nil
+}
+
+// sameLink says why the link named rec.Name in the action's namespace is
+// not the recorded one ("" when it is). It is an errLinkGone when the
+// recorded ifindex is gone from the namespace.
+func sameLink(a *Action, rec *LinkID) error {
+	return withConn(a, func(c *rtnetlink.Conn) error {
+		byIndex, stillThere, ierr := linkByIndex(c, rec.Index)
+		if ierr != nil {
+			return ierr
+		}
+		l, err := linkByName(c, rec.Name)
+		switch {
+		case err == nil && l.Index == rec.Index:
+			return nil
+		case err != nil && !strings.HasPrefix(err.Error(), "Cannot find device"):
+			return err
+		case stillThere && err != nil:
+			return fmt.Errorf("the link the fix changed, %s, is now named %q: nothing was changed", rec, byIndex.Attributes.Name)
+		case stillThere:
+			return fmt.Errorf("%s is now another link (ifindex %d) and the link the fix changed, %s, is now named %q: nothing was changed",
+				rec.Name, l.Index, rec, byIndex.Attributes.Name)
+		case err != nil:
+			return errLinkGone{fmt.Sprintf("the link the fix changed, %s, is gone: nothing was changed", rec)}
+		}
+		return errLinkGone{fmt.Sprintf("the link the fix changed, %s, is gone: %s is now another link (ifindex %d), made since: nothing was changed",
+			rec, rec.Name, l.Index)}
+	})
+}
 
 // pinNetns opens the namespace at p and checks through that descriptor
 // that it is the recorded one. The path returned, /proc/self/fd/N, leads to

@@ -510,6 +510,20 @@ func validateEntry(e *Entry) error {
 			return err
 		}
 	}
+	if e.Object != nil && e.Object.Link != nil {
+		l := e.Object.Link
+		if err := checkIfname(l.Name); err != nil {
+			return fmt.Errorf("object link: %v", err)
+		}
+		if l.Index == 0 {
+			return errors.New("object link: ifindex 0")
+		}
+		if e.Action != nil {
+			if k := actionKinds[e.Action.Kind]; k.link == nil || k.link(e.Action) != l.Name {
+				return fmt.Errorf("object link %s is not the link the action %s names", l, e.Action.Kind)
+			}
+		}
+	}
 	for _, m := range []map[string]string{e.Old, e.New} {
 		for k := range m {
 			if !stateKeyRe.MatchString(k) {

@@ -1,0 +1,157 @@
+package fix
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jsimonetti/rtnetlink/v2"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/rtnl"
+	"golang.org/x/sys/unix"
+)
+
+// link-mtu sets one link's MTU (`ip link set dev NAME mtu N`) in the
+// namespace the entry records, on the link it records by ifindex. Its
+// parameters, state and object are declared in action_net_state.go.
+
+// The range checked when the device reports no limits of its own: IPv4's
+// minimum (68, RFC 791) and the largest Ethernet-style MTU (ETH_MAX_MTU).
+const minMTUDefault, maxMTUDefault = 68, 65535
+
+// LinkMTUAct is the typed constructor of a link-mtu action: set the link
+// name in the namespace at netns ("" for rtnl-doctor's own) to MTU mtu.
+func LinkMTUAct(netns, name string, mtu uint32) *Action {
+	return Act("link-mtu", "netns", netns, "name", name, "mtu", strconv.FormatUint(uint64(mtu), 10))
+}
+
+// linkMTULimits reads the device's min_mtu and max_mtu (IFLA_MIN_MTU,
+// IFLA_MAX_MTU, which the rtnetlink library does not decode; 0 when not
+// reported or unlimited).
+func linkMTULimits(a *Action, index uint32) (min, max uint32, err error) {
+	found := false
+	err = inNetnsSock(a, func(s *rtnl.Sock) error {
+		return s.Dump(unix.RTM_GETLINK, rtnl.LinkDumpRequest(), func(typ uint16, data []byte) error {
+			if typ != unix.RTM_NEWLINK || found {
+				return nil
+			}
+			l, err := rtnl.DecodeLink(data)
+			if err == nil && uint32(l.Index) == index {
+				min, max, found = l.MinMTU, l.MaxMTU, true
+			}
+			return nil
+		})
+	})
+	if err == nil && !found {
+		err = fmt.Errorf("link with ifindex %d: not found", index)
+	}
+	return min, max, err
+}
+
+// MTUOutside says why mtu is outside what the device takes ("" when inside):
+// its own min_mtu/max_mtu when it reports a maximum, else 68..65535.
+func MTUOutside(name string, mtu, min, max uint32) string {
+	lo, hi, whose := uint32(minMTUDefault), uint32(maxMTUDefault), "the range rtnl-doctor sets when the device reports no limits"
+	if max > 0 {
+		lo, hi, whose = min, max, name+"'s min_mtu/max_mtu"
+	}
+	if mtu < lo || mtu > hi {
+		return fmt.Sprintf("MTU %d is outside %d-%d (%s): nothing would be changed", mtu, lo, hi, whose)
+	}
+	return ""
+}
+
+func setLinkMTU(c *rtnetlink.Conn, index, mtu uint32) error {
+	return nlErr(c.Link.Set(&rtnetlink.LinkMessage{Family: unix.AF_UNSPEC, Index: index,
+		Attributes: &rtnetlink.LinkAttributes{MTU: mtu}}))
+}
+
+// onRecordedLink runs fn on the link named in a, after checking that it is
+// the link with the ifindex recorded in state (old or new) when one is.
+func onRecordedLink(a *Action, state map[string]string, fn func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error) error {
+	return withLink(a, a.Param("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+		if want := state["ifindex"]; want != "" && want != fmt.Sprint(l.Index) {
+			return fmt.Errorf("%s%s is another link now (ifindex %d, the fix read ifindex %s): nothing was changed", a.Param("name"), where(a), l.Index, want)
+		}
+		return fn(c, l)
+	})
+}
+
+func linkMTUOf(l rtnetlink.LinkMessage) uint32 {
+	if l.Attributes == nil {
+		return 0
+	}
+	return l.Attributes.MTU
+}
+
+var linkMTUAction = actionKind{
+	needs: needNetAdmin,
+	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
+		mtu, err := parseMTU(a.Param("mtu"))
+		if err != nil {
+			return Preview{}, err
+		}
+		var p Preview
+		err = withLink(a, a.Param("name"), func(_ *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+			min, max, err := linkMTULimits(a, l.Index)
+			if err != nil {
+				return err
+			}
+			if why := MTUOutside(a.Param("name"), mtu, min, max); why != "" {
+				return errors.New(why)
+			}
+			cur := linkMTUOf(l)
+			ch := fmt.Sprintf("%s%s (ifindex %d): MTU %d → %d", a.Param("name"), where(a), l.Index, cur, mtu)
+			if cur == mtu {
+				ch = fmt.Sprintf("%s%s (ifindex %d) already has MTU %d: no change", a.Param("name"), where(a), l.Index, cur)
+			}
+			changes := []string{ch}
+			if l.Flags&unix.IFF_UP != 0 && cur != mtu {
+				changes = append(changes, fmt.Sprintf("%s is UP: the new MTU applies at once to all its traffic", a.Param("name")))
+			}
+			p = Preview{Changes: changes, Reversible: true,
+				Undo: fmt.Sprintf("sets the MTU of %s back to %d, only while it is the same link (ifindex %d) with MTU %d (links on top of it with a larger MTU are lowered with it by the kernel)",
+					a.Param("name"), cur, l.Index, mtu),
+				Old: map[string]string{"ifindex": fmt.Sprint(l.Index), "mtu": fmt.Sprint(cur)}}
+			return nil
+		})
+		return p, err
+	},
+	apply: func(_ context.Context, _ *ActionEnv, a *Action, old map[string]string) (map[string]string, error) {
+		mtu, err := parseMTU(a.Param("mtu"))
+		if err != nil {
+			return nil, err
+		}
+		var idx uint32
+		err = onRecordedLink(a, old, func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+			idx = l.Index
+			return setLinkMTU(c, l.Index, mtu)
+		})
+		return map[string]string{"ifindex": fmt.Sprint(idx), "mtu": a.Param("mtu")}, err
+	},
+	// Verified by reading the MTU back.
+	done: func(a *Action) (string, bool, error) {
+		var cur uint32
+		err := withLink(a, a.Param("name"), func(_ *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+			cur = linkMTUOf(l)
+			return nil
+		})
+		if err != nil {
+			return "", false, err
+		}
+		return fmt.Sprintf("%s%s has MTU %d", a.Param("name"), where(a), cur), fmt.Sprint(cur) == a.Param("mtu"), nil
+	},
+	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
+		prev, err := parseMTU(old["mtu"])
+		if err != nil {
+			return fmt.Errorf("the journal's old MTU: %w: nothing was changed", err)
+		}
+		if old["ifindex"] == "" {
+			return errors.New("the journal does not record the link's ifindex: refusing to guess: nothing was changed")
+		}
+		// locate checked the ifindex already; checked again at the change.
+		return onRecordedLink(a, old, func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+			return setLinkMTU(c, l.Index, prev)
+		})
+	},
+}
