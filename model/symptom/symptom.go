@@ -179,6 +179,9 @@ func ParseSymptom(text string) Symptom {
 	if s.Operation == "" && s.weakOpLine != "" {
 		s.applyPhrase(s.weakOpLine)
 	}
+	if s.Operation == "" || s.Family == "" {
+		s.noteEchoedHeader(text)
+	}
 	if s.Errno == "" && s.weakErrno != "" {
 		s.setErr(s.weakErrno, s.weakMsg)
 	}

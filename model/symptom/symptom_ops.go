@@ -40,6 +40,16 @@ func (f lineForm) match(line string) []string {
 }
 
 var lineForms = []lineForm{
+	// runc refusing a namespaced sysctl for a container that shares the
+	// host's network namespace (libcontainer/configs/validate: opencontainers/runc#2693).
+	{name: "runc-sysctl-host-netns", example: `docker: Error response from daemon: OCI runtime create failed: sysctl "net.core.somaxconn" not allowed in host network namespace: unknown`,
+		re: regexp.MustCompile(`sysctl "([\w./-]{1,128})" not allowed in host (?:network|UTS|IPC) namespace`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpSysctl)
+			s.setIf(&s.SysctlKey, m[1])
+			s.setIf(&s.Source, "runc")
+			s.setErr("", m[0])
+		}},
 	// Installer scripts' own check for the tun device (hwdsl2's and
 	// angristan's wireguard/openvpn installers): no errno, the node is
 	// missing or cannot be opened.
