@@ -115,6 +115,16 @@ type invalidFinding struct {
 func evalInvalidRequest(c *Context) Verdict {
 	var v Verdict
 	fs, notes := invalidFindings(c)
+	// The kernel's own refusal of the request, in its words: the check
+	// that failed is named by the message (model/symptom's extended-ACK
+	// table, each row with the kernel function that sets it).
+	if r, ok := c.Symptom.ExtAckRow(); ok && r.Cause == "invalid-request" && !strings.HasPrefix(r.Src, "not ") {
+		v.fail("the kernel refused the request itself: %q (%s%s): correct the command or the program's request", r.Text(), r.Src, errnoNote(r.Errno))
+		if len(fs) == 0 {
+			v.Evidence = append(v.Evidence, notes...)
+			return v
+		}
+	}
 	for _, f := range fs {
 		switch {
 		case f.unknown:
@@ -395,4 +405,11 @@ func mentionsMAC(raw string) bool {
 		}
 	}
 	return false
+}
+
+func errnoNote(e symptom.Errno) string {
+	if e == "" {
+		return ""
+	}
+	return ", " + string(e)
 }

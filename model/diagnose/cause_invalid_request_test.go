@@ -134,3 +134,23 @@ func TestInvalidRequestWithoutLinks(t *testing.T) {
 		}
 	}
 }
+
+// The kernel's own refusal of a request (an extended ACK whose table row
+// names invalid-request) proves the cause whatever the facts; a message
+// naming another cause is added to that cause's evidence without changing
+// its status (the facts decide it, so that a verification can turn it ok).
+func TestKernelWordsAsEvidence(t *testing.T) {
+	f := &probes.Facts{Gathered: []probes.Group{probes.GroupNet}}
+	f.Net.Gaps.AddReason("links", "offline root /tmp/x: links come from the live kernel")
+	d := Diagnose(f, symptom.ParseSymptom("$ ip route add 10.0.0.0/8 via 192.0.2.1 src 10.9.9.9\nError: Invalid prefsrc address."), nil)
+	r, _ := d.Result("invalid-request")
+	if r.Status != Fail || !strings.Contains(strings.Join(r.Evidence, "\n"), `"Invalid prefsrc address" (net/ipv4/fib_semantics.c`) || d.Results[0].ID != "invalid-request" {
+		t.Fatalf("invalid-request %s %q (first %s)", r.Status, r.Evidence, d.Results[0].ID)
+	}
+	c := &Context{Facts: &probes.Facts{}, Symptom: symptom.ParseSymptom("$ ip route add 10.0.0.0/8 via 192.0.2.1\nError: Nexthop device is not up.")}
+	v := Verdict{Status: OK, Evidence: []string{"gateway 192.0.2.1 is on the subnet of eth0, which is up"}}
+	kernelSaid(causeLinkState, c, &v)
+	if v.Status != OK || !strings.Contains(strings.Join(v.Evidence, "\n"), `the kernel answered "Nexthop device is not up"`) {
+		t.Fatalf("link-state %s %q", v.Status, v.Evidence)
+	}
+}

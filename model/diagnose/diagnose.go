@@ -3,6 +3,7 @@ package diagnose
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 	"github.com/rtnl-doctor/rtnl-doctor/model/reproduce"
@@ -109,6 +110,7 @@ func Evaluate(k *Cause, c *Context, prior map[string]int) Result {
 	if v.Status == "" {
 		v.Status = OK
 	}
+	kernelSaid(k, c, &v)
 	_, plausible := prior[k.ID]
 	r := Result{Cause: k, ID: k.ID, Title: k.Title(), Verdict: v, Plausible: plausible}
 	if k.Fixes != nil {
@@ -176,4 +178,18 @@ func adjustPriors(prior map[string]int, f *probes.Facts) {
 	if !hasCap(f.Identity.Caps.BndMask, 12) && !(f.Container.WithTool && f.Host.Tool.BoundingNetAdmin) {
 		prior[capID], prior[ctID] = ct, cap
 	}
+}
+
+// kernelSaid adds the kernel's own words to the cause they name when the
+// cause's check of the facts found nothing: the extended ACK says which
+// check failed when the command ran ("Nexthop device is not up"), while
+// the facts read now may have changed since, or come from another
+// namespace. It is evidence, not a status: the status stays the facts'
+// (a verification after a fix re-reads them with the same symptom).
+func kernelSaid(k *Cause, c *Context, v *Verdict) {
+	r, ok := c.Symptom.ExtAckRow()
+	if !ok || r.Cause != k.ID || strings.HasPrefix(r.Src, "not ") || v.Status == Fail || v.Status == Warn {
+		return
+	}
+	v.Evidence = append(v.Evidence, fmt.Sprintf("when the command failed the kernel answered %q (%s): this cause's check, in the kernel's words; the facts read now do not show it (changed since, or read in another namespace)", r.Text(), r.Src))
 }
