@@ -463,10 +463,6 @@ func extAckPattern(f string) string {
 	return q
 }
 
-// extAckModules is an optional prefix of a quoted message: the modules
-// NL_SET_ERR_MSG_MOD names in the table, and "ipv4: ", "vxlan: ".
-const extAckModules = `(?:(?:ipv4|ipv6|bridge|8021q|bonding|veth|vxlan|geneve|vrf): )?`
-
 var extAckVerbRE = regexp.MustCompile(`%(?:s|d|u|llu)`)
 
 var extAckPrefixRE = regexp.MustCompile(`^[a-z0-9_-]{2,12}: `)
