@@ -117,7 +117,7 @@ func TestUndoRefusesAReusedPID(t *testing.T) {
 // pidReuseChild runs as PID 1 of a new PID namespace (and a private mount
 // namespace for its /proc).
 func pidReuseChild(jdir string) int {
-	fail := func(f string, a ...any) int { fmt.Printf(f+"\n", a...); return 3 }
+	fail := func(f string, a ...any) int { fmt.Printf(f+"\n", a...); return failOrRetry() }
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		return fail("private: %v", err)
 	}
@@ -152,7 +152,8 @@ func pidReuseChild(jdir string) int {
 	}
 	defer func() { second.Process.Kill(); second.Wait() }()
 	if second.Process.Pid != pid {
-		return fail("PID not reused: %d, wanted %d", second.Process.Pid, pid)
+		notReused(fmt.Errorf("got %d, wanted %d", second.Process.Pid, pid))
+		return fail("PID not reused")
 	}
 	time.Sleep(50 * time.Millisecond)
 	before, _ := getNofile(pid)

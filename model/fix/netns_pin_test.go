@@ -28,7 +28,7 @@ func TestUndoActsInTheNamespaceItChecked(t *testing.T) {
 
 // pinRaceChild runs as PID 1 of a new PID namespace with its own /proc.
 func pinRaceChild(jdir string) int {
-	fail := func(f string, a ...any) int { fmt.Printf(f+"\n", a...); return 3 }
+	fail := func(f string, a ...any) int { fmt.Printf(f+"\n", a...); return failOrRetry() }
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		return fail("private: %v", err)
 	}
@@ -81,7 +81,7 @@ func pinRaceChild(jdir string) int {
 		os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(strconv.Itoa(pid-1)), 0)
 		second = exec.Command("/usr/bin/unshare", "-n", "--", "/bin/sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward && touch "+ready("second")+" && exec "+testns.Sleep+" 61")
 		if err := second.Start(); err != nil || second.Process.Pid != pid {
-			fmt.Printf("PID not reused: %v\n", err)
+			notReused(err)
 		}
 		waitFor(ready("second"))
 	}
@@ -113,7 +113,7 @@ func TestApplyActsInTheNamespaceItChecked(t *testing.T) {
 // journaled and its PID goes to a process in another namespace, where
 // ip_forward is 0; the fix sets 1.
 func pinRaceApply(pid int, nsPath string, first *exec.Cmd, env *ActionEnv, ready func(string) string, waitFor func(string) bool) int {
-	fail := func(f string, a ...any) int { fmt.Printf(f+"\n", a...); return 3 }
+	fail := func(f string, a ...any) int { fmt.Printf(f+"\n", a...); return failOrRetry() }
 	var second *exec.Cmd
 	faultHook = func(step string) {
 		if step != "intent" || second != nil {
@@ -124,7 +124,7 @@ func pinRaceApply(pid int, nsPath string, first *exec.Cmd, env *ActionEnv, ready
 		os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(strconv.Itoa(pid-1)), 0)
 		second = exec.Command("/usr/bin/unshare", "-n", "--", "/bin/sh", "-c", "echo 0 > /proc/sys/net/ipv4/ip_forward && touch "+ready("second")+" && exec "+testns.Sleep+" 61")
 		if err := second.Start(); err != nil || second.Process.Pid != pid {
-			fmt.Printf("PID not reused: %v\n", err)
+			notReused(err)
 		}
 		waitFor(ready("second"))
 	}
@@ -241,7 +241,7 @@ func TestDevFixActsInTheProcessItChecked(t *testing.T) {
 // pinRaceDev: each process has its own mount namespace with a tmpfs on
 // /dev/net holding a tun node of mode 0600.
 func pinRaceDev(jdir string, ready func(string) string, waitFor func(string) bool) int {
-	fail := func(f string, a ...any) int { fmt.Printf(f+"\n", a...); return 3 }
+	fail := func(f string, a ...any) int { fmt.Printf(f+"\n", a...); return failOrRetry() }
 	start := func(name string) *exec.Cmd {
 		c := exec.Command("/usr/bin/unshare", "-m", "--propagation", "private", "--", "/bin/sh", "-c",
 			"mount -t tmpfs rtnldoc /dev/net && mknod -m 0600 /dev/net/tun c 10 200 && touch "+ready(name)+" && exec "+testns.Sleep+" 60")
@@ -282,7 +282,7 @@ func pinRaceDev(jdir string, ready func(string) string, waitFor func(string) boo
 			os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(strconv.Itoa(pid-1)), 0)
 			second = start("second-" + at)
 			if second == nil || second.Process.Pid != pid {
-				fmt.Printf("PID not reused\n")
+				notReused(nil)
 			}
 		}
 	}
