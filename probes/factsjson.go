@@ -149,6 +149,10 @@ func (n *NetFacts) writeJSON(bw *bufio.Writer) {
 		bw.WriteString(`,"udp":`)
 		writeValue(bw, n.UDP)
 	}
+	if len(n.TunHolders) > 0 {
+		bw.WriteString(`,"tun_holders":`)
+		writeValue(bw, n.TunHolders)
+	}
 	if len(n.Gaps) > 0 {
 		bw.WriteString(`,"unavailable":`)
 		writeValue(bw, n.Gaps)

@@ -26,8 +26,11 @@ type NetFacts struct {
 	NetDev []string `json:"netdev,omitempty"`
 	// UDP are the UDP sockets bound to a port one of the vxlan links uses
 	// (udpsockets.go).
-	UDP  []UDPSocket `json:"udp,omitempty"`
-	Gaps Gaps        `json:"unavailable,omitempty"`
+	UDP []UDPSocket `json:"udp,omitempty"`
+	// TunHolders are the processes holding the tun/tap devices the
+	// symptom names (tunholders.go).
+	TunHolders []TunHolder `json:"tun_holders,omitempty"`
+	Gaps       Gaps        `json:"unavailable,omitempty"`
 
 	byIndex map[int32]int
 }
@@ -115,6 +118,7 @@ func gatherNet(e *env) NetFacts {
 		n = gatherNetDump(e)
 	}
 	readUDPSockets(e, &n)
+	readTunHolders(e, &n)
 	return n
 }
 

@@ -143,6 +143,9 @@ func evalDeviceBusy(c *Context) Verdict {
 		}
 		return v
 	}
+	if tunBusyOp(s) {
+		return evalTunBusy(c, &v)
+	}
 	// EBUSY: the device asked to take a new rx handler.
 	var cands []string
 	switch {
@@ -206,6 +209,18 @@ func fixesDeviceBusy(c *Context, v Verdict) []fix.Fix {
 		return nil
 	}
 	s := c.Symptom
+	if tunBusyOp(s) {
+		var who []string
+		for _, h := range c.Facts.Net.TunHolders {
+			if h.Device == s.Device {
+				who = append(who, fmt.Sprintf("PID %d (%s)", h.PID, h.Comm))
+			}
+		}
+		return []fix.Fix{{ID: "device-busy/own-tap", Title: fmt.Sprintf("Give this program a tun/tap of its own, or stop %s, which holds %s (answers EBUSY on TUNSETIFF)", strings.Join(who, ", "), s.Device),
+			Command: fix.Lines(ipCmd(c, "tuntap", "add", "dev", "NEW_TAP", "mode", "tap"), "# then point the program at NEW_TAP (mode tun for a tun device)"),
+			Manual:  true, NeedsRoot: true,
+			Why: "which of the two programs keeps the device is your decision: stopping the holder ends whatever it serves"}}
+	}
 	ext := busyText(s)
 	dev := fix.OrName(s.Device, "DEV")
 	why := "the device serves something else now, or must be re-created: which one keeps it is your decision"
@@ -269,4 +284,47 @@ func fixesDeviceBusy(c *Context, v Verdict) []fix.Fix {
 			Risk: "containers or VMs using " + strings.Join(uppers, ", ") + " lose their network"})
 	}
 	return fixes
+}
+
+// tunBusyOp: the symptom attaches a tun/tap (TUNSETIFF).
+func tunBusyOp(s symptom.Symptom) bool {
+	return s.Errno == symptom.EBUSY && (s.Operation == symptom.OpTunOpen || s.Operation == symptom.OpTuntapAdd)
+}
+
+// evalTunBusy: TUNSETIFF on a single-queue tun/tap that another file holds
+// answers EBUSY (drivers/net/tun.c tun_set_iff -> tun_attach: "if
+// (tun->numqueues == 1 && !(flags & IFF_MULTI_QUEUE))").
+func evalTunBusy(c *Context, v *Verdict) Verdict {
+	s := c.Symptom
+	n := &c.Facts.Net
+	if s.Device == "" {
+		v.unknown("the tun/tap device unavailable: the symptom does not name it")
+		return *v
+	}
+	l, ok := n.LinkByName(s.Device)
+	switch {
+	case !ok:
+		v.unknown("device %q unavailable: not in the examined namespace (pass --netns or --pid of the namespace the program runs in)", s.Device)
+		return *v
+	case l.Kind != "tun":
+		v.ok("%s is a %s, not a tun/tap: TUNSETIFF's EBUSY is not a holder here", l.Name, fix.OrName(l.Kind, "device without a kind"))
+		return *v
+	}
+	var held []string
+	for _, h := range n.TunHolders {
+		if h.Device == l.Name {
+			held = append(held, h.String())
+		}
+	}
+	switch {
+	case len(held) > 0:
+		v.fail("%s: a single-queue tun/tap takes one file, and TUNSETIFF from another answers EBUSY (tun_set_iff)", strings.Join(held, "; "))
+	default:
+		if r, gap := n.Gaps.Reason("tun_holders"); gap {
+			v.unknown("%s exists; who holds it unavailable: %s", l.Name, r)
+		} else {
+			v.warn("%s exists but no process holds it now: the holder has exited (run the command again), or it runs in a PID namespace whose /proc is not this one", l.Name)
+		}
+	}
+	return *v
 }

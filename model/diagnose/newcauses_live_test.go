@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"bufio"
+	"errors"
 	"context"
 	"fmt"
 	"os"
@@ -396,5 +397,66 @@ func TestLiveBridgeFull(t *testing.T) {
 	d = diagnoseLive(t, probes.Target{NetNS: ns.Name}, "ip link set d1025 master br0", "RTNETLINK answers: Exchange full")
 	if r, ev := evidenceOf(d, "bridge-port-limit"); r.Status != Fail || !strings.Contains(ev, "1023 ports") {
 		t.Fatalf("full again after d1024 joined: status %s evidence %q", r.Status, ev)
+	}
+}
+
+// attachTap opens /dev/net/tun and attaches a single-queue tap named name
+// in the namespace at nsPath, returning the open file (the holder).
+func attachTap(nsPath, name string) (*os.File, error) {
+	var f *os.File
+	err := netns.Do(nsPath, func() error {
+		fd, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		ifr, err := unix.NewIfreq(name)
+		if err != nil {
+			unix.Close(fd)
+			return err
+		}
+		ifr.SetUint16(unix.IFF_TAP | unix.IFF_NO_PI)
+		if err := unix.IoctlIfreq(fd, unix.TUNSETIFF, ifr); err != nil {
+			unix.Close(fd)
+			return err
+		}
+		f = os.NewFile(uintptr(fd), "/dev/net/tun")
+		return nil
+	})
+	return f, err
+}
+
+// TestLiveTapHeld attaches a tap in a private namespace, then attaches it
+// again: EBUSY, proved by the process that holds it (this test) from the
+// tun files' fdinfo.
+func TestLiveTapHeld(t *testing.T) {
+	ns := testns.New(t)
+	first, err := attachTap(ns.Path(), "tapheld0")
+	if err != nil {
+		t.Skipf("cannot attach a tap here: %v", err)
+	}
+	defer first.Close()
+	second, err := attachTap(ns.Path(), "tapheld0")
+	if second != nil {
+		second.Close()
+	}
+	if !errors.Is(err, unix.EBUSY) {
+		t.Fatalf("second TUNSETIFF on a held tap: %v, want EBUSY", err)
+	}
+	text := "qemu-system-x86_64: -netdev tap,id=n0,ifname=tapheld0,script=no: could not configure /dev/net/tun (tapheld0): Device or resource busy"
+	d := diagnoseLive(t, probes.Target{NetNS: ns.Name}, "", text)
+	expectFirst(t, d, "device-busy")
+	r, ev := evidenceOf(d, "device-busy")
+	want := fmt.Sprintf("PID %d (", os.Getpid())
+	if r.Status != Fail || !strings.Contains(ev, want) || !strings.Contains(ev, "holds tapheld0") {
+		t.Fatalf("status %s evidence %q (want %q)", r.Status, ev, want)
+	}
+	if ids := fixIDs(r); len(ids) != 1 || ids[0] != "device-busy/own-tap" {
+		t.Fatalf("fixes %v", ids)
+	}
+	// Released: the same text no longer proves a holder.
+	first.Close()
+	d = diagnoseLive(t, probes.Target{NetNS: ns.Name}, "", text)
+	if r, ev := evidenceOf(d, "device-busy"); r.Status == Fail {
+		t.Fatalf("after release: %s %q", r.Status, ev)
 	}
 }
