@@ -94,6 +94,10 @@ func limitText(n int64) string {
 	return fmt.Sprint(n)
 }
 
+// persistNofileMin is the least soft limit written for every login: below
+// it, limits.d would lower the limit of users whose default is higher.
+const persistNofileMin = 65536
+
 func fixesFDExhaustion(c *Context, v Verdict) []fix.Fix {
 	if v.Status != Fail && v.Status != Warn {
 		return nil
@@ -133,6 +137,12 @@ func fixesFDExhaustion(c *Context, v Verdict) []fix.Fix {
 		fixes = append(fixes, fix.Fix{ID: "fd-exhaustion/raise-nofile", Title: fmt.Sprintf("Raise RLIMIT_NOFILE of %s to %d now (no restart)", c.who(), newSoft),
 			Command: fix.Argv("prlimit", "--pid", pid, fmt.Sprintf("--nofile=%d:%s", newSoft, limitText(hard))), NeedsRoot: true,
 			Action: fix.Act("prlimit", "pid", pid, "soft", fmt.Sprint(newSoft), "hard", limitText(hard))})
+		if newSoft < persistNofileMin {
+			// Clamped to a low hard limit: written for every login it would
+			// lower most users' limit (distributions default to 1024 or more,
+			// often far more), so it is not offered.
+			return append(fixes, fileMaxFixes(f)...)
+		}
 		fixes = append(fixes, fix.Fix{ID: "fd-exhaustion/persist-nofile", Title: "Keep the higher limit for login sessions (limits.d)",
 			Command:   fmt.Sprintf("printf '*  soft  nofile  %d\\n' > /etc/security/limits.d/90-rtnl-doctor.conf", newSoft),
 			NeedsRoot: true,
