@@ -717,12 +717,28 @@ func dropCreatedRoute(env *ActionEnv, a *Action, r routeSpec) error {
 		return err
 	}
 	keyed := routeSpec{dst: r.dst, metric: r.metric, table: r.table}
-	if err := dropRoute(a, keyed); errors.Is(err, unix.ESRCH) {
+	if err := dropRouteAnyProto(a, keyed); errors.Is(err, unix.ESRCH) {
 		return errGone{"no route to " + a2s(r.dst) + " is left: nothing to undo"}
 	} else if err != nil {
 		return err
 	}
 	return nil
+}
+
+// dropRouteAnyProto deletes the route under r's key whatever protocol put
+// it there: a delete request with a protocol matches only routes of that
+// protocol (fib_table_delete), so the keyed delete sends none.
+func dropRouteAnyProto(a *Action, r routeSpec) error {
+	return withConn(a, func(c *rtnetlink.Conn) error {
+		m, err := routeMessage(c, r)
+		if err != nil {
+			return err
+		}
+		m.Scope = unix.RT_SCOPE_NOWHERE
+		m.Protocol = unix.RTPROT_UNSPEC
+		m.Type = unix.RTN_UNSPEC
+		return nlErr(c.Route.Delete(m))
+	})
 }
 
 // routeNow previews a route change: the current route to the destination.

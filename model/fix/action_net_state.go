@@ -66,18 +66,29 @@ func routeState(a *Action) (map[string]string, error) {
 	case !present:
 		return map[string]string{"route": "none", "proto": ""}, nil
 	case want.matches(cur):
-		return map[string]string{"route": want.text(), "proto": strconv.Itoa(int(cur.proto))}, nil
+		return map[string]string{"route": want.text(), "proto": protoName(cur.proto)}, nil
 	}
-	return map[string]string{"route": cur.text(), "proto": strconv.Itoa(int(cur.proto))}, nil
+	return map[string]string{"route": cur.text(), "proto": protoName(cur.proto)}, nil
 }
 
 // leftProto is the protocol a route the action created carries: the
 // command's, or boot as `ip route add` sets by default.
 func leftProto(r routeSpec) string {
 	if r.proto == 0 {
-		return strconv.Itoa(unix.RTPROT_BOOT)
+		return protoName(unix.RTPROT_BOOT)
 	}
-	return strconv.Itoa(int(r.proto))
+	return protoName(r.proto)
+}
+
+// protoName is a routing protocol as ip route prints it (iproute2's
+// rt_protos), or its number.
+func protoName(p uint8) string {
+	if n, ok := map[uint8]string{1: "redirect", 2: "kernel", 3: "boot", 4: "static", 8: "gated", 9: "ra", 10: "mrt",
+		11: "zebra", 12: "bird", 13: "dnrouted", 14: "xorp", 15: "ntk", 16: "dhcp", 18: "keepalived", 42: "babel",
+		99: "openr", 186: "bgp", 187: "isis", 188: "ospf", 189: "rip", 192: "eigrp"}[p]; ok {
+		return n
+	}
+	return strconv.Itoa(int(p))
 }
 
 func altnameState(a *Action) (map[string]string, error) {
@@ -143,7 +154,7 @@ func addNetState() {
 		if err != nil {
 			return nil
 		}
-		return map[string]string{"route": r.text(), "proto": strconv.Itoa(int(r.proto))}
+		return map[string]string{"route": r.text(), "proto": protoName(r.proto)}
 	}
 	for _, k := range []string{"route-add", "route-replace", "route-delete"} {
 		netWas(k, routeWas)

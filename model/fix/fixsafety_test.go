@@ -262,11 +262,22 @@ func TestUndoComparesRoute(t *testing.T) {
 	}
 	ns.IP("route", "replace", "10.98.0.0/24", "via", "10.9.0.2", "dev", "d0", "proto", "dhcp")
 	_, err = UndoFix(ctx, env, e.ID)
-	if err == nil || !strings.Contains(err.Error(), "proto is 16 (the fix left 3)") {
+	if err == nil || !strings.Contains(err.Error(), "proto is dhcp (the fix left boot)") {
 		t.Fatalf("undo over the same route under another protocol: %v", err)
 	}
 	if !strings.Contains(ns.IP("route", "show", "10.98.0.0/24"), "proto dhcp") {
 		t.Fatal("the daemon's route was touched")
+	}
+	// Forced, undo removes the daemon's route too (the state before the
+	// fix had none), and says it was forced.
+	env.Force = true
+	if u, err := UndoFix(ctx, env, e.ID); err != nil || !u.Forced || strings.TrimSpace(ns.IP("route", "show", "10.98.0.0/24")) != "" {
+		t.Fatalf("forced undo over a route of another protocol: %v %+v; left %q", err, u, ns.IP("route", "show", "10.98.0.0/24"))
+	}
+	env.Force = false
+	e, err = ApplyFix(ctx, env, Fix{ID: "t/route3", Action: Act("route-add", "netns", ns.Path(), "dst", "10.98.0.0/24", "via", "10.9.0.2", "dev", "d0", "family", "inet")})
+	if err != nil {
+		t.Fatal(err)
 	}
 	// Put back as the fix left it (proto boot): undo removes it.
 	ns.IP("route", "replace", "10.98.0.0/24", "via", "10.9.0.2", "dev", "d0", "proto", "boot")
