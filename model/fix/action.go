@@ -138,6 +138,10 @@ type actionKind struct {
 	// undo reverts using the journaled old and new states; nil when the
 	// change cannot be reverted.
 	undo func(ctx context.Context, env *ActionEnv, a *Action, old, new map[string]string) error
+	// undoCosts says what else the undo would take with it, made since
+	// the fix ("" for nothing): undo refuses it without --force, and the
+	// dry run says it. nil for kinds whose undo touches nothing else.
+	undoCosts func(a *Action, old map[string]string) (string, error)
 	// state reads the object's live state, in the keys expect returns.
 	state func(ctx context.Context, env *ActionEnv, a *Action) (map[string]string, error)
 	// expect is the state the action left: from the journaled new state,

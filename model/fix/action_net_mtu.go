@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/jsimonetti/rtnetlink/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/rtnl"
@@ -18,6 +19,10 @@ import (
 // The range checked when the device reports no limits of its own: IPv4's
 // minimum (68, RFC 791) and the largest Ethernet-style MTU (ETH_MAX_MTU).
 const minMTUDefault, maxMTUDefault = 68, 65535
+
+// ipv6MinMTU is IPv6's minimum link MTU (RFC 8200): below it the kernel
+// disables IPv6 on the device (addrconf_notify, NETDEV_CHANGEMTU).
+const ipv6MinMTU = 1280
 
 // LinkMTUAct is the typed constructor of a link-mtu action: set the link
 // name in the namespace at netns ("" for rtnl-doctor's own) to MTU mtu.
@@ -154,4 +159,68 @@ var linkMTUAction = actionKind{
 			return setLinkMTU(c, l.Index, prev)
 		})
 	},
+	undoCosts: func(a *Action, old map[string]string) (string, error) {
+		prev, err := parseMTU(old["mtu"])
+		if err != nil {
+			return "", nil // undo itself refuses it
+		}
+		var lost []string
+		err = onRecordedLink(a, old, func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+			lost, err = mtuUndoLosses(c, l, prev)
+			return err
+		})
+		if len(lost) == 0 || err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s (putting the MTU back to %d)", strings.Join(lost, "; and "), prev), nil
+	},
+}
+
+// mtuUndoLosses says what else a lower MTU takes with it, made since the
+// fix: IPv6 addresses when the MTU goes below 1280 (addrconf_notify
+// disables IPv6 on the device and drops every address), and the MTU of
+// devices stacked on this one (macvlan, vlan, ipvlan) above the new value,
+// which the kernel lowers with it.
+func mtuUndoLosses(c *rtnetlink.Conn, l rtnetlink.LinkMessage, prev uint32) ([]string, error) {
+	cur := uint32(0)
+	if l.Attributes != nil {
+		cur = l.Attributes.MTU
+	}
+	if prev >= cur {
+		return nil, nil
+	}
+	var lost []string
+	if prev < ipv6MinMTU {
+		ps, err := addrsOn(c, l.Index)
+		if err != nil {
+			return nil, err
+		}
+		var v6 []string
+		for _, p := range ps {
+			if p.Addr().Is6() {
+				v6 = append(v6, p.String())
+			}
+		}
+		if len(v6) > 0 {
+			lost = append(lost, fmt.Sprintf("remove IPv6 from %s (below 1280 the kernel disables it): its addresses %s would go", linkName(l), strings.Join(v6, ", ")))
+		}
+	}
+	links, err := c.Link.List()
+	if err != nil {
+		return nil, nlErr(err)
+	}
+	for _, u := range links {
+		if u.Attributes == nil || u.Attributes.Type != l.Index || u.Index == l.Index || u.Attributes.MTU <= prev {
+			continue
+		}
+		lost = append(lost, fmt.Sprintf("lower %s, stacked on %s, from MTU %d to %d", u.Attributes.Name, linkName(l), u.Attributes.MTU, prev))
+	}
+	return lost, nil
+}
+
+func linkName(l rtnetlink.LinkMessage) string {
+	if l.Attributes != nil {
+		return l.Attributes.Name
+	}
+	return fmt.Sprint(l.Index)
 }

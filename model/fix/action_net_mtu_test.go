@@ -3,6 +3,7 @@ package fix
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -264,5 +265,49 @@ func TestLiveLinkMTU(t *testing.T) {
 	ns.IP("link", "set", "d9", "name", "d0")
 	if _, err := UndoFix(ctx, env, e.ID); err != nil || mtu() != "1500" {
 		t.Fatalf("undo once the name is back: %v, mtu %s", err, mtu())
+	}
+}
+
+// Undo that lowers an MTU refuses, naming them, to take what was made
+// since: IPv6 addresses (below 1280 the kernel drops them) and the MTU of
+// devices stacked on the link; --force does it anyway.
+func TestLiveLinkMTUUndoLosses(t *testing.T) {
+	ns := testns.New(t)
+	ns.IP("link", "add", "lo0", "type", "veth", "peer", "name", "lo0p")
+	ns.IP("link", "set", "lo0", "mtu", "1200")
+	env := testEnv(t, "")
+	ctx := context.Background()
+	e, err := ApplyFix(ctx, env, Fix{ID: "t/mtu6", Action: LinkMTUAct(ns.Path(), "lo0", 1280)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.IP("link", "set", "lo0", "up")
+	ns.IP("addr", "add", "2001:db8::1/64", "dev", "lo0", "nodad")
+	env.DryRun = true
+	if _, err := UndoFix(ctx, env, e.ID); err == nil || errors.Is(err, ErrDryRun) || !strings.Contains(err.Error(), "2001:db8::1/64") {
+		t.Fatalf("dry run of an undo that would drop IPv6: %v", err)
+	}
+	env.DryRun = false
+	_, err = UndoFix(ctx, env, e.ID)
+	if err == nil || !strings.Contains(err.Error(), "2001:db8::1/64") || !strings.Contains(ns.IP("-6", "addr", "show", "dev", "lo0"), "2001:db8::1") {
+		t.Fatalf("undo that would drop IPv6: %v", err)
+	}
+	env.Force = true
+	if _, err := UndoFix(ctx, env, e.ID); err != nil || !strings.Contains(ns.IP("-o", "link", "show", "lo0"), "mtu 1200") {
+		t.Fatalf("forced undo: %v", err)
+	}
+	env.Force = false
+	// A macvlan raised on the lower device after the fix.
+	if _, err := ns.TryIP("link", "add", "link", "lo0", "mv0", "type", "macvlan"); err != nil {
+		t.Skipf("no macvlan here: %v", err)
+	}
+	e, err = ApplyFix(ctx, env, Fix{ID: "t/mtu-lower", Action: LinkMTUAct(ns.Path(), "lo0", 9000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.IP("link", "set", "mv0", "mtu", "9000")
+	_, err = UndoFix(ctx, env, e.ID)
+	if err == nil || !strings.Contains(err.Error(), "lower mv0, stacked on lo0, from MTU 9000 to 1200") {
+		t.Fatalf("undo that would lower a stacked device: %v", err)
 	}
 }

@@ -678,6 +678,18 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 			}
 		}
 	}
+	if k.undoCosts != nil {
+		costs, err := k.undoCosts(a, target.Old)
+		if err != nil {
+			return *target, fmt.Errorf("cannot read what the undo would affect (nothing was changed): %w", err)
+		}
+		if costs != "" {
+			if !env.Force {
+				return *target, errors.New("the undo would also " + costs + ": nothing was changed (rtnl-doctor undo --force " + target.ID + " does it anyway)")
+			}
+			forced = append(forced, "it also had to "+costs)
+		}
+	}
 	if env.DryRun {
 		// The note says what undo would do beyond restoring: restore over
 		// a difference (--force).
