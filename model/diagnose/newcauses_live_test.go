@@ -202,6 +202,12 @@ func TestLiveIPv6BelowMinimumMTU(t *testing.T) {
 		t.Fatalf("verify: %s %q", v.Status, v.Evidence)
 	}
 	ns.IP("-6", "addr", "add", "2001:db8::1/64", "dev", "veth0")
+	// Undo would take the address added since with it: refused, then
+	// forced.
+	if _, err := fix.UndoFix(ctx, env, e.ID); err == nil || !strings.Contains(err.Error(), "2001:db8::1/64") {
+		t.Fatalf("undo over an IPv6 address added since: %v", err)
+	}
+	env.Force = true
 	if _, err := fix.UndoFix(ctx, env, e.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -210,13 +210,18 @@ func mtuUndoLosses(c *rtnetlink.Conn, l rtnetlink.LinkMessage, prev uint32) ([]s
 		return nil, nlErr(err)
 	}
 	for _, u := range links {
-		if u.Attributes == nil || u.Attributes.Type != l.Index || u.Index == l.Index || u.Attributes.MTU <= prev {
-			continue
+		if u.Attributes == nil || u.Attributes.Type != l.Index || u.Index == l.Index || u.Attributes.MTU <= prev ||
+			u.Attributes.Info == nil || !stackedKinds[u.Attributes.Info.Kind] {
+			continue // (a veth's peer names it too, and keeps its own MTU)
 		}
 		lost = append(lost, fmt.Sprintf("lower %s, stacked on %s, from MTU %d to %d", u.Attributes.Name, linkName(l), u.Attributes.MTU, prev))
 	}
 	return lost, nil
 }
+
+// stackedKinds are the devices whose MTU the kernel lowers with their
+// lower device's (macvlan_device_event, vlan_device_event, ipvlan).
+var stackedKinds = map[string]bool{"macvlan": true, "macvtap": true, "ipvlan": true, "ipvtap": true, "vlan": true}
 
 func linkName(l rtnetlink.LinkMessage) string {
 	if l.Attributes != nil {
