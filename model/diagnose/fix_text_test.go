@@ -164,3 +164,19 @@ func TestNoSymptomValueUnquoted(t *testing.T) {
 	}
 	t.Logf("fixes carrying a symptom value: %v", reached)
 }
+
+// A captured tree's namespace ("named "X" (as captured)") gives commands
+// with the name alone (review finding: the label leaked into argv).
+func TestNamedNetnsFromCapture(t *testing.T) {
+	for desc, want := range map[string]string{
+		`named "rvw-3"`:               "rvw-3",
+		`named "rvw-3" (as captured)`: "rvw-3",
+		`named "a\"b" (as captured)`:  `a"b`,
+		`of PID 42`:                   "",
+		`named rvw-3 (no quotes)`:     "",
+	} {
+		if got := namedNetns(desc); got != want {
+			t.Errorf("%s: %q, want %q", desc, got, want)
+		}
+	}
+}

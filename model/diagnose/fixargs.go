@@ -32,8 +32,8 @@ func fitting(k *Cause, s symptom.Symptom, fixes []fix.Fix) []fix.Fix {
 func nsArgv(c *Context, args ...string) []string {
 	t := c.Facts.Target
 	switch {
-	case strings.HasPrefix(t.NetNS, "named "):
-		name := strings.Trim(strings.TrimPrefix(t.NetNS, "named "), `"`)
+	case namedNetns(t.NetNS) != "":
+		name := namedNetns(t.NetNS)
 		if len(args) > 0 && args[0] == "ip" {
 			return append([]string{"ip", "-n", name}, args[1:]...)
 		}
@@ -62,13 +62,32 @@ func mountPIDParam(c *Context) string {
 	return strconv.Itoa(t.PID)
 }
 
+// namedNetns is the name in a target description `named "NAME"` (which
+// probes writes with strconv.Quote, and a captured tree follows with
+// " (as captured)"), or "".
+func namedNetns(desc string) string {
+	rest, ok := strings.CutPrefix(desc, "named ")
+	if !ok {
+		return ""
+	}
+	q, err := strconv.QuotedPrefix(rest)
+	if err != nil {
+		return ""
+	}
+	name, err := strconv.Unquote(q)
+	if err != nil {
+		return ""
+	}
+	return name
+}
+
 // netnsParam is the nsfs path of the examined namespace for actions ("" for
 // rtnl-doctor's own).
 func netnsParam(c *Context) string {
 	t := c.Facts.Target
 	switch {
-	case strings.HasPrefix(t.NetNS, "named "):
-		return "/run/netns/" + strings.Trim(strings.TrimPrefix(t.NetNS, "named "), `"`)
+	case namedNetns(t.NetNS) != "":
+		return "/run/netns/" + namedNetns(t.NetNS)
 	case strings.HasPrefix(t.NetNS, "of PID "):
 		return fmt.Sprintf("/proc/%d/ns/net", t.PID)
 	case strings.HasPrefix(t.NetNS, "/"):
