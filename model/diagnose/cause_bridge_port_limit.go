@@ -113,7 +113,7 @@ func evalBridgePortLimit(c *Context) Verdict {
 		if len(all) == 0 {
 			v.unknown("no bridge in the examined namespace: the bridge that answered EXFULL is elsewhere (pass --netns or --pid of the namespace the command ran in)")
 		} else {
-			v.ok("no bridge in the examined namespace is near %d ports", bridgeMaxPorts)
+			v.unknown("the full bridge unavailable: no bridge in the examined namespace has %d ports, and only a full bridge answers EXFULL: the one that did is in another namespace (pass --netns or --pid of the namespace the command ran in), or ports were removed since", bridgeMaxPorts)
 		}
 	}
 	return v

@@ -397,6 +397,12 @@ func TestLiveBridgeFull(t *testing.T) {
 	if ids := fixIDs(r); len(ids) != 2 || ids[0] != "bridge-port-limit/remove-stale-ports" {
 		t.Fatalf("fixes %v", ids)
 	}
+	// Docker's words name the bridge: one that is not in this namespace is
+	// unknown, never the full br0 (review finding).
+	d = diagnoseLive(t, probes.Target{NetNS: ns.Name}, "", "docker: Error response from daemon: failed to create endpoint x on network bridge: adding interface veth123 to bridge docker0 failed: exchange full.")
+	if r, ev := evidenceOf(d, "bridge-port-limit"); r.Status != Unknown || !strings.Contains(ev, `"docker0"`) || len(r.Fixes) != 0 {
+		t.Fatalf("docker0 named, br0 full: %s %q %v", r.Status, ev, fixIDs(r))
+	}
 	// One port fewer: the same command works, and the cause is ruled out.
 	ns.IP("link", "del", "d1")
 	ns.IP(args...)

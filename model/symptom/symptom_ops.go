@@ -859,6 +859,16 @@ func kindNoun(w string) string {
 }
 
 var opPhrases = []opPhrase{
+	// A port joining a bridge in a daemon's words: docker's "adding
+	// interface veth123 to bridge docker0 failed", the CNI bridge plugin's
+	// "failed to connect \"veth1234\" to bridge cni0".
+	{name: "port-to-bridge", example: `adding interface veth123 to bridge docker0 failed: exchange full`,
+		re: regexp.MustCompile(`(?i)\b(?:adding interface|connect|attach(?:ing)?|enslav\w*|set(?:ting)?(?: master of)?) "?([\w.@:-]{1,64})"? to (?:the )?bridge "?([\w.@:-]{1,64}?)"?(?:[:,.]|\s|$)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Master, m[2])
+		}},
 	// A program loading a driver in its own words: netbird's "couldn't
 	// check or load tun module" (netbirdio/netbird#1498).
 	{name: "load-module", example: `couldn't check or load tun module`,
