@@ -605,4 +605,12 @@ func init() {
 		{Errno: symptom.EAFNOSUPPORT, Causes: causes(causeSeccomp),
 			Why: "systemd RestrictAddressFamilies=: seccomp returns EAFNOSUPPORT for a socket family not listed"},
 	}
+	// --- emulated-kernel, last: any errno an emulation gives for what it
+	// does not implement makes it plausible, so that its proof (the
+	// kernel's release and version) ranks it first among the causes the
+	// symptom points at.
+	for _, e := range emulatedErrnos {
+		rankTable = append(rankTable, rankRow{Errno: e, Causes: causes(causeEmulatedKernel),
+			Why: "WSL 1's lxcore and gVisor's sentry answer what they do not implement with " + string(e) + " (cause_emulated_kernel.go)"})
+	}
 }
