@@ -137,8 +137,9 @@ func TestInvalidRequestWithoutLinks(t *testing.T) {
 
 // The kernel's own refusal of a request (an extended ACK whose table row
 // names invalid-request) proves the cause whatever the facts; a message
-// naming another cause is added to that cause's evidence without changing
-// its status (the facts decide it, so that a verification can turn it ok).
+// naming another cause leaves that cause's ok to the facts when the
+// command names objects (a verification can turn it ok), is added to an
+// unknown one, and makes an ok that checked nothing unknown.
 func TestKernelWordsAsEvidence(t *testing.T) {
 	f := &probes.Facts{Gathered: []probes.Group{probes.GroupNet}}
 	f.Net.Gaps.AddReason("links", "offline root /tmp/x: links come from the live kernel")
@@ -150,7 +151,19 @@ func TestKernelWordsAsEvidence(t *testing.T) {
 	c := &Context{Facts: &probes.Facts{}, Symptom: symptom.ParseSymptom("$ ip route add 10.0.0.0/8 via 192.0.2.1\nError: Nexthop device is not up.")}
 	v := Verdict{Status: OK, Evidence: []string{"gateway 192.0.2.1 is on the subnet of eth0, which is up"}}
 	kernelSaid(causeLinkState, c, &v)
-	if v.Status != OK || !strings.Contains(strings.Join(v.Evidence, "\n"), `the kernel answered "Nexthop device is not up"`) {
-		t.Fatalf("link-state %s %q", v.Status, v.Evidence)
+	if v.Status != OK || len(v.Evidence) != 1 {
+		t.Fatalf("link-state checked against the command's objects: %s %q, want the facts' ok alone", v.Status, v.Evidence)
+	}
+	v = Verdict{Status: Unknown, Evidence: []string{"the gateway's link unavailable"}}
+	kernelSaid(causeLinkState, c, &v)
+	if v.Status != Unknown || !strings.Contains(strings.Join(v.Evidence, "\n"), `the kernel answered "Nexthop device is not up"`) {
+		t.Fatalf("link-state unknown: %s %q", v.Status, v.Evidence)
+	}
+	// The message alone: nothing was checked, so not ok but unknown.
+	c.Symptom = symptom.ParseSymptom("Error: Nexthop device is not up.")
+	v = Verdict{Status: OK, Evidence: []string{"no route in the symptom"}}
+	kernelSaid(causeLinkState, c, &v)
+	if v.Status != Unknown || !strings.Contains(strings.Join(v.Evidence, "\n"), "paste the command too") {
+		t.Fatalf("link-state from the message alone: %s %q", v.Status, v.Evidence)
 	}
 }

@@ -184,12 +184,24 @@ func adjustPriors(prior map[string]int, f *probes.Facts) {
 // cause's check of the facts found nothing: the extended ACK says which
 // check failed when the command ran ("Nexthop device is not up"), while
 // the facts read now may have changed since, or come from another
-// namespace. It is evidence, not a status: the status stays the facts'
-// (a verification after a fix re-reads them with the same symptom).
+// namespace. When the symptom names objects, the status stays the facts'
+// (a verification after a fix re-reads them with the same symptom, and
+// an ok then means fixed); when it names none, "ok" would only mean that
+// nothing was checked, so the cause is unknown with the kernel's words.
 func kernelSaid(k *Cause, c *Context, v *Verdict) {
 	r, ok := c.Symptom.ExtAckRow()
 	if !ok || r.Cause != k.ID || strings.HasPrefix(r.Src, "not ") || v.Status == Fail || v.Status == Warn {
 		return
 	}
-	v.Evidence = append(v.Evidence, fmt.Sprintf("when the command failed the kernel answered %q (%s): this cause's check, in the kernel's words; the facts read now do not show it (changed since, or read in another namespace)", r.Text(), r.Src))
+	s := c.Symptom
+	if s.Command == "" && len(s.Interfaces()) == 0 && s.Route == "" && s.Address == "" {
+		// Nothing to check the facts against: the kernel's words are all
+		// there is, and the cause's own "ok" means only that.
+		v.Status = Unknown
+		v.Evidence = append(v.Evidence, fmt.Sprintf("the kernel answered %q (%s), this cause's check in its words; which object it refused is unavailable: the text names none (paste the command too)", r.Text(), r.Src))
+		return
+	}
+	if v.Status == Unknown {
+		v.Evidence = append(v.Evidence, fmt.Sprintf("when the command failed the kernel answered %q (%s): this cause's check, in the kernel's words", r.Text(), r.Src))
+	}
 }
