@@ -859,6 +859,12 @@ func kindNoun(w string) string {
 }
 
 var opPhrases = []opPhrase{
+	// A program's own report of unshare(2) for a user namespace: skopeo's
+	// "Error during unshare(...): Operation not permitted" (rootless
+	// containers/storage), or a call naming CLONE_NEWUSER.
+	{name: "unshare-call", example: `Error during unshare(...): Operation not permitted`,
+		re:    regexp.MustCompile(`\bunshare\((?:\.\.\.|[^)]*CLONE_NEWUSER[^)]*)\)`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpUserns) }},
 	// A port joining a bridge in a daemon's words: docker's "adding
 	// interface veth123 to bridge docker0 failed", the CNI bridge plugin's
 	// "failed to connect \"veth1234\" to bridge cni0".
@@ -881,7 +887,7 @@ var opPhrases = []opPhrase{
 	// A program opening its tun/tap: vpncloud's "Failed to open virtual tap
 	// interface vpncloud%d: No such device (os error 19)".
 	{name: "open-tun-interface", example: `ERROR - Failed to open virtual tap interface vpncloud%d: No such device (os error 19)`,
-		re: regexp.MustCompile(`(?i)\bopen(?:ing)? (?:the |a )?(?:virtual )?(?:tun|tap)(?:/tap)? (?:interface|device)\b`),
+		re: regexp.MustCompile(`(?i)\b(?:open(?:ing)?|get(?:ting)?) (?:the |a )?(?:virtual )?(?:tun|tap)(?:/tap)? (?:interface|device)\b`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpTunOpen)
 			s.setIf(&s.Kind, "tun")
