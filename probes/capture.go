@@ -388,6 +388,8 @@ func (c *capturer) global() {
 		"/proc/sys/kernel/version", "/proc/sys/kernel/hostname", "/proc/sys/kernel/modprobe", "/proc/sys/kernel/cap_last_cap",
 		"/proc/meminfo", "/proc/buddyinfo", "/proc/slabinfo", "/proc/pressure/memory", "/proc/modules", "/proc/cmdline",
 		"/proc/stat", "/proc/config.gz",
+		// Module signature enforcement and lockdown (probes/modules.go).
+		"/sys/module/module/parameters/sig_enforce", "/sys/kernel/security/lockdown",
 		// The neighbour tables and their limits are global (probes/neigh.go).
 		"/proc/net/stat/arp_cache", "/proc/net/stat/ndisc_cache",
 		"/proc/sys/net/ipv4/neigh/default/gc_thresh1", "/proc/sys/net/ipv4/neigh/default/gc_thresh2", "/proc/sys/net/ipv4/neigh/default/gc_thresh3",

@@ -96,6 +96,13 @@ type ModulesFacts struct {
 	// request_module(); ModprobeExists whether that file is there.
 	Modprobe       string `json:"modprobe,omitempty"`
 	ModprobeExists bool   `json:"modprobe_exists,omitempty"`
+	// SigEnforce is module.sig_enforce (/sys/module/module/parameters/
+	// sig_enforce): only validly signed modules load. Lockdown is the
+	// active lockdown mode (/sys/kernel/security/lockdown: none, integrity
+	// or confidentiality), "" when the file is absent; under lockdown
+	// without sig_enforce an unsigned module is refused with EPERM.
+	SigEnforce *bool  `json:"sig_enforce,omitempty"`
+	Lockdown   string `json:"lockdown,omitempty"`
 	// ModDir is /lib/modules/RELEASE; ModDirExists false after a kernel
 	// upgrade without reboot (the old kernel's modules were removed).
 	ModDir       string `json:"mod_dir,omitempty"`
@@ -167,6 +174,13 @@ func gatherModules(e *env) ModulesFacts {
 	if s, err := e.root.ReadString("/proc/sys/kernel/modprobe"); err == nil {
 		m.Modprobe = s
 		m.ModprobeExists = s != "" && e.root.Exists(s)
+	}
+	if s, err := e.root.ReadString("/sys/module/module/parameters/sig_enforce"); err == nil {
+		on := strings.TrimSpace(s) == "Y"
+		m.SigEnforce = &on
+	}
+	if s, err := e.root.ReadString("/sys/kernel/security/lockdown"); err == nil {
+		m.Lockdown = lockdownMode(s)
 	}
 
 	var builtin, onDisk map[string]bool
@@ -310,4 +324,15 @@ func (m *ModulesFacts) kindSupport(e *env, k LinkKind, loaded map[string]string,
 		say(k.Config + " is not set in " + m.Kconfig)
 	}
 	return ks
+}
+
+// lockdownMode is the bracketed word of /sys/kernel/security/lockdown
+// ("none [integrity] confidentiality" is integrity).
+func lockdownMode(s string) string {
+	if i := strings.IndexByte(s, '['); i >= 0 {
+		if j := strings.IndexByte(s[i:], ']'); j > 0 {
+			return s[i+1 : i+j]
+		}
+	}
+	return ""
 }

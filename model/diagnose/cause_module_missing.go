@@ -22,16 +22,38 @@ var causeModuleMissing = &Cause{
 }
 
 // refusedModule says why the kernel refused a module it was given, from
-// modprobe's errno, or "".
-func refusedModule(s symptom.Symptom) string {
+// modprobe's errno and what the facts say, or "".
+// kernel/module/signing.c module_sig_check: under module.sig_enforce (set
+// by Secure Boot on most distributions, or lockdown since 5.4) an unsigned
+// module or one signed with a key the kernel does not hold is refused with
+// EKEYREJECTED (kernels before 5.4 returned the verification's ENOKEY);
+// under lockdown without enforcement, with EPERM.
+func refusedModule(s symptom.Symptom, m *probes.ModulesFacts) string {
 	if s.Operation != symptom.OpModprobe {
 		return ""
 	}
+	state := ""
+	if m.SigEnforce != nil {
+		state = fmt.Sprintf("; module.sig_enforce is %v", map[bool]string{true: "on", false: "off"}[*m.SigEnforce])
+	}
+	if m.Lockdown != "" {
+		state += "; lockdown is " + m.Lockdown
+	}
 	switch s.Errno {
 	case symptom.ENOKEY, symptom.EKEYREJECTED:
-		return "the kernel refused the module's signature (kernel/module/signing.c: ENOKEY for an unsigned module, EKEYREJECTED for a key it does not trust): Secure Boot, lockdown or module.sig_enforce=1 allow only signed modules, and a module built locally (DKMS: wireguard on old kernels, VirtualBox, NVIDIA) is not signed with a key the kernel knows"
+		return "the kernel refused the module's signature (kernel/module/signing.c module_sig_check: an unsigned module, or one signed with a key the kernel does not hold, while signatures are enforced — Secure Boot, lockdown or module.sig_enforce=1)" + state +
+			"; a module built locally (DKMS: wireguard on old kernels, VirtualBox, NVIDIA) is signed with no key the kernel knows unless its key was enrolled"
+	case symptom.EPERM:
+		switch {
+		case m.Disabled != nil && *m.Disabled:
+			return "kernel.modules_disabled=1: no module can be loaded until reboot (EPERM)"
+		case m.Lockdown != "" && m.Lockdown != "none":
+			return "the kernel is locked down (" + m.Lockdown + "): an unsigned module is refused with EPERM (security_locked_down(LOCKDOWN_MODULE_SIGNATURE))" + state
+		}
+		return ""
 	case symptom.ENOEXEC:
-		return "the kernel refused the module's format (ENOEXEC, \"Invalid module format\"): it was built for another kernel (its vermagic differs from the running kernel's), usually after a kernel upgrade without a rebuild or a reboot"
+		return "the kernel refused the module's format (ENOEXEC, \"Invalid module format\"): a module built for another kernel (its vermagic or symbol versions differ from the running kernel " +
+			fix.OrName(m.KernelRelease, "") + "'s, usually after an upgrade without a rebuild or a reboot), or a file that is not a module for this architecture; `modinfo -F vermagic` shows which kernel it was built for"
 	}
 	return ""
 }
@@ -39,11 +61,20 @@ func refusedModule(s symptom.Symptom) string {
 func evalModuleMissing(c *Context) Verdict {
 	var v Verdict
 	m := &c.Facts.Modules
-	if why := refusedModule(c.Symptom); why != "" {
+	if m.Supported != nil && !*m.Supported && c.Symptom.Operation == symptom.OpModprobe {
+		v.fail("the running kernel %s has no module support (no /proc/modules): no module can be inserted", m.KernelRelease)
+		return v
+	}
+	if why := refusedModule(c.Symptom, m); why != "" {
 		v.fail("%s %s: %s", fix.OrName(c.Symptom.Module, "the module"), "could not be inserted", why)
 		if m.KernelRelease != "" {
 			v.Evidence = append(v.Evidence, "the running kernel is "+m.KernelRelease)
 		}
+		return v
+	}
+	if c.Symptom.Operation == symptom.OpModprobe && c.Symptom.Errno == symptom.EPERM {
+		v.unknown("EPERM inserting %s: kernel.modules_disabled is %s and lockdown is %s here; the other source is a caller without CAP_SYS_MODULE (a container, a unit with CapabilityBoundingSet=), which module loading needs: the host must load it",
+			fix.OrName(c.Symptom.Module, "the module"), boolWord(m.Disabled, "on", "off", "unavailable"), fix.OrName(m.Lockdown, "unavailable"))
 		return v
 	}
 	kind := symptom.LinkKind(c.Symptom)
@@ -140,8 +171,18 @@ func fixesModuleMissing(c *Context, v Verdict) []fix.Fix {
 	upgraded := !m.ModDirExists && m.Supported != nil && *m.Supported
 	mod := fix.OrName(c.Symptom.Module, "MODULE")
 	switch c.Symptom.Errno {
+	case symptom.EPERM:
+		if m.Disabled != nil && *m.Disabled && c.Symptom.Operation == symptom.OpModprobe {
+			return []fix.Fix{{ID: "module-missing/reboot-modules-disabled", Title: "Reboot: kernel.modules_disabled=1 cannot be turned off (answers EPERM)",
+				Command: "systemctl reboot", NeedsRoot: true, Manual: true,
+				Why: "a reboot ends every service on this machine; whatever set modules_disabled (a hardening unit) must load the module before it next time"}}
+		}
+		if m.Lockdown == "" || m.Lockdown == "none" || refusedModule(c.Symptom, m) == "" {
+			break
+		}
+		fallthrough
 	case symptom.ENOKEY, symptom.EKEYREJECTED:
-		if refusedModule(c.Symptom) == "" {
+		if refusedModule(c.Symptom, m) == "" {
 			break
 		}
 		return []fix.Fix{{ID: "module-missing/sign-module", Title: "Sign the module with a key enrolled in the firmware's MOK list (narrowest: Secure Boot stays on; answers " + string(c.Symptom.Errno) + ")",
@@ -153,7 +194,7 @@ func fixesModuleMissing(c *Context, v Verdict) []fix.Fix {
 				Why:  "the package name depends on the distribution",
 				Risk: "turning Secure Boot off instead (mokutil --disable-validation) lets any unsigned module load: it removes the kernel's protection against rootkits for the whole machine"}}
 	case symptom.ENOEXEC:
-		if refusedModule(c.Symptom) == "" {
+		if refusedModule(c.Symptom, m) == "" {
 			break
 		}
 		return []fix.Fix{{ID: "module-missing/rebuild-module", Title: "Rebuild the module for the running kernel " + m.KernelRelease + " (answers ENOEXEC)",
@@ -198,4 +239,15 @@ func configNote(cfg string) string {
 		return ""
 	}
 	return "; the kernel option is " + cfg
+}
+
+// boolWord names an optional flag.
+func boolWord(b *bool, yes, no, unknown string) string {
+	switch {
+	case b == nil:
+		return unknown
+	case *b:
+		return yes
+	}
+	return no
 }

@@ -34,3 +34,37 @@ func TestModuleRefused(t *testing.T) {
 		}
 	}
 }
+
+// EPERM loading a module: modules_disabled or lockdown when the facts say
+// so, otherwise unknown naming CAP_SYS_MODULE; a kernel without module
+// support says that first.
+func TestModuleRefusedEPERM(t *testing.T) {
+	yes, no := true, false
+	text := "modprobe: ERROR: could not insert 'vboxdrv': Operation not permitted"
+	for _, tc := range []struct {
+		name    string
+		m       probes.ModulesFacts
+		status  Status
+		ev, fix string
+	}{
+		{"modules_disabled", probes.ModulesFacts{Supported: &yes, Disabled: &yes}, Fail, "kernel.modules_disabled=1", "module-missing/reboot-modules-disabled"},
+		{"lockdown", probes.ModulesFacts{Supported: &yes, Disabled: &no, Lockdown: "integrity", SigEnforce: &no}, Fail, "locked down (integrity)", "module-missing/sign-module"},
+		{"neither", probes.ModulesFacts{Supported: &yes, Disabled: &no, Lockdown: "none"}, Unknown, "CAP_SYS_MODULE", ""},
+		{"no module support", probes.ModulesFacts{Supported: &no, KernelRelease: "6.1.0-x"}, Fail, "no module support", ""},
+	} {
+		f := &probes.Facts{Modules: tc.m}
+		c := &Context{Facts: f, Symptom: symptom.ParseSymptom(text)}
+		v := evalModuleMissing(c)
+		if v.Status != tc.status || !strings.Contains(strings.Join(v.Evidence, "\n"), tc.ev) {
+			t.Errorf("%s: %s %q", tc.name, v.Status, v.Evidence)
+			continue
+		}
+		fs := fixesModuleMissing(c, v)
+		if tc.fix != "" && (len(fs) == 0 || fs[0].ID != tc.fix) {
+			t.Errorf("%s: fixes %v", tc.name, fs)
+		}
+	}
+	if s := symptom.ParseSymptom("insmod: ERROR: could not insert module ./drivers/tun.ko.zst: Invalid module format"); s.Module != "tun" {
+		t.Errorf("module from an insmod path: %q", s.Module)
+	}
+}

@@ -322,6 +322,8 @@ func init() {
 			Why: "net/ipv4/igmp.c ip_mc_join_group: ENOBUFS when the socket already has net.ipv4.igmp_max_memberships groups (20 by default) (pali/igmpproxy#30)"},
 		{Msg: "invalid mtu", Causes: causes(causeMTU),
 			Why: "drivers refuse an MTU above what the hardware takes in their own words (\"eth0: Invalid MTU 9000 requested, hw max 1500\", lan78xx/smsc95xx: raspberrypi/linux#2660), EINVAL"},
+		{Op: symptom.OpModprobe, Errno: symptom.EPERM, Causes: causes(causeModuleMissing, causeContainerRestricted),
+			Why: "kernel/module/main.c may_init_module: EPERM without CAP_SYS_MODULE or with kernel.modules_disabled=1; under lockdown an unsigned module is EPERM too (module_sig_check)"},
 		{Errno: symptom.EXFULL, Causes: causes(causeBridgePortLimit),
 			Why: "net/bridge/br_if.c new_nbp: find_portno finds no free port number below BR_MAX_PORTS (1024, port 0 reserved), so adding a 1024th port to a bridge returns EXFULL (\"Exchange full\"); no other link operation returns it (moby/moby#14718, #18814)"},
 		{Msg: "neighbor table overflow", Causes: causes(causeNeighTable),

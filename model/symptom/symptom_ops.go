@@ -486,8 +486,10 @@ var lineForms = []lineForm{
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpModprobe)
 			s.setIf(&s.Source, "modprobe")
-			s.setIf(&s.Module, m[1])
-			s.setKindFromModule(m[1])
+			// insmod takes a file: ./tun.ko, /lib/modules/.../tun.ko.zst.
+			name := moduleName(m[1])
+			s.setIf(&s.Module, name)
+			s.setKindFromModule(name)
 			s.setErr(ErrnoFromText(m[2]), m[0])
 		}},
 	// Docker / libnetwork.
@@ -1621,4 +1623,16 @@ func init() {
 		{name: "container-cli", programs: []string{"docker", "podman"}, example: "docker run --rm --cap-add NET_ADMIN alpine ip link add d0 type dummy",
 			parse: func(s *Symptom, argv []string) { s.Source = argv[0] }},
 	}
+}
+
+// moduleName is a module's name from what modprobe or insmod printed: a
+// name, or a file (its base without .ko and a compression suffix).
+func moduleName(arg string) string {
+	if i := strings.LastIndexByte(arg, '/'); i >= 0 {
+		arg = arg[i+1:]
+	}
+	for _, suf := range []string{".xz", ".zst", ".gz"} {
+		arg = strings.TrimSuffix(arg, suf)
+	}
+	return strings.TrimSuffix(arg, ".ko")
 }
