@@ -198,7 +198,11 @@ func applyStep(ctx context.Context, o FixOptions, env *fix.ActionEnv, in *bufio.
 		return 1
 	}
 	if ok, why := fix.CanUndo(e); ok {
-		p(o.Out, "Applied (journal %s, %s). Undo with: rtnl-doctor undo %s\n", e.ID, env.Journal.Path(), e.ID)
+		undoCmd := []string{"rtnl-doctor", "undo"}
+		if o.JournalDir != "" {
+			undoCmd = append(undoCmd, "--journal", o.JournalDir)
+		}
+		p(o.Out, "Applied (journal %s, %s). Undo with: %s\n", e.ID, env.Journal.Path(), fix.Argv(append(undoCmd, e.ID)...))
 	} else {
 		p(o.Out, "Applied (journal %s, %s). It cannot be undone: %s\n", e.ID, env.Journal.Path(), why)
 	}

@@ -559,7 +559,7 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 	}
 	if idx < 0 {
 		if id != "" {
-			return Entry{}, fmt.Errorf("no journal entry %q", id)
+			return Entry{}, fmt.Errorf("no journal entry %q in %s (a fix applied with --journal DIR is undone with the same --journal)", id, env.Journal.Path())
 		}
 		return Entry{}, errors.New("nothing to undo: no applied fix in the journal " + env.Journal.Path())
 	}
