@@ -302,6 +302,26 @@ func invalidFindings(c *Context) (out []invalidFinding, notes []string) {
 				Why: correctedWhy + "; LLADDR is the neighbour's MAC address, which only you know"}})
 	}
 
+	// A preferred source that is not one of the host's addresses
+	// (fib_create_info: "Invalid prefsrc address", EINVAL).
+	if s.PrefSrc != "" && s.Operation == symptom.OpRouteAdd && haveLinks {
+		if src, err := netip.ParseAddr(s.PrefSrc); err == nil {
+			local := false
+			for _, a := range n.Addrs {
+				if a.Prefix.Addr() == src {
+					local = true
+				}
+			}
+			if !local {
+				out = append(out, invalidFinding{proof: strings.Contains(text, "invalid prefsrc"), errnos: []symptom.Errno{symptom.EINVAL},
+					what: fmt.Sprintf("src %s is not an address of this host (in the examined namespace): a route's preferred source must be a local address (net/ipv4/fib_semantics.c fib_create_info: EINVAL \"Invalid prefsrc address\")", src),
+					fix: &fix.Fix{ID: "invalid-request/route-src", Title: "Add the route with a src this host has, or without src (answers EINVAL \"Invalid prefsrc address\")",
+						Command: fix.Lines(ipCmd(c, "-br", "addr", "show"), "# then the command again with one of those addresses after src, or without src"), Manual: true,
+						Why: "which local address the route should prefer is your decision"}})
+			}
+		}
+	}
+
 	// An IPv6 gateway that is one of the host's own addresses.
 	gwLocal := strings.Contains(text, "gateway can not be a local address")
 	if s.Gateway != "" && s.Operation == symptom.OpRouteAdd {
@@ -321,7 +341,7 @@ func invalidFindings(c *Context) (out []invalidFinding, notes []string) {
 			args = append(args, "dev", s.Device)
 		}
 		out = append(out, invalidFinding{proof: true, errnos: []symptom.Errno{symptom.EINVAL},
-			what: fmt.Sprintf("the gateway %s is a local address of this host: ip6_validate_gw refuses it (EINVAL, \"Gateway can not be a local address\"); a router announcing itself (radvd on the same link) leads to this too", fix.OrName(s.Gateway, "of the route")),
+			what: localGatewayWhat(s.Gateway),
 			fix: &fix.Fix{ID: "invalid-request/route-without-local-gateway", Title: "Add the route without the local gateway: it is directly connected (answers EINVAL on route add)",
 				Command: ipCmd(c, args...), Manual: true, Why: correctedWhy}})
 	}
@@ -412,4 +432,14 @@ func errnoNote(e symptom.Errno) string {
 		return ""
 	}
 	return ", " + string(e)
+}
+
+// localGatewayWhat is the finding's words: about the gateway the command
+// names, or, with none named, about what the kernel said.
+func localGatewayWhat(gw string) string {
+	const why = "ip6_validate_gw refuses it (EINVAL, \"Gateway can not be a local address\"); a router announcing itself (radvd on the same link) leads to this too"
+	if gw == "" {
+		return "the kernel refused the route's gateway as one of this host's own addresses (the text does not name the gateway): " + why
+	}
+	return "the gateway " + gw + " is a local address of this host: " + why
 }

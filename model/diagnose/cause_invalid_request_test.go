@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -165,5 +166,25 @@ func TestKernelWordsAsEvidence(t *testing.T) {
 	kernelSaid(causeLinkState, c, &v)
 	if v.Status != Unknown || !strings.Contains(strings.Join(v.Evidence, "\n"), "paste the command too") {
 		t.Fatalf("link-state from the message alone: %s %q", v.Status, v.Evidence)
+	}
+}
+
+// "Invalid prefsrc address": the src the command names is checked against
+// the namespace's addresses, and an unproven cause the kernel did not name
+// offers no fix for it (review finding).
+func TestInvalidPrefsrc(t *testing.T) {
+	f := &probes.Facts{Gathered: []probes.Group{probes.GroupNet}}
+	f.Net.Links = []probes.Link{{Index: 2, Name: "a0", OperState: "up", Flags: 0x11043}}
+	f.Net.Addrs = []probes.Addr{{Index: 2, Prefix: netip.MustParsePrefix("10.1.0.1/24")}}
+	f.Net.Index()
+	d := Diagnose(f, symptom.ParseSymptom("# ip route add 10.5.0.0/24 dev a0 src 10.99.99.99\nError: Invalid prefsrc address."), nil)
+	r, _ := d.Result("invalid-request")
+	if r.Status != Fail || !strings.Contains(strings.Join(r.Evidence, "\n"), "src 10.99.99.99 is not an address of this host") || len(r.Fixes) == 0 || r.Fixes[0].ID != "invalid-request/route-src" {
+		t.Fatalf("invalid-request: %s %q %v", r.Status, r.Evidence, r.Fixes)
+	}
+	for _, x := range d.Results {
+		if x.ID != "invalid-request" && x.Status != Fail && len(x.Fixes) > 0 {
+			t.Errorf("%s (%s) offers %s for an error the kernel put on invalid-request", x.ID, x.Status, x.Fixes[0].ID)
+		}
 	}
 }

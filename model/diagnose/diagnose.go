@@ -113,7 +113,7 @@ func Evaluate(k *Cause, c *Context, prior map[string]int) Result {
 	kernelSaid(k, c, &v)
 	_, plausible := prior[k.ID]
 	r := Result{Cause: k, ID: k.ID, Title: k.Title(), Verdict: v, Plausible: plausible}
-	if k.Fixes != nil {
+	if k.Fixes != nil && !kernelNamedAnother(k, c, v) {
 		r.Fixes = fitting(k, c.Symptom, k.Fixes(c, v))
 	}
 	if r.Fixes == nil {
@@ -204,4 +204,13 @@ func kernelSaid(k *Cause, c *Context, v *Verdict) {
 	if v.Status == Unknown {
 		v.Evidence = append(v.Evidence, fmt.Sprintf("when the command failed the kernel answered %q (%s): this cause's check, in the kernel's words", r.Text(), r.Src))
 	}
+}
+
+// kernelNamedAnother: the kernel's extended ACK names another cause's
+// check as the one that failed, and this cause is not proven: its fixes
+// would not answer the error ("Invalid prefsrc address" is no reason to
+// bring a link up).
+func kernelNamedAnother(k *Cause, c *Context, v Verdict) bool {
+	r, ok := c.Symptom.ExtAckRow()
+	return ok && r.Cause != "" && r.Cause != k.ID && !strings.HasPrefix(r.Src, "not ") && v.Status != Fail
 }

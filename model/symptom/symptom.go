@@ -57,6 +57,7 @@ type Symptom struct {
 	Program string `json:"program,omitempty"`
 	Address string `json:"address,omitempty"` // a prefix being added or deleted
 	Route   string `json:"route,omitempty"`   // a route's destination ("default" or a prefix)
+	PrefSrc string `json:"src,omitempty"`     // a route's preferred source (ip route ... src ADDR)
 	Gateway string `json:"gateway,omitempty"`
 	Family  string `json:"family,omitempty"` // inet, inet6
 	Errno   Errno  `json:"errno,omitempty"`
@@ -465,7 +466,12 @@ func (s *Symptom) parseIP(a []string) {
 					s.Device = rest[i+1]
 					i++
 				}
-			case "table", "metric", "proto", "scope", "src", "mtu", "weight", "nexthop", "type", "onlink":
+			case "src":
+				if i+1 < len(rest) {
+					s.PrefSrc = clipText(rest[i+1], 64)
+					i++
+				}
+			case "table", "metric", "proto", "scope", "mtu", "weight", "nexthop", "type", "onlink":
 				if rest[i] != "onlink" {
 					i++
 				}
