@@ -861,6 +861,17 @@ func kindNoun(w string) string {
 }
 
 var opPhrases = []opPhrase{
+	// An MTU change in a program's words, naming the device and the value:
+	// "failed to set MTU on mv0 to 9000", "while setting mtu 9000 on mv0".
+	{name: "mtu-on-device", example: `failed to set MTU on mv0 to 9000: invalid argument`,
+		re: regexp.MustCompile(`(?i)\bmtu (?:on|of|for) "?([\w.@:-]{1,15})"? to (\d{2,6})\b|\bsetting mtu (?:to )?(\d{2,6}) (?:on|for) "?([\w.@:-]{1,15})"?`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1]+m[4])
+			if s.MTU == 0 {
+				s.MTU, _ = strconv.Atoi(m[2] + m[3])
+			}
+		}},
 	// A program's own report of unshare(2) for a user namespace: skopeo's
 	// "Error during unshare(...): Operation not permitted" (rootless
 	// containers/storage), or a call naming CLONE_NEWUSER.
