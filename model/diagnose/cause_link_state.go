@@ -176,7 +176,14 @@ func evalLinkState(c *Context) Verdict {
 		}
 	}
 	if s.Operation == symptom.OpLinkAdd && s.Lower == "" && needsLower(s.Kind) {
-		v.add(strong, "a %s link is stacked on a lower device (`ip link add NAME link DEV type %s`), and the command names none: the kernel refuses it with EINVAL", s.Kind, s.Kind)
+		if s.Command != "" {
+			v.add(strong, "a %s link is stacked on a lower device (`ip link add NAME link DEV type %s`), and the command names none: the kernel refuses it with EINVAL", s.Kind, s.Kind)
+		} else {
+			// A program's words (CNI's "failed to create macvlan", docker's
+			// "failed to create the macvlan port"): it passed a lower
+			// device, the text just does not say which.
+			v.unknown("the lower device of the %s unavailable: the text does not name it (the program's configuration does: CNI's master, docker's parent); check that it exists in the namespace", s.Kind)
+		}
 	}
 	if s.Operation == symptom.OpRouteAdd && s.Gateway != "" {
 		if gw, err := netip.ParseAddr(s.Gateway); err == nil {
