@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 	"github.com/ulikunitz/xz"
 )
 
@@ -108,6 +109,7 @@ func unpackArchive(p string) (string, error) {
 		return "", fmt.Errorf("archive %s: %w", p, err)
 	}
 	archives.temps = append(archives.temps, dest)
+	source.HideRoot(root)
 	return root, nil
 }
 

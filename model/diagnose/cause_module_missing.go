@@ -140,7 +140,7 @@ func evalModuleMissing(c *Context) Verdict {
 	case probes.ModMissing:
 		v.fail("kind %s: not built in, no module for kernel %s (%s)", kind, m.KernelRelease, strings.Join(ks.Evidence, "; "))
 	default:
-		v.unknown("kind %s: %s", kind, strings.Join(ks.Evidence, "; "))
+		v.unknown("kind %s: %s", kind, fix.OrName(strings.Join(ks.Evidence, "; "), "unavailable: neither the loaded modules nor the kernel's module files say (not in the captured tree, or unreadable)"))
 	}
 	return v
 }

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -201,6 +202,32 @@ func (g Gaps) Reason(fact string) (string, bool) {
 	return "", false
 }
 
+// hiddenRoots are the temporary directories archives were unpacked to:
+// Reason names a file below one by its path in the captured tree, not by
+// a temporary path that is gone when the report is read.
+var hiddenRoots struct {
+	sync.Mutex
+	dirs []string
+}
+
+// HideRoot registers dir (an unpacked archive's root) for Reason.
+func HideRoot(dir string) {
+	hiddenRoots.Lock()
+	defer hiddenRoots.Unlock()
+	hiddenRoots.dirs = append(hiddenRoots.dirs, strings.TrimSuffix(dir, "/"))
+}
+
+func unhide(path string) string {
+	hiddenRoots.Lock()
+	defer hiddenRoots.Unlock()
+	for _, d := range hiddenRoots.dirs {
+		if rest, ok := strings.CutPrefix(path, d+"/"); ok {
+			return "/" + rest + " (in the captured tree)"
+		}
+	}
+	return path
+}
+
 // Reason turns an error from a read into the words an operator reads after
 // "unavailable: ".
 func Reason(err error) string {
@@ -210,7 +237,7 @@ func Reason(err error) string {
 	var pe *fs.PathError
 	path := ""
 	if errors.As(err, &pe) {
-		path = pe.Path
+		path = unhide(pe.Path)
 	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
