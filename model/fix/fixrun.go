@@ -610,7 +610,11 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 	if errors.As(err, &pgone) && processOnly(target.Action) && !env.DryRun {
 		// The change went with the process: nothing is left to revert, and
 		// the process now holding the PID is not touched.
-		end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix, Note: strings.TrimSuffix(pgone.msg, ": nothing was changed") + ": the limits the fix set went with the process; the process now holding the PID was not touched"}
+		note := strings.TrimSuffix(pgone.msg, ": nothing was changed") + ": the limits the fix set went with the process"
+		if strings.Contains(pgone.msg, "now another process") {
+			note += "; the process now holding the PID was not touched"
+		}
+		end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix, Note: note}
 		if err := env.Journal.Append(end); err != nil {
 			return *target, err
 		}
