@@ -152,7 +152,11 @@ func (m *Model) causeDetail(r *diagnose.Result, w int) string {
 	}
 	b.WriteString("\n" + st.Section.Render("Fixes") + "\n")
 	if len(r.Fixes) == 0 {
-		b.WriteString(st.Dim.Render(wrap(noFixes(r.Status), w)) + "\n")
+		why := noFixes(r.Status)
+		if r.Status == diagnose.OK && m.lastFix != "" && strings.HasPrefix(m.lastEntry.Fix, r.ID+"/") {
+			why = fmt.Sprintf("none needed now: ruled out since this session's fix %s (journal %s; %s undoes it)", m.lastEntry.Fix, m.lastFix, name(m.keys.Undo))
+		}
+		b.WriteString(st.Dim.Render(wrap(why, w)) + "\n")
 	}
 	for i, f := range r.Fixes {
 		why, byHand := m.byHand[f.ID]

@@ -82,3 +82,19 @@ func TestNoFixesWording(t *testing.T) {
 		}
 	}
 }
+
+// A cause ruled out after this session's fix for it says so, with the key
+// that undoes it (review finding: it read "none needed: ruled out").
+func TestNoFixesAfterThisSessionsFix(t *testing.T) {
+	m := newTestModel(t, fixtureFacts(t), "", 100, 30)
+	c := &diagnose.Cause{ID: "mtu", Checks: "a test"}
+	r := &diagnose.Result{Cause: c, ID: c.ID, Title: "test", Verdict: diagnose.Verdict{Status: diagnose.OK}}
+	m.lastFix, m.lastEntry = "20261202-090000-abcdef", fix.Entry{ID: "20261202-090000-abcdef", Fix: "mtu/raise-lower"}
+	if out := m.causeDetail(r, 100); !strings.Contains(out, "ruled out since this session's fix mtu/raise-lower") || !strings.Contains(out, "u undoes it") {
+		t.Errorf("%q", out)
+	}
+	m.lastEntry.Fix = "sysctl/ipv6"
+	if out := m.causeDetail(r, 100); !strings.Contains(out, "none needed: ruled out") {
+		t.Errorf("another cause's fix: %q", out)
+	}
+}
