@@ -134,7 +134,12 @@ func (k KeyMap) groups(panes []paneSpec) []helpGroup {
 		}
 		out[j+1].title = "Panes " + strings.Join(nums, ", ")
 	}
-	return out
+	// The keys of the modes a pane opens: typing a filter, a confirmation
+	// dialog, the symptom dialog.
+	return append(out,
+		helpGroup{"While filtering", []key.Binding{k.FilterKeep, k.FilterClear, k.FilterDelete}},
+		helpGroup{"In a dialog", []key.Binding{k.Confirm, k.Cancel}},
+		helpGroup{"Pasting the error", []key.Binding{k.Back, k.SubmitBlank, k.Submit}})
 }
 
 func keyNames(bs []key.Binding) []string {
