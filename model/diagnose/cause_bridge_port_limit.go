@@ -73,7 +73,7 @@ func evalBridgePortLimit(c *Context) Verdict {
 		switch {
 		case !ok:
 			if exfull {
-				v.unknown("bridge %q unavailable: not in the examined namespace (pass --netns or --pid of the namespace the command ran in)", s.Master)
+				v.unknown("bridge %q unavailable: not in the examined namespace (pass --netns or --pid of the namespace the command ran in)%s", s.Master, escapesNote(s))
 			}
 			return v
 		case m.Kind != "bridge":
