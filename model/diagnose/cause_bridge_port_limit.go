@@ -111,7 +111,7 @@ func evalBridgePortLimit(c *Context) Verdict {
 	}
 	if exfull && !said {
 		if len(all) == 0 {
-			v.unknown("no bridge in the examined namespace: the bridge that answered EXFULL is elsewhere (pass --netns or --pid of the namespace the command ran in)")
+			v.unknown("the full bridge unavailable: there is no bridge in the examined namespace, so the one that answered EXFULL is elsewhere (pass --netns or --pid of the namespace the command ran in)")
 		} else {
 			v.unknown("the full bridge unavailable: no bridge in the examined namespace has %d ports, and only a full bridge answers EXFULL: the one that did is in another namespace (pass --netns or --pid of the namespace the command ran in), or ports were removed since", bridgeMaxPorts)
 		}

@@ -118,7 +118,7 @@ func evalInvalidRequest(c *Context) Verdict {
 	// The kernel's own refusal of the request, in its words: the check
 	// that failed is named by the message (model/symptom's extended-ACK
 	// table, each row with the kernel function that sets it).
-	if r, ok := c.Symptom.ExtAckRow(); ok && r.Cause == "invalid-request" && !strings.HasPrefix(r.Src, "not ") {
+	if r, ok := c.Symptom.ExtAckRow(); ok && r.Cause == "invalid-request" && r.Kernel() {
 		v.fail("the kernel refused the request itself: %q (%s%s): correct the command or the program's request", r.Text(), r.Src, errnoNote(r.Errno))
 		if len(fs) == 0 {
 			v.Evidence = append(v.Evidence, notes...)

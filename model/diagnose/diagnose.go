@@ -3,7 +3,6 @@ package diagnose
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 	"github.com/rtnl-doctor/rtnl-doctor/model/reproduce"
@@ -190,7 +189,7 @@ func adjustPriors(prior map[string]int, f *probes.Facts) {
 // nothing was checked, so the cause is unknown with the kernel's words.
 func kernelSaid(k *Cause, c *Context, v *Verdict) {
 	r, ok := c.Symptom.ExtAckRow()
-	if !ok || r.Cause != k.ID || strings.HasPrefix(r.Src, "not ") || v.Status == Fail || v.Status == Warn {
+	if !ok || r.Cause != k.ID || !r.Kernel() || v.Status == Fail || v.Status == Warn {
 		return
 	}
 	s := c.Symptom
@@ -212,5 +211,5 @@ func kernelSaid(k *Cause, c *Context, v *Verdict) {
 // bring a link up).
 func kernelNamedAnother(k *Cause, c *Context, v Verdict) bool {
 	r, ok := c.Symptom.ExtAckRow()
-	return ok && r.Cause != "" && r.Cause != k.ID && !strings.HasPrefix(r.Src, "not ") && v.Status != Fail
+	return ok && r.Cause != "" && r.Cause != k.ID && r.Kernel() && v.Status != Fail
 }

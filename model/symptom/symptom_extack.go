@@ -61,9 +61,9 @@ func (r ExtAck) Text() string {
 	return r.Msg
 }
 
-// kernel tells a row read in the kernel's sources from the texts kept from
+// Kernel tells a row read in the kernel's sources from the texts kept from
 // the first table.
-func (r ExtAck) kernel() bool { return !strings.HasPrefix(r.Src, "not ") }
+func (r ExtAck) Kernel() bool { return !strings.HasPrefix(r.Src, "not ") }
 
 var extAckTable = []ExtAck{
 
@@ -613,7 +613,7 @@ var extAckNeedles = func() []extAckNeedle {
 	var ns []extAckNeedle
 	for _, r := range extAckTable {
 		m := strings.TrimSuffix(r.Msg, ".")
-		if w := len(strings.Fields(m)); w < 3 || w == 3 && r.Cause == "" || !r.kernel() {
+		if w := len(strings.Fields(m)); w < 3 || w == 3 && r.Cause == "" || !r.Kernel() {
 			continue
 		}
 		n := extAckNeedle{lit: asciiLower(m)}
@@ -689,7 +689,7 @@ var lowerStrerrors = func() []string {
 func findErrnoExtAck(line string) []string {
 	t := strings.TrimRight(line, " \t\x00")
 	for i := strings.Index(t, ": "); i >= 0; {
-		if k := lookupExtAck(t[i+2:], ""); k >= 0 && extAckTable[k].kernel() {
+		if k := lookupExtAck(t[i+2:], ""); k >= 0 && extAckTable[k].Kernel() {
 			head := t[:i]
 			for _, e := range lowerStrerrors {
 				if strings.HasSuffix(head, e) && (len(head) == len(e) || strings.HasSuffix(head[:len(head)-len(e)], ": ")) {

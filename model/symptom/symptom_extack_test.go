@@ -36,7 +36,7 @@ func TestExtAckTable(t *testing.T) {
 			iproute2 += "."
 		}
 		forms := []string{iproute2}
-		if r.Errno != "" && r.kernel() {
+		if r.Errno != "" && r.Kernel() {
 			goErr := syscall.Errno(errnoNumbers[r.Errno]).Error()
 			forms = append(forms,
 				// mdlayher/netlink (jsimonetti/rtnetlink)
