@@ -117,7 +117,8 @@ func (m *Model) header() string {
 	f := m.facts
 	host, kernel, target, priv, when := "…", "…", "…", "", "gathering…"
 	if f != nil {
-		host, kernel = clean(f.Host.Hostname), clean(f.Host.KernelRelease)
+		host = fix.OrName(clean(f.Host.Hostname), "host name unknown")
+		kernel = fix.OrName(clean(f.Host.KernelRelease), "kernel unknown")
 		switch {
 		case f.Target.Self && f.Target.Live:
 			target = "this process"
