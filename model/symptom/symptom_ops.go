@@ -861,6 +861,27 @@ func kindNoun(w string) string {
 }
 
 var opPhrases = []opPhrase{
+	// A driver refusing an MTU in its own words (lan78xx, smsc95xx:
+	// "eth0: Invalid MTU 9000 requested, hw max 1500", raspberrypi/linux#2660).
+	{name: "driver-invalid-mtu", example: `eth0: Invalid MTU 9000 requested, hw max 1500`,
+		re: regexp.MustCompile(`(?:^|\s)([\w.@-]{1,15}): Invalid MTU (\d{2,6}) requested, hw max (\d{2,6})`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+			if s.MTU == 0 {
+				s.MTU, _ = strconv.Atoi(m[2])
+			}
+		}},
+	// pyroute2's IPDB creating an interface:
+	// "ipdb.create(ifname='v0', link=..., kind='vlan', vlan_id=110)".
+	{name: "pyroute2-ipdb-create", example: `>>> with ipdb.create(ifname='dummy_name', link=ipdb.interfaces['eth0'],kind='vlan', vlan_id=110) as iface:`,
+		re: regexp.MustCompile(`\bipdb\.create\((?:[^)]*?ifname=['"]([\w.@-]{1,15})['"])?(?:[^)]*?kind=['"](\w{1,16})['"])?`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Source, "pyroute2")
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Kind, m[2])
+		}},
 	// An MTU change in a program's words, naming the device and the value:
 	// "failed to set MTU on mv0 to 9000", "while setting mtu 9000 on mv0".
 	{name: "mtu-on-device", example: `failed to set MTU on mv0 to 9000: invalid argument`,
