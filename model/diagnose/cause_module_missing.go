@@ -139,6 +139,9 @@ func evalModuleMissing(c *Context) Verdict {
 		}
 	case probes.ModMissing:
 		v.fail("kind %s: not built in, no module for kernel %s (%s)", kind, m.KernelRelease, strings.Join(ks.Evidence, "; "))
+		if old := kernelTooOld(kind, m.KernelRelease); old != "" {
+			v.Evidence = append(v.Evidence, old)
+		}
 	default:
 		v.unknown("kind %s: %s", kind, fix.OrName(strings.Join(ks.Evidence, "; "), "unavailable: neither the loaded modules nor the kernel's module files say (not in the captured tree, or unreadable)"))
 	}
@@ -225,6 +228,15 @@ func fixesModuleMissing(c *Context, v Verdict) []fix.Fix {
 				Command: fix.Argv("echo", ks.Module) + " > " + fix.Argv("/etc/modules-load.d/rtnl-doctor-"+ks.Module+".conf"), NeedsRoot: true,
 				Action: fix.Act("write-file", "path", "/etc/modules-load.d/rtnl-doctor-"+ks.Module+".conf", "content", ks.Module+"\n", "mode", "0644")})
 		}
+	case ks.State == probes.ModMissing && kernelTooOld(kind, m.KernelRelease) != "":
+		since := kindSince[kind]
+		backport := ""
+		if kind == "wireguard" {
+			backport = "; for wireguard, the wireguard-dkms backport builds it for kernels from 3.10"
+		}
+		fixes = append(fixes, fix.Fix{ID: "module-missing/newer-kernel", Title: fmt.Sprintf("Boot a kernel of Linux %d.%d or later, which has the %s driver (answers the missing kind)", since[0], since[1], kind),
+			Command: fix.Lines("# install your distribution's newer kernel (or its hardware-enablement kernel), then reboot into it", "systemctl reboot"), NeedsRoot: true, Manual: true,
+			Why: "a kernel change and a reboot end every service on this machine: your decision" + backport})
 	case ks.State == probes.ModMissing:
 		fixes = append(fixes, fix.Fix{ID: "module-missing/extra-modules", Title: "Install the package that ships " + orKind(ks.Module) + " for kernel " + m.KernelRelease,
 			Command:   fix.Lines("# Ubuntu:", fix.Argv("apt-get", "install", "linux-modules-extra-"+m.KernelRelease), "# otherwise: a kernel built with the option as a module (=m) or built in (=y)"),
