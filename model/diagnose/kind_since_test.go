@@ -1,6 +1,8 @@
 package diagnose
 
 import (
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
 	"strings"
 	"testing"
 )
@@ -23,5 +25,21 @@ func TestKernelTooOld(t *testing.T) {
 		if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
 			t.Errorf("%s on %s: %q, want %q", tc.kind, tc.release, got, tc.want)
 		}
+	}
+}
+
+// Ubuntu 20.04's 5.4 kernel without wireguard: the verdict names the
+// kernel's age, and the fix is a newer kernel, not a modules package.
+func TestKernelTooOldFix(t *testing.T) {
+	yes := true
+	f := &probes.Facts{Modules: probes.ModulesFacts{KernelRelease: "5.4.0-150-generic", Supported: &yes, ModDirExists: true,
+		Kinds: []probes.KindSupport{{LinkKind: probes.LinkKind{Kind: "wireguard", Module: "wireguard", Config: "CONFIG_WIREGUARD"}, State: probes.ModMissing, Evidence: []string{"not in modules.builtin, no wireguard.ko under /lib/modules/5.4.0-150-generic"}}}}}
+	c := &Context{Facts: f, Symptom: symptom.ParseSymptom("$ ip link add wg0 type wireguard\nError: Unknown device type.")}
+	v := evalModuleMissing(c)
+	if v.Status != Fail || !strings.Contains(strings.Join(v.Evidence, "\n"), "arrived in Linux 5.6") {
+		t.Fatalf("%s %q", v.Status, v.Evidence)
+	}
+	if fs := fixesModuleMissing(c, v); len(fs) == 0 || fs[0].ID != "module-missing/newer-kernel" || !strings.Contains(fs[0].Why, "wireguard-dkms") {
+		t.Fatalf("fixes %+v", fs)
 	}
 }
