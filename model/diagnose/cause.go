@@ -209,6 +209,7 @@ var Catalogue = []*Cause{
 	causeInvalidRequest,
 	causeBridgePortLimit,
 	causeEmulatedKernel,
+	causeDumpInterrupted,
 }
 
 // CauseByID finds a cause.

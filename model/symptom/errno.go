@@ -57,7 +57,10 @@ const (
 	// module built for another kernel (ENOEXEC), or unsigned / signed with a
 	// key the kernel does not trust under Secure Boot or module.sig_enforce
 	// (ENOKEY, EKEYREJECTED).
-	ENOEXEC      Errno = "ENOEXEC"
+	ENOEXEC Errno = "ENOEXEC"
+	// EINTR is what vishvananda/netlink's ErrDumpInterrupted wraps (a dump
+	// flagged NLM_F_DUMP_INTR).
+	EINTR        Errno = "EINTR"
 	ENOKEY       Errno = "ENOKEY"
 	EKEYREJECTED Errno = "EKEYREJECTED"
 	// EUNKNOWN is an error whose number the C library could not name (musl's
@@ -78,7 +81,7 @@ var errnoNumbers = map[Errno]syscall.Errno{
 	EIO: syscall.EIO, EFAULT: syscall.EFAULT, ENOPROTOOPT: syscall.ENOPROTOOPT, ELOOP: syscall.ELOOP, ENOTSUPP: syscall.Errno(524),
 	EHOSTUNREACH: syscall.EHOSTUNREACH, EXFULL: syscall.Errno(54), E2BIG: syscall.E2BIG, EOVERFLOW: syscall.EOVERFLOW,
 	ENOPKG: syscall.Errno(65), ENOEXEC: syscall.ENOEXEC, ENOKEY: syscall.Errno(126), EKEYREJECTED: syscall.Errno(129),
-	EPFNOSUPPORT: syscall.EPFNOSUPPORT,
+	EPFNOSUPPORT: syscall.EPFNOSUPPORT, EINTR: syscall.EINTR,
 }
 
 // ErrnoFromNumber finds the class of an errno number (Rust's "(os error

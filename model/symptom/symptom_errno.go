@@ -87,6 +87,7 @@ var strerrorTexts = []strerrorText{
 	// modprobe/insmod for a module the kernel will not load: built for
 	// another kernel, or unsigned under Secure Boot (kernel/module/signing.c).
 	{"Exec format error", ENOEXEC, "both"},
+	{"Interrupted system call", EINTR, "both"},
 	{"Invalid module format", ENOEXEC, "kmod"},
 	{"Required key not available", ENOKEY, "both"},
 	{"Key was rejected by service", EKEYREJECTED, "both"},
