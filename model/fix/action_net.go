@@ -566,7 +566,10 @@ func routeMessage(c *rtnetlink.Conn, r routeSpec) (*rtnetlink.RouteMessage, erro
 	if r.src.IsValid() {
 		m.Attributes.Src = net.IP(r.src.AsSlice())
 	}
-	m.Attributes.Priority = r.metric
+	// The effective metric, never 0 for IPv6: a delete with metric 0 matches
+	// any IPv6 route to the destination (the lowest metric first), not the
+	// one the fix made (1024 when the command gave none).
+	m.Attributes.Priority = EffectiveMetric(r.metric, r.dst.Addr().Is6())
 	if r.dst.Bits() > 0 {
 		m.Attributes.Dst = net.IP(r.dst.Addr().AsSlice())
 	}

@@ -732,3 +732,43 @@ func TestTypedConstructorsValidate(t *testing.T) {
 		}
 	}
 }
+
+// An IPv6 route the fix added without a metric has metric 1024: undo, plain
+// or forced, deletes that route and never another route to the same
+// destination with a lower metric (a delete with metric 0 would match the
+// lowest; attacker review).
+func TestUndoIPv6RouteKeepsOtherMetrics(t *testing.T) {
+	ns := testns.New(t)
+	ns.IP("link", "add", "d0", "type", "veth", "peer", "name", "d1")
+	ns.IP("link", "set", "d0", "up")
+	ns.IP("link", "set", "d1", "up")
+	env := testEnv(t, "")
+	ctx := context.Background()
+	e, err := ApplyFix(ctx, env, Fix{ID: "t/route6", Action: Act("route-add", "netns", ns.Path(), "dst", "2001:db8:9::/64", "via", "fe80::2", "dev", "d0", "family", "inet6")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.IP("-6", "route", "add", "2001:db8:9::/64", "via", "fe80::2", "dev", "d0", "metric", "10")
+	if _, err := UndoFix(ctx, env, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	got := ns.IP("-6", "route", "show", "2001:db8:9::/64")
+	if !strings.Contains(got, "metric 10 ") || strings.Contains(got, "metric 1024") {
+		t.Fatalf("after undo: %q (want the admin's metric 10 kept, the fix's 1024 gone)", got)
+	}
+	// Forced, after the fix's route changed gateway: the key (metric 1024)
+	// is deleted, never the metric 10 route.
+	e, err = ApplyFix(ctx, env, Fix{ID: "t/route6b", Action: Act("route-add", "netns", ns.Path(), "dst", "2001:db8:9::/64", "via", "fe80::2", "dev", "d0", "family", "inet6")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.IP("-6", "route", "replace", "2001:db8:9::/64", "via", "fe80::3", "dev", "d0", "metric", "1024")
+	env.Force = true
+	if _, err := UndoFix(ctx, env, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	got = ns.IP("-6", "route", "show", "2001:db8:9::/64")
+	if !strings.Contains(got, "metric 10 ") || strings.Contains(got, "metric 1024") {
+		t.Fatalf("after forced undo: %q", got)
+	}
+}
