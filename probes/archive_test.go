@@ -68,6 +68,10 @@ func TestUnpackRefuses(t *testing.T) {
 		{"relative link through a link to a magic dir", []entry{{name: "proc/1/fd/3", typ: tar.TypeSymlink, link: "/etc"},
 			{name: "p", typ: tar.TypeSymlink, link: "proc/1/fd"}, {name: "q", typ: tar.TypeSymlink, link: "p/3/shadow"}}, "a link out of the tree"},
 		{"too big", []entry{{name: "big", typ: tar.TypeReg, body: strings.Repeat("x", 2048)}}, "more than"},
+		// A magic link's target is read back into a path below the tree
+		// (file capabilities of /proc/PID/exe): ".." in it would leave the
+		// tree (attacker review).
+		{"magic link climbing out", []entry{{name: "proc/4242/exe", typ: tar.TypeSymlink, link: "/../../../../tmp/x/capfile"}}, "out of the tree"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			for _, gz := range []bool{false, true} {
@@ -166,5 +170,15 @@ func TestCloseArchivesRemovesTheTemporaryDirectory(t *testing.T) {
 	CloseArchives()
 	if _, err := os.Stat(temp); !os.IsNotExist(err) {
 		t.Fatalf("%s is left behind: %v", temp, err)
+	}
+}
+
+// Root.Path never leaves an offline tree, whatever ".." the path holds.
+func TestRootPathStaysInTheTree(t *testing.T) {
+	r := NewRoot("/tmp/tree")
+	for _, p := range []string{"/../../etc/shadow", "proc/../../../etc/shadow", "/proc/1/exe/../../../../x"} {
+		if got := r.Path(p); !strings.HasPrefix(got, "/tmp/tree/") {
+			t.Errorf("Path(%q) = %q, out of the tree", p, got)
+		}
 	}
 }

@@ -66,7 +66,9 @@ func (r Root) Path(p ...string) string {
 	if r.Live() {
 		return filepath.Join(append([]string{"/"}, p...)...)
 	}
-	return filepath.Join(append([]string{r.Dir}, p...)...)
+	// Cleaned as an absolute path first, so that no ".." in p (a link target
+	// read from a captured tree) climbs out of the tree.
+	return filepath.Join(r.Dir, filepath.Clean("/"+filepath.Join(p...)))
 }
 
 // ReadFile reads at most MaxFileSize bytes of the file at p below the root.
