@@ -33,6 +33,9 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv("RTNL_DOCTOR_PINRACE_CHILD"); dir != "" {
 		os.Exit(pinRaceChild(dir))
 	}
+	if os.Getenv("RTNL_DOCTOR_FOREIGN_PROC_CHILD") != "" {
+		os.Exit(foreignProcChild())
+	}
 	os.Exit(m.Run())
 }
 

@@ -85,6 +85,9 @@ func bootID() string {
 
 // procIdentity reads a process's identity now.
 func procIdentity(pid int) (*ProcID, error) {
+	if err := procIsOurs(); err != nil {
+		return nil, err
+	}
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -348,4 +351,19 @@ func short(s string) string {
 		return s[:77] + "..."
 	}
 	return s
+}
+
+// procIsOurs checks that /proc is the PID namespace rtnl-doctor runs in:
+// PIDs read from another namespace's /proc (unshare -p without
+// --mount-proc) name other processes than the ones prlimit, pidfd_open and
+// kill reach with the same number.
+func procIsOurs() error {
+	self, err := os.Readlink("/proc/self")
+	if err != nil {
+		return fmt.Errorf("/proc/self: %w", err)
+	}
+	if self != strconv.Itoa(os.Getpid()) {
+		return fmt.Errorf("the /proc mounted here belongs to another PID namespace (/proc/self is %s, this process is %d): its PIDs do not name the processes a change by PID reaches: nothing was changed", self, os.Getpid())
+	}
+	return nil
 }

@@ -73,3 +73,29 @@ func ipForwardIn(path string) string {
 	})
 	return v
 }
+
+// foreignProcChild runs as PID 1 of a new PID namespace whose /proc is
+// still the parent's (no remount): a PID read there names another process
+// than prlimit reaches, so the identity is refused.
+func foreignProcChild() int {
+	if _, err := procIdentity(1); err == nil || !strings.Contains(err.Error(), "another PID namespace") {
+		fmt.Printf("procIdentity(1) with a foreign /proc: %v\n", err)
+		return 3
+	}
+	fmt.Println("FOREIGN-PROC-REFUSED")
+	return 0
+}
+
+// A process whose /proc belongs to another PID namespace records and
+// checks no process identity (attacker review: prlimit reached another
+// process than the one /proc described).
+func TestForeignProcRefused(t *testing.T) {
+	testns.Require(t)
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "RTNL_DOCTOR_FOREIGN_PROC_CHILD=1")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "FOREIGN-PROC-REFUSED") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+}
