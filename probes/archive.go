@@ -143,7 +143,11 @@ func Unpack(r io.Reader, dest string, max int64) (string, error) {
 			src = bzip2.NewReader(br)
 		}
 	}
-	tr := tar.NewReader(src)
+	// Every decompressed byte counts, the skipped ones too (an entry the
+	// checks pass over is still decompressed to reach the next header):
+	// twice what may be written, then the archive is refused.
+	limited := &readLimit{r: src, left: 2*max + 1<<20}
+	tr := tar.NewReader(limited)
 	var total int64
 	entries := 0
 	top := map[string]bool{}
@@ -215,6 +219,12 @@ func Unpack(r io.Reader, dest string, max int64) (string, error) {
 	}
 	if entries == 0 {
 		return "", errors.New("empty archive")
+	}
+	// Read to the end of the compressed stream, so that its checks (gzip's
+	// CRC, xz's block checks and index) are verified: a corrupt archive is
+	// refused, not half trusted.
+	if _, err := io.Copy(io.Discard, limited); err != nil {
+		return "", fmt.Errorf("after the tar's end: %v", err)
 	}
 	if err := checkLinkChains(dest); err != nil {
 		return "", err
@@ -398,4 +408,22 @@ func CheckRoot(p string) error {
 		return fmt.Errorf("%s is neither a directory nor an archive", p)
 	}
 	return nil
+}
+
+// readLimit fails a read once left bytes have been read.
+type readLimit struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *readLimit) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, errors.New("the archive decompresses to more than twice what it may unpack: refused")
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
 }

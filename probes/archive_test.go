@@ -182,3 +182,33 @@ func TestRootPathStaysInTheTree(t *testing.T) {
 		}
 	}
 }
+
+// A skipped entry still costs its decompression: every decompressed byte
+// counts against twice the unpack limit; and a stream whose check fails
+// after the tar's end is refused (attacker review).
+func TestUnpackBoundsDecompressionAndChecksTheStream(t *testing.T) {
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	tw.WriteHeader(&tar.Header{Name: ".", Typeflag: tar.TypeReg, Mode: 0o644, Size: 8 << 20})
+	tw.Write(make([]byte, 8<<20))
+	tw.WriteHeader(&tar.Header{Name: "proc/version", Typeflag: tar.TypeReg, Mode: 0o644, Size: 5})
+	tw.Write([]byte("Linux"))
+	tw.Close()
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(b.Bytes())
+	zw.Close()
+	if _, err := Unpack(bytes.NewReader(z.Bytes()), t.TempDir(), 1<<20); err == nil || !strings.Contains(err.Error(), "decompresses to more than") {
+		t.Fatalf("8 MiB skipped entry with a 1 MiB limit: %v", err)
+	}
+	// A good archive whose gzip CRC is flipped.
+	good := tarball(t, true, entry{name: "proc/version", typ: tar.TypeReg, body: "Linux version 6.1"})
+	if _, err := Unpack(bytes.NewReader(good), t.TempDir(), 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	bad := append([]byte(nil), good...)
+	bad[len(bad)-8] ^= 0xff // the CRC32 in gzip's trailer
+	if _, err := Unpack(bytes.NewReader(bad), t.TempDir(), 1<<20); err == nil {
+		t.Fatal("a gzip stream with a wrong CRC was accepted")
+	}
+}

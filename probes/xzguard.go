@@ -34,7 +34,13 @@ type xzGuard struct {
 	idxLen   int64  // bytes of the index so far (for its padding)
 	records  uint64 // index records left
 	varints  int    // varints left in the current index record
+	streams  int    // streams begun
 }
+
+// maxXZStreams bounds concatenated streams: each one sets up a decoder
+// (and its dictionary), a cost thousands of tiny streams multiply; xz and
+// sos write one, pxz and parallel tools a few.
+const maxXZStreams = 64
 
 type xzState int
 
@@ -87,6 +93,9 @@ func (g *xzGuard) step(b byte) error {
 		g.buf = append(g.buf, b)
 		if len(g.buf) < 12 {
 			return nil
+		}
+		if g.streams++; g.streams > maxXZStreams {
+			return fmt.Errorf("more than %d concatenated streams: refused (unpack it with xz and give the directory)", maxXZStreams)
 		}
 		if string(g.buf[:6]) != "\xfd7zXZ\x00" || g.buf[6] != 0 || g.buf[7] > 0x0f {
 			return errXZFormat
