@@ -7,6 +7,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // TunHolder is a process with a tun/tap device attached to one of its
@@ -38,7 +40,16 @@ func readTunHolders(e *env, n *NetFacts) {
 		n.Gaps.AddReason("tun_holders", "offline root "+e.root.Dir+": the processes holding tun devices are read only on a live system")
 		return
 	}
-	hs, err := scanTunHolders(e.root, want)
+	nsPath := e.netnsPath
+	if nsPath == "" {
+		nsPath = "/proc/thread-self/ns/net"
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(nsPath, &st); err != nil {
+		n.Gaps.AddReason("tun_holders", "the examined namespace: "+Reason(err))
+		return
+	}
+	hs, err := scanTunHolders(e.root, want, nsID{st.Dev, st.Ino})
 	if err != nil {
 		n.Gaps.AddReason("tun_holders", Reason(err))
 		return
@@ -46,9 +57,45 @@ func readTunHolders(e *env, n *NetFacts) {
 	n.TunHolders = hs
 }
 
+// nsID is an nsfs file's identity.
+type nsID struct{ dev, ino uint64 }
+
+// tunGetDevNetns is TUNGETDEVNETNS (_IO('T', 227), Linux 5.2): an fd of
+// the network namespace of the device a tun file is attached to.
+const tunGetDevNetns = 0x54e3
+
+// tunFileNetns is the namespace of the device attached to fd of pid: the
+// file is taken with pidfd_getfd (5.6) and asked with TUNGETDEVNETNS.
+func tunFileNetns(pid, fd int) (nsID, error) {
+	pfd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		return nsID{}, err
+	}
+	defer unix.Close(pfd)
+	dup, err := unix.PidfdGetfd(pfd, fd, 0)
+	if err != nil {
+		return nsID{}, err
+	}
+	defer unix.Close(dup)
+	nsfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(dup), tunGetDevNetns, 0)
+	if errno != 0 {
+		return nsID{}, errno
+	}
+	defer unix.Close(int(nsfd))
+	var st unix.Stat_t
+	if err := unix.Fstat(int(nsfd), &st); err != nil {
+		return nsID{}, err
+	}
+	return nsID{st.Dev, st.Ino}, nil
+}
+
 // scanTunHolders reads every process's descriptors (bounded by maxFDScan
-// processes) for files of /dev/net/tun attached to a device in want.
-func scanTunHolders(r Root, want map[string]bool) ([]TunHolder, error) {
+// processes) for files of /dev/net/tun attached to a device in want, in
+// the namespace ns: a device of the same name in another namespace is
+// another device. The device's namespace comes from the file itself
+// (tunFileNetns); on kernels that cannot tell, from the process's own
+// namespace, which is where a program creates its tap.
+func scanTunHolders(r Root, want map[string]bool, ns nsID) ([]TunHolder, error) {
 	d, err := os.Open(r.Path("/proc"))
 	if err != nil {
 		return nil, err
@@ -77,6 +124,7 @@ func scanTunHolders(r Root, want map[string]bool) ([]TunHolder, error) {
 			if l, err := os.Readlink(fdDir + "/" + f.Name()); err != nil || l != "/dev/net/tun" {
 				continue
 			}
+			comm, _ := r.ReadString("/proc/" + p + "/comm")
 			info, err := os.ReadFile(r.Path("/proc/" + p + "/fdinfo/" + f.Name()))
 			if err != nil {
 				continue
@@ -86,7 +134,17 @@ func scanTunHolders(r Root, want map[string]bool) ([]TunHolder, error) {
 				continue
 			}
 			fd, _ := strconv.Atoi(f.Name())
-			comm, _ := r.ReadString("/proc/" + p + "/comm")
+			got, err := tunFileNetns(pid, fd)
+			if err != nil {
+				var st unix.Stat_t
+				if unix.Stat(r.Path("/proc/"+p+"/ns/net"), &st) != nil {
+					continue
+				}
+				got = nsID{st.Dev, st.Ino}
+			}
+			if got != ns {
+				continue // a device of that name in another namespace
+			}
 			out = append(out, TunHolder{Device: dev, PID: pid, Comm: comm, FD: fd})
 		}
 	}

@@ -471,4 +471,17 @@ func TestLiveTapHeld(t *testing.T) {
 	if r, ev := evidenceOf(d, "device-busy"); r.Status == Fail {
 		t.Fatalf("after release: %s %q", r.Status, ev)
 	}
+	// A tap of the same name held in another namespace is another device:
+	// its holder proves nothing here (attacker review).
+	ns.IP("tuntap", "add", "dev", "tapheld0", "mode", "tap")
+	other := testns.New(t)
+	held, err := attachTap(other.Path(), "tapheld0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	d = diagnoseLive(t, probes.Target{NetNS: ns.Name}, "", text)
+	if r, ev := evidenceOf(d, "device-busy"); r.Status == Fail || strings.Contains(ev, "holds tapheld0") {
+		t.Fatalf("a holder in another namespace taken as proof: %s %q", r.Status, ev)
+	}
 }
