@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
@@ -214,6 +215,11 @@ func TestLiveNetActions(t *testing.T) {
 	ns.IP("link", "set", "veth0", "up")
 	ns.IP("link", "set", "veth1", "up")
 	ns.IP("route", "add", "10.9.0.0/16", "via", "10.0.0.254")
+	// The veth pair's carrier comes up asynchronously: snapshot once both
+	// ends say state UP, or a busy machine catches them half way.
+	for i := 0; i < 200 && strings.Count(show("link", "show"), "state UP") < 2; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
 	start := show("-4", "addr", "show") + show("link", "show") + show("route", "show")
 	applyUndo(t, env, Fix{ID: "t/route", Action: Act("route-replace", "netns", path, "dst", "10.9.0.0/16", "via", "10.0.0.253", "family", "inet")}, func() {
 		if !strings.Contains(show("route", "show"), "10.9.0.0/16 via 10.0.0.253") {
