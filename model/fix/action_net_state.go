@@ -18,7 +18,7 @@ var netParams = map[string]paramCheck{
 	"netns": checkNetns, "name": checkIfname, "dev": checkIfname, "state": oneOf("up", "down"),
 	"attached": anyText, "altname": matching(`^[^/\s:]{1,127}$`, "an altname"),
 	"prefix": checkPrefix, "dst": checkPrefix, "via": checkAddr, "family": checkFamily,
-	"metric": number(1<<32 - 1), "table": checkWord, "proto": checkWord, "scope": checkWord,
+	"metric": number(1<<32 - 1), "table": number(1<<32 - 1), "proto": number(255), "scope": number(255),
 	"src": checkAddr, "type": checkWord, "onlink": oneOf("true", "false", ""),
 }
 

@@ -317,3 +317,18 @@ func TestLiveTunNodeInMountNamespace(t *testing.T) {
 		t.Fatalf("the host's /dev/net/tun is affected: %v", err)
 	}
 }
+
+// Route table, protocol and scope are numbers in an action: a name would
+// be read as 0 (the main table) and act on another route (attacker review).
+func TestRouteParamsAreNumbers(t *testing.T) {
+	base := []string{"netns", "/run/netns/x", "dst", "10.77.0.0/24", "via", "10.0.0.2", "dev", "d0", "family", "inet"}
+	for _, kv := range [][2]string{{"table", "blue"}, {"proto", "dhcp"}, {"scope", "link"}, {"table", "-1"}, {"proto", "256"}} {
+		a := Act("route-add", append(append([]string{}, base...), kv[0], kv[1])...)
+		if err := ValidateAction(a); err == nil {
+			t.Errorf("%s=%s accepted", kv[0], kv[1])
+		}
+	}
+	if err := ValidateAction(Act("route-add", append(append([]string{}, base...), "table", "100", "proto", "16", "scope", "253")...)); err != nil {
+		t.Errorf("numbers refused: %v", err)
+	}
+}
