@@ -210,6 +210,13 @@ func mtuUndoLosses(c *rtnetlink.Conn, l rtnetlink.LinkMessage, prev uint32) ([]s
 		return nil, nlErr(err)
 	}
 	for _, u := range links {
+		// The bridge the link is a port of: with its MTU not set by hand,
+		// it follows its smallest port (br_mtu_auto_adjust).
+		if l.Attributes != nil && l.Attributes.Master != nil && u.Index == *l.Attributes.Master && u.Attributes != nil &&
+			u.Attributes.Info != nil && u.Attributes.Info.Kind == "bridge" && u.Attributes.MTU > prev {
+			lost = append(lost, fmt.Sprintf("lower the bridge %s, of which %s is a port, from MTU %d to %d", u.Attributes.Name, linkName(l), u.Attributes.MTU, prev))
+			continue
+		}
 		if u.Attributes == nil || u.Attributes.Type != l.Index || u.Index == l.Index || u.Attributes.MTU <= prev ||
 			u.Attributes.Info == nil || !stackedKinds[u.Attributes.Info.Kind] {
 			continue // (a veth's peer names it too, and keeps its own MTU)

@@ -311,3 +311,25 @@ func TestLiveLinkMTUUndoLosses(t *testing.T) {
 		t.Fatalf("undo that would lower a stacked device: %v", err)
 	}
 }
+
+// A bridge whose port's MTU the undo lowers follows it down: named and
+// refused without --force (attacker review).
+func TestLiveLinkMTUUndoBridge(t *testing.T) {
+	ns := testns.New(t)
+	ns.IP("link", "add", "f0", "type", "veth", "peer", "name", "f0p")
+	ns.IP("link", "set", "f0", "mtu", "1500")
+	env := testEnv(t, "")
+	ctx := context.Background()
+	e, err := ApplyFix(ctx, env, Fix{ID: "t/mtu-br", Action: LinkMTUAct(ns.Path(), "f0", 9000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns.IP("link", "add", "br0", "type", "bridge")
+	ns.IP("link", "set", "f0", "master", "br0")
+	if !strings.Contains(ns.IP("-o", "link", "show", "br0"), "mtu 9000") {
+		t.Skip("this kernel's bridge did not follow its port's MTU")
+	}
+	if _, err := UndoFix(ctx, env, e.ID); err == nil || !strings.Contains(err.Error(), "lower the bridge br0") {
+		t.Fatalf("undo that would lower the bridge: %v", err)
+	}
+}
