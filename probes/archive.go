@@ -10,11 +10,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/signal"
 	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -103,7 +105,27 @@ func unpackArchive(p string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// A signal during the unpack (which may write hundreds of MiB) removes
+	// the partial tree before the process ends as the signal asks; once
+	// unpacked, the callers' own cleanup (CloseArchives) takes over.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			os.RemoveAll(dest)
+			code := 130
+			if s, ok := sig.(syscall.Signal); ok {
+				code = 128 + int(s)
+			}
+			os.Exit(code)
+		case <-done:
+		}
+	}()
 	root, err := Unpack(f, dest, MaxArchiveUnpacked)
+	signal.Stop(sigs)
+	close(done)
 	if err != nil {
 		os.RemoveAll(dest)
 		return "", fmt.Errorf("archive %s: %w", p, err)
