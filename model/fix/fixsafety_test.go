@@ -247,19 +247,30 @@ func TestUndoComparesRoute(t *testing.T) {
 	if !strings.Contains(ns.IP("route", "show", "10.99.0.0/24"), "10.9.0.3") {
 		t.Fatal("the admin's route was touched")
 	}
+	// addRoute applies the fix's route to dst; forcedUndo undoes it with
+	// --force and checks nothing is left to dst (the state before the fix).
+	addRoute := func(id, dst string) Entry {
+		t.Helper()
+		e, err := ApplyFix(ctx, env, Fix{ID: id, Action: Act("route-add", "netns", ns.Path(), "dst", dst, "via", "10.9.0.2", "dev", "d0", "family", "inet")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	forcedUndo := func(e Entry, dst, what string) {
+		t.Helper()
+		env.Force = true
+		defer func() { env.Force = false }()
+		if u, err := UndoFix(ctx, env, e.ID); err != nil || !u.Forced || strings.TrimSpace(ns.IP("route", "show", dst)) != "" {
+			t.Fatalf("forced undo %s: %v %+v; left %q", what, err, u, ns.IP("route", "show", dst))
+		}
+	}
 	// --force restores the state before the fix over the changed route:
 	// no route to the destination (not ESRCH for the gateway it had).
-	env.Force = true
-	if u, err := UndoFix(ctx, env, e.ID); err != nil || !u.Forced || strings.TrimSpace(ns.IP("route", "show", "10.99.0.0/24")) != "" {
-		t.Fatalf("forced undo of a re-replaced route: %v %+v; left %q", err, u, ns.IP("route", "show", "10.99.0.0/24"))
-	}
-	env.Force = false
+	forcedUndo(e, "10.99.0.0/24", "of a re-replaced route")
 	// The same route put back by a daemon under its own protocol (a DHCP
 	// client, networkd) is the daemon's now: undo leaves it.
-	e, err = ApplyFix(ctx, env, Fix{ID: "t/route2", Action: Act("route-add", "netns", ns.Path(), "dst", "10.98.0.0/24", "via", "10.9.0.2", "dev", "d0", "family", "inet")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e = addRoute("t/route2", "10.98.0.0/24")
 	ns.IP("route", "replace", "10.98.0.0/24", "via", "10.9.0.2", "dev", "d0", "proto", "dhcp")
 	_, err = UndoFix(ctx, env, e.ID)
 	if err == nil || !strings.Contains(err.Error(), "proto is dhcp (the fix left boot)") {
@@ -270,16 +281,9 @@ func TestUndoComparesRoute(t *testing.T) {
 	}
 	// Forced, undo removes the daemon's route too (the state before the
 	// fix had none), and says it was forced.
-	env.Force = true
-	if u, err := UndoFix(ctx, env, e.ID); err != nil || !u.Forced || strings.TrimSpace(ns.IP("route", "show", "10.98.0.0/24")) != "" {
-		t.Fatalf("forced undo over a route of another protocol: %v %+v; left %q", err, u, ns.IP("route", "show", "10.98.0.0/24"))
-	}
-	env.Force = false
-	e, err = ApplyFix(ctx, env, Fix{ID: "t/route3", Action: Act("route-add", "netns", ns.Path(), "dst", "10.98.0.0/24", "via", "10.9.0.2", "dev", "d0", "family", "inet")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	forcedUndo(e, "10.98.0.0/24", "over a route of another protocol")
 	// Put back as the fix left it (proto boot): undo removes it.
+	e = addRoute("t/route3", "10.98.0.0/24")
 	ns.IP("route", "replace", "10.98.0.0/24", "via", "10.9.0.2", "dev", "d0", "proto", "boot")
 	if _, err = UndoFix(ctx, env, e.ID); err != nil || strings.TrimSpace(ns.IP("route", "show", "10.98.0.0/24")) != "" {
 		t.Fatalf("undo of the route as the fix left it: %v", err)
