@@ -115,7 +115,7 @@ var linkMTUAction = actionKind{
 				changes = append(changes, fmt.Sprintf("%s is UP: the new MTU applies at once to all its traffic", a.Param("name")))
 			}
 			p = Preview{Changes: changes, Reversible: true,
-				Undo: fmt.Sprintf("sets the MTU of %s back to %d, only while it is the same link (ifindex %d) with MTU %d ; it refuses, naming them, to lower devices stacked on it or to drop IPv6 made since (--force does it anyway)",
+				Undo: fmt.Sprintf("sets the MTU of %s back to %d, only while it is the same link (ifindex %d) with MTU %d; it refuses, naming them, to lower devices stacked on it or to drop IPv6 made since (--force does it anyway)",
 					a.Param("name"), cur, l.Index, mtu),
 				Old: map[string]string{"ifindex": fmt.Sprint(l.Index), "mtu": fmt.Sprint(cur)}}
 			return nil
