@@ -230,6 +230,10 @@ func appendLink(b []byte, l *Link) []byte {
 		b = appendKey(b, "address")
 		b = AppendJSONString(b, l.HWAddr)
 	}
+	if l.LinkType != "" {
+		b = appendKey(b, "link_type")
+		b = AppendJSONString(b, l.LinkType)
+	}
 	if l.Vxlan != nil {
 		if v, err := json.Marshal(l.Vxlan); err == nil {
 			b = appendKey(b, "vxlan")

@@ -298,6 +298,7 @@ func parseIPLinks(b []byte) ([]Link, []Addr) {
 		l := &links[cur]
 		switch {
 		case strings.HasPrefix(f[0], "link/"):
+			l.LinkType = strings.TrimPrefix(f[0], "link/")
 			if len(f) > 1 && f[0] != "link/none" {
 				l.HWAddr = f[1]
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 )
@@ -37,6 +38,11 @@ type Link struct {
 	ParentNetNSID *int32 `json:"link_netnsid,omitempty"`
 	Alias         string `json:"alias,omitempty"`
 	HWAddr        string `json:"address,omitempty"`
+	// LinkType is the device's hardware type (ifinfomsg.ifi_type, ARPHRD_*)
+	// by iproute2's name ("ether", "none", "loopback", "ipip", "[N]" for one
+	// without a name), as `ip link` prints it after "link/": macvlan and
+	// ipvlan stack only on "ether".
+	LinkType string `json:"link_type,omitempty"`
 	// Vxlan is a vxlan device's configuration (port, VNI, flags).
 	Vxlan *VxlanInfo `json:"vxlan,omitempty"`
 }
@@ -85,6 +91,7 @@ func DecodeLink(b []byte) (Link, error) {
 		Index: int32(binary.NativeEndian.Uint32(b[4:8])),
 		Flags: binary.NativeEndian.Uint32(b[8:12]),
 	}
+	l.LinkType = LinkTypeName(binary.NativeEndian.Uint16(b[2:4]))
 	l.OperState = "unknown"
 	var infoData []byte
 	ForEachAttr(b[sizeofIfInfomsg:], func(typ uint16, v []byte) {
@@ -215,4 +222,25 @@ func hwAddr(v []byte) string {
 		buf = append(buf, hexdigits[b>>4], hexdigits[b&0xf])
 	}
 	return string(buf)
+}
+
+// linkTypeNames are iproute2's names of the ARPHRD_* hardware types
+// (lib/ll_types.c), for those a network device is likely to have.
+var linkTypeNames = map[uint16]string{
+	unix.ARPHRD_NETROM: "netrom", unix.ARPHRD_ETHER: "ether", unix.ARPHRD_INFINIBAND: "infiniband",
+	unix.ARPHRD_SLIP: "slip", unix.ARPHRD_PPP: "ppp", unix.ARPHRD_CAN: "can",
+	unix.ARPHRD_TUNNEL: "ipip", unix.ARPHRD_TUNNEL6: "tunnel6", unix.ARPHRD_SIT: "sit",
+	unix.ARPHRD_IPGRE: "gre", unix.ARPHRD_IP6GRE: "gre6", unix.ARPHRD_LOOPBACK: "loopback",
+	unix.ARPHRD_IEEE80211: "ieee802.11", unix.ARPHRD_IEEE80211_RADIOTAP: "ieee802.11/radiotap",
+	unix.ARPHRD_IEEE802154: "ieee802.15.4", unix.ARPHRD_6LOWPAN: "6lowpan", unix.ARPHRD_RAWIP: "rawip",
+	unix.ARPHRD_NONE: "none", unix.ARPHRD_VOID: "void", unix.ARPHRD_X25: "x25",
+}
+
+// LinkTypeName is iproute2's name of an ARPHRD_* type, "[N]" for one it
+// has no name for.
+func LinkTypeName(t uint16) string {
+	if n, ok := linkTypeNames[t]; ok {
+		return n
+	}
+	return "[" + strconv.Itoa(int(t)) + "]"
 }

@@ -210,6 +210,7 @@ var Catalogue = []*Cause{
 	causeBridgePortLimit,
 	causeEmulatedKernel,
 	causeDumpInterrupted,
+	causeUnsupportedFeature,
 }
 
 // CauseByID finds a cause.

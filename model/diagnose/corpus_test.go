@@ -53,6 +53,10 @@ var corpusExceptions = map[string]string{
 	"ctr-106":   "gVisor's tun lacks IFF_TUN_EXCL: that ip ran under runsc is only in the thread (emulated-kernel fails on the kernel version with facts)",
 	"ctr-107":   "gVisor's netlink lacked SO_SNDBUF: a runsc strace log, whose format alone does not name gVisor (emulated-kernel fails on the kernel version with facts)",
 	"host2-057": "ss on WSL 1: the WSL is only in the thread (emulated-kernel fails on the kernel release with facts)",
+	// unsupported-feature whose proof is the kernel's release, only in the thread.
+	"ctr-087":  "EINVAL moving a vxlan device into a namespace: that the kernel (3.10) predates vxlan's netns move (3.16) is only in the thread",
+	"ctr2-021": "\"is not of type NS\": that the kernel (3.13) predates nsfs (3.19), rather than a /run/netns name that is a plain file, is only in the thread",
+	"ctr3-003": "EROFS on ip_local_reserved_ports in a container: that the kernel predates its per-namespace sysctl (3.15) is only in the thread",
 	// Round 4.
 	"ctr4-007":  "'ip route get' answered EOPNOTSUPP: that it ran under gVisor is only in the thread",
 	"ctr4-016":  "Home Assistant's \"Not privileged to run udev monitor!\": the AppArmor profile's netlink rule is only in the thread",

@@ -485,3 +485,29 @@ func TestLiveTapHeld(t *testing.T) {
 		t.Fatalf("a holder in another namespace taken as proof: %s %q", r.Status, ev)
 	}
 }
+
+// A macvlan on a layer-3 lower device (a tun device, link/none): the
+// kernel's macvlan_port_create refuses it with EINVAL and no message; the
+// lower device's hardware type proves unsupported-feature.
+func TestLiveMacvlanOnTun(t *testing.T) {
+	ns := testns.New(t)
+	ns.IP("tuntap", "add", "dev", "tun0", "mode", "tun")
+	ns.IP("link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
+	out, err := ns.TryIP("link", "add", "link", "tun0", "mv0", "type", "macvlan")
+	if err == nil {
+		t.Fatal("a macvlan on a tun device was created")
+	}
+	d := diagnoseLive(t, probes.Target{NetNS: ns.Name}, "ip link add link tun0 mv0 type macvlan", out)
+	expectFirst(t, d, "unsupported-feature")
+	r, ev := evidenceOf(d, "unsupported-feature")
+	if !strings.Contains(ev, "tun0 is tun of type none (link/none)") || !strings.Contains(ev, "macvlan_port_create") ||
+		len(r.Fixes) == 0 || r.Fixes[0].ID != "unsupported-feature/ethernet-lower" || r.Fixes[0].Action != nil {
+		t.Fatalf("output %q evidence %q fixes %v", out, ev, fixIDs(r))
+	}
+	// On an Ethernet lower device the same kind is created: ruled out.
+	ns.IP("link", "add", "link", "veth0", "mv1", "type", "macvlan")
+	d = diagnoseLive(t, probes.Target{NetNS: ns.Name}, "ip link add link veth0 mv1 type macvlan", "RTNETLINK answers: Invalid argument")
+	if r, ev := evidenceOf(d, "unsupported-feature"); r.Status != OK || !strings.Contains(ev, "veth0 is an Ethernet device") {
+		t.Fatalf("ethernet lower: %s %q", r.Status, ev)
+	}
+}

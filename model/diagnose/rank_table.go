@@ -1,6 +1,8 @@
 package diagnose
 
 import (
+	"fmt"
+
 	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"sort"
 	"strings"
@@ -622,6 +624,22 @@ func init() {
 			Why: "kernel/seccomp.c: SECCOMP_RET_ERRNO may return EACCES"},
 		{Errno: symptom.EAFNOSUPPORT, Causes: causes(causeSeccomp),
 			Why: "systemd RestrictAddressFamilies=: seccomp returns EAFNOSUPPORT for a socket family not listed"},
+
+		// --- unsupported-feature: the kernel or driver lacks what was asked.
+		{Msg: "xdp", Errno: symptom.EOPNOTSUPP, Causes: causes(causeUnsupportedFeature, causeDeviceBusy),
+			Why: "net/core/dev.c dev_xdp_attach: EOPNOTSUPP \"Underlying driver does not support XDP in native mode\" when the driver has no ndo_bpf (e1000, most virtual NICs); generic mode works everywhere"},
+		{Op: symptom.OpNetlink, Errno: symptom.ENOPROTOOPT, Causes: causes(causeUnsupportedFeature, causeEmulatedKernel),
+			Why: "net/netlink/af_netlink.c netlink_setsockopt: ENOPROTOOPT for a socket option this kernel does not know (NETLINK_GET_STRICT_CHK before 4.20, NETLINK_EXT_ACK before 4.12)"},
+		{Msg: "setsockopt", Errno: symptom.ENOPROTOOPT, Causes: causes(causeUnsupportedFeature, causeEmulatedKernel),
+			Why: "setsockopt answers ENOPROTOOPT for an option the kernel does not know: one newer than the running kernel"},
+		{Msg: "to network namespace", Errno: symptom.EOPNOTSUPP, Causes: causes(causeUnsupportedFeature, causeDeviceBusy),
+			Why: "net/wireless/nl80211.c nl80211_wiphy_netns: EOPNOTSUPP moving a Wi-Fi device's phy to another namespace when its driver does not set WIPHY_FLAG_NETNS_OK (lxc, incus and docker move Wi-Fi devices this way)"},
+		{Msg: "firejail/fnet", Errno: symptom.EINVAL, Causes: causes(causeUnsupportedFeature, causeMTU),
+			Why: "firejail --net=IF builds the sandbox's interface as a macvlan on IF (src/fnet: net_create_macvlan); drivers/net/macvlan.c macvlan_port_create answers EINVAL when IF is not an Ethernet device (a tun or WireGuard VPN interface, loopback)"},
+		{Msg: "bitrate", Errno: symptom.EOPNOTSUPP, Causes: causes(causeUnsupportedFeature, causeInvalidRequest),
+			Why: "drivers/net/can/dev/netlink.c can_changelink: EOPNOTSUPP when the CAN driver sets no bit timing (no do_set_bittiming or bittiming constants) or the control mode is not among those it supports"},
+		{Msg: "bittiming", Errno: symptom.EOPNOTSUPP, Causes: causes(causeUnsupportedFeature, causeInvalidRequest),
+			Why: "drivers/net/can/dev/netlink.c can_changelink: EOPNOTSUPP when the CAN driver cannot set the bit timing asked for"},
 	}
 	// --- emulated-kernel, last: any errno an emulation gives for what it
 	// does not implement makes it plausible, so that its proof (the
@@ -630,5 +648,19 @@ func init() {
 	for _, e := range emulatedErrnos {
 		rankTable = append(rankTable, rankRow{Errno: e, Causes: causes(causeEmulatedKernel),
 			Why: "WSL 1's lxcore and gVisor's sentry answer what they do not implement with " + string(e) + " (cause_emulated_kernel.go)"})
+	}
+	// --- unsupported-feature: the words of each feature newer than some
+	// kernels in the field, with the errnos a kernel without it answers.
+	for _, f := range kernelFeatures {
+		for _, w := range f.words {
+			if len(f.errnos) == 0 {
+				rankTable = append(rankTable, rankRow{Msg: w, Causes: causes(causeUnsupportedFeature),
+					Why: fmt.Sprintf("%s arrived in Linux %d.%d: %s", f.what, f.since[0], f.since[1], f.src)})
+			}
+			for _, e := range f.errnos {
+				rankTable = append(rankTable, rankRow{Msg: w, Errno: e, Causes: causes(causeUnsupportedFeature),
+					Why: fmt.Sprintf("%s arrived in Linux %d.%d: %s", f.what, f.since[0], f.since[1], f.src)})
+			}
+		}
 	}
 }

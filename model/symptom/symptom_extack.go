@@ -67,11 +67,22 @@ func (r ExtAck) Kernel() bool { return !strings.HasPrefix(r.Src, "not ") }
 
 var extAckTable = []ExtAck{
 
+	// net/core/dev.c: XDP programs attached to a device (ip link set dev X
+	// xdp..., libxdp, cilium/ebpf's link.AttachXDP).
+	{Msg: "Underlying driver does not support XDP in native mode", Errno: EOPNOTSUPP, Op: OpLinkSet, Cause: "unsupported-feature", Src: "net/core/dev.c:dev_xdp_attach"},
+	{Msg: "Native and generic XDP can't be active at the same time", Errno: EEXIST, Op: OpLinkSet, Cause: "device-busy", Src: "net/core/dev.c:dev_xdp_attach"},
+	{Msg: "XDP program already attached", Errno: EBUSY, Op: OpLinkSet, Cause: "device-busy", Src: "net/core/dev.c:dev_xdp_attach"},
+	{Msg: "Can't replace active BPF XDP link", Errno: EBUSY, Op: OpLinkSet, Cause: "device-busy", Src: "net/core/dev.c:dev_xdp_attach"},
+	{Msg: "Can't replace active XDP program with BPF link", Errno: EBUSY, Op: OpLinkSet, Cause: "device-busy", Src: "net/core/dev.c:dev_xdp_attach"},
+	{Msg: "Cannot attach when an upper device already has a program", Errno: EEXIST, Op: OpLinkSet, Cause: "device-busy", Src: "net/core/dev.c:dev_xdp_attach"},
+	{Msg: "Can't attach device-bound programs in generic mode", Errno: EINVAL, Op: OpLinkSet, Cause: "invalid-request", Src: "net/core/dev.c:dev_xdp_attach"},
+	{Msg: "Only one XDP mode flag can be set", Errno: EINVAL, Op: OpLinkSet, Cause: "invalid-request", Src: "net/core/dev.c:dev_xdp_attach"},
+
 	// net/core/rtnetlink.c: links, fdb entries, bridge ports.
 	{Msg: "ifindex can't be negative", Errno: EINVAL, Src: "net/core/rtnetlink.c:rtnl_nla_parse_ifinfomsg/__rtnl_newlink"},
 	{Msg: "specified netns attribute not supported", Errno: EOPNOTSUPP, Src: "net/core/rtnetlink.c:rtnl_ensure_unique_netns"},
 	{Msg: "multiple netns identifying attributes specified", Errno: EINVAL, Src: "net/core/rtnetlink.c:rtnl_ensure_unique_netns"},
-	{Msg: "Protodown not supported by device", Errno: EOPNOTSUPP, Op: OpLinkSet, Src: "net/core/rtnetlink.c:do_set_proto_down"},
+	{Msg: "Protodown not supported by device", Errno: EOPNOTSUPP, Op: OpLinkSet, Cause: "unsupported-feature", Src: "net/core/rtnetlink.c:do_set_proto_down"},
 	{Msg: "Invalid protodown reason value", Errno: EINVAL, Op: OpLinkSet, Cause: "invalid-request", Src: "net/core/rtnetlink.c:do_set_proto_down"},
 	{Msg: "Cannot clear protodown, active reasons", Errno: EBUSY, Op: OpLinkSet, Src: "net/core/rtnetlink.c:do_set_proto_down"},
 	{Msg: "Invalid number of transmit queues", Errno: EINVAL, Op: OpLinkAdd, Cause: "invalid-request", Src: "net/core/rtnetlink.c:rtnl_create_link"},
@@ -386,7 +397,7 @@ var extAckTable = []ExtAck{
 	{Msg: "Invalid VRF table id", Errno: EINVAL, Op: OpLinkAdd, Cause: "invalid-request", Src: "drivers/net/vrf.c:vrf_newlink"},
 
 	// net/8021q: VLAN links (NL_SET_ERR_MSG_MOD: "8021q: ").
-	{Msg: "VLANs not supported on device", Module: "8021q", Errno: EOPNOTSUPP, Op: OpLinkAdd, Src: "net/8021q/vlan.c:vlan_check_real_dev"},
+	{Msg: "VLANs not supported on device", Module: "8021q", Errno: EOPNOTSUPP, Op: OpLinkAdd, Cause: "unsupported-feature", Src: "net/8021q/vlan.c:vlan_check_real_dev"},
 	{Msg: "VLAN device already exists", Module: "8021q", Errno: EEXIST, Op: OpLinkAdd, Src: "net/8021q/vlan.c:vlan_check_real_dev"},
 	{Msg: "Invalid link address", Module: "8021q", Errno: EADDRNOTAVAIL, Also: []Errno{EINVAL}, Op: OpLinkAdd, Cause: "invalid-request", Src: "net/8021q/vlan_netlink.c:vlan_validate"},
 	{Msg: "VLAN properties not specified", Module: "8021q", Errno: EINVAL, Op: OpLinkAdd, Src: "net/8021q/vlan_netlink.c:vlan_validate"},
