@@ -175,12 +175,12 @@ func fixesUnsupportedFeature(c *Context, v Verdict) []fix.Fix {
 	if _, ok := stackedOnEthernet[s.Kind]; ok && s.Lower != "" {
 		out = append(out, fix.Fix{ID: "unsupported-feature/ethernet-lower", Title: "Stack the " + s.Kind + " on an Ethernet device, or route through the layer-3 device instead",
 			Command: fix.Lines(fix.Argv("ip", "-d", "link", "show", "dev", s.Lower), "# a layer-3 device (tun, wireguard, ppp) carries no Ethernet frames: use a veth pair or a bridge on an Ethernet port, or route to it"),
-			Manual: true, Why: "which device to use instead is the operator's choice"})
+			Manual:  true, Why: "which device to use instead is the operator's choice"})
 	}
 	if f := featureInSymptom(s); f != nil {
 		out = append(out, fix.Fix{ID: "unsupported-feature/newer-kernel", Title: fmt.Sprintf("Run a kernel of Linux %d.%d or later, or a release of the program that does without %s", f.since[0], f.since[1], f.what),
 			Command: fix.Lines(fix.Argv("uname", "-r"), "# install and boot a newer kernel (the distribution's HWE or backports kernel), or pin the program to a release that does not ask for it"),
-			Manual: true, Why: "a kernel upgrade needs a reboot, and a module package cannot add what the kernel's release predates"})
+			Manual:  true, Why: "a kernel upgrade needs a reboot, and a module package cannot add what the kernel's release predates"})
 	}
 	return out
 }
