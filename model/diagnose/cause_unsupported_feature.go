@@ -168,13 +168,13 @@ func fixesUnsupportedFeature(c *Context, v Verdict) []fix.Fix {
 	if xdpSymptom(s) {
 		dev := fix.OrName(s.Device, "DEV")
 		out = append(out, fix.Fix{ID: "unsupported-feature/xdp-generic", Title: "Attach the XDP program in generic (skb) mode, which every driver supports, at a cost in speed",
-			Command: fix.Lines(fix.Argv("ethtool", "-i", dev), fix.Argv("ip", "link", "set", "dev", dev, "xdpgeneric", "obj", "PROG.o", "sec", "SECTION"),
+			Command: fix.Lines(fix.Argv("ethtool", "-i", dev), ipCmd(c, "link", "set", "dev", dev, "xdpgeneric", "obj", "PROG.o", "sec", "SECTION"),
 				"# with xdp-loader: xdp-loader load -m skb DEV PROG.o"),
 			Manual: true, Why: "the program and its section are the operator's; generic mode runs after the driver has built an skb, so it is slower than native mode"})
 	}
 	if _, ok := stackedOnEthernet[s.Kind]; ok && s.Lower != "" {
 		out = append(out, fix.Fix{ID: "unsupported-feature/ethernet-lower", Title: "Stack the " + s.Kind + " on an Ethernet device, or route through the layer-3 device instead",
-			Command: fix.Lines(fix.Argv("ip", "-d", "link", "show", "dev", s.Lower), "# a layer-3 device (tun, wireguard, ppp) carries no Ethernet frames: use a veth pair or a bridge on an Ethernet port, or route to it"),
+			Command: fix.Lines(ipCmd(c, "-d", "link", "show", "dev", s.Lower), "# a layer-3 device (tun, wireguard, ppp) carries no Ethernet frames: use a veth pair or a bridge on an Ethernet port, or route to it"),
 			Manual:  true, Why: "which device to use instead is the operator's choice"})
 	}
 	if f := featureInSymptom(s); f != nil {
