@@ -40,7 +40,7 @@ type Symptom struct {
 	// Recognised is false when nothing in the text matched a known form:
 	// the diagnosis then runs as a general health check.
 	Recognised bool   `json:"recognised"`
-	Source     string `json:"source,omitempty"` // iproute2, busybox, go, rust, docker, cni, networkd, NetworkManager, openvpn, wireguard, libvirt, lxc, sysctl, unshare, modprobe, selinux, apparmor
+	Source     string `json:"source,omitempty"` // kernel (its log lines), iproute2, busybox, go, rust, docker, cni, networkd, NetworkManager, openvpn, wireguard, libvirt, lxc, sysctl, unshare, modprobe, selinux, apparmor
 	Operation  string `json:"operation,omitempty"`
 	Kind       string `json:"kind,omitempty"`
 	Device     string `json:"device,omitempty"`

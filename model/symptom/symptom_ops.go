@@ -40,6 +40,17 @@ func (f lineForm) match(line string) []string {
 }
 
 var lineForms = []lineForm{
+	// The kernel's log line when a neighbour entry cannot be created:
+	// net/core/neighbour.c neigh_alloc prints "%s: neighbor table overflow!"
+	// (tbl->id: arp_cache, ndisc_cache) at gc_thresh3, and __neigh_create
+	// fails the lookup or the request (ip neigh add) with ENOBUFS.
+	{name: "kernel-neigh-overflow", example: `neighbour: arp_cache: neighbor table overflow!`,
+		re: regexp.MustCompile(`(?i)\bneighbou?r table overflow\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpNeighAdd)
+			s.setIf(&s.Source, "kernel")
+			s.setErr(ENOBUFS, m[0])
+		}},
 	// runc refusing a namespaced sysctl for a container that shares the
 	// host's network namespace (libcontainer/configs/validate: opencontainers/runc#2693).
 	{name: "runc-sysctl-host-netns", example: `docker: Error response from daemon: OCI runtime create failed: sysctl "net.core.somaxconn" not allowed in host network namespace: unknown`,
