@@ -153,6 +153,10 @@ func (n *NetFacts) writeJSON(bw *bufio.Writer) {
 		bw.WriteString(`,"tun_holders":`)
 		writeValue(bw, n.TunHolders)
 	}
+	if len(n.Drivers) > 0 {
+		bw.WriteString(`,"drivers":`)
+		writeValue(bw, n.Drivers)
+	}
 	if len(n.Gaps) > 0 {
 		bw.WriteString(`,"unavailable":`)
 		writeValue(bw, n.Gaps)

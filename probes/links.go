@@ -30,7 +30,9 @@ type NetFacts struct {
 	// TunHolders are the processes holding the tun/tap devices the
 	// symptom names (tunholders.go).
 	TunHolders []TunHolder `json:"tun_holders,omitempty"`
-	Gaps       Gaps        `json:"unavailable,omitempty"`
+	// Drivers are the drivers of the devices the symptom names (drivers.go).
+	Drivers []Driver `json:"drivers,omitempty"`
+	Gaps    Gaps     `json:"unavailable,omitempty"`
 
 	byIndex map[int32]int
 }
@@ -119,6 +121,7 @@ func gatherNet(e *env) NetFacts {
 	}
 	readUDPSockets(e, &n)
 	readTunHolders(e, &n)
+	readDrivers(e, &n)
 	return n
 }
 

@@ -40,6 +40,10 @@ func TestSosRHELLayout(t *testing.T) {
 	if len(n.Gaps) > 0 {
 		t.Fatalf("net gaps: %+v", n.Gaps)
 	}
+	// The named device's driver, from the networking plugin's ethtool -i.
+	if d, ok := n.DriverOf("bond0.100"); !ok || d.Driver != "802.1Q VLAN Support" || d.Version != "1.8" {
+		t.Errorf("driver of bond0.100: %+v %v", d, ok)
+	}
 	want := map[string]struct {
 		kind, slave string
 		up          bool

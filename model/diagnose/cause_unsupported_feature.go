@@ -113,6 +113,9 @@ func evalUnsupportedFeature(c *Context) Verdict {
 	// The kernel's own words.
 	if r, ok := s.ExtAckRow(); ok && r.Cause == "unsupported-feature" && r.Kernel() {
 		v.fail("the kernel answered %q (%s): the device's driver does not implement what was asked", r.Text(), r.Src)
+		if d, ok := c.Facts.Net.DriverOf(s.Device); ok {
+			v.Evidence = append(v.Evidence, fmt.Sprintf("%s's driver is %s (ethtool)", d.Device, d.Driver))
+		}
 		checked = true
 	}
 	// A lower device macvlan/ipvlan cannot stack on.
@@ -147,6 +150,9 @@ func evalUnsupportedFeature(c *Context) Verdict {
 	// the driver's ndo_bpf is not read here.
 	if !checked && xdpSymptom(s) && (s.Errno == symptom.EOPNOTSUPP || s.Errno == symptom.ENOTSUPP) {
 		dev := fix.OrName(s.Device, "the device")
+		if d, ok := c.Facts.Net.DriverOf(s.Device); ok {
+			v.Evidence = append(v.Evidence, fmt.Sprintf("%s's driver is %s (ethtool: version %s, bus %s)", d.Device, d.Driver, fix.OrName(d.Version, "unknown"), fix.OrName(d.BusInfo, "none")))
+		}
 		v.unknown("an XDP attach refused with %s: dev_xdp_attach answers it when %s's driver has no native XDP (ndo_bpf), \"Underlying driver does not support XDP in native mode\"; whether its driver has one is not read here (`ethtool -i` names the driver)", s.Errno, dev)
 		checked = true
 	}

@@ -504,6 +504,10 @@ func TestLiveMacvlanOnTun(t *testing.T) {
 		len(r.Fixes) == 0 || r.Fixes[0].ID != "unsupported-feature/ethernet-lower" || r.Fixes[0].Action != nil {
 		t.Fatalf("output %q evidence %q fixes %v", out, ev, fixIDs(r))
 	}
+	// The driver of a named device, read in the examined namespace.
+	if dr, ok := d.Facts.Net.DriverOf("tun0"); !ok || dr.Driver != "tun" {
+		t.Errorf("driver of tun0: %+v %v (drivers %+v)", dr, ok, d.Facts.Net.Drivers)
+	}
 	// On an Ethernet lower device the same kind is created: ruled out.
 	ns.IP("link", "add", "link", "veth0", "mv1", "type", "macvlan")
 	d = diagnoseLive(t, probes.Target{NetNS: ns.Name}, "ip link add link veth0 mv1 type macvlan", "RTNETLINK answers: Invalid argument")
