@@ -22,8 +22,9 @@ var causeDumpInterrupted = &Cause{
 
 // dumpInterruptedWords are how programs report a dump the kernel flagged
 // NLM_F_DUMP_INTR: vishvananda/netlink's ErrDumpInterrupted ("results may
-// be incomplete or inconsistent", v1.2.1+), and the flag's own name.
-var dumpInterruptedWords = []string{"results may be incomplete or inconsistent", "dump interrupted", "nlm_f_dump_intr", "dump was interrupted"}
+// be incomplete or inconsistent", v1.2.1+), libnl's NLE_DUMP_INTR ("Dump
+// inconsistency detected, interrupted"), and the flag's own name.
+var dumpInterruptedWords = []string{"results may be incomplete or inconsistent", "dump interrupted", "nlm_f_dump_intr", "dump was interrupted", "dump inconsistency detected"}
 
 func dumpInterruptedText(raw string) string {
 	low := strings.ToLower(raw)
@@ -37,7 +38,7 @@ func dumpInterruptedText(raw string) string {
 
 func evalDumpInterrupted(c *Context) Verdict {
 	var v Verdict
-	w := dumpInterruptedText(c.Symptom.Raw)
+	w := dumpInterruptedText(c.Symptom.Raw + "\n" + c.Symptom.Message)
 	if w == "" {
 		v.ok("the text reports no interrupted netlink dump")
 		return v

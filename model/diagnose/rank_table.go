@@ -38,9 +38,12 @@ type rankRow struct {
 	// Has is an object the command set: "mtu" (mtu N), "netns" (netns
 	// NAME, ip -n NAME, peer ... netns NAME), "master" (a master the
 	// port was to join).
-	Has    string
-	Causes []*Cause
-	Why    string
+	Has string
+	// NoErrno: the row is for a text that gives no errno at all (a
+	// fallback the errno's own rows must not be outranked by).
+	NoErrno bool
+	Causes  []*Cause
+	Why     string
 }
 
 func (r rankRow) weight() int {
@@ -68,7 +71,7 @@ func (r rankRow) weight() int {
 func (r rankRow) matches(s symptom.Symptom) bool {
 	if r.Op != "" && r.Op != s.Operation || r.Errno != "" && r.Errno != s.Errno ||
 		r.Family != "" && r.Family != s.Family || r.Path != "" && r.Path != s.Path || r.Source != "" && r.Source != s.Source ||
-		r.InvalidName && !s.InvalidName || r.InContainer && s.ContainerHint == "" {
+		r.InvalidName && !s.InvalidName || r.InContainer && s.ContainerHint == "" || r.NoErrno && s.Errno != "" {
 		return false
 	}
 	switch r.Has {
@@ -330,6 +333,10 @@ func init() {
 			Why: "vishvananda/netlink's ErrDumpInterrupted: the kernel flagged the dump NLM_F_DUMP_INTR (nl_dump_check_consistent) because the table changed while it was sent (aws/amazon-vpc-cni-k8s, cilium/cilium#48771)"},
 		{Msg: "dump interrupted", Causes: causes(causeDumpInterrupted),
 			Why: "a netlink dump flagged NLM_F_DUMP_INTR (nl_dump_check_consistent): links, addresses or routes changed while it was sent"},
+		{Msg: "dump inconsistency detected", Causes: causes(causeDumpInterrupted),
+			Why: "libnl's NLE_DUMP_INTR (lib/error.c: \"Dump inconsistency detected, interrupted\"): nl_recvmsgs saw NLM_F_DUMP_INTR on a dump's messages"},
+		{Msg: "so_bindtodevice", Errno: symptom.ENOPROTOOPT, Causes: causes(causeEmulatedKernel),
+			Why: "SO_BINDTODEVICE exists in every Linux since 2.0 (net/core/sock.c sock_setsockopt): ENOPROTOOPT for it comes from an emulation (WSL 1's lxcore, tailscale/tailscale#1873), not from an older kernel"},
 		{Msg: "nlm_f_dump_intr", Causes: causes(causeDumpInterrupted),
 			Why: "the flag the kernel sets on a dump whose table changed while it was sent (include/uapi/linux/netlink.h)"},
 		{Errno: symptom.EXFULL, Causes: causes(causeBridgePortLimit),
@@ -636,6 +643,24 @@ func init() {
 			Why: "net/wireless/nl80211.c nl80211_wiphy_netns: EOPNOTSUPP moving a Wi-Fi device's phy to another namespace when its driver does not set WIPHY_FLAG_NETNS_OK (lxc, incus and docker move Wi-Fi devices this way)"},
 		{Msg: "firejail/fnet", Errno: symptom.EINVAL, Causes: causes(causeUnsupportedFeature, causeMTU),
 			Why: "firejail --net=IF builds the sandbox's interface as a macvlan on IF (src/fnet: net_create_macvlan); drivers/net/macvlan.c macvlan_port_create answers EINVAL when IF is not an Ethernet device (a tun or WireGuard VPN interface, loopback)"},
+		{Source: "iw", Op: symptom.OpLinkSet, Errno: symptom.EOPNOTSUPP, Causes: causes(causeUnsupportedFeature, causeDeviceBusy),
+			Why: "net/wireless/nl80211.c nl80211_wiphy_netns: EOPNOTSUPP when the driver does not set WIPHY_FLAG_NETNS_OK (`iw phy PHY info` lists no set_wiphy_netns); nl80211_set_interface: EOPNOTSUPP for an interface type the driver does not offer"},
+		{Source: "iw", Op: symptom.OpLinkAdd, Errno: symptom.EOPNOTSUPP, Causes: causes(causeUnsupportedFeature, causeDeviceBusy),
+			Why: "net/wireless/nl80211.c nl80211_new_interface: EOPNOTSUPP when the driver has no add_virtual_intf or does not support the interface type (its interface_modes)"},
+		{Source: "iw", Op: symptom.OpLinkAdd, Errno: symptom.ENODEV, Causes: causes(causeUnsupportedFeature, causeLinkState),
+			Why: "out-of-tree Wi-Fi drivers (Realtek rtl88xx) answer ENODEV to nl80211's new-interface request for modes they do not implement (P2P, monitor); the in-tree ones EOPNOTSUPP"},
+		{Op: symptom.OpLinkSet, Errno: symptom.EOPNOTSUPP, Msg: "set vf", Causes: causes(causeUnsupportedFeature, causeDeviceBusy),
+			Why: "net/core/rtnetlink.c do_setvfinfo: EOPNOTSUPP when the physical function's driver has no ndo_set_vf_vlan/ndo_set_vf_link_state/... (and for InfiniBand PFs, which have no VLANs)"},
+		{Op: symptom.OpRouteAdd, NoErrno: true, Causes: causes(causeLinkState, causeAlreadyExists, causeInvalidRequest),
+			Why: "a route add whose errno the text does not give (\"exit status 1\"): the kernel's usual refusals are a device missing or down, or a gateway not reachable on it (fib_check_nh: ENODEV, ENETDOWN, ENETUNREACH), then the route already there (fib_table_insert: EEXIST)"},
+		{Msg: "kernel does not support", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
+			Why: "programs that probe for an attribute before using it (cilium: \"kernel does not support IFLA_NETKIT_SCRUB\") say so when the running kernel predates it"},
+		{Msg: "not supported by the kernel", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
+			Why: "a program's own probe for a kernel feature: the running kernel predates it (module-missing when it is a module the kernel could load)"},
+		{Msg: "requires a newer kernel", Causes: causes(causeUnsupportedFeature),
+			Why: "a program's own check of the kernel release against the feature it needs"},
+		{Errno: symptom.ENOPROTOOPT, Causes: causes(causeUnsupportedFeature, causeEmulatedKernel),
+			Why: "setsockopt/getsockopt answer ENOPROTOOPT for an option the kernel does not know (net/netlink/af_netlink.c netlink_setsockopt, net/core/sock.c): on Linux, an option newer than the running kernel"},
 		{Msg: "bitrate", Errno: symptom.EOPNOTSUPP, Causes: causes(causeUnsupportedFeature, causeInvalidRequest),
 			Why: "drivers/net/can/dev/netlink.c can_changelink: EOPNOTSUPP when the CAN driver sets no bit timing (no do_set_bittiming or bittiming constants) or the control mode is not among those it supports"},
 		{Msg: "bittiming", Errno: symptom.EOPNOTSUPP, Causes: causes(causeUnsupportedFeature, causeInvalidRequest),

@@ -301,3 +301,19 @@ var libnlErrors = map[string]Errno{
 	"INVAL": EINVAL, "RANGE": ERANGE, "OPNOTSUPP": EOPNOTSUPP, "AF_NOSUPPORT": EAFNOSUPPORT,
 	"NOMEM": ENOMEM, "NODEV": ENODEV, "NOADDR": EADDRNOTAVAIL, "AGAIN": EAGAIN,
 }
+
+// libnlCodes are libnl's NLE_* codes (include/netlink/errno.h) with the
+// errno each stands for and nl_geterror's text (lib/error.c), for the
+// programs that print the code.
+var libnlCodes = map[int]struct {
+	name, text string
+	errno      Errno
+}{
+	4: {"NLE_AGAIN", "Try again", EAGAIN}, 5: {"NLE_NOMEM", "Out of memory", ENOMEM},
+	6: {"NLE_EXIST", "Object exists", EEXIST}, 7: {"NLE_INVAL", "Invalid input data or parameter", EINVAL},
+	8: {"NLE_RANGE", "Input data out of range", ERANGE}, 10: {"NLE_OPNOTSUPP", "Operation not supported", EOPNOTSUPP},
+	12: {"NLE_OBJ_NOTFOUND", "Object not found", ENOENT}, 16: {"NLE_SEQ_MISMATCH", "Sequence number mismatch", ""},
+	17: {"NLE_MSG_OVERFLOW", "Message buffer too small", ENOBUFS}, 25: {"NLE_BUSY", "Object busy", EBUSY},
+	27: {"NLE_NOACCESS", "No Access", EACCES}, 28: {"NLE_PERM", "Operation not permitted", EPERM},
+	31: {"NLE_NODEV", "No such device", ENODEV}, 33: {"NLE_DUMP_INTR", "Dump inconsistency detected, interrupted", EINTR},
+}

@@ -40,6 +40,44 @@ func (f lineForm) match(line string) []string {
 }
 
 var lineForms = []lineForm{
+	// SONiC's daemons (sonic-swss netmsg/netlink.cpp) print libnl's return
+	// code, a negative NLE_* (include/netlink/errno.h), not an errno:
+	// "netlink reports an error=-33 on reading a netlink socket".
+	{name: "libnl-error-code", example: `ERR portsyncd: :- readMe: netlink reports an error=-33 on reading a netlink socket`,
+		re: regexp.MustCompile(`netlink reports an error=-(\d{1,2}) on reading a netlink socket`),
+		apply: func(s *Symptom, m []string) {
+			if e, ok := libnlCodes[atoiSafe(m[1])]; ok {
+				s.setErr(e.errno, "libnl "+e.name+": "+e.text)
+			}
+		}},
+	// bridge-utils' brctl addif, for ELOOP from br_add_if (a bridge
+	// cannot be a port of a bridge): brctl/brctl_cmd.c br_cmd_addif.
+	{name: "brctl-addif-eloop", example: `device br-vlan is a bridge device itself; can't enslave a bridge device to a bridge device.`,
+		re: regexp.MustCompile(`device (\S{1,64}) is a bridge device itself; can't enslave a bridge device to a bridge device`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Source, "brctl")
+			s.setErr(ELOOP, m[0])
+		}},
+	// A VF's settings on its physical function (sriov-cni, netlink's
+	// LinkSetVf*: IFLA_VFINFO_LIST through do_setvfinfo): "failed to set
+	// vf 2 vlan: operation not supported".
+	{name: "set-vf", example: `failed to set vf 28 link state to 1: operation not supported`,
+		re: regexp.MustCompile(`(?i)\bfailed to set vf \d{1,4} ([\w ]{1,40}?)(?: to [\w:.]{1,40})?: ([a-z][a-z ]{3,60}?)\s*(?:["',.\]\\]|$)`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			e := ErrnoFromText(strings.TrimRight(m[2], ". "))
+			s.setErr(e, m[0])
+		}},
+	// Renaming a device, as CNI plugins do to give it back on DEL:
+	// dev_change_name refuses an up device with EBUSY.
+	{name: "rename-to-original", example: `failed to restore "eth0" to original name "ens224": device or resource busy`,
+		re: regexp.MustCompile(`(?i)\b(?:failed to|could not|cannot) (?:restore|rename) \\?"([\w.@-]{1,15})\\?" to (?:original name )?\\?"([\w.@-]{1,15})\\?"`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
 	// The kernel's log line when a neighbour entry cannot be created:
 	// net/core/neighbour.c neigh_alloc prints "%s: neighbor table overflow!"
 	// (tbl->id: arp_cache, ndisc_cache) at gc_thresh3, and __neigh_create
@@ -1198,10 +1236,14 @@ var opPhrases = []opPhrase{
 		re:    regexp.MustCompile(`(?i)(?:\bsocket(?:\(\))?(?: creation)? failed|failed to create (?:a |the )?socket|\bsocket: [A-Z])`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
 	{name: "netns-path", example: `umount: /var/run/netns/physical: not mounted.`,
-		re: regexp.MustCompile(`(?:/var)?/run/(?:[\w.-]+/)?netns(?:/([\w.@-]+)|\b)`),
+		re: regexp.MustCompile(`(CNI_NETNS=)?(?:/var)?/run/(?:[\w.-]+/)?netns(?:/([\w.@-]+)|\b)`),
 		apply: func(s *Symptom, m []string) {
-			s.setIf(&s.Operation, OpNetnsEnter)
-			s.setIf(&s.Netns, m[1])
+			// A CNI plugin's invocation names the namespace it works
+			// in, not a namespace it failed to enter.
+			if m[1] == "" {
+				s.setIf(&s.Operation, OpNetnsEnter)
+			}
+			s.setIf(&s.Netns, m[2])
 		}},
 	// A process's namespace by path (kubernetes/kubernetes#26199 "Failed to
 	// open /proc/0/ns/net: ... no such file or directory").
@@ -1542,6 +1584,28 @@ func init() {
 			parse: func(s *Symptom, argv []string) {
 				s.Operation, s.Kind = OpTuntapAdd, "tap"
 				s.setIf(&s.Device, valueAfter(argv, "-t"))
+			}},
+		// iw(8), nl80211: moving a Wi-Fi phy to another namespace (the
+		// only way, its netdev is netns-local) and adding a virtual
+		// interface on a Wi-Fi device.
+		{name: "iw", programs: []string{"iw"}, example: "iw phy phy0 set netns name foo",
+			parse: func(s *Symptom, argv []string) {
+				s.Source = "iw"
+				a := argv[1:]
+				if len(a) > 0 && (a[0] == "dev" || a[0] == "phy") {
+					if a[0] == "phy" && len(a) > 3 && a[2] == "set" && a[3] == "netns" {
+						s.Operation = OpLinkSet
+						return
+					}
+					a = a[1:]
+				}
+				if len(a) >= 4 && a[1] == "interface" && a[2] == "add" {
+					s.Operation, s.Lower, s.Device = OpLinkAdd, clipText(a[0], 256), clipText(a[3], 256)
+					return
+				}
+				if len(a) >= 2 && a[1] == "set" {
+					s.Operation, s.Device = OpLinkSet, clipText(a[0], 256)
+				}
 			}},
 		{name: "brctl", programs: []string{"brctl"}, example: "brctl addif br0 eth0",
 			parse: func(s *Symptom, argv []string) {
