@@ -71,6 +71,10 @@ var corpusExceptions = map[string]string{
 	"fld5-031": "pytun's ENOENT on /dev/net/tun: that it ran on WSL 1 is only in the thread",
 	"fld5-032": "xdp-filter's first error is its pin directory (ENOENT), an informational line; the thread names the attach's ENOMEM after it",
 	"fld5-034": "tailscaled's diagnostic modprobe of tun is the first failure shown (module load); the thread names the tun open it explains",
+	"host5-013": "netbird's \"error creating tun device: no such device\" is read as the device's creation (tuntap add); the thread names the open of /dev/net/tun, with the tun module missing",
+	"host5-017": "owl's first error is pcap's (ENOENT), a trace line; the thread names the netlink EPERM after it, owl not running as root",
+	"host5-030": "EPERM bringing a Realtek USB adapter up: that its driver or firmware failed to load is only in the thread",
+	"host5-033": "create_ap's hostapd failing to configure AP mode, without errno: that a previous instance still held wlan0 is only in the thread",
 	// Round 4.
 	"ctr4-007":  "'ip route get' answered EOPNOTSUPP: that it ran under gVisor is only in the thread",
 	"ctr4-016":  "Home Assistant's \"Not privileged to run udev monitor!\": the AppArmor profile's netlink rule is only in the thread",

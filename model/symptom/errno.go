@@ -63,6 +63,8 @@ const (
 	EINTR        Errno = "EINTR"
 	ENOKEY       Errno = "ENOKEY"
 	EKEYREJECTED Errno = "EKEYREJECTED"
+	// ERFKILL: a radio blocked by rfkill refuses to come up (net/wireless/core.c cfg80211_netdev_notifier_call).
+	ERFKILL Errno = "ERFKILL"
 	// EUNKNOWN is an error whose number the C library could not name (musl's
 	// "No error information", glibc's "Unknown error N" for a number not
 	// listed here).
@@ -80,7 +82,7 @@ var errnoNumbers = map[Errno]syscall.Errno{
 	EALREADY: syscall.EALREADY, ENOTCONN: syscall.ENOTCONN, EPROTO: syscall.EPROTO, ETIMEDOUT: syscall.ETIMEDOUT,
 	EIO: syscall.EIO, EFAULT: syscall.EFAULT, ENOPROTOOPT: syscall.ENOPROTOOPT, ELOOP: syscall.ELOOP, ENOTSUPP: syscall.Errno(524),
 	EHOSTUNREACH: syscall.EHOSTUNREACH, EXFULL: syscall.Errno(54), E2BIG: syscall.E2BIG, EOVERFLOW: syscall.EOVERFLOW,
-	ENOPKG: syscall.Errno(65), ENOEXEC: syscall.ENOEXEC, ENOKEY: syscall.Errno(126), EKEYREJECTED: syscall.Errno(129),
+	ENOPKG: syscall.Errno(65), ENOEXEC: syscall.ENOEXEC, ENOKEY: syscall.Errno(126), EKEYREJECTED: syscall.Errno(129), ERFKILL: syscall.Errno(132),
 	EPFNOSUPPORT: syscall.EPFNOSUPPORT, EINTR: syscall.EINTR,
 }
 

@@ -91,6 +91,7 @@ var strerrorTexts = []strerrorText{
 	{"Invalid module format", ENOEXEC, "kmod"},
 	{"Required key not available", ENOKEY, "both"},
 	{"Key was rejected by service", EKEYREJECTED, "both"},
+	{"Operation not possible due to RF-kill", ERFKILL, "both"},
 	{"Value too large for defined data type", EOVERFLOW, "glibc"},
 	{"Value too large for data type", EOVERFLOW, "musl"},
 	// libnl's nl_geterror() texts (thom311/libnl lib/error.c), printed by

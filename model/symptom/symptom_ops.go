@@ -40,6 +40,22 @@ func (f lineForm) match(line string) []string {
 }
 
 var lineForms = []lineForm{
+	// iw(8)'s error line (iw.c: "command failed: %s (%d)", strerror and
+	// the negative errno nl80211 answered).
+	{name: "iw-command-failed", example: `command failed: Operation not supported (-95)`,
+		re: regexp.MustCompile(`^command failed: ([A-Za-z][\w ,'-]{2,60}) \((-\d{1,3})\)$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iw")
+			s.setErr(ErrnoFromText(strings.ToLower(m[1])), m[0])
+		}},
+	// A Wi-Fi device asked for monitor mode (owl, airmon-ng, kismet):
+	// nl80211_set_interface with NL80211_IFTYPE_MONITOR.
+	{name: "monitor-mode", example: `14:35:27 ERROR: Could not put device in monitor mode: wlx00c0caad6c6e`,
+		re: regexp.MustCompile(`(?i)\b(?:could not|couldn't|failed to|unable to|cannot|can't) (?:put|set|switch|change)(?: the)? (?:device|interface|card|adapter|[\w.-]{1,15}) (?:in|into|to) monitor mode(?:: ([\w.@-]{1,15}))?`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
 	// SONiC's daemons (sonic-swss netmsg/netlink.cpp) print libnl's return
 	// code, a negative NLE_* (include/netlink/errno.h), not an errno:
 	// "netlink reports an error=-33 on reading a netlink socket".
@@ -910,6 +926,12 @@ func kindNoun(w string) string {
 }
 
 var opPhrases = []opPhrase{
+	// getifaddrs(3) lists addresses through a NETLINK_ROUTE socket
+	// (glibc sysdeps/unix/sysv/linux/ifaddrs.c): its failure is the
+	// socket's (myMPD's "Can not get list of inteface ip addresses").
+	{name: "getifaddrs", example: `mympd[2129]: ERROR    mympdapi  Can not get list of inteface ip addresses`,
+		re:    regexp.MustCompile(`(?i)\bgetifaddrs\b|\bget (?:the )?list of inte?r?face (?:ip )?addresses`),
+		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
 	// A driver refusing an MTU in its own words (lan78xx, smsc95xx:
 	// "eth0: Invalid MTU 9000 requested, hw max 1500", raspberrypi/linux#2660).
 	{name: "driver-invalid-mtu", example: `eth0: Invalid MTU 9000 requested, hw max 1500`,
