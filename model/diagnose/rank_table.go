@@ -351,8 +351,8 @@ func init() {
 			Why: "systemd-networkd exits when it cannot read /etc/systemd/network (a file or directory it, user systemd-network, may not read)"},
 		{Op: symptom.OpLinkSet, Errno: symptom.ERANGE, Causes: causes(causeMTU),
 			Why: "net/8021q/vlan_dev.c vlan_dev_change_mtu: ERANGE for a VLAN MTU above its lower device's"},
-		{Op: symptom.OpLinkSet, Errno: symptom.EOPNOTSUPP, Causes: causes(causeDeviceBusy, causeInvalidRequest, causeModuleMissing),
-			Why: "net/core/rtnetlink.c do_set_master: EOPNOTSUPP when the master cannot take ports (no ndo_add_slave: a NIC, an OVS bridge; invalid-request checks the master's kind); net/bridge/br_if.c br_add_if: EOPNOTSUPP for a Wi-Fi station without 4-address mode"},
+		{Op: symptom.OpLinkSet, Errno: symptom.EOPNOTSUPP, Causes: causes(causeDeviceBusy, causeInvalidRequest, causeModuleMissing, causeUnsupportedFeature),
+			Why: "net/core/rtnetlink.c do_set_master: EOPNOTSUPP when the master cannot take ports (no ndo_add_slave: a NIC, an OVS bridge; invalid-request checks the master's kind); net/bridge/br_if.c br_add_if: EOPNOTSUPP for a Wi-Fi station without 4-address mode; a driver without the operation asked (dev_xdp_attach, do_setvfinfo)"},
 		{Op: symptom.OpSysctl, Errno: symptom.EINVAL, Msg: "/mtu", Causes: causes(causeMTU, causeSysctl),
 			Why: "net/ipv6/addrconf.c addrconf_sysctl_mtu: EINVAL for an IPv6 MTU below 1280 or above the link's MTU"},
 		{Errno: symptom.EINVAL, Msg: "/run/netns/", Causes: causes(causeNetnsReference),
@@ -435,8 +435,8 @@ func init() {
 			Why: "drivers/net/macvlan.c macvlan_common_newlink, vlan_newlink: ENODEV when the lower device named with link does not exist"},
 		{Op: symptom.OpLinkAdd, Errno: symptom.EOPNOTSUPP, Causes: causes(causeModuleMissing, causeContainerRestricted, causeNetconfig),
 			Why: "net/core/rtnetlink.c rtnl_newlink: EOPNOTSUPP when no module provides the kind (request_module is refused or finds nothing)"},
-		{Op: symptom.OpLinkAdd, Errno: symptom.EINVAL, Causes: causes(causeNameConflict, causeLinkState, causeModuleMissing),
-			Why: "rtnl_newlink: EINVAL for an invalid name; macvlan/vlan without a lower device (no IFLA_LINK) EINVAL"},
+		{Op: symptom.OpLinkAdd, Errno: symptom.EINVAL, Causes: causes(causeNameConflict, causeLinkState, causeModuleMissing, causeUnsupportedFeature),
+			Why: "rtnl_newlink: EINVAL for an invalid name; macvlan/vlan without a lower device (no IFLA_LINK) EINVAL; macvlan_port_create/ipvlan_port_create: EINVAL for a lower device that is not Ethernet"},
 
 		// --- /dev/net/tun.
 		{Op: symptom.OpTuntapAdd, Errno: symptom.ENOENT, Causes: causes(causeTunDevice, causeModuleMissing, causeContainerRestricted),
