@@ -32,14 +32,17 @@ type kernelFeature struct {
 
 // kernelFeatures are the features the field shows asked of kernels too old
 // for them. Releases from the kernel's history (the commit that added each).
+// The errnos are what an older kernel answers, narrowed so that a newer
+// kernel's own refusal of a wrong request (EINVAL for a bad altname or an
+// unknown nexthop id) does not point here.
 var kernelFeatures = []kernelFeature{
 	{words: []string{"netlink_get_strict_chk", "get_strict_chk", "strict_chk"}, errnos: []symptom.Errno{symptom.ENOPROTOOPT},
 		since: [2]int{4, 20}, what: "the NETLINK_GET_STRICT_CHK socket option",
 		src: "net/netlink/af_netlink.c:netlink_setsockopt answers ENOPROTOOPT for an option it does not know"},
-	{words: []string{"altname", "alt_ifname", "alternative name", "linkprop", "link property"}, errnos: []symptom.Errno{symptom.EOPNOTSUPP, symptom.EINVAL},
+	{words: []string{"altname", "alt_ifname", "alternative name", "linkprop", "link property"}, errnos: []symptom.Errno{symptom.EOPNOTSUPP},
 		since: [2]int{5, 5}, what: "alternative interface names (RTM_NEWLINKPROP, IFLA_ALT_IFNAME)",
 		src: "net/core/rtnetlink.c:rtnetlink_rcv_msg answers EOPNOTSUPP for a message type it has no handler for"},
-	{words: []string{"rtm_newnexthop", "nhid", "ip nexthop", "nexthop object"}, errnos: []symptom.Errno{symptom.EOPNOTSUPP, symptom.EINVAL},
+	{words: []string{"rtm_newnexthop", "nhid", "ip nexthop", "nexthop object"}, errnos: []symptom.Errno{symptom.EOPNOTSUPP},
 		since: [2]int{5, 3}, what: "nexthop objects (RTM_NEWNEXTHOP, RTA_NH_ID)",
 		src: "net/core/rtnetlink.c:rtnetlink_rcv_msg answers EOPNOTSUPP for a message type it has no handler for"},
 	{words: []string{"xdp.frags", "xdp_frags", "bpf_f_xdp_has_frags", "xdp multi-buffer", "xdp multi-buf"}, errnos: []symptom.Errno{symptom.EOPNOTSUPP, symptom.EINVAL},
