@@ -392,6 +392,39 @@ func (s *Symptom) parseIP(a []string) {
 			s.Operation = OpLinkSet
 			s.Device = valueAfter(rest, "dev")
 		}
+	case strings.HasPrefix(obj, "tunn"):
+		// ip tunnel add NAME mode MODE ...: an ipip/gre/sit/vti link,
+		// made through the SIOCADDTUNNEL ioctl.
+		switch {
+		case isVerb("add"):
+			s.Operation = OpLinkAdd
+		case isVerb("change"):
+			s.Operation = OpLinkSet
+		case isVerb("delete", "del"):
+			s.Operation = OpLinkDel
+		default:
+			return
+		}
+		for i := 0; i < len(rest); i++ {
+			switch rest[i] {
+			case "name":
+				if i+1 < len(rest) {
+					s.Device = rest[i+1]
+					i++
+				}
+			case "mode":
+				if i+1 < len(rest) {
+					s.Kind = rest[i+1]
+					i++
+				}
+			case "local", "remote", "dev", "ttl", "tos", "key", "ikey", "okey", "encaplimit", "hoplimit", "flowlabel", "tclass", "6rd-prefix", "encap", "encap-sport", "encap-dport":
+				i++
+			default:
+				if s.Device == "" && !strings.HasPrefix(rest[i], "-") {
+					s.Device = rest[i]
+				}
+			}
+		}
 	case PrefixOf(obj, "tuntap", 2):
 		if isVerb("add") {
 			s.Operation = OpTuntapAdd

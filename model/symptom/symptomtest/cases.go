@@ -122,4 +122,10 @@ var Cases = []Case{
 		symptom.Symptom{Source: "apparmor", Operation: symptom.OpUserns, Errno: symptom.EPERM}},
 	{"ansi colours", "\x1b[31mRTNETLINK answers: File exists\x1b[0m", symptom.Symptom{Errno: symptom.EEXIST}},
 	{"CRLF", "ip link add veth0 type veth\r\nRTNETLINK answers: File exists\r\n", symptom.Symptom{Operation: symptom.OpLinkAdd, Device: "veth0", Errno: symptom.EEXIST}},
+	{"ip tunnel add in a daemon's words", `warning: cmd 'ip tunnel add tap0 mode gretap local 78.46.193.234 remote 195.201.223.194 dev eth0 ttl 64' failed: returned 255 (Unknown tunnel mode "gretap")`,
+		symptom.Symptom{Operation: symptom.OpLinkAdd, Kind: "gretap", Device: "tap0"}},
+	{"iw phy netns", "$ sudo iw phy phy5 set netns 7793\ncommand failed: Operation not supported (-95)", symptom.Symptom{Source: "iw", Operation: symptom.OpLinkSet, Errno: symptom.EOPNOTSUPP}},
+	{"iw interface add", "sudo iw wlp1s0 interface add p2p0 type managed\n\ncommand failed: No such device (-19)", symptom.Symptom{Source: "iw", Operation: symptom.OpLinkAdd, Device: "p2p0", Lower: "wlp1s0", Errno: symptom.ENODEV}},
+	{"neighbour overflow", "[84321.123457] neighbor table overflow!", symptom.Symptom{Source: "kernel", Operation: symptom.OpNeighAdd, Errno: symptom.ENOBUFS}},
+	{"libnl code", "ERR portsyncd: :- readMe: netlink reports an error=-33 on reading a netlink socket", symptom.Symptom{Errno: symptom.EINTR}},
 }
