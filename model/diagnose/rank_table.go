@@ -18,7 +18,8 @@ import (
 // kernel function or program message that returns this errno for this
 // cause. When several rows match a symptom, the more specific row's causes
 // come first (Msg weighs 3, Op 2, Errno 1, Family/Path/Source 1 each), rows
-// of equal weight in table order. TestRankTable checks every row names
+// of equal weight in table order; NoErrno rows (an operation named without
+// its errno) weigh nothing. TestRankTable checks every row names
 // causes of the catalogue and every cause is reached by some row.
 
 // rankRow is one line of the ranking table.
@@ -39,14 +40,17 @@ type rankRow struct {
 	// NAME, ip -n NAME, peer ... netns NAME), "master" (a master the
 	// port was to join).
 	Has string
-	// NoErrno: the row is for a text that gives no errno at all (a
-	// fallback the errno's own rows must not be outranked by).
+	// NoErrno: the row is for a text that gives no errno at all, a
+	// fallback that weighs nothing: any other row that matches comes first.
 	NoErrno bool
 	Causes  []*Cause
 	Why     string
 }
 
 func (r rankRow) weight() int {
+	if r.NoErrno {
+		return 0 // a fallback: every row with evidence of its own comes first
+	}
 	w := 0
 	if r.Msg != "" || r.InvalidName {
 		w += 3
@@ -651,6 +655,25 @@ func init() {
 			Why: "out-of-tree Wi-Fi drivers (Realtek rtl88xx) answer ENODEV to nl80211's new-interface request for modes they do not implement (P2P, monitor); the in-tree ones EOPNOTSUPP"},
 		{Op: symptom.OpLinkSet, Errno: symptom.EOPNOTSUPP, Msg: "set vf", Causes: causes(causeUnsupportedFeature, causeDeviceBusy),
 			Why: "net/core/rtnetlink.c do_setvfinfo: EOPNOTSUPP when the physical function's driver has no ndo_set_vf_vlan/ndo_set_vf_link_state/... (and for InfiniBand PFs, which have no VLANs)"},
+		// --- an operation named without its errno ("failed to create
+		// bridge: exit status 2"): the kernel's usual refusals of it, so
+		// that the causes to check come in that order, not in catalogue order.
+		{Op: symptom.OpLinkAdd, NoErrno: true, Causes: causes(causeNameConflict, causeModuleMissing, causeLinkState, causeCapNetAdmin),
+			Why: "rtnl_newlink's usual refusals: EEXIST for a name taken (name-conflict), EOPNOTSUPP for a kind no module provides, ENODEV for a lower device that is missing, EPERM without CAP_NET_ADMIN"},
+		{Op: symptom.OpLinkSet, NoErrno: true, Causes: causes(causeLinkState, causeDeviceBusy, causeMTU),
+			Why: "do_setlink's usual refusals: ENODEV for a device that is missing, EBUSY for a change the device refuses while up or in use, EINVAL for an MTU outside its limits"},
+		{Op: symptom.OpLinkDel, NoErrno: true, Causes: causes(causeLinkState, causeInvalidRequest),
+			Why: "rtnl_dellink: ENODEV for a device already gone, EOPNOTSUPP for one that cannot be deleted (a physical NIC, no dellink)"},
+		{Op: symptom.OpTuntapAdd, NoErrno: true, Causes: causes(causeTunDevice, causeDeviceBusy, causeCapNetAdmin),
+			Why: "ip tuntap add opens /dev/net/tun (tun-device) then TUNSETIFF: EBUSY for a device another process holds, EPERM without CAP_NET_ADMIN"},
+		{Op: symptom.OpAddrAdd, NoErrno: true, Causes: causes(causeAlreadyExists, causeLinkState, causeSysctl),
+			Why: "inet_rtm_newaddr/inet6_rtm_newaddr: EEXIST for an address already there, ENODEV for a missing device, EACCES with disable_ipv6 set"},
+		{Op: symptom.OpAddrDel, NoErrno: true, Causes: causes(causeLinkState, causeInvalidRequest),
+			Why: "inet_rtm_deladdr: ENODEV for a missing device, EADDRNOTAVAIL for an address that is not on it"},
+		{Op: symptom.OpRouteDel, NoErrno: true, Causes: causes(causeLinkState, causeInvalidRequest),
+			Why: "fib_table_delete: ESRCH for a route that is not there (or given with another table, metric or protocol), ENODEV for a missing device"},
+		{Op: symptom.OpNeighAdd, NoErrno: true, Causes: causes(causeNeighTable, causeLinkState, causeInvalidRequest),
+			Why: "neigh_add: ENOBUFS when the table is at gc_thresh3, ENODEV for a missing device, EINVAL without lladdr"},
 		{Op: symptom.OpRouteAdd, NoErrno: true, Causes: causes(causeLinkState, causeAlreadyExists, causeInvalidRequest),
 			Why: "a route add whose errno the text does not give (\"exit status 1\"): the kernel's usual refusals are a device missing or down, or a gateway not reachable on it (fib_check_nh: ENODEV, ENETDOWN, ENETUNREACH), then the route already there (fib_table_insert: EEXIST)"},
 		{Source: "iw", Errno: symptom.EOPNOTSUPP, Causes: causes(causeUnsupportedFeature, causeDeviceBusy),
