@@ -79,7 +79,7 @@ func capturedJournal(r Root, args []string) (lines []LogLine, ok bool, err error
 	if r.Live() || !r.Exists("/"+capturedJournalFile) {
 		return nil, false, nil
 	}
-	b, err := readBounded(r.Path("/"+capturedJournalFile), 64<<20)
+	b, err := r.ReadLimit("/"+capturedJournalFile, 64<<20)
 	if err != nil {
 		return nil, true, err
 	}

@@ -2,10 +2,10 @@ package probes
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/netns"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 	"golang.org/x/sys/unix"
 )
 
@@ -89,7 +89,7 @@ func sosDriver(dir, dev string) (Driver, bool) {
 	if ValidIfName(dev) != nil {
 		return Driver{}, false
 	}
-	b, err := readBounded(filepath.Join(dir, "sos_commands", "networking", "ethtool_-i_"+dev), 64<<10)
+	b, err := source.ReadInRoot(dir, "sos_commands/networking/ethtool_-i_"+dev, 64<<10)
 	if err != nil {
 		return Driver{}, false
 	}
@@ -99,7 +99,7 @@ func sosDriver(dir, dev string) (Driver, bool) {
 		if !ok {
 			continue
 		}
-		v = strings.TrimSpace(v)
+		v = clip(strings.TrimSpace(v), 64)
 		switch strings.TrimSpace(k) {
 		case "driver":
 			d.Driver = v

@@ -31,7 +31,7 @@ func capturedNet(r Root) (NetFacts, bool) {
 		return NetFacts{}, false
 	}
 	var n NetFacts
-	b, err := readBounded(r.Path(p), 256<<20)
+	b, err := r.ReadLimit(p, 256<<20)
 	var cn CapturedNet
 	if err == nil {
 		err = json.Unmarshal(b, &cn)

@@ -2,6 +2,7 @@ package probes
 
 import (
 	"bufio"
+	"bytes"
 	"os"
 	"path/filepath"
 	"sort"
@@ -80,12 +81,11 @@ func readRouteProtocols(dirs []string) map[uint8]string {
 // parseRouteProtocols reads one "ID NAME" file (ID decimal or 0x hex, #
 // comments), as iproute2's fread_id_name does; bad lines are skipped.
 func parseRouteProtocols(path string, names map[uint8]string) {
-	f, err := os.Open(path)
+	b, err := readBounded(path, 1<<20) // a regular file only: never blocks on a FIFO
 	if err != nil {
 		return
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
 		line, _, _ := strings.Cut(sc.Text(), "#")
 		fields := strings.Fields(line)

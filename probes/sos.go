@@ -9,12 +9,14 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/rtnl"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 	"golang.org/x/sys/unix"
 )
 
@@ -30,6 +32,7 @@ import (
 //	sos_commands/kernel/sysctl_-a               /proc/sys/... values not copied
 //	sos_commands/kernel/lsmod                   /proc/modules when not copied
 //	sos_commands/kernel/uname_-a                /proc/sys/kernel/osrelease
+//	sos_commands/networking/ethtool_-i_DEV      the driver of a named device (drivers.go)
 //
 // A copied file always wins over a command output. sos redacts secrets as
 // "***" (psk=***): such a value is redacted, not invalid, and is left out.
@@ -69,7 +72,7 @@ func loadSos(dir string) *sosTree {
 	t := &sosTree{files: map[string]sosFile{}}
 	// A laid-out supportconfig names its own files.
 	var origins map[string]string
-	if b, err := readBounded(filepath.Join(dir, supportconfigOrigins), 1<<20); err == nil {
+	if b, err := source.ReadInRoot(dir, supportconfigOrigins, 1<<20); err == nil {
 		json.Unmarshal(b, &origins)
 	}
 	name := func(rel string) string {
@@ -80,7 +83,7 @@ func loadSos(dir string) *sosTree {
 	}
 	read := func(rel string) ([]byte, string, bool) {
 		for _, r := range strings.Split(rel, "|") {
-			b, err := readBounded(filepath.Join(dir, filepath.FromSlash(r)), MaxFileSize)
+			b, err := source.ReadInRoot(dir, r, MaxFileSize)
 			if err == nil {
 				return b, name(r), true
 			}
@@ -198,12 +201,11 @@ func sosNet(r Root) (NetFacts, bool) {
 		return NetFacts{}, false
 	}
 	var n NetFacts
-	dir := func(f string) string { return r.Path("/sos_commands/networking/" + f) }
 	first := func(names ...string) ([]byte, string, error) {
 		var err error
 		for _, nm := range names {
 			var b []byte
-			if b, err = readBounded(dir(nm), 256<<20); err == nil {
+			if b, err = r.ReadLimit("/sos_commands/networking/"+nm, 256<<20); err == nil {
 				return b, "sos_commands/networking/" + nm, nil
 			}
 		}
@@ -257,6 +259,10 @@ var ipAddrFlags = map[string]uint32{
 	"mngtmpaddr": unix.IFA_F_MANAGETEMPADDR, "noprefixroute": unix.IFA_F_NOPREFIXROUTE,
 }
 
+// linkTypeRE is what `ip link` prints after "link/": iproute2's names of the
+// ARPHRD_* types (lib/ll_types.c) or "[N]"; anything else is not kept.
+var linkTypeRE = regexp.MustCompile(`^(?:[a-z0-9][a-z0-9./_-]{0,31}|\[\d{1,5}\])$`)
+
 // parseIPLinks parses `ip [-s] [-d] link` or `ip [-d] address` output into
 // links and addresses.
 func parseIPLinks(b []byte) ([]Link, []Addr) {
@@ -298,7 +304,9 @@ func parseIPLinks(b []byte) ([]Link, []Addr) {
 		l := &links[cur]
 		switch {
 		case strings.HasPrefix(f[0], "link/"):
-			l.LinkType = strings.TrimPrefix(f[0], "link/")
+			if t := strings.TrimPrefix(f[0], "link/"); linkTypeRE.MatchString(t) {
+				l.LinkType = t
+			}
 			if len(f) > 1 && f[0] != "link/none" {
 				l.HWAddr = f[1]
 			}

@@ -26,7 +26,7 @@ const MaxLogLine = 8 << 10
 
 // ReadLogFile reads the tail of a text log below the root.
 func ReadLogFile(r Root, path string) ([]LogLine, error) {
-	b, err := ReadTail(r.Path(path), MaxLogTail)
+	b, err := r.ReadTail(path, MaxLogTail)
 	if err != nil {
 		return nil, err
 	}

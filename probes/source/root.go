@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // MaxFileSize bounds every whole-file read. procfs and sysfs files are far
@@ -73,7 +75,7 @@ func (r Root) Path(p ...string) string {
 
 // ReadFile reads at most MaxFileSize bytes of the file at p below the root.
 func (r Root) ReadFile(p string) ([]byte, error) {
-	b, err := ReadBounded(r.Path(p), MaxFileSize)
+	b, err := r.ReadLimit(p, MaxFileSize)
 	if err != nil && r.Outputs != nil && errors.Is(err, fs.ErrNotExist) {
 		if d, ok := r.Outputs.Lookup(p); ok {
 			return d, nil
@@ -84,7 +86,7 @@ func (r Root) ReadFile(p string) ([]byte, error) {
 
 // ReadString reads a small file and trims surrounding white space.
 func (r Root) ReadString(p string) (string, error) {
-	b, err := ReadBounded(r.Path(p), 64<<10)
+	b, err := r.ReadLimit(p, 64<<10)
 	if err != nil && r.Outputs != nil && errors.Is(err, fs.ErrNotExist) {
 		if d, ok := r.Outputs.Lookup(p); ok {
 			b, err = d, nil
@@ -129,10 +131,28 @@ func (r Root) Exists(p string) bool {
 // first, possibly partial, line is dropped when the read did not start at the
 // beginning of the file.
 func ReadTail(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
+	return readTail(f, max)
+}
+
+// ReadTail reads the end of the file at p below the root, as ReadTail does;
+// below a captured tree, symlinks resolve inside the tree (ReadInRoot).
+func (r Root) ReadTail(p string, max int64) ([]byte, error) {
+	if r.Live() {
+		return ReadTail(r.Path(p), max)
+	}
+	f, err := openInRoot(r.Dir, p)
+	if err != nil {
+		return nil, err
+	}
+	return readTail(f, max)
+}
+
+func readTail(f *os.File, max int64) ([]byte, error) {
+	path := f.Name()
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
@@ -163,13 +183,83 @@ func ReadTail(path string, max int64) ([]byte, error) {
 }
 
 // ReadBounded reads at most limit bytes of the file at path (a host path).
+// Only a regular file is read: the open does not block (a FIFO planted in a
+// captured tree would hang the reader) and anything else is refused.
 func ReadBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
+	return readRegular(f, limit)
+}
+
+func readRegular(f *os.File, limit int64) ([]byte, error) {
 	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%s)", f.Name(), st.Mode().Type())
+	}
 	return io.ReadAll(io.LimitReader(f, limit))
+}
+
+// ReadInRoot reads at most limit bytes of the file rel below the directory
+// dir (a captured tree, a sosreport), resolving it as if dir were "/": a
+// symlink in the tree, absolute or with "..", stays inside it (openat2's
+// RESOLVE_IN_ROOT, Linux 5.6). Where openat2 is missing, a path whose
+// resolution leaves dir is refused instead.
+func ReadInRoot(dir, rel string, limit int64) ([]byte, error) {
+	f, err := openInRoot(dir, rel)
+	if err != nil {
+		return nil, err
+	}
+	return readRegular(f, limit)
+}
+
+// openInRoot opens rel below dir for reading, resolved inside dir, without
+// blocking on a FIFO (the caller checks the file is regular).
+func openInRoot(dir, rel string) (*os.File, error) {
+	rel = strings.TrimPrefix(filepath.Clean("/"+rel), "/")
+	shown := filepath.Join(dir, rel)
+	if rel == "" {
+		return nil, fmt.Errorf("%s: not a regular file", shown)
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	fd, err := unix.Openat2(int(d.Fd()), rel, &unix.OpenHow{
+		Flags:   unix.O_RDONLY | unix.O_NONBLOCK | unix.O_CLOEXEC,
+		Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS,
+	})
+	switch {
+	case err == nil:
+		return os.NewFile(uintptr(fd), shown), nil
+	case errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EPERM):
+		// No openat2 (or a seccomp filter refusing it): resolve by hand.
+		real, rerr := filepath.EvalSymlinks(shown)
+		if rerr != nil {
+			return nil, rerr
+		}
+		if base, berr := filepath.EvalSymlinks(dir); berr != nil || real != base && !strings.HasPrefix(real, base+string(filepath.Separator)) {
+			return nil, fmt.Errorf("%s: resolves outside the examined tree", shown)
+		}
+		return os.OpenFile(real, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	default:
+		return nil, &fs.PathError{Op: "open", Path: shown, Err: err}
+	}
+}
+
+// ReadLimit reads at most limit bytes of the file at p below the root; below
+// a captured tree, symlinks resolve inside the tree (ReadInRoot).
+func (r Root) ReadLimit(p string, limit int64) ([]byte, error) {
+	if r.Live() {
+		return ReadBounded(r.Path(p), limit)
+	}
+	return ReadInRoot(r.Dir, p, limit)
 }
 
 // Gap records a fact that could not be read, and why.
