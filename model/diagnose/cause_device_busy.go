@@ -130,6 +130,8 @@ func evalDeviceBusy(c *Context) Verdict {
 			v.fail("%s is an existing vxlan, so its driver is loaded: changing it failed with EOPNOTSUPP, vxlan_nl2conf's answer to a change of what is fixed at creation (VNI, destination port, address family)", fix.OrName(s.Device, "the device"))
 		case ok:
 			v.ok("%s is not a vxlan; EOPNOTSUPP on a change is not a fixed attribute here", l.Name)
+		case s.Device == "":
+			v.unknown("the device unavailable: the symptom does not name it (paste the command too)")
 		default:
 			v.unknown("device %q unavailable: not in the examined namespace", s.Device)
 		}

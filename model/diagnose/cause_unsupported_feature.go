@@ -11,7 +11,7 @@ import (
 
 var causeUnsupportedFeature = &Cause{
 	ID:      "unsupported-feature",
-	Answers: fix.Answers(nil, symptom.EOPNOTSUPP, symptom.EINVAL, symptom.ENOPROTOOPT, symptom.EPROTONOSUPPORT),
+	Answers: fix.Answers(nil, symptom.EOPNOTSUPP, symptom.EINVAL, symptom.ENOPROTOOPT, symptom.EPROTONOSUPPORT, symptom.ENODEV),
 	Checks:  "whether the kernel or the device's driver lacks what was asked although it has the subsystem: a kernel release older than the attribute or socket option, a driver without native XDP, a lower device of a type macvlan/ipvlan cannot stack on",
 	Needs:   []probes.Group{probes.GroupNet, probes.GroupHost},
 	Eval:    evalUnsupportedFeature,
@@ -108,7 +108,9 @@ func xdpSymptom(s symptom.Symptom) bool {
 func evalUnsupportedFeature(c *Context) Verdict {
 	var v Verdict
 	s := c.Symptom
-	if s.Errno != "" && !errnoIn(s.Errno, []symptom.Errno{symptom.EOPNOTSUPP, symptom.ENOTSUPP, symptom.EINVAL, symptom.ENOPROTOOPT, symptom.EPROTONOSUPPORT, symptom.ENOENT}) {
+	// ENODEV: out-of-tree Wi-Fi drivers' answer to nl80211 for a mode they lack.
+	if s.Errno != "" && !errnoIn(s.Errno, []symptom.Errno{symptom.EOPNOTSUPP, symptom.ENOTSUPP, symptom.EINVAL, symptom.ENOPROTOOPT, symptom.EPROTONOSUPPORT, symptom.ENOENT}) &&
+		!(s.Source == "iw" && s.Errno == symptom.ENODEV) {
 		v.ok("%s is not what a kernel or driver lacking a feature answers (EOPNOTSUPP, EINVAL, ENOPROTOOPT, EPROTONOSUPPORT)", s.Errno)
 		return v
 	}
@@ -133,6 +135,8 @@ func evalUnsupportedFeature(c *Context) Verdict {
 			v.fail("the lower device %s is %s of type %s (link/%s), not Ethernet: %s refuses any lower device that is not ARPHRD_ETHER, or is loopback, with EINVAL", l.Name, kind, l.LinkType, l.LinkType, src)
 		} else if l.LinkType == "ether" {
 			v.ok("the lower device %s is an Ethernet device (link/ether): %s can stack on it", l.Name, s.Kind)
+		} else {
+			v.unknown("the lower device %s: its hardware type was not recorded (a capture made before rtnl-doctor read it): `ip -d link show dev %s` shows it after link/", l.Name, l.Name)
 		}
 	}
 	// A feature newer than the running kernel.
@@ -153,16 +157,71 @@ func evalUnsupportedFeature(c *Context) Verdict {
 	// the driver's ndo_bpf is not read here.
 	if !checked && xdpSymptom(s) && (s.Errno == symptom.EOPNOTSUPP || s.Errno == symptom.ENOTSUPP) {
 		dev := fix.OrName(s.Device, "the device")
+		which := "whether its driver has one is not read here (`ethtool -i` names the driver)"
 		if d, ok := c.Facts.Net.DriverOf(s.Device); ok {
-			v.Evidence = append(v.Evidence, fmt.Sprintf("%s's driver is %s (ethtool: version %s, bus %s)", d.Device, d.Driver, fix.OrName(d.Version, "unknown"), fix.OrName(d.BusInfo, "none")))
+			which = fmt.Sprintf("its driver is %s (ethtool: version %s, bus %s); whether that driver has native XDP is not read here (its ndo_bpf)", d.Driver, fix.OrName(d.Version, "unknown"), fix.OrName(d.BusInfo, "none"))
 		}
-		v.unknown("an XDP attach refused with %s: dev_xdp_attach answers it when %s's driver has no native XDP (ndo_bpf), \"Underlying driver does not support XDP in native mode\"; whether its driver has one is not read here (`ethtool -i` names the driver)", s.Errno, dev)
+		v.unknown("an XDP attach refused with %s: dev_xdp_attach answers it when %s's driver has no native XDP (ndo_bpf), \"Underlying driver does not support XDP in native mode\"; %s", s.Errno, dev, which)
 		checked = true
+	}
+	if !checked {
+		if form, how := driverRefusal(s); form != "" {
+			v.unknown("%s; whether the driver implements it is not read here: %s", form, how)
+			checked = true
+		} else if w := programSaysKernelLacks(s); w != "" {
+			rel := fix.OrName(c.Facts.Host.KernelRelease, "unknown")
+			v.warn("the program says the kernel lacks what it asked (%q); the running kernel is %s: a program's own probe, not checked here", w, rel)
+			checked = true
+		}
 	}
 	if !checked {
 		v.ok("the symptom names no attribute, socket option, driver operation or lower device that this kernel or driver could lack")
 	}
 	return v
+}
+
+// driverRefusal names a refusal the ranking table sends here whose driver
+// capability is not read (nl80211's, a VF's, a CAN device's), and how the
+// operator can read it; "" for any other symptom.
+func driverRefusal(s symptom.Symptom) (form, how string) {
+	low := strings.ToLower(s.Raw + "\n" + s.Command)
+	notsupp := s.Errno == symptom.EOPNOTSUPP || s.Errno == symptom.ENOTSUPP
+	switch {
+	case s.Source == "iw" && s.Operation == symptom.OpLinkSet && strings.Contains(low, "netns") && notsupp,
+		notsupp && strings.Contains(low, "to network namespace"):
+		return "moving a Wi-Fi phy to another namespace was refused with " + string(s.Errno) + " (nl80211_wiphy_netns: the driver does not set WIPHY_FLAG_NETNS_OK)",
+			"`iw phy PHY info` lists set_wiphy_netns among its supported commands when it does"
+	case s.Source == "iw" || strings.Contains(low, "monitor mode") && notsupp:
+		return "nl80211 refused the request with " + fix.OrName(string(s.Errno), "an error") + " (an interface type or command the Wi-Fi driver does not offer)",
+			"`iw phy PHY info` lists the driver's supported interface modes and commands"
+	case strings.Contains(low, "set vf") && notsupp:
+		return "a VF setting was refused with " + string(s.Errno) + " (do_setvfinfo: the physical function's driver has no handler for it)",
+			"`ethtool -i PF` names the PF's driver; `ip link show dev PF` lists the VFs and the settings it took"
+	case (strings.Contains(low, "bitrate") || strings.Contains(low, "bittiming")) && notsupp:
+		return "a CAN bit timing was refused with " + string(s.Errno) + " (can_changelink: the driver sets none, or not this control mode)",
+			"`ip -d link show dev CAN` shows the bit-timing constants when the driver has them"
+	case strings.Contains(low, "firejail/fnet") && s.Errno == symptom.EINVAL:
+		return "firejail --net=IF builds a macvlan on IF, and the kernel refused it with EINVAL (macvlan_port_create refuses a lower device that is not Ethernet)",
+			"`ip -d link show dev IF` shows link/ether for an Ethernet device; a tun or WireGuard VPN interface shows link/none"
+	}
+	return "", ""
+}
+
+// programSaysKernelLacks is a program's own words that the kernel lacks a
+// feature ("kernel does not support IFLA_NETKIT_SCRUB"), or "".
+func programSaysKernelLacks(s symptom.Symptom) string {
+	low := strings.ToLower(s.Raw)
+	for _, w := range []string{"kernel does not support", "not supported by the kernel", "requires a newer kernel"} {
+		if i := strings.Index(low, w); i >= 0 {
+			end := i + len(w) + 40
+			if end > len(s.Raw) {
+				end = len(s.Raw)
+			}
+			line, _, _ := strings.Cut(s.Raw[i:end], "\n")
+			return line
+		}
+	}
+	return ""
 }
 
 // loopbackFlag is IFF_LOOPBACK.
@@ -177,8 +236,8 @@ func fixesUnsupportedFeature(c *Context, v Verdict) []fix.Fix {
 	if xdpSymptom(s) {
 		dev := fix.OrName(s.Device, "DEV")
 		out = append(out, fix.Fix{ID: "unsupported-feature/xdp-generic", Title: "Attach the XDP program in generic (skb) mode, which every driver supports, at a cost in speed",
-			Command: fix.Lines(fix.Argv("ethtool", "-i", dev), ipCmd(c, "link", "set", "dev", dev, "xdpgeneric", "obj", "PROG.o", "sec", "SECTION"),
-				"# with xdp-loader: xdp-loader load -m skb DEV PROG.o"),
+			Command: fix.Lines(fix.Argv(nsArgv(c, "ethtool", "-i", dev)...), ipCmd(c, "link", "set", "dev", dev, "xdpgeneric", "obj", "PROG.o", "sec", "SECTION"),
+				"# or with xdp-loader:", fix.Argv(nsArgv(c, "xdp-loader", "load", "-m", "skb", dev, "PROG.o")...)),
 			Manual: true, Why: "the program and its section are the operator's; generic mode runs after the driver has built an skb, so it is slower than native mode"})
 	}
 	if _, ok := stackedOnEthernet[s.Kind]; ok && s.Lower != "" {

@@ -128,6 +128,8 @@ func (r *Reproduction) conclude() string {
 	switch {
 	case !r.Ran:
 		return "not reproduced: " + r.Skipped
+	case r.Errno == "" && stackedKinds[r.Kind]:
+		return fmt.Sprintf("the kernel created a %s link on a veth (Ethernet) lower device in a throwaway namespace: it supports this kind, so the failure comes from the failing process's rights, its namespaces, or this host's existing state (its lower device among them)", r.Kind)
 	case r.Errno == "":
 		return fmt.Sprintf("the kernel created a %s link in a throwaway namespace: it supports this kind, so the failure comes from the failing process's rights, its namespaces, or this host's existing state", r.Kind)
 	case r.Step != "" && r.Errno == symptom.EACCES:
@@ -154,11 +156,13 @@ type setupError struct{ msg string }
 
 func (e setupError) Error() string { return e.msg }
 
+// stackedKinds are reproduced on a veth lower device (veth-lower).
+var stackedKinds = map[string]bool{"vlan": true, "macvlan": true, "macvtap": true, "ipvlan": true, "ipvtap": true, "macsec": true}
+
 // reproArgs is the iproute2 command equivalent to the attempt.
 func reproArgs(kind, name, peer string) []string {
 	args := []string{"ip", "link", "add"}
-	switch kind {
-	case "vlan", "macvlan", "macvtap", "ipvlan", "ipvtap", "macsec":
+	if stackedKinds[kind] {
 		args = append(args, "link", "veth-lower")
 	}
 	args = append(args, name, "type", kind)
@@ -202,8 +206,7 @@ func tryLink(kind, name, peer string) error {
 	}
 	defer s.Close()
 	var lower int32
-	switch kind {
-	case "vlan", "macvlan", "macvtap", "ipvlan", "ipvtap", "macsec":
+	if stackedKinds[kind] {
 		if err := s.Request(unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_EXCL, vethRequest("veth-lower", "veth-lowerp")); err != nil {
 			return setupError{fmt.Sprintf("cannot create the lower device (a veth) this kind needs: %v", err)}
 		}

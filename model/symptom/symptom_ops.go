@@ -926,6 +926,16 @@ func kindNoun(w string) string {
 }
 
 var opPhrases = []opPhrase{
+	// An XDP program attached to a device (libxdp, xdp-loader, libbpf's
+	// bpf_xdp_attach): IFLA_XDP on the link, a link change.
+	{name: "xdp-attach", example: `libxdp: Error attaching XDP program to eth0: Operation not supported`,
+		re: regexp.MustCompile(`(?i)\b(?:error |failed |couldn't |could not |unable to |cannot )?attach(?:ing)? (?:the )?XDP program (?:to|on) (?:iface |interface |device |dev )?'?([A-Za-z][\w.@-]{0,14})'?`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			if m[1] != "ifindex" {
+				s.setIf(&s.Device, m[1])
+			}
+		}},
 	// getifaddrs(3) lists addresses through a NETLINK_ROUTE socket
 	// (glibc sysdeps/unix/sysv/linux/ifaddrs.c): its failure is the
 	// socket's (myMPD's "Can not get list of inteface ip addresses").
@@ -1614,15 +1624,20 @@ func init() {
 			parse: func(s *Symptom, argv []string) {
 				s.Source = "iw"
 				a := argv[1:]
+				phy := false // a wiphy (phy0), not a network device
 				if len(a) > 0 && (a[0] == "dev" || a[0] == "phy") {
 					if a[0] == "phy" && len(a) > 3 && a[2] == "set" && a[3] == "netns" {
 						s.Operation = OpLinkSet
 						return
 					}
+					phy = a[0] == "phy"
 					a = a[1:]
 				}
 				if len(a) >= 4 && a[1] == "interface" && a[2] == "add" {
-					s.Operation, s.Lower, s.Device = OpLinkAdd, clipText(a[0], 256), clipText(a[3], 256)
+					s.Operation, s.Device = OpLinkAdd, clipText(a[3], 256)
+					if !phy {
+						s.Lower = clipText(a[0], 256)
+					}
 					return
 				}
 				if len(a) >= 2 && a[1] == "set" {
