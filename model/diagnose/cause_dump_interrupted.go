@@ -24,7 +24,7 @@ var causeDumpInterrupted = &Cause{
 // NLM_F_DUMP_INTR: vishvananda/netlink's ErrDumpInterrupted ("results may
 // be incomplete or inconsistent", v1.2.1+), libnl's NLE_DUMP_INTR ("Dump
 // inconsistency detected, interrupted"), and the flag's own name.
-var dumpInterruptedWords = []string{"results may be incomplete or inconsistent", "dump interrupted", "nlm_f_dump_intr", "dump was interrupted", "dump inconsistency detected"}
+var dumpInterruptedWords = []string{"results may be incomplete or inconsistent", "dump interrupted", "nlm_f_dump_intr", "dump was interrupted", "dump inconsistency detected", "nle_dump_intr"}
 
 func dumpInterruptedText(raw string) string {
 	low := strings.ToLower(raw)

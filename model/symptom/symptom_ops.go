@@ -40,6 +40,19 @@ func (f lineForm) match(line string) []string {
 }
 
 var lineForms = []lineForm{
+	// setroubleshoot's summary of an AVC denial (sealert, journald):
+	// "SELinux is preventing keepalived from create access on the
+	// netlink_connector_socket Unknown."
+	{name: "setroubleshoot", example: `SELinux is preventing keepalived from create access on the netlink_connector_socket Unknown.`,
+		re: regexp.MustCompile(`SELinux is preventing (\S{1,64}) from ([\w ,]{1,64}?) access on the (\w{1,64})`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "selinux")
+			s.setIf(&s.Program, strings.TrimPrefix(m[1], "/"))
+			if strings.HasPrefix(m[3], "netlink_") && strings.Contains(m[2], "create") {
+				s.setIf(&s.Operation, OpNetlink)
+			}
+			s.setErr(EACCES, m[0])
+		}},
 	// iw(8)'s error line (iw.c: "command failed: %s (%d)", strerror and
 	// the negative errno nl80211 answered).
 	{name: "iw-command-failed", example: `command failed: Operation not supported (-95)`,
@@ -926,6 +939,14 @@ func kindNoun(w string) string {
 }
 
 var opPhrases = []opPhrase{
+	// wireguard-go's tun.CreateTUN opens /dev/net/tun and creates the
+	// device (tailscaled, netbird, wg-go users): "CreateTUN: no such file".
+	{name: "wireguard-go-createtun", example: `CreateTUN: no such file or directory`,
+		re: regexp.MustCompile(`\bCreateTUN\b`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpTunOpen)
+			s.setIf(&s.Kind, "tun")
+		}},
 	// An XDP program attached to a device (libxdp, xdp-loader, libbpf's
 	// bpf_xdp_attach): IFLA_XDP on the link, a link change.
 	{name: "xdp-attach", example: `libxdp: Error attaching XDP program to eth0: Operation not supported`,
@@ -1616,6 +1637,27 @@ func init() {
 			parse: func(s *Symptom, argv []string) {
 				s.Operation, s.Kind = OpTuntapAdd, "tap"
 				s.setIf(&s.Device, valueAfter(argv, "-t"))
+			}},
+		// iproute2's bridge(8): VLANs and fdb entries of bridge ports.
+		{name: "bridge", programs: []string{"bridge"}, example: "bridge vlan add vid 2 dev br0 self",
+			parse: func(s *Symptom, argv []string) {
+				if len(argv) < 3 {
+					return
+				}
+				verb := argv[2]
+				switch argv[1] {
+				case "vlan", "link":
+					if verb == "add" || verb == "del" || verb == "delete" || verb == "set" {
+						s.Operation, s.Source = OpLinkSet, "bridge"
+					}
+				case "fdb":
+					if verb == "add" || verb == "append" || verb == "replace" {
+						s.Operation, s.Source = OpNeighAdd, "bridge"
+					}
+				}
+				if s.Operation != "" {
+					s.setIf(&s.Device, valueAfter(argv, "dev"))
+				}
 			}},
 		// iw(8), nl80211: moving a Wi-Fi phy to another namespace (the
 		// only way, its netdev is netns-local) and adding a virtual

@@ -240,13 +240,25 @@ func unwrapLine(line string, depth int) (lines []string, wraps []string) {
 			return append(lines, cmd, line), append(wraps, "argv-array")
 		}
 	}
-	if m := embeddedCommandRE.FindStringSubmatch(line); m != nil && !strings.HasPrefix(line, m[1]) && !hiddenOrChained(m[1]) {
+	if m := embeddedCommandRE.FindStringSubmatch(line); m != nil && !strings.HasPrefix(line, m[1]) && !hiddenOrChained(m[1]) && !reportsSuccess(line) {
 		if _, ok := CommandLine(m[1]); ok {
 			lines = append(lines, m[1])
 			wraps = append(wraps, "embedded-command")
 		}
 	}
 	return append(lines, line), wraps
+}
+
+// reportsSuccess: a line that says its command worked ("'modprobe tun'
+// successful", tailscaled's diagnostics) names no failing operation.
+func reportsSuccess(line string) bool {
+	l := strings.ToLower(strings.TrimSpace(line))
+	for _, w := range []string{" successful", " succeeded", " ok", ": success"} {
+		if strings.HasSuffix(l, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // carriesError reports whether a line says something failed: those lines

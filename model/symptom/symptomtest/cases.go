@@ -128,4 +128,8 @@ var Cases = []Case{
 	{"iw interface add", "sudo iw wlp1s0 interface add p2p0 type managed\n\ncommand failed: No such device (-19)", symptom.Symptom{Source: "iw", Operation: symptom.OpLinkAdd, Device: "p2p0", Lower: "wlp1s0", Errno: symptom.ENODEV}},
 	{"neighbour overflow", "[84321.123457] neighbor table overflow!", symptom.Symptom{Source: "kernel", Operation: symptom.OpNeighAdd, Errno: symptom.ENOBUFS}},
 	{"libnl code", "ERR portsyncd: :- readMe: netlink reports an error=-33 on reading a netlink socket", symptom.Symptom{Errno: symptom.EINTR}},
+	{"setroubleshoot", "SELinux is preventing keepalived from create access on the netlink_connector_socket Unknown.", symptom.Symptom{Source: "selinux", Operation: symptom.OpNetlink, Errno: symptom.EACCES}},
+	{"wireguard-go CreateTUN", "CreateTUN: no such file or directory\nError starting wireguard engine: no such file or directory", symptom.Symptom{Operation: symptom.OpTunOpen, Errno: symptom.ENOENT}},
+	{"bridge vlan", "# /sbin/bridge vlan add vid 2 dev Bridge self\nRTNETLINK answers: Invalid argument", symptom.Symptom{Source: "bridge", Operation: symptom.OpLinkSet, Device: "Bridge", Errno: symptom.EINVAL}},
+	{"a command that worked is not the failure", "'modprobe tun' successful\n/dev/net/tun: Dcrw-------\nwgengine.NewUserspaceEngine(tun \"tailscale0\") error: permission denied", symptom.Symptom{Errno: symptom.EACCES}},
 }
