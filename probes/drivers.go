@@ -18,6 +18,9 @@ type Driver struct {
 	Driver  string `json:"driver"`
 	Version string `json:"version,omitempty"`
 	BusInfo string `json:"bus_info,omitempty"`
+	// Source is where it was read: "ethtool" (SIOCETHTOOL) on a live
+	// system, the sosreport's file offline.
+	Source string `json:"source"`
 }
 
 // readDrivers asks the driver of each device the symptom names (e.ifaces)
@@ -46,7 +49,7 @@ func readDrivers(e *env, n *NetFacts) {
 				continue // no ethtool operations, or gone meanwhile
 			}
 			n.Drivers = append(n.Drivers, Driver{Device: name, Driver: unix.ByteSliceToString(info.Driver[:]),
-				Version: unix.ByteSliceToString(info.Version[:]), BusInfo: unix.ByteSliceToString(info.Bus_info[:])})
+				Version: unix.ByteSliceToString(info.Version[:]), BusInfo: unix.ByteSliceToString(info.Bus_info[:]), Source: "ethtool"})
 		}
 		return nil
 	}
@@ -62,7 +65,7 @@ func readDrivers(e *env, n *NetFacts) {
 			}
 		}
 	case !e.root.Live():
-		err = fmt.Errorf("offline root %s: drivers are read only on a live system or from a sosreport's ethtool -i", e.root.Dir)
+		err = fmt.Errorf("offline root %s: drivers are read only on a live system or from a sosreport's ethtool -i (a capture does not record them)", e.root.Dir)
 	case e.netnsPath == "":
 		err = read()
 	default:
@@ -93,7 +96,7 @@ func sosDriver(dir, dev string) (Driver, bool) {
 	if err != nil {
 		return Driver{}, false
 	}
-	d := Driver{Device: dev}
+	d := Driver{Device: dev, Source: "sos_commands/networking/ethtool_-i_" + dev}
 	for _, line := range strings.Split(string(b), "\n") {
 		k, v, ok := strings.Cut(line, ":")
 		if !ok {

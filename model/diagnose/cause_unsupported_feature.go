@@ -119,7 +119,7 @@ func evalUnsupportedFeature(c *Context) Verdict {
 	if r, ok := s.ExtAckRow(); ok && r.Cause == "unsupported-feature" && r.Kernel() {
 		v.fail("the kernel answered %q (%s): the device's driver does not implement what was asked", r.Text(), r.Src)
 		if d, ok := c.Facts.Net.DriverOf(s.Device); ok {
-			v.Evidence = append(v.Evidence, fmt.Sprintf("%s's driver is %s (ethtool)", d.Device, d.Driver))
+			v.Evidence = append(v.Evidence, fmt.Sprintf("%s's driver is %s (from %s)", d.Device, d.Driver, d.Source))
 		}
 		checked = true
 	}
@@ -159,7 +159,7 @@ func evalUnsupportedFeature(c *Context) Verdict {
 		dev := fix.OrName(s.Device, "the device")
 		which := "whether its driver has one is not read here (`ethtool -i` names the driver)"
 		if d, ok := c.Facts.Net.DriverOf(s.Device); ok {
-			which = fmt.Sprintf("its driver is %s (ethtool: version %s, bus %s); whether that driver has native XDP is not read here (its ndo_bpf)", d.Driver, fix.OrName(d.Version, "unknown"), fix.OrName(d.BusInfo, "none"))
+			which = fmt.Sprintf("its driver is %s (version %s, bus %s, from %s); whether that driver has native XDP is not read here (its ndo_bpf)", d.Driver, fix.OrName(d.Version, "unknown"), fix.OrName(d.BusInfo, "none"), d.Source)
 		}
 		v.unknown("an XDP attach refused with %s: dev_xdp_attach answers it when %s's driver has no native XDP (ndo_bpf), \"Underlying driver does not support XDP in native mode\"; %s", s.Errno, dev, which)
 		checked = true
@@ -167,6 +167,9 @@ func evalUnsupportedFeature(c *Context) Verdict {
 	if !checked {
 		if form, how := driverRefusal(s); form != "" {
 			v.unknown("%s; whether the driver implements it is not read here: %s", form, how)
+			if d, ok := c.Facts.Net.DriverOf(s.Device); ok {
+				v.Evidence = append(v.Evidence, fmt.Sprintf("%s's driver is %s (from %s)", d.Device, d.Driver, d.Source))
+			}
 			checked = true
 		} else if w := programSaysKernelLacks(s); w != "" {
 			rel := fix.OrName(c.Facts.Host.KernelRelease, "unknown")
