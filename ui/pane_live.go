@@ -175,6 +175,9 @@ func (m *Model) liveHeader() string {
 	}
 	lp, _ := paneOf[*livePane](m)
 	s := fmt.Sprintf(" ⚡%s caught", diagnose.Plural(lp.caught, "failure", "failures"))
+	if m.width < 100 {
+		s = fmt.Sprintf(" ⚡%d caught", lp.caught) // room for the namespace
+	}
 	if lp.closed {
 		s += " (watch stopped)"
 	}

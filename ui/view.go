@@ -127,7 +127,11 @@ func (m *Model) header() string {
 		default:
 			target = "captured " + clean(f.Target.Root)
 		}
-		target += " · netns " + clean(f.Target.NetNS)
+		if m.width < 100 && f.Target.Self && f.Target.Live {
+			target = "netns " + clean(f.Target.NetNS) // rtnl-doctor's own: the namespace is what matters
+		} else {
+			target += " · netns " + clean(f.Target.NetNS)
+		}
 		t := f.Host.Tool
 		switch {
 		case t.UID == 0 && t.NetAdmin:
@@ -145,11 +149,14 @@ func (m *Model) header() string {
 			priv += " (fixes shown as instructions)"
 		}
 		when = fmt.Sprintf("%s every %s", m.lastRefresh.Format("15:04:05"), m.interval)
+		if m.width < 100 {
+			when = m.lastRefresh.Format("15:04:05") // room for the namespace
+		}
 		if m.gathering {
 			when += " ↻"
 		}
 	}
-	line1 := st.Header.Render("rtnl-doctor") + m.liveHeader() + " " + st.HeaderDim.Render(fmt.Sprintf("%s · %s · %s · %s · %s", host, priv, when, target, kernel))
+	line1 := st.Header.Render("rtnl-doctor") + m.liveHeader() + " " + st.HeaderDim.Render(fmt.Sprintf("%s · %s · %s · %s · %s", host, priv, target, when, kernel))
 	sym := "no symptom: health check of every cause (" + name(m.keys.Symptom) + " to paste the error)"
 	if strings.TrimSpace(m.symptom.Raw) != "" {
 		sym = "symptom: " + clean(m.symptom.SymptomLine())

@@ -245,7 +245,7 @@ func fixesUnsupportedFeature(c *Context, v Verdict) []fix.Fix {
 	}
 	if _, ok := stackedOnEthernet[s.Kind]; ok && s.Lower != "" {
 		out = append(out, fix.Fix{ID: "unsupported-feature/ethernet-lower", Title: "Stack the " + s.Kind + " on an Ethernet device, or route through the layer-3 device instead",
-			Command: fix.Lines(ipCmd(c, "-d", "link", "show", "dev", s.Lower), "# a layer-3 device (tun, wireguard, ppp) carries no Ethernet frames: use a veth pair or a bridge on an Ethernet port, or route to it"),
+			Command: fix.Lines(ipCmd(c, "-d", "link", "show", "dev", s.Lower), "# tun, wireguard and ppp devices carry no Ethernet frames:", "# use a veth pair or a bridge on an Ethernet port, or route to them"),
 			Manual:  true, Why: "which device to use instead is the operator's choice"})
 	}
 	if f := featureInSymptom(s); f != nil {
