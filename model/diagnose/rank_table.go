@@ -38,7 +38,7 @@ type rankRow struct {
 	InContainer bool
 	// Has is an object the command set: "mtu" (mtu N), "netns" (netns
 	// NAME, ip -n NAME, peer ... netns NAME), "master" (a master the
-	// port was to join).
+	// port was to join), "kind" (a link kind the symptom names).
 	Has string
 	// NoErrno: the row is for a text that gives no errno at all, a
 	// fallback that weighs nothing: any other row that matches comes first.
@@ -90,6 +90,10 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 		}
 	case "master":
 		if s.Master == "" {
+			return false
+		}
+	case "kind":
+		if s.Kind == "" {
 			return false
 		}
 	default:
@@ -686,6 +690,10 @@ func init() {
 			Why: "net/wireless/nl80211.c nl80211_set_interface: EOPNOTSUPP when the driver does not offer the monitor interface type (or active monitor, NL80211_FEATURE_ACTIVE_MONITOR)"},
 		{Msg: "ppp discipline", Errno: symptom.EINVAL, Causes: causes(causeModuleMissing),
 			Why: "drivers/tty/tty_ldisc.c tty_ldisc_get: EINVAL when line discipline N_PPP is not registered and request_module(\"tty-ldisc-3\") found nothing: ppp_async is not loaded (pppd: \"Couldn't set tty to PPP discipline\")"},
+		{Msg: "kernel does not support", Has: "kind", Causes: causes(causeModuleMissing, causeUnsupportedFeature),
+			Why: "a kernel that does not support a link kind (wg-easy: \"your host's kernel does not support WireGuard\") lacks its driver: module-missing, which also covers kernels older than the kind"},
+		{Msg: "missing required capability", Causes: causes(causeCapNetAdmin, causeContainerRestricted),
+			Why: "a program's own capability check (dnsmasq, pihole-FTL: \"process is missing required capability NET_ADMIN\"): the process does not hold it, a host process started without it or a container not granted it"},
 		{Msg: "kernel does not support", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
 			Why: "programs that probe for an attribute before using it (cilium: \"kernel does not support IFLA_NETKIT_SCRUB\") say so when the running kernel predates it"},
 		{Msg: "not supported by the kernel", Causes: causes(causeUnsupportedFeature, causeModuleMissing),

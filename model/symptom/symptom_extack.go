@@ -129,6 +129,12 @@ var extAckTable = []ExtAck{
 	{Msg: "Shared blocks are not supported for classes", Errno: EOPNOTSUPP, Src: "net/sched/sch_api.c:tc_ctl_tclass"},
 	{Msg: "Cannot create traffic class with classid TC_H_ROOT", Errno: EINVAL, Src: "net/sched/sch_api.c:tc_ctl_tclass"},
 
+	// net/ethtool/netlink.c: ethtool's netlink requests (ethtool 5.6+ and
+	// its libraries) name their device in a request header.
+	{Msg: "no device matches name", Errno: ENODEV, Cause: "link-state", Src: "net/ethtool/netlink.c:ethnl_parse_header_dev_get"},
+	{Msg: "no device matches ifindex", Errno: ENODEV, Cause: "link-state", Src: "net/ethtool/netlink.c:ethnl_parse_header_dev_get"},
+	{Msg: "ifindex and name do not match", Errno: ENODEV, Cause: "invalid-request", Src: "net/ethtool/netlink.c:ethnl_parse_header_dev_get"},
+
 	// net/core/dev.c: XDP programs attached to a device (ip link set dev X
 	// xdp..., libxdp, cilium/ebpf's link.AttachXDP).
 	{Msg: "Underlying driver does not support XDP in native mode", Errno: EOPNOTSUPP, Op: OpLinkSet, Cause: "unsupported-feature", Src: "net/core/dev.c:dev_xdp_attach"},
