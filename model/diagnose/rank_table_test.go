@@ -36,6 +36,8 @@ func TestRankTable(t *testing.T) {
 			s.Netns = "ns1"
 		case "master":
 			s.Master = "br0"
+		case "kind":
+			s.Kind = "wireguard"
 		}
 		if !r.matches(s) {
 			t.Errorf("row %d does not match its own fields", i)

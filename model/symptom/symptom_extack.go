@@ -129,6 +129,13 @@ var extAckTable = []ExtAck{
 	{Msg: "Shared blocks are not supported for classes", Errno: EOPNOTSUPP, Src: "net/sched/sch_api.c:tc_ctl_tclass"},
 	{Msg: "Cannot create traffic class with classid TC_H_ROOT", Errno: EINVAL, Src: "net/sched/sch_api.c:tc_ctl_tclass"},
 
+	// drivers/net/virtio_net.c virtnet_xdp_set: native XDP on a virtio NIC
+	// needs the host to let the guest turn its offloads off.
+	{Msg: "Can't set XDP while host is implementing GRO_HW/CSUM, disable GRO_HW/CSUM first", Module: "virtio_net", Errno: EOPNOTSUPP, Op: OpLinkSet, Cause: "unsupported-feature", Src: "drivers/net/virtio_net.c:virtnet_xdp_set"},
+	{Msg: "Can't set XDP while host is implementing LRO/CSUM, disable LRO/CSUM first", Module: "virtio_net", Errno: EOPNOTSUPP, Op: OpLinkSet, Cause: "unsupported-feature", Src: "drivers/net/virtio_net.c:virtnet_xdp_set (kernels before GRO_HW, 4.18)"},
+	{Msg: "XDP expects header/data in single page, any_header_sg required", Module: "virtio_net", Errno: EINVAL, Op: OpLinkSet, Cause: "unsupported-feature", Src: "drivers/net/virtio_net.c:virtnet_xdp_set"},
+	{Msg: "MTU too large to enable XDP without frags", Module: "virtio_net", Errno: EINVAL, Op: OpLinkSet, Cause: "mtu", Src: "drivers/net/virtio_net.c:virtnet_xdp_set"},
+
 	// net/ethtool/netlink.c: ethtool's netlink requests (ethtool 5.6+ and
 	// its libraries) name their device in a request header.
 	{Msg: "no device matches name", Errno: ENODEV, Cause: "link-state", Src: "net/ethtool/netlink.c:ethnl_parse_header_dev_get"},

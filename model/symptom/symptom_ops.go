@@ -939,6 +939,14 @@ func kindNoun(w string) string {
 }
 
 var opPhrases = []opPhrase{
+	// Mininet moving an interface into a host's namespace (mininet/util.py
+	// moveIntf: ip link set IF netns PID).
+	{name: "mininet-moveintf", example: `*** Error: moveIntf: tap0 not successfully moved to h0:`,
+		re: regexp.MustCompile(`\bmoveIntf: ([\w.@-]{1,15}) not successfully moved to (\S{1,64}?):?$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+		}},
 	// wireguard-go's tun.CreateTUN opens /dev/net/tun and creates the
 	// device (tailscaled, netbird, wg-go users): "CreateTUN: no such file".
 	{name: "wireguard-go-createtun", example: `CreateTUN: no such file or directory`,
