@@ -116,15 +116,20 @@ func ParseSymptom(text string) Symptom {
 		text = t
 		s.match("wrap:escaped-text")
 	}
+	// A line seen before adds nothing: parsing only fills what is still
+	// empty, so the same line again finds its fields taken (retry loops
+	// and kernel logs repeat a line hundreds of times).
+	seen := map[string]bool{}
 	for _, raw := range strings.Split(text, "\n") {
 		if plain := StripANSI(raw); plain != raw {
 			s.Escapes = true
 			raw = plain
 		}
 		raw = strings.TrimSpace(raw)
-		if raw == "" {
+		if raw == "" || seen[raw] {
 			continue
 		}
+		seen[raw] = true
 		if len(raw) > 4096 {
 			raw = raw[:4096]
 		}
@@ -210,6 +215,9 @@ var containerWordsRE = regexp.MustCompile(`(?i)\b(?:inside|within|in) (?:a|the|m
 
 var capAddAdviceRE = regexp.MustCompile(`(?i)(?:--cap-add[= ]?|\bcap_add\b\W{0,8}|\bcapabilities\W{0,20}add\W{0,8})(?:CAP_)?NET_ADMIN\b`)
 
+// Literals without which the container hints cannot match (prefilter.go).
+var capAddAdviceFilter, containerWordsFilter = newPrefilter(capAddAdviceRE), newPrefilter(containerWordsRE)
+
 func (s *Symptom) noteContainerHint(line string) {
 	if s.ContainerHint != "" {
 		return
@@ -218,11 +226,12 @@ func (s *Symptom) noteContainerHint(line string) {
 	// its container (dockur/windows-arm#66: "Please add the following
 	// setting to your container: --cap-add NET_ADMIN"; compose's
 	// cap_add: list, a pod's securityContext capabilities add).
-	if m := capAddAdviceRE.FindString(line); m != "" {
+	lower := strings.ToLower(line)
+	if m := capAddAdviceFilter.find(capAddAdviceRE, line, lower); m != "" {
 		s.ContainerHint = "the message asks to add NET_ADMIN to the container (" + clipText(m, 80) + ")"
 		return
 	}
-	if m := containerWordsRE.FindString(line); m != "" {
+	if m := containerWordsFilter.find(containerWordsRE, line, lower); m != "" {
 		s.ContainerHint = "the text says so (" + clipText(m, 60) + ")"
 		return
 	}

@@ -81,7 +81,11 @@ func (s *Symptom) parseLine(line string) {
 		line = line[:4096]
 	}
 	matched := false
-	for _, p := range lineForms {
+	lower := strings.ToLower(line)
+	for i, p := range lineForms {
+		if !lineFormFilters[i].pass(line, lower) {
+			continue
+		}
 		if m := p.match(line); m != nil {
 			p.apply(s, m)
 			s.match("line:" + p.name)
@@ -219,7 +223,11 @@ func (s *Symptom) applyPhrase(line string) {
 func (s *Symptom) applyPhraseIn(line string) bool {
 	best, bestAt := -1, -1
 	var bestM []string
+	lower := strings.ToLower(line)
 	for i, p := range opPhrases {
+		if !opPhraseFilters[i].pass(line, lower) {
+			continue
+		}
 		locs := p.re.FindAllStringSubmatchIndex(line, -1)
 		if len(locs) == 0 {
 			continue
