@@ -25,13 +25,26 @@ type needle struct {
 	fold bool // compare with the lower-cased line
 }
 
-// pass reports whether line (and lower, its lower-cased form) may match.
+// foldLine is the line lower-cased for the case-folded literals, or "" when
+// it holds a byte outside ASCII: Unicode folding makes letters match that
+// lower-casing does not turn into ASCII (ſ matches (?i)s, K matches (?i)k),
+// so such a line skips no row on a folded literal.
+func foldLine(line string) string {
+	for i := 0; i < len(line); i++ {
+		if line[i] >= 0x80 {
+			return ""
+		}
+	}
+	return strings.ToLower(line)
+}
+
+// pass reports whether line may match; lower is foldLine(line).
 func (p prefilter) pass(line, lower string) bool {
 	if len(p.any) == 0 {
 		return true
 	}
 	for _, n := range p.any {
-		if n.fold && strings.Contains(lower, n.lit) || !n.fold && strings.Contains(line, n.lit) {
+		if n.fold && (lower == "" || strings.Contains(lower, n.lit)) || !n.fold && strings.Contains(line, n.lit) {
 			return true
 		}
 	}

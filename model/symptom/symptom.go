@@ -226,7 +226,7 @@ func (s *Symptom) noteContainerHint(line string) {
 	// its container (dockur/windows-arm#66: "Please add the following
 	// setting to your container: --cap-add NET_ADMIN"; compose's
 	// cap_add: list, a pod's securityContext capabilities add).
-	lower := strings.ToLower(line)
+	lower := foldLine(line)
 	if m := capAddAdviceFilter.find(capAddAdviceRE, line, lower); m != "" {
 		s.ContainerHint = "the message asks to add NET_ADMIN to the container (" + clipText(m, 80) + ")"
 		return

@@ -81,7 +81,7 @@ func (s *Symptom) parseLine(line string) {
 		line = line[:4096]
 	}
 	matched := false
-	lower := strings.ToLower(line)
+	lower := foldLine(line)
 	for i, p := range lineForms {
 		if !lineFormFilters[i].pass(line, lower) {
 			continue
@@ -223,7 +223,7 @@ func (s *Symptom) applyPhrase(line string) {
 func (s *Symptom) applyPhraseIn(line string) bool {
 	best, bestAt := -1, -1
 	var bestM []string
-	lower := strings.ToLower(line)
+	lower := foldLine(line)
 	for i, p := range opPhrases {
 		if !opPhraseFilters[i].pass(line, lower) {
 			continue
