@@ -10,7 +10,7 @@ import (
 // expression must contain: a line without it cannot match, and Go's regexp
 // engine would spend a backtracking run finding that out. With about 130
 // rows tried on every line of a 64 KiB paste this is most of the parse
-// (BenchmarkParseSymptom64KDistinct: 135 ms before, 48 ms with the
+// (BenchmarkParseSymptom64KDistinct: 135 ms before, about 50 ms with the
 // prefilters; the README's Performance section).
 // TestPrefilterNeverRejectsAMatch checks it against every example and every
 // line of the corpus.
