@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"unicode/utf8"
 )
 
 // A prefilter is a literal every match of a vocabulary row's regular
@@ -92,6 +93,11 @@ func required(n *syntax.Regexp) prefilter {
 	switch n.Op {
 	case syntax.OpLiteral:
 		lit := string(n.Rune)
+		if strings.ContainsRune(lit, utf8.RuneError) {
+			// The engine reads an invalid byte as U+FFFD: a line holding
+			// the byte matches without holding the literal's encoding.
+			return prefilter{}
+		}
 		fold := n.Flags&syntax.FoldCase != 0
 		if fold {
 			for _, r := range lit {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -108,4 +109,13 @@ func FuzzPrefilter(f *testing.F) {
 		}
 		checkPrefilters(t, line)
 	})
+}
+
+// A literal U+FFFD gives no filter: the engine reads an invalid byte as
+// U+FFFD, so a line can match without holding the literal's encoding.
+func TestPrefilterReplacementChar(t *testing.T) {
+	re := regexp.MustCompile(`\x{FFFD}abc`)
+	if p := newPrefilter(re); !re.MatchString("\xffabc") || !p.pass("\xffabc", foldLine("\xffabc")) {
+		t.Fatalf("prefilter %+v skips a line its expression matches", p)
+	}
 }

@@ -116,20 +116,15 @@ func ParseSymptom(text string) Symptom {
 		text = t
 		s.match("wrap:escaped-text")
 	}
-	// A line seen before adds nothing: parsing only fills what is still
-	// empty, so the same line again finds its fields taken (retry loops
-	// and kernel logs repeat a line hundreds of times).
-	seen := map[string]bool{}
 	for _, raw := range strings.Split(text, "\n") {
 		if plain := StripANSI(raw); plain != raw {
 			s.Escapes = true
 			raw = plain
 		}
 		raw = strings.TrimSpace(raw)
-		if raw == "" || seen[raw] {
+		if raw == "" {
 			continue
 		}
-		seen[raw] = true
 		if len(raw) > 4096 {
 			raw = raw[:4096]
 		}

@@ -132,4 +132,6 @@ var Cases = []Case{
 	{"wireguard-go CreateTUN", "CreateTUN: no such file or directory\nError starting wireguard engine: no such file or directory", symptom.Symptom{Operation: symptom.OpTunOpen, Errno: symptom.ENOENT}},
 	{"bridge vlan", "# /sbin/bridge vlan add vid 2 dev Bridge self\nRTNETLINK answers: Invalid argument", symptom.Symptom{Source: "bridge", Operation: symptom.OpLinkSet, Device: "Bridge", Errno: symptom.EINVAL}},
 	{"a command that worked is not the failure", "'modprobe tun' successful\n/dev/net/tun: Dcrw-------\nwgengine.NewUserspaceEngine(tun \"tailscale0\") error: permission denied", symptom.Symptom{Errno: symptom.EACCES}},
+	{"a command run again after others", "$ ip link add br0 type bridge\n$ ip link set br0 up\n$ ip link add br0 type bridge\nRTNETLINK answers: File exists",
+		symptom.Symptom{Operation: symptom.OpLinkAdd, Kind: "bridge", Device: "br0", Errno: symptom.EEXIST}},
 }
