@@ -160,7 +160,6 @@ var corpusExceptions = map[string]string{
 	// Request faults the text does not show (address-in-use, invalid-request
 	// prove them from the facts or the command when there is one).
 	"ctr-027":  "EBUSY on link set: a macvlan's MAC held on its lower device (older kernels' macvlan_open) is a fact of the links; the text's 'set link up' is past the message's first 300 characters",
-	"host-113": "a bare EINVAL from a Rust example program: the missing lladdr is only in the thread (its iproute2 form, host-114, ranks first)",
 	"host-132": "networkd's NDisc route refused: that this host itself sends the advertisements (radvd) is only in the thread",
 	"host-150": "pyroute2's ENODEV: the wrong keyword (rtype=) is only in the thread, the traceback shows route('add', **transaction)",
 }
