@@ -30,7 +30,7 @@ var causeInvalidRequest = &Cause{
 	Needs:   []probes.Group{probes.GroupNet},
 	Eval:    evalInvalidRequest,
 	Fixes:   fixesInvalidRequest,
-	Next:    "Run the corrected command; the system was not at fault, so nothing else needs changing.",
+	Next:    "Run the corrected command; the system was not at fault, so nothing else needs changing. When a program built the request, the same request made with ip by hand tells: if that works, the program is at fault (upgrade it or report the failing request).",
 }
 
 // badMAC says why an Ethernet address is refused as a device address

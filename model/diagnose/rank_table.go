@@ -38,7 +38,8 @@ type rankRow struct {
 	InContainer bool
 	// Has is an object the command set: "mtu" (mtu N), "netns" (netns
 	// NAME, ip -n NAME, peer ... netns NAME), "master" (a master the
-	// port was to join), "kind" (a link kind the symptom names).
+	// port was to join), "kind" (a link kind the symptom names),
+	// "circular" (the port is named as the master's own VLAN, MASTER.VID).
 	Has string
 	// NoErrno: the row is for a text that gives no errno at all, a
 	// fallback that weighs nothing: any other row that matches comes first.
@@ -94,6 +95,12 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 		}
 	case "kind":
 		if s.Kind == "" {
+			return false
+		}
+	case "circular":
+		// The port is named as the master's own VLAN (bond0.2500 under
+		// bond0): it sits above the master already.
+		if s.Master == "" || !strings.HasPrefix(s.Device, s.Master+".") {
 			return false
 		}
 	default:
@@ -401,8 +408,18 @@ func init() {
 			Why: "iproute2 takes a netns NAME it cannot open (no /run/netns/NAME) as a PID: rtnl_link_get_net -> get_net_ns_by_pid answers ESRCH"},
 		{Errno: symptom.ENOSYS, Causes: causes(causeModuleMissing),
 			Why: "ENOSYS: the kernel was built without the feature (setns on a kernel without CONFIG_NET_NS, a syscall filtered to ENOSYS)"},
-		{Errno: symptom.ERANGE, Causes: causes(causeNameConflict),
-			Why: "a name longer than IFNAMSIZ-1 comes back as ERANGE from libraries that copy it (netavark, Rust netlink-packet-route) and old kernels; a VLAN's MTU above its lower device is ERANGE too (net/8021q/vlan_dev.c vlan_dev_change_mtu)"},
+		{Errno: symptom.ERANGE, Causes: causes(causeNameConflict, causeInvalidRequest),
+			Why: "lib/nlattr.c validate_nla: ERANGE for an attribute longer than its policy allows, most often IFLA_IFNAME beyond IFNAMSIZ-1 from libraries that pass the name on (netavark, Rust netlink-packet-route) and old kernels; any other attribute out of its range is the request as built (nla_validate_int_range; a library encoding a VLAN id wrongly: little-dude/netlink#262); a VLAN's MTU above its lower device is ERANGE too (net/8021q/vlan_dev.c vlan_dev_change_mtu)"},
+		{Op: symptom.OpAddrAdd, Errno: symptom.ERANGE, Causes: causes(causeInvalidRequest),
+			Why: "an address carries no device name: ERANGE from RTM_NEWADDR is an attribute outside its policy (lib/nlattr.c validate_nla: an empty IFA_BROADCAST, an IFA_LABEL beyond IFNAMSIZ-1), the request as built (jsimonetti/rtnetlink#73)"},
+		{Op: symptom.OpLinkSet, Errno: symptom.EBUSY, Has: "circular", Causes: causes(causeInvalidRequest, causeDeviceBusy),
+			Why: "net/core/dev.c __netdev_upper_dev_link: \"Prevent cycles\": EBUSY when the master is already above the port (a VLAN enslaved under its own lower device, siderolabs/talos#7331): the request is circular"},
+		{Op: symptom.OpLinkDel, Errno: symptom.EOPNOTSUPP, Causes: causes(causeInvalidRequest, causeLinkState),
+			Why: "net/core/rtnetlink.c rtnl_dellink: EOPNOTSUPP when the device's kind has no dellink (a physical NIC, loopback) or the request names it in a way the kernel cannot use: the request, not a missing module (containers/netavark#345: the crate's delete refused while ip link del works)"},
+		{Msg: "siocgif", Errno: symptom.EOPNOTSUPP, Causes: causes(causeInvalidRequest, causeUnsupportedFeature),
+			Why: "net/socket.c sock_do_ioctl: the SIOCGIF* interface queries reach dev_ioctl only through a socket family that passes them on; issued on a netlink socket, older kernels' sock_no_ioctl answers EOPNOTSUPP (Avnu/OpenAvnu#605): the request went to the wrong socket"},
+		{Msg: "bridge vlan", Errno: symptom.EOPNOTSUPP, Causes: causes(causeInvalidRequest, causeDeviceBusy, causeModuleMissing),
+			Why: "net/core/rtnetlink.c rtnl_bridge_setlink: EOPNOTSUPP when a port's VLAN request (BRIDGE_FLAGS_MASTER) goes to a device without a bridge master, or a self request to a device whose driver has no ndo_bridge_setlink (a bond under a bridge): the request was sent to the wrong device (systemd/systemd#38157)"},
 		{InvalidName: true, Causes: causes(causeNameConflict),
 			Why: "iproute2 check_ifname / the kernel's dev_valid_name: a name longer than 15 bytes or with '/', ':' or spaces is refused"},
 		{Msg: "avc:", Causes: causes(causeMACDenial),

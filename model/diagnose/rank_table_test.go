@@ -38,6 +38,8 @@ func TestRankTable(t *testing.T) {
 			s.Master = "br0"
 		case "kind":
 			s.Kind = "wireguard"
+		case "circular":
+			s.Master, s.Device = "bond0", "bond0.2500"
 		}
 		if !r.matches(s) {
 			t.Errorf("row %d does not match its own fields", i)

@@ -173,11 +173,13 @@ var lineForms = []lineForm{
 			s.setErr(ErrnoFromNumber(m[1]), m[0])
 		}},
 	// iproute2 refusing its own command line before asking the kernel
-	// (lib/utils.c incomplete_command, missarg, invarg, get_prefix; ip/ip.c):
+	// (lib/utils.c incomplete_command, missarg, invarg, get_prefix; ip/ip.c;
+	// a subcommand's usage(), printed when its arguments do not parse;
+	// ip/iptunnel.c "Unknown tunnel mode" for a mode only ip link knows):
 	// no errno, the request is wrong. An argument naming a device that does
 	// not exist is ENODEV (ll_name_to_index).
 	{name: "iproute2-usage", example: `Not enough information: "dev" argument is required.`,
-		re: regexp.MustCompile(`Command line is not complete\. Try option "help"|Not enough information: "(\w+)" argument is required|Garbage instead of arguments "|(?:Error: )?(?:inet|inet6|any valid) prefix is expected rather than "|Object "[^"]*" is unknown, try "ip help"|Error: argument "([^"]{0,64})" is wrong: Device does not exist|Error: "[^"]{0,64}" is not a valid ifname`),
+		re: regexp.MustCompile(`Command line is not complete\. Try option "help"|Not enough information: "(\w+)" argument is required|Garbage instead of arguments "|(?:Error: )?(?:inet|inet6|any valid) prefix is expected rather than "|Object "[^"]*" is unknown, try "ip help"|Error: argument "([^"]{0,64})" is wrong: Device does not exist|Error: "[^"]{0,64}" is not a valid ifname|Error: argument "[^"]{0,64}" is wrong: (?:"[^"]{1,24}" value is invalid|[Ii]nvalid )|Usage: ip (?:link|address|addr|route|rule|neighbour|neigh|tunnel|tuntap|netns) [\[{a-z]|Unknown tunnel mode "`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "iproute2")
 			if m[2] != "" {
@@ -1080,6 +1082,14 @@ var opPhrases = []opPhrase{
 				s.setIf(&s.Kind, k[1])
 			}
 		}},
+	// Daemons deleting a link in their own words (netavark: "failed to
+	// delete if podman0", containers/netavark#345).
+	{name: "daemon-delete-link", example: `netavark: failed to delete if podman0: Received a netlink error message Operation not supported (os error 95)`,
+		re: regexp.MustCompile(`(?i)failed to (?:delete|remove) (?:if|interface|link|veth|bridge|device) "?([A-Za-z0-9_.@:-]{1,15})"?:`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkDel)
+			s.setIf(&s.Device, m[1])
+		}},
 	// vishvananda/netlink function names in Go errors and stack traces.
 	// coreos/mantle#72 (a kernel without CONFIG_BRIDGE).
 	{name: "go-netlink-call", example: `Cluster failed: Network setup failed: LinkAdd() failed: operation not supported`,
@@ -1493,8 +1503,9 @@ var opPhrases = []opPhrase{
 	// lxc/lxc#256 "failed to attach 'veth5GML3H' to the bridge 'br-int'".
 	{name: "attach-to-master", example: `lxc-start: failed to attach 'veth5GML3H' to the bridge 'br-int' : Operation not supported`,
 		// "enslave" and "attach" say it without the master's kind:
-		// "Failed to enslave eth1 to bond0".
-		re: regexp.MustCompile(`(?i)(?:failed to|could not|couldn't|cannot|can't|unable to|error) (?:(?:attach|enslave)(?:ing)? (?:the )?(?:interface |port |device |link )?['"]?([\w.@-]{1,15})['"]? (?:to|into|with) (?:the )?(?:(?:bridge|bond|master|team)\b ?)?|(?:add|join)(?:ing)? (?:the )?(?:interface |port |device |link )?['"]?([\w.@-]{1,15})['"]? (?:to|into) (?:the )?(?:bridge|bond|master|team)\b ?)['"]?([\w.@-]{1,15})?`),
+		// "Failed to enslave eth1 to bond0"; Talos's "error
+		// enslaving/unslaving link "bond0.2500" under "bond0"".
+		re: regexp.MustCompile(`(?i)(?:failed to|could not|couldn't|cannot|can't|unable to|error) (?:(?:attach(?:ing)?|enslav(?:e|ing))(?:/un\w+)? (?:the )?(?:interface |port |device |link )?\\?['"]?([\w.@-]{1,15})\\?['"]? (?:to|into|with|under) (?:the )?(?:(?:bridge|bond|master|team)\b ?)?\\?|(?:add|join)(?:ing)? (?:the )?(?:interface |port |device |link )?['"]?([\w.@-]{1,15})['"]? (?:to|into) (?:the )?(?:bridge|bond|master|team)\b ?)['"]?([\w.@-]{1,15})?`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpLinkSet)
 			s.setIf(&s.Device, m[1]+m[2])
