@@ -60,8 +60,21 @@ const (
 	ENOEXEC Errno = "ENOEXEC"
 	// EINTR is what vishvananda/netlink's ErrDumpInterrupted wraps (a dump
 	// flagged NLM_F_DUMP_INTR).
-	EINTR        Errno = "EINTR"
-	ENOKEY       Errno = "ENOKEY"
+	EINTR  Errno = "EINTR"
+	ENOKEY Errno = "ENOKEY"
+	// Errnos of a program's own mistakes (a descriptor that is not a
+	// socket, a closed one: a setns number wrong on ARM, moby/moby#14184)
+	// and of rarer answers (EMLINK: devices nested beyond MAX_NEST_DEV,
+	// net/core/dev.c __netdev_upper_dev_link).
+	ENOTSOCK     Errno = "ENOTSOCK"
+	EBADF        Errno = "EBADF"
+	ENOTDIR      Errno = "ENOTDIR"
+	EMLINK       Errno = "EMLINK"
+	ECONNREFUSED Errno = "ECONNREFUSED"
+	EPIPE        Errno = "EPIPE"
+	ENODATA      Errno = "ENODATA"
+	EDOM         Errno = "EDOM"
+	ECANCELED    Errno = "ECANCELED"
 	EKEYREJECTED Errno = "EKEYREJECTED"
 	// ERFKILL: a radio blocked by rfkill refuses to come up (net/wireless/core.c cfg80211_netdev_notifier_call).
 	ERFKILL Errno = "ERFKILL"
@@ -84,6 +97,9 @@ var errnoNumbers = map[Errno]syscall.Errno{
 	EHOSTUNREACH: syscall.EHOSTUNREACH, EXFULL: syscall.Errno(54), E2BIG: syscall.E2BIG, EOVERFLOW: syscall.EOVERFLOW,
 	ENOPKG: syscall.Errno(65), ENOEXEC: syscall.ENOEXEC, ENOKEY: syscall.Errno(126), EKEYREJECTED: syscall.Errno(129), ERFKILL: syscall.Errno(132),
 	EPFNOSUPPORT: syscall.EPFNOSUPPORT, EINTR: syscall.EINTR,
+	ENOTSOCK: syscall.ENOTSOCK, EBADF: syscall.EBADF, ENOTDIR: syscall.ENOTDIR, EMLINK: syscall.EMLINK,
+	ECONNREFUSED: syscall.ECONNREFUSED, EPIPE: syscall.EPIPE, ENODATA: syscall.ENODATA, EDOM: syscall.EDOM,
+	ECANCELED: syscall.ECANCELED,
 }
 
 // ErrnoFromNumber finds the class of an errno number (Rust's "(os error

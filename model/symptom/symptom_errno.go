@@ -88,6 +88,18 @@ var strerrorTexts = []strerrorText{
 	// another kernel, or unsigned under Secure Boot (kernel/module/signing.c).
 	{"Exec format error", ENOEXEC, "both"},
 	{"Interrupted system call", EINTR, "both"},
+	{"Socket operation on non-socket", ENOTSOCK, "glibc"},
+	{"Not a socket", ENOTSOCK, "musl"},
+	{"Bad file descriptor", EBADF, "both"},
+	{"Not a directory", ENOTDIR, "both"},
+	{"Too many links", EMLINK, "both"},
+	{"Connection refused", ECONNREFUSED, "both"},
+	{"Broken pipe", EPIPE, "both"},
+	{"No data available", ENODATA, "both"},
+	{"Numerical argument out of domain", EDOM, "glibc"},
+	{"Domain error", EDOM, "musl"},
+	{"Operation canceled", ECANCELED, "glibc"},
+	{"Operation canceled", ECANCELED, "musl"},
 	{"Invalid module format", ENOEXEC, "kmod"},
 	{"Required key not available", ENOKEY, "both"},
 	{"Key was rejected by service", EKEYREJECTED, "both"},
@@ -254,6 +266,15 @@ var errnoForms = []errnoForm{
 		example: `daemon.err nlbwmon[21812]: Netlink receive failure: Out of memory`,
 		re:      regexp.MustCompile(`(?i)netlink receive failure: out of memory`),
 		errno:   func([]string) Errno { return ENOBUFS }},
+	{name: "dump-interrupted", want: EINTR,
+		// A netlink dump the kernel flagged NLM_F_DUMP_INTR, in its
+		// libraries' words: vishvananda/netlink's ErrDumpInterrupted
+		// (slackhq/nebula, corpus fld5-020), pyroute2's
+		// NetlinkDumpInterrupted, iproute2's lib/libnetlink.c "Dump was
+		// interrupted and may be inconsistent".
+		example: `failed to start nebula: failed to get tun address list: results may be incomplete or inconsistent`,
+		re:      regexp.MustCompile(`(?i)results may be incomplete or inconsistent|dump was interrupted|NetlinkDumpInterrupted`),
+		errno:   func([]string) Errno { return EINTR }},
 	{name: "strerror", want: EEXIST,
 		// jpetazzo/pipework#216.
 		example: `ip: RTNETLINK answers: File exists`,
@@ -301,6 +322,7 @@ var libnlErrors = map[string]Errno{
 	"EXIST": EEXIST, "OBJ_NOTFOUND": ENOENT, "BUSY": EBUSY, "NOACCESS": EACCES, "PERM": EPERM,
 	"INVAL": EINVAL, "RANGE": ERANGE, "OPNOTSUPP": EOPNOTSUPP, "AF_NOSUPPORT": EAFNOSUPPORT,
 	"NOMEM": ENOMEM, "NODEV": ENODEV, "NOADDR": EADDRNOTAVAIL, "AGAIN": EAGAIN,
+	"DUMP_INTR": EINTR, "MSG_OVERFLOW": ENOBUFS,
 }
 
 // libnlCodes are libnl's NLE_* codes (include/netlink/errno.h) with the
