@@ -57,6 +57,19 @@ var corpusExceptions = map[string]string{
 	"ctr-087":  "EINVAL moving a vxlan device into a namespace: that the kernel (3.10) predates vxlan's netns move (3.16) is only in the thread",
 	"ctr2-021": "\"is not of type NS\": that the kernel (3.13) predates nsfs (3.19), rather than a /run/netns name that is a plain file, is only in the thread",
 	"ctr3-003": "EROFS on ip_local_reserved_ports in a container: that the kernel predates its per-namespace sysctl (3.15) is only in the thread",
+	// Round 8.
+	"cfg8-006": "bare EEXIST from ip: that OpenNebula was creating a bridge another deployment had just created is only in the thread (already-exists first for a bare EEXIST)",
+	"frm8-006": "Cannot find device \"can0\": that the CAN driver's module did not match the kernel, so can0 never appeared, is only in the thread (a missing device ranks first)",
+	"frm8-009": "qemu's \"could not configure /dev/net/tun (tap3): Operation not permitted\": that the qemu binary had lost its file capability is only in the thread (the same words are tun-device in host-118's thread; cap-net-admin second)",
+	"frm8-012": "ssh's \"channel 0: open failed: administratively prohibited\": that the server had no /dev/net/tun is only in the thread",
+	"frm8-013": "two failures in the text: an iwconfig EIO first, then the SIOCSIFFLAGS ENOENT the thread explains (missing firmware)",
+	"net8-006": "zebra-rs's \"NewNexthop error: Invalid argument\": that it sent NHA_GATEWAY 0.0.0.0 with an interface-only nexthop is only in the thread",
+	"net8-007": "OVS's \"failed to add vi0 as port: Invalid argument\": that netmap's patched datapath cannot take a vxlan port is only in the kernel log line's thread",
+	"net8-011": "katran's \"Error receiving netlink message: Operation not supported\": that it was the XDP attach on a virtio NIC is only in the thread",
+	"net8-016": "keepalived's \"Unable to set parameters for vrrp.5\" without errno: the AF_BRIDGE family of its request is only in the thread",
+	"net8-021": "iproute2's \"argument is wrong: Unknown device\" for ip link add NAME: that this ip needs the name keyword is only in the thread (a missing device ranks first)",
+	"net8-022": "networkd's CAN EOPNOTSUPP: that it asked to clear CAN-FD flags the chip lacks is only in the thread (device-busy first for a link change refused)",
+	"net8-023": "networkd's CAN ENODEV: that it sent the request to the bond's master index is only in the thread",
 	// Round 8 relabels (other:library-bug whose program built a request
 	// the kernel refused as wrong): what the program did wrong is only in
 	// the thread.

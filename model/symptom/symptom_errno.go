@@ -88,6 +88,8 @@ var strerrorTexts = []strerrorText{
 	// another kernel, or unsigned under Secure Boot (kernel/module/signing.c).
 	{"Exec format error", ENOEXEC, "both"},
 	{"Interrupted system call", EINTR, "both"},
+	// BusyBox sysctl's wording (procps says "Read-only file system").
+	{"read-only filesystem", EROFS, "busybox"},
 	{"Socket operation on non-socket", ENOTSOCK, "glibc"},
 	{"Not a socket", ENOTSOCK, "musl"},
 	{"Bad file descriptor", EBADF, "both"},

@@ -503,6 +503,27 @@ var lineForms = []lineForm{
 			s.SysctlKey = clipText(m[1], 200)
 			s.setErr(ErrnoFromText(m[2]), m[0])
 		}},
+	// procps sysctl(8) for a key whose /proc/sys file does not exist
+	// (sysctl.c WriteSetting/ReadSetting: errno ENOENT), as `sysctl -p`
+	// prints it for net.ipv6.* when IPv6 is disabled at boot.
+	{name: "sysctl-unknown-key", example: `error: "net.ipv6.conf.default.accept_redirects" is an unknown key`,
+		re: regexp.MustCompile(`"([a-z0-9_.\-/]{2,200})" is an unknown key`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpSysctl
+			s.setIf(&s.Source, "sysctl")
+			s.SysctlKey = clipText(m[1], 200)
+			s.setErr(ENOENT, m[0])
+		}},
+	// BusyBox ash's redirection into a file that cannot be created: errmsg()
+	// prints ENOENT as "nonexistent directory" (shell/ash.c), as OpenWrt
+	// scripts writing /sys/class/net/DEV/... for a device that is gone.
+	{name: "busybox-ash-nonexistent", example: `./batadv.sh: eval: line 1: can't create /sys/class/net/mesh-vpn/batman_adv/mesh_iface: nonexistent directory`,
+		re: regexp.MustCompile(`can't create (/\S{1,200}): nonexistent directory`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "busybox")
+			s.setIf(&s.Path, clipText(m[1], 200))
+			s.setErr(ENOENT, m[0])
+		}},
 	{name: "sysctl-permission-denied", example: `sysctl: permission denied on key "net.ipv4.ip_forward"`,
 		re: regexp.MustCompile(`sysctl: permission denied on key "([^"]+)"`),
 		apply: func(s *Symptom, m []string) {
