@@ -73,10 +73,10 @@ var corpusExceptions = map[string]string{
 	// Round 8 relabels (other:library-bug whose program built a request
 	// the kernel refused as wrong): what the program did wrong is only in
 	// the thread.
-	"fld3-009": "pyroute2's ENODEV on an IPv6 multipath route: that IPDB built the request wrongly is only in the thread (a missing device ranks first for ENODEV)",
-	"fld3-020": "ERANGE for a name beyond 15 bytes: that the library put an altname into IFLA_IFNAME is only in the thread (name-conflict first, invalid-request second)",
-	"fld3-031": "EBUSY from a Rust tap test: that the crate passed IFF_TUN_EXCL for an existing tap is only in the thread",
-	"host-011": "ERANGE creating a VLAN: the crate's encoding of the VLAN id is only in the thread (name-conflict first, invalid-request second)",
+	"fld3-009":  "pyroute2's ENODEV on an IPv6 multipath route: that IPDB built the request wrongly is only in the thread (a missing device ranks first for ENODEV)",
+	"fld3-020":  "ERANGE for a name beyond 15 bytes: that the library put an altname into IFLA_IFNAME is only in the thread (name-conflict first, invalid-request second)",
+	"fld3-031":  "EBUSY from a Rust tap test: that the crate passed IFF_TUN_EXCL for an existing tap is only in the thread",
+	"host-011":  "ERANGE creating a VLAN: the crate's encoding of the VLAN id is only in the thread (name-conflict first, invalid-request second)",
 	"host3-010": "babeld's ENODEV adding a route: the RTNH_F_ONLINK flag it set without a device is only in the thread (a missing device ranks first)",
 	"host6-005": "tc's EOPNOTSUPP from cake_mq: that it refused the handle, not a kernel without the qdisc, is only in the thread",
 	// Round 7.
