@@ -115,14 +115,14 @@ func faults(self string) []fault {
 	return []fault{
 		{name: "extack", argv: []string{testns.IP, "-n", "%s", "link", "add", "rdx0", "type", "nosuchkind"},
 			unseen: tracefsOnlyNames, comm: "ip", what: map[string]string{"tracefs": `"Unknown device type"`, "bpf": `RTM_NEWLINK failed: EOPNOTSUPP && "Unknown device type"`, "auto": `"Unknown device type" && RTM_NEWLINK failed: EOPNOTSUPP`}, cause: "module-missing"},
-		{name: "capability", argv: []string{"setpriv", "--bounding-set=-net_admin", "--inh-caps=-all", sh, "-c", testns.IP + " -n %s link add rdd0 type dummy; sleep 5"},
+		{name: "capability", argv: []string{"setpriv", "--bounding-set=-net_admin", "--inh-caps=-all", sh, "-c", testns.IP + " -n %s link add rdd0 type dummy; read -r hold"},
 			unseen: tracefsOnlyNames, comm: "ip", what: all("CAP_NET_ADMIN"), cause: "cap-net-admin"},
-		{name: "userns", argv: []string{testns.IP, "netns", "exec", "%s", "unshare", "-Ur", sh, "-c", testns.IP + " link add rdu0 type dummy; sleep 5"},
+		{name: "userns", argv: []string{testns.IP, "netns", "exec", "%s", "unshare", "-Ur", sh, "-c", testns.IP + " link add rdu0 type dummy; read -r hold"},
 			unseen: tracefsOnlyNames, comm: "ip", what: all("CAP_NET_ADMIN"), cause: "userns-remap"},
 		{name: "emfile", argv: []string{testns.IP, "netns", "exec", "%s", self}, env: []string{helperEnv + "=emfile"},
 			unseen: noSyscalls, comm: "cli.test", what: all("socket(): EMFILE"), cause: "fd-exhaustion"},
 		{name: "tun-eacces", argv: []string{"unshare", "-m", sh, "-c",
-			"mount -t tmpfs rdtun /dev/net && mknod -m 600 /dev/net/tun c 10 200 && exec setpriv --reuid=65534 --regid=65534 --clear-groups " + sh + " -c 'cat /dev/net/tun; sleep 5'"},
+			"mount -t tmpfs rdtun /dev/net && mknod -m 600 /dev/net/tun c 10 200 && exec setpriv --reuid=65534 --regid=65534 --clear-groups " + sh + " -c 'cat /dev/net/tun; read -r hold'"},
 			unseen: noSyscalls, comm: "cat", what: all("open /dev/net/tun: EACCES"), cause: "tun-device"},
 		{name: "eexist", argv: []string{sh, "-c", testns.IP + " -n %s route add 10.99.0.0/24 dev lo; " + testns.IP + " -n %s route add 10.99.0.0/24 dev lo"},
 			unseen: map[string]string{"logs": tracefsOnlyNames["logs"], "tracefs": "tracefs cannot see plain-errno failures (EEXIST without extack): BPF only"},
@@ -172,7 +172,18 @@ func runFaults(t *testing.T, backend, name string) {
 	var (
 		mu  sync.Mutex
 		got []caught
+		// release ends a fault's wait ("read -r hold" on a pipe): the
+		// failing program's parent stays alive until its finding has been
+		// diagnosed (the diagnosis reads its mount namespace and
+		// credentials), however loaded the machine is, and no longer.
+		release = make([]func(), len(fs))
 	)
+	whatFor := func(fl fault) string {
+		if w, ok := fl.what[name]; ok {
+			return w
+		}
+		return fl.what[""]
+	}
 	stop := make(chan struct{})
 	var out, errb bytes.Buffer
 	done := make(chan struct{})
@@ -182,7 +193,17 @@ func runFaults(t *testing.T, backend, name string) {
 			OnFinding: func(f *live.Finding, d *diagnose.Diagnosis) {
 				mu.Lock()
 				got = append(got, caught{f, d})
+				var done []func()
+				for i, fl := range fs {
+					if release[i] != nil && (f.Proc.PID == pids[i] || contains(f.Proc.Ancestors, pids[i]) || ancestorOf(f, pids[i])) &&
+						containsAll(f.What, strings.Split(whatFor(fl), " && ")) {
+						done = append(done, release[i])
+					}
+				}
 				mu.Unlock()
+				for _, r := range done {
+					r()
+				}
 			},
 			Ready: func(watch.Source) {
 				go func() {
@@ -195,11 +216,30 @@ func runFaults(t *testing.T, backend, name string) {
 						}
 						cmd := exec.Command(argv[0], argv[1:]...)
 						cmd.Env = append(os.Environ(), fl.env...)
-						if err := cmd.Start(); err != nil {
+						r, w, err := os.Pipe()
+						if err != nil {
+							t.Errorf("%s: pipe: %v", fl.name, err)
+							continue
+						}
+						cmd.Stdin = r
+						err = cmd.Start()
+						r.Close()
+						if err != nil {
+							w.Close()
 							t.Errorf("%s: start %v: %v", fl.name, argv, err)
 							continue
 						}
+						var once sync.Once
+						free := func() { once.Do(func() { w.Close() }) }
+						mu.Lock()
 						pids[i] = cmd.Process.Pid
+						release[i] = free
+						mu.Unlock()
+						if _, unseen := fl.unseen[name]; unseen {
+							free() // no finding will come: nothing to wait for
+						} else {
+							time.AfterFunc(20*time.Second, free) // its finding never came: the test says so
+						}
 						wg.Add(1)
 						go func() { defer wg.Done(); cmd.Wait() }()
 						time.Sleep(100 * time.Millisecond)
