@@ -72,6 +72,9 @@ var iproute2Refusals = []string{
 	"is a garbage", "is garbage", "garbage instead of arguments", "command line is not complete", "is unknown, try",
 	"an inet prefix is expected", "an ip address is expected", "is invalid lladdr", "invalid address length",
 	"not enough information", "duplicate \"", "is wrong:",
+	// The parser's own mark for the rest of iproute2's refusals (a
+	// subcommand's usage text, "Unknown tunnel mode").
+	"iproute2 refused the command line",
 }
 
 var (

@@ -143,6 +143,10 @@ func missingSysctlWhy(key string, sc *probes.SysctlFacts) string {
 		return "the br_netfilter module is not loaded"
 	case strings.HasPrefix(key, "net.netfilter.") || strings.HasPrefix(key, "net.nf_conntrack"):
 		return "the nf_conntrack module is not loaded"
+	case strings.HasPrefix(key, "net.mpls"):
+		return "the mpls_router module is not loaded (net/mpls/af_mpls.c registers net.mpls.*): modprobe mpls_router (and mpls_iptunnel for MPLS routes)"
+	case strings.HasPrefix(key, "net.ipv4.vs."):
+		return "the ip_vs module is not loaded (net/netfilter/ipvs registers net.ipv4.vs.*)"
 	}
 	return "the feature behind it is not built or not loaded"
 }

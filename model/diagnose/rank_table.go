@@ -124,6 +124,17 @@ func rankedCauses(s symptom.Symptom) (causes []*Cause, rows []rankRow) {
 			rows = append(rows, r)
 		}
 	}
+	if len(rows) == 0 && s.Errno != "" {
+		// An errno no row knows (a rare one) says nothing of its own: the
+		// operation's fallback rows still apply, as without an errno.
+		bare := s
+		bare.Errno = ""
+		for _, r := range rankTable {
+			if r.NoErrno && r.matches(bare) {
+				rows = append(rows, r)
+			}
+		}
+	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].weight() > rows[j].weight() })
 	// The cause the kernel's extended ACK proves comes first (rank_extack.go).
 	rows = append(extAckRows(s), rows...)
@@ -412,24 +423,34 @@ func init() {
 			Why: "lib/nlattr.c validate_nla: ERANGE for an attribute longer than its policy allows, most often IFLA_IFNAME beyond IFNAMSIZ-1 from libraries that pass the name on (netavark, Rust netlink-packet-route) and old kernels; any other attribute out of its range is the request as built (nla_validate_int_range; a library encoding a VLAN id wrongly: little-dude/netlink#262); a VLAN's MTU above its lower device is ERANGE too (net/8021q/vlan_dev.c vlan_dev_change_mtu)"},
 		{Op: symptom.OpAddrAdd, Errno: symptom.ERANGE, Causes: causes(causeInvalidRequest),
 			Why: "an address carries no device name: ERANGE from RTM_NEWADDR is an attribute outside its policy (lib/nlattr.c validate_nla: an empty IFA_BROADCAST, an IFA_LABEL beyond IFNAMSIZ-1), the request as built (jsimonetti/rtnetlink#73)"},
+		{Op: symptom.OpSysctl, Msg: "net.mpls", Errno: symptom.ENOENT, Causes: causes(causeModuleMissing, causeLinkState),
+			Why: "net.mpls.* keys exist only with mpls_router loaded (net/mpls/af_mpls.c mpls_net_init): sysctl's \"unknown key\" for them is the module missing (ipspace/netlab#3024)"},
 		{Msg: "/proc/sys/net/mpls/", Errno: symptom.ENOENT, Causes: causes(causeModuleMissing, causeLinkState),
-			Why: "net/mpls/af_mpls.c mpls_net_init registers net.mpls.* (platform_labels) and mpls_dev_sysctl_register net.mpls.conf.DEV only when mpls_router is loaded: ENOENT without it (ipspace/netlab#3024); a per-device key is ENOENT too for a device that does not exist"},
+			Why: "net/mpls/af_mpls.c mpls_net_init registers net.mpls.* (platform_labels) and mpls_dev_sysctl_register net.mpls.conf.DEV only when mpls_router is loaded: ENOENT without it (ipspace/netlab#3024); a per-device key is ENOENT too for a device that does not exist, or whose type MPLS does not take (only Ethernet, loopback, GRE, SIT, IPIP and a few more)"},
 		{Msg: "mpls kernel extensions not detected", Causes: causes(causeModuleMissing),
-			Why: "FRR zebra's MPLS check reads /proc/sys/net/mpls/platform_labels, which exists only with mpls_router loaded (net/mpls/af_mpls.c): not detected means the module is not loaded or not installed for the running kernel (FRRouting/frr#4872)"},
+			Why: "FRR zebra's mpls_kernel_init looks for /proc/sys/net/mpls, which exists only with mpls_router loaded (net/mpls/af_mpls.c), once when zebra starts: not detected means the module was not loaded (or not installed for the running kernel) then; load it and restart zebra (FRRouting/frr#4872)"},
 		{Msg: "/sys/class/net/", Errno: symptom.ENOENT, Causes: causes(causeLinkState, causeModuleMissing),
-			Why: "sysfs shows a network namespace's devices under /sys/class/net/DEV (net/core/net-sysfs.c netdev_register_kobject): ENOENT under it means the device does not exist (any more) in this namespace, or a driver's attribute directory (batman_adv, bonding) without its module"},
+			Why: "sysfs shows the devices of the network namespace that mounted /sys under /sys/class/net/DEV (net/core/net-sysfs.c netdev_register_kobject): ENOENT under it means the device does not exist (any more) there, or a driver's attribute directory (batman_adv, bonding) without its module; a process that entered another namespace without remounting /sys (nsenter, unlike ip netns exec) still sees the old one's"},
 		{Msg: "vxlan: cannot bind port", Errno: symptom.EAFNOSUPPORT, Causes: causes(causeSysctl, causeModuleMissing),
-			Why: "drivers/net/vxlan/vxlan_core.c vxlan_sock_add opens an IPv6 UDP socket for an IPv6 or metadata (collect_md, OVS and SDN) vxlan: udp_sock_create6 fails EAFNOSUPPORT when IPv6 is disabled at boot (ipv6.disable=1) or not built (openshift/openshift-ansible#3775)"},
+			Why: "drivers/net/vxlan/vxlan_core.c vxlan_sock_add opens an IPv6 UDP socket for an IPv6 or metadata (collect_md, OVS and SDN) vxlan: vxlan_socket_create logs \"Cannot bind port\" with EAFNOSUPPORT when IPv6 is disabled at boot (ipv6.disable=1); a metadata vxlan then goes on with its IPv4 socket (the line is noise there), an IPv6 one fails (openshift/openshift-ansible#3775)"},
 		{Msg: "iftype", Errno: symptom.EOPNOTSUPP, Causes: causes(causeUnsupportedFeature, causeDeviceBusy),
 			Why: "net/wireless/util.c cfg80211_change_iface: EOPNOTSUPP when the wiphy's interface_modes lack the type asked (iftype 3 is AP, 6 monitor): the driver cannot do that mode (vanhoefm/krackattacks-scripts#68)"},
 		{Op: symptom.OpLinkSet, Errno: symptom.EBUSY, Has: "circular", Causes: causes(causeInvalidRequest, causeDeviceBusy),
-			Why: "net/core/dev.c __netdev_upper_dev_link: \"Prevent cycles\": EBUSY when the master is already above the port (a VLAN enslaved under its own lower device, siderolabs/talos#7331): the request is circular"},
+			Why: "net/core/dev.c __netdev_upper_dev_link (to prevent loops): EBUSY when the master is already above the port (a VLAN enslaved under its own lower device, siderolabs/talos#7331): the request is circular"},
+		{Errno: symptom.EMLINK, Causes: causes(causeInvalidRequest),
+			Why: "net/core/dev.c __netdev_upper_dev_link: EMLINK when the port's lower levels plus the master's upper levels exceed MAX_NEST_DEV (8): devices stacked too deep (VLAN on VLAN on bond on bridge...), the request as asked"},
+		{Errno: symptom.ENOTSOCK, Causes: causes(causeInvalidRequest, causeEmulatedKernel),
+			Why: "ENOTSOCK: a socket call on a descriptor that is no socket: the program's own mistake (a setns syscall number wrong for the architecture lands on sendmmsg: vishvananda/netns#8, moby/moby#14184), or a kernel emulation answering differently"},
+		{Errno: symptom.EBADF, Causes: causes(causeInvalidRequest, causeNetnsReference, causeFDExhaustion),
+			Why: "EBADF: a descriptor that is not open (closed early, or reused), the program's own mistake; setns or IFLA_NET_NS_FD on such a descriptor fails before any namespace is looked at"},
+		{Msg: `invalid "netns" value`, Causes: causes(causeNetnsReference),
+			Why: "iproute2 ip/iplink.c: netns_get_fd(NAME) could not open /run/netns/NAME and NAME is no PID: \"Invalid \\\"netns\\\" value\": the namespace to move into is missing or not mounted here"},
 		{Op: symptom.OpLinkDel, Errno: symptom.EOPNOTSUPP, Causes: causes(causeInvalidRequest, causeLinkState),
 			Why: "net/core/rtnetlink.c rtnl_dellink: EOPNOTSUPP when the device's kind has no dellink (a physical NIC, loopback) or the request names it in a way the kernel cannot use: the request, not a missing module (containers/netavark#345: the crate's delete refused while ip link del works)"},
-		{Msg: "siocgif", Errno: symptom.EOPNOTSUPP, Causes: causes(causeInvalidRequest, causeUnsupportedFeature),
-			Why: "net/socket.c sock_do_ioctl: the SIOCGIF* interface queries reach dev_ioctl only through a socket family that passes them on; issued on a netlink socket, older kernels' sock_no_ioctl answers EOPNOTSUPP (Avnu/OpenAvnu#605): the request went to the wrong socket"},
-		{Msg: "bridge vlan", Errno: symptom.EOPNOTSUPP, Causes: causes(causeInvalidRequest, causeDeviceBusy, causeModuleMissing),
-			Why: "net/core/rtnetlink.c rtnl_bridge_setlink: EOPNOTSUPP when a port's VLAN request (BRIDGE_FLAGS_MASTER) goes to a device without a bridge master, or a self request to a device whose driver has no ndo_bridge_setlink (a bond under a bridge): the request was sent to the wrong device (systemd/systemd#38157)"},
+		{Msg: "siocgif", Errno: symptom.EOPNOTSUPP, Causes: causes(causeInvalidRequest, causeEmulatedKernel, causeUnsupportedFeature),
+			Why: "net/socket.c sock_do_ioctl: the SIOCGIF* interface queries reach dev_ioctl only when the socket family's ioctl answers ENOIOCTLCMD; issued on a netlink socket, kernels whose netlink used sock_no_ioctl (4.1: Avnu/OpenAvnu#605) answer EOPNOTSUPP: the request went to a socket that does not take it; an emulated kernel may refuse them too"},
+		{Msg: "bridge vlan", Errno: symptom.EOPNOTSUPP, Causes: causes(causeInvalidRequest, causeUnsupportedFeature, causeDeviceBusy),
+			Why: "net/core/rtnetlink.c rtnl_bridge_setlink: EOPNOTSUPP when a port's VLAN request (BRIDGE_FLAGS_MASTER) goes to a device without a bridge master, or a self request to a device whose driver has no ndo_bridge_setlink (a bond under a bridge): the request was sent to the wrong device (systemd/systemd#38157); a kernel built without CONFIG_BRIDGE_VLAN_FILTERING answers EOPNOTSUPP to every VLAN request (br_private.h stubs)"},
 		{InvalidName: true, Causes: causes(causeNameConflict),
 			Why: "iproute2 check_ifname / the kernel's dev_valid_name: a name longer than 15 bytes or with '/', ':' or spaces is refused"},
 		{Msg: "avc:", Causes: causes(causeMACDenial),

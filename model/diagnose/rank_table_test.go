@@ -95,3 +95,29 @@ func TestContainerHint(t *testing.T) {
 		t.Fatalf("a host name is not a container: %q", s.ContainerHint)
 	}
 }
+
+// Texts whose first cause the kernel's or the program's own mechanism
+// decides (the rows' Why), from the text alone.
+func TestRankExamples(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{`ip link set veth0 netns foo` + "\n" + `Error: argument "foo" is wrong: Invalid "netns" value`, "netns-reference"},
+		{`warning: cmd 'ip tunnel add tap0 mode gretap local 78.46.193.234 remote 195.201.223.194 dev eth0 ttl 64' failed: returned 255 (Unknown tunnel mode "gretap")`, "invalid-request"},
+		{"ip link set dev br0.100 master br0\nRTNETLINK answers: Too many links", "invalid-request"},
+		{`error enslaving/unslaving link "bond0.2500" under "bond0": netlink receive: device or resource busy`, "invalid-request"},
+		{"netavark: failed to delete if podman0: Received a netlink error message Operation not supported (os error 95)", "invalid-request"},
+		{"RTNETLINK answers: Invalid argument", "invalid-request"},
+		{`sysctl: error: 'net.mpls/platform_labels' is an unknown key`, "module-missing"},
+		{"nl80211: Failed to set interface 3 iftype 3: -95 (Operation not supported)", "unsupported-feature"},
+		{"kernel: vxlan: Cannot bind port 4789, err=-97", "sysctl"},
+		{"Error: \"Received a netlink error message Invalid argument (os error 22)\"", "invalid-request"},
+	} {
+		ks, _ := rankedCauses(symptom.ParseSymptom(c.text))
+		if len(ks) == 0 || ks[0].ID != c.want {
+			var got []string
+			for _, k := range ks {
+				got = append(got, k.ID)
+			}
+			t.Errorf("%q: ranked %v, want %s first", c.text, got, c.want)
+		}
+	}
+}

@@ -64,17 +64,13 @@ const (
 	ENOKEY Errno = "ENOKEY"
 	// Errnos of a program's own mistakes (a descriptor that is not a
 	// socket, a closed one: a setns number wrong on ARM, moby/moby#14184)
-	// and of rarer answers (EMLINK: devices nested beyond MAX_NEST_DEV,
-	// net/core/dev.c __netdev_upper_dev_link).
-	ENOTSOCK     Errno = "ENOTSOCK"
-	EBADF        Errno = "EBADF"
-	ENOTDIR      Errno = "ENOTDIR"
-	EMLINK       Errno = "EMLINK"
-	ECONNREFUSED Errno = "ECONNREFUSED"
-	EPIPE        Errno = "EPIPE"
-	ENODATA      Errno = "ENODATA"
-	EDOM         Errno = "EDOM"
-	ECANCELED    Errno = "ECANCELED"
+	// and of a rarer answer (EMLINK: devices nested beyond MAX_NEST_DEV,
+	// net/core/dev.c __netdev_upper_dev_link). Errnos no network
+	// configuration request answers (ECONNREFUSED, EPIPE) are left out on
+	// purpose: a line of them before the real error would take its place.
+	ENOTSOCK Errno = "ENOTSOCK"
+	EBADF    Errno = "EBADF"
+	EMLINK   Errno = "EMLINK"
 	EKEYREJECTED Errno = "EKEYREJECTED"
 	// ERFKILL: a radio blocked by rfkill refuses to come up (net/wireless/core.c cfg80211_netdev_notifier_call).
 	ERFKILL Errno = "ERFKILL"
@@ -97,9 +93,7 @@ var errnoNumbers = map[Errno]syscall.Errno{
 	EHOSTUNREACH: syscall.EHOSTUNREACH, EXFULL: syscall.Errno(54), E2BIG: syscall.E2BIG, EOVERFLOW: syscall.EOVERFLOW,
 	ENOPKG: syscall.Errno(65), ENOEXEC: syscall.ENOEXEC, ENOKEY: syscall.Errno(126), EKEYREJECTED: syscall.Errno(129), ERFKILL: syscall.Errno(132),
 	EPFNOSUPPORT: syscall.EPFNOSUPPORT, EINTR: syscall.EINTR,
-	ENOTSOCK: syscall.ENOTSOCK, EBADF: syscall.EBADF, ENOTDIR: syscall.ENOTDIR, EMLINK: syscall.EMLINK,
-	ECONNREFUSED: syscall.ECONNREFUSED, EPIPE: syscall.EPIPE, ENODATA: syscall.ENODATA, EDOM: syscall.EDOM,
-	ECANCELED: syscall.ECANCELED,
+	ENOTSOCK: syscall.ENOTSOCK, EBADF: syscall.EBADF, EMLINK: syscall.EMLINK,
 }
 
 // ErrnoFromNumber finds the class of an errno number (Rust's "(os error

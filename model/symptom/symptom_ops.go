@@ -179,7 +179,7 @@ var lineForms = []lineForm{
 	// no errno, the request is wrong. An argument naming a device that does
 	// not exist is ENODEV (ll_name_to_index).
 	{name: "iproute2-usage", example: `Not enough information: "dev" argument is required.`,
-		re: regexp.MustCompile(`Command line is not complete\. Try option "help"|Not enough information: "(\w+)" argument is required|Garbage instead of arguments "|(?:Error: )?(?:inet|inet6|any valid) prefix is expected rather than "|Object "[^"]*" is unknown, try "ip help"|Error: argument "([^"]{0,64})" is wrong: Device does not exist|Error: "[^"]{0,64}" is not a valid ifname|Error: argument "[^"]{0,64}" is wrong: (?:"[^"]{1,24}" value is invalid|[Ii]nvalid )|Usage: ip (?:link|address|addr|route|rule|neighbour|neigh|tunnel|tuntap|netns) [\[{a-z]|Unknown tunnel mode "`),
+		re: regexp.MustCompile(`(?:Command line is not complete\. Try option "help"|Not enough information: "(\w+)" argument is required|Garbage instead of arguments "|(?:Error: )?(?:inet|inet6|any valid) prefix is expected rather than "|Object "[^"]*" is unknown, try "ip help"|Error: argument "([^"]{0,64})" is wrong: Device does not exist|Error: "[^"]{0,64}" is not a valid ifname|Error: argument "[^"]{0,64}" is wrong: (?:"[^"]{1,24}" value is invalid|[Ii]nvalid )|Usage:\s+ip (?:link|address|addr|route|rule|neighbour|neigh|tunnel|tuntap|netns) [\[{a-z]|Unknown tunnel mode ")[^\n]{0,200}`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "iproute2")
 			if m[2] != "" {
@@ -193,7 +193,16 @@ var lineForms = []lineForm{
 				s.setIf(&s.ExtAck, m[0])
 				return
 			}
-			s.setIf(&s.ExtAck, "iproute2 refused the command line: "+m[0])
+			line := strings.TrimSpace(m[0]) // the match runs to the end of its line
+			if strings.Contains(line, `Invalid "netns" value`) {
+				// ip/iplink.c: netns_get_fd(NAME) failed and NAME is no
+				// PID: the namespace to move into cannot be opened
+				// (netns-reference's row ranks it), not a typing error.
+				s.setErr("", line)
+				return
+			}
+			s.setIf(&s.ExtAck, "iproute2 refused the command line: "+line)
+			s.setErr("", line)
 		}},
 	// Calico's own check before adding a host route (projectcalico/calico:
 	// "route (...) already exists for an interface other than 'caliX'").
@@ -503,22 +512,24 @@ var lineForms = []lineForm{
 			s.SysctlKey = clipText(m[1], 200)
 			s.setErr(ErrnoFromText(m[2]), m[0])
 		}},
-	// procps sysctl(8) for a key whose /proc/sys file does not exist
-	// (sysctl.c WriteSetting/ReadSetting: errno ENOENT), as `sysctl -p`
-	// prints it for net.ipv6.* when IPv6 is disabled at boot.
+	// sysctl(8) for a key whose /proc/sys file does not exist (errno
+	// ENOENT): procps's sysctl.c WriteSetting/ReadSetting with double
+	// quotes, as `sysctl -p` prints it for net.ipv6.* when IPv6 is disabled
+	// at boot; BusyBox's with single quotes.
 	{name: "sysctl-unknown-key", example: `error: "net.ipv6.conf.default.accept_redirects" is an unknown key`,
-		re: regexp.MustCompile(`"([a-z0-9_.\-/]{2,200})" is an unknown key`),
+		re: regexp.MustCompile(`["']([A-Za-z0-9_.\-/@:]{2,200})["'] is an unknown key`),
 		apply: func(s *Symptom, m []string) {
 			s.Operation = OpSysctl
 			s.setIf(&s.Source, "sysctl")
 			s.SysctlKey = clipText(m[1], 200)
 			s.setErr(ENOENT, m[0])
 		}},
-	// BusyBox ash's redirection into a file that cannot be created: errmsg()
-	// prints ENOENT as "nonexistent directory" (shell/ash.c), as OpenWrt
-	// scripts writing /sys/class/net/DEV/... for a device that is gone.
+	// A shell's redirection into a file that cannot be created, in the
+	// words of BusyBox ash (errmsg(): "nonexistent directory") and dash
+	// ("Directory nonexistent"), both for ENOENT, as scripts writing
+	// /sys/class/net/DEV/... for a device that is gone print it.
 	{name: "busybox-ash-nonexistent", example: `./batadv.sh: eval: line 1: can't create /sys/class/net/mesh-vpn/batman_adv/mesh_iface: nonexistent directory`,
-		re: regexp.MustCompile(`can't create (/\S{1,200}): nonexistent directory`),
+		re: regexp.MustCompile(`(?:can't|cannot) create (/\S{1,200}): (?:nonexistent directory|Directory nonexistent)`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "busybox")
 			s.setIf(&s.Path, clipText(m[1], 200))
@@ -1109,7 +1120,12 @@ var opPhrases = []opPhrase{
 		re: regexp.MustCompile(`(?i)failed to (?:delete|remove) (?:if|interface|link|veth|bridge|device) "?([A-Za-z0-9_.@:-]{1,15})"?:`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpLinkDel)
-			s.setIf(&s.Device, m[1])
+			switch strings.ToLower(m[1]) {
+			case "pair", "network", "interface", "device", "link", "port", "peer", "endpoint":
+				// "failed to delete veth pair: ...": a noun, not a name.
+			default:
+				s.setIf(&s.Device, m[1])
+			}
 		}},
 	// vishvananda/netlink function names in Go errors and stack traces.
 	// coreos/mantle#72 (a kernel without CONFIG_BRIDGE).

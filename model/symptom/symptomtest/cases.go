@@ -134,4 +134,15 @@ var Cases = []Case{
 	{"a command that worked is not the failure", "'modprobe tun' successful\n/dev/net/tun: Dcrw-------\nwgengine.NewUserspaceEngine(tun \"tailscale0\") error: permission denied", symptom.Symptom{Errno: symptom.EACCES}},
 	{"a command run again after others", "$ ip link add br0 type bridge\n$ ip link set br0 up\n$ ip link add br0 type bridge\nRTNETLINK answers: File exists",
 		symptom.Symptom{Operation: symptom.OpLinkAdd, Kind: "bridge", Device: "br0", Errno: symptom.EEXIST}},
+	// A line of an errno no configuration request answers comes before the
+	// real error: it does not take its place (second reader's case).
+	{"an unrelated refused connection first", "curl: (7) Failed to connect to localhost port 8080: Connection refused\nRTNETLINK answers: File exists", symptom.Symptom{Errno: symptom.EEXIST}},
+	{"iproute2's dump warning is not the failure", "Dump was interrupted and may be inconsistent.\nRTNETLINK answers: Operation not permitted", symptom.Symptom{Errno: symptom.EPERM}},
+	{"procps unknown key", `error: "net.ipv6.conf.default.accept_redirects" is an unknown key`, symptom.Symptom{Source: "sysctl", Operation: symptom.OpSysctl, SysctlKey: "net.ipv6.conf.default.accept_redirects", Errno: symptom.ENOENT}},
+	{"busybox unknown key", `sysctl: error: 'net.mpls/platform_labels' is an unknown key`, symptom.Symptom{Source: "sysctl", Operation: symptom.OpSysctl, SysctlKey: "net.mpls/platform_labels", Errno: symptom.ENOENT}},
+	{"dash redirection", "sh: 1: cannot create /sys/class/net/bat0/batman_adv/mesh_iface: Directory nonexistent", symptom.Symptom{Path: "/sys/class/net/bat0/batman_adv/mesh_iface", Errno: symptom.ENOENT}},
+	{"a noun is not a device", "failed to delete veth pair: Link not found", symptom.Symptom{Operation: symptom.OpLinkDel, Errno: symptom.ENODEV}},
+	{"netavark delete", "netavark: failed to delete if podman0: Received a netlink error message Operation not supported (os error 95)", symptom.Symptom{Source: "rust", Operation: symptom.OpLinkDel, Device: "podman0", Errno: symptom.EOPNOTSUPP}},
+	{"talos enslave", `error enslaving/unslaving link "bond0.2500" under "bond0": netlink receive: device or resource busy`, symptom.Symptom{Operation: symptom.OpLinkSet, Device: "bond0.2500", Master: "bond0", Errno: symptom.EBUSY}},
+	{"too many links", "ip link set dev br0.100 master br0\nRTNETLINK answers: Too many links", symptom.Symptom{Operation: symptom.OpLinkSet, Device: "br0.100", Master: "br0", Errno: symptom.EMLINK}},
 }
