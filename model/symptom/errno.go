@@ -68,9 +68,9 @@ const (
 	// net/core/dev.c __netdev_upper_dev_link). Errnos no network
 	// configuration request answers (ECONNREFUSED, EPIPE) are left out on
 	// purpose: a line of them before the real error would take its place.
-	ENOTSOCK Errno = "ENOTSOCK"
-	EBADF    Errno = "EBADF"
-	EMLINK   Errno = "EMLINK"
+	ENOTSOCK     Errno = "ENOTSOCK"
+	EBADF        Errno = "EBADF"
+	EMLINK       Errno = "EMLINK"
 	EKEYREJECTED Errno = "EKEYREJECTED"
 	// ERFKILL: a radio blocked by rfkill refuses to come up (net/wireless/core.c cfg80211_netdev_notifier_call).
 	ERFKILL Errno = "ERFKILL"
