@@ -292,6 +292,14 @@ var errnoForms = []errnoForm{
 			}
 			return ErrnoFromNumber(m[2])
 		}},
+	{name: "privilege-words", want: EPERM,
+		// A program's own check for the privilege the kernel would refuse
+		// without (capable(CAP_NET_ADMIN) answers EPERM), in its words:
+		// pi-hole/FTL "process is missing required capability NET_ADMIN"
+		// (corpus app7-017), "must be run as root".
+		example: `dnsmasq: process is missing required capability NET_ADMIN`,
+		re:      regexp.MustCompile(`(?i)\b(?:missing (?:the )?(?:required )?capabilit(?:y|ies)|lacks? (?:the )?capability|requires? (?:the )?capability|without (?:the )?capability) (?:CAP_)?NET_(?:ADMIN|RAW)\b|\b(?:must|needs? to|has to) be run as root\b|\brequires root privileges\b`),
+		errno:   func([]string) Errno { return EPERM }},
 	{name: "symbolic-name", want: EEXIST,
 		// Form listed in issue 11 (symbolic names, as strace and Go's
 		// syscall.Errno.Error() on some platforms print them).
