@@ -623,6 +623,8 @@ func init() {
 			Why: "net/8021q/vlan_dev.c vlan_dev_change_mtu: ERANGE when the VLAN's new MTU exceeds its lower device's"},
 		{Errno: symptom.ERANGE, Has: "mtu", Causes: causes(causeMTU),
 			Why: "the command sets an MTU: net/8021q/vlan_dev.c vlan_dev_change_mtu returns ERANGE above the lower device's MTU"},
+		{Errno: symptom.EINVAL, Msg: "mtu", Causes: causes(causeMTU, causeInvalidRequest),
+			Why: "the message is about an MTU and the answer EINVAL: net/core/dev.c dev_validate_mtu (outside min_mtu/max_mtu), macvlan_change_mtu and vxlan_change_mtu (above the lower device less its headroom), vlan_newlink (above the lower device); networkd's \"Could not set MTU\""},
 		{Errno: symptom.ERANGE, Msg: "mtu", Causes: causes(causeMTU),
 			Why: "the message is about an MTU: ERANGE is vlan_dev_change_mtu's answer (and networkd's for an MTU outside the device's range, systemd#5954)"},
 		{Op: symptom.OpLinkAdd, Errno: symptom.EINVAL, Has: "mtu", Causes: causes(causeMTU),
