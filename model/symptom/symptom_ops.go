@@ -197,7 +197,11 @@ var lineForms = []lineForm{
 			if strings.Contains(line, `Invalid "netns" value`) {
 				// ip/iplink.c: netns_get_fd(NAME) failed and NAME is no
 				// PID: the namespace to move into cannot be opened
-				// (netns-reference's row ranks it), not a typing error.
+				// (netns-reference's row ranks it and checks NAME), not a
+				// typing error.
+				if a := netnsValueRE.FindStringSubmatch(line); a != nil {
+					s.setIf(&s.Netns, a[1])
+				}
 				s.setErr("", line)
 				return
 			}
@@ -877,6 +881,7 @@ var lineForms = []lineForm{
 
 // Regular expressions the phrases use on what they matched.
 var (
+	netnsValueRE = regexp.MustCompile(`argument "([^"/]{1,64})" is wrong: Invalid "netns" value`)
 	pyKindRE   = regexp.MustCompile(`kind=['"](\w+)['"]`)
 	pyIfnameRE = regexp.MustCompile(`ifname=['"]([^'"]+)['"]`)
 	onLinkRE   = regexp.MustCompile(`^\s+(?:on|of) (?:the )?link\b`)
