@@ -882,10 +882,10 @@ var lineForms = []lineForm{
 // Regular expressions the phrases use on what they matched.
 var (
 	netnsValueRE = regexp.MustCompile(`argument "([^"/]{1,64})" is wrong: Invalid "netns" value`)
-	pyKindRE   = regexp.MustCompile(`kind=['"](\w+)['"]`)
-	pyIfnameRE = regexp.MustCompile(`ifname=['"]([^'"]+)['"]`)
-	onLinkRE   = regexp.MustCompile(`^\s+(?:on|of) (?:the )?link\b`)
-	addToRE    = regexp.MustCompile(`^\s+"?\S+"? to\b`)
+	pyKindRE     = regexp.MustCompile(`kind=['"](\w+)['"]`)
+	pyIfnameRE   = regexp.MustCompile(`ifname=['"]([^'"]+)['"]`)
+	onLinkRE     = regexp.MustCompile(`^\s+(?:on|of) (?:the )?link\b`)
+	addToRE      = regexp.MustCompile(`^\s+"?\S+"? to\b`)
 )
 
 // opPhrase names the operation (and what it acts on) without the error.
