@@ -57,6 +57,18 @@ var corpusExceptions = map[string]string{
 	"ctr-087":  "EINVAL moving a vxlan device into a namespace: that the kernel (3.10) predates vxlan's netns move (3.16) is only in the thread",
 	"ctr2-021": "\"is not of type NS\": that the kernel (3.13) predates nsfs (3.19), rather than a /run/netns name that is a plain file, is only in the thread",
 	"ctr3-003": "EROFS on ip_local_reserved_ports in a container: that the kernel predates its per-namespace sysctl (3.15) is only in the thread",
+	// Round 9.
+	"dsk9-005": "IVPN's \"failed to execute shell command: exit status 3\": that ip6tables failed because IPv6 was disabled is only in the thread",
+	"dsk9-009": "nmap's \"route_dst_netlink: cannot sendmsg: Operation not supported\": that WSL 1's emulation answered is only in the thread (a kernel without the handler answers the same)",
+	"dsk9-010": "a bare EOPNOTSUPP from snx-rs: that its IPsec tunnel needs IPv6, disabled on that host, is only in the thread",
+	"dsk9-013": "two errors joined on one line (ERANGE | ENOENT) from mihomo's nftables setup; that the CentOS 7 kernel is too old is the script's own Chinese line and the thread",
+	"dsk9-014": "sing-box's nftables flush EEXIST: that its auto-redirect batch was built wrongly is only in the thread (already-exists first for EEXIST)",
+	"emb9-001": "three commands on one line joined by ';': the failing one (ip tuntap add without mode) is the last, the parser reads the first",
+	"emb9-002": "nsjail's clone(CLONE_NEWNET...) EPERM: that it ran in an unprivileged docker container is only in the thread",
+	"emb9-003": "honggfuzz's unshare(CLONE_NEWUSER) EPERM in Cloud Build: that the build container forbade it is only in the thread (mac-denial first for a user namespace's EPERM)",
+	"emb9-014": "modprobe's \"Module xt_LOG not found\" on Yocto: that the kernel was configured without it (not a module missing for the running kernel) is only in the thread",
+	"emb9-017": "modprobe's \"Module ip_tables not found\" on Yocto: that the kernel was configured without it is only in the thread",
+	"emb9-020": "\"failed to open client: netlink receive: no such file or directory\": that the genetlink family lookup found no ethtool family (a kernel before 5.6) is only in the thread",
 	// Round 8.
 	"cfg8-006": "bare EEXIST from ip: that OpenNebula was creating a bridge another deployment had just created is only in the thread (already-exists first for a bare EEXIST)",
 	"frm8-006": "Cannot find device \"can0\": that the CAN driver's module did not match the kernel, so can0 never appeared, is only in the thread (a missing device ranks first)",

@@ -40,6 +40,7 @@ type rankRow struct {
 	// NAME, ip -n NAME, peer ... netns NAME), "master" (a master the
 	// port was to join), "kind" (a link kind the symptom names),
 	// "circular" (the port is named as the master's own VLAN, MASTER.VID).
+	// "keyword-device" (the device named is one of ip's keywords: "up").
 	Has string
 	// NoErrno: the row is for a text that gives no errno at all, a
 	// fallback that weighs nothing: any other row that matches comes first.
@@ -95,6 +96,12 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 		}
 	case "kind":
 		if s.Kind == "" {
+			return false
+		}
+	case "keyword-device":
+		// The device's "name" is one of iproute2's keywords: the real
+		// name was missing from the command line.
+		if !iproute2Keyword[s.Device] {
 			return false
 		}
 	case "circular":
@@ -162,6 +169,11 @@ func priors(s symptom.Symptom) map[string]int {
 }
 
 func causes(ks ...*Cause) []*Cause { return ks }
+
+// iproute2Keyword are ip link's keywords that cannot be meant as a device
+// name when one stands where the name should.
+var iproute2Keyword = map[string]bool{"up": true, "down": true, "mtu": true, "master": true, "nomaster": true,
+	"name": true, "type": true, "address": true, "netns": true, "dev": true, "txqueuelen": true, "link": true, "alias": true}
 
 var rankTable []rankRow
 
@@ -435,6 +447,18 @@ func init() {
 			Why: "drivers/net/vxlan/vxlan_core.c vxlan_sock_add opens an IPv6 UDP socket for an IPv6 or metadata (collect_md, OVS and SDN) vxlan: vxlan_socket_create logs \"Cannot bind port\" with EAFNOSUPPORT when IPv6 is disabled at boot (ipv6.disable=1); a metadata vxlan then goes on with its IPv4 socket (the line is noise there), an IPv6 one fails (openshift/openshift-ansible#3775)"},
 		{Msg: "iftype", Errno: symptom.EOPNOTSUPP, Causes: causes(causeUnsupportedFeature, causeDeviceBusy),
 			Why: "net/wireless/util.c cfg80211_change_iface: EOPNOTSUPP when the wiphy's interface_modes lack the type asked (iftype 3 is AP, 6 monitor): the driver cannot do that mode (vanhoefm/krackattacks-scripts#68)"},
+		{Msg: "missing kernel module?", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
+			Why: "iptables (libxtables) \"Extension X revision 0 not supported, missing kernel module?\": the kernel has no xt_X match or target: a kernel built without it (WSL 2's config, Yocto and self-built kernels: microsoft/WSL#11140) or its module not loadable"},
+		{Msg: "nftables", Errno: symptom.ENOENT, Causes: causes(causeUnsupportedFeature, causeModuleMissing),
+			Why: "net/netfilter/nf_tables_api.c: an expression, object or chain type the kernel does not know (nft_expr_type_get after request_module) answers ENOENT: a kernel built without that nf_tables option (evilsocket/opensnitch#976) or its module not loadable"},
+		{Msg: "loopback interface", Errno: symptom.EPERM, Causes: causes(causeContainerRestricted, causeCapNetAdmin, causeMACDenial),
+			Why: "a process that could create its network namespace (CAP_SYS_ADMIN: PrivateNetwork=, a build sandbox) but may not configure its loopback: CAP_NET_ADMIN is checked in the user namespace owning the new netns, the container's bounding set lacked it (systemd-nspawn drops it: systemd/systemd#13308, #27292)"},
+		{Msg: "tun device", Errno: symptom.ENODEV, Causes: causes(causeModuleMissing, causeTunDevice),
+			Why: "drivers/char/misc.c misc_open: ENODEV opening /dev/net/tun when no driver holds minor 200 (the tun module not loaded, request_module(\"char-major-10-200\") found none), whatever the program calls the step (mysteriumnetwork/mysterium-vpn-desktop#408)"},
+		{Msg: "unknown host qemu_", Causes: causes(causeEmulatedKernel),
+			Why: "QEMU user-mode emulation (linux-user/fd-trans.c) translates netlink messages between guest and host and prints \"Unknown host QEMU_IFLA type\" for attributes it does not know: the answer comes through an emulation layer (multiarch/qemu-user-static#59)"},
+		{Errno: symptom.ENODEV, Has: "keyword-device", Causes: causes(causeInvalidRequest, causeLinkState),
+			Why: "iproute2 took one of its own keywords for the device's name (\"ip link set dev up\": an empty variable before it): ll_name_to_index finds no such device; the command line is wrong (zephyrproject-rtos/net-tools#22)"},
 		{Op: symptom.OpLinkSet, Errno: symptom.EBUSY, Has: "circular", Causes: causes(causeInvalidRequest, causeDeviceBusy),
 			Why: "net/core/dev.c __netdev_upper_dev_link (to prevent loops): EBUSY when the master is already above the port (a VLAN enslaved under its own lower device, siderolabs/talos#7331): the request is circular"},
 		{Errno: symptom.EMLINK, Causes: causes(causeInvalidRequest),

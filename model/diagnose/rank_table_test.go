@@ -40,6 +40,8 @@ func TestRankTable(t *testing.T) {
 			s.Kind = "wireguard"
 		case "circular":
 			s.Master, s.Device = "bond0", "bond0.2500"
+		case "keyword-device":
+			s.Device = "up"
 		}
 		if !r.matches(s) {
 			t.Errorf("row %d does not match its own fields", i)

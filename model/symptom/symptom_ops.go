@@ -630,8 +630,17 @@ var lineForms = []lineForm{
 	{name: "failed-to-create-kind-interface", example: `failed to create macvlan interface "mv0": invalid argument`,
 		re: regexp.MustCompile(`failed to (?:create|add) (\w+) (?:interface|link|device) "?([^":\s]+)"?: (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
-			s.setIf(&s.Operation, OpLinkAdd)
-			s.setIf(&s.Kind, strings.ToLower(m[1]))
+			kind := strings.ToLower(m[1])
+			if kind == "tun" || kind == "tap" {
+				// A program's tun or tap device is its open of
+				// /dev/net/tun and TUNSETIFF (mysteriumnetwork/
+				// mysterium-vpn-desktop#408), not an ip link add.
+				s.setIf(&s.Operation, OpTunOpen)
+				s.setIf(&s.Path, "/dev/net/tun")
+			} else {
+				s.setIf(&s.Operation, OpLinkAdd)
+				s.setIf(&s.Kind, kind)
+			}
 			s.setIf(&s.Device, m[2])
 			e, msg := errnoAtEnd(m[3])
 			s.setErr(e, msg)
@@ -1048,6 +1057,30 @@ var opPhrases = []opPhrase{
 	{name: "unshare-call", example: `Error during unshare(...): Operation not permitted`,
 		re:    regexp.MustCompile(`\bunshare\((?:\.\.\.|[^)]*CLONE_NEWUSER[^)]*)\)`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpUserns) }},
+	// unshare(2) or clone(2) with its flags as a number or by name, as
+	// honggfuzz, nsjail and strace print them: CLONE_NEWUSER (0x10000000)
+	// is a user namespace's setup, CLONE_NEWNET (0x40000000) without it a
+	// new network namespace (kernel/fork.c ksys_unshare, copy_net_ns).
+	{name: "clone-flags", example: `unshare(0x5c020000): Operation not permitted`,
+		re: regexp.MustCompile(`\b(?:unshare|clone3?)\((?:flags=)?(0x[0-9a-fA-F]{1,8}|[A-Z_|]*CLONE_NEW[A-Z_|]*)`),
+		apply: func(s *Symptom, m []string) {
+			var user, net bool
+			if strings.HasPrefix(m[1], "0x") {
+				v, err := strconv.ParseUint(m[1][2:], 16, 32)
+				if err != nil {
+					return
+				}
+				user, net = v&0x10000000 != 0, v&0x40000000 != 0
+			} else {
+				user, net = strings.Contains(m[1], "CLONE_NEWUSER"), strings.Contains(m[1], "CLONE_NEWNET")
+			}
+			switch {
+			case user:
+				s.setIf(&s.Operation, OpUserns)
+			case net:
+				s.setIf(&s.Operation, OpNetnsEnter)
+			}
+		}},
 	// A port joining a bridge in a daemon's words: docker's "adding
 	// interface veth123 to bridge docker0 failed", the CNI bridge plugin's
 	// "failed to connect \"veth1234\" to bridge cni0".
