@@ -112,6 +112,11 @@ func TestRankExamples(t *testing.T) {
 		{"nl80211: Failed to set interface 3 iftype 3: -95 (Operation not supported)", "unsupported-feature"},
 		{"kernel: vxlan: Cannot bind port 4789, err=-97", "sysctl"},
 		{"Error: \"Received a netlink error message Invalid argument (os error 22)\"", "invalid-request"},
+		{"Warning: Extension recent revision 0 not supported, missing kernel module?", "unsupported-feature"},
+		{"Unable to enable loopback interface: Operation not permitted", "container-restricted"},
+		{"+ ip link set dev up\nCannot find device \"up\"", "invalid-request"},
+		{"Unknown host QEMU_IFLA type: 47", "emulated-kernel"},
+		{"failed to create TUN device myst0: no such device", "module-missing"},
 	} {
 		ks, _ := rankedCauses(symptom.ParseSymptom(c.text))
 		if len(ks) == 0 || ks[0].ID != c.want {

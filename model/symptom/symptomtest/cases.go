@@ -144,5 +144,8 @@ var Cases = []Case{
 	{"a noun is not a device", "failed to delete veth pair: Link not found", symptom.Symptom{Operation: symptom.OpLinkDel, Errno: symptom.ENODEV}},
 	{"netavark delete", "netavark: failed to delete if podman0: Received a netlink error message Operation not supported (os error 95)", symptom.Symptom{Source: "rust", Operation: symptom.OpLinkDel, Device: "podman0", Errno: symptom.EOPNOTSUPP}},
 	{"talos enslave", `error enslaving/unslaving link "bond0.2500" under "bond0": netlink receive: device or resource busy`, symptom.Symptom{Operation: symptom.OpLinkSet, Device: "bond0.2500", Master: "bond0", Errno: symptom.EBUSY}},
+	{"unshare flags by number", "unshare(0x5c020000): Operation not permitted", symptom.Symptom{Operation: symptom.OpUserns, Errno: symptom.EPERM}},
+	{"clone flags by name", "clone(flags=CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNET|SIGCHLD) failed: Operation not permitted", symptom.Symptom{Operation: symptom.OpNetnsEnter, Errno: symptom.EPERM}},
+	{"a program's tun device", "failed to create TUN device myst0: no such device", symptom.Symptom{Operation: symptom.OpTunOpen, Device: "myst0", Errno: symptom.ENODEV}},
 	{"too many links", "ip link set dev br0.100 master br0\nRTNETLINK answers: Too many links", symptom.Symptom{Operation: symptom.OpLinkSet, Device: "br0.100", Master: "br0", Errno: symptom.EMLINK}},
 }
