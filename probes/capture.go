@@ -125,7 +125,15 @@ type capturer struct {
 }
 
 // s is the path of p on the system read.
-func (c *capturer) s(p string) string { return c.r.Path(p) }
+func (c *capturer) s(p string) string {
+	if rest, ok := strings.CutPrefix(p, "/proc/net/"); ok && c.r.Live() {
+		// /proc/net is the thread-group leader's namespace, which a
+		// goroutine's netns.Do may have moved for a moment: this thread's
+		// own is the process's (probes/neigh.go readNeigh).
+		return "/proc/thread-self/net/" + rest
+	}
+	return c.r.Path(p)
+}
 
 var errCaptureFull = errors.New("the capture reached its size limit")
 

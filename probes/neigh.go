@@ -99,7 +99,16 @@ func (s *SysctlFacts) readNeigh(e *env) {
 	for _, nt := range neighTables {
 		gap := "neigh." + nt.table
 		p := "/proc/net/stat/" + nt.table
-		b, err := e.root.ReadFile(p)
+		rp := p
+		if e.root.Live() {
+			// /proc/net is /proc/self/net: the thread-group leader's
+			// namespace, which another goroutine's netns.Do may have moved
+			// for a moment (Go runs goroutines on the leader too). This
+			// goroutine's own thread was never moved: only locked threads
+			// are, and they run nothing else.
+			rp = "/proc/thread-self/net/stat/" + nt.table
+		}
+		b, err := e.root.ReadFile(rp)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				s.Gaps.AddReason(gap, "no "+p+": it exists only in the host's (initial) network namespace, or the protocol is not built (ipv6.disable=1)")
