@@ -443,6 +443,8 @@ func init() {
 			Why: "FRR zebra's mpls_kernel_init looks for /proc/sys/net/mpls, which exists only with mpls_router loaded (net/mpls/af_mpls.c), once when zebra starts: not detected means the module was not loaded (or not installed for the running kernel) then; load it and restart zebra (FRRouting/frr#4872)"},
 		{Msg: "/sys/class/net/", Errno: symptom.ENOENT, Causes: causes(causeLinkState, causeModuleMissing),
 			Why: "sysfs shows the devices of the network namespace that mounted /sys under /sys/class/net/DEV (net/core/net-sysfs.c netdev_register_kobject): ENOENT under it means the device does not exist (any more) there, or a driver's attribute directory (batman_adv, bonding) without its module; a process that entered another namespace without remounting /sys (nsenter, unlike ip netns exec) still sees the old one's"},
+		{Msg: "ipv6 is disabled via sysctl", Causes: causes(causeSysctl),
+			Why: "drivers/net/vxlan/vxlan_core.c: an IPv6 vxlan whose lower device has disable_ipv6 set is refused with EPERM after pr_info(\"IPv6 is disabled via sysctl\") (corpus host3-023: OpenWrt netifd)"},
 		{Msg: "vxlan: cannot bind port", Errno: symptom.EAFNOSUPPORT, Causes: causes(causeSysctl, causeModuleMissing),
 			Why: "drivers/net/vxlan/vxlan_core.c vxlan_sock_add opens an IPv6 UDP socket for an IPv6 or metadata (collect_md, OVS and SDN) vxlan: vxlan_socket_create logs \"Cannot bind port\" with EAFNOSUPPORT when IPv6 is disabled at boot (ipv6.disable=1); a metadata vxlan then goes on with its IPv4 socket (the line is noise there), an IPv6 one fails (openshift/openshift-ansible#3775)"},
 		{Msg: "iftype", Errno: symptom.EOPNOTSUPP, Causes: causes(causeUnsupportedFeature, causeDeviceBusy),

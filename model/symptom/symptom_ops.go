@@ -1595,6 +1595,18 @@ var opPhrases = []opPhrase{
 	// The kernel's vxlan driver when its UDP port is taken at open
 	// (drivers/net/vxlan/vxlan_core.c vxlan_sock_add: "vxlan: Cannot bind
 	// port 6784, err=-98", corpus ctr2-012).
+	// The vxlan driver creating an IPv6 vxlan on a lower device whose
+	// disable_ipv6 is set: vxlan_dev_configure/vxlan_config_apply
+	// pr_info("IPv6 is disabled via sysctl") and return -EPERM (corpus
+	// host3-023).
+	{name: "vxlan-ipv6-disabled", example: `kern.info kernel: [ 1043.775916] vxlan: IPv6 is disabled via sysctl`,
+		re: regexp.MustCompile(`vxlan: IPv6 is disabled via sysctl`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, "vxlan")
+			s.setIf(&s.Family, "inet6")
+			s.setErr(EPERM, m[0])
+		}},
 	{name: "vxlan-cannot-bind-port", example: `[175079.718300] vxlan: Cannot bind port 6784, err=-98`,
 		re: regexp.MustCompile(`vxlan: Cannot bind port (\d+)`),
 		apply: func(s *Symptom, m []string) {
