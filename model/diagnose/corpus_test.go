@@ -54,7 +54,6 @@ var corpusExceptions = map[string]string{
 	"ctr-107":   "gVisor's netlink lacked SO_SNDBUF: a runsc strace log, whose format alone does not name gVisor (emulated-kernel fails on the kernel version with facts)",
 	"host2-057": "ss on WSL 1: the WSL is only in the thread (emulated-kernel fails on the kernel release with facts)",
 	// unsupported-feature whose proof is the kernel's release, only in the thread.
-	"ctr-087":  "EINVAL moving a vxlan device into a namespace: that the kernel (3.10) predates vxlan's netns move (3.16) is only in the thread",
 	"ctr2-021": "\"is not of type NS\": that the kernel (3.13) predates nsfs (3.19), rather than a /run/netns name that is a plain file, is only in the thread",
 	"ctr3-003": "EROFS on ip_local_reserved_ports in a container: that the kernel predates its per-namespace sysctl (3.15) is only in the thread",
 	// Round 9.
@@ -112,7 +111,6 @@ var corpusExceptions = map[string]string{
 	"ctr6-014":  containerFact,
 	"ctr6-021":  "ENOENT from an Open vSwitch appliance: that it ran in a container that cannot load modules is only in the thread",
 	"ctr6-024":  "virt-test's \"can't create tap device\" reads as tuntap add; the thread names the open of /dev/net/tun by an unprivileged user",
-	"ctr6-031":  "kiss-vm's own refusal of a macvtap on a Wi-Fi station, without errno: the tool's check, not the kernel's answer",
 	"ctr6-035":  "submariner's FDB entry with a nil IP reads as the link it names (ENODEV); the thread names the neighbour add's EAFNOSUPPORT (a library bug)",
 	"fld6-006":  containerFact,
 	"fld6-007":  "docker's \"a container has already joined the endpoint\" carries no operation or errno in the lines shown; the thread names the netns enter (a library bug)",
@@ -127,7 +125,6 @@ var corpusExceptions = map[string]string{
 	"host6-031": "EINVAL adding a VLAN on a bridge: that the bridge was down (4.9 kernels) is only in the thread",
 	// Round 5.
 	"ctr5-011":  "EOPNOTSUPP enslaving net1 to a bond: that the ports are InfiniBand VFs, which bond only in active-backup mode, is only in the thread (the kernel's message is not shown)",
-	"ctr5-013":  "EINVAL moving a vxlan device into a namespace: that the kernel (3.13) predates vxlan's netns move (3.16) is only in the thread",
 	"ctr5-017":  containerFact,
 	"ctr5-023":  "modprobe's missing /lib/modules/RELEASE: that it ran inside a container (modules belong to the host) is only in the thread (module-missing first, container-restricted second)",
 	"ctr5-029":  containerFact,
