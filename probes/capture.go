@@ -126,11 +126,15 @@ type capturer struct {
 
 // s is the path of p on the system read.
 func (c *capturer) s(p string) string {
-	if rest, ok := strings.CutPrefix(p, "/proc/net/"); ok && c.r.Live() {
-		// /proc/net is the thread-group leader's namespace, which a
-		// goroutine's netns.Do may have moved for a moment: this thread's
-		// own is the process's (probes/neigh.go readNeigh).
-		return "/proc/thread-self/net/" + rest
+	if c.r.Live() {
+		// /proc/net and this process's /proc/PID/net are the thread-group
+		// leader's namespace, which a goroutine's netns.Do may have moved
+		// for a moment: this thread's own is the process's (threadSelfNet).
+		for _, pre := range []string{"/proc/net/", "/proc/self/net/", "/proc/" + strconv.Itoa(os.Getpid()) + "/net/"} {
+			if rest, ok := strings.CutPrefix(p, pre); ok {
+				return threadSelfNet() + "/net/" + rest
+			}
+		}
 	}
 	return c.r.Path(p)
 }

@@ -252,7 +252,7 @@ func readNetDev(e *env, gaps *Gaps) ([]string, error) {
 	case e.netnsErr != nil:
 		err = e.netnsErr
 	case e.netnsPath == "" || !e.root.Live():
-		err = read(e.root.Path(e.proc))
+		err = read(e.netProc())
 	default:
 		err = netns.Do(e.netnsPath, func() error { return read("/proc/thread-self") })
 	}

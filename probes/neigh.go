@@ -101,12 +101,9 @@ func (s *SysctlFacts) readNeigh(e *env) {
 		p := "/proc/net/stat/" + nt.table
 		rp := p
 		if e.root.Live() {
-			// /proc/net is /proc/self/net: the thread-group leader's
-			// namespace, which another goroutine's netns.Do may have moved
-			// for a moment (Go runs goroutines on the leader too). This
-			// goroutine's own thread was never moved: only locked threads
-			// are, and they run nothing else.
-			rp = "/proc/thread-self/net/stat/" + nt.table
+			// /proc/net is the thread-group leader's namespace, which
+			// another goroutine's netns.Do may have moved (threadSelfNet).
+			rp = threadSelfNet() + "/net/stat/" + nt.table
 		}
 		b, err := e.root.ReadFile(rp)
 		if err != nil {

@@ -107,6 +107,8 @@ func gatherNetlink(e *env, targetSocks map[uint64]bool) NetlinkFacts {
 	switch {
 	case e.netnsErr != nil:
 		err = e.netnsErr
+	case e.netnsPath == "" && e.self && e.root.Live():
+		b, err = readBounded(e.netProc()+"/net/netlink", MaxFileSize)
 	case e.netnsPath == "" || !e.root.Live():
 		b, err = e.root.ReadFile(e.proc + "/net/netlink")
 	default:

@@ -72,6 +72,29 @@ type TargetFacts struct {
 }
 
 // env is a resolved Target.
+// threadSelfNet is where this thread's own network namespace shows in
+// /proc: /proc/thread-self (Linux 3.17+), else /proc/self. /proc/self/net
+// is the thread-group leader's namespace, which another goroutine's
+// netns.Do may have moved for a moment (Go runs goroutines on the leader
+// too); the calling goroutine's thread never is (only locked threads are,
+// and they run nothing else).
+var threadSelfNet = sync.OnceValue(func() string {
+	if _, err := os.Stat("/proc/thread-self/net"); err == nil {
+		return "/proc/thread-self"
+	}
+	return "/proc/self"
+})
+
+// netProc is the /proc directory whose net/ shows the target's own network
+// namespace when no other is entered: this thread's for this process on a
+// live system, the target's /proc/PID otherwise (below the root).
+func (e *env) netProc() string {
+	if e.self && e.root.Live() {
+		return threadSelfNet()
+	}
+	return e.root.Path(e.proc)
+}
+
 type env struct {
 	root    Root
 	pid     int    // the target's PID on the examined system; 0 if unknown

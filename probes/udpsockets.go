@@ -77,7 +77,7 @@ func readUDPSockets(e *env, n *NetFacts) {
 	case !e.root.Live():
 		err = fmt.Errorf("offline root %s: UDP sockets are read only on a live system", e.root.Dir)
 	case e.netnsPath == "":
-		err = read(e.root.Path(e.proc))
+		err = read(e.netProc())
 	default:
 		err = netns.Do(e.netnsPath, func() error { return read("/proc/thread-self") })
 	}

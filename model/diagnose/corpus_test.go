@@ -57,6 +57,9 @@ var corpusExceptions = map[string]string{
 	"ctr2-021": "\"is not of type NS\": that the kernel (3.13) predates nsfs (3.19), rather than a /run/netns name that is a plain file, is only in the thread",
 	"ctr3-003": "EROFS on ip_local_reserved_ports in a container: that the kernel predates its per-namespace sysctl (3.15) is only in the thread",
 	// Round 9.
+	"dsk9-026": "OpenSnitch's nftables ENOENT: that the kernel lacked an nf_tables option (not a missing table or chain, the commoner ENOENT) is only in the thread",
+	"emb9-015": "loopback refused after a sandbox made its namespace: that it ran in systemd-nspawn, which drops CAP_NET_ADMIN, is only in the thread (cap-net-admin first, container-restricted second; facts swap them)",
+	"emb9-025": "loopback refused after PrivateNetwork= made its namespace: that it ran in systemd-nspawn, which drops CAP_NET_ADMIN, is only in the thread (cap-net-admin first, container-restricted second; facts swap them)",
 	"dsk9-005": "IVPN's \"failed to execute shell command: exit status 3\": that ip6tables failed because IPv6 was disabled is only in the thread",
 	"dsk9-009": "nmap's \"route_dst_netlink: cannot sendmsg: Operation not supported\": that WSL 1's emulation answered is only in the thread (a kernel without the handler answers the same)",
 	"dsk9-010": "a bare EOPNOTSUPP from snx-rs: that its IPsec tunnel needs IPv6, disabled on that host, is only in the thread",

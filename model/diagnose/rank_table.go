@@ -45,8 +45,12 @@ type rankRow struct {
 	// NoErrno: the row is for a text that gives no errno at all, a
 	// fallback that weighs nothing: any other row that matches comes first.
 	NoErrno bool
-	Causes  []*Cause
-	Why     string
+	// InMessage: Msg is looked for in the error's own line (the message
+	// and the extended ACK) only, not anywhere in the paste (a word as
+	// common as "mtu" stands in every `ip link` listing).
+	InMessage bool
+	Causes    []*Cause
+	Why       string
 }
 
 func (r rankRow) weight() int {
@@ -116,7 +120,11 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 	if r.Msg != "" {
 		// The message, the extended ACK and the text as pasted: a row's
 		// words are specific enough to be looked for anywhere.
-		if !strings.Contains(strings.ToLower(s.ExtAck+"\n"+s.Message+"\n"+s.Raw), r.Msg) {
+		where := s.ExtAck + "\n" + s.Message
+		if !r.InMessage {
+			where += "\n" + s.Raw
+		}
+		if !strings.Contains(strings.ToLower(where), r.Msg) {
 			return false
 		}
 	}
@@ -455,12 +463,18 @@ func init() {
 			Why: "net/wireless/util.c cfg80211_change_iface: EOPNOTSUPP when the wiphy's interface_modes lack the type asked (iftype 3 is AP, 6 monitor): the driver cannot do that mode (vanhoefm/krackattacks-scripts#68)"},
 		{Msg: "missing kernel module?", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
 			Why: "iptables (libxtables) \"Extension X revision 0 not supported, missing kernel module?\": the kernel has no xt_X match or target: a kernel built without it (WSL 2's config, Yocto and self-built kernels: microsoft/WSL#11140) or its module not loadable"},
-		{Msg: "nftables", Errno: symptom.ENOENT, Causes: causes(causeUnsupportedFeature, causeModuleMissing),
-			Why: "net/netfilter/nf_tables_api.c: an expression, object or chain type the kernel does not know (nft_expr_type_get after request_module) answers ENOENT: a kernel built without that nf_tables option (evilsocket/opensnitch#976) or its module not loadable"},
-		{Msg: "loopback interface", Errno: symptom.EPERM, Causes: causes(causeContainerRestricted, causeCapNetAdmin, causeMACDenial),
-			Why: "a process that could create its network namespace (CAP_SYS_ADMIN: PrivateNetwork=, a build sandbox) but may not configure its loopback: CAP_NET_ADMIN is checked in the user namespace owning the new netns, the container's bounding set lacked it (systemd-nspawn drops it: systemd/systemd#13308, #27292)"},
-		{Msg: "tun device", Errno: symptom.ENODEV, Causes: causes(causeModuleMissing, causeTunDevice),
+		{Msg: "loopback interface", Errno: symptom.EPERM, InMessage: true, Causes: causes(causeCapNetAdmin, causeContainerRestricted, causeMACDenial),
+			Why: "configuring a loopback, most often in a network namespace the process has just made (PrivateNetwork=, a build sandbox): CAP_NET_ADMIN is checked in the user namespace owning that netns; without the capability the request is EPERM (a container's bounding set without it: systemd-nspawn drops it, systemd/systemd#13308, #27292; with facts, a container without it ranks first)"},
+		{Msg: "loopback interface", Errno: symptom.EPERM, InMessage: true, InContainer: true, Causes: causes(causeContainerRestricted, causeCapNetAdmin),
+			Why: "the same in a container: the namespace could be made (CAP_SYS_ADMIN) but the container's bounding set lacks CAP_NET_ADMIN (systemd-nspawn drops it: systemd/systemd#13308, #27292)"},
+		{Msg: "tun device", Errno: symptom.ENODEV, InMessage: true, Causes: causes(causeModuleMissing, causeTunDevice),
 			Why: "drivers/char/misc.c misc_open: ENODEV opening /dev/net/tun when no driver holds minor 200 (the tun module not loaded, request_module(\"char-major-10-200\") found none), whatever the program calls the step (mysteriumnetwork/mysterium-vpn-desktop#408)"},
+		{Op: symptom.OpNetnsEnter, Errno: symptom.EINVAL, Msg: "clone", Causes: causes(causeModuleMissing, causeContainerRestricted),
+			Why: "net/core/net_namespace.c copy_net_ns: a new network namespace (clone/unshare with CLONE_NEWNET) on a kernel built without CONFIG_NET_NS is EINVAL (corpus host2-021)"},
+		{Op: symptom.OpNetnsEnter, Errno: symptom.EINVAL, Msg: "unshare", Causes: causes(causeModuleMissing, causeContainerRestricted),
+			Why: "net/core/net_namespace.c copy_net_ns: unshare(CLONE_NEWNET) on a kernel built without CONFIG_NET_NS is EINVAL"},
+		{Op: symptom.OpUserns, Errno: symptom.EINVAL, Causes: causes(causeUsernsRemap, causeModuleMissing, causeInvalidRequest),
+			Why: "a user namespace refused with EINVAL: RHEL 7's kernels with user.max_user_namespaces=0 (podman-container-tools/podman#7704); a kernel built without CONFIG_USER_NS (kernel/user_namespace.c); kernel/fork.c check_unshare_flags for unshare(CLONE_NEWUSER) from a process with more than one thread (a program's mistake)"},
 		{Msg: "unknown host qemu_", Causes: causes(causeEmulatedKernel),
 			Why: "QEMU user-mode emulation (linux-user/fd-trans.c) translates netlink messages between guest and host and prints \"Unknown host QEMU_IFLA type\" for attributes it does not know: the answer comes through an emulation layer (multiarch/qemu-user-static#59)"},
 		{Errno: symptom.ENODEV, Has: "keyword-device", Causes: causes(causeInvalidRequest, causeLinkState),
@@ -653,7 +667,7 @@ func init() {
 			Why: "net/8021q/vlan_dev.c vlan_dev_change_mtu: ERANGE when the VLAN's new MTU exceeds its lower device's"},
 		{Errno: symptom.ERANGE, Has: "mtu", Causes: causes(causeMTU),
 			Why: "the command sets an MTU: net/8021q/vlan_dev.c vlan_dev_change_mtu returns ERANGE above the lower device's MTU"},
-		{Errno: symptom.EINVAL, Msg: "mtu", Causes: causes(causeMTU, causeInvalidRequest),
+		{Errno: symptom.EINVAL, Msg: "mtu", InMessage: true, Causes: causes(causeMTU, causeInvalidRequest),
 			Why: "the message is about an MTU and the answer EINVAL: net/core/dev.c dev_validate_mtu (outside min_mtu/max_mtu), macvlan_change_mtu and vxlan_change_mtu (above the lower device less its headroom), vlan_newlink (above the lower device); networkd's \"Could not set MTU\""},
 		{Errno: symptom.ERANGE, Msg: "mtu", Causes: causes(causeMTU),
 			Why: "the message is about an MTU: ERANGE is vlan_dev_change_mtu's answer (and networkd's for an MTU outside the device's range, systemd#5954)"},

@@ -113,9 +113,13 @@ func TestRankExamples(t *testing.T) {
 		{"kernel: vxlan: Cannot bind port 4789, err=-97", "sysctl"},
 		{"Error: \"Received a netlink error message Invalid argument (os error 22)\"", "invalid-request"},
 		{"Warning: Extension recent revision 0 not supported, missing kernel module?", "unsupported-feature"},
-		{"Unable to enable loopback interface: Operation not permitted", "container-restricted"},
+		{"Unable to enable loopback interface: Operation not permitted", "cap-net-admin"},
+		{"$ docker exec c1 ip link set lo up\nUnable to enable loopback interface: Operation not permitted", "container-restricted"},
 		{"+ ip link set dev up\nCannot find device \"up\"", "invalid-request"},
 		{"Unknown host QEMU_IFLA type: 47", "emulated-kernel"},
+		{"2: eth0: <BROADCAST,MULTICAST,UP> mtu 1500 qdisc fq_codel state UP\nRTNETLINK answers: Invalid argument", "invalid-request"},
+		{"host openvpn[123]: tun device tun0 closed\nNetworkManager[9]: <error> device (tun0): failed to get ifindex: No such device", "link-state"},
+		{"unshare(0x40000000): Invalid argument", "module-missing"},
 		{"failed to create TUN device myst0: no such device", "module-missing"},
 	} {
 		ks, _ := rankedCauses(symptom.ParseSymptom(c.text))

@@ -183,6 +183,12 @@ func ParseSymptom(text string) Symptom {
 	if s.Operation == "" || s.Family == "" {
 		s.noteEchoedHeader(text)
 	}
+	if s.Errno == "" && s.weakErrno == "" {
+		if e, form, m := findWeakErrno(text); e != "" {
+			s.weakErrno, s.weakMsg = e, clipText(m, 300)
+			s.match("errno:" + form)
+		}
+	}
 	if s.Errno == "" && s.weakErrno != "" {
 		s.setErr(s.weakErrno, s.weakMsg)
 	}

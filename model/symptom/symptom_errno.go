@@ -179,6 +179,9 @@ type errnoForm struct {
 	// errno reads the class from the match; "" means the match is not an
 	// errno after all (an exit code, a number no class has).
 	errno func(m []string) Errno
+	// weak: words that imply an errno without printing one; read only when
+	// no line of the text prints an errno (findWeakErrno).
+	weak bool
 }
 
 func numberAt(i int) func(m []string) Errno {
@@ -292,14 +295,20 @@ var errnoForms = []errnoForm{
 			}
 			return ErrnoFromNumber(m[2])
 		}},
-	{name: "privilege-words", want: EPERM,
+	{name: "privilege-words", want: EPERM, weak: true,
 		// A program's own check for the privilege the kernel would refuse
 		// without (capable(CAP_NET_ADMIN) answers EPERM), in its words:
 		// pi-hole/FTL "process is missing required capability NET_ADMIN"
-		// (corpus app7-017), "must be run as root".
+		// (corpus app7-017), "must be run as root". A negation before it
+		// ("does not need to be run as root") says nothing.
 		example: `dnsmasq: process is missing required capability NET_ADMIN`,
-		re:      regexp.MustCompile(`(?i)\b(?:missing (?:the )?(?:required )?capabilit(?:y|ies)|lacks? (?:the )?capability|requires? (?:the )?capability|without (?:the )?capability) (?:CAP_)?NET_(?:ADMIN|RAW)\b|\b(?:must|needs? to|has to) be run as root\b|\brequires root privileges\b`),
-		errno:   func([]string) Errno { return EPERM }},
+		re:      regexp.MustCompile(`(?i)(\bnot |n't |\bno need )?(?:\b(?:missing (?:the )?(?:required )?capabilit(?:y|ies)|lacks? (?:the )?capability|requires? (?:the )?capability|without (?:the )?capability) (?:CAP_)?NET_(?:ADMIN|RAW)\b|\b(?:must|needs? to|has to) be run as root\b|\brequires root privileges\b)`),
+		errno: func(m []string) Errno {
+			if m[1] != "" {
+				return ""
+			}
+			return EPERM
+		}},
 	{name: "symbolic-name", want: EEXIST,
 		// Form listed in issue 11 (symbolic names, as strace and Go's
 		// syscall.Errno.Error() on some platforms print them).
@@ -312,7 +321,26 @@ var errnoForms = []errnoForm{
 // gives a class. form is the row's name.
 func findErrno(line string) (e Errno, form, text string) {
 	for _, f := range errnoForms {
+		if f.weak {
+			continue
+		}
 		for _, m := range f.re.FindAllStringSubmatch(line, 8) {
+			if e := f.errno(m); e != "" {
+				return e, f.name, strings.TrimSpace(m[0])
+			}
+		}
+	}
+	return "", "", ""
+}
+
+// findWeakErrno reads an errno the text implies without printing one (the
+// weak forms), for a text in which no line prints an errno.
+func findWeakErrno(text string) (e Errno, form, match string) {
+	for _, f := range errnoForms {
+		if !f.weak {
+			continue
+		}
+		for _, m := range f.re.FindAllStringSubmatch(text, 8) {
 			if e := f.errno(m); e != "" {
 				return e, f.name, strings.TrimSpace(m[0])
 			}

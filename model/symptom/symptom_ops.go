@@ -1058,11 +1058,12 @@ var opPhrases = []opPhrase{
 		re:    regexp.MustCompile(`\bunshare\((?:\.\.\.|[^)]*CLONE_NEWUSER[^)]*)\)`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpUserns) }},
 	// unshare(2) or clone(2) with its flags as a number or by name, as
-	// honggfuzz, nsjail and strace print them: CLONE_NEWUSER (0x10000000)
+	// honggfuzz, nsjail and strace (clone(child_stack=..., flags=...),
+	// clone3({flags=...})) print them: CLONE_NEWUSER (0x10000000)
 	// is a user namespace's setup, CLONE_NEWNET (0x40000000) without it a
 	// new network namespace (kernel/fork.c ksys_unshare, copy_net_ns).
 	{name: "clone-flags", example: `unshare(0x5c020000): Operation not permitted`,
-		re: regexp.MustCompile(`\b(?:unshare|clone3?)\((?:flags=)?(0x[0-9a-fA-F]{1,8}|[A-Z_|]*CLONE_NEW[A-Z_|]*)`),
+		re: regexp.MustCompile(`\b(?:unshare|clone3?|nsEnter)\((?:\{|[^)]{0,80}?\bflags=)?(0x[0-9a-fA-F]{1,8}|[A-Z_|]*CLONE_NEW[A-Z_|]*)`),
 		apply: func(s *Symptom, m []string) {
 			var user, net bool
 			if strings.HasPrefix(m[1], "0x") {
@@ -1332,7 +1333,9 @@ var opPhrases = []opPhrase{
 				"NEWADDR": OpAddrAdd, "DELADDR": OpAddrDel, "NEWROUTE": OpRouteAdd, "DELROUTE": OpRouteDel, "NEWNEIGH": OpNeighAdd}[name])
 		}},
 	{name: "setns", example: `setns(CLONE_NEWNET): Operation not permitted`,
-		re:    regexp.MustCompile(`\bsetns\b|\bCLONE_NEWNET\b`),
+		// CLONE_NEWNET inside a flags list ("(CLONE_NEWNET", "|CLONE_NEWNET")
+		// is clone-flags', which weighs CLONE_NEWUSER too.
+		re:    regexp.MustCompile(`\bsetns\b|(?:^|[^(|A-Za-z0-9_])CLONE_NEWNET\b`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetnsEnter) }},
 	{name: "pasta-netns", example: `Couldn't open network namespace /proc/4596/ns/net: Permission denied`,
 		re:    regexp.MustCompile(`(?i)(?:couldn't|could not|cannot|can't|failed to) (?:open|enter|join) (?:the )?(?:network namespace|netns)|netns dir open`),

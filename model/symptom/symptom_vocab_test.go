@@ -18,7 +18,11 @@ func TestVocabularyExamples(t *testing.T) {
 		if m == nil || f.errno(m) != f.want {
 			t.Errorf("errno row %s does not read %s from its example %q", f.name, f.want, f.example)
 		}
-		if e, form, _ := findErrno(f.example); e != f.want {
+		find := findErrno
+		if f.weak {
+			find = findWeakErrno
+		}
+		if e, form, _ := find(f.example); e != f.want {
 			t.Errorf("errno row %s: example %q gives %s by %q, want %s", f.name, f.example, e, form, f.want)
 		}
 	}

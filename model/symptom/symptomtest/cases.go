@@ -147,5 +147,9 @@ var Cases = []Case{
 	{"unshare flags by number", "unshare(0x5c020000): Operation not permitted", symptom.Symptom{Operation: symptom.OpUserns, Errno: symptom.EPERM}},
 	{"clone flags by name", "clone(flags=CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNET|SIGCHLD) failed: Operation not permitted", symptom.Symptom{Operation: symptom.OpNetnsEnter, Errno: symptom.EPERM}},
 	{"a program's tun device", "failed to create TUN device myst0: no such device", symptom.Symptom{Operation: symptom.OpTunOpen, Device: "myst0", Errno: symptom.ENODEV}},
+	{"a privilege note is no errno", "Note: in rootless mode this tool does not need to be run as root.\nRTNETLINK answers: File exists", symptom.Symptom{Errno: symptom.EEXIST}},
+	{"a usage text's privilege words give way", "Usage: wg-quick [ up | down ] [ CONFIG_FILE | INTERFACE ]\n  Note that this program must be run as root.\nRTNETLINK answers: File exists", symptom.Symptom{Errno: symptom.EEXIST}},
+	{"strace clone", "clone(child_stack=NULL, flags=CLONE_NEWNET|SIGCHLD) = -1 EPERM (Operation not permitted)", symptom.Symptom{Operation: symptom.OpNetnsEnter, Errno: symptom.EPERM}},
+	{"unshare user and net by name", "unshare(CLONE_NEWUSER|CLONE_NEWNET): Operation not permitted", symptom.Symptom{Operation: symptom.OpUserns, Errno: symptom.EPERM}},
 	{"too many links", "ip link set dev br0.100 master br0\nRTNETLINK answers: Too many links", symptom.Symptom{Operation: symptom.OpLinkSet, Device: "br0.100", Master: "br0", Errno: symptom.EMLINK}},
 }
