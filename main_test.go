@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/colorprofile"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/testtmux"
 )
 
 // TestSecurePATHKeepsAFakeTmuxFromRunning: colorprofile runs `tmux info`
@@ -71,12 +71,11 @@ func TestHangupRestoresTheTerminal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sock := fmt.Sprintf("rtnl-hup-%d", os.Getpid())
+	sock := testtmux.Socket(t, "tmux")
 	tmux := func(args ...string) string {
-		out, _ := exec.Command("tmux", append([]string{"-L", sock}, args...)...).CombinedOutput()
+		out, _ := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
 		return strings.TrimSpace(string(out))
 	}
-	defer tmux("kill-server")
 	// The program's argv is given word by word, so tmux runs it directly,
 	// not through the user's shell (which may be nologin, or a shell that
 	// stays as the pane's process and takes the signal itself).

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -10,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/testtmux"
 )
 
 // tmux drives the real binary as a person would: a detached session of a
@@ -25,11 +24,11 @@ func newTmux(t *testing.T) *tmux {
 	if err != nil {
 		t.Skip("tmux is not installed (.ci/run installs it)")
 	}
-	return &tmux{t: t, socket: fmt.Sprintf("rtnldoc-e2e-%d", os.Getpid()), bin: bin}
+	return &tmux{t: t, socket: testtmux.Socket(t, bin), bin: bin}
 }
 
 func (x *tmux) run(args ...string) string {
-	out, err := exec.Command(x.bin, append([]string{"-L", x.socket}, args...)...).CombinedOutput()
+	out, err := exec.Command(x.bin, append([]string{"-S", x.socket}, args...)...).CombinedOutput()
 	if err != nil && !strings.Contains(strings.Join(args, " "), "kill") {
 		x.t.Fatalf("tmux %v: %v: %s", args, err, out)
 	}
@@ -37,7 +36,7 @@ func (x *tmux) run(args ...string) string {
 }
 
 func (x *tmux) capture() string {
-	out, _ := exec.Command(x.bin, "-L", x.socket, "capture-pane", "-p", "-t", "e2e").CombinedOutput()
+	out, _ := exec.Command(x.bin, "-S", x.socket, "capture-pane", "-p", "-t", "e2e").CombinedOutput()
 	return string(out)
 }
 
@@ -133,7 +132,7 @@ func TestEndToEndTmux(t *testing.T) {
 	x.run("send-keys", "-t", "e2e", "q")
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		if out, err := exec.Command(x.bin, "-L", x.socket, "has-session", "-t", "e2e").CombinedOutput(); err != nil {
+		if out, err := exec.Command(x.bin, "-S", x.socket, "has-session", "-t", "e2e").CombinedOutput(); err != nil {
 			_ = out
 			return // the program quit and the session ended
 		}

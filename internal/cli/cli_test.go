@@ -20,6 +20,7 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/internal/cli"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/fixture"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/testns"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/testtmux"
 )
 
 var (
@@ -234,10 +235,10 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 	if err != nil {
 		t.Skip("tmux is not installed")
 	}
-	sock := fmt.Sprintf("rtnldoc-faults-%d", os.Getpid())
+	sock := testtmux.Socket(t, tmuxBin)
 	raw := filepath.Join(t.TempDir(), "raw")
 	tm := func(a ...string) string {
-		o, _ := exec.Command(tmuxBin, append([]string{"-L", sock}, a...)...).CombinedOutput()
+		o, _ := exec.Command(tmuxBin, append([]string{"-S", sock}, a...)...).CombinedOutput()
 		return string(o)
 	}
 	t.Cleanup(func() { tm("kill-server") })
