@@ -71,7 +71,6 @@ type TargetFacts struct {
 	Gaps    Gaps     `json:"unavailable,omitempty"`
 }
 
-// env is a resolved Target.
 // threadSelfNet is where this thread's own network namespace shows in
 // /proc: /proc/thread-self (Linux 3.17+), else /proc/self. /proc/self/net
 // is the thread-group leader's namespace, which another goroutine's
@@ -95,6 +94,7 @@ func (e *env) netProc() string {
 	return e.root.Path(e.proc)
 }
 
+// env is a resolved Target.
 type env struct {
 	root    Root
 	pid     int    // the target's PID on the examined system; 0 if unknown
