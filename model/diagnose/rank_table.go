@@ -39,7 +39,7 @@ type rankRow struct {
 	// Has is an object the command set: "mtu" (mtu N), "netns" (netns
 	// NAME, ip -n NAME, peer ... netns NAME), "master" (a master the
 	// port was to join), "kind" (a link kind the symptom names),
-	// "circular" (the port is named as the master's own VLAN, MASTER.VID).
+	// "circular" (the port is named as the master's own VLAN, MASTER.VID),
 	// "keyword-device" (the device named is one of ip's keywords: "up").
 	Has string
 	// NoErrno: the row is for a text that gives no errno at all, a
