@@ -140,9 +140,15 @@ func evalInvalidRequest(c *Context) Verdict {
 	}
 	v.Evidence = append(v.Evidence, notes...)
 	if len(fs) == 0 {
-		if len(notes) == 0 {
+		s := c.Symptom
+		named := s.Command != "" || len(s.Interfaces()) > 0 || s.Route != "" || s.Address != ""
+		switch {
+		case len(notes) == 0 && !named && (s.Errno == symptom.EINVAL || s.Errno == symptom.ERANGE):
+			// Nothing was checked: "ok" would be a false all-clear.
+			v.unknown("the text names no request to check (paste the command, or the program's call): %s from the kernel most often means the request itself, an attribute its policy refuses or a program that built it wrongly", s.Errno)
+		case len(notes) == 0:
 			v.ok("nothing in the request itself is refused: its MAC addresses, gateway and master (where it names them) are valid")
-		} else if v.Status == "" {
+		case v.Status == "":
 			v.Status = OK
 		}
 	}

@@ -188,3 +188,25 @@ func TestInvalidPrefsrc(t *testing.T) {
 		}
 	}
 }
+
+// A bare EINVAL names no request: the cause cannot say "nothing is
+// refused" of values it never saw.
+func TestInvalidRequestBareErrnoIsUnknown(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want Status
+	}{
+		{"RTNETLINK answers: Invalid argument", Unknown},
+		{"Received a netlink error message Numerical result out of range (os error 34)", Unknown},
+		{"ip link set eth0 address 02:00:00:00:00:01\nRTNETLINK answers: Invalid argument", OK},
+	} {
+		ctx := &Context{Facts: &probes.Facts{}, Symptom: symptom.ParseSymptom(c.text)}
+		v := evalInvalidRequest(ctx)
+		if v.Status == "" {
+			v.Status = OK // as Evaluate reads a verdict without one
+		}
+		if v.Status != c.want {
+			t.Errorf("%q: %s %v, want %s", c.text, v.Status, v.Evidence, c.want)
+		}
+	}
+}
