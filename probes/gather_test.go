@@ -66,6 +66,14 @@ func TestGatherBase(t *testing.T) {
 			t.Errorf("kind %s = %s %v, want %s", k, ks.State, ks.Evidence, want)
 		}
 	}
+	// tc kinds: sch_netem and cls_flower on disk (loadable), sch_fq_codel
+	// built in, sch_cake nowhere (missing).
+	wantTC := map[string]string{"qdisc netem": ModLoadable, "filter flower": ModLoadable, "qdisc fq_codel": ModBuiltin, "qdisc cake": ModMissing}
+	for k, want := range wantTC {
+		if ks, _ := mods.TCKind(k); ks.State != want {
+			t.Errorf("tc kind %s = %s %v, want %s", k, ks.State, ks.Evidence, want)
+		}
+	}
 	id := f.Identity
 	if id.Caps == nil || id.Name != "ip" || id.InitialUserNS == nil || !*id.InitialUserNS {
 		t.Errorf("identity = %+v", id)

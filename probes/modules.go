@@ -56,6 +56,62 @@ var LinkKinds = []LinkKind{
 	{"netkit", "", "CONFIG_NETKIT"},
 }
 
+// TCKinds are the traffic-control kinds rtnl-doctor knows: qdiscs
+// (`tc qdisc add ... KIND`, module sch_KIND, alias net-sch-KIND) and
+// classifiers (`tc filter add ... KIND`, cls_KIND, net-cls-KIND). Kind is
+// "qdisc KIND" or "filter KIND", as symptom.Symptom.TCKind names it.
+var TCKinds = []LinkKind{
+	{"qdisc netem", "sch_netem", "CONFIG_NET_SCH_NETEM"},
+	{"qdisc htb", "sch_htb", "CONFIG_NET_SCH_HTB"},
+	{"qdisc tbf", "sch_tbf", "CONFIG_NET_SCH_TBF"},
+	{"qdisc prio", "sch_prio", "CONFIG_NET_SCH_PRIO"},
+	{"qdisc sfq", "sch_sfq", "CONFIG_NET_SCH_SFQ"},
+	{"qdisc hfsc", "sch_hfsc", "CONFIG_NET_SCH_HFSC"},
+	{"qdisc red", "sch_red", "CONFIG_NET_SCH_RED"},
+	{"qdisc cake", "sch_cake", "CONFIG_NET_SCH_CAKE"},
+	{"qdisc fq", "sch_fq", "CONFIG_NET_SCH_FQ"},
+	{"qdisc fq_codel", "sch_fq_codel", "CONFIG_NET_SCH_FQ_CODEL"},
+	{"qdisc codel", "sch_codel", "CONFIG_NET_SCH_CODEL"},
+	{"qdisc pie", "sch_pie", "CONFIG_NET_SCH_PIE"},
+	{"qdisc fq_pie", "sch_fq_pie", "CONFIG_NET_SCH_FQ_PIE"},
+	{"qdisc drr", "sch_drr", "CONFIG_NET_SCH_DRR"},
+	{"qdisc qfq", "sch_qfq", "CONFIG_NET_SCH_QFQ"},
+	{"qdisc ets", "sch_ets", "CONFIG_NET_SCH_ETS"},
+	{"qdisc multiq", "sch_multiq", "CONFIG_NET_SCH_MULTIQ"},
+	{"qdisc mqprio", "sch_mqprio", "CONFIG_NET_SCH_MQPRIO"},
+	{"qdisc taprio", "sch_taprio", "CONFIG_NET_SCH_TAPRIO"},
+	{"qdisc cbs", "sch_cbs", "CONFIG_NET_SCH_CBS"},
+	{"qdisc etf", "sch_etf", "CONFIG_NET_SCH_ETF"},
+	{"qdisc sfb", "sch_sfb", "CONFIG_NET_SCH_SFB"},
+	{"qdisc choke", "sch_choke", "CONFIG_NET_SCH_CHOKE"},
+	{"qdisc gred", "sch_gred", "CONFIG_NET_SCH_GRED"},
+	{"qdisc hhf", "sch_hhf", "CONFIG_NET_SCH_HHF"},
+	{"qdisc skbprio", "sch_skbprio", "CONFIG_NET_SCH_SKBPRIO"},
+	{"qdisc plug", "sch_plug", "CONFIG_NET_SCH_PLUG"},
+	{"qdisc ingress", "sch_ingress", "CONFIG_NET_SCH_INGRESS"},
+	{"qdisc clsact", "sch_ingress", "CONFIG_NET_SCH_INGRESS"},
+	{"filter u32", "cls_u32", "CONFIG_NET_CLS_U32"},
+	{"filter flower", "cls_flower", "CONFIG_NET_CLS_FLOWER"},
+	{"filter matchall", "cls_matchall", "CONFIG_NET_CLS_MATCHALL"},
+	{"filter bpf", "cls_bpf", "CONFIG_NET_CLS_BPF"},
+	{"filter fw", "cls_fw", "CONFIG_NET_CLS_FW"},
+	{"filter route", "cls_route", "CONFIG_NET_CLS_ROUTE4"},
+	{"filter basic", "cls_basic", "CONFIG_NET_CLS_BASIC"},
+	{"filter cgroup", "cls_cgroup", "CONFIG_NET_CLS_CGROUP"},
+	{"filter flow", "cls_flow", "CONFIG_NET_CLS_FLOW"},
+}
+
+// tcAlias is the module alias the kernel's request_module asks for a tc
+// kind (MODULE_ALIAS_NET_SCH, MODULE_ALIAS_NET_CLS; older kernels ask for
+// the module name itself, sch_KIND or cls_KIND).
+func tcAlias(k LinkKind) string {
+	object, kind, _ := strings.Cut(k.Kind, " ")
+	if object == "filter" {
+		return "net-cls-" + kind
+	}
+	return "net-sch-" + kind
+}
+
 // KindInfo returns the module and kernel option behind a kind.
 func KindInfo(kind string) (LinkKind, bool) {
 	for _, k := range LinkKinds {
@@ -114,12 +170,24 @@ type ModulesFacts struct {
 	// Kconfig is where the kernel configuration was read from.
 	Kconfig string        `json:"kconfig,omitempty"`
 	Kinds   []KindSupport `json:"kinds"`
+	// TCKinds are the qdiscs and classifiers of TCKinds, as Kinds.
+	TCKinds []KindSupport `json:"tc_kinds,omitempty"`
 	Gaps    Gaps          `json:"unavailable,omitempty"`
 }
 
 // Kind returns the support of one kind.
 func (m ModulesFacts) Kind(kind string) (KindSupport, bool) {
 	for _, k := range m.Kinds {
+		if k.Kind == kind {
+			return k, true
+		}
+	}
+	return KindSupport{}, false
+}
+
+// TCKind returns the support of one tc kind ("qdisc netem").
+func (m ModulesFacts) TCKind(kind string) (KindSupport, bool) {
+	for _, k := range m.TCKinds {
 		if k.Kind == kind {
 			return k, true
 		}
@@ -202,7 +270,9 @@ func gatherModules(e *env) ModulesFacts {
 				m.Gaps.Add("modules.dep", err)
 			}
 			if b, err := e.root.ReadFile(m.ModDir + "/modules.alias"); err == nil {
-				aliases = parseModulesAlias(b, func(a string) bool { return strings.HasPrefix(a, "rtnl-link-") })
+				aliases = parseModulesAlias(b, func(a string) bool {
+					return strings.HasPrefix(a, "rtnl-link-") || strings.HasPrefix(a, "net-sch-") || strings.HasPrefix(a, "net-cls-")
+				})
 			}
 		}
 		if ents, err := os.ReadDir(e.root.Path("/lib/modules")); err == nil {
@@ -215,12 +285,15 @@ func gatherModules(e *env) ModulesFacts {
 		}
 	}
 	for _, k := range LinkKinds {
-		m.Kinds = append(m.Kinds, m.kindSupport(e, k, loaded, builtin, onDisk, aliases, kconf, kerr))
+		m.Kinds = append(m.Kinds, m.kindSupport(e, k, "rtnl-link-"+k.Kind, loaded, builtin, onDisk, aliases, kconf, kerr))
+	}
+	for _, k := range TCKinds {
+		m.TCKinds = append(m.TCKinds, m.kindSupport(e, k, tcAlias(k), loaded, builtin, onDisk, aliases, kconf, kerr))
 	}
 	return m
 }
 
-func (m *ModulesFacts) kindSupport(e *env, k LinkKind, loaded map[string]string, builtin, onDisk map[string]bool,
+func (m *ModulesFacts) kindSupport(e *env, k LinkKind, alias string, loaded map[string]string, builtin, onDisk map[string]bool,
 	aliases map[string][]string, kconf map[string]string, kerr error) KindSupport {
 	ks := KindSupport{LinkKind: k, State: ModUnknown}
 	say := func(s string) { ks.Evidence = append(ks.Evidence, s) }
@@ -257,7 +330,7 @@ func (m *ModulesFacts) kindSupport(e *env, k LinkKind, loaded map[string]string,
 		return ks
 	}
 	// Loadable: a module file for this kernel, found by name or through the
-	// rtnl-link-KIND alias the kernel asks modprobe for.
+	// alias the kernel asks modprobe for (rtnl-link-KIND, net-sch-KIND).
 	if m.Supported != nil && !*m.Supported {
 		ks.State = ModMissing
 		say("the kernel has no module support (no /proc/modules), so only built-in kinds exist")
@@ -273,7 +346,7 @@ func (m *ModulesFacts) kindSupport(e *env, k LinkKind, loaded map[string]string,
 		if mod != "" {
 			names = append(names, mod)
 		}
-		names = append(names, aliases["rtnl-link-"+k.Kind]...)
+		names = append(names, aliases[alias]...)
 		for _, n := range names {
 			if onDisk[n] {
 				ks.State = ModLoadable
@@ -293,7 +366,7 @@ func (m *ModulesFacts) kindSupport(e *env, k LinkKind, loaded map[string]string,
 		}
 		if onDisk != nil {
 			ks.State = ModMissing
-			say("no module " + sanitize.OrDash(mod) + " and no rtnl-link-" + k.Kind + " alias for kernel " + m.KernelRelease)
+			say("no module " + sanitize.OrDash(mod) + " and no " + alias + " alias for kernel " + m.KernelRelease)
 			if cfg == "n" {
 				say(k.Config + " is not set in " + m.Kconfig)
 			}

@@ -77,7 +77,15 @@ func evalModuleMissing(c *Context) Verdict {
 			fix.OrName(c.Symptom.Module, "the module"), boolWord(m.Disabled, "on", "off", "unavailable"), fix.OrName(m.Lockdown, "unavailable"))
 		return v
 	}
-	kind := symptom.LinkKind(c.Symptom)
+	kind, label, lookup := symptom.LinkKind(c.Symptom), "kind "+symptom.LinkKind(c.Symptom), m.Kind
+	if c.Symptom.Operation == symptom.OpTC {
+		// A tc request: the qdisc or classifier is the kind (sch_KIND, cls_KIND).
+		kind, label, lookup = c.Symptom.TCKind, c.Symptom.TCKind, m.TCKind
+		if kind == "" {
+			v.unknown("the symptom does not name the qdisc or classifier the tc command asked for: paste the tc command line (%s)", tcSummary(m))
+			return v
+		}
+	}
 	// Whatever the symptom, a kernel upgraded without a reboot breaks every
 	// kind that is not already loaded.
 	upgraded := !m.ModDirExists && m.ModDir != "" && m.Supported != nil && *m.Supported
@@ -101,12 +109,17 @@ func evalModuleMissing(c *Context) Verdict {
 		}
 		return v
 	}
-	ks, known := m.Kind(kind)
+	ks, known := lookup(kind)
 	if !known {
+		if c.Symptom.Operation == symptom.OpTC {
+			object, k := symptom.TCKindParts(c.Symptom)
+			v.unknown("tc %s %q is not one rtnl-doctor knows; check `modinfo` for a module providing it (%s)", object, k, tcModuleGuess(object, k))
+			return v
+		}
 		v.unknown("kind %q is not one rtnl-doctor knows; check `modinfo` for a module providing rtnl-link-%s", kind, kind)
 		return v
 	}
-	if r := c.Repro; r != nil && r.Kind == kind && r.Ran {
+	if r := c.Repro; r != nil && r.Kind == kind && r.Ran && c.Symptom.Operation != symptom.OpTC {
 		switch {
 		case r.Errno == symptom.EOPNOTSUPP:
 			v.fail("reproduced: creating a %s link in a throwaway namespace failed with %q: the kernel cannot create this kind", kind, r.Message())
@@ -120,32 +133,68 @@ func evalModuleMissing(c *Context) Verdict {
 	}
 	switch ks.State {
 	case probes.ModBuiltin, probes.ModLoaded:
-		v.ok("kind %s: %s (%s)", kind, ks.State, strings.Join(ks.Evidence, "; "))
+		v.ok("%s: %s (%s)", label, ks.State, strings.Join(ks.Evidence, "; "))
 	case probes.ModLoadable:
 		why := "it was not loaded automatically"
 		switch {
 		case m.Disabled != nil && *m.Disabled:
-			v.fail("kind %s: module %s exists but kernel.modules_disabled=1 forbids loading it until reboot", kind, modName)
+			v.fail("%s: module %s exists but kernel.modules_disabled=1 forbids loading it until reboot", label, modName)
 			return v
 		case m.Modprobe != "" && !m.ModprobeExists:
 			why = fmt.Sprintf("the kernel runs %s to load modules, and that file does not exist", m.Modprobe)
 		case c.Facts.Container.InContainer:
 			why = "the process runs in a container: the host must load the module"
 		}
-		if c.Symptom.Errno == symptom.EOPNOTSUPP || c.Symptom.ExtAck != "" {
-			v.fail("kind %s: module %s is available for kernel %s but not loaded: %s", kind, modName, m.KernelRelease, why)
+		// tc's ENOENT comes after the kernel's own request_module failed.
+		if c.Symptom.Errno == symptom.EOPNOTSUPP || c.Symptom.ExtAck != "" || c.Symptom.Operation == symptom.OpTC && c.Symptom.Errno == symptom.ENOENT {
+			v.fail("%s: module %s is available for kernel %s but not loaded: %s", label, modName, m.KernelRelease, why)
 		} else {
-			v.warn("kind %s: module %s is available but not loaded (the kernel loads it on first use)", kind, modName)
+			v.warn("%s: module %s is available but not loaded (the kernel loads it on first use)", label, modName)
 		}
 	case probes.ModMissing:
-		v.fail("kind %s: not built in, no module for kernel %s (%s)", kind, m.KernelRelease, strings.Join(ks.Evidence, "; "))
+		v.fail("%s: not built in, no module for kernel %s (%s)", label, m.KernelRelease, strings.Join(ks.Evidence, "; "))
 		if old := kernelTooOld(kind, m.KernelRelease); old != "" {
 			v.Evidence = append(v.Evidence, old)
 		}
 	default:
-		v.unknown("kind %s: %s", kind, fix.OrName(strings.Join(ks.Evidence, "; "), "unavailable: neither the loaded modules nor the kernel's module files say (not in the captured tree, or unreadable)"))
+		v.unknown("%s: %s", label, fix.OrName(strings.Join(ks.Evidence, "; "), "unavailable: neither the loaded modules nor the kernel's module files say (not in the captured tree, or unreadable)"))
 	}
 	return v
+}
+
+// tcSummary counts the tc kinds by state.
+func tcSummary(m *probes.ModulesFacts) string {
+	var missing []string
+	for _, k := range m.TCKinds {
+		if k.State == probes.ModMissing {
+			missing = append(missing, k.Kind)
+		}
+	}
+	if len(missing) == 0 {
+		return "every qdisc and classifier rtnl-doctor knows is built in, loaded or loadable, or unknown"
+	}
+	return "missing here: " + strings.Join(missing, ", ")
+}
+
+// tcModuleGuess names the module the kernel asks for a tc kind.
+func tcModuleGuess(object, kind string) string {
+	if object == "filter" {
+		return "the kernel asks modprobe for cls_" + kind
+	}
+	return "the kernel asks modprobe for sch_" + kind
+}
+
+// moduleKind is the kind and its support the symptom asks for: a link kind,
+// or a tc command's qdisc or classifier.
+func moduleKind(c *Context) (string, probes.KindSupport) {
+	m := &c.Facts.Modules
+	if c.Symptom.Operation == symptom.OpTC {
+		ks, _ := m.TCKind(c.Symptom.TCKind)
+		return c.Symptom.TCKind, ks
+	}
+	kind := symptom.LinkKind(c.Symptom)
+	ks, _ := m.Kind(kind)
+	return kind, ks
 }
 
 // kindSummary counts the kinds by state.
@@ -168,8 +217,7 @@ func fixesModuleMissing(c *Context, v Verdict) []fix.Fix {
 		return nil
 	}
 	m := &c.Facts.Modules
-	kind := symptom.LinkKind(c.Symptom)
-	ks, _ := m.Kind(kind)
+	kind, ks := moduleKind(c)
 	var fixes []fix.Fix
 	upgraded := !m.ModDirExists && m.Supported != nil && *m.Supported
 	mod := fix.OrName(c.Symptom.Module, "MODULE")

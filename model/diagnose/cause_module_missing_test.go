@@ -68,3 +68,52 @@ func TestModuleRefusedEPERM(t *testing.T) {
 		t.Errorf("module from an insmod path: %q", s.Module)
 	}
 }
+
+// A tc request whose qdisc or classifier the kernel lacks: the qdisc is the
+// kind (sch_KIND), loadable means modprobe it, missing means a package or
+// a kernel option; a tc command without its kind is unknown, not ok.
+func TestModuleMissingTC(t *testing.T) {
+	yes := true
+	m := probes.ModulesFacts{Supported: &yes, ModDirExists: true, KernelRelease: "6.8.0-45-generic", TCKinds: []probes.KindSupport{
+		{LinkKind: probes.LinkKind{Kind: "qdisc netem", Module: "sch_netem", Config: "CONFIG_NET_SCH_NETEM"}, State: probes.ModLoadable},
+		{LinkKind: probes.LinkKind{Kind: "qdisc cake", Module: "sch_cake", Config: "CONFIG_NET_SCH_CAKE"}, State: probes.ModMissing, Evidence: []string{"no module sch_cake"}},
+		{LinkKind: probes.LinkKind{Kind: "filter flower", Module: "cls_flower", Config: "CONFIG_NET_CLS_FLOWER"}, State: probes.ModLoaded},
+	}}
+	for _, tc := range []struct {
+		text   string
+		status Status
+		ev     string
+		fix    string
+	}{
+		{"$ tc qdisc add dev eth0 root netem delay 100ms\nError: Specified qdisc kind is unknown.", Fail, "qdisc netem: module sch_netem is available", "module-missing/modprobe"},
+		{"$ tc qdisc add dev eth0 root netem delay 100ms\nRTNETLINK answers: No such file or directory", Fail, "qdisc netem: module sch_netem is available", "module-missing/modprobe"},
+		{"$ tc qdisc replace dev eth0 root cake bandwidth 100mbit\nError: Specified qdisc kind is unknown.", Fail, "qdisc cake: not built in", "module-missing/extra-modules"},
+		{"$ tc filter add dev eth0 ingress protocol ip flower dst_ip 10.0.0.1 action drop\nError: TC classifier not found.", OK, "filter flower: loaded", ""},
+		{"$ tc qdisc add dev eth0 root sch_unknown\nError: Specified qdisc kind is unknown.", Unknown, "is not one rtnl-doctor knows", ""},
+		{"Error: Specified qdisc kind is unknown.", Unknown, "paste the tc command line", ""},
+	} {
+		s := symptom.ParseSymptom(tc.text)
+		if s.Operation != symptom.OpTC {
+			t.Fatalf("%q: operation %q", tc.text, s.Operation)
+		}
+		if ks, _ := rankedCauses(s); len(ks) == 0 || ks[0] != causeModuleMissing {
+			t.Errorf("%q: ranked %v, want module-missing first", tc.text, ks)
+		}
+		c := &Context{Facts: &probes.Facts{Modules: m}, Symptom: s}
+		v := evalModuleMissing(c)
+		if v.Status == "" {
+			v.Status = OK
+		}
+		if v.Status != tc.status || !strings.Contains(strings.Join(v.Evidence, "\n"), tc.ev) {
+			t.Errorf("%q: %s %q, want %s %q", tc.text, v.Status, v.Evidence, tc.status, tc.ev)
+			continue
+		}
+		f := fixesModuleMissing(c, v)
+		if tc.fix == "" && len(f) != 0 || tc.fix != "" && (len(f) == 0 || f[0].ID != tc.fix) {
+			t.Errorf("%q: fixes %v, want %q", tc.text, f, tc.fix)
+		}
+		if tc.fix == "module-missing/modprobe" && !strings.Contains(f[0].Command, "modprobe sch_netem") {
+			t.Errorf("%q: fix command %q", tc.text, f[0].Command)
+		}
+	}
+}

@@ -117,7 +117,6 @@ var corpusExceptions = map[string]string{
 	"ctr6-035":  "submariner's FDB entry with a nil IP reads as the link it names (ENODEV); the thread names the neighbour add's EAFNOSUPPORT (a library bug)",
 	"fld6-006":  containerFact,
 	"fld6-007":  "docker's \"a container has already joined the endpoint\" carries no operation or errno in the lines shown; the thread names the netns enter (a library bug)",
-	"fld6-010":  "ip netns exec failing to mount /sys in an LXD container: that it ran in a container is only in the thread",
 	"fld6-018":  "tailscale could not read net.ipv6.conf.all.forwarding (exit status 1): that IPv6 was disabled is only in the thread",
 	"fld6-026":  "a bare EAFNOSUPPORT from libzmq's getifaddrs: the unit's RestrictAddressFamilies= is only in the thread",
 	"fld6-031":  "ENOBUFS from getifaddrs: that the kernel answering is OSv's is only in the thread",

@@ -349,3 +349,32 @@ func TestLiveLinkUpThenRoute(t *testing.T) {
 		t.Fatalf("undo left the route: %s", got)
 	}
 }
+
+// A qdisc this kernel lacks (this machine's has no netem), asked for in a
+// namespace the test makes: module-missing fails on the qdisc's module.
+func TestLiveQdiscMissing(t *testing.T) {
+	ns := testns.New(t)
+	tc, err := exec.LookPath("tc")
+	if err != nil {
+		t.Skip("no tc(8) on this machine")
+	}
+	mods := probes.Gather(context.Background(), probes.Target{}, probes.GroupModules).Modules
+	for _, k := range mods.TCKinds {
+		object, kind, _ := strings.Cut(k.Kind, " ")
+		if k.State != probes.ModMissing || object != "qdisc" || kind == "ingress" || kind == "clsact" {
+			continue
+		}
+		argv := []string{tc, "qdisc", "add", "dev", "lo", "root", kind}
+		out, err := ns.Exec(argv...)
+		if err == nil {
+			t.Fatalf("%v succeeded although the probes say qdisc %s is missing", argv, kind)
+		}
+		d := diagnoseLive(t, probes.Target{NetNS: ns.Name}, "tc qdisc add dev lo root "+kind, out)
+		expectFirst(t, d, "module-missing")
+		if _, ev := evidenceOf(d, "module-missing"); !strings.Contains(ev, "qdisc "+kind) {
+			t.Fatalf("evidence %q", ev)
+		}
+		return
+	}
+	t.Skip("this kernel has every qdisc rtnl-doctor knows")
+}

@@ -40,7 +40,8 @@ type rankRow struct {
 	// NAME, ip -n NAME, peer ... netns NAME), "master" (a master the
 	// port was to join), "kind" (a link kind the symptom names),
 	// "circular" (the port is named as the master's own VLAN, MASTER.VID),
-	// "keyword-device" (the device named is one of ip's keywords: "up").
+	// "keyword-device" (the device named is one of ip's keywords: "up"),
+	// "tc-kind" (a tc command names its qdisc or classifier).
 	Has string
 	// NoErrno: the row is for a text that gives no errno at all, a
 	// fallback that weighs nothing: any other row that matches comes first.
@@ -62,7 +63,9 @@ func (r rankRow) weight() int {
 		w += 3
 	}
 	if r.InContainer {
-		w += 2
+		// The text proves a container: that outweighs an operation's
+		// general order (w 3 with the errno against Op+Errno's 3).
+		w += 3
 	}
 	if r.Op != "" {
 		w += 2
@@ -100,6 +103,10 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 		}
 	case "kind":
 		if s.Kind == "" {
+			return false
+		}
+	case "tc-kind":
+		if s.TCKind == "" {
 			return false
 		}
 	case "keyword-device":
@@ -291,6 +298,23 @@ func init() {
 			Why: "net/core/net_namespace.c netns_install: EPERM unless CAP_SYS_ADMIN in the user namespace that owns the target netns and in the caller's"},
 		{Op: symptom.OpNetnsEnter, Errno: symptom.EACCES, Causes: causes(causeMACDenial, causeUsernsRemap),
 			Why: "opening /proc/PID/ns/net needs ptrace access (proc_ns_get_link -> ptrace_may_access): EACCES from a security module or another user's process"},
+		// --- tc: qdiscs, classes and filters (net/sched/sch_api.c, cls_api.c).
+		{Op: symptom.OpTC, Errno: symptom.ENOENT, Has: "tc-kind", Causes: causes(causeModuleMissing, causeInvalidRequest),
+			Why: "net/sched/sch_api.c qdisc_create and cls_api.c tcf_proto_lookup_ops: after request_module(\"sch_KIND\") / (\"cls_KIND\") finds nothing, ENOENT (\"Specified qdisc kind is unknown\", \"TC classifier not found\"); a parent or handle that does not exist is ENOENT too (tc_modify_qdisc)"},
+		{Op: symptom.OpTC, Errno: symptom.ENOENT, Msg: "specified qdisc not found", Causes: causes(causeModuleMissing, causeInvalidRequest),
+			Why: "net/sched/sch_api.c qdisc_create before Linux 6.4 (commit \"Change the error message to be more explicit and say the qdisc kind is unknown\"): an unknown qdisc kind said \"Specified qdisc not found\", as tc_modify_qdisc still does for a handle that is not there"},
+		{Op: symptom.OpTC, Errno: symptom.ENOENT, Causes: causes(causeInvalidRequest, causeModuleMissing),
+			Why: "net/sched/sch_api.c tc_get_qdisc/tc_modify_qdisc: ENOENT for a qdisc, class or filter that is not there (deleting a root qdisc never set: \"Cannot delete qdisc with handle of zero\"); an unknown kind is ENOENT too"},
+		{Op: symptom.OpTC, Errno: symptom.EEXIST, Causes: causes(causeAlreadyExists),
+			Why: "net/sched/sch_api.c tc_modify_qdisc: EEXIST for `tc qdisc add` where a qdisc already sits (\"Exclusivity flag on, cannot modify\"): `tc qdisc replace` swaps it"},
+		{Op: symptom.OpTC, Errno: symptom.EPERM, Causes: causes(causeCapNetAdmin, causeContainerRestricted),
+			Why: "net/sched/sch_api.c tc_modify_qdisc, cls_api.c tc_new_tfilter: netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN), EPERM without it"},
+		{Op: symptom.OpTC, Errno: symptom.EOPNOTSUPP, Causes: causes(causeModuleMissing, causeUnsupportedFeature),
+			Why: "net/sched: EOPNOTSUPP from a kernel built without the classifier's actions (CONFIG_NET_CLS_ACT, tcf_exts_validate_ex) or a driver that cannot offload what skip_sw asks (tc_setup_cb_call)"},
+		{Op: symptom.OpTC, Errno: symptom.EINVAL, Causes: causes(causeInvalidRequest, causeUnsupportedFeature),
+			Why: "net/sched: EINVAL for options the qdisc or classifier refuses (its init/change parses them: a rate, a handle, a parent it cannot take)"},
+		{Op: symptom.OpTC, NoErrno: true, Causes: causes(causeInvalidRequest, causeModuleMissing, causeCapNetAdmin),
+			Why: "tc refused the command line itself or the paste shows no errno: the request as written first"},
 		{Op: symptom.OpRule, Errno: symptom.EINVAL, Causes: causes(causeModuleMissing),
 			Why: "net/core/fib_rules.c: a kernel built without CONFIG_IP_MULTIPLE_TABLES has no rule handlers: old kernels answer EINVAL, newer EOPNOTSUPP"},
 		{Op: symptom.OpRule, Errno: symptom.EOPNOTSUPP, Causes: causes(causeModuleMissing),

@@ -42,6 +42,8 @@ func TestRankTable(t *testing.T) {
 			s.Master, s.Device = "bond0", "bond0.2500"
 		case "keyword-device":
 			s.Device = "up"
+		case "tc-kind":
+			s.TCKind = "qdisc netem"
 		}
 		if !r.matches(s) {
 			t.Errorf("row %d does not match its own fields", i)

@@ -39,6 +39,8 @@ func TestParseSymptom(t *testing.T) {
 			check("path", got.Path, w.Path)
 			check("module", got.Module, w.Module)
 			check("source", got.Source, w.Source)
+			check("tc_kind", got.TCKind, w.TCKind)
+			check("netns", got.Netns, w.Netns)
 			if w.InvalidName && !got.InvalidName {
 				t.Errorf("invalid name not flagged")
 			}

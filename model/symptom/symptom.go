@@ -31,6 +31,9 @@ const (
 	OpNetnsEnter = "netns enter"
 	// OpRule is a policy-routing rule request (ip rule add/list).
 	OpRule = "rule"
+	// OpTC is a traffic-control change: a qdisc, class or filter added,
+	// replaced, changed or deleted (tc qdisc add ..., symptom_tc.go).
+	OpTC = "tc"
 )
 
 // Symptom is what the user saw, parsed: the operation that failed, on what,
@@ -66,6 +69,9 @@ type Symptom struct {
 	Message   string `json:"message,omitempty"`
 	ExtAck    string `json:"ext_ack,omitempty"`
 	SysctlKey string `json:"sysctl_key,omitempty"`
+	// TCKind is the qdisc or classifier a tc command names, with its
+	// object: "qdisc netem", "filter flower".
+	TCKind string `json:"tc_kind,omitempty"`
 	// MTU is the MTU the command asked for (mtu N), 0 if none.
 	MTU    int    `json:"mtu,omitempty"`
 	Path   string `json:"path,omitempty"`
@@ -115,6 +121,9 @@ func ParseSymptom(text string) Symptom {
 	if t, ok := unescapeText(text); ok && !strings.Contains(text, `{"`) && !strings.Contains(text, `msg="`) {
 		text = t
 		s.match("wrap:escaped-text")
+	}
+	if m := detectVirtRE.FindStringSubmatch(text); m != nil {
+		s.ContainerHint = "systemd-detect-virt answered " + m[1]
 	}
 	for _, raw := range strings.Split(text, "\n") {
 		if plain := StripANSI(raw); plain != raw {
@@ -214,6 +223,17 @@ var containerPromptRE = regexp.MustCompile(`^(?:\S+@([0-9a-f]{12})[:\s][^#$]*[#$
 // container ("inside the container", "in my docker container").
 var containerWordsRE = regexp.MustCompile(`(?i)\b(?:inside|within|in) (?:a|the|my|this|our|an unprivileged|a rootless|the rootless) (?:docker |podman |lxc |lxd |incus |kubernetes |k8s |alpine |debian |ubuntu |unprivileged |rootless )?container\b`)
 
+// containerLogRE finds a line as a container's log shows it: compose's
+// service prefix ("openvpn_udp_1 | ", "wg-easy-1  | ") and the CRI log
+// format kubelet writes under /var/log/pods ("2020-11-07T22:17:44.5Z stderr
+// F ..."): the program that printed it ran in a container.
+var containerLogRE = regexp.MustCompile(`^(?:[A-Za-z0-9][\w.-]*[_-]\d+\s+\|\s|\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d) std(?:out|err) [FP] )`)
+
+// detectVirtRE finds systemd-detect-virt's answer naming a container
+// manager on the line after the command (its list in
+// src/basic/virt.c container_table).
+var detectVirtRE = regexp.MustCompile(`(?m)systemd-detect-virt\s*\n\s*(lxc|lxc-libvirt|docker|podman|systemd-nspawn|openvz|rkt|proot|pouch|container-other)\s*$`)
+
 var capAddAdviceRE = regexp.MustCompile(`(?i)(?:--cap-add[= ]?|\bcap_add\b\W{0,8}|\bcapabilities\W{0,20}add\W{0,8})(?:CAP_)?NET_ADMIN\b`)
 
 // Literals without which the container hints cannot match (prefilter.go).
@@ -234,6 +254,10 @@ func (s *Symptom) noteContainerHint(line string) {
 	}
 	if m := containerWordsFilter.find(containerWordsRE, line, lower); m != "" {
 		s.ContainerHint = "the text says so (" + clipText(m, 60) + ")"
+		return
+	}
+	if m := containerLogRE.FindString(line); m != "" {
+		s.ContainerHint = "the line is a container's log (" + clipText(strings.TrimSpace(m), 40) + ")"
 		return
 	}
 	if m := containerPromptRE.FindStringSubmatch(line); m != nil {

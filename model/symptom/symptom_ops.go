@@ -208,6 +208,19 @@ var lineForms = []lineForm{
 			s.setIf(&s.ExtAck, "iproute2 refused the command line: "+line)
 			s.setErr("", line)
 		}},
+	// tc's own refusal of a kind it has no parser for (tc/tc_qdisc.c,
+	// tc/tc_filter.c: get_qdisc_kind/get_filter_kind found no q_KIND or
+	// f_KIND): no request reached the kernel; tc is older than the kind
+	// (cake came in iproute2 4.19) or built without it.
+	{name: "tc-unknown-kind", example: `Unknown qdisc "cake", hence option "bandwidth" is unparsable`,
+		re: regexp.MustCompile(`Unknown (qdisc|filter) "([^"]{1,32})", hence option "[^"]{0,64}" is unparsable`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "tc")
+			s.Operation = OpTC
+			s.setIf(&s.TCKind, m[1]+" "+m[2])
+			s.setIf(&s.ExtAck, "iproute2 refused the command line: "+strings.TrimSpace(m[0])+" (this tc has no parser for "+m[2]+": it is older than the "+m[1]+" or built without it)")
+			s.setErr("", m[0])
+		}},
 	// Calico's own check before adding a host route (projectcalico/calico:
 	// "route (...) already exists for an interface other than 'caliX'").
 	{name: "calico-route-exists", example: `error adding host side routes for interface: caliabc, error: route (Ifindex: 10, Dst: 10.1.2.3/32, Scope: link) already exists for an interface other than 'caliabc'`,
@@ -569,6 +582,16 @@ var lineForms = []lineForm{
 			s.Operation = OpUserns
 			s.setIf(&s.Path, m[1])
 			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	// iproute2 lib/namespace.c netns_switch (ip netns exec, ip -n): after
+	// setns, remounting /sys for the namespace failed; the command after
+	// it never ran, so the failure is the namespace's entry, not its
+	// command (corpus fld6-010: in an LXD container).
+	{name: "iproute2-netns-switch-mount", example: `mount of /sys failed: Operation not permitted`,
+		re: regexp.MustCompile(`^(?:"mount --make-rslave /" failed|umount of /sys failed|mount of /sys failed): (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpNetnsEnter
+			s.setErr(ErrnoFromText(m[1]), m[0])
 		}},
 	{name: "unshare", example: `unshare: unshare failed: No space left on device`,
 		re: regexp.MustCompile(`unshare(?: failed)?: (?:unshare failed: )?(Operation not permitted|No space left on device|Invalid argument|Permission denied)`),
@@ -1711,6 +1734,8 @@ func init() {
 				}
 				s.parseIP(argv[1:])
 			}},
+		{name: "tc", programs: []string{"tc"}, example: "tc qdisc add dev eth0 root netem delay 100ms",
+			parse: func(s *Symptom, argv []string) { s.parseTC(argv) }},
 		{name: "sysctl", programs: []string{"sysctl"}, example: "sysctl -w net.ipv4.ip_forward=1",
 			parse: func(s *Symptom, argv []string) {
 				s.Operation = OpSysctl

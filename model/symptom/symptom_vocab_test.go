@@ -325,6 +325,13 @@ func TestContainerHintForms(t *testing.T) {
 		"Inside the container, ip link set eth0 up fails: RTNETLINK answers: Operation not permitted":          true,
 		"docker: Error response from daemon: failed to create the host veth pair: operation not permitted":     false,
 		"RTNETLINK answers: Operation not permitted":                                                           false,
+		// ctr5-036, ctr5-004, fld6-010 in the corpus.
+		"openvpn_udp_1 | sysctl: error setting key 'net.ipv6.conf.all.disable_ipv6': Read-only file system":                                                                             true,
+		"wg-easy-1  | RTNETLINK answers: Operation not permitted":                                                                                                                       true,
+		"2020-11-07T22:17:44.508452778Z stderr F F1107 22:17:44.508405       1 server.go:495] open /proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established: read-only file system": true,
+		" $ systemd-detect-virt\n lxc\n $ ip netns exec ns ip link add d type dummy\n mount of /sys failed: Operation not permitted":                                                    true,
+		" $ systemd-detect-virt\n none\n RTNETLINK answers: Operation not permitted":                                                                                                    false,
+		"a | b | RTNETLINK answers: Operation not permitted":                                                                                                                            false,
 	} {
 		if got := ParseSymptom(in).ContainerHint != ""; got != want {
 			t.Errorf("%q: container hint %v, want %v", in, got, want)

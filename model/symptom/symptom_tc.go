@@ -1,0 +1,84 @@
+package symptom
+
+import "strings"
+
+// tc(8): traffic-control requests (RTM_NEWQDISC, RTM_NEWTCLASS,
+// RTM_NEWTFILTER and their deletions), the commonest RTNETLINK users after
+// ip. The kernel answers an unknown qdisc or classifier kind with ENOENT
+// after request_module("sch_KIND") / ("cls_KIND") found nothing
+// (net/sched/sch_api.c qdisc_create, cls_api.c tcf_proto_lookup_ops).
+
+// tcObjects are tc's objects by the names tc accepts for them (tc/tc.c
+// do_cmd matches abbreviations: "q", "qd", "f"...).
+var tcObjects = []string{"qdisc", "class", "filter", "chain", "action", "actions"}
+
+// tcSkip are the keywords of a qdisc or filter command that come before
+// its kind, with how many values each takes ("prio" is a qdisc kind but a
+// filter's priority).
+var tcSkip = map[string]map[string]int{
+	"qdisc": {"dev": 1, "parent": 1, "handle": 1, "root": 0, "estimator": 2, "ingress_block": 1, "egress_block": 1},
+	"filter": {"dev": 1, "parent": 1, "handle": 1, "protocol": 1, "prio": 1, "pref": 1, "priority": 1, "chain": 1,
+		"block": 1, "estimator": 2, "root": 0, "ingress": 0, "egress": 0},
+}
+
+// parseTC reads a tc command line (argv[0] is "tc").
+func (s *Symptom) parseTC(argv []string) {
+	s.setIf(&s.Source, "tc")
+	a := argv[1:]
+	for len(a) > 0 && strings.HasPrefix(a[0], "-") {
+		switch a[0] {
+		case "-n", "-netns", "--netns":
+			if len(a) > 1 {
+				s.Netns = clipText(a[1], 256)
+				a = a[1:]
+			}
+		case "-b", "-batch", "-cf", "-conf", "-rc":
+			if len(a) > 1 {
+				a = a[1:]
+			}
+		}
+		a = a[1:]
+	}
+	if len(a) < 2 {
+		return
+	}
+	object := ""
+	for _, o := range tcObjects {
+		if strings.HasPrefix(o, a[0]) {
+			object = strings.TrimSuffix(o, "s")
+			break
+		}
+	}
+	switch a[1] {
+	case "add", "replace", "change", "del", "delete", "link":
+	default:
+		return // show, list, monitor, exec: no change was asked
+	}
+	if object == "" {
+		return
+	}
+	s.Operation = OpTC
+	rest := a[2:]
+	s.setIf(&s.Device, clipText(valueAfter(rest, "dev"), 256))
+	if object != "qdisc" && object != "filter" {
+		return
+	}
+	for i := 0; i < len(rest); i++ {
+		w := rest[i]
+		if n, ok := tcSkip[object][w]; ok {
+			i += n
+			continue
+		}
+		if w == "" || strings.ContainsAny(w, ":/.=") || w[0] >= '0' && w[0] <= '9' {
+			return
+		}
+		s.TCKind = object + " " + clipText(w, 32)
+		return
+	}
+}
+
+// TCKindParts splits Symptom.TCKind ("qdisc netem") into its object and kind.
+func TCKindParts(s Symptom) (object, kind string) {
+	object, kind, _ = strings.Cut(s.TCKind, " ")
+	return object, kind
+}
