@@ -332,6 +332,10 @@ func TestContainerHintForms(t *testing.T) {
 		" $ systemd-detect-virt\n lxc\n $ ip netns exec ns ip link add d type dummy\n mount of /sys failed: Operation not permitted":                                                    true,
 		" $ systemd-detect-virt\n none\n RTNETLINK answers: Operation not permitted":                                                                                                    false,
 		"a | b | RTNETLINK answers: Operation not permitted":                                                                                                                            false,
+		// ctr-038 in the corpus; s6-overlay's init.
+		"2021/05/10 11:58:12 INFO routing: default route found: interface eth0, gateway 172.17.0.1\n2021/05/10 11:58:12 ERROR routing: cannot teardown routing: cannot delete route for 0.0.0.0/0: operation not permitted": true,
+		"[cont-init.d] 30-config: executing...\nRTNETLINK answers: Operation not permitted":          true,
+		"docker0: inet 172.17.0.1/16 brd 172.17.255.255\nRTNETLINK answers: Operation not permitted": false,
 	} {
 		if got := ParseSymptom(in).ContainerHint != ""; got != want {
 			t.Errorf("%q: container hint %v, want %v", in, got, want)
