@@ -413,6 +413,28 @@ func (c *capturer) global() {
 		c.file(p, nil)
 	}
 	c.file("/proc/1/environ", keepEnv)
+	// iproute2's package (probes/host_iproute2.go): its stanza only, not
+	// the whole database.
+	for _, db := range []string{"/var/lib/dpkg/status", "/usr/lib/opkg/status", "/lib/apk/db/installed"} {
+		c.file(db, keepIPRoute2Stanzas)
+	}
+	if ents, err := os.ReadDir(c.s("/var/lib/pacman/local")); err == nil {
+		for _, de := range ents {
+			if strings.HasPrefix(de.Name(), "iproute2-") {
+				c.dir("/var/lib/pacman/local/" + de.Name())
+			}
+		}
+	}
+	for _, p := range []string{"/usr/sbin/ip", "/sbin/ip", "/bin/ip", "/usr/bin/ip"} {
+		if l, err := os.Readlink(c.s(p)); err == nil {
+			// Only whether it is BusyBox's applet matters (and an absolute
+			// target would leave the tree).
+			if filepath.Base(l) == "busybox" {
+				c.symlink(p, "busybox")
+			}
+			break
+		}
+	}
 	for _, pid := range []string{"1", "2"} {
 		if l, err := os.Readlink(c.s("/proc/" + pid + "/ns/net")); err == nil {
 			c.symlink("/proc/"+pid+"/ns/net", l)
@@ -447,6 +469,25 @@ func (c *capturer) global() {
 			c.dir(p)
 		}
 	}
+}
+
+// keepIPRoute2Stanzas keeps the stanzas of a package database (dpkg, opkg,
+// apk: blank-line separated) that describe an iproute2 package.
+func keepIPRoute2Stanzas(_ string, b []byte) []byte {
+	var out []byte
+	for _, st := range bytes.Split(b, []byte("\n\n")) {
+		for _, line := range bytes.Split(st, []byte("\n")) {
+			name, ok := bytes.CutPrefix(line, []byte("Package: "))
+			if !ok {
+				name, ok = bytes.CutPrefix(line, []byte("P:"))
+			}
+			if ok && iproute2Packages[string(bytes.TrimSpace(name))] {
+				out = append(append(out, bytes.TrimLeft(st, "\n")...), '\n', '\n')
+				break
+			}
+		}
+	}
+	return out
 }
 
 // keepEnv keeps only container= from an environment block: the rest may

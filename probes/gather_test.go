@@ -295,3 +295,31 @@ func TestGatherModulesPartialCapture(t *testing.T) {
 		t.Fatalf("dummy = %+v", ks)
 	}
 }
+
+// iproute2's version from the package database below the root; a removed
+// package's stanza is skipped; snapshot versions are older than any release.
+func TestGatherIPRoute2(t *testing.T) {
+	f := gatherFixture(t, Target{})
+	v := f.Host.IPRoute2
+	if v.Version != "6.1.0-3" || v.Package != "iproute2" || v.Source != "/var/lib/dpkg/status" || v.BusyBox {
+		t.Fatalf("iproute2 = %+v", v)
+	}
+	if maj, min, ok := v.Release(); !ok || maj != 6 || min != 1 {
+		t.Fatalf("release %d.%d %v", maj, min, ok)
+	}
+	for in, want := range map[string][3]int{"1:4.3.0-1ubuntu3": {4, 3, 1}, "20120521-3": {0, 0, 1}, "5.15.0-1": {5, 15, 1}, "junk": {0, 0, 0}} {
+		maj, min, ok := IPRoute2{Version: in}.Release()
+		if maj != want[0] || min != want[1] || ok != (want[2] == 1) {
+			t.Errorf("%q: %d.%d %v", in, maj, min, ok)
+		}
+	}
+	apk := []byte("C:Q1...\nP:musl\nV:1.2.4-r2\n\nP:iproute2-minimal\nV:6.6.0-r0\nA:x86_64\n\n")
+	if p, ver := stanzaVersion(apk, "P:", "V:"); p != "iproute2-minimal" || ver != "6.6.0-r0" {
+		t.Errorf("apk: %q %q", p, ver)
+	}
+	if f := Gather(context.Background(), Target{Root: t.TempDir()}); f.Host.IPRoute2.Version != "" {
+		t.Errorf("empty root: %+v", f.Host.IPRoute2)
+	} else if r, _ := f.Host.Gaps.Reason("iproute2"); !strings.Contains(r, "no dpkg") {
+		t.Errorf("empty root: gap %q", r)
+	}
+}

@@ -17,6 +17,8 @@ type HostFacts struct {
 	Cmdline       string `json:"cmdline,omitempty"`
 	// Tool is this process: what it may do decides what it can see and fix.
 	Tool ToolPrivileges `json:"tool"`
+	// IPRoute2 is the iproute2 package the system has (host_iproute2.go).
+	IPRoute2 IPRoute2 `json:"iproute2"`
 	// Netns are the names under /run/netns in the target's mount namespace.
 	Netns NetnsNames `json:"netns"`
 	Gaps  Gaps       `json:"unavailable,omitempty"`
@@ -68,6 +70,7 @@ func gatherHost(e *env) HostFacts {
 	} else {
 		h.Gaps.Add("cmdline", err)
 	}
+	h.IPRoute2 = gatherIPRoute2(e, &h.Gaps)
 	h.Tool = toolPrivileges()
 	h.Netns = gatherNetnsNames(e)
 	return h

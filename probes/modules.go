@@ -112,6 +112,17 @@ func tcAlias(k LinkKind) string {
 	return "net-sch-" + kind
 }
 
+// KindInfoTC returns the module and kernel option behind a tc kind
+// ("qdisc cake").
+func KindInfoTC(kind string) (LinkKind, bool) {
+	for _, k := range TCKinds {
+		if k.Kind == kind {
+			return k, true
+		}
+	}
+	return LinkKind{}, false
+}
+
 // KindInfo returns the module and kernel option behind a kind.
 func KindInfo(kind string) (LinkKind, bool) {
 	for _, k := range LinkKinds {

@@ -211,6 +211,7 @@ var Catalogue = []*Cause{
 	causeEmulatedKernel,
 	causeDumpInterrupted,
 	causeUnsupportedFeature,
+	causeToolVersion,
 }
 
 // CauseByID finds a cause.

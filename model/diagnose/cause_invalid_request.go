@@ -219,8 +219,9 @@ func invalidFindings(c *Context) (out []invalidFinding, notes []string) {
 	}
 
 	// iproute2 refused the command line itself (not its "Invalid "netns"
-	// value": a namespace it could not open, netns-reference's).
-	if !s.InvalidName && !strings.Contains(text, `invalid "netns" value`) {
+	// value": a namespace it could not open, netns-reference's; not a word
+	// a newer tool knows: tool-version's).
+	if tr, _ := findToolRefusal(s, &c.Facts.Host); !s.InvalidName && !strings.Contains(text, `invalid "netns" value`) && !tr.proof {
 		for _, r := range iproute2Refusals {
 			if strings.Contains(text, r) {
 				f := invalidFinding{proof: true, errnos: []symptom.Errno{symptom.EINVAL}, what: fmt.Sprintf("iproute2 refused the command line before asking the kernel: %q (a typing or script error, or a keyword this iproute2 is too old to know: ip -V)", s.Message)}

@@ -196,6 +196,14 @@ func init() {
 	// Set in init: the causes' evaluations reach priors through Verify.
 	rankTable = []rankRow{
 		// --- Operations that narrow more than the errno.
+		{Msg: "hence option", Causes: causes(causeToolVersion, causeInvalidRequest),
+			Why: "tc/tc_qdisc.c, tc/tc_filter.c: 'Unknown qdisc \"KIND\", hence option ... is unparsable' when this tc has no parser for the qdisc (older than it, or a build without it); the kernel was not asked"},
+		{Msg: "ip: invalid argument '", Causes: causes(causeToolVersion, causeInvalidRequest),
+			Why: "BusyBox networking/libiproute/utils.c invarg_1_to_2: \"ip: invalid argument 'X' to 'Y'\" is BusyBox's ip applet (iproute2 says \"Error: argument ... is wrong\"), which reads a subset of iproute2's arguments"},
+		{Msg: "is duplicated or", Causes: causes(causeToolVersion, causeInvalidRequest),
+			Why: "BusyBox networking/libiproute: 'either \"dev\" is duplicated or \"X\" is garbage': BusyBox's ip applet, which knows part of iproute2's arguments, refused one"},
+		{Msg: "is unknown, try \"ip help\"", Causes: causes(causeInvalidRequest, causeToolVersion),
+			Why: "iproute2 ip/ip.c: \"Object ... is unknown\": a typing error, or an object (nexthop, mptcp, vrf) this ip predates"},
 		{Msg: "iproute2 refused the command line", Causes: causes(causeInvalidRequest),
 			Why: "iproute2 lib/utils.c and ip/ip.c refuse an incomplete or malformed command line before any request reaches the kernel"},
 		{Op: symptom.OpAddrAdd, Errno: symptom.EOPNOTSUPP, Family: "inet6", Causes: causes(causeSysctl, causeModuleMissing),
@@ -268,9 +276,9 @@ func init() {
 			Why: "drivers/net/ipvlan/ipvlan_main.c ipvlan_addr4_validator_event / ipvlan_addr6_validator_event: EADDRINUSE when another ipvlan of the same lower device has the address (ipvlan_addr_busy)"},
 		{Msg: "mac", Errno: symptom.EADDRNOTAVAIL, Causes: causes(causeInvalidRequest),
 			Why: "net/ethernet/eth.c eth_prepare_mac_addr_change / eth_validate_addr: EADDRNOTAVAIL while setting a MAC address means the MAC is not a valid unicast address (SIOCSIFHWADDR and IFLA_ADDRESS alike)"},
-		{Msg: "is a garbage", Causes: causes(causeInvalidRequest),
+		{Msg: "is a garbage", Causes: causes(causeInvalidRequest, causeToolVersion),
 			Why: "iproute2 lib/utils.c duparg2: \"Error: either ... is duplicate, or ... is a garbage\": iproute2 refused the command line, the kernel was not asked"},
-		{Msg: "garbage instead of arguments", Causes: causes(causeInvalidRequest),
+		{Msg: "garbage instead of arguments", Causes: causes(causeInvalidRequest, causeToolVersion),
 			Why: "iproute2 ip/iplink.c: \"Garbage instead of arguments\": an argument iproute2 does not know, the kernel was not asked"},
 		{Msg: "network namespace when user namespaces are enabled", Causes: causes(causeUsernsRemap),
 			Why: "moby daemon: --network=host is refused while userns-remap is set (daemon/daemon_unix.go verifyPlatformContainerSettings)"},
@@ -847,4 +855,23 @@ func init() {
 			}
 		}
 	}
+	// --- tool-version: ip's "either ... or "KEYWORD" is a garbage" for a
+	// keyword later iproute2 releases learned (cause_tool_version.go),
+	// first among rows of equal weight.
+	var kw []rankRow
+	for _, w := range sortedKeys(newerIPKeywords) {
+		kw = append(kw, rankRow{Msg: `"` + w + `" is a garbage`, Errno: symptom.EINVAL, Causes: causes(causeToolVersion, causeInvalidRequest),
+			Why: "iproute2 lib/utils.c duparg2 for \"" + w + "\", an argument later iproute2 releases know: this ip predates it (or is another tool's)"})
+	}
+	rankTable = append(kw, rankTable...)
+}
+
+// sortedKeys are a set's members in order.
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -1,0 +1,186 @@
+package diagnose
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+// tool-version: the program refused the request itself because it does not
+// know it: a tc without a parser for the qdisc, an ip older than the object
+// or keyword, BusyBox's ip applet, a netlink client older or newer than the
+// kernel's family. The kernel was not asked, or was asked in a dialect it
+// does not speak; the fix is the tool, not the system.
+var causeToolVersion = &Cause{
+	ID:      "tool-version",
+	Answers: fix.Answers(nil, symptom.EINVAL, symptom.EOPNOTSUPP),
+	Checks:  "whether the tool refused the request itself because it does not know it: tc without a parser for the qdisc, an ip older than the object or keyword, BusyBox's ip applet",
+	Needs:   []probes.Group{probes.GroupHost, probes.GroupModules},
+	Eval:    evalToolVersion,
+	Fixes:   fixesToolVersion,
+	Next:    "With the newer tool, run the command again: the kernel now gets the request (and may still refuse it for its own reasons).",
+}
+
+// The refusals' regular expressions take quotes escaped or not (a paste of
+// a JSON string or an Erlang charlist keeps \").
+var (
+	tcUnknownKindRE = regexp.MustCompile(`Unknown (qdisc|filter) \\?"([^"\\]{1,32})\\?", hence option`)
+	ipObjectRE      = regexp.MustCompile(`Object \\?"([^"\\]{1,32})\\?" is unknown, try`)
+	// iproute2's duparg2 ("either "dev" is duplicate, or "xdp" is a
+	// garbage") and BusyBox's ("either "dev" is duplicated or "type" is
+	// garbage"), and ip's "Garbage instead of arguments "X ..."".
+	ipGarbageRE   = regexp.MustCompile(`either \\?"[^"\\]{1,32}\\?" is duplicate, or \\?"([^"\\]{1,64})\\?" is a garbage|Garbage instead of arguments \\?"([^"\\ ]{1,64})`)
+	busyboxDupRE  = regexp.MustCompile(`either \\?"[^"\\]{1,32}\\?" is duplicated or \\?"([^"\\]{1,64})\\?" is garbage`)
+	busyboxInvarg = regexp.MustCompile(`ip: invalid argument '([^']{1,64})' to '([^']{1,32})'`)
+	busyboxIPLine = regexp.MustCompile(`(?m)^ip: (?:invalid argument|either|bad |can't|unknown)`)
+)
+
+// newerIPObjects are `ip` objects later iproute2 releases added (ip/ip.c
+// cmds): an ip that calls one unknown predates it.
+var newerIPObjects = map[string]bool{"nexthop": true, "mptcp": true, "vrf": true, "ioam": true, "stats": true, "macsec": true,
+	"sr": true, "netconf": true, "tcpmetrics": true, "tcp_metrics": true, "token": true, "fou": true, "ila": true, "l2tp": true}
+
+// newerIPKeywords are arguments of ip link/route/address that later
+// iproute2 releases learned: an ip that calls one "a garbage" predates it.
+var newerIPKeywords = map[string]bool{"xdp": true, "xdpgeneric": true, "xdpdrv": true, "xdpoffload": true, "altname": true,
+	"protodown": true, "protodown_reason": true, "gso_max_size": true, "gso_max_segs": true, "gro_max_size": true,
+	"gso_ipv4_max_size": true, "gro_ipv4_max_size": true, "addrgenmode": true, "vrf": true, "nhid": true, "nexthop": true,
+	"link-netns": true, "link-netnsid": true, "ttl-propagate": true, "fastopen_no_cookie": true, "encap": true, "noprefixroute": true,
+	"autojoin": true, "mngtmpaddr": true}
+
+// iproute2Since are the iproute2 releases that first knew a word, where
+// sure (release notes): a system whose iproute2 is this new did not print
+// the refusal with its own tool.
+var iproute2Since = map[string][2]int{"qdisc cake": {4, 19}, "xdp": {4, 11}, "nexthop": {5, 3}}
+
+// toolRefusal is what the symptom shows the tool refusing, and whether the
+// refusal proves the tool too old or too limited.
+type toolRefusal struct {
+	tool, what string
+	word       string // the key of iproute2Since
+	proof      bool
+	busybox    bool
+}
+
+func findToolRefusal(s symptom.Symptom, h *probes.HostFacts) (toolRefusal, bool) {
+	text := s.Raw
+	if m := tcUnknownKindRE.FindStringSubmatch(text); m != nil {
+		if _, known := probes.KindInfoTC(m[1] + " " + m[2]); known {
+			return toolRefusal{tool: "tc", proof: true, word: m[1] + " " + m[2], what: fmt.Sprintf("tc has no parser for the %s %q, which the kernel has had for years: this tc is older than it or built without it (OpenWrt's tc-tiny; cake came with iproute2 4.19)", m[1], m[2])}, true
+		}
+		return toolRefusal{tool: "tc", what: fmt.Sprintf("tc does not know the %s %q, and neither does rtnl-doctor: a typing error, or a %s newer than both", m[1], m[2], m[1])}, true
+	}
+	if m := busyboxDupRE.FindStringSubmatch(text); m != nil {
+		return toolRefusal{tool: "ip", proof: true, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet (its own wording: %q), which knows a small part of iproute2's arguments: it refused %q", clip(m[0], 80), m[1])}, true
+	}
+	if m := busyboxInvarg.FindStringSubmatch(text); m != nil {
+		// BusyBox's invarg_1_to_2 wording (iproute2 says "Error: argument
+		// ... is wrong"): its applet reads a subset of each argument.
+		return toolRefusal{tool: "ip", proof: h.IPRoute2.BusyBox, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet (its wording: %q), which reads only part of what iproute2's ip accepts: it refused %q for %q", clip(m[0], 80), m[1], m[2])}, true
+	}
+	if m := ipObjectRE.FindStringSubmatch(text); m != nil {
+		if newerIPObjects[m[1]] {
+			return toolRefusal{tool: "ip", proof: true, word: m[1], what: fmt.Sprintf("this ip does not know `ip %s`, an object later iproute2 releases added", m[1])}, true
+		}
+		return toolRefusal{}, false // a typing error: invalid-request's
+	}
+	if m := ipGarbageRE.FindStringSubmatch(text); m != nil {
+		word := m[1] + m[2]
+		switch {
+		case h.IPRoute2.BusyBox || busyboxIPLine.MatchString(text):
+			return toolRefusal{tool: "ip", proof: true, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet, which knows a small part of iproute2's arguments: it refused %q", word)}, true
+		case newerIPKeywords[word]:
+			return toolRefusal{tool: "ip", proof: true, word: word, what: fmt.Sprintf("this ip calls %q a garbage: a keyword later iproute2 releases learned", word)}, true
+		}
+		return toolRefusal{tool: "ip", what: fmt.Sprintf("ip refused %q: a typing error (invalid-request), or a keyword of an iproute2 newer than this one", word)}, true
+	}
+	return toolRefusal{}, false
+}
+
+func evalToolVersion(c *Context) Verdict {
+	var v Verdict
+	h := &c.Facts.Host
+	ver := iproute2Words(h)
+	r, found := findToolRefusal(c.Symptom, h)
+	if !found {
+		v.ok("the symptom shows no refusal by the tool itself (%s)", ver)
+		return v
+	}
+	since, dated := iproute2Since[r.word]
+	_, _, known := h.IPRoute2.Release()
+	switch {
+	case r.proof && knownHere(r, h):
+		v.warn("%s; but %s, which knows it (since iproute2 %d.%d): the %s that printed this is another one (a container's, an older copy earlier on PATH, another machine's)",
+			r.what, ver, since[0], since[1], r.tool)
+	case r.proof:
+		if dated && known {
+			ver += fmt.Sprintf(", older than %d.%d, the first release that knows it", since[0], since[1])
+		}
+		v.fail("%s; %s", r.what, ver)
+		if _, kind := symptom.TCKindParts(c.Symptom); r.tool == "tc" && kind != "" {
+			if ks, ok := c.Facts.Modules.TCKind(c.Symptom.TCKind); ok && ks.State != probes.ModMissing && ks.State != probes.ModUnknown {
+				v.Evidence = append(v.Evidence, fmt.Sprintf("the kernel has it: %s is %s", ks.Module, ks.State))
+			}
+		}
+	default:
+		v.warn("%s; %s", r.what, ver)
+	}
+	return v
+}
+
+// knownHere: the iproute2 installed here is at least the release that
+// first knew the refused word, so the tool that refused it was another.
+func knownHere(r toolRefusal, h *probes.HostFacts) bool {
+	since, dated := iproute2Since[r.word]
+	maj, min, known := h.IPRoute2.Release()
+	return dated && known && !r.busybox && !h.IPRoute2.BusyBox && (maj > since[0] || maj == since[0] && min >= since[1])
+}
+
+// iproute2Words says which iproute2 the system has.
+func iproute2Words(h *probes.HostFacts) string {
+	v := h.IPRoute2
+	switch {
+	case v.BusyBox && v.Version == "":
+		return "ip is BusyBox's applet; no iproute2 package installed"
+	case v.Version != "" && v.BusyBox:
+		return fmt.Sprintf("ip is BusyBox's applet although %s %s is installed (%s)", v.Package, v.Version, v.Source)
+	case v.Version != "":
+		return fmt.Sprintf("%s %s is installed (%s)", v.Package, v.Version, v.Source)
+	}
+	r, _ := h.Gaps.Reason("iproute2")
+	return "iproute2's version unavailable: " + fix.OrName(r, "not read")
+}
+
+func fixesToolVersion(c *Context, v Verdict) []fix.Fix {
+	if v.Status != Fail && v.Status != Warn {
+		return nil
+	}
+	r, _ := findToolRefusal(c.Symptom, &c.Facts.Host)
+	if r.busybox {
+		return []fix.Fix{{ID: "tool-version/install-iproute2", Title: "Install iproute2: BusyBox's ip applet knows only part of its commands (answers ip's own refusal)",
+			Command: fix.Lines("# Alpine:", fix.Argv("apk", "add", "iproute2"), "# OpenWrt:", fix.Argv("opkg", "install", "ip-full"),
+				"# Buildroot/Nerves images: enable BR2_PACKAGE_IPROUTE2 and rebuild"),
+			NeedsRoot: true, Manual: true, Why: "the package manager depends on the system; scripts then find iproute2's ip before BusyBox's on PATH"}}
+	}
+	if knownHere(r, &c.Facts.Host) {
+		return []fix.Fix{{ID: "tool-version/use-installed", Title: "Run the " + r.tool + " of the iproute2 installed here: the one that refused the request is another",
+			Command: fix.Lines(fix.Argv("type", "-a", r.tool), fix.Argv("/usr/sbin/"+r.tool, "-V")), Manual: true,
+			Why: "a script's PATH, a container's image or another machine may hold an older copy"}}
+	}
+	pkg := fix.OrName(c.Facts.Host.IPRoute2.Package, "iproute2")
+	return []fix.Fix{{ID: "tool-version/upgrade-iproute2", Title: "Install a newer " + pkg + " (answers the tool's own refusal: the kernel was not asked)",
+		Command: fix.Lines("# Debian/Ubuntu (a newer release's or the backports' package):", fix.Argv("apt-get", "install", "iproute2"),
+			"# Fedora/RHEL:", fix.Argv("dnf", "upgrade", "iproute", "iproute-tc"), "# OpenWrt:", fix.Argv("opkg", "install", "ip-full", "tc-full")),
+		NeedsRoot: true, Manual: true, Why: "the distribution's stable release may not carry a newer iproute2: a backport or a build from source is the way then"}}
+}
+
+// clip shortens s to n bytes for a message.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
