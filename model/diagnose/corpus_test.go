@@ -62,6 +62,10 @@ var corpusExceptions = map[string]string{
 	"fld5-037":  "mptcpd waiting for a generic netlink family: that the kernel names it mptcp_pm, unknown to that mptcpd, is only in the thread",
 	"host5-023": "batctl's \"not a batman-adv interface\": that batctl was older than the kernel's batman-adv is only in the thread",
 	"net8-003":  "batctl's \"<error reading status>\": that batctl was older than the kernel's batman-adv is only in the thread",
+	// Round 10 (distros10.jsonl).
+	"dst10-005": "networkd's NDisc route refused: that this host itself sends the advertisements is only in the thread (as host-132)",
+	"dst10-022": "odhcpd's first error is reading the IPv6 routing table (ENOENT); the thread's label takes the raw socket's EAFNOSUPPORT after it (the kernel had no IPv6, module-missing by the convention)",
+	"dsk9-024":  "iptables' \"missing kernel module?\" on WSL 2: its collector labelled the kernel built without xt_X unsupported-feature; the corpus convention (a kernel built without an option is module-missing, as dst10-007 and dsk9-025) ranks module-missing first",
 	// Round 9.
 	"dsk9-026": "OpenSnitch's nftables ENOENT: that the kernel lacked an nf_tables option (not a missing table or chain, the commoner ENOENT) is only in the thread",
 	"emb9-015": "loopback refused after a sandbox made its namespace: that it ran in systemd-nspawn, which drops CAP_NET_ADMIN, is only in the thread (cap-net-admin first, container-restricted second; facts swap them)",
@@ -114,7 +118,6 @@ var corpusExceptions = map[string]string{
 	"dev7-018": containerFact,
 	"dev7-021": "quickemu's \"failed to create tun device\" reads as tuntap add; the thread names the bridge helper's tun open without the capability",
 	// Round 6.
-	"ctr6-005":  "cloudstack's script checks /proc/sys for the bridge before it creates it: the first error shown is that check (a sysctl path), the thread names the link creation after it",
 	"ctr6-006":  "harvester's \"ensure ... to route via gateway failed: no such device\" reads as a link change; the thread names the route add inside it (a library bug)",
 	"ctr6-009":  "bare EEXIST from pyroute2, the leftover interface is only in the thread",
 	"ctr6-014":  containerFact,

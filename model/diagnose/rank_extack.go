@@ -29,3 +29,17 @@ func extAckRows(s symptom.Symptom) []rankRow {
 	return []rankRow{{Msg: strings.ToLower(r.Text()), Op: r.Op, Errno: r.Errno, Causes: causes(k),
 		Why: why + "\"" + r.Text() + "\" (extended ACK)"}}
 }
+
+// denialRows: the paste holds a security module's own record of an
+// enforced denial (an SELinux AVC with permissive=0 or no permissive field,
+// AppArmor's apparmor="DENIED"; audit's complain mode says ALLOWED and is
+// not read as one): that is mac-denial's proof, first like an extended ACK.
+func denialRows(s symptom.Symptom) []rankRow {
+	switch {
+	case s.Source == "selinux" && !strings.Contains(s.Raw, "permissive=1"):
+		return []rankRow{{Source: s.Source, Causes: causes(causeMACDenial), Why: "the paste holds SELinux's AVC denial, enforced (not permissive=1): security/selinux/avc.c logs it when it refuses the access"}}
+	case s.Source == "apparmor":
+		return []rankRow{{Source: s.Source, Causes: causes(causeMACDenial), Why: "the paste holds AppArmor's apparmor=\"DENIED\" record: security/apparmor/audit.c logs it when an enforcing profile refuses the access"}}
+	}
+	return nil
+}

@@ -159,7 +159,8 @@ func rankedCauses(s symptom.Symptom) (causes []*Cause, rows []rankRow) {
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].weight() > rows[j].weight() })
 	// The cause the kernel's extended ACK proves comes first (rank_extack.go).
-	rows = append(extAckRows(s), rows...)
+	// So does a security module's own record of the denial.
+	rows = append(append(extAckRows(s), denialRows(s)...), rows...)
 	seen := map[*Cause]bool{}
 	for _, r := range rows {
 		for _, k := range r.Causes {
@@ -493,7 +494,7 @@ func init() {
 			Why: "drivers/net/vxlan/vxlan_core.c vxlan_sock_add opens an IPv6 UDP socket for an IPv6 or metadata (collect_md, OVS and SDN) vxlan: vxlan_socket_create logs \"Cannot bind port\" with EAFNOSUPPORT when IPv6 is disabled at boot (ipv6.disable=1); a metadata vxlan then goes on with its IPv4 socket (the line is noise there), an IPv6 one fails (openshift/openshift-ansible#3775)"},
 		{Msg: "iftype", Errno: symptom.EOPNOTSUPP, Causes: causes(causeUnsupportedFeature, causeDeviceBusy),
 			Why: "net/wireless/util.c cfg80211_change_iface: EOPNOTSUPP when the wiphy's interface_modes lack the type asked (iftype 3 is AP, 6 monitor): the driver cannot do that mode (vanhoefm/krackattacks-scripts#68)"},
-		{Msg: "missing kernel module?", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
+		{Msg: "missing kernel module?", Causes: causes(causeModuleMissing, causeUnsupportedFeature),
 			Why: "iptables (libxtables) \"Extension X revision 0 not supported, missing kernel module?\": the kernel has no xt_X match or target: a kernel built without it (WSL 2's config, Yocto and self-built kernels: microsoft/WSL#11140) or its module not loadable"},
 		{Msg: "loopback interface", Errno: symptom.EPERM, InMessage: true, Causes: causes(causeCapNetAdmin, causeContainerRestricted, causeMACDenial),
 			Why: "configuring a loopback, most often in a network namespace the process has just made (PrivateNetwork=, a build sandbox): CAP_NET_ADMIN is checked in the user namespace owning that netns; without the capability the request is EPERM (a container's bounding set without it: systemd-nspawn drops it, systemd/systemd#13308, #27292; with facts, a container without it ranks first)"},
@@ -529,6 +530,12 @@ func init() {
 			Why: "net/core/rtnetlink.c rtnl_bridge_setlink: EOPNOTSUPP when a port's VLAN request (BRIDGE_FLAGS_MASTER) goes to a device without a bridge master, or a self request to a device whose driver has no ndo_bridge_setlink (a bond under a bridge): the request was sent to the wrong device (systemd/systemd#38157); a kernel built without CONFIG_BRIDGE_VLAN_FILTERING answers EOPNOTSUPP to every VLAN request (br_private.h stubs)"},
 		{InvalidName: true, Causes: causes(causeNameConflict),
 			Why: "iproute2 check_ifname / the kernel's dev_valid_name: a name longer than 15 bytes or with '/', ':' or spaces is refused"},
+		{Msg: "seccomp", Causes: causes(causeSeccomp),
+			Why: "the message names seccomp (a program's own filter reporting a violation: dhcpcd's ps_seccomp_violation; SIGSYS with si_code SYS_SECCOMP): kernel/seccomp.c killed or refused the call"},
+		{Msg: "sigsys", Causes: causes(causeSeccomp),
+			Why: "kernel/seccomp.c seccomp_send_sigsys: a filter returning SECCOMP_RET_TRAP or KILL raises SIGSYS (\"Bad system call\")"},
+		{Msg: "bad system call", Causes: causes(causeSeccomp),
+			Why: "the shell's words for a process killed by SIGSYS, which a seccomp filter (SECCOMP_RET_KILL_PROCESS/TRAP) raises"},
 		{Msg: "avc:", Causes: causes(causeMACDenial),
 			Why: "an SELinux AVC denial record was pasted: the policy refused the access"},
 		{Msg: "apparmor=\"denied\"", Causes: causes(causeMACDenial),

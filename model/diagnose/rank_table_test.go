@@ -114,7 +114,7 @@ func TestRankExamples(t *testing.T) {
 		{"nl80211: Failed to set interface 3 iftype 3: -95 (Operation not supported)", "unsupported-feature"},
 		{"kernel: vxlan: Cannot bind port 4789, err=-97", "sysctl"},
 		{"Error: \"Received a netlink error message Invalid argument (os error 22)\"", "invalid-request"},
-		{"Warning: Extension recent revision 0 not supported, missing kernel module?", "unsupported-feature"},
+		{"Warning: Extension recent revision 0 not supported, missing kernel module?", "module-missing"},
 		{"Unable to enable loopback interface: Operation not permitted", "cap-net-admin"},
 		{"$ docker exec c1 ip link set lo up\nUnable to enable loopback interface: Operation not permitted", "container-restricted"},
 		{"+ ip link set dev up\nCannot find device \"up\"", "invalid-request"},

@@ -140,7 +140,7 @@ func ParseSymptom(text string) Symptom {
 		s.notePID(raw)
 		s.noteContainerHint(raw)
 		hadErr := s.Errno != ""
-		s.weak = weakLineRE.MatchString(raw)
+		rawWeak := weakLineRE.MatchString(raw)
 		lines, wraps := unwrapLine(raw, 0)
 		for _, w := range wraps {
 			s.match("wrap:" + w)
@@ -149,6 +149,9 @@ func ParseSymptom(text string) Symptom {
 			if line == "" {
 				continue
 			}
+			// A warning under a log prefix ("ufw-init[4985]: Warning:
+			// ...") is as weak as one without.
+			s.weak = rawWeak || weakLineRE.MatchString(line)
 			if argv, ok := CommandLine(line); ok {
 				if (s.Errno != "" || s.ExtAck != "") && s.Operation != "" {
 					// After the error (an errno, or iproute2's own refusal

@@ -179,7 +179,7 @@ var lineForms = []lineForm{
 	// no errno, the request is wrong. An argument naming a device that does
 	// not exist is ENODEV (ll_name_to_index).
 	{name: "iproute2-usage", example: `Not enough information: "dev" argument is required.`,
-		re: regexp.MustCompile(`(?:Command line is not complete\. Try option "help"|Not enough information: "(\w+)" argument is required|Garbage instead of arguments "|(?:Error: )?(?:inet|inet6|any valid) prefix is expected rather than "|Object "[^"]*" is unknown, try "ip help"|Error: argument "([^"]{0,64})" is wrong: Device does not exist|Error: "[^"]{0,64}" is not a valid ifname|Error: argument "[^"]{0,64}" is wrong: (?:"[^"]{1,24}" value is invalid|[Ii]nvalid )|Usage:\s+ip (?:link|address|addr|route|rule|neighbour|neigh|tunnel|tuntap|netns) [\[{a-z]|Unknown tunnel mode ")[^\n]{0,200}`),
+		re: regexp.MustCompile(`(?:Command line is not complete\. Try option "help"|Not enough information: "(\w+)" argument is required|Garbage instead of arguments "|(?:Error: )?(?:an? )?(?:inet|inet6|IP|any valid) (?:prefix|address) is expected rather than "|Object "[^"]*" is unknown, try "ip help"|Error: argument "([^"]{0,64})" is wrong: Device does not exist|Error: "[^"]{0,64}" is not a valid ifname|Error: argument "[^"]{0,64}" is wrong: (?:"[^"]{1,24}" value is invalid|[Ii]nvalid )|Usage:\s+ip (?:link|address|addr|route|rule|neighbour|neigh|tunnel|tuntap|netns) [\[{a-z]|Unknown tunnel mode ")[^\n]{0,200}`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "iproute2")
 			if m[2] != "" {
@@ -232,10 +232,18 @@ var lineForms = []lineForm{
 	{name: "iproute2-invalid-ifname", example: `Error: argument "a b" is wrong: "dev" not a valid ifname`,
 		re: regexp.MustCompile(`Error: argument "(.*)" is wrong: "(\w+)" (?:not a valid ifname|too long)`),
 		apply: func(s *Symptom, m []string) {
+			// iproute2's own check (lib/utils.c check_ifname): no errno,
+			// the kernel was not asked.
 			s.setIf(&s.Source, "iproute2")
 			s.InvalidName = true
 			s.Device = clipText(m[1], 256)
-			s.setErr(EINVAL, m[0])
+			if m[2] == "name" && !s.matched("cmd:iproute2") {
+				// The "name" of a link being made: a wrapper (ifup, a
+				// script) ran ip link add name ... (a rename shows its
+				// ip link set command).
+				s.Operation = OpLinkAdd
+			}
+			s.setErr("", m[0])
 		}},
 	{name: "iproute2-garbage", example: `Error: either "dev" is duplicate, or "eth0" is a garbage.`,
 		re: regexp.MustCompile(`Error: either "(\w+)" is duplicate, or "(.*)" is a garbage`),
@@ -766,6 +774,46 @@ var lineForms = []lineForm{
 			s.setIf(&s.Device, m[1])
 			e, msg := errnoAtEnd(m[4])
 			s.setErr(e, msg)
+		}},
+	// networkd refusing an interface name in a unit (config_parse_ifname:
+	// "Interface name is not valid or too long, ignoring assignment"): the
+	// name is beyond IFNAMSIZ-1 or malformed.
+	{name: "networkd-invalid-ifname", example: `/run/systemd/network/10-netplan-br0.netdev:2: Interface name is not valid or too long, ignoring assignment: notagoodnameforabridge0`,
+		re: regexp.MustCompile(`(/\S+\.(?:netdev|network|link))(?::\d+)?: Interface name is not valid or too long, ignoring assignment: (\S+)`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "networkd"
+			s.setIf(&s.Path, m[1])
+			s.InvalidName = true
+			s.setIf(&s.Device, m[2])
+			if strings.HasSuffix(m[1], ".netdev") {
+				s.setIf(&s.Operation, OpLinkAdd)
+			}
+			s.setIf(&s.Message, clipText(m[0], 200))
+		}},
+	// networkd writing a per-interface sysctl (src/network/networkd-sysctl.c):
+	// "Cannot configure proxy NDP for interface: ENOENT" when IPv6 is off.
+	{name: "networkd-sysctl", example: `eth0: Cannot configure proxy NDP for interface: No such file or directory`,
+		re: regexp.MustCompile(`(?i)(?:Cannot|Failed to) (?:configure|set|enable|disable) (proxy NDP|IPv6 privacy extensions?|IPv6 accept[_ ]ra|accept[_ ]ra|IPv6 hop limit|IPv6 MTU|IPv6 forwarding|IPv4 forwarding|IP forwarding|proxy ARP|reverse path filtering|IPv6 address generation mode)(?: for (?:the )?interface)?(?:, ignoring)?: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Source = "networkd"
+			s.Operation = OpSysctl
+			key := map[string]string{"proxy ndp": "net.ipv6.conf.IF.proxy_ndp", "ipv6 privacy extension": "net.ipv6.conf.IF.use_tempaddr",
+				"ipv6 privacy extensions": "net.ipv6.conf.IF.use_tempaddr", "ipv6 accept_ra": "net.ipv6.conf.IF.accept_ra", "ipv6 accept ra": "net.ipv6.conf.IF.accept_ra",
+				"accept_ra": "net.ipv6.conf.IF.accept_ra", "accept ra": "net.ipv6.conf.IF.accept_ra", "ipv6 hop limit": "net.ipv6.conf.IF.hop_limit",
+				"ipv6 mtu": "net.ipv6.conf.IF.mtu", "ipv6 forwarding": "net.ipv6.conf.IF.forwarding", "ipv4 forwarding": "net.ipv4.conf.IF.forwarding",
+				"ip forwarding": "net.ipv4.conf.IF.forwarding", "proxy arp": "net.ipv4.conf.IF.proxy_arp", "reverse path filtering": "net.ipv4.conf.IF.rp_filter",
+				"ipv6 address generation mode": "net.ipv6.conf.IF.addr_gen_mode"}[strings.ToLower(m[1])]
+			s.setIf(&s.SysctlKey, key)
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	// An interface a profile or script creates is there already (netctl:
+	// "Interface 'lan-bond.30' already exists").
+	{name: "interface-already-exists", example: `network[21337]: Interface 'lan-bond.30' already exists`,
+		re: regexp.MustCompile(`(?:^|: )Interface '([^'\s]{1,64})' already exists`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Device, m[1])
+			s.setErr(EEXIST, m[0])
 		}},
 	{name: "networkd-config-file", example: `systemd-networkd[612]: /etc/systemd/network/10-br0.netdev:3: Unknown key name 'Kindd' in section 'NetDev', ignoring.`,
 		// Also without a line number: "/etc/systemd/network/25-vlan.netdev:
