@@ -63,9 +63,12 @@ var corpusExceptions = map[string]string{
 	"host5-023": "batctl's \"not a batman-adv interface\": that batctl was older than the kernel's batman-adv is only in the thread",
 	"net8-003":  "batctl's \"<error reading status>\": that batctl was older than the kernel's batman-adv is only in the thread",
 	// Round 10 (distros10.jsonl).
-	"dst10-005": "networkd's NDisc route refused: that this host itself sends the advertisements is only in the thread (as host-132)",
 	"dst10-022": "odhcpd's first error is reading the IPv6 routing table (ENOENT); the thread's label takes the raw socket's EAFNOSUPPORT after it (the kernel had no IPv6, module-missing by the convention)",
 	"dsk9-024":  "iptables' \"missing kernel module?\" on WSL 2: its collector labelled the kernel built without xt_X unsupported-feature; the corpus convention (a kernel built without an option is module-missing, as dst10-007 and dsk9-025) ranks module-missing first",
+	"ops10-001": "cilium's \"failed to setup base devices in mode tunnel: invalid argument\": that the MTU it applied (65536, inferred from the loopback) is above the veth's maximum is only in the thread",
+	"ops10-006": "a bare \"protocol not supported\" from sriov-cni: that the netlink library byte-swapped the VF VLAN protocol on s390x is only in the thread",
+	"ops10-015": "\"could not add cni0: operation not supported\" creating a bridge: that the kernel lacked bridge VLAN filtering, not the bridge, is only in the thread (module-missing first)",
+	"ops10-035": "flannel's \"Error registering network: operation not supported\": that SELinux confined its container is only in the thread",
 	// Round 9.
 	"dsk9-026": "OpenSnitch's nftables ENOENT: that the kernel lacked an nf_tables option (not a missing table or chain, the commoner ENOENT) is only in the thread",
 	"emb9-015": "loopback refused after a sandbox made its namespace: that it ran in systemd-nspawn, which drops CAP_NET_ADMIN, is only in the thread (cap-net-admin first, container-restricted second; facts swap them)",
@@ -202,7 +205,6 @@ var corpusExceptions = map[string]string{
 	// Request faults the text does not show (address-in-use, invalid-request
 	// prove them from the facts or the command when there is one).
 	"ctr-027":  "EBUSY on link set: a macvlan's MAC held on its lower device (older kernels' macvlan_open) is a fact of the links; the text's 'set link up' is past the message's first 300 characters",
-	"host-132": "networkd's NDisc route refused: that this host itself sends the advertisements (radvd) is only in the thread",
 	"host-150": "pyroute2's ENODEV: the wrong keyword (rtype=) is only in the thread, the traceback shows route('add', **transaction)",
 }
 

@@ -41,7 +41,8 @@ type rankRow struct {
 	// port was to join), "kind" (a link kind the symptom names),
 	// "circular" (the port is named as the master's own VLAN, MASTER.VID),
 	// "keyword-device" (the device named is one of ip's keywords: "up"),
-	// "tc-kind" (a tc command names its qdisc or classifier).
+	// "tc-kind" (a tc command names its qdisc or classifier),
+	// "self-master" (the device is named as its own master).
 	Has string
 	// NoErrno: the row is for a text that gives no errno at all, a
 	// fallback that weighs nothing: any other row that matches comes first.
@@ -103,6 +104,10 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 		}
 	case "kind":
 		if s.Kind == "" {
+			return false
+		}
+	case "self-master":
+		if s.Master == "" || s.Master != s.Device {
 			return false
 		}
 	case "tc-kind":
@@ -420,6 +425,8 @@ func init() {
 			Why: "libnl's NLE_DUMP_INTR (include/netlink/errno.h 33): nl_recvmsgs saw NLM_F_DUMP_INTR"},
 		{Msg: "cannot send dump request", Errno: symptom.EPROTO, Causes: causes(causeEmulatedKernel),
 			Why: "iproute2's rtnl_dump_request send: Linux's netlink_sendmsg never answers EPROTO; an emulation that does not implement the dump does (illumos LX zones' lx_netlink.c)"},
+		{Errno: symptom.EINTR, Causes: causes(causeDumpInterrupted),
+			Why: "vishvananda/netlink since v1.2.1 (nl_linux.go ErrDumpInterrupted) returns EINTR, \"interrupted system call\", for a dump the kernel flagged NLM_F_DUMP_INTR (net/netlink/af_netlink.c nl_dump_check_consistent); a netlink request is never interrupted by a signal otherwise"},
 		{Msg: "nlm_f_dump_intr", Causes: causes(causeDumpInterrupted),
 			Why: "the flag the kernel sets on a dump whose table changed while it was sent (include/uapi/linux/netlink.h)"},
 		{Errno: symptom.EXFULL, Causes: causes(causeBridgePortLimit),
@@ -448,7 +455,11 @@ func init() {
 			Why: "net/netlink/af_netlink.c netlink_create: EPROTONOSUPPORT when no module provides the netlink family (NETLINK_XFRM, NETLINK_GENERIC families...) after request_module"},
 		{Msg: "can not be enslaved while up", Causes: causes(causeDeviceBusy, causeLinkState),
 			Why: "drivers/net/bonding/bond_main.c bond_enslave: EPERM \"Device can not be enslaved while up\" (not a capability)"},
-		{Errno: symptom.ELOOP, Causes: causes(causeDeviceBusy),
+		{Errno: symptom.ELOOP, Has: "self-master", Causes: causes(causeInvalidRequest),
+			Why: "a device asked to be its own master's port (ip link set br0 master br0): net/core/dev.c netdev_upper_dev_link refuses the loop (ELOOP), and br_add_if a bridge as a port: the request is wrong"},
+		{Op: symptom.OpUserns, Errno: symptom.EPERM, InContainer: true, Causes: causes(causeSeccomp, causeContainerRestricted),
+			Why: "moby profiles/seccomp/default.json: unshare(2) and clone(2) with CLONE_NEWUSER are allowed only to containers with CAP_SYS_ADMIN; otherwise the filter answers EPERM (SCMP_ACT_ERRNO)"},
+		{Errno: symptom.ELOOP, Causes: causes(causeDeviceBusy, causeInvalidRequest),
 			Why: "net/bridge/br_if.c br_add_if: ELOOP \"Can not enslave a bridge to a bridge\"; netdev_upper_dev_link refuses loops"},
 		{Op: symptom.OpNetnsEnter, Errno: symptom.EEXIST, Causes: causes(causeNameConflict, causeNetnsReference),
 			Why: "iproute2 ip netns add: the name already exists under /run/netns (\"Cannot create namespace file\")"},
@@ -566,8 +577,8 @@ func init() {
 			Why: "drivers/net/veth.c veth_validate, macvlan_validate, vxlan_validate (\"Provided Ethernet address is not unicast\"): EADDRNOTAVAIL for an IFLA_ADDRESS that is not a valid unicast MAC"},
 		{Op: symptom.OpNeighAdd, Errno: symptom.EINVAL, Causes: causes(causeInvalidRequest),
 			Why: "net/core/neighbour.c neigh_add/__neigh_update: EINVAL for a missing (\"No link layer address given\") or short (\"Invalid link address\") lladdr"},
-		{Op: symptom.OpRouteAdd, Errno: symptom.EINVAL, Causes: causes(causeLinkState),
-			Why: "net/ipv4/fib_semantics.c fib_check_nh: EINVAL for a gateway not reachable on the link or a host-scope route with a gateway"},
+		{Op: symptom.OpRouteAdd, Errno: symptom.EINVAL, Causes: causes(causeInvalidRequest, causeLinkState),
+			Why: "net/ipv4/fib_frontend.c rtm_to_fib_config and fib_semantics.c fib_create_info: EINVAL for attributes the route cannot have (a prefix with host bits, a source that is not an address, a scope or type that does not fit, a library's malformed request); fib_check_nh: EINVAL for a gateway not reachable on the link (with an extended ACK that says so: link-state)"},
 		{Op: symptom.OpRouteAdd, Errno: symptom.ENODEV, Causes: causes(causeLinkState),
 			Why: "net/ipv4/fib_semantics.c: ENODEV when the device named with dev does not exist"},
 		{Op: symptom.OpAddrAdd, Errno: symptom.ENODEV, Causes: causes(causeLinkState),

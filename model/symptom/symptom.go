@@ -220,7 +220,7 @@ func ParseSymptom(text string) Symptom {
 // containerPromptRE finds a shell prompt whose host name is a container id
 // (docker's default hostname: 12 hex digits; podman the same), and
 // commands that enter a container.
-var containerPromptRE = regexp.MustCompile(`^(?:\S+@([0-9a-f]{12})[:\s][^#$]*[#$]\s|\[\S+@([0-9a-f]{12})[^\]]*\][#$]\s)|\b(?:docker|podman|kubectl|nerdctl|lxc|incus) (?:exec|attach)\b|\blxc-attach\b|\b(?:docker|podman|nerdctl) run\b[^\n]*?\s(?:ip|ifconfig|brctl|tc|sysctl|route|wg-quick|openvpn|tunctl)\s`)
+var containerPromptRE = regexp.MustCompile(`^(?:\S+@([0-9a-f]{12})[:\s][^#$]*[#$]\s|\[\S+@([0-9a-f]{12})[^\]]*\][#$]\s)|\b(?:docker|podman|kubectl|nerdctl|lxc|incus) (?:exec|attach)\b|\blxc-attach\b|\b(?:docker|podman|nerdctl) run\b[^\n]*?[\s"'](?:ip|ifconfig|brctl|tc|sysctl|route|wg-quick|openvpn|tunctl|unshare)\s`)
 
 // containerWordsRE is the text saying in words that the command ran in a
 // container ("inside the container", "in my docker container").

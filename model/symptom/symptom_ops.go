@@ -608,6 +608,14 @@ var lineForms = []lineForm{
 			s.setIf(&s.Source, "unshare")
 			s.setErr(ErrnoFromText(m[1]), m[0])
 		}},
+	// rootlesskit, podman, docker rootless: the user has no subordinate ids
+	// in /etc/subuid or /etc/subgid.
+	{name: "userns-no-subuid", example: `error: failed to setup UID/GID map: failed to compute uid/gid map: No subuid ranges found for user 1003 ("xxx")`,
+		re: regexp.MustCompile(`(?i)no sub[ug]id ranges found for (?:user|group)|cannot find mappings for user|no subordinate (?:uid|gid)s? (?:ranges? )?(?:found|configured)|is not listed in /etc/sub[ug]id`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpUserns
+			s.setIf(&s.Message, clipText(m[0], 200))
+		}},
 	{name: "userns-clone", example: `newuidmap: write to uid_map failed: Operation not permitted`,
 		re: regexp.MustCompile(`newuidmap: .*|cannot clone: (.+?)\s*$|user namespaces? (?:are|is) not enabled`),
 		apply: func(s *Symptom, m []string) {
@@ -805,6 +813,15 @@ var lineForms = []lineForm{
 				"ipv6 address generation mode": "net.ipv6.conf.IF.addr_gen_mode"}[strings.ToLower(m[1])]
 			s.setIf(&s.SysctlKey, key)
 			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	// A program's log of the port it asks for (Azure CNI's "[net] Setting
+	// link azure0 master azure0."), before the error.
+	{name: "setting-link-master", example: `2017/11/15 10:52:20 [net] Setting link azure0 master azure0.`,
+		re: regexp.MustCompile(`(?i)\bsetting link (\S+) master (\S+?)\.?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+			s.setIf(&s.Master, m[2])
 		}},
 	// An interface a profile or script creates is there already (netctl:
 	// "Interface 'lan-bond.30' already exists").
