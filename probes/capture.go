@@ -481,7 +481,7 @@ func keepIPRoute2Stanzas(_ string, b []byte) []byte {
 			if !ok {
 				name, ok = bytes.CutPrefix(line, []byte("P:"))
 			}
-			if ok && iproute2Packages[string(bytes.TrimSpace(name))] {
+			if ok && iproute2Packages[string(bytes.TrimSpace(name))] != 0 {
 				out = append(append(out, bytes.TrimLeft(st, "\n")...), '\n', '\n')
 				break
 			}

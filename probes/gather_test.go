@@ -313,6 +313,12 @@ func TestGatherIPRoute2(t *testing.T) {
 			t.Errorf("%q: %d.%d %v", in, maj, min, ok)
 		}
 	}
+	// Ubuntu after upgrades: the transitional "iproute" stays installed at
+	// its old version; iproute2 is the one that counts.
+	dpkg := []byte("Package: iproute\nStatus: install ok installed\nVersion: 1:4.3.0-1ubuntu3\n\nPackage: iproute2\nStatus: install ok installed\nVersion: 5.15.0-1ubuntu2\n\n")
+	if p, ver := stanzaVersion(dpkg, "Package: ", "Version: "); p != "iproute2" || ver != "5.15.0-1ubuntu2" {
+		t.Errorf("dpkg with the transitional package: %q %q", p, ver)
+	}
 	apk := []byte("C:Q1...\nP:musl\nV:1.2.4-r2\n\nP:iproute2-minimal\nV:6.6.0-r0\nA:x86_64\n\n")
 	if p, ver := stanzaVersion(apk, "P:", "V:"); p != "iproute2-minimal" || ver != "6.6.0-r0" {
 		t.Errorf("apk: %q %q", p, ver)

@@ -26,21 +26,28 @@ type IPRoute2 struct {
 	BusyBox bool `json:"busybox,omitempty"`
 }
 
-// iproute2Packages are the names distributions give iproute2 (OpenWrt
-// splits it: ip-full, ip-tiny, tc-full, tc-tiny).
-var iproute2Packages = map[string]bool{"iproute2": true, "iproute": true, "iproute2-minimal": true, "iproute2-tc": true,
-	"ip-full": true, "ip-tiny": true, "tc-full": true, "tc-tiny": true, "tc": true}
+// iproute2Packages are the names distributions give iproute2, best first
+// (OpenWrt splits it: ip-full, ip-tiny, tc-full, tc-tiny; "iproute" is
+// Debian's and Ubuntu's transitional dummy, kept installed after upgrades
+// at its old version: the last resort).
+var iproute2Packages = map[string]int{"iproute2": 1, "ip-full": 2, "iproute2-minimal": 3, "ip-tiny": 4, "tc-full": 5, "tc-tiny": 6,
+	"iproute2-tc": 7, "tc": 8, "iproute": 9}
 
 // gatherIPRoute2 reads the iproute2 package's version from dpkg's, apk's,
 // opkg's or pacman's database, whichever the root has (rpm's database is
 // binary: unavailable there).
 func gatherIPRoute2(e *env, gaps *Gaps) IPRoute2 {
 	var v IPRoute2
-	for _, p := range []string{"/usr/sbin/ip", "/sbin/ip", "/bin/ip", "/usr/bin/ip"} {
-		if t, err := os.Readlink(e.root.Path(p)); err == nil {
-			v.BusyBox = filepath.Base(t) == "busybox"
-			break
+	// The first ip found on the usual PATH order decides (a regular file is
+	// iproute2's; a link to busybox is BusyBox's applet).
+	for _, p := range []string{"/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"} {
+		if !e.root.Exists(p) {
+			continue
 		}
+		if t, err := e.root.Readlink(p); err == nil {
+			v.BusyBox = filepath.Base(t) == "busybox"
+		}
+		break
 	}
 	for _, db := range []struct{ path, pkgKey, verKey string }{
 		{"/var/lib/dpkg/status", "Package: ", "Version: "},
@@ -49,6 +56,10 @@ func gatherIPRoute2(e *env, gaps *Gaps) IPRoute2 {
 	} {
 		b, err := e.root.ReadFile(db.path)
 		if err != nil {
+			if !os.IsNotExist(err) {
+				gaps.Add("iproute2", err)
+				return v
+			}
 			continue
 		}
 		if pkg, ver := stanzaVersion(b, db.pkgKey, db.verKey); ver != "" {
@@ -57,9 +68,8 @@ func gatherIPRoute2(e *env, gaps *Gaps) IPRoute2 {
 		}
 	}
 	// pacman: one directory per installed package, NAME-VERSION-REL.
-	if ents, err := os.ReadDir(e.root.Path("/var/lib/pacman/local")); err == nil {
-		for _, d := range ents {
-			name := d.Name()
+	if names, err := e.root.ReadDirNames("/var/lib/pacman/local"); err == nil {
+		for _, name := range names {
 			if rest, ok := strings.CutPrefix(name, "iproute2-"); ok && rest != "" && rest[0] >= '0' && rest[0] <= '9' {
 				v.Package, v.Version, v.Source = "iproute2", rest, "/var/lib/pacman/local"
 				return v
@@ -74,29 +84,26 @@ func gatherIPRoute2(e *env, gaps *Gaps) IPRoute2 {
 	return v
 }
 
-// stanzaVersion finds the first installed package of iproute2's names in a
-// database of blank-line-separated stanzas and returns its name and
-// version.
+// stanzaVersion finds the installed iproute2 package of the best name (by
+// iproute2Packages) in a database of blank-line-separated stanzas and
+// returns its name and version.
 func stanzaVersion(b []byte, pkgKey, verKey string) (pkg, ver string) {
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	var name, version string
 	removed := false
-	flush := func() bool {
-		if iproute2Packages[name] && version != "" && !removed {
-			pkg, ver = name, version
-			return true
+	best := 0
+	flush := func() {
+		if r := iproute2Packages[name]; r != 0 && version != "" && !removed && (best == 0 || r < best) {
+			pkg, ver, best = name, version, r
 		}
 		name, version, removed = "", "", false
-		return false
 	}
 	for sc.Scan() {
 		line := sc.Text()
 		switch {
 		case line == "":
-			if flush() {
-				return pkg, ver
-			}
+			flush()
 		case strings.HasPrefix(line, pkgKey):
 			name = strings.TrimSpace(line[len(pkgKey):])
 		case strings.HasPrefix(line, verKey):

@@ -145,13 +145,24 @@ func evalModuleMissing(c *Context) Verdict {
 		case c.Facts.Container.InContainer:
 			why = "the process runs in a container: the host must load the module"
 		}
-		// tc's ENOENT comes after the kernel's own request_module failed.
-		if c.Symptom.Errno == symptom.EOPNOTSUPP || c.Symptom.ExtAck != "" || c.Symptom.Operation == symptom.OpTC && c.Symptom.Errno == symptom.ENOENT {
+		failed := c.Symptom.Errno == symptom.EOPNOTSUPP || c.Symptom.ExtAck != ""
+		if c.Symptom.Operation == symptom.OpTC {
+			// Only the kernel's answer for an unknown kind says it asked
+			// for sch_KIND and found nothing.
+			failed = tcKindRefused(c.Symptom)
+		}
+		if failed {
 			v.fail("%s: module %s is available for kernel %s but not loaded: %s", label, modName, m.KernelRelease, why)
 		} else {
 			v.warn("%s: module %s is available but not loaded (the kernel loads it on first use)", label, modName)
 		}
 	case probes.ModMissing:
+		if c.Symptom.Operation == symptom.OpTC && !tcKindRefused(c.Symptom) {
+			// The kind is missing here, but the kernel's answer is about
+			// something else (a parent, a handle): a second problem.
+			v.warn("%s: not built in, no module for kernel %s (%s); the error itself is about something else", label, m.KernelRelease, strings.Join(ks.Evidence, "; "))
+			break
+		}
 		v.fail("%s: not built in, no module for kernel %s (%s)", label, m.KernelRelease, strings.Join(ks.Evidence, "; "))
 		if old := kernelTooOld(kind, m.KernelRelease); old != "" {
 			v.Evidence = append(v.Evidence, old)
@@ -160,6 +171,23 @@ func evalModuleMissing(c *Context) Verdict {
 		v.unknown("%s: %s", label, fix.OrName(strings.Join(ks.Evidence, "; "), "unavailable: neither the loaded modules nor the kernel's module files say (not in the captured tree, or unreadable)"))
 	}
 	return v
+}
+
+// tcKindRefused: the kernel's answer to a tc request that named a kind
+// (add, replace) is the one for an unknown kind: "Specified qdisc kind is
+// unknown", "TC classifier not found", before 5.17 "Specified qdisc not
+// found", or a bare ENOENT from a kernel or tc without extended ACKs.
+func tcKindRefused(s symptom.Symptom) bool {
+	if s.TCKind == "" {
+		return false
+	}
+	switch strings.ToLower(s.ExtAck) {
+	case "specified qdisc kind is unknown", "tc classifier not found", "specified qdisc not found":
+		return true
+	case "":
+		return s.Errno == symptom.ENOENT
+	}
+	return false
 }
 
 // tcSummary counts the tc kinds by state.

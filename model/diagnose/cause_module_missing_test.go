@@ -91,13 +91,23 @@ func TestModuleMissingTC(t *testing.T) {
 		{"$ tc filter add dev eth0 ingress protocol ip flower dst_ip 10.0.0.1 action drop\nError: TC classifier not found.", OK, "filter flower: loaded", ""},
 		{"$ tc qdisc add dev eth0 root sch_unknown\nError: Specified qdisc kind is unknown.", Unknown, "is not one rtnl-doctor knows", ""},
 		{"Error: Specified qdisc kind is unknown.", Unknown, "paste the tc command line", ""},
+		// Requests that fail on their object, not on the kind: no modprobe.
+		{"$ tc qdisc del dev eth0 root netem\nError: Cannot delete qdisc with handle of zero.", Unknown, "paste the tc command line", ""},
+		{"$ tc qdisc change dev eth0 root netem delay 10ms\nError: Specified qdisc not found.", Unknown, "paste the tc command line", ""},
+		{"$ tc filter add dev eth0 parent 1: protocol ip prio 1 u32 match ip dst 10.0.0.1 flowid 1:1\nError: Parent Qdisc doesn't exists.", Unknown, "is not one rtnl-doctor knows", ""},
+		{"$ tc qdisc add dev eth0 parent 1:1 handle 10: cake\nError: Specified class not found.", Warn, "the error itself is about something else", "module-missing/extra-modules"},
 	} {
 		s := symptom.ParseSymptom(tc.text)
 		if s.Operation != symptom.OpTC {
 			t.Fatalf("%q: operation %q", tc.text, s.Operation)
 		}
-		if ks, _ := rankedCauses(s); len(ks) == 0 || ks[0] != causeModuleMissing {
-			t.Errorf("%q: ranked %v, want module-missing first", tc.text, ks)
+		wantFirst := causeModuleMissing
+		if strings.Contains(tc.text, "handle of zero") || strings.Contains(tc.text, "Parent Qdisc") || strings.Contains(tc.text, "class not found") ||
+			strings.Contains(tc.text, "qdisc change") {
+			wantFirst = causeInvalidRequest
+		}
+		if ks, _ := rankedCauses(s); len(ks) == 0 || ks[0] != wantFirst {
+			t.Errorf("%q: ranked %v, want %s first", tc.text, ks, wantFirst.ID)
 		}
 		c := &Context{Facts: &probes.Facts{Modules: m}, Symptom: s}
 		v := evalModuleMissing(c)

@@ -3,6 +3,7 @@ package diagnose
 import (
 	"fmt"
 	"regexp"
+	"unicode/utf8"
 
 	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
@@ -29,11 +30,11 @@ var causeToolVersion = &Cause{
 var (
 	tcUnknownKindRE = regexp.MustCompile(`Unknown (qdisc|filter) \\?"([^"\\]{1,32})\\?", hence option`)
 	ipObjectRE      = regexp.MustCompile(`Object \\?"([^"\\]{1,32})\\?" is unknown, try`)
-	// iproute2's duparg2 ("either "dev" is duplicate, or "xdp" is a
-	// garbage") and BusyBox's ("either "dev" is duplicated or "type" is
-	// garbage"), and ip's "Garbage instead of arguments "X ..."".
-	ipGarbageRE   = regexp.MustCompile(`either \\?"[^"\\]{1,32}\\?" is duplicate, or \\?"([^"\\]{1,64})\\?" is a garbage|Garbage instead of arguments \\?"([^"\\ ]{1,64})`)
-	busyboxDupRE  = regexp.MustCompile(`either \\?"[^"\\]{1,32}\\?" is duplicated or \\?"([^"\\]{1,64})\\?" is garbage`)
+	// lib/utils.c duparg2: iproute2 "Error: either "dev" is duplicate, or
+	// "xdp" is a garbage." (6.13 dropped the "a"), BusyBox's applet "ip:
+	// either "dev" is duplicate, or "type" is garbage" (also posted as "is
+	// duplicated or"); and ip's "Garbage instead of arguments "X ..."".
+	ipGarbageRE   = regexp.MustCompile(`(Error: |ip: )?either \\?"[^"\\]{1,32}\\?" is (duplicated?,? )or \\?"([^"\\]{1,64})\\?" is (?:a )?garbage|Garbage instead of arguments \\?"([^"\\ ]{1,64})`)
 	busyboxInvarg = regexp.MustCompile(`ip: invalid argument '([^']{1,64})' to '([^']{1,32})'`)
 	busyboxIPLine = regexp.MustCompile(`(?m)^ip: (?:invalid argument|either|bad |can't|unknown)`)
 )
@@ -47,14 +48,14 @@ var newerIPObjects = map[string]bool{"nexthop": true, "mptcp": true, "vrf": true
 // iproute2 releases learned: an ip that calls one "a garbage" predates it.
 var newerIPKeywords = map[string]bool{"xdp": true, "xdpgeneric": true, "xdpdrv": true, "xdpoffload": true, "altname": true,
 	"protodown": true, "protodown_reason": true, "gso_max_size": true, "gso_max_segs": true, "gro_max_size": true,
-	"gso_ipv4_max_size": true, "gro_ipv4_max_size": true, "addrgenmode": true, "vrf": true, "nhid": true, "nexthop": true,
+	"gso_ipv4_max_size": true, "gro_ipv4_max_size": true, "addrgenmode": true, "vrf": true, "nhid": true,
 	"link-netns": true, "link-netnsid": true, "ttl-propagate": true, "fastopen_no_cookie": true, "encap": true, "noprefixroute": true,
 	"autojoin": true, "mngtmpaddr": true}
 
 // iproute2Since are the iproute2 releases that first knew a word, where
 // sure (release notes): a system whose iproute2 is this new did not print
 // the refusal with its own tool.
-var iproute2Since = map[string][2]int{"qdisc cake": {4, 19}, "xdp": {4, 11}, "nexthop": {5, 3}}
+var iproute2Since = map[string][2]int{"qdisc cake": {4, 19}, "xdp": {4, 10}, "nexthop": {5, 3}}
 
 // toolRefusal is what the symptom shows the tool refusing, and whether the
 // refusal proves the tool too old or too limited.
@@ -69,12 +70,9 @@ func findToolRefusal(s symptom.Symptom, h *probes.HostFacts) (toolRefusal, bool)
 	text := s.Raw
 	if m := tcUnknownKindRE.FindStringSubmatch(text); m != nil {
 		if _, known := probes.KindInfoTC(m[1] + " " + m[2]); known {
-			return toolRefusal{tool: "tc", proof: true, word: m[1] + " " + m[2], what: fmt.Sprintf("tc has no parser for the %s %q, which the kernel has had for years: this tc is older than it or built without it (OpenWrt's tc-tiny; cake came with iproute2 4.19)", m[1], m[2])}, true
+			return toolRefusal{tool: "tc", proof: true, word: m[1] + " " + m[2], what: fmt.Sprintf("tc has no parser for the %s %q, which the kernel has had for years: this tc is older than it or built without it (cake came with iproute2 4.19; some distributions patched it into older ones)", m[1], m[2])}, true
 		}
 		return toolRefusal{tool: "tc", what: fmt.Sprintf("tc does not know the %s %q, and neither does rtnl-doctor: a typing error, or a %s newer than both", m[1], m[2], m[1])}, true
-	}
-	if m := busyboxDupRE.FindStringSubmatch(text); m != nil {
-		return toolRefusal{tool: "ip", proof: true, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet (its own wording: %q), which knows a small part of iproute2's arguments: it refused %q", clip(m[0], 80), m[1])}, true
 	}
 	if m := busyboxInvarg.FindStringSubmatch(text); m != nil {
 		// BusyBox's invarg_1_to_2 wording (iproute2 says "Error: argument
@@ -88,8 +86,10 @@ func findToolRefusal(s symptom.Symptom, h *probes.HostFacts) (toolRefusal, bool)
 		return toolRefusal{}, false // a typing error: invalid-request's
 	}
 	if m := ipGarbageRE.FindStringSubmatch(text); m != nil {
-		word := m[1] + m[2]
+		word := m[3] + m[4]
 		switch {
+		case m[1] == "ip: " || m[2] == "duplicated ":
+			return toolRefusal{tool: "ip", proof: true, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet (its wording: %q, where iproute2 says \"Error: either ...\"), which knows a small part of iproute2's arguments: it refused %q", clip(m[0], 80), word)}, true
 		case h.IPRoute2.BusyBox || busyboxIPLine.MatchString(text):
 			return toolRefusal{tool: "ip", proof: true, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet, which knows a small part of iproute2's arguments: it refused %q", word)}, true
 		case newerIPKeywords[word]:
@@ -177,10 +177,13 @@ func fixesToolVersion(c *Context, v Verdict) []fix.Fix {
 		NeedsRoot: true, Manual: true, Why: "the distribution's stable release may not carry a newer iproute2: a backport or a build from source is the way then"}}
 }
 
-// clip shortens s to n bytes for a message.
+// clip shortens s to at most n bytes for a message, on a rune boundary.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

@@ -42,7 +42,8 @@ type rankRow struct {
 	// "circular" (the port is named as the master's own VLAN, MASTER.VID),
 	// "keyword-device" (the device named is one of ip's keywords: "up"),
 	// "tc-kind" (a tc command names its qdisc or classifier),
-	// "self-master" (the device is named as its own master).
+	// "self-master" (the device is named as its own master),
+	// "tc-kind-or-bare" (a tc add/replace naming its kind, or no command).
 	Has string
 	// NoErrno: the row is for a text that gives no errno at all, a
 	// fallback that weighs nothing: any other row that matches comes first.
@@ -104,6 +105,13 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 		}
 	case "kind":
 		if s.Kind == "" {
+			return false
+		}
+	case "tc-kind-or-bare":
+		// A tc request that names its kind (add, replace), or a message
+		// pasted without its command: not a change or del of what is
+		// not there.
+		if s.TCKind == "" && s.Command != "" {
 			return false
 		}
 	case "self-master":
@@ -206,8 +214,10 @@ func init() {
 			Why: "tc/tc_qdisc.c, tc/tc_filter.c: 'Unknown qdisc \"KIND\", hence option ... is unparsable' when this tc has no parser for the qdisc (older than it, or a build without it); the kernel was not asked"},
 		{Msg: "ip: invalid argument '", Causes: causes(causeToolVersion, causeInvalidRequest),
 			Why: "BusyBox networking/libiproute/utils.c invarg_1_to_2: \"ip: invalid argument 'X' to 'Y'\" is BusyBox's ip applet (iproute2 says \"Error: argument ... is wrong\"), which reads a subset of iproute2's arguments"},
+		{Msg: "ip: either \"", Causes: causes(causeToolVersion, causeInvalidRequest),
+			Why: "BusyBox networking/libiproute: 'ip: either \"dev\" is duplicate, or \"X\" is garbage' (iproute2 prints 'Error: either ...'): BusyBox's ip applet, which knows part of iproute2's arguments, refused one"},
 		{Msg: "is duplicated or", Causes: causes(causeToolVersion, causeInvalidRequest),
-			Why: "BusyBox networking/libiproute: 'either \"dev\" is duplicated or \"X\" is garbage': BusyBox's ip applet, which knows part of iproute2's arguments, refused one"},
+			Why: "the duparg2 refusal as BusyBox's ip applet was posted ('either \"dev\" is duplicated or \"type\" is garbage'): an argument it does not know"},
 		{Msg: "is unknown, try \"ip help\"", Causes: causes(causeInvalidRequest, causeToolVersion),
 			Why: "iproute2 ip/ip.c: \"Object ... is unknown\": a typing error, or an object (nexthop, mptcp, vrf) this ip predates"},
 		{Msg: "iproute2 refused the command line", Causes: causes(causeInvalidRequest),
@@ -282,6 +292,8 @@ func init() {
 			Why: "drivers/net/ipvlan/ipvlan_main.c ipvlan_addr4_validator_event / ipvlan_addr6_validator_event: EADDRINUSE when another ipvlan of the same lower device has the address (ipvlan_addr_busy)"},
 		{Msg: "mac", Errno: symptom.EADDRNOTAVAIL, Causes: causes(causeInvalidRequest),
 			Why: "net/ethernet/eth.c eth_prepare_mac_addr_change / eth_validate_addr: EADDRNOTAVAIL while setting a MAC address means the MAC is not a valid unicast address (SIOCSIFHWADDR and IFLA_ADDRESS alike)"},
+		{Msg: "\" is garbage", Causes: causes(causeInvalidRequest, causeToolVersion),
+			Why: "iproute2 6.13 and later lib/utils.c duparg2: \"Error: either ... is duplicate, or ... is garbage\": iproute2 refused the command line, the kernel was not asked"},
 		{Msg: "is a garbage", Causes: causes(causeInvalidRequest, causeToolVersion),
 			Why: "iproute2 lib/utils.c duparg2: \"Error: either ... is duplicate, or ... is a garbage\": iproute2 refused the command line, the kernel was not asked"},
 		{Msg: "garbage instead of arguments", Causes: causes(causeInvalidRequest, causeToolVersion),
@@ -315,8 +327,8 @@ func init() {
 		// --- tc: qdiscs, classes and filters (net/sched/sch_api.c, cls_api.c).
 		{Op: symptom.OpTC, Errno: symptom.ENOENT, Has: "tc-kind", Causes: causes(causeModuleMissing, causeInvalidRequest),
 			Why: "net/sched/sch_api.c qdisc_create and cls_api.c tcf_proto_lookup_ops: after request_module(\"sch_KIND\") / (\"cls_KIND\") finds nothing, ENOENT (\"Specified qdisc kind is unknown\", \"TC classifier not found\"); a parent or handle that does not exist is ENOENT too (tc_modify_qdisc)"},
-		{Op: symptom.OpTC, Errno: symptom.ENOENT, Msg: "specified qdisc not found", Causes: causes(causeModuleMissing, causeInvalidRequest),
-			Why: "net/sched/sch_api.c qdisc_create before Linux 6.4 (commit \"Change the error message to be more explicit and say the qdisc kind is unknown\"): an unknown qdisc kind said \"Specified qdisc not found\", as tc_modify_qdisc still does for a handle that is not there"},
+		{Op: symptom.OpTC, Errno: symptom.ENOENT, Msg: "specified qdisc not found", Has: "tc-kind-or-bare", Causes: causes(causeModuleMissing, causeInvalidRequest),
+			Why: "net/sched/sch_api.c qdisc_create before Linux 5.17 (commit 973bf8fdd12f \"net: sched: Clarify error message when qdisc kind is unknown\", also in later 5.16 stable kernels): an unknown qdisc kind said \"Specified qdisc not found\", as tc_modify_qdisc still does for a handle that is not there"},
 		{Op: symptom.OpTC, Errno: symptom.ENOENT, Causes: causes(causeInvalidRequest, causeModuleMissing),
 			Why: "net/sched/sch_api.c tc_get_qdisc/tc_modify_qdisc: ENOENT for a qdisc, class or filter that is not there (deleting a root qdisc never set: \"Cannot delete qdisc with handle of zero\"); an unknown kind is ENOENT too"},
 		{Op: symptom.OpTC, Errno: symptom.EEXIST, Causes: causes(causeAlreadyExists),
@@ -426,7 +438,7 @@ func init() {
 		{Msg: "cannot send dump request", Errno: symptom.EPROTO, Causes: causes(causeEmulatedKernel),
 			Why: "iproute2's rtnl_dump_request send: Linux's netlink_sendmsg never answers EPROTO; an emulation that does not implement the dump does (illumos LX zones' lx_netlink.c)"},
 		{Errno: symptom.EINTR, Causes: causes(causeDumpInterrupted),
-			Why: "vishvananda/netlink since v1.2.1 (nl_linux.go ErrDumpInterrupted) returns EINTR, \"interrupted system call\", for a dump the kernel flagged NLM_F_DUMP_INTR (net/netlink/af_netlink.c nl_dump_check_consistent); a netlink request is never interrupted by a signal otherwise"},
+			Why: "vishvananda/netlink from v1.2.1 returns EINTR (\"interrupted system call\") for a dump the kernel flagged NLM_F_DUMP_INTR (net/netlink/af_netlink.c nl_dump_check_consistent); v1.3.1 wraps it as ErrDumpInterrupted (\"results may be incomplete or inconsistent\"). From a netlink library EINTR is this far more often than a signal"},
 		{Msg: "nlm_f_dump_intr", Causes: causes(causeDumpInterrupted),
 			Why: "the flag the kernel sets on a dump whose table changed while it was sent (include/uapi/linux/netlink.h)"},
 		{Errno: symptom.EXFULL, Causes: causes(causeBridgePortLimit),
@@ -878,7 +890,7 @@ func init() {
 	// first among rows of equal weight.
 	var kw []rankRow
 	for _, w := range sortedKeys(newerIPKeywords) {
-		kw = append(kw, rankRow{Msg: `"` + w + `" is a garbage`, Errno: symptom.EINVAL, Causes: causes(causeToolVersion, causeInvalidRequest),
+		kw = append(kw, rankRow{Msg: `or "` + w + `" is `, Errno: symptom.EINVAL, Causes: causes(causeToolVersion, causeInvalidRequest),
 			Why: "iproute2 lib/utils.c duparg2 for \"" + w + "\", an argument later iproute2 releases know: this ip predates it (or is another tool's)"})
 	}
 	rankTable = append(kw, rankTable...)

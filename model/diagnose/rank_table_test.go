@@ -44,6 +44,8 @@ func TestRankTable(t *testing.T) {
 			s.Device = "up"
 		case "tc-kind":
 			s.TCKind = "qdisc netem"
+		case "tc-kind-or-bare":
+			s.TCKind = "qdisc netem"
 		case "self-master":
 			s.Device, s.Master = "br0", "br0"
 		}

@@ -237,11 +237,6 @@ var containerLogRE = regexp.MustCompile(`^(?:[A-Za-z0-9][\w.-]*[_-]\d+\s+\|\s|\d
 // service ...", "[custom-init] ..."), which run nowhere else.
 var containerInitRE = regexp.MustCompile(`^(?:\[cont-init\.d\]|\[custom-init\]|s6-rc: (?:info|warning|fatal):|\[s6-init\])`)
 
-// dockerGatewayRE finds a default route through 172.17.0.1, the gateway of
-// docker's default bridge network as a container on it sees it (the host
-// holds that address on docker0, it does not route through it).
-var dockerGatewayRE = regexp.MustCompile(`(?:\bgateway|\bvia|ROUTE_GATEWAY)\s+172\.17\.0\.1\b`)
-
 // detectVirtRE finds systemd-detect-virt's answer naming a container
 // manager on the line after the command (its list in
 // src/basic/virt.c container_table).
@@ -275,10 +270,6 @@ func (s *Symptom) noteContainerHint(line string) {
 	}
 	if m := containerInitRE.FindString(line); m != "" {
 		s.ContainerHint = "the line is from a container image's init (" + clipText(m, 40) + ")"
-		return
-	}
-	if strings.Contains(line, "172.17.0.1") && dockerGatewayRE.MatchString(line) {
-		s.ContainerHint = "the route goes through 172.17.0.1, the gateway of docker's default bridge as a container sees it"
 		return
 	}
 	if m := containerPromptRE.FindStringSubmatch(line); m != nil {

@@ -208,10 +208,10 @@ var lineForms = []lineForm{
 			s.setIf(&s.ExtAck, "iproute2 refused the command line: "+line)
 			s.setErr("", line)
 		}},
-	// tc's own refusal of a kind it has no parser for (tc/tc_qdisc.c,
-	// tc/tc_filter.c: get_qdisc_kind/get_filter_kind found no q_KIND or
-	// f_KIND): no request reached the kernel; tc is older than the kind
-	// (cake came in iproute2 4.19) or built without it.
+	// tc's own refusal of a kind it has no parser for (tc/tc.c
+	// get_qdisc_kind/get_filter_kind found no q_KIND or f_KIND): no request
+	// reached the kernel; tc is older than the kind (cake came in iproute2
+	// 4.19) or built without it.
 	{name: "tc-unknown-kind", example: `Unknown qdisc "cake", hence option "bandwidth" is unparsable`,
 		re: regexp.MustCompile(`Unknown (qdisc|filter) "([^"]{1,32})", hence option "[^"]{0,64}" is unparsable`),
 		apply: func(s *Symptom, m []string) {
@@ -245,8 +245,11 @@ var lineForms = []lineForm{
 			}
 			s.setErr("", m[0])
 		}},
+	// lib/utils.c duparg2; iproute2 6.13 dropped the "a" ("is garbage"), as
+	// BusyBox's applet never had it ("ip: either ... is duplicate, or ...
+	// is garbage").
 	{name: "iproute2-garbage", example: `Error: either "dev" is duplicate, or "eth0" is a garbage.`,
-		re: regexp.MustCompile(`Error: either "(\w+)" is duplicate, or "(.*)" is a garbage`),
+		re: regexp.MustCompile(`(?:Error|ip): either "(\w+)" is duplicated?,? or "(.*)" is (?:a )?garbage`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "iproute2")
 			s.setErr(EINVAL, m[0])
@@ -799,20 +802,27 @@ var lineForms = []lineForm{
 			s.setIf(&s.Message, clipText(m[0], 200))
 		}},
 	// networkd writing a per-interface sysctl (src/network/networkd-sysctl.c):
-	// "Cannot configure proxy NDP for interface: ENOENT" when IPv6 is off.
+	// "eth0: Cannot configure proxy NDP for interface: ENOENT" (older),
+	// "Cannot set IPv6 proxy NDP, ignoring: ..." (newer) when IPv6 is off.
 	{name: "networkd-sysctl", example: `eth0: Cannot configure proxy NDP for interface: No such file or directory`,
-		re: regexp.MustCompile(`(?i)(?:Cannot|Failed to) (?:configure|set|enable|disable) (proxy NDP|IPv6 privacy extensions?|IPv6 accept[_ ]ra|accept[_ ]ra|IPv6 hop limit|IPv6 MTU|IPv6 forwarding|IPv4 forwarding|IP forwarding|proxy ARP|reverse path filtering|IPv6 address generation mode)(?: for (?:the )?interface)?(?:, ignoring)?: (.+?)\s*$`),
+		re: regexp.MustCompile(`(?i)(?:^([\w.@:-]{1,15}): )?(?:Cannot|Failed to) (?:configure|set|enable|disable) (?:(IPv[46]) )?(proxy NDP|privacy extensions?|accept[_ ]ra|hop limit|MTU|forwarding|proxy ARP|reverse path filtering|address generation mode)(?: for (?:the )?interface)?(?:, ignoring)?: (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
 			s.Source = "networkd"
 			s.Operation = OpSysctl
-			key := map[string]string{"proxy ndp": "net.ipv6.conf.IF.proxy_ndp", "ipv6 privacy extension": "net.ipv6.conf.IF.use_tempaddr",
-				"ipv6 privacy extensions": "net.ipv6.conf.IF.use_tempaddr", "ipv6 accept_ra": "net.ipv6.conf.IF.accept_ra", "ipv6 accept ra": "net.ipv6.conf.IF.accept_ra",
-				"accept_ra": "net.ipv6.conf.IF.accept_ra", "accept ra": "net.ipv6.conf.IF.accept_ra", "ipv6 hop limit": "net.ipv6.conf.IF.hop_limit",
-				"ipv6 mtu": "net.ipv6.conf.IF.mtu", "ipv6 forwarding": "net.ipv6.conf.IF.forwarding", "ipv4 forwarding": "net.ipv4.conf.IF.forwarding",
-				"ip forwarding": "net.ipv4.conf.IF.forwarding", "proxy arp": "net.ipv4.conf.IF.proxy_arp", "reverse path filtering": "net.ipv4.conf.IF.rp_filter",
-				"ipv6 address generation mode": "net.ipv6.conf.IF.addr_gen_mode"}[strings.ToLower(m[1])]
-			s.setIf(&s.SysctlKey, key)
-			s.setErr(ErrnoFromText(m[2]), m[0])
+			name := strings.ReplaceAll(strings.ToLower(m[3]), " ", "_")
+			fam, key := "ipv6", map[string]string{"proxy_ndp": "proxy_ndp", "privacy_extension": "use_tempaddr", "privacy_extensions": "use_tempaddr",
+				"accept_ra": "accept_ra", "hop_limit": "hop_limit", "mtu": "mtu", "forwarding": "forwarding", "proxy_arp": "proxy_arp",
+				"reverse_path_filtering": "rp_filter", "address_generation_mode": "addr_gen_mode"}[name]
+			if name == "proxy_arp" || name == "reverse_path_filtering" || strings.EqualFold(m[2], "IPv4") {
+				fam = "ipv4"
+			}
+			if m[1] != "" && key != "" {
+				// The interface from networkd's "IFNAME: " prefix; without
+				// it the key is not known and is left out.
+				s.setIf(&s.Device, m[1])
+				s.setIf(&s.SysctlKey, "net."+fam+".conf."+m[1]+"."+key)
+			}
+			s.setErr(ErrnoFromText(m[4]), m[0])
 		}},
 	// A program's log of the port it asks for (Azure CNI's "[net] Setting
 	// link azure0 master azure0."), before the error.
@@ -901,7 +911,9 @@ var lineForms = []lineForm{
 	// older "Error in network definition //etc/netplan/50-cloud-init.yaml
 	// line 6 column 4: unknown key xversion" (canonical/netplan#30).
 	{name: "netplan-definition", example: `/etc/netplan/00-vlan.yaml:9:13: Error in network definition: vlan10: interface 'ens2' is not defined`,
-		re: regexp.MustCompile(`(?:(/\S+\.yaml):\d+:\d+: Error in network definition: |Error in network definition /?(/\S+\.yaml) line \d+ column \d+: )(.+)`),
+		// Also without the file (netplan apply's own echo: "Error in
+		// network definition: br0: interface 'eth5' is not defined").
+		re: regexp.MustCompile(`(?:(/\S+\.yaml):\d+:\d+: Error in network definition: |Error in network definition /?(/\S+\.yaml) line \d+ column \d+: |^Error in network definition: )(.+)`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "netplan")
 			s.setIf(&s.Operation, OpLinkSet)

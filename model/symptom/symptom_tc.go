@@ -10,7 +10,7 @@ import "strings"
 
 // tcObjects are tc's objects by the names tc accepts for them (tc/tc.c
 // do_cmd matches abbreviations: "q", "qd", "f"...).
-var tcObjects = []string{"qdisc", "class", "filter", "chain", "action", "actions"}
+var tcObjects = []string{"qdisc", "class", "filter", "chain", "action"}
 
 // tcSkip are the keywords of a qdisc or filter command that come before
 // its kind, with how many values each takes ("prio" is a qdisc kind but a
@@ -44,12 +44,13 @@ func (s *Symptom) parseTC(argv []string) {
 	}
 	object := ""
 	for _, o := range tcObjects {
-		if strings.HasPrefix(o, a[0]) {
-			object = strings.TrimSuffix(o, "s")
+		if a[0] != "" && strings.HasPrefix(o, a[0]) {
+			object = o
 			break
 		}
 	}
-	switch a[1] {
+	verb := a[1]
+	switch verb {
 	case "add", "replace", "change", "del", "delete", "link":
 	default:
 		return // show, list, monitor, exec: no change was asked
@@ -60,7 +61,10 @@ func (s *Symptom) parseTC(argv []string) {
 	s.Operation = OpTC
 	rest := a[2:]
 	s.setIf(&s.Device, clipText(valueAfter(rest, "dev"), 256))
-	if object != "qdisc" && object != "filter" {
+	// Only a request that creates asks the kernel for the kind (and makes
+	// it load sch_KIND): a del or change of what is not there fails on the
+	// object, whatever kind it names.
+	if object != "qdisc" && object != "filter" || verb != "add" && verb != "replace" {
 		return
 	}
 	for i := 0; i < len(rest); i++ {

@@ -332,13 +332,34 @@ func TestContainerHintForms(t *testing.T) {
 		" $ systemd-detect-virt\n lxc\n $ ip netns exec ns ip link add d type dummy\n mount of /sys failed: Operation not permitted":                                                    true,
 		" $ systemd-detect-virt\n none\n RTNETLINK answers: Operation not permitted":                                                                                                    false,
 		"a | b | RTNETLINK answers: Operation not permitted":                                                                                                                            false,
-		// ctr-038 in the corpus; s6-overlay's init.
-		"2021/05/10 11:58:12 INFO routing: default route found: interface eth0, gateway 172.17.0.1\n2021/05/10 11:58:12 ERROR routing: cannot teardown routing: cannot delete route for 0.0.0.0/0: operation not permitted": true,
+		// s6-overlay's init.
 		"[cont-init.d] 30-config: executing...\nRTNETLINK answers: Operation not permitted":          true,
 		"docker0: inet 172.17.0.1/16 brd 172.17.255.255\nRTNETLINK answers: Operation not permitted": false,
 	} {
 		if got := ParseSymptom(in).ContainerHint != ""; got != want {
 			t.Errorf("%q: container hint %v, want %v", in, got, want)
+		}
+	}
+}
+
+// iproute2's own refusals carry no errno (the kernel was not asked);
+// networkd's per-interface sysctl messages, old and new wording, name the
+// key with the interface, and leave it out without one.
+func TestRefusalsAndNetworkdSysctl(t *testing.T) {
+	for _, in := range []string{`Error: argument "a b" is wrong: "dev" not a valid ifname`, `Error: argument "eno33557248.3008" is wrong: "name" too long`} {
+		if s := ParseSymptom(in); s.Errno != "" || !s.InvalidName {
+			t.Errorf("%q: errno %q invalid %v", in, s.Errno, s.InvalidName)
+		}
+	}
+	for in, key := range map[string]string{
+		"eth0: Cannot configure proxy NDP for interface: No such file or directory":                   "net.ipv6.conf.eth0.proxy_ndp",
+		"systemd-networkd[612]: eth0: Cannot set IPv6 proxy NDP, ignoring: No such file or directory": "net.ipv6.conf.eth0.proxy_ndp",
+		"br0: Cannot set IPv4 reverse path filtering for interface, ignoring: Permission denied":      "net.ipv4.conf.br0.rp_filter",
+		"Cannot configure proxy NDP for interface: No such file or directory":                         "",
+	} {
+		s := ParseSymptom(in)
+		if s.Operation != OpSysctl || s.SysctlKey != key || s.Errno == "" {
+			t.Errorf("%q: op %q key %q errno %q", in, s.Operation, s.SysctlKey, s.Errno)
 		}
 	}
 }

@@ -262,6 +262,51 @@ func (r Root) ReadLimit(p string, limit int64) ([]byte, error) {
 	return ReadInRoot(r.Dir, p, limit)
 }
 
+// ReadDirNames lists the directory p below the root; below a captured tree
+// it is resolved inside the tree, like ReadLimit.
+func (r Root) ReadDirNames(p string) ([]string, error) {
+	var f *os.File
+	var err error
+	if r.Live() {
+		f, err = os.Open(r.Path(p))
+	} else if rel := strings.TrimPrefix(filepath.Clean("/"+p), "/"); rel == "" {
+		f, err = os.Open(r.Dir)
+	} else {
+		f, err = openInRoot(r.Dir, rel)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.Readdirnames(-1)
+}
+
+// Readlink reads the symbolic link p below the root; below a captured tree
+// its directory is resolved inside the tree.
+func (r Root) Readlink(p string) (string, error) {
+	if r.Live() {
+		return os.Readlink(r.Path(p))
+	}
+	dir, base := filepath.Split(filepath.Clean("/" + p))
+	var d *os.File
+	var err error
+	if rel := strings.TrimPrefix(filepath.Clean(dir), "/"); rel == "" {
+		d, err = os.Open(r.Dir)
+	} else {
+		d, err = openInRoot(r.Dir, rel)
+	}
+	if err != nil {
+		return "", err
+	}
+	defer d.Close()
+	buf := make([]byte, 4096)
+	n, err := unix.Readlinkat(int(d.Fd()), base, buf)
+	if err != nil {
+		return "", &fs.PathError{Op: "readlink", Path: r.Path(p), Err: err}
+	}
+	return string(buf[:n]), nil
+}
+
 // Gap records a fact that could not be read, and why.
 type Gap struct {
 	Fact   string `json:"fact"`

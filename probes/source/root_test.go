@@ -71,3 +71,31 @@ func TestReadInRoot(t *testing.T) {
 		t.Fatal("ReadBounded read a FIFO")
 	}
 }
+
+// Readlink and ReadDirNames resolve a captured tree's symlinks inside it: an
+// absolute link in the middle of the path leads to the tree's /bin, never
+// the host's.
+func TestReadlinkAndDirInRoot(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"bin", "usr", "var/lib/pacman/local/iproute2-6.1.0-1"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("/bin", filepath.Join(dir, "usr", "sbin")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("busybox", filepath.Join(dir, "bin", "ip")); err != nil {
+		t.Fatal(err)
+	}
+	r := Root{Dir: dir}
+	if got, err := r.Readlink("/usr/sbin/ip"); err != nil || got != "busybox" {
+		t.Fatalf("readlink through an absolute link: %q %v", got, err)
+	}
+	if got, err := r.ReadDirNames("/var/lib/pacman/local"); err != nil || len(got) != 1 || got[0] != "iproute2-6.1.0-1" {
+		t.Fatalf("dir: %q %v", got, err)
+	}
+	if _, err := r.Readlink("/bin"); err == nil {
+		t.Fatal("a directory read as a link")
+	}
+}
