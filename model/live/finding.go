@@ -91,6 +91,10 @@ var msgOps = map[uint16]struct{ name, op string }{
 	24: {"RTM_NEWROUTE", symptom.OpRouteAdd}, 25: {"RTM_DELROUTE", symptom.OpRouteDel}, 26: {"RTM_GETROUTE", ""},
 	28: {"RTM_NEWNEIGH", symptom.OpNeighAdd}, 29: {"RTM_DELNEIGH", ""}, 30: {"RTM_GETNEIGH", ""},
 	104: {"RTM_NEWNEXTHOP", symptom.OpRouteAdd}, 88: {"RTM_NEWNSID", ""}, 90: {"RTM_GETNSID", ""},
+	32: {"RTM_NEWRULE", symptom.OpRule}, 33: {"RTM_DELRULE", symptom.OpRule},
+	36: {"RTM_NEWQDISC", symptom.OpTC}, 37: {"RTM_DELQDISC", symptom.OpTC}, 38: {"RTM_GETQDISC", ""},
+	40: {"RTM_NEWTCLASS", symptom.OpTC}, 41: {"RTM_DELTCLASS", symptom.OpTC},
+	44: {"RTM_NEWTFILTER", symptom.OpTC}, 45: {"RTM_DELTFILTER", symptom.OpTC},
 }
 
 // MsgTypeName names a netlink request type ("RTM_NEWLINK", or "type 42").

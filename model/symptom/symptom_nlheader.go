@@ -25,6 +25,9 @@ var rtmTypes = map[int]string{
 	24: OpRouteAdd, 25: OpRouteDel, // RTM_NEWROUTE, RTM_DELROUTE
 	28: OpNeighAdd, // RTM_NEWNEIGH
 	32: OpRule,     // RTM_NEWRULE
+	// RTM_NEWQDISC, RTM_DELQDISC, RTM_NEWTCLASS, RTM_DELTCLASS,
+	// RTM_NEWTFILTER, RTM_DELTFILTER: traffic control.
+	36: OpTC, 37: OpTC, 40: OpTC, 41: OpTC, 44: OpTC, 45: OpTC,
 }
 
 func (s *Symptom) noteEchoedHeader(text string) {

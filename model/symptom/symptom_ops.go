@@ -1420,17 +1420,22 @@ var opPhrases = []opPhrase{
 	// Netlink message types in library and daemon errors (keepalived,
 	// strace, Go and Rust libraries).
 	{name: "rtm-message-type", example: `Netlink: error: Operation not permitted(1), type=RTM_NEWADDR(20), seq=1563327313, pid=0`,
-		re: regexp.MustCompile(`\bRTM_(NEWLINK|SETLINK|DELLINK|NEWADDR|DELADDR|NEWROUTE|DELROUTE|NEWNEIGH)\b|\btype=\((16|17|19|20|21|24|25|28)\)`),
+		re: regexp.MustCompile(`\bRTM_(NEWLINK|SETLINK|DELLINK|NEWADDR|DELADDR|NEWROUTE|DELROUTE|NEWNEIGH|NEWQDISC|DELQDISC|NEWTCLASS|DELTCLASS|NEWTFILTER|DELTFILTER)\b|\btype=\((16|17|19|20|21|24|25|28|36|37|40|41|44|45)\)`),
 		apply: func(s *Symptom, m []string) {
 			// keepalived prints the number alone: acassen/keepalived#427
 			// "Netlink: error: Operation not permitted, type=(20), seq=...".
 			name := m[1]
 			if name == "" {
 				name = map[string]string{"16": "NEWLINK", "17": "DELLINK", "19": "SETLINK", "20": "NEWADDR", "21": "DELADDR",
-					"24": "NEWROUTE", "25": "DELROUTE", "28": "NEWNEIGH"}[m[2]]
+					"24": "NEWROUTE", "25": "DELROUTE", "28": "NEWNEIGH", "36": "NEWQDISC", "37": "DELQDISC", "40": "NEWTCLASS",
+					"41": "DELTCLASS", "44": "NEWTFILTER", "45": "DELTFILTER"}[m[2]]
 			}
-			s.setIf(&s.Operation, map[string]string{"NEWLINK": OpLinkAdd, "SETLINK": OpLinkSet, "DELLINK": OpLinkDel,
-				"NEWADDR": OpAddrAdd, "DELADDR": OpAddrDel, "NEWROUTE": OpRouteAdd, "DELROUTE": OpRouteDel, "NEWNEIGH": OpNeighAdd}[name])
+			op := map[string]string{"NEWLINK": OpLinkAdd, "SETLINK": OpLinkSet, "DELLINK": OpLinkDel,
+				"NEWADDR": OpAddrAdd, "DELADDR": OpAddrDel, "NEWROUTE": OpRouteAdd, "DELROUTE": OpRouteDel, "NEWNEIGH": OpNeighAdd}[name]
+			if strings.HasSuffix(name, "QDISC") || strings.HasSuffix(name, "TCLASS") || strings.HasSuffix(name, "TFILTER") {
+				op = OpTC
+			}
+			s.setIf(&s.Operation, op)
 		}},
 	{name: "setns", example: `setns(CLONE_NEWNET): Operation not permitted`,
 		// CLONE_NEWNET inside a flags list ("(CLONE_NEWNET", "|CLONE_NEWNET")
