@@ -70,6 +70,17 @@ var corpusExceptions = map[string]string{
 	"ops10-006": "a bare \"protocol not supported\" from sriov-cni: that the netlink library byte-swapped the VF VLAN protocol on s390x is only in the thread",
 	"ops10-015": "\"could not add cni0: operation not supported\" creating a bridge: that the kernel lacked bridge VLAN filtering, not the bridge, is only in the thread (module-missing first)",
 	"ops10-035": "flannel's \"Error registering network: operation not supported\": that SELinux confined its container is only in the thread",
+	// Round 11 (sandbox11.jsonl, virt11.jsonl).
+	"sec11-004": "Chromium's zygote EPERM making its user namespace on Debian (kernel.unprivileged_userns_clone=0): labelled userns-remap; the corpus convention ranks a security module first for a user namespace's EPERM (mac-denial, sysctl second)",
+	"sec11-014": "vpp-agent's \"mount --make-shared failed ... operation not permitted\": that it ran in a container without --privileged is only in the thread",
+	"sec11-017": "slirp4netns failed to open /dev/net/tun with no errno: that the kernel had been upgraded without a reboot (tun module gone) is only in the thread",
+	"sec11-027": "bwrap's EPERM creating its namespaces: that it ran in a container and asked for no user namespace is only in the thread (a user namespace's EPERM ranks a security module first)",
+	"sec11-034": "EACCES writing /proc/self/setgroups on Ubuntu 24.04: its collector labelled the AppArmor user-namespace restriction userns-remap; the corpus convention (fld4's runner images) calls it mac-denial, first here",
+	"vm11-008":  "ip netns add's \"mount --make-shared /var/run/netns failed: Invalid argument\": that WSL 1 answered is only in the thread",
+	"vm11-012":  "arp-scan's pcap EPERM as root: that the container lacked NET_RAW is only in the thread (the /app prompt proves no container)",
+	"vm11-015":  "lqosd's \"No such file or directory (os error 2)\" after an XDP SKB-mode warning: that the VM's NIC lacks multiple queues is only in the thread",
+	"vm11-020":  "\"failed to create tun device: Operation not permitted\" is qemu-bridge-helper's; host-119's same words are labelled tuntap add, this row tun open",
+	"vm11-030":  "ipset's \"Kernel error received: Invalid argument\" on a 2.6.36 router kernel: that the ipset modules were not loaded is only in the thread",
 	// Round 9.
 	"dsk9-026": "OpenSnitch's nftables ENOENT: that the kernel lacked an nf_tables option (not a missing table or chain, the commoner ENOENT) is only in the thread",
 	"emb9-015": "loopback refused after a sandbox made its namespace: that it ran in systemd-nspawn, which drops CAP_NET_ADMIN, is only in the thread (cap-net-admin first, container-restricted second; facts swap them)",

@@ -123,9 +123,9 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 			return false
 		}
 	case "keyword-device":
-		// The device's "name" is one of iproute2's keywords: the real
-		// name was missing from the command line.
-		if !iproute2Keyword[s.Device] {
+		// The device's (or the lower link's) "name" is one of iproute2's
+		// keywords: the real name was missing from the command line.
+		if !iproute2Keyword[s.Device] && !iproute2Keyword[s.Lower] {
 			return false
 		}
 	case "circular":
@@ -347,6 +347,8 @@ func init() {
 			Why: "net/core/rtnetlink.c: no RTM_NEWRULE/GETRULE handler for the family without CONFIG_IP_MULTIPLE_TABLES / CONFIG_IPV6_MULTIPLE_TABLES: EOPNOTSUPP"},
 		{Op: symptom.OpRule, Errno: symptom.EAFNOSUPPORT, Causes: causes(causeModuleMissing, causeSysctl),
 			Why: "net/core/fib_rules.c fib_nl_newrule: EAFNOSUPPORT when no rules ops exist for the family: CONFIG_IPV6_MULTIPLE_TABLES unset (board and appliance kernels: ayufan-rock64/linux-build#64) or IPv6 disabled at boot (which fails every IPv6 request, not only rules)"},
+		{Op: symptom.OpNetnsEnter, Errno: symptom.EACCES, Msg: "mount", Causes: causes(causeMACDenial, causeUsernsRemap),
+			Why: "fs/namespace.c: mount(2) without CAP_SYS_ADMIN is EPERM (may_mount); EACCES comes from a security module's mount hook (security_sb_mount: AppArmor's docker-default denies mount) or a path's permissions: ip netns add's mount --make-shared of /run/netns"},
 		{Op: symptom.OpNetnsEnter, Errno: symptom.EACCES, Msg: "/run/netns", Causes: causes(causeUsernsRemap, causeMACDenial),
 			Why: "a rootless runtime (an unprivileged user in its own user namespace) may not create or open files under root's /run/netns: EACCES from the directory's mode"},
 		{Op: symptom.OpNeighAdd, Errno: symptom.ENOBUFS, Causes: causes(causeNeighTable, causeKernelMemory),
@@ -467,6 +469,20 @@ func init() {
 			Why: "net/netlink/af_netlink.c netlink_create: EPROTONOSUPPORT when no module provides the netlink family (NETLINK_XFRM, NETLINK_GENERIC families...) after request_module"},
 		{Msg: "can not be enslaved while up", Causes: causes(causeDeviceBusy, causeLinkState),
 			Why: "drivers/net/bonding/bond_main.c bond_enslave: EPERM \"Device can not be enslaved while up\" (not a capability)"},
+		{Errno: symptom.EPERM, Msg: "open /dev/net/tun: operation not permitted", Causes: causes(causeTunDevice, causeContainerRestricted),
+			Why: "opening the node needs no capability (TUNSETIFF does): EPERM from open(2) on /dev/net/tun is the device cgroup refusing it (security/device_cgroup.c devcgroup_check_permission: a container without --device, a unit's DeviceAllow= or PrivateDevices=)"},
+		{Errno: symptom.EPERM, Msg: "openat", InMessage: true, Path: "/dev/net/tun", Causes: causes(causeTunDevice, causeContainerRestricted),
+			Why: "strace of openat(..., \"/dev/net/tun\", O_RDWR) = -1 EPERM: the device cgroup refused the open (devcgroup_check_permission), not a missing capability"},
+		{Op: symptom.OpTunOpen, Errno: symptom.EPERM, Msg: "mknod", Causes: causes(causeTunDevice, causeContainerRestricted),
+			Why: "fs/namei.c vfs_mknod: creating a device node needs CAP_MKNOD in the initial user namespace (EPERM in a user-namespaced container): /dev/net/tun must be bound in from the host instead"},
+		{Op: symptom.OpTunOpen, Errno: symptom.EINVAL, Causes: causes(causeInvalidRequest, causeTunDevice, causeEmulatedKernel),
+			Why: "drivers/net/tun.c tun_set_iff: EINVAL for flags the existing device does not have (IFF_MULTI_QUEUE on a single-queue tap: queues=N against a tap made without multi_queue), an unknown flag, a name of the wrong type"},
+		{Op: symptom.OpTunOpen, Errno: symptom.E2BIG, Causes: causes(causeInvalidRequest),
+			Why: "drivers/net/tun.c tun_attach: E2BIG when the tap already has MAX_TAP_QUEUES (256) queues: more queues were asked than a tap can have"},
+		{Errno: symptom.E2BIG, Causes: causes(causeInvalidRequest),
+			Why: "drivers/net/tun.c tun_attach: E2BIG when a tap already has MAX_TAP_QUEUES (256) queues; from netlink, a request or attribute larger than allowed: the request asks too much"},
+		{Msg: "accept_ra set to 2", Causes: causes(causeSysctl),
+			Why: "libvirt src/network/bridge_driver_linux.c: IPv6 forwarding is refused while an interface accepts router advertisements with accept_ra=1 (forwarding turns them off): net.ipv6.conf.IF.accept_ra=2"},
 		{Errno: symptom.ELOOP, Has: "self-master", Causes: causes(causeInvalidRequest),
 			Why: "a device asked to be its own master's port (ip link set br0 master br0): net/core/dev.c netdev_upper_dev_link refuses the loop (ELOOP), and br_add_if a bridge as a port: the request is wrong"},
 		{Op: symptom.OpUserns, Errno: symptom.EPERM, InContainer: true, Causes: causes(causeSeccomp, causeContainerRestricted),

@@ -237,6 +237,11 @@ var containerLogRE = regexp.MustCompile(`^(?:[A-Za-z0-9][\w.-]*[_-]\d+\s+\|\s|\d
 // service ...", "[custom-init] ..."), which run nowhere else.
 var containerInitRE = regexp.MustCompile(`^(?:\[cont-init\.d\]|\[custom-init\]|s6-rc: (?:info|warning|fatal):|\[s6-init\])`)
 
+// journalContainerHostRE finds a syslog or journal line whose host name
+// is a container id (docker's and podman's default hostname: 12 hex
+// digits): "Feb 28 12:45:53 0b2420135953 systemd[1]: ...".
+var journalContainerHostRE = regexp.MustCompile(`^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d ([0-9a-f]{12}) \S+?(?:\[\d+\])?: `)
+
 // detectVirtRE finds systemd-detect-virt's answer naming a container
 // manager on the line after the command (its list in
 // src/basic/virt.c container_table).
@@ -266,6 +271,10 @@ func (s *Symptom) noteContainerHint(line string) {
 	}
 	if m := containerLogRE.FindString(line); m != "" {
 		s.ContainerHint = "the line is a container's log (" + clipText(strings.TrimSpace(m), 40) + ")"
+		return
+	}
+	if m := journalContainerHostRE.FindStringSubmatch(line); m != nil {
+		s.ContainerHint = "the log's host name " + m[1] + " is a container id"
 		return
 	}
 	if m := containerInitRE.FindString(line); m != "" {

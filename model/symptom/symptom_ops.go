@@ -40,6 +40,14 @@ func (f lineForm) match(line string) []string {
 }
 
 var lineForms = []lineForm{
+	// QEMU/LXD opening a tap queue (TUNSETIFF on /dev/net/tun).
+	{name: "tap-file-handle", example: `Error getting TAP file handle for "tapd7041fbc": argument list too long`,
+		re: regexp.MustCompile(`(?i)(?:error getting tap file handle|could not open tap (?:queue|device)) (?:for )?"?([\w.-]{1,15})"?: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation, s.Kind = OpTunOpen, "tap"
+			s.setIf(&s.Device, m[1])
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
 	// setroubleshoot's summary of an AVC denial (sealert, journald):
 	// "SELinux is preventing keepalived from create access on the
 	// netlink_connector_socket Unknown."
@@ -604,6 +612,46 @@ var lineForms = []lineForm{
 			s.Operation = OpNetnsEnter
 			s.setErr(ErrnoFromText(m[1]), m[0])
 		}},
+	// Sandboxes creating their namespaces: bubblewrap ("bwrap: Creating new
+	// namespace failed"), Chromium's and Electron's zygote ("Failed to move
+	// to new namespace: ... errno = Operation not permitted"): a clone or
+	// unshare with CLONE_NEWUSER for an unprivileged caller.
+	{name: "sandbox-userns", example: `bwrap: Creating new namespace failed: Operation not permitted`,
+		re: regexp.MustCompile(`(?:bwrap: Creating new namespace failed|Failed to move to new namespace: .*?failed: errno =|bwrap: setting up uid map: Permission denied|bwrap: No permissions to creating new namespace)(?:[:]? (.+?))?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpUserns
+			s.setErr(ErrnoFromText(m[1]), m[0])
+		}},
+	// systemd's PrivateNetwork= (exec-invoke.c setup_shareable_ns): the
+	// unit's network namespace could not be made.
+	{name: "systemd-private-network", example: `systemd-homed.service: Failed to set up network namespacing: Operation not permitted`,
+		re: regexp.MustCompile(`Failed to set up network namespacing: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpNetnsEnter
+			s.setIf(&s.Source, "systemd")
+			s.setErr(ErrnoFromText(m[1]), m[0])
+		}},
+	// libpcap (pcap_activate) refused a capture: no CAP_NET_RAW for the
+	// packet socket ("You don't have permission to capture on that device
+	// (socket: Operation not permitted)").
+	{name: "pcap-permission", example: `tcpdump: eth0: You don't have permission to capture on that device`,
+		re: regexp.MustCompile(`You don't have permission to (?:capture on|perform this capture on) that device`),
+		apply: func(s *Symptom, m []string) {
+			s.setErr(EPERM, m[0])
+		}},
+	// libvirt refusing IPv6 forwarding while an interface takes router
+	// advertisements (src/network/bridge_driver_linux.c).
+	{name: "libvirt-accept-ra", example: `error: internal error: Check the host setup: enabling IPv6 forwarding with RA routes without accept_ra set to 2 is likely to cause routes loss. Interfaces to look at: enp3s0`,
+		re: regexp.MustCompile(`enabling IPv6 forwarding with RA routes without accept_ra set to 2.*?(?:Interfaces to look at: ([\w.@-]{1,15}))?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpSysctl
+			s.setIf(&s.Source, "libvirt")
+			if m[1] != "" {
+				s.setIf(&s.Device, m[1])
+				s.setIf(&s.SysctlKey, "net.ipv6.conf."+m[1]+".accept_ra")
+			}
+			s.setIf(&s.Message, clipText(m[0], 200))
+		}},
 	{name: "unshare", example: `unshare: unshare failed: No space left on device`,
 		re: regexp.MustCompile(`unshare(?: failed)?: (?:unshare failed: )?(Operation not permitted|No space left on device|Invalid argument|Permission denied)`),
 		apply: func(s *Symptom, m []string) {
@@ -1117,7 +1165,9 @@ var opPhrases = []opPhrase{
 	// (glibc sysdeps/unix/sysv/linux/ifaddrs.c): its failure is the
 	// socket's (myMPD's "Can not get list of inteface ip addresses").
 	{name: "getifaddrs", example: `mympd[2129]: ERROR    mympdapi  Can not get list of inteface ip addresses`,
-		re:    regexp.MustCompile(`(?i)\bgetifaddrs\b|\bget (?:the )?list of inte?r?face (?:ip )?addresses`),
+		// libuv's uv_interface_addresses (Node.js os.networkInterfaces) is
+		// getifaddrs.
+		re: regexp.MustCompile(`(?i)\bgetifaddrs\b|\bget (?:the )?list of inte?r?face (?:ip )?addresses|\buv_interface_addresses\b`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
 	// A driver refusing an MTU in its own words (lan78xx, smsc95xx:
 	// "eth0: Invalid MTU 9000 requested, hw max 1500", raspberrypi/linux#2660).
