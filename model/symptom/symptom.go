@@ -161,9 +161,11 @@ func ParseSymptom(text string) Symptom {
 				}
 				s.parseCommand(argv)
 				// "ip route add 10.1.0.0/16 dev tun0: file exists": a
-				// command and its error on one line.
+				// command and its error on one line; also a program named
+				// first and its failure after it ("podman system service:
+				// /usr/bin/slirp4netns failed: open("/dev/net/tun")").
 				if i := strings.LastIndex(line, ": "); i > 0 {
-					if e, _, _ := findErrno(line[i:]); e != "" {
+					if e, _, _ := findErrno(line[i:]); e != "" || failedWordRE.MatchString(line[i:]) || failedWordRE.MatchString(line) {
 						s.parseLine(line)
 					}
 				}
@@ -236,6 +238,10 @@ var containerLogRE = regexp.MustCompile(`^(?:[A-Za-z0-9][\w.-]*[_-]\d+\s+\|\s|\d
 // (linuxserver.io and many others: "[cont-init.d] ...", "s6-rc: info:
 // service ...", "[custom-init] ..."), which run nowhere else.
 var containerInitRE = regexp.MustCompile(`^(?:\[cont-init\.d\]|\[custom-init\]|s6-rc: (?:info|warning|fatal):|\[s6-init\])`)
+
+// failedWordRE finds a failure in words on a line that also reads as a
+// command.
+var failedWordRE = regexp.MustCompile(`\b(?:failed|failure|error|cannot|can't|couldn't)\b[: ]`)
 
 // journalContainerHostRE finds a syslog or journal line whose host name
 // is a container id (docker's and podman's default hostname: 12 hex

@@ -622,6 +622,23 @@ var lineForms = []lineForm{
 			s.Operation = OpUserns
 			s.setErr(ErrnoFromText(m[1]), m[0])
 		}},
+	// kube-proxy in IPVS mode without the kernel's ip_vs modules
+	// (pkg/proxy/ipvs: "Could not get ipvs family information from the
+	// kernel", "can't use ipvs proxier", "IPVS proxier will not be used").
+	{name: "kube-proxy-ipvs", example: `Could not get ipvs family information from the kernel. It is possible that ipvs is not enabled in your kernel. Native loadbalancing will not work until this is fixed.`,
+		re: regexp.MustCompile(`(?i)could not get ipvs family information|ipvs is not enabled in your kernel|can't use ipvs proxier|ipvs proxier will not be used|required kernel modules? (?:for ipvs )?(?:are|is) not loaded`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpModprobe
+			s.setIf(&s.Module, "ip_vs")
+			s.setIf(&s.Message, clipText(m[0], 200))
+		}},
+	// A sysctl key named on a line that says something failed (tailscale:
+	// "couldn't check net.ipv6.conf.all.forwarding (exit status 1)").
+	{name: "sysctl-key-failure", example: `Warning: Couldn't check system's IP forwarding configuration, subnet routing/exit nodes may not work: couldn't check net.ipv6.conf.all.forwarding (exit status 1)`,
+		re: regexp.MustCompile(`(?i)\b(?:failed|failure|error|cannot|can't|couldn't|unable)\b.*?\b(net\.(?:ipv4|ipv6|core|bridge|netfilter|mpls|unix)\.[\w.-]{2,120})`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.SysctlKey, strings.TrimRight(m[1], "."))
+		}},
 	// systemd's PrivateNetwork= (exec-invoke.c setup_shareable_ns): the
 	// unit's network namespace could not be made.
 	{name: "systemd-private-network", example: `systemd-homed.service: Failed to set up network namespacing: Operation not permitted`,
