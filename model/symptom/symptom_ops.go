@@ -1184,7 +1184,7 @@ var opPhrases = []opPhrase{
 	{name: "getifaddrs", example: `mympd[2129]: ERROR    mympdapi  Can not get list of inteface ip addresses`,
 		// libuv's uv_interface_addresses (Node.js os.networkInterfaces) is
 		// getifaddrs.
-		re: regexp.MustCompile(`(?i)\bgetifaddrs\b|\bget (?:the )?list of inte?r?face (?:ip )?addresses|\buv_interface_addresses\b`),
+		re:    regexp.MustCompile(`(?i)\bgetifaddrs\b|\bget (?:the )?list of inte?r?face (?:ip )?addresses|\buv_interface_addresses\b`),
 		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
 	// A driver refusing an MTU in its own words (lan78xx, smsc95xx:
 	// "eth0: Invalid MTU 9000 requested, hw max 1500", raspberrypi/linux#2660).
