@@ -115,22 +115,23 @@ func tcAlias(k LinkKind) string {
 // KindInfoTC returns the module and kernel option behind a tc kind
 // ("qdisc cake").
 func KindInfoTC(kind string) (LinkKind, bool) {
-	for _, k := range TCKinds {
-		if k.Kind == kind {
-			return k, true
-		}
-	}
-	return LinkKind{}, false
+	return findKind(TCKinds, kind, func(k LinkKind) string { return k.Kind })
 }
 
 // KindInfo returns the module and kernel option behind a kind.
 func KindInfo(kind string) (LinkKind, bool) {
-	for _, k := range LinkKinds {
-		if k.Kind == kind {
+	return findKind(LinkKinds, kind, func(k LinkKind) string { return k.Kind })
+}
+
+// findKind finds the entry of a kind in a table.
+func findKind[T any](list []T, kind string, name func(T) string) (T, bool) {
+	for _, k := range list {
+		if name(k) == kind {
 			return k, true
 		}
 	}
-	return LinkKind{}, false
+	var zero T
+	return zero, false
 }
 
 // Module states.
@@ -188,22 +189,12 @@ type ModulesFacts struct {
 
 // Kind returns the support of one kind.
 func (m ModulesFacts) Kind(kind string) (KindSupport, bool) {
-	for _, k := range m.Kinds {
-		if k.Kind == kind {
-			return k, true
-		}
-	}
-	return KindSupport{}, false
+	return findKind(m.Kinds, kind, func(k KindSupport) string { return k.Kind })
 }
 
 // TCKind returns the support of one tc kind ("qdisc netem").
 func (m ModulesFacts) TCKind(kind string) (KindSupport, bool) {
-	for _, k := range m.TCKinds {
-		if k.Kind == kind {
-			return k, true
-		}
-	}
-	return KindSupport{}, false
+	return findKind(m.TCKinds, kind, func(k KindSupport) string { return k.Kind })
 }
 
 // GroupModules is the fact group of kernel modules: loaded, built in,

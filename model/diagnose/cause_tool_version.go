@@ -3,8 +3,8 @@ package diagnose
 import (
 	"fmt"
 	"regexp"
-	"unicode/utf8"
 
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
@@ -77,7 +77,7 @@ func findToolRefusal(s symptom.Symptom, h *probes.HostFacts) (toolRefusal, bool)
 	if m := busyboxInvarg.FindStringSubmatch(text); m != nil {
 		// BusyBox's invarg_1_to_2 wording (iproute2 says "Error: argument
 		// ... is wrong"): its applet reads a subset of each argument.
-		return toolRefusal{tool: "ip", proof: h.IPRoute2.BusyBox, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet (its wording: %q), which reads only part of what iproute2's ip accepts: it refused %q for %q", clip(m[0], 80), m[1], m[2])}, true
+		return toolRefusal{tool: "ip", proof: h.IPRoute2.BusyBox, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet (its wording: %q), which reads only part of what iproute2's ip accepts: it refused %q for %q", sanitize.Clip(m[0], 80), m[1], m[2])}, true
 	}
 	if m := ipObjectRE.FindStringSubmatch(text); m != nil {
 		if newerIPObjects[m[1]] {
@@ -89,7 +89,7 @@ func findToolRefusal(s symptom.Symptom, h *probes.HostFacts) (toolRefusal, bool)
 		word := m[3] + m[4]
 		switch {
 		case m[1] == "ip: " || m[2] == "duplicated ":
-			return toolRefusal{tool: "ip", proof: true, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet (its wording: %q, where iproute2 says \"Error: either ...\"), which knows a small part of iproute2's arguments: it refused %q", clip(m[0], 80), word)}, true
+			return toolRefusal{tool: "ip", proof: true, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet (its wording: %q, where iproute2 says \"Error: either ...\"), which knows a small part of iproute2's arguments: it refused %q", sanitize.Clip(m[0], 80), word)}, true
 		case h.IPRoute2.BusyBox || busyboxIPLine.MatchString(text):
 			return toolRefusal{tool: "ip", proof: true, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet, which knows a small part of iproute2's arguments: it refused %q", word)}, true
 		case newerIPKeywords[word]:
@@ -175,15 +175,4 @@ func fixesToolVersion(c *Context, v Verdict) []fix.Fix {
 		Command: fix.Lines("# Debian/Ubuntu (a newer release's or the backports' package):", fix.Argv("apt-get", "install", "iproute2"),
 			"# Fedora/RHEL:", fix.Argv("dnf", "upgrade", "iproute", "iproute-tc"), "# OpenWrt:", fix.Argv("opkg", "install", "ip-full", "tc-full")),
 		NeedsRoot: true, Manual: true, Why: "the distribution's stable release may not carry a newer iproute2: a backport or a build from source is the way then"}}
-}
-
-// clip shortens s to at most n bytes for a message, on a rune boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

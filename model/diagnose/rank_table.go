@@ -2,6 +2,8 @@ package diagnose
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"sort"
@@ -905,19 +907,9 @@ func init() {
 	// keyword later iproute2 releases learned (cause_tool_version.go),
 	// first among rows of equal weight.
 	var kw []rankRow
-	for _, w := range sortedKeys(newerIPKeywords) {
+	for _, w := range slices.Sorted(maps.Keys(newerIPKeywords)) {
 		kw = append(kw, rankRow{Msg: `or "` + w + `" is `, Errno: symptom.EINVAL, Causes: causes(causeToolVersion, causeInvalidRequest),
 			Why: "iproute2 lib/utils.c duparg2 for \"" + w + "\", an argument later iproute2 releases know: this ip predates it (or is another tool's)"})
 	}
 	rankTable = append(kw, rankTable...)
-}
-
-// sortedKeys are a set's members in order.
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
