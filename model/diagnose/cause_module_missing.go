@@ -11,7 +11,7 @@ import (
 
 var causeModuleMissing = &Cause{
 	ID:      "module-missing",
-	Checks:  "whether the running kernel can create the link kind: built in, loaded, loadable for this kernel, or missing",
+	Checks:  "whether the running kernel has the driver for the kind asked for (a link kind, or a tc qdisc or classifier): built in, loaded, loadable for this kernel, or missing",
 	Needs:   []probes.Group{probes.GroupModules, probes.GroupHost, probes.GroupContainer},
 	Require: Requirement{probes.GroupModules, "module facts"},
 	Eval:    evalModuleMissing,
