@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -322,6 +323,33 @@ func TestGatherIPRoute2(t *testing.T) {
 	apk := []byte("C:Q1...\nP:musl\nV:1.2.4-r2\n\nP:iproute2-minimal\nV:6.6.0-r0\nA:x86_64\n\n")
 	if p, ver := stanzaVersion(apk, "P:", "V:"); p != "iproute2-minimal" || ver != "6.6.0-r0" {
 		t.Errorf("apk: %q %q", p, ver)
+	}
+	// BusyBox's applet: /usr/sbin/ip a link to busybox (absolute, as
+	// BusyBox installs it), read inside the tree; a regular file first in
+	// PATH order is iproute2's whatever comes after it.
+	bb := t.TempDir()
+	for _, d := range []string{"usr/sbin", "bin"} {
+		if err := os.MkdirAll(filepath.Join(bb, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("/bin/busybox", filepath.Join(bb, "usr/sbin/ip")); err != nil {
+		t.Fatal(err)
+	}
+	if f := Gather(context.Background(), Target{Root: bb}); !f.Host.IPRoute2.BusyBox {
+		t.Errorf("busybox link: %+v", f.Host.IPRoute2)
+	}
+	if err := os.Remove(filepath.Join(bb, "usr/sbin/ip")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bb, "usr/sbin/ip"), []byte("ELF"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("busybox", filepath.Join(bb, "bin/ip")); err != nil {
+		t.Fatal(err)
+	}
+	if f := Gather(context.Background(), Target{Root: bb}); f.Host.IPRoute2.BusyBox {
+		t.Errorf("iproute2's ip first in PATH: %+v", f.Host.IPRoute2)
 	}
 	if f := Gather(context.Background(), Target{Root: t.TempDir()}); f.Host.IPRoute2.Version != "" {
 		t.Errorf("empty root: %+v", f.Host.IPRoute2)

@@ -3,9 +3,12 @@ package probes
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // IPRoute2 is the iproute2 the examined system has (ip, tc, bridge), read
@@ -38,16 +41,19 @@ var iproute2Packages = map[string]int{"iproute2": 1, "ip-full": 2, "iproute2-min
 // binary: unavailable there).
 func gatherIPRoute2(e *env, gaps *Gaps) IPRoute2 {
 	var v IPRoute2
-	// The first ip found on the usual PATH order decides (a regular file is
-	// iproute2's; a link to busybox is BusyBox's applet).
-	for _, p := range []string{"/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"} {
-		if !e.root.Exists(p) {
-			continue
-		}
-		if t, err := e.root.Readlink(p); err == nil {
+	// The first ip in root's PATH order decides (a file that is no link is
+	// iproute2's; a link to busybox is BusyBox's applet). Readlink, which
+	// resolves a captured tree's directories inside it, tells the three
+	// apart: a link, EINVAL for a file that is none, ENOENT for nothing.
+	for _, p := range []string{"/usr/sbin/ip", "/usr/bin/ip", "/sbin/ip", "/bin/ip"} {
+		t, err := e.root.Readlink(p)
+		if err == nil {
 			v.BusyBox = filepath.Base(t) == "busybox"
+			break
 		}
-		break
+		if errors.Is(err, unix.EINVAL) {
+			break
+		}
 	}
 	for _, db := range []struct{ path, pkgKey, verKey string }{
 		{"/var/lib/dpkg/status", "Package: ", "Version: "},

@@ -92,6 +92,11 @@ func (s *SysctlFacts) readNet(e *env) {
 		}
 		add("net.ipv4.conf."+dev+".rp_filter", "/proc/sys/net/ipv4/conf/"+dev+"/rp_filter")
 		add("net.ipv6.conf."+dev+".disable_ipv6", "/proc/sys/net/ipv6/conf/"+dev+"/disable_ipv6")
+		if dev != "all" && dev != "default" {
+			// Whether the interface takes router advertisements while
+			// forwarding (libvirt refuses IPv6 forwarding unless 2).
+			add("net.ipv6.conf."+dev+".accept_ra", "/proc/sys/net/ipv6/conf/"+dev+"/accept_ra")
+		}
 	}
 	read := func(r Root) {
 		for _, w := range want {

@@ -81,7 +81,11 @@ func evalModuleMissing(c *Context) Verdict {
 	if c.Symptom.Operation == symptom.OpTC {
 		// A tc request: the qdisc or classifier is the kind (sch_KIND, cls_KIND).
 		kind, label, lookup = c.Symptom.TCKind, c.Symptom.TCKind, m.TCKind
-		if kind == "" {
+		switch {
+		case kind == "" && c.Symptom.Command != "":
+			v.ok("the tc command asks the kernel for no qdisc or classifier kind (a del or change, or none named): nothing for it to load (%s)", tcSummary(m))
+			return v
+		case kind == "":
 			v.unknown("the symptom does not name the qdisc or classifier the tc command asked for: paste the tc command line (%s)", tcSummary(m))
 			return v
 		}
@@ -148,8 +152,11 @@ func evalModuleMissing(c *Context) Verdict {
 		failed := c.Symptom.Errno == symptom.EOPNOTSUPP || c.Symptom.ExtAck != ""
 		if c.Symptom.Operation == symptom.OpTC {
 			// Only the kernel's answer for an unknown kind says it asked
-			// for sch_KIND and found nothing.
-			failed = tcKindRefused(c.Symptom)
+			// for sch_KIND and found nothing; a bare ENOENT with the module
+			// loadable is more likely the parent or handle (the kernel
+			// would have loaded it), unless modprobe itself is missing.
+			refused, explicit := tcKindRefused(c.Symptom)
+			failed = explicit || refused && m.Modprobe != "" && !m.ModprobeExists
 		}
 		if failed {
 			v.fail("%s: module %s is available for kernel %s but not loaded: %s", label, modName, m.KernelRelease, why)
@@ -157,7 +164,7 @@ func evalModuleMissing(c *Context) Verdict {
 			v.warn("%s: module %s is available but not loaded (the kernel loads it on first use)", label, modName)
 		}
 	case probes.ModMissing:
-		if c.Symptom.Operation == symptom.OpTC && !tcKindRefused(c.Symptom) {
+		if refused, _ := tcKindRefused(c.Symptom); c.Symptom.Operation == symptom.OpTC && !refused {
 			// The kind is missing here, but the kernel's answer is about
 			// something else (a parent, a handle): a second problem.
 			v.warn("%s: not built in, no module for kernel %s (%s); the error itself is about something else", label, m.KernelRelease, strings.Join(ks.Evidence, "; "))
@@ -177,17 +184,18 @@ func evalModuleMissing(c *Context) Verdict {
 // (add, replace) is the one for an unknown kind: "Specified qdisc kind is
 // unknown", "TC classifier not found", before 5.17 "Specified qdisc not
 // found", or a bare ENOENT from a kernel or tc without extended ACKs.
-func tcKindRefused(s symptom.Symptom) bool {
+// explicit: the kernel's message says so (not a bare ENOENT).
+func tcKindRefused(s symptom.Symptom) (refused, explicit bool) {
 	if s.TCKind == "" {
-		return false
+		return false, false
 	}
 	switch strings.ToLower(s.ExtAck) {
 	case "specified qdisc kind is unknown", "tc classifier not found", "specified qdisc not found":
-		return true
+		return true, true
 	case "":
-		return s.Errno == symptom.ENOENT
+		return s.Errno == symptom.ENOENT, false
 	}
-	return false
+	return false, false
 }
 
 // tcSummary counts the tc kinds by state.

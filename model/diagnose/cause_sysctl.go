@@ -100,6 +100,19 @@ func evalSysctl(c *Context) Verdict {
 			v.fail("%s: writing a sysctl needs root (or CAP_NET_ADMIN for net.* in a namespace it owns); %s was refused", s.SysctlKey, sanitize.OrDash(s.Command))
 		case s.Errno == symptom.ENOENT:
 			v.fail("%s does not exist on this kernel: %s", s.SysctlKey, missingSysctlWhy(s.SysctlKey, sc))
+		case s.Errno == "" && strings.HasSuffix(s.SysctlKey, ".accept_ra") && s.Source == "libvirt":
+			// libvirt's check (src/util/virnetdevip.c
+			// virNetDevIPCheckIPv6Forwarding): forwarding makes the kernel
+			// ignore router advertisements unless accept_ra is 2.
+			switch {
+			case !ok:
+				r, _ := sc.Gaps.Reason(s.SysctlKey)
+				v.unknown("%s unavailable: %s", s.SysctlKey, fix.OrName(r, "not read"))
+			case val != "2":
+				v.fail("%s = %s: %s takes router advertisements, and with IPv6 forwarding on the kernel would stop honouring them (its RA routes would be lost): libvirt refuses until it is 2", s.SysctlKey, val, s.Device)
+			default:
+				v.ok("%s = 2 now: the interface keeps its RA routes with forwarding on", s.SysctlKey)
+			}
 		case ok:
 			v.ok("%s = %s", s.SysctlKey, val)
 		}
@@ -182,6 +195,19 @@ func fixesSysctl(c *Context, v Verdict) []fix.Fix {
 			}
 			key := strings.TrimSuffix(kv, "=1")
 			fixes = append(fixes, fix.PersistFix("sysctl/persist-"+strings.TrimSuffix(strings.TrimPrefix(key, "net.ipv6.conf."), ".disable_ipv6"), key, "0"))
+		}
+	}
+	if strings.HasSuffix(s.SysctlKey, ".accept_ra") && s.Source == "libvirt" && s.Device != "" && probes.ValidIfName(s.Device) == nil {
+		// The slash form names an interface with a dot (eth0.10) unambiguously.
+		key := "net/ipv6/conf/" + s.Device + "/accept_ra"
+		f := fix.Fix{ID: "sysctl/accept-ra-2", Title: "Let " + s.Device + " keep its router advertisements with forwarding on: accept_ra=2 (in this network namespace)",
+			Command: fix.Argv(nsArgv(c, "sysctl", "-w", key+"=2")...), NeedsRoot: true}
+		if !strings.Contains(s.Device, ".") {
+			f.Action = fix.Act("sysctl", "key", s.SysctlKey, "value", "2", "netns", netnsParam(c), "dev", s.Device)
+		}
+		fixes = append(fixes, f)
+		if hostNetNS(c) && !strings.Contains(s.Device, ".") {
+			fixes = append(fixes, fix.PersistFix("sysctl/persist-accept-ra-"+s.Device, s.SysctlKey, "2"))
 		}
 	}
 	if c.Facts.Sysctls.IPv6DisabledBoot {

@@ -45,7 +45,8 @@ type rankRow struct {
 	// "keyword-device" (the device named is one of ip's keywords: "up"),
 	// "tc-kind" (a tc command names its qdisc or classifier),
 	// "self-master" (the device is named as its own master),
-	// "tc-kind-or-bare" (a tc add/replace naming its kind, or no command).
+	// "tc-kind-or-bare" (a tc add/replace naming its kind, or no command),
+	// "default-seccomp" (not run --privileged or seccomp=unconfined).
 	Has string
 	// NoErrno: the row is for a text that gives no errno at all, a
 	// fallback that weighs nothing: any other row that matches comes first.
@@ -114,6 +115,13 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 		// pasted without its command: not a change or del of what is
 		// not there.
 		if s.TCKind == "" && s.Command != "" {
+			return false
+		}
+	case "default-seccomp":
+		// The container runs with its runtime's default seccomp profile:
+		// not started --privileged or with seccomp=unconfined.
+		low := strings.ToLower(s.Raw)
+		if strings.Contains(low, "seccomp=unconfined") || strings.Contains(low, "seccomp:unconfined") || strings.Contains(low, "--privileged") {
 			return false
 		}
 	case "self-master":
@@ -349,7 +357,7 @@ func init() {
 			Why: "net/core/rtnetlink.c: no RTM_NEWRULE/GETRULE handler for the family without CONFIG_IP_MULTIPLE_TABLES / CONFIG_IPV6_MULTIPLE_TABLES: EOPNOTSUPP"},
 		{Op: symptom.OpRule, Errno: symptom.EAFNOSUPPORT, Causes: causes(causeModuleMissing, causeSysctl),
 			Why: "net/core/fib_rules.c fib_nl_newrule: EAFNOSUPPORT when no rules ops exist for the family: CONFIG_IPV6_MULTIPLE_TABLES unset (board and appliance kernels: ayufan-rock64/linux-build#64) or IPv6 disabled at boot (which fails every IPv6 request, not only rules)"},
-		{Op: symptom.OpNetnsEnter, Errno: symptom.EACCES, Msg: "mount", Causes: causes(causeMACDenial, causeUsernsRemap),
+		{Op: symptom.OpNetnsEnter, Errno: symptom.EACCES, Msg: "mount", InMessage: true, Causes: causes(causeMACDenial, causeUsernsRemap),
 			Why: "fs/namespace.c: mount(2) without CAP_SYS_ADMIN is EPERM (may_mount); EACCES comes from a security module's mount hook (security_sb_mount: AppArmor's docker-default denies mount) or a path's permissions: ip netns add's mount --make-shared of /run/netns"},
 		{Op: symptom.OpNetnsEnter, Errno: symptom.EACCES, Msg: "/run/netns", Causes: causes(causeUsernsRemap, causeMACDenial),
 			Why: "a rootless runtime (an unprivileged user in its own user namespace) may not create or open files under root's /run/netns: EACCES from the directory's mode"},
@@ -475,7 +483,7 @@ func init() {
 			Why: "opening the node needs no capability (TUNSETIFF does): EPERM from open(2) on /dev/net/tun is the device cgroup refusing it (security/device_cgroup.c devcgroup_check_permission: a container without --device, a unit's DeviceAllow= or PrivateDevices=)"},
 		{Errno: symptom.EPERM, Msg: "openat", InMessage: true, Path: "/dev/net/tun", Causes: causes(causeTunDevice, causeContainerRestricted),
 			Why: "strace of openat(..., \"/dev/net/tun\", O_RDWR) = -1 EPERM: the device cgroup refused the open (devcgroup_check_permission), not a missing capability"},
-		{Op: symptom.OpTunOpen, Errno: symptom.EPERM, Msg: "mknod", Causes: causes(causeTunDevice, causeContainerRestricted),
+		{Op: symptom.OpTunOpen, Errno: symptom.EPERM, Msg: "mknod", InMessage: true, Causes: causes(causeTunDevice, causeContainerRestricted),
 			Why: "fs/namei.c vfs_mknod: creating a device node needs CAP_MKNOD in the initial user namespace (EPERM in a user-namespaced container): /dev/net/tun must be bound in from the host instead"},
 		{Op: symptom.OpTunOpen, Errno: symptom.EINVAL, Causes: causes(causeInvalidRequest, causeTunDevice, causeEmulatedKernel),
 			Why: "drivers/net/tun.c tun_set_iff: EINVAL for flags the existing device does not have (IFF_MULTI_QUEUE on a single-queue tap: queues=N against a tap made without multi_queue), an unknown flag, a name of the wrong type"},
@@ -483,11 +491,17 @@ func init() {
 			Why: "drivers/net/tun.c tun_attach: E2BIG when the tap already has MAX_TAP_QUEUES (256) queues: more queues were asked than a tap can have"},
 		{Errno: symptom.E2BIG, Causes: causes(causeInvalidRequest),
 			Why: "drivers/net/tun.c tun_attach: E2BIG when a tap already has MAX_TAP_QUEUES (256) queues; from netlink, a request or attribute larger than allowed: the request asks too much"},
+		{Msg: "permission to capture", InMessage: true, Errno: symptom.EACCES, Causes: causes(causeMACDenial, causeCapNetAdmin),
+			Why: "libpcap's words for EACCES too: creating a packet socket needs no file permission, so EACCES is a security module's socket hook (security_socket_create), not a missing capability (EPERM)"},
+		{Msg: "permission to capture", InMessage: true, Causes: causes(causeCapNetAdmin, causeContainerRestricted, causeMACDenial),
+			Why: "net/packet/af_packet.c packet_create: a packet socket needs CAP_NET_RAW (EPERM without it: a user, a container without NET_RAW); libpcap says the same words for EACCES, a security module's refusal"},
+		{Msg: "perform this capture", InMessage: true, Causes: causes(causeCapNetAdmin, causeContainerRestricted, causeMACDenial),
+			Why: "net/packet/af_packet.c packet_create: a packet socket needs CAP_NET_RAW (EPERM without it); libpcap says the same words for EACCES, a security module's refusal"},
 		{Msg: "accept_ra set to 2", Causes: causes(causeSysctl),
-			Why: "libvirt src/network/bridge_driver_linux.c: IPv6 forwarding is refused while an interface accepts router advertisements with accept_ra=1 (forwarding turns them off): net.ipv6.conf.IF.accept_ra=2"},
+			Why: "libvirt src/util/virnetdevip.c virNetDevIPCheckIPv6Forwarding: IPv6 forwarding is refused while an interface accepts router advertisements with accept_ra=1 (forwarding turns them off): net.ipv6.conf.IF.accept_ra=2"},
 		{Errno: symptom.ELOOP, Has: "self-master", Causes: causes(causeInvalidRequest),
 			Why: "a device asked to be its own master's port (ip link set br0 master br0): net/core/dev.c netdev_upper_dev_link refuses the loop (ELOOP), and br_add_if a bridge as a port: the request is wrong"},
-		{Op: symptom.OpUserns, Errno: symptom.EPERM, InContainer: true, Causes: causes(causeSeccomp, causeContainerRestricted),
+		{Op: symptom.OpUserns, Errno: symptom.EPERM, InContainer: true, Has: "default-seccomp", Causes: causes(causeSeccomp, causeContainerRestricted),
 			Why: "moby profiles/seccomp/default.json: unshare(2) and clone(2) with CLONE_NEWUSER are allowed only to containers with CAP_SYS_ADMIN; otherwise the filter answers EPERM (SCMP_ACT_ERRNO)"},
 		{Errno: symptom.ELOOP, Causes: causes(causeDeviceBusy, causeInvalidRequest),
 			Why: "net/bridge/br_if.c br_add_if: ELOOP \"Can not enslave a bridge to a bridge\"; netdev_upper_dev_link refuses loops"},
@@ -571,11 +585,15 @@ func init() {
 			Why: "net/core/rtnetlink.c rtnl_bridge_setlink: EOPNOTSUPP when a port's VLAN request (BRIDGE_FLAGS_MASTER) goes to a device without a bridge master, or a self request to a device whose driver has no ndo_bridge_setlink (a bond under a bridge): the request was sent to the wrong device (systemd/systemd#38157); a kernel built without CONFIG_BRIDGE_VLAN_FILTERING answers EOPNOTSUPP to every VLAN request (br_private.h stubs)"},
 		{InvalidName: true, Causes: causes(causeNameConflict),
 			Why: "iproute2 check_ifname / the kernel's dev_valid_name: a name longer than 15 bytes or with '/', ':' or spaces is refused"},
-		{Msg: "seccomp", Causes: causes(causeSeccomp),
+		{Msg: "seccomp", InMessage: true, Causes: causes(causeSeccomp),
 			Why: "the message names seccomp (a program's own filter reporting a violation: dhcpcd's ps_seccomp_violation; SIGSYS with si_code SYS_SECCOMP): kernel/seccomp.c killed or refused the call"},
-		{Msg: "sigsys", Causes: causes(causeSeccomp),
+		{Msg: "seccomp_violation", Causes: causes(causeSeccomp),
+			Why: "a program's own seccomp filter reporting the call it killed (dhcpcd privsep: ps_seccomp_violation): kernel/seccomp.c ran the filter"},
+		{Msg: "sys_seccomp", Causes: causes(causeSeccomp),
+			Why: "SIGSYS with si_code SYS_SECCOMP (strace: --- SIGSYS {si_code=SYS_SECCOMP ...}): kernel/seccomp.c seccomp_send_sigsys, a filter's SECCOMP_RET_TRAP or KILL"},
+		{Msg: "sigsys", InMessage: true, Causes: causes(causeSeccomp),
 			Why: "kernel/seccomp.c seccomp_send_sigsys: a filter returning SECCOMP_RET_TRAP or KILL raises SIGSYS (\"Bad system call\")"},
-		{Msg: "bad system call", Causes: causes(causeSeccomp),
+		{Msg: "bad system call", InMessage: true, Causes: causes(causeSeccomp),
 			Why: "the shell's words for a process killed by SIGSYS, which a seccomp filter (SECCOMP_RET_KILL_PROCESS/TRAP) raises"},
 		{Msg: "avc:", Causes: causes(causeMACDenial),
 			Why: "an SELinux AVC denial record was pasted: the policy refused the access"},

@@ -46,6 +46,7 @@ func TestRankTable(t *testing.T) {
 			s.TCKind = "qdisc netem"
 		case "tc-kind-or-bare":
 			s.TCKind = "qdisc netem"
+		case "default-seccomp":
 		case "self-master":
 			s.Device, s.Master = "br0", "br0"
 		}
@@ -120,6 +121,12 @@ func TestRankExamples(t *testing.T) {
 		{"Error: \"Received a netlink error message Invalid argument (os error 22)\"", "invalid-request"},
 		{"Warning: Extension recent revision 0 not supported, missing kernel module?", "module-missing"},
 		{"Unable to enable loopback interface: Operation not permitted", "cap-net-admin"},
+		{"$ docker run --security-opt apparmor:unconfined -ti ubuntu /bin/bash -c \"unshare -U\"\nunshare: unshare failed: Operation not permitted", "seccomp"},
+		{"$ docker run --security-opt seccomp=unconfined -ti ubuntu /bin/bash -c \"unshare -U\"\nunshare: unshare failed: Operation not permitted", "container-restricted"},
+		{"tcpdump: eth0: You don't have permission to capture on that device\n(socket: Operation not permitted)", "cap-net-admin"},
+		{"tcpdump: eth0: You don't have permission to capture on that device (socket: Permission denied)", "mac-denial"},
+		{"Security Options:\n seccomp\n  Profile: builtin\n$ ip link add wg0 type wireguard\nError: Unknown device type.", "module-missing"},
+		{"$ mknod /dev/net/tun c 10 200\n$ openvpn --config c.ovpn\nERROR: Cannot ioctl TUNSETIFF tun: Operation not permitted (errno=1)", "cap-net-admin"},
 		{"$ docker exec c1 ip link set lo up\nUnable to enable loopback interface: Operation not permitted", "container-restricted"},
 		{"+ ip link set dev up\nCannot find device \"up\"", "invalid-request"},
 		{"Unknown host QEMU_IFLA type: 47", "emulated-kernel"},

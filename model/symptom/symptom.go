@@ -165,7 +165,7 @@ func ParseSymptom(text string) Symptom {
 				// first and its failure after it ("podman system service:
 				// /usr/bin/slirp4netns failed: open("/dev/net/tun")").
 				if i := strings.LastIndex(line, ": "); i > 0 {
-					if e, _, _ := findErrno(line[i:]); e != "" || failedWordRE.MatchString(line[i:]) || failedWordRE.MatchString(line) {
+					if e, _, _ := findErrno(line[i:]); e != "" || failedWordRE.MatchString(line) {
 						s.parseLine(line)
 					}
 				}
@@ -234,10 +234,10 @@ var containerWordsRE = regexp.MustCompile(`(?i)\b(?:inside|within|in) (?:a|the|m
 // F ..."): the program that printed it ran in a container.
 var containerLogRE = regexp.MustCompile(`^(?:[A-Za-z0-9][\w.-]*[_-]\d+\s+\|\s|\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d) std(?:out|err) [FP] )`)
 
-// containerInitRE finds the init systems of container images: s6-overlay's
-// (linuxserver.io and many others: "[cont-init.d] ...", "s6-rc: info:
-// service ...", "[custom-init] ..."), which run nowhere else.
-var containerInitRE = regexp.MustCompile(`^(?:\[cont-init\.d\]|\[custom-init\]|s6-rc: (?:info|warning|fatal):|\[s6-init\])`)
+// containerInitRE finds the init of container images: s6-overlay's
+// (linuxserver.io and many others: "[cont-init.d] ...", "[custom-init]
+// ..."), which runs nowhere else (s6-rc itself also boots hosts: Artix).
+var containerInitRE = regexp.MustCompile(`^(?:\[cont-init\.d\]|\[custom-init\]|\[s6-init\])`)
 
 // failedWordRE finds a failure in words on a line that also reads as a
 // command.
@@ -246,7 +246,7 @@ var failedWordRE = regexp.MustCompile(`\b(?:failed|failure|error|cannot|can't|co
 // journalContainerHostRE finds a syslog or journal line whose host name
 // is a container id (docker's and podman's default hostname: 12 hex
 // digits): "Feb 28 12:45:53 0b2420135953 systemd[1]: ...".
-var journalContainerHostRE = regexp.MustCompile(`^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d ([0-9a-f]{12}) \S+?(?:\[\d+\])?: `)
+var journalContainerHostRE = regexp.MustCompile(`^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d ([0-9a-f]{12}) (\S+?)(?:\[\d+\])?: `)
 
 // detectVirtRE finds systemd-detect-virt's answer naming a container
 // manager on the line after the command (its list in
@@ -279,7 +279,9 @@ func (s *Symptom) noteContainerHint(line string) {
 		s.ContainerHint = "the line is a container's log (" + clipText(strings.TrimSpace(m), 40) + ")"
 		return
 	}
-	if m := journalContainerHostRE.FindStringSubmatch(line); m != nil {
+	if m := journalContainerHostRE.FindStringSubmatch(line); m != nil && strings.ContainsAny(m[1], "abcdef") && !strings.HasPrefix(m[1], "b827eb") && m[2] != "kernel" {
+		// (A name of digits only, or a Raspberry Pi's MAC-derived one,
+		// is a host's; the kernel's lines are the host's own.)
 		s.ContainerHint = "the log's host name " + m[1] + " is a container id"
 		return
 	}

@@ -612,32 +612,41 @@ var lineForms = []lineForm{
 			s.Operation = OpNetnsEnter
 			s.setErr(ErrnoFromText(m[1]), m[0])
 		}},
-	// Sandboxes creating their namespaces: bubblewrap ("bwrap: Creating new
-	// namespace failed"), Chromium's and Electron's zygote ("Failed to move
-	// to new namespace: ... errno = Operation not permitted"): a clone or
-	// unshare with CLONE_NEWUSER for an unprivileged caller.
-	{name: "sandbox-userns", example: `bwrap: Creating new namespace failed: Operation not permitted`,
-		re: regexp.MustCompile(`(?:bwrap: Creating new namespace failed|Failed to move to new namespace: .*?failed: errno =|bwrap: setting up uid map: Permission denied|bwrap: No permissions to creating new namespace)(?:[:]? (.+?))?\s*$`),
+	// Sandboxes creating their namespaces. bubblewrap (bubblewrap.c): "No
+	// permissions to creating new namespace, likely because the kernel does
+	// not allow non-privileged user namespaces" (EPERM), "Creating new
+	// namespace failed, likely because the kernel does not support user
+	// namespaces" (EINVAL), else "Creating new namespace failed: ERRNO".
+	// Chromium's setuid chrome-sandbox: "Failed to move to new namespace:
+	// ... failed: errno = ERRNO" (its clone with CLONE_NEWPID|CLONE_NEWNET,
+	// or the zygote's user namespace).
+	{name: "sandbox-userns", example: `bwrap: No permissions to creating new namespace, likely because the kernel does not allow non-privileged user namespaces.`,
+		re: regexp.MustCompile(`(No permissions to creating new namespace|Creating new namespace failed, likely because the kernel does not support user namespaces|bwrap: Creating new namespace failed: (.+?)\s*$|Failed to move to new namespace: .*?failed: errno = (.+?)\s*$|bwrap: setting up uid map: (.+?)\s*$)`),
 		apply: func(s *Symptom, m []string) {
 			s.Operation = OpUserns
-			s.setErr(ErrnoFromText(m[1]), m[0])
+			switch {
+			case strings.HasPrefix(m[1], "No permissions"):
+				s.setErr(EPERM, m[0])
+			case strings.HasPrefix(m[1], "Creating new namespace failed, likely"):
+				s.setErr(EINVAL, m[0])
+			default:
+				s.setErr(ErrnoFromText(m[2]+m[3]+m[4]), m[0])
+			}
 		}},
-	// kube-proxy in IPVS mode without the kernel's ip_vs modules
-	// (pkg/proxy/ipvs: "Could not get ipvs family information from the
-	// kernel", "can't use ipvs proxier", "IPVS proxier will not be used").
-	{name: "kube-proxy-ipvs", example: `Could not get ipvs family information from the kernel. It is possible that ipvs is not enabled in your kernel. Native loadbalancing will not work until this is fixed.`,
-		re: regexp.MustCompile(`(?i)could not get ipvs family information|ipvs is not enabled in your kernel|can't use ipvs proxier|ipvs proxier will not be used|required kernel modules? (?:for ipvs )?(?:are|is) not loaded`),
+	// IPVS without the kernel's ip_vs modules: moby/ipvs (docker's and
+	// kube-proxy's library) "Could not get ipvs family information from the
+	// kernel", kube-proxy's "IPVS proxier will not be used because the
+	// following required kernel modules are not loaded: [ip_vs_rr ...]".
+	{name: "ipvs-modules", example: `can't use ipvs proxier, error: IPVS proxier will not be used because the following required kernel modules are not loaded: [ip_vs_rr ip_vs_wrr ip_vs_sh]`,
+		re: regexp.MustCompile(`(?i)(?:could not get ipvs family information|ipvs is not enabled in your kernel|can't use ipvs proxier|ipvs proxier will not be used)(?:[^\[\n]*?not loaded: \[([a-z0-9_]{1,32}))?`),
 		apply: func(s *Symptom, m []string) {
 			s.Operation = OpModprobe
-			s.setIf(&s.Module, "ip_vs")
+			mod := "ip_vs"
+			if m[1] != "" {
+				mod = m[1]
+			}
+			s.setIf(&s.Module, mod)
 			s.setIf(&s.Message, clipText(m[0], 200))
-		}},
-	// A sysctl key named on a line that says something failed (tailscale:
-	// "couldn't check net.ipv6.conf.all.forwarding (exit status 1)").
-	{name: "sysctl-key-failure", example: `Warning: Couldn't check system's IP forwarding configuration, subnet routing/exit nodes may not work: couldn't check net.ipv6.conf.all.forwarding (exit status 1)`,
-		re: regexp.MustCompile(`(?i)\b(?:failed|failure|error|cannot|can't|couldn't|unable)\b.*?\b(net\.(?:ipv4|ipv6|core|bridge|netfilter|mpls|unix)\.[\w.-]{2,120})`),
-		apply: func(s *Symptom, m []string) {
-			s.setIf(&s.SysctlKey, strings.TrimRight(m[1], "."))
 		}},
 	// systemd's PrivateNetwork= (exec-invoke.c setup_shareable_ns): the
 	// unit's network namespace could not be made.
@@ -652,14 +661,24 @@ var lineForms = []lineForm{
 	// packet socket ("You don't have permission to capture on that device
 	// (socket: Operation not permitted)").
 	{name: "pcap-permission", example: `tcpdump: eth0: You don't have permission to capture on that device`,
-		re: regexp.MustCompile(`You don't have permission to (?:capture on|perform this capture on) that device`),
+		// libpcap says this for EPERM and EACCES alike; the errno is in its
+		// parenthesis ("(socket: Operation not permitted)"), on this line
+		// or the next, or, when missing, the privilege words' EPERM.
+		re: regexp.MustCompile(`You don't have permission to (?:capture on|perform this capture on) that device(?:.*?\((?:socket: )?([^)]+)\))?`),
 		apply: func(s *Symptom, m []string) {
-			s.setErr(EPERM, m[0])
+			s.setIf(&s.Source, "libpcap")
+			if e := ErrnoFromText(m[1]); e != "" {
+				s.setErr(e, m[0])
+			} else if s.weakErrno == "" {
+				s.weakErrno, s.weakMsg = EPERM, clipText(m[0], 300)
+			}
 		}},
 	// libvirt refusing IPv6 forwarding while an interface takes router
-	// advertisements (src/network/bridge_driver_linux.c).
+	// advertisements.
 	{name: "libvirt-accept-ra", example: `error: internal error: Check the host setup: enabling IPv6 forwarding with RA routes without accept_ra set to 2 is likely to cause routes loss. Interfaces to look at: enp3s0`,
-		re: regexp.MustCompile(`enabling IPv6 forwarding with RA routes without accept_ra set to 2.*?(?:Interfaces to look at: ([\w.@-]{1,15}))?\s*$`),
+		// (src/util/virnetdevip.c virNetDevIPCheckIPv6Forwarding; several
+		// interfaces are joined with ", ": the first is taken.)
+		re: regexp.MustCompile(`enabling IPv6 forwarding with RA routes without accept_ra set to 2.*?(?:Interfaces to look at: ([\w.@-]{1,15}))?(?:,.*)?\s*$`),
 		apply: func(s *Symptom, m []string) {
 			s.Operation = OpSysctl
 			s.setIf(&s.Source, "libvirt")
@@ -870,11 +889,15 @@ var lineForms = []lineForm{
 	// "eth0: Cannot configure proxy NDP for interface: ENOENT" (older),
 	// "Cannot set IPv6 proxy NDP, ignoring: ..." (newer) when IPv6 is off.
 	{name: "networkd-sysctl", example: `eth0: Cannot configure proxy NDP for interface: No such file or directory`,
-		re: regexp.MustCompile(`(?i)(?:^([\w.@:-]{1,15}): )?(?:Cannot|Failed to) (?:configure|set|enable|disable) (?:(IPv[46]) )?(proxy NDP|privacy extensions?|accept[_ ]ra|hop limit|MTU|forwarding|proxy ARP|reverse path filtering|address generation mode)(?: for (?:the )?interface)?(?:, ignoring)?: (.+?)\s*$`),
+		// The family is named for the settings both families have (MTU,
+		// forwarding, hop limit): "Failed to set MTU" alone is any
+		// program's, not networkd's sysctl.
+		re: regexp.MustCompile(`(?i)(?:^([\w.@:-]{1,15}): )?(?:Cannot|Failed to) (?:configure|set|enable|disable) (?:(IPv[46]) (proxy NDP|privacy extensions?|accept[_ ]ra|hop limit|MTU|forwarding|proxy ARP|reverse path filtering|address generation mode)|(proxy NDP|IPv6 privacy extensions?|accept_ra|proxy ARP|reverse path filtering|IPv6 address generation mode))(?: for (?:the )?interface)?(?:, ignoring)?: (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
-			s.Source = "networkd"
-			s.Operation = OpSysctl
-			name := strings.ReplaceAll(strings.ToLower(m[3]), " ", "_")
+			s.setIf(&s.Source, "networkd")
+			s.setIf(&s.Operation, OpSysctl)
+			setting := strings.TrimPrefix(strings.ToLower(m[3]+m[4]), "ipv6 ")
+			name := strings.ReplaceAll(setting, " ", "_")
 			fam, key := "ipv6", map[string]string{"proxy_ndp": "proxy_ndp", "privacy_extension": "use_tempaddr", "privacy_extensions": "use_tempaddr",
 				"accept_ra": "accept_ra", "hop_limit": "hop_limit", "mtu": "mtu", "forwarding": "forwarding", "proxy_arp": "proxy_arp",
 				"reverse_path_filtering": "rp_filter", "address_generation_mode": "addr_gen_mode"}[name]
@@ -887,7 +910,7 @@ var lineForms = []lineForm{
 				s.setIf(&s.Device, m[1])
 				s.setIf(&s.SysctlKey, "net."+fam+".conf."+m[1]+"."+key)
 			}
-			s.setErr(ErrnoFromText(m[4]), m[0])
+			s.setErr(ErrnoFromText(m[5]), m[0])
 		}},
 	// A program's log of the port it asks for (Azure CNI's "[net] Setting
 	// link azure0 master azure0."), before the error.
@@ -1039,6 +1062,13 @@ var lineForms = []lineForm{
 				s.setIf(&s.Path, "/dev/net/tun")
 			}
 			s.setErr(e, m[0])
+		}},
+	// A sysctl key named on a line that says something failed (tailscale:
+	// "couldn't check net.ipv6.conf.all.forwarding (exit status 1)").
+	{name: "sysctl-key-failure", example: `Warning: Couldn't check system's IP forwarding configuration, subnet routing/exit nodes may not work: couldn't check net.ipv6.conf.all.forwarding (exit status 1)`,
+		re: regexp.MustCompile(`(?i)\b(?:failed|failure|error|cannot|can't|couldn't|unable)\b.*?\b(net\.(?:ipv4|ipv6|core|bridge|netfilter|mpls|unix)\.[\w.-]{2,120})`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.SysctlKey, strings.TrimRight(m[1], "."))
 		}},
 	// Kernel extended-ACK messages quoted by a program without iproute2's
 	// "Error: " (oblique/create_ap#420, morrownr/USB-WiFi#153 from
@@ -1554,8 +1584,12 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Device, m[2])
 		}},
 	{name: "socket-failure", example: `WARNING: NET_IP4Socket: socket: Function not implemented`,
-		re:    regexp.MustCompile(`(?i)(?:\bsocket(?:\(\))?(?: creation)? failed|failed to create (?:a |the )?socket|\bsocket: [A-Z])`),
-		apply: func(s *Symptom, m []string) { s.setIf(&s.Operation, OpNetlink) }},
+		re: regexp.MustCompile(`(?i)(?:\bsocket(?:\(\))?(?: creation)? failed|failed to create (?:a |the )?socket|\bsocket: [A-Z])`),
+		apply: func(s *Symptom, m []string) {
+			if s.Source != "libpcap" { // a packet socket, not netlink
+				s.setIf(&s.Operation, OpNetlink)
+			}
+		}},
 	{name: "netns-path", example: `umount: /var/run/netns/physical: not mounted.`,
 		re: regexp.MustCompile(`(CNI_NETNS=)?(?:/var)?/run/(?:[\w.-]+/)?netns(?:/([\w.@-]+)|\b)`),
 		apply: func(s *Symptom, m []string) {

@@ -333,8 +333,11 @@ func TestContainerHintForms(t *testing.T) {
 		" $ systemd-detect-virt\n none\n RTNETLINK answers: Operation not permitted":                                                                                                    false,
 		"a | b | RTNETLINK answers: Operation not permitted":                                                                                                                            false,
 		// s6-overlay's init.
-		"[cont-init.d] 30-config: executing...\nRTNETLINK answers: Operation not permitted":          true,
-		"docker0: inet 172.17.0.1/16 brd 172.17.255.255\nRTNETLINK answers: Operation not permitted": false,
+		"[cont-init.d] 30-config: executing...\nRTNETLINK answers: Operation not permitted":                                  true,
+		"Feb 28 12:45:53 0b2420135953 systemd[21]: x.service: Failed to set up network namespacing: Operation not permitted": true,
+		"Feb 28 12:45:53 201801311234 systemd[21]: x.service: Failed to set up network namespacing: Operation not permitted": false,
+		"s6-rc: info: service networking successfully started\nRTNETLINK answers: Operation not permitted":                   false,
+		"docker0: inet 172.17.0.1/16 brd 172.17.255.255\nRTNETLINK answers: Operation not permitted":                         false,
 	} {
 		if got := ParseSymptom(in).ContainerHint != ""; got != want {
 			t.Errorf("%q: container hint %v, want %v", in, got, want)
