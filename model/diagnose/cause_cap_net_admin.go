@@ -45,6 +45,20 @@ func evalCapNetAdmin(c *Context) Verdict {
 	}
 	caps := id.Caps
 	who := c.who()
+	if c.Symptom.Source == "libpcap" {
+		// A capture opens a packet socket: CAP_NET_RAW
+		// (net/packet/af_packet.c packet_create), not CAP_NET_ADMIN.
+		raw := hasCap(caps.EffMask, unix.CAP_NET_RAW)
+		switch {
+		case c.examinesSelf():
+			v.unknown("the capturing process is unknown: only rtnl-doctor itself was examined; a capture needs CAP_NET_RAW for its packet socket (net/packet/af_packet.c packet_create): run it as root, or give the binary the capability (setcap cap_net_raw,cap_net_admin=eip on tcpdump or dumpcap)")
+		case !raw:
+			v.fail("CapEff of %s lacks cap_net_raw: a capture's packet socket needs it (net/packet/af_packet.c packet_create)", who)
+		default:
+			v.ok("CapEff of %s has cap_net_raw (the capture's packet socket is allowed)", who)
+		}
+		return v
+	}
 	eff := hasCap(caps.EffMask, unix.CAP_NET_ADMIN)
 	bnd := hasCap(caps.BndMask, unix.CAP_NET_ADMIN)
 	prm := hasCap(caps.PrmMask, unix.CAP_NET_ADMIN)

@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"fmt"
+	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"strings"
 
 	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
@@ -47,6 +48,11 @@ func evalContainerRestricted(c *Context) Verdict {
 		}
 		if len(ct.Unknown) > 0 {
 			v.Evidence = append(v.Evidence, "not checked: "+strings.Join(ct.Unknown, "; "))
+		}
+		if h := c.Symptom.ContainerHint; h != "" && c.examinesSelf() {
+			// The examined process is this one; the paste says the one
+			// that failed ran in a container.
+			v.warn("the paste says the failing program ran in a container (%s), which this host's facts cannot show: run rtnl-doctor inside it, or pass --pid of its process", sanitize.Clip(h, 120))
 		}
 		return v
 	}

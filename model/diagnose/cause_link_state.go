@@ -131,6 +131,13 @@ func evalLinkState(c *Context) Verdict {
 	if s.Escapes && strong == Fail {
 		strong = Unknown
 	}
+	// The tool refused the command line before asking the kernel: no
+	// missing link made that message (and one absent here suggests the
+	// paste comes from another host).
+	if s.RefusedByTool() {
+		strong = Unknown
+		v.Evidence = append(v.Evidence, "the tool refused the command line itself, before asking the kernel: whether the links it names exist here does not explain the message")
+	}
 	check := func(role, name string) (probes.Link, bool) {
 		if name == "" {
 			return probes.Link{}, false

@@ -48,6 +48,12 @@ func evalSeccomp(c *Context) Verdict {
 		v.unknown("seccomp mode of %s unavailable: %s", c.who(), fix.OrName(r, "no Seccomp: line in its status"))
 		return v
 	case "disabled":
+		if c.examinesSelf() && relevant {
+			// Filters are per process: rtnl-doctor's own says nothing of
+			// the program that failed.
+			v.unknown("the failing process is unknown: only rtnl-doctor itself was examined (it runs without seccomp); pass --pid of the failing process, or --exec for its program")
+			return v
+		}
 		v.ok("%s runs without seccomp (Seccomp: 0 in its status)", c.who())
 		return v
 	case "strict":

@@ -108,10 +108,14 @@ func evalSysctl(c *Context) Verdict {
 			case !ok:
 				r, _ := sc.Gaps.Reason(s.SysctlKey)
 				v.unknown("%s unavailable: %s", s.SysctlKey, fix.OrName(r, "not read"))
-			case val != "2":
-				v.fail("%s = %s: %s takes router advertisements, and with IPv6 forwarding on the kernel would stop honouring them (its RA routes would be lost): libvirt refuses until it is 2", s.SysctlKey, val, s.Device)
-			default:
+			case val == "1":
+				v.fail("%s = 1: %s takes router advertisements, and with IPv6 forwarding on the kernel would stop honouring them (its RA routes would be lost): libvirt refuses until it is 2", s.SysctlKey, s.Device)
+			case val == "2":
 				v.ok("%s = 2 now: the interface keeps its RA routes with forwarding on", s.SysctlKey)
+			default:
+				// libvirt only names interfaces that hold RA routes: with
+				// accept_ra=0 here, the message is another host's or stale.
+				v.ok("%s = %s here: %s takes no router advertisements, so libvirt's check does not apply on this host as it is now (the message is from another host, or from before accept_ra changed); setting 2 would make it start accepting them", s.SysctlKey, val, s.Device)
 			}
 		case ok:
 			v.ok("%s = %s", s.SysctlKey, val)

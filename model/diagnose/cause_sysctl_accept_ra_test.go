@@ -24,7 +24,7 @@ func TestSysctlAcceptRA(t *testing.T) {
 		val    string
 		status Status
 		ev     string
-	}{{"1", Fail, "accept_ra = 1"}, {"2", OK, "= 2 now"}, {"", Unknown, "unavailable"}} {
+	}{{"1", Fail, "accept_ra = 1"}, {"2", OK, "= 2 now"}, {"0", OK, "takes no router advertisements"}, {"", Unknown, "unavailable"}} {
 		sc := probes.SysctlFacts{Values: map[string]string{}}
 		if tc.val != "" {
 			sc.Values["net.ipv6.conf.enp3s0.accept_ra"] = tc.val

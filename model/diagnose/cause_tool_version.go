@@ -3,6 +3,7 @@ package diagnose
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
@@ -70,14 +71,14 @@ func findToolRefusal(s symptom.Symptom, h *probes.HostFacts) (toolRefusal, bool)
 	text := s.Raw
 	if m := tcUnknownKindRE.FindStringSubmatch(text); m != nil {
 		if _, known := probes.KindInfoTC(m[1] + " " + m[2]); known {
-			return toolRefusal{tool: "tc", proof: true, word: m[1] + " " + m[2], what: fmt.Sprintf("tc has no parser for the %s %q, which the kernel has had for years: this tc is older than it or built without it (cake came with iproute2 4.19; some distributions patched it into older ones)", m[1], m[2])}, true
+			return toolRefusal{tool: "tc", proof: true, word: m[1] + " " + m[2], what: fmt.Sprintf("tc has no parser for the %s %s, which newer tc releases know: this tc is older than it or built without it (cake came with iproute2 4.19; some distributions patched it into older ones); nothing reached the kernel", m[1], sanitize.Clip(m[2], 32))}, true
 		}
-		return toolRefusal{tool: "tc", what: fmt.Sprintf("tc does not know the %s %q, and neither does rtnl-doctor: a typing error, or a %s newer than both", m[1], m[2], m[1])}, true
+		return toolRefusal{tool: "tc", what: fmt.Sprintf("tc does not know the %s %s, and neither does rtnl-doctor: a typing error, or a %s newer than both", m[1], sanitize.Clip(m[2], 32), m[1])}, true
 	}
 	if m := busyboxInvarg.FindStringSubmatch(text); m != nil {
 		// BusyBox's invarg_1_to_2 wording (iproute2 says "Error: argument
 		// ... is wrong"): its applet reads a subset of each argument.
-		return toolRefusal{tool: "ip", proof: h.IPRoute2.BusyBox, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet (its wording: %q), which reads only part of what iproute2's ip accepts: it refused %q for %q", sanitize.Clip(m[0], 80), m[1], m[2])}, true
+		return toolRefusal{tool: "ip", proof: h.IPRoute2.BusyBox, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet (its wording: '%s'), which reads only part of what iproute2's ip accepts: it refused '%s' for '%s'", sanitize.Clip(m[0], 80), sanitize.Clip(m[1], 64), sanitize.Clip(m[2], 32))}, true
 	}
 	if m := ipObjectRE.FindStringSubmatch(text); m != nil {
 		if newerIPObjects[m[1]] {
@@ -89,13 +90,13 @@ func findToolRefusal(s symptom.Symptom, h *probes.HostFacts) (toolRefusal, bool)
 		word := m[3] + m[4]
 		switch {
 		case m[1] == "ip: " || m[2] == "duplicated ":
-			return toolRefusal{tool: "ip", proof: true, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet (its wording: %q, where iproute2 says \"Error: either ...\"), which knows a small part of iproute2's arguments: it refused %q", sanitize.Clip(m[0], 80), word)}, true
+			return toolRefusal{tool: "ip", proof: true, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet (its wording: '%s', where iproute2 says 'Error: either ...'), which knows a small part of iproute2's arguments: it refused '%s'", sanitize.Clip(strings.ReplaceAll(m[0], `\"`, `"`), 80), sanitize.Clip(word, 64))}, true
 		case h.IPRoute2.BusyBox || busyboxIPLine.MatchString(text):
-			return toolRefusal{tool: "ip", proof: true, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet, which knows a small part of iproute2's arguments: it refused %q", word)}, true
+			return toolRefusal{tool: "ip", proof: true, busybox: true, what: fmt.Sprintf("ip is BusyBox's applet, which knows a small part of iproute2's arguments: it refused '%s'", sanitize.Clip(word, 64))}, true
 		case newerIPKeywords[word]:
-			return toolRefusal{tool: "ip", proof: true, word: word, what: fmt.Sprintf("this ip calls %q a garbage: a keyword later iproute2 releases learned", word)}, true
+			return toolRefusal{tool: "ip", proof: true, word: word, what: fmt.Sprintf("this ip calls '%s' a garbage: a keyword later iproute2 releases learned", sanitize.Clip(word, 64))}, true
 		}
-		return toolRefusal{tool: "ip", what: fmt.Sprintf("ip refused %q: a typing error (invalid-request), or a keyword of an iproute2 newer than this one", word)}, true
+		return toolRefusal{tool: "ip", what: fmt.Sprintf("ip refused '%s': a typing error (invalid-request), or a keyword of an iproute2 newer than this one", sanitize.Clip(word, 64))}, true
 	}
 	return toolRefusal{}, false
 }
@@ -112,6 +113,10 @@ func evalToolVersion(c *Context) Verdict {
 	since, dated := iproute2Since[r.word]
 	_, _, known := h.IPRoute2.Release()
 	switch {
+	case r.busybox && !h.IPRoute2.BusyBox && h.IPRoute2.Version != "":
+		// BusyBox's words on a system whose ip is iproute2's: the applet
+		// that printed them runs elsewhere (an image, another host).
+		v.warn("%s; but %s and its ip is iproute2's: the BusyBox that printed this is another system's (a container image, a router, a script's PATH)", r.what, ver)
 	case r.proof && knownHere(r, h):
 		v.warn("%s; but %s, which knows it (since iproute2 %d.%d): the %s that printed this is another one (a container's, an older copy earlier on PATH, another machine's)",
 			r.what, ver, since[0], since[1], r.tool)
@@ -160,7 +165,11 @@ func fixesToolVersion(c *Context, v Verdict) []fix.Fix {
 	}
 	r, _ := findToolRefusal(c.Symptom, &c.Facts.Host)
 	if r.busybox {
-		return []fix.Fix{{ID: "tool-version/install-iproute2", Title: "Install iproute2: BusyBox's ip applet knows only part of its commands (answers ip's own refusal)",
+		title := "Install iproute2: BusyBox's ip applet knows only part of its commands (answers ip's own refusal)"
+		if !c.Facts.Host.IPRoute2.BusyBox && c.Facts.Host.IPRoute2.Version != "" {
+			title = "Install iproute2 where BusyBox's ip ran (the image or system that printed this; this one has it)"
+		}
+		return []fix.Fix{{ID: "tool-version/install-iproute2", Title: title,
 			Command: fix.Lines("# Alpine:", fix.Argv("apk", "add", "iproute2"), "# OpenWrt:", fix.Argv("opkg", "install", "ip-full"),
 				"# Buildroot/Nerves images: enable BR2_PACKAGE_IPROUTE2 and rebuild"),
 			NeedsRoot: true, Manual: true, Why: "the package manager depends on the system; scripts then find iproute2's ip before BusyBox's on PATH"}}

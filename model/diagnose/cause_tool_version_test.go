@@ -31,6 +31,7 @@ func TestToolVersion(t *testing.T) {
 		{"BusyBox's own wording", "ip link set can0 up type can bitrate 1000000\nip: either \"dev\" is duplicate, or \"type\" is garbage", probes.IPRoute2{}, Fail, "BusyBox", "tool-version/install-iproute2"},
 		{"iproute2 6.13 wording, old ip", "ip link set dev ens1f0 xdp obj x.o\nError: either \"dev\" is duplicate, or \"xdp\" is garbage.", old, Fail, "older than 4.10", "tool-version/upgrade-iproute2"},
 		{"BusyBox as posted, without its prefix", "either \"dev\" is duplicated or \"type\" is garbage", probes.IPRoute2{}, Fail, "BusyBox", "tool-version/install-iproute2"},
+		{"BusyBox's words on a host whose ip is iproute2's", "ip link set can0 up type can bitrate 1000000\nip: either \"dev\" is duplicate, or \"type\" is garbage", cur, Warn, "another system's", "tool-version/install-iproute2"},
 		{"garbage from BusyBox's ip by the facts", "ip route add 0.0.0.0/0 dev wg0 table 51820\nError: either \"dev\" is duplicate, or \"table\" is a garbage.", probes.IPRoute2{BusyBox: true}, Fail, "BusyBox", "tool-version/install-iproute2"},
 		{"a typing error", "ip link set dev eth0 mtux 1400\nError: either \"dev\" is duplicate, or \"mtux\" is a garbage.", cur, Warn, "a typing error", "tool-version/upgrade-iproute2"},
 		{"not the tool", "ip link add veth0 type veth\nRTNETLINK answers: File exists", cur, OK, "no refusal by the tool", ""},

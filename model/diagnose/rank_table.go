@@ -944,7 +944,7 @@ func init() {
 	// first among rows of equal weight.
 	var kw []rankRow
 	for _, w := range slices.Sorted(maps.Keys(newerIPKeywords)) {
-		kw = append(kw, rankRow{Msg: `or "` + w + `" is `, Errno: symptom.EINVAL, Causes: causes(causeToolVersion, causeInvalidRequest),
+		kw = append(kw, rankRow{Msg: `or "` + w + `" is `, Causes: causes(causeToolVersion, causeInvalidRequest),
 			Why: "iproute2 lib/utils.c duparg2 for \"" + w + "\", an argument later iproute2 releases know: this ip predates it (or is another tool's)"})
 	}
 	rankTable = append(kw, rankTable...)

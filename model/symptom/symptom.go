@@ -805,6 +805,16 @@ func LinkKind(s Symptom) string {
 	return ""
 }
 
+// RefusedByTool: the tool refused the command line itself (an argument it
+// does not know, a qdisc it has no parser for, a malformed value): the
+// kernel was not asked, so nothing on the system answered. (iproute2's
+// "Device does not exist" for an argument is its own lookup of a link:
+// that one the system did answer.)
+func (s Symptom) RefusedByTool() bool {
+	return s.matched("line:iproute2-garbage") || s.matched("line:tc-unknown-kind") ||
+		strings.HasPrefix(s.ExtAck, "iproute2 refused the command line") && s.Errno != ENODEV
+}
+
 // DockerRefusesHostNetns: dockerd's message that it will not share the
 // host's network namespace under userns-remap.
 func (s Symptom) DockerRefusesHostNetns() bool {

@@ -260,7 +260,7 @@ var lineForms = []lineForm{
 		re: regexp.MustCompile(`(?:Error|ip): either "(\w+)" is duplicated?,? or "(.*)" is (?:a )?garbage`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "iproute2")
-			s.setErr(EINVAL, m[0])
+			s.setErr("", m[0]) // refused before the kernel: no errno
 		}},
 	// NetworkManager refusing its own configuration: a keyfile or ifcfg
 	// profile it cannot load, a NetworkManager.conf it cannot read
