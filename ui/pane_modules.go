@@ -8,13 +8,20 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
-// modulesPane: which link kinds the kernel can create, and why not.
+// modulesPane: which link kinds the kernel can create, and which qdiscs
+// and classifiers tc can ask for, and why not.
 type modulesPane struct{ tablePane }
+
+// moduleKinds are the link kinds, then the tc kinds, as the pane lists them.
+func moduleKinds(mf *probes.ModulesFacts) []probes.KindSupport {
+	out := make([]probes.KindSupport, 0, len(mf.Kinds)+len(mf.TCKinds))
+	return append(append(out, mf.Kinds...), mf.TCKinds...)
+}
 
 func (p *modulesPane) title() string { return "Modules" }
 func (p *modulesPane) short() string { return "Mods" }
 func (p *modulesPane) rows(m *Model) int {
-	return len(m.facts.Modules.Kinds)
+	return len(m.facts.Modules.Kinds) + len(m.facts.Modules.TCKinds)
 }
 
 func (p *modulesPane) view(m *Model, w, h int) string {
@@ -37,13 +44,14 @@ func (p *modulesPane) view(m *Model, w, h int) string {
 	} else {
 		moddir = " · " + moddir
 	}
+	kinds := moduleKinds(&mf)
 	head := fmt.Sprintf("kernel %s · module support %s%s · %d loaded · config %s", clean(mf.KernelRelease), sup, moddir, mf.Loaded, sanitize.OrDash(clean(mf.Kconfig)))
 	t := table{
-		cols:  []column{{"KIND", 10}, {"STATE", 11}, {"MODULE", 15}, {"CONFIG", 22}, {"EVIDENCE", 0}},
-		rows:  len(mf.Kinds),
+		cols:  []column{{"KIND", 14}, {"STATE", 11}, {"MODULE", 15}, {"CONFIG", 22}, {"EVIDENCE", 0}},
+		rows:  len(kinds),
 		state: &p.tbl.scrollState, width: w, height: h - 2,
 		cell: func(r, c int) (string, func(...string) string) {
-			k := mf.Kinds[r]
+			k := kinds[r]
 			switch c {
 			case 0:
 				return k.Kind, nil
@@ -77,10 +85,11 @@ func ansi2(s string, w int) string { return fit(s, w, 1) }
 func (p *modulesPane) detail(m *Model) string {
 	f := m.facts
 	_ = f
-	if p.tbl.cursor >= len(f.Modules.Kinds) {
+	kinds := moduleKinds(&f.Modules)
+	if p.tbl.cursor >= len(kinds) {
 		return ""
 	}
-	k := f.Modules.Kinds[p.tbl.cursor]
+	k := kinds[p.tbl.cursor]
 	ev := make([]string, len(k.Evidence))
 	for i, e := range k.Evidence {
 		ev[i] = clean(e) // each line alone: a joined "\n" would show as \x0a

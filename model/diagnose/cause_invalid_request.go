@@ -121,6 +121,13 @@ func evalInvalidRequest(c *Context) Verdict {
 	// The kernel's own refusal of the request, in its words: the check
 	// that failed is named by the message (model/symptom's extended-ACK
 	// table, each row with the kernel function that sets it).
+	if strings.EqualFold(c.Symptom.ExtAck, "Cannot delete qdisc with handle of zero") {
+		// tc qdisc del ... root on a device that has only its default
+		// qdisc (handle 0): nothing was there to delete. Scripts do it
+		// before setting one up; the device is already as del leaves it.
+		v.warn("the kernel says %s has no qdisc of its own to delete (its default one has handle 0, which del cannot remove: net/sched/sch_api.c tc_get_qdisc): the device is already as the del would leave it; in a clean-up step this is harmless", fix.OrName(c.Symptom.Device, "the device"))
+		return v
+	}
 	if r, ok := c.Symptom.ExtAckRow(); ok && r.Cause == "invalid-request" && r.Kernel() {
 		v.fail("the kernel refused the request itself: %q (%s%s): correct the command or the program's request", r.Text(), r.Src, errnoNote(r.Errno))
 		if len(fs) == 0 {

@@ -210,3 +210,18 @@ func TestInvalidRequestBareErrnoIsUnknown(t *testing.T) {
 		}
 	}
 }
+
+// tc qdisc del of a root qdisc never set: the kernel's "Cannot delete
+// qdisc with handle of zero" is a harmless no-op, a warning with no fix,
+// not a request to correct.
+func TestInvalidRequestTCDeleteNothing(t *testing.T) {
+	s := symptom.ParseSymptom("$ tc qdisc del dev eth0 root\nError: Cannot delete qdisc with handle of zero.")
+	c := &Context{Facts: &probes.Facts{}, Symptom: s}
+	v := evalInvalidRequest(c)
+	if v.Status != Warn || !strings.Contains(strings.Join(v.Evidence, " "), "already as the del would leave it") {
+		t.Fatalf("%s %q", v.Status, v.Evidence)
+	}
+	if f := fixesInvalidRequest(c, v); len(f) != 0 {
+		t.Fatalf("fixes %v", f)
+	}
+}
