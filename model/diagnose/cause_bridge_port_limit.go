@@ -74,6 +74,8 @@ func evalBridgePortLimit(c *Context) Verdict {
 		case !ok:
 			if exfull {
 				v.unknown("bridge %q unavailable: not in the examined namespace (pass --netns or --pid of the namespace the command ran in)%s", s.Master, escapesNote(s))
+			} else {
+				v.ok("no bridge %q in the examined namespace to count ports on; only EXFULL (\"Exchange full\") means a full bridge, and this error is not it", s.Master)
 			}
 			return v
 		case m.Kind != "bridge":
@@ -108,6 +110,18 @@ func evalBridgePortLimit(c *Context) Verdict {
 			continue
 		}
 		said = true
+	}
+	if !exfull && !said {
+		// Say what was counted: an ok without evidence proves nothing.
+		most := 0
+		for _, b := range all {
+			most = max(most, b.ports)
+		}
+		if len(all) == 0 {
+			v.ok("no bridge in the examined namespace: no port limit to reach")
+		} else {
+			v.ok("%s in the examined namespace; the fullest has %d of the %d ports a bridge can number", Plural(len(all), "bridge", "bridges"), most, bridgeMaxPorts)
+		}
 	}
 	if exfull && !said {
 		if len(all) == 0 {
