@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -38,6 +39,14 @@ func TestSysctlAcceptRA(t *testing.T) {
 		f := fixesSysctl(c, v)
 		if tc.status == Fail && (len(f) == 0 || f[0].ID != "sysctl/accept-ra-2" || !strings.Contains(f[0].Command, "net/ipv6/conf/enp3s0/accept_ra=2")) {
 			t.Errorf("accept_ra %q: fixes %+v", tc.val, f)
+		}
+		// Its action goes through the same validation as every journal entry.
+		for _, x := range f {
+			if x.Action != nil {
+				if err := fix.ValidateAction(x.Action); err != nil {
+					t.Errorf("%s: action refused: %v", x.ID, err)
+				}
+			}
 		}
 	}
 }
