@@ -104,7 +104,7 @@ type helpGroup struct {
 // does: the keys that work everywhere, then each pane's own keys (panes
 // with the same keys share a group).
 func (k KeyMap) groups(panes []paneSpec) []helpGroup {
-	out := []helpGroup{{"Everywhere", []key.Binding{k.Help, k.Quit, k.Back, k.NextPane, k.PrevPane,
+	out := []helpGroup{{"Everywhere", []key.Binding{k.Help, k.Quit, k.Interrupt, k.Back, k.NextPane, k.PrevPane,
 		key.NewBinding(key.WithKeys(keyNames(k.Panes)...), key.WithHelp(fmt.Sprintf("1…%d", len(k.Panes)), "pane by number")),
 		k.Refresh, k.Faster, k.Symptom, k.CopyReport}}}
 	seen := map[string]int{}

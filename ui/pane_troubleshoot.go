@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 	"time"
@@ -25,7 +26,7 @@ func (p *troubleshootPane) title() string { return "Troubleshoot" }
 func (p *troubleshootPane) short() string { return "Fix" }
 
 func (p *troubleshootPane) keys(k KeyMap) []key.Binding {
-	return []key.Binding{k.NextCause, k.PrevCause, k.Up, k.Down, k.PageUp, k.PageDown, k.Top,
+	return []key.Binding{k.NextCause, k.PrevCause, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom,
 		k.Apply, k.Edit, k.Verify, k.Undo, k.Reproduce, k.CopyFix}
 }
 
@@ -254,6 +255,8 @@ func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.detailTop = max(0, m.detailTop-max(1, m.bodyHeight()-4))
 	case key.Matches(msg, k.Top):
 		m.detailTop = 0
+	case key.Matches(msg, k.Bottom):
+		m.detailTop = math.MaxInt // clampDetailTop brings it to the last page
 	case key.Matches(msg, k.Apply):
 		return m.startApply(false)
 	case key.Matches(msg, k.Edit):

@@ -98,3 +98,20 @@ func TestNoFixesAfterThisSessionsFix(t *testing.T) {
 		t.Errorf("another cause's fix: %q", out)
 	}
 }
+
+// A word that fits on a line is not cut at its hyphens; a longer one still is.
+func TestWrapKeepsHyphenatedWords(t *testing.T) {
+	got := wrap("Let the unit systemd-networkd.service run without a namespace", 30)
+	for _, l := range strings.Split(got, "\n") {
+		if strings.HasSuffix(l, "-") {
+			t.Fatalf("cut at a hyphen:\n%s", got)
+		}
+	}
+	if !strings.Contains(got, "systemd-networkd.service") {
+		t.Fatalf("word lost:\n%s", got)
+	}
+	long := wrap("aaaa-bbbb-cccc-dddd-eeee", 10)
+	if strings.Count(long, "\n") < 2 || strings.ReplaceAll(long, "\n", "") != "aaaa-bbbb-cccc-dddd-eeee" {
+		t.Fatalf("long word: %q", long)
+	}
+}

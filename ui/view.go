@@ -451,10 +451,37 @@ func hang(prefix, s string, w int) string {
 	return prefix + strings.ReplaceAll(body, "\n", "\n"+strings.Repeat(" ", pw))
 }
 
-// wrap wraps plain text to w cells.
+// wrap wraps plain text to w cells. ansi.Wordwrap always breaks at a
+// hyphen, which cuts paths, unit and interface names ("/etc/systemd/
+// system/systemd-" / "networkd.service"): a word that fits on a line keeps
+// its hyphens (they are swapped for U+2011, a non-breaking hyphen one cell
+// wide, while wrapping); a longer word still breaks at them.
 func wrap(s string, w int) string {
 	if w <= 0 {
 		return s
 	}
-	return ansi.Hardwrap(ansi.Wordwrap(s, w, ""), w, true)
+	if !strings.Contains(s, "-") || strings.ContainsRune(s, nbHyphen) {
+		return ansi.Hardwrap(ansi.Wordwrap(s, w, ""), w, true)
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && s[j] != ' ' && s[j] != '\n' && s[j] != '\t' {
+			j++
+		}
+		if wd := s[i:j]; strings.Contains(wd, "-") && ansi.StringWidth(wd) <= w {
+			b.WriteString(strings.ReplaceAll(wd, "-", string(nbHyphen)))
+		} else {
+			b.WriteString(wd)
+		}
+		for j < len(s) && (s[j] == ' ' || s[j] == '\n' || s[j] == '\t') {
+			b.WriteByte(s[j])
+			j++
+		}
+		i = j
+	}
+	out := ansi.Hardwrap(ansi.Wordwrap(b.String(), w, ""), w, true)
+	return strings.ReplaceAll(out, string(nbHyphen), "-")
 }
+
+const nbHyphen = '\u2011'

@@ -90,6 +90,9 @@ func evalContainerRestricted(c *Context) Verdict {
 	if s.Operation == symptom.OpModprobe {
 		v.fail("modprobe inside a container cannot work: modules belong to the host's kernel")
 	}
+	if privateNetworkRefused(c) {
+		v.fail("systemd's PrivateNetwork= makes a network namespace, which needs CAP_SYS_ADMIN (unshare(CLONE_NEWNET), checked in the container's user namespace), and the container's bounding set lacks cap_sys_admin")
+	}
 	if (s.Operation == symptom.OpTuntapAdd || s.Operation == symptom.OpTunOpen) && !c.Facts.Tun.Exists && c.gathered(probes.GroupTun) {
 		v.fail("/dev/net/tun is not in the container: it was started without --device /dev/net/tun")
 	}
@@ -100,6 +103,15 @@ func evalContainerRestricted(c *Context) Verdict {
 		v.Status = OK
 	}
 	return v
+}
+
+// privateNetworkRefused: systemd could not make a unit's network namespace
+// (PrivateNetwork=) with EPERM in a container whose bounding set lacks
+// CAP_SYS_ADMIN, which creating a network namespace needs.
+func privateNetworkRefused(c *Context) bool {
+	s, caps := c.Symptom, c.Facts.Identity.Caps
+	return c.Facts.Container.InContainer && s.Source == "systemd" && s.Operation == symptom.OpNetnsEnter &&
+		s.Errno == symptom.EPERM && caps != nil && !hasCap(caps.BndMask, unix.CAP_SYS_ADMIN)
 }
 
 func shortID(id string) string {
@@ -149,6 +161,21 @@ func fixesContainerRestricted(c *Context, v Verdict) []fix.Fix {
 	if (c.Symptom.Operation == symptom.OpTuntapAdd || c.Symptom.Operation == symptom.OpTunOpen) && !c.Facts.Tun.Exists {
 		fixes = append(fixes, fix.Fix{ID: "container-restricted/device-tun", Title: "Give the container /dev/net/tun",
 			Command: fix.Lines("docker run --device /dev/net/tun --cap-add NET_ADMIN ... IMAGE", "# or in compose.yaml, under the service:", "#   devices:", "#     - /dev/net/tun"), Manual: true, Why: why})
+	}
+	if privateNetworkRefused(c) {
+		unit := c.Symptom.Unit
+		if unit == "" {
+			unit = "UNIT"
+		}
+		fixes = append(fixes, fix.Fix{ID: "container-restricted/unit-private-network", Title: "Let the unit run without a network namespace of its own (a drop-in)",
+			Command: fix.Lines(fix.Argv("systemctl", "edit", unit), "# in the editor, add these two lines and save:", "#   [Service]", "#   PrivateNetwork=no",
+				fix.Argv("systemctl", "restart", unit)),
+			Manual: true, Why: "the unit asks for its own network namespace, which a container without CAP_SYS_ADMIN cannot make; the container's own namespace already isolates it from the host",
+			Risk: "the unit then shares the container's network namespace: its other sandboxing stays"},
+			fix.Fix{ID: "container-restricted/cap-sys-admin", Title: "Or re-create the container with SYS_ADMIN (wide)",
+				Command: "# docker run --cap-add SYS_ADMIN ... IMAGE (or cap_add: [SYS_ADMIN] in compose.yaml)", Manual: true,
+				Why:  "listed for its cost: the narrow fix above changes one unit",
+				Risk: "CAP_SYS_ADMIN allows mounts, namespaces and many administrative calls: with it a process in the container comes close to root on the host"})
 	}
 	if len(fixes) > 0 {
 		fixes = append(fixes, fix.Fix{ID: "container-restricted/not-privileged", Title: "Avoid --privileged",

@@ -119,3 +119,25 @@ func TestOfflinePartialCaptureProvesNothingMissing(t *testing.T) {
 		}
 	}
 }
+
+// systemd's PrivateNetwork= in a container without CAP_SYS_ADMIN: the unit
+// could not make its network namespace. The narrow fix is a drop-in for
+// that unit; SYS_ADMIN for the container is listed with its cost.
+func TestPrivateNetworkInContainerNeedsSysAdmin(t *testing.T) {
+	d := diagnoseFixture(t, "Feb 28 12:45:53 web systemd[21]: systemd-resolved.service: Failed to set up network namespacing: Operation not permitted", "container-docker")
+	r, _ := d.Result("container-restricted")
+	ev := strings.Join(r.Evidence, "\n")
+	if r.Status != Fail || !strings.Contains(ev, "PrivateNetwork=") || !strings.Contains(ev, "lacks cap_sys_admin") {
+		t.Fatalf("container-restricted = %s %q", r.Status, r.Evidence)
+	}
+	ids := []string{}
+	for _, fx := range r.Fixes {
+		ids = append(ids, fx.ID)
+		if fx.ID == "container-restricted/unit-private-network" && !strings.Contains(fx.Command, "systemctl edit systemd-resolved.service") {
+			t.Errorf("drop-in fix names no unit: %q", fx.Command)
+		}
+	}
+	if got := strings.Join(ids, " "); !strings.Contains(got, "container-restricted/unit-private-network container-restricted/cap-sys-admin") {
+		t.Fatalf("fixes = %s", got)
+	}
+}

@@ -87,6 +87,9 @@ type Symptom struct {
 	// container (a prompt whose host name is a container id, "docker
 	// exec"): a hint for the ranking only, never proof of a container.
 	ContainerHint string `json:"container_hint,omitempty"`
+	// Unit is the systemd unit whose sandbox failed ("x.service" in
+	// "x.service: Failed to set up network namespacing").
+	Unit string `json:"unit,omitempty"`
 	// Cut says how a text beyond maxSymptom was shortened.
 	Cut string `json:"cut,omitempty"`
 	// Escapes is set when the text held terminal escape sequences, which

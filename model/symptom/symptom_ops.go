@@ -651,11 +651,12 @@ var lineForms = []lineForm{
 	// systemd's PrivateNetwork= (exec-invoke.c setup_shareable_ns): the
 	// unit's network namespace could not be made.
 	{name: "systemd-private-network", example: `systemd-homed.service: Failed to set up network namespacing: Operation not permitted`,
-		re: regexp.MustCompile(`Failed to set up network namespacing: (.+?)\s*$`),
+		re: regexp.MustCompile(`(?:([A-Za-z0-9:_.@\\-]{1,200}\.(?:service|socket|mount|swap|scope)): )?Failed to set up network namespacing: (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
 			s.Operation = OpNetnsEnter
 			s.setIf(&s.Source, "systemd")
-			s.setErr(ErrnoFromText(m[1]), m[0])
+			s.setIf(&s.Unit, m[1])
+			s.setErr(ErrnoFromText(m[2]), m[0])
 		}},
 	// libpcap (pcap_activate) refused a capture: no CAP_NET_RAW for the
 	// packet socket ("You don't have permission to capture on that device
