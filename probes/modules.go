@@ -58,8 +58,9 @@ var LinkKinds = []LinkKind{
 
 // TCKinds are the traffic-control kinds rtnl-doctor knows: qdiscs
 // (`tc qdisc add ... KIND`, module sch_KIND, alias net-sch-KIND) and
-// classifiers (`tc filter add ... KIND`, cls_KIND, net-cls-KIND). Kind is
-// "qdisc KIND" or "filter KIND", as symptom.Symptom.TCKind names it.
+// classifiers (`tc filter add ... KIND`, cls_KIND, net-cls-KIND) and
+// actions (`... action KIND`, act_KIND, net-act-KIND). Kind is "qdisc KIND",
+// "filter KIND" or "action KIND", as symptom.Symptom.TCKind names it.
 var TCKinds = []LinkKind{
 	{"qdisc netem", "sch_netem", "CONFIG_NET_SCH_NETEM"},
 	{"qdisc htb", "sch_htb", "CONFIG_NET_SCH_HTB"},
@@ -99,6 +100,24 @@ var TCKinds = []LinkKind{
 	{"filter basic", "cls_basic", "CONFIG_NET_CLS_BASIC"},
 	{"filter cgroup", "cls_cgroup", "CONFIG_NET_CLS_CGROUP"},
 	{"filter flow", "cls_flow", "CONFIG_NET_CLS_FLOW"},
+	{"action gact", "act_gact", "CONFIG_NET_ACT_GACT"},
+	{"action mirred", "act_mirred", "CONFIG_NET_ACT_MIRRED"},
+	{"action police", "act_police", "CONFIG_NET_ACT_POLICE"},
+	{"action pedit", "act_pedit", "CONFIG_NET_ACT_PEDIT"},
+	{"action skbedit", "act_skbedit", "CONFIG_NET_ACT_SKBEDIT"},
+	{"action vlan", "act_vlan", "CONFIG_NET_ACT_VLAN"},
+	{"action csum", "act_csum", "CONFIG_NET_ACT_CSUM"},
+	{"action tunnel_key", "act_tunnel_key", "CONFIG_NET_ACT_TUNNEL_KEY"},
+	{"action ct", "act_ct", "CONFIG_NET_ACT_CT"},
+	{"action connmark", "act_connmark", "CONFIG_NET_ACT_CONNMARK"},
+	{"action ctinfo", "act_ctinfo", "CONFIG_NET_ACT_CTINFO"},
+	{"action nat", "act_nat", "CONFIG_NET_ACT_NAT"},
+	{"action mpls", "act_mpls", "CONFIG_NET_ACT_MPLS"},
+	{"action sample", "act_sample", "CONFIG_NET_ACT_SAMPLE"},
+	{"action bpf", "act_bpf", "CONFIG_NET_ACT_BPF"},
+	{"action skbmod", "act_skbmod", "CONFIG_NET_ACT_SKBMOD"},
+	{"action simple", "act_simple", "CONFIG_NET_ACT_SIMP"},
+	{"action gate", "act_gate", "CONFIG_NET_ACT_GATE"},
 }
 
 // tcAlias is the module alias the kernel's request_module asks for a tc
@@ -106,8 +125,11 @@ var TCKinds = []LinkKind{
 // the module name itself, sch_KIND or cls_KIND).
 func tcAlias(k LinkKind) string {
 	object, kind, _ := strings.Cut(k.Kind, " ")
-	if object == "filter" {
+	switch object {
+	case "filter":
 		return "net-cls-" + kind
+	case "action":
+		return "net-act-" + kind // NET_ACT_ALIAS_PREFIX; older kernels ask for act_KIND
 	}
 	return "net-sch-" + kind
 }
@@ -182,7 +204,7 @@ type ModulesFacts struct {
 	// Kconfig is where the kernel configuration was read from.
 	Kconfig string        `json:"kconfig,omitempty"`
 	Kinds   []KindSupport `json:"kinds"`
-	// TCKinds are the qdiscs and classifiers of TCKinds, as Kinds.
+	// TCKinds are the qdiscs, classifiers and actions of TCKinds, as Kinds.
 	TCKinds []KindSupport `json:"tc_kinds,omitempty"`
 	Gaps    Gaps          `json:"unavailable,omitempty"`
 }

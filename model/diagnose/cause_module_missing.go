@@ -11,7 +11,7 @@ import (
 
 var causeModuleMissing = &Cause{
 	ID:      "module-missing",
-	Checks:  "whether the running kernel has the driver for the kind asked for (a link kind, or a tc qdisc or classifier): built in, loaded, loadable for this kernel, or missing",
+	Checks:  "whether the running kernel has the driver for the kind asked for (a link kind, or a tc qdisc, classifier or action): built in, loaded, loadable for this kernel, or missing",
 	Needs:   []probes.Group{probes.GroupModules, probes.GroupHost, probes.GroupContainer},
 	Require: Requirement{probes.GroupModules, "module facts"},
 	Eval:    evalModuleMissing,
@@ -79,14 +79,14 @@ func evalModuleMissing(c *Context) Verdict {
 	}
 	kind, label, lookup := symptom.LinkKind(c.Symptom), "kind "+symptom.LinkKind(c.Symptom), m.Kind
 	if c.Symptom.Operation == symptom.OpTC {
-		// A tc request: the qdisc or classifier is the kind (sch_KIND, cls_KIND).
+		// A tc request: the qdisc, classifier or action is the kind (sch_KIND, cls_KIND, act_KIND).
 		kind, label, lookup = c.Symptom.TCKind, c.Symptom.TCKind, m.TCKind
 		switch {
 		case kind == "" && c.Symptom.Command != "":
-			v.ok("the tc command asks the kernel for no qdisc or classifier kind (a del or change, or none named): nothing for it to load (%s)", tcSummary(m))
+			v.ok("the tc command asks the kernel for no qdisc, classifier or action kind (a del or change, or none named): nothing for it to load (%s)", tcSummary(m))
 			return v
 		case kind == "":
-			v.unknown("the symptom does not name the qdisc or classifier the tc command asked for: paste the tc command line (%s)", tcSummary(m))
+			v.unknown("the symptom does not name the qdisc, classifier or action the tc command asked for: paste the tc command line (%s)", tcSummary(m))
 			return v
 		}
 	}
@@ -190,7 +190,7 @@ func tcKindRefused(s symptom.Symptom) (refused, explicit bool) {
 		return false, false
 	}
 	switch strings.ToLower(s.ExtAck) {
-	case "specified qdisc kind is unknown", "tc classifier not found", "specified qdisc not found":
+	case "specified qdisc kind is unknown", "tc classifier not found", "specified qdisc not found", "failed to load tc action module":
 		return true, true
 	case "":
 		return s.Errno == symptom.ENOENT, false
@@ -207,21 +207,24 @@ func tcSummary(m *probes.ModulesFacts) string {
 		}
 	}
 	if len(missing) == 0 {
-		return "every qdisc and classifier rtnl-doctor knows is built in, loaded or loadable, or unknown"
+		return "every qdisc, classifier and action rtnl-doctor knows is built in, loaded or loadable, or unknown"
 	}
 	return "missing here: " + strings.Join(missing, ", ")
 }
 
 // tcModuleGuess names the module the kernel asks for a tc kind.
 func tcModuleGuess(object, kind string) string {
-	if object == "filter" {
+	switch object {
+	case "filter":
 		return "the kernel asks modprobe for cls_" + kind
+	case "action":
+		return "the kernel asks modprobe for act_" + kind
 	}
 	return "the kernel asks modprobe for sch_" + kind
 }
 
 // moduleKind is the kind and its support the symptom asks for: a link kind,
-// or a tc command's qdisc or classifier.
+// or a tc command's qdisc, classifier or action.
 func moduleKind(c *Context) (string, probes.KindSupport) {
 	m := &c.Facts.Modules
 	if c.Symptom.Operation == symptom.OpTC {

@@ -78,6 +78,9 @@ func TestModuleMissingTC(t *testing.T) {
 		{LinkKind: probes.LinkKind{Kind: "qdisc netem", Module: "sch_netem", Config: "CONFIG_NET_SCH_NETEM"}, State: probes.ModLoadable},
 		{LinkKind: probes.LinkKind{Kind: "qdisc cake", Module: "sch_cake", Config: "CONFIG_NET_SCH_CAKE"}, State: probes.ModMissing, Evidence: []string{"no module sch_cake"}},
 		{LinkKind: probes.LinkKind{Kind: "filter flower", Module: "cls_flower", Config: "CONFIG_NET_CLS_FLOWER"}, State: probes.ModLoaded},
+		{LinkKind: probes.LinkKind{Kind: "filter matchall", Module: "cls_matchall", Config: "CONFIG_NET_CLS_MATCHALL"}, State: probes.ModLoaded},
+		{LinkKind: probes.LinkKind{Kind: "action mirred", Module: "act_mirred", Config: "CONFIG_NET_ACT_MIRRED"}, State: probes.ModMissing, Evidence: []string{"no module act_mirred"}},
+		{LinkKind: probes.LinkKind{Kind: "action police", Module: "act_police", Config: "CONFIG_NET_ACT_POLICE"}, State: probes.ModLoadable},
 	}}
 	for _, tc := range []struct {
 		text   string
@@ -92,6 +95,11 @@ func TestModuleMissingTC(t *testing.T) {
 		{"$ tc qdisc add dev eth0 root cake\nRTNETLINK answers: No such file or directory", Fail, "qdisc cake: not built in", "module-missing/extra-modules"},
 		{"$ tc qdisc replace dev eth0 root cake bandwidth 100mbit\nError: Specified qdisc kind is unknown.", Fail, "qdisc cake: not built in", "module-missing/extra-modules"},
 		{"$ tc filter add dev eth0 ingress protocol ip flower dst_ip 10.0.0.1 action drop\nError: TC classifier not found.", OK, "filter flower: loaded", ""},
+		// A filter's action: the kernel's answer names the action module.
+		{"$ tc filter add dev eth0 ingress matchall action mirred egress redirect dev eth1\nError: Failed to load TC action module.", Fail, "action mirred: not built in", "module-missing/extra-modules"},
+		{"$ tc filter add dev eth0 ingress protocol ip u32 match u32 0 0 police rate 1mbit burst 10k drop\nError: Failed to load TC action module.", Fail, "action police: module act_police is available", "module-missing/modprobe"},
+		// The classifier's answer with an action beside it: the classifier is the kind.
+		{"$ tc filter add dev eth0 ingress matchall action mirred egress redirect dev eth1\nError: TC classifier not found.", OK, "filter matchall: loaded", ""},
 		{"$ tc qdisc add dev eth0 root sch_unknown\nError: Specified qdisc kind is unknown.", Unknown, "is not one rtnl-doctor knows", ""},
 		{"Error: Specified qdisc kind is unknown.", Unknown, "paste the tc command line", ""},
 		// Requests that fail on their object, not on the kind: no modprobe.
@@ -125,7 +133,7 @@ func TestModuleMissingTC(t *testing.T) {
 		if tc.fix == "" && len(f) != 0 || tc.fix != "" && (len(f) == 0 || f[0].ID != tc.fix) {
 			t.Errorf("%q: fixes %v, want %q", tc.text, f, tc.fix)
 		}
-		if tc.fix == "module-missing/modprobe" && !strings.Contains(f[0].Command, "modprobe sch_netem") {
+		if tc.fix == "module-missing/modprobe" && !strings.Contains(f[0].Command, "modprobe sch_netem") && !strings.Contains(f[0].Command, "modprobe act_police") {
 			t.Errorf("%q: fix command %q", tc.text, f[0].Command)
 		}
 	}

@@ -378,3 +378,43 @@ func TestLiveQdiscMissing(t *testing.T) {
 	}
 	t.Skip("this kernel has every qdisc rtnl-doctor knows")
 }
+
+// A filter whose action the running kernel lacks: on an ingress qdisc in
+// a private namespace, a u32 filter with the first action the probes call
+// missing is refused with "Failed to load TC action module", and
+// module-missing names the action.
+func TestLiveTCActionMissing(t *testing.T) {
+	ns := testns.New(t)
+	tc, err := exec.LookPath("tc")
+	if err != nil {
+		t.Skip("no tc(8) on this machine")
+	}
+	mods := probes.Gather(context.Background(), probes.Target{}, probes.GroupModules).Modules
+	ingress, _ := mods.TCKind("qdisc ingress")
+	u32, _ := mods.TCKind("filter u32")
+	if ingress.State == probes.ModMissing || u32.State == probes.ModMissing {
+		t.Skip("this kernel lacks the ingress qdisc or the u32 classifier the test needs")
+	}
+	if out, err := ns.Exec(tc, "qdisc", "add", "dev", "lo", "ingress"); err != nil {
+		t.Fatalf("tc qdisc add dev lo ingress: %v\n%s", err, out)
+	}
+	for _, k := range mods.TCKinds {
+		object, kind, _ := strings.Cut(k.Kind, " ")
+		if k.State != probes.ModMissing || object != "action" || kind != "gact" && kind != "police" && kind != "mirred" {
+			continue
+		}
+		args := map[string]string{"gact": "action drop", "police": "police rate 1mbit burst 10k drop", "mirred": "action mirred egress mirror dev lo"}[kind]
+		cmd := "tc filter add dev lo parent ffff: protocol ip prio 1 u32 match u32 0 0 " + args
+		out, err := ns.Exec(append([]string{tc}, strings.Fields(cmd)[1:]...)...)
+		if err == nil {
+			t.Fatalf("%s succeeded although the probes say action %s is missing", cmd, kind)
+		}
+		d := diagnoseLive(t, probes.Target{NetNS: ns.Name}, cmd, out)
+		expectFirst(t, d, "module-missing")
+		if _, ev := evidenceOf(d, "module-missing"); !strings.Contains(ev, "action "+kind) {
+			t.Fatalf("evidence %q (tc said %q)", ev, out)
+		}
+		return
+	}
+	t.Skip("this kernel has the gact, police and mirred actions")
+}

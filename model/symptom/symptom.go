@@ -69,9 +69,13 @@ type Symptom struct {
 	Message   string `json:"message,omitempty"`
 	ExtAck    string `json:"ext_ack,omitempty"`
 	SysctlKey string `json:"sysctl_key,omitempty"`
-	// TCKind is the qdisc or classifier a tc command names, with its
+	// TCKind is the qdisc, classifier or action a tc command names, with its
 	// object: "qdisc netem", "filter flower".
 	TCKind string `json:"tc_kind,omitempty"`
+	// TCAction is the first action a tc filter or `tc actions add` names
+	// ("mirred" in "... action mirred egress redirect dev eth1"; "police"
+	// for a filter's police keyword): the kernel loads act_KIND for it.
+	TCAction string `json:"tc_action,omitempty"`
 	// MTU is the MTU the command asked for (mtu N), 0 if none.
 	MTU    int    `json:"mtu,omitempty"`
 	Path   string `json:"path,omitempty"`

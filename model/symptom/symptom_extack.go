@@ -76,6 +76,10 @@ var extAckTable = []ExtAck{
 	// found", shared with tc_modify_qdisc's missing parent).
 	{Msg: "Specified qdisc kind is unknown", Errno: ENOENT, Op: OpTC, Cause: "module-missing", Src: "net/sched/sch_api.c:qdisc_create"},
 	{Msg: "TC classifier not found", Errno: ENOENT, Op: OpTC, Cause: "module-missing", Src: "net/sched/cls_api.c:tcf_proto_lookup_ops"},
+	// act_api.c after request_module("act_KIND") (6.12: "net-act-KIND")
+	// found nothing: the kernel has no such action.
+	{Msg: tcActionModuleMsg, Errno: ENOENT, Op: OpTC, Cause: "module-missing", Src: "net/sched/act_api.c:tc_action_load_ops"},
+	{Msg: "TC action name too long", Errno: EINVAL, Op: OpTC, Cause: "invalid-request", Src: "net/sched/act_api.c:tc_action_load_ops"},
 	{Msg: "Bind to offloaded block failed as dev has offload disabled", Errno: EOPNOTSUPP, Op: OpTC, Src: "net/sched/cls_api.c:tcf_block_offload_bind"},
 	{Msg: "Memory allocation for head change callback item failed", Errno: ENOMEM, Op: OpTC, Src: "net/sched/cls_api.c:tcf_block_offload_unbind"},
 	{Msg: "Parent Qdisc doesn't exists", Errno: EINVAL, Op: OpTC, Cause: "invalid-request", Src: "net/sched/cls_api.c:__tcf_qdisc_find"},

@@ -10,7 +10,7 @@ import "strings"
 
 // tcObjects are tc's objects by the names tc accepts for them (tc/tc.c
 // do_cmd matches abbreviations: "q", "qd", "f"...).
-var tcObjects = []string{"qdisc", "class", "filter", "chain", "action"}
+var tcObjects = []string{"qdisc", "class", "filter", "chain", "actions"}
 
 // tcSkip are the keywords of a qdisc or filter command that come before
 // its kind, with how many values each takes ("prio" is a qdisc kind but a
@@ -64,7 +64,19 @@ func (s *Symptom) parseTC(argv []string) {
 	// Only a request that creates asks the kernel for the kind (and makes
 	// it load sch_KIND): a del or change of what is not there fails on the
 	// object, whatever kind it names.
-	if object != "qdisc" && object != "filter" || verb != "add" && verb != "replace" {
+	if verb != "add" && verb != "replace" {
+		return
+	}
+	if object == "filter" || object == "actions" {
+		s.setIf(&s.TCAction, tcFirstAction(rest))
+	}
+	if object == "actions" {
+		if s.TCAction != "" {
+			s.TCKind = "action " + s.TCAction
+		}
+		return
+	}
+	if object != "qdisc" && object != "filter" {
 		return
 	}
 	for i := 0; i < len(rest); i++ {
@@ -79,6 +91,38 @@ func (s *Symptom) parseTC(argv []string) {
 		s.TCKind = object + " " + clipText(w, 32)
 		return
 	}
+}
+
+// tcActionModuleMsg is the kernel's answer when request_module found no
+// module for an action (net/sched/act_api.c tc_action_load_ops, ENOENT).
+const tcActionModuleMsg = "Failed to load TC action module"
+
+// tcGactShorthand are the verdicts tc reads as a gact action when they
+// follow "action" (tc/tc_util.c action_a2n).
+var tcGactShorthand = map[string]bool{"continue": true, "drop": true, "shot": true, "pass": true, "ok": true,
+	"reclassify": true, "pipe": true, "trap": true, "goto": true, "jump": true}
+
+// tcFirstAction is the kind of the first action in a filter's or `tc
+// actions add`'s arguments: the word after "action" or "actions", or
+// "police", a filter's own keyword for act_police (tc/m_action.c
+// parse_action).
+func tcFirstAction(rest []string) string {
+	for i, w := range rest {
+		switch {
+		case w == "police":
+			return "police"
+		case (w == "action" || w == "actions") && i+1 < len(rest):
+			k := rest[i+1]
+			if k == "" || strings.ContainsAny(k, ":/.=") || k[0] >= '0' && k[0] <= '9' {
+				return ""
+			}
+			if tcGactShorthand[k] {
+				return "gact" // "action drop": m_action.c parse_action
+			}
+			return clipText(k, 32)
+		}
+	}
+	return ""
 }
 
 // TCKindParts splits Symptom.TCKind ("qdisc netem") into its object and kind.

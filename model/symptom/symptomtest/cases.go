@@ -35,7 +35,7 @@ var Cases = []Case{
 		symptom.Symptom{Operation: symptom.OpLinkAdd, Kind: "macvlan", Lower: "nosuch", Errno: symptom.ENODEV}},
 	{"no permission", "$ ip link add x0 type veth\nRTNETLINK answers: Operation not permitted",
 		symptom.Symptom{Operation: symptom.OpLinkAdd, Kind: "veth", Device: "x0", Errno: symptom.EPERM}},
-	// tc: qdiscs and classifiers (symptom_tc.go). The first is this
+	// tc: qdiscs, classifiers and actions (symptom_tc.go). The first is this
 	// machine's kernel, built without netem (iproute2 6.1).
 	{"tc qdisc kind unknown", "# tc qdisc add dev lo root netem delay 1ms\nError: Specified qdisc kind is unknown.",
 		symptom.Symptom{Operation: symptom.OpTC, TCKind: "qdisc netem", Device: "lo", Errno: symptom.ENOENT, ExtAck: "Specified qdisc kind is unknown", Source: "tc"}},
@@ -47,6 +47,14 @@ var Cases = []Case{
 		symptom.Symptom{Operation: symptom.OpTC, TCKind: "qdisc ingress", Errno: symptom.EPERM}},
 	{"tc qdisc already there", "# tc qdisc add dev lo root pfifo\nError: Exclusivity flag on, cannot modify.",
 		symptom.Symptom{Operation: symptom.OpTC, TCKind: "qdisc pfifo", Errno: symptom.EEXIST}},
+	// A filter's action is a module of its own (act_KIND): the kernel's
+	// answer names the action, so the action is the kind.
+	{"tc action module missing", "# tc filter add dev eth0 ingress matchall action mirred egress redirect dev eth1\nError: Failed to load TC action module.\nWe have an error talking to the kernel",
+		symptom.Symptom{Operation: symptom.OpTC, TCKind: "action mirred", TCAction: "mirred", Device: "eth0", Errno: symptom.ENOENT, ExtAck: "Failed to load TC action module"}},
+	{"tc actions add, police", "$ tc actions add action police rate 1mbit burst 100k index 1\nError: Failed to load TC action module.",
+		symptom.Symptom{Operation: symptom.OpTC, TCKind: "action police", TCAction: "police", Errno: symptom.ENOENT}},
+	{"tc filter with a gact shorthand, classifier missing", "$ tc filter add dev eth0 parent ffff: u32 match u32 0 0 action drop\nError: TC classifier not found.",
+		symptom.Symptom{Operation: symptom.OpTC, TCKind: "filter u32", TCAction: "gact", Errno: symptom.ENOENT}},
 	{"tc without a parser for the kind", "tc qdisc add dev pppoe-wan root cake bandwidth 716kbit besteffort triple-isolate\nUnknown qdisc \"cake\", hence option \"bandwidth\" is unparsable",
 		symptom.Symptom{Operation: symptom.OpTC, TCKind: "qdisc cake", Source: "tc"}},
 	{"busybox", "/ # ip link add br0 type bridge\nip: RTNETLINK answers: Operation not permitted",
