@@ -48,6 +48,10 @@ const captureLogTail = MaxLogTail
 // maxCaptureFDs bounds the fd links captured for the target process.
 const maxCaptureFDs = 4096
 
+// maxCaptureDrivers bounds the links whose driver a capture asks (one
+// ioctl each).
+const maxCaptureDrivers = 4096
+
 // maxCaptureIfaceSysctls bounds the interfaces whose per-interface sysctls
 // are captured.
 const maxCaptureIfaceSysctls = 512
@@ -85,7 +89,12 @@ type CapturedNet struct {
 	Addrs  []Addr  `json:"addrs"`
 	Routes []Route `json:"routes"`
 	Rules  []Rule  `json:"rules"`
-	Gaps   Gaps    `json:"unavailable,omitempty"`
+	// Drivers are the drivers of the links (ETHTOOL_GDRVINFO), the first
+	// maxCaptureDrivers links; a link whose driver has no ethtool
+	// operations has none. Always written ([] when none), so that a
+	// capture without the key is one made before drivers were captured.
+	Drivers []Driver `json:"drivers"`
+	Gaps    Gaps     `json:"unavailable,omitempty"`
 }
 
 // CapturedDevice is a device node, described (archives carry no nodes).
@@ -683,6 +692,25 @@ func (c *capturer) netns(e *env) {
 		s.Close()
 	} else {
 		cn.Gaps.AddReason("rules", err.Error())
+	}
+	var names []string
+	for i, l := range n.Links {
+		if i >= maxCaptureDrivers {
+			c.m.Truncated = append(c.m.Truncated, fmt.Sprintf("drivers: the first %d of %d links", maxCaptureDrivers, len(n.Links)))
+			break
+		}
+		if ValidIfName(l.Name) == nil {
+			names = append(names, l.Name)
+		}
+	}
+	if e.netnsErr == nil && len(names) > 0 {
+		drivers, err := ethtoolDrivers(e, names)
+		if err != nil {
+			cn.Gaps.AddReason("drivers", Reason(err))
+		} else if drivers == nil {
+			drivers = []Driver{}
+		}
+		cn.Drivers = drivers
 	}
 	for _, g := range cn.Gaps {
 		c.m.Unreadable.AddReason("net."+g.Fact, g.Reason)

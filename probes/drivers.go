@@ -26,8 +26,12 @@ type Driver struct {
 // readDrivers asks the driver of each device the symptom names (e.ifaces)
 // that exists in the namespace, with the SIOCETHTOOL ioctl on a socket in
 // the examined namespace. A device whose driver has no ethtool operations
-// is left out; a gap named "drivers" says why none could be read.
+// is left out; a gap named "drivers" says why none could be read. Offline,
+// a capture's net.json carries the drivers of its links (read with the
+// links by capturedNet) and a sosreport its ethtool -i outputs.
 func readDrivers(e *env, n *NetFacts) {
+	captured := n.Drivers
+	n.Drivers = nil
 	var want []string
 	for _, name := range e.ifaces {
 		if l, ok := n.LinkByName(name); ok {
@@ -37,26 +41,22 @@ func readDrivers(e *env, n *NetFacts) {
 	if len(want) == 0 {
 		return
 	}
-	read := func() error {
-		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-		if err != nil {
-			return fmt.Errorf("socket for ethtool: %s", Reason(err))
-		}
-		defer unix.Close(fd)
-		for _, name := range want {
-			info, err := unix.IoctlGetEthtoolDrvinfo(fd, name)
-			if err != nil {
-				continue // no ethtool operations, or gone meanwhile
-			}
-			n.Drivers = append(n.Drivers, Driver{Device: name, Driver: unix.ByteSliceToString(info.Driver[:]),
-				Version: unix.ByteSliceToString(info.Version[:]), BusInfo: unix.ByteSliceToString(info.Bus_info[:]), Source: "ethtool"})
-		}
-		return nil
-	}
 	var err error
 	switch {
 	case e.netnsErr != nil:
 		err = e.netnsErr
+	case !e.root.Live() && e.root.Exists("/"+CaptureMeta+"/net.json"):
+		if captured == nil {
+			err = fmt.Errorf("the capture at %s records no drivers (written by an rtnl-doctor before drivers were captured, or none could be read)", e.root.Dir)
+			break
+		}
+		for _, name := range want {
+			for _, d := range captured {
+				if d.Device == name {
+					n.Drivers = append(n.Drivers, d)
+				}
+			}
+		}
 	case !e.root.Live() && sosFor(e.root.Dir) != nil:
 		// A sosreport's networking plugin ran ethtool -i on each device.
 		for _, name := range want {
@@ -65,15 +65,43 @@ func readDrivers(e *env, n *NetFacts) {
 			}
 		}
 	case !e.root.Live():
-		err = fmt.Errorf("offline root %s: drivers are read only on a live system or from a sosreport's ethtool -i (a capture does not record them)", e.root.Dir)
-	case e.netnsPath == "":
-		err = read()
+		err = fmt.Errorf("offline root %s: drivers are read only on a live system, from a capture or from a sosreport's ethtool -i", e.root.Dir)
 	default:
-		err = netns.Do(e.netnsPath, read)
+		n.Drivers, err = ethtoolDrivers(e, want)
 	}
 	if err != nil {
 		n.Gaps.AddReason("drivers", Reason(err))
 	}
+}
+
+// ethtoolDrivers reads the drivers of the named devices of the examined
+// namespace (ETHTOOL_GDRVINFO). A device whose driver has no ethtool
+// operations, or that is gone meanwhile, is left out.
+func ethtoolDrivers(e *env, names []string) ([]Driver, error) {
+	var out []Driver
+	read := func() error {
+		fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return fmt.Errorf("socket for ethtool: %s", Reason(err))
+		}
+		defer unix.Close(fd)
+		for _, name := range names {
+			info, err := unix.IoctlGetEthtoolDrvinfo(fd, name)
+			if err != nil {
+				continue
+			}
+			out = append(out, Driver{Device: name, Driver: clip(unix.ByteSliceToString(info.Driver[:]), 64),
+				Version: clip(unix.ByteSliceToString(info.Version[:]), 64), BusInfo: clip(unix.ByteSliceToString(info.Bus_info[:]), 64), Source: "ethtool"})
+		}
+		return nil
+	}
+	var err error
+	if e.netnsPath == "" {
+		err = read()
+	} else {
+		err = netns.Do(e.netnsPath, read)
+	}
+	return out, err
 }
 
 // DriverOf is the driver of a named device, if it was read.

@@ -42,7 +42,7 @@ func capturedNet(r Root) (NetFacts, bool) {
 		}
 		return n, true
 	}
-	n.Links, n.Addrs, n.Routes = cn.Links, cn.Addrs, cn.Routes
+	n.Links, n.Addrs, n.Routes, n.Drivers = cn.Links, cn.Addrs, cn.Routes, cn.Drivers
 	for _, g := range cn.Gaps {
 		if g.Fact == "links" || g.Fact == "addrs" || g.Fact == "routes" {
 			n.Gaps.AddReason(g.Fact, "not captured: "+g.Reason)

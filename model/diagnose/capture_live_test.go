@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,6 +50,15 @@ func TestLiveCaptureSameVerdicts(t *testing.T) {
 		t.Errorf("net.json of the namespace: %d links, %d addresses, %d rules; want lo, veth0, veth1, their addresses and the 3 default rules", len(cn.Links), len(cn.Addrs), len(cn.Rules))
 	}
 	t.Logf("capture: %d files, %d bytes compressed, %d unpacked; unreadable %v", m.Files, buf.Len(), m.Bytes, m.Unreadable)
+	// The drivers of the links are captured, and read back offline for
+	// the devices a symptom names, as live.
+	if drv := fmt.Sprint(cn.Drivers); !strings.Contains(drv, "veth0 veth") {
+		t.Errorf("net.json drivers = %s, want veth0's (veth)", drv)
+	}
+	offNet := probes.Gather(context.Background(), probes.Target{Root: arch, Interfaces: []string{"veth1"}}, probes.GroupNet).Net
+	if d, ok := offNet.DriverOf("veth1"); !ok || d.Driver != "veth" {
+		t.Errorf("offline driver of veth1 = %+v, %v (gaps %v)", d, ok, offNet.Gaps)
+	}
 
 	for _, c := range []struct{ cmd, out, want string }{
 		{"ip link add veth0 type veth peer name veth9", nameOut, "name-conflict"},
