@@ -166,6 +166,9 @@ func evalMACDenial(c *Context) Verdict {
 			v.warn("a networking denial of another program: %s", describeDenial(d))
 		}
 	}
+	if st, msg := aaUsernsRestriction(c); st != "" && len(match) == 0 {
+		v.add(st, "%s", msg)
+	}
 	if len(match) > 0 || len(other) > 0 {
 		return v
 	}
@@ -202,12 +205,48 @@ func aaState(a lsm.AppArmorFacts) string {
 	return "label " + sanitize.OrDash(a.Label)
 }
 
+// aaUsernsRestriction judges Ubuntu's (23.10+) AppArmor restriction of
+// unprivileged user namespaces for a user-namespace failure: with
+// kernel.apparmor_restrict_unprivileged_userns=1, apparmor_userns_create
+// moves an unconfined program's new namespace to a profile without
+// capabilities, so its first privileged step (uid_map, setgroups, a mount)
+// is refused. Unconfined and not root: proven; confined: its profile must
+// allow userns.
+func aaUsernsRestriction(c *Context) (Status, string) {
+	aa := c.Facts.Security.AppArmor
+	if c.Symptom.Operation != symptom.OpUserns || c.Facts.Identity.EUID == 0 {
+		return "", ""
+	}
+	on := aa.RestrictUnprivilegedUserns != nil && *aa.RestrictUnprivilegedUserns
+	if n, ok := sysctlInt(c, "kernel.apparmor_restrict_unprivileged_userns"); ok {
+		on = n == 1
+	}
+	switch {
+	case !on:
+		return "", ""
+	case aa.Profile == "" || aa.Profile == "unconfined":
+		return Fail, fmt.Sprintf("kernel.apparmor_restrict_unprivileged_userns=1 and %s is unconfined: AppArmor gives its new user namespace no capabilities", c.who())
+	}
+	return Warn, fmt.Sprintf("kernel.apparmor_restrict_unprivileged_userns=1: only profiles that allow userns may create user namespaces (%s runs under %s)", c.who(), sanitize.Clip(aa.Profile, 120))
+}
+
 func fixesMACDenial(c *Context, v Verdict) []fix.Fix {
-	if v.Status != Fail {
+	if v.Status != Fail && v.Status != Warn {
 		return nil
 	}
 	match, _ := matchingDenials(c)
-	if len(match) == 0 {
+	if st, _ := aaUsernsRestriction(c); st != "" && len(match) == 0 {
+		prog := failingProgram(c)
+		return []fix.Fix{{ID: "mac-denial/apparmor-userns-profile", Title: "Allow user namespaces for " + prog + " only, with an AppArmor profile (narrowest)",
+			// The program's path is a value from the system: it goes
+			// through the quoting function as printf's argument, never
+			// into a here-document.
+			Command: fix.Lines(fix.Argv("printf", `%s\n`, "abi <abi/4.0>,", "include <tunables/global>", "profile rtnl-doctor-userns "+aaPath(prog)+" flags=(unconfined) {", "  userns,", "}")+" > /etc/apparmor.d/rtnl-doctor-userns", fix.Argv("apparmor_parser", "-r", "/etc/apparmor.d/rtnl-doctor-userns")), NeedsRoot: true, Manual: true, Why: "a profile for a program is a policy decision: review it"}, {ID: "mac-denial/apparmor-userns-sysctl", Title: "Or lift the restriction for every program",
+			Command: fix.Argv("sysctl", "-w", "kernel.apparmor_restrict_unprivileged_userns=0"), NeedsRoot: true,
+			Risk:   "every unprivileged program may create user namespaces again, the attack surface Ubuntu closed in 23.10",
+			Action: fix.Act("sysctl", "key", "kernel.apparmor_restrict_unprivileged_userns", "value", "0")}}
+	}
+	if v.Status != Fail || len(match) == 0 {
 		return nil
 	}
 	d := match[0]

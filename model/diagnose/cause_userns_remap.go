@@ -73,13 +73,10 @@ func evalUsernsRemap(c *Context) Verdict {
 		if n, ok := sysctlInt(c, "kernel.unprivileged_userns_clone"); ok && n == 0 && nonRoot {
 			v.fail("kernel.unprivileged_userns_clone=0: unprivileged users may not create user namespaces")
 		}
-		aa := c.Facts.Security.AppArmor
 		if n, ok := sysctlInt(c, "kernel.apparmor_restrict_unprivileged_userns"); ok && n == 1 && nonRoot {
-			if aa.Profile == "" || aa.Profile == "unconfined" {
-				v.fail("kernel.apparmor_restrict_unprivileged_userns=1 and %s is unconfined: AppArmor refuses it a user namespace with full capabilities", who)
-			} else {
-				v.warn("kernel.apparmor_restrict_unprivileged_userns=1: only profiles that allow userns may create them (profile %s)", aa.Profile)
-			}
+			// A security module's refusal (the userns_create hook):
+			// mac-denial judges it and offers the profile.
+			v.Evidence = append(v.Evidence, "kernel.apparmor_restrict_unprivileged_userns=1: AppArmor's refusal, judged under mac-denial")
 		}
 		for _, d := range c.Facts.Denials.Denials {
 			if d.Operation == "userns_create" || d.Class == "user_namespace" {
@@ -156,17 +153,6 @@ func fixesUsernsRemap(c *Context, v Verdict) []fix.Fix {
 			Command: fix.Argv("sysctl", "-w", "user.max_user_namespaces=15000"), NeedsRoot: true,
 			Risk:   "user namespaces let unprivileged users reach more kernel code; the limit was set to 0 on purpose on some hardened systems",
 			Action: fix.Act("sysctl", "key", "user.max_user_namespaces", "value", "15000")}, fix.PersistFix("userns-remap/persist-max-user-namespaces", "user.max_user_namespaces", "15000"))
-	}
-	if n, ok := sysctlInt(c, "kernel.apparmor_restrict_unprivileged_userns"); ok && n == 1 && c.Symptom.Operation == symptom.OpUserns {
-		prog := failingProgram(c)
-		fixes = append(fixes, fix.Fix{ID: "userns-remap/apparmor-profile", Title: "Allow user namespaces for " + prog + " only, with an AppArmor profile",
-			// The program's path is a value from the system: it goes
-			// through the quoting function as printf's argument, never
-			// into a here-document.
-			Command: fix.Lines(fix.Argv("printf", `%s\n`, "abi <abi/4.0>,", "include <tunables/global>", "profile rtnl-doctor-userns "+aaPath(prog)+" flags=(unconfined) {", "  userns,", "}")+" > /etc/apparmor.d/rtnl-doctor-userns", fix.Argv("apparmor_parser", "-r", "/etc/apparmor.d/rtnl-doctor-userns")), NeedsRoot: true, Manual: true, Why: "a profile for a program is a policy decision: review it"}, fix.Fix{ID: "userns-remap/apparmor-sysctl", Title: "Or lift the restriction for every program",
-			Command: fix.Argv("sysctl", "-w", "kernel.apparmor_restrict_unprivileged_userns=0"), NeedsRoot: true,
-			Risk:   "every unprivileged program may create user namespaces again, the attack surface Ubuntu closed in 23.10",
-			Action: fix.Act("sysctl", "key", "kernel.apparmor_restrict_unprivileged_userns", "value", "0")})
 	}
 	return fixes
 }

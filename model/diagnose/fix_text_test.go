@@ -100,6 +100,12 @@ func TestFixCommandsQuoteSystemValues(t *testing.T) {
 	all = append(all, fixesUsernsRemap(c, fail)...)
 	all = append(all, fixesMACDenial(c, fail)...)
 	all = append(all, fixesContainerRestricted(c, fail)...)
+	// AppArmor's user-namespace restriction, without a denial record, for
+	// an unprivileged user: the profile names the program's path.
+	f2 := *f
+	f2.Denials.Denials = nil
+	f2.Identity.EUID = 1000
+	all = append(all, fixesMACDenial(&Context{Facts: &f2, Symptom: c.Symptom}, fail)...)
 	seen := 0
 	for _, fx := range all {
 		if strings.Contains(fx.Command, "PWNED") {
