@@ -115,13 +115,24 @@ var strerrorTexts = []strerrorText{
 	{"Input data out of range", ERANGE, "libnl"},
 	{"Address family not supported", EAFNOSUPPORT, "libnl"},
 	{"Invalid address for specified address family", EADDRNOTAVAIL, "libnl"},
+	// iptables' libiptc (iptc_strerror, libiptc/libiptc.c) prints its own
+	// text for the errno of a table operation instead of strerror; the
+	// class is the errno of that row. Example:
+	// telnetdoogie/synology-docker#99 `can't initialize ip6tables table
+	// `nat': Table does not exist (do you need to insmod?)`.
+	{"Table does not exist (do you need to insmod?)", ENOENT, "libiptc"},
+	{"Permission denied (you must be root)", EPERM, "libiptc"},
+	{"Module is wrong version", EINVAL, "libiptc"},
+	{"Chain already exists", EEXIST, "libiptc"},
+	{"No chain/target/match by that name", ENOENT, "libiptc"},
+	{"Bad rule (does a matching rule exist in that chain?)", ENOENT, "libiptc"},
 }
 
 // glibcText is the text Strerror shows for a class.
 var glibcText = func() map[Errno]string {
 	m := map[Errno]string{}
 	for _, t := range strerrorTexts {
-		if _, ok := m[t.errno]; !ok && t.libc != "musl" && t.libc != "libnl" {
+		if _, ok := m[t.errno]; !ok && (t.libc == "glibc" || t.libc == "both") {
 			m[t.errno] = t.text
 		}
 	}

@@ -770,7 +770,7 @@ func findQuotedExtAck(line string) []string {
 var lowerStrerrors = func() []string {
 	var out []string
 	for _, t := range strerrorTexts {
-		if t.libc != "libnl" {
+		if t.libc != "libnl" && t.libc != "libiptc" {
 			out = append(out, strings.ToLower(t.text))
 		}
 	}

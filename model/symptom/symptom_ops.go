@@ -801,6 +801,28 @@ var lineForms = []lineForm{
 			s.setFamily(m[2])
 			s.setErr(EEXIST, m[0])
 		}},
+	// The CNI plugins' veth setup (plugins pkg/ip/link_linux.go
+	// SetupVethWithName): every name it tried exists.
+	{name: "cni-unique-veth", example: `failed to find a unique veth name`,
+		re: regexp.MustCompile(`failed to find a unique veth name`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "cni")
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, "veth")
+			s.setIf(&s.Message, m[0])
+		}},
+	// bond-cni's own check of the bond's MTU against its ports'.
+	{name: "bond-cni-mtu", example: `Invalid MTU (1500). The requested MTU for bond is bigger than that of the slave link (net1), slave mtu (1460)`,
+		re: regexp.MustCompile(`Invalid MTU \((\d{1,6})\)\. The requested MTU for bond is bigger than that of the slave link`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "cni")
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Kind, "bond")
+			if n := atoiSafe(m[1]); n > 0 && s.MTU == 0 {
+				s.MTU = n
+			}
+			s.setIf(&s.Message, m[0])
+		}},
 	{name: "cni-add-route", example: `failed to add route {Ifindex: 3 Dst: 10.244.0.0/16 Src: <nil> Gw: 10.244.1.1}: file exists`,
 		re: regexp.MustCompile(`failed to add route (?:'([^']*)'|"([^"]*)"|(\{[^}]*\}))?:? ?(.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
@@ -1071,6 +1093,15 @@ var lineForms = []lineForm{
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.SysctlKey, strings.TrimRight(m[1], "."))
 		}},
+	// OpenVPN's DCO netlink code prints the kernel's extended ACK as
+	// "kernel error: MESSAGE" (src/openvpn/dco_linux.c; ovpn's messages
+	// carry the module's "ovpn: " prefix).
+	{name: "openvpn-dco-extack", example: `kernel error: ovpn: ifindex does not match any interface`,
+		re: regexp.MustCompile(`(?:^|\s)kernel error: ([a-z0-9_]{2,16}: [^\n]{4,200}?)\.?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "openvpn")
+			s.noteExtAck(m[1], m[0], m[0])
+		}},
 	// Kernel extended-ACK messages quoted by a program without iproute2's
 	// "Error: " (oblique/create_ap#420, morrownr/USB-WiFi#153 from
 	// systemd-networkd: "MSG: MESSAGE. Strerror"; pyroute2's
@@ -1302,8 +1333,13 @@ var opPhrases = []opPhrase{
 	// A program opening its tun/tap: vpncloud's "Failed to open virtual tap
 	// interface vpncloud%d: No such device (os error 19)".
 	{name: "open-tun-interface", example: `ERROR - Failed to open virtual tap interface vpncloud%d: No such device (os error 19)`,
-		re: regexp.MustCompile(`(?i)\b(?:open(?:ing)?|get(?:ting)?) (?:the |a )?(?:virtual )?(?:tun|tap)(?:/tap)? (?:interface|device)\b`),
+		// "failed to open TUN device: ioctl failed" (flannel's udp
+		// backend): the open worked, TUNSETIFF creating the device did not.
+		re: regexp.MustCompile(`(?i)\b(?:open(?:ing)?|get(?:ting)?) (?:the |a )?(?:virtual )?(?:tun|tap)(?:/tap)? (?:interface|device)\b(:\s*ioctl\b)?`),
 		apply: func(s *Symptom, m []string) {
+			if m[1] != "" {
+				s.setIf(&s.Operation, OpTuntapAdd)
+			}
 			s.setIf(&s.Operation, OpTunOpen)
 			s.setIf(&s.Kind, "tun")
 			s.setIf(&s.Path, "/dev/net/tun")
