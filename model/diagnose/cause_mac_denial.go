@@ -168,6 +168,7 @@ func evalMACDenial(c *Context) Verdict {
 	}
 	if st, msg := aaUsernsRestriction(c); st != "" && len(match) == 0 {
 		v.add(st, "%s", msg)
+		return v
 	}
 	if len(match) > 0 || len(other) > 0 {
 		return v
@@ -208,13 +209,15 @@ func aaState(a lsm.AppArmorFacts) string {
 // aaUsernsRestriction judges Ubuntu's (23.10+) AppArmor restriction of
 // unprivileged user namespaces for a user-namespace failure: with
 // kernel.apparmor_restrict_unprivileged_userns=1, apparmor_userns_create
-// moves an unconfined program's new namespace to a profile without
-// capabilities, so its first privileged step (uid_map, setgroups, a mount)
-// is refused. Unconfined and not root: proven; confined: its profile must
-// allow userns.
+// moves an unconfined task that creates a user namespace into the
+// unprivileged_userns profile, which holds no capabilities, so its first
+// privileged step (uid_map, setgroups, a mount) is refused. Unconfined and
+// not root: proven; confined: its profile must allow userns (a warning);
+// rtnl-doctor examining itself as root: the restriction spares root, so
+// the failing program must be examined (a warning).
 func aaUsernsRestriction(c *Context) (Status, string) {
 	aa := c.Facts.Security.AppArmor
-	if c.Symptom.Operation != symptom.OpUserns || c.Facts.Identity.EUID == 0 {
+	if c.Symptom.Operation != symptom.OpUserns {
 		return "", ""
 	}
 	on := aa.RestrictUnprivilegedUserns != nil && *aa.RestrictUnprivilegedUserns
@@ -224,27 +227,59 @@ func aaUsernsRestriction(c *Context) (Status, string) {
 	switch {
 	case !on:
 		return "", ""
+	case c.Facts.Identity.EUID == 0 && c.examinesSelf():
+		return Warn, "kernel.apparmor_restrict_unprivileged_userns=1 restricts unprivileged programs' user namespaces, and rtnl-doctor examined itself as root, which it spares: pass --pid of the failing program (or run rtnl-doctor as its user) to judge it"
+	case c.Facts.Identity.EUID == 0:
+		return "", ""
 	case aa.Profile == "" || aa.Profile == "unconfined":
-		return Fail, fmt.Sprintf("kernel.apparmor_restrict_unprivileged_userns=1 and %s is unconfined: AppArmor gives its new user namespace no capabilities", c.who())
+		return Fail, fmt.Sprintf("kernel.apparmor_restrict_unprivileged_userns=1 and %s is unconfined: AppArmor moves it into a profile without capabilities when it creates a user namespace", c.who())
 	}
 	return Warn, fmt.Sprintf("kernel.apparmor_restrict_unprivileged_userns=1: only profiles that allow userns may create user namespaces (%s runs under %s)", c.who(), sanitize.Clip(aa.Profile, 120))
 }
 
+// restrictionDenial is a record of that restriction: the capability
+// refused inside the unprivileged_userns profile, or the creation refused
+// to an unconfined task when that profile is not loaded ("User namespace
+// creation restricted"). Neither profile is one to relax: the fix is a
+// profile for the program, or the sysctl.
+func restrictionDenial(d lsm.Denial) bool {
+	if d.Kind != "apparmor" {
+		return false
+	}
+	return d.Profile == "unprivileged_userns" || strings.Contains(strings.ToLower(d.Info), "userns create") ||
+		strings.Contains(strings.ToLower(d.Info), "namespace creation restricted") ||
+		d.Operation == "userns_create" && (d.Profile == "unconfined" || d.Profile == "")
+}
+
+// usernsRestrictionFixes: a profile allowing userns for the one program
+// (narrowest), then the sysctl for every program.
+func usernsRestrictionFixes(c *Context) []fix.Fix {
+	prog, ok := aaPath(failingProgram(c))
+	why := "a profile for a program is a policy decision: review it"
+	if !ok {
+		prog = "/path/to/program"
+		why = "the failing program's path is not known, or holds characters AppArmor reads as a pattern (which would attach the profile to other programs): put its absolute path in the profile yourself"
+	}
+	return []fix.Fix{{ID: "mac-denial/apparmor-userns-profile", Title: "Allow user namespaces for " + prog + " only, with an AppArmor profile (narrowest)",
+		// The program's path is a value from the system: it goes through
+		// the quoting function as printf's argument, never into a
+		// here-document.
+		Command: fix.Lines(fix.Argv("printf", `%s\n`, "abi <abi/4.0>,", "include <tunables/global>", "profile rtnl-doctor-userns "+prog+" flags=(unconfined) {", "  userns,", "}")+" > /etc/apparmor.d/rtnl-doctor-userns", fix.Argv("apparmor_parser", "-r", "/etc/apparmor.d/rtnl-doctor-userns")), NeedsRoot: true, Manual: true, Why: why}, {ID: "mac-denial/apparmor-userns-sysctl", Title: "Or lift the restriction for every program",
+		Command: fix.Argv("sysctl", "-w", "kernel.apparmor_restrict_unprivileged_userns=0"), NeedsRoot: true,
+		Risk:   "every unprivileged program may create user namespaces again, the attack surface Ubuntu closed in 23.10",
+		Action: fix.Act("sysctl", "key", "kernel.apparmor_restrict_unprivileged_userns", "value", "0")}}
+}
+
 func fixesMACDenial(c *Context, v Verdict) []fix.Fix {
-	if v.Status != Fail && v.Status != Warn {
+	if v.Status != Fail {
 		return nil
 	}
 	match, _ := matchingDenials(c)
-	if st, _ := aaUsernsRestriction(c); st != "" && len(match) == 0 {
-		prog := failingProgram(c)
-		return []fix.Fix{{ID: "mac-denial/apparmor-userns-profile", Title: "Allow user namespaces for " + prog + " only, with an AppArmor profile (narrowest)",
-			// The program's path is a value from the system: it goes
-			// through the quoting function as printf's argument, never
-			// into a here-document.
-			Command: fix.Lines(fix.Argv("printf", `%s\n`, "abi <abi/4.0>,", "include <tunables/global>", "profile rtnl-doctor-userns "+aaPath(prog)+" flags=(unconfined) {", "  userns,", "}")+" > /etc/apparmor.d/rtnl-doctor-userns", fix.Argv("apparmor_parser", "-r", "/etc/apparmor.d/rtnl-doctor-userns")), NeedsRoot: true, Manual: true, Why: "a profile for a program is a policy decision: review it"}, {ID: "mac-denial/apparmor-userns-sysctl", Title: "Or lift the restriction for every program",
-			Command: fix.Argv("sysctl", "-w", "kernel.apparmor_restrict_unprivileged_userns=0"), NeedsRoot: true,
-			Risk:   "every unprivileged program may create user namespaces again, the attack surface Ubuntu closed in 23.10",
-			Action: fix.Act("sysctl", "key", "kernel.apparmor_restrict_unprivileged_userns", "value", "0")}}
+	if len(match) > 0 && restrictionDenial(match[0]) {
+		return usernsRestrictionFixes(c)
+	}
+	if st, _ := aaUsernsRestriction(c); st == Fail && len(match) == 0 {
+		return usernsRestrictionFixes(c)
 	}
 	if v.Status != Fail || len(match) == 0 {
 		return nil
@@ -267,6 +302,10 @@ func fixesMACDenial(c *Context, v Verdict) []fix.Fix {
 			Action: fix.HelperAct(fix.OpSELinuxPermissive, "")})
 	} else {
 		prof := d.Profile
+		if prof == "" || prof == "unconfined" || prof == "unprivileged_userns" {
+			// No profile of the program's own to add a rule to or relax.
+			return nil
+		}
 		rule := "network netlink raw,"
 		if d.Capability != "" {
 			rule = "capability " + d.Capability + ","

@@ -74,15 +74,9 @@ func evalUsernsRemap(c *Context) Verdict {
 			v.fail("kernel.unprivileged_userns_clone=0: unprivileged users may not create user namespaces")
 		}
 		if n, ok := sysctlInt(c, "kernel.apparmor_restrict_unprivileged_userns"); ok && n == 1 && nonRoot {
-			// A security module's refusal (the userns_create hook):
-			// mac-denial judges it and offers the profile.
-			v.Evidence = append(v.Evidence, "kernel.apparmor_restrict_unprivileged_userns=1: AppArmor's refusal, judged under mac-denial")
-		}
-		for _, d := range c.Facts.Denials.Denials {
-			if d.Operation == "userns_create" || d.Class == "user_namespace" {
-				v.fail("%s denied creating a user namespace to %s (pid %d) at %s", d.Kind, d.Comm, d.PID, d.Time.Format("15:04:05"))
-				break
-			}
+			// A security module's restriction (the userns_create hook)
+			// and its denial records: mac-denial judges them.
+			v.Evidence = append(v.Evidence, "kernel.apparmor_restrict_unprivileged_userns=1: AppArmor restricts unprivileged user namespaces; mac-denial judges it")
 		}
 	}
 	if s.DockerRefusesHostNetns() {
@@ -158,12 +152,18 @@ func fixesUsernsRemap(c *Context, v Verdict) []fix.Fix {
 }
 
 // aaPath writes a program path for an AppArmor profile header: quoted when
-// it holds a space or a quote (AppArmor's own quoting).
-func aaPath(p string) string {
-	if strings.ContainsAny(p, " \t\"") {
-		return `"` + strings.ReplaceAll(p, `"`, `\"`) + `"`
+// it holds a space (AppArmor's own quoting). A path AppArmor would read as
+// a pattern (* ? [ ] { } ^, a variable @{...}, a quote, a backslash) or
+// one that is not absolute would attach the profile to other programs
+// than the failing one: ok is false and the caller shows a placeholder.
+func aaPath(p string) (string, bool) {
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "*?[]{}^@\"\\\n\r\t,") {
+		return "", false
 	}
-	return p
+	if strings.Contains(p, " ") {
+		return `"` + p + `"`, true
+	}
+	return p, true
 }
 
 // freeSubIDRange finds the lowest start (from 100000, on a 65536 boundary
