@@ -13,7 +13,7 @@ import (
 
 var causeContainerRestricted = &Cause{
 	ID:      "container-restricted",
-	Checks:  "whether the process runs in a container, and what the runtime withheld: NET_ADMIN, a writable /proc/sys, /dev/net/tun",
+	Checks:  "whether the process runs in a container, and what the runtime withheld: NET_ADMIN, a writable /proc/sys, /dev/net/tun, SYS_ADMIN for a systemd unit's PrivateNetwork=",
 	Needs:   []probes.Group{probes.GroupContainer, probes.GroupIdentity, probes.GroupSysctls},
 	Require: Requirement{probes.GroupContainer, "container facts"},
 	Eval:    evalContainerRestricted,
@@ -114,6 +114,50 @@ func privateNetworkRefused(c *Context) bool {
 		s.Errno == symptom.EPERM && caps != nil && !hasCap(caps.BndMask, unix.CAP_SYS_ADMIN)
 }
 
+// privateNetworkFixes: a drop-in for the one unit (narrowest), run where
+// the unit is (inside the container: through the runtime when rtnl-doctor
+// examines the container's process from the host), then SYS_ADMIN for the
+// whole container with its cost.
+func privateNetworkFixes(c *Context) []fix.Fix {
+	ct := &c.Facts.Container
+	unit := c.Symptom.Unit
+	if unit == "" || strings.HasPrefix(unit, "-") {
+		unit = "UNIT"
+	}
+	var in []string // the runtime's exec into the container, when not examining itself
+	note := ""
+	if !c.examinesSelf() {
+		switch {
+		case (ct.Runtime == "docker" || ct.Runtime == "podman") && ct.ID != "":
+			in = []string{ct.Runtime, "exec", "-it", shortID(ct.ID)}
+		default:
+			note = "# run these inside the container (its own systemd), not on the host:"
+		}
+	}
+	cmd := func(a ...string) string { return fix.Argv(append(append([]string{}, in...), a...)...) }
+	lines := []string{}
+	if note != "" {
+		lines = append(lines, note)
+	}
+	lines = append(lines, cmd("systemctl", "edit", "--", unit), "# in the editor, add these two lines and save:", "#   [Service]", "#   PrivateNetwork=no",
+		cmd("systemctl", "restart", "--", unit))
+	wide := "# docker run --cap-add SYS_ADMIN ... IMAGE (or cap_add: [SYS_ADMIN] in compose.yaml)"
+	switch ct.Runtime {
+	case "podman":
+		wide = "# podman run --cap-add SYS_ADMIN ... IMAGE"
+	case "kubernetes":
+		wide = fix.Lines("# in the pod spec, under the container:", "#   securityContext:", "#     capabilities:", "#       add: [\"SYS_ADMIN\"]")
+	}
+	return []fix.Fix{{ID: "container-restricted/unit-private-network", Title: "Let the unit run without a network namespace of its own (a drop-in, in the container)",
+		Command: fix.Lines(lines...),
+		Manual:  true, Why: "the unit asks for its own network namespace, which a container without CAP_SYS_ADMIN cannot make; the container's own network namespace still separates it from the host's, unless the container shares the host's network (--network host)",
+		Risk:    "the unit then shares the container's network namespace; its other sandboxing stays"},
+		{ID: "container-restricted/cap-sys-admin", Title: "Or re-create the container with SYS_ADMIN (wide)",
+			Command: wide, Manual: true,
+			Why:  "listed for its cost: the narrow fix above changes one unit",
+			Risk: "CAP_SYS_ADMIN allows mounts, namespaces and many administrative calls: with it a process in the container comes close to root on the host"}}
+}
+
 func shortID(id string) string {
 	if len(id) > 12 {
 		return id[:12]
@@ -124,6 +168,11 @@ func shortID(id string) string {
 func fixesContainerRestricted(c *Context, v Verdict) []fix.Fix {
 	if v.Status != Fail && v.Status != Warn {
 		return nil
+	}
+	if privateNetworkRefused(c) {
+		// NET_ADMIN or a sysctl would not help: the unit's namespace
+		// needs CAP_SYS_ADMIN.
+		return privateNetworkFixes(c)
 	}
 	ct := &c.Facts.Container
 	why := "a running container cannot be changed from outside: it must be re-created with the option"
@@ -161,21 +210,6 @@ func fixesContainerRestricted(c *Context, v Verdict) []fix.Fix {
 	if (c.Symptom.Operation == symptom.OpTuntapAdd || c.Symptom.Operation == symptom.OpTunOpen) && !c.Facts.Tun.Exists {
 		fixes = append(fixes, fix.Fix{ID: "container-restricted/device-tun", Title: "Give the container /dev/net/tun",
 			Command: fix.Lines("docker run --device /dev/net/tun --cap-add NET_ADMIN ... IMAGE", "# or in compose.yaml, under the service:", "#   devices:", "#     - /dev/net/tun"), Manual: true, Why: why})
-	}
-	if privateNetworkRefused(c) {
-		unit := c.Symptom.Unit
-		if unit == "" {
-			unit = "UNIT"
-		}
-		fixes = append(fixes, fix.Fix{ID: "container-restricted/unit-private-network", Title: "Let the unit run without a network namespace of its own (a drop-in)",
-			Command: fix.Lines(fix.Argv("systemctl", "edit", unit), "# in the editor, add these two lines and save:", "#   [Service]", "#   PrivateNetwork=no",
-				fix.Argv("systemctl", "restart", unit)),
-			Manual: true, Why: "the unit asks for its own network namespace, which a container without CAP_SYS_ADMIN cannot make; the container's own namespace already isolates it from the host",
-			Risk: "the unit then shares the container's network namespace: its other sandboxing stays"},
-			fix.Fix{ID: "container-restricted/cap-sys-admin", Title: "Or re-create the container with SYS_ADMIN (wide)",
-				Command: "# docker run --cap-add SYS_ADMIN ... IMAGE (or cap_add: [SYS_ADMIN] in compose.yaml)", Manual: true,
-				Why:  "listed for its cost: the narrow fix above changes one unit",
-				Risk: "CAP_SYS_ADMIN allows mounts, namespaces and many administrative calls: with it a process in the container comes close to root on the host"})
 	}
 	if len(fixes) > 0 {
 		fixes = append(fixes, fix.Fix{ID: "container-restricted/not-privileged", Title: "Avoid --privileged",

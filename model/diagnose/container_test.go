@@ -133,11 +133,27 @@ func TestPrivateNetworkInContainerNeedsSysAdmin(t *testing.T) {
 	ids := []string{}
 	for _, fx := range r.Fixes {
 		ids = append(ids, fx.ID)
-		if fx.ID == "container-restricted/unit-private-network" && !strings.Contains(fx.Command, "systemctl edit systemd-resolved.service") {
-			t.Errorf("drop-in fix names no unit: %q", fx.Command)
+		// The fixture is a capture of the container's process, examined
+		// from outside: the commands go through the runtime into it.
+		if fx.ID == "container-restricted/unit-private-network" && !strings.Contains(fx.Command, "docker exec -it 3f5c2a9d1e8b systemctl edit -- systemd-resolved.service") {
+			t.Errorf("drop-in fix names no unit in the container: %q", fx.Command)
 		}
 	}
-	if got := strings.Join(ids, " "); !strings.Contains(got, "container-restricted/unit-private-network container-restricted/cap-sys-admin") {
+	// NET_ADMIN or a sysctl would not help: the drop-in first, the wide
+	// fix second, nothing else.
+	if got := strings.Join(ids, " "); got != "container-restricted/unit-private-network container-restricted/cap-sys-admin" {
 		t.Fatalf("fixes = %s", got)
+	}
+	// Older systemd's step line is the same failure.
+	if s := symptom.ParseSymptom("Jan 10 10:00:00 web systemd[1]: foo.service: Failed at step NETWORK spawning /usr/bin/foo: Operation not permitted"); s.Operation != symptom.OpNetnsEnter || s.Unit != "foo.service" || s.Errno != symptom.EPERM {
+		t.Errorf("step NETWORK: %+v", s)
+	}
+	// A name that would read as an option never reaches systemctl.
+	for _, text := range []string{"-Hevil.example.service: Failed to set up network namespacing: Operation not permitted",
+		"Feb 28 12:45:53 web systemd[21]: -Hevil.example.service: Failed to set up network namespacing: Operation not permitted"} {
+		s := symptom.ParseSymptom(text)
+		if s.Unit != "" {
+			t.Errorf("%q: unit %q", text, s.Unit)
+		}
 	}
 }

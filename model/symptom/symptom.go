@@ -317,7 +317,7 @@ var programSources = map[string]string{
 
 // weakLineRE finds warning and info lines (logrus, klog, logfmt, syslog
 // levels): their errors are consequences or noise unless nothing else failed.
-var weakLineRE = regexp.MustCompile(`(?i)^(?:\S+\s+){0,3}(?:level=(?:warn|warning|info|debug)\b|(?:WARN|INFO|DEBU)\[\d+\]|<(?:warn|info|debug)>|\[?(?:WARN|WARNING|INFO|DEBUG|DEBU|TINFO)\]?:?\s)|^[WI]\d{4} \d\d:\d\d|\bnon-?fatal (?:error|failure)\b`)
+var weakLineRE = regexp.MustCompile(`(?i)^(?:\S+\s+){0,3}(?:level=(?:warn|warning|info|debug)\b|(?:WARN|INFO|DEBU)\[\d+\]|<(?:warn|info|debug)>|\[?(?:WARN|WARNING|INFO|DEBUG|DEBU|TINFO)\]?:?\s)|^[WI]\d{4} \d\d:\d\d|\bnon-?fatal (?:error|failure)\b|, proceeding without\b`)
 
 var ansiRE = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]`)
 

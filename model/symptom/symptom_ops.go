@@ -651,7 +651,9 @@ var lineForms = []lineForm{
 	// systemd's PrivateNetwork= (exec-invoke.c setup_shareable_ns): the
 	// unit's network namespace could not be made.
 	{name: "systemd-private-network", example: `systemd-homed.service: Failed to set up network namespacing: Operation not permitted`,
-		re: regexp.MustCompile(`(?:([A-Za-z0-9:_.@\\-]{1,200}\.(?:service|socket|mount|swap|scope)): )?Failed to set up network namespacing: (.+?)\s*$`),
+		// Older systemd logs the step: "Failed at step NETWORK spawning
+		// /usr/bin/x: Operation not permitted" (exit status 225/NETWORK).
+		re: regexp.MustCompile(`(?:(?:^|[\s\]])([A-Za-z0-9_@][A-Za-z0-9:_.@\\-]{0,199}\.(?:service|socket|mount|swap|scope)): )?(?:Failed to set up network namespacing|Failed at step NETWORK spawning \S{1,256}): (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
 			s.Operation = OpNetnsEnter
 			s.setIf(&s.Source, "systemd")
