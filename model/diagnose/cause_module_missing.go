@@ -80,14 +80,21 @@ func evalModuleMissing(c *Context) Verdict {
 	kind, label, lookup := symptom.LinkKind(c.Symptom), "kind "+symptom.LinkKind(c.Symptom), m.Kind
 	if c.Symptom.Operation == symptom.OpTC {
 		// A tc request: the qdisc, classifier or action is the kind (sch_KIND, cls_KIND, act_KIND).
-		kind, label, lookup = c.Symptom.TCKind, c.Symptom.TCKind, m.TCKind
+		kind = tcJudgedKind(c.Symptom, m)
+		label, lookup = kind, m.TCKind
 		switch {
+		case c.Symptom.TCActionRefused() && len(c.Symptom.TCActions) == 0:
+			v.unknown("the kernel could not load an action's module, and the symptom does not show the command's actions: paste the tc command line (%s)", tcSummary(m, "action"))
+			return v
 		case kind == "" && c.Symptom.Command != "":
-			v.ok("the tc command asks the kernel for no qdisc, classifier or action kind (a del or change, or none named): nothing for it to load (%s)", tcSummary(m))
+			v.ok("the tc command asks the kernel for no qdisc, classifier or action kind (a del, or none named): nothing for it to load")
 			return v
 		case kind == "":
-			v.unknown("the symptom does not name the qdisc, classifier or action the tc command asked for: paste the tc command line (%s)", tcSummary(m))
+			v.unknown("the symptom does not name the qdisc, classifier or action the tc command asked for: paste the tc command line (%s)", tcSummary(m, ""))
 			return v
+		}
+		if n := len(c.Symptom.TCActions); n > 1 && strings.HasPrefix(kind, "action ") {
+			v.Evidence = append(v.Evidence, fmt.Sprintf("the command names %d actions (%s); the kernel does not say which it could not load: each was checked, %s is judged", n, strings.Join(c.Symptom.TCActions, ", "), kind))
 		}
 	}
 	// Whatever the symptom, a kernel upgraded without a reboot breaks every
@@ -180,13 +187,46 @@ func evalModuleMissing(c *Context) Verdict {
 	return v
 }
 
+// tcJudgedKind is the tc kind module-missing judges: for the kernel's
+// "Failed to load TC action module" (which does not say which action), the
+// first action the kernel cannot have (missing here), else the first it
+// could load but has not, else the first; for a bare ENOENT on a filter
+// whose classifier this kernel has, a missing action; otherwise the
+// qdisc's or classifier's kind.
+func tcJudgedKind(s symptom.Symptom, m *probes.ModulesFacts) string {
+	pick := func(states ...string) string {
+		for _, st := range states {
+			for _, a := range s.TCActions {
+				if ks, ok := m.TCKind("action " + a); ok && ks.State == st {
+					return "action " + a
+				}
+			}
+		}
+		return ""
+	}
+	switch {
+	case s.TCActionRefused() && len(s.TCActions) > 0:
+		if k := pick(probes.ModMissing, probes.ModLoadable); k != "" {
+			return k
+		}
+		return "action " + s.TCActions[0]
+	case s.ExtAck == "" && s.Errno == symptom.ENOENT && len(s.TCActions) > 0:
+		if ks, ok := m.TCKind(s.TCKind); !ok || ks.State == probes.ModBuiltin || ks.State == probes.ModLoaded {
+			if k := pick(probes.ModMissing); k != "" {
+				return k
+			}
+		}
+	}
+	return s.TCKind
+}
+
 // tcKindRefused: the kernel's answer to a tc request that named a kind
 // (add, replace) is the one for an unknown kind: "Specified qdisc kind is
 // unknown", "TC classifier not found", before 5.17 "Specified qdisc not
 // found", or a bare ENOENT from a kernel or tc without extended ACKs.
 // explicit: the kernel's message says so (not a bare ENOENT).
 func tcKindRefused(s symptom.Symptom) (refused, explicit bool) {
-	if s.TCKind == "" {
+	if s.TCKind == "" && len(s.TCActions) == 0 {
 		return false, false
 	}
 	switch strings.ToLower(s.ExtAck) {
@@ -198,16 +238,18 @@ func tcKindRefused(s symptom.Symptom) (refused, explicit bool) {
 	return false, false
 }
 
-// tcSummary counts the tc kinds by state.
-func tcSummary(m *probes.ModulesFacts) string {
+// tcSummary names the tc kinds of one object ("qdisc", "filter",
+// "action"; "" for all) this kernel cannot have.
+func tcSummary(m *probes.ModulesFacts, object string) string {
 	var missing []string
 	for _, k := range m.TCKinds {
-		if k.State == probes.ModMissing {
+		if o, _, _ := strings.Cut(k.Kind, " "); k.State == probes.ModMissing && (object == "" || o == object) {
 			missing = append(missing, k.Kind)
 		}
 	}
+	what := map[string]string{"qdisc": "qdisc", "filter": "classifier", "action": "action", "": "qdisc, classifier and action"}[object]
 	if len(missing) == 0 {
-		return "every qdisc, classifier and action rtnl-doctor knows is built in, loaded or loadable, or unknown"
+		return "every " + what + " rtnl-doctor knows is built in, loaded or loadable, or unknown"
 	}
 	return "missing here: " + strings.Join(missing, ", ")
 }
@@ -228,8 +270,9 @@ func tcModuleGuess(object, kind string) string {
 func moduleKind(c *Context) (string, probes.KindSupport) {
 	m := &c.Facts.Modules
 	if c.Symptom.Operation == symptom.OpTC {
-		ks, _ := m.TCKind(c.Symptom.TCKind)
-		return c.Symptom.TCKind, ks
+		kind := tcJudgedKind(c.Symptom, m)
+		ks, _ := m.TCKind(kind)
+		return kind, ks
 	}
 	kind := symptom.LinkKind(c.Symptom)
 	ks, _ := m.Kind(kind)

@@ -98,6 +98,13 @@ func TestModuleMissingTC(t *testing.T) {
 		// A filter's action: the kernel's answer names the action module.
 		{"$ tc filter add dev eth0 ingress matchall action mirred egress redirect dev eth1\nError: Failed to load TC action module.", Fail, "action mirred: not built in", "module-missing/extra-modules"},
 		{"$ tc filter add dev eth0 ingress protocol ip u32 match u32 0 0 police rate 1mbit burst 10k drop\nError: Failed to load TC action module.", Fail, "action police: module act_police is available", "module-missing/modprobe"},
+		// Several actions: the kernel does not say which; the one this
+		// kernel cannot have is judged.
+		{"$ tc filter add dev eth0 ingress matchall action police rate 1mbit burst 10k drop action mirred egress redirect dev eth1\nError: Failed to load TC action module.", Fail, "action mirred: not built in", "module-missing/extra-modules"},
+		// No extended ACK (an older kernel or tc): the classifier is here,
+		// an action is not.
+		{"$ tc filter add dev eth0 ingress matchall action mirred egress redirect dev eth1\nRTNETLINK answers: No such file or directory", Fail, "action mirred: not built in", "module-missing/extra-modules"},
+		{"Error: Failed to load TC action module.", Unknown, "does not show the command's actions", ""},
 		// The classifier's answer with an action beside it: the classifier is the kind.
 		{"$ tc filter add dev eth0 ingress matchall action mirred egress redirect dev eth1\nError: TC classifier not found.", OK, "filter matchall: loaded", ""},
 		{"$ tc qdisc add dev eth0 root sch_unknown\nError: Specified qdisc kind is unknown.", Unknown, "is not one rtnl-doctor knows", ""},

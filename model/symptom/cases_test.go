@@ -1,6 +1,7 @@
 package symptom_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
@@ -40,6 +41,7 @@ func TestParseSymptom(t *testing.T) {
 			check("module", got.Module, w.Module)
 			check("source", got.Source, w.Source)
 			check("tc_kind", got.TCKind, w.TCKind)
+			check("tc_actions", strings.Join(got.TCActions, " "), strings.Join(w.TCActions, " "))
 			check("netns", got.Netns, w.Netns)
 			if w.InvalidName && !got.InvalidName {
 				t.Errorf("invalid name not flagged")

@@ -72,10 +72,11 @@ type Symptom struct {
 	// TCKind is the qdisc, classifier or action a tc command names, with its
 	// object: "qdisc netem", "filter flower".
 	TCKind string `json:"tc_kind,omitempty"`
-	// TCAction is the first action a tc filter or `tc actions add` names
-	// ("mirred" in "... action mirred egress redirect dev eth1"; "police"
-	// for a filter's police keyword): the kernel loads act_KIND for it.
-	TCAction string `json:"tc_action,omitempty"`
+	// TCActions are the actions a tc filter or `tc actions` command names,
+	// in order ("mirred" in "... action mirred egress redirect dev eth1";
+	// "police" for a filter's police keyword; "gact" for "action drop"):
+	// the kernel loads act_KIND for each.
+	TCActions []string `json:"tc_actions,omitempty"`
 	// MTU is the MTU the command asked for (mtu N), 0 if none.
 	MTU    int    `json:"mtu,omitempty"`
 	Path   string `json:"path,omitempty"`

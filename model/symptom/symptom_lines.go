@@ -151,11 +151,12 @@ func (s *Symptom) parseLine(line string) {
 
 // infer fills what follows from what was found.
 func (s *Symptom) infer() {
-	if s.TCAction != "" && strings.EqualFold(s.ExtAck, tcActionModuleMsg) {
-		// The kernel could not load the action's module
-		// (act_api.c tc_action_load_ops): the action, not the classifier,
-		// is the kind that is missing.
-		s.TCKind = "action " + s.TCAction
+	if len(s.TCActions) > 0 && s.TCActionRefused() {
+		// The kernel could not load an action's module
+		// (act_api.c tc_action_load_ops): an action, not the classifier,
+		// is the kind that is missing (which one, the kernel does not
+		// say: the diagnosis checks each).
+		s.TCKind = "action " + s.TCActions[0]
 	}
 	if s.Operation == "" && s.Kind != "" && (s.Errno == EOPNOTSUPP || s.ExtAck != "") {
 		s.Operation = OpLinkAdd

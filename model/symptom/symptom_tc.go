@@ -61,22 +61,18 @@ func (s *Symptom) parseTC(argv []string) {
 	s.Operation = OpTC
 	rest := a[2:]
 	s.setIf(&s.Device, clipText(valueAfter(rest, "dev"), 256))
-	// Only a request that creates asks the kernel for the kind (and makes
-	// it load sch_KIND): a del or change of what is not there fails on the
-	// object, whatever kind it names.
-	if verb != "add" && verb != "replace" {
-		return
-	}
-	if object == "filter" || object == "actions" {
-		s.setIf(&s.TCAction, tcFirstAction(rest))
-	}
-	if object == "actions" {
-		if s.TCAction != "" {
-			s.TCKind = "action " + s.TCAction
+	// A filter's or `tc actions`'s add, replace or change makes the kernel
+	// load every action it names (act_api.c tcf_action_init).
+	if (object == "filter" || object == "actions") && (verb == "add" || verb == "replace" || verb == "change") && len(s.TCActions) == 0 {
+		s.TCActions = tcActions(rest, object == "actions")
+		if object == "actions" && len(s.TCActions) > 0 {
+			s.TCKind = "action " + s.TCActions[0]
 		}
-		return
 	}
-	if object != "qdisc" && object != "filter" {
+	// Only a request that creates asks the kernel for the qdisc's or
+	// classifier's kind (and makes it load sch_KIND): a del or change of
+	// what is not there fails on the object, whatever kind it names.
+	if verb != "add" && verb != "replace" || object != "qdisc" && object != "filter" {
 		return
 	}
 	for i := 0; i < len(rest); i++ {
@@ -97,33 +93,67 @@ func (s *Symptom) parseTC(argv []string) {
 // module for an action (net/sched/act_api.c tc_action_load_ops, ENOENT).
 const tcActionModuleMsg = "Failed to load TC action module"
 
-// tcGactShorthand are the verdicts tc reads as a gact action when they
-// follow "action" (tc/tc_util.c action_a2n).
-var tcGactShorthand = map[string]bool{"continue": true, "drop": true, "shot": true, "pass": true, "ok": true,
-	"reclassify": true, "pipe": true, "trap": true, "goto": true, "jump": true}
+// tcGactVerdicts are the verdicts tc reads as a gact action when they
+// stand where an action's kind goes (tc/tc_util.c action_a2n, which
+// matches a prefix: "action d" is drop), in its table's order.
+var tcGactVerdicts = []string{"continue", "drop", "shot", "pass", "ok", "reclassify", "pipe", "trap", "goto", "jump"}
 
-// tcFirstAction is the kind of the first action in a filter's or `tc
-// actions add`'s arguments: the word after "action" or "actions", or
-// "police", a filter's own keyword for act_police (tc/m_action.c
-// parse_action).
-func tcFirstAction(rest []string) string {
-	for i, w := range rest {
-		switch {
-		case w == "police":
-			return "police"
-		case (w == "action" || w == "actions") && i+1 < len(rest):
-			k := rest[i+1]
-			if k == "" || strings.ContainsAny(k, ":/.=") || k[0] >= '0' && k[0] <= '9' {
-				return ""
-			}
-			if tcGactShorthand[k] {
-				return "gact" // "action drop": m_action.c parse_action
-			}
-			return clipText(k, 32)
+func tcGactVerdict(w string) bool {
+	for _, v := range tcGactVerdicts {
+		if strings.HasPrefix(v, w) {
+			return true
 		}
 	}
-	return ""
+	return false
 }
+
+// maxTCActions bounds the actions read from one command.
+const maxTCActions = 32
+
+// tcActions are the kinds of the actions in a filter's or `tc actions`'s
+// arguments, in order (tc/m_action.c parse_action): the word after
+// "action" (iproute2's filters accept any prefix from "act"), a gact
+// verdict read as gact, and "police", a filter's own keyword for
+// act_police. `tc actions add mirred ...` names its first kind without the
+// keyword (bare).
+func tcActions(rest []string, bare bool) []string {
+	var out []string
+	add := func(k string) {
+		if len(out) < maxTCActions {
+			out = append(out, k)
+		}
+	}
+	kind := func(k string) string {
+		switch {
+		case k == "" || strings.ContainsAny(k, ":/.=") || k[0] >= '0' && k[0] <= '9':
+			return ""
+		case tcGactVerdict(k):
+			return "gact"
+		}
+		return clipText(k, 32)
+	}
+	for i := 0; i < len(rest); i++ {
+		w := rest[i]
+		switch {
+		case w == "police":
+			add("police")
+		case (w == "actions" || len(w) >= 3 && strings.HasPrefix("action", w)) && i+1 < len(rest):
+			if k := kind(rest[i+1]); k != "" {
+				add(k)
+			}
+			i++
+		case bare && i == 0:
+			if k := kind(w); k != "" {
+				add(k)
+			}
+		}
+	}
+	return out
+}
+
+// TCActionRefused reports whether the kernel's answer is the one for an
+// action whose module could not be loaded.
+func (s Symptom) TCActionRefused() bool { return strings.EqualFold(s.ExtAck, tcActionModuleMsg) }
 
 // TCKindParts splits Symptom.TCKind ("qdisc netem") into its object and kind.
 func TCKindParts(s Symptom) (object, kind string) {

@@ -50,11 +50,20 @@ var Cases = []Case{
 	// A filter's action is a module of its own (act_KIND): the kernel's
 	// answer names the action, so the action is the kind.
 	{"tc action module missing", "# tc filter add dev eth0 ingress matchall action mirred egress redirect dev eth1\nError: Failed to load TC action module.\nWe have an error talking to the kernel",
-		symptom.Symptom{Operation: symptom.OpTC, TCKind: "action mirred", TCAction: "mirred", Device: "eth0", Errno: symptom.ENOENT, ExtAck: "Failed to load TC action module"}},
+		symptom.Symptom{Operation: symptom.OpTC, TCKind: "action mirred", TCActions: []string{"mirred"}, Device: "eth0", Errno: symptom.ENOENT, ExtAck: "Failed to load TC action module"}},
 	{"tc actions add, police", "$ tc actions add action police rate 1mbit burst 100k index 1\nError: Failed to load TC action module.",
-		symptom.Symptom{Operation: symptom.OpTC, TCKind: "action police", TCAction: "police", Errno: symptom.ENOENT}},
+		symptom.Symptom{Operation: symptom.OpTC, TCKind: "action police", TCActions: []string{"police"}, Errno: symptom.ENOENT}},
 	{"tc filter with a gact shorthand, classifier missing", "$ tc filter add dev eth0 parent ffff: u32 match u32 0 0 action drop\nError: TC classifier not found.",
-		symptom.Symptom{Operation: symptom.OpTC, TCKind: "filter u32", TCAction: "gact", Errno: symptom.ENOENT}},
+		symptom.Symptom{Operation: symptom.OpTC, TCKind: "filter u32", TCActions: []string{"gact"}, Errno: symptom.ENOENT}},
+	// Every action is read: the kernel's message does not say which one
+	// it could not load. "act" is "action" to iproute2's filters; a
+	// verdict prefix is gact; `tc actions add` may name its kind bare.
+	{"tc filter with two actions", "$ tc filter add dev eth0 ingress matchall action mirred egress mirror dev eth1 act d\nError: Failed to load TC action module.",
+		symptom.Symptom{Operation: symptom.OpTC, TCKind: "action mirred", TCActions: []string{"mirred", "gact"}, Errno: symptom.ENOENT}},
+	{"tc actions add, bare kind", "# tc actions add mirred egress redirect dev eth1 index 3\nError: Failed to load TC action module.",
+		symptom.Symptom{Operation: symptom.OpTC, TCKind: "action mirred", TCActions: []string{"mirred"}, Errno: symptom.ENOENT}},
+	{"tc actions change", "# tc actions change action police rate 2mbit burst 20k index 1\nError: Failed to load TC action module.",
+		symptom.Symptom{Operation: symptom.OpTC, TCKind: "action police", TCActions: []string{"police"}, Errno: symptom.ENOENT}},
 	{"tc without a parser for the kind", "tc qdisc add dev pppoe-wan root cake bandwidth 716kbit besteffort triple-isolate\nUnknown qdisc \"cake\", hence option \"bandwidth\" is unparsable",
 		symptom.Symptom{Operation: symptom.OpTC, TCKind: "qdisc cake", Source: "tc"}},
 	{"busybox", "/ # ip link add br0 type bridge\nip: RTNETLINK answers: Operation not permitted",
