@@ -151,7 +151,7 @@ func privateNetworkFixes(c *Context) []fix.Fix {
 	return []fix.Fix{{ID: "container-restricted/unit-private-network", Title: "Let the unit run without a network namespace of its own (a drop-in, in the container)",
 		Command: fix.Lines(lines...),
 		Manual:  true, Why: "the unit asks for its own network namespace, which a container without CAP_SYS_ADMIN cannot make; the container's own network namespace still separates it from the host's, unless the container shares the host's network (--network host)",
-		Risk:    "the unit then shares the container's network namespace; its other sandboxing stays"},
+		Risk: "the unit then shares the container's network namespace; its other sandboxing stays"},
 		{ID: "container-restricted/cap-sys-admin", Title: "Or re-create the container with SYS_ADMIN (wide)",
 			Command: wide, Manual: true,
 			Why:  "listed for its cost: the narrow fix above changes one unit",
