@@ -128,6 +128,11 @@ func evalInvalidRequest(c *Context) Verdict {
 		v.warn("the kernel says %s has no qdisc of its own to delete (its default one has handle 0, which del cannot remove: net/sched/sch_api.c tc_get_qdisc): the device is already as the del would leave it; in a clean-up step this is harmless", fix.OrName(c.Symptom.Device, "the device"))
 		return v
 	}
+	for _, w := range requestWords {
+		if strings.Contains(strings.ToLower(c.Symptom.Raw), w.words) {
+			v.warn("%s", w.what)
+		}
+	}
 	if r, ok := c.Symptom.ExtAckRow(); ok && r.Cause == "invalid-request" && r.Kernel() {
 		v.fail("the kernel refused the request itself: %q (%s%s): correct the command or the program's request", r.Text(), r.Src, errnoNote(r.Errno))
 		if len(fs) == 0 {
@@ -460,4 +465,14 @@ func localGatewayWhat(gw string) string {
 		return "the kernel refused the route's gateway as one of this host's own addresses (the text does not name the gateway): " + why
 	}
 	return "the gateway " + gw + " is a local address of this host: " + why
+}
+
+// requestWords are the words a program, a tool or the kernel prints when
+// a request was built wrongly, which no extended-ACK row carries: each
+// makes invalid-request plausible (a warning: the request itself is not
+// in the text to check).
+var requestWords = []struct{ words, what string }{
+	{"ifindex does not match any interface", "the kernel found no interface with the index the request carried (ovpn: \"ifindex does not match any interface\"): the program sent a stale or wrong ifindex, unless the device is gone"},
+	{"has an invalid length", "the kernel logged that the program sent an attribute of a length its policy does not accept (lib/nlattr.c: \"attribute type N has an invalid length\"): the program built the request wrongly"},
+	{"bad argument `", "iptables refused its own command line (\"Bad argument\"): nothing reached the kernel; the rule as written must be corrected"},
 }

@@ -75,6 +75,12 @@ func evalNameConflict(c *Context) Verdict {
 			v.unknown("the error is File exists, but not what was being added: paste the command line with it (ip link add NAME …, ip addr add …, ip route add …) to find what already exists")
 			return v
 		}
+		if strings.Contains(c.Symptom.Raw, "failed to find a unique veth name") {
+			// containernetworking/plugins SetupVethWithName: every name it
+			// tried exists (the container side's is the caller's CNI_IFNAME).
+			v.warn("the CNI plugin found every veth name it tried already taken: the container-side name it was given (CNI_IFNAME) most likely exists in the container's namespace already; the names are not in the text to check")
+			return v
+		}
 		v.ok("the symptom names no interface to create, so there is no name to check")
 		return v
 	}

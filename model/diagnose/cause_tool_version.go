@@ -38,6 +38,17 @@ var (
 	ipGarbageRE   = regexp.MustCompile(`(Error: |ip: )?either \\?"[^"\\]{1,32}\\?" is (duplicated?,? )or \\?"([^"\\]{1,64})\\?" is (?:a )?garbage|Garbage instead of arguments \\?"([^"\\ ]{1,64})`)
 	busyboxInvarg = regexp.MustCompile(`ip: invalid argument '([^']{1,64})' to '([^']{1,32})'`)
 	busyboxIPLine = regexp.MustCompile(`(?m)^ip: (?:invalid argument|either|bad |can't|unknown)`)
+	// BusyBox prints its banner and the applet's usage when the applet
+	// does not take the arguments given (openwrt/packages#26302: ip -json).
+	busyboxUsageRE = regexp.MustCompile(`BusyBox v\d[^\n]{0,80}multi-call binary`)
+	busyboxIPUsage = regexp.MustCompile(`(?m)(?:Usage: ip \[OPTIONS\]|^\W{0,4}ip (?:addr|address|link|route|rule|neigh|tunnel) )`)
+	// iproute2 before ip rule list took selectors (ip/iprule.c).
+	ipRuleNoArgsRE = regexp.MustCompile(`ip rule show\\?"? does not take any arguments`)
+	// A program's netlink library refusing what the kernel's family sends
+	// or has: weaveworks/go-odp ("unknown flow key type 22", "unsupported
+	// OVS_ACTION_ATTR_SET attribute"), florianl/go-tc ("unsupported kind:
+	// sfq").
+	libraryRefusalRE = regexp.MustCompile(`unknown flow key type \d{1,5}|unsupported OVS_[A-Z_]{1,40} attribute|unsupported kind: [\w-]{1,32}`)
 )
 
 // newerIPObjects are `ip` objects later iproute2 releases added (ip/ip.c
@@ -65,6 +76,8 @@ type toolRefusal struct {
 	word       string // the key of iproute2Since
 	proof      bool
 	busybox    bool
+	// library: a program's own netlink library refused (not ip or tc).
+	library bool
 }
 
 func findToolRefusal(s symptom.Symptom, h *probes.HostFacts) (toolRefusal, bool) {
@@ -98,6 +111,15 @@ func findToolRefusal(s symptom.Symptom, h *probes.HostFacts) (toolRefusal, bool)
 		}
 		return toolRefusal{tool: "ip", what: fmt.Sprintf("ip refused '%s': a typing error (invalid-request), or a keyword of an iproute2 newer than this one", sanitize.Clip(word, 64))}, true
 	}
+	if busyboxUsageRE.MatchString(text) && busyboxIPUsage.MatchString(text) {
+		return toolRefusal{tool: "ip", proof: h.IPRoute2.BusyBox, busybox: true, what: "BusyBox printed its ip applet's usage: the applet does not take the arguments it was given (a script written for iproute2's ip, with -json or -details, ran BusyBox's)"}, true
+	}
+	if ipRuleNoArgsRE.MatchString(text) {
+		return toolRefusal{tool: "ip", proof: true, what: "this ip's `ip rule show` takes no selectors (\"does not take any arguments\"), which later iproute2 releases accept: the script was written for a newer ip; nothing reached the kernel"}, true
+	}
+	if m := libraryRefusalRE.FindString(text); m != "" {
+		return toolRefusal{tool: "the program's netlink library", library: true, what: fmt.Sprintf("the program's netlink library refused what the kernel's family sent or has (its words: %q): the library is older than the kernel, or lacks that object; the kernel is not at fault", sanitize.Clip(m, 80))}, true
+	}
 	return toolRefusal{}, false
 }
 
@@ -113,6 +135,8 @@ func evalToolVersion(c *Context) Verdict {
 	since, dated := iproute2Since[r.word]
 	_, _, known := h.IPRoute2.Release()
 	switch {
+	case r.library:
+		v.warn("%s", r.what)
 	case r.busybox && !h.IPRoute2.BusyBox && h.IPRoute2.Version != "":
 		// BusyBox's words on a system whose ip is iproute2's: the applet
 		// that printed them runs elsewhere (an image, another host).
@@ -164,6 +188,11 @@ func fixesToolVersion(c *Context, v Verdict) []fix.Fix {
 		return nil
 	}
 	r, _ := findToolRefusal(c.Symptom, &c.Facts.Host)
+	if r.library {
+		return []fix.Fix{{ID: "tool-version/update-program", Title: "Update the program to a release whose netlink library knows what this kernel sends",
+			Command: "# upgrade the program (or the library it vendors); its changelog or issue tracker names the release that learned the object or attribute",
+			Manual:  true, Why: "which program and release is in the paste's context, not in facts rtnl-doctor can read"}}
+	}
 	if r.busybox {
 		title := "Install iproute2: BusyBox's ip applet knows only part of its commands (answers ip's own refusal)"
 		if !c.Facts.Host.IPRoute2.BusyBox && c.Facts.Host.IPRoute2.Version != "" {

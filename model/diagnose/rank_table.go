@@ -223,7 +223,7 @@ func init() {
 		// A program's own diagnosis, which outweighs the errno's rows of
 		// its request (round 12).
 		{Msg: "does not take any arguments", Causes: causes(causeToolVersion, causeInvalidRequest),
-			Why: "iproute2 before 4.13 (ip/iprule.c iprule_list): \"ip rule show\" took no selectors; a script written for a newer ip gets this refusal (cilium/cilium#1474)"},
+			Why: "older iproute2 (ip/iprule.c iprule_list): \"ip rule show\" took no selectors; a script written for a newer ip gets this refusal (cilium/cilium#1474: iproute2 4.8.0)"},
 		{Msg: "requires option config_", Causes: causes(causeModuleMissing, causeUnsupportedFeature),
 			Why: "a program naming the kernel option its request needs (libreswan: \"IPTFS support is not enabled ... requires option CONFIG_XFRM_IPTFS\"): the kernel was built without it (module-missing by the corpus convention)"},
 		{Msg: "requires option config_", Errno: symptom.EINVAL, Causes: causes(causeModuleMissing, causeUnsupportedFeature),

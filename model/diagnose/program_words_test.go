@@ -1,0 +1,28 @@
+package diagnose
+
+import (
+	"testing"
+)
+
+// A cause ranked first on a program's own words is not then "ruled out"
+// by its evaluation: it warns (or fails) quoting what the words show.
+func TestProgramWordsAreNotRuledOut(t *testing.T) {
+	for _, tc := range []struct{ text, cause string }{
+		{"failed to find a unique veth name", "name-conflict"},
+		{"time=\"2017-09-07T15:33:38+02:00\" level=warning msg=\"\\\"ip rule show\\\" does not take any arguments.\"", "tool-version"},
+		{"kernel error: ovpn: ifindex does not match any interface\ndco_new_peer: netlink reports device not found", "invalid-request"},
+		{"[19945.517047] netlink: 'smartdns': attribute type 6 has an invalid length.", "invalid-request"},
+		{"Error while listening on ODP datapath: unknown flow key type 22 (value\n[0 0 0 0])", "tool-version"},
+		{"panic: extractTCAOptions(): unsupported kind: sfq", "tool-version"},
+		{"WARNING [backend.app.services.network_utils] ip addr show failed: BusyBox v1.37.0 multi-call binary.\nip addr add|del IFADDR dev IFACE | show|flush [dev IFACE] [to PREFIX]", "tool-version"},
+	} {
+		d := diagnoseFixture(t, tc.text)
+		if len(d.Results) == 0 || d.Results[0].ID != tc.cause {
+			t.Errorf("%q: first %v, want %s", tc.text, d.Results, tc.cause)
+			continue
+		}
+		if r := d.Results[0]; r.Status == OK {
+			t.Errorf("%q: %s is ruled out: %q", tc.text, r.ID, r.Evidence)
+		}
+	}
+}
