@@ -501,6 +501,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if key.Matches(msg, k.Interrupt) {
+		// ctrl+c quits from everywhere, dialogs and the filter included,
+		// as the ? overlay says (nothing is applied on the way out).
+		return m.quit()
+	}
 	switch m.dialog {
 	case dialogSymptom:
 		switch {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 	"github.com/rtnl-doctor/rtnl-doctor/model/fix"
 )
@@ -113,5 +114,21 @@ func TestWrapKeepsHyphenatedWords(t *testing.T) {
 	long := wrap("aaaa-bbbb-cccc-dddd-eeee", 10)
 	if strings.Count(long, "\n") < 2 || strings.ReplaceAll(long, "\n", "") != "aaaa-bbbb-cccc-dddd-eeee" {
 		t.Fatalf("long word: %q", long)
+	}
+}
+
+// ctrl+c quits from everywhere the ? overlay says: the panes, the help
+// overlay, the paste box and a confirmation.
+func TestCtrlCQuitsEverywhere(t *testing.T) {
+	for _, open := range [][]string{nil, {"?"}, {"s"}} {
+		m := newTestModel(t, fixtureFacts(t), "", 120, 36)
+		press(m, open...)
+		_, cmd := m.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+		if cmd == nil {
+			t.Fatalf("after %v: ctrl+c gave no command", open)
+		}
+		if _, ok := cmd().(tea.QuitMsg); !ok {
+			t.Fatalf("after %v: ctrl+c did not quit", open)
+		}
 	}
 }
