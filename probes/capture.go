@@ -703,7 +703,9 @@ func (c *capturer) netns(e *env) {
 			names = append(names, l.Name)
 		}
 	}
-	if e.netnsErr == nil && len(names) > 0 {
+	if e.netnsErr != nil {
+		cn.Gaps.AddReason("drivers", Reason(e.netnsErr))
+	} else if len(names) > 0 {
 		drivers, err := ethtoolDrivers(e, names)
 		if err != nil {
 			cn.Gaps.AddReason("drivers", Reason(err))

@@ -46,15 +46,25 @@ func readDrivers(e *env, n *NetFacts) {
 	case e.netnsErr != nil:
 		err = e.netnsErr
 	case !e.root.Live() && e.root.Exists("/"+CaptureMeta+"/net.json"):
+		if _, gap := n.Gaps.Reason("drivers"); gap {
+			break // the capture says why it has none (capturedNet)
+		}
 		if captured == nil {
-			err = fmt.Errorf("the capture at %s records no drivers (written by an rtnl-doctor before drivers were captured, or none could be read)", e.root.Dir)
+			err = fmt.Errorf("the capture at %s records no drivers (written by an rtnl-doctor before drivers were captured)", e.root.Dir)
 			break
 		}
 		for _, name := range want {
+			found := false
 			for _, d := range captured {
 				if d.Device == name {
+					d.Driver, d.Version, d.BusInfo = clip(d.Driver, 64), clip(d.Version, 64), clip(d.BusInfo, 64)
+					d.Source = "the capture's " + CaptureMeta + "/net.json"
 					n.Drivers = append(n.Drivers, d)
+					found = true
 				}
+			}
+			if !found && len(n.Links) > maxCaptureDrivers {
+				n.Gaps.AddReason("drivers", fmt.Sprintf("the capture records the drivers of its first %d links only", maxCaptureDrivers))
 			}
 		}
 	case !e.root.Live() && sosFor(e.root.Dir) != nil:

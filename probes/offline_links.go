@@ -44,7 +44,7 @@ func capturedNet(r Root) (NetFacts, bool) {
 	}
 	n.Links, n.Addrs, n.Routes, n.Drivers = cn.Links, cn.Addrs, cn.Routes, cn.Drivers
 	for _, g := range cn.Gaps {
-		if g.Fact == "links" || g.Fact == "addrs" || g.Fact == "routes" {
+		if g.Fact == "links" || g.Fact == "addrs" || g.Fact == "routes" || g.Fact == "drivers" {
 			n.Gaps.AddReason(g.Fact, "not captured: "+g.Reason)
 		}
 	}
