@@ -77,6 +77,15 @@ func evalModuleMissing(c *Context) Verdict {
 			fix.OrName(c.Symptom.Module, "the module"), boolWord(m.Disabled, "on", "off", "unavailable"), fix.OrName(m.Lockdown, "unavailable"))
 		return v
 	}
+	if r, ok := c.Symptom.ExtAckRow(); ok && r.Cause == "module-missing" && r.Config != "" && r.Kernel() {
+		// The kernel's own words that it was built without an option:
+		// no module can add it.
+		v.fail("the kernel answered %q (%s): it was built without %s, which no module adds", r.Text(), r.Src, r.Config)
+		if m.KernelRelease != "" {
+			v.Evidence = append(v.Evidence, "the running kernel is "+m.KernelRelease)
+		}
+		return v
+	}
 	kind, label, lookup := symptom.LinkKind(c.Symptom), "kind "+symptom.LinkKind(c.Symptom), m.Kind
 	if c.Symptom.Operation == symptom.OpTC {
 		// A tc request: the qdisc, classifier or action is the kind (sch_KIND, cls_KIND, act_KIND).
@@ -299,6 +308,12 @@ func fixesModuleMissing(c *Context, v Verdict) []fix.Fix {
 		return nil
 	}
 	m := &c.Facts.Modules
+	if r, ok := c.Symptom.ExtAckRow(); ok && r.Cause == "module-missing" && r.Config != "" && r.Kernel() {
+		return []fix.Fix{{ID: "module-missing/kernel-option", Title: "Boot a kernel built with " + r.Config + "=y (the kernel's message names what it lacks)",
+			Command: fix.Lines("# the running kernel's configuration, where the distribution ships it:", "zcat /proc/config.gz | grep "+r.Config, "grep "+r.Config+" /boot/config-\"$(uname -r)\"",
+				"# then install the distribution's standard kernel, or rebuild this one with the option set"),
+			NeedsRoot: true, Manual: true, Why: "a kernel option is chosen when the kernel is built: only another kernel has it"}}
+	}
 	kind, ks := moduleKind(c)
 	var fixes []fix.Fix
 	upgraded := !m.ModDirExists && m.Supported != nil && *m.Supported

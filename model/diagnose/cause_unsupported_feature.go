@@ -53,6 +53,9 @@ var kernelFeatures = []kernelFeature{
 	{words: []string{"mptcp"}, errnos: []symptom.Errno{symptom.EPROTONOSUPPORT, symptom.ENOENT, symptom.EOPNOTSUPP, symptom.EINVAL},
 		since: [2]int{5, 6}, what: "Multipath TCP (IPPROTO_MPTCP and its mptcp_pm generic netlink family)",
 		src: "net/socket.c:__sock_create answers EPROTONOSUPPORT for a protocol the kernel lacks"},
+	{words: []string{"ip_unprivileged_port_start"}, errnos: []symptom.Errno{symptom.ENOENT},
+		since: [2]int{4, 11}, what: "the net.ipv4.ip_unprivileged_port_start sysctl",
+		src: "net/ipv4/sysctl_net_ipv4.c: an older kernel has no such file under /proc/sys/net/ipv4 (ENOENT)"},
 }
 
 // featureInSymptom is the feature the symptom names whose absence would

@@ -83,6 +83,9 @@ func evalUsernsRemap(c *Context) Verdict {
 		// dockerd's own words: it names userns-remap as the reason.
 		v.fail("dockerd refused: it does not share the host's (or another container's) network namespace while user namespaces are enabled (userns-remap)")
 	}
+	if s.DockerRefusesPrivileged() {
+		v.fail("dockerd refused: a privileged container cannot run inside the remapped user namespace while user namespaces are enabled (userns-remap)")
+	}
 	if d := c.Facts.Container.Docker; d != nil && d.UsernsRemap != "" {
 		ct := &c.Facts.Container
 		if len(ct.SubUID) == 0 || len(ct.SubGID) == 0 {
@@ -110,6 +113,11 @@ func fixesUsernsRemap(c *Context, v Verdict) []fix.Fix {
 		return nil
 	}
 	var fixes []fix.Fix
+	if c.Symptom.DockerRefusesPrivileged() {
+		fixes = append(fixes, fix.Fix{ID: "userns-remap/userns-host-privileged", Title: "Run this one privileged container with --userns=host (narrowest: only it leaves the remapping)",
+			Command: "docker run --userns=host --privileged IMAGE   # Nomad: userns_mode = \"host\" in the task's config", Manual: true,
+			Why: "the container then runs with the host's user ids: root in it is root on the host, which --privileged already implies; the other containers stay remapped"})
+	}
 	if c.Symptom.DockerRefusesHostNetns() {
 		fixes = append(fixes, fix.Fix{ID: "userns-remap/userns-host", Title: "Run this one container with --userns=host (narrowest: only it leaves the remapping)",
 			Command: "docker run --userns=host --network=host IMAGE", Manual: true,

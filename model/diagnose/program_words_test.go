@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -24,5 +25,21 @@ func TestProgramWordsAreNotRuledOut(t *testing.T) {
 		if r := d.Results[0]; r.Status == OK {
 			t.Errorf("%q: %s is ruled out: %q", tc.text, r.ID, r.Evidence)
 		}
+	}
+}
+
+// The kernel's words that it was built without an option prove
+// module-missing, with the option and a manual kernel fix.
+func TestKernelOptionExtAck(t *testing.T) {
+	d := diagnoseFixture(t, "$ ip route add default nexthop via 10.0.0.1 dev eth0 nexthop via 10.0.0.2 dev eth1\nError: Multipath support not enabled in kernel.")
+	r, _ := d.Result("module-missing")
+	if r.Status != Fail || !strings.Contains(strings.Join(r.Evidence, "\n"), "CONFIG_IP_ROUTE_MULTIPATH") {
+		t.Fatalf("module-missing %s %q", r.Status, r.Evidence)
+	}
+	if len(r.Fixes) != 1 || r.Fixes[0].ID != "module-missing/kernel-option" || !r.Fixes[0].Manual {
+		t.Fatalf("fixes %+v", r.Fixes)
+	}
+	if d.Results[0].ID != "module-missing" {
+		t.Fatalf("first %s", d.Results[0].ID)
 	}
 }

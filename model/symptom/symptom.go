@@ -228,9 +228,11 @@ func ParseSymptom(text string) Symptom {
 }
 
 // containerPromptRE finds a shell prompt whose host name is a container id
-// (docker's default hostname: 12 hex digits; podman the same), and
+// (docker's default hostname: 12 hex digits; podman the same) or a
+// Kubernetes pod's name (DEPLOYMENT-RSHASH-SUFFIX, in the alphabet
+// Kubernetes draws both from: istio/istio#13577), and
 // commands that enter a container.
-var containerPromptRE = regexp.MustCompile(`^(?:\S+@([0-9a-f]{12})[:\s][^#$]*[#$]\s|\[\S+@([0-9a-f]{12})[^\]]*\][#$]\s)|\b(?:docker|podman|kubectl|nerdctl|lxc|incus) (?:exec|attach)\b|\blxc-attach\b|\b(?:docker|podman|nerdctl) run\b[^\n]*?[\s"'](?:ip|ifconfig|brctl|tc|sysctl|route|wg-quick|openvpn|tunctl|unshare)\s`)
+var containerPromptRE = regexp.MustCompile(`^(?:\S+@([0-9a-f]{12})[:\s][^#$]*[#$]\s|\[\S+@([0-9a-f]{12})[^\]]*\][#$]\s|\S+@[a-z0-9][a-z0-9-]{0,40}-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}:[^#$]*[#$]\s)|\b(?:docker|podman|kubectl|nerdctl|lxc|incus) (?:exec|attach)\b|\blxc-attach\b|\b(?:docker|podman|nerdctl) run\b[^\n]*?[\s"'](?:ip|ifconfig|brctl|tc|sysctl|route|wg-quick|openvpn|tunctl|unshare)\s`)
 
 // containerWordsRE is the text saying in words that the command ran in a
 // container ("inside the container", "in my docker container").
@@ -828,6 +830,17 @@ func (s Symptom) RefusedByTool() bool {
 func (s Symptom) DockerRefusesHostNetns() bool {
 	for _, r := range s.Matched {
 		if r == "op:docker-userns-host-network" {
+			return true
+		}
+	}
+	return false
+}
+
+// DockerRefusesPrivileged: dockerd's own words that a privileged container
+// cannot run while user namespaces (userns-remap) are enabled.
+func (s Symptom) DockerRefusesPrivileged() bool {
+	for _, r := range s.Matched {
+		if r == "op:docker-userns-privileged" {
 			return true
 		}
 	}

@@ -51,6 +51,9 @@ type ExtAck struct {
 	Cause string
 	// Src is the kernel file:function that sets the message.
 	Src string
+	// Config is the kernel option whose absence the message proves
+	// (module-missing rows: "CONFIG_IP_ROUTE_MULTIPATH").
+	Config string
 }
 
 // Text is the message as the kernel sends it, with the module prefix.
@@ -104,7 +107,7 @@ var extAckTable = []ExtAck{
 	{Msg: "Need both RTM_NEWCHAIN and NLM_F_CREATE to create a new chain", Errno: ENOENT, Op: OpTC, Src: "net/sched/cls_api.c:tc_ctl_chain"},
 	{Msg: "Failed to create filter chain", Errno: ENOMEM, Op: OpTC, Src: "net/sched/cls_api.c:tc_ctl_chain"},
 	{Msg: "Failed to send chain notify message", Errno: EOPNOTSUPP, Op: OpTC, Src: "net/sched/cls_api.c:tc_ctl_chain"},
-	{Msg: "Classifier actions are not supported per compile options (CONFIG_NET_CLS_ACT)", Errno: EOPNOTSUPP, Cause: "module-missing", Op: OpTC, Src: "net/sched/cls_api.c:tcf_exts_validate_ex"},
+	{Msg: "Classifier actions are not supported per compile options (CONFIG_NET_CLS_ACT)", Errno: EOPNOTSUPP, Cause: "module-missing", Config: "CONFIG_NET_CLS_ACT", Op: OpTC, Src: "net/sched/cls_api.c:tcf_exts_validate_ex"},
 	{Msg: "Action does not support offload", Errno: EOPNOTSUPP, Op: OpTC, Src: "net/sched/cls_api.c:tc_setup_offload_act"},
 	{Msg: "Flow action buffer overflow", Errno: ENOSPC, Op: OpTC, Src: "net/sched/cls_api.c:tc_setup_action"},
 	{Msg: "Block number may not be zero", Errno: EINVAL, Op: OpTC, Src: "net/sched/cls_api.c:tcf_qevent_parse_block_index"},
@@ -269,7 +272,7 @@ var extAckTable = []ExtAck{
 	{Msg: "Invalid nexthop configuration - extra data after nexthop", Errno: EINVAL, Op: OpRouteAdd, Src: "net/ipv4/fib_semantics.c:fib_get_nhs"},
 	{Msg: "Nexthop device index does not match RTA_OIF", Errno: EINVAL, Op: OpRouteAdd, Src: "net/ipv4/fib_semantics.c:fib_get_nhs"},
 	{Msg: "Nexthop gateway does not match RTA_GATEWAY or RTA_VIA", Errno: EINVAL, Op: OpRouteAdd, Src: "net/ipv4/fib_semantics.c:fib_get_nhs"},
-	{Msg: "Multipath support not enabled in kernel", Errno: EINVAL, Op: OpRouteAdd, Src: "net/ipv4/fib_semantics.c:fib_get_nhs"},
+	{Msg: "Multipath support not enabled in kernel", Errno: EINVAL, Op: OpRouteAdd, Cause: "module-missing", Config: "CONFIG_IP_ROUTE_MULTIPATH", Src: "net/ipv4/fib_semantics.c:fib_get_nhs"},
 	{Msg: "Nexthop has invalid scope", Errno: EINVAL, Op: OpRouteAdd, Cause: "invalid-request", Src: "net/ipv4/fib_semantics.c:fib_check_nh_v4_gw"},
 	{Msg: "Nexthop device required for onlink", Errno: ENODEV, Op: OpRouteAdd, Cause: "invalid-request", Src: "net/ipv4/fib_semantics.c:fib_check_nh_v4_gw; net/ipv6/route.c:fib6_nh_init"},
 	{Msg: "Nexthop device is not up", Errno: ENETDOWN, Op: OpRouteAdd, Cause: "link-state", Src: "net/ipv4/fib_semantics.c:fib_check_nh_v4_gw; net/ipv4/nexthop.c:rtm_to_nh_config; net/ipv6/route.c:fib6_nh_init"},

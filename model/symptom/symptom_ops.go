@@ -1526,6 +1526,15 @@ var opPhrases = []opPhrase{
 			s.setIf(&s.Operation, OpNetnsEnter)
 			s.setIf(&s.Message, m[0])
 		}},
+	// dockerd refusing a privileged container while userns-remap is on
+	// (daemon/create.go: privileged needs the host's user namespace).
+	{name: "docker-userns-privileged", example: `failed to create container: API error (400): privileged mode is incompatible with user namespaces. You must run the container in the host namespace when running privileged mode`,
+		re: regexp.MustCompile(`(?i)privileged mode is incompatible with user namespaces`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "docker")
+			s.setIf(&s.Operation, OpUserns)
+			s.setIf(&s.Message, m[0])
+		}},
 	{name: "cni-veth", example: `failed to make veth pair: operation not permitted`,
 		re: regexp.MustCompile(`(?:failed to make veth pair|container veth name provided \(\S+\) already exists)`),
 		apply: func(s *Symptom, m []string) {
