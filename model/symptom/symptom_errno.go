@@ -300,14 +300,17 @@ var errnoForms = []errnoForm{
 	{name: "code-number", want: EEXIST,
 		// Form listed in issue 11 ("code: N").
 		example: `Error: netlink error, code: -17`,
-		// "\bcode": not Kubernetes' "exitCode: 1" (old13-010).
-		re: regexp.MustCompile(`(?i)(\w+ )?\bcode[:=] ?(-?\d{1,4})\b`),
+		// The word before "code", apart or joined ("exit code: 1",
+		// Kubernetes' "exitCode: 1": old13-010), says when it is no errno.
+		re: regexp.MustCompile(`(?i)(\w+ )?\b([a-z]*?)_?code[:=] ?(-?\d{1,4})\b`),
 		errno: func(m []string) Errno {
-			switch strings.ToLower(strings.TrimSpace(m[1])) {
-			case "exit", "status", "return", "http", "response":
-				return ""
+			for _, w := range []string{strings.TrimSpace(m[1]), m[2]} {
+				switch strings.ToLower(w) {
+				case "exit", "status", "return", "http", "response":
+					return ""
+				}
 			}
-			return ErrnoFromNumber(m[2])
+			return ErrnoFromNumber(m[3])
 		}},
 	{name: "privilege-words", want: EPERM, weak: true,
 		// A program's own check for the privilege the kernel would refuse
