@@ -124,6 +124,7 @@ var strerrorTexts = []strerrorText{
 	{"Permission denied (you must be root)", EPERM, "libiptc"},
 	{"Module is wrong version", EINVAL, "libiptc"},
 	{"Chain already exists", EEXIST, "libiptc"},
+	{"iptables who? (do you need to insmod?)", ENOPROTOOPT, "libiptc"},
 	// ("No chain/target/match by that name" and "Bad rule (does a matching
 	// rule exist in that chain?)", ENOENT, are left out: scripts print them
 	// while deleting rules that are not there, before the error that

@@ -815,13 +815,16 @@ var lineForms = []lineForm{
 		}},
 	// bond-cni's own check of the bond's MTU against its ports'.
 	{name: "bond-cni-mtu", example: `Invalid MTU (1500). The requested MTU for bond is bigger than that of the slave link (net1), slave mtu (1460)`,
-		re: regexp.MustCompile(`Invalid MTU \((\d{1,6})\)\. The requested MTU for bond is bigger than that of the slave link`),
+		re: regexp.MustCompile(`Invalid MTU \((\d{1,6})\)\. The requested MTU for bond is bigger than that of the slave link(?: \(([\w.@-]{1,15})\))?`),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "cni")
 			s.setIf(&s.Operation, OpLinkSet)
 			s.setIf(&s.Kind, "bond")
 			if n := atoiSafe(m[1]); n > 0 && s.MTU == 0 {
 				s.MTU = n
+			}
+			if m[2] != "" {
+				s.setIf(&s.Lower, m[2]) // the port whose MTU is lower
 			}
 			s.setIf(&s.Message, m[0])
 		}},
