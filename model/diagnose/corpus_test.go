@@ -120,6 +120,10 @@ var corpusExceptions = map[string]string{
 	"old13-029": "docker's \"failed to add interface veth... to sandbox\" on CentOS 7: that the 3.10 kernel lacked the macvlan fix is only in the thread",
 	"old13-032": "ip's \"multipath\" garbage: that the MPTCP fork's iproute2 knows it (a keyword no mainline ip has) is only in the thread",
 	"old13-034": "google/nftables' bare ERANGE: that the chain name exceeds CentOS 7's 32-byte nf_tables limit is only in the thread",
+	// Round 14 (dev14.jsonl).
+	"dev14-002": "qemu's EACCES opening /dev/vhost-net, the tap's companion node: labelled tun-device by analogy; rtnl-doctor's probes read /dev/net/tun, not vhost-net",
+	"dev14-003": "old qemu's \"could not open /dev/net/tun\" with no errno: that TUNSETIFF needs CAP_NET_ADMIN, not the node, is only in the thread",
+	"dev14-016": "cloud-hypervisor's ConfigureTap EPERM: that the persistent taps were owned by root (tun's owner check) is only in the thread (cap-net-admin first)",
 	// Round 9.
 	"dsk9-026": "OpenSnitch's nftables ENOENT: that the kernel lacked an nf_tables option (not a missing table or chain, the commoner ENOENT) is only in the thread",
 	"emb9-015": "loopback refused after a sandbox made its namespace: that it ran in systemd-nspawn, which drops CAP_NET_ADMIN, is only in the thread (cap-net-admin first, container-restricted second; facts swap them)",
