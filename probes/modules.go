@@ -56,6 +56,11 @@ var LinkKinds = []LinkKind{
 	{"netkit", "", "CONFIG_NETKIT"},
 }
 
+// KernelOptions are the kernel options whose absence a kernel message
+// names (the extended ACKs with a Config in model/symptom): their values
+// let the diagnosis tell this kernel's message from another's.
+var KernelOptions = []string{"CONFIG_IP_ROUTE_MULTIPATH", "CONFIG_NET_CLS_ACT"}
+
 // TCKinds are the traffic-control kinds rtnl-doctor knows: qdiscs
 // (`tc qdisc add ... KIND`, module sch_KIND, alias net-sch-KIND) and
 // classifiers (`tc filter add ... KIND`, cls_KIND, net-cls-KIND) and
@@ -202,8 +207,11 @@ type ModulesFacts struct {
 	OtherModDirs []string `json:"other_mod_dirs,omitempty"`
 	Loaded       int      `json:"loaded"`
 	// Kconfig is where the kernel configuration was read from.
-	Kconfig string        `json:"kconfig,omitempty"`
-	Kinds   []KindSupport `json:"kinds"`
+	Kconfig string `json:"kconfig,omitempty"`
+	// Options are the KernelOptions as the configuration sets them ("y",
+	// "m", "n" when unset or absent); nil when no configuration was read.
+	Options map[string]string `json:"options,omitempty"`
+	Kinds   []KindSupport     `json:"kinds"`
 	// TCKinds are the qdiscs, classifiers and actions of TCKinds, as Kinds.
 	TCKinds []KindSupport `json:"tc_kinds,omitempty"`
 	Gaps    Gaps          `json:"unavailable,omitempty"`
@@ -236,6 +244,16 @@ func gatherModules(e *env) ModulesFacts {
 
 	kconf, src, kerr := readKconfig(e.root, rel)
 	m.Kconfig = src
+	if kerr == nil && kconf != nil {
+		m.Options = map[string]string{}
+		for _, o := range KernelOptions {
+			v := kconf[o]
+			if v == "" {
+				v = "n"
+			}
+			m.Options[o] = v
+		}
+	}
 
 	var loaded map[string]string
 	if b, err := e.root.ReadFile("/proc/modules"); err != nil {

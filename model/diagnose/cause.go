@@ -75,6 +75,10 @@ type Context struct {
 	// Repro is the result of reproducing the failure in a throwaway
 	// namespace, when that was done.
 	Repro *reproduce.Reproduction
+	// words is the ranking row that put a cause first on the text's own
+	// words (a Msg row, not the kernel's extended ACK), when one did: set
+	// by Diagnose, read by wordsSaid.
+	words *rankRow
 }
 
 // who names the examined process for evidence: "PID 4242 (ip)".

@@ -126,10 +126,15 @@ func privateNetworkFixes(c *Context) []fix.Fix {
 	}
 	var in []string // the runtime's exec into the container, when not examining itself
 	note := ""
-	if !c.examinesSelf() {
+	if !c.examinesSelf() && !ct.WithTool {
+		// Examined from the host: the commands go into the container.
 		switch {
-		case (ct.Runtime == "docker" || ct.Runtime == "podman") && ct.ID != "":
-			in = []string{ct.Runtime, "exec", "-it", shortID(ct.ID)}
+		case ct.Runtime == "docker" && ct.ID != "":
+			in = []string{"docker", "exec", "-it", shortID(ct.ID)}
+		case ct.Runtime == "podman" && ct.ID != "":
+			// A rootless container is reached as its owner.
+			note = "# as the container's owner (rootless podman runs per user):"
+			in = []string{"podman", "exec", "-it", shortID(ct.ID)}
 		default:
 			note = "# run these inside the container (its own systemd), not on the host:"
 		}
@@ -141,16 +146,22 @@ func privateNetworkFixes(c *Context) []fix.Fix {
 	}
 	lines = append(lines, cmd("systemctl", "edit", "--", unit), "# in the editor, add these two lines and save:", "#   [Service]", "#   PrivateNetwork=no",
 		cmd("systemctl", "restart", "--", unit))
-	wide := "# docker run --cap-add SYS_ADMIN ... IMAGE (or cap_add: [SYS_ADMIN] in compose.yaml)"
+	wide := "# give the container CAP_SYS_ADMIN in its runtime's configuration (docker/podman: --cap-add SYS_ADMIN)"
 	switch ct.Runtime {
+	case "docker":
+		wide = "# docker run --cap-add SYS_ADMIN ... IMAGE (or cap_add: [SYS_ADMIN] in compose.yaml)"
 	case "podman":
 		wide = "# podman run --cap-add SYS_ADMIN ... IMAGE"
 	case "kubernetes":
 		wide = fix.Lines("# in the pod spec, under the container:", "#   securityContext:", "#     capabilities:", "#       add: [\"SYS_ADMIN\"]")
+	case "systemd-nspawn":
+		wide = "# systemd-nspawn --capability=CAP_SYS_ADMIN ... (or Capability=CAP_SYS_ADMIN in the .nspawn file)"
+	case "lxc":
+		wide = "# remove sys_admin from lxc.cap.drop in the container's configuration"
 	}
 	return []fix.Fix{{ID: "container-restricted/unit-private-network", Title: "Let the unit run without a network namespace of its own (a drop-in, in the container)",
 		Command: fix.Lines(lines...),
-		Manual:  true, Why: "the unit asks for its own network namespace, which a container without CAP_SYS_ADMIN cannot make; the container's own network namespace still separates it from the host's, unless the container shares the host's network (--network host)",
+		Manual:  true, Why: "the unit asks for its own network namespace, which a container without CAP_SYS_ADMIN cannot make; the container's own network namespace still separates it from the host's, unless the container shares the host's network (--network host). The drop-in lives in the container's writable layer: put it in the image to keep it when the container is re-created",
 		Risk: "the unit then shares the container's network namespace; its other sandboxing stays"},
 		{ID: "container-restricted/cap-sys-admin", Title: "Or re-create the container with SYS_ADMIN (wide)",
 			Command: wide, Manual: true,

@@ -129,7 +129,7 @@ func evalInvalidRequest(c *Context) Verdict {
 		return v
 	}
 	for _, w := range requestWords {
-		if strings.Contains(strings.ToLower(c.Symptom.Raw), w.words) {
+		if strings.Contains(strings.ToLower(c.Symptom.Raw), w.words) && (!w.noErrno || c.Symptom.Errno == "") {
 			v.warn("%s", w.what)
 		}
 	}
@@ -471,8 +471,13 @@ func localGatewayWhat(gw string) string {
 // a request was built wrongly, which no extended-ACK row carries: each
 // makes invalid-request plausible (a warning: the request itself is not
 // in the text to check).
-var requestWords = []struct{ words, what string }{
-	{"ifindex does not match any interface", "the kernel found no interface with the index the request carried (ovpn: \"ifindex does not match any interface\"): the program sent a stale or wrong ifindex, unless the device is gone"},
-	{"has an invalid length", "the kernel logged that the program sent an attribute of a length its policy does not accept (lib/nlattr.c: \"attribute type N has an invalid length\"): the program built the request wrongly"},
-	{"bad argument `", "iptables refused its own command line (\"Bad argument\"): nothing reached the kernel; the rule as written must be corrected"},
+var requestWords = []struct {
+	words, what string
+	// noErrno: the words count only when the text shows no errno (the
+	// kernel prints them as a warning and may go on with the request).
+	noErrno bool
+}{
+	{"ifindex does not match any interface", "the kernel found no interface with the index the request carried (ovpn: \"ifindex does not match any interface\"): the program sent a stale or wrong ifindex, unless the device is gone", false},
+	{"has an invalid length", "the kernel logged that a program sent an attribute of a length its policy does not accept (lib/nlattr.c: \"attribute type N has an invalid length\"): that program built its request wrongly", true},
+	{"bad argument `", "the tool refused its own command line (iptables' \"Bad argument\"): nothing reached the kernel; the command as written must be corrected", false},
 }

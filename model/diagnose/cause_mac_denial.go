@@ -12,6 +12,7 @@ import (
 
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 	"github.com/rtnl-doctor/rtnl-doctor/probes/lsm"
+	"golang.org/x/sys/unix"
 )
 
 var causeMACDenial = &Cause{
@@ -123,7 +124,7 @@ func matchingDenials(c *Context) (match, other []lsm.Denial) {
 		case !c.examinesSelf() && pid > 0 && d.PID == pid:
 			// The examined process itself: the strongest match, first.
 			match = append([]lsm.Denial{d}, match...)
-		case hit || len(comms) == 0 && c.examinesSelf() && c.Symptom.Recognised:
+		case hit:
 			match = append(match, d)
 		default:
 			other = append(other, d)
@@ -207,34 +208,72 @@ func aaState(a lsm.AppArmorFacts) string {
 }
 
 // aaUsernsRestriction judges Ubuntu's (23.10+) AppArmor restriction of
-// unprivileged user namespaces for a user-namespace failure: with
-// kernel.apparmor_restrict_unprivileged_userns=1, apparmor_userns_create
-// moves an unconfined task that creates a user namespace into the
-// unprivileged_userns profile, which holds no capabilities, so its first
-// privileged step (uid_map, setgroups, a mount) is refused. Unconfined and
-// not root: proven; confined: its profile must allow userns (a warning);
-// rtnl-doctor examining itself as root: the restriction spares root, so
-// the failing program must be examined (a warning).
+// unprivileged user namespaces for a failure that asked for a user
+// namespace: with kernel.apparmor_restrict_unprivileged_userns=1,
+// apparmor_userns_create moves an unconfined task that creates one into
+// the unprivileged_userns profile, which holds no capabilities, so its
+// first privileged step (uid_map, setgroups, a mount) is refused. A task
+// with CAP_SYS_ADMIN is spared (ns_capable in the hook). Unconfined and not
+// spared: proven; confined: its profile must allow userns (a warning);
+// rtnl-doctor examining itself while spared: the failing program must be
+// examined (a warning). A kernel that refuses the namespace before the
+// hook (unprivileged_userns_clone=0, max_user_namespaces=0) is
+// userns-remap's.
 func aaUsernsRestriction(c *Context) (Status, string) {
 	aa := c.Facts.Security.AppArmor
-	if c.Symptom.Operation != symptom.OpUserns {
+	if c.Symptom.Operation != symptom.OpUserns || !usernsAsked(c.Symptom) {
 		return "", ""
 	}
 	on := aa.RestrictUnprivilegedUserns != nil && *aa.RestrictUnprivilegedUserns
 	if n, ok := sysctlInt(c, "kernel.apparmor_restrict_unprivileged_userns"); ok {
 		on = n == 1
 	}
+	if n, ok := sysctlInt(c, "kernel.unprivileged_userns_clone"); ok && n == 0 {
+		return "", ""
+	}
+	if n, ok := sysctlInt(c, "user.max_user_namespaces"); ok && n == 0 {
+		return "", ""
+	}
+	spared := c.Facts.Identity.EUID == 0
+	if caps := c.Facts.Identity.Caps; caps != nil {
+		spared = hasCap(caps.EffMask, unix.CAP_SYS_ADMIN)
+	}
 	switch {
 	case !on:
 		return "", ""
-	case c.Facts.Identity.EUID == 0 && c.examinesSelf():
-		return Warn, "kernel.apparmor_restrict_unprivileged_userns=1 restricts unprivileged programs' user namespaces, and rtnl-doctor examined itself as root, which it spares: pass --pid of the failing program (or run rtnl-doctor as its user) to judge it"
-	case c.Facts.Identity.EUID == 0:
+	case spared && c.examinesSelf():
+		return Warn, "kernel.apparmor_restrict_unprivileged_userns=1 restricts programs without CAP_SYS_ADMIN, and rtnl-doctor examined itself, which has it: pass --pid of the failing program (or run rtnl-doctor as its user) to judge it"
+	case spared:
 		return "", ""
 	case aa.Profile == "" || aa.Profile == "unconfined":
-		return Fail, fmt.Sprintf("kernel.apparmor_restrict_unprivileged_userns=1 and %s is unconfined: AppArmor moves it into a profile without capabilities when it creates a user namespace", c.who())
+		return Fail, fmt.Sprintf("kernel.apparmor_restrict_unprivileged_userns=1 and %s is unconfined without CAP_SYS_ADMIN: AppArmor moves it into a profile without capabilities when it creates a user namespace", c.who())
 	}
 	return Warn, fmt.Sprintf("kernel.apparmor_restrict_unprivileged_userns=1: only profiles that allow userns may create user namespaces (%s runs under %s)", c.who(), sanitize.Clip(aa.Profile, 120))
+}
+
+// usernsAsked: the failure is about creating a user namespace, not only
+// another namespace (`unshare -n` alone asks for none): unshare's -U, -r,
+// -c (or their long forms), a uid_map/gid_map/setgroups write, or a
+// sandbox's words for its user namespace.
+func usernsAsked(s symptom.Symptom) bool {
+	if f := strings.Fields(s.Command); len(f) > 0 && filepath.Base(f[0]) == "unshare" {
+		for _, a := range f[1:] {
+			switch {
+			case a == "--user" || strings.HasPrefix(a, "--user=") || a == "--map-root-user" || a == "--map-current-user" || a == "--map-user" || strings.HasPrefix(a, "--map-"):
+				return true
+			case strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") && strings.ContainsAny(a[1:], "Urc"):
+				return true
+			}
+		}
+		return false
+	}
+	low := strings.ToLower(s.Raw)
+	for _, w := range []string{"uid_map", "gid_map", "setgroups", "user namespace", "userns", "clone_newuser", "newuser", "failed to move to new namespace", "bwrap", "--map-root-user"} {
+		if strings.Contains(low, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // restrictionDenial is a record of that restriction: the capability
@@ -251,23 +290,87 @@ func restrictionDenial(d lsm.Denial) bool {
 		d.Operation == "userns_create" && (d.Profile == "unconfined" || d.Profile == "")
 }
 
+// launchers run other programs: a profile exempting one from the
+// restriction would exempt whatever it runs.
+var launchers = map[string]bool{"sh": true, "bash": true, "dash": true, "zsh": true, "ksh": true, "fish": true, "csh": true, "tcsh": true,
+	"busybox": true, "unshare": true, "nsenter": true, "env": true, "sudo": true, "su": true, "doas": true, "setpriv": true, "pkexec": true,
+	"runuser": true, "chroot": true, "systemd-run": true, "flatpak-spawn": true, "java": true, "rtnl-doctor": true}
+
+// profileProgram is the program the restriction's profile may name: the
+// failing program's absolute path (the denial's exe, the examined process
+// when it is not rtnl-doctor itself, or the command's path), never a
+// program that runs others (a shell, an interpreter, unshare), one under a
+// directory users can write, or a path AppArmor reads as a pattern. ok is
+// false with the reason otherwise.
+func profileProgram(c *Context, d *lsm.Denial) (string, string) {
+	p := ""
+	switch {
+	case d != nil && d.Exe != "":
+		p = d.Exe
+	case !c.examinesSelf() && c.Facts.Target.Exe != "":
+		p = c.Facts.Target.Exe
+	default:
+		if f := strings.Fields(c.Symptom.Command); len(f) > 0 && strings.HasPrefix(f[0], "/") {
+			p = f[0]
+		}
+	}
+	base := filepath.Base(p)
+	lowBase := strings.ToLower(base)
+	switch {
+	case p == "":
+		return "", "the failing program's path is not known: put its absolute path in the profile yourself"
+	case strings.HasSuffix(p, " (deleted)"):
+		return "", "the failing program's file was deleted or replaced since it ran: name the current one"
+	case launchers[lowBase] || strings.HasPrefix(lowBase, "python") || strings.HasPrefix(lowBase, "perl") || strings.HasPrefix(lowBase, "ruby") ||
+		strings.HasPrefix(lowBase, "node") || strings.HasPrefix(lowBase, "lua") || strings.HasPrefix(lowBase, "php"):
+		return "", base + " runs other programs: a profile for it would exempt whatever it runs; name the program that needs the user namespace"
+	}
+	for _, dir := range []string{"/home/", "/tmp/", "/var/tmp/", "/dev/shm/", "/run/user/", "/root/"} {
+		if strings.HasPrefix(p, dir) {
+			return "", "the failing program lives under " + dir + ", which a user can write: whoever replaces the file would inherit the exemption; install it under /usr or /opt first"
+		}
+	}
+	q, ok := aaPath(p)
+	if !ok {
+		return "", "the failing program's path holds characters AppArmor reads as a pattern, which would attach the profile to other programs: name it yourself"
+	}
+	return q, ""
+}
+
 // usernsRestrictionFixes: a profile allowing userns for the one program
 // (narrowest), then the sysctl for every program.
-func usernsRestrictionFixes(c *Context) []fix.Fix {
-	prog, ok := aaPath(failingProgram(c))
-	why := "a profile for a program is a policy decision: review it"
-	if !ok {
+func usernsRestrictionFixes(c *Context, d *lsm.Denial) []fix.Fix {
+	prog, why := profileProgram(c, d)
+	name := "rtnl-doctor-userns"
+	if why == "" {
+		name += "-" + profileFileName(prog)
+		why = "a profile for a program is a policy decision: review it; noclobber refuses to overwrite a profile of the same name"
+	} else {
 		prog = "/path/to/program"
-		why = "the failing program's path is not known, or holds characters AppArmor reads as a pattern (which would attach the profile to other programs): put its absolute path in the profile yourself"
 	}
+	file := "/etc/apparmor.d/" + name
 	return []fix.Fix{{ID: "mac-denial/apparmor-userns-profile", Title: "Allow user namespaces for " + prog + " only, with an AppArmor profile (narrowest)",
 		// The program's path is a value from the system: it goes through
 		// the quoting function as printf's argument, never into a
 		// here-document.
-		Command: fix.Lines(fix.Argv("printf", `%s\n`, "abi <abi/4.0>,", "include <tunables/global>", "profile rtnl-doctor-userns "+prog+" flags=(unconfined) {", "  userns,", "}")+" > /etc/apparmor.d/rtnl-doctor-userns", fix.Argv("apparmor_parser", "-r", "/etc/apparmor.d/rtnl-doctor-userns")), NeedsRoot: true, Manual: true, Why: why}, {ID: "mac-denial/apparmor-userns-sysctl", Title: "Or lift the restriction for every program",
+		Command:   fix.Lines("set -o noclobber", fix.Argv("printf", `%s\n`, "abi <abi/4.0>,", "include <tunables/global>", "profile "+name+" "+prog+" flags=(unconfined) {", "  userns,", "}")+" > "+fix.Argv(file), fix.Argv("apparmor_parser", "-r", file)),
+		NeedsRoot: true, Manual: true, Why: why,
+		Risk: "that program may create user namespaces as before Ubuntu 23.10, reaching the kernel code the restriction guards"}, {ID: "mac-denial/apparmor-userns-sysctl", Title: "Or lift the restriction for every program",
 		Command: fix.Argv("sysctl", "-w", "kernel.apparmor_restrict_unprivileged_userns=0"), NeedsRoot: true,
 		Risk:   "every unprivileged program may create user namespaces again, the attack surface Ubuntu closed in 23.10",
 		Action: fix.Act("sysctl", "key", "kernel.apparmor_restrict_unprivileged_userns", "value", "0")}}
+}
+
+// profileFileName is a file name for a program's profile: its base name
+// in the characters AppArmor's profile directory takes without quoting.
+func profileFileName(prog string) string {
+	b := []byte(filepath.Base(strings.Trim(prog, `"`)))
+	for i, ch := range b {
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '.' || ch == '_' || ch == '-') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
 }
 
 func fixesMACDenial(c *Context, v Verdict) []fix.Fix {
@@ -276,10 +379,10 @@ func fixesMACDenial(c *Context, v Verdict) []fix.Fix {
 	}
 	match, _ := matchingDenials(c)
 	if len(match) > 0 && restrictionDenial(match[0]) {
-		return usernsRestrictionFixes(c)
+		return usernsRestrictionFixes(c, &match[0])
 	}
 	if st, _ := aaUsernsRestriction(c); st == Fail && len(match) == 0 {
-		return usernsRestrictionFixes(c)
+		return usernsRestrictionFixes(c, nil)
 	}
 	if v.Status != Fail || len(match) == 0 {
 		return nil

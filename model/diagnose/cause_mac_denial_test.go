@@ -78,10 +78,11 @@ func TestAppArmorUsernsRestrictionRecords(t *testing.T) {
 	} {
 		f := &probes.Facts{}
 		f.Identity.EUID = 1000
-		f.Target.Exe, f.Target.PID = "/usr/bin/unshare", 4242
+		f.Target.Exe, f.Target.PID = "/opt/app/bin/app", 4242
 		f.Security.AppArmor.Enabled = true
+		d.Comm = "app"
 		f.Denials.Denials = []lsm.Denial{d}
-		c := &Context{Facts: f, Symptom: symptom.ParseSymptom("unshare: write failed /proc/self/uid_map: Operation not permitted")}
+		c := &Context{Facts: f, Symptom: symptom.ParseSymptom("app: write failed /proc/self/uid_map: Operation not permitted")}
 		v := evalMACDenial(c)
 		if v.Status != Fail {
 			t.Fatalf("%s: mac-denial %s %q", d.Profile, v.Status, v.Evidence)
@@ -90,7 +91,7 @@ func TestAppArmorUsernsRestrictionRecords(t *testing.T) {
 		if got := fixList(fixes); got != "mac-denial/apparmor-userns-profile mac-denial/apparmor-userns-sysctl" {
 			t.Errorf("%s: fixes %q", d.Profile, got)
 		}
-		if !strings.Contains(fixes[0].Command, "profile rtnl-doctor-userns /usr/bin/unshare flags=(unconfined)") {
+		if !strings.Contains(fixes[0].Command, "profile rtnl-doctor-userns-app /opt/app/bin/app flags=(unconfined)") || !strings.Contains(fixes[0].Command, "set -o noclobber") {
 			t.Errorf("profile command %q", fixes[0].Command)
 		}
 	}
@@ -99,17 +100,19 @@ func TestAppArmorUsernsRestrictionRecords(t *testing.T) {
 // A program path AppArmor would read as a pattern never becomes the
 // profile's attachment.
 func TestAppArmorUsernsProfileRefusesGlobPaths(t *testing.T) {
-	for _, p := range []string{"/tmp/**", "/opt/a{b,c}/x", "relative/bin", "/usr/bin/@{HOME}", "/a/b[1]"} {
+	for _, p := range []string{"/tmp/**", "/opt/a{b,c}/x", "relative/bin", "/usr/bin/@{HOME}", "/a/b[1]", "/opt/x#y",
+		// Programs that run others, user-writable places, a replaced file.
+		"/usr/bin/unshare", "/bin/bash", "/usr/bin/python3.12", "/home/u/Downloads/App.AppImage", "/opt/app/bin/app (deleted)"} {
 		f := &probes.Facts{}
 		f.Target.Exe = p
-		fx := usernsRestrictionFixes(&Context{Facts: f})
+		fx := usernsRestrictionFixes(&Context{Facts: f}, nil)
 		if !strings.Contains(fx[0].Command, "/path/to/program") || strings.Contains(fx[0].Command, p) {
 			t.Errorf("%q: %q", p, fx[0].Command)
 		}
 	}
 	f := &probes.Facts{}
 	f.Target.Exe = "/opt/my tool/bin"
-	if fx := usernsRestrictionFixes(&Context{Facts: f}); !strings.Contains(fx[0].Command, `"/opt/my tool/bin"`) {
+	if fx := usernsRestrictionFixes(&Context{Facts: f}, nil); !strings.Contains(fx[0].Command, `"/opt/my tool/bin"`) {
 		t.Errorf("spaced path: %q", fx[0].Command)
 	}
 }
@@ -120,4 +123,47 @@ func fixList(fs []fix.Fix) string {
 		ids = append(ids, f.ID)
 	}
 	return strings.Join(ids, " ")
+}
+
+// The restriction is claimed only for a failure that asked for a user
+// namespace, on a kernel that lets the namespace be created, for a program
+// without CAP_SYS_ADMIN.
+func TestAppArmorUsernsRestrictionScope(t *testing.T) {
+	on := true
+	for _, tc := range []struct {
+		text    string
+		sysctls map[string]string
+		effCaps uint64
+		want    Status
+	}{
+		{"$ unshare -n ip link\nunshare: unshare failed: Operation not permitted", nil, 0, OK},
+		{"$ unshare -Ur ip link\nunshare: write failed /proc/self/uid_map: Operation not permitted", nil, 0, Fail},
+		{"$ unshare --user --net true\nunshare: unshare failed: Operation not permitted", map[string]string{"kernel.unprivileged_userns_clone": "0"}, 0, OK},
+		{"$ unshare -Ur ip link\nunshare: write failed /proc/self/uid_map: Operation not permitted", nil, 1 << 21, OK},
+	} {
+		f := &probes.Facts{}
+		f.Identity.EUID = 1000
+		f.Identity.Caps = &probes.CapSets{EffMask: tc.effCaps}
+		f.Target.Exe, f.Target.PID, f.Target.Live = "/usr/bin/unshare", 4242, true
+		f.Security.AppArmor.Enabled, f.Security.AppArmor.Profile = true, "unconfined"
+		f.Security.AppArmor.RestrictUnprivilegedUserns = &on
+		f.Sysctls.Values = map[string]string{"kernel.apparmor_restrict_unprivileged_userns": "1"}
+		for k, v := range tc.sysctls {
+			f.Sysctls.Values[k] = v
+		}
+		c := &Context{Facts: f, Symptom: symptom.ParseSymptom(tc.text)}
+		v := evalMACDenial(c)
+		if v.Status == "" {
+			v.Status = OK
+		}
+		if v.Status != tc.want {
+			t.Errorf("%q %v caps %x: %s %q, want %s", tc.text, tc.sysctls, tc.effCaps, v.Status, v.Evidence, tc.want)
+		}
+		if v.Status == Fail {
+			// unshare runs other programs: no profile names it.
+			if fx := fixesMACDenial(c, v); len(fx) == 0 || !strings.Contains(fx[0].Command, "/path/to/program") {
+				t.Errorf("%q: fixes %+v", tc.text, fx)
+			}
+		}
+	}
 }

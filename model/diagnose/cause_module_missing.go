@@ -79,8 +79,16 @@ func evalModuleMissing(c *Context) Verdict {
 	}
 	if r, ok := c.Symptom.ExtAckRow(); ok && r.Cause == "module-missing" && r.Config != "" && r.Kernel() {
 		// The kernel's own words that it was built without an option:
-		// no module can add it.
-		v.fail("the kernel answered %q (%s): it was built without %s, which no module adds", r.Text(), r.Src, r.Config)
+		// no module can add it; this kernel's configuration says whether
+		// it was this kernel that answered.
+		switch val, read := m.Options[r.Config]; {
+		case read && (val == "y" || val == "m"):
+			v.warn("the kernel answered %q (%s), but this kernel %s has %s=%s (%s): the message came from another kernel (a VM, a container host, the system before an upgrade)", r.Text(), r.Src, m.KernelRelease, r.Config, val, m.Kconfig)
+		case read:
+			v.fail("the kernel answered %q (%s): it was built without %s (%s), which no module adds", r.Text(), r.Src, r.Config, fix.OrName(m.Kconfig, "its configuration"))
+		default:
+			v.fail("the kernel answered %q (%s): it was built without %s, which no module adds (this kernel's configuration is unavailable to confirm it)", r.Text(), r.Src, r.Config)
+		}
 		if m.KernelRelease != "" {
 			v.Evidence = append(v.Evidence, "the running kernel is "+m.KernelRelease)
 		}
@@ -100,6 +108,13 @@ func evalModuleMissing(c *Context) Verdict {
 			return v
 		case kind == "":
 			v.unknown("the symptom does not name the qdisc, classifier or action the tc command asked for: paste the tc command line (%s)", tcSummary(m, ""))
+			return v
+		}
+		if ks, _ := m.TCKind(kind); c.Symptom.TCActionRefused() && (ks.State == probes.ModBuiltin || ks.State == probes.ModLoaded) {
+			// Every action read is here, yet the kernel could not load
+			// one: the one it missed was not read from the text.
+			v.unknown("the kernel could not load one of the command's actions, and every action read from the text (%s) is built in or loaded here: one may be missing from what was read, or the command ran on another kernel; paste the full command (%s)",
+				strings.Join(c.Symptom.TCActions, ", "), tcSummary(m, "action"))
 			return v
 		}
 		if n := len(c.Symptom.TCActions); n > 1 && strings.HasPrefix(kind, "action ") {
@@ -309,6 +324,9 @@ func fixesModuleMissing(c *Context, v Verdict) []fix.Fix {
 	}
 	m := &c.Facts.Modules
 	if r, ok := c.Symptom.ExtAckRow(); ok && r.Cause == "module-missing" && r.Config != "" && r.Kernel() {
+		if v.Status != Fail {
+			return nil // this kernel has the option: the message was another's
+		}
 		return []fix.Fix{{ID: "module-missing/kernel-option", Title: "Boot a kernel built with " + r.Config + "=y (the kernel's message names what it lacks)",
 			Command: fix.Lines("# the running kernel's configuration, where the distribution ships it:", "zcat /proc/config.gz | grep "+r.Config, "grep "+r.Config+" /boot/config-\"$(uname -r)\"",
 				"# then install the distribution's standard kernel, or rebuild this one with the option set"),

@@ -81,6 +81,7 @@ func TestModuleMissingTC(t *testing.T) {
 		{LinkKind: probes.LinkKind{Kind: "filter matchall", Module: "cls_matchall", Config: "CONFIG_NET_CLS_MATCHALL"}, State: probes.ModLoaded},
 		{LinkKind: probes.LinkKind{Kind: "action mirred", Module: "act_mirred", Config: "CONFIG_NET_ACT_MIRRED"}, State: probes.ModMissing, Evidence: []string{"no module act_mirred"}},
 		{LinkKind: probes.LinkKind{Kind: "action police", Module: "act_police", Config: "CONFIG_NET_ACT_POLICE"}, State: probes.ModLoadable},
+		{LinkKind: probes.LinkKind{Kind: "action gact", Module: "act_gact", Config: "CONFIG_NET_ACT_GACT"}, State: probes.ModLoaded},
 	}}
 	for _, tc := range []struct {
 		text   string
@@ -105,6 +106,10 @@ func TestModuleMissingTC(t *testing.T) {
 		// an action is not.
 		{"$ tc filter add dev eth0 ingress matchall action mirred egress redirect dev eth1\nRTNETLINK answers: No such file or directory", Fail, "action mirred: not built in", "module-missing/extra-modules"},
 		{"Error: Failed to load TC action module.", Unknown, "does not show the command's actions", ""},
+		// The action after a verdict is read; when every action read is
+		// here, the answer is unknown, never ok.
+		{"$ tc filter add dev eth0 ingress matchall action police rate 1mbit burst 10k pipe mirred egress redirect dev eth1\nError: Failed to load TC action module.", Fail, "action mirred: not built in", "module-missing/extra-modules"},
+		{"$ tc filter add dev eth0 ingress matchall action drop\nError: Failed to load TC action module.", Unknown, "every action read from the text", ""},
 		// The classifier's answer with an action beside it: the classifier is the kind.
 		{"$ tc filter add dev eth0 ingress matchall action mirred egress redirect dev eth1\nError: TC classifier not found.", OK, "filter matchall: loaded", ""},
 		{"$ tc qdisc add dev eth0 root sch_unknown\nError: Specified qdisc kind is unknown.", Unknown, "is not one rtnl-doctor knows", ""},

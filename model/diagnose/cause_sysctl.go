@@ -98,6 +98,10 @@ func evalSysctl(c *Context) Verdict {
 			}
 		case s.Errno == symptom.EACCES || s.Errno == symptom.EPERM:
 			v.fail("%s: writing a sysctl needs root (or CAP_NET_ADMIN for net.* in a namespace it owns); %s was refused", s.SysctlKey, sanitize.OrDash(s.Command))
+		case s.Errno == symptom.ENOENT && ok:
+			// The key exists here: the failing process saw another
+			// kernel's or another namespace's /proc/sys.
+			v.warn("%s exists in the namespace examined here (= %s), but the failing write found no such file: it ran in another network namespace or on another kernel (a container whose namespace hides it, a VM, another host)", s.SysctlKey, val)
 		case s.Errno == symptom.ENOENT:
 			v.fail("%s does not exist on this kernel: %s", s.SysctlKey, missingSysctlWhy(s.SysctlKey, sc))
 		case s.Errno == "" && strings.HasSuffix(s.SysctlKey, ".accept_ra") && s.Source == "libvirt":

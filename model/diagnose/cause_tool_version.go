@@ -48,7 +48,7 @@ var (
 	// or has: weaveworks/go-odp ("unknown flow key type 22", "unsupported
 	// OVS_ACTION_ATTR_SET attribute"), florianl/go-tc ("unsupported kind:
 	// sfq").
-	libraryRefusalRE = regexp.MustCompile(`unknown flow key type \d{1,5}|unsupported OVS_[A-Z_]{1,40} attribute|unsupported kind: [\w-]{1,32}`)
+	libraryRefusalRE = regexp.MustCompile(`unknown flow key type \d{1,5}|unsupported OVS_[A-Z_]{1,40} attribute|extractTCAOptions\(\): unsupported kind: [\w-]{1,32}`)
 )
 
 // newerIPObjects are `ip` objects later iproute2 releases added (ip/ip.c

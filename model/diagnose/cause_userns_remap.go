@@ -165,7 +165,7 @@ func fixesUsernsRemap(c *Context, v Verdict) []fix.Fix {
 // one that is not absolute would attach the profile to other programs
 // than the failing one: ok is false and the caller shows a placeholder.
 func aaPath(p string) (string, bool) {
-	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "*?[]{}^@\"\\\n\r\t,") {
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "*?[]{}^@#\"\\\n\r\t,") || strings.IndexFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) >= 0 {
 		return "", false
 	}
 	if strings.Contains(p, " ") {

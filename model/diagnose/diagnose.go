@@ -54,7 +54,7 @@ func (d *Diagnosis) Result(id string) (Result, bool) {
 
 // Diagnose evaluates every cause and ranks them.
 func Diagnose(f *probes.Facts, s symptom.Symptom, repro *reproduce.Reproduction) *Diagnosis {
-	c := &Context{Facts: f, Symptom: s, Repro: repro}
+	c := &Context{Facts: f, Symptom: s, Repro: repro, words: wordsRow(s)}
 	d := &Diagnosis{Symptom: s, Repro: repro, Facts: f}
 	prior := priors(s)
 	adjustPriors(prior, f)
@@ -110,6 +110,7 @@ func Evaluate(k *Cause, c *Context, prior map[string]int) Result {
 		v.Status = OK
 	}
 	kernelSaid(k, c, &v)
+	wordsSaid(k, c, &v)
 	_, plausible := prior[k.ID]
 	r := Result{Cause: k, ID: k.ID, Title: k.Title(), Verdict: v, Plausible: plausible}
 	if k.Fixes != nil && !kernelNamedAnother(k, c, v) {
@@ -203,6 +204,33 @@ func kernelSaid(k *Cause, c *Context, v *Verdict) {
 	if v.Status == Unknown {
 		v.Evidence = append(v.Evidence, fmt.Sprintf("when the command failed the kernel answered %q (%s): this cause's check, in the kernel's words", r.Text(), r.Src))
 	}
+}
+
+// wordsRow is the row that ranks the first cause on the text's own words
+// (a program's or tool's message, matched by Msg), when the kernel's
+// extended ACK or a security module's record did not rank it.
+func wordsRow(s symptom.Symptom) *rankRow {
+	if _, ok := s.ExtAckRow(); ok {
+		return nil
+	}
+	_, rows := rankedCauses(s)
+	if len(rows) == 0 || !rows[0].Says || len(rows[0].Causes) == 0 || len(denialRows(s)) > 0 {
+		return nil
+	}
+	r := rows[0]
+	return &r
+}
+
+// wordsSaid: the cause the text's own words rank first found nothing to
+// confirm or rule it out here ("ok" from checks the words do not reach):
+// its verdict is unknown, with the words' reason, never a false all-clear
+// for the cause the ranking names first.
+func wordsSaid(k *Cause, c *Context, v *Verdict) {
+	if c.words == nil || c.words.Causes[0] != k || v.Status != OK {
+		return
+	}
+	v.Status = Unknown
+	v.Evidence = append(v.Evidence, "the text's own words point at this cause ("+c.words.Why+"); the checks above cannot confirm or rule it out here")
 }
 
 // kernelNamedAnother: the kernel's extended ACK names another cause's

@@ -303,11 +303,16 @@ var errnoForms = []errnoForm{
 		example: `Error: netlink error, code: -17`,
 		// The word before "code", apart or joined ("exit code: 1",
 		// Kubernetes' "exitCode: 1": old13-010), says when it is no errno.
-		re: regexp.MustCompile(`(?i)(\w+ )?\b([a-z]*?)_?code[:=] ?(-?\d{1,4})\b`),
+		re: regexp.MustCompile(`(?i)(\w+ )?\b([a-z]*?)[_-]?code[:=] ?(-?\d{1,4})\b`),
+		// Only an error's code: alone ("netlink error, code: -17"), or
+		// after error/err/errno/netlink ("errorCode: -13"); exit, status,
+		// HTTP, reason and op codes are other numbers (retcode: 2,
+		// exit-code: 1, opcode: 3).
 		errno: func(m []string) Errno {
 			for _, w := range []string{strings.TrimSpace(m[1]), m[2]} {
 				switch strings.ToLower(w) {
-				case "exit", "status", "return", "http", "response":
+				case "", "error", "err", "errno", "netlink", "nl":
+				default:
 					return ""
 				}
 			}

@@ -272,7 +272,7 @@ var extAckTable = []ExtAck{
 	{Msg: "Invalid nexthop configuration - extra data after nexthop", Errno: EINVAL, Op: OpRouteAdd, Src: "net/ipv4/fib_semantics.c:fib_get_nhs"},
 	{Msg: "Nexthop device index does not match RTA_OIF", Errno: EINVAL, Op: OpRouteAdd, Src: "net/ipv4/fib_semantics.c:fib_get_nhs"},
 	{Msg: "Nexthop gateway does not match RTA_GATEWAY or RTA_VIA", Errno: EINVAL, Op: OpRouteAdd, Src: "net/ipv4/fib_semantics.c:fib_get_nhs"},
-	{Msg: "Multipath support not enabled in kernel", Errno: EINVAL, Op: OpRouteAdd, Cause: "module-missing", Config: "CONFIG_IP_ROUTE_MULTIPATH", Src: "net/ipv4/fib_semantics.c:fib_get_nhs"},
+	{Msg: "Multipath support not enabled in kernel", Errno: EINVAL, Op: OpRouteAdd, Cause: "module-missing", Config: "CONFIG_IP_ROUTE_MULTIPATH", Src: "net/ipv4/fib_semantics.c:fib_create_info"},
 	{Msg: "Nexthop has invalid scope", Errno: EINVAL, Op: OpRouteAdd, Cause: "invalid-request", Src: "net/ipv4/fib_semantics.c:fib_check_nh_v4_gw"},
 	{Msg: "Nexthop device required for onlink", Errno: ENODEV, Op: OpRouteAdd, Cause: "invalid-request", Src: "net/ipv4/fib_semantics.c:fib_check_nh_v4_gw; net/ipv6/route.c:fib6_nh_init"},
 	{Msg: "Nexthop device is not up", Errno: ENETDOWN, Op: OpRouteAdd, Cause: "link-state", Src: "net/ipv4/fib_semantics.c:fib_check_nh_v4_gw; net/ipv4/nexthop.c:rtm_to_nh_config; net/ipv6/route.c:fib6_nh_init"},

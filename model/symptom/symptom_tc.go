@@ -135,9 +135,9 @@ func tcActions(rest []string, bare bool) []string {
 	for i := 0; i < len(rest); i++ {
 		w := rest[i]
 		switch {
-		case w == "police":
+		case len(w) >= 3 && strings.HasPrefix("police", w):
 			add("police")
-		case (w == "actions" || len(w) >= 3 && strings.HasPrefix("action", w)) && i+1 < len(rest):
+		case (w == "actions" || len(w) >= 2 && strings.HasPrefix("action", w)) && i+1 < len(rest):
 			if k := kind(rest[i+1]); k != "" {
 				add(k)
 			}
@@ -146,9 +146,28 @@ func tcActions(rest []string, bare bool) []string {
 			if k := kind(w); k != "" {
 				add(k)
 			}
+		case len(out) > 0 && tcActionKinds[w] && tcAfterControl(rest, i):
+			// parse_action reads the next action after one's control
+			// verdict without the keyword ("... pipe skbedit mark 1").
+			add(w)
 		}
 	}
 	return out
+}
+
+// tcActionKinds are the action kinds tc knows (its m_*.c), for an action
+// named after another's control verdict without the "action" keyword.
+var tcActionKinds = map[string]bool{"gact": true, "mirred": true, "police": true, "pedit": true, "skbedit": true, "vlan": true,
+	"csum": true, "tunnel_key": true, "ct": true, "connmark": true, "ctinfo": true, "nat": true, "mpls": true, "sample": true,
+	"bpf": true, "skbmod": true, "simple": true, "gate": true, "ife": true, "xt": true, "ipt": true}
+
+// tcAfterControl: the word at i follows an action's control verdict
+// ("pipe", "pass", "drop"..., "jump N", "goto chain N").
+func tcAfterControl(rest []string, i int) bool {
+	if i >= 1 && tcGactVerdict(rest[i-1]) && len(rest[i-1]) >= 2 {
+		return true
+	}
+	return i >= 2 && (rest[i-2] == "jump" || rest[i-2] == "chain")
 }
 
 // TCActionRefused reports whether the kernel's answer is the one for an

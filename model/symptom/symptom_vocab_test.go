@@ -366,3 +366,22 @@ func TestRefusalsAndNetworkdSysctl(t *testing.T) {
 		}
 	}
 }
+
+// "code: N" is an errno only as an error's code, not an exit, status,
+// return, reason or op code.
+func TestCodeNumberForm(t *testing.T) {
+	for in, want := range map[string]Errno{
+		"Error: netlink error, code: -17": EEXIST,
+		"errorCode: -13":                  EACCES,
+		"exitCode: 1":                     "",
+		"exit-code: 1":                    "",
+		"retcode: 2":                      "",
+		"opcode: 3":                       "",
+		"reason code: 3":                  "",
+		"HTTP code: 2":                    "",
+	} {
+		if got := ParseSymptom(in).Errno; got != want {
+			t.Errorf("%q: errno %q, want %q", in, got, want)
+		}
+	}
+}

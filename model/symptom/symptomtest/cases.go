@@ -60,6 +60,8 @@ var Cases = []Case{
 	// verdict prefix is gact; `tc actions add` may name its kind bare.
 	{"tc filter with two actions", "$ tc filter add dev eth0 ingress matchall action mirred egress mirror dev eth1 act d\nError: Failed to load TC action module.",
 		symptom.Symptom{Operation: symptom.OpTC, TCKind: "action mirred", TCActions: []string{"mirred", "gact"}, Errno: symptom.ENOENT}},
+	{"tc filter, an action after another's verdict", "$ tc filter add dev eth0 ingress u32 match u32 0 0 action mirred egress mirror dev lo pipe skbedit mark 1\nError: Failed to load TC action module.",
+		symptom.Symptom{Operation: symptom.OpTC, TCActions: []string{"mirred", "skbedit"}, Errno: symptom.ENOENT}},
 	{"tc actions add, bare kind", "# tc actions add mirred egress redirect dev eth1 index 3\nError: Failed to load TC action module.",
 		symptom.Symptom{Operation: symptom.OpTC, TCKind: "action mirred", TCActions: []string{"mirred"}, Errno: symptom.ENOENT}},
 	{"tc actions change", "# tc actions change action police rate 2mbit burst 20k index 1\nError: Failed to load TC action module.",
