@@ -1120,6 +1120,10 @@ var lineForms = []lineForm{
 		}},
 }
 
+// firewallRuleWord are the words before "rule" that make it a firewall's.
+var firewallRuleWord = map[string]bool{"firewall": true, "iptables": true, "ip6tables": true, "nft": true, "nftables": true, "nat": true,
+	"filter": true, "ebtables": true, "mangle": true, "ufw": true, "netfilter": true, "masquerade": true, "snat": true, "dnat": true}
+
 // Regular expressions the phrases use on what they matched.
 var (
 	netnsValueRE = regexp.MustCompile(`argument "([^"/]{1,64})" is wrong: Invalid "netns" value`)
@@ -1901,6 +1905,14 @@ var opPhrases = []opPhrase{
 			case noun == "port":
 				noun = "link"
 			case strings.HasSuffix(noun, "rule"):
+				// A firewall's rule (iptables, nft: "add rule inet filter
+				// input ...", "failed to add firewall rule") is no routing
+				// rule.
+				low := strings.ToLower(rest)
+				if firewallRuleWord[word] || strings.Contains(low, " chain") || strings.Contains(low, " table") ||
+					strings.Contains(low, "inet ") || strings.Contains(low, " -j ") {
+					return
+				}
 				s.setIf(&s.Operation, OpRule)
 				return
 			case strings.Contains(noun, "namespace") || noun == "netns":

@@ -385,3 +385,17 @@ func TestCodeNumberForm(t *testing.T) {
 		}
 	}
 }
+
+// A firewall's rule is not a routing rule (ip rule).
+func TestFirewallRuleIsNoRoutingRule(t *testing.T) {
+	for in, want := range map[string]string{
+		"Error: failed to add firewall rule: Operation not permitted":             "",
+		"Error: could not add rule inet filter input: Operation not permitted":    "",
+		"failed to add iptables rule: exit status 1":                              "",
+		"Failed to add rule from 10.0.0.0/24 lookup 100: Operation not supported": OpRule,
+	} {
+		if got := ParseSymptom(in).Operation; got != want {
+			t.Errorf("%q: operation %q, want %q", in, got, want)
+		}
+	}
+}
