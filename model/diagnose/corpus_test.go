@@ -212,7 +212,6 @@ var corpusExceptions = map[string]string{
 	// Round 4.
 	"ctr4-007":  "'ip route get' answered EOPNOTSUPP: that it ran under gVisor is only in the thread",
 	"ctr4-016":  "Home Assistant's \"Not privileged to run udev monitor!\": the AppArmor profile's netlink rule is only in the thread",
-	"ctr4-017":  "ERANGE from virsh attach-interface: the 19-character bridge name is in the ansible arguments, not in the error",
 	"ctr4-018":  "ubridge's \"could not complete nettling transaction\": the name beyond IFNAMSIZ is only in the thread",
 	"ctr4-024":  "\"failed to set checksum off for genev_sys_6081, exit status 92\": that the device did not exist yet is only in the thread",
 	"fld4-002":  containerFact,

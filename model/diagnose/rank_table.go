@@ -19,7 +19,7 @@ import (
 // are named by value (causeMTU, not "mtu"), most likely first. Why cites the
 // kernel function or program message that returns this errno for this
 // cause. When several rows match a symptom, the more specific row's causes
-// come first (Msg weighs 3, Op 2, Errno 1, Family/Path/Source 1 each), rows
+// come first (Msg weighs 3, InvalidName 4, Op 2, Errno 1, Family/Path/Source 1 each), rows
 // of equal weight in table order; NoErrno rows (an operation named without
 // its errno) weigh nothing. TestRankTable checks every row names
 // causes of the catalogue and every cause is reached by some row.
@@ -71,6 +71,12 @@ func (r rankRow) weight() int {
 	w := 0
 	if r.Msg != "" || r.InvalidName {
 		w += 3
+	}
+	if r.InvalidName {
+		// The text says the name itself was refused: that outweighs an
+		// operation's general order (Op+Errno's 3), which another line
+		// may have named.
+		w++
 	}
 	if r.InContainer {
 		// The text proves a container: that outweighs an operation's

@@ -139,6 +139,15 @@ func (s *Symptom) parseLine(line string) {
 		// the error is housekeeping.)
 		s.Operation, s.Kind = OpLinkAdd, "veth"
 	}
+	if !s.InvalidName && strings.Contains(low, "too long") {
+		// A name refused as too long (libvirt's "Network interface name
+		// 'X' is too long", docker's "Interface name X too long") is the
+		// failure whatever operation another line named.
+		if m := nameTooLongRE.FindStringSubmatch(line); m != nil {
+			s.InvalidName = true
+			s.setIf(&s.Device, m[1])
+		}
+	}
 	if s.Kind == "" {
 		for _, k := range []string{"wireguard", "vxlan", "macvlan", "ipvlan", "geneve", "bridge", "bond", "vlan"} {
 			if strings.Contains(low, "type "+k) || strings.Contains(low, k+" interface") || strings.Contains(low, "create "+k) {
@@ -275,3 +284,7 @@ func (s *Symptom) matched(row string) bool {
 // Go prints a net.IPNet with %v as {IP MASK}: kubernetes-sigs/kind#626
 // "failed to add route '{:: 00000000000000000000000000000000} via <nil>".
 var inet6WordsRE = regexp.MustCompile(`\b(?:tcp6|udp6|AF_INET6|PF_INET6)\b|\[::[0-9a-fA-F:]*\]:\d+|\bip6 ::1\b|\bsocket ::1\b|\{[0-9a-fA-F:]*:: ?[0-9a-fA-F]{32}\}`)
+
+// nameTooLongRE is an interface name refused as too long, the name quoted
+// or not.
+var nameTooLongRE = regexp.MustCompile(`(?i)interface name ["']?([^\s"']{1,256})["']? (?:is )?too long`)

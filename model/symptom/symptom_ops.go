@@ -259,8 +259,15 @@ var lineForms = []lineForm{
 	{name: "iproute2-garbage", example: `Error: either "dev" is duplicate, or "eth0" is a garbage.`,
 		re: regexp.MustCompile(`(?:Error|ip): either "(\w+)" is duplicated?,? or "(.*)" is (?:a )?garbage`),
 		apply: func(s *Symptom, m []string) {
+			who := "iproute2"
+			if strings.HasPrefix(m[0], "ip:") {
+				who = "BusyBox ip"
+			}
 			s.setIf(&s.Source, "iproute2")
-			s.setErr("", m[0]) // refused before the kernel: no errno
+			// Refused before the kernel: no errno; the refusal is the
+			// program's own word on the failure, as iproute2-usage's.
+			s.setIf(&s.ExtAck, who+" refused the command line: "+clipText(m[0], 200))
+			s.setErr("", m[0])
 		}},
 	// NetworkManager refusing its own configuration: a keyfile or ifcfg
 	// profile it cannot load, a NetworkManager.conf it cannot read
@@ -1781,7 +1788,7 @@ var opPhrases = []opPhrase{
 			s.setFamily(m[3])
 		}},
 	{name: "interface-name-too-long", example: `Error response from daemon: Cannot start container 11e8: Interface name 966204b315e55324148888e3808f6b4bf079a15f572142a69d4dab745bac7783 too long`,
-		re: regexp.MustCompile(`(?i)interface name "?(\S+?)"? (?:is )?too long`),
+		re: nameTooLongRE,
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpLinkAdd)
 			s.setIf(&s.Device, m[1])
