@@ -308,6 +308,10 @@ func readCorpus(t testing.TB) []corpusRow {
 // corpusOutcome is what the parser and the ranking table make of one row.
 type corpusOutcome struct {
 	recognised, opOK, errnoOK, first, top3 bool
+	// found: an operation or an errno was found (the strict
+	// sense of recognised; recognised also counts a refusal or a known
+	// message without either).
+	found bool
 	ranked                                 []string
 	s                                      symptom.Symptom
 }
@@ -315,7 +319,7 @@ type corpusOutcome struct {
 func judgeCorpusRow(r corpusRow) corpusOutcome {
 	s := symptom.ParseSymptom(r.Text)
 	ks, _ := rankedCauses(s)
-	o := corpusOutcome{s: s, recognised: s.Recognised}
+	o := corpusOutcome{s: s, recognised: s.Recognised, found: s.Operation != "" || s.Errno != ""}
 	for _, k := range ks {
 		o.ranked = append(o.ranked, k.ID)
 	}
@@ -329,14 +333,14 @@ func judgeCorpusRow(r corpusRow) corpusOutcome {
 }
 
 // tally counts outcomes.
-type tally struct{ n, recognised, opOK, errnoOK, first, top3 int }
+type tally struct{ n, recognised, found, opOK, errnoOK, first, top3 int }
 
 func (t *tally) add(o corpusOutcome) {
 	t.n++
 	for _, c := range []struct {
 		ok bool
 		n  *int
-	}{{o.recognised, &t.recognised}, {o.opOK, &t.opOK}, {o.errnoOK, &t.errnoOK}, {o.first, &t.first}, {o.top3, &t.top3}} {
+	}{{o.recognised, &t.recognised}, {o.found, &t.found}, {o.opOK, &t.opOK}, {o.errnoOK, &t.errnoOK}, {o.first, &t.first}, {o.top3, &t.top3}} {
 		if c.ok {
 			*c.n++
 		}
@@ -351,8 +355,8 @@ func corpusPct(a, b int) string {
 }
 
 func (t tally) String() string {
-	return fmt.Sprintf("n=%3d recognised %s  op %s  errno %s  first cause %s  top-3 %s",
-		t.n, corpusPct(t.recognised, t.n), corpusPct(t.opOK, t.n), corpusPct(t.errnoOK, t.n), corpusPct(t.first, t.n), corpusPct(t.top3, t.n))
+	return fmt.Sprintf("n=%3d recognised %s (op/errno found %s)  op %s  errno %s  first cause %s  top-3 %s",
+		t.n, corpusPct(t.recognised, t.n), corpusPct(t.found, t.n), corpusPct(t.opOK, t.n), corpusPct(t.errnoOK, t.n), corpusPct(t.first, t.n), corpusPct(t.top3, t.n))
 }
 
 func TestCorpus(t *testing.T) {
@@ -431,6 +435,7 @@ func TestCorpus(t *testing.T) {
 			sum := bc[0]
 			sum.n += bc[1].n
 			sum.recognised += bc[1].recognised
+			sum.found += bc[1].found
 			sum.opOK += bc[1].opOK
 			sum.errnoOK += bc[1].errnoOK
 			sum.first += bc[1].first

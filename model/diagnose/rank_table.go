@@ -220,6 +220,20 @@ func priors(s symptom.Symptom) map[string]int {
 
 func causes(ks ...*Cause) []*Cause { return ks }
 
+// knownWords is symptom.KnownWords: the words of the first ranking row that
+// matches the text by a message (Msg), "" when none does. A text without
+// errno or operation that a row knows by its words is recognised.
+func knownWords(s symptom.Symptom) string {
+	for _, r := range rankTable {
+		if r.Msg != "" && r.matches(s) {
+			return r.Msg
+		}
+	}
+	return ""
+}
+
+func init() { symptom.KnownWords = knownWords }
+
 // iproute2Keyword are ip link's keywords that cannot be meant as a device
 // name when one stands where the name should.
 var iproute2Keyword = map[string]bool{"up": true, "down": true, "mtu": true, "master": true, "nomaster": true,

@@ -276,7 +276,7 @@ func (f *Finding) describe() {
 		s.Command = f.Proc.Cmdline
 	}
 	s.Source = "watch"
-	s.Recognised = s.Errno != "" || s.Operation != "" || s.ExtAck != ""
+	s.Recognised = s.Recognised || s.Errno != "" || s.Operation != "" || s.ExtAck != ""
 	f.Symptom = s
 	f.What = strings.Join(what, "; ")
 	if f.What == "" {

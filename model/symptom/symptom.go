@@ -224,8 +224,24 @@ func ParseSymptom(text string) Symptom {
 	}
 	s.infer()
 	s.Recognised = s.Errno != "" || s.Operation != "" || s.ExtAck != ""
+	if !s.Recognised && KnownWords != nil {
+		// No errno, operation or refusal, but a program's own message
+		// whose meaning the diagnosis knows ("Your kernel might be
+		// terribly out of date or missing nftables"): the text is
+		// understood, not a case for the health check of every cause.
+		if w := KnownWords(s); w != "" {
+			s.Recognised = true
+			s.match("words:" + w)
+		}
+	}
 	return s
 }
+
+// KnownWords names the words of a program's or tool's own message that the
+// text carries and the diagnosis knows the meaning of, "" when none. The
+// diagnosis sets it from its ranking table (model/diagnose knownWords): the
+// parser keeps no second list of those messages.
+var KnownWords func(Symptom) string
 
 // containerPromptRE finds a shell prompt whose host name is a container id
 // (docker's default hostname: 12 hex digits; podman the same) or a
@@ -875,6 +891,15 @@ func (s Symptom) SymptomLine() string {
 	line := strings.Join(parts, ", ")
 	if s.Message != "" {
 		line += fmt.Sprintf(" — %q", s.Message)
+	}
+	if line == "" {
+		// Recognised by a known message alone (KnownWords).
+		for _, m := range s.Matched {
+			if w, ok := strings.CutPrefix(m, "words:"); ok {
+				line = fmt.Sprintf("a known message: %q", w)
+				break
+			}
+		}
 	}
 	if s.Source != "" {
 		line += " [" + s.Source + "]"
