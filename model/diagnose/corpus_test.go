@@ -311,9 +311,9 @@ type corpusOutcome struct {
 	// found: an operation or an errno was found (the strict
 	// sense of recognised; recognised also counts a refusal or a known
 	// message without either).
-	found bool
-	ranked                                 []string
-	s                                      symptom.Symptom
+	found  bool
+	ranked []string
+	s      symptom.Symptom
 }
 
 func judgeCorpusRow(r corpusRow) corpusOutcome {
