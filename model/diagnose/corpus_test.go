@@ -77,7 +77,6 @@ var corpusExceptions = map[string]string{
 	"sec11-027": "bwrap's EPERM creating its namespaces: that it ran in a container and asked for no user namespace is only in the thread (a user namespace's EPERM ranks a security module first)",
 	"sec11-034": "EACCES writing /proc/self/setgroups on Ubuntu 24.04: its collector labelled the AppArmor user-namespace restriction userns-remap; the corpus convention (fld4's runner images) calls it mac-denial, first here",
 	"vm11-008":  "ip netns add's \"mount --make-shared /var/run/netns failed: Invalid argument\": that WSL 1 answered is only in the thread",
-	"vm11-012":  "arp-scan's pcap EPERM as root: that the container lacked NET_RAW is only in the thread (the /app prompt proves no container)",
 	"vm11-015":  "lqosd's \"No such file or directory (os error 2)\" after an XDP SKB-mode warning: that the VM's NIC lacks multiple queues is only in the thread",
 	"vm11-020":  "\"failed to create tun device: Operation not permitted\" is qemu-bridge-helper's; host-119's same words are labelled tuntap add, this row tun open",
 	// Round 12 (vpn12, cni12, lib12, edge12.jsonl).

@@ -250,6 +250,12 @@ var KnownWords func(Symptom) string
 // commands that enter a container.
 var containerPromptRE = regexp.MustCompile(`^(?:\S+@([0-9a-f]{12})[:\s][^#$]*[#$]\s|\[\S+@([0-9a-f]{12})[^\]]*\][#$]\s|\S+@[a-z0-9][a-z0-9-]{0,40}-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}:[^#$]*[#$]\s)|\b(?:docker|podman|kubectl|nerdctl|lxc|incus) (?:exec|attach)\b|\blxc-attach\b|\b(?:docker|podman|nerdctl) run\b[^\n]*?[\s"'](?:ip|ifconfig|brctl|tc|sysctl|route|wg-quick|openvpn|tunctl|unshare)\s`)
 
+// ashPromptRE is BusyBox ash's prompt with no PS1 set, root in a
+// directory ("/ # ", "/app # "): what a shell in an Alpine-based container
+// shows (aceberg/WatchYourLAN#107); a host's shell reads a profile that
+// names the user or the host.
+var ashPromptRE = regexp.MustCompile(`^/[\w./-]{0,64} # \S`)
+
 // containerWordsRE is the text saying in words that the command ran in a
 // container ("inside the container", "in my docker container").
 var containerWordsRE = regexp.MustCompile(`(?i)\b(?:inside|within|in) (?:a|the|my|this|our|an unprivileged|a rootless|the rootless) (?:docker |podman |lxc |lxd |incus |kubernetes |k8s |alpine |debian |ubuntu |unprivileged |rootless )?container\b`)
@@ -313,6 +319,10 @@ func (s *Symptom) noteContainerHint(line string) {
 	}
 	if m := containerInitRE.FindString(line); m != "" {
 		s.ContainerHint = "the line is from a container image's init (" + clipText(m, 40) + ")"
+		return
+	}
+	if m := ashPromptRE.FindString(line); m != "" {
+		s.ContainerHint = "the prompt \"" + strings.TrimSpace(m) + "\" is a BusyBox shell's without user or host name, as in an Alpine container (docker run -it alpine sh)"
 		return
 	}
 	if m := containerPromptRE.FindStringSubmatch(line); m != nil {
