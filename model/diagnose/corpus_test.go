@@ -51,7 +51,6 @@ var corpusExceptions = map[string]string{
 	// emulated-kernel: whether the kernel answering is gVisor or WSL 1 is
 	// a fact of the system (uname), here only in the thread.
 	"ctr-106":   "gVisor's tun lacks IFF_TUN_EXCL: that ip ran under runsc is only in the thread (emulated-kernel fails on the kernel version with facts)",
-	"ctr-107":   "gVisor's netlink lacked SO_SNDBUF: a runsc strace log, whose format alone does not name gVisor (emulated-kernel fails on the kernel version with facts)",
 	"host2-057": "ss on WSL 1: the WSL is only in the thread (emulated-kernel fails on the kernel release with facts)",
 	// unsupported-feature whose proof is the kernel's release, only in the thread.
 	"ctr2-021": "\"is not of type NS\": that the kernel (3.13) predates nsfs (3.19), rather than a /run/netns name that is a plain file, is only in the thread",

@@ -19,7 +19,7 @@ import (
 // are named by value (causeMTU, not "mtu"), most likely first. Why cites the
 // kernel function or program message that returns this errno for this
 // cause. When several rows match a symptom, the more specific row's causes
-// come first (Msg weighs 3, InvalidName 4, Op 2, Errno 1, Family/Path/Source 1 each), rows
+// come first (Msg weighs 3, InvalidName 4, Emulator 4, Op 2, Errno 1, Family/Path/Source 1 each), rows
 // of equal weight in table order; NoErrno rows (an operation named without
 // its errno) weigh nothing. TestRankTable checks every row names
 // causes of the catalogue and every cause is reached by some row.
@@ -38,6 +38,9 @@ type rankRow struct {
 	// InContainer: the text says the command ran in a container
 	// (Symptom.ContainerHint).
 	InContainer bool
+	// Emulator: the text's own form shows this kernel emulation answered
+	// (Symptom.Emulator: "gVisor", "WSL").
+	Emulator string
 	// Has is an object the command set: "mtu" (mtu N), "netns" (netns
 	// NAME, ip -n NAME, peer ... netns NAME), "master" (a master the
 	// port was to join), "kind" (a link kind the symptom names),
@@ -72,6 +75,11 @@ func (r rankRow) weight() int {
 	if r.Msg != "" || r.InvalidName {
 		w += 3
 	}
+	if r.Emulator != "" {
+		// The paste's form proves the emulation (gVisor's strace): more
+		// than an operation's general order.
+		w += 4
+	}
 	if r.InvalidName {
 		// The text says the name itself was refused: that outweighs an
 		// operation's general order (Op+Errno's 3), which another line
@@ -100,7 +108,7 @@ func (r rankRow) weight() int {
 func (r rankRow) matches(s symptom.Symptom) bool {
 	if r.Op != "" && r.Op != s.Operation || r.Errno != "" && r.Errno != s.Errno ||
 		r.Family != "" && r.Family != s.Family || r.Path != "" && r.Path != s.Path || r.Source != "" && r.Source != s.Source ||
-		r.InvalidName && !s.InvalidName || r.InContainer && s.ContainerHint == "" || r.NoErrno && s.Errno != "" {
+		r.InvalidName && !s.InvalidName || r.InContainer && s.ContainerHint == "" || r.Emulator != "" && r.Emulator != s.Emulator || r.NoErrno && s.Errno != "" {
 		return false
 	}
 	switch r.Has {
@@ -169,7 +177,7 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 			return false
 		}
 	}
-	return r.Op != "" || r.Errno != "" || r.Msg != "" || r.Source != "" || r.Path != "" || r.InvalidName || r.Has != "" || r.InContainer
+	return r.Op != "" || r.Errno != "" || r.Msg != "" || r.Source != "" || r.Path != "" || r.InvalidName || r.Has != "" || r.InContainer || r.Emulator != ""
 }
 
 // rankedCauses are the causes the symptom points at, most likely first,
@@ -402,6 +410,10 @@ func init() {
 			Why: "a route add allocates its fib entry and next hops (ENOBUFS when an allocation fails); a full neighbour table refuses the entries its traffic then needs with the same ENOBUFS, which reports often mix up with the add itself"},
 		{Op: symptom.OpAddrAdd, Errno: symptom.ENOBUFS, Causes: causes(causeKernelMemory, causeNeighTable),
 			Why: "an address add allocates the address and its local routes (ENOBUFS when an allocation fails); IPv6 duplicate address detection then needs nd_tbl entries, refused at gc_thresh3"},
+		{Emulator: "gVisor", Causes: causes(causeEmulatedKernel),
+			Why: "the paste is gVisor's own system-call trace (runsc --strace, pkg/sentry/strace: results in hex, \"errno=N\"): the sentry, not Linux, answered (google/gvisor#94)"},
+		{Emulator: "WSL", Op: symptom.OpNetlink, Causes: causes(causeEmulatedKernel, causeModuleMissing),
+			Why: "a Windows computer's default name (DESKTOP-XXXXXXX) in the prompt: a WSL distribution; WSL 1's lxcore implemented netlink sockets late and partly (microsoft/WSL#676, #1666), WSL 2 runs a Linux kernel"},
 		{Msg: "runsc", Causes: causes(causeEmulatedKernel),
 			Why: "gVisor's runsc answers netlink and ioctls from its own sentry kernel (pkg/sentry/socket/netlink, pkg/sentry/fsimpl/dev/net_tun.go): what it does not implement gets EINVAL/EOPNOTSUPP/ENOPROTOOPT (google/gvisor#2446, tun without IFF_TUN_EXCL)"},
 		{Msg: "gvisor", Causes: causes(causeEmulatedKernel),

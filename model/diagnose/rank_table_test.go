@@ -25,7 +25,7 @@ func TestRankTable(t *testing.T) {
 			}
 			reached[k] = true
 		}
-		s := symptom.Symptom{Operation: r.Op, Errno: r.Errno, ExtAck: r.Msg, Family: r.Family, Path: r.Path, Source: r.Source, InvalidName: r.InvalidName}
+		s := symptom.Symptom{Operation: r.Op, Errno: r.Errno, ExtAck: r.Msg, Family: r.Family, Path: r.Path, Source: r.Source, InvalidName: r.InvalidName, Emulator: r.Emulator}
 		if r.InContainer {
 			s.ContainerHint = "test"
 		}

@@ -92,6 +92,11 @@ type Symptom struct {
 	// container (a prompt whose host name is a container id, "docker
 	// exec"): a hint for the ranking only, never proof of a container.
 	ContainerHint string `json:"container_hint,omitempty"`
+	// Emulator names the kernel emulation the text shows the program ran
+	// on, when its own form says so: "gVisor" (the sentry's strace lines,
+	// runsc --strace), "WSL" (a Windows host's default name in a prompt:
+	// DESKTOP-XXXXXXX). A hint for the ranking only.
+	Emulator string `json:"emulator,omitempty"`
 	// Unit is the systemd unit whose sandbox failed ("x.service" in
 	// "x.service: Failed to set up network namespacing").
 	Unit string `json:"unit,omitempty"`
@@ -147,6 +152,7 @@ func ParseSymptom(text string) Symptom {
 		}
 		s.notePID(raw)
 		s.noteContainerHint(raw)
+		s.noteEmulator(raw)
 		hadErr := s.Errno != ""
 		rawWeak := weakLineRE.MatchString(raw)
 		lines, wraps := unwrapLine(raw, 0)
@@ -249,6 +255,30 @@ var KnownWords func(Symptom) string
 // Kubernetes draws both from: istio/istio#13577), and
 // commands that enter a container.
 var containerPromptRE = regexp.MustCompile(`^(?:\S+@([0-9a-f]{12})[:\s][^#$]*[#$]\s|\[\S+@([0-9a-f]{12})[^\]]*\][#$]\s|\S+@[a-z0-9][a-z0-9-]{0,40}-[bcdfghjklmnpqrstvwxz2456789]{8,10}-[bcdfghjklmnpqrstvwxz2456789]{5}:[^#$]*[#$]\s)|\b(?:docker|podman|kubectl|nerdctl|lxc|incus) (?:exec|attach)\b|\blxc-attach\b|\b(?:docker|podman|nerdctl) run\b[^\n]*?[\s"'](?:ip|ifconfig|brctl|tc|sysctl|route|wg-quick|openvpn|tunctl|unshare)\s`)
+
+// noteEmulator notes a line whose form only a kernel emulation prints.
+func (s *Symptom) noteEmulator(line string) {
+	if s.Emulator != "" {
+		return
+	}
+	switch {
+	case gvisorStraceRE.MatchString(line):
+		s.Emulator = "gVisor"
+	case windowsHostRE.MatchString(line):
+		s.Emulator = "WSL"
+	}
+}
+
+// gvisorStraceRE is a system call as gVisor's sentry traces it (runsc
+// --strace; pkg/sentry/strace): "[  26] ip X setsockopt(0x3, ...) = 0x0
+// errno=92 (protocol not available) (11.807µs)": Linux's strace prints
+// "= -1 ENOPROTOOPT (...)" and results in decimal.
+var gvisorStraceRE = regexp.MustCompile(`(?:^|\] )(?:\S+ )?X [a-z_0-9]{2,24}\(.*\) = 0x[0-9a-f]+(?: errno=\d+|$| \()`)
+
+// windowsHostRE is a prompt or log line of a host that keeps Windows'
+// default computer name (DESKTOP-/LAPTOP- and 7 or 8 letters and digits):
+// a WSL distribution.
+var windowsHostRE = regexp.MustCompile(`^\S+@(?:DESKTOP|LAPTOP)-[A-Z0-9]{7,8}:[^$#]*[$#]\s`)
 
 // ashPromptRE is BusyBox ash's prompt with no PS1 set, root in a
 // directory ("/ # ", "/app # "): what a shell in an Alpine-based container
