@@ -229,7 +229,7 @@ func ParseSymptom(text string) Symptom {
 		}
 	}
 	s.infer()
-	s.Recognised = s.Errno != "" || s.Operation != "" || s.ExtAck != ""
+	s.Recognised = s.Errno != "" || s.Operation != "" || s.ExtAck != "" || s.InvalidName
 	if !s.Recognised && KnownWords != nil {
 		// No errno, operation or refusal, but a program's own message
 		// whose meaning the diagnosis knows ("Your kernel might be

@@ -293,6 +293,12 @@ var errnoForms = []errnoForm{
 		// jpetazzo/pipework#216.
 		example: `ip: RTNETLINK answers: File exists`,
 		re:      strerrorRE, errno: func(m []string) Errno { return ErrnoFromText(m[1]) }},
+	{name: "err-in-parentheses", want: EINVAL,
+		// DPDK's drivers log a negative errno in parentheses
+		// (cisco-system-traffic-generator/trex-core#914: "Cannot
+		// configure slave device: port 0, err (-22)").
+		example: `slave_configure(1757) - Cannot configure slave device: port 0, err (-22)`,
+		re:      regexp.MustCompile(`(?i)\b(?:err|error|ret|rc) \(-(\d{1,4})\)`), errno: numberAt(1)},
 	{name: "negative-return", want: EPERM,
 		// The kernel's and C programs' "error -17", "err=-22", "rc = -95":
 		// raspberrypi/linux#2726 (corpus host-058).
@@ -303,12 +309,17 @@ var errnoForms = []errnoForm{
 		example: `Error: netlink error, code: -17`,
 		// The word before "code", apart or joined ("exit code: 1",
 		// Kubernetes' "exitCode: 1": old13-010), says when it is no errno.
-		re: regexp.MustCompile(`(?i)(\w+ )?\b([a-z]*?)[_-]?code[:=] ?(-?\d{1,4})\b`),
+		// netavark's "code: 4, msg: ..." is the exit status of the
+		// iptables it ran (containers/netavark#816, containers/qm#267).
+		re: regexp.MustCompile(`(?i)(\w+ )?\b([a-z]*?)[_-]?code[:=] ?(-?\d{1,4})\b(,\s*msg:)?`),
 		// Only an error's code: alone ("netlink error, code: -17"), or
 		// after error/err/errno/netlink ("errorCode: -13"); exit, status,
 		// HTTP, reason and op codes are other numbers (retcode: 2,
 		// exit-code: 1, opcode: 3).
 		errno: func(m []string) Errno {
+			if m[4] != "" {
+				return ""
+			}
 			for _, w := range []string{strings.TrimSpace(m[1]), m[2]} {
 				switch strings.ToLower(w) {
 				case "", "error", "err", "errno", "netlink", "nl":
@@ -318,6 +329,14 @@ var errnoForms = []errnoForm{
 			}
 			return ErrnoFromNumber(m[3])
 		}},
+	{name: "libiptc-no-chain", want: ENOENT, weak: true,
+		// libiptc's text for ENOENT (iptc_strerror): a chain, target or
+		// match the kernel does not know (sshuttle/sshuttle#253,
+		// rancher/rke2#1229). Weak: scripts print it while deleting rules
+		// that are not there, before the error that matters (ctr13-036).
+		example: `iptables: No chain/target/match by that name.`,
+		re:      regexp.MustCompile(`\b(?:ip6?tables|ebtables|arptables)(?:-restore)?(?: v[\d.]+(?: \([\w-]+\))?)?: No chain/target/match by that name`),
+		errno:   func([]string) Errno { return ENOENT }},
 	{name: "privilege-words", want: EPERM, weak: true,
 		// A program's own check for the privilege the kernel would refuse
 		// without (capable(CAP_NET_ADMIN) answers EPERM), in its words:

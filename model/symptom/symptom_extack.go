@@ -149,6 +149,11 @@ var extAckTable = []ExtAck{
 	{Msg: "XDP expects header/data in single page, any_header_sg required", Module: "virtio_net", Errno: EINVAL, Op: OpLinkSet, Cause: "unsupported-feature", Src: "drivers/net/virtio_net.c:virtnet_xdp_set"},
 	{Msg: "MTU too large to enable XDP without frags", Module: "virtio_net", Errno: EINVAL, Op: OpLinkSet, Cause: "mtu", Src: "drivers/net/virtio_net.c:virtnet_xdp_set"},
 
+	// net/xfrm/xfrm_device.c xfrm_dev_state_add: an SA asked to be
+	// offloaded whose type has no offload handler (xfrm_get_type_offload
+	// loads esp4_offload/esp6_offload: CONFIG_INET_ESP_OFFLOAD,
+	// siderolabs/pkgs#1656).
+	{Msg: "Type doesn't support offload", Errno: EINVAL, Cause: "module-missing", Src: "net/xfrm/xfrm_device.c:xfrm_dev_state_add"},
 	// net/ethtool/netlink.c: ethtool's netlink requests (ethtool 5.6+ and
 	// its libraries) name their device in a request header.
 	{Msg: "no device matches name", Errno: ENODEV, Cause: "link-state", Src: "net/ethtool/netlink.c:ethnl_parse_header_dev_get"},

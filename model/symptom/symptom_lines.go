@@ -80,6 +80,18 @@ func (s *Symptom) parseLine(line string) {
 	if len(line) > 4096 {
 		line = line[:4096]
 	}
+	if strings.Contains(line, "missing kernel module?") {
+		// iptables' warning for an extension the kernel lacks (libxtables
+		// xtables.c: "Warning: Extension X revision 0 not supported,
+		// missing kernel module?") carries no errno (its "not supported"
+		// is no EOPNOTSUPP): the rule's failure on the line after it does
+		// (RULE_APPEND failed (No such file or directory)). The ranking
+		// still reads it in the text as pasted.
+		line = strings.TrimSpace(iptablesExtWarnRE.ReplaceAllString(line, ""))
+		if line == "" {
+			return
+		}
+	}
 	matched := false
 	lower := foldLine(line)
 	for i, p := range lineForms {
@@ -138,6 +150,14 @@ func (s *Symptom) parseLine(line string) {
 		// (Not from a debug line: "failed to cleanup veth pair" before
 		// the error is housekeeping.)
 		s.Operation, s.Kind = OpLinkAdd, "veth"
+	}
+	if !s.InvalidName && strings.Contains(low, "invalid interface name") {
+		// A program's own check of a name (lxc's confile parser:
+		// "invalid interface name: veth_haproxy_br0", lxc/lxc#6).
+		if m := invalidIfnameRE.FindStringSubmatch(line); m != nil {
+			s.InvalidName = true
+			s.setIf(&s.Device, m[1])
+		}
 	}
 	if !s.InvalidName && strings.Contains(low, "too long") {
 		// A name refused as too long (libvirt's "Network interface name
@@ -288,3 +308,10 @@ var inet6WordsRE = regexp.MustCompile(`\b(?:tcp6|udp6|AF_INET6|PF_INET6)\b|\[::[
 // nameTooLongRE is an interface name refused as too long, the name quoted
 // or not.
 var nameTooLongRE = regexp.MustCompile(`(?i)interface name ["']?([^\s"']{1,256})["']? (?:is )?too long`)
+
+// iptablesExtWarnRE is libxtables' warning for an extension revision the
+// kernel does not offer.
+var iptablesExtWarnRE = regexp.MustCompile(`(?:Warning: )?Extension \S{1,64} revision \d{1,4} not supported, missing kernel module\?`)
+
+// invalidIfnameRE is a name a program refused as an interface name.
+var invalidIfnameRE = regexp.MustCompile(`(?i)invalid interface name:? ["'\x60]?([^\s"'\x60]{1,256})`)

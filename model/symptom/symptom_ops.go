@@ -398,6 +398,29 @@ var lineForms = []lineForm{
 			s.setIf(&s.ExtAck, clipText(m[0], 200))
 			s.setIf(&s.Message, clipText(m[0], 200))
 		}},
+	// ip rule before a keyword existed took it for a rule type
+	// (ip/iprule.c: rtnl_rtntype_a2n, invarg("Failed to parse rule type",
+	// ...)): "Error: argument "suppress_prefixlength" is wrong: Failed to
+	// parse rule type" (runfalk/synology-wireguard#6, iproute2-ss130716).
+	{name: "iprule-unknown-keyword", example: `Error: argument "suppress_prefixlength" is wrong: Failed to parse rule type`,
+		re: regexp.MustCompile(`Error: argument "([^"]{1,64})" is wrong: Failed to parse rule type`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "iproute2")
+			s.setIf(&s.Operation, OpRule)
+			s.setIf(&s.ExtAck, "iproute2 refused the command line: this ip read \""+m[1]+"\" as a rule type (failed to parse rule type): a keyword it does not know")
+			s.setErr("", m[0])
+		}},
+	// nft's parser (src/parser_bison.y, src/erec.c): a ruleset or command
+	// it cannot read, the kernel not asked. An older nft meets syntax a
+	// newer one wrote (ipr-cnrs/nftables#4 on Ubuntu 16.04), or options
+	// after the command (canonical/lxd#7349, nftables 0.9.4).
+	{name: "nft-syntax-error", example: `/etc/nftables.d/filter-output.nft:5:20-20: Error: syntax error, unexpected '$', expecting '{'`,
+		re: regexp.MustCompile(`(?:^|: )Error: (syntax error, [^\n]{1,160})`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "nft")
+			s.setIf(&s.ExtAck, "nft refused the ruleset: "+clipText(strings.TrimSpace(m[1]), 160))
+			s.setErr("", m[0])
+		}},
 	{name: "iproute2-extack", example: `Error: ipv4: Address already assigned.`,
 		// Also quoted in prose: tinc's docs (gsliepen/tinc#213) `the error
 		// "Error: Device for nexthop is not up." happens`.
@@ -444,13 +467,96 @@ var lineForms = []lineForm{
 			s.setErr(ENODEV, m[0])
 		}},
 	// wg-quick's own check before ip link add (wg-quick.bash).
+	// NixOS wraps it (".wg-quick-wrapped: `wg0' already exists",
+	// NixOS/nixpkgs#228055).
 	{name: "wg-quick-exists", example: "wg-quick: `wg0' already exists",
-		re: regexp.MustCompile("wg-quick: `([^']+)' already exists"),
+		re: regexp.MustCompile("wg-quick(?:-wrapped)?: `([^']+)' already exists"),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "wireguard")
 			s.Operation, s.Kind = OpLinkAdd, "wireguard"
 			s.setIf(&s.Device, m[1])
 			s.setErr(EEXIST, m[0])
+		}},
+	// udev renaming a link by its rules (older udev "Error changing net
+	// interface name 'eth101' to '': Invalid argument", Mellanox/mlnx-tools#96;
+	// systemd's "Failed to rename network interface 3 from 'eth0' to
+	// 'lan0': File exists"): an empty or malformed new name is refused by
+	// dev_change_name (dev_valid_name: EINVAL).
+	{name: "udev-rename", example: `systemd-udevd[164885]: Error changing net interface name 'eth101' to '': Invalid argument`,
+		re: regexp.MustCompile(`(?:Error changing net interface name|Failed to rename network interface(?: \d+)? from) '([^']{0,64})' to '([^']{0,64})': (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "udev")
+			s.setIf(&s.Operation, OpLinkSet)
+			s.setIf(&s.Device, m[1])
+			if !validIfname(m[2]) {
+				s.InvalidName = true
+			}
+			s.setErr(ErrnoFromText(m[3]), m[0])
+		}},
+	// Netfilter tools refusing an argument or option they do not know
+	// (ipset's "Unknown argument: `forceadd'" before 6.21,
+	// coreos/bugs#1048; "unknown argument -file", trick77#40; iptables'
+	// `unknown option "--random-fully"`, rancher/rke2#1229): the kernel was
+	// not asked; the tool is older than the argument, or it is mistyped.
+	{name: "netfilter-tool-unknown-argument", example: "ipset v6.20.1: Unknown argument: `forceadd'",
+		re: regexp.MustCompile("\\b(ipset|ip6?tables|ebtables|arptables|ipvsadm|conntrack)(?:-restore|-legacy|-nft)?(?: v[\\d.]+(?: \\([\\w -]+\\))?)?: (?:[^\\n]{0,80}?)(?:[Uu]nknown (?:argument|option))(?::| )\\s*[\"'\\x60]?([^\"'\\s]{1,64})"),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, m[1])
+			s.setIf(&s.ExtAck, m[1]+" refused the command line: an argument or option this "+m[1]+" does not know ("+strings.TrimRight(m[2], "'\x60\".,")+")")
+			s.setErr("", m[0])
+		}},
+	// ethtool's own messages for a feature or setting the driver refused
+	// or does not let change (ethtool.c: "Cannot set device tcp
+	// segmentation offload settings: Invalid argument", "Cannot change
+	// large-receive-offload", "Cannot get EEE settings: Operation not
+	// supported"; rare-freertr/RARE-bmv2#5).
+	{name: "ethtool-cannot", example: `Cannot set device tcp segmentation offload settings: Invalid argument`,
+		re: regexp.MustCompile(`^(?:ethtool: )?(?:Cannot (get|set|change) (?:device )?([\w -]{2,60}?)(?: settings| parameters)?(?:: (.+?))?|Could not change any device features)\.?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			if m[2] != "" && !ethtoolWordRE.MatchString(m[2]) && !strings.Contains(s.Raw, "ethtool") {
+				return // another program's "Cannot set ..."
+			}
+			s.setIf(&s.Source, "ethtool")
+			what := "change the device's features"
+			if m[1] != "" {
+				what = m[1] + " " + strings.TrimSpace(m[2])
+			}
+			s.setIf(&s.ExtAck, "ethtool: cannot "+what)
+			s.setErr(ErrnoFromText(m[3]), m[0])
+		}},
+	// pyroute2's IPDB checks an object after its commit: "target src is
+	// not set" when the kernel did not keep an attribute it was sent
+	// (svinota/pyroute2#395: src= where prefsrc= was meant).
+	{name: "pyroute2-ipdb-target", example: `pyroute2.ipdb.exceptions.CommitException: target src is not set`,
+		re: regexp.MustCompile(`CommitException: target (\w{1,40}) is not set`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "pyroute2")
+			switch {
+			case strings.Contains(s.Raw, "ipdb/routes.py"):
+				s.setIf(&s.Operation, OpRouteAdd)
+			case strings.Contains(s.Raw, "ipdb/interfaces.py"):
+				s.setIf(&s.Operation, OpLinkSet)
+			}
+			s.setIf(&s.ExtAck, "pyroute2 ipdb: the kernel's object lacks "+m[1]+" after the commit (sent, not kept: the request as built)")
+			s.setErr("", m[0])
+		}},
+	// wg-quick takes its argument as an interface name only when it
+	// matches ^[a-zA-Z0-9_=+.-]{1,15}$ (wg-quick.bash parse_options), else
+	// as a path: "`NAME' does not exist" with no slash in NAME is a name
+	// too long or with other characters (Nyr/wireguard-install#114:
+	// "`racknerd2_mailbox' does not exist").
+	{name: "wg-quick-not-a-name", example: "wg-quick: `racknerd2_mailbox' does not exist",
+		re: regexp.MustCompile("wg-quick(?:-wrapped)?: `([^'/]{1,256})' does not exist"),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Source, "wireguard")
+			if wgNameRE.MatchString(m[1]) {
+				return // a name it took, whose configuration is missing
+			}
+			s.setIf(&s.Operation, OpLinkAdd)
+			s.setIf(&s.Kind, "wireguard")
+			s.setIf(&s.Device, m[1])
+			s.InvalidName = true
+			s.setIf(&s.ExtAck, "wg-quick took "+clipText(m[1], 64)+" for a path: no interface name (1 to 15 of A-Z a-z 0-9 _=+.-)")
 		}},
 	// iproute2 ip/ipnetns.c.
 	{name: "iproute2-netns-file", example: `Cannot create namespace file "/var/run/netns/ns1": File exists`,
@@ -553,6 +659,18 @@ var lineForms = []lineForm{
 			s.Operation = OpSysctl
 			s.setIf(&s.Source, "sysctl")
 			s.SysctlKey = clipText(m[1], 200)
+			s.setErr(ErrnoFromText(m[2]), m[0])
+		}},
+	// systemd-sysctl applying sysctl.d (src/sysctl/sysctl.c:
+	// "Couldn't write '1' to 'net/mpls/conf/eth0/input', ignoring: No such
+	// file or directory", systemd/systemd#35487; older "Failed to write
+	// '...' to '...'").
+	{name: "systemd-sysctl-write", example: `systemd-sysctl[2446]: Couldn't write '1' to 'net/mpls/conf/eth0/input', ignoring: No such file or directory`,
+		re: regexp.MustCompile(`(?:Couldn't|Failed to) write '[^']{0,200}' to '([A-Za-z0-9_./@:<>-]{2,200})'(?:, ignoring)?: (.+?)\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.Operation = OpSysctl
+			s.setIf(&s.Source, "systemd-sysctl")
+			s.SysctlKey = clipText(strings.ReplaceAll(strings.TrimPrefix(m[1], "/proc/sys/"), "/", "."), 200)
 			s.setErr(ErrnoFromText(m[2]), m[0])
 		}},
 	// sysctl(8) for a key whose /proc/sys file does not exist (errno
@@ -1042,6 +1160,13 @@ var lineForms = []lineForm{
 			s.setIf(&s.Operation, OpLinkSet)
 			s.setIf(&s.Path, m[1]+m[2])
 			s.setIf(&s.Message, m[0])
+			if k := netplanUnknownKeyRE.FindStringSubmatch(m[3]); k != nil {
+				if netplanKeys[k[1]] {
+					s.setIf(&s.ExtAck, "netplan: unknown key "+k[1]+", a key newer netplan versions read: this netplan is older")
+				} else {
+					s.setIf(&s.ExtAck, "netplan: unknown key "+k[1]+", which no netplan version reads: the YAML is mistyped")
+				}
+			}
 		}},
 	// An AVC record wrapped over several lines: the class on its own line.
 	{name: "selinux-avc-class-line", example: "    tclass=netlink_generic_socket permissive=0",
@@ -2209,3 +2334,21 @@ func moduleName(arg string) string {
 	}
 	return strings.TrimSuffix(arg, ".ko")
 }
+
+// wgNameRE is the interface name wg-quick accepts (wg-quick.bash).
+var wgNameRE = regexp.MustCompile(`^[a-zA-Z0-9_=+.-]{1,15}$`)
+
+// validIfname is the kernel's dev_valid_name: 1 to 15 bytes, not "." or
+// "..", no '/', ':' or white space.
+func validIfname(n string) bool {
+	if n == "" || len(n) > 15 || n == "." || n == ".." {
+		return false
+	}
+	return !strings.ContainsAny(n, "/: \t\n")
+}
+
+// ethtoolWordRE is what ethtool's "Cannot get/set/change X" names.
+var ethtoolWordRE = regexp.MustCompile(`(?i)offload|features?|ring|channel|coalesc|\bEEE\b|pause|wake-on|ntuple|hashing|checksum|scatter|segmentation|\blro\b|\bgro\b|\btso\b|\bgso\b|rx-|tx-`)
+
+// netplanUnknownKeyRE is netplan's refusal of a key it does not read.
+var netplanUnknownKeyRE = regexp.MustCompile(`^unknown key '?([\w-]{1,64})'?`)

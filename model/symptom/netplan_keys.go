@@ -1,0 +1,56 @@
+package symptom
+
+// netplanKeys are the keys netplan's YAML parser reads (canonical/netplan
+// src/parse.c, the mapping_entry_handler tables, at e9dd90a9, 2026-07-20). A
+// netplan that says "unknown key K" for one of them is older than K (the
+// Ubuntu Core 16 netplan and dhcp4-overrides: canonical/multipass#1952);
+// for any other K the YAML is mistyped. Kept as data, not read from the
+// system: netplan installs no list of its keys.
+var netplanKeys = map[string]bool{
+	"accept-ra": true, "access-points": true, "activation-mode": true, "ad-select": true,
+	"addresses": true, "advertised-mss": true, "advertised-receive-window": true, "ageing": true,
+	"ageing-time": true, "aging": true, "aging-time": true, "all-members-active": true,
+	"all-slaves-active": true, "allowed-ips": true, "anonymous-identity": true, "apn": true,
+	"arp-all-targets": true, "arp-interval": true, "arp-ip-targets": true, "arp-proxy": true,
+	"arp-validate": true, "auth": true, "auto-config": true, "band": true, "bonds": true,
+	"bridges": true, "bssid": true, "ca-cert": true, "ca-certificate": true, "certificate": true,
+	"channel": true, "checksums": true, "client-certificate": true, "client-key": true,
+	"client-key-password": true, "congestion-window": true, "connection-mode": true,
+	"controller": true, "critical": true, "delay-virtual-functions-rebind": true, "device": true,
+	"device-id": true, "dhcp-identifier": true, "dhcp4": true, "dhcp4-overrides": true, "dhcp6": true,
+	"dhcp6-overrides": true, "do-not-fragment": true, "down-delay": true, "driver": true,
+	"dummy-devices": true, "embedded-switch-mode": true, "emit-lldp": true, "endpoint": true,
+	"ethernets": true, "extensions": true, "external-ids": true, "fail-mode": true,
+	"fail-over-mac-policy": true, "flow-label": true, "forward-delay": true, "from": true,
+	"gateway4": true, "gateway6": true, "generic-receive-offload": true,
+	"generic-segmentation-offload": true, "gratuitious-arp": true, "gratuitous-arp": true,
+	"hairpin": true, "hello-time": true, "hidden": true, "hostname": true, "id": true,
+	"identity": true, "ignore-carrier": true, "infiniband-mode": true, "input": true,
+	"interfaces": true, "ipv6-address-generation": true, "ipv6-address-token": true, "ipv6-mtu": true,
+	"ipv6-privacy": true, "keepalive": true, "key": true, "key-management": true, "keys": true,
+	"label": true, "lacp": true, "lacp-rate": true, "large-receive-offload": true,
+	"learn-packet-interval": true, "lifetime": true, "limit": true, "link": true, "link-local": true,
+	"local": true, "mac-learning": true, "macaddress": true, "mark": true, "match": true,
+	"max-age": true, "mcast-snooping": true, "method": true, "metric": true,
+	"mii-monitor-interval": true, "min-links": true, "mode": true, "modems": true, "mtu": true,
+	"name": true, "nameservers": true, "neigh-suppress": true, "network": true, "network-id": true,
+	"networkmanager": true, "nm-devices": true, "notifications": true, "number": true,
+	"on-link": true, "openvswitch": true, "optional": true, "optional-addresses": true,
+	"other-config": true, "output": true, "packets-per-member": true, "packets-per-slave": true,
+	"parameters": true, "passthrough": true, "password": true, "path-cost": true, "peer": true,
+	"peers": true, "phase2-auth": true, "pin": true, "port": true, "port-mac-learning": true,
+	"port-priority": true, "port-range": true, "ports": true, "primary": true,
+	"primary-reselect-policy": true, "priority": true, "private": true, "private-key": true,
+	"private-key-flags": true, "protocols": true, "public": true, "ra-overrides": true,
+	"receive-checksum-offload": true, "regulatory-domain": true, "remote": true, "renderer": true,
+	"resend-igmp": true, "route-metric": true, "routes": true, "routing-policy": true, "rstp": true,
+	"scope": true, "search": true, "send-hostname": true, "set-name": true, "shared": true,
+	"short-circuit": true, "sim-id": true, "sim-operator-id": true, "ssl": true, "stable-id": true,
+	"stp": true, "table": true, "tcp-segmentation-offload": true, "tcp6-segmentation-offload": true,
+	"to": true, "transmit-checksum-offload": true, "transmit-hash-policy": true, "ttl": true,
+	"tunnels": true, "type": true, "type-of-service": true, "up-delay": true, "use-dns": true,
+	"use-domains": true, "use-hostname": true, "use-mtu": true, "use-ntp": true, "use-routes": true,
+	"username": true, "uuid": true, "version": true, "via": true, "virtual-ethernets": true,
+	"virtual-function-count": true, "vlans": true, "vrfs": true, "wakeonlan": true,
+	"wakeonwlan": true, "wifis": true,
+}
