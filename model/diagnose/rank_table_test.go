@@ -49,6 +49,8 @@ func TestRankTable(t *testing.T) {
 		case "default-seccomp":
 		case "self-master":
 			s.Device, s.Master = "br0", "br0"
+		case "feature-words":
+			s.Raw = "ip link set dev eth0 xdp obj prog.o"
 		}
 		if !r.matches(s) {
 			t.Errorf("row %d does not match its own fields", i)
