@@ -357,3 +357,37 @@ func TestGatherIPRoute2(t *testing.T) {
 		t.Errorf("empty root: gap %q", r)
 	}
 }
+
+// The modules a symptom names (Target.Modules) are read like the link
+// kinds: loaded, loadable, missing; a name that cannot be a module's is
+// never looked up (it would be a path under /sys/module).
+func TestGatherNamedModules(t *testing.T) {
+	root := fixture.Root(t, roots()...)
+	dep := filepath.Join(root, "lib/modules/6.8.0-45-generic/modules.dep")
+	b, err := os.ReadFile(dep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFile(dep, append(b, "kernel/net/ipv4/netfilter/iptable_nat.ko.zst: kernel/net/netfilter/nf_nat.ko.zst\n"...)); err != nil {
+		t.Fatal(err)
+	}
+	f := Gather(context.Background(), Target{Root: root, Modules: []string{"xt_MASQUERADE", "iptable-nat", "iptable_nat", "xt_set", "../../etc", "dummy"}})
+	m := f.Modules
+	if len(m.Named) != 4 {
+		t.Fatalf("named = %+v", m.Named)
+	}
+	for _, tc := range []struct{ mod, kind, state string }{
+		{"xt_MASQUERADE", "xt target MASQUERADE", ModLoaded},
+		{"iptable_nat", "iptables table nat", ModLoadable},
+		{"xt_set", "xt match set", ModMissing},
+		{"dummy", "dummy", ModLoadable},
+	} {
+		ks, ok := m.NamedModule(tc.mod)
+		if !ok || ks.Kind != tc.kind || ks.State != tc.state {
+			t.Errorf("%s: %+v", tc.mod, ks)
+		}
+	}
+	if _, ok := m.NamedModule("../../etc"); ok {
+		t.Error("a path was looked up as a module")
+	}
+}

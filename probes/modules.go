@@ -214,7 +214,11 @@ type ModulesFacts struct {
 	Kinds   []KindSupport     `json:"kinds"`
 	// TCKinds are the qdiscs, classifiers and actions of TCKinds, as Kinds.
 	TCKinds []KindSupport `json:"tc_kinds,omitempty"`
-	Gaps    Gaps          `json:"unavailable,omitempty"`
+	// Named are the modules the symptom names (Target.Modules: modprobe's
+	// "Module X not found", a firewall tool's table, match or target), as
+	// Kinds; Kind is their netfilter, link or tc kind when known.
+	Named []KindSupport `json:"named,omitempty"`
+	Gaps  Gaps          `json:"unavailable,omitempty"`
 }
 
 // Kind returns the support of one kind.
@@ -225,6 +229,12 @@ func (m ModulesFacts) Kind(kind string) (KindSupport, bool) {
 // TCKind returns the support of one tc kind ("qdisc netem").
 func (m ModulesFacts) TCKind(kind string) (KindSupport, bool) {
 	return findKind(m.TCKinds, kind, func(k KindSupport) string { return k.Kind })
+}
+
+// NamedModule returns the support of a module the symptom named.
+func (m ModulesFacts) NamedModule(mod string) (KindSupport, bool) {
+	mod = strings.ReplaceAll(mod, "-", "_")
+	return findKind(m.Named, mod, func(k KindSupport) string { return k.Module })
 }
 
 // GroupModules is the fact group of kernel modules: loaded, built in,
@@ -331,6 +341,18 @@ func gatherModules(e *env) ModulesFacts {
 	}
 	for _, k := range TCKinds {
 		m.TCKinds = append(m.TCKinds, m.kindSupport(e, k, tcAlias(k), loaded, builtin, onDisk, aliases, kconf, kerr))
+	}
+	seen := map[string]bool{}
+	for _, mod := range e.modules {
+		if !ValidModuleName(mod) {
+			continue
+		}
+		k := namedModuleKind(mod)
+		if seen[k.Module] {
+			continue
+		}
+		seen[k.Module] = true
+		m.Named = append(m.Named, m.kindSupport(e, k, "", loaded, builtin, onDisk, aliases, kconf, kerr))
 	}
 	return m
 }

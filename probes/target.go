@@ -32,6 +32,9 @@ type Target struct {
 	// Interfaces names the interfaces whose per-interface sysctls
 	// (rp_filter, disable_ipv6) are read besides "all" and "default".
 	Interfaces []string
+	// Modules names the kernel modules whose state is read besides the
+	// link, tc and netfilter kinds (the ones the symptom names).
+	Modules []string
 	// Timeout bounds each fact group; 0 means DefaultTimeout.
 	Timeout time.Duration
 	// Watcher, when set, answers for the links, addresses and routes from
@@ -103,6 +106,7 @@ type env struct {
 	timeout time.Duration
 	exec    string
 	ifaces  []string
+	modules []string
 
 	netnsPath string // host path of the nsfs file to enter; "" = our own
 	netnsDesc string
@@ -128,7 +132,7 @@ func resolve(t Target) (*env, TargetFacts) {
 	case t.Root != "" && IsSupportconfig(t.Root):
 		rootDir, rootErr = SupportconfigRoot(t.Root)
 	}
-	e := &env{root: NewRoot(rootDir), timeout: t.Timeout, exec: t.Exec, ifaces: t.Interfaces, watcher: t.Watcher, quick: t.Quick}
+	e := &env{root: NewRoot(rootDir), timeout: t.Timeout, exec: t.Exec, ifaces: t.Interfaces, modules: t.Modules, watcher: t.Watcher, quick: t.Quick}
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}

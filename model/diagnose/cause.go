@@ -52,6 +52,10 @@ func (s Status) Symbol() string {
 type Verdict struct {
 	Status   Status   `json:"status"`
 	Evidence []string `json:"evidence"`
+	// checkedNamed: the evaluation checked the very object the text names
+	// (the module of a firewall tool's table): its "ok" is a finding, not
+	// checks that missed the words (wordsSaid leaves it).
+	checkedNamed bool
 }
 
 // add records one piece of evidence and raises the status to st if st is

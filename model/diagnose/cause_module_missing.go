@@ -11,7 +11,7 @@ import (
 
 var causeModuleMissing = &Cause{
 	ID:      "module-missing",
-	Checks:  "whether the running kernel has the driver for the kind asked for (a link kind, or a tc qdisc, classifier or action): built in, loaded, loadable for this kernel, or missing",
+	Checks:  "whether the running kernel has the driver for the kind asked for (a link kind, a tc qdisc, classifier or action, or the module the failure names: modprobe's, or a firewall tool's table, match or target): built in, loaded, loadable for this kernel, or missing",
 	Needs:   []probes.Group{probes.GroupModules, probes.GroupHost, probes.GroupContainer},
 	Require: Requirement{probes.GroupModules, "module facts"},
 	Eval:    evalModuleMissing,
@@ -124,6 +124,9 @@ func evalModuleMissing(c *Context) Verdict {
 	// Whatever the symptom, a kernel upgraded without a reboot breaks every
 	// kind that is not already loaded.
 	upgraded := !m.ModDirExists && m.ModDir != "" && m.Supported != nil && *m.Supported
+	if kind == "" && c.Symptom.Module != "" {
+		return evalNamedModule(c, m)
+	}
 	if kind == "" {
 		switch {
 		case upgraded && len(m.OtherModDirs) > 0:
@@ -207,6 +210,60 @@ func evalModuleMissing(c *Context) Verdict {
 		}
 	default:
 		v.unknown("%s: %s", label, fix.OrName(strings.Join(ks.Evidence, "; "), "unavailable: neither the loaded modules nor the kernel's module files say (not in the captured tree, or unreadable)"))
+	}
+	return v
+}
+
+// evalNamedModule judges a module the symptom names without a link or tc
+// kind: modprobe's "Module X not found in directory /lib/modules/R", or a
+// firewall tool's table, match or target ("Couldn't load match `set'":
+// xt_set). The probes read its state for the running kernel
+// (Target.Modules, ModulesFacts.Named).
+func evalNamedModule(c *Context, m *probes.ModulesFacts) Verdict {
+	var v Verdict
+	s := c.Symptom
+	ks, ok := m.NamedModule(s.Module)
+	if !ok {
+		v.unknown("module %s, which the symptom names, was not looked up (the facts were read without it): check `modinfo %s` and /proc/modules", s.Module, s.Module)
+		return v
+	}
+	label := "module " + ks.Module
+	if !strings.HasPrefix(ks.Kind, "module ") {
+		label += " (" + ks.Kind + ")"
+	}
+	ev := strings.Join(ks.Evidence, "; ")
+	// modprobe's message names the tree it searched: another release than
+	// the running kernel's is a container's or chroot's /lib/modules, or
+	// the system before an upgrade.
+	other := ""
+	if rel, ok := strings.CutPrefix(s.Path, "/lib/modules/"); ok && rel != "" && m.KernelRelease != "" && rel != m.KernelRelease {
+		other = fmt.Sprintf("the message names /lib/modules/%s, and the running kernel is %s", rel, m.KernelRelease)
+		v.Evidence = append(v.Evidence, other)
+	}
+	switch ks.State {
+	case probes.ModBuiltin, probes.ModLoaded:
+		if s.Operation == symptom.OpModprobe {
+			v.warn("%s is %s in the running kernel %s (%s): modprobe failed elsewhere (%s)", label, ks.State, m.KernelRelease, ev,
+				fix.OrName(other, "another system, a container's or chroot's /lib/modules, or the kernel before a reboot"))
+			return v
+		}
+		v.ok("%s: %s (%s): the kernel that answered was not this one, or the failure is elsewhere", label, ks.State, ev)
+		v.checkedNamed = true
+	case probes.ModLoadable:
+		switch {
+		case m.Disabled != nil && *m.Disabled:
+			v.fail("%s: available for kernel %s but kernel.modules_disabled=1 forbids loading it until reboot", label, m.KernelRelease)
+		case c.Facts.Container.InContainer:
+			v.fail("%s: available for kernel %s but not loaded, and the process runs in a container: the host must load it (%s)", label, m.KernelRelease, ev)
+		case m.Modprobe != "" && !m.ModprobeExists:
+			v.fail("%s: available for kernel %s but not loaded: the kernel runs %s to load modules, and that file does not exist", label, m.KernelRelease, m.Modprobe)
+		default:
+			v.warn("%s: available for kernel %s but not loaded (%s); loading it is the fix if the failure came from this system", label, m.KernelRelease, ev)
+		}
+	case probes.ModMissing:
+		v.fail("%s: not built in, no module for kernel %s (%s)", label, m.KernelRelease, ev)
+	default:
+		v.unknown("%s: %s", label, fix.OrName(ev, "unavailable: neither the loaded modules nor the kernel's module files say (not in the captured tree, or unreadable)"))
 	}
 	return v
 }
@@ -299,6 +356,10 @@ func moduleKind(c *Context) (string, probes.KindSupport) {
 		return kind, ks
 	}
 	kind := symptom.LinkKind(c.Symptom)
+	if kind == "" && c.Symptom.Module != "" {
+		ks, _ := m.NamedModule(c.Symptom.Module)
+		return ks.Kind, ks
+	}
 	ks, _ := m.Kind(kind)
 	return kind, ks
 }

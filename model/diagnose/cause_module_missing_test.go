@@ -150,3 +150,48 @@ func TestModuleMissingTC(t *testing.T) {
 		}
 	}
 }
+
+// A module the failure names (a firewall tool's table, match or target,
+// modprobe's module) is judged from its state on the running kernel:
+// missing fails, loadable in a container fails with the host's modprobe,
+// built in here is a finding (not the words' unknown), and modprobe's
+// "not found" for a module this kernel has is another tree's.
+func TestNamedModule(t *testing.T) {
+	yes, no := true, false
+	named := func(mod, kind, state string) probes.ModulesFacts {
+		return probes.ModulesFacts{Supported: &yes, Disabled: &no, KernelRelease: "6.8.0-45-generic", ModDirExists: true,
+			Named: []probes.KindSupport{{LinkKind: probes.LinkKind{Kind: kind, Module: mod}, State: state, Evidence: []string{"test"}}}}
+	}
+	for _, tc := range []struct {
+		name, text string
+		m          probes.ModulesFacts
+		container  bool
+		status     Status
+		ev, fix    string
+	}{
+		{"missing", "iptables v1.8.2 (legacy): Couldn't load match `set':No such file or directory", named("xt_set", "xt match set", probes.ModMissing), false, Fail, "not built in, no module for kernel 6.8.0-45-generic", "module-missing/extra-modules"},
+		{"loadable in a container", "iptables v1.8.7 (legacy): can't initialize iptables table `nat': Table does not exist (do you need to insmod?)", named("iptable_nat", "iptables table nat", probes.ModLoadable), true, Fail, "the host must load it", "module-missing/modprobe-host"},
+		{"built in", "iptables v1.8.7 (legacy): can't initialize iptables table `nat': Table does not exist (do you need to insmod?)", named("iptable_nat", "iptables table nat", probes.ModBuiltin), false, OK, "the kernel that answered was not this one", ""},
+		{"modprobe elsewhere", "modprobe: FATAL: Module ip_tables not found in directory /lib/modules/5.14.0-370.el9.aarch64", named("ip_tables", "ip_tables", probes.ModLoaded), false, Warn, "the message names /lib/modules/5.14.0-370.el9.aarch64", ""},
+		{"not looked up", "iptables v1.8.2 (legacy): Couldn't load match `set':No such file or directory", probes.ModulesFacts{Supported: &yes}, false, Unknown, "was not looked up", ""},
+	} {
+		f := &probes.Facts{Modules: tc.m, Container: probes.ContainerFacts{InContainer: tc.container}}
+		c := &Context{Facts: f, Symptom: symptom.ParseSymptom(tc.text)}
+		v := evalModuleMissing(c)
+		if v.Status == "" {
+			v.Status = OK // as evaluate does
+		}
+		wordsSaid(causeModuleMissing, c, &v)
+		if v.Status != tc.status || !strings.Contains(strings.Join(v.Evidence, "\n"), tc.ev) {
+			t.Errorf("%s: %s %q", tc.name, v.Status, v.Evidence)
+			continue
+		}
+		fixes := fixesModuleMissing(c, v)
+		switch {
+		case tc.fix == "" && len(fixes) > 0 && v.Status == OK:
+			t.Errorf("%s: fixes for an ok verdict: %v", tc.name, fixes)
+		case tc.fix != "" && (len(fixes) == 0 || fixes[0].ID != tc.fix):
+			t.Errorf("%s: fixes %v, want %s first", tc.name, fixes, tc.fix)
+		}
+	}
+}

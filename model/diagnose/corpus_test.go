@@ -256,6 +256,9 @@ var corpusExceptions = map[string]string{
 	// prove them from the facts or the command when there is one).
 	"ctr-027":  "EBUSY on link set: a macvlan's MAC held on its lower device (older kernels' macvlan_open) is a fact of the links; the text's 'set link up' is past the message's first 300 characters",
 	"host-150": "pyroute2's ENODEV: the wrong keyword (rtype=) is only in the thread, the traceback shows route('add', **transaction)",
+	// Round 16 (qa16, forum16, bugs16).
+	"bugs16-001": "the commit mirror collapsed the commands onto one line: the first, ip link add, is read as the command (the failing one is ip link set)",
+	"bugs16-014": "EAFNOSUPPORT opening a netlink socket: that ip ran under qemu-user is only in the thread (seccomp first)",
 	// Round 15 (feat15, req15, tool15, rless15).
 	"feat15-004":  "bare EPERM on a VF's VLAN: the BlueField's ECPF mode, which withholds it from root, is only in the thread (cap-net-admin first)",
 	"req15-002":   "bare ERANGE from a Go test: the one-byte NLA_FLAG payload is only in the thread (name-conflict first, invalid-request second)",

@@ -226,7 +226,7 @@ func wordsRow(s symptom.Symptom) *rankRow {
 // its verdict is unknown, with the words' reason, never a false all-clear
 // for the cause the ranking names first.
 func wordsSaid(k *Cause, c *Context, v *Verdict) {
-	if c.words == nil || c.words.Causes[0] != k || v.Status != OK {
+	if c.words == nil || c.words.Causes[0] != k || v.Status != OK || v.checkedNamed {
 		return
 	}
 	v.Status = Unknown

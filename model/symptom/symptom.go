@@ -842,6 +842,9 @@ func (s Symptom) Interfaces() []string {
 // chosen and it still runs. note says what was taken from the symptom.
 func TargetFor(s Symptom, t probes.Target) (probes.Target, string) {
 	t.Interfaces = append(append([]string{}, t.Interfaces...), s.Interfaces()...)
+	if probes.ValidModuleName(s.Module) {
+		t.Modules = append(append([]string{}, t.Modules...), s.Module)
+	}
 	live := t.Root == "" || t.Root == "/"
 	var notes []string
 	if t.NetNS == "" && s.Netns != "" && live && !strings.ContainsAny(s.Netns, "/\x00") {

@@ -3,6 +3,8 @@ package symptom
 import (
 	"regexp"
 	"strings"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
 // setErr sets the error class once: the first error in a paste is the cause,
@@ -86,7 +88,11 @@ func (s *Symptom) parseLine(line string) {
 		// missing kernel module?") carries no errno (its "not supported"
 		// is no EOPNOTSUPP): the rule's failure on the line after it does
 		// (RULE_APPEND failed (No such file or directory)). The ranking
-		// still reads it in the text as pasted.
+		// still reads it in the text as pasted, and the module it names
+		// is checked.
+		if s.Module == "" {
+			s.noteNetfilterModule(line)
+		}
 		line = strings.TrimSpace(iptablesExtWarnRE.ReplaceAllString(line, ""))
 		if line == "" {
 			return
@@ -150,6 +156,9 @@ func (s *Symptom) parseLine(line string) {
 		// (Not from a debug line: "failed to cleanup veth pair" before
 		// the error is housekeeping.)
 		s.Operation, s.Kind = OpLinkAdd, "veth"
+	}
+	if s.Module == "" {
+		s.noteNetfilterModule(line)
 	}
 	if !s.InvalidName && strings.Contains(low, "invalid interface name") {
 		// A program's own check of a name (lxc's confile parser:
@@ -315,3 +324,46 @@ var iptablesExtWarnRE = regexp.MustCompile(`(?:Warning: )?Extension \S{1,64} rev
 
 // invalidIfnameRE is a name a program refused as an interface name.
 var invalidIfnameRE = regexp.MustCompile(`(?i)invalid interface name:? ["'\x60]?([^\s"'\x60]{1,256})`)
+
+// Firewall tools' words for a table, match or target the kernel does not
+// have (iptables' libiptc and libxtables, ebtables' communication.c,
+// iptables-nft's generation id).
+var (
+	iptablesTableRE = regexp.MustCompile("can't initialize (ip6?tables|ebtables) table [`'\"]([a-z]{1,16})['`\"]")
+	xtLoadRE        = regexp.MustCompile("Couldn't load (match|target) [`'\"]([A-Za-z0-9_]{1,28})['`\"]")
+	xtExtensionRE   = regexp.MustCompile(`Extension ([A-Za-z0-9_]{1,28}) revision \d{1,4} not supported`)
+	ebtablesTableRE = regexp.MustCompile(`doesn't support the ebtables '([a-z]{1,16})' table`)
+	nftGenerationRE = regexp.MustCompile(`Could not fetch rule set generation id`)
+)
+
+// noteNetfilterModule names the module behind a firewall tool's failure
+// when the tool's words name a table, match or target rtnl-doctor knows
+// (probes.NetfilterModules): "Couldn't load target `DOCKER'" names a
+// chain, no module, and is left alone.
+func (s *Symptom) noteNetfilterModule(line string) {
+	set := func(kind string) {
+		if k, ok := probes.NetfilterModule(kind); ok {
+			s.Module = k.Module
+		}
+	}
+	switch {
+	case strings.Contains(line, "(nf_tables)") && strings.Contains(line, "can't initialize"):
+		// iptables-nft: its tables are nf_tables chains, no iptable_ module.
+	case iptablesTableRE.MatchString(line):
+		m := iptablesTableRE.FindStringSubmatch(line)
+		set(m[1] + " table " + m[2])
+	case xtLoadRE.MatchString(line):
+		m := xtLoadRE.FindStringSubmatch(line)
+		set("xt " + m[1] + " " + m[2])
+	case xtExtensionRE.MatchString(line):
+		m := xtExtensionRE.FindStringSubmatch(line)
+		set("xt match " + m[1])
+		if s.Module == "" {
+			set("xt target " + m[1])
+		}
+	case ebtablesTableRE.MatchString(line):
+		set("ebtables table " + ebtablesTableRE.FindStringSubmatch(line)[1])
+	case nftGenerationRE.MatchString(line):
+		set("nf_tables")
+	}
+}
