@@ -248,6 +248,11 @@ func evalNamedModule(c *Context, m *probes.ModulesFacts) Verdict {
 			return v
 		}
 		v.ok("%s: %s (%s): the kernel that answered was not this one, or the failure is elsewhere", label, ks.State, ev)
+		if strings.HasPrefix(ks.Kind, "xt ") && strings.Contains(s.Raw, "Couldn't load") {
+			// libxtables' xtables_find_match/target: "Couldn't load match
+			// `X':ERRNO" also when its own extension (libxt_X.so) is missing.
+			v.Evidence = append(v.Evidence, "iptables says the same when its own extension is missing: check that libxt_"+strings.TrimPrefix(strings.TrimPrefix(ks.Kind, "xt match "), "xt target ")+".so is in its xtables directory (XTABLES_LIBDIR, /usr/lib/*/xtables)")
+		}
 		v.checkedNamed = true
 	case probes.ModLoadable:
 		switch {
