@@ -255,7 +255,6 @@ var corpusExceptions = map[string]string{
 	// Request faults the text does not show (address-in-use, invalid-request
 	// prove them from the facts or the command when there is one).
 	"ctr-027":  "EBUSY on link set: a macvlan's MAC held on its lower device (older kernels' macvlan_open) is a fact of the links; the text's 'set link up' is past the message's first 300 characters",
-	"host-150": "pyroute2's ENODEV: the wrong keyword (rtype=) is only in the thread, the traceback shows route('add', **transaction)",
 	// Round 16 (qa16, forum16, bugs16).
 	"bugs16-001": "the commit mirror collapsed the commands onto one line: the first, ip link add, is read as the command (the failing one is ip link set)",
 	"bugs16-014": "EAFNOSUPPORT opening a netlink socket: that ip ran under qemu-user is only in the thread (seccomp first)",

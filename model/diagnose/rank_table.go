@@ -150,6 +150,12 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 		if !featureWordsRE.MatchString(s.Raw) {
 			return false
 		}
+	case "library-no-dev":
+		// A netlink library's request (Go, Rust, pyroute2) that names no
+		// device: the program built the message, no command shows it.
+		if s.Device != "" || s.Source != "go" && s.Source != "rust" && s.Source != "pyroute2" {
+			return false
+		}
 	case "self-master":
 		if s.Master == "" || s.Master != s.Device {
 			return false
@@ -743,6 +749,8 @@ func init() {
 			Why: "net/core/neighbour.c neigh_add/__neigh_update: EINVAL for a missing (\"No link layer address given\") or short (\"Invalid link address\") lladdr"},
 		{Op: symptom.OpRouteAdd, Errno: symptom.EINVAL, Causes: causes(causeInvalidRequest, causeLinkState),
 			Why: "net/ipv4/fib_frontend.c rtm_to_fib_config and fib_semantics.c fib_create_info: EINVAL for attributes the route cannot have (a prefix with host bits, a source that is not an address, a scope or type that does not fit, a library's malformed request); fib_check_nh: EINVAL for a gateway not reachable on the link (with an extended ACK that says so: link-state)"},
+		{Op: symptom.OpRouteAdd, Errno: symptom.ENODEV, Has: "library-no-dev", Causes: causes(causeInvalidRequest, causeLinkState),
+			Why: "net/ipv4/fib_semantics.c fib_check_nh, net/ipv6/route.c ip6_route_check_nh: ENODEV for a nexthop with no usable device, as a library builds it (RTNH_F_ONLINK without an output device: jech/babeld#14; an IPv6 multipath without dev: svinota/pyroute2#418); a named device that is gone is link-state's"},
 		{Op: symptom.OpRouteAdd, Errno: symptom.ENODEV, Causes: causes(causeLinkState),
 			Why: "net/ipv4/fib_semantics.c: ENODEV when the device named with dev does not exist"},
 		{Op: symptom.OpAddrAdd, Errno: symptom.ENODEV, Causes: causes(causeLinkState),

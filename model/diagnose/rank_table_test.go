@@ -49,6 +49,8 @@ func TestRankTable(t *testing.T) {
 		case "default-seccomp":
 		case "self-master":
 			s.Device, s.Master = "br0", "br0"
+		case "library-no-dev":
+			s.Source = "pyroute2"
 		case "feature-words":
 			s.Raw = "ip link set dev eth0 xdp obj prog.o"
 		}
