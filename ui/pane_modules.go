@@ -8,20 +8,23 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
-// modulesPane: which link kinds the kernel can create, and which qdiscs
-// and classifiers tc can ask for, and why not.
+// modulesPane: the modules the symptom names, which link kinds the kernel
+// can create, and which qdiscs, classifiers and actions tc can ask for, and
+// why not.
 type modulesPane struct{ tablePane }
 
-// moduleKinds are the link kinds, then the tc kinds, as the pane lists them.
+// moduleKinds are the modules the symptom names (a firewall tool's table,
+// match or target, modprobe's module), then the link kinds, then the tc
+// kinds, as the pane lists them.
 func moduleKinds(mf *probes.ModulesFacts) []probes.KindSupport {
-	out := make([]probes.KindSupport, 0, len(mf.Kinds)+len(mf.TCKinds))
-	return append(append(out, mf.Kinds...), mf.TCKinds...)
+	out := make([]probes.KindSupport, 0, len(mf.Named)+len(mf.Kinds)+len(mf.TCKinds))
+	return append(append(append(out, mf.Named...), mf.Kinds...), mf.TCKinds...)
 }
 
 func (p *modulesPane) title() string { return "Modules" }
 func (p *modulesPane) short() string { return "Mods" }
 func (p *modulesPane) rows(m *Model) int {
-	return len(m.facts.Modules.Kinds) + len(m.facts.Modules.TCKinds)
+	return len(moduleKinds(&m.facts.Modules))
 }
 
 func (p *modulesPane) view(m *Model, w, h int) string {
@@ -54,7 +57,7 @@ func (p *modulesPane) view(m *Model, w, h int) string {
 			k := kinds[r]
 			switch c {
 			case 0:
-				return k.Kind, nil
+				return clean(k.Kind), nil
 			case 1:
 				sym := map[string]string{probes.ModBuiltin: "✓ ", probes.ModLoaded: "✓ ", probes.ModLoadable: "· ", probes.ModMissing: "✗ ", probes.ModUnknown: "? "}[k.State]
 				style := st.Status("ok").Render

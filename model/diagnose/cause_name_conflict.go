@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,7 +25,7 @@ var causeNameConflict = &Cause{
 // create (the device, a veth's peer, a tuntap device).
 func proposedNames(s symptom.Symptom) []string {
 	var out []string
-	if s.Operation == symptom.OpLinkAdd || s.Operation == symptom.OpTuntapAdd || s.InvalidName {
+	if s.Operation == symptom.OpLinkAdd || s.Operation == symptom.OpTuntapAdd || s.InvalidName || slices.Contains(s.Matched, "line:udev-rename") {
 		if s.Device != "" {
 			out = append(out, s.Device)
 		}
@@ -64,6 +65,11 @@ func escapedNamesLike(links []probes.Link, name string) []string {
 	return out
 }
 
+// refusedAsMalformed: the text says a name was refused as too long or
+// malformed, not as taken: whether a link has the name says nothing, and
+// deleting one would never answer it.
+func refusedAsMalformed(s symptom.Symptom) bool { return s.InvalidName && s.Errno != symptom.EEXIST }
+
 // bareExists: the symptom is EEXIST without the command that got it.
 func bareExists(s symptom.Symptom) bool { return s.Errno == symptom.EEXIST && s.Operation == "" }
 
@@ -71,6 +77,10 @@ func evalNameConflict(c *Context) Verdict {
 	var v Verdict
 	names := proposedNames(c.Symptom)
 	if len(names) == 0 {
+		if c.Symptom.InvalidName {
+			v.fail("the text shows an interface name refused as empty or malformed (%s): the kernel takes 1 to 15 bytes, not \".\" or \"..\", without '/', ':' or white space (net/core/dev.c dev_valid_name)", fix.OrName(c.Symptom.Message, "no name given"))
+			return v
+		}
 		if bareExists(c.Symptom) {
 			v.unknown("the error is File exists, but not what was being added: paste the command line with it (ip link add NAME …, ip addr add …, ip route add …) to find what already exists")
 			return v
@@ -89,6 +99,12 @@ func evalNameConflict(c *Context) Verdict {
 		nc := probes.CheckIfName(name, links)
 		if nc.Problem != "" {
 			v.fail("%s", nc.Problem)
+		}
+		if refusedAsMalformed(c.Symptom) {
+			if nc.Problem == "" {
+				v.unknown("%q is a valid interface name here (1 to 15 bytes, no '/', ':' or white space): the refusal the text shows was of another name, or for another reason", name)
+			}
+			continue
 		}
 		if !have {
 			r, _ := c.Facts.Net.Gaps.Reason("links")
@@ -223,7 +239,7 @@ func fixesNameConflict(c *Context, v Verdict) []fix.Fix {
 	}
 	for _, name := range proposedNames(c.Symptom) {
 		nc := probes.CheckIfName(name, links)
-		if nc.Clash != nil && !nc.ClashIsAltName {
+		if nc.Clash != nil && !nc.ClashIsAltName && !refusedAsMalformed(c.Symptom) {
 			title := fmt.Sprintf("Delete the existing link %s (check first that nothing uses it)", nc.Clash.Name)
 			if nc.Clash.Kind == "veth" {
 				title = fmt.Sprintf("Delete the leftover veth %s (this deletes its peer too)", nc.Clash.Name)

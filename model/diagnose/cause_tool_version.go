@@ -69,6 +69,15 @@ var newerIPKeywords = map[string]bool{"xdp": true, "xdpgeneric": true, "xdpdrv":
 // the refusal with its own tool.
 var iproute2Since = map[string][2]int{"qdisc cake": {4, 19}, "xdp": {4, 10}, "nexthop": {5, 3}}
 
+// The refusals the parser reads from ip rule, the netfilter tools and
+// netplan (model/symptom: iprule-unknown-keyword,
+// netfilter-tool-unknown-argument, netplan-definition).
+var (
+	ipRuleTypeRE       = regexp.MustCompile(`Error: argument "([^"]{1,64})" is wrong: Failed to parse rule type`)
+	netfilterUnknownRE = regexp.MustCompile(`^(\w+) refused the command line: (?:an option later \w+ releases added|an argument or option it does not know) \(([^)]{1,64})\)`)
+	netplanNewerKeyRE  = regexp.MustCompile(`^netplan: unknown key ([\w-]{1,64}), a key netplan reads since ([\d.]{1,12}):`)
+)
+
 // toolRefusal is what the symptom shows the tool refusing, and whether the
 // refusal proves the tool too old or too limited.
 type toolRefusal struct {
@@ -117,6 +126,24 @@ func findToolRefusal(s symptom.Symptom, h *probes.HostFacts) (toolRefusal, bool)
 	if ipRuleNoArgsRE.MatchString(text) {
 		return toolRefusal{tool: "ip", proof: true, what: "this ip's `ip rule show` takes no selectors (\"does not take any arguments\"), which later iproute2 releases accept: the script was written for a newer ip; nothing reached the kernel"}, true
 	}
+	if m := ipRuleTypeRE.FindStringSubmatch(text); m != nil {
+		if symptom.NewerIPRuleKeywords[m[1]] {
+			return toolRefusal{tool: "ip", proof: true, what: fmt.Sprintf("this ip read '%s' as a rule type: a selector later iproute2 releases added (ip/iprule.c); nothing reached the kernel", sanitize.Clip(m[1], 64))}, true
+		}
+		return toolRefusal{tool: "ip", what: fmt.Sprintf("ip rule refused '%s' (\"Failed to parse rule type\"): a typing error (invalid-request), or a selector of an iproute2 newer than this one", sanitize.Clip(m[1], 64))}, true
+	}
+	if m := netfilterUnknownRE.FindStringSubmatch(s.ExtAck); m != nil {
+		if strings.Contains(m[0], "an option later") {
+			return toolRefusal{tool: m[1], proof: true, what: fmt.Sprintf("%s calls unknown an option its later releases added (%s): this %s is older than the command; nothing reached the kernel", m[1], sanitize.Clip(m[2], 64), m[1])}, true
+		}
+		return toolRefusal{tool: m[1], what: fmt.Sprintf("%s does not know '%s': mistyped or missing its context (invalid-request), or newer than this %s", m[1], sanitize.Clip(m[2], 64), m[1])}, true
+	}
+	if strings.HasPrefix(s.ExtAck, "nft refused the ruleset: ") {
+		return toolRefusal{tool: "nft", what: "nft could not read the ruleset (" + sanitize.Clip(strings.TrimPrefix(s.ExtAck, "nft refused the ruleset: "), 100) + "): a typing error (invalid-request), or syntax newer than this nft; nothing reached the kernel"}, true
+	}
+	if m := netplanNewerKeyRE.FindStringSubmatch(s.ExtAck); m != nil {
+		return toolRefusal{tool: "netplan", what: fmt.Sprintf("netplan does not know the key %s, which netplan reads since %s: this netplan is older, or the key stands in a section that does not take it", m[1], m[2])}, true
+	}
 	if m := libraryRefusalRE.FindString(text); m != "" {
 		return toolRefusal{tool: "the program's netlink library", library: true, what: fmt.Sprintf("the program's netlink library refused what the kernel's family sent or has (its words: %q): the library is older than the kernel, or lacks that object; the kernel is not at fault", sanitize.Clip(m, 80))}, true
 	}
@@ -134,6 +161,16 @@ func evalToolVersion(c *Context) Verdict {
 	}
 	since, dated := iproute2Since[r.word]
 	_, _, known := h.IPRoute2.Release()
+	if r.tool != "ip" && r.tool != "tc" && !r.library {
+		// Another tool's refusal (ipset, iptables, nft, netplan): the
+		// iproute2 installed says nothing of it.
+		if r.proof {
+			v.fail("%s", r.what)
+		} else {
+			v.warn("%s", r.what)
+		}
+		return v
+	}
 	switch {
 	case r.library:
 		v.warn("%s", r.what)

@@ -254,11 +254,12 @@ var corpusExceptions = map[string]string{
 	"ctr-122": "the MTU 65536 is in the CNI configuration, not in the text",
 	// Request faults the text does not show (address-in-use, invalid-request
 	// prove them from the facts or the command when there is one).
-	"ctr-027":  "EBUSY on link set: a macvlan's MAC held on its lower device (older kernels' macvlan_open) is a fact of the links; the text's 'set link up' is past the message's first 300 characters",
+	"ctr-027": "EBUSY on link set: a macvlan's MAC held on its lower device (older kernels' macvlan_open) is a fact of the links; the text's 'set link up' is past the message's first 300 characters",
 	// Round 16 (qa16, forum16, bugs16).
 	"bugs16-001": "the commit mirror collapsed the commands onto one line: the first, ip link add, is read as the command (the failing one is ip link set)",
 	"bugs16-014": "EAFNOSUPPORT opening a netlink socket: that ip ran under qemu-user is only in the thread (seccomp first)",
 	// Round 15 (feat15, req15, tool15, rless15).
+	"tool15-017":  "nft's syntax error: that the ruleset was written for a newer nft than Ubuntu 16.04's is only in the thread (invalid-request first, tool-version second)",
 	"feat15-004":  "bare EPERM on a VF's VLAN: the BlueField's ECPF mode, which withholds it from root, is only in the thread (cap-net-admin first)",
 	"req15-002":   "bare ERANGE from a Go test: the one-byte NLA_FLAG payload is only in the thread (name-conflict first, invalid-request second)",
 	"req15-009":   "networkd's \"Could not set route: Invalid argument\": the prefsrc still tentative is only in the thread (invalid-request first, link-state second)",

@@ -145,9 +145,11 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 			return false
 		}
 	case "feature-words":
-		// The text names a driver or hardware feature (an offload, XDP,
-		// an SR-IOV VF, switchdev, an ethtool setting).
-		if !featureWordsRE.MatchString(s.Raw) {
+		// The error names a driver or hardware feature (an offload, XDP,
+		// an SR-IOV VF, switchdev, an ethtool setting), or the command
+		// asks for one; a link kind asked for is module-missing's.
+		if s.Operation == symptom.OpLinkAdd && s.Kind != "" ||
+			!featureWordsRE.MatchString(s.Message+"\n"+s.ExtAck+"\n"+s.Command) {
 			return false
 		}
 	case "library-no-dev":
@@ -241,19 +243,22 @@ func priors(s symptom.Symptom) map[string]int {
 
 func causes(ks ...*Cause) []*Cause { return ks }
 
-// knownWords is symptom.KnownWords: the words of the first ranking row that
-// matches the text by a message (Msg), "" when none does. A text without
+// knownWords, registered with the symptom parser: the words of the first
+// ranking row of a program's own words (Says) that matches the text, ""
+// when none does. A text without
 // errno or operation that a row knows by its words is recognised.
 func knownWords(s symptom.Symptom) string {
 	for _, r := range rankTable {
-		if r.Msg != "" && r.matches(s) {
+		// Only a program's own words (Says rows), not a word prose may
+		// hold ("gvisor", "wsl").
+		if r.Says && r.Msg != "" && r.matches(s) {
 			return r.Msg
 		}
 	}
 	return ""
 }
 
-func init() { symptom.KnownWords = knownWords }
+func init() { symptom.RegisterKnownWords(knownWords) }
 
 // iproute2Keyword are ip link's keywords that cannot be meant as a device
 // name when one stands where the name should.
@@ -265,7 +270,7 @@ var rankTable []rankRow
 // featureWordsRE finds a driver's or the hardware's feature named in the
 // text: with EOPNOTSUPP, the driver lacks it more often than the kernel
 // lacks a module (corpus: 9 of 9 tuned rows, session 8).
-var featureWordsRE = regexp.MustCompile(`(?i)offload|\bhw\b|hardware|\bdriver\b|\bxdp\b|skip_sw|\bvf\b|sr-?iov|switchdev|eswitch|ethtool|\bfeatures?\b`)
+var featureWordsRE = regexp.MustCompile(`(?i)offload|\bhw\b|hardware|\bxdp\b|skip_sw|\bvf\b|sr-?iov|switchdev|eswitch|ethtool`)
 
 func init() {
 	// Set in init: the causes' evaluations reach priors through Verify.
@@ -294,24 +299,30 @@ func init() {
 		{Msg: "is unknown, try \"ip help\"", Causes: causes(causeInvalidRequest, causeToolVersion),
 			Why: "iproute2 ip/ip.c: \"Object ... is unknown\": a typing error, or an object (nexthop, mptcp, vrf) this ip predates"},
 		// Tools' own refusals, the kernel not asked (round 15).
-		{Says: true, Msg: "refused the command line: an argument or option this", Causes: causes(causeToolVersion, causeInvalidRequest),
-			Why: "a netfilter tool's \"Unknown argument\"/\"unknown option\": ipset before 6.21 has no forceadd (coreos/bugs#1048), ipset 6.12 no -file (trick77/nftables-blacklist#40), a broken ip6tables build no --random-fully (rancher/rke2#1229): the tool is older than the argument, or it is mistyped"},
-		{Says: true, Msg: "nft refused the ruleset: syntax error, options must be specified before commands", Causes: causes(causeInvalidRequest, causeToolVersion),
-			Why: "nftables 0.9.4 and later refuse options after the command (\"nft list ruleset --json\": canonical/lxd#7349): the program built the command line for an older nft"},
-		{Says: true, Msg: "nft refused the ruleset: syntax error", Causes: causes(causeToolVersion, causeInvalidRequest),
-			Why: "nft's parser refused the ruleset before asking the kernel: a ruleset written for a newer nft (variables, new statements: ipr-cnrs/nftables#4 on Ubuntu 16.04), or mistyped"},
-		{Says: true, Msg: "as a rule type (failed to parse rule type)", Causes: causes(causeToolVersion, causeInvalidRequest),
+		{Says: true, Msg: "refused the command line: an option later", Causes: causes(causeToolVersion, causeInvalidRequest),
+			Why: "a netfilter tool calls unknown an option its later releases added: ipset before 6.21 has no forceadd (coreos/bugs#1048), ipset 6.12 no -file (trick77/nftables-blacklist#40), an ip6tables without --random-fully (rancher/rke2#1229): the tool is older than the command"},
+		{Says: true, Msg: "refused the command line: an argument or option it does not know", Causes: causes(causeInvalidRequest, causeToolVersion),
+			Why: "a netfilter tool's \"Unknown argument\"/\"unknown option\": most often mistyped or missing its context (iptables' --dport without -p tcp), else newer than the tool; nothing reached the kernel"},
+		{Says: true, Msg: "nft refused the ruleset: syntax error", Causes: causes(causeInvalidRequest, causeToolVersion),
+			Why: "nft's parser refused the ruleset before asking the kernel: mistyped, or written for a newer nft (variables, new statements: ipr-cnrs/nftables#4 on Ubuntu 16.04; options after the command, refused since 0.9.4: canonical/lxd#7349)"},
+		{Says: true, Msg: "(failed to parse rule type): a selector later", Causes: causes(causeToolVersion, causeInvalidRequest),
 			Why: "ip/iprule.c before a selector existed read it as a rule type: \"suppress_prefixlength\" on iproute2-ss130716 (runfalk/synology-wireguard#6): this ip is older than the keyword"},
+		{Says: true, Msg: "(failed to parse rule type): mistyped", Causes: causes(causeInvalidRequest, causeToolVersion),
+			Why: "ip/iprule.c reads a word it does not know as a rule type and refuses it (\"Failed to parse rule type\"), today's ip as much as an old one: a typing error, or a selector newer than this ip"},
 		{Says: true, Msg: "which no netplan version reads", Causes: causes(causeNetconfig, causeToolVersion),
 			Why: "netplan's parser refused a key (src/parse.c): no netplan version reads it, the YAML is mistyped (canonical/netplan#30 \"xversion\")"},
-		{Says: true, Msg: "a key newer netplan versions read", Causes: causes(causeToolVersion, causeNetconfig),
-			Why: "netplan refused a key its newer versions read (src/parse.c): this netplan is older than the YAML (dhcp4-overrides on Ubuntu Core 16: canonical/multipass#1952)"},
+		{Says: true, Msg: "a key netplan reads since", Causes: causes(causeToolVersion, causeNetconfig),
+			Why: "netplan refused a key later releases read (src/parse.c): this netplan is older than the YAML (dhcp4-overrides, 0.90, on Ubuntu Core 16: canonical/multipass#1952), or the key is misplaced"},
+		{Says: true, Msg: "a key every netplan reads", Causes: causes(causeNetconfig),
+			Why: "netplan refused a key its first release already read (src/parse.c): the key stands in a section that does not take it, an indentation slip in the YAML"},
 		{Says: true, Msg: "ethtool: cannot change", Source: "ethtool", Causes: causes(causeUnsupportedFeature, causeInvalidRequest),
 			Why: "ethtool -K prints \"Cannot change FEATURE\" for a feature the driver fixes (not in its hw_features: veth's LRO, ntuple, rxhash, rare-freertr/RARE-bmv2#5)"},
 		{Says: true, Msg: "ethtool: cannot", Source: "ethtool", Errno: symptom.EOPNOTSUPP, Causes: causes(causeUnsupportedFeature),
 			Why: "net/ethtool: EOPNOTSUPP when the driver has no operation for the request (ethtool_get_eee without get_eee)"},
 		{Says: true, Msg: "ethtool: cannot set", Source: "ethtool", Errno: symptom.EINVAL, Causes: causes(causeInvalidRequest, causeUnsupportedFeature),
 			Why: "net/ethtool/ioctl.c and drivers' set_features/fix_features: EINVAL for a setting out of range or a feature whose prerequisite is off (TSO without scatter-gather and checksumming: blog.csdn.net/zhangskd/article/details/8481448)"},
+		{Msg: "type doesn't support offload", Causes: causes(causeModuleMissing, causeInvalidRequest),
+			Why: "net/xfrm/xfrm_device.c xfrm_dev_state_add: EINVAL when the SA's type has no offload handler: ESP without esp4_offload/esp6_offload (CONFIG_INET_ESP_OFFLOAD: siderolabs/pkgs#1656), or a type that has none (AH, IPComp)"},
 		{Says: true, Msg: "does not support changing", Causes: causes(causeUnsupportedFeature),
 			Why: "a program checking ethtool's fixed features before asking (VyOS: \"Adapter does not support changing large-receive-offload settings!\", vyos/vyos-1x#5373): the driver does not let the feature change"},
 		{Says: true, Msg: "pyroute2 ipdb: the kernel's object lacks", Causes: causes(causeInvalidRequest, causeUnsupportedFeature),
@@ -1098,6 +1109,8 @@ func init() {
 		{Says: true, Msg: "privileged mode is incompatible with user namespaces", Causes: causes(causeUsernsRemap),
 			Why: "dockerd (daemon/create.go) refuses a privileged container while userns-remap is on: it must run in the host's user namespace (--userns=host)"},
 		{Says: true, Msg: "no chain/target/match by that name", NoErrno: true, Causes: causes(causeModuleMissing, causeInvalidRequest),
+			Why: "iptables (libiptc ENOENT): the match or target module is missing from the kernel (xt_set for -m set on a vendor kernel: scaleway/kernel-tools#299), or the chain named does not exist"},
+		{Says: true, Msg: "no chain/target/match by that name", Errno: symptom.ENOENT, InMessage: true, Causes: causes(causeModuleMissing, causeInvalidRequest),
 			Why: "iptables (libiptc ENOENT): the match or target module is missing from the kernel (xt_set for -m set on a vendor kernel: scaleway/kernel-tools#299), or the chain named does not exist"},
 		{Says: true, Msg: ".ko.zst): invalid module format", Errno: symptom.ENOEXEC, Causes: causes(causeToolVersion, causeModuleMissing),
 			Why: "BusyBox's modprobe (its wording: \"can't load module\") cannot decompress zstd or xz modules the host ships: the kernel gets no valid module (linuxserver/docker-wireguard#343); kmod's modprobe can"},

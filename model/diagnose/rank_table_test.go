@@ -52,7 +52,7 @@ func TestRankTable(t *testing.T) {
 		case "library-no-dev":
 			s.Source = "pyroute2"
 		case "feature-words":
-			s.Raw = "ip link set dev eth0 xdp obj prog.o"
+			s.Command = "ip link set dev eth0 xdp obj prog.o"
 		}
 		if !r.matches(s) {
 			t.Errorf("row %d does not match its own fields", i)

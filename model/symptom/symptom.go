@@ -65,7 +65,9 @@ type Symptom struct {
 	Family  string `json:"family,omitempty"` // inet, inet6
 	Errno   Errno  `json:"errno,omitempty"`
 	// Message is the error as printed; ExtAck the kernel's extended-ACK
-	// message when iproute2 showed one ("Unknown device type").
+	// message when iproute2 showed one ("Unknown device type"), or a
+	// program's own refusal when no request reached the kernel ("iproute2
+	// refused the command line: ...", nft's, netplan's, ethtool's).
 	Message   string `json:"message,omitempty"`
 	ExtAck    string `json:"ext_ack,omitempty"`
 	SysctlKey string `json:"sysctl_key,omitempty"`
@@ -230,12 +232,12 @@ func ParseSymptom(text string) Symptom {
 	}
 	s.infer()
 	s.Recognised = s.Errno != "" || s.Operation != "" || s.ExtAck != "" || s.InvalidName
-	if !s.Recognised && KnownWords != nil {
+	if !s.Recognised && knownWords != nil {
 		// No errno, operation or refusal, but a program's own message
 		// whose meaning the diagnosis knows ("Your kernel might be
 		// terribly out of date or missing nftables"): the text is
 		// understood, not a case for the health check of every cause.
-		if w := KnownWords(s); w != "" {
+		if w := knownWords(s); w != "" {
 			s.Recognised = true
 			s.match("words:" + w)
 		}
@@ -243,11 +245,17 @@ func ParseSymptom(text string) Symptom {
 	return s
 }
 
-// KnownWords names the words of a program's or tool's own message that the
+// knownWords names the words of a program's or tool's own message that the
 // text carries and the diagnosis knows the meaning of, "" when none. The
-// diagnosis sets it from its ranking table (model/diagnose knownWords): the
-// parser keeps no second list of those messages.
-var KnownWords func(Symptom) string
+// diagnosis registers it from its ranking table (model/diagnose
+// knownWords), once, in its init: the parser keeps no second list of those
+// messages. Without the diagnosis linked in, no text is recognised by its
+// words alone.
+var knownWords func(Symptom) string
+
+// RegisterKnownWords sets knownWords; only an init may call it (it is read
+// without a lock afterwards).
+func RegisterKnownWords(f func(Symptom) string) { knownWords = f }
 
 // containerPromptRE finds a shell prompt whose host name is a container id
 // (docker's default hostname: 12 hex digits; podman the same) or a
@@ -284,7 +292,7 @@ var windowsHostRE = regexp.MustCompile(`^\S+@(?:DESKTOP|LAPTOP)-[A-Z0-9]{7,8}:[^
 // directory ("/ # ", "/app # "): what a shell in an Alpine-based container
 // shows (aceberg/WatchYourLAN#107); a host's shell reads a profile that
 // names the user or the host.
-var ashPromptRE = regexp.MustCompile(`^/[\w./-]{0,64} # \S`)
+var ashPromptRE = regexp.MustCompile(`^(/[\w./-]{0,64} #) \S`)
 
 // containerWordsRE is the text saying in words that the command ran in a
 // container ("inside the container", "in my docker container").
@@ -351,8 +359,8 @@ func (s *Symptom) noteContainerHint(line string) {
 		s.ContainerHint = "the line is from a container image's init (" + clipText(m, 40) + ")"
 		return
 	}
-	if m := ashPromptRE.FindString(line); m != "" {
-		s.ContainerHint = "the prompt \"" + strings.TrimSpace(m) + "\" is a BusyBox shell's without user or host name, as in an Alpine container (docker run -it alpine sh)"
+	if m := ashPromptRE.FindStringSubmatch(line); m != nil {
+		s.ContainerHint = "the prompt \"" + m[1] + "\" is a BusyBox shell's without user or host name, as in an Alpine container (docker run -it alpine sh)"
 		return
 	}
 	if m := containerPromptRE.FindStringSubmatch(line); m != nil {
@@ -931,8 +939,15 @@ func (s Symptom) SymptomLine() string {
 	if s.Errno != "" {
 		parts = append(parts, string(s.Errno))
 	}
+	if len(parts) == 0 && s.ExtAck != "" && !strings.EqualFold(strings.TrimSpace(s.ExtAck), strings.TrimSpace(s.Message)) {
+		// A program's own refusal, no operation or errno: what it said.
+		parts = append(parts, s.ExtAck)
+	}
 	line := strings.Join(parts, ", ")
-	if s.Message != "" {
+	switch {
+	case s.Message != "" && line == "":
+		line = fmt.Sprintf("%q", s.Message)
+	case s.Message != "":
 		line += fmt.Sprintf(" — %q", s.Message)
 	}
 	if line == "" {

@@ -317,8 +317,8 @@ var errnoForms = []errnoForm{
 		// HTTP, reason and op codes are other numbers (retcode: 2,
 		// exit-code: 1, opcode: 3).
 		errno: func(m []string) Errno {
-			if m[4] != "" {
-				return ""
+			if m[4] != "" && !strings.HasPrefix(m[3], "-") {
+				return "" // an exit status; a negative code is still an errno
 			}
 			for _, w := range []string{strings.TrimSpace(m[1]), m[2]} {
 				switch strings.ToLower(w) {

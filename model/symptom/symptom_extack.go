@@ -152,8 +152,9 @@ var extAckTable = []ExtAck{
 	// net/xfrm/xfrm_device.c xfrm_dev_state_add: an SA asked to be
 	// offloaded whose type has no offload handler (xfrm_get_type_offload
 	// loads esp4_offload/esp6_offload: CONFIG_INET_ESP_OFFLOAD,
-	// siderolabs/pkgs#1656).
-	{Msg: "Type doesn't support offload", Errno: EINVAL, Cause: "module-missing", Src: "net/xfrm/xfrm_device.c:xfrm_dev_state_add"},
+	// siderolabs/pkgs#1656; AH and IPComp have none at all, a request
+	// that cannot be offloaded: the rank row orders both).
+	{Msg: "Type doesn't support offload", Errno: EINVAL, Src: "net/xfrm/xfrm_device.c:xfrm_dev_state_add"},
 	// net/ethtool/netlink.c: ethtool's netlink requests (ethtool 5.6+ and
 	// its libraries) name their device in a request header.
 	{Msg: "no device matches name", Errno: ENODEV, Cause: "link-state", Src: "net/ethtool/netlink.c:ethnl_parse_header_dev_get"},

@@ -163,7 +163,7 @@ func (s *Symptom) parseLine(line string) {
 	if !s.InvalidName && strings.Contains(low, "invalid interface name") {
 		// A program's own check of a name (lxc's confile parser:
 		// "invalid interface name: veth_haproxy_br0", lxc/lxc#6).
-		if m := invalidIfnameRE.FindStringSubmatch(line); m != nil {
+		if m := invalidIfnameRE.FindStringSubmatch(line); m != nil && !notANameWord[strings.ToLower(m[1])] {
 			s.InvalidName = true
 			s.setIf(&s.Device, m[1])
 		}
@@ -172,7 +172,7 @@ func (s *Symptom) parseLine(line string) {
 		// A name refused as too long (libvirt's "Network interface name
 		// 'X' is too long", docker's "Interface name X too long") is the
 		// failure whatever operation another line named.
-		if m := nameTooLongRE.FindStringSubmatch(line); m != nil {
+		if m := nameTooLongRE.FindStringSubmatch(line); m != nil && !notANameWord[strings.ToLower(m[1])] {
 			s.InvalidName = true
 			s.setIf(&s.Device, m[1])
 		}
@@ -322,8 +322,13 @@ var nameTooLongRE = regexp.MustCompile(`(?i)interface name ["']?([^\s"']{1,256})
 // kernel does not offer.
 var iptablesExtWarnRE = regexp.MustCompile(`(?:Warning: )?Extension \S{1,64} revision \d{1,4} not supported, missing kernel module\?`)
 
-// invalidIfnameRE is a name a program refused as an interface name.
-var invalidIfnameRE = regexp.MustCompile(`(?i)invalid interface name:? ["'\x60]?([^\s"'\x60]{1,256})`)
+// invalidIfnameRE is a name a program refused as an interface name, after
+// a colon or in quotes ("invalid interface name: veth_haproxy_br0"), not
+// the next word of a sentence ("Invalid interface name specified").
+var invalidIfnameRE = regexp.MustCompile(`(?i)invalid interface name(?::\s*["'\x60]?|\s+["'\x60])([^\s"'\x60]{1,256})`)
+
+// notANameWord are words a sentence puts where a name could stand.
+var notANameWord = map[string]bool{"is": true, "or": true, "specified": true, "given": true, "for": true, "index": true, "name": true, "was": true, "too": true}
 
 // Firewall tools' words for a table, match or target the kernel does not
 // have (iptables' libiptc and libxtables, ebtables' communication.c,

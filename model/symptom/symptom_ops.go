@@ -407,7 +407,14 @@ var lineForms = []lineForm{
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "iproute2")
 			s.setIf(&s.Operation, OpRule)
-			s.setIf(&s.ExtAck, "iproute2 refused the command line: this ip read \""+m[1]+"\" as a rule type (failed to parse rule type): a keyword it does not know")
+			// Any word ip rule does not know ends there, a typing error as
+			// much as a selector newer than this ip: only the selectors
+			// later releases added say "older".
+			if NewerIPRuleKeywords[m[1]] {
+				s.setIf(&s.ExtAck, "iproute2 refused the command line: this ip read \""+m[1]+"\" as a rule type (failed to parse rule type): a selector later iproute2 releases added")
+			} else {
+				s.setIf(&s.ExtAck, "iproute2 refused the command line: ip rule does not know \""+m[1]+"\" (failed to parse rule type): mistyped, or newer than this ip")
+			}
 			s.setErr("", m[0])
 		}},
 	// nft's parser (src/parser_bison.y, src/erec.c): a ruleset or command
@@ -487,7 +494,9 @@ var lineForms = []lineForm{
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "udev")
 			s.setIf(&s.Operation, OpLinkSet)
-			s.setIf(&s.Device, m[1])
+			// The device is the name asked for (the old one exists and is
+			// no conflict); an empty name leaves it empty.
+			s.setIf(&s.Device, m[2])
 			if !validIfname(m[2]) {
 				s.InvalidName = true
 			}
@@ -502,7 +511,12 @@ var lineForms = []lineForm{
 		re: regexp.MustCompile("\\b(ipset|ip6?tables|ebtables|arptables|ipvsadm|conntrack)(?:-restore|-legacy|-nft)?(?: v[\\d.]+(?: \\([\\w -]+\\))?)?: (?:[^\\n]{0,80}?)(?:[Uu]nknown (?:argument|option))(?::| )\\s*[\"'\\x60]?([^\"'\\s]{1,64})"),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, m[1])
-			s.setIf(&s.ExtAck, m[1]+" refused the command line: an argument or option this "+m[1]+" does not know ("+strings.TrimRight(m[2], "'\x60\".,")+")")
+			word := strings.TrimRight(m[2], "'\x60\".,")
+			if NewerNetfilterOptions[word] {
+				s.setIf(&s.ExtAck, m[1]+" refused the command line: an option later "+m[1]+" releases added ("+word+")")
+			} else {
+				s.setIf(&s.ExtAck, m[1]+" refused the command line: an argument or option it does not know ("+word+"): mistyped, or newer than this "+m[1])
+			}
 			s.setErr("", m[0])
 		}},
 	// ethtool's own messages for a feature or setting the driver refused
@@ -548,10 +562,10 @@ var lineForms = []lineForm{
 	{name: "wg-quick-not-a-name", example: "wg-quick: `racknerd2_mailbox' does not exist",
 		re: regexp.MustCompile("wg-quick(?:-wrapped)?: `([^'/]{1,256})' does not exist"),
 		apply: func(s *Symptom, m []string) {
-			s.setIf(&s.Source, "wireguard")
 			if wgNameRE.MatchString(m[1]) {
 				return // a name it took, whose configuration is missing
 			}
+			s.setIf(&s.Source, "wireguard")
 			s.setIf(&s.Operation, OpLinkAdd)
 			s.setIf(&s.Kind, "wireguard")
 			s.setIf(&s.Device, m[1])
@@ -666,9 +680,9 @@ var lineForms = []lineForm{
 	// file or directory", systemd/systemd#35487; older "Failed to write
 	// '...' to '...'").
 	{name: "systemd-sysctl-write", example: `systemd-sysctl[2446]: Couldn't write '1' to 'net/mpls/conf/eth0/input', ignoring: No such file or directory`,
-		re: regexp.MustCompile(`(?:Couldn't|Failed to) write '[^']{0,200}' to '([A-Za-z0-9_./@:<>-]{2,200})'(?:, ignoring)?: (.+?)\s*$`),
+		re: regexp.MustCompile(`(?:Couldn't|Failed to) write '[^']{0,200}' to '((?:/proc/sys/)?(?:net|kernel|vm|fs|user|abi|dev|crypto|debug)/[A-Za-z0-9_./@:<>-]{2,200})'(?:, ignoring)?: (.+?)\s*$`),
 		apply: func(s *Symptom, m []string) {
-			s.Operation = OpSysctl
+			s.setIf(&s.Operation, OpSysctl)
 			s.setIf(&s.Source, "systemd-sysctl")
 			s.SysctlKey = clipText(strings.ReplaceAll(strings.TrimPrefix(m[1], "/proc/sys/"), "/", "."), 200)
 			s.setErr(ErrnoFromText(m[2]), m[0])
@@ -1161,9 +1175,12 @@ var lineForms = []lineForm{
 			s.setIf(&s.Path, m[1]+m[2])
 			s.setIf(&s.Message, m[0])
 			if k := netplanUnknownKeyRE.FindStringSubmatch(m[3]); k != nil {
-				if netplanKeys[k[1]] {
-					s.setIf(&s.ExtAck, "netplan: unknown key "+k[1]+", a key newer netplan versions read: this netplan is older")
-				} else {
+				switch v, ok := netplanKeys[k[1]]; {
+				case ok && v != "0.1":
+					s.setIf(&s.ExtAck, "netplan: unknown key "+k[1]+", a key netplan reads since "+v+": this netplan is older, or the key is in a section that does not take it")
+				case ok:
+					s.setIf(&s.ExtAck, "netplan: unknown key "+k[1]+", a key every netplan reads: it stands in a section that does not take it (the YAML's indentation)")
+				default:
 					s.setIf(&s.ExtAck, "netplan: unknown key "+k[1]+", which no netplan version reads: the YAML is mistyped")
 				}
 			}
@@ -2348,7 +2365,22 @@ func validIfname(n string) bool {
 }
 
 // ethtoolWordRE is what ethtool's "Cannot get/set/change X" names.
-var ethtoolWordRE = regexp.MustCompile(`(?i)offload|features?|ring|channel|coalesc|\bEEE\b|pause|wake-on|ntuple|hashing|checksum|scatter|segmentation|\blro\b|\bgro\b|\btso\b|\bgso\b|rx-|tx-`)
+var ethtoolWordRE = regexp.MustCompile(`(?i)offload|features?|\bring\b|channel|coalesc|\bEEE\b|pause|wake-on|ntuple|hashing|checksum|scatter|segmentation|\blro\b|\bgro\b|\btso\b|\bgso\b|rx-|tx-`)
 
 // netplanUnknownKeyRE is netplan's refusal of a key it does not read.
 var netplanUnknownKeyRE = regexp.MustCompile(`^unknown key '?([\w-]{1,64})'?`)
+
+// NewerIPRuleKeywords are ip rule's selectors that older iproute2 releases
+// read as a rule type ("Failed to parse rule type"): suppress_prefixlength
+// and suppress_ifgroup (wg-quick's, runfalk/synology-wireguard#6), l3mdev,
+// uidrange, protocol, ipproto, sport, dport, dscp.
+var NewerIPRuleKeywords = map[string]bool{"suppress_prefixlength": true, "suppress_ifgroup": true, "l3mdev": true,
+	"uidrange": true, "protocol": true, "ipproto": true, "sport": true, "dport": true, "dscp": true}
+
+// NewerNetfilterOptions are options later iptables and ipset releases
+// added, which older ones call unknown: iptables' --random-fully
+// (rancher/rke2#1229, awslabs/amazon-eks-ami#505), --wait and
+// --wait-interval; ipset's forceadd (coreos/bugs#1048) and -file
+// (trick77/nftables-blacklist#40).
+var NewerNetfilterOptions = map[string]bool{"--random-fully": true, "--wait": true, "-w": true, "--wait-interval": true, "-W": true,
+	"forceadd": true, "-file": true}
