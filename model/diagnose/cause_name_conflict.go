@@ -78,7 +78,7 @@ func evalNameConflict(c *Context) Verdict {
 	names := proposedNames(c.Symptom)
 	if len(names) == 0 {
 		if c.Symptom.InvalidName {
-			v.fail("the text shows an interface name refused as empty or malformed (%s): the kernel takes 1 to 15 bytes, not \".\" or \"..\", without '/', ':' or white space (net/core/dev.c dev_valid_name)", fix.OrName(c.Symptom.Message, "no name given"))
+			v.fail("the text shows an interface name refused as too long, empty or malformed (%s): the kernel takes 1 to 15 bytes, not \".\" or \"..\", without '/', ':' or white space (net/core/dev.c dev_valid_name)", fix.OrName(c.Symptom.Message, "no name given"))
 			return v
 		}
 		if bareExists(c.Symptom) {

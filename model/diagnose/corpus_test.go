@@ -258,6 +258,14 @@ var corpusExceptions = map[string]string{
 	// Round 16 (qa16, forum16, bugs16).
 	"bugs16-001": "the commit mirror collapsed the commands onto one line: the first, ip link add, is read as the command (the failing one is ip link set)",
 	"bugs16-014": "EAFNOSUPPORT opening a netlink socket: that ip ran under qemu-user is only in the thread (seccomp first)",
+	// Round 16: apps16.
+	"apps16-006": "an issue title's 'tun: Operation not permitted': that the compose file left out NET_ADMIN is only in the thread",
+	"apps16-010": "OpenVPN's TUNSETIFF EPERM: the runc update that stopped granting /dev/net/tun is only in the thread (cap-net-admin first, tun-device second)",
+	"apps16-012": "a bare 'operation not permitted' on a status page: the container without NET_ADMIN is only in the thread",
+	"apps16-022": "janus' EAFNOSUPPORT: IPv6 turned off on the host is only in the thread (module-missing first, sysctl second)",
+	"apps16-023": "(os error 97) from a proxy: IPv6 disabled on the host is only in the thread (module-missing first, sysctl second)",
+	"apps16-028": "OpenVPN's 'write UDP: Operation not permitted': the container without NET_ADMIN is only in the thread",
+	"apps16-032": "open /dev/net/tun EACCES: SELinux on podman is only in the thread (tun-device first, mac-denial second)",
 	// Round 15 (feat15, req15, tool15, rless15).
 	"tool15-017":  "nft's syntax error: that the ruleset was written for a newer nft than Ubuntu 16.04's is only in the thread (invalid-request first, tool-version second)",
 	"feat15-004":  "bare EPERM on a VF's VLAN: the BlueField's ECPF mode, which withholds it from root, is only in the thread (cap-net-admin first)",

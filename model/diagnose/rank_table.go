@@ -158,6 +158,12 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 		if s.Device != "" || s.Source != "go" && s.Source != "rust" && s.Source != "pyroute2" {
 			return false
 		}
+	case "ipv6-words":
+		// The text speaks of IPv6 (an ip6tables table, an inet6 socket,
+		// an IPv6 listener).
+		if !ipv6WordsRE.MatchString(s.Raw) {
+			return false
+		}
 	case "self-master":
 		if s.Master == "" || s.Master != s.Device {
 			return false
@@ -267,6 +273,10 @@ var iproute2Keyword = map[string]bool{"up": true, "down": true, "mtu": true, "ma
 
 var rankTable []rankRow
 
+// ipv6WordsRE finds IPv6 named in a text (corpus, session 8: EAFNOSUPPORT
+// with these words is IPv6 disabled 5 times of 7 tuned rows).
+var ipv6WordsRE = regexp.MustCompile(`(?i)ipv6|\bip6|inet6|table6|\[::\]|af_inet6`)
+
 // featureWordsRE finds a driver's or the hardware's feature named in the
 // text: with EOPNOTSUPP, the driver lacks it more often than the kernel
 // lacks a module (corpus: 9 of 9 tuned rows, session 8).
@@ -280,6 +290,10 @@ func init() {
 		// its request (round 12).
 		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Msg: "ip_unprivileged_port_start", Causes: causes(causeUnsupportedFeature, causeContainerRestricted),
 			Why: "net.ipv4.ip_unprivileged_port_start arrived in Linux 4.11: an older kernel (CentOS 7's 3.10, NAS kernels) has no such file; runtimes set it for a container's sysctls (istio/istio#36560)"},
+		{Errno: symptom.EAFNOSUPPORT, Has: "ipv6-words", Causes: causes(causeSysctl, causeModuleMissing),
+			Why: "net/socket.c __sock_create: EAFNOSUPPORT for AF_INET6 when IPv6 is disabled at boot (ipv6.disable=1 registers no inet6 family: mailcow/mailcow-dockerized#6700's ip6tables filter table), more often than a kernel built without IPv6"},
+		{Errno: symptom.EMSGSIZE, Causes: causes(causeMTU, causeNetlinkBuffer, causeInvalidRequest),
+			Why: "EMSGSIZE: a datagram larger than the path MTU with DF set (net/ipv4/ip_output.c __ip_append_data; OpenVPN logs \"[EMSGSIZE Path-MTU=1500]\": passteque/gluetun#2496), or a netlink message larger than the socket's buffer (net/netlink/af_netlink.c netlink_sendmsg), or a request attribute beyond its limit"},
 		{Errno: symptom.EOPNOTSUPP, Has: "feature-words", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
 			Why: "EOPNOTSUPP where the text names a driver or hardware feature (an offload, XDP, an SR-IOV VF, switchdev, an ethtool setting): the driver has no operation for it (net/core/dev.c dev_xdp_attach, rtnetlink.c do_setvfinfo, net/ethtool), more often than a kernel without the module"},
 		{Says: true, Msg: "does not take any arguments", Causes: causes(causeToolVersion, causeInvalidRequest),

@@ -477,7 +477,7 @@ var lineForms = []lineForm{
 	// NixOS wraps it (".wg-quick-wrapped: `wg0' already exists",
 	// NixOS/nixpkgs#228055).
 	{name: "wg-quick-exists", example: "wg-quick: `wg0' already exists",
-		re: regexp.MustCompile("wg-quick(?:-wrapped)?: `([^']+)' already exists"),
+		re: regexp.MustCompile("wg-quick(?:-wrapped)?: `?([^'`\\s]{1,64})'? already exists"),
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Source, "wireguard")
 			s.Operation, s.Kind = OpLinkAdd, "wireguard"
@@ -1933,7 +1933,9 @@ var opPhrases = []opPhrase{
 		re: nameTooLongRE,
 		apply: func(s *Symptom, m []string) {
 			s.setIf(&s.Operation, OpLinkAdd)
-			s.setIf(&s.Device, m[1])
+			if !notANameWord[strings.ToLower(m[1])] {
+				s.setIf(&s.Device, m[1])
+			}
 			s.InvalidName = true
 		}},
 	// systemd/systemd#3648.
