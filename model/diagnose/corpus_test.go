@@ -258,6 +258,12 @@ var corpusExceptions = map[string]string{
 	// Round 16 (qa16, forum16, bugs16).
 	"bugs16-001": "the commit mirror collapsed the commands onto one line: the first, ip link add, is read as the command (the failing one is ip link set)",
 	"bugs16-014": "EAFNOSUPPORT opening a netlink socket: that ip ran under qemu-user is only in the thread (seccomp first)",
+	// Round 17 (route17, cloud17).
+	"cloud17-006": "QEMU's 'open vhost char device failed' after LXD's 'Failed adding NIC netdev': the first line's phrase reads as link add, and /dev/vhost-net's mode is only in the thread",
+	"cloud17-008": "libvirt's ENOTCONN from the bridge helper comes first; the helper's ENODEV for virbr0 is on the stderr line after it",
+	"route17-001": "ovs-vswitchd's EAFNOSUPPORT adding a vxlan port: IPv6 disabled at boot is only in the thread (module-missing first, sysctl second)",
+	"route17-002": "zebra's cap_set_proc EPERM: that it ran in a Containernet docker host without the capabilities is only in the thread",
+	"route17-013": "pimd's EBADF on MRT_ADD_VIF (fd=-1): the VRF created down is only in the thread",
 	// Round 16: apps16.
 	"apps16-006": "an issue title's 'tun: Operation not permitted': that the compose file left out NET_ADMIN is only in the thread",
 	"apps16-010": "OpenVPN's TUNSETIFF EPERM: the runc update that stopped granting /dev/net/tun is only in the thread (cap-net-admin first, tun-device second)",

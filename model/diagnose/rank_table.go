@@ -63,7 +63,11 @@ type rankRow struct {
 	// (added with corpus rounds 12 and 13): when the cause it ranks first
 	// finds nothing here to confirm or rule it out, its verdict is unknown
 	// with the row's reason (wordsSaid), not ok.
-	Says   bool
+	Says bool
+	// InKey: Msg is looked for in the sysctl key the symptom names, when it
+	// names one ("net.bridge" in net.bridge.bridge-nf-call-iptables), not
+	// in a pasted list of other keys.
+	InKey  bool
 	Causes []*Cause
 	Why    string
 }
@@ -194,6 +198,9 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 		if !r.InMessage {
 			where += "\n" + s.Raw
 		}
+		if r.InKey && s.SysctlKey != "" {
+			where = strings.ReplaceAll(s.SysctlKey, "/", ".") + "\n" + s.SysctlKey
+		}
 		if !strings.Contains(strings.ToLower(where), r.Msg) {
 			return false
 		}
@@ -292,6 +299,18 @@ func init() {
 			Why: "net.ipv4.ip_unprivileged_port_start arrived in Linux 4.11: an older kernel (CentOS 7's 3.10, NAS kernels) has no such file; runtimes set it for a container's sysctls (istio/istio#36560)"},
 		{Errno: symptom.EAFNOSUPPORT, Has: "ipv6-words", Causes: causes(causeSysctl, causeModuleMissing),
 			Why: "net/socket.c __sock_create: EAFNOSUPPORT for AF_INET6 when IPv6 is disabled at boot (ipv6.disable=1 registers no inet6 family: mailcow/mailcow-dockerized#6700's ip6tables filter table), more often than a kernel built without IPv6"},
+		{Errno: symptom.ENOBUFS, Msg: "membership", Causes: causes(causeSysctl, causeKernelMemory),
+			Why: "net/ipv4/igmp.c ip_mc_join_group: ENOBUFS once a socket holds net.ipv4.igmp_max_memberships groups (20 by default): a multicast router joining groups on many interfaces (troglobit/smcroute#46)"},
+		{Errno: symptom.ENOBUFS, Msg: "join group", Causes: causes(causeSysctl, causeKernelMemory),
+			Why: "net/ipv4/igmp.c ip_mc_join_group: ENOBUFS once a socket holds net.ipv4.igmp_max_memberships groups (troglobit/mrouted#38)"},
+		{Errno: symptom.EADDRINUSE, Msg: "join group", Causes: causes(causeAlreadyExists, causeAddressInUse),
+			Why: "net/ipv4/igmp.c ip_mc_join_group: EADDRINUSE when the socket has already joined the group on that interface (troglobit/smcroute#131)"},
+		{Says: true, Msg: "another multicast routing application is already running", Causes: causes(causeAddressInUse),
+			Why: "net/ipv4/ipmr.c ip_mroute_setsockopt MRT_INIT: EADDRINUSE while another socket holds the table's multicast routing (pimd, mrouted, smcrouted, an earlier instance: troglobit/pimd#195)"},
+		{Says: true, Msg: "message truncated", Causes: causes(causeNetlinkBuffer, causeToolVersion),
+			Why: "a netlink reply larger than the program's receive buffer (MSG_TRUNC): the kernel sends dumps in messages of up to 16 KiB or the page size, and a smaller buffer truncates them (keepalived before 4924610: acassen/keepalived#1036)"},
+		{Says: true, Msg: "argument does not end in \"=\" followed by a value", Causes: causes(causeInvalidRequest),
+			Why: "ovs-vsctl refuses KEY= with no value (\"mtu_request=\": OpenNebula/one#8033): the program built the command line with an empty value"},
 		{Errno: symptom.EMSGSIZE, Causes: causes(causeMTU, causeNetlinkBuffer, causeInvalidRequest),
 			Why: "EMSGSIZE: a datagram larger than the path MTU with DF set (net/ipv4/ip_output.c __ip_append_data; OpenVPN logs \"[EMSGSIZE Path-MTU=1500]\": passteque/gluetun#2496), or a netlink message larger than the socket's buffer (net/netlink/af_netlink.c netlink_sendmsg), or a request attribute beyond its limit"},
 		{Errno: symptom.EOPNOTSUPP, Has: "feature-words", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
@@ -371,11 +390,11 @@ func init() {
 			Why: "net/core/rtnetlink.c rtnetlink_rcv_msg: no RTM_NEWADDR handler for PF_INET6 when IPv6 is disabled at boot (ipv6.disable=1) or not built: EOPNOTSUPP (amnezia-vpn/amnezia-client#701, jamesmcm/vopono#109)"},
 		{Op: symptom.OpRouteAdd, Errno: symptom.EOPNOTSUPP, Family: "inet6", Causes: causes(causeSysctl, causeModuleMissing),
 			Why: "net/core/rtnetlink.c rtnetlink_rcv_msg: no RTM_NEWROUTE handler for PF_INET6 when IPv6 is disabled at boot: EOPNOTSUPP (kubernetes-sigs/kind#626)"},
-		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Msg: "net/bridge", Causes: causes(causeModuleMissing, causeContainerRestricted),
+		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Msg: "net/bridge", InKey: true, Causes: causes(causeModuleMissing, causeContainerRestricted),
 			Why: "net/bridge/br_netfilter_hooks.c registers net.bridge.bridge-nf-* only when br_netfilter is loaded (moby/moby#50635)"},
-		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Msg: "net.bridge", Causes: causes(causeModuleMissing, causeContainerRestricted),
+		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Msg: "net.bridge", InKey: true, Causes: causes(causeModuleMissing, causeContainerRestricted),
 			Why: "net.bridge.bridge-nf-* exist only with br_netfilter loaded"},
-		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Msg: "ipv6", Causes: causes(causeSysctl, causeModuleMissing),
+		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Msg: "ipv6", InKey: true, Causes: causes(causeSysctl, causeModuleMissing),
 			Why: "/proc/sys/net/ipv6 is absent when IPv6 is disabled at boot (ipv6.disable=1) or not built (kubernetes-sigs/kind#4156)"},
 		{Op: symptom.OpNetlink, Errno: symptom.EOPNOTSUPP, Causes: causes(causeSeccomp, causeModuleMissing),
 			Why: "net/socket.c / af_netlink.c netlink_create never answers EOPNOTSUPP: a socket() refused so comes from a seccomp filter (firejail's protocol filter: netblue30/firejail#4925)"},
