@@ -78,6 +78,14 @@ var (
 	netplanNewerKeyRE  = regexp.MustCompile(`^netplan: unknown key ([\w-]{1,64}), a key netplan reads since ([\d.]{1,12}):`)
 )
 
+// otherToolPackages are the Debian and Fedora packages of the tools whose
+// refusals tool-version reads besides ip and tc.
+var otherToolPackages = map[string][2]string{
+	"ipset": {"ipset", "ipset"}, "iptables": {"iptables", "iptables"}, "ip6tables": {"iptables", "iptables"},
+	"ebtables": {"ebtables", "ebtables"}, "arptables": {"arptables", "arptables"}, "ipvsadm": {"ipvsadm", "ipvsadm"},
+	"conntrack": {"conntrack", "conntrack-tools"}, "nft": {"nftables", "nftables"}, "netplan": {"netplan.io", "netplan"},
+}
+
 // toolRefusal is what the symptom shows the tool refusing, and whether the
 // refusal proves the tool too old or too limited.
 type toolRefusal struct {
@@ -239,6 +247,16 @@ func fixesToolVersion(c *Context, v Verdict) []fix.Fix {
 			Command: fix.Lines("# Alpine:", fix.Argv("apk", "add", "iproute2"), "# OpenWrt:", fix.Argv("opkg", "install", "ip-full"),
 				"# Buildroot/Nerves images: enable BR2_PACKAGE_IPROUTE2 and rebuild"),
 			NeedsRoot: true, Manual: true, Why: "the package manager depends on the system; scripts then find iproute2's ip before BusyBox's on PATH"}}
+	}
+	if pkgs, ok := otherToolPackages[r.tool]; ok {
+		// ipset, iptables, nft, netplan: their own packages, not iproute2.
+		if !r.proof {
+			return nil // a typing error is as likely: invalid-request's fixes
+		}
+		return []fix.Fix{{ID: "tool-version/upgrade-tool", Title: "Install a newer " + r.tool + " (answers its own refusal: the kernel was not asked)",
+			Command: fix.Lines("# Debian/Ubuntu (a newer release's or the backports' package):", fix.Argv("apt-get", "install", pkgs[0]),
+				"# Fedora/RHEL:", fix.Argv("dnf", "upgrade", pkgs[1])),
+			NeedsRoot: true, Manual: true, Why: "in a container the image's " + r.tool + " is the one to update (rebuild or pull a newer image); the distribution's stable release may not carry a newer one"}}
 	}
 	if knownHere(r, &c.Facts.Host) {
 		return []fix.Fix{{ID: "tool-version/use-installed", Title: "Run the " + r.tool + " of the iproute2 installed here: the one that refused the request is another",

@@ -59,3 +59,33 @@ func TestToolVersion(t *testing.T) {
 		})
 	}
 }
+
+// Another tool's refusal (ipset, iptables, nft, netplan) is judged and
+// fixed as that tool's, never as iproute2's: an option later releases
+// added fails with the tool's own package; a word no list knows is a
+// warning with no upgrade (a typing error is as likely).
+func TestOtherToolRefusal(t *testing.T) {
+	for _, tc := range []struct {
+		text   string
+		status Status
+		fix    string
+	}{
+		// coreos/bugs#1048
+		{"ipset v6.20.1: Unknown argument: `forceadd'", Fail, "tool-version/upgrade-tool"},
+		{`iptables v1.4.21: unknown option "--dport"`, Warn, ""},
+		{"Error: syntax error, unexpected end of file", Warn, ""},
+	} {
+		c := &Context{Facts: &probes.Facts{}, Symptom: symptom.ParseSymptom(tc.text)}
+		v := evalToolVersion(c)
+		if v.Status != tc.status || strings.Contains(strings.Join(v.Evidence, " "), "iproute2") {
+			t.Errorf("%q: %s %q", tc.text, v.Status, v.Evidence)
+		}
+		fixes := fixesToolVersion(c, v)
+		switch {
+		case tc.fix == "" && len(fixes) > 0:
+			t.Errorf("%q: fixes %v", tc.text, fixes)
+		case tc.fix != "" && (len(fixes) == 0 || fixes[0].ID != tc.fix || strings.Contains(fixes[0].Command, "iproute2")):
+			t.Errorf("%q: fixes %v, want %s", tc.text, fixes, tc.fix)
+		}
+	}
+}
