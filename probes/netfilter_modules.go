@@ -101,7 +101,7 @@ func ValidModuleName(s string) bool { return moduleNameRE.MatchString(s) }
 // the kernel option), else the module alone.
 func namedModuleKind(mod string) LinkKind {
 	mod = strings.ReplaceAll(mod, "-", "_")
-	for _, list := range [][]LinkKind{NetfilterModules, LinkKinds, TCKinds} {
+	for _, list := range [][]LinkKind{NetfilterModules, DeviceModules, LinkKinds, TCKinds} {
 		if k, ok := findKind(list, mod, func(k LinkKind) string { return k.Module }); ok {
 			return k
 		}

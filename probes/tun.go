@@ -15,6 +15,9 @@ import (
 
 // TunFacts describe /dev/net/tun as the target process sees it (through
 // /proc/PID/root, so inside its container), and whether it may open it.
+// VhostNet describes /dev/vhost-net the same way: QEMU and the runtimes
+// that start VMs (Kata, libvirt, LXD) open it beside /dev/net/tun for a
+// tap's in-kernel virtio backend.
 type TunFacts struct {
 	// Path is where the node was looked for.
 	Path    string `json:"path"`
@@ -39,10 +42,38 @@ type TunFacts struct {
 	NoDev      bool   `json:"nodev,omitempty"`
 	Why        string `json:"why,omitempty"`
 	Gaps       Gaps   `json:"unavailable,omitempty"`
+	// VhostNet is /dev/vhost-net (nil inside VhostNet itself).
+	VhostNet *TunFacts `json:"vhost_net,omitempty"`
+}
+
+// DevNode is a character device a tun or tap user opens: its path and the
+// misc device numbers the kernel gives it (include/linux/miscdevice.h:
+// TUN_MINOR 200, VHOST_NET_MINOR 238), and the module that provides it.
+type DevNode struct {
+	Path         string
+	Major, Minor uint32
+	Module       string
+}
+
+// TunNode and VhostNetNode are the nodes TunFacts describe.
+var (
+	TunNode      = DevNode{"/dev/net/tun", 10, 200, "tun"}
+	VhostNetNode = DevNode{"/dev/vhost-net", 10, 238, "vhost_net"}
+)
+
+// DeviceModules are the modules behind those nodes, for a symptom that
+// names one (drivers/vhost/Kconfig, drivers/net/Kconfig).
+var DeviceModules = []LinkKind{
+	{"vhost-net device", "vhost_net", "CONFIG_VHOST_NET"},
+}
+
+// IsNode reports whether the node is n's real device.
+func (t TunFacts) IsNode(n DevNode) bool {
+	return t.Exists && t.CharDev && t.Major == n.Major && t.Minor == n.Minor
 }
 
 // IsTunNode reports whether the node is the real tun device, char 10:200.
-func (t TunFacts) IsTunNode() bool { return t.Exists && t.CharDev && t.Major == 10 && t.Minor == 200 }
+func (t TunFacts) IsTunNode() bool { return t.IsNode(TunNode) }
 
 // GroupTun is the fact group of the /dev/net/tun node.
 const GroupTun Group = "tun"
@@ -51,12 +82,20 @@ var tunGroup = newGroup(GroupTun, RefreshSlow, func(f *Facts) *TunFacts { return
 	func(_ context.Context, e *env) TunFacts { return gatherTun(e) })
 
 func gatherTun(e *env) TunFacts {
-	t := TunFacts{Path: "/dev/net/tun"}
-	p := e.root.Path("/dev/net/tun")
+	t := gatherNode(e, TunNode.Path)
+	v := gatherNode(e, VhostNetNode.Path)
+	t.VhostNet = &v
+	return t
+}
+
+// gatherNode describes one device node as the target sees it.
+func gatherNode(e *env, node string) TunFacts {
+	t := TunFacts{Path: node}
+	p := e.root.Path(node)
 	if e.root.Live() && !e.self && e.pid > 0 {
 		// The target's own view of /dev, inside its mount namespace.
-		p = e.root.Path(e.proc + "/root/dev/net/tun")
-		t.Path = e.proc + "/root/dev/net/tun"
+		p = e.root.Path(e.proc + "/root" + node)
+		t.Path = e.proc + "/root" + node
 	}
 	st, err := lstatNode(e, p, t.Path)
 	if err != nil {
@@ -81,7 +120,7 @@ func gatherTun(e *env) TunFacts {
 			t.Major, t.Minor = unix.Major(uint64(sys.Rdev)), unix.Minor(uint64(sys.Rdev))
 		}
 	}
-	t.mount(e)
+	t.mount(e, node)
 	b, err := e.root.ReadFile(e.proc + "/status")
 	if err != nil {
 		t.Gaps.Add("target_can_open", err)
@@ -150,16 +189,15 @@ func lsMode(m fs.FileMode) string {
 	return string(kind) + m.Perm().String()[1:]
 }
 
-// mount finds the mount that holds /dev/net/tun in the target's mount
-// namespace (the last mount on the longest mount point that is a prefix of
-// the path) and whether it is mounted nodev.
-func (t *TunFacts) mount(e *env) {
+// mount finds the mount that holds node in the target's mount namespace
+// (the last mount on the longest mount point that is a prefix of the path)
+// and whether it is mounted nodev.
+func (t *TunFacts) mount(e *env, node string) {
 	mounts, err := targetMounts(e)
 	if err != nil {
 		t.Gaps.Add("mount", err)
 		return
 	}
-	const node = "/dev/net/tun"
 	var best *procfs.MountInfo
 	for _, m := range mounts {
 		mp := m.MountPoint

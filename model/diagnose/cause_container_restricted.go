@@ -93,8 +93,8 @@ func evalContainerRestricted(c *Context) Verdict {
 	if privateNetworkRefused(c) {
 		v.fail("systemd's PrivateNetwork= makes a network namespace, which needs CAP_SYS_ADMIN (unshare(CLONE_NEWNET), checked in the container's user namespace), and the container's bounding set lacks cap_sys_admin")
 	}
-	if (s.Operation == symptom.OpTuntapAdd || s.Operation == symptom.OpTunOpen) && !c.Facts.Tun.Exists && c.gathered(probes.GroupTun) {
-		v.fail("/dev/net/tun is not in the container: it was started without --device /dev/net/tun")
+	if t, n := devNode(c); (s.Operation == symptom.OpTuntapAdd || s.Operation == symptom.OpTunOpen) && !t.Exists && c.gathered(probes.GroupTun) {
+		v.fail("%s is not in the container: it was started without --device %s", n.Path, n.Path)
 	}
 	if c.Facts.Identity.Seccomp == "filter" {
 		v.Evidence = append(v.Evidence, fmt.Sprintf("a seccomp filter is active (%d filters): the runtime's default profile", c.Facts.Identity.SeccompFilters))
@@ -218,9 +218,13 @@ func fixesContainerRestricted(c *Context, v Verdict) []fix.Fix {
 		fixes = append(fixes, fix.Fix{ID: "container-restricted/sysctl", Title: "Set the namespaced sysctl when the container starts",
 			Command: fix.Lines(fix.Argv("docker", "run", "--sysctl", key+"=1", "IMAGE"), "# or in compose.yaml, under the service, the same setting in a sysctls: list"), Manual: true, Why: why})
 	}
-	if (c.Symptom.Operation == symptom.OpTuntapAdd || c.Symptom.Operation == symptom.OpTunOpen) && !c.Facts.Tun.Exists {
-		fixes = append(fixes, fix.Fix{ID: "container-restricted/device-tun", Title: "Give the container /dev/net/tun",
-			Command: fix.Lines("docker run --device /dev/net/tun --cap-add NET_ADMIN ... IMAGE", "# or in compose.yaml, under the service:", "#   devices:", "#     - /dev/net/tun"), Manual: true, Why: why})
+	if t, n := devNode(c); (c.Symptom.Operation == symptom.OpTuntapAdd || c.Symptom.Operation == symptom.OpTunOpen) && !t.Exists {
+		id := "container-restricted/device-tun"
+		if n == probes.VhostNetNode {
+			id = "container-restricted/device-vhost-net"
+		}
+		fixes = append(fixes, fix.Fix{ID: id, Title: "Give the container " + n.Path,
+			Command: fix.Lines("docker run --device "+n.Path+" --cap-add NET_ADMIN ... IMAGE", "# or in compose.yaml, under the service:", "#   devices:", "#     - "+n.Path), Manual: true, Why: why})
 	}
 	if len(fixes) > 0 {
 		fixes = append(fixes, fix.Fix{ID: "container-restricted/not-privileged", Title: "Avoid --privileged",

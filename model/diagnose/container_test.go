@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -155,5 +156,51 @@ func TestPrivateNetworkInContainerNeedsSysAdmin(t *testing.T) {
 		if s.Unit != "" {
 			t.Errorf("%q: unit %q", text, s.Unit)
 		}
+	}
+}
+
+// Live: /dev/vhost-net, the node QEMU opens beside /dev/net/tun, as a
+// process in a private mount namespace sees it: missing, on a nodev mount,
+// and with a mode its user cannot open. Each fault is made for real and
+// opened by a shell in that namespace; the diagnosis reads that node, not
+// /dev/net/tun.
+func TestLiveVhostNetNode(t *testing.T) {
+	testns.Require(t)
+	for _, c := range []struct {
+		name, setup, fixID, evidence string
+		priv                         []string
+	}{
+		{"missing", "mount -t tmpfs -o mode=0755 tmpfs /dev", "tun-device/mknod-vhost-net", "/dev/vhost-net does not exist", nil},
+		{"nodev", "mount -t tmpfs -o nodev,mode=0755 tmpfs /dev && mknod -m 0666 /dev/vhost-net c 10 238", "tun-device/remount-dev", "mounted nodev", nil},
+		{"mode", "mount -t tmpfs -o mode=0755 tmpfs /dev && mknod -m 0600 /dev/vhost-net c 10 238", "tun-device/chmod-vhost-net", "mode 0600 denies read-write",
+			[]string{"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			exe := strings.Join(append(append([]string{}, c.priv...), testns.Sleep, "60"), " ")
+			cmd := testns.Start(t, nil, "sleep", "/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", c.setup+" && exec "+exe)
+			pid := strconv.Itoa(cmd.Process.Pid)
+			open := append(append([]string{"/usr/bin/nsenter", "--target", pid, "--mount"}, c.priv...), "/bin/sh", "-c", "exec 3</dev/vhost-net")
+			out := mustFail(t, open...)
+			d := diagnoseLive(t, probes.Target{PID: cmd.Process.Pid}, "sh -c 'exec 3</dev/vhost-net'", out)
+			if d.Symptom.Path != "/dev/vhost-net" {
+				t.Fatalf("symptom path %q from %q", d.Symptom.Path, out)
+			}
+			expectFirst(t, d, "tun-device")
+			r, _ := d.Result("tun-device")
+			ev := strings.Join(r.Evidence, " ")
+			if !strings.Contains(ev, c.evidence) || strings.Contains(ev, "/dev/net/tun") {
+				t.Fatalf("evidence %q", r.Evidence)
+			}
+			var ids []string
+			for _, f := range r.Fixes {
+				ids = append(ids, f.ID)
+				if strings.Contains(f.Command, "/dev/net/tun") {
+					t.Errorf("fix %s acts on /dev/net/tun: %s", f.ID, f.Command)
+				}
+			}
+			if !slices.Contains(ids, c.fixID) {
+				t.Fatalf("fixes %v, want %s", ids, c.fixID)
+			}
+		})
 	}
 }

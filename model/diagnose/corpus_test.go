@@ -81,7 +81,6 @@ var corpusExceptions = map[string]string{
 	"cni12-007":  "Go's \"route ip+net: no such network interface\" for a macvlan master: that the name was an altname, which the plugin's by-name lookup does not know, is only in the thread (link-state first)",
 	"edge12-006": "EAFNOSUPPORT for a netlink socket from Go: that the Shadow simulator's emulated syscalls answered is only in the thread (seccomp first: systemd's RestrictAddressFamilies= answers the same)",
 	"edge12-019": "EINVAL binding a netlink socket: that WSL 1 answered is only in the strace of the thread (emulated-kernel fails on the kernel release with facts)",
-	"lib12-008":  "a bare \"numerical result out of range\" from vishvananda/netlink: that it was RouteAdd with an empty destination is only in the thread (a bare ERANGE is a name too long first)",
 	"lib12-014":  "ovs-vsctl's own refusal of its arguments (\"fail-mode must be ...\"): no errno and no operation rtnl-doctor reads",
 	"lib12-021":  "mdlayher/ethtool's \"failed to fetch link infos: netlink receive: operation not supported\": that the kernel lacked the ethtool request is only in the thread",
 	"lib12-024":  "LinkSetNsPid's EINVAL: that the device was a bridge, which cannot leave its namespace (NETIF_F_NETNS_LOCAL), is only in the thread",
@@ -117,7 +116,6 @@ var corpusExceptions = map[string]string{
 	"old13-032": "ip's \"multipath\" garbage: that the MPTCP fork's iproute2 knows it (a keyword no mainline ip has) is only in the thread",
 	"old13-034": "google/nftables' bare ERANGE: that the chain name exceeds CentOS 7's 32-byte nf_tables limit is only in the thread",
 	// Round 14 (dev14.jsonl).
-	"dev14-002": "qemu's EACCES opening /dev/vhost-net, the tap's companion node: labelled tun-device by analogy; rtnl-doctor's probes read /dev/net/tun, not vhost-net",
 	"dev14-003": "old qemu's \"could not open /dev/net/tun\" with no errno: that TUNSETIFF needs CAP_NET_ADMIN, not the node, is only in the thread",
 	"dev14-016": "cloud-hypervisor's ConfigureTap EPERM: that the persistent taps were owned by root (tun's owner check) is only in the thread (cap-net-admin first)",
 	// Round 9.
@@ -154,7 +152,6 @@ var corpusExceptions = map[string]string{
 	"fld3-009":  "pyroute2's ENODEV on an IPv6 multipath route: that IPDB built the request wrongly is only in the thread (a missing device ranks first for ENODEV)",
 	"fld3-020":  "ERANGE for a name beyond 15 bytes: that the library put an altname into IFLA_IFNAME is only in the thread (name-conflict first, invalid-request second)",
 	"fld3-031":  "EBUSY from a Rust tap test: that the crate passed IFF_TUN_EXCL for an existing tap is only in the thread",
-	"host-011":  "ERANGE creating a VLAN: the crate's encoding of the VLAN id is only in the thread (name-conflict first, invalid-request second)",
 	"host3-010": "babeld's ENODEV adding a route: the RTNH_F_ONLINK flag it set without a device is only in the thread (a missing device ranks first)",
 	"host6-005": "tc's EOPNOTSUPP from cake_mq: that it refused the handle, not a kernel without the qdisc, is only in the thread",
 	// Round 7.
@@ -273,7 +270,6 @@ var corpusExceptions = map[string]string{
 	// Round 15 (feat15, req15, tool15, rless15).
 	"tool15-017":  "nft's syntax error: that the ruleset was written for a newer nft than Ubuntu 16.04's is only in the thread (invalid-request first, tool-version second)",
 	"feat15-004":  "bare EPERM on a VF's VLAN: the BlueField's ECPF mode, which withholds it from root, is only in the thread (cap-net-admin first)",
-	"req15-002":   "bare ERANGE from a Go test: the one-byte NLA_FLAG payload is only in the thread (name-conflict first, invalid-request second)",
 	"req15-009":   "networkd's \"Could not set route: Invalid argument\": the prefsrc still tentative is only in the thread (invalid-request first, link-state second)",
 	"req15-020":   "bare EADDRNOTAVAIL: the random MAC with the multicast bit is only in the thread",
 	"req15-022":   "\"Nexthop has invalid gateway\" is the kernel's for a gateway it cannot reach on the link (link-state's row); that the script named the wrong network's gateway is only in the thread",

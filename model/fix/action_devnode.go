@@ -132,8 +132,17 @@ func inWhichRoot(a *Action) string {
 	return ""
 }
 
+// mknodNodes are the nodes mknod-tun creates, with their device numbers
+// (include/linux/miscdevice.h: TUN_MINOR, VHOST_NET_MINOR).
+var mknodNodes = map[string][2]uint32{"/dev/net/tun": {10, 200}, "/dev/vhost-net": {10, 238}}
+
+func nodeNumbers(a *Action) (uint32, uint32) {
+	n := mknodNodes[a.Param("path")]
+	return n[0], n[1]
+}
+
 var mknodTunAction = actionKind{
-	params:   map[string]paramCheck{"path": oneOf("/dev/net/tun"), "mode": checkMode, "pid": checkPID},
+	params:   map[string]paramCheck{"path": oneOf("/dev/net/tun", "/dev/vhost-net"), "mode": checkMode, "pid": checkPID},
 	required: []string{"path"},
 	needs:    func(*Action) []capNeed { return []capNeed{{cap.MKNOD, "creating a device node needs CAP_MKNOD"}} },
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
@@ -143,7 +152,8 @@ var mknodTunAction = actionKind{
 		}
 		defer unix.Close(rootfd)
 		old := map[string]string{"dir": "true"}
-		changes := []string{fmt.Sprintf("%s%s: missing → character device 10:200, mode %s", a.Param("path"), inWhichRoot(a), orMode(a.Param("mode")))}
+		major, minor := nodeNumbers(a)
+		changes := []string{fmt.Sprintf("%s%s: missing → character device %d:%d, mode %s", a.Param("path"), inWhichRoot(a), major, minor, orMode(a.Param("mode")))}
 		dfd, err := openBeneath(rootfd, filepath.Dir(a.Param("path")), unix.O_PATH|unix.O_DIRECTORY)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
@@ -186,7 +196,8 @@ var mknodTunAction = actionKind{
 		}
 		defer unix.Close(dfd)
 		base := filepath.Base(a.Param("path"))
-		if err := unix.Mknodat(dfd, base, unix.S_IFCHR|uint32(mode), int(unix.Mkdev(10, 200))); err != nil {
+		major, minor := nodeNumbers(a)
+		if err := unix.Mknodat(dfd, base, unix.S_IFCHR|uint32(mode), int(unix.Mkdev(major, minor))); err != nil {
 			return nil, &os.PathError{Op: "mknod", Path: a.Param("path"), Err: err}
 		}
 		if err := chmodAt(dfd, base, uint32(mode), -1, -1); err != nil { // the umask cut it
@@ -224,7 +235,8 @@ var mknodTunAction = actionKind{
 		if new != nil {
 			return pick(new, "node", "mode", "ino")
 		}
-		return map[string]string{"node": "char 10:200"}
+		major, minor := nodeNumbers(a)
+		return map[string]string{"node": fmt.Sprintf("char %d:%d", major, minor)}
 	},
 	was:    func(*Action, map[string]string) map[string]string { return map[string]string{"node": "absent"} },
 	object: func(a *Action) string { return "node " + a.Param("path") + inWhichRoot(a) },
@@ -273,7 +285,7 @@ func atoiOr(s string, def int) int {
 
 var chmodAction = actionKind{
 	params: map[string]paramCheck{
-		"path": pathUnder("*", "/dev/net", "/etc/NetworkManager/system-connections", "/run/NetworkManager/system-connections"),
+		"path": anyPath(oneOf("/dev/vhost-net"), pathUnder("*", "/dev/net", "/etc/NetworkManager/system-connections", "/run/NetworkManager/system-connections")),
 		"mode": checkMode, "uid": checkID, "gid": checkID, "pid": checkPID},
 	required: []string{"path", "mode"},
 	needs: func(a *Action) []capNeed {
@@ -336,7 +348,13 @@ var chmodAction = actionKind{
 // MknodTunAct creates /dev/net/tun (char 10:200) with mode in the mount
 // namespace of process pid ("" for rtnl-doctor's own).
 func MknodTunAct(mode os.FileMode, pid string) *Action {
-	return Act("mknod-tun", "path", "/dev/net/tun", "mode", fmt.Sprintf("%04o", mode.Perm()), "pid", pid)
+	return MknodNodeAct("/dev/net/tun", mode, pid)
+}
+
+// MknodNodeAct creates one of the nodes mknod-tun knows (/dev/net/tun,
+// /dev/vhost-net) with its device numbers.
+func MknodNodeAct(path string, mode os.FileMode, pid string) *Action {
+	return Act("mknod-tun", "path", path, "mode", fmt.Sprintf("%04o", mode.Perm()), "pid", pid)
 }
 
 // ChmodAct sets path's mode (and owner, when uid >= 0) in the mount

@@ -50,6 +50,20 @@ func pathUnder(glob string, dirs ...string) paramCheck {
 	}
 }
 
+// anyPath passes a value that one of the checks passes; the error is the
+// last check's.
+func anyPath(checks ...paramCheck) paramCheck {
+	return func(v string) error {
+		var err error
+		for _, c := range checks {
+			if err = c(v); err == nil {
+				return nil
+			}
+		}
+		return err
+	}
+}
+
 func oneOf(vals ...string) paramCheck {
 	return func(v string) error {
 		for _, x := range vals {

@@ -332,3 +332,38 @@ func TestRouteParamsAreNumbers(t *testing.T) {
 		t.Errorf("numbers refused: %v", err)
 	}
 }
+
+// /dev/vhost-net is created as the misc device 10:238 (VHOST_NET_MINOR),
+// below the environment's root, and removed by undo; chmod accepts it and
+// nothing else directly under /dev.
+func TestMknodVhostNet(t *testing.T) {
+	testns.Require(t)
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "dev"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := testEnv(t, root)
+	p := filepath.Join(root, "dev/vhost-net")
+	applyUndo(t, env, Fix{ID: "t/mknod-vhost", Action: MknodNodeAct("/dev/vhost-net", 0o666, "")}, func() {
+		var st unix.Stat_t
+		if err := unix.Lstat(p, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFCHR || unix.Major(st.Rdev) != 10 || unix.Minor(st.Rdev) != 238 || st.Mode&0o777 != 0o666 {
+			t.Fatalf("node: %v %+v", err, st)
+		}
+	})
+	if _, err := os.Lstat(p); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("undo left the node: %v", err)
+	}
+	if _, err := os.Lstat(filepath.Join(root, "dev")); err != nil {
+		t.Fatalf("undo removed /dev, which it did not create: %v", err)
+	}
+	for _, a := range []*Action{ChmodAct("/dev/vhost-net", 0o666, -1, -1, ""), MknodNodeAct("/dev/net/tun", 0o666, "")} {
+		if err := ValidateAction(a); err != nil {
+			t.Errorf("%v refused: %v", a.Params, err)
+		}
+	}
+	for _, a := range []*Action{ChmodAct("/dev/kvm", 0o666, -1, -1, ""), ChmodAct("/dev/null", 0o666, -1, -1, ""), MknodNodeAct("/dev/kvm", 0o666, "")} {
+		if err := ValidateAction(a); err == nil {
+			t.Errorf("%v accepted", a.Params)
+		}
+	}
+}

@@ -876,7 +876,9 @@ func LinkKind(s Symptom) string {
 	if s.Kind != "" {
 		return s.Kind
 	}
-	if s.Operation == OpTuntapAdd || s.Operation == OpTunOpen {
+	if (s.Operation == OpTuntapAdd || s.Operation == OpTunOpen) && s.Path != "/dev/vhost-net" {
+		// (Opening /dev/vhost-net asks for the vhost_net module, Module,
+		// not for a tun link.)
 		return "tun"
 	}
 	return ""

@@ -152,6 +152,9 @@ func (s *Symptom) parseLine(line string) {
 		s.Operation = OpNetlink
 	case s.Operation == "" && strings.Contains(low, "/dev/net/tun"):
 		s.Operation, s.Path = OpTunOpen, "/dev/net/tun"
+	case s.Operation == "" && strings.Contains(low, "/dev/vhost-net"):
+		s.Operation, s.Path = OpTunOpen, "/dev/vhost-net"
+		s.setIf(&s.Module, "vhost_net")
 	case s.Operation == "" && !s.weak && (strings.Contains(low, "veth") && strings.Contains(low, "pair")):
 		// (Not from a debug line: "failed to cleanup veth pair" before
 		// the error is housekeeping.)
@@ -201,7 +204,7 @@ func (s *Symptom) infer() {
 	}
 	if s.Operation == OpTuntapAdd || s.Operation == OpTunOpen {
 		s.setIf(&s.Path, "/dev/net/tun")
-		if s.Kind == "" {
+		if s.Kind == "" && s.Path == "/dev/net/tun" {
 			s.Kind = "tun"
 		}
 	}

@@ -640,6 +640,21 @@ var lineForms = []lineForm{
 			}
 			s.setErr(e, m[0])
 		}},
+	// /dev/vhost-net, opened beside /dev/net/tun for a tap's in-kernel
+	// virtio backend: QEMU's net/tap.c ("tap: open vhost char device
+	// failed"), libvirt's qemu_interface.c, runtimes that start VMs (Kata,
+	// Clear Containers: "Could not setup vhost fds eth0 : open
+	// /dev/vhost-net: ...").
+	{name: "vhost-net-open", example: `qemu-system-x86_64: -netdev tap,id=net0,vhost=on: tap: open vhost char device failed: Permission denied`,
+		re: regexp.MustCompile(`(?:tap: open vhost char device failed|open /dev/vhost-net|vhost-net was requested for an interface, but is unavailable|Unable to open vhost-net)(?:[^:]*:\s*(.+?))?\s*$`),
+		apply: func(s *Symptom, m []string) {
+			s.setIf(&s.Operation, OpTunOpen)
+			if s.Operation == OpTunOpen && s.Path == "" {
+				s.Path = "/dev/vhost-net"
+				s.setIf(&s.Module, "vhost_net")
+			}
+			s.setErr(ErrnoFromText(m[1]), m[0])
+		}},
 	// OpenVPN.
 	{name: "openvpn-tun", example: `2026-11-22 06:29:01 ERROR: Cannot open TUN/TAP dev /dev/net/tun: No such file or directory (errno=2)`,
 		re: regexp.MustCompile(`Cannot (?:open TUN/TAP dev(?: (\S+))?|ioctl TUNSETIFF (\S+)): (.+?)(?: \(errno=(\d+)\))?\s*$`),
