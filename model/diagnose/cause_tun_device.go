@@ -11,7 +11,7 @@ import (
 
 var causeTunDevice = &Cause{
 	ID:      "tun-device",
-	Checks:  "/dev/net/tun as the process sees it: present, character device 10:200, its mode against the process's ids; the tun driver",
+	Checks:  "/dev/net/tun (or /dev/vhost-net when the symptom names it) as the process sees it: present, character device 10:200 (10:238), not on a nodev mount, its mode against the process's ids; the tun (vhost_net) driver",
 	Needs:   []probes.Group{probes.GroupTun, probes.GroupModules, probes.GroupIdentity, probes.GroupContainer},
 	Require: Requirement{probes.GroupTun, "tun facts"},
 	Eval:    evalTunDevice,
