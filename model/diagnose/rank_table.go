@@ -27,12 +27,15 @@ import (
 
 // rankRow is one line of the ranking table.
 type rankRow struct {
-	Op     string        // operation (OpLinkAdd...), "" for any
-	Errno  symptom.Errno // "" for any
-	Msg    string        // lower-case words in the kernel's extended ACK or the message, "" for any
-	Family string        // inet6...
-	Path   string        // a path the symptom names (/dev/net/tun)
-	Source string        // the program that reported it (networkd, NetworkManager, docker)
+	Op    string        // operation (OpLinkAdd...), "" for any
+	Errno symptom.Errno // "" for any
+	Msg   string        // lower-case words in the kernel's extended ACK or the message, "" for any
+	// Alt are other spellings of Msg that match as it does (a program's
+	// typo, "missmatch"; a sysctl key written with dots or slashes).
+	Alt    []string
+	Family string // inet6...
+	Path   string // a path the symptom names (/dev/net/tun)
+	Source string // the program that reported it (networkd, NetworkManager, docker)
 	// InvalidName: the name was refused before or by the kernel as too
 	// long or malformed.
 	InvalidName bool
@@ -191,21 +194,32 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 	default:
 		return false
 	}
-	if r.Msg != "" {
-		// The message, the extended ACK and the text as pasted: a row's
-		// words are specific enough to be looked for anywhere.
-		where := s.ExtAck + "\n" + s.Message
-		if !r.InMessage {
-			where += "\n" + s.Raw
-		}
-		if r.InKey && s.SysctlKey != "" {
-			where = strings.ReplaceAll(s.SysctlKey, "/", ".") + "\n" + s.SysctlKey
-		}
-		if !strings.Contains(strings.ToLower(where), r.Msg) {
-			return false
-		}
+	if r.Msg != "" && r.msgFound(s) == "" {
+		return false
 	}
 	return r.Op != "" || r.Errno != "" || r.Msg != "" || r.Source != "" || r.Path != "" || r.InvalidName || r.Has != "" || r.InContainer || r.Emulator != ""
+}
+
+// msgFound is the spelling of the row's words (Msg, or one of Alt) that the
+// symptom holds, "" when none: looked for in the message, the extended ACK
+// and the text as pasted (a row's words are specific enough to be looked
+// for anywhere), in the message only (InMessage), or in the sysctl key the
+// symptom names (InKey).
+func (r rankRow) msgFound(s symptom.Symptom) string {
+	where := s.ExtAck + "\n" + s.Message
+	if !r.InMessage {
+		where += "\n" + s.Raw
+	}
+	if r.InKey && s.SysctlKey != "" {
+		where = strings.ReplaceAll(s.SysctlKey, "/", ".") + "\n" + s.SysctlKey
+	}
+	low := strings.ToLower(where)
+	for _, m := range append([]string{r.Msg}, r.Alt...) {
+		if m != "" && strings.Contains(low, m) {
+			return m
+		}
+	}
+	return ""
 }
 
 // rankedCauses are the causes the symptom points at, most likely first,
@@ -265,7 +279,7 @@ func knownWords(s symptom.Symptom) string {
 		// Only a program's own words (Says rows), not a word prose may
 		// hold ("gvisor", "wsl").
 		if r.Says && r.Msg != "" && r.matches(s) {
-			return r.Msg
+			return r.msgFound(s)
 		}
 	}
 	return ""
@@ -360,9 +374,7 @@ func init() {
 			Why: "a program checking ethtool's fixed features before asking (VyOS: \"Adapter does not support changing large-receive-offload settings!\", vyos/vyos-1x#5373): the driver does not let the feature change"},
 		{Says: true, Msg: "pyroute2 ipdb: the kernel's object lacks", Causes: causes(causeInvalidRequest, causeUnsupportedFeature),
 			Why: "pyroute2 IPDB's commit check: the kernel did not keep an attribute it was sent, most often the wrong one (src= for prefsrc=, svinota/pyroute2#395)"},
-		{Says: true, Msg: "version mismatch", Causes: causes(causeToolVersion, causeModuleMissing),
-			Why: "a userspace part and a kernel module of different versions (xt_ndpi's \"kernel module version missmatch\", vel21ripn/nDPI#10): rebuild or reinstall the older side"},
-		{Says: true, Msg: "version missmatch", Causes: causes(causeToolVersion, causeModuleMissing),
+		{Says: true, Msg: "version mismatch", Alt: []string{"version missmatch"}, Causes: causes(causeToolVersion, causeModuleMissing),
 			Why: "a userspace part and a kernel module of different versions (xt_ndpi's \"kernel module version missmatch\", vel21ripn/nDPI#10): rebuild or reinstall the older side"},
 		{Says: true, Msg: "doesn't support the ebtables", Causes: causes(causeModuleMissing, causeUnsupportedFeature),
 			Why: "ebtables communication.c: \"The kernel doesn't support the ebtables 'nat' table\" when the table's module (ebtable_nat) is not loaded or not built (chaos-mesh/chaos-mesh#4313)"},
@@ -380,10 +392,8 @@ func init() {
 			Why: "OVS netdev-dpdk drops a packet larger than the vhost port's MTU (\"Too big size 1564 max_packet_len 1518\": openvswitch/ovs-issues#321): the ports' MTUs differ"},
 		{Says: true, Msg: "override administratively set mac", Causes: causes(causeInvalidRequest),
 			Why: "i40e's PF refuses a MAC the VF sets over the one the PF's administrator set (i40e_virtchnl_pf.c, VF trust off): set it once, through the PF (k8snetworkplumbingwg/sriov-cni#232)"},
-		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Msg: "mpls/conf/", Causes: causes(causeLinkState, causeModuleMissing),
+		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Msg: "mpls/conf/", Alt: []string{"mpls.conf."}, Causes: causes(causeLinkState, causeModuleMissing),
 			Why: "net/mpls/af_mpls.c registers net/mpls/conf/IF when the interface appears, with mpls_router loaded: a per-interface key applied before the link exists (systemd-sysctl at boot: systemd/systemd#35487)"},
-		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Msg: "mpls.conf.", Causes: causes(causeLinkState, causeModuleMissing),
-			Why: "net/mpls/af_mpls.c registers net/mpls/conf/IF when the interface appears, with mpls_router loaded: a per-interface key applied before the link exists (systemd/systemd#35487)"},
 		{Msg: "iproute2 refused the command line", Causes: causes(causeInvalidRequest),
 			Why: "iproute2 lib/utils.c and ip/ip.c refuse an incomplete or malformed command line before any request reaches the kernel"},
 		{Op: symptom.OpAddrAdd, Errno: symptom.EOPNOTSUPP, Family: "inet6", Causes: causes(causeSysctl, causeModuleMissing),
@@ -1068,24 +1078,9 @@ func init() {
 			Why: "a program's own probe for a kernel feature: the running kernel predates it (module-missing when it is a module the kernel could load)"},
 		{Msg: "requires a newer kernel", Causes: causes(causeUnsupportedFeature),
 			Why: "a program's own check of the kernel release against the feature it needs"},
-		{Msg: "kernel is too old", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
-			Why: "a program's own words that the running kernel is older than what it needs (its check of the release): a kernel built without an option is module-missing's, second"},
-		{Msg: "kernel too old", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
-			Why: "a program's own words that the running kernel is older than what it needs (its check of the release): a kernel built without an option is module-missing's, second"},
-		{Msg: "requires >= v", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
-			Why: "a program's own words that the running kernel is older than what it needs (its check of the release): a kernel built without an option is module-missing's, second"},
-		{Msg: "requires kernel", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
-			Why: "a program's own words that the running kernel is older than what it needs (its check of the release): a kernel built without an option is module-missing's, second"},
-		{Msg: "requires linux kernel", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
-			Why: "a program's own words that the running kernel is older than what it needs (its check of the release): a kernel built without an option is module-missing's, second"},
-		{Msg: "needs a newer kernel", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
-			Why: "a program's own words that the running kernel is older than what it needs (its check of the release): a kernel built without an option is module-missing's, second"},
-		{Msg: "need a newer kernel", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
-			Why: "a program's own words that the running kernel is older than what it needs (its check of the release): a kernel built without an option is module-missing's, second"},
-		{Msg: "upgrade your kernel", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
-			Why: "a program's own words that the running kernel is older than what it needs (its check of the release): a kernel built without an option is module-missing's, second"},
-		{Msg: "please upgrade the kernel", Causes: causes(causeUnsupportedFeature, causeModuleMissing),
-			Why: "a program's own words that the running kernel is older than what it needs (its check of the release): a kernel built without an option is module-missing's, second"},
+		{Msg: "kernel is too old", Alt: []string{"kernel too old", "requires >= v", "requires kernel", "requires linux kernel", "needs a newer kernel", "need a newer kernel", "upgrade your kernel", "please upgrade the kernel"},
+			Causes: causes(causeUnsupportedFeature, causeModuleMissing),
+			Why:    "a program's own words that the running kernel is older than what it needs (its check of the release): a kernel built without an option is module-missing's, second"},
 		// Round 12 (corpus rounds: README): each row is the program's or
 		// the kernel's own words, with the source that prints them.
 		{Says: true, Msg: "failed to find a unique veth name", Causes: causes(causeNameConflict),
@@ -1153,9 +1148,7 @@ func init() {
 			Why: "iptables (libiptc ENOENT): the match or target module is missing from the kernel (xt_set for -m set on a vendor kernel: scaleway/kernel-tools#299), or the chain named does not exist"},
 		{Says: true, Msg: "no chain/target/match by that name", Errno: symptom.ENOENT, InMessage: true, Causes: causes(causeModuleMissing, causeInvalidRequest),
 			Why: "iptables (libiptc ENOENT): the match or target module is missing from the kernel (xt_set for -m set on a vendor kernel: scaleway/kernel-tools#299), or the chain named does not exist"},
-		{Says: true, Msg: ".ko.zst): invalid module format", Errno: symptom.ENOEXEC, Causes: causes(causeToolVersion, causeModuleMissing),
-			Why: "BusyBox's modprobe (its wording: \"can't load module\") cannot decompress zstd or xz modules the host ships: the kernel gets no valid module (linuxserver/docker-wireguard#343); kmod's modprobe can"},
-		{Says: true, Msg: ".ko.xz): invalid module format", Errno: symptom.ENOEXEC, Causes: causes(causeToolVersion, causeModuleMissing),
+		{Says: true, Msg: ".ko.zst): invalid module format", Alt: []string{".ko.xz): invalid module format"}, Errno: symptom.ENOEXEC, Causes: causes(causeToolVersion, causeModuleMissing),
 			Why: "BusyBox's modprobe (its wording: \"can't load module\") cannot decompress zstd or xz modules the host ships: the kernel gets no valid module (linuxserver/docker-wireguard#343); kmod's modprobe can"},
 		{Errno: symptom.ENOPROTOOPT, Causes: causes(causeUnsupportedFeature, causeEmulatedKernel),
 			Why: "setsockopt/getsockopt answer ENOPROTOOPT for an option the kernel does not know (net/netlink/af_netlink.c netlink_setsockopt, net/core/sock.c): on Linux, an option newer than the running kernel"},
@@ -1175,15 +1168,13 @@ func init() {
 	// --- unsupported-feature: the words of each feature newer than some
 	// kernels in the field, with the errnos a kernel without it answers.
 	for _, f := range kernelFeatures {
-		for _, w := range f.words {
-			if len(f.errnos) == 0 {
-				rankTable = append(rankTable, rankRow{Msg: w, Causes: causes(causeUnsupportedFeature),
-					Why: fmt.Sprintf("%s arrived in Linux %d.%d: %s", f.what, f.since[0], f.since[1], f.src)})
-			}
-			for _, e := range f.errnos {
-				rankTable = append(rankTable, rankRow{Msg: w, Errno: e, Causes: causes(causeUnsupportedFeature),
-					Why: fmt.Sprintf("%s arrived in Linux %d.%d: %s", f.what, f.since[0], f.since[1], f.src)})
-			}
+		why := fmt.Sprintf("%s arrived in Linux %d.%d: %s", f.what, f.since[0], f.since[1], f.src)
+		if len(f.errnos) == 0 {
+			rankTable = append(rankTable, rankRow{Msg: f.words[0], Alt: f.words[1:], Causes: causes(causeUnsupportedFeature), Why: why})
+		}
+		for _, e := range f.errnos {
+			rankTable = append(rankTable, rankRow{Msg: f.words[0], Alt: f.words[1:], Errno: e, Causes: causes(causeUnsupportedFeature),
+				Why: fmt.Sprintf("%s; without it the kernel answers %s", why, e)})
 		}
 	}
 	// --- tool-version: ip's "either ... or "KEYWORD" is a garbage" for a

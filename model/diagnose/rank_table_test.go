@@ -1,7 +1,9 @@
 package diagnose
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
@@ -11,6 +13,7 @@ import (
 // reached by some row; every row matches the symptom made of its own fields.
 func TestRankTable(t *testing.T) {
 	reached := map[*Cause]bool{}
+	whys := map[string]int{}
 	for i, r := range rankTable {
 		if r.Why == "" {
 			t.Errorf("row %d (%+v) does not say why", i, r)
@@ -59,6 +62,25 @@ func TestRankTable(t *testing.T) {
 		if !r.matches(s) {
 			t.Errorf("row %d does not match its own fields", i)
 		}
+		for _, a := range r.Alt {
+			alt := s
+			alt.ExtAck = a
+			if a != strings.ToLower(a) || !r.matches(alt) {
+				t.Errorf("row %d: its other spelling %q is not lower-case or does not match", i, a)
+			}
+		}
+		if r.Msg != strings.ToLower(r.Msg) {
+			t.Errorf("row %d: Msg %q is not lower-case (the text is lowered before it is looked for)", i, r.Msg)
+		}
+		// Rows that differ only in their words are one row with Alt
+		// spellings.
+		same := r
+		same.Msg, same.Alt = "", nil
+		key := fmt.Sprintf("%+v", same)
+		if j, seen := whys[key]; seen {
+			t.Errorf("rows %d and %d differ only in their words (%q, %q): make one row with Alt spellings", j, i, rankTable[j].Msg, r.Msg)
+		}
+		whys[key] = i
 		got, _ := rankedCauses(s)
 		for _, k := range r.Causes {
 			if !slices.Contains(got, k) {
