@@ -38,7 +38,6 @@ var corpusExceptions = map[string]string{
 	// Whether the process ran in a container without CAP_NET_ADMIN is a
 	// fact of the system, not of the text: with facts, adjustPriors ranks
 	// container-restricted before cap-net-admin (second here).
-	"ctr-037":  containerFact,
 	"ctr-038":  containerFact,
 	"host-060": containerFact,
 	"host-068": containerFact,

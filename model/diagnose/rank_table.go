@@ -53,7 +53,8 @@ type rankRow struct {
 	// "tc-kind" (a tc command names its qdisc or classifier),
 	// "self-master" (the device is named as its own master),
 	// "tc-kind-or-bare" (a tc add/replace naming its kind, or no command),
-	// "default-seccomp" (not run --privileged or seccomp=unconfined).
+	// "default-seccomp" (not run --privileged or seccomp=unconfined),
+	// "as-root" (the command ran at a root prompt or through sudo).
 	Has string
 	// NoErrno: the row is for a text that gives no errno at all, a
 	// fallback that weighs nothing: any other row that matches comes first.
@@ -163,6 +164,10 @@ func (r rankRow) matches(s symptom.Symptom) bool {
 		// A netlink library's request (Go, Rust, pyroute2) that names no
 		// device: the program built the message, no command shows it.
 		if s.Device != "" || s.Source != "go" && s.Source != "rust" && s.Source != "pyroute2" {
+			return false
+		}
+	case "as-root":
+		if s.AsRoot == "" {
 			return false
 		}
 	case "ipv6-words":
@@ -311,6 +316,8 @@ func init() {
 		// its request (round 12).
 		{Op: symptom.OpSysctl, Errno: symptom.ENOENT, Msg: "ip_unprivileged_port_start", Causes: causes(causeUnsupportedFeature, causeContainerRestricted),
 			Why: "net.ipv4.ip_unprivileged_port_start arrived in Linux 4.11: an older kernel (CentOS 7's 3.10, NAS kernels) has no such file; runtimes set it for a container's sysctls (istio/istio#36560)"},
+		{Errno: symptom.EPERM, Has: "as-root", Causes: causes(causeContainerRestricted, causeUsernsRemap, causeCapNetAdmin),
+			Why: "root in the initial user namespace holds CAP_NET_ADMIN unless its bounding set was cut: EPERM for a command run at a root prompt or through sudo is a root without it, a container started without NET_ADMIN (docker's default set omits it) or the root of a user namespace acting on a network namespace it does not own (net/core/rtnetlink.c rtnetlink_rcv_msg: netlink_net_capable checks the namespace's owning user namespace)"},
 		{Errno: symptom.EAFNOSUPPORT, Has: "ipv6-words", Causes: causes(causeSysctl, causeModuleMissing),
 			Why: "net/socket.c __sock_create: EAFNOSUPPORT for AF_INET6 when IPv6 is disabled at boot (ipv6.disable=1 registers no inet6 family: mailcow/mailcow-dockerized#6700's ip6tables filter table), more often than a kernel built without IPv6"},
 		{Errno: symptom.ENOBUFS, Msg: "membership", Causes: causes(causeSysctl, causeKernelMemory),

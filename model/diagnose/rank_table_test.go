@@ -52,6 +52,8 @@ func TestRankTable(t *testing.T) {
 		case "default-seccomp":
 		case "self-master":
 			s.Device, s.Master = "br0", "br0"
+		case "as-root":
+			s.AsRoot = "test"
 		case "ipv6-words":
 			s.Raw = "can't initialize ip6tables table `filter'"
 		case "library-no-dev":

@@ -90,6 +90,10 @@ type Symptom struct {
 	// Matched names the vocabulary rows that matched ("cmd:iproute2",
 	// "line:iproute2-rtnetlink-answers", "errno:strerror", "wrap:json-string").
 	Matched []string `json:"matched,omitempty"`
+	// AsRoot is what in the text says the failing command ran as root (a
+	// root prompt, sudo or doas): root holds every capability unless a
+	// container or a user namespace took them, a hint for the ranking.
+	AsRoot string `json:"as_root,omitempty"`
 	// ContainerHint is what in the text says the command ran inside a
 	// container (a prompt whose host name is a container id, "docker
 	// exec"): a hint for the ranking only, never proof of a container.
@@ -176,6 +180,7 @@ func ParseSymptom(text string) Symptom {
 					continue
 				}
 				s.parseCommand(argv)
+				s.AsRoot = asRoot(line)
 				// "ip route add 10.1.0.0/16 dev tun0: file exists": a
 				// command and its error on one line; also a program named
 				// first and its failure after it ("podman system service:
@@ -399,6 +404,22 @@ func StripANSI(s string) string {
 // promptRE matches shell prompts pasted with the command: "$ ", "# ",
 // "root@host:~# ", "[user@host dir]$ ".
 var promptRE = regexp.MustCompile(`^(?:[^\s#$%]*[@:][^\s#$%]*\s?[#$%]\s+|\[[^\]]*\]\s?[#$%]\s+|[~/]\S*\s[#$%]\s+|[#$%>+]\s+)`)
+
+// rootPromptRE matches a root shell's prompt: "root@host:~# ",
+// "[root@host dir]# ".
+var rootPromptRE = regexp.MustCompile(`^\s*(?:root@[^\s#$%]*\s?#|\[root@[^\]]*\]\s?#)\s`)
+
+// asRoot says what in a command line shows it ran as root, "" if nothing.
+func asRoot(line string) string {
+	if m := rootPromptRE.FindString(line); m != "" {
+		return "the prompt " + strconv.Quote(strings.TrimSpace(m)) + " is root's"
+	}
+	f := SplitWords(promptRE.ReplaceAllString(line, ""))
+	if len(f) > 0 && (f[0] == "sudo" || f[0] == "doas") {
+		return "the command ran through " + f[0]
+	}
+	return ""
+}
 
 // CommandLine recognises a pasted command line and splits it into argv
 // (simple quoting only: this is for reading, never for running).
