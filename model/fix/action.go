@@ -157,9 +157,9 @@ type actionKind struct {
 	// netScoped: the action acts in a network namespace (recorded by
 	// identity, entered again by undo).
 	netScoped func(a *Action) bool
-	// link names the link the action changes: its ifindex is recorded with
-	// the namespace (Identity.Link), and apply and undo refuse another
-	// link that holds the name now.
+	// link names the link the action changes ("" when this action changes
+	// none): its ifindex is recorded with the namespace (Identity.Link),
+	// and apply and undo refuse another link that holds the name now.
 	link func(a *Action) string
 	// done reads back whether the change is in place, in words for the
 	// operator; nil when the cause's own re-evaluation is the only check.

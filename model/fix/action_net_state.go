@@ -135,20 +135,22 @@ func addNetState() {
 			return map[string]string{"route": want.text(), "proto": leftProto(want)}
 		}, route)
 	}
+	// route-delete: the route there now with all its attributes, so that
+	// undo tells the route it deleted, put back by hand, from another one
+	// made since to the same destination (which it must not replace).
 	netKind("route-delete", []string{"dst"}, func(a *Action) (map[string]string, error) {
-		st, err := routeState(a)
-		if err == nil && st["route"] != "none" {
-			st["route"] = "present"
+		_, cur, present, err := routeNow(a)
+		switch {
+		case err != nil:
+			return nil, err
+		case !present:
+			return map[string]string{"route": "none", "proto": ""}, nil
 		}
-		delete(st, "proto")
-		return st, err
-	}, func(*Action) map[string]string { return map[string]string{"route": "none"} }, route)
+		return map[string]string{"route": cur.text(), "proto": protoName(cur.proto)}, nil
+	}, func(*Action) map[string]string { return map[string]string{"route": "none", "proto": ""} }, route)
 	routeWas := func(a *Action, old map[string]string) map[string]string {
 		if old["present"] != "true" {
 			return map[string]string{"route": "none", "proto": ""}
-		}
-		if a.Kind == "route-delete" {
-			return map[string]string{"route": "present"}
 		}
 		r, err := routeFromOld(a, old)
 		if err != nil {

@@ -3,9 +3,11 @@ package fix
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"os"
 	"strings"
 
+	"github.com/jsimonetti/rtnetlink/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/atomicfile"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/netns"
 	"golang.org/x/sys/unix"
@@ -100,6 +102,77 @@ var sysctlAction = actionKind{
 	},
 	object:    func(a *Action) string { return "sysctl " + a.Param("key") },
 	netScoped: func(a *Action) bool { return strings.HasPrefix(a.Param("key"), "net.") },
+	link:      sysctlLink,
+	undoCosts: sysctlUndoCosts,
+}
+
+// sysctlLink is the link a per-interface key belongs to
+// (net.ipv6.conf.eth0.disable_ipv6: eth0; the "dev" parameter when the
+// name holds dots), "" for a key of no link (all, default, global keys):
+// undo then acts only on the link the fix changed, never on another made
+// since under its name (whose key is the same file).
+func sysctlLink(a *Action) string {
+	if dev := a.Param("dev"); dev != "" {
+		return dev
+	}
+	f := strings.Split(a.Param("key"), ".")
+	if len(f) == 5 && f[0] == "net" && (f[2] == "conf" || f[2] == "neigh") && f[3] != "all" && f[3] != "default" {
+		return f[3]
+	}
+	return ""
+}
+
+// sysctlUndoCosts: writing disable_ipv6=1 back drops every IPv6 address
+// of the link (of every link, for "all": addrconf_disable_ipv6 ->
+// addrconf_ifdown in net/ipv6/addrconf.c). IPv6 was off before the fix, so
+// an address other than a link-local one the kernel made itself was added
+// since: undo names them and refuses without --force.
+func sysctlUndoCosts(a *Action, old map[string]string) (string, error) {
+	key := a.Param("key")
+	if !strings.HasPrefix(key, "net.ipv6.conf.") || !strings.HasSuffix(key, ".disable_ipv6") || strings.TrimSpace(old["value"]) != "1" ||
+		strings.HasPrefix(key, "net.ipv6.conf.default.") {
+		return "", nil
+	}
+	dev := sysctlLink(a)
+	var lost []string
+	err := withConn(a, func(c *rtnetlink.Conn) error {
+		idx := uint32(0)
+		if dev != "" {
+			l, err := linkByName(c, dev)
+			if err != nil {
+				return err
+			}
+			idx = l.Index
+		}
+		all, err := c.Address.List()
+		if err != nil {
+			return nlErr(err)
+		}
+		names := map[uint32]string{}
+		if links, err := c.Link.List(); err == nil {
+			for _, l := range links {
+				if l.Attributes != nil {
+					names[l.Index] = l.Attributes.Name
+				}
+			}
+		}
+		for _, m := range all {
+			if m.Family != unix.AF_INET6 || m.Attributes == nil || idx != 0 && m.Index != idx {
+				continue
+			}
+			ip, ok := netip.AddrFromSlice(m.Attributes.Address)
+			if !ok || ip.IsLinkLocalUnicast() {
+				continue
+			}
+			lost = append(lost, fmt.Sprintf("%s on %s", netip.PrefixFrom(ip, int(m.PrefixLength)), OrName(names[m.Index], fmt.Sprint(m.Index))))
+		}
+		return nil
+	})
+	if err != nil || len(lost) == 0 {
+		return "", err
+	}
+	return fmt.Sprintf("remove the IPv6 addresses made since the fix (writing %s = 1 drops every IPv6 address %s): %s",
+		key, map[bool]string{true: "of " + dev, false: "of every link"}[dev != ""], strings.Join(lost, ", ")), nil
 }
 
 // --- persistent sysctl settings: one line each in a file of our own ---------

@@ -98,7 +98,7 @@ func identify(a *Action) (*Identity, error) {
 		}
 		id.NetNS = ns
 	}
-	if k.link != nil && id.NetNS != nil {
+	if k.link != nil && id.NetNS != nil && k.link(a) != "" {
 		l, err := linkIdentity(a, k.link(a))
 		if err != nil {
 			return nil, err
@@ -180,7 +180,7 @@ func locate(e *Entry) (a *Action, release func(), err error) {
 		}
 		a = a.with("netns", p)
 	}
-	if k.link != nil {
+	if k.link != nil && k.link(a) != "" {
 		// The link too must be the one the fix changed: same ifindex.
 		if rec.Link == nil || rec.Link.Name != k.link(a) {
 			return nil, release, errors.New("the entry does not record which link it changed (its ifindex): refusing to guess")
