@@ -44,6 +44,11 @@ type Target struct {
 	// scan and /proc/slabinfo (the dashboard's frequent refreshes;
 	// Facts.Merge keeps the last ones).
 	Quick bool
+	// NetNSInode, when not 0, is the network namespace that must be
+	// examined (the inode of its nsfs file): when NetNS (or the process's
+	// own) leads to another one, or none, the network facts are
+	// unavailable with that reason, never read from the wrong namespace.
+	NetNSInode uint64
 }
 
 // DefaultTimeout bounds each fact group when Target.Timeout is 0.
@@ -233,6 +238,11 @@ func resolve(t Target) (*env, TargetFacts) {
 		var st syscall.Stat_t
 		if err := syscall.Stat(p, &st); err != nil {
 			e.netnsErr = fmt.Errorf("network namespace %s: %s", e.netnsDesc, Reason(err))
+			if t.NetNSInode != 0 {
+				e.netnsErr = fmt.Errorf("network namespace net:[%d] is gone (%s: %s)", t.NetNSInode, e.netnsDesc, Reason(err))
+			}
+		} else if t.NetNSInode != 0 && st.Ino != t.NetNSInode {
+			e.netnsErr = fmt.Errorf("network namespace net:[%d] is gone: the namespace %s is net:[%d], another one", t.NetNSInode, e.netnsDesc, st.Ino)
 		} else {
 			tf.NetNSInode = st.Ino
 			if host := hostNetNSInode(e.root); host != 0 {

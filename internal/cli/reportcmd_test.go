@@ -34,6 +34,11 @@ func TestReportCommandExitedProcess(t *testing.T) {
 
 	f := &live.Finding{Proc: watch.Process{PID: gone, PPID: os.Getpid(), Comm: "ip"}, Symptom: sym}
 	cmd := ReportCommand(f)
+	// The parent in another namespace than the one the process acted in,
+	// which went with it: no command, rather than one reading the parent's.
+	if c := ReportCommand(&live.Finding{Proc: watch.Process{PID: gone, PPID: os.Getpid(), Comm: "ip", NetNS: 1}, Symptom: sym}); c != "" {
+		t.Errorf("ReportCommand for a namespace gone with its process = %s, want none", c)
+	}
 	if strings.Contains(cmd, "--pid "+strconv.Itoa(gone)) {
 		t.Errorf("ReportCommand offers the exited PID %d: %s", gone, cmd)
 	}

@@ -224,9 +224,15 @@ func (fp *findingPrinter) loop() {
 // exited since its event (a short-lived ip) is not given as --pid, which
 // report refuses ("no such process") or, after PID reuse, reads another
 // process; and the named network namespace it acted in is given as --netns.
+//
+// It is "" when the failing process's network namespace went with it: a
+// report could only read another namespace.
 func ReportCommand(f *live.Finding) string {
 	argv := []string{"rtnl-doctor", "report"}
 	t, _ := f.Target(probes.Target{})
+	if live.NetnsGone(t) {
+		return ""
+	}
 	if t.PID > 0 {
 		argv = append(argv, "--pid", strconv.Itoa(t.PID))
 	}
@@ -282,7 +288,11 @@ func (fp *findingPrinter) print(f *live.Finding, fc *FirstCause, note string, d 
 	if note != "" {
 		fmt.Fprintf(w, "  examined:  %s\n", sanitize.Line(note))
 	}
-	fmt.Fprintf(w, "  more:      %s\n", sanitize.Line(ReportCommand(f)))
+	if cmd := ReportCommand(f); cmd != "" {
+		fmt.Fprintf(w, "  more:      %s\n", sanitize.Line(cmd))
+	} else {
+		fmt.Fprintf(w, "  more:      none: the process's network namespace went with it, so no later report can read it\n")
+	}
 }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

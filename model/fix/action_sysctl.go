@@ -124,9 +124,9 @@ func sysctlLink(a *Action) string {
 
 // sysctlUndoCosts: writing disable_ipv6=1 back drops every IPv6 address
 // of the link (of every link, for "all": addrconf_disable_ipv6 ->
-// addrconf_ifdown in net/ipv6/addrconf.c). IPv6 was off before the fix, so
-// an address other than a link-local one the kernel made itself was added
-// since: undo names them and refuses without --force.
+// addrconf_ifdown in net/ipv6/addrconf.c). IPv6 was off before the fix,
+// so an address there now was added since, the kernel's own link-local and
+// loopback ones aside: undo names them and refuses without --force.
 func sysctlUndoCosts(a *Action, old map[string]string) (string, error) {
 	key := a.Param("key")
 	if !strings.HasPrefix(key, "net.ipv6.conf.") || !strings.HasSuffix(key, ".disable_ipv6") || strings.TrimSpace(old["value"]) != "1" ||
@@ -161,8 +161,8 @@ func sysctlUndoCosts(a *Action, old map[string]string) (string, error) {
 				continue
 			}
 			ip, ok := netip.AddrFromSlice(m.Attributes.Address)
-			if !ok || ip.IsLinkLocalUnicast() {
-				continue
+			if !ok || ip.IsLinkLocalUnicast() || ip.IsLoopback() {
+				continue // made by the kernel itself as IPv6 came on
 			}
 			lost = append(lost, fmt.Sprintf("%s on %s", netip.PrefixFrom(ip, int(m.PrefixLength)), OrName(names[m.Index], fmt.Sprint(m.Index))))
 		}

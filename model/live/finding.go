@@ -323,15 +323,59 @@ func (f *Finding) Target(base probes.Target) (probes.Target, string) {
 		note += fmt.Sprintf("; examined its parent, PID %d (%s)", f.Proc.PPID, f.Proc.ParentComm)
 	}
 	if t.NetNS == "" && f.Proc.NetNS != 0 {
-		if name := netnsByInode(f.Proc.NetNS); name != "" {
+		// The failing process's namespace, not the parent's (a shell in
+		// the host's namespace that ran `unshare -n`, a runtime whose child
+		// made its own): by its name, through the parent when it shares
+		// it, or through any process still in it. Gone with the process,
+		// the network facts are unavailable, never another namespace's.
+		t.NetNSInode = f.Proc.NetNS
+		switch name, path := netnsByInode(f.Proc.NetNS), "/proc/"+strconv.Itoa(t.PID)+"/ns/net"; {
+		case name != "":
 			t.NetNS = name
 			note += "; network namespace " + strconv.Quote(name)
+		case t.PID > 0 && nsInode(path) == f.Proc.NetNS:
+			note += "; the parent shares its network namespace"
+		default:
+			if pid := pidInNetns(f.Proc.NetNS); pid > 0 {
+				t.NetNS = "/proc/" + strconv.Itoa(pid) + "/ns/net"
+				note += fmt.Sprintf("; its network namespace net:[%d] through PID %d, still in it", f.Proc.NetNS, pid)
+			} else {
+				note += fmt.Sprintf("; its network namespace net:[%d] is gone with it: links, addresses and routes cannot be read", f.Proc.NetNS)
+			}
 		}
 	}
 	if t.PID == 0 {
 		note += "; its credentials can no longer be read"
 	}
 	return t, note
+}
+
+// NetnsGone says that the target Target gave has no way into the failing
+// process's network namespace: it went with the process, and no later
+// report can read it.
+func NetnsGone(t probes.Target) bool {
+	return t.NetNSInode != 0 && t.NetNS == "" && (t.PID <= 0 || nsInode("/proc/"+strconv.Itoa(t.PID)+"/ns/net") != t.NetNSInode)
+}
+
+// nsInode is the inode of a namespace file, 0 when it cannot be read.
+func nsInode(path string) uint64 {
+	var st syscall.Stat_t
+	if syscall.Stat(path, &st) != nil {
+		return 0
+	}
+	return st.Ino
+}
+
+// pidInNetns finds a process in the network namespace ino, 0 when none is.
+func pidInNetns(ino uint64) int {
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err == nil && nsInode("/proc/"+e.Name()+"/ns/net") == ino {
+			return pid
+		}
+	}
+	return 0
 }
 
 // NetnsName finds the name under /run/netns of a namespace inode ("" when
