@@ -84,6 +84,18 @@ func evalKernelMemory(c *Context) Verdict {
 	if m.MinFreeKbytes > 0 {
 		v.Evidence = append(v.Evidence, fmt.Sprintf("vm.min_free_kbytes = %d", m.MinFreeKbytes))
 	}
+	if len(m.Buddy) == 0 && (m.Meminfo == nil || m.Meminfo.MemTotal == 0) && len(recent) == 0 {
+		// Neither the free blocks nor the memory totals: nothing rules a
+		// failed allocation out.
+		var why []string
+		for _, k := range []string{"proc", "meminfo", "buddyinfo"} {
+			if r, gap := m.Gaps.Reason(k); gap {
+				why = append(why, r)
+			}
+		}
+		v.unknown("free memory unavailable: %s", fix.OrName(strings.Join(why, "; "), "no memory facts were gathered"))
+		return v
+	}
 	if v.Status == "" {
 		v.Status = OK
 	}

@@ -27,6 +27,10 @@ func usesLink(s symptom.Symptom) bool {
 		return true
 	case symptom.OpLinkAdd:
 		return s.Lower != "" || s.Master != "" || needsLower(s.Kind)
+	case "":
+		// A device named with "No such device" and no command ("ip: can't
+		// find device 'eth1'"): that device is the one to look for.
+		return s.Device != "" && (s.Errno == symptom.ENODEV || s.Errno == symptom.ENXIO)
 	}
 	return false
 }
@@ -99,6 +103,12 @@ func evalLinkState(c *Context) Verdict {
 				up++
 			}
 		}
+		if (s.Errno == symptom.ENODEV || s.Errno == symptom.ENXIO) && s.Device == "" && s.Lower == "" && s.Master == "" {
+			// The kernel said a device is missing and the text does not
+			// say which: the links here rule nothing out (review).
+			v.unknown("the kernel answered %s and the text names no device: paste the command that failed (or its log line) to say which one; here %s, %d up", s.Errno, Plural(total, "link", "links"), up)
+			return v
+		}
 		def := ""
 		for _, r := range n.Routes {
 			if r.Default() {
@@ -138,7 +148,7 @@ func evalLinkState(c *Context) Verdict {
 		strong = Unknown
 		v.Evidence = append(v.Evidence, "the tool refused the command line itself, before asking the kernel: whether the links it names exist here does not explain the message")
 	}
-	check := func(role, name string) (probes.Link, bool) {
+	check := func(role, name string, strong Status) (probes.Link, bool) {
 		if name == "" {
 			return probes.Link{}, false
 		}
@@ -153,7 +163,17 @@ func evalLinkState(c *Context) Verdict {
 	if s.Operation == symptom.OpLinkAdd {
 		device = "" // the link being created: its absence is expected (an existing one is name-conflict's)
 	}
-	if l, ok := check("the device", device); ok {
+	devStatus := strong
+	if s.Errno == symptom.EINVAL && device != "" && strong == Fail {
+		// The kernel answers a missing device with ENODEV, and ip checks
+		// the name itself first ("Cannot find device"): EINVAL means the
+		// device was there when the command failed (review).
+		if _, ok := n.LinkByName(device); !ok {
+			devStatus = Warn
+			v.Evidence = append(v.Evidence, fmt.Sprintf("the kernel answers a missing device with ENODEV (ip says \"Cannot find device %s\"), not EINVAL: it was there when the command failed, or the text comes from another system", device))
+		}
+	}
+	if l, ok := check("the device", device, devStatus); ok {
 		st := describeLinkState(l)
 		switch {
 		case !l.Up() && (s.Operation == symptom.OpRouteAdd || s.Errno == symptom.ENETDOWN):
@@ -178,8 +198,10 @@ func evalLinkState(c *Context) Verdict {
 		if o.name == "" {
 			continue
 		}
-		if _, ok := n.LinkByName(o.name); !ok {
+		if l, ok := n.LinkByName(o.name); !ok {
 			v.add(named, "no link named %q (%s, named by the command) in the network namespace %s%s%s", o.name, o.role, c.Facts.Target.NetNS, similarNames(n, o.name), escapesNote(s))
+		} else {
+			v.ok("%s %s exists: %s", o.role, o.name, describeLinkState(l))
 		}
 	}
 	if s.Operation == symptom.OpLinkAdd && s.Lower == "" && needsLower(s.Kind) {

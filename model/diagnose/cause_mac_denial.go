@@ -182,6 +182,20 @@ func evalMACDenial(c *Context) Verdict {
 		v.unknown("%s", r)
 		return v
 	}
+	if !enforcing {
+		// "Confines nothing" needs both modules known: a tree without
+		// sysfs, an unreadable selinuxfs or mode proves nothing (review).
+		var gaps []string
+		for _, k := range []string{"selinux", "selinux_mode", "apparmor"} {
+			if r, gap := sec.Gaps.Reason(k); gap {
+				gaps = append(gaps, r)
+			}
+		}
+		if len(gaps) > 0 {
+			v.unknown("security modules unavailable: %s: whether one confines %s is not known", strings.Join(gaps, "; "), c.who())
+			return v
+		}
+	}
 	switch {
 	case enforcing && se.Present && se.Mode == "enforcing":
 		v.ok("no recent networking denial in %s; SELinux dontaudit rules can hide some: `semodule -DB` logs them until `semodule -B`", strings.Join(c.Facts.Denials.Sources, ", "))

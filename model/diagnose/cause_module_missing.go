@@ -157,8 +157,16 @@ func evalModuleMissing(c *Context) Verdict {
 		v.unknown("kind %q is not one rtnl-doctor knows; check `modinfo` for a module providing rtnl-link-%s", kind, kind)
 		return v
 	}
+	// rtnl_newlink answers a kind it cannot find (after request_module)
+	// with EOPNOTSUPP: another errno is about something else, or came from
+	// another kernel (review).
+	e := c.Symptom.Errno
+	otherErrno := c.Symptom.Operation == symptom.OpLinkAdd && e != "" && e != symptom.EOPNOTSUPP && e != symptom.ENOENT &&
+		!strings.Contains(strings.ToLower(c.Symptom.ExtAck), "unknown device type")
 	if r := c.Repro; r != nil && r.Kind == kind && r.Ran && c.Symptom.Operation != symptom.OpTC {
 		switch {
+		case r.Errno == symptom.EOPNOTSUPP && otherErrno:
+			v.warn("reproduced: creating a %s link in a throwaway namespace failed with %q: this kernel cannot create this kind; the failure pasted was %s, not EOPNOTSUPP", kind, r.Message(), e)
 		case r.Errno == symptom.EOPNOTSUPP:
 			v.fail("reproduced: creating a %s link in a throwaway namespace failed with %q: the kernel cannot create this kind", kind, r.Message())
 		case r.Errno == "":
@@ -202,6 +210,10 @@ func evalModuleMissing(c *Context) Verdict {
 			// The kind is missing here, but the kernel's answer is about
 			// something else (a parent, a handle): a second problem.
 			v.warn("%s: not built in, no module for kernel %s (%s); the error itself is about something else", label, m.KernelRelease, strings.Join(ks.Evidence, "; "))
+			break
+		}
+		if otherErrno {
+			v.warn("%s: not built in, no module for kernel %s (%s); but the kernel answers a missing kind with EOPNOTSUPP (\"Unknown device type\"), not %s: the error itself is about something else, or the text comes from another kernel", label, m.KernelRelease, strings.Join(ks.Evidence, "; "), e)
 			break
 		}
 		v.fail("%s: not built in, no module for kernel %s (%s)", label, m.KernelRelease, strings.Join(ks.Evidence, "; "))

@@ -111,6 +111,11 @@ func Evaluate(k *Cause, c *Context, prior map[string]int) Result {
 	}
 	kernelSaid(k, c, &v)
 	wordsSaid(k, c, &v)
+	if v.Status == OK && len(v.Evidence) == 0 {
+		// Ruled out needs a reason: an evaluation that found nothing to
+		// read or compare checked nothing (review: "ok" with no evidence).
+		v = Verdict{Status: Unknown, Evidence: []string{"unavailable: nothing this cause looks at could be read or applies to this symptom, so it is neither proven nor ruled out"}}
+	}
 	_, plausible := prior[k.ID]
 	r := Result{Cause: k, ID: k.ID, Title: k.Title(), Verdict: v, Plausible: plausible}
 	if k.Fixes != nil && !kernelNamedAnother(k, c, v) {
