@@ -34,8 +34,11 @@ func evalContainerRestricted(c *Context) Verdict {
 		if len(ct.Hints) > 0 {
 			hints = "; hints only, which prove nothing alone: " + strings.Join(ct.Hints, "; ")
 		}
-		if ct.PIDNamespace == "" && len(ct.Hints) > 0 {
-			v.unknown("cannot tell whether %s runs in a container: no proof found, but its PID namespace is unavailable%s", c.who(), hints)
+		if ct.PIDNamespace == "" {
+			// Without the PID namespace nothing rules a container out: one
+			// with a cgroup namespace shows the cgroup "0::/" and may set no
+			// container= variable (review).
+			v.unknown("cannot tell whether %s runs in a container: no proof found, but its PID namespace is unavailable (a container with its own cgroup namespace shows the cgroup 0::/ like a host)%s", c.who(), hints)
 		} else {
 			env := "no container= variable"
 			for _, u := range ct.Unknown {

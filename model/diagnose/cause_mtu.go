@@ -30,7 +30,9 @@ const vxlanHeadroom, vxlan6Headroom = 50, 70
 // mtuSymptom reports whether the symptom is one an MTU gives.
 func mtuSymptom(s symptom.Symptom) bool {
 	ext := strings.ToLower(s.ExtAck)
-	return strings.Contains(ext, "mtu") || s.Errno == symptom.ERANGE ||
+	// The error's own words name the MTU (networkd's "Could not set MTU"),
+	// or the kernel's extended ACK does.
+	return strings.Contains(ext, "mtu") || s.Errno == symptom.ERANGE || strings.Contains(strings.ToLower(s.Message), "mtu") && s.Errno != "" ||
 		s.MTU > 0 && (s.Errno == symptom.EINVAL || s.Errno == "") ||
 		s.Operation == symptom.OpAddrAdd && s.Family == "inet6" && s.Errno == symptom.EINVAL
 }

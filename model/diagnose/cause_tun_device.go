@@ -81,6 +81,12 @@ func evalTunDevice(c *Context) Verdict {
 		v.add(st, "%s is on %s, mounted nodev: the kernel refuses to open any device node there with EACCES (Permission denied), whatever its mode and the caller's capabilities", where, t.Mount)
 	case t.TargetCanOpen != nil && !*t.TargetCanOpen:
 		v.add(st, "%s is %s uid %d gid %d: %s", where, t.Mode, t.UID, t.GID, t.Why)
+	case relevant && c.examinesSelf():
+		// rtnl-doctor's own /dev and rights say nothing of the failing
+		// process's: a container started without --device sees no node
+		// (review).
+		v.unknown("the failing process is unknown: %s is %s (char %d:%d, %s) as rtnl-doctor itself sees it, but the failing process may see another /dev (a container started without --device %s); pass --pid of the failing process",
+			where, nodeName(n), n.Major, n.Minor, t.Mode, n.Path)
 	default:
 		msg := fmt.Sprintf("%s is %s (char %d:%d, %s)", where, nodeName(n), n.Major, n.Minor, t.Mode)
 		if t.TargetCanOpen != nil {

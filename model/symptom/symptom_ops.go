@@ -39,6 +39,9 @@ func (f lineForm) match(line string) []string {
 	return f.re.FindStringSubmatch(line)
 }
 
+// mtuToRE reads the MTU a daemon's words ask for ("Could not set MTU to 9000").
+var mtuToRE = regexp.MustCompile(`(?i)\bMTU to (\d{1,7})\b`)
+
 var lineForms = []lineForm{
 	// QEMU/LXD opening a tap queue (TUNSETIFF on /dev/net/tun).
 	{name: "tap-file-handle", example: `Error getting TAP file handle for "tapd7041fbc": argument list too long`,
@@ -1045,12 +1048,20 @@ var lineForms = []lineForm{
 					s.setIf(&s.Operation, OpRouteDel)
 				}
 				s.setIf(&s.Operation, OpRouteAdd)
+			case "mtu":
+				// "Could not set MTU to 9000" (review): the MTU asked for.
+				s.setIf(&s.Operation, OpLinkSet)
+				if mm := mtuToRE.FindStringSubmatch(m[0]); mm != nil && s.MTU == 0 {
+					s.MTU, _ = strconv.Atoi(mm[1])
+				}
 			default:
 				s.setIf(&s.Operation, OpLinkSet)
 			}
 			s.setIf(&s.Device, m[1])
-			e, msg := errnoAtEnd(m[4])
-			s.setErr(e, msg)
+			e, _ := errnoAtEnd(m[4])
+			// The message is networkd's whole sentence ("eth0: Could not
+			// set MTU: Invalid argument"): its object is part of the error.
+			s.setErr(e, strings.TrimPrefix(m[0], m[0][:strings.Index(m[0], m[1]+": ")]))
 		}},
 	// networkd refusing an interface name in a unit (config_parse_ifname:
 	// "Interface name is not valid or too long, ignoring assignment"): the

@@ -1,0 +1,93 @@
+package diagnose
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rtnl-doctor/rtnl-doctor/model/symptom"
+	"github.com/rtnl-doctor/rtnl-doctor/probes"
+)
+
+// A new user's review (session 9) found causes ruled out on facts that were
+// never read. Each case: the cause is unknown with the reason, not ok.
+func TestNoRuledOutWithoutFacts(t *testing.T) {
+	// A captured tree that holds only a stray /.dockerenv.
+	bare := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bare, ".dockerenv"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A tree with PID 1's status and the cgroup "0::/" (what a container
+	// with its own cgroup namespace shows), and nothing else.
+	cg := t.TempDir()
+	os.MkdirAll(filepath.Join(cg, "proc/1"), 0o755)
+	os.WriteFile(filepath.Join(cg, "proc/1/status"), []byte("Name:\tinit\nPid:\t1\n"), 0o644)
+	os.WriteFile(filepath.Join(cg, "proc/1/cgroup"), []byte("0::/\n"), 0o644)
+	os.Symlink("1", filepath.Join(cg, "proc/self"))
+
+	for _, c := range []struct {
+		root, text, cause, want string
+	}{
+		{bare, "# ip link add wg0 type wireguard\nRTNETLINK answers: Operation not supported", "mac-denial", "security modules unavailable"},
+		{bare, "# ip link add wg0 type wireguard\nRTNETLINK answers: Operation not supported", "kernel-memory", "free memory unavailable"},
+		{bare, "# ip link add wg0 type wireguard\nRTNETLINK answers: Operation not supported", "container-restricted", "cannot tell"},
+		{cg, "RTNETLINK answers: Operation not permitted", "container-restricted", "PID namespace is unavailable"},
+	} {
+		s := symptom.ParseSymptom(c.text)
+		d := Diagnose(probes.Gather(context.Background(), probes.Target{Root: c.root}), s, nil)
+		r, _ := d.Result(c.cause)
+		if r.Status != Unknown || !strings.Contains(strings.Join(r.Evidence, " "), c.want) {
+			t.Errorf("%s on %s: %s %q, want unknown saying %q", c.cause, c.root, r.Status, r.Evidence, c.want)
+		}
+	}
+}
+
+// Review findings on what a text says: networkd's MTU error is an MTU
+// error; a device named with "No such device" is looked for; ENODEV
+// naming none rules nothing out; EINVAL for a device absent here is no
+// proof (the kernel says ENODEV for a missing one); a missing kind under
+// EINVAL is no proof either.
+func TestReviewTexts(t *testing.T) {
+	s := symptom.ParseSymptom("Dec 03 10:12:44 host systemd-networkd[512]: eth0: Could not set MTU to 9000: Invalid argument")
+	if s.MTU != 9000 || !mtuSymptom(s) {
+		t.Errorf("networkd MTU: MTU %d, mtu symptom %v", s.MTU, mtuSymptom(s))
+	}
+	if s := symptom.ParseSymptom("Dec 03 10:12:44 host systemd-networkd[512]: eth0: Could not set MTU: Invalid argument"); !mtuSymptom(s) {
+		t.Errorf("networkd MTU without a number is no MTU error: %+v", s)
+	}
+	links := probes.NetFacts{Links: []probes.Link{{Index: 1, Name: "lo", Flags: 0x9}, {Index: 2, Name: "eth0", Flags: 0x11043}}}
+	yes := true
+	for _, c := range []struct {
+		text   string
+		status Status
+		want   string
+	}{
+		{"ip: can't find device 'eth1'", Fail, `no link named "eth1"`},
+		{"pyroute2.netlink.exceptions.NetlinkError: (19, 'No such device')", Unknown, "names no device"},
+		{"# ip link set dev nosuch0 mtu 9000\nRTNETLINK answers: Invalid argument", Warn, "not EINVAL"},
+	} {
+		f := &probes.Facts{Net: links, Target: probes.TargetFacts{Live: true, HostNetNS: &yes}}
+		v := evalLinkState(&Context{Facts: f, Symptom: symptom.ParseSymptom(c.text)})
+		if v.Status != c.status || !strings.Contains(strings.Join(v.Evidence, " "), c.want) {
+			t.Errorf("%q: link-state %s %q, want %s saying %q", c.text, v.Status, v.Evidence, c.status, c.want)
+		}
+	}
+	no := false
+	m := probes.ModulesFacts{Supported: &yes, Disabled: &no, KernelRelease: "6.8.0", ModDirExists: true,
+		Kinds: []probes.KindSupport{{LinkKind: probes.LinkKind{Kind: "vlan", Module: "8021q"}, State: probes.ModMissing, Evidence: []string{"test"}}}}
+	v := evalModuleMissing(&Context{Facts: &probes.Facts{Modules: m}, Symptom: symptom.ParseSymptom("# ip link add link eth0 name eth0.100 type vlan id 100\nip: RTNETLINK answers: Invalid argument")})
+	if v.Status != Warn || !strings.Contains(strings.Join(v.Evidence, " "), "not EINVAL") {
+		t.Errorf("a missing kind under EINVAL: %s %q", v.Status, v.Evidence)
+	}
+}
+
+// An evaluation that found nothing to check is unknown, not ok.
+func TestOKNeedsEvidence(t *testing.T) {
+	k := &Cause{ID: "throwaway", Eval: func(*Context) Verdict { return Verdict{} }}
+	r := Evaluate(k, &Context{Facts: &probes.Facts{}}, nil)
+	if r.Status != Unknown || len(r.Evidence) == 0 {
+		t.Fatalf("empty verdict: %s %q", r.Status, r.Evidence)
+	}
+}
