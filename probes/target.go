@@ -249,6 +249,12 @@ func resolve(t Target) (*env, TargetFacts) {
 				same := host == st.Ino
 				tf.HostNetNS = &same
 			}
+			if t.NetNS == "" {
+				// Run under `ip netns exec NAME`: say the name too.
+				if name := runNetnsName(st.Ino); name != "" {
+					tf.NetNS += " (" + strconv.Quote(name) + ")"
+				}
+			}
 			// The namespace is always entered, even when it looks like our
 			// own: /proc/self/ns/net is the main thread's, and a thread that
 			// entered a namespace may be the main one (Go keeps a locked main
@@ -259,6 +265,19 @@ func resolve(t Target) (*env, TargetFacts) {
 		tf.Gaps.AddReason("netns", e.netnsErr.Error())
 	}
 	return e, tf
+}
+
+// runNetnsName is the name under /run/netns of the namespace ino, "" when
+// it has none.
+func runNetnsName(ino uint64) string {
+	ents, _ := os.ReadDir("/run/netns")
+	for _, d := range ents {
+		var st syscall.Stat_t
+		if syscall.Stat(filepath.Join("/run/netns", d.Name()), &st) == nil && st.Ino == ino && validNetnsName(d.Name()) == nil {
+			return d.Name()
+		}
+	}
+	return ""
 }
 
 // validNetnsName accepts what `ip netns add` accepts: a single path element.
