@@ -96,18 +96,24 @@ func evalLinkState(c *Context) Verdict {
 		return v
 	}
 	s := c.Symptom
+	if (s.Errno == symptom.ENODEV || s.Errno == symptom.ENXIO) && s.Device == "" && s.Lower == "" && s.Master == "" {
+		// The kernel said a device is missing and the text does not say
+		// which: the links here rule nothing out (review).
+		up := 0
+		for i := range n.Links {
+			if n.Links[i].Up() {
+				up++
+			}
+		}
+		v.unknown("the kernel answered %s and the text names no device: paste the command that failed (or its log line) to say which one; here %s, %d up", s.Errno, Plural(len(n.Links), "link", "links"), up)
+		return v
+	}
 	if !usesLink(s) {
 		up, total := 0, len(n.Links)
 		for i := range n.Links { // by index: a Link is too big to copy 20,000 times
 			if n.Links[i].Up() {
 				up++
 			}
-		}
-		if (s.Errno == symptom.ENODEV || s.Errno == symptom.ENXIO) && s.Device == "" && s.Lower == "" && s.Master == "" {
-			// The kernel said a device is missing and the text does not
-			// say which: the links here rule nothing out (review).
-			v.unknown("the kernel answered %s and the text names no device: paste the command that failed (or its log line) to say which one; here %s, %d up", s.Errno, Plural(total, "link", "links"), up)
-			return v
 		}
 		def := ""
 		for _, r := range n.Routes {

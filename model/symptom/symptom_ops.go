@@ -436,6 +436,11 @@ var lineForms = []lineForm{
 		// "Error: Device for nexthop is not up." happens`.
 		re: regexp.MustCompile(`(?:^|: |\s|\s?["'\x60])Error: (.+?)(?:\.\s+[A-Z]|\.?["'\x60]?\s*$|\.["'\x60])`),
 		apply: func(s *Symptom, m []string) {
+			if strings.HasPrefix(m[1], "Could not process rule") {
+				// nft's own prefix for the kernel's answer (src/mnl.c,
+				// src/rule.c): the same form, another tool.
+				s.setIf(&s.Source, "nft")
+			}
 			s.setIf(&s.Source, "iproute2")
 			// The message's row (symptom_extack.go) gives the errno and,
 			// for messages only one request gets, the operation.
