@@ -130,11 +130,16 @@ func evalAlreadyExists(c *Context) Verdict {
 			}
 		}
 		if v.Status != Fail {
+			var also []string
 			if s.Device != "" {
 				if l, ok := n.LinkByName(s.Device); ok {
 					for _, a := range n.AddrsOf(l.Index) {
 						if a.Prefix.Addr().Is4() == p.Addr().Is4() && a.Scope == "global" && a.Prefix != p {
-							v.warn("%s has another address %s (a CNI bridge \"already has an IP address different from\" the one configured)", s.Device, a.Prefix)
+							if strings.Contains(strings.ToLower(s.Raw), "already has an ip address different from") {
+								v.warn("%s has another address %s (a CNI bridge \"already has an IP address different from\" the one configured)", s.Device, a.Prefix)
+							} else {
+								also = append(also, fmt.Sprintf("%s also has %s (another address of the family: the kernel allows several; not what File exists is about)", s.Device, a.Prefix))
+							}
 						}
 					}
 				}
@@ -142,6 +147,7 @@ func evalAlreadyExists(c *Context) Verdict {
 			if len(v.Evidence) == 0 {
 				v.ok("%s is on no link now (%s checked)", p.Addr(), Plural(len(n.Addrs), "address", "addresses"))
 			}
+			v.Evidence = append(v.Evidence, also...)
 		}
 		return v
 	}
