@@ -225,7 +225,7 @@ func (m *Model) footer() string {
 		if t, ok := m.current().(tabled); ok && t.table().filtering {
 			b = []key.Binding{k.FilterKeep, k.FilterClear}
 		} else {
-			b = m.current().footer(k)
+			b = m.current().footer(m, k)
 		}
 	}
 	return m.help.ShortHelpView(b)
