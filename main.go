@@ -20,7 +20,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/cli"
-	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/version"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/watch"
 	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
@@ -502,32 +501,11 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, "rtnl-doctor: no terminal here. Over SSH, use `ssh -t host rtnl-doctor`; in a script or pipe, use `rtnl-doctor report`.")
 		return 2
 	}
-	env, err := cli.Env(*journal, *dry, *ro)
-	if err == nil && env.JournalErr != nil {
-		err = env.JournalErr
+	env, code := cli.DashboardEnv(ctx, *journal, *dry, *ro, stderr)
+	if code != 0 {
+		return code
 	}
-	var refused *fix.RefusedError
-	if errors.As(err, &refused) && !*dry && !*ro {
-		fmt.Fprintf(stderr, "rtnl-doctor: %v\n", err)
-		return 2
-	}
-	if err != nil {
-		// Without a journal nothing can be undone: run read-only and say why.
-		fmt.Fprintf(stderr, "rtnl-doctor: %v: running read-only\n", err)
-		env = &fix.ActionEnv{ReadOnly: true}
-		*ro = true
-	}
-	if env.Journal != nil {
-		// Applies a killed process left half-recorded are checked against
-		// the live state before anything else.
-		if recs, err := fix.Reconcile(ctx, env); err != nil {
-			fmt.Fprintln(stderr, "rtnl-doctor: reconciling the journal:", err)
-		} else {
-			for _, r := range recs {
-				fmt.Fprintf(stderr, "rtnl-doctor: %s was interrupted while being applied: %s\n", r.Entry.ID, sanitize.Line(r.Detail))
-			}
-		}
-	}
+	*ro = env.ReadOnly
 	opt := ui.Options{Target: target(), Symptom: text, Interval: *interval, ReadOnly: *ro, DryRun: *dry, Env: env, AutoReproduce: true}
 	if !*noWatch && opt.Target.Root == "" {
 		// A hangup (quitOnHangup) or TERM (Bubble Tea) quits the program

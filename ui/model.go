@@ -205,7 +205,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		m.input.SetWidth(max(20, m.width-6))
+		// The paste box fills the symptom dialog's content exactly: wider,
+		// the dialog would wrap each of its lines again, without the prompt.
+		m.input.SetWidth(m.dialogInner())
 		m.input.SetHeight(max(3, min(10, m.height-10)))
 		m.help.SetWidth(m.width)
 		m.cache.invalidate()

@@ -15,9 +15,12 @@ type paneSpec interface {
 	short() string
 	// keys are every key the pane answers to: its group in the ? overlay.
 	keys(k KeyMap) []key.Binding
-	// footer is the short help under the pane.
-	footer(k KeyMap) []key.Binding
-	// rows is how many rows it shows now (what its cursor moves over).
+	// footer is the short help under the pane: only keys that do
+	// something in it now (no arrow over fewer than two rows or over text
+	// that fits, no "enter" without a detail to open).
+	footer(m *Model, k KeyMap) []key.Binding
+	// rows is how many rows it shows now (what its cursor moves over, or
+	// the lines a text pane scrolls over).
 	rows(m *Model) int
 	// view draws it in w×h cells; it reads the model and changes nothing.
 	// A table pane's view runs once facts are there.
@@ -37,6 +40,8 @@ func (m *Model) paneKey(msg tea.KeyPressMsg) tea.Cmd {
 		return p.key(m, msg)
 	case tabled:
 		return tableKey(m, p, msg)
+	case scrolled:
+		return textKey(m, p, msg)
 	}
 	return nil
 }
@@ -109,12 +114,36 @@ func (p *tablePane) needsFacts() bool { return true }
 // detail: no detail dialog unless the pane gives one.
 func (p *tablePane) detail(*Model) string { return "" }
 
+// keys: a table pane moves its cursor and opens the selected row's
+// detail (every table pane has one, or declares its own keys).
 func (p *tablePane) keys(k KeyMap) []key.Binding { return append(p.tbl.keys(k), k.Enter) }
 
-func (p *tablePane) footer(k KeyMap) []key.Binding {
-	b := []key.Binding{k.Help, k.NextPane, k.Up, k.Enter}
-	if p.tbl.canFilter {
-		b = append(b, k.Filter)
+// arrow is the footer's cursor key at position at of 0..last: ↓ while
+// there is a row (or line) below, else ↑ while there is one above, else
+// none (one row: the arrows move nothing).
+func arrow(k KeyMap, at, last int) []key.Binding {
+	switch {
+	case last <= 0:
+		return nil
+	case at < last:
+		return []key.Binding{k.Down}
+	}
+	return []key.Binding{k.Up}
+}
+
+// tableFooter is a table pane's footer: a cursor key once there are two
+// rows to move over, enter once the selected row has a detail, the filter
+// where the pane has one.
+func tableFooter(m *Model, p tabled, k KeyMap) []key.Binding {
+	b := []key.Binding{k.Help, k.NextPane}
+	if m.facts != nil {
+		b = append(b, arrow(k, p.table().cursor, p.rows(m)-1)...)
+		if p.detail(m) != "" {
+			b = append(b, k.Enter)
+		}
+		if p.table().canFilter {
+			b = append(b, k.Filter)
+		}
 	}
 	return append(b, k.Refresh, k.Symptom, k.Quit)
 }
@@ -134,6 +163,87 @@ func tableKey(m *Model, p tabled, msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if t.update(msg, m.keys, func() int { return p.rows(m) }, m.bodyHeight()-2) {
+		m.cache.invalidate()
+	}
+	return nil
+}
+
+// textPane is the part every pane of text lines shares (Resources,
+// Capabilities): it has no cursor and no row to open, so its only keys
+// scroll its lines, and its footer names them only when the lines are more
+// than the pane shows.
+type textPane struct {
+	top int // first line shown
+}
+
+// scrolled is a pane of text lines.
+type scrolled interface {
+	paneSpec
+	text() *textPane
+	// lines are all of its lines, one per fact (never wrapped: their
+	// number does not depend on the width).
+	lines(m *Model, w int) []string
+}
+
+func (p *textPane) text() *textPane { return p }
+
+// needsFacts: a text pane shows facts.
+func (p *textPane) needsFacts() bool { return true }
+
+func (p *textPane) keys(k KeyMap) []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
+}
+
+// textRows is how many lines a text pane has.
+func textRows(m *Model, p scrolled) int {
+	if m.facts == nil {
+		return 0
+	}
+	return len(p.lines(m, m.width))
+}
+
+// textFooter is a text pane's footer: a scroll key only when there is
+// something to scroll.
+func textFooter(m *Model, p scrolled, k KeyMap) []key.Binding {
+	b := []key.Binding{k.Help, k.NextPane}
+	b = append(b, arrow(k, p.text().top, p.rows(m)-m.bodyHeight())...)
+	return append(b, k.Refresh, k.Symptom, k.Quit)
+}
+
+// textView shows the pane's lines from its first line shown (View reads
+// it, never changes it).
+func textView(m *Model, p scrolled, w, h int) string {
+	return scrollLines(p.lines(m, w), p.text().top, h)
+}
+
+// textKey scrolls a text pane's lines, a line or a page at a time, within
+// its lines.
+func textKey(m *Model, p scrolled, msg tea.KeyPressMsg) tea.Cmd {
+	if m.facts == nil {
+		return nil
+	}
+	k, t := m.keys, p.text()
+	n, h := p.rows(m), m.bodyHeight()
+	top := t.top
+	switch {
+	case key.Matches(msg, k.Down):
+		top++
+	case key.Matches(msg, k.Up):
+		top--
+	case key.Matches(msg, k.PageDown):
+		top += h
+	case key.Matches(msg, k.PageUp):
+		top -= h
+	case key.Matches(msg, k.Top):
+		top = 0
+	case key.Matches(msg, k.Bottom):
+		top = n
+	default:
+		return nil
+	}
+	top = max(0, min(top, n-h))
+	if top != t.top {
+		t.top = top
 		m.cache.invalidate()
 	}
 	return nil

@@ -3,21 +3,28 @@ package ui
 import (
 	"fmt"
 
+	"charm.land/bubbles/v2/key"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
 
-type capsPane struct{ tablePane }
+// capsPane: the target's identity and capability sets, CAP_NET_ADMIN
+// highlighted, with its namespaces, container and security label. It
+// scrolls its lines.
+type capsPane struct{ textPane }
 
 func (p *capsPane) title() string { return "Capabilities" }
 func (p *capsPane) short() string { return "Caps" }
 
-// rows: the pane scrolls up to this many lines.
-func (p *capsPane) rows(*Model) int { return 30 }
+// rows: the pane scrolls over its lines (it has no cursor).
+func (p *capsPane) rows(m *Model) int { return textRows(m, p) }
 
-// capsPane: the target's identity and capability sets, CAP_NET_ADMIN
-// highlighted, with its namespaces, container and security label.
-func (p *capsPane) view(m *Model, w, h int) string {
+func (p *capsPane) footer(m *Model, k KeyMap) []key.Binding { return textFooter(m, p, k) }
+
+func (p *capsPane) view(m *Model, w, h int) string { return textView(m, p, w, h) }
+
+// lines are the pane's lines, one per fact.
+func (p *capsPane) lines(m *Model, w int) []string {
 	st := m.styles
 	f := m.facts
 	id := f.Identity
@@ -92,7 +99,7 @@ func (p *capsPane) view(m *Model, w, h int) string {
 		aa = "AppArmor label " + sanitize.OrDash(clean(sec.AppArmor.Label))
 	}
 	add(label("security") + sel + " · " + aa)
-	return scrollLines(lines, &p.tbl.scrollState, h)
+	return lines
 }
 
 // who names the examined process in the dashboard.

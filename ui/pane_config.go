@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 	"github.com/rtnl-doctor/rtnl-doctor/probes/netconfig"
 )
@@ -17,6 +18,8 @@ func (p *configPane) short() string { return "Conf" }
 func (p *configPane) rows(m *Model) int {
 	return len(m.configRows())
 }
+
+func (p *configPane) footer(m *Model, k KeyMap) []key.Binding { return tableFooter(m, p, k) }
 
 // configRows are the findings and journal lines of both managers.
 type configRow struct {

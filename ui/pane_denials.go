@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 )
 
@@ -15,6 +16,8 @@ func (p *denialsPane) short() string { return "Deny" }
 func (p *denialsPane) rows(m *Model) int {
 	return len(m.facts.Denials.Denials)
 }
+
+func (p *denialsPane) footer(m *Model, k KeyMap) []key.Binding { return tableFooter(m, p, k) }
 
 func (p *denialsPane) view(m *Model, w, h int) string {
 	st := m.styles

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -20,6 +21,8 @@ func newLinksPane() *linksPane {
 func (p *linksPane) title() string     { return "Links" }
 func (p *linksPane) short() string     { return "Links" }
 func (p *linksPane) rows(m *Model) int { return len(p.filtered(m)) }
+
+func (p *linksPane) footer(m *Model, k KeyMap) []key.Binding { return tableFooter(m, p, k) }
 
 // filteredLinks applies the / filter (name, altnames, kind, alias).
 func (p *linksPane) filtered(m *Model) []probes.Link {

@@ -36,8 +36,13 @@ func (p *livePane) keys(k KeyMap) []key.Binding {
 	return append(p.tbl.keys(k), k.OpenFinding)
 }
 
-func (p *livePane) footer(k KeyMap) []key.Binding {
-	return []key.Binding{k.Help, k.NextPane, k.Up, k.OpenFinding, k.Refresh, k.Symptom, k.Quit}
+// footer: a cursor key once two findings are listed, enter once one is.
+func (p *livePane) footer(m *Model, k KeyMap) []key.Binding {
+	b := []key.Binding{k.Help, k.NextPane}
+	if m.facts != nil && len(p.findings) > 0 {
+		b = append(append(b, arrow(k, p.tbl.cursor, len(p.findings)-1)...), k.OpenFinding)
+	}
+	return append(b, k.Refresh, k.Symptom, k.Quit)
 }
 
 func (p *livePane) key(m *Model, msg tea.KeyPressMsg) tea.Cmd {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"github.com/rtnl-doctor/rtnl-doctor/internal/sanitize"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -26,6 +27,8 @@ func (p *modulesPane) short() string { return "Mods" }
 func (p *modulesPane) rows(m *Model) int {
 	return len(moduleKinds(&m.facts.Modules))
 }
+
+func (p *modulesPane) footer(m *Model, k KeyMap) []key.Binding { return tableFooter(m, p, k) }
 
 func (p *modulesPane) view(m *Model, w, h int) string {
 	st := m.styles

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"github.com/rtnl-doctor/rtnl-doctor/model/diagnose"
 	"github.com/rtnl-doctor/rtnl-doctor/probes"
 )
@@ -11,13 +12,17 @@ import (
 // resourcesPane: file handles, the target's fds, memory, fragmentation,
 // pressure, slabs and allocation failures, thresholds coloured and explained.
 // It scrolls its lines.
-type resourcesPane struct{ tablePane }
+type resourcesPane struct{ textPane }
 
 func (p *resourcesPane) title() string { return "Resources" }
 func (p *resourcesPane) short() string { return "Res" }
 
-// rows: the pane scrolls up to this many lines.
-func (p *resourcesPane) rows(*Model) int { return 40 }
+// rows: the pane scrolls over its lines (it has no cursor).
+func (p *resourcesPane) rows(m *Model) int { return textRows(m, p) }
+
+func (p *resourcesPane) footer(m *Model, k KeyMap) []key.Binding { return textFooter(m, p, k) }
+
+func (p *resourcesPane) view(m *Model, w, h int) string { return textView(m, p, w, h) }
 
 // gauge draws used/total as a bar with a percentage, coloured by level.
 func (m *Model) gauge(used, total uint64, width int) (string, int) {
@@ -38,7 +43,8 @@ func (m *Model) gauge(used, total uint64, width int) (string, int) {
 	return fmt.Sprintf("%s %5.1f%%", bar, 100*p), level
 }
 
-func (p *resourcesPane) view(m *Model, w, h int) string {
+// lines are the pane's lines, one per fact.
+func (p *resourcesPane) lines(m *Model, w int) []string {
 	st := m.styles
 	f := m.facts
 	var lines []string
@@ -135,7 +141,7 @@ func (p *resourcesPane) view(m *Model, w, h int) string {
 	for _, s := range mem.TopSlabs {
 		add(fmt.Sprintf("  %-28s %10s  %9d objs × %d B", clean(s.Name), diagnose.KiB(s.Bytes/1024), s.Objects, s.ObjSize))
 	}
-	return scrollLines(lines, &p.tbl.scrollState, h)
+	return lines
 }
 
 func limitStr(n int64) string {

@@ -51,6 +51,7 @@ func inKeyMap(k KeyMap, b key.Binding) bool {
 func checkPane(t *testing.T, p paneSpec, registry []func() paneSpec) []string {
 	t.Helper()
 	k := DefaultKeys()
+	m := newTestModel(t, fixtureFacts(t), veth0Exists, 100, 30)
 	var miss []string
 	if p.title() == "" {
 		miss = append(miss, "title")
@@ -61,7 +62,7 @@ func checkPane(t *testing.T, p paneSpec, registry []func() paneSpec) []string {
 	for _, part := range []struct {
 		name string
 		keys []key.Binding
-	}{{"keys", p.keys(k)}, {"footer", p.footer(k)}} {
+	}{{"keys", p.keys(k)}, {"footer", p.footer(m, k)}} {
 		if len(part.keys) == 0 {
 			miss = append(miss, part.name)
 		}
@@ -73,10 +74,9 @@ func checkPane(t *testing.T, p paneSpec, registry []func() paneSpec) []string {
 			}
 		}
 	}
-	if !slices.ContainsFunc(p.footer(k), func(b key.Binding) bool { return inKeyMap(k, b) && b.Help() == k.Help.Help() }) {
+	if !slices.ContainsFunc(p.footer(m, k), func(b key.Binding) bool { return inKeyMap(k, b) && b.Help() == k.Help.Help() }) {
 		miss = append(miss, "footer without "+name(k.Help))
 	}
-	m := newTestModel(t, fixtureFacts(t), veth0Exists, 100, 30)
 	if n := p.rows(m); n < 0 {
 		miss = append(miss, "rows")
 	}
@@ -117,6 +117,7 @@ func (p *testPane) keys(k KeyMap) []key.Binding {
 	}
 	return p.tablePane.keys(k)
 }
+func (p *testPane) footer(m *Model, k KeyMap) []key.Binding          { return tableFooter(m, p, k) }
 func (p *testPane) view(*Model, int, int) string                     { return "a\nb\nc" }
 func (p *testPane) key(m *Model, msg tea.KeyPressMsg) tea.Cmd        { return tableKey(m, p, msg) }
 func (p *testPane) detail(*Model) string                             { return "row" }
@@ -128,7 +129,7 @@ type footerPane struct {
 	f func(KeyMap) []key.Binding
 }
 
-func (p footerPane) footer(k KeyMap) []key.Binding { return p.f(k) }
+func (p footerPane) footer(_ *Model, k KeyMap) []key.Binding { return p.f(k) }
 
 // TestPanesComplete: every registered pane has every part; a throwaway pane
 // passes once registered, and fails for each part it lacks.

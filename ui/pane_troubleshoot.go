@@ -30,7 +30,7 @@ func (p *troubleshootPane) keys(k KeyMap) []key.Binding {
 		k.Apply, k.Edit, k.Verify, k.Undo, k.Reproduce, k.CopyFix}
 }
 
-func (p *troubleshootPane) footer(k KeyMap) []key.Binding {
+func (p *troubleshootPane) footer(_ *Model, k KeyMap) []key.Binding {
 	return []key.Binding{k.Help, k.NextCause, k.Apply, k.Verify, k.Undo, k.Symptom, k.Reproduce, k.Edit, k.CopyFix, k.CopyReport, k.Quit}
 }
 

@@ -225,7 +225,7 @@ func (m *Model) footer() string {
 		if t, ok := m.current().(tabled); ok && t.table().filtering {
 			b = []key.Binding{k.FilterKeep, k.FilterClear}
 		} else {
-			b = m.current().footer(k)
+			b = m.current().footer(m, k)
 		}
 	}
 	return m.help.ShortHelpView(b)
@@ -286,7 +286,14 @@ func (m *Model) overlay(frame string) string {
 	return c.Render()
 }
 
+// dialogWidth is a dialog's width, its border and padding included.
 func (m *Model) dialogWidth() int { return min(m.width-4, 100) }
+
+// dialogInner is the width of a dialog's content: dialogWidth less the
+// Dialog style's border and padding (lipgloss's Width includes them).
+func (m *Model) dialogInner() int {
+	return m.dialogWidth() - m.styles.Dialog.GetHorizontalFrameSize()
+}
 
 func (m *Model) symptomDialog() string {
 	st := m.styles
@@ -301,7 +308,7 @@ func (m *Model) confirmDialog() string {
 	st := m.styles
 	c := m.confirm
 	w := m.dialogWidth()
-	inner := w - 4
+	inner := m.dialogInner()
 	var b strings.Builder
 	if c.undo != nil {
 		return st.Dialog.Width(w).Render(m.undoDialogBody(inner))
@@ -381,7 +388,7 @@ func (m *Model) helpLines() []string {
 	st := m.styles
 	h := m.help
 	h.ShowAll = true
-	inner := m.dialogWidth() - 4
+	inner := m.dialogInner()
 	var rows, row []string
 	rowW := 0
 	for _, g := range m.keys.groups(m.panes) {
@@ -408,7 +415,7 @@ func (m *Model) helpRoom() int { return max(1, m.height-5) }
 func (m *Model) helpDialog() string {
 	st := m.styles
 	k := m.keys
-	inner := m.dialogWidth() - 4
+	inner := m.dialogInner()
 	lines := m.helpLines()
 	room := m.helpRoom()
 	off := max(0, min(m.helpOff, len(lines)-room))
@@ -425,7 +432,7 @@ func (m *Model) helpDialog() string {
 func (m *Model) detailDialog() string {
 	st := m.styles
 	w := m.dialogWidth()
-	inner := w - 4
+	inner := m.dialogInner()
 	lines := strings.Split(wrap(m.detail, inner), "\n")
 	h := m.detailRows()
 	off := min(m.detailOff, max(0, len(lines)-h))
@@ -439,7 +446,7 @@ func (m *Model) detailRows() int { return m.height - 6 }
 // clampDetailOff keeps the detail dialog's scroll within its text (in
 // Update).
 func (m *Model) clampDetailOff() {
-	n := strings.Count(wrap(m.detail, m.dialogWidth()-4), "\n") + 1
+	n := strings.Count(wrap(m.detail, m.dialogInner()), "\n") + 1
 	m.detailOff = max(0, min(m.detailOff, n-m.detailRows()))
 }
 

@@ -38,7 +38,8 @@ type FixOptions struct {
 }
 
 // Env builds the action environment: the journal, and an editor that takes
-// over the terminal.
+// over the terminal. Opening the journal creates nothing: its directory and
+// files are made when a fix is applied.
 func Env(journalDir string, dryRun, readOnly bool) (*fix.ActionEnv, error) {
 	env := &fix.ActionEnv{DryRun: dryRun, ReadOnly: readOnly, Edit: runEditor}
 	if dryRun || readOnly {
@@ -55,6 +56,42 @@ func Env(journalDir string, dryRun, readOnly bool) (*fix.ActionEnv, error) {
 	}
 	env.Journal = j
 	return env, nil
+}
+
+// DashboardEnv is the dashboard's action environment, set up before the
+// program starts: a journal another user could write is refused (exit
+// status 2), any other journal error runs the dashboard read-only, saying
+// why, and applies a killed process left half-recorded are reconciled
+// against the live state. Nothing is created: the journal's directory and
+// files are made when a fix is applied. code is the exit status when the
+// dashboard must not start, else 0.
+func DashboardEnv(ctx context.Context, journalDir string, dryRun, readOnly bool, errw io.Writer) (env *fix.ActionEnv, code int) {
+	env, err := Env(journalDir, dryRun, readOnly)
+	if err == nil && env.JournalErr != nil {
+		err = env.JournalErr
+	}
+	var refused *fix.RefusedError
+	if errors.As(err, &refused) && !dryRun && !readOnly {
+		p(errw, "rtnl-doctor: %v\n", err)
+		return nil, 2
+	}
+	if err != nil {
+		// Without a journal nothing can be undone: run read-only and say why.
+		p(errw, "rtnl-doctor: %v: running read-only\n", err)
+		return &fix.ActionEnv{ReadOnly: true}, 0
+	}
+	if env.Journal != nil {
+		// Applies a killed process left half-recorded are checked against
+		// the live state before anything else.
+		if recs, err := fix.Reconcile(ctx, env); err != nil {
+			p(errw, "rtnl-doctor: reconciling the journal: %v\n", err)
+		} else {
+			for _, r := range recs {
+				p(errw, "rtnl-doctor: %s was interrupted while being applied: %s\n", r.Entry.ID, r.Detail)
+			}
+		}
+	}
+	return env, 0
 }
 
 func runEditor(path string, line int) error {

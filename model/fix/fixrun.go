@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -423,8 +424,18 @@ func classify(ctx context.Context, env *ActionEnv, e Entry) Reconciled {
 // when the journal is writable, records the outcome: "done" when the
 // change is in place (undo then works from the live state), "failed" when
 // it is not. What cannot be told stays an intent and is shown as such.
+//
+// With nothing interrupted it takes no lock, and so makes no lock file (nor
+// a journal directory, when none exists yet: start-up creates nothing).
 func Reconcile(ctx context.Context, env *ActionEnv) ([]Reconciled, error) {
 	if env.Journal == nil {
+		return nil, nil
+	}
+	actions, err := env.Journal.Actions()
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(actions, Entry.Interrupted) {
 		return nil, nil
 	}
 	if !env.Journal.ReadOnly() {
@@ -508,6 +519,11 @@ func UndoFix(ctx context.Context, env *ActionEnv, id string) (Entry, error) {
 	if env.ReadOnly {
 		return Entry{}, errors.New("read-only mode: nothing is changed")
 	}
+	// An empty journal (or one not made yet) has nothing to undo: it is
+	// said without taking the lock, which would make the lock file.
+	if actions, err := env.Journal.Actions(); err == nil && len(actions) == 0 {
+		return Entry{}, nothingToUndo(env, id)
+	}
 	if !env.DryRun {
 		applying.Add(1)
 		defer applying.Done()
@@ -558,10 +574,7 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 		break
 	}
 	if idx < 0 {
-		if id != "" {
-			return Entry{}, fmt.Errorf("no journal entry %q in %s (a fix applied with --journal DIR is undone with the same --journal)", id, env.Journal.Path())
-		}
-		return Entry{}, errors.New("nothing to undo: no applied fix in the journal " + env.Journal.Path())
+		return Entry{}, nothingToUndo(env, id)
 	}
 	target := &actions[idx]
 	switch target.Phase {
@@ -729,6 +742,15 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 	}
 	target.Phase, target.Error, target.Note, target.Forced, target.Signal = end.Phase, end.Error, end.Note, end.Forced, end.Signal
 	return *target, uerr
+}
+
+// nothingToUndo says the journal holds no entry id (or, for "", no applied
+// fix).
+func nothingToUndo(env *ActionEnv, id string) error {
+	if id != "" {
+		return fmt.Errorf("no journal entry %q in %s (a fix applied with --journal DIR is undone with the same --journal)", id, env.Journal.Path())
+	}
+	return errors.New("nothing to undo: no applied fix in the journal " + env.Journal.Path())
 }
 
 // wasState is the state before the change in the live state's terms.

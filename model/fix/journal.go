@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/rtnl-doctor/rtnl-doctor/internal/atomicfile"
@@ -70,10 +71,16 @@ func (e Entry) Interrupted() bool { return e.Phase == PhaseBegin }
 // Journal is an append-only JSON-lines file, mode 0600, in a directory of
 // the effective user's that no other user can write. It is data, never a
 // script: every entry is validated against the action types on reading.
+//
+// Its directory and files are made when first written (an apply or an
+// undo takes the lock, then appends), never by opening or reading it: a
+// journal that does not exist yet reads as no entries.
 type Journal struct {
 	dir      string
-	dirfd    int
 	readOnly bool
+
+	mu    sync.Mutex
+	dirfd int // the directory, once it exists and was checked; -1 before
 }
 
 const (
@@ -210,10 +217,12 @@ func mkdirs(dir string) error {
 	return nil
 }
 
-// OpenJournal opens dir/journal.jsonl for fixing and undoing, creating the
-// directory (0700) and the file (0600) if missing. A directory or file
-// owned by another user or writable by others is refused (RefusedError),
-// never repaired; so is a symlink anywhere in the path.
+// OpenJournal opens dir/journal.jsonl for fixing and undoing. It creates
+// nothing: the directory (0700) and the file (0600) are made when a fix is
+// applied (the first Lock or Append). A directory or file owned by another
+// user or writable by others is refused (RefusedError), never repaired, at
+// opening when they exist and again when they are made; so is a symlink
+// anywhere in the path.
 func OpenJournal(dir string) (*Journal, error) {
 	return openJournal(dir, false)
 }
@@ -232,50 +241,87 @@ func openJournal(dir string, readOnly bool) (*Journal, error) {
 	if err := checkAncestors(dir); err != nil {
 		return nil, err
 	}
-	if !readOnly {
-		if _, err := os.Lstat(dir); errors.Is(err, os.ErrNotExist) {
-			if err := mkdirs(dir); err != nil {
-				return nil, err
-			}
-		}
+	j := &Journal{dir: dir, dirfd: -1, readOnly: readOnly}
+	fd, err := openCheckedDir(dir)
+	if errors.Is(err, ErrNoJournal) && !readOnly {
+		return j, nil // made when first written
 	}
-	fd, err := openDirNoFollow(dir)
 	if err != nil {
 		return nil, err
+	}
+	j.dirfd = fd
+	// An existing journal file is checked now (owner, mode, one link, no
+	// symlink), so a journal that will be refused is refused at start.
+	f, err := j.openFile(journalName, unix.O_RDONLY)
+	switch {
+	case errors.Is(err, ErrNoJournal) && !readOnly:
+		return j, nil
+	case err != nil:
+		unix.Close(fd)
+		return nil, err
+	}
+	f.Close()
+	return j, nil
+}
+
+// openCheckedDir opens an existing journal directory, never through a
+// symlink, and checks that it is the effective user's and writable by no
+// one else. ErrNoJournal when it does not exist.
+func openCheckedDir(dir string) (int, error) {
+	fd, err := openDirNoFollow(dir)
+	if err != nil {
+		return -1, err
 	}
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
 		unix.Close(fd)
-		return nil, err
+		return -1, err
 	}
 	if err := checkOwned("directory", dir, &st); err != nil {
 		unix.Close(fd)
-		return nil, err
+		return -1, err
 	}
-	j := &Journal{dir: dir, dirfd: fd, readOnly: readOnly}
-	if readOnly {
-		f, err := j.openFile(journalName, unix.O_RDONLY)
-		if errors.Is(err, ErrNoJournal) {
-			unix.Close(fd)
-			return nil, ErrNoJournal
-		}
-		if err != nil {
-			unix.Close(fd)
-			return nil, err
-		}
-		f.Close()
-		return j, nil
+	return fd, nil
+}
+
+// dirFD is the journal's directory, opened and checked on first use. With
+// create (a write: the lock, an entry) a missing directory is made, 0700,
+// after checking its ancestors again; without, a missing one is
+// ErrNoJournal and nothing is made.
+func (j *Journal) dirFD(create bool) (int, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.dirfd >= 0 {
+		return j.dirfd, nil
 	}
-	f, err := j.openFile(journalName, unix.O_RDONLY|unix.O_CREAT)
+	fd, err := openCheckedDir(j.dir)
+	if errors.Is(err, ErrNoJournal) && create && !j.readOnly {
+		if err := checkAncestors(j.dir); err != nil {
+			return -1, err
+		}
+		if err := mkdirs(j.dir); err != nil {
+			return -1, err
+		}
+		fd, err = openCheckedDir(j.dir)
+	}
 	if err != nil {
-		unix.Close(fd)
-		return nil, err
+		return -1, err
 	}
-	return j, f.Close()
+	j.dirfd = fd
+	return fd, nil
 }
 
 // Close releases the journal's directory.
-func (j *Journal) Close() error { return unix.Close(j.dirfd) }
+func (j *Journal) Close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.dirfd < 0 {
+		return nil
+	}
+	fd := j.dirfd
+	j.dirfd = -1
+	return unix.Close(fd)
+}
 
 // Path is the journal file.
 func (j *Journal) Path() string { return filepath.Join(j.dir, journalName) }
@@ -287,9 +333,14 @@ func (j *Journal) Dir() string { return j.dir }
 func (j *Journal) ReadOnly() bool { return j.readOnly }
 
 // openFile opens name in the journal directory, never through a symlink,
-// and checks its owner and mode (never changing them).
+// and checks its owner and mode (never changing them). Only a flag to
+// create it (O_CREAT) makes the directory, when it is missing.
 func (j *Journal) openFile(name string, flags int) (*os.File, error) {
-	fd, err := unix.Openat(j.dirfd, name, flags|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+	dirfd, err := j.dirFD(flags&unix.O_CREAT != 0)
+	if err != nil {
+		return nil, err
+	}
+	fd, err := unix.Openat(dirfd, name, flags|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
 	if errors.Is(err, unix.ELOOP) {
 		return nil, refuse("journal %s is a symlink: refusing", filepath.Join(j.dir, name))
 	}
@@ -379,15 +430,19 @@ func (j *Journal) Append(e Entry) error {
 
 // rotate renames a large journal aside; it is still read.
 func (j *Journal) rotate() error {
+	dirfd, err := j.dirFD(false)
+	if err != nil {
+		return nil // no directory yet: nothing to rotate
+	}
 	var st unix.Stat_t
-	if err := unix.Fstatat(j.dirfd, journalName, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil || st.Size < rotateAt {
+	if err := unix.Fstatat(dirfd, journalName, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil || st.Size < rotateAt {
 		return nil
 	}
 	name := "journal-" + time.Now().UTC().Format("20060102T150405.000000000") + ".jsonl"
-	if err := unix.Renameat(j.dirfd, journalName, j.dirfd, name); err != nil {
+	if err := unix.Renameat(dirfd, journalName, dirfd, name); err != nil {
 		return fmt.Errorf("journal: rotating: %w", err)
 	}
-	return unix.Fsync(j.dirfd)
+	return unix.Fsync(dirfd)
 }
 
 // Log is what the journal holds: the valid entries, oldest first, and
@@ -401,10 +456,18 @@ var rotatedRe = regexp.MustCompile(`^journal-[0-9T.]+\.jsonl$`)
 
 // Read reads every journal file (rotated ones first), validating each
 // entry; a line that is torn, too long, not JSON, or not a valid entry is
-// refused with the reason and the rest is kept.
+// refused with the reason and the rest is kept. A journal not made yet
+// reads as no entries, and reading makes nothing.
 func (j *Journal) Read() (Log, error) {
 	var log Log
-	fd, err := unix.Openat(j.dirfd, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	dirfd, err := j.dirFD(false)
+	if errors.Is(err, ErrNoJournal) {
+		return log, nil
+	}
+	if err != nil {
+		return log, err
+	}
+	fd, err := unix.Openat(dirfd, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return log, err
 	}

@@ -137,6 +137,141 @@ func TestJournalReadOnlyCreatesNothing(t *testing.T) {
 	}
 }
 
+// Opening a journal creates nothing (review finding: the dashboard made
+// /var/lib/rtnl-doctor/{journal.jsonl,lock} at start-up with nothing
+// applied): reading, folding, reconciling and undoing a journal that does
+// not exist find no entries and make no directory; the first write (the
+// lock of an apply, its entry) makes the directory 0700 and the files 0600.
+func TestJournalMadeOnFirstWrite(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state", "rtnl-doctor")
+	j, err := OpenJournal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	absent := func(when string) {
+		t.Helper()
+		if _, err := os.Lstat(filepath.Dir(dir)); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("%s made %s: %v", when, filepath.Dir(dir), err)
+		}
+	}
+	absent("opening")
+	if log, err := j.Read(); err != nil || len(log.Entries) != 0 || len(log.Problems) != 0 {
+		t.Fatalf("reading a journal not made yet: %+v %v", log, err)
+	}
+	if acts, err := j.Actions(); err != nil || len(acts) != 0 {
+		t.Fatalf("folding a journal not made yet: %+v %v", acts, err)
+	}
+	absent("reading")
+	env := &ActionEnv{Journal: j}
+	if recs, err := Reconcile(context.Background(), env); err != nil || len(recs) != 0 {
+		t.Fatalf("reconciling a journal not made yet: %+v %v", recs, err)
+	}
+	absent("reconciling")
+	for _, id := range []string{"", "20260101-000000-aaaaaa"} {
+		if _, err := UndoFix(context.Background(), env, id); err == nil || !strings.Contains(err.Error(), "nothing to undo") && !strings.Contains(err.Error(), "no journal entry") {
+			t.Fatalf("undo %q of a journal not made yet: %v", id, err)
+		}
+	}
+	env.DryRun = true
+	UndoFix(context.Background(), env, "")
+	absent("undoing")
+	if err := j.Close(); err != nil {
+		t.Fatalf("closing a journal never made: %v", err)
+	}
+
+	j, _ = OpenJournal(dir)
+	unlock, err := j.Lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Append(validEntry("20260101-000000-aaaaaa", PhaseBegin)); err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+	for p, want := range map[string]os.FileMode{filepath.Dir(dir): 0o700, dir: 0o700, j.Path(): 0o600, filepath.Join(dir, "lock"): 0o600} {
+		st, err := os.Lstat(p)
+		if err != nil || st.Mode().Perm() != want {
+			t.Fatalf("%s after the first write: %v %v, want mode %v", p, st, err, want)
+		}
+	}
+	if acts, err := j.Actions(); err != nil || len(acts) != 1 {
+		t.Fatalf("the entry written: %+v %v", acts, err)
+	}
+	// Reconciling with nothing interrupted takes no lock: in a directory
+	// without a lock file, none is made.
+	os.Remove(filepath.Join(dir, "lock"))
+	j.Append(Entry{ID: "20260101-000000-aaaaaa", Phase: PhaseFailed, Fix: "t/x"})
+	if _, err := Reconcile(context.Background(), &ActionEnv{Journal: j}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "lock")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("reconciling nothing made the lock file: %v", err)
+	}
+}
+
+// A journal opened before its directory exists keeps every check when the
+// directory is made: whatever appeared at its path meanwhile (a directory
+// others can write, a symlink, a file in a foreign directory) is refused,
+// never used or repaired, and nothing is written through it.
+func TestJournalMadeLaterKeepsItsChecks(t *testing.T) {
+	base := t.TempDir()
+	// A directory writable by others appears where the journal will be.
+	loose := filepath.Join(base, "loose")
+	j, err := OpenJournal(loose)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Mkdir(loose, 0o700)
+	os.Chmod(loose, 0o777)
+	if _, err := j.Lock(); err == nil || !strings.Contains(err.Error(), "writable") {
+		t.Fatalf("lock in a world-writable directory made meanwhile: %v", err)
+	}
+	if err := j.Append(validEntry("20260101-000000-aaaaaa", PhaseBegin)); err == nil {
+		t.Fatal("append in a world-writable directory made meanwhile")
+	}
+	if _, err := j.Read(); err == nil {
+		t.Fatal("read from a world-writable directory made meanwhile")
+	}
+	if ents, _ := os.ReadDir(loose); len(ents) != 0 {
+		t.Fatalf("files were made in it: %v", ents)
+	}
+	if st, _ := os.Stat(loose); st.Mode().Perm() != 0o777 {
+		t.Fatalf("it was chmod-ed: %v", st.Mode())
+	}
+	// A symlink appears at the journal's path.
+	elsewhere := filepath.Join(base, "elsewhere")
+	os.Mkdir(elsewhere, 0o700)
+	linked := filepath.Join(base, "linked")
+	j, _ = OpenJournal(linked)
+	os.Symlink(elsewhere, linked)
+	if err := j.Append(validEntry("20260101-000000-aaaaaa", PhaseBegin)); err == nil || !strings.Contains(err.Error(), "symlink") {
+		t.Fatalf("append through a symlink made meanwhile: %v", err)
+	}
+	// A symlink appears in its parents: nothing is made through it.
+	j, _ = OpenJournal(filepath.Join(base, "parent", "j"))
+	os.Symlink(elsewhere, filepath.Join(base, "parent"))
+	if _, err := j.Lock(); err == nil || !strings.Contains(err.Error(), "symlink") {
+		t.Fatalf("lock below a symlinked parent made meanwhile: %v", err)
+	}
+	if ents, _ := os.ReadDir(elsewhere); len(ents) != 0 {
+		t.Fatalf("files were made through the symlink: %v", ents)
+	}
+	if os.Geteuid() != 0 {
+		return
+	}
+	// Another user's directory appears where the journal will be.
+	foreign := filepath.Join(base, "foreign")
+	j, _ = OpenJournal(foreign)
+	os.Mkdir(foreign, 0o700)
+	os.Chown(foreign, 65534, 65534)
+	if _, err := j.Lock(); err == nil || !strings.Contains(err.Error(), "uid 65534") {
+		t.Fatalf("lock in a foreign directory made meanwhile: %v", err)
+	}
+	if ents, _ := os.ReadDir(foreign); len(ents) != 0 {
+		t.Fatalf("files were made in it: %v", ents)
+	}
+}
+
 // Finding 1 (the attack): forged entries (the old free-argv exec kind, a
 // file restore to any path, any sysctl key, unknown fields) are refused
 // with the reason when read, and undo runs nothing.
@@ -157,7 +292,7 @@ func TestJournalForgedEntriesRefused(t *testing.T) {
 		`{"id":"20260101-000000-000005","phase":"begin","fix":"x","action":{"kind":"sysctl","params":{"key":"fs.file-max","value":"1"}},"run":"sh -c id"}`,
 		`{"id":"20260101-000000-000006","phase":"begin","fix":"x","action":{"kind":"edit","params":{"path":"/etc/systemd/network/a.network","argv":"[\"/bin/sh\"]"}}}`,
 	}
-	f, _ := os.OpenFile(j.Path(), os.O_APPEND|os.O_WRONLY, 0)
+	f, _ := os.OpenFile(j.Path(), os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o600) // opening made no file
 	f.WriteString(strings.Join(forged, "\n") + "\n")
 	f.Close()
 	log, err := j.Read()
@@ -264,7 +399,7 @@ func BenchmarkJournalActions(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	f, _ := os.OpenFile(j.Path(), os.O_APPEND|os.O_WRONLY, 0)
+	f, _ := os.OpenFile(j.Path(), os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o600) // opening made no file
 	for i := 0; i < 10000; i++ {
 		id := fmt.Sprintf("20260101-000000-%06x", i)
 		e := Entry{ID: id, Phase: PhaseBegin, Fix: "t/x", Action: Act("sysctl", "key", "net.ipv4.ip_forward", "value", "1", "netns", "/run/netns/x"),
