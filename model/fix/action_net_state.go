@@ -58,14 +58,20 @@ func addrPresence(a *Action) (map[string]string, error) {
 // Its "proto" is the routing protocol of the route there now: a daemon
 // (a DHCP client, networkd, a routing daemon) that put an identical route
 // back under its own protocol owns it, and undo must not delete it.
-func routeState(a *Action) (map[string]string, error) {
+func routeState(a *Action) (map[string]string, error) { return routeStateAs(a, true) }
+
+// routeStateAs is routeState; asAsked false gives the route there now with
+// all its attributes even when it is the one asked for (route-delete: undo
+// tells the route it deleted, put back by hand, from another one made since
+// to the same destination, which it must not replace).
+func routeStateAs(a *Action, asAsked bool) (map[string]string, error) {
 	want, cur, present, err := routeNow(a)
 	switch {
 	case err != nil:
 		return nil, err
 	case !present:
 		return map[string]string{"route": "none", "proto": ""}, nil
-	case want.matches(cur):
+	case asAsked && want.matches(cur):
 		return map[string]string{"route": want.text(), "proto": protoName(cur.proto)}, nil
 	}
 	return map[string]string{"route": cur.text(), "proto": protoName(cur.proto)}, nil
@@ -135,19 +141,8 @@ func addNetState() {
 			return map[string]string{"route": want.text(), "proto": leftProto(want)}
 		}, route)
 	}
-	// route-delete: the route there now with all its attributes, so that
-	// undo tells the route it deleted, put back by hand, from another one
-	// made since to the same destination (which it must not replace).
-	netKind("route-delete", []string{"dst"}, func(a *Action) (map[string]string, error) {
-		_, cur, present, err := routeNow(a)
-		switch {
-		case err != nil:
-			return nil, err
-		case !present:
-			return map[string]string{"route": "none", "proto": ""}, nil
-		}
-		return map[string]string{"route": cur.text(), "proto": protoName(cur.proto)}, nil
-	}, func(*Action) map[string]string { return map[string]string{"route": "none", "proto": ""} }, route)
+	netKind("route-delete", []string{"dst"}, func(a *Action) (map[string]string, error) { return routeStateAs(a, false) },
+		func(*Action) map[string]string { return map[string]string{"route": "none", "proto": ""} }, route)
 	routeWas := func(a *Action, old map[string]string) map[string]string {
 		if old["present"] != "true" {
 			return map[string]string{"route": "none", "proto": ""}
