@@ -78,6 +78,27 @@ type FileCaps struct {
 	// RootID is the owner uid of namespaced (v3) file capabilities.
 	RootID int    `json:"rootid,omitempty"`
 	Reason string `json:"unavailable,omitempty"`
+	// ElsewhereHere is set when Path, looked up in rtnl-doctor's own mount
+	// namespace, is not the file the process runs (another inode, or none):
+	// the process runs it from another mount namespace (a container, a
+	// service's private mounts), so a change made at Path would change
+	// another file.
+	ElsewhereHere bool `json:"not_the_file_here,omitempty"`
+}
+
+// exeElsewhere: a live process's executable (/proc/PID/exe, which leads
+// to the file in the process's own mount namespace) is not the file its
+// path names in this one (review: setcap went onto the host's file of the
+// same path).
+func exeElsewhere(e *env, path, show string) bool {
+	if !e.root.Live() || path == show || !strings.HasPrefix(show, "/") {
+		return false
+	}
+	var a, b syscall.Stat_t
+	if syscall.Stat(path, &a) != nil {
+		return false
+	}
+	return syscall.Stat(show, &b) != nil || a.Dev != b.Dev || a.Ino != b.Ino
 }
 
 // DescribeCaps names the capabilities of mask briefly: "all 41" when it
@@ -275,6 +296,7 @@ func fileCaps(e *env) *FileCaps {
 		path = e.root.Path(path)
 	}
 	fc := &FileCaps{Path: show}
+	fc.ElsewhereHere = exeElsewhere(e, path, show)
 	set, err := cap.GetFile(path)
 	switch {
 	case errors.Is(err, syscall.ENODATA):

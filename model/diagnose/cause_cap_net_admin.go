@@ -188,6 +188,14 @@ func fixesCapNetAdmin(c *Context, v Verdict) []fix.Fix {
 		setcap.Manual, setcap.Why = true, "the failing program is not known: pass --exec PATH"
 	case isShellOrRuntime(prog):
 		setcap.Manual, setcap.Why = true, prog+" is a shell, interpreter or container runtime: a file capability there is root for everyone who runs it"
+	case c.Facts.Identity.FileCaps != nil && c.Facts.Identity.FileCaps.ElsewhereHere:
+		// The process runs prog from another mount namespace: here that
+		// path is another file (review). Its own is reached through
+		// /proc/PID/root; shown, not applied.
+		if pid := c.Facts.Target.PID; pid > 0 {
+			setcap.Command = fix.Argv("setcap", "cap_net_admin+ep", fmt.Sprintf("/proc/%d/root%s", pid, prog))
+		}
+		setcap.Manual, setcap.Why = true, prog+" is run from another mount namespace (a container, a service's private mounts): in rtnl-doctor's, that path is another file; the command reaches the process's own through /proc/PID/root (in a container, change the image instead)"
 	default:
 		setcap.Action = fix.Act("setcap", "path", prog, "caps", "cap_net_admin+ep")
 	}
