@@ -35,6 +35,10 @@ type ContainerFacts struct {
 	// the same container (or none), so what rtnl-doctor itself may do shows
 	// what the runtime allows.
 	WithTool bool          `json:"with_tool,omitempty"`
+	// SameMounts is true when the target is in rtnl-doctor's mount
+	// namespace: it sees the same /dev (a service with PrivateDevices= or
+	// its own private mounts has the same root but another /dev).
+	SameMounts bool `json:"same_mount_ns,omitempty"`
 	Docker   *DockerDaemon `json:"docker,omitempty"`
 	// SubUID and SubGID are the ranges of the docker remap user (or of the
 	// target's user when no remap is configured).
@@ -149,9 +153,11 @@ func gatherContainer(e *env) ContainerFacts {
 	}
 	if e.root.Live() {
 		if e.self {
-			c.WithTool = true
+			c.WithTool, c.SameMounts = true, true
 		} else {
 			c.WithTool = sameFile("/proc/self/root/", e.root.Path(e.proc+"/root/"))
+			// nsfs files: the same inode is the same namespace.
+			c.SameMounts = sameFile("/proc/self/ns/mnt", e.root.Path(e.proc+"/ns/mnt"))
 		}
 	}
 	c.dockerRemap(e)

@@ -240,10 +240,11 @@ func tunDevAction(c *Context, a *fix.Action) *fix.Action {
 }
 
 // sameDev: the examined process sees rtnl-doctor's /dev (it is
-// rtnl-doctor, or shares its root), so an action on /dev/net/tun acts on
-// the node the process opens.
+// rtnl-doctor, or shares its mount namespace: the same root is not enough,
+// PrivateDevices= gives another /dev under it), so an action on
+// /dev/net/tun acts on the node the process opens.
 func sameDev(c *Context) bool {
-	return c.examinesSelf() || c.Facts.Container.WithTool || c.Facts.Target.PID <= 0
+	return c.examinesSelf() || c.Facts.Container.SameMounts || c.Facts.Target.PID <= 0
 }
 
 // devArgv runs a command on /dev in the examined process's mount

@@ -338,7 +338,9 @@ func TestTunFixesActOnTheTargetsDev(t *testing.T) {
 	no := false
 	for _, own := range []bool{true, false} {
 		f := &probes.Facts{}
-		f.Target.PID, f.Container.WithTool = 4242, own
+		// The same root is not enough: a service's PrivateDevices= gives
+		// it another /dev under the same root (review).
+		f.Target.PID, f.Container.WithTool, f.Container.SameMounts = 4242, true, own
 		f.Tun = probes.TunFacts{Exists: true, CharDev: true, Major: 10, Minor: 200, Mode: "crw-------", TargetCanOpen: &no}
 		c := &Context{Facts: f, Symptom: symptom.Symptom{Operation: symptom.OpTunOpen, Errno: symptom.EACCES}}
 		found := false
