@@ -91,3 +91,17 @@ func TestOKNeedsEvidence(t *testing.T) {
 		t.Fatalf("empty verdict: %s %q", r.Status, r.Evidence)
 	}
 }
+
+// Opening a device node asks for no capability (EACCES is its mode;
+// /dev/vhost-net needs none at all); TUNSETIFF's create does (EPERM).
+func TestTunOpenNeedsNoCapability(t *testing.T) {
+	for text, want := range map[string]bool{
+		"qemu-system-x86_64: -netdev tap,id=net0,vhost=on: tap: open vhost char device failed: Permission denied": false,
+		"ERROR: Cannot open TUN/TAP dev /dev/net/tun: Permission denied (errno=13)":                               false,
+		"ERROR: Cannot ioctl TUNSETIFF tun0: Operation not permitted (errno=1)":                                   true,
+	} {
+		if got := needsNetAdmin(symptom.ParseSymptom(text)); got != want {
+			t.Errorf("%q: needsNetAdmin %v, want %v", text, got, want)
+		}
+	}
+}
