@@ -222,10 +222,16 @@ func fixesNameConflict(c *Context, v Verdict) []fix.Fix {
 			}
 		}
 		cmd := fix.Argv(words...)
+		if changed && len(words) > 1 && (words[0] == "ip" || strings.HasSuffix(words[0], "/ip")) && !slices.Contains(words, "-n") && !slices.Contains(words, "-netns") {
+			// The user's ip command, in the namespace the diagnosis
+			// examined (ip -n NAME when it is a named one; review).
+			cmd = ipCmd(c, words[1:]...)
+		}
 		if !changed {
-			args := []string{"link", "add", rename[c.Symptom.Device], "type", orKind(c.Symptom.Kind)}
-			if p, ok := rename[c.Symptom.Peer]; ok {
-				args = append(args, "peer", "name", p)
+			args := []string{"link", "add", fix.OrName(rename[c.Symptom.Device], c.Symptom.Device), "type", orKind(c.Symptom.Kind)}
+			if p := c.Symptom.Peer; p != "" {
+				// The peer keeps its name unless it is the taken one.
+				args = append(args, "peer", "name", fix.OrName(rename[p], p))
 			}
 			cmd = ipCmd(c, args...)
 		}

@@ -105,3 +105,29 @@ func TestTunOpenNeedsNoCapability(t *testing.T) {
 		}
 	}
 }
+
+// The free-name command keeps the peer and runs in the namespace examined
+// (review: it dropped "peer name foo" for a hostile name, and -n NS).
+func TestFreeNameCommand(t *testing.T) {
+	links := probes.NetFacts{Links: []probes.Link{{Index: 1, Name: "lo", Flags: 0x9}, {Index: 2, Name: "veth0", Kind: "veth", Flags: 0x1003}}}
+	for _, text := range []string{"$ ip link add veth0 type veth peer name foo\nRTNETLINK answers: File exists", "RTNETLINK answers: File exists"} {
+		f := &probes.Facts{Net: links, Target: probes.TargetFacts{Live: true, NetNS: `named "rv2"`}, Gathered: []probes.Group{probes.GroupNet}}
+		s := symptom.ParseSymptom(text)
+		if s.Device == "" {
+			s.Device, s.Peer, s.Kind, s.Operation = "veth0", "foo", "veth", symptom.OpLinkAdd
+		}
+		c := &Context{Facts: f, Symptom: s}
+		found := false
+		for _, x := range causeNameConflict.Fixes(c, Verdict{Status: Fail}) {
+			if x.ID == "name-conflict/use-free-name" {
+				found = true
+				if !strings.HasPrefix(x.Command, "ip -n rv2 link add ") || !strings.Contains(x.Command, "peer name foo") {
+					t.Errorf("%q: %s", text, x.Command)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%q: no free-name fix", text)
+		}
+	}
+}
