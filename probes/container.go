@@ -34,12 +34,12 @@ type ContainerFacts struct {
 	// WithTool is true when the target has rtnl-doctor's root directory:
 	// the same container (or none), so what rtnl-doctor itself may do shows
 	// what the runtime allows.
-	WithTool bool          `json:"with_tool,omitempty"`
+	WithTool bool `json:"with_tool,omitempty"`
 	// SameMounts is true when the target is in rtnl-doctor's mount
 	// namespace: it sees the same /dev (a service with PrivateDevices= or
 	// its own private mounts has the same root but another /dev).
-	SameMounts bool `json:"same_mount_ns,omitempty"`
-	Docker   *DockerDaemon `json:"docker,omitempty"`
+	SameMounts bool          `json:"same_mount_ns,omitempty"`
+	Docker     *DockerDaemon `json:"docker,omitempty"`
 	// SubUID and SubGID are the ranges of the docker remap user (or of the
 	// target's user when no remap is configured).
 	SubUIDOwner string       `json:"subuid_owner,omitempty"`
