@@ -127,6 +127,13 @@ type actionKind struct {
 	// required lists those it cannot do without.
 	params   map[string]paramCheck
 	required []string
+	// stateKeys declares every key of the kind's journaled states (the old
+	// state undo restores, the new state it expects, the live state read
+	// back) and checks its value, as params does for parameters: an entry
+	// with another key, or a value that fails, is refused. stateWith checks
+	// what depends on the action (nil: nothing).
+	stateKeys map[string]paramCheck
+	stateWith func(a *Action, st map[string]string) error
 	// needs names the privilege the action needs ("root", "CAP_NET_ADMIN"),
 	// checked against this process before anything runs.
 	needs func(a *Action) []capNeed
@@ -285,6 +292,30 @@ func ValidateAction(a *Action) error {
 	for _, name := range k.required {
 		if a.Params[name] == "" {
 			return fmt.Errorf("action %s: parameter %s is missing", a.Kind, name)
+		}
+	}
+	return nil
+}
+
+// validateState checks a journaled state (which: "old" or "new") of
+// action a against its kind's declaration.
+func validateState(a *Action, which string, st map[string]string) error {
+	k, ok := actionKinds[a.Kind]
+	if !ok {
+		return fmt.Errorf("unknown action kind %q", a.Kind)
+	}
+	for _, key := range sortedKeys(st) {
+		check, ok := k.stateKeys[key]
+		if !ok {
+			return fmt.Errorf("%s state: action %s keeps no %q", which, a.Kind, key)
+		}
+		if err := check(st[key]); err != nil {
+			return fmt.Errorf("%s state: %s: %v", which, key, err)
+		}
+	}
+	if k.stateWith != nil && len(st) > 0 {
+		if err := k.stateWith(a, st); err != nil {
+			return fmt.Errorf("%s state: %v", which, err)
 		}
 	}
 	return nil

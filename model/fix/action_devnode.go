@@ -141,10 +141,16 @@ func nodeNumbers(a *Action) (uint32, uint32) {
 	return n[0], n[1]
 }
 
+// nodeStateKeys are the states of mknod-tun and chmod (nodeState, and
+// mknod-tun's "dir": whether it made the directory).
+var nodeStateKeys = map[string]paramCheck{"node": checkNode, "mode": checkPerm, "uid": checkID, "gid": checkID,
+	"ino": checkU64, "dir": checkBool}
+
 var mknodTunAction = actionKind{
-	params:   map[string]paramCheck{"path": oneOf("/dev/net/tun", "/dev/vhost-net"), "mode": checkMode, "pid": checkPID},
-	required: []string{"path"},
-	needs:    func(*Action) []capNeed { return []capNeed{{cap.MKNOD, "creating a device node needs CAP_MKNOD"}} },
+	params:    map[string]paramCheck{"path": oneOf("/dev/net/tun", "/dev/vhost-net"), "mode": checkMode, "pid": checkPID},
+	required:  []string{"path"},
+	stateKeys: nodeStateKeys,
+	needs:     func(*Action) []capNeed { return []capNeed{{cap.MKNOD, "creating a device node needs CAP_MKNOD"}} },
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
 		rootfd, root, err := targetRoot(env, a)
 		if err != nil {
@@ -287,7 +293,8 @@ var chmodAction = actionKind{
 	params: map[string]paramCheck{
 		"path": anyPath(oneOf("/dev/vhost-net"), pathUnder("*", "/dev/net", "/etc/NetworkManager/system-connections", "/run/NetworkManager/system-connections")),
 		"mode": checkMode, "uid": checkID, "gid": checkID, "pid": checkPID},
-	required: []string{"path", "mode"},
+	required:  []string{"path", "mode"},
+	stateKeys: nodeStateKeys,
 	needs: func(a *Action) []capNeed {
 		n := []capNeed{{cap.FOWNER, "changing the mode of a file one does not own needs CAP_FOWNER"}}
 		if a.Param("uid") != "" {
