@@ -208,7 +208,12 @@ var (
 	checkExit = matching(`^-?[0-9]{1,5}$`, "an exit status")
 	// checkRouteText is a route as shown (route.text()): compared, never
 	// used to act.
-	checkRouteText = matching(`^[A-Za-z0-9 .:/_@-]{1,512}$`, "a route")
+	checkRouteText = func(v string) error {
+		if v == "" || len(v) > 512 || strings.IndexFunc(v, func(r rune) bool { return r < ' ' || r == 0x7f }) >= 0 {
+			return fmt.Errorf("%q is not a route", v)
+		}
+		return nil
+	}
 	checkProtoName = matching(`^[a-z0-9]{0,16}$`, "a routing protocol")
 )
 
