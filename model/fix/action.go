@@ -134,6 +134,12 @@ type actionKind struct {
 	// what depends on the action (nil: nothing).
 	stateKeys map[string]paramCheck
 	stateWith func(a *Action, st map[string]string) error
+	// identity lists the state keys that name the object itself (a file's
+	// device and inode, a node's inode), not its state: when they differ
+	// from what the fix left, the object is another one, and undo refuses
+	// even with --force, which only restores over a changed state of the
+	// same object.
+	identity []string
 	// needs names the privilege the action needs ("root", "CAP_NET_ADMIN"),
 	// checked against this process before anything runs.
 	needs func(a *Action) []capNeed
@@ -319,6 +325,25 @@ func validateState(a *Action, which string, st map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// otherObject says how the live state shows another object than the one
+// the fix left ("" when it is the same, or the kind cannot tell): the
+// identity keys of want that now lacks or holds otherwise.
+func otherObject(a *Action, want, now map[string]string) string {
+	var d []string
+	for _, k := range actionKinds[a.Kind].identity {
+		w, ok := want[k]
+		if !ok {
+			continue
+		}
+		if n, ok := now[k]; !ok {
+			d = append(d, fmt.Sprintf("it has no %s now (the fix left %s %s): it is gone", k, k, w))
+		} else if n != w {
+			d = append(d, fmt.Sprintf("%s is %s (the fix left %s)", k, n, w))
+		}
+	}
+	return strings.Join(d, "; ")
 }
 
 // KnownKind reports whether kind is an action type this package can

@@ -90,6 +90,24 @@ func restoreFile(env *ActionEnv, path string, old map[string]string) error {
 
 func pathParam(a *Action) string { return a.Param("path") }
 
+// sameFile refuses to restore over another file than the one the fix
+// left (another device or inode), whatever --force says; a file gone is
+// left gone. new without an identity (an apply interrupted before it was
+// recorded) cannot tell, and passes.
+func sameFile(env *ActionEnv, a *Action, new map[string]string) error {
+	if new["ino"] == "" {
+		return nil
+	}
+	now, err := fileState(env.path(a.Param("path")))
+	if err != nil {
+		return err
+	}
+	if d := otherObject(a, pick(new, "dev", "ino"), now); d != "" {
+		return fmt.Errorf("%s is not the file the fix left (%s): undo never acts on another file, even with --force: nothing was changed", a.Param("path"), d)
+	}
+	return nil
+}
+
 func hashText(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
@@ -132,6 +150,7 @@ var writeFileAction = actionKind{
 		"content": anyText, "mode": checkMode},
 	required:  []string{"path"},
 	stateKeys: fileStateKeys,
+	identity:  []string{"dev", "ino"},
 	writes:    pathParam,
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
 		return fileChange(env, a.Param("path"), a.Param("content"))
@@ -142,7 +161,10 @@ var writeFileAction = actionKind{
 		}
 		return fileState(env.path(a.Param("path")))
 	},
-	undo: func(_ context.Context, env *ActionEnv, a *Action, old, _ map[string]string) error {
+	undo: func(_ context.Context, env *ActionEnv, a *Action, old, new map[string]string) error {
+		if err := sameFile(env, a, new); err != nil {
+			return err
+		}
 		return restoreFile(env, a.Param("path"), old)
 	},
 	state: func(_ context.Context, env *ActionEnv, a *Action) (map[string]string, error) {
@@ -161,6 +183,7 @@ var editAction = actionKind{
 		"line": number(1 << 30), "reload": oneOf("networkd", "networkmanager")},
 	required:  []string{"path"},
 	stateKeys: fileStateKeys,
+	identity:  []string{"dev", "ino"},
 	writes:    pathParam,
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
 		prev, err := atomicfile.Read(env.path(a.Param("path")))
@@ -207,6 +230,9 @@ var editAction = actionKind{
 	undo: func(ctx context.Context, env *ActionEnv, a *Action, old, new map[string]string) error {
 		if new != nil && new["changed"] == "false" {
 			return errGone{"the file was not changed: nothing to undo"}
+		}
+		if err := sameFile(env, a, new); err != nil {
+			return err
 		}
 		if err := restoreFile(env, a.Param("path"), old); err != nil {
 			return err
@@ -323,6 +349,9 @@ var setcapAction = actionKind{
 	// sets (fileCaps); a file carrying others is left alone, so no entry
 	// can restore, say, cap_sys_admin.
 	stateKeys: map[string]paramCheck{"dev": checkU64, "ino": checkU64, "sha256": checkSHA256, "caps": checkCapsState},
+	// A file is its inode and its content: another program put in its
+	// place, or this one rewritten, is another object.
+	identity: []string{"dev", "ino", "sha256"},
 	needs: func(*Action) []capNeed {
 		return []capNeed{{cap.SETFCAP, "setting file capabilities needs CAP_SETFCAP"}}
 	},
@@ -332,6 +361,9 @@ var setcapAction = actionKind{
 			return Preview{}, err
 		}
 		f.Close()
+		if err := checkCapsState(st["caps"]); err != nil {
+			return Preview{}, fmt.Errorf("%s carries capabilities rtnl-doctor does not manage (%v): it is left alone", a.Param("path"), err)
+		}
 		return Preview{Changes: []string{fmt.Sprintf("%s: file capabilities %q → %q", a.Param("path"), orNone(st["caps"]), a.Param("caps"))},
 			Reversible: true, Undo: "restores " + orNone(st["caps"]) + " on the same file (device, inode and content checked)", Old: st}, nil
 	},

@@ -705,6 +705,10 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 				}
 				target.Phase, target.Note = end.Phase, end.Note
 				return *target, nil
+			} else if other := otherObject(a, want, now); other != "" {
+				// Another object holds the name now (another inode): --force
+				// restores over a changed state, never over another object.
+				return *target, fmt.Errorf("%s is not the object the fix changed (%s): undo never acts on another object, even with --force: nothing was changed", k.object(a), other)
 			} else if d != "" {
 				msg := "the object is no longer as the fix left it: " + d
 				if !env.Force {

@@ -570,7 +570,7 @@ func TestSetcapUndoChecksTheFile(t *testing.T) {
 	os.Remove(p)
 	b, _ := os.ReadFile(other)
 	os.WriteFile(p, b, 0o755)
-	if _, err := UndoFix(ctx, env, e.ID); err == nil || !strings.Contains(err.Error(), "another file") {
+	if _, err := UndoFix(ctx, env, e.ID); err == nil || !strings.Contains(err.Error(), "not the object the fix changed") {
 		t.Fatalf("undo on another file: %v", err)
 	}
 	if c, _ := fileCapText(other); c != otherSet {
