@@ -221,14 +221,6 @@ func isIproute2(p string) bool {
 	return false
 }
 
-// isShellOrRuntime refuses the programs a file capability must never go on.
-func isShellOrRuntime(p string) bool {
-	base := p[strings.LastIndexByte(p, '/')+1:]
-	for _, prefix := range []string{"sh", "bash", "dash", "zsh", "fish", "ksh", "python", "perl", "ruby", "node", "lua", "php",
-		"docker", "dockerd", "containerd", "runc", "crun", "podman", "busybox", "env", "sudo", "su"} {
-		if base == prefix || strings.HasPrefix(base, prefix) && len(base) > len(prefix) && (base[len(prefix)] >= '0' && base[len(prefix)] <= '9' || base[len(prefix)] == '.') {
-			return true
-		}
-	}
-	return false
-}
+// isShellOrRuntime refuses the programs a file capability must never go on
+// (the list is fix's: the setcap action refuses them too).
+func isShellOrRuntime(p string) bool { return fix.IsShellOrRuntime(p) }

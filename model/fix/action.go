@@ -127,6 +127,19 @@ type actionKind struct {
 	// required lists those it cannot do without.
 	params   map[string]paramCheck
 	required []string
+	// stateKeys declares every key of the kind's journaled states (the old
+	// state undo restores, the new state it expects, the live state read
+	// back) and checks its value, as params does for parameters: an entry
+	// with another key, or a value that fails, is refused. stateWith checks
+	// what depends on the action (nil: nothing).
+	stateKeys map[string]paramCheck
+	stateWith func(a *Action, st map[string]string) error
+	// identity lists the state keys that name the object itself (a file's
+	// device and inode, a node's inode), not its state: when they differ
+	// from what the fix left, the object is another one, and undo refuses
+	// even with --force, which only restores over a changed state of the
+	// same object.
+	identity []string
 	// needs names the privilege the action needs ("root", "CAP_NET_ADMIN"),
 	// checked against this process before anything runs.
 	needs func(a *Action) []capNeed
@@ -288,6 +301,49 @@ func ValidateAction(a *Action) error {
 		}
 	}
 	return nil
+}
+
+// validateState checks a journaled state (which: "old" or "new") of
+// action a against its kind's declaration.
+func validateState(a *Action, which string, st map[string]string) error {
+	k, ok := actionKinds[a.Kind]
+	if !ok {
+		return fmt.Errorf("unknown action kind %q", a.Kind)
+	}
+	for _, key := range sortedKeys(st) {
+		check, ok := k.stateKeys[key]
+		if !ok {
+			return fmt.Errorf("%s state: action %s keeps no %q", which, a.Kind, key)
+		}
+		if err := check(st[key]); err != nil {
+			return fmt.Errorf("%s state: %s: %v", which, key, err)
+		}
+	}
+	if k.stateWith != nil && len(st) > 0 {
+		if err := k.stateWith(a, st); err != nil {
+			return fmt.Errorf("%s state: %v", which, err)
+		}
+	}
+	return nil
+}
+
+// otherObject says how the live state shows another object than the one
+// the fix left ("" when it is the same, or the kind cannot tell): the
+// identity keys of want that now lacks or holds otherwise.
+func otherObject(a *Action, want, now map[string]string) string {
+	var d []string
+	for _, k := range actionKinds[a.Kind].identity {
+		w, ok := want[k]
+		if !ok {
+			continue
+		}
+		if n, ok := now[k]; !ok {
+			d = append(d, fmt.Sprintf("it has no %s now (the fix left %s %s): it is gone", k, k, w))
+		} else if n != w {
+			d = append(d, fmt.Sprintf("%s is %s (the fix left %s)", k, n, w))
+		}
+	}
+	return strings.Join(d, "; ")
 }
 
 // KnownKind reports whether kind is an action type this package can

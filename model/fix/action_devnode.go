@@ -141,10 +141,17 @@ func nodeNumbers(a *Action) (uint32, uint32) {
 	return n[0], n[1]
 }
 
+// nodeStateKeys are the states of mknod-tun and chmod (nodeState, and
+// mknod-tun's "dir": whether it made the directory).
+var nodeStateKeys = map[string]paramCheck{"node": checkNode, "mode": checkPerm, "uid": checkID, "gid": checkID,
+	"ino": checkU64, "dir": checkBool}
+
 var mknodTunAction = actionKind{
-	params:   map[string]paramCheck{"path": oneOf("/dev/net/tun", "/dev/vhost-net"), "mode": checkMode, "pid": checkPID},
-	required: []string{"path"},
-	needs:    func(*Action) []capNeed { return []capNeed{{cap.MKNOD, "creating a device node needs CAP_MKNOD"}} },
+	params:    map[string]paramCheck{"path": oneOf("/dev/net/tun", "/dev/vhost-net"), "mode": checkMode, "pid": checkPID},
+	required:  []string{"path"},
+	stateKeys: nodeStateKeys,
+	identity:  []string{"ino"},
+	needs:     func(*Action) []capNeed { return []capNeed{{cap.MKNOD, "creating a device node needs CAP_MKNOD"}} },
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
 		rootfd, root, err := targetRoot(env, a)
 		if err != nil {
@@ -189,7 +196,10 @@ var mknodTunAction = actionKind{
 				return nil, &os.PathError{Op: "mkdir", Path: dir, Err: err}
 			}
 		}
-		mode, _ := strconv.ParseUint(orMode(a.Param("mode")), 8, 32)
+		mode, err := parsePerm(orMode(a.Param("mode")))
+		if err != nil {
+			return nil, err
+		}
 		dfd, err := openBeneath(rootfd, dir, unix.O_PATH|unix.O_DIRECTORY)
 		if err != nil {
 			return nil, err
@@ -200,16 +210,20 @@ var mknodTunAction = actionKind{
 		if err := unix.Mknodat(dfd, base, unix.S_IFCHR|uint32(mode), int(unix.Mkdev(major, minor))); err != nil {
 			return nil, &os.PathError{Op: "mknod", Path: a.Param("path"), Err: err}
 		}
-		if err := chmodAt(dfd, base, uint32(mode), -1, -1); err != nil { // the umask cut it
+		if err := chmodAt(dfd, base, uint32(mode), -1, -1, ""); err != nil { // the umask cut it
 			return nil, err
 		}
 		return nodeState(env, a)
 	},
-	undo: func(_ context.Context, env *ActionEnv, a *Action, old, _ map[string]string) error {
+	undo: func(_ context.Context, env *ActionEnv, a *Action, old, new map[string]string) error {
 		return inTarget(env, a, func(dfd int, base string) error {
 			var st unix.Stat_t
 			if err := unix.Fstatat(dfd, base, &st, unix.AT_SYMLINK_NOFOLLOW); err == nil && st.Mode&unix.S_IFMT != unix.S_IFCHR {
 				return fmt.Errorf("%s is no longer the node rtnl-doctor made: leaving it", a.Param("path"))
+			} else if err == nil && new["ino"] != "" && strconv.FormatUint(st.Ino, 10) != new["ino"] {
+				// Another node made since in its place: never removed, even
+				// with --force.
+				return fmt.Errorf("%s%s is another node now (inode %d; rtnl-doctor made inode %s): undo never removes another node, even with --force: leaving it", a.Param("path"), inWhichRoot(a), st.Ino, new["ino"])
 			}
 			if err := unix.Unlinkat(dfd, base, 0); err != nil && !errors.Is(err, unix.ENOENT) {
 				return err
@@ -250,8 +264,9 @@ func orMode(m string) string {
 }
 
 // chmodAt changes mode (and owner when uid/gid are given) of base in dirfd
-// without following a symlink there.
-func chmodAt(dirfd int, base string, mode uint32, uid, gid int) error {
+// without following a symlink there; with ino, only when base is still
+// that inode (checked on the descriptor changed).
+func chmodAt(dirfd int, base string, mode uint32, uid, gid int, ino string) error {
 	fd, err := unix.Openat(dirfd, base, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return &os.PathError{Op: "open", Path: base, Err: err}
@@ -263,6 +278,9 @@ func chmodAt(dirfd int, base string, mode uint32, uid, gid int) error {
 	}
 	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
 		return fmt.Errorf("%s: %w", base, atomicfile.ErrSymlink)
+	}
+	if ino != "" && strconv.FormatUint(st.Ino, 10) != ino {
+		return fmt.Errorf("%s is another file now (inode %d; the fix changed inode %s): undo never acts on another file, even with --force: nothing was changed", base, st.Ino, ino)
 	}
 	proc := fmt.Sprintf("/proc/self/fd/%d", fd)
 	if uid >= 0 || gid >= 0 {
@@ -287,7 +305,9 @@ var chmodAction = actionKind{
 	params: map[string]paramCheck{
 		"path": anyPath(oneOf("/dev/vhost-net"), pathUnder("*", "/dev/net", "/etc/NetworkManager/system-connections", "/run/NetworkManager/system-connections")),
 		"mode": checkMode, "uid": checkID, "gid": checkID, "pid": checkPID},
-	required: []string{"path", "mode"},
+	required:  []string{"path", "mode"},
+	stateKeys: nodeStateKeys,
+	identity:  []string{"ino"},
 	needs: func(a *Action) []capNeed {
 		n := []capNeed{{cap.FOWNER, "changing the mode of a file one does not own needs CAP_FOWNER"}}
 		if a.Param("uid") != "" {
@@ -303,6 +323,9 @@ var chmodAction = actionKind{
 		if st["node"] == "absent" || st["node"] == "symlink" {
 			return Preview{}, fmt.Errorf("%s%s: %s", a.Param("path"), inWhichRoot(a), map[bool]string{true: "missing", false: atomicfile.ErrSymlink.Error()}[st["node"] == "absent"])
 		}
+		if _, err := parsePerm(st["mode"]); err != nil {
+			return Preview{}, fmt.Errorf("%s%s: %v: rtnl-doctor leaves it alone", a.Param("path"), inWhichRoot(a), err)
+		}
 		old := pick(st, "mode", "uid", "gid")
 		ch := fmt.Sprintf("%s%s: mode %s → %s", a.Param("path"), inWhichRoot(a), old["mode"], a.Param("mode"))
 		if a.Param("uid") != "" {
@@ -311,22 +334,28 @@ var chmodAction = actionKind{
 		return Preview{Changes: []string{ch}, Reversible: true, Undo: "sets mode " + old["mode"] + " and owner back, if nobody changed them since", Old: old}, nil
 	},
 	apply: func(_ context.Context, env *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
-		mode, _ := strconv.ParseUint(a.Param("mode"), 8, 32)
-		err := inTarget(env, a, func(dfd int, base string) error {
-			return chmodAt(dfd, base, uint32(mode), atoiOr(a.Param("uid"), -1), atoiOr(a.Param("gid"), -1))
+		mode, err := parsePerm(a.Param("mode"))
+		if err != nil {
+			return nil, err
+		}
+		err = inTarget(env, a, func(dfd int, base string) error {
+			return chmodAt(dfd, base, uint32(mode), atoiOr(a.Param("uid"), -1), atoiOr(a.Param("gid"), -1), "")
 		})
 		if err != nil {
 			return nil, err
 		}
 		return nodeState(env, a)
 	},
-	undo: func(_ context.Context, env *ActionEnv, a *Action, old, _ map[string]string) error {
-		mode, _ := strconv.ParseUint(old["mode"], 8, 32)
+	undo: func(_ context.Context, env *ActionEnv, a *Action, old, new map[string]string) error {
+		mode, err := parsePerm(old["mode"])
+		if err != nil {
+			return fmt.Errorf("the journaled old mode: %w: nothing was changed", err)
+		}
 		uid, gid := -1, -1
 		if a.Param("uid") != "" {
 			uid, gid = atoiOr(old["uid"], -1), atoiOr(old["gid"], -1)
 		}
-		return inTarget(env, a, func(dfd int, base string) error { return chmodAt(dfd, base, uint32(mode), uid, gid) })
+		return inTarget(env, a, func(dfd int, base string) error { return chmodAt(dfd, base, mode, uid, gid, new["ino"]) })
 	},
 	state: func(_ context.Context, env *ActionEnv, a *Action) (map[string]string, error) {
 		return nodeState(env, a)

@@ -26,21 +26,34 @@ func prevToMap(p *atomicfile.Previous) map[string]string {
 }
 
 func mapToPrev(m map[string]string) (*atomicfile.Previous, error) {
-	if m["existed"] != "true" {
+	switch m["existed"] {
+	case "false":
 		return &atomicfile.Previous{}, nil
+	case "true":
+	default:
+		return nil, fmt.Errorf("journal backup: existed is %q, not true or false", m["existed"])
 	}
 	data, err := base64.StdEncoding.DecodeString(m["data"])
 	if err != nil {
 		return nil, fmt.Errorf("journal backup unreadable: %w", err)
 	}
-	mode, _ := strconv.ParseUint(m["mode"], 8, 32)
-	uid, _ := strconv.Atoi(m["uid"])
-	gid, _ := strconv.Atoi(m["gid"])
-	return &atomicfile.Previous{Existed: true, Data: data, Mode: os.FileMode(mode), UID: uid, GID: gid}, nil
+	mode, err := parsePerm(m["mode"])
+	if err != nil {
+		return nil, fmt.Errorf("journal backup: %w", err)
+	}
+	uid, err := strconv.ParseUint(m["uid"], 10, 32)
+	if err != nil {
+		return nil, fmt.Errorf("journal backup: uid %q", m["uid"])
+	}
+	gid, err := strconv.ParseUint(m["gid"], 10, 32)
+	if err != nil {
+		return nil, fmt.Errorf("journal backup: gid %q", m["gid"])
+	}
+	return &atomicfile.Previous{Existed: true, Data: data, Mode: os.FileMode(mode), UID: int(uid), GID: int(gid)}, nil
 }
 
 func fileMode(a *Action) os.FileMode {
-	if m, err := strconv.ParseUint(a.Param("mode"), 8, 32); err == nil {
+	if m, err := parsePerm(a.Param("mode")); err == nil {
 		return os.FileMode(m)
 	}
 	return 0o644
@@ -77,6 +90,24 @@ func restoreFile(env *ActionEnv, path string, old map[string]string) error {
 
 func pathParam(a *Action) string { return a.Param("path") }
 
+// sameFile refuses to restore over another file than the one the fix
+// left (another device or inode), whatever --force says; a file gone is
+// left gone. new without an identity (an apply interrupted before it was
+// recorded) cannot tell, and passes.
+func sameFile(env *ActionEnv, a *Action, new map[string]string) error {
+	if new["ino"] == "" {
+		return nil
+	}
+	now, err := fileState(env.path(a.Param("path")))
+	if err != nil {
+		return err
+	}
+	if d := otherObject(a, pick(new, "dev", "ino"), now); d != "" {
+		return fmt.Errorf("%s is not the file the fix left (%s): undo never acts on another file, even with --force: nothing was changed", a.Param("path"), d)
+	}
+	return nil
+}
+
 func hashText(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
@@ -107,12 +138,20 @@ func fileExpect(a *Action, _, new map[string]string) map[string]string {
 	return map[string]string{"sha256": hashText(a.Param("content"))}
 }
 
+// fileStateKeys are the states of write-file and edit: the backup
+// (prevToMap) and the file's identity (fileState), and whether an edit
+// changed it.
+var fileStateKeys = map[string]paramCheck{"existed": checkBool, "data": checkBackup, "mode": checkPerm,
+	"uid": checkID, "gid": checkID, "dev": checkU64, "ino": checkU64, "sha256": checkSHA256, "changed": checkBool}
+
 var writeFileAction = actionKind{
 	params: map[string]paramCheck{
 		"path":    pathUnder("*.conf", "/etc/security/limits.d", "/etc/modules-load.d"),
 		"content": anyText, "mode": checkMode},
-	required: []string{"path"},
-	writes:   pathParam,
+	required:  []string{"path"},
+	stateKeys: fileStateKeys,
+	identity:  []string{"dev", "ino"},
+	writes:    pathParam,
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
 		return fileChange(env, a.Param("path"), a.Param("content"))
 	},
@@ -122,7 +161,10 @@ var writeFileAction = actionKind{
 		}
 		return fileState(env.path(a.Param("path")))
 	},
-	undo: func(_ context.Context, env *ActionEnv, a *Action, old, _ map[string]string) error {
+	undo: func(_ context.Context, env *ActionEnv, a *Action, old, new map[string]string) error {
+		if err := sameFile(env, a, new); err != nil {
+			return err
+		}
 		return restoreFile(env, a.Param("path"), old)
 	},
 	state: func(_ context.Context, env *ActionEnv, a *Action) (map[string]string, error) {
@@ -139,8 +181,10 @@ var editAction = actionKind{
 		"path": pathUnder("*", "/etc/systemd/network", "/run/systemd/network", "/etc/NetworkManager/system-connections",
 			"/run/NetworkManager/system-connections", "/etc/NetworkManager/conf.d", "/etc/netplan"),
 		"line": number(1 << 30), "reload": oneOf("networkd", "networkmanager")},
-	required: []string{"path"},
-	writes:   pathParam,
+	required:  []string{"path"},
+	stateKeys: fileStateKeys,
+	identity:  []string{"dev", "ino"},
+	writes:    pathParam,
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
 		prev, err := atomicfile.Read(env.path(a.Param("path")))
 		if err != nil {
@@ -186,6 +230,9 @@ var editAction = actionKind{
 	undo: func(ctx context.Context, env *ActionEnv, a *Action, old, new map[string]string) error {
 		if new != nil && new["changed"] == "false" {
 			return errGone{"the file was not changed: nothing to undo"}
+		}
+		if err := sameFile(env, a, new); err != nil {
+			return err
 		}
 		if err := restoreFile(env, a.Param("path"), old); err != nil {
 			return err
@@ -267,9 +314,17 @@ func setFdCaps(f *os.File, text string) error {
 
 // capFileState is the file's identity and capabilities, read through one
 // descriptor opened without following symlinks.
-func capFileState(p string) (map[string]string, *os.File, error) {
-	f, err := openNoFollow(p)
+func capFileState(env *ActionEnv, a *Action) (map[string]string, *os.File, error) {
+	p := a.Param("path")
+	if err := checkSetcapPath(p); err != nil {
+		return nil, nil, err
+	}
+	f, err := openNoFollow(env.path(p))
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkSetcapFile(f, env.root(), p); err != nil {
+		f.Close()
 		return nil, nil, err
 	}
 	id, err := fileIdentity(f)
@@ -288,22 +343,32 @@ func capFileState(p string) (map[string]string, *os.File, error) {
 }
 
 var setcapAction = actionKind{
-	params:   map[string]paramCheck{"path": cleanAbs, "caps": matching(`^cap_[a-z_]+(,cap_[a-z_]+)*[=+][eip]{1,3}$`, "a capability text")},
+	params:   map[string]paramCheck{"path": checkSetcapPath, "caps": checkCaps},
 	required: []string{"path", "caps"},
+	// The file's identity and its capabilities: only those rtnl-doctor
+	// sets (fileCaps); a file carrying others is left alone, so no entry
+	// can restore, say, cap_sys_admin.
+	stateKeys: map[string]paramCheck{"dev": checkU64, "ino": checkU64, "sha256": checkSHA256, "caps": checkCapsState},
+	// A file is its inode and its content: another program put in its
+	// place, or this one rewritten, is another object.
+	identity: []string{"dev", "ino", "sha256"},
 	needs: func(*Action) []capNeed {
 		return []capNeed{{cap.SETFCAP, "setting file capabilities needs CAP_SETFCAP"}}
 	},
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
-		st, f, err := capFileState(env.path(a.Param("path")))
+		st, f, err := capFileState(env, a)
 		if err != nil {
 			return Preview{}, err
 		}
 		f.Close()
+		if err := checkCapsState(st["caps"]); err != nil {
+			return Preview{}, fmt.Errorf("%s carries capabilities rtnl-doctor does not manage (%v): it is left alone", a.Param("path"), err)
+		}
 		return Preview{Changes: []string{fmt.Sprintf("%s: file capabilities %q → %q", a.Param("path"), orNone(st["caps"]), a.Param("caps"))},
 			Reversible: true, Undo: "restores " + orNone(st["caps"]) + " on the same file (device, inode and content checked)", Old: st}, nil
 	},
 	apply: func(_ context.Context, env *ActionEnv, a *Action, old map[string]string) (map[string]string, error) {
-		st, f, err := capFileState(env.path(a.Param("path")))
+		st, f, err := capFileState(env, a)
 		if err != nil {
 			return nil, err
 		}
@@ -319,7 +384,7 @@ var setcapAction = actionKind{
 		return st, err
 	},
 	undo: func(_ context.Context, env *ActionEnv, a *Action, old, new map[string]string) error {
-		st, f, err := capFileState(env.path(a.Param("path")))
+		st, f, err := capFileState(env, a)
 		if err != nil {
 			return err
 		}
@@ -332,7 +397,7 @@ var setcapAction = actionKind{
 		return setFdCaps(f, old["caps"])
 	},
 	state: func(_ context.Context, env *ActionEnv, a *Action) (map[string]string, error) {
-		st, f, err := capFileState(env.path(a.Param("path")))
+		st, f, err := capFileState(env, a)
 		if err != nil {
 			return nil, err
 		}

@@ -122,8 +122,9 @@ var helperAction = actionKind{
 	params: map[string]paramCheck{
 		"op":  func(v string) error { _, err := helperOf(&Action{Params: map[string]string{"op": v}}); return err },
 		"arg": matching(`^[A-Za-z0-9_/][A-Za-z0-9_./:+@-]{0,255}$`, "a helper argument")},
-	required: []string{"op"},
-	needs:    needRoot("changing the system's security policy or network configuration needs root"),
+	required:  []string{"op"},
+	stateKeys: map[string]paramCheck{"on": oneOf("on", "off", ""), "exit": checkExit},
+	needs:     needRoot("changing the system's security policy or network configuration needs root"),
 	preview: func(ctx context.Context, env *ActionEnv, a *Action) (Preview, error) {
 		if err := checkHelperArg(a); err != nil {
 			return Preview{}, err

@@ -16,8 +16,9 @@ func moduleLoaded(env *ActionEnv, mod string) bool {
 }
 
 var modprobeAction = actionKind{
-	params:   map[string]paramCheck{"module": checkModule},
-	required: []string{"module"},
+	params:    map[string]paramCheck{"module": checkModule},
+	required:  []string{"module"},
+	stateKeys: map[string]paramCheck{"loaded": checkBool},
 	needs: func(*Action) []capNeed {
 		return []capNeed{{cap.SYS_MODULE, "loading a kernel module needs CAP_SYS_MODULE"}}
 	},
@@ -59,8 +60,9 @@ var modprobeAction = actionKind{
 // compactAction asks the kernel to compact memory: it changes no setting,
 // so there is nothing to undo (and no "Undo with:" is offered).
 var compactAction = actionKind{
-	params: map[string]paramCheck{},
-	needs:  needRoot("writing /proc/sys/vm/compact_memory needs root"),
+	params:    map[string]paramCheck{},
+	stateKeys: map[string]paramCheck{},
+	needs:     needRoot("writing /proc/sys/vm/compact_memory needs root"),
 	preview: func(context.Context, *ActionEnv, *Action) (Preview, error) {
 		return Preview{Changes: []string{"the kernel moves pages so free memory joins into larger blocks (takes a moment, changes no setting)"},
 			Undo: "nothing to undo: compaction changes no setting", Old: map[string]string{}}, nil

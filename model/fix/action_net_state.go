@@ -173,6 +173,27 @@ func addNetState() {
 		return map[string]string{"ifindex": old["ifindex"], "mtu": old["mtu"]}
 	}
 	actionKinds["link-mtu"] = k
+
+	// The journaled states of each net kind (Entry.Old, Entry.New, the
+	// live state), checked on reading as its parameters are.
+	routeKeys := map[string]paramCheck{"present": checkBool, "route": checkRouteText, "proto": checkProtoName,
+		"old_dst": checkPrefix, "old_dev": optional(checkIfname), "old_via": checkAddr, "old_src": checkAddr,
+		"old_proto": number(255), "old_scope": number(255), "old_metric": number(1<<32 - 1), "old_table": number(1<<32 - 1)}
+	for kind, keys := range map[string]map[string]paramCheck{
+		"link-set":       {"state": oneOf("up", "down")},
+		"link-delete":    {"index": checkU64, "attached": anyText, "deleted": checkIfname},
+		"altname-delete": {"altname": oneOf("present", "absent")},
+		"addr-replace":   {"present": checkBool},
+		"addr-delete":    {"present": checkBool},
+		"route-add":      routeKeys,
+		"route-replace":  routeKeys,
+		"route-delete":   routeKeys,
+		"link-mtu":       {"ifindex": checkU64, "mtu": checkMTU},
+	} {
+		k := actionKinds[kind]
+		k.stateKeys = keys
+		actionKinds[kind] = k
+	}
 }
 
 // linkMTUState is the link's ifindex and MTU now.

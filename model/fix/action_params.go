@@ -1,12 +1,17 @@
 package fix
 
 import (
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/netip"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
 // paramCheck validates one action parameter's value as read from the
@@ -94,11 +99,17 @@ func anyText(v string) error {
 }
 
 var (
-	checkMode   = matching(`^0?[0-7]{3,4}$`, "an octal mode")
+	// checkMode: the modes rtnl-doctor sets (0..0777, as checkPerm).
+	checkMode   = checkPerm
 	checkIfname = matching(`^[^/\s:]{1,15}$`, "an interface name")
-	checkPID    = number(1 << 22)
+	checkPID    = func(v string) error {
+		if n, err := strconv.ParseUint(v, 10, 32); err != nil || n == 0 || n > 1<<22 {
+			return fmt.Errorf("%q is not a PID", v)
+		}
+		return nil
+	}
 	checkID     = number(1<<32 - 2)
-	checkRlim   = matching(`^(unlimited|-1|[0-9]{1,20})$`, "a limit")
+	checkRlim   = func(v string) error { _, err := parseRlim(v); return err }
 	checkModule = matching(`^[A-Za-z0-9_-]{1,64}$`, "a module name")
 	checkFamily = oneOf("inet", "inet6", "")
 	// sysctl keys: dotted names; an interface part may hold dots and dashes.
@@ -161,4 +172,130 @@ func parseMTU(v string) (uint32, error) {
 		return 0, fmt.Errorf("%q is not an MTU (a positive whole number of bytes)", v)
 	}
 	return uint32(n), nil
+}
+
+// --- checks of journaled states (Entry.Old, Entry.New) ----------------------
+//
+// A state is data like the parameters: undo writes an old state back
+// (a mode, capabilities, limits, a backup), so every value is checked on
+// reading with the same care as a parameter, and rtnl-doctor records no
+// state it would refuse to read back.
+
+var (
+	checkBool = oneOf("true", "false")
+	// checkPerm accepts the permission bits rtnl-doctor sets and records:
+	// 0..0777 in octal, never setuid, setgid or sticky.
+	checkPerm = func(v string) error {
+		if _, err := parsePerm(v); err != nil {
+			return err
+		}
+		return nil
+	}
+	checkU64    = number(1<<64 - 1)
+	checkSHA256 = matching(`^(absent|[0-9a-f]{64})$`, "a SHA-256 (or absent)")
+	// checkBackup is a file's previous content, base64 (atomicfile reads at
+	// most a few MB of a config file).
+	checkBackup = func(v string) error {
+		if len(v) > maxLine {
+			return errors.New("a backup longer than a journal line")
+		}
+		if _, err := base64.StdEncoding.DecodeString(v); err != nil {
+			return fmt.Errorf("not base64: %v", err)
+		}
+		return nil
+	}
+	checkNode = matching(`^(absent|char [0-9]{1,10}:[0-9]{1,10}|symlink|file|directory|other)$`, "a node description")
+	checkExit = matching(`^-?[0-9]{1,5}$`, "an exit status")
+	// checkRouteText is a route as shown (route.text()): compared, never
+	// used to act.
+	checkRouteText = func(v string) error {
+		if v == "" || len(v) > 512 || strings.IndexFunc(v, func(r rune) bool { return r < ' ' || r == 0x7f }) >= 0 {
+			return fmt.Errorf("%q is not a route", v)
+		}
+		return nil
+	}
+	checkProtoName = matching(`^[a-z0-9]{0,16}$`, "a routing protocol")
+)
+
+// optional passes "" and whatever check passes.
+func optional(check paramCheck) paramCheck {
+	return func(v string) error {
+		if v == "" {
+			return nil
+		}
+		return check(v)
+	}
+}
+
+// parsePerm reads a mode as checkPerm accepts it.
+func parsePerm(v string) (uint32, error) {
+	n, err := strconv.ParseUint(v, 8, 32)
+	if err != nil || len(v) > 4 || len(v) < 3 {
+		return 0, fmt.Errorf("%q is not an octal mode", v)
+	}
+	if n > 0o777 {
+		return 0, fmt.Errorf("mode %s has setuid, setgid or sticky bits: rtnl-doctor sets and restores only 0..0777", v)
+	}
+	return uint32(n), nil
+}
+
+// parseRlim reads a limit as checkRlim accepts it: "unlimited" (or -1),
+// or a number; garbage is an error, never 0.
+func parseRlim(s string) (uint64, error) {
+	if s == "unlimited" || s == "-1" {
+		return unix.RLIM_INFINITY, nil
+	}
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a limit (unlimited or a number)", s)
+	}
+	return v, nil
+}
+
+// fileCaps are the capabilities rtnl-doctor puts on a file (setcap), and
+// the only ones it records or restores: a file carrying others is left
+// alone.
+var fileCaps = map[string]bool{"cap_net_admin": true, "cap_net_raw": true, "cap_net_bind_service": true}
+
+var capClauseRe = regexp.MustCompile(`^(cap_[a-z_]+(?:,cap_[a-z_]+)*)([=+])([eip]{1,3})$`)
+
+// checkCapClause accepts one clause of capability text naming only
+// fileCaps.
+func checkCapClause(v string) error {
+	m := capClauseRe.FindStringSubmatch(v)
+	if m == nil {
+		return fmt.Errorf("%q is not a capability text", v)
+	}
+	for _, c := range strings.Split(m[1], ",") {
+		if !fileCaps[c] {
+			return fmt.Errorf("%q names %s: rtnl-doctor sets and restores only %s", v, c, strings.Join(sortedSet(fileCaps), ", "))
+		}
+	}
+	return nil
+}
+
+// checkCaps is setcap's "caps" parameter: one clause.
+var checkCaps paramCheck = checkCapClause
+
+// checkCapsState is a file's capabilities as read back (libcap's text, ""
+// for none): clauses separated by spaces, naming only fileCaps.
+func checkCapsState(v string) error {
+	if len(v) > 512 {
+		return errors.New("too long")
+	}
+	for _, c := range strings.Fields(v) {
+		if err := checkCapClause(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sortedSet(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

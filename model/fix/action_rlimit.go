@@ -10,12 +10,17 @@ import (
 	"kernel.org/pub/linux/libs/security/libcap/cap"
 )
 
-func parseRlim(s string) uint64 {
-	if s == "unlimited" || s == "-1" {
-		return unix.RLIM_INFINITY
+// rlimits reads a soft and a hard limit (parseRlim): garbage is an error.
+func rlimits(soft, hard string) (unix.Rlimit, error) {
+	s, err := parseRlim(soft)
+	if err != nil {
+		return unix.Rlimit{}, fmt.Errorf("soft limit: %w", err)
 	}
-	v, _ := strconv.ParseUint(s, 10, 64)
-	return v
+	h, err := parseRlim(hard)
+	if err != nil {
+		return unix.Rlimit{}, fmt.Errorf("hard limit: %w", err)
+	}
+	return unix.Rlimit{Cur: s, Max: h}, nil
 }
 
 func rlimText(v uint64) string {
@@ -38,8 +43,9 @@ func getNofile(pid int) (unix.Rlimit, error) {
 // by PID, start time and boot id (Identity.Proc): apply and undo refuse a
 // PID that now names another process.
 var prlimitAction = actionKind{
-	params:   map[string]paramCheck{"pid": checkPID, "soft": checkRlim, "hard": checkRlim},
-	required: []string{"pid", "soft", "hard"},
+	params:    map[string]paramCheck{"pid": checkPID, "soft": checkRlim, "hard": checkRlim},
+	required:  []string{"pid", "soft", "hard"},
+	stateKeys: map[string]paramCheck{"soft": checkRlim, "hard": checkRlim},
 	// The kernel lets a process change the limits of processes with its own
 	// credentials without CAP_SYS_RESOURCE, unless it raises a hard limit;
 	// the preview checks the hard limit, the kernel the rest.
@@ -49,7 +55,11 @@ var prlimitAction = actionKind{
 		if err != nil {
 			return Preview{}, err
 		}
-		if hard := parseRlim(a.Param("hard")); hard > cur.Max {
+		want, err := rlimits(a.Param("soft"), a.Param("hard"))
+		if err != nil {
+			return Preview{}, err
+		}
+		if hard := want.Max; hard > cur.Max {
 			if on, _ := cap.GetProc().GetFlag(cap.Effective, cap.SYS_RESOURCE); !on {
 				return Preview{}, fmt.Errorf("raising the hard limit from %s to %s needs CAP_SYS_RESOURCE, which rtnl-doctor lacks: raise the soft limit only (up to %s), or restart the process with a higher LimitNOFILE",
 					rlimText(cur.Max), a.Param("hard"), rlimText(cur.Max))
@@ -65,7 +75,10 @@ var prlimitAction = actionKind{
 		if err := stillTheProcess(a); err != nil {
 			return nil, err
 		}
-		nl := unix.Rlimit{Cur: parseRlim(a.Param("soft")), Max: parseRlim(a.Param("hard"))}
+		nl, err := rlimits(a.Param("soft"), a.Param("hard"))
+		if err != nil {
+			return nil, err
+		}
 		if err := pinnedPrlimit(a, pid, &nl); err != nil {
 			if errors.Is(err, unix.ESRCH) {
 				return nil, fmt.Errorf("process %d is gone", pid)
@@ -80,8 +93,11 @@ var prlimitAction = actionKind{
 		if err := stillTheProcess(a); err != nil {
 			return err
 		}
-		ol := unix.Rlimit{Cur: parseRlim(old["soft"]), Max: parseRlim(old["hard"])}
-		err := pinnedPrlimit(a, pid, &ol)
+		ol, err := rlimits(old["soft"], old["hard"])
+		if err != nil {
+			return fmt.Errorf("the journaled old limits: %w: nothing was changed", err)
+		}
+		err = pinnedPrlimit(a, pid, &ol)
 		if errors.Is(err, unix.ESRCH) {
 			return errGone{fmt.Sprintf("process %d is gone: its limits went with it", pid)}
 		}
@@ -99,7 +115,11 @@ var prlimitAction = actionKind{
 		if new != nil {
 			return pick(new, "soft", "hard")
 		}
-		return map[string]string{"soft": rlimText(parseRlim(a.Param("soft"))), "hard": rlimText(parseRlim(a.Param("hard")))}
+		want, err := rlimits(a.Param("soft"), a.Param("hard"))
+		if err != nil {
+			return nil
+		}
+		return map[string]string{"soft": rlimText(want.Cur), "hard": rlimText(want.Max)}
 	},
 	object: func(a *Action) string { return "RLIMIT_NOFILE of PID " + a.Param("pid") },
 }

@@ -61,10 +61,17 @@ func writeSysctl(env *ActionEnv, a *Action, value string) error {
 	})
 }
 
+var (
+	checkSysctlValue = matching(`^[A-Za-z0-9 \t._:/,-]{0,256}$`, "a sysctl value")
+	// checkPersistLine: one line of sysctl.d syntax, of plain characters.
+	checkPersistLine = matching(`^[A-Za-z0-9 \t._:/,=@+-]{0,512}$`, "a sysctl.d line")
+)
+
 var sysctlAction = actionKind{
-	params: map[string]paramCheck{"key": checkSysctlKey, "value": matching(`^[A-Za-z0-9 \t._:/-]{0,256}$`, "a sysctl value"),
+	params: map[string]paramCheck{"key": checkSysctlKey, "value": checkSysctlValue,
 		"netns": checkNetns, "dev": checkIfname},
-	required: []string{"key", "value"},
+	required:  []string{"key", "value"},
+	stateKeys: map[string]paramCheck{"value": checkSysctlValue},
 	needs: func(a *Action) []capNeed {
 		n := []capNeed{{cap.DAC_OVERRIDE, "writing /proc/sys needs root"}}
 		if a.Param("netns") != "" {
@@ -227,7 +234,16 @@ var sysctlPersistAction = actionKind{
 	params: map[string]paramCheck{"path": pathUnder("*.conf", "/etc/sysctl.d"), "key": checkSysctlKey,
 		"value": matching(`^[A-Za-z0-9 ._:/-]{0,256}$`, "a sysctl value")},
 	required: []string{"path", "key", "value"},
-	writes:   pathParam,
+	// "line" is the one line that sets the action's key ("" for none):
+	// undo writes it back into the file, so it may set no other key.
+	stateKeys: map[string]paramCheck{"existed": checkBool, "line": checkPersistLine},
+	stateWith: func(a *Action, st map[string]string) error {
+		if l, ok := st["line"]; ok && l != "" && persistLine(l, a.Param("key")) != l {
+			return fmt.Errorf("line %q does not set %s", l, a.Param("key"))
+		}
+		return nil
+	},
+	writes: pathParam,
 	preview: func(_ context.Context, env *ActionEnv, a *Action) (Preview, error) {
 		prev, err := readPersist(env, a)
 		if err != nil {

@@ -271,12 +271,28 @@ func TestLivePrlimitOfChild(t *testing.T) {
 	}
 }
 
+// setcapTestProg is the program setcap tests act on, below a temporary
+// root (the environment's Root): /tmp itself is refused, anyone can write it.
+const setcapTestProg = "/usr/local/bin/prog"
+
+// writeProg makes an executable at p, its directories 0755.
+func writeProg(t *testing.T, p string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte("#!/bin/true\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestLiveSetcapOnTempFile(t *testing.T) {
 	testns.Require(t)
-	p := filepath.Join(t.TempDir(), "prog")
-	os.WriteFile(p, []byte("#!/bin/true\n"), 0o755)
-	env := testEnv(t, "")
-	applyUndo(t, env, Fix{ID: "t/setcap", Action: Act("setcap", "path", p, "caps", "cap_net_admin+ep")}, func() {
+	root := t.TempDir()
+	p := filepath.Join(root, setcapTestProg)
+	writeProg(t, p)
+	env := testEnv(t, root)
+	applyUndo(t, env, Fix{ID: "t/setcap", Action: Act("setcap", "path", setcapTestProg, "caps", "cap_net_admin+ep")}, func() {
 		if c, _ := fileCapText(p); !strings.Contains(c, "cap_net_admin") {
 			t.Fatalf("caps %q", c)
 		}

@@ -173,10 +173,10 @@ func faultCases() []faultCase {
 					return fmt.Sprint(errors.Is(err, os.ErrNotExist))
 				}
 		}},
-		{name: "setcap", live: true, setup: func(t *testing.T, root string) (Fix, func() string) {
-			p := filepath.Join(root, "prog")
-			os.WriteFile(p, []byte("#!/bin/true\n"), 0o755)
-			return Fix{ID: "t/setcap", Action: Act("setcap", "path", p, "caps", "cap_net_admin+ep")},
+		{name: "setcap", setup: func(t *testing.T, root string) (Fix, func() string) {
+			p := filepath.Join(root, setcapTestProg)
+			writeProg(t, p)
+			return Fix{ID: "t/setcap", Action: Act("setcap", "path", setcapTestProg, "caps", "cap_net_admin+ep")},
 				func() string { c, err := fileCapText(p); return c + fmt.Sprint(err) }
 		}},
 		{name: "prlimit", live: true, setup: func(t *testing.T, _ string) (Fix, func() string) {

@@ -309,6 +309,11 @@ func ApplyPreviewed(ctx context.Context, env *ActionEnv, f Fix, p Preview) (Entr
 		c.proc = now.Object.Proc
 		aimed = &c
 	}
+	// Nothing is recorded that reading the journal would refuse: a state
+	// undo could not restore is not made.
+	if err := validateEntry(&e); err != nil {
+		return e, fmt.Errorf("the state before the change cannot be journaled (%v): nothing was changed", err)
+	}
 	if err := env.Journal.Append(e); err != nil {
 		return e, fmt.Errorf("journal (nothing was changed): %w", err)
 	}
@@ -327,6 +332,12 @@ func ApplyPreviewed(ctx context.Context, env *ActionEnv, f Fix, p Preview) (Entr
 		} else {
 			end.New, end.Note = nil, "nothing was changed"
 		}
+	}
+	if err := validateState(f.Action, "new", end.New); err != nil {
+		// Undo then expects what the action asked for (as after an
+		// interrupted apply) rather than a state the journal would refuse.
+		end.New = nil
+		end.Note = strings.TrimPrefix(end.Note+"; the state after the change was not recorded ("+err.Error()+")", "; ")
 	}
 	if k.helper && env.Run != nil {
 		end.Note = strings.TrimPrefix(end.Note+"; not verified on a live system (helper programs were simulated)", "; ")
@@ -407,12 +418,20 @@ func classify(ctx context.Context, env *ActionEnv, e Entry) Reconciled {
 			r.Detail = "the change is not in place: the file is as the backup taken before it"
 			return r
 		}
+		if err := validateState(e.Action, "new", now); err != nil {
+			r.Unknown, r.Detail = true, "the live state cannot be journaled ("+err.Error()+"): check by hand: "+e.Command
+			return r
+		}
 		r.InPlace, r.Detail = true, "the file differs from the backup taken before the edit: it counts as the edit (undo restores the backup)"
 		r.Entry.New = now
 		return r
 	}
 	if d := diffStates(want, now); d != "" {
 		r.Detail = "the change is not in place: " + d
+		return r
+	}
+	if err := validateState(e.Action, "new", now); err != nil {
+		r.Unknown, r.Detail = true, "the live state cannot be journaled ("+err.Error()+"): check by hand: "+e.Command
 		return r
 	}
 	r.InPlace, r.Detail = true, "the change is in place (read from the live state)"
@@ -686,6 +705,10 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 				}
 				target.Phase, target.Note = end.Phase, end.Note
 				return *target, nil
+			} else if other := otherObject(a, want, now); other != "" {
+				// Another object holds the name now (another inode): --force
+				// restores over a changed state, never over another object.
+				return *target, fmt.Errorf("%s is not the object the fix changed (%s): undo never acts on another object, even with --force: nothing was changed", k.object(a), other)
 			} else if d != "" {
 				msg := "the object is no longer as the fix left it: " + d
 				if !env.Force {

@@ -547,13 +547,14 @@ func TestTunFixesInTargetMountNamespace(t *testing.T) {
 // change another file put in its place.
 func TestSetcapUndoChecksTheFile(t *testing.T) {
 	testns.Require(t)
-	dir := t.TempDir()
-	p, other := filepath.Join(dir, "prog"), filepath.Join(dir, "other")
-	os.WriteFile(p, []byte("#!/bin/true\n"), 0o755)
-	os.WriteFile(other, []byte("#!/bin/true\n"), 0o755)
-	env := testEnv(t, "")
+	root := t.TempDir()
+	p := filepath.Join(root, setcapTestProg)
+	other := filepath.Join(filepath.Dir(p), "other")
+	writeProg(t, p)
+	writeProg(t, other)
+	env := testEnv(t, root)
 	ctx := context.Background()
-	e, err := ApplyFix(ctx, env, Fix{ID: "t/setcap", Action: Act("setcap", "path", p, "caps", "cap_net_admin+ep")})
+	e, err := ApplyFix(ctx, env, Fix{ID: "t/setcap", Action: Act("setcap", "path", setcapTestProg, "caps", "cap_net_admin+ep")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -569,7 +570,7 @@ func TestSetcapUndoChecksTheFile(t *testing.T) {
 	os.Remove(p)
 	b, _ := os.ReadFile(other)
 	os.WriteFile(p, b, 0o755)
-	if _, err := UndoFix(ctx, env, e.ID); err == nil || !strings.Contains(err.Error(), "another file") {
+	if _, err := UndoFix(ctx, env, e.ID); err == nil || !strings.Contains(err.Error(), "not the object the fix changed") {
 		t.Fatalf("undo on another file: %v", err)
 	}
 	if c, _ := fileCapText(other); c != otherSet {

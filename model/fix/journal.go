@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -482,6 +483,7 @@ func (j *Journal) Read() (Log, error) {
 	}
 	sort.Strings(files)
 	files = append(files, journalName)
+	rd := &lineReader{log: &log, actions: map[string]*Action{}, tainted: map[string]string{}}
 	for _, n := range files {
 		f, err := j.openFile(n, unix.O_RDONLY)
 		if errors.Is(err, ErrNoJournal) {
@@ -490,13 +492,27 @@ func (j *Journal) Read() (Log, error) {
 		if err != nil {
 			return log, err
 		}
-		readLines(f, n, &log)
+		rd.readLines(f, n)
 		f.Close()
 	}
+	rd.dropTainted()
 	return log, nil
 }
 
-func readLines(r io.Reader, name string, log *Log) {
+// lineReader reads the journal's lines. An outcome entry (done, undone,
+// ...) carries no action: its states are checked against the action of
+// its intent entry, read before it. When one of an action's entries is
+// refused after its intent was taken, the whole action is refused (a
+// later state that fails its check must not leave an earlier one to act
+// on).
+type lineReader struct {
+	log     *Log
+	actions map[string]*Action // id → the action of its intent entry
+	tainted map[string]string  // id → where the refused line was
+}
+
+func (rd *lineReader) readLines(r io.Reader, name string) {
+	log := rd.log
 	br := bufio.NewReaderSize(r, 64<<10)
 	for n := 1; ; n++ {
 		line, tooLong, err := readLine(br)
@@ -506,8 +522,14 @@ func readLines(r io.Reader, name string, log *Log) {
 				log.Problems = append(log.Problems, fmt.Sprintf("%s line %d: longer than %d bytes: skipped", name, n, maxLine))
 			default:
 				e, verr := parseEntry(line)
+				if verr == nil {
+					verr = rd.check(&e)
+				}
 				if verr != nil {
 					log.Problems = append(log.Problems, fmt.Sprintf("%s line %d: refused: %v", name, n, verr))
+					if _, ok := rd.actions[e.ID]; ok && e.ID != "" && rd.tainted[e.ID] == "" {
+						rd.tainted[e.ID] = fmt.Sprintf("%s line %d", name, n)
+					}
 				} else {
 					log.Entries = append(log.Entries, e)
 				}
@@ -516,6 +538,42 @@ func readLines(r io.Reader, name string, log *Log) {
 		if err != nil {
 			return
 		}
+	}
+}
+
+// check validates an entry against the action of its intent.
+func (rd *lineReader) check(e *Entry) error {
+	if e.Phase == PhaseBegin && e.Action != nil {
+		if _, ok := rd.actions[e.ID]; !ok {
+			rd.actions[e.ID] = e.Action
+		}
+		return nil
+	}
+	a := rd.actions[e.ID]
+	if e.Action != nil {
+		a = e.Action
+	}
+	if a == nil {
+		return nil // no intent: left out when folding
+	}
+	return validateStates(a, e.Old, e.New)
+}
+
+// dropTainted removes every entry of an action one of whose lines was
+// refused.
+func (rd *lineReader) dropTainted() {
+	if len(rd.tainted) == 0 {
+		return
+	}
+	kept := rd.log.Entries[:0]
+	for _, e := range rd.log.Entries {
+		if _, bad := rd.tainted[e.ID]; !bad {
+			kept = append(kept, e)
+		}
+	}
+	rd.log.Entries = kept
+	for _, id := range sortedKeys(rd.tainted) {
+		rd.log.Problems = append(rd.log.Problems, fmt.Sprintf("action %s: refused as a whole (its entry at %s was refused): check and revert it by hand", id, rd.tainted[id]))
 	}
 }
 
@@ -593,6 +651,41 @@ func validateEntry(e *Entry) error {
 				return fmt.Errorf("state key %q is malformed", k)
 			}
 		}
+	}
+	if e.Action != nil {
+		if err := validateStates(e.Action, e.Old, e.New); err != nil {
+			return err
+		}
+		if err := validateProc(e.Action, e.Object); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateStates checks an entry's old and new states against its
+// action's kind (stateKeys): a key it does not keep, or a value its check
+// refuses, refuses the entry.
+func validateStates(a *Action, old, new map[string]string) error {
+	if err := validateState(a, "old", old); err != nil {
+		return err
+	}
+	return validateState(a, "new", new)
+}
+
+// validateProc: an action with a "pid" parameter acts on that process (or
+// in its mount namespace), which the entry must record (Object.Proc) under
+// the same PID; undo then finds the very process or refuses.
+func validateProc(a *Action, obj *Identity) error {
+	p := a.Param("pid")
+	if p == "" {
+		return nil
+	}
+	if obj == nil || obj.Proc == nil {
+		return fmt.Errorf("action %s names PID %s but the entry does not record which process that was (object.proc: PID, start time; entries of older versions lack it): refusing it; check and revert it by hand", a.Kind, p)
+	}
+	if strconv.Itoa(obj.Proc.PID) != p {
+		return fmt.Errorf("action %s names PID %s but the entry recorded process %d: refusing an entry that names two processes", a.Kind, p, obj.Proc.PID)
 	}
 	return nil
 }

@@ -21,6 +21,14 @@ func kindProblems(name string, k actionKind) []string {
 			p = append(p, name+": required parameter "+r+" is not declared")
 		}
 	}
+	if k.stateKeys == nil {
+		p = append(p, name+": no state declarations (its journaled old and new states would be refused on read)")
+	}
+	for _, id := range k.identity {
+		if _, ok := k.stateKeys[id]; !ok {
+			p = append(p, name+": identity key "+id+" is not a declared state key")
+		}
+	}
 	if k.preview == nil {
 		p = append(p, name+": no preview (nothing would show what it changes)")
 	}
@@ -62,9 +70,11 @@ func TestActionKindsComplete(t *testing.T) {
 // an operator at undo time.
 func TestThrowawayActionKindMissingAPart(t *testing.T) {
 	full := actionKind{
-		params:   map[string]paramCheck{"name": checkIfname},
-		required: []string{"name"},
-		preview:  func(context.Context, *ActionEnv, *Action) (Preview, error) { return Preview{}, nil },
+		params:    map[string]paramCheck{"name": checkIfname},
+		required:  []string{"name"},
+		stateKeys: map[string]paramCheck{"ino": checkU64},
+		identity:  []string{"ino"},
+		preview:   func(context.Context, *ActionEnv, *Action) (Preview, error) { return Preview{}, nil },
 		apply: func(context.Context, *ActionEnv, *Action, map[string]string) (map[string]string, error) {
 			return nil, nil
 		},
@@ -81,6 +91,8 @@ func TestThrowawayActionKindMissingAPart(t *testing.T) {
 		strip func(*actionKind)
 	}{
 		{"parameter declarations", func(k *actionKind) { k.params = nil }},
+		{"state declarations", func(k *actionKind) { k.stateKeys = nil }},
+		{"identity key declared", func(k *actionKind) { k.identity = []string{"dev"} }},
 		{"required parameter", func(k *actionKind) { k.required = []string{"other"} }},
 		{"preview", func(k *actionKind) { k.preview = nil }},
 		{"apply", func(k *actionKind) { k.apply = nil }},
