@@ -28,13 +28,17 @@ type Action struct {
 	// of the process's (/proc/PID/root) checks after opening that the PID
 	// still names it.
 	proc *ProcID
+	// link, set by apply and undo (never journaled), is the link the
+	// kind's link parameter was checked to name (Identity.Link): withLink
+	// refuses another link that holds the name by the time it acts.
+	link *LinkID
 }
 
 func (a *Action) Param(k string) string { return a.Params[k] }
 
 // with returns a copy of a with one parameter set.
 func (a *Action) with(k, v string) *Action {
-	c := &Action{Kind: a.Kind, Params: map[string]string{}, proc: a.proc}
+	c := &Action{Kind: a.Kind, Params: map[string]string{}, proc: a.proc, link: a.link}
 	for x, y := range a.Params {
 		c.Params[x] = y
 	}
@@ -142,6 +146,10 @@ type actionKind struct {
 	// the fix ("" for nothing): undo refuses it without --force, and the
 	// dry run says it. nil for kinds whose undo touches nothing else.
 	undoCosts func(a *Action, old map[string]string) (string, error)
+	// undoBlocked says why the undo cannot be made now, --force or not
+	// ("" when it can): undo refuses, changing nothing and journaling
+	// nothing, so the entry can be undone once the obstacle is gone.
+	undoBlocked func(a *Action, old map[string]string) (string, error)
 	// state reads the object's live state, in the keys expect returns.
 	state func(ctx context.Context, env *ActionEnv, a *Action) (map[string]string, error)
 	// expect is the state the action left: from the journaled new state,

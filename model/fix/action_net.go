@@ -2,6 +2,7 @@ package fix
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -92,12 +93,16 @@ func withConn(a *Action, fn func(c *rtnetlink.Conn) error) error {
 }
 
 // withLink runs fn with a connection in the action's namespace and the
-// link named name.
+// link named name. When apply or undo checked which link the name named
+// (a.link), another link holding the name now is refused.
 func withLink(a *Action, name string, fn func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error) error {
 	return withConn(a, func(c *rtnetlink.Conn) error {
 		l, err := linkByName(c, name)
 		if err != nil {
 			return err
+		}
+		if a.link != nil && a.link.Name == name && a.link.Index != l.Index {
+			return fmt.Errorf("%s%s is another link now (ifindex %d; the fix read %s): nothing was changed", name, where(a), l.Index, a.link)
 		}
 		return fn(c, l)
 	})
@@ -243,7 +248,13 @@ func routeUses(m rtnetlink.RouteMessage, idx uint32) bool {
 // which the rtnetlink library does not wrap).
 func linkProp(a *Action, typ uint16) error {
 	return inNetnsSock(a, func(s *rtnl.Sock) error {
-		req := rtnl.Attr(make([]byte, 16), unix.IFLA_IFNAME, append([]byte(a.Param("name")), 0))
+		req := make([]byte, 16)
+		if a.link != nil && a.link.Name == a.Param("name") {
+			// The link checked (by ifindex), whatever holds the name now.
+			binary.NativeEndian.PutUint32(req[4:8], a.link.Index)
+		} else {
+			req = rtnl.Attr(req, unix.IFLA_IFNAME, append([]byte(a.Param("name")), 0))
+		}
 		props := rtnl.Attr(nil, unix.IFLA_ALT_IFNAME, append([]byte(a.Param("altname")), 0))
 		req = rtnl.Attr(req, unix.IFLA_PROP_LIST|unix.NLA_F_NESTED, props)
 		flags := uint16(0)

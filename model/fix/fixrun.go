@@ -189,6 +189,9 @@ func locate(e *Entry) (a *Action, release func(), err error) {
 		if err := sameLink(a, rec.Link); err != nil {
 			return nil, release, err
 		}
+		c := *a
+		c.link = rec.Link
+		a = &c
 	}
 	return a, release, nil
 }
@@ -307,6 +310,11 @@ func ApplyPreviewed(ctx context.Context, env *ActionEnv, f Fix, p Preview) (Entr
 	if now.Object != nil && now.Object.Proc != nil {
 		c := *aimed
 		c.proc = now.Object.Proc
+		aimed = &c
+	}
+	if now.Object != nil && now.Object.Link != nil {
+		c := *aimed
+		c.link = now.Object.Link
 		aimed = &c
 	}
 	if err := env.Journal.Append(e); err != nil {
@@ -662,6 +670,15 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 		return *target, err
 	}
 	k := actionKinds[a.Kind]
+	if k.undoBlocked != nil {
+		why, err := k.undoBlocked(a, target.Old)
+		if err != nil {
+			return *target, fmt.Errorf("cannot read whether the undo can be made (nothing was changed): %w", err)
+		}
+		if why != "" {
+			return *target, fmt.Errorf("%s: nothing was changed; the fix stays applied and can be undone once that is resolved (rtnl-doctor undo %s)", why, target.ID)
+		}
+	}
 	if k.state != nil && k.expect != nil {
 		want := k.expect(a, target.Old, target.New)
 		if want == nil {
