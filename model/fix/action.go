@@ -149,7 +149,7 @@ type actionKind struct {
 	// undoBlocked says why the undo cannot be made now, --force or not
 	// ("" when it can): undo refuses, changing nothing and journaling
 	// nothing, so the entry can be undone once the obstacle is gone.
-	undoBlocked func(a *Action, old map[string]string) (string, error)
+	undoBlocked func(ctx context.Context, env *ActionEnv, a *Action, old, new map[string]string) (string, error)
 	// state reads the object's live state, in the keys expect returns.
 	state func(ctx context.Context, env *ActionEnv, a *Action) (map[string]string, error)
 	// expect is the state the action left: from the journaled new state,

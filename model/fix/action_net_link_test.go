@@ -178,7 +178,7 @@ func TestLiveAltnameTakenSince(t *testing.T) {
 		env.DryRun, env.Force = c.dry, c.force
 		_, err := UndoFix(ctx, env, e.ID)
 		if err == nil || errors.Is(err, ErrDryRun) || !strings.Contains(err.Error(), "is now held by another link, myalt (ifindex") ||
-			!strings.Contains(err.Error(), "can be undone once") {
+			!strings.Contains(err.Error(), "once that is resolved") {
 			t.Fatalf("undo (dry %v, force %v) with the altname taken: %v", c.dry, c.force, err)
 		}
 		t.Log(err)

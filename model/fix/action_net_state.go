@@ -131,7 +131,7 @@ func altnameHeldBy(l rtnetlink.LinkMessage) string {
 // altnameUndoBlocked: the name was taken since by another link (as its
 // name or an altname); adding it back would clash (the kernel refuses,
 // "File exists"), --force or not.
-func altnameUndoBlocked(a *Action, _ map[string]string) (string, error) {
+func altnameUndoBlocked(_ context.Context, _ *ActionEnv, a *Action, _, _ map[string]string) (string, error) {
 	st, err := altnameState(a)
 	if err != nil {
 		return "", err

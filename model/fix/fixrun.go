@@ -671,12 +671,12 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 	}
 	k := actionKinds[a.Kind]
 	if k.undoBlocked != nil {
-		why, err := k.undoBlocked(a, target.Old)
+		why, err := k.undoBlocked(ctx, env, a, target.Old, target.New)
 		if err != nil {
 			return *target, fmt.Errorf("cannot read whether the undo can be made (nothing was changed): %w", err)
 		}
 		if why != "" {
-			return *target, fmt.Errorf("%s: nothing was changed; the fix stays applied and can be undone once that is resolved (rtnl-doctor undo %s)", why, target.ID)
+			return *target, fmt.Errorf("%s: nothing was changed, --force or not; the entry stays as it is (rtnl-doctor undo %s once that is resolved)", why, target.ID)
 		}
 	}
 	if k.state != nil && k.expect != nil {
