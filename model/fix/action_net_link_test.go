@@ -192,3 +192,36 @@ func TestLiveAltnameTakenSince(t *testing.T) {
 		t.Fatalf("undo once the name is free: %v", err)
 	}
 }
+
+// An entry written before link-set recorded its link (no Identity.Link):
+// undo refuses to guess, saying how to go on; undo --force ID, once the
+// operator has checked, undoes it on the link of that name, and the
+// journal says it was forced.
+func TestLiveLegacyEntryWithoutLink(t *testing.T) {
+	ns := testns.New(t)
+	ctx := context.Background()
+	env := testEnv(t, "")
+	ns.IP("link", "add", "v3", "type", "veth", "peer", "name", "v3p")
+	ns.IP("link", "set", "v3", "up")
+	nsid, err := netnsIdentity(ns.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	begin := Entry{ID: "20260101-000000-cccccc", Phase: PhaseBegin, Fix: "t/legacy", Title: "up",
+		Action: Act("link-set", "netns", ns.Path(), "name", "v3", "state", "up"), Command: "ip link set v3 up",
+		Object: &Identity{BootID: bootID(), NetNS: nsid}, Old: map[string]string{"state": "down"}}
+	for _, e := range []Entry{begin, {ID: begin.ID, Phase: PhaseDone, Fix: begin.Fix, New: map[string]string{"state": "up"}}} {
+		if err := env.Journal.Append(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := UndoFix(ctx, env, ""); err == nil || !strings.Contains(err.Error(), "does not record which link") ||
+		!strings.Contains(err.Error(), "undo --force "+begin.ID) || !strings.Contains(ns.IP("-o", "link", "show", "v3"), ",UP") {
+		t.Fatalf("undo of an entry without its link: %v", err)
+	}
+	env.Force = true
+	u, err := UndoFix(ctx, env, begin.ID)
+	if err != nil || !u.Forced || !strings.Contains(u.Note, "does not record the link's ifindex") || strings.Contains(ns.IP("-o", "link", "show", "v3"), ",UP") {
+		t.Fatalf("undo --force ID: %v %+v", err, u)
+	}
+}

@@ -163,8 +163,7 @@ func addNetState() {
 		func(*Action) map[string]string { return map[string]string{"altname": "absent"} }, link)
 	netKind("addr-replace", []string{"dev", "prefix"}, addrPresence,
 		func(*Action) map[string]string { return map[string]string{"present": "true"} }, addr)
-	netKind("addr-delete", []string{"dev", "prefix"}, addrPresence,
-		func(*Action) map[string]string { return map[string]string{"present": "false"} }, addr)
+	netKind("addr-delete", []string{"dev", "prefix"}, addrDeleteState, nil, addr)
 	for _, k := range []string{"route-add", "route-replace"} {
 		netKind(k, []string{"dst"}, routeState, func(a *Action) map[string]string {
 			want, err := routeParam(a, "")
@@ -194,6 +193,10 @@ func addNetState() {
 	k := actionKinds["altname-delete"]
 	k.undoBlocked = altnameUndoBlocked
 	actionKinds["altname-delete"] = k
+	// addr-delete: the address and what the kernel took with it.
+	k = actionKinds["addr-delete"]
+	k.expect, k.was = addrDeleteLeft, addrDeleteWas
+	actionKinds["addr-delete"] = k
 
 	// The link each changes, by ifindex (Identity.Link): a link deleted
 	// and made again under the name is another one, never touched.
