@@ -436,6 +436,9 @@ var addrDeleteAction = actionKind{
 		if r.prefixGone {
 			ch = append(ch, fmt.Sprintf("route %s dev %s proto kernel → removed with it", r.target.prefix.Masked(), a.Param("dev")))
 		}
+		for _, rt := range r.routesLost {
+			ch = append(ch, fmt.Sprintf("route %s → removed with it by the kernel (undo does not add it back)", rt))
+		}
 		undo := "adds " + a.Param("prefix") + " back"
 		if len(r.removed) > 1 {
 			undo += " first, then " + prefixList(r.removed[1:])

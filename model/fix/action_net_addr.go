@@ -127,7 +127,8 @@ type addrRemoval struct {
 	others     []ifAddr // the target's subnet on the link, but the target
 	promote    bool
 	primary    bool
-	prefixGone bool // the connected route goes with it
+	prefixGone bool     // the connected route goes with it
+	routesLost []string // routes flushed with it that undo does not make again
 }
 
 // planAddrDelete reads the link and says what deleting the address
@@ -138,9 +139,17 @@ func planAddrDelete(a *Action) (r addrRemoval, found bool, err error) {
 		return r, false, err
 	}
 	var addrs []ifAddr
+	var routes []rtnetlink.RouteMessage
+	var idx uint32
 	err = withLink(a, a.Param("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
-		addrs, err = ifAddrs(c, l.Index)
-		return err
+		idx = l.Index
+		if addrs, err = ifAddrs(c, l.Index); err != nil {
+			return err
+		}
+		if routes, err = c.Route.List(); err != nil {
+			return nlErr(err)
+		}
+		return nil
 	})
 	if err != nil {
 		return r, false, err
@@ -177,7 +186,55 @@ func planAddrDelete(a *Action) (r addrRemoval, found bool, err error) {
 		r.removed = append(r.removed, x)
 	}
 	r.prefixGone = r.promoted == nil && r.target.flags&unix.IFA_F_NOPREFIXROUTE == 0
+	r.routesLost = lostRoutes(routes, idx, r.removed, addrs)
 	return r, true, nil
+}
+
+// lostRoutes lists the IPv4 routes the kernel flushes with the addresses
+// removed and does not make again when they come back: those with one of
+// them as source (fib_sync_down_addr), and, when no IPv4 address is left
+// on the link, every route through it (fib_disable_ip). The connected and
+// local routes of the addresses themselves come back with them.
+func lostRoutes(routes []rtnetlink.RouteMessage, idx uint32, removed, all []ifAddr) []string {
+	gone := map[netip.Addr]bool{}
+	for _, x := range removed {
+		gone[x.prefix.Addr()] = true
+	}
+	lastV4 := true
+	for _, x := range all {
+		if x.prefix.Addr().Is4() && !gone[x.prefix.Addr()] {
+			lastV4 = false
+		}
+	}
+	var out []string
+	for _, m := range routes {
+		if m.Family != unix.AF_INET || m.Table == unix.RT_TABLE_LOCAL || m.Attributes.Table == unix.RT_TABLE_LOCAL {
+			continue
+		}
+		src := ipOf(m.Attributes.Src)
+		if m.Protocol == unix.RTPROT_KERNEL && gone[src] {
+			continue
+		}
+		if !gone[src] && !(lastV4 && routeUses(m, idx)) {
+			continue
+		}
+		dst := "default"
+		if d := ipOf(m.Attributes.Dst); d.IsValid() {
+			dst = netip.PrefixFrom(d, int(m.DstLength)).String()
+		}
+		if gw := ipOf(m.Attributes.Gateway); gw.IsValid() {
+			dst += " via " + gw.String()
+		}
+		if src.IsValid() {
+			dst += " src " + src.String()
+		}
+		if t := max(uint32(m.Table), m.Attributes.Table); t != unix.RT_TABLE_MAIN {
+			dst += fmt.Sprintf(" table %d", t)
+		}
+		out = append(out, dst+" proto "+protoName(m.Protocol))
+	}
+	sort.Strings(out)
+	return out
 }
 
 func prefixList(xs []ifAddr) string {

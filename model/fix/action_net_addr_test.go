@@ -55,6 +55,8 @@ func TestLiveAddrDeletePrimaryWithSecondaries(t *testing.T) {
 	ns.IP("addr", "add", "10.70.0.1/24", "dev", "a0", "valid_lft", "1000", "preferred_lft", "500")
 	ns.IP("addr", "add", "10.70.0.2/24", "dev", "a0", "label", "a0:sec", "noprefixroute")
 	ns.IP("addr", "add", "10.71.0.1/24", "dev", "a0") // another subnet: untouched
+	ns.IP("route", "add", "10.99.0.0/24", "dev", "a0", "src", "10.70.0.2")
+	ns.IP("route", "add", "10.98.0.0/24", "dev", "a0", "src", "10.71.0.1")
 	if !strings.Contains(addrLine(ns, "a0", "10.70.0.2/24"), "secondary") {
 		t.Fatalf("no secondary: %s", ns.IP("-o", "addr", "show", "dev", "a0"))
 	}
@@ -64,12 +66,13 @@ func TestLiveAddrDeletePrimaryWithSecondaries(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := strings.Join(p.Changes, "\n")
-	for _, want := range []string{"10.70.0.1/24 → removed", "secondary 10.70.0.2/24 → removed with it", "promote_secondaries", "route 10.70.0.0/24 dev a0 proto kernel → removed"} {
+	for _, want := range []string{"10.70.0.1/24 → removed", "secondary 10.70.0.2/24 → removed with it", "promote_secondaries", "route 10.70.0.0/24 dev a0 proto kernel → removed",
+		"route 10.99.0.0/24 src 10.70.0.2 proto boot → removed with it by the kernel (undo does not add it back)"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("preview lacks %q:\n%s", want, all)
 		}
 	}
-	if strings.Contains(all, "10.71.0.1") || p.Old["addrs"] != "2" || p.Old["addr0"] != "10.70.0.1/24" || p.Old["addr1"] != "10.70.0.2/24" ||
+	if strings.Contains(all, "10.71.0.1") || strings.Contains(all, "10.98.0.0") || p.Old["addrs"] != "2" || p.Old["addr0"] != "10.70.0.1/24" || p.Old["addr1"] != "10.70.0.2/24" ||
 		p.Old["addr1_label"] != "a0:sec" || p.Old["addr1_valid_until"] != "forever" || p.Old["addr0_valid_until"] == "forever" {
 		t.Fatalf("preview: %s\n%v", all, p.Old)
 	}
@@ -159,7 +162,15 @@ func TestLiveAddrDeleteExpiredLifetime(t *testing.T) {
 	setSysctl(t, ns, "net.ipv4.conf.a2.promote_secondaries", "0")
 	ns.IP("addr", "add", "10.73.0.1/24", "dev", "a2")
 	ns.IP("addr", "add", "10.73.0.2/24", "dev", "a2", "valid_lft", "2", "preferred_lft", "1")
-	e, err := ApplyFix(ctx, env, Fix{ID: "t/addr-exp", Action: Act("addr-delete", "netns", ns.Path(), "dev", "a2", "prefix", "10.73.0.1/24")})
+	// The link's last IPv4 addresses: every route through it goes too.
+	ns.IP("link", "set", "a2p", "up")
+	ns.IP("link", "set", "a2", "up")
+	ns.IP("route", "add", "10.97.0.0/24", "dev", "a2")
+	f := Fix{ID: "t/addr-exp", Action: Act("addr-delete", "netns", ns.Path(), "dev", "a2", "prefix", "10.73.0.1/24")}
+	if p, err := PreviewFix(ctx, env, f); err != nil || !strings.Contains(strings.Join(p.Changes, "\n"), "route 10.97.0.0/24 proto boot → removed with it by the kernel") {
+		t.Fatalf("preview: %v %q", err, p.Changes)
+	}
+	e, err := ApplyFix(ctx, env, f)
 	if err != nil || e.Old["addrs"] != "2" {
 		t.Fatalf("apply: %v %v", err, e.Old)
 	}
