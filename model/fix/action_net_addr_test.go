@@ -185,3 +185,30 @@ func TestLiveAddrDeleteExpiredLifetime(t *testing.T) {
 		t.Fatalf("forced undo: %v\n%s", err, ns.IP("-o", "addr", "show", "dev", "a2"))
 	}
 }
+
+// An IPv6 address: no secondaries; undo puts it back with its flags and
+// the lifetimes it has left.
+func TestLiveAddrDeleteIPv6Lifetimes(t *testing.T) {
+	ns := testns.New(t)
+	ctx := context.Background()
+	env := testEnv(t, "")
+	ns.IP("link", "add", "a3", "type", "veth", "peer", "name", "a3p")
+	ns.IP("-6", "addr", "add", "2001:db8:5::5/64", "dev", "a3", "valid_lft", "1000", "preferred_lft", "500", "nodad")
+	f := Fix{ID: "t/addr6", Action: Act("addr-delete", "netns", ns.Path(), "dev", "a3", "prefix", "2001:db8:5::5/64")}
+	e, err := ApplyFix(ctx, env, f)
+	if err != nil || e.Old["addrs"] != "1" || strings.Contains(ns.IP("-6", "addr", "show", "dev", "a3"), "2001:db8:5::5") {
+		t.Fatalf("apply: %v %v", err, e.Old)
+	}
+	if _, err := UndoFix(ctx, env, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	var line string
+	for _, l := range strings.Split(ns.IP("-o", "-6", "addr", "show", "dev", "a3"), "\n") {
+		if strings.Contains(l, "2001:db8:5::5/64") {
+			line = l
+		}
+	}
+	if line == "" || !strings.Contains(line, "nodad") || lft(t, line, "valid") > 1000 || lft(t, line, "valid") < 990 || lft(t, line, "preferred") > 500 || lft(t, line, "preferred") < 490 {
+		t.Fatalf("after undo: %q", line)
+	}
+}
