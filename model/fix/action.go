@@ -28,13 +28,17 @@ type Action struct {
 	// of the process's (/proc/PID/root) checks after opening that the PID
 	// still names it.
 	proc *ProcID
+	// link, set by apply and undo (never journaled), is the link the
+	// kind's link parameter was checked to name (Identity.Link): withLink
+	// refuses another link that holds the name by the time it acts.
+	link *LinkID
 }
 
 func (a *Action) Param(k string) string { return a.Params[k] }
 
 // with returns a copy of a with one parameter set.
 func (a *Action) with(k, v string) *Action {
-	c := &Action{Kind: a.Kind, Params: map[string]string{}, proc: a.proc}
+	c := &Action{Kind: a.Kind, Params: map[string]string{}, proc: a.proc, link: a.link}
 	for x, y := range a.Params {
 		c.Params[x] = y
 	}
@@ -134,6 +138,10 @@ type actionKind struct {
 	// what depends on the action (nil: nothing).
 	stateKeys map[string]paramCheck
 	stateWith func(a *Action, st map[string]string) error
+	// stateKeyOf checks keys that are numbered rather than fixed
+	// (addr-delete's addr0, addr0_flags...): the check for key, false when
+	// the kind keeps no such key. Consulted after stateKeys.
+	stateKeyOf func(key string) (paramCheck, bool)
 	// identity lists the state keys that name the object itself (a file's
 	// device and inode, a node's inode), not its state: when they differ
 	// from what the fix left, the object is another one, and undo refuses
@@ -155,6 +163,10 @@ type actionKind struct {
 	// the fix ("" for nothing): undo refuses it without --force, and the
 	// dry run says it. nil for kinds whose undo touches nothing else.
 	undoCosts func(a *Action, old map[string]string) (string, error)
+	// undoBlocked says why the undo cannot be made now, --force or not
+	// ("" when it can): undo refuses, changing nothing and journaling
+	// nothing, so the entry can be undone once the obstacle is gone.
+	undoBlocked func(ctx context.Context, env *ActionEnv, a *Action, old, new map[string]string) (string, error)
 	// state reads the object's live state, in the keys expect returns.
 	state func(ctx context.Context, env *ActionEnv, a *Action) (map[string]string, error)
 	// expect is the state the action left: from the journaled new state,
@@ -312,6 +324,9 @@ func validateState(a *Action, which string, st map[string]string) error {
 	}
 	for _, key := range sortedKeys(st) {
 		check, ok := k.stateKeys[key]
+		if !ok && k.stateKeyOf != nil {
+			check, ok = k.stateKeyOf(key)
+		}
 		if !ok {
 			return fmt.Errorf("%s state: action %s keeps no %q", which, a.Kind, key)
 		}

@@ -88,26 +88,58 @@ func inTarget(env *ActionEnv, a *Action, fn func(dirfd int, base string) error) 
 }
 
 func nodeState(env *ActionEnv, a *Action) (map[string]string, error) {
-	st := map[string]string{}
+	var st map[string]string
 	err := inTarget(env, a, func(dfd int, base string) error {
-		var s unix.Stat_t
-		if err := unix.Fstatat(dfd, base, &s, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		fd, err := unix.Openat(dfd, base, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+		if err != nil {
 			if errors.Is(err, unix.ENOENT) {
-				st["node"] = "absent"
+				st = map[string]string{"node": "absent"}
 				return nil
 			}
-			return err
+			return &os.PathError{Op: "open", Path: a.Param("path"), Err: err}
 		}
-		st["node"] = describeNode(&s)
-		st["mode"] = fmt.Sprintf("%04o", s.Mode&0o7777)
-		st["uid"], st["gid"] = strconv.Itoa(int(s.Uid)), strconv.Itoa(int(s.Gid))
-		st["ino"] = strconv.FormatUint(s.Ino, 10)
-		return nil
+		defer unix.Close(fd)
+		st, err = nodeFacts(fd)
+		return err
 	})
 	if errors.Is(err, os.ErrNotExist) {
 		return map[string]string{"node": "absent"}, nil
 	}
 	return st, err
+}
+
+// nodeFacts identifies the node open (O_PATH) as fd: its kind (a device's
+// numbers), inode, mode and owner; a regular file also by its size, ctime
+// and the SHA-256 of its content, since a file rewritten through a
+// temporary file and a rename can get the old inode number back.
+func nodeFacts(fd int) (map[string]string, error) {
+	var s unix.Stat_t
+	if err := unix.Fstat(fd, &s); err != nil {
+		return nil, err
+	}
+	st := map[string]string{"node": describeNode(&s), "mode": fmt.Sprintf("%04o", s.Mode&0o7777),
+		"uid": strconv.Itoa(int(s.Uid)), "gid": strconv.Itoa(int(s.Gid)), "ino": strconv.FormatUint(s.Ino, 10)}
+	if s.Mode&unix.S_IFMT != unix.S_IFREG {
+		return st, nil
+	}
+	st["size"] = strconv.FormatInt(s.Size, 10)
+	st["ctime"] = fmt.Sprintf("%d.%09d", s.Ctim.Sec, s.Ctim.Nsec)
+	// The very inode fd holds, opened for reading (never a FIFO: it is a
+	// regular file).
+	f, err := os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", fd), os.O_RDONLY|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	id, err := fileIdentity(f)
+	if err != nil {
+		return nil, err
+	}
+	if id.Ino != s.Ino || id.Dev != s.Dev {
+		return nil, fmt.Errorf("%s changed while it was read", f.Name())
+	}
+	st["sha256"] = id.SHA256
+	return st, nil
 }
 
 func describeNode(s *unix.Stat_t) string {
@@ -144,7 +176,9 @@ func nodeNumbers(a *Action) (uint32, uint32) {
 // nodeStateKeys are the states of mknod-tun and chmod (nodeState, and
 // mknod-tun's "dir": whether it made the directory).
 var nodeStateKeys = map[string]paramCheck{"node": checkNode, "mode": checkPerm, "uid": checkID, "gid": checkID,
-	"ino": checkU64, "dir": checkBool}
+	"ino": checkU64, "dir": checkBool,
+	// A regular file's identity beside its inode (nodeFacts).
+	"size": checkU64, "ctime": matching(`^[0-9]{1,20}\.[0-9]{9}$`, "a ctime"), "sha256": checkSHA256}
 
 var mknodTunAction = actionKind{
 	params:    map[string]paramCheck{"path": oneOf("/dev/net/tun", "/dev/vhost-net"), "mode": checkMode, "pid": checkPID},
@@ -210,7 +244,7 @@ var mknodTunAction = actionKind{
 		if err := unix.Mknodat(dfd, base, unix.S_IFCHR|uint32(mode), int(unix.Mkdev(major, minor))); err != nil {
 			return nil, &os.PathError{Op: "mknod", Path: a.Param("path"), Err: err}
 		}
-		if err := chmodAt(dfd, base, uint32(mode), -1, -1, ""); err != nil { // the umask cut it
+		if err := chmodAt(dfd, base, uint32(mode), -1, -1, nil); err != nil { // the umask cut it
 			return nil, err
 		}
 		return nodeState(env, a)
@@ -264,9 +298,10 @@ func orMode(m string) string {
 }
 
 // chmodAt changes mode (and owner when uid/gid are given) of base in dirfd
-// without following a symlink there; with ino, only when base is still
-// that inode (checked on the descriptor changed).
-func chmodAt(dirfd int, base string, mode uint32, uid, gid int, ino string) error {
+// without following a symlink there. With want, the node must first be
+// that one (the keys of nodeFacts want records): checked on the very
+// inode changed.
+func chmodAt(dirfd int, base string, mode uint32, uid, gid int, want map[string]string) error {
 	fd, err := unix.Openat(dirfd, base, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return &os.PathError{Op: "open", Path: base, Err: err}
@@ -279,8 +314,14 @@ func chmodAt(dirfd int, base string, mode uint32, uid, gid int, ino string) erro
 	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
 		return fmt.Errorf("%s: %w", base, atomicfile.ErrSymlink)
 	}
-	if ino != "" && strconv.FormatUint(st.Ino, 10) != ino {
-		return fmt.Errorf("%s is another file now (inode %d; the fix changed inode %s): undo never acts on another file, even with --force: nothing was changed", base, st.Ino, ino)
+	if want != nil {
+		now, err := nodeFacts(fd)
+		if err != nil {
+			return err
+		}
+		if d := diffStates(want, now); d != "" {
+			return fmt.Errorf("%s is not the file the fix changed (%s): nothing was changed", base, d)
+		}
 	}
 	proc := fmt.Sprintf("/proc/self/fd/%d", fd)
 	if uid >= 0 || gid >= 0 {
@@ -300,6 +341,16 @@ func atoiOr(s string, def int) int {
 	}
 	return def
 }
+
+// chmodIdentity identifies the node chmod changes, before and after: its
+// kind (a device's numbers) and inode, and for a regular file its size
+// and content (an inode number alone comes back to a file rewritten
+// through a temporary file and a rename).
+var chmodIdentity = []string{"node", "ino", "size", "sha256"}
+
+// chmodLeft is the node as chmod left it: its identity, the mode and
+// owner set, and a regular file's ctime then (any change since moves it).
+var chmodLeft = []string{"node", "ino", "size", "sha256", "ctime", "mode", "uid", "gid"}
 
 var chmodAction = actionKind{
 	params: map[string]paramCheck{
@@ -326,20 +377,20 @@ var chmodAction = actionKind{
 		if _, err := parsePerm(st["mode"]); err != nil {
 			return Preview{}, fmt.Errorf("%s%s: %v: rtnl-doctor leaves it alone", a.Param("path"), inWhichRoot(a), err)
 		}
-		old := pick(st, "mode", "uid", "gid")
+		old := pick(st, append([]string{"mode", "uid", "gid"}, chmodIdentity...)...)
 		ch := fmt.Sprintf("%s%s: mode %s → %s", a.Param("path"), inWhichRoot(a), old["mode"], a.Param("mode"))
 		if a.Param("uid") != "" {
 			ch += fmt.Sprintf(", owner %s:%s → %s:%s", old["uid"], old["gid"], a.Param("uid"), a.Param("gid"))
 		}
 		return Preview{Changes: []string{ch}, Reversible: true, Undo: "sets mode " + old["mode"] + " and owner back, if nobody changed them since", Old: old}, nil
 	},
-	apply: func(_ context.Context, env *ActionEnv, a *Action, _ map[string]string) (map[string]string, error) {
+	apply: func(_ context.Context, env *ActionEnv, a *Action, old map[string]string) (map[string]string, error) {
 		mode, err := parsePerm(a.Param("mode"))
 		if err != nil {
 			return nil, err
 		}
 		err = inTarget(env, a, func(dfd int, base string) error {
-			return chmodAt(dfd, base, uint32(mode), atoiOr(a.Param("uid"), -1), atoiOr(a.Param("gid"), -1), "")
+			return chmodAt(dfd, base, uint32(mode), atoiOr(a.Param("uid"), -1), atoiOr(a.Param("gid"), -1), pick(old, chmodIdentity...))
 		})
 		if err != nil {
 			return nil, err
@@ -355,17 +406,42 @@ var chmodAction = actionKind{
 		if a.Param("uid") != "" {
 			uid, gid = atoiOr(old["uid"], -1), atoiOr(old["gid"], -1)
 		}
-		return inTarget(env, a, func(dfd int, base string) error { return chmodAt(dfd, base, mode, uid, gid, new["ino"]) })
+		// The node the fix changed (compared with what it left before;
+		// checked again on the inode changed, --force or not): a regular
+		// file by its content and size too, a device node by its numbers.
+		want := pick(new, chmodIdentity...)
+		if new == nil {
+			want = pick(old, chmodIdentity...)
+		}
+		return inTarget(env, a, func(dfd int, base string) error { return chmodAt(dfd, base, uint32(mode), uid, gid, want) })
+	},
+	// Another file at the path (another inode, or a regular file with
+	// other content or size) is never changed, --force or not.
+	undoBlocked: func(_ context.Context, env *ActionEnv, a *Action, old, new map[string]string) (string, error) {
+		want := pick(new, chmodIdentity...)
+		if new == nil {
+			want = pick(old, chmodIdentity...)
+		}
+		now, err := nodeState(env, a)
+		if err != nil {
+			return "", err
+		}
+		if d := diffStates(want, now); d != "" {
+			return fmt.Sprintf("%s%s is not the file the fix changed (%s): its mode is left alone", a.Param("path"), inWhichRoot(a), d), nil
+		}
+		return "", nil
 	},
 	state: func(_ context.Context, env *ActionEnv, a *Action) (map[string]string, error) {
 		return nodeState(env, a)
 	},
-	expect: func(a *Action, _, new map[string]string) map[string]string {
+	expect: func(a *Action, old, new map[string]string) map[string]string {
 		if new != nil {
-			return pick(new, "node", "ino", "mode", "uid", "gid")
+			return pick(new, chmodLeft...)
 		}
+		// Interrupted: the same node (inode, content), with the mode asked.
 		m, _ := strconv.ParseUint(a.Param("mode"), 8, 32)
-		e := map[string]string{"mode": fmt.Sprintf("%04o", m)}
+		e := pick(old, chmodIdentity...)
+		e["mode"] = fmt.Sprintf("%04o", m)
 		if a.Param("uid") != "" {
 			e["uid"], e["gid"] = a.Param("uid"), a.Param("gid")
 		}

@@ -2,6 +2,7 @@ package fix
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -92,12 +93,16 @@ func withConn(a *Action, fn func(c *rtnetlink.Conn) error) error {
 }
 
 // withLink runs fn with a connection in the action's namespace and the
-// link named name.
+// link named name. When apply or undo checked which link the name named
+// (a.link), another link holding the name now is refused.
 func withLink(a *Action, name string, fn func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error) error {
 	return withConn(a, func(c *rtnetlink.Conn) error {
 		l, err := linkByName(c, name)
 		if err != nil {
 			return err
+		}
+		if a.link != nil && a.link.Name == name && a.link.Index != l.Index {
+			return fmt.Errorf("%s%s is another link now (ifindex %d; the fix read %s): nothing was changed", name, where(a), l.Index, a.link)
 		}
 		return fn(c, l)
 	})
@@ -243,7 +248,13 @@ func routeUses(m rtnetlink.RouteMessage, idx uint32) bool {
 // which the rtnetlink library does not wrap).
 func linkProp(a *Action, typ uint16) error {
 	return inNetnsSock(a, func(s *rtnl.Sock) error {
-		req := rtnl.Attr(make([]byte, 16), unix.IFLA_IFNAME, append([]byte(a.Param("name")), 0))
+		req := make([]byte, 16)
+		if a.link != nil && a.link.Name == a.Param("name") {
+			// The link checked (by ifindex), whatever holds the name now.
+			binary.NativeEndian.PutUint32(req[4:8], a.link.Index)
+		} else {
+			req = rtnl.Attr(req, unix.IFLA_IFNAME, append([]byte(a.Param("name")), 0))
+		}
 		props := rtnl.Attr(nil, unix.IFLA_ALT_IFNAME, append([]byte(a.Param("altname")), 0))
 		req = rtnl.Attr(req, unix.IFLA_PROP_LIST|unix.NLA_F_NESTED, props)
 		flags := uint16(0)
@@ -406,18 +417,43 @@ var addrReplaceAction = actionKind{
 var addrDeleteAction = actionKind{
 	needs: needNetAdmin,
 	preview: func(_ context.Context, _ *ActionEnv, a *Action) (Preview, error) {
-		present, _, err := addrState(a)
+		r, found, err := planAddrDelete(a)
 		if err != nil {
 			return Preview{}, err
 		}
-		if !present {
+		if !found {
 			return Preview{}, fmt.Errorf("%s is not on %s", a.Param("prefix"), a.Param("dev"))
 		}
-		p := Preview{Changes: []string{fmt.Sprintf("%s%s: %s → removed", a.Param("dev"), where(a), a.Param("prefix"))},
-			Reversible: true, Undo: "adds " + a.Param("prefix") + " back", Old: map[string]string{"present": "true"}}
+		dev := a.Param("dev") + where(a)
+		ch := []string{fmt.Sprintf("%s: %s → removed", dev, a.Param("prefix"))}
+		sysctl := "net.ipv4.conf." + a.Param("dev") + ".promote_secondaries"
+		for _, x := range r.removed[1:] {
+			ch = append(ch, fmt.Sprintf("%s: secondary %s → removed with it (the kernel drops a primary address's secondaries: %s and .all are 0)", dev, x.prefix, sysctl))
+		}
+		if r.promoted != nil {
+			ch = append(ch, fmt.Sprintf("%s: %s → becomes the primary address of %s (%s is 1)", dev, r.promoted.prefix, r.target.prefix.Masked(), sysctl))
+		}
+		if r.prefixGone {
+			ch = append(ch, fmt.Sprintf("route %s dev %s proto kernel → removed with it", r.target.prefix.Masked(), a.Param("dev")))
+		}
+		for _, rt := range r.routesLost {
+			ch = append(ch, fmt.Sprintf("route %s → removed with it by the kernel (undo does not add it back)", rt))
+		}
+		undo := "adds " + a.Param("prefix") + " back"
+		if len(r.removed) > 1 {
+			undo += " first, then " + prefixList(r.removed[1:])
+		}
+		undo += ", with their flags and the lifetimes they have left"
+		if r.prefixGone {
+			undo += " (the kernel makes the connected route again)"
+		}
+		if r.promoted != nil {
+			undo += fmt.Sprintf("; %s stays primary, %s comes back as its secondary", r.promoted.prefix, a.Param("prefix"))
+		}
+		p := Preview{Changes: ch, Reversible: true, Undo: undo, Old: r.old()}
 		err = withLink(a, a.Param("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
 			if l.Flags&unix.IFF_UP != 0 {
-				p.Traffic = fmt.Sprintf("%s is UP: connections using %s are cut", a.Param("dev"), a.Param("prefix"))
+				p.Traffic = fmt.Sprintf("%s is UP: connections using %s are cut", a.Param("dev"), prefixList(r.removed))
 			}
 			return nil
 		})
@@ -433,12 +469,21 @@ var addrDeleteAction = actionKind{
 		})
 	},
 	done: addrDone(false),
-	undo: func(_ context.Context, _ *ActionEnv, a *Action, _, _ map[string]string) error {
-		p, _ := prefixParam(a)
-		return withLink(a, a.Param("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
-			return addAddr(c, l.Index, p, false)
-		})
+	undo: func(_ context.Context, _ *ActionEnv, a *Action, old, _ map[string]string) error {
+		saved, err := removedAddrs(old)
+		if err != nil {
+			return err
+		}
+		if saved == nil {
+			// An entry written before the removed addresses were recorded.
+			p, _ := prefixParam(a)
+			return withLink(a, a.Param("dev"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
+				return addAddr(c, l.Index, p, false)
+			})
+		}
+		return restoreAddrs(a, saved)
 	},
+	undoCosts: addrDeleteUndoCosts,
 }
 
 // --- routes --------------------------------------------------------------------

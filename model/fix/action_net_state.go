@@ -3,7 +3,9 @@ package fix
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/jsimonetti/rtnetlink/v2"
 	"golang.org/x/sys/unix"
@@ -99,15 +101,47 @@ func protoName(p uint8) string {
 
 func altnameState(a *Action) (map[string]string, error) {
 	// The kernel looks names up among altnames too: the altname is present
-	// when it leads to the link itself.
+	// when it leads to the link itself, held when it leads to another link
+	// (its name or one of its altnames), absent when it leads nowhere.
 	st := map[string]string{"altname": "absent"}
 	err := withLink(a, a.Param("name"), func(c *rtnetlink.Conn, l rtnetlink.LinkMessage) error {
-		if alt, err := linkByName(c, a.Param("altname")); err == nil && alt.Index == l.Index {
+		alt, err := linkByName(c, a.Param("altname"))
+		switch {
+		case err != nil && strings.HasPrefix(err.Error(), "Cannot find device"):
+		case err != nil:
+			return err
+		case alt.Index == l.Index:
 			st["altname"] = "present"
+		default:
+			st["altname"] = altnameHeldBy(alt)
 		}
 		return nil
 	})
 	return st, err
+}
+
+// altnameHeldBy is the state of an altname that leads to another link.
+func altnameHeldBy(l rtnetlink.LinkMessage) string {
+	name := "?"
+	if l.Attributes != nil {
+		name = l.Attributes.Name
+	}
+	return fmt.Sprintf("held by another link, %s (ifindex %d)", name, l.Index)
+}
+
+// altnameUndoBlocked: the name was taken since by another link (as its
+// name or an altname); adding it back would clash (the kernel refuses,
+// "File exists"), --force or not.
+func altnameUndoBlocked(_ context.Context, _ *ActionEnv, a *Action, _, _ map[string]string) (string, error) {
+	st, err := altnameState(a)
+	if err != nil {
+		return "", err
+	}
+	if strings.HasPrefix(st["altname"], "held by ") {
+		return fmt.Sprintf("the altname %s is now %s: it cannot be added back to %s while that link holds it (rename or remove it there first)",
+			a.Param("altname"), st["altname"], a.Param("name")), nil
+	}
+	return "", nil
 }
 
 // netWas gives the state before a change in the keys of the live state.
@@ -130,8 +164,7 @@ func addNetState() {
 		func(*Action) map[string]string { return map[string]string{"altname": "absent"} }, link)
 	netKind("addr-replace", []string{"dev", "prefix"}, addrPresence,
 		func(*Action) map[string]string { return map[string]string{"present": "true"} }, addr)
-	netKind("addr-delete", []string{"dev", "prefix"}, addrPresence,
-		func(*Action) map[string]string { return map[string]string{"present": "false"} }, addr)
+	netKind("addr-delete", []string{"dev", "prefix"}, addrDeleteState, nil, addr)
 	for _, k := range []string{"route-add", "route-replace"} {
 		netKind(k, []string{"dst"}, routeState, func(a *Action) map[string]string {
 			want, err := routeParam(a, "")
@@ -158,12 +191,28 @@ func addNetState() {
 	}
 	netWas("altname-delete", func(*Action, map[string]string) map[string]string { return map[string]string{"altname": "present"} })
 
+	k := actionKinds["altname-delete"]
+	k.undoBlocked = altnameUndoBlocked
+	actionKinds["altname-delete"] = k
+	// addr-delete: the address and what the kernel took with it.
+	k = actionKinds["addr-delete"]
+	k.expect, k.was = addrDeleteLeft, addrDeleteWas
+	actionKinds["addr-delete"] = k
+
+	// The link each changes, by ifindex (Identity.Link): a link deleted
+	// and made again under the name is another one, never touched.
+	for kind, param := range map[string]string{"link-set": "name", "altname-delete": "name", "addr-replace": "dev", "addr-delete": "dev"} {
+		k := actionKinds[kind]
+		k.link = func(a *Action) string { return a.Param(param) }
+		actionKinds[kind] = k
+	}
+
 	// link-mtu: the link by ifindex (the one the fix changed, not another
 	// made since under its name) and its MTU. Undo restores only when both
 	// are as the fix left them; the ifindex is also part of the entry's
 	// identity, so even --force never sets another link's MTU.
 	netKind("link-mtu", []string{"name", "mtu"}, linkMTUState, nil, func(a *Action) string { return "MTU of link " + a.Param("name") })
-	k := actionKinds["link-mtu"]
+	k = actionKinds["link-mtu"]
 	k.params = linkMTUParams
 	k.link = func(a *Action) string { return a.Param("name") }
 	k.expect = func(a *Action, old, _ map[string]string) map[string]string {
@@ -184,16 +233,35 @@ func addNetState() {
 		"link-delete":    {"index": checkU64, "attached": anyText, "deleted": checkIfname},
 		"altname-delete": {"altname": oneOf("present", "absent")},
 		"addr-replace":   {"present": checkBool},
-		"addr-delete":    {"present": checkBool},
-		"route-add":      routeKeys,
-		"route-replace":  routeKeys,
-		"route-delete":   routeKeys,
-		"link-mtu":       {"ifindex": checkU64, "mtu": checkMTU},
+		"addr-delete": {"present": checkBool, "addrs": number(4096),
+			"others": matching(`^[0-9a-fA-F.:/ ]*$`, "a list of addresses")},
+		"route-add":     routeKeys,
+		"route-replace": routeKeys,
+		"route-delete":  routeKeys,
+		"link-mtu":      {"ifindex": checkU64, "mtu": checkMTU},
 	} {
 		k := actionKinds[kind]
 		k.stateKeys = keys
 		actionKinds[kind] = k
 	}
+	k = actionKinds["addr-delete"]
+	k.stateKeyOf = addrDeleteKey
+	actionKinds["addr-delete"] = k
+}
+
+// addrDeleteKeyRE names addr-delete's record of each address it removed
+// (addrN and its attributes: action_net_addr.go).
+var addrDeleteKeyRE = regexp.MustCompile(`^addr[0-9]{1,4}(_flags|_scope|_valid_until|_preferred_until|_label|_brd|_peer|_metric)?$`)
+
+func addrDeleteKey(key string) (paramCheck, bool) {
+	m := addrDeleteKeyRE.FindStringSubmatch(key)
+	if m == nil {
+		return nil, false
+	}
+	until := matching(`^(forever|[0-9]{1,20})$`, "a deadline")
+	return map[string]paramCheck{"": checkPrefix, "_flags": matching(`^0x[0-9a-f]{1,8}$`, "flags"), "_scope": number(255),
+		"_valid_until": until, "_preferred_until": until, "_label": matching(`^[^/\s:]{1,15}(:[^/\s]{1,15})?$`, "a label"),
+		"_brd": checkAddr, "_peer": checkAddr, "_metric": number(1<<32 - 1)}[m[1]], true
 }
 
 // linkMTUState is the link's ifindex and MTU now.

@@ -142,7 +142,12 @@ func sameIdentity(rec, now *Identity) string {
 // The namespace found is held (a descriptor, reached as /proc/self/fd/N)
 // until release is called: what a path like /proc/PID/ns/net leads to may
 // change once it is checked (the process ends, its PID is reused).
-func locate(e *Entry) (a *Action, release func(), err error) {
+func locate(e *Entry) (a *Action, release func(), err error) { return locateAs(e, false) }
+
+// locateAs is locate; byName lets an entry that records no link (written
+// before its kind recorded one) act on the link named so now: undo
+// --force ID, once the operator has checked.
+func locateAs(e *Entry, byName bool) (a *Action, release func(), err error) {
 	a = e.Action
 	release = func() {}
 	rec := e.Object
@@ -183,14 +188,28 @@ func locate(e *Entry) (a *Action, release func(), err error) {
 	}
 	if k.link != nil && k.link(a) != "" {
 		// The link too must be the one the fix changed: same ifindex.
+		if rec.Link == nil && byName {
+			return a, release, nil
+		}
 		if rec.Link == nil || rec.Link.Name != k.link(a) {
-			return nil, release, errors.New("the entry does not record which link it changed (its ifindex): refusing to guess")
+			return nil, release, fmt.Errorf("the entry does not record which link it changed (its ifindex): refusing to guess: nothing was changed (once you have checked that %s is the link the fix changed, rtnl-doctor undo --force %s undoes it there)", k.link(a), e.ID)
 		}
 		if err := sameLink(a, rec.Link); err != nil {
 			return nil, release, err
 		}
+		c := *a
+		c.link = rec.Link
+		a = &c
 	}
 	return a, release, nil
+}
+
+// linkNamed is the link an action changes ("" for none).
+func linkNamed(a *Action) string {
+	if k := actionKinds[a.Kind]; k.link != nil {
+		return k.link(a)
+	}
+	return ""
 }
 
 // errProcGone: the recorded process is gone or its PID names another one.
@@ -289,7 +308,7 @@ func ApplyPreviewed(ctx context.Context, env *ActionEnv, f Fix, p Preview) (Entr
 		}
 	}
 	if p.Old != nil {
-		if d := diffStates(p.Old, now.Old); d != "" {
+		if d := diffStates(p.Old, settleDeadlines(p.Old, now.Old)); d != "" {
 			return e, fmt.Errorf("the state changed since the preview (%s): nothing was changed; preview again", strings.ReplaceAll(d, "the fix left", "the preview read"))
 		}
 	}
@@ -307,6 +326,11 @@ func ApplyPreviewed(ctx context.Context, env *ActionEnv, f Fix, p Preview) (Entr
 	if now.Object != nil && now.Object.Proc != nil {
 		c := *aimed
 		c.proc = now.Object.Proc
+		aimed = &c
+	}
+	if now.Object != nil && now.Object.Link != nil {
+		c := *aimed
+		c.link = now.Object.Link
 		aimed = &c
 	}
 	// Nothing is recorded that reading the journal would refuse: a state
@@ -352,6 +376,26 @@ func ApplyPreviewed(ctx context.Context, env *ActionEnv, f Fix, p Preview) (Entr
 	step("recorded")
 	e.Phase, e.New, e.Error, e.Note, e.Signal = end.Phase, end.New, end.Error, end.Note, end.Signal
 	return e, aerr
+}
+
+// settleDeadlines is now with each deadline (a key ending in "_until": a
+// lifetime left, as a CLOCK_MONOTONIC second) that is within two seconds
+// of the one previewed taken as that one: read twice, a lifetime counting
+// down gives deadlines a second apart.
+func settleDeadlines(previewed, now map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range now {
+		out[k] = v
+		if !strings.HasSuffix(k, "_until") {
+			continue
+		}
+		a, err1 := strconv.ParseInt(previewed[k], 10, 64)
+		b, err2 := strconv.ParseInt(v, 10, 64)
+		if err1 == nil && err2 == nil && a-b <= 2 && b-a <= 2 {
+			out[k] = previewed[k]
+		}
+	}
+	return out
 }
 
 // applying counts fixes being applied or undone right now.
@@ -636,8 +680,14 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 			forced = append(forced, msg)
 		}
 	}
-	a, release, err := locate(target)
+	// An entry written before its kind recorded its link: undone by the
+	// link's name only when forced by id (the operator checked).
+	byName := env.Force && id != "" && target.Object != nil && target.Object.Link == nil && linkNamed(target.Action) != ""
+	a, release, err := locateAs(target, byName)
 	defer release()
+	if byName && err == nil {
+		forced = append(forced, "the entry does not record the link's ifindex: undone on the link named "+linkNamed(a)+" now")
+	}
 	var pgone errProcGone
 	if errors.As(err, &pgone) && processOnly(target.Action) && !env.DryRun {
 		// The change went with the process: nothing is left to revert, and
@@ -681,6 +731,15 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 		return *target, err
 	}
 	k := actionKinds[a.Kind]
+	if k.undoBlocked != nil {
+		why, err := k.undoBlocked(ctx, env, a, target.Old, target.New)
+		if err != nil {
+			return *target, fmt.Errorf("cannot read whether the undo can be made (nothing was changed): %w", err)
+		}
+		if why != "" {
+			return *target, fmt.Errorf("%s: nothing was changed, --force or not; the entry stays as it is (rtnl-doctor undo %s once that is resolved)", why, target.ID)
+		}
+	}
 	if k.state != nil && k.expect != nil {
 		want := k.expect(a, target.Old, target.New)
 		if want == nil {

@@ -32,7 +32,8 @@ type Identity struct {
 	// Proc is the process the action acts on (prlimit) or whose mount
 	// namespace it acts in (/dev fixes).
 	Proc *ProcID `json:"proc,omitempty"`
-	// Link is the link the action changes (link-mtu), in NetNS: its name
+	// Link is the link the action changes (link-mtu, link-set,
+	// altname-delete, addr-replace, addr-delete), in NetNS: its name
 	// and ifindex. A link deleted and made again under the same name is
 	// another link (another ifindex).
 	Link *LinkID `json:"link,omitempty"`
