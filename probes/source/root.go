@@ -218,6 +218,11 @@ func ReadInRoot(dir, rel string, limit int64) ([]byte, error) {
 	return readRegular(f, limit)
 }
 
+// OpenInRoot opens rel below the directory dir for reading, resolved as
+// ReadInRoot does (symlinks stay inside dir, no magic links), without
+// blocking on a FIFO; the caller checks what it opened.
+func OpenInRoot(dir, rel string) (*os.File, error) { return openInRoot(dir, rel) }
+
 // openInRoot opens rel below dir for reading, resolved inside dir, without
 // blocking on a FIFO (the caller checks the file is regular).
 func openInRoot(dir, rel string) (*os.File, error) {
