@@ -418,6 +418,32 @@ func captureLinkRoots() []string {
 	return append(roots, netconfig.NetworkdDirs...)
 }
 
+// inLinkRoots reports whether sys, a fully resolved path on the captured
+// system, lies in captureLinkRoots (/lib/systemd/network resolved through
+// /lib -> usr/lib is /usr/lib/systemd/network, one of them; a root that is
+// itself a link elsewhere does not carry its target in).
+func inLinkRoots(sys string) bool {
+	for _, d := range captureLinkRoots() {
+		if sys == d || strings.HasPrefix(sys, d+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// sysPath turns a resolved host path into its path on the captured system;
+// ok is false when it lies outside the tree read.
+func (c *capturer) sysPath(real string) (string, bool) {
+	if c.r.Live() {
+		return real, true
+	}
+	rel, err := filepath.Rel(c.r.Dir, real)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", false
+	}
+	return "/" + filepath.ToSlash(rel), true
+}
+
 // sensitiveFile names the files whose content a capture never copies,
 // whatever leads to them.
 func sensitiveFile(p string) bool {
@@ -459,37 +485,16 @@ func (c *capturer) link(p, l string, redact func(string, []byte) []byte) {
 		c.m.Unreadable.Add(p, err)
 		return
 	}
-	sys := real
-	if !c.r.Live() {
-		rel, err := filepath.Rel(c.r.Dir, real)
-		if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
-			rec.NotCopied = "the target is outside the captured tree"
-			c.m.NotCaptured.AddReason(p, "a symlink to "+clip(l, 200)+": "+rec.NotCopied)
-			return
-		}
-		sys = "/" + filepath.ToSlash(rel)
-	}
-	inRoots := false
-	for _, d := range captureLinkRoots() {
-		if sys == d || strings.HasPrefix(sys, d+"/") {
-			inRoots = true
-			break
-		}
-	}
-	// The roots themselves may be symlinks (/lib -> usr/lib): their
-	// resolved paths count too.
-	if !inRoots {
-		for _, d := range captureLinkRoots() {
-			if rd, err := filepath.EvalSymlinks(c.s(d)); err == nil && (real == rd || strings.HasPrefix(real, rd+"/")) {
-				inRoots = true
-				break
-			}
-		}
+	sys, ok := c.sysPath(real)
+	if !ok {
+		rec.NotCopied = "the target is outside the captured tree"
+		c.m.NotCaptured.AddReason(p, "a symlink to "+clip(l, 200)+": "+rec.NotCopied)
+		return
 	}
 	switch {
 	case sensitiveFile(sys):
 		rec.NotCopied = "its target " + clip(sys, 200) + " is a credential file"
-	case !inRoots:
+	case !inLinkRoots(sys):
 		rec.NotCopied = "its target " + clip(sys, 200) + " is outside the directories captured"
 	}
 	if rec.NotCopied != "" {
@@ -540,6 +545,23 @@ func (c *capturer) link(p, l string, redact func(string, []byte) []byte) {
 // tree copies the regular files (and /dev/null links) of a directory,
 // recursively, at most depth levels down.
 func (c *capturer) tree(dir string, depth int, redact func(string, []byte) []byte) {
+	// A configuration directory that is (or lies below) a symlink is
+	// walked only when it resolves into the directories captured: linked
+	// to /etc or /root it would copy whatever is there.
+	if real, err := filepath.EvalSymlinks(c.s(dir)); err == nil {
+		sys, ok := c.sysPath(real)
+		if !ok || !inLinkRoots(sys) || sensitiveFile(sys) {
+			l, _ := os.Readlink(c.s(dir))
+			if l != "" {
+				if c.m.Symlinks == nil {
+					c.m.Symlinks = map[string]source.LinkRecord{}
+				}
+				c.m.Symlinks[dir] = source.LinkRecord{Target: l, NotCopied: "a directory outside the directories captured"}
+			}
+			c.m.NotCaptured.AddReason(dir, "resolves to "+clip(real, 200)+", outside the directories captured: not walked")
+			return
+		}
+	}
 	ents, err := os.ReadDir(c.s(dir))
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {

@@ -262,8 +262,10 @@ func TestCaptureSymlinkedConfigs(t *testing.T) {
 	if err := os.Truncate(big, 10<<30); err != nil {
 		t.Fatal(err)
 	}
+	plant(t, root, "srv/secret/a.conf", "SECRETDIR\n", 0o600)
 	links := map[string]string{
-		"etc/NetworkManager/system-connections/evil.nmconnection": "/etc/shadow", // absolute: out of the tree read
+		"etc/NetworkManager/conf.d":                               "../../srv/secret", // a directory linked out
+		"etc/NetworkManager/system-connections/evil.nmconnection": "/etc/shadow",      // absolute: out of the tree read
 		"etc/systemd/network/x.network":                           "../../shadow",
 		"etc/systemd/network/y.network":                           "../../../usr/lib/systemd/network/y.network",
 		"etc/systemd/network/z.network":                           "z-real.txt",
@@ -290,6 +292,12 @@ func TestCaptureSymlinkedConfigs(t *testing.T) {
 		entries[h.Name] = h
 		b, _ := io.ReadAll(tr)
 		all = append(all, b...)
+	}
+	if bytes.Contains(all, []byte("SECRETDIR")) {
+		for n := range entries {
+			t.Log(n)
+		}
+		t.Error("a directory linked out of the captured ones was walked")
 	}
 	if bytes.Contains(all, []byte("SECRETSHADOW")) || bytes.Contains(all, []byte("root:")) && bytes.Contains(all, []byte(":99999:")) {
 		t.Error("a shadow file is in the capture")

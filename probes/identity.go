@@ -219,9 +219,19 @@ func gatherIdentity(e *env) IdentityFacts {
 	if b, err := e.root.ReadFile(e.proc + "/gid_map"); err == nil {
 		id.GIDMap, _ = parseIDMap(b)
 	}
-	var st syscall.Stat_t
-	if syscall.Stat(e.root.Path(e.proc+"/ns/user"), &st) == nil {
-		id.UserNSInode = st.Ino
+	if e.root.Live() {
+		var st syscall.Stat_t
+		if syscall.Stat(e.root.Path(e.proc+"/ns/user"), &st) == nil {
+			id.UserNSInode = st.Ino
+		}
+	} else if l, err := e.root.Readlink(e.proc + "/ns/user"); err == nil {
+		// A captured tree holds the link's text, "user:[INODE]": stat
+		// would follow a link planted there to the host.
+		if v, ok := strings.CutPrefix(l, "user:["); ok {
+			if n, err := strconv.ParseUint(strings.TrimSuffix(v, "]"), 10, 64); err == nil {
+				id.UserNSInode = n
+			}
+		}
 	}
 	if e.root.Live() {
 		id.netnsOwner(e)
