@@ -22,6 +22,7 @@ import (
 	"github.com/rtnl-doctor/rtnl-doctor/internal/netns"
 	"github.com/rtnl-doctor/rtnl-doctor/probes/lsm"
 	"github.com/rtnl-doctor/rtnl-doctor/probes/netconfig"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 	"golang.org/x/sys/unix"
 )
 
@@ -74,6 +75,17 @@ type CaptureManifest struct {
 	Redacted    []string      `json:"redacted,omitempty"`
 	Unreadable  Gaps          `json:"unreadable,omitempty"`
 	NotCaptured Gaps          `json:"not_captured,omitempty"`
+	// Symlinks are the symlinks met among the files copied, by path on the
+	// captured system: an archive holds only links whose target stays in
+	// the tree, so the target text is kept here. A link's target's content
+	// is copied (at the link's path, or the link is stored when its target
+	// is a plain relative path) only when it lies in the directories
+	// captured (captureLinkRoots), never a credential file.
+	Symlinks map[string]source.LinkRecord `json:"symlinks,omitempty"`
+	// Looked are the configuration directories the capture looked in: one
+	// missing from the tree did not exist (a capture without the list says
+	// nothing of absent directories).
+	Looked []string `json:"looked,omitempty"`
 }
 
 // CaptureTarget is what was examined.
@@ -342,14 +354,8 @@ func (c *capturer) file(p string, redact func(p string, b []byte) []byte) {
 			c.symlink(p, l) // a masked unit: the link is the fact
 			return
 		}
-		st, err = os.Stat(c.s(p))
-		if err != nil {
-			c.m.Unreadable.Add(p, err) // a dangling link
-			return
-		}
-		if st.IsDir() {
-			return
-		}
+		c.link(p, l, redact)
+		return
 	case st.IsDir():
 		c.dir(p)
 		return
@@ -358,7 +364,12 @@ func (c *capturer) file(p string, redact func(p string, b []byte) []byte) {
 		c.m.NotCaptured.AddReason(p, "not a regular file ("+st.Mode().Type().String()+"): an empty file stands for it")
 		return
 	}
-	b, err := readBounded(c.s(p), MaxFileSize)
+	f, err := os.OpenFile(c.s(p), os.O_RDONLY|syscall.O_NONBLOCK|unix.O_NOFOLLOW, 0)
+	if err != nil {
+		c.m.Unreadable.Add(p, err)
+		return
+	}
+	b, err := c.readCapped(p, f)
 	if errors.Is(err, syscall.EINVAL) && strings.Contains(p, "/attr/") {
 		return // no security module provides this attribute: nothing to read
 	}
@@ -372,9 +383,185 @@ func (c *capturer) file(p string, redact func(p string, b []byte) []byte) {
 	c.write(p, b)
 }
 
+// readCapped reads at most MaxFileSize bytes of the regular file f (closing
+// it); a file longer than that is cut, and the cut listed in the manifest.
+func (c *capturer) readCapped(p string, f *os.File) ([]byte, error) {
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%s)", p, st.Mode().Type())
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxFileSize || st.Size() > MaxFileSize {
+		b = b[:min(len(b), MaxFileSize)]
+		c.m.Truncated = append(c.m.Truncated, fmt.Sprintf("%s: the first %d of %d bytes", p, len(b), max(st.Size(), int64(len(b))+1)))
+	}
+	return b, nil
+}
+
+// captureLinkRoots are the directories (on the captured system) a symlink
+// met in a copied file may lead into and have its target's content copied:
+// the configuration directories captured, and the few non-secret places
+// single files are links into (os-release, kernel config, modules lists).
+func captureLinkRoots() []string {
+	roots := []string{"/etc/cni/net.d", "/etc/NetworkManager/system-connections", "/etc/NetworkManager/conf.d",
+		"/run/NetworkManager/system-connections", "/run/NetworkManager/conf.d",
+		"/usr/lib/NetworkManager/system-connections", "/usr/lib/NetworkManager/conf.d",
+		"/etc/udev/rules.d", "/run/udev/rules.d", "/usr/lib/udev/rules.d", "/lib/udev/rules.d",
+		"/usr/lib/os-release", "/etc/os-release", "/boot", "/lib/modules", "/usr/lib/modules"}
+	return append(roots, netconfig.NetworkdDirs...)
+}
+
+// inLinkRoots reports whether sys, a fully resolved path on the captured
+// system, lies in captureLinkRoots (/lib/systemd/network resolved through
+// /lib -> usr/lib is /usr/lib/systemd/network, one of them; a root that is
+// itself a link elsewhere does not carry its target in).
+func inLinkRoots(sys string) bool {
+	for _, d := range captureLinkRoots() {
+		if sys == d || strings.HasPrefix(sys, d+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// sysPath turns a resolved host path into its path on the captured system;
+// ok is false when it lies outside the tree read.
+func (c *capturer) sysPath(real string) (string, bool) {
+	if c.r.Live() {
+		return real, true
+	}
+	rel, err := filepath.Rel(c.r.Dir, real)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", false
+	}
+	return "/" + filepath.ToSlash(rel), true
+}
+
+// sensitiveFile names the files whose content a capture never copies,
+// whatever leads to them.
+func sensitiveFile(p string) bool {
+	switch path.Base(p) {
+	case "shadow", "gshadow", "shadow-", "gshadow-", "master.passwd", "sudoers", "opasswd", "security.capability":
+		return true
+	}
+	for _, d := range []string{"/etc/ssh/", "/etc/ssl/private/", "/root/", "/home/", "/etc/sudoers.d/", "/var/lib/NetworkManager/secret_key"} {
+		if strings.HasPrefix(p, d) || p+"/" == d {
+			return true
+		}
+	}
+	return strings.HasSuffix(p, ".key") || strings.HasSuffix(p, "_key")
+}
+
+// link records the symlink p (whose text is l) in the manifest, with what
+// can be kept of it: the link itself when its target is a plain relative
+// path (which the archive may hold), and its target's content only when the
+// target, resolved, lies in captureLinkRoots and is no credential file.
+func (c *capturer) link(p, l string, redact func(string, []byte) []byte) {
+	rec := source.LinkRecord{Target: l}
+	defer func() {
+		if c.m.Symlinks == nil {
+			c.m.Symlinks = map[string]source.LinkRecord{}
+		}
+		c.m.Symlinks[p] = rec
+	}()
+	plain := checkLinkTarget(p, l) == nil && !strings.HasPrefix(l, "/")
+	real, err := filepath.EvalSymlinks(c.s(p))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			rec.Dangling = true
+			if plain {
+				c.symlink(p, l)
+			}
+			return
+		}
+		rec.NotCopied = Reason(err)
+		c.m.Unreadable.Add(p, err)
+		return
+	}
+	sys, ok := c.sysPath(real)
+	if !ok {
+		rec.NotCopied = "the target is outside the captured tree"
+		c.m.NotCaptured.AddReason(p, "a symlink to "+clip(l, 200)+": "+rec.NotCopied)
+		return
+	}
+	switch {
+	case sensitiveFile(sys):
+		rec.NotCopied = "its target " + clip(sys, 200) + " is a credential file"
+	case !inLinkRoots(sys):
+		rec.NotCopied = "its target " + clip(sys, 200) + " is outside the directories captured"
+	}
+	if rec.NotCopied != "" {
+		c.m.NotCaptured.AddReason(p, "a symlink to "+clip(l, 200)+": "+rec.NotCopied+", not copied")
+		if plain {
+			c.symlink(p, l)
+		}
+		return
+	}
+	// Opened without following any symlink: what was checked is what is
+	// read, even if a link changes meanwhile.
+	fd, err := unix.Openat2(unix.AT_FDCWD, real, &unix.OpenHow{Flags: unix.O_RDONLY | unix.O_NONBLOCK | unix.O_CLOEXEC, Resolve: unix.RESOLVE_NO_SYMLINKS})
+	if errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EPERM) {
+		fd, err = unix.Open(real, unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC|unix.O_NOFOLLOW, 0)
+	}
+	if err != nil {
+		rec.NotCopied = Reason(err)
+		c.m.Unreadable.Add(p, &os.PathError{Op: "open", Path: real, Err: err})
+		return
+	}
+	f := os.NewFile(uintptr(fd), real)
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		if plain {
+			c.symlink(p, l)
+		}
+		return // a directory: what the walk reaches of it is captured there
+	}
+	b, err := c.readCapped(p, f)
+	if err != nil {
+		rec.NotCopied = Reason(err)
+		c.m.Unreadable.Add(p, err)
+		return
+	}
+	if redact != nil {
+		b = redact(p, b)
+	}
+	if plain {
+		// The link and its target, each at its own path.
+		c.symlink(p, l)
+		c.write(sys, b)
+	} else {
+		c.write(p, b)
+	}
+	rec.Copied = true
+}
+
 // tree copies the regular files (and /dev/null links) of a directory,
 // recursively, at most depth levels down.
 func (c *capturer) tree(dir string, depth int, redact func(string, []byte) []byte) {
+	// A configuration directory that is (or lies below) a symlink is
+	// walked only when it resolves into the directories captured: linked
+	// to /etc or /root it would copy whatever is there.
+	if real, err := filepath.EvalSymlinks(c.s(dir)); err == nil {
+		sys, ok := c.sysPath(real)
+		if !ok || !inLinkRoots(sys) || sensitiveFile(sys) {
+			l, _ := os.Readlink(c.s(dir))
+			if l != "" {
+				if c.m.Symlinks == nil {
+					c.m.Symlinks = map[string]source.LinkRecord{}
+				}
+				c.m.Symlinks[dir] = source.LinkRecord{Target: l, NotCopied: "a directory outside the directories captured"}
+			}
+			c.m.NotCaptured.AddReason(dir, "resolves to "+clip(real, 200)+", outside the directories captured: not walked")
+			return
+		}
+	}
 	ents, err := os.ReadDir(c.s(dir))
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
@@ -574,12 +761,15 @@ func (c *capturer) configs() {
 	c.tree("/etc/cni/net.d", 1, c.redact)
 	for _, d := range netconfig.NetworkdDirs {
 		c.tree(d, 2, c.redact)
+		c.m.Looked = append(c.m.Looked, d)
 	}
 	for _, d := range []string{"/etc/NetworkManager/system-connections", "/etc/NetworkManager/conf.d",
 		"/run/NetworkManager/system-connections", "/run/NetworkManager/conf.d",
 		"/usr/lib/NetworkManager/system-connections", "/usr/lib/NetworkManager/conf.d"} {
 		c.tree(d, 2, c.redact)
+		c.m.Looked = append(c.m.Looked, d)
 	}
+	c.m.Looked = append(c.m.Looked, netconfig.NMMainConf)
 	for _, d := range []string{"/etc/udev/rules.d", "/run/udev/rules.d", "/usr/lib/udev/rules.d", "/lib/udev/rules.d"} {
 		ents, err := os.ReadDir(c.s(d))
 		if err != nil {
@@ -628,11 +818,22 @@ func (c *capturer) logs(ctx context.Context, e *env) {
 }
 
 func (c *capturer) logTail(p string) {
-	st, err := os.Stat(c.s(p))
+	st, err := os.Lstat(c.s(p))
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			c.m.Unreadable.Add(p, err)
 		}
+		return
+	}
+	if st.Mode()&fs.ModeSymlink != 0 {
+		// A log is a link only by mistake or malice: it is recorded, its
+		// target's content is not copied.
+		l, _ := os.Readlink(c.s(p))
+		if c.m.Symlinks == nil {
+			c.m.Symlinks = map[string]source.LinkRecord{}
+		}
+		c.m.Symlinks[p] = source.LinkRecord{Target: l, NotCopied: "a log that is a symlink is not followed"}
+		c.m.NotCaptured.AddReason(p, "a symlink to "+clip(l, 200)+": not followed")
 		return
 	}
 	b, err := ReadTail(c.s(p), captureLogTail)

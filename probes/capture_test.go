@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 	"io"
 	"os"
 	"path/filepath"
@@ -244,5 +245,123 @@ func TestCapturedJournal(t *testing.T) {
 	}
 	if _, gap := f.NetConfig.Gaps.Reason("network_manager.journal"); !gap {
 		t.Errorf("a query the capture did not answer must be a gap: %v", f.NetConfig.Gaps)
+	}
+}
+
+// A config file that is a symlink is recorded as one; its target's content
+// is copied only from the captured configuration directories, never a
+// credential file; every cut file is listed as truncated.
+func TestCaptureSymlinkedConfigs(t *testing.T) {
+	t.Cleanup(CloseArchives)
+	root := secretTree(t)
+	plant(t, root, "etc/shadow", "root:SECRETSHADOW:19000:0:99999:7:::\n", 0o600)
+	plant(t, root, "usr/lib/systemd/network/y.network", "[Match]\nName=eth9\n", 0o644)
+	plant(t, root, "etc/systemd/network/z-real.txt", "[Match]\nName=eth8\n", 0o644)
+	big := filepath.Join(root, "usr/lib/systemd/network/big.txt")
+	plant(t, root, "usr/lib/systemd/network/big.txt", "", 0o644)
+	if err := os.Truncate(big, 10<<30); err != nil {
+		t.Fatal(err)
+	}
+	plant(t, root, "srv/secret/a.conf", "SECRETDIR\n", 0o600)
+	links := map[string]string{
+		"etc/NetworkManager/conf.d":                               "../../srv/secret", // a directory linked out
+		"etc/NetworkManager/system-connections/evil.nmconnection": "/etc/shadow",      // absolute: out of the tree read
+		"etc/systemd/network/x.network":                           "../../shadow",
+		"etc/systemd/network/y.network":                           "../../../usr/lib/systemd/network/y.network",
+		"etc/systemd/network/z.network":                           "z-real.txt",
+		"etc/systemd/network/h.network":                           "../../../usr/lib/systemd/network/big.txt",
+	}
+	for l, tgt := range links {
+		if err := os.Symlink(tgt, filepath.Join(root, l)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	arch, m := captureOf(t, root)
+	zr, err := gzip.NewReader(bytes.NewReader(arch))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(zr)
+	entries := map[string]*tar.Header{}
+	var all []byte
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			break
+		}
+		entries[h.Name] = h
+		b, _ := io.ReadAll(tr)
+		all = append(all, b...)
+	}
+	if bytes.Contains(all, []byte("SECRETDIR")) {
+		for n := range entries {
+			t.Log(n)
+		}
+		t.Error("a directory linked out of the captured ones was walked")
+	}
+	if bytes.Contains(all, []byte("SECRETSHADOW")) || bytes.Contains(all, []byte("root:")) && bytes.Contains(all, []byte(":99999:")) {
+		t.Error("a shadow file is in the capture")
+	}
+	for _, n := range []string{"etc/NetworkManager/system-connections/evil.nmconnection", "etc/systemd/network/x.network", "etc/shadow"} {
+		if entries[n] != nil {
+			t.Errorf("%s is in the capture as %q", n, entries[n].Typeflag)
+		}
+	}
+	if h := entries["etc/systemd/network/z.network"]; h == nil || h.Typeflag != tar.TypeSymlink || h.Linkname != "z-real.txt" {
+		t.Errorf("z.network should be stored as the link it is: %+v", h)
+	}
+	if h := entries["etc/systemd/network/y.network"]; h == nil || h.Typeflag != tar.TypeReg {
+		t.Errorf("y.network (a link into the captured directories) should hold its target's content: %+v", h)
+	}
+	for p, want := range map[string]source.LinkRecord{
+		"/etc/NetworkManager/system-connections/evil.nmconnection": {Target: "/etc/shadow"},
+		"/etc/systemd/network/x.network":                           {Target: "../../shadow"},
+		"/etc/systemd/network/y.network":                           {Target: "../../../usr/lib/systemd/network/y.network", Copied: true},
+		"/etc/systemd/network/z.network":                           {Target: "z-real.txt", Copied: true},
+	} {
+		got, ok := m.Symlinks[p]
+		if !ok || got.Target != want.Target || got.Copied != want.Copied || !want.Copied && got.NotCopied == "" {
+			t.Errorf("manifest symlink %s: %+v, want %+v", p, got, want)
+		}
+	}
+	if r := m.Symlinks["/etc/systemd/network/x.network"].NotCopied; !strings.Contains(r, "credential") {
+		t.Errorf("x.network not copied because: %q", r)
+	}
+	cut := false
+	for _, tr := range m.Truncated {
+		cut = cut || strings.HasPrefix(tr, "/etc/systemd/network/h.network: the first 4194304 of 10737418240 bytes")
+	}
+	if !cut {
+		t.Errorf("the cut h.network is not listed: %q", m.Truncated)
+	}
+
+	// Offline the links are links: the one whose target is not in the
+	// capture is unknown, not dangling.
+	p := filepath.Join(t.TempDir(), "c.tar.gz")
+	os.WriteFile(p, arch, 0o600)
+	off := Gather(t.Context(), Target{Root: p}, GroupNetConfig)
+	nc := off.NetConfig
+	files := map[string]string{}
+	for _, f := range append(nc.Networkd.Files, nc.NetworkManager.Files...) {
+		files[f.Path] = f.Symlink
+	}
+	if files["/etc/NetworkManager/system-connections/evil.nmconnection"] != "/etc/shadow" || files["/etc/systemd/network/y.network"] != "../../../usr/lib/systemd/network/y.network" ||
+		files["/etc/systemd/network/x.network"] != "../../shadow" {
+		t.Errorf("offline symlinks: %v", files)
+	}
+	if r, ok := nc.Gaps.Reason("network_manager.link_targets"); !ok || !strings.Contains(r, "evil.nmconnection: a symlink to /etc/shadow, whose target is not in the captured tree") {
+		t.Errorf("gap: %q", r)
+	}
+	for _, f := range append(nc.Networkd.Findings, nc.NetworkManager.Findings...) {
+		if strings.Contains(f.Message, "dangling") {
+			t.Errorf("offline finding: %+v", f)
+		}
+	}
+	// The capture looked for the managers' directories: their absence is
+	// no gap.
+	for _, g := range nc.Gaps {
+		if strings.HasSuffix(g.Fact, ".dirs") {
+			t.Errorf("gap %+v", g)
+		}
 	}
 }

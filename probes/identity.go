@@ -2,11 +2,16 @@ package probes
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 
 	"kernel.org/pub/linux/libs/security/libcap/cap"
 )
@@ -48,6 +53,53 @@ type IdentityFacts struct {
 	CapsApplyToNetNS *bool     `json:"caps_apply_to_netns,omitempty"`
 	FileCaps         *FileCaps `json:"file_caps,omitempty"`
 	Gaps             Gaps      `json:"unavailable,omitempty"`
+	// CredsKnown: UID, EUID, GID and EGID were read (/proc/PID/status).
+	// Without them the JSON leaves them out rather than show root's 0.
+	CredsKnown bool `json:"-"`
+}
+
+// identityPlain is IdentityFacts without its JSON methods.
+type identityPlain IdentityFacts
+
+// identityJSON is IdentityFacts as JSON: the credentials (fields at the
+// outer level, so they win over identityPlain's) only when known.
+type identityJSON struct {
+	UID  *uint32 `json:"uid,omitempty"`
+	EUID *uint32 `json:"euid,omitempty"`
+	GID  *uint32 `json:"gid,omitempty"`
+	EGID *uint32 `json:"egid,omitempty"`
+	identityPlain
+}
+
+// MarshalJSON writes the credentials only when they were read: a missing
+// /proc/PID/status is no uid 0.
+func (id IdentityFacts) MarshalJSON() ([]byte, error) {
+	out := identityJSON{identityPlain: identityPlain(id)}
+	if id.CredsKnown {
+		out.UID, out.EUID, out.GID, out.EGID = &id.UID, &id.EUID, &id.GID, &id.EGID
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads the facts back; the credentials are known when the
+// JSON has them.
+func (id *IdentityFacts) UnmarshalJSON(b []byte) error {
+	var in identityJSON
+	if err := json.Unmarshal(b, &in); err != nil {
+		return err
+	}
+	*id = IdentityFacts(in.identityPlain)
+	c := in
+	id.CredsKnown = c.UID != nil || c.EUID != nil
+	for _, x := range []struct {
+		dst *uint32
+		src *uint32
+	}{{&id.UID, c.UID}, {&id.EUID, c.EUID}, {&id.GID, c.GID}, {&id.EGID, c.EGID}} {
+		if x.src != nil {
+			*x.dst = *x.src
+		}
+	}
+	return nil
 }
 
 // CapSets are a process's capability sets, as capability names.
@@ -151,6 +203,7 @@ func gatherIdentity(e *env) IdentityFacts {
 		id.Gaps.Add("status", err)
 	} else {
 		id.Name = st.Name
+		id.CredsKnown = true
 		id.UID, id.EUID = st.UID[0], st.UID[1]
 		id.GID, id.EGID = st.GID[0], st.GID[1]
 		id.Groups = st.Groups
@@ -187,9 +240,19 @@ func gatherIdentity(e *env) IdentityFacts {
 	if b, err := e.root.ReadFile(e.proc + "/gid_map"); err == nil {
 		id.GIDMap, _ = parseIDMap(b)
 	}
-	var st syscall.Stat_t
-	if syscall.Stat(e.root.Path(e.proc+"/ns/user"), &st) == nil {
-		id.UserNSInode = st.Ino
+	if e.root.Live() {
+		var st syscall.Stat_t
+		if syscall.Stat(e.root.Path(e.proc+"/ns/user"), &st) == nil {
+			id.UserNSInode = st.Ino
+		}
+	} else if l, err := e.root.Readlink(e.proc + "/ns/user"); err == nil {
+		// A captured tree holds the link's text, "user:[INODE]": stat
+		// would follow a link planted there to the host.
+		if v, ok := strings.CutPrefix(l, "user:["); ok {
+			if n, err := strconv.ParseUint(strings.TrimSuffix(v, "]"), 10, 64); err == nil {
+				id.UserNSInode = n
+			}
+		}
 	}
 	if e.root.Live() {
 		id.netnsOwner(e)
@@ -280,11 +343,11 @@ func fileCaps(e *env) *FileCaps {
 	show := path
 	if path == "" {
 		if !e.root.Live() {
-			l, err := os.Readlink(e.root.Path(e.proc + "/exe"))
+			l, err := e.root.Readlink(e.proc + "/exe")
 			if err != nil {
 				return &FileCaps{Path: e.proc + "/exe", Reason: Reason(err)}
 			}
-			path, show = e.root.Path(l), l
+			path, show = l, l
 		} else {
 			path = e.proc + "/exe"
 			show = path
@@ -292,12 +355,18 @@ func fileCaps(e *env) *FileCaps {
 				show = l
 			}
 		}
-	} else {
+	} else if e.root.Live() {
 		path = e.root.Path(path)
 	}
 	fc := &FileCaps{Path: show}
 	fc.ElsewhereHere = exeElsewhere(e, path, show)
-	set, err := cap.GetFile(path)
+	var set *cap.Set
+	var err error
+	if e.root.Live() {
+		set, err = cap.GetFile(path)
+	} else {
+		set, err = fileCapsInRoot(e.root, show)
+	}
 	switch {
 	case errors.Is(err, syscall.ENODATA):
 		return fc // no file capabilities: Text stays ""
@@ -313,4 +382,38 @@ func fileCaps(e *env) *FileCaps {
 		fc.RootID = id
 	}
 	return fc
+}
+
+// fileCapsInRoot reads the file capabilities of p, a path on the examined
+// system, from the file inside the captured tree only: p is resolved in the
+// tree (a symlink, absolute or with "..", stays in it), a path into /proc
+// (a magic link recorded by a capture, /proc/PID/fd/N) is refused, and the
+// attribute is read from the file opened, never by path.
+func fileCapsInRoot(r Root, p string) (*cap.Set, error) {
+	clean := filepath.Clean("/" + p)
+	if clean == "/proc" || strings.HasPrefix(clean, "/proc/") {
+		return nil, fmt.Errorf("%s: a /proc link in a captured tree: not followed", p)
+	}
+	f, err := source.OpenInRoot(r.Dir, clean)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", p)
+	}
+	// Where it was resolved to: never the tree's /proc, whatever link led
+	// there.
+	if real, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(int(f.Fd()))); err == nil {
+		if base, err := filepath.EvalSymlinks(r.Dir); err == nil {
+			if rel, err := filepath.Rel(base, real); err != nil || rel == ".." || strings.HasPrefix(rel, "../") || rel == "proc" || strings.HasPrefix(rel, "proc/") {
+				return nil, fmt.Errorf("%s: resolves to %s, not a file of the captured tree: refused", p, real)
+			}
+		}
+	}
+	return cap.GetFd(f)
 }

@@ -6,9 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
+	"github.com/rtnl-doctor/rtnl-doctor/probes/source"
 	"golang.org/x/sys/unix"
 )
 
@@ -148,4 +150,32 @@ func captureSources(m CaptureManifest) []string {
 		out = append(out, "could not be captured: "+g.Fact+": "+g.Reason)
 	}
 	return out
+}
+
+// capturedInfos caches each capture's CaptureInfo, keyed by its root and
+// its manifest's size and time.
+var capturedInfos sync.Map
+
+// capturedInfo is source.Captured: what a capture's manifest says of the
+// symlinks met and the directories looked in; nil for a tree that is not
+// an rtnl-doctor capture.
+func capturedInfo(r Root) *source.CaptureInfo {
+	st, err := os.Lstat(r.Path("/" + CaptureMeta + "/manifest.json"))
+	if err != nil || !st.Mode().IsRegular() {
+		return nil
+	}
+	key := fmt.Sprintf("%s\x00%d\x00%d", r.Dir, st.Size(), st.ModTime().UnixNano())
+	if v, ok := capturedInfos.Load(key); ok {
+		return v.(*source.CaptureInfo)
+	}
+	m, ok := captureManifest(r)
+	if !ok {
+		return nil
+	}
+	ci := &source.CaptureInfo{Symlinks: m.Symlinks, Looked: map[string]bool{}}
+	for _, d := range m.Looked {
+		ci.Looked[d] = true
+	}
+	capturedInfos.Store(key, ci)
+	return ci
 }

@@ -45,7 +45,10 @@ func NewRoot(dir string) Root {
 	})
 }
 
-func init() { source.CapturedJournal = capturedJournal }
+func init() {
+	source.CapturedJournal = capturedJournal
+	source.Captured = capturedInfo
+}
 
 // sosOf returns the sosreport behind r, if any.
 func sosOf(r Root) *sosTree {

@@ -302,6 +302,9 @@ func parseIPLinks(b []byte) ([]Link, []Addr) {
 			continue
 		}
 		l := &links[cur]
+		if f[0] != "inet" && f[0] != "inet6" {
+			parseMTULimits(f, l)
+		}
 		switch {
 		case strings.HasPrefix(f[0], "link/"):
 			if t := strings.TrimPrefix(f[0], "link/"); linkTypeRE.MatchString(t) {
@@ -356,6 +359,24 @@ func parseIPLinks(b []byte) ([]Link, []Addr) {
 	}
 	sort.SliceStable(links, func(i, j int) bool { return links[i].Index < links[j].Index })
 	return links, addrs
+}
+
+// parseMTULimits reads "minmtu N maxmtu N" from a line of `ip -d` output
+// (iproute2 prints them after the link/ fields). The loopback's "0" means
+// no limit reported, as over netlink.
+func parseMTULimits(f []string, l *Link) {
+	for i := 0; i+1 < len(f); i++ {
+		switch f[i] {
+		case "minmtu":
+			if v, err := strconv.ParseUint(f[i+1], 10, 32); err == nil {
+				l.MinMTU = uint32(v)
+			}
+		case "maxmtu":
+			if v, err := strconv.ParseUint(f[i+1], 10, 32); err == nil {
+				l.MaxMTU = uint32(v)
+			}
+		}
+	}
 }
 
 // parseLinkHeader parses "3: veth0@veth1: <BROADCAST,MULTICAST,UP> mtu 1500

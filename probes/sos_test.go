@@ -254,3 +254,17 @@ func TestSupportconfig(t *testing.T) {
 		}
 	}
 }
+
+// minmtu/maxmtu of `ip -d address` are the links' limits.
+func TestSosMTULimits(t *testing.T) {
+	out := "2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000\n" +
+		"    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff promiscuity 0  allmulti 0 minmtu 68 maxmtu 1500 numtxqueues 1\n" +
+		"    inet 10.0.0.2/24 brd 10.0.0.255 scope global eth0\n" +
+		"3: vl0@eth0: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN group default qlen 1000\n" +
+		"    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff promiscuity 0\n" +
+		"    vlan protocol 802.1Q id 5 <REORDER_HDR> minmtu 0 maxmtu 65535\n"
+	links, _ := parseIPLinks([]byte(out))
+	if len(links) != 2 || links[0].MinMTU != 68 || links[0].MaxMTU != 1500 || links[1].MaxMTU != 65535 {
+		t.Fatalf("links: %+v", links)
+	}
+}

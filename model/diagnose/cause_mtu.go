@@ -137,6 +137,12 @@ func evalMTU(c *Context) Verdict {
 		}
 	}
 	if v.Status == "" {
+		// The kernel's own extended ACK is the proof: limits the facts do
+		// not report (an offline capture without max_mtu) cannot make it OK.
+		if ext := strings.ToLower(s.ExtAck); strings.Contains(ext, "mtu greater than device maximum") || strings.Contains(ext, "mtu less than device minimum") {
+			v.fail("the kernel refused MTU %d on %s: %q (dev_validate_mtu, EINVAL); its limits are %s in the facts examined", want, fix.OrName(s.Device, "the device"), s.ExtAck, limitsOf(dev, haveDev))
+			return v
+		}
 		if len(checks) == 0 && !haveDev {
 			v.unknown("device %q unavailable: not in the examined namespace, and no lower device to compare with", s.Device)
 		} else {
@@ -151,6 +157,13 @@ func limits(l probes.Link) string {
 		return "not reported"
 	}
 	return fmt.Sprintf("%d-%d", l.MinMTU, l.MaxMTU)
+}
+
+func limitsOf(l probes.Link, have bool) string {
+	if !have {
+		return "not reported"
+	}
+	return limits(l)
 }
 
 func limitsWords(cs []mtuCheck) string {

@@ -111,3 +111,25 @@ func TestMTUFixQuoting(t *testing.T) {
 		t.Fatalf("action name %q", fs[0].Action.Param("name"))
 	}
 }
+
+// The kernel's "mtu greater than device maximum" is proof the device refused
+// the MTU, even when the facts (a sosreport's) do not report max_mtu.
+func TestMTUExtAckNotOverriddenToOK(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		link probes.Link
+	}{
+		{"limits not reported", probes.Link{Index: 2, Name: "eth0", MTU: 1500, Flags: 0x11043}},
+		{"limits reported wider (stale facts)", probes.Link{Index: 2, Name: "eth0", MTU: 1500, MinMTU: 68, MaxMTU: 9216, Flags: 0x11043}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &probes.Facts{Gathered: []probes.Group{probes.GroupNet}, Net: probes.NetFacts{Links: []probes.Link{tc.link}}}
+			f.Net.Index()
+			c := &Context{Facts: f, Symptom: symptom.ParseSymptom("$ ip link set eth0 mtu 9000\nError: mtu greater than device maximum.")}
+			v := evalMTU(c)
+			if v.Status != Fail || !strings.Contains(strings.Join(v.Evidence, "\n"), "mtu greater than device maximum") {
+				t.Fatalf("verdict: %+v", v)
+			}
+		})
+	}
+}

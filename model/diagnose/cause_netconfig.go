@@ -77,6 +77,17 @@ func evalNetconfig(c *Context) Verdict {
 		}
 	}
 	if len(v.Evidence) == 0 {
+		// Offline, a manager's directories missing from a copied tree, or
+		// files that are symlinks to what the tree does not hold, are not
+		// knowing, not "no problem".
+		for _, g := range nc.Gaps {
+			switch g.Fact {
+			case "networkd.dirs", "network_manager.dirs", "networkd.link_targets", "network_manager.link_targets":
+				v.unknown("%s unavailable: %s", g.Fact, g.Reason)
+			}
+		}
+	}
+	if len(v.Evidence) == 0 {
 		var parts []string
 		parts = append(parts, "systemd-networkd "+RunState(nc.Networkd.Running)+fmt.Sprintf(" (%s)", Plural(len(nc.Networkd.Files), "file", "files")))
 		parts = append(parts, "NetworkManager "+RunState(nc.NetworkManager.Running)+fmt.Sprintf(" (%s)", Plural(nc.NetworkManager.Keyfiles, "keyfile", "keyfiles")))

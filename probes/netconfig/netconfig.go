@@ -68,6 +68,9 @@ type ConfigFile struct {
 	// ShadowedBy is the file of the same name, in a directory of higher
 	// precedence, that the manager reads instead of this one.
 	ShadowedBy string `json:"shadowed_by,omitempty"`
+	// Symlink is the target of the file when it is a symlink, as the link
+	// holds it (offline, from the tree or the capture's manifest).
+	Symlink string `json:"symlink,omitempty"`
 }
 
 // maxNetConfigFiles bounds how many files of one manager are read, and
@@ -206,8 +209,8 @@ func (p procScan) running(comm string) (*bool, int) {
 
 // scanDaemons looks for processes whose comm is one of comms, in one pass
 // over /proc below the root, stopping when all are found.
-func scanDaemons(ctx context.Context, r source.Root, comms ...string) procScan {
-	s := procScan{pids: map[string]int{}}
+func scanDaemons(ctx context.Context, r source.Root, comms ...string) (s procScan) {
+	s = procScan{pids: map[string]int{}}
 	want := map[string]bool{}
 	for _, c := range comms {
 		want[c] = true
@@ -225,7 +228,14 @@ func scanDaemons(ctx context.Context, r source.Root, comms ...string) procScan {
 		s.err = errors.New("PID 1 is not visible in /proc (mounted with hidepid?): cannot tell which processes run")
 		return s
 	}
-	seen := 0
+	seen, named := 0, 0
+	defer func() {
+		// A copied tree without any process's comm (a sosreport keeps ps
+		// output, not /proc/PID/comm) says nothing of what runs.
+		if !r.Live() && s.err == nil && named == 0 && len(s.pids) == 0 {
+			s.err = errors.New("the examined tree records no process names (/proc/PID/comm): which daemons run is unknown")
+		}
+	}()
 	for len(s.pids) < len(want) {
 		if ctx.Err() != nil {
 			s.err = errors.New(source.Reason(ctx.Err()))
@@ -242,6 +252,9 @@ func scanDaemons(ctx context.Context, r source.Root, comms ...string) procScan {
 			}
 			seen++
 			comm, cerr := r.ReadString("/proc/" + n + "/comm")
+			if cerr == nil {
+				named++
+			}
 			if cerr != nil || !want[comm] {
 				continue
 			}
@@ -378,16 +391,56 @@ type file struct {
 	info     os.FileInfo // of the resolved file
 	masked   bool        // /dev/null, or empty
 	err      error       // cannot be resolved or examined
+	link     string      // the symlink's target text, when p is one
+}
+
+// notInTreeError says a file is a symlink whose target the captured tree
+// does not hold: offline that is not knowing what the file is, not a
+// dangling link (a capture records a link that was dangling; a sosreport
+// copies what its plugins chose). Offline without a capture's record, an
+// absolute target missing from the tree is not in it; a relative one,
+// copied with its directory, still dangles.
+type notInTreeError struct{ target string }
+
+func (e notInTreeError) Error() string {
+	return "a symlink to " + shown(e.target) + ", whose target is not in the captured tree: what it holds is unknown"
+}
+
+func isNotInTree(err error) bool {
+	var e notInTreeError
+	return errors.As(err, &e)
 }
 
 // examine resolves p below the root and says whether it masks (a link
 // to /dev/null, a character device, an empty file).
 func examine(r source.Root, p string) file {
 	cf := file{path: p}
+	if l, err := r.Readlink(p); err == nil {
+		cf.link = l
+	}
+	dangling := false
+	if ci := r.Capture(); ci != nil {
+		if rec, ok := ci.Symlinks[p]; ok {
+			cf.link, dangling = rec.Target, rec.Dangling
+			if _, err := os.Lstat(r.Path(p)); errors.Is(err, os.ErrNotExist) {
+				// The capture recorded the link but stored neither it nor
+				// its target's content.
+				if dangling {
+					cf.err = &os.PathError{Op: "stat", Path: p, Err: os.ErrNotExist}
+				} else {
+					cf.err = notInTreeError{rec.Target}
+				}
+				return cf
+			}
+		}
+	}
 	res, err := resolveInRoot(r, p)
 	if errors.Is(err, errMaskedLink) {
 		cf.masked = true
 		return cf
+	}
+	if err != nil && !r.Live() && strings.HasPrefix(cf.link, "/") && !dangling && errors.Is(err, os.ErrNotExist) {
+		err = notInTreeError{cf.link}
 	}
 	if err != nil {
 		cf.err = err
@@ -475,8 +528,38 @@ func listDir(r source.Root, dir string) (string, []string, error) {
 	if len(names) > MaxDirEntries {
 		names = names[:MaxDirEntries]
 	}
+	// A capture records the symlinks it stored neither as links nor as
+	// files (their targets were left out): they are entries all the same.
+	if ci := r.Capture(); ci != nil && len(names) < MaxDirEntries {
+		have := map[string]bool{}
+		for _, n := range names {
+			have[n] = true
+		}
+		for p := range ci.Symlinks {
+			if path.Dir(p) == path.Clean(dir) && !have[path.Base(p)] {
+				names = append(names, path.Base(p))
+			}
+		}
+	}
 	sort.Strings(names)
 	return res, names, nil
+}
+
+// absentUnknown reports, for a manager none of whose directories exist in
+// the examined tree, why that absence proves nothing: the tree is a copy
+// (a sosreport, a capture that does not say it looked for them). "" when
+// the absence is a fact (the live system; a capture that looked).
+func absentUnknown(r source.Root, dirs []string) string {
+	if r.Live() {
+		return ""
+	}
+	ci := r.Capture()
+	for _, d := range dirs {
+		if ci == nil || !ci.Looked[d] {
+			return "none of " + strings.Join(dirs, ", ") + " is in the examined tree, which does not record looking for " + d + ": whether there are files is unknown"
+		}
+	}
+	return ""
 }
 
 // dirIdentity identifies a directory, to skip one reached twice (/lib is

@@ -282,9 +282,12 @@ func TestNetworkdPrecedenceAndDropins(t *testing.T) {
 		"etc/systemd/network/10-a.network.d/50-br.conf":     "[Network]\nBridge=\n",
 		"usr/lib/systemd/network/10-a.network.d/60-vl.conf": "[Network]\nVLAN=ghost1\n",
 		// A broken drop-in makes networkd ignore the whole unit.
-		"etc/systemd/network/20-b.network":              "[Match]\nName=eth1\n[Network]\nBond=ghost2\n",
-		"etc/systemd/network/20-b.network.d/bad.conf":   "[Network\n",
-		"etc/systemd/network/30-dangling.network":       "->/nonexistent/30-dangling.network",
+		"etc/systemd/network/20-b.network":            "[Match]\nName=eth1\n[Network]\nBond=ghost2\n",
+		"etc/systemd/network/20-b.network.d/bad.conf": "[Network\n",
+		"etc/systemd/network/30-dangling.network":     "->30-nowhere.network",
+		// Offline, an absolute link whose target the tree lacks is
+		// unknown, not dangling (a copy need not hold its target).
+		"etc/systemd/network/31-elsewhere.network":      "->/nonexistent/31-elsewhere.network",
 		"usr/lib/systemd/network/30-dangling.network":   "[Match]\nName=eth3\n",
 		"etc/systemd/network/40-empty.network":          "",
 		"usr/lib/systemd/network/40-empty.network":      "[Network]\nDHCP=yes\n",
@@ -331,6 +334,16 @@ func TestNetworkdPrecedenceAndDropins(t *testing.T) {
 		// No docker here: the catch-all is only information.
 		{d + "89-catch.network", 1, SeverityInfo, "Name", "such as br-0123456789ab, cni0, cali0123456789a, flannel.1): systemd-networkd will configure them"},
 	})
+	if r, ok := f.Gaps.Reason("networkd.link_targets"); !ok || !strings.Contains(r, "31-elsewhere.network: a symlink to /nonexistent/31-elsewhere.network, whose target is not in the captured tree") {
+		t.Errorf("link target gap: %q %v", r, ok)
+	}
+	symlinks := map[string]string{}
+	for _, cf := range f.Networkd.Files {
+		symlinks[cf.Path] = cf.Symlink
+	}
+	if symlinks[d+"31-elsewhere.network"] != "/nonexistent/31-elsewhere.network" || symlinks[d+"60-abs.network"] != "/srv/net/60-abs.network" || symlinks[d+"20-b.network"] != "" {
+		t.Errorf("symlinks of the files: %v", symlinks)
+	}
 	files := map[string]ConfigFile{}
 	for _, c := range f.Networkd.Files {
 		files[c.Path] = c
@@ -455,7 +468,8 @@ func TestNMKeyfileNames(t *testing.T) {
 		"etc/NetworkManager/system-connections/baduuid.nmconnection":                        "[connection]\nid=baduuid\ntype=ethernet\nuuid=not-a-uuid\n",
 		k + "empty.nmconnection":    "",
 		k + "null.nmconnection":     "->/dev/null",
-		k + "dangling.nmconnection": "->/nonexistent/x.nmconnection",
+		k + "dangling.nmconnection": "->x-missing.nmconnection",
+		k + "abs.nmconnection":      "->/nonexistent/x.nmconnection",
 		// [keyfile] path moves the /etc directory.
 		"etc/NetworkManager/NetworkManager.conf": "[keyfile]\npath=/var/lib/nm-profiles\n",
 		"var/lib/nm-profiles/c":                  "[connection]\nid=c\nuuid=44444444-4444-4444-8444-444444444444\n[bridge]\ninterface-name=br-c-is-far-too-long\n",
@@ -486,8 +500,11 @@ func TestNMKeyfileNames(t *testing.T) {
 		// The tombstone deleted the vendor profile the port names.
 		{"/" + k + "port.nmconnection", 5, SeverityWarning, "master", "master=22222222-2222-4222-8222-222222222222: no keyfile has this UUID"},
 	})
-	if f.NetworkManager.Keyfiles != 8 {
-		t.Errorf("keyfiles = %d, want 8 (a, b, baduuid, port, empty, null, dangling, v): %+v", f.NetworkManager.Keyfiles, f.NetworkManager.Files)
+	if f.NetworkManager.Keyfiles != 9 {
+		t.Errorf("keyfiles = %d, want 9 (a, abs, b, baduuid, port, empty, null, dangling, v): %+v", f.NetworkManager.Keyfiles, f.NetworkManager.Files)
+	}
+	if r, ok := f.Gaps.Reason("network_manager.link_targets"); !ok || !strings.Contains(r, "abs.nmconnection: a symlink to /nonexistent/x.nmconnection, whose target is not in the captured tree") {
+		t.Errorf("link target gap: %q %v", r, ok)
 	}
 }
 
@@ -662,4 +679,30 @@ func FuzzNetConfigFiles(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// Offline, a copied tree (a sosreport) without the managers' directories
+// or any process's comm proves nothing: the gaps say so, the state is
+// unknown.
+func TestOfflineAbsenceIsUnknown(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"proc/meminfo": "MemTotal: 1 kB\n", "etc/hostname": "h\n"})
+	f := gatherAt(t, dir)
+	for _, fact := range []string{"networkd.dirs", "network_manager.dirs", "networkd.running", "network_manager.running"} {
+		if _, ok := f.Gaps.Reason(fact); !ok {
+			t.Errorf("no gap %s: %+v", fact, f.Gaps)
+		}
+	}
+	if f.Networkd.Running != nil || f.NetworkManager.Running != nil {
+		t.Errorf("running: %v %v", f.Networkd.Running, f.NetworkManager.Running)
+	}
+	// One directory present: its files are what there is.
+	writeFiles(t, dir, map[string]string{"etc/systemd/network/a.network": "[Match]\nName=eth0\n", "proc/1/comm": "systemd\n"})
+	f = gatherAt(t, dir)
+	if r, ok := f.Gaps.Reason("networkd.dirs"); ok {
+		t.Errorf("networkd.dirs: %s", r)
+	}
+	if f.Networkd.Running == nil || *f.Networkd.Running {
+		t.Errorf("with process names recorded, networkd is known not to run: %v", f.Networkd.Running)
+	}
 }

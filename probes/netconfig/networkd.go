@@ -279,15 +279,23 @@ func loadNetworkdUnits(e *source.Env, f *NetworkdFacts, gaps *source.Gaps) []*nd
 	byName := map[string][]string{}  // file name -> its paths, by precedence
 	dropins := map[string][]string{} // "NAME.d" -> its directories, by precedence
 	seenDirs := map[[2]uint64]bool{}
+	anyDir := false
+	defer func() {
+		if why := absentUnknown(r, NetworkdDirs); !anyDir && why != "" {
+			gaps.AddReason("networkd.dirs", why)
+		}
+	}()
 	for _, dir := range NetworkdDirs {
 		res, names, err := listDir(r, dir)
 		if err != nil {
+			anyDir = true
 			gaps.AddReason("networkd.files", dir+": "+source.Reason(err))
 			continue
 		}
 		if res == "" {
 			continue
 		}
+		anyDir = true
 		if dev, ino, ok := dirIdentity(r, res); ok {
 			if seenDirs[[2]uint64{dev, ino}] {
 				continue // the same directory reached again (/lib -> /usr/lib)
@@ -329,7 +337,7 @@ func loadNetworkdUnits(e *source.Env, f *NetworkdFacts, gaps *source.Gaps) []*nd
 			continue
 		}
 		typ := unitType(n)
-		f.Files = append(f.Files, ConfigFile{Path: winner.path, Type: typ, Masked: winner.masked})
+		f.Files = append(f.Files, ConfigFile{Path: winner.path, Type: typ, Masked: winner.masked, Symlink: winner.link})
 		for _, p := range rest {
 			f.Files = append(f.Files, ConfigFile{Path: p, Type: typ, ShadowedBy: winner.path})
 		}
@@ -370,6 +378,10 @@ func networkdReadInto(e *source.Env, f *NetworkdFacts, gaps *source.Gaps, u *ndU
 		addFinding(&f.Findings, Finding{Manager: ManagerNetworkd, File: cf.path, Line: line, Severity: sev, Message: msg})
 	}
 	if cf.err != nil {
+		if isNotInTree(cf.err) {
+			gaps.AddReason("networkd.link_targets", cf.path+": "+cf.err.Error())
+			return false
+		}
 		if errors.Is(cf.err, os.ErrNotExist) {
 			add(0, SeverityWarning, reader+" reads nothing from this file: it is a dangling symlink (and it still hides files of the same name in lower-precedence directories)")
 			return false
@@ -417,7 +429,7 @@ func networkdDropins(e *source.Env, f *NetworkdFacts, gaps *source.Gaps, u *ndUn
 		if cf.info != nil && cf.info.IsDir() {
 			continue
 		}
-		f.Files = append(f.Files, ConfigFile{Path: cf.path, Type: "dropin", Masked: cf.masked})
+		f.Files = append(f.Files, ConfigFile{Path: cf.path, Type: "dropin", Masked: cf.masked, Symlink: cf.link})
 		for _, p := range paths[1:] {
 			f.Files = append(f.Files, ConfigFile{Path: p, Type: "dropin", ShadowedBy: cf.path})
 		}

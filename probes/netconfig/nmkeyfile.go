@@ -106,6 +106,19 @@ func gatherNM(e *source.Env, gaps *source.Gaps) NMFacts {
 		{"/usr/lib/NetworkManager/system-connections", "lib", 2},
 	}
 	f.keyfiles(e, gaps, dirs)
+	all := append([]string{NMMainConf}, nmConfDirs...)
+	for _, d := range dirs {
+		all = append(all, d.path)
+	}
+	anyDir := false
+	for _, d := range all {
+		if e.Root.Exists(d) {
+			anyDir = true
+		}
+	}
+	if why := absentUnknown(e.Root, all); !anyDir && why != "" {
+		gaps.AddReason("network_manager.dirs", why)
+	}
 	return f
 }
 
@@ -144,12 +157,14 @@ func (f *NMFacts) readConf(e *source.Env, gaps *source.Gaps) string {
 	for _, p := range order {
 		cf := examine(e.Root, p)
 		if cf.err != nil {
-			if !errors.Is(cf.err, os.ErrNotExist) {
+			if isNotInTree(cf.err) {
+				gaps.AddReason("network_manager.link_targets", p+": "+cf.err.Error())
+			} else if !errors.Is(cf.err, os.ErrNotExist) {
 				gaps.AddReason("network_manager.conf", p+": "+source.Reason(cf.err))
 			}
 			continue
 		}
-		f.Files = append(f.Files, ConfigFile{Path: p, Type: "conf", Masked: cf.masked})
+		f.Files = append(f.Files, ConfigFile{Path: p, Type: "conf", Masked: cf.masked, Symlink: cf.link})
 		if cf.masked || !budget.take(cf, gaps) {
 			continue
 		}
@@ -438,7 +453,7 @@ dirs:
 			if !budget.take(cf, gaps) {
 				break dirs
 			}
-			f.Files = append(f.Files, ConfigFile{Path: p, Type: "nmconnection", Masked: cf.masked})
+			f.Files = append(f.Files, ConfigFile{Path: p, Type: "nmconnection", Masked: cf.masked, Symlink: cf.link})
 			f.Keyfiles++
 			if pr := f.keyfile(e, gaps, cf, d, ownerCheck); pr != nil {
 				profiles = append(profiles, pr)
@@ -467,6 +482,10 @@ dirs:
 func (f *NMFacts) keyfile(e *source.Env, gaps *source.Gaps, cf file, d nmKeyfileDir, ownerCheck bool) *nmProfile {
 	p := cf.path
 	pr := &nmProfile{path: p, priority: d.priority}
+	if isNotInTree(cf.err) {
+		gaps.AddReason("network_manager.link_targets", p+": "+cf.err.Error())
+		return nil
+	}
 	if cf.err != nil && !errors.Is(cf.err, os.ErrNotExist) {
 		gaps.AddReason("network_manager.keyfiles", p+": "+source.Reason(cf.err))
 		return nil

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -95,7 +97,14 @@ type journalEntry struct {
 // journal directories, two levels deep; "" when there is no journal.
 func journalStamp(r Root) string {
 	var b strings.Builder
-	for _, d := range []string{"/var/log/journal", "/run/log/journal"} {
+	dirs := []string{"/var/log/journal", "/run/log/journal"}
+	if !r.Live() {
+		dirs = dirs[:1] // what runJournal reads, once checked
+		if _, err := JournalDir(r); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return "refused" // runJournal says why
+		}
+	}
+	for _, d := range dirs {
 		ents, err := os.ReadDir(r.Path(d))
 		if err != nil {
 			continue
@@ -159,8 +168,8 @@ func ReadJournal(ctx context.Context, r Root, args ...string) ([]LogLine, error)
 func runJournal(ctx context.Context, r Root, args ...string) ([]LogLine, error) {
 	argv := []string{"--no-pager", "-q", "-o", "short-iso-precise", "-n", "5000"}
 	if !r.Live() {
-		dir := r.Path("/var/log/journal")
-		if _, err := os.Stat(dir); err != nil {
+		dir, err := JournalDir(r)
+		if err != nil {
 			return nil, err
 		}
 		argv = append(argv, "-D", dir)
@@ -171,4 +180,57 @@ func runJournal(ctx context.Context, r Root, args ...string) ([]LogLine, error) 
 		return nil, err
 	}
 	return SplitLog(res.Stdout, "journal", ParseSyslogTime), nil
+}
+
+// maxJournalFiles bounds the files of a captured journal directory.
+const maxJournalFiles = 10000
+
+// JournalDir returns ROOT/var/log/journal of a captured tree once checked
+// for journalctl, which runs as root on files that came with the tree: no
+// component of the path may be a symlink (it would lead journalctl out of
+// the tree, to the host's journal), and the directory may hold only
+// directories (one level: the machine IDs) and regular files.
+func JournalDir(r Root) (string, error) {
+	cur := r.Dir
+	for _, c := range []string{"var", "log", "journal"} {
+		cur = filepath.Join(cur, c)
+		st, err := os.Lstat(cur)
+		if err != nil {
+			return "", err
+		}
+		if st.Mode()&os.ModeSymlink != 0 {
+			return "", fmt.Errorf("%s is a symlink: journalctl would read outside the examined tree: refused", cur)
+		}
+		if !st.IsDir() {
+			return "", fmt.Errorf("%s: not a directory", cur)
+		}
+	}
+	n := 0
+	var walk func(dir string, depth int) error
+	walk = func(dir string, depth int) error {
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			return err
+		}
+		for _, de := range ents {
+			p := filepath.Join(dir, de.Name())
+			if n++; n > maxJournalFiles {
+				return fmt.Errorf("%s: more than %d files: refused", cur, maxJournalFiles)
+			}
+			switch t := de.Type(); {
+			case t.IsDir() && depth == 0:
+				if err := walk(p, depth+1); err != nil {
+					return err
+				}
+			case t.IsRegular():
+			default:
+				return fmt.Errorf("%s is not a regular file (%s): journalctl is not run on the examined tree's journal", p, t)
+			}
+		}
+		return nil
+	}
+	if err := walk(cur, 0); err != nil {
+		return "", err
+	}
+	return cur, nil
 }

@@ -218,6 +218,11 @@ func ReadInRoot(dir, rel string, limit int64) ([]byte, error) {
 	return readRegular(f, limit)
 }
 
+// OpenInRoot opens rel below the directory dir for reading, resolved as
+// ReadInRoot does (symlinks stay inside dir, no magic links), without
+// blocking on a FIFO; the caller checks what it opened.
+func OpenInRoot(dir, rel string) (*os.File, error) { return openInRoot(dir, rel) }
+
 // openInRoot opens rel below dir for reading, resolved inside dir, without
 // blocking on a FIFO (the caller checks the file is regular).
 func openInRoot(dir, rel string) (*os.File, error) {
@@ -413,4 +418,38 @@ func Clip(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// LinkRecord is how a capture records a symlink it met (its manifest's
+// "symlinks"): the target as the link held it, whether it led nowhere on
+// the captured system, and whether the target's content was copied.
+type LinkRecord struct {
+	Target   string `json:"target"`
+	Dangling bool   `json:"dangling,omitempty"`
+	// Copied: the target's content is in the capture, at the link's path.
+	Copied bool `json:"copied,omitempty"`
+	// NotCopied says why the target's content was left out.
+	NotCopied string `json:"not_copied,omitempty"`
+}
+
+// CaptureInfo is what an rtnl-doctor capture's manifest says about its tree
+// beyond the files: the symlinks it met (by path on the captured system) and
+// the directories it looked in (whose absence from the tree is then a fact).
+type CaptureInfo struct {
+	Symlinks map[string]LinkRecord
+	Looked   map[string]bool
+}
+
+// Captured returns the capture information of a root; probes sets it (the
+// manifest's layout is its own). It returns nil for a root that is not an
+// rtnl-doctor capture.
+var Captured func(r Root) *CaptureInfo
+
+// Capture returns what the capture's manifest says of the tree, or nil (the
+// live system, a sosreport, a directory copied by hand).
+func (r Root) Capture() *CaptureInfo {
+	if r.Live() || Captured == nil {
+		return nil
+	}
+	return Captured(r)
 }
