@@ -248,7 +248,7 @@ func aaUsernsRestriction(c *Context) (Status, string) {
 	if n, ok := sysctlInt(c, "user.max_user_namespaces"); ok && n == 0 {
 		return "", ""
 	}
-	spared := c.Facts.Identity.EUID == 0
+	spared := c.Facts.Identity.CredsKnown && c.Facts.Identity.EUID == 0 // unknown credentials are no root
 	if caps := c.Facts.Identity.Caps; caps != nil {
 		spared = hasCap(caps.EffMask, unix.CAP_SYS_ADMIN)
 	}

@@ -31,7 +31,7 @@ func TestAppArmorUsernsRestrictionIsMACDenial(t *testing.T) {
 		{0, 4242, "unconfined", OK},
 	} {
 		f := &probes.Facts{}
-		f.Identity.EUID = tc.euid
+		f.Identity.EUID, f.Identity.CredsKnown = tc.euid, true
 		f.Target.Exe, f.Target.PID = "/usr/bin/bwrap", tc.pid
 		f.Target.Live, f.Target.Self = true, tc.pid == 0
 		f.Security.AppArmor.Enabled, f.Security.AppArmor.Profile = true, tc.profile
