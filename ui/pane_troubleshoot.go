@@ -323,7 +323,7 @@ func reproWhy(s symptom.Symptom, f *probes.Facts) string {
 	case !f.Host.Tool.SysAdmin:
 		return "creating a throwaway network namespace needs CAP_SYS_ADMIN: run as root"
 	}
-	return "the symptom names no link kind to create (paste the command line, e.g. `ip link add x type dummy`)"
+	return "the symptom names no link kind to create (paste the command line, e.g. `ip link add x type veth`)"
 }
 
 // startApply opens the confirmation for the selected fix (or the cause's
