@@ -75,8 +75,16 @@ func (p *capsPane) lines(m *Model, w int) []string {
 	add(label("user ns") + uns)
 	ct := f.Container
 	cont := "not in a container"
-	if ct.InContainer {
+	_, cgGap := ct.Gaps.Reason("cgroup")
+	switch {
+	case ct.InContainer:
 		cont = fmt.Sprintf("%s container %s", clean(ct.Runtime), clean(ct.ID))
+	case cgGap || ct.PIDNamespace == "":
+		// As container-restricted judges it: no proof, but nothing rules
+		// a container out either.
+		cont = "unknown: no proof of a container, but its PID namespace or cgroup could not be read"
+	case len(ct.Hints) > 0:
+		cont += " (hints only, which prove nothing alone)"
 	}
 	add(label("container") + cont)
 	if ro := f.Sysctls.ProcSysReadOnly; ro != nil && *ro {
@@ -91,10 +99,16 @@ func (p *capsPane) lines(m *Model, w int) []string {
 	}
 	sec := f.Security
 	sel := "SELinux absent"
+	if _, gap := sec.Gaps.Reason("selinux"); gap {
+		sel = "SELinux unknown"
+	}
 	if sec.SELinux.Present {
 		sel = "SELinux " + sanitize.OrDash(sec.SELinux.Mode) + ", context " + sanitize.OrDash(clean(sec.SELinux.Context))
 	}
 	aa := "AppArmor disabled"
+	if _, gap := sec.Gaps.Reason("apparmor"); gap {
+		aa = "AppArmor unknown"
+	}
 	if sec.AppArmor.Enabled {
 		aa = "AppArmor label " + sanitize.OrDash(clean(sec.AppArmor.Label))
 	}
