@@ -331,7 +331,11 @@ func reproWhy(s symptom.Symptom, f *probes.Facts) string {
 func (m *Model) startApply(edit bool) tea.Cmd {
 	r := m.currentResult()
 	if r == nil || len(r.Fixes) == 0 {
-		m.setStatus(true, "this cause has no fix")
+		if edit {
+			m.setStatus(true, "%s opens a configuration file in $EDITOR, and this cause has no fix, so none to edit", name(m.keys.Edit))
+		} else {
+			m.setStatus(true, "this cause has no fix")
+		}
 		return nil
 	}
 	f := r.Fixes[min(m.fixSel, len(r.Fixes)-1)]
