@@ -128,6 +128,11 @@ func fixesCapNetAdmin(c *Context, v Verdict) []fix.Fix {
 	if v.Status != Fail && v.Status != Warn {
 		return nil
 	}
+	if s := c.Symptom; s.Operation == symptom.OpTunOpen && !needsNetAdmin(s) {
+		// Opening a device node is its mode's business (tun-device): no
+		// capability answers it, so none is offered (review).
+		return nil
+	}
 	caps := c.Facts.Identity.Caps
 	ct := &c.Facts.Container
 	if caps != nil && !hasCap(caps.BndMask, unix.CAP_NET_ADMIN) && ct.InContainer && !(ct.WithTool && c.Facts.Host.Tool.BoundingNetAdmin) {

@@ -70,10 +70,6 @@ func evalFDExhaustion(c *Context) Verdict {
 			v.fail("%s: no descriptor is left", detail)
 		case p >= 90:
 			v.warn("%s (%.0f%% used)", detail, p)
-		case strong && c.Symptom.Errno == symptom.EMFILE:
-			// EMFILE is the kernel's answer for a process at its
-			// RLIMIT_NOFILE: below it now, it closed some since (review).
-			v.warn("%s (%.0f%% used now); EMFILE says it held all %d when the call failed: a burst of descriptors, closed since", detail, p, f.Limit.Soft)
 		default:
 			v.ok("%s", detail)
 		}

@@ -91,6 +91,13 @@ func evalNameConflict(c *Context) Verdict {
 			v.warn("the CNI plugin found every veth name it tried already taken: the container-side name it was given (CNI_IFNAME) most likely exists in the container's namespace already; the names are not in the text to check")
 			return v
 		}
+		if op := c.Symptom.Operation; op == symptom.OpLinkAdd || op == symptom.OpTuntapAdd {
+			// A link was being created, but its name is not in the text
+			// (watch sees the request, not the command line): nothing
+			// rules a taken name out (review).
+			v.unknown("an interface was being created, but the text does not say its name: paste the command line (ip link add NAME …) to check it")
+			return v
+		}
 		v.ok("the symptom names no interface to create, so there is no name to check")
 		return v
 	}
