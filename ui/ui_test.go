@@ -389,3 +389,30 @@ func BenchmarkIdlePoll20k(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// An entry that records many keys (addr-delete: several per address) still
+// leaves the confirm keys visible at 80x24 (third review).
+func TestUndoDialogFitsManyKeys(t *testing.T) {
+	m := newTestModel(t, fixtureFacts(t), veth0Exists, 80, 24)
+	j, err := fix.OpenJournal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.opt.Env = &fix.ActionEnv{Journal: j}
+	old := map[string]string{"present": "true", "addrs": "3"}
+	for i := 0; i < 3; i++ {
+		for _, k := range []string{"", "_flags", "_scope", "_valid_until", "_preferred_until"} {
+			old[fmt.Sprintf("addr%d%s", i, k)] = "x"
+		}
+	}
+	m.lastFix = "20261122-101500-abcdef"
+	m.lastEntry = fix.Entry{ID: m.lastFix, Fix: "already-exists/delete-address", Title: "Delete 10.9.0.1/24 from d0", Command: "ip address del 10.9.0.1/24 dev d0",
+		Old: old, Time: clock, Action: &fix.Action{Kind: "addr-delete", Params: map[string]string{"dev": "d0", "prefix": "10.9.0.1/24"}}}
+	press(m, "u")
+	m.confirm.openedAt = clock.Add(-time.Second)
+	m.cache.invalidate()
+	plain := ansi.Strip(content(m))
+	if !strings.Contains(plain, "cancel") || !strings.Contains(plain, "more (rtnl-doctor undo --list") {
+		t.Fatalf("the undo confirmation at 80x24 hides its keys:\n%s", plain)
+	}
+}

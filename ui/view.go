@@ -372,7 +372,14 @@ func (m *Model) undoDialogBody(inner int) string {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		for _, k := range keys {
+		// The journal's record, a line a key, as much as leaves the keys
+		// below visible (addr-delete keeps several per address; review).
+		room := max(2, m.height-4-strings.Count(b.String(), "\n")-6)
+		for i, k := range keys {
+			if i == room-1 && len(keys) > room {
+				b.WriteString(st.Dim.Render(fmt.Sprintf("  … and %d more (rtnl-doctor undo --list shows the entry)", len(keys)-i)) + "\n")
+				break
+			}
 			b.WriteString(hang("  ", clean(k)+": "+clean(e.Old[k]), inner) + "\n")
 		}
 	}
