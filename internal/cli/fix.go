@@ -235,11 +235,7 @@ func applyStep(ctx context.Context, o FixOptions, env *fix.ActionEnv, in *bufio.
 		return 1
 	}
 	if ok, why := fix.CanUndo(e); ok {
-		undoCmd := []string{"rtnl-doctor", "undo"}
-		if o.JournalDir != "" {
-			undoCmd = append(undoCmd, "--journal", o.JournalDir)
-		}
-		p(o.Out, "Applied (journal %s, %s). Undo with: %s\n", e.ID, env.Journal.Path(), fix.Argv(append(undoCmd, e.ID)...))
+		p(o.Out, "Applied (journal %s, %s). Undo with: %s\n", e.ID, env.Journal.Path(), fix.UndoCommand(env.Journal, e.ID))
 	} else {
 		p(o.Out, "Applied (journal %s, %s). It cannot be undone: %s\n", e.ID, env.Journal.Path(), why)
 	}

@@ -142,3 +142,28 @@ func TestChmodGoneProcessEntryIsClosedByForceID(t *testing.T) {
 	}
 	checkClosable(t, env, e, older, "gone")
 }
+
+// Review item 5: every undo command a refusal suggests names a journal
+// that is not the default (--journal DIR, shell-quoted), so copying it
+// reaches the same journal.
+func TestUndoSuggestionsNameTheJournal(t *testing.T) {
+	if got := UndoCommand(&Journal{dir: DefaultJournalDir(), dirfd: -1}, "--force", "X"); got != "rtnl-doctor undo --force X" {
+		t.Fatalf("default journal: %q", got)
+	}
+	dir := filepath.Join(t.TempDir(), "my journal")
+	j, err := OpenJournal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "rtnl-doctor undo --journal '" + dir + "' --force X"
+	if got := UndoCommand(j, "--force", "X"); got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	// A refusal: the edited chmod file's entry.
+	env, kf, _, e := closableChmod(t)
+	os.WriteFile(kf, []byte("psk=edited\n"), 0o600)
+	_, err = UndoFix(context.Background(), env, "")
+	if err == nil || !strings.Contains(err.Error(), "rtnl-doctor undo --journal "+env.Journal.Dir()+" --force "+e.ID) {
+		t.Fatalf("refusal: %v", err)
+	}
+}
