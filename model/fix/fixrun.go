@@ -867,10 +867,52 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 // nothingToUndo says the journal holds no entry id (or, for "", no applied
 // fix).
 func nothingToUndo(env *ActionEnv, id string) error {
+	// Refused lines may be the entry sought: the journal is not "empty".
+	if log, err := env.Journal.Read(); err == nil && len(log.Problems) > 0 {
+		what := "no applied fix among the valid entries"
+		if id != "" {
+			what = fmt.Sprintf("no valid journal entry %q", id)
+		}
+		return &RefusedLinesError{Lines: RefusedLines(log), Problems: log.Problems,
+			Msg: fmt.Sprintf("nothing to undo: %s in %s, but %s", what, env.Journal.Path(), refusedSummary(log))}
+	}
 	if id != "" {
 		return fmt.Errorf("no journal entry %q in %s (a fix applied with --journal DIR is undone with the same --journal)", id, env.Journal.Path())
 	}
 	return errors.New("nothing to undo: no applied fix in the journal " + env.Journal.Path())
+}
+
+// RefusedLinesError: what was sought is not among the journal's valid
+// entries, and some of its lines were refused (it may be one of them).
+// The CLI exits 2, as for a journal it refuses.
+type RefusedLinesError struct {
+	Lines    int
+	Problems []string
+	Msg      string
+}
+
+func (e *RefusedLinesError) Error() string { return e.Msg }
+
+// RefusedLines counts the lines the journal refused (a Problem naming a
+// whole action refuses no further line).
+func RefusedLines(log Log) int {
+	n := 0
+	for _, p := range log.Problems {
+		if !strings.HasPrefix(p, "action ") {
+			n++
+		}
+	}
+	return n
+}
+
+// refusedSummary says how many lines were refused, and why.
+func refusedSummary(log Log) string {
+	n := RefusedLines(log)
+	s := fmt.Sprintf("%d journal lines were refused", n)
+	if n == 1 {
+		s = "1 journal line was refused"
+	}
+	return s + " (" + strings.Join(log.Problems, "; ") + "): check them by hand; nothing was changed"
 }
 
 // wasState is the state before the change in the live state's terms.
