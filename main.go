@@ -539,7 +539,7 @@ func cmdDashboard(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	_, err = prog.Run()
 	// A fix being applied finishes (and is journaled) before the process ends.
 	if !fix.WaitApplying(30 * time.Second) {
-		fmt.Fprintln(stderr, "rtnl-doctor: a fix was still being applied after 30 s: check the journal (rtnl-doctor undo --list)")
+		fmt.Fprintf(stderr, "rtnl-doctor: a fix was still being applied after 30 s: check the journal (%s)\n", fix.UndoCommand(env.Journal, "--list"))
 	}
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		fmt.Fprintln(stderr, "rtnl-doctor:", err)

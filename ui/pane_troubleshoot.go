@@ -274,7 +274,7 @@ func (m *Model) walkKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if m.lastFix == "" {
-			m.setStatus(true, "undo: no fix was applied in this session (earlier ones: rtnl-doctor undo --list)")
+			m.setStatus(true, "undo: no fix was applied in this session (earlier ones: %s)", fix.UndoCommand(m.opt.Env.Journal, "--list"))
 			return nil
 		}
 		e := m.lastEntry

@@ -235,11 +235,7 @@ func applyStep(ctx context.Context, o FixOptions, env *fix.ActionEnv, in *bufio.
 		return 1
 	}
 	if ok, why := fix.CanUndo(e); ok {
-		undoCmd := []string{"rtnl-doctor", "undo"}
-		if o.JournalDir != "" {
-			undoCmd = append(undoCmd, "--journal", o.JournalDir)
-		}
-		p(o.Out, "Applied (journal %s, %s). Undo with: %s\n", e.ID, env.Journal.Path(), fix.Argv(append(undoCmd, e.ID)...))
+		p(o.Out, "Applied (journal %s, %s). Undo with: %s\n", e.ID, env.Journal.Path(), fix.UndoCommand(env.Journal, e.ID))
 	} else {
 		p(o.Out, "Applied (journal %s, %s). It cannot be undone: %s\n", e.ID, env.Journal.Path(), why)
 	}
@@ -336,7 +332,8 @@ type UndoOptions struct {
 // Undo reverts one journaled action (the last one when id is ""). Listing
 // and dry runs open the journal read-only: they create and change nothing.
 // Exit status: 0 undone (or listed), 1 refused or failed, 2 a journal that
-// must not be used.
+// must not be used, or lines of it refused (listed, or where the entry
+// sought was not found).
 func Undo(ctx context.Context, o UndoOptions) int {
 	out, errw := o.Out, o.Err
 	journalDir := o.JournalDir
@@ -385,6 +382,10 @@ func Undo(ctx context.Context, o UndoOptions) int {
 			return 0
 		}
 		p(errw, "rtnl-doctor undo: %v\n", err)
+		var lines *fix.RefusedLinesError
+		if errors.As(err, &lines) {
+			return 2 // the journal holds lines it refuses
+		}
 		return 1
 	}
 	p(out, "Undone: %s (%s)%s\n", e.ID, e.Title, noteSuffix(e.Note))
@@ -404,7 +405,11 @@ func listJournal(ctx context.Context, env *fix.ActionEnv, out, errw io.Writer) i
 		p(errw, "rtnl-doctor undo: %s\n", pr)
 	}
 	actions, _ := env.Journal.Actions()
-	if len(actions) == 0 {
+	refused := fix.RefusedLines(log)
+	switch {
+	case len(actions) == 0 && len(log.Problems) > 0:
+		p(out, "The journal %s has no valid entry: %d line(s) refused (the reasons are above).\n", env.Journal.Path(), refused)
+	case len(actions) == 0:
 		p(out, "The journal %s is empty.\n", env.Journal.Path())
 	}
 	recs, _ := fix.Reconcile(ctx, env) // read-only: classifies, records nothing
@@ -438,6 +443,11 @@ func listJournal(ctx context.Context, env *fix.ActionEnv, out, errw io.Writer) i
 			extra += "\n    " + sanitize.Line(a.Note)
 		}
 		p(out, "%s  %s  %-11s %s%s: %s%s\n", a.ID, a.Time.Local().Format("2006-01-02 15:04:05"), phase, a.Fix, where, a.Title, block(extra))
+	}
+	if len(log.Problems) > 0 {
+		// A journal with refused lines exits 2, as one refused whole.
+		p(errw, "rtnl-doctor undo: %d journal line(s) refused (the reasons are above): check them by hand\n", refused)
+		return 2
 	}
 	return 0
 }

@@ -61,13 +61,13 @@ func TestJournalAttackRefused(t *testing.T) {
 	mine := t.TempDir()
 	forge(t, mine, marker)
 	code, out, errs := runCLI(t, "undo", "--list", "--journal", mine)
-	if code != 0 || !strings.Contains(errs, `unknown action kind "exec"`) || !strings.Contains(errs, "not a file this action writes") {
+	if code != 2 || !strings.Contains(errs, `unknown action kind "exec"`) || !strings.Contains(errs, "not a file this action writes") {
 		t.Fatalf("undo --list of forged entries: %d\n%s%s", code, out, errs)
 	}
-	if code, _, errs := runCLI(t, "undo", "--journal", mine); code != 1 || !strings.Contains(errs, "nothing to undo") {
+	if code, _, errs := runCLI(t, "undo", "--journal", mine); code != 2 || !strings.Contains(errs, "nothing to undo") || !strings.Contains(errs, "2 journal lines were refused") {
 		t.Fatalf("undo of forged entries: %d %s", code, errs)
 	}
-	if code, _, _ := runCLI(t, "undo", "20260101-000000-000001", "--journal", mine); code != 1 {
+	if code, _, _ := runCLI(t, "undo", "20260101-000000-000001", "--journal", mine); code != 2 {
 		t.Fatalf("undo ID of a forged entry: %d", code)
 	}
 	if _, err := os.Stat(marker); err == nil {

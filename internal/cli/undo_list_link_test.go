@@ -22,7 +22,7 @@ func TestUndoListShowsTheLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errs := runCLI(t, "undo", "--list", "--journal", dir)
-	if code != 0 || !strings.Contains(out, "[link e") || !strings.Contains(out, "ifindex 3]") || strings.Contains(out, "\x1b") ||
+	if code != 2 || !strings.Contains(out, "[link e") || !strings.Contains(out, "ifindex 3]") || strings.Contains(out, "\x1b") ||
 		strings.Contains(out, "forged") || !strings.Contains(errs, "is not the link the action link-mtu names") {
 		t.Fatalf("undo --list: %d\n%q\n%s", code, out, errs)
 	}

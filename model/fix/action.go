@@ -167,6 +167,11 @@ type actionKind struct {
 	// ("" when it can): undo refuses, changing nothing and journaling
 	// nothing, so the entry can be undone once the obstacle is gone.
 	undoBlocked func(ctx context.Context, env *ActionEnv, a *Action, old, new map[string]string) (string, error)
+	// blockedIsOther: what undoBlocked refuses is another object than the
+	// one the fix changed (or one it cannot tell from another): undo
+	// --force ID closes the entry, changing nothing. Otherwise the refusal
+	// is an obstacle the operator can resolve, and the entry stays.
+	blockedIsOther bool
 	// state reads the object's live state, in the keys expect returns.
 	state func(ctx context.Context, env *ActionEnv, a *Action) (map[string]string, error)
 	// expect is the state the action left: from the journaled new state,

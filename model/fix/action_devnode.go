@@ -416,7 +416,9 @@ var chmodAction = actionKind{
 		return inTarget(env, a, func(dfd int, base string) error { return chmodAt(dfd, base, uint32(mode), uid, gid, want) })
 	},
 	// Another file at the path (another inode, or a regular file with
-	// other content or size) is never changed, --force or not.
+	// other content or size) is never changed, --force or not; undo
+	// --force ID closes the entry.
+	blockedIsOther: true,
 	undoBlocked: func(_ context.Context, env *ActionEnv, a *Action, old, new map[string]string) (string, error) {
 		want := pick(new, chmodIdentity...)
 		if new == nil {
@@ -425,6 +427,12 @@ var chmodAction = actionKind{
 		now, err := nodeState(env, a)
 		if err != nil {
 			return "", err
+		}
+		// An entry of an older rtnl-doctor identifies a regular file by its
+		// inode number alone, which a file rewritten through a rename can
+		// get back: it is not taken as the same file.
+		if (want["node"] == "file" || now["node"] == "file") && want["sha256"] == "" {
+			return fmt.Sprintf("%s%s: the entry predates content identity (it records no size and SHA-256 of the file, only its inode number, which another file can reuse): it cannot tell that this is the file the fix changed, so its mode is left alone", a.Param("path"), inWhichRoot(a)), nil
 		}
 		if d := diffStates(want, now); d != "" {
 			return fmt.Sprintf("%s%s is not the file the fix changed (%s): its mode is left alone", a.Param("path"), inWhichRoot(a), d), nil

@@ -142,12 +142,11 @@ func sameIdentity(rec, now *Identity) string {
 // The namespace found is held (a descriptor, reached as /proc/self/fd/N)
 // until release is called: what a path like /proc/PID/ns/net leads to may
 // change once it is checked (the process ends, its PID is reused).
-func locate(e *Entry) (a *Action, release func(), err error) { return locateAs(e, false) }
-
-// locateAs is locate; byName lets an entry that records no link (written
-// before its kind recorded one) act on the link named so now: undo
-// --force ID, once the operator has checked.
-func locateAs(e *Entry, byName bool) (a *Action, release func(), err error) {
+//
+// An entry that records no link (written before its kind recorded one) is
+// errNoLink: the link named so now may be another one, and undo never acts
+// on it by name, --force or not.
+func locate(e *Entry) (a *Action, release func(), err error) {
 	a = e.Action
 	release = func() {}
 	rec := e.Object
@@ -188,11 +187,8 @@ func locateAs(e *Entry, byName bool) (a *Action, release func(), err error) {
 	}
 	if k.link != nil && k.link(a) != "" {
 		// The link too must be the one the fix changed: same ifindex.
-		if rec.Link == nil && byName {
-			return a, release, nil
-		}
 		if rec.Link == nil || rec.Link.Name != k.link(a) {
-			return nil, release, fmt.Errorf("the entry does not record which link it changed (its ifindex): refusing to guess: nothing was changed (once you have checked that %s is the link the fix changed, rtnl-doctor undo --force %s undoes it there)", k.link(a), e.ID)
+			return nil, release, errNoLink{fmt.Sprintf("the entry does not record which link it changed (its ifindex; it was written by an older rtnl-doctor): the link named %s now may be another one, and undo never acts on it by name: nothing was changed", k.link(a))}
 		}
 		if err := sameLink(a, rec.Link); err != nil {
 			return nil, release, err
@@ -204,12 +200,32 @@ func locateAs(e *Entry, byName bool) (a *Action, release func(), err error) {
 	return a, release, nil
 }
 
-// linkNamed is the link an action changes ("" for none).
-func linkNamed(a *Action) string {
-	if k := actionKinds[a.Kind]; k.link != nil {
-		return k.link(a)
+// errNoLink: an entry that names a link records no ifindex.
+type errNoLink struct{ msg string }
+
+func (e errNoLink) Error() string { return e.msg }
+
+// UndoCommand is the undo command line to suggest to the operator, with
+// --journal DIR when j is not the default journal (a copied command must
+// reach the same journal), every argument shell-quoted.
+func UndoCommand(j *Journal, args ...string) string {
+	argv := []string{"rtnl-doctor", "undo"}
+	if j != nil && filepath.Clean(j.Dir()) != filepath.Clean(DefaultJournalDir()) {
+		argv = append(argv, "--journal", j.Dir())
 	}
-	return ""
+	return Argv(append(argv, args...)...)
+}
+
+// closeForced closes target with undo --force ID when the object the fix
+// changed is gone or is another one: nothing is changed, and the journal
+// says why (note).
+func closeForced(env *ActionEnv, target *Entry, note string) (Entry, error) {
+	end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix, Forced: true, Note: note}
+	if err := env.Journal.Append(end); err != nil {
+		return *target, err
+	}
+	target.Phase, target.Note, target.Forced = end.Phase, end.Note, true
+	return *target, nil
 }
 
 // errProcGone: the recorded process is gone or its PID names another one.
@@ -663,7 +679,7 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 			target.Phase, target.Note, target.Forced = end.Phase, end.Note, true
 			return *target, nil
 		}
-		return *target, fmt.Errorf("%s was interrupted while being applied and its outcome cannot be read back: %s (after checking, close it with rtnl-doctor undo --force %s; an older fix is undone by its id: rtnl-doctor undo --list)", target.ID, detail, target.ID)
+		return *target, fmt.Errorf("%s was interrupted while being applied and its outcome cannot be read back: %s (after checking, close it with %s; an older fix is undone by its id: %s)", target.ID, detail, UndoCommand(env.Journal, "--force", target.ID), UndoCommand(env.Journal, "--list"))
 	}
 	if ok, why := CanUndo(*target); !ok {
 		return *target, fmt.Errorf("%s (%s) cannot be undone: %s", target.ID, target.Title, why)
@@ -673,20 +689,28 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 	key := objectKey(*target)
 	for _, later := range actions[idx+1:] {
 		if objectKey(later) == key && undoablePhase(later.Phase) && reversible(later.Action) {
-			msg := fmt.Sprintf("%s changed the same object (%s) later and is not undone: undo it first (rtnl-doctor undo %s)", later.ID, key, later.ID)
+			msg := fmt.Sprintf("%s changed the same object (%s) later and is not undone: undo it first (%s)", later.ID, key, UndoCommand(env.Journal, later.ID))
 			if !env.Force {
 				return *target, errors.New(msg)
 			}
 			forced = append(forced, msg)
 		}
 	}
-	// An entry written before its kind recorded its link: undone by the
-	// link's name only when forced by id (the operator checked).
-	byName := env.Force && id != "" && target.Object != nil && target.Object.Link == nil && linkNamed(target.Action) != ""
-	a, release, err := locateAs(target, byName)
+	a, release, err := locate(target)
 	defer release()
-	if byName && err == nil {
-		forced = append(forced, "the entry does not record the link's ifindex: undone on the link named "+linkNamed(a)+" now")
+	// closing: undo --force ID closes an entry whose object is gone or is
+	// another one (or cannot be told): nothing is changed, whatever holds
+	// the name now is never touched.
+	closing := env.Force && id != "" && !env.DryRun
+	closeHint := func() string {
+		return "once you have checked, close the entry with " + UndoCommand(env.Journal, "--force", target.ID) + ": it changes nothing"
+	}
+	var nolink errNoLink
+	if errors.As(err, &nolink) {
+		if !closing {
+			return *target, fmt.Errorf("%s (%s)", nolink.msg, closeHint())
+		}
+		return closeForced(env, target, strings.TrimSuffix(nolink.msg, ": nothing was changed")+": closed with --force; rtnl-doctor changed nothing now: check by hand whether the change is still in place and revert it yourself: "+target.Command)
 	}
 	var pgone errProcGone
 	if errors.As(err, &pgone) && processOnly(target.Action) && !env.DryRun {
@@ -703,6 +727,14 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 		target.Phase, target.Note = end.Phase, end.Note
 		return *target, nil
 	}
+	if errors.As(err, &pgone) {
+		// What the fix changed in the process's mount namespace (a node in
+		// its /dev) may be gone with it, or now be another's: never touched.
+		if !closing {
+			return *target, fmt.Errorf("%s (%s)", pgone.msg, closeHint())
+		}
+		return closeForced(env, target, strings.TrimSuffix(pgone.msg, ": nothing was changed")+": closed with --force; what the fix changed in its namespace was not touched; rtnl-doctor changed nothing now")
+	}
 	// The namespace, or the link, the fix changed is gone: what it changed
 	// went with it, and whatever holds the name now is never touched.
 	var nsgone errNetnsGone
@@ -714,18 +746,12 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 		goneMsg, goneWith = lgone.msg, "the link"
 	}
 	if goneMsg != "" {
-		if !env.Force || id == "" || env.DryRun {
-			return *target, fmt.Errorf("%s (what the fix changed went with it; once you have checked, close the entry with rtnl-doctor undo --force %s)", goneMsg, target.ID)
+		if !closing {
+			return *target, fmt.Errorf("%s (what the fix changed went with it; %s)", goneMsg, closeHint())
 		}
 		// The operator checked: the entry is closed, nothing is changed,
 		// and plain undo reaches older fixes again.
-		end := Entry{ID: target.ID, Phase: PhaseUndone, Fix: target.Fix, Forced: true,
-			Note: strings.TrimSuffix(goneMsg, ": nothing was changed") + ": closed with --force; what the fix changed went with " + goneWith + "; rtnl-doctor changed nothing now"}
-		if err := env.Journal.Append(end); err != nil {
-			return *target, err
-		}
-		target.Phase, target.Note, target.Forced = end.Phase, end.Note, true
-		return *target, nil
+		return closeForced(env, target, strings.TrimSuffix(goneMsg, ": nothing was changed")+": closed with --force; what the fix changed went with "+goneWith+"; rtnl-doctor changed nothing now")
 	}
 	if err != nil {
 		return *target, err
@@ -737,7 +763,15 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 			return *target, fmt.Errorf("cannot read whether the undo can be made (nothing was changed): %w", err)
 		}
 		if why != "" {
-			return *target, fmt.Errorf("%s: nothing was changed, --force or not; the entry stays as it is (rtnl-doctor undo %s once that is resolved)", why, target.ID)
+			// Another object: never acted on, --force or not; undo --force
+			// ID closes the entry without acting.
+			if !k.blockedIsOther {
+				return *target, fmt.Errorf("%s: nothing was changed, --force or not; the entry stays as it is (%s once that is resolved)", why, UndoCommand(env.Journal, target.ID))
+			}
+			if !closing {
+				return *target, fmt.Errorf("%s: nothing was changed, and undo never acts on another object, --force or not (%s)", why, closeHint())
+			}
+			return closeForced(env, target, why+": closed with --force; rtnl-doctor changed nothing now")
 		}
 	}
 	if k.state != nil && k.expect != nil {
@@ -767,11 +801,15 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 			} else if other := otherObject(a, want, now); other != "" {
 				// Another object holds the name now (another inode): --force
 				// restores over a changed state, never over another object.
-				return *target, fmt.Errorf("%s is not the object the fix changed (%s): undo never acts on another object, even with --force: nothing was changed", k.object(a), other)
+				why := fmt.Sprintf("%s is not the object the fix changed (%s)", k.object(a), other)
+				if !closing {
+					return *target, fmt.Errorf("%s: undo never acts on another object, even with --force: nothing was changed (%s)", why, closeHint())
+				}
+				return closeForced(env, target, why+": closed with --force; rtnl-doctor changed nothing now")
 			} else if d != "" {
 				msg := "the object is no longer as the fix left it: " + d
 				if !env.Force {
-					return *target, errors.New(msg + ": nothing was changed (rtnl-doctor undo --force " + target.ID + " restores the old state anyway)")
+					return *target, errors.New(msg + ": nothing was changed (" + UndoCommand(env.Journal, "--force", target.ID) + " restores the old state anyway)")
 				}
 				forced = append(forced, msg)
 			}
@@ -784,7 +822,7 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 		}
 		if costs != "" {
 			if !env.Force {
-				return *target, errors.New("the undo would also " + costs + ": nothing was changed (rtnl-doctor undo --force " + target.ID + " does it anyway)")
+				return *target, errors.New("the undo would also " + costs + ": nothing was changed (" + UndoCommand(env.Journal, "--force", target.ID) + " does it anyway)")
 			}
 			forced = append(forced, "it also had to "+costs)
 		}
@@ -829,10 +867,52 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 // nothingToUndo says the journal holds no entry id (or, for "", no applied
 // fix).
 func nothingToUndo(env *ActionEnv, id string) error {
+	// Refused lines may be the entry sought: the journal is not "empty".
+	if log, err := env.Journal.Read(); err == nil && len(log.Problems) > 0 {
+		what := "no applied fix among the valid entries"
+		if id != "" {
+			what = fmt.Sprintf("no valid journal entry %q", id)
+		}
+		return &RefusedLinesError{Lines: RefusedLines(log), Problems: log.Problems,
+			Msg: fmt.Sprintf("nothing to undo: %s in %s, but %s", what, env.Journal.Path(), refusedSummary(log))}
+	}
 	if id != "" {
 		return fmt.Errorf("no journal entry %q in %s (a fix applied with --journal DIR is undone with the same --journal)", id, env.Journal.Path())
 	}
 	return errors.New("nothing to undo: no applied fix in the journal " + env.Journal.Path())
+}
+
+// RefusedLinesError: what was sought is not among the journal's valid
+// entries, and some of its lines were refused (it may be one of them).
+// The CLI exits 2, as for a journal it refuses.
+type RefusedLinesError struct {
+	Lines    int
+	Problems []string
+	Msg      string
+}
+
+func (e *RefusedLinesError) Error() string { return e.Msg }
+
+// RefusedLines counts the lines the journal refused (a Problem naming a
+// whole action refuses no further line).
+func RefusedLines(log Log) int {
+	n := 0
+	for _, p := range log.Problems {
+		if !strings.HasPrefix(p, "action ") {
+			n++
+		}
+	}
+	return n
+}
+
+// refusedSummary says how many lines were refused, and why.
+func refusedSummary(log Log) string {
+	n := RefusedLines(log)
+	s := fmt.Sprintf("%d journal lines were refused", n)
+	if n == 1 {
+		s = "1 journal line was refused"
+	}
+	return s + " (" + strings.Join(log.Problems, "; ") + "): check them by hand; nothing was changed"
 }
 
 // wasState is the state before the change in the live state's terms.

@@ -215,8 +215,14 @@ func TestForceMknodNeverRemovesAnotherNode(t *testing.T) {
 	}
 	for _, force := range []bool{false, true} {
 		env.Force = force
-		_, err := UndoFix(ctx, env, e.ID)
-		if err == nil || !strings.Contains(err.Error(), "not the object the fix changed") || strings.Contains(err.Error(), "undo --force") {
+		u, err := UndoFix(ctx, env, e.ID)
+		// Refused without --force, naming the undo --force ID that closes
+		// the entry; closed (changing nothing) with it.
+		if force {
+			if err != nil || u.Phase != PhaseUndone || !u.Forced || !strings.Contains(u.Note, "changed nothing") {
+				t.Fatalf("force=%v: undo of a replaced node is not closed: %v %+v", force, err, u)
+			}
+		} else if err == nil || !strings.Contains(err.Error(), "not the object the fix changed") || !strings.Contains(err.Error(), "--force "+e.ID) {
 			t.Fatalf("force=%v: undo of a replaced node: %v", force, err)
 		}
 		var now unix.Stat_t
@@ -235,7 +241,7 @@ func TestForceMknodNeverRemovesAnotherNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.Chmod(p, 0o600)
-	if _, err := UndoFix(ctx, env, e.ID); err == nil || !strings.Contains(err.Error(), "undo --force "+e.ID) {
+	if _, err := UndoFix(ctx, env, e.ID); err == nil || !strings.Contains(err.Error(), "--force "+e.ID) {
 		t.Fatalf("undo of a changed mode without --force: %v", err)
 	}
 	env.Force = true
@@ -274,8 +280,14 @@ func TestForceWriteFileNeverRestoresOverAnotherFile(t *testing.T) {
 	os.Rename(p+".new", p)
 	for _, force := range []bool{false, true} {
 		env.Force = force
-		_, err := UndoFix(ctx, env, e.ID)
-		if err == nil || !strings.Contains(err.Error(), "not the object the fix changed") || strings.Contains(err.Error(), "undo --force") {
+		u, err := UndoFix(ctx, env, e.ID)
+		// Refused without --force, naming the undo --force ID that closes
+		// the entry; closed (changing nothing) with it.
+		if force {
+			if err != nil || u.Phase != PhaseUndone || !u.Forced || !strings.Contains(u.Note, "changed nothing") {
+				t.Fatalf("force=%v: undo over another inode is not closed: %v %+v", force, err, u)
+			}
+		} else if err == nil || !strings.Contains(err.Error(), "not the object the fix changed") || !strings.Contains(err.Error(), "--force "+e.ID) {
 			t.Fatalf("force=%v: undo over another inode: %v", force, err)
 		}
 		if b, _ := os.ReadFile(p); string(b) != "someone else's\n" {
@@ -293,7 +305,7 @@ func TestForceWriteFileNeverRestoresOverAnotherFile(t *testing.T) {
 	f, _ := os.OpenFile(p, os.O_WRONLY|os.O_APPEND, 0)
 	f.WriteString("vhost_net\n")
 	f.Close()
-	if _, err := UndoFix(ctx, env, e.ID); err == nil || !strings.Contains(err.Error(), "undo --force "+e.ID) {
+	if _, err := UndoFix(ctx, env, e.ID); err == nil || !strings.Contains(err.Error(), "--force "+e.ID) {
 		t.Fatalf("undo of changed content without --force: %v", err)
 	}
 	env.Force = true
@@ -323,7 +335,7 @@ func TestForceSetcap(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	if _, err := UndoFix(ctx, env, e.ID); err == nil || !strings.Contains(err.Error(), "undo --force "+e.ID) {
+	if _, err := UndoFix(ctx, env, e.ID); err == nil || !strings.Contains(err.Error(), "--force "+e.ID) {
 		t.Fatalf("undo of changed capabilities without --force: %v", err)
 	}
 	env.Force = true
@@ -333,8 +345,8 @@ func TestForceSetcap(t *testing.T) {
 	if c, _ := fileCapText(p); c != "" {
 		t.Fatalf("capabilities after undo --force: %q", c)
 	}
-	// Another file in its place: refused with and without --force, and
-	// the message does not offer --force.
+	// Another file in its place: refused, naming undo --force ID, which
+	// closes the entry without touching the other file.
 	env.Force = false
 	e, err = ApplyFix(ctx, env, Fix{ID: "t/setcap2", Action: setcapAct(setcapTestProg, "cap_net_admin+ep")})
 	if err != nil {
@@ -344,8 +356,12 @@ func TestForceSetcap(t *testing.T) {
 	writeProg(t, p)
 	for _, force := range []bool{false, true} {
 		env.Force = force
-		_, err := UndoFix(ctx, env, e.ID)
-		if err == nil || !strings.Contains(err.Error(), "not the object the fix changed") || strings.Contains(err.Error(), "undo --force") {
+		u, err := UndoFix(ctx, env, e.ID)
+		if force {
+			if err != nil || !u.Forced || u.Phase != PhaseUndone {
+				t.Fatalf("force=%v: undo --force ID on another file does not close the entry: %v %+v", force, err, u)
+			}
+		} else if err == nil || !strings.Contains(err.Error(), "not the object the fix changed") || !strings.Contains(err.Error(), "--force "+e.ID) {
 			t.Fatalf("force=%v: undo on another file: %v", force, err)
 		}
 	}

@@ -171,7 +171,7 @@ func TestGoneNamespaceEntryCanBeClosed(t *testing.T) {
 	}
 	exec.Command(testns.IP, "netns", "del", name).Run()
 	_, err = UndoFix(ctx, env, "")
-	if err == nil || !strings.Contains(err.Error(), "no longer exists") || !strings.Contains(err.Error(), "undo --force "+e.ID) {
+	if err == nil || !strings.Contains(err.Error(), "no longer exists") || !strings.Contains(err.Error(), "--force "+e.ID) {
 		t.Fatalf("plain undo of a fix whose namespace is gone: %v", err)
 	}
 	// --force without the id closes nothing.
@@ -214,7 +214,7 @@ func TestEntryOfAnotherBootCanBeClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = UndoFix(ctx, env, "")
-	if err == nil || !strings.Contains(err.Error(), "rebooted") || !strings.Contains(err.Error(), "undo --force "+e.ID) {
+	if err == nil || !strings.Contains(err.Error(), "rebooted") || !strings.Contains(err.Error(), "--force "+e.ID) {
 		t.Fatalf("plain undo of a fix of another boot: %v", err)
 	}
 	env.Force = true
