@@ -439,7 +439,9 @@ func listJournal(ctx context.Context, env *fix.ActionEnv, out, errw io.Writer) i
 				}
 			}
 		}
-		if a.Forced {
+		if a.Forced || a.Phase == fix.PhaseFailed && a.Note != "" {
+			// Why it was forced, or why it failed (a reconciled interrupted
+			// fix says whether its change is in place; third review).
 			extra += "\n    " + sanitize.Line(a.Note)
 		}
 		p(out, "%s  %s  %-11s %s%s: %s%s\n", a.ID, a.Time.Local().Format("2006-01-02 15:04:05"), phase, a.Fix, where, a.Title, block(extra))
