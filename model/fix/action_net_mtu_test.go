@@ -257,8 +257,8 @@ func TestLiveLinkMTU(t *testing.T) {
 		t.Fatal(err)
 	}
 	ns.IP("link", "set", "d0", "name", "d9")
-	if _, err := UndoFix(ctx, env, e.ID); err == nil || !strings.Contains(err.Error(), `is now named "d9"`) {
-		t.Fatalf("undo of a renamed link: %v", err)
+	if _, err := UndoFix(ctx, env, e.ID); err == nil || !strings.Contains(err.Error(), `is now named "d9"`) || !strings.Contains(err.Error(), "ip link set dev d9 name d0") {
+		t.Fatalf("undo of a renamed link (with the command that names it back): %v", err)
 	} else {
 		t.Log(err)
 	}

@@ -278,7 +278,10 @@ func sameLink(a *Action, rec *LinkID) error {
 		case err != nil && !strings.HasPrefix(err.Error(), "Cannot find device"):
 			return err
 		case stillThere && err != nil:
-			return fmt.Errorf("the link the fix changed, %s, is now named %q: nothing was changed", rec, byIndex.Attributes.Name)
+			// Renamed since: the same link, which undo acts on once it has
+			// its name back (third review: no advice was given).
+			return fmt.Errorf("the link the fix changed, %s, is now named %q: nothing was changed; to undo, give it its name back in its network namespace (%s) and undo again",
+				rec, byIndex.Attributes.Name, Argv("ip", "link", "set", "dev", byIndex.Attributes.Name, "name", rec.Name))
 		case stillThere:
 			return fmt.Errorf("%s is now another link (ifindex %d) and the link the fix changed, %s, is now named %q: nothing was changed",
 				rec.Name, l.Index, rec, byIndex.Attributes.Name)
