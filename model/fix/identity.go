@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unsafe"
 
 	"github.com/jsimonetti/rtnetlink/v2"
@@ -343,11 +344,29 @@ func diffStates(want, now map[string]string) string {
 	var d []string
 	for _, k := range sortedKeys(want) {
 		if want[k] != now[k] {
-			d = append(d, fmt.Sprintf("%s is %s (the fix left %s)", k, orNone(short(now[k])), orNone(short(want[k]))))
+			label, show := k, func(v string) string { return orNone(short(v)) }
+			if k == "ctime" {
+				// A change time, as a person reads it: a touch or a
+				// chmod moves it (third review: an epoch number said nothing).
+				label, show = "changed (ctime)", ctimeText
+			}
+			d = append(d, fmt.Sprintf("%s is %s (the fix left %s)", label, show(now[k]), show(want[k])))
 		}
 	}
 	sort.Strings(d)
 	return strings.Join(d, "; ")
+}
+
+// ctimeText renders a journaled ctime ("SECONDS.NANOSECONDS") as a local
+// time, or the text as it is.
+func ctimeText(v string) string {
+	sec, frac, ok := strings.Cut(v, ".")
+	n, err := strconv.ParseInt(sec, 10, 64)
+	ns, err2 := strconv.ParseInt(frac, 10, 64)
+	if !ok || err != nil || err2 != nil {
+		return orNone(short(v))
+	}
+	return time.Unix(n, ns).Local().Format("2006-01-02 15:04:05.000000000")
 }
 
 func short(s string) string {

@@ -167,3 +167,11 @@ func TestUndoSuggestionsNameTheJournal(t *testing.T) {
 		t.Fatalf("refusal: %v", err)
 	}
 }
+
+// A ctime difference reads as a time, not an epoch number (third review).
+func TestDiffStatesShowsCtimeAsTime(t *testing.T) {
+	d := diffStates(map[string]string{"ctime": "1796308472.030000000"}, map[string]string{"ctime": "1796308480.000000001"})
+	if !strings.Contains(d, "changed (ctime) is ") || strings.Contains(d, "1796308472") || !strings.Contains(d, ".030000000") {
+		t.Fatalf("diff: %s", d)
+	}
+}
