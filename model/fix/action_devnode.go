@@ -27,6 +27,11 @@ func targetRoot(env *ActionEnv, a *Action) (int, string, error) {
 		root = "/proc/" + pid + "/root"
 	}
 	fd, err := unix.Open(root, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil && a.Param("pid") != "" {
+		// The process's root is gone with it (exited, or a zombie whose
+		// mount namespace is released): not a missing node (third review).
+		return -1, root, errProcGone{fmt.Sprintf("process %s is gone (it exited, or is a zombie: its root, %s, cannot be opened: %v): nothing was changed", a.Param("pid"), root, err)}
+	}
 	if err != nil {
 		return -1, root, &os.PathError{Op: "open", Path: root, Err: err}
 	}

@@ -759,6 +759,14 @@ func undoLocked(ctx context.Context, env *ActionEnv, id string, held func() stri
 	k := actionKinds[a.Kind]
 	if k.undoBlocked != nil {
 		why, err := k.undoBlocked(ctx, env, a, target.Old, target.New)
+		if errors.As(err, &pgone) {
+			// The process exited since it was located (a zombie keeps its
+			// PID and start time, not its root): as for a gone process.
+			if !closing {
+				return *target, fmt.Errorf("%s (%s)", pgone.msg, closeHint())
+			}
+			return closeForced(env, target, strings.TrimSuffix(pgone.msg, ": nothing was changed")+": closed with --force; what the fix changed in its namespace was not touched; rtnl-doctor changed nothing now")
+		}
 		if err != nil {
 			return *target, fmt.Errorf("cannot read whether the undo can be made (nothing was changed): %w", err)
 		}

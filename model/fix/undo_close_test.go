@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // closableChmod applies an older chmod (on b) and then a chmod on a, in a
@@ -174,4 +175,36 @@ func TestDiffStatesShowsCtimeAsTime(t *testing.T) {
 	if !strings.Contains(d, "changed (ctime) is ") || strings.Contains(d, "1796308472") || !strings.Contains(d, ".030000000") {
 		t.Fatalf("diff: %s", d)
 	}
+}
+
+// A zombie (exited, not yet reaped) keeps its PID and start time, but its
+// root is gone: the undo says the process is gone, not that the node is
+// absent, and --force ID closes the entry (third review).
+func TestChmodZombieProcessIsGone(t *testing.T) {
+	env, _, _, older := closableChmod(t)
+	cmd := exec.Command("sleep", "60")
+	if err := cmd.Start(); err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	proc, err := procIdentity(cmd.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Kill()
+	for i := 0; i < 200; i++ { // until it is a zombie
+		if b, _ := os.ReadFile("/proc/" + strconv.Itoa(proc.PID) + "/stat"); strings.Contains(string(b), ") Z ") {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	a := ChmodAct("/dev/net/tun", 0o666, -1, -1, strconv.Itoa(proc.PID))
+	e := Entry{ID: "20260101-000000-eeeeee", Phase: PhaseBegin, Fix: "t/devchmod", Title: "tun", Action: a, Command: "chmod 0666 /dev/net/tun",
+		Object: &Identity{BootID: bootID(), Proc: proc}, Old: map[string]string{"node": "char 10:200", "ino": "7", "mode": "0600", "uid": "0", "gid": "0"}}
+	for _, x := range []Entry{e, {ID: e.ID, Phase: PhaseDone, Fix: e.Fix, New: map[string]string{"node": "char 10:200", "ino": "7", "mode": "0666", "uid": "0", "gid": "0"}}} {
+		if err := env.Journal.Append(x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkClosable(t, env, e, older, "gone")
 }
