@@ -133,15 +133,7 @@ func TestChmodGoneProcessEntryIsClosedByForceID(t *testing.T) {
 	if _, err := procIdentity(proc.PID); err == nil {
 		t.Skip("the PID was reused")
 	}
-	a := ChmodAct("/dev/net/tun", 0o666, -1, -1, strconv.Itoa(proc.PID))
-	e := Entry{ID: "20260101-000000-dddddd", Phase: PhaseBegin, Fix: "t/devchmod", Title: "tun", Action: a, Command: "chmod 0666 /dev/net/tun",
-		Object: &Identity{BootID: bootID(), Proc: proc}, Old: map[string]string{"node": "char 10:200", "ino": "7", "mode": "0600", "uid": "0", "gid": "0"}}
-	for _, x := range []Entry{e, {ID: e.ID, Phase: PhaseDone, Fix: e.Fix, New: map[string]string{"node": "char 10:200", "ino": "7", "mode": "0666", "uid": "0", "gid": "0"}}} {
-		if err := env.Journal.Append(x); err != nil {
-			t.Fatal(err)
-		}
-	}
-	checkClosable(t, env, e, older, "gone")
+	checkClosable(t, env, devChmodEntry(t, env, "20260101-000000-dddddd", proc), older, "gone")
 }
 
 // Review item 5: every undo command a refusal suggests names a journal
@@ -198,13 +190,20 @@ func TestChmodZombieProcessIsGone(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	checkClosable(t, env, devChmodEntry(t, env, "20260101-000000-eeeeee", proc), older, "gone")
+}
+
+// devChmodEntry journals a done chmod of /dev/net/tun in the mount
+// namespace of proc, as applied, and returns its begin entry.
+func devChmodEntry(t *testing.T, env *ActionEnv, id string, proc *ProcID) Entry {
+	t.Helper()
 	a := ChmodAct("/dev/net/tun", 0o666, -1, -1, strconv.Itoa(proc.PID))
-	e := Entry{ID: "20260101-000000-eeeeee", Phase: PhaseBegin, Fix: "t/devchmod", Title: "tun", Action: a, Command: "chmod 0666 /dev/net/tun",
+	e := Entry{ID: id, Phase: PhaseBegin, Fix: "t/devchmod", Title: "tun", Action: a, Command: "chmod 0666 /dev/net/tun",
 		Object: &Identity{BootID: bootID(), Proc: proc}, Old: map[string]string{"node": "char 10:200", "ino": "7", "mode": "0600", "uid": "0", "gid": "0"}}
 	for _, x := range []Entry{e, {ID: e.ID, Phase: PhaseDone, Fix: e.Fix, New: map[string]string{"node": "char 10:200", "ino": "7", "mode": "0666", "uid": "0", "gid": "0"}}} {
 		if err := env.Journal.Append(x); err != nil {
 			t.Fatal(err)
 		}
 	}
-	checkClosable(t, env, e, older, "gone")
+	return e
 }
